@@ -1,0 +1,1 @@
+"""ST.37 authority files: model, sources, writers, checks and diffs."""

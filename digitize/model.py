@@ -1,0 +1,356 @@
+"""Plain data passed from stage to stage.
+
+Every stage is a function of these classes, so a page or a document can be processed with plain
+calls (tests, ``digitize apply``) and Dask only ever moves small results. Everything round-trips
+through JSON (``to_dict``/``from_dict``) because the page and document files on disk are the
+hand-off between the OCR run, the review queue and re-emission.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, get_args, get_origin, get_type_hints
+
+BBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (of the OCR'd image)
+
+
+def _from(tp: Any, value: Any) -> Any:
+    """Rebuild a value of annotated type ``tp`` from its JSON form."""
+    if value is None:
+        return None
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return tp.from_dict(value)
+    if origin in (list,):
+        (item,) = get_args(tp)
+        return [_from(item, v) for v in value]
+    if origin is tuple:
+        return tuple(value)
+    if origin is dict:
+        _, vt = get_args(tp)
+        return {k: _from(vt, v) for k, v in value.items()}
+    args = [a for a in get_args(tp) if a is not type(None)]
+    if args and origin is not None:  # Optional[X] / X | None
+        return _from(args[0], value)
+    return value
+
+
+class Record:
+    """Mixin: JSON round trip for nested dataclasses."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        hints = get_type_hints(cls)
+        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: _from(hints[k], v) for k, v in data.items() if k in names})
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
+
+    @classmethod
+    def from_json(cls, text: str):
+        return cls.from_dict(json.loads(text))
+
+
+# --------------------------------------------------------------------------- image level
+
+
+@dataclass
+class PageImage:
+    """One page as pixels, between ingest, preprocess and OCR. Never serialised: a page image
+    lives only inside one worker task (one page in memory at a time)."""
+
+    number: int  # 1-based page number in the document
+    image: Any  # numpy uint8 array, 2-D grey (0 black .. 255 white)
+    dpi: int  # horizontal resolution; ingest makes pixels square
+    source: str = ""  # e.g. "file.pdf#3"
+    dpi_known: bool = True  # False when the file did not say and ``dpi`` is a default
+
+
+@dataclass
+class Prepared:
+    """The output of preprocessing: the image handed to the engine and what was done to it."""
+
+    image: Any  # numpy uint8 2-D, usually bilevel 0/255
+    dpi: int
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    skew: float = 0.0  # degrees of deskew applied
+    ink_ratio: float = 0.0  # share of black pixels after binarisation
+    steps: list[str] = field(default_factory=list)  # what ran, for the log
+
+
+# --------------------------------------------------------------------------- OCR level
+
+
+@dataclass
+class Word(Record):
+    """One recognised word. ``id`` is stable (``p0001_w00042``) so that review decisions made
+    on the word survive re-running structure and emission."""
+
+    id: str
+    text: str
+    bbox: BBox
+    conf: float  # 0..100 as Tesseract reports it
+    ocr_text: str | None = None  # the engine's text when a correction changed ``text``
+
+
+@dataclass
+class Line(Record):
+    bbox: BBox
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass
+class Block(Record):
+    """A Tesseract block (paragraph-level layout unit)."""
+
+    bbox: BBox
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class OcrPage(Record):
+    """The OCR result of one page: the unit the OCR stage produces and review edits."""
+
+    number: int  # 1-based page number in the document
+    width: int
+    height: int
+    dpi: int
+    blocks: list[Block] = field(default_factory=list)
+    rotation: int = 0  # degrees applied to make the page upright (0/90/180/270)
+    skew: float = 0.0  # degrees of deskew applied
+    engine: str = ""  # e.g. "tesserocr 5.5.4 eng"
+    image_only: bool = False  # e.g. a drawing page: kept as image, no text
+    ink_ratio: float = 0.0  # share of dark pixels after binarisation (drawings detection)
+
+    def words(self) -> list[Word]:
+        return [w for b in self.blocks for ln in b.lines for w in ln.words]
+
+    def lines(self) -> list[Line]:
+        return [ln for b in self.blocks for ln in b.lines]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks if b.lines)
+
+    @property
+    def mean_conf(self) -> float:
+        ws = self.words()
+        return sum(w.conf for w in ws) / len(ws) if ws else 0.0
+
+
+# --------------------------------------------------------------------------- structure level
+
+
+@dataclass
+class Source(Record):
+    """Where a piece of text came from, for reviewers and for ``<!-- <DP n=..> -->``."""
+
+    page: int
+    bbox: BBox
+
+
+@dataclass
+class Field(Record):
+    """A bibliographic value with its evidence. ``flagged`` means a reviewer must look at it."""
+
+    value: str
+    confidence: float = 100.0  # 0..100
+    source: Source | None = None
+    raw: str | None = None  # as printed, before normalisation
+    flagged: bool = False
+
+
+@dataclass
+class Party(Record):
+    name: str
+    address: str | None = None
+    country: str | None = None  # ST.3, when printed
+    confidence: float = 100.0
+    source: Source | None = None
+
+
+@dataclass
+class Priority(Record):
+    country: str
+    number: str
+    date: str  # ISO YYYY-MM-DD
+    confidence: float = 100.0
+
+
+@dataclass
+class Classification(Record):
+    """IPC symbol split as ST.8: ``A61K 31/4439 (2006.01)``."""
+
+    text: str
+    section: str = ""
+    cls: str = ""
+    subclass: str = ""
+    main_group: str = ""
+    subgroup: str = ""
+    version: str | None = None  # e.g. "2006.01"
+
+
+@dataclass
+class Bibliographic(Record):
+    office: Field | None = None  # (19) ST.3 code
+    doc_number: Field | None = None  # (11) digits only, e.g. "2400812"
+    kind: Field | None = None  # (13) ST.16 e.g. "A1"
+    publication_date: Field | None = None  # (43)/(45) ISO date
+    document_type: Field | None = None  # (12) words as printed
+    application_number: Field | None = None  # (21)
+    filing_date: Field | None = None  # (22) ISO date
+    title: Field | None = None  # (54)
+    title_lang: str | None = None
+    priorities: list[Priority] = field(default_factory=list)  # (30)
+    ipc: list[Classification] = field(default_factory=list)  # (51)
+    applicants: list[Party] = field(default_factory=list)  # (71)
+    inventors: list[Party] = field(default_factory=list)  # (72)
+    assignees: list[Party] = field(default_factory=list)  # (73)
+    agents: list[Party] = field(default_factory=list)  # (74)
+    designated_states: list[str] = field(default_factory=list)  # (84)
+
+    MANDATORY = ("office", "doc_number", "kind", "publication_date")
+
+    def value(self, name: str) -> str | None:
+        f = getattr(self, name)
+        return f.value if f is not None else None
+
+
+@dataclass
+class Doubt(Record):
+    """A span of ``text`` (character offsets) whose words are still in doubt after proofreading;
+    ST.96 may wrap it in ``com:OCRConfidenceData``."""
+
+    start: int
+    end: int
+    confidence: float
+    word_id: str | None = None
+
+
+@dataclass
+class Paragraph(Record):
+    """A description/abstract paragraph or a heading (``kind == "heading"``)."""
+
+    text: str
+    num: str | None = None  # printed number normalised to 4 digits, e.g. "0012"
+    kind: str = "p"  # "p" | "heading"
+    level: int = 1  # heading level
+    sources: list[Source] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)
+
+
+@dataclass
+class ClaimText(Record):
+    """A claim's text or one of its elements (nested ``claim-text``)."""
+
+    text: str
+    children: list[ClaimText] = field(default_factory=list)
+    refs: list[int] = field(default_factory=list)  # claim numbers referred to in ``text``
+    doubts: list[Doubt] = field(default_factory=list)
+
+
+@dataclass
+class Claim(Record):
+    num: int
+    body: ClaimText
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class ClaimSet(Record):
+    """The claims in one language (EP B1 documents carry three)."""
+
+    lang: str
+    claims: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class Figure(Record):
+    """A drawing page or region kept as an image; ``file`` is relative to the document folder."""
+
+    page: int
+    file: str
+    bbox: BBox | None = None
+    num: int | None = None
+
+
+@dataclass
+class Correction(Record):
+    """One change to a word: automatic (``rule``) or a reviewer's (``rule == "review:<user>"``)."""
+
+    word_id: str
+    page: int
+    old: str
+    new: str
+    rule: str
+    confidence: float
+
+
+@dataclass
+class QueueCandidate(Record):
+    """A word or bibliographic field in doubt, for the correction queue."""
+
+    kind: str  # "word" | "field"
+    page: int
+    bbox: BBox | None
+    text: str
+    confidence: float
+    suggestions: list[str] = field(default_factory=list)
+    context: str = ""  # the line around the word
+    word_id: str | None = None
+    field_name: str | None = None  # for kind == "field", e.g. "publication_date"
+    mandatory: bool = False
+
+
+@dataclass
+class PageInfo(Record):
+    number: int
+    width: int
+    height: int
+    dpi: int
+    mean_conf: float
+    words: int
+    image_only: bool = False
+    rotation: int = 0
+    skew: float = 0.0
+
+
+@dataclass
+class Document(Record):
+    """The structured publication: what ``<DOCID>.json`` holds and what the emitters read."""
+
+    doc_id: str
+    source: str  # input path as given
+    profile: str
+    lang: str  # ISO 639-1 of the publication
+    biblio: Bibliographic = field(default_factory=Bibliographic)
+    abstract: list[Paragraph] = field(default_factory=list)
+    description: list[Paragraph] = field(default_factory=list)
+    claims: list[ClaimSet] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    image_pages: list[int] = field(default_factory=list)  # pages kept as doc-page images
+    pages: list[PageInfo] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # human-readable problems, e.g. "no claims found"
+    corrections: list[Correction] = field(default_factory=list)
+    candidates: list[QueueCandidate] = field(default_factory=list)
+
+    @property
+    def publication_id(self) -> str | None:
+        """office+number+kind (``EP2400812A1``) when all three are known."""
+        b = self.biblio
+        parts = [b.value("office"), b.value("doc_number"), b.value("kind")]
+        return "".join(parts) if all(parts) else None  # type: ignore[arg-type]
