@@ -1,0 +1,219 @@
+"""The OCR engine: Tesseract, kept alive for the life of a worker process.
+
+Creating a Tesseract API loads the language models (~0.3 s); a worker keeps one per settings and
+reuses it for every page. tesserocr runs Tesseract in process; pytesseract (the CLI) is the
+fallback when tesserocr cannot be imported. Both produce Tesseract's TSV, parsed in one place, so
+the two backends give the same `OcrPage` shape: words with boxes and confidences, grouped in
+lines and paragraph blocks, in one engine call per page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .model import Block, Line, OcrPage, Prepared, Word
+from .profiles import EngineSettings
+
+log = logging.getLogger(__name__)
+
+# One OpenMP thread per engine: Tesseract's threads make a page ~8x slower on a loaded machine.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+TESSDATA_CANDIDATES = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+)
+
+
+class EngineError(RuntimeError):
+    """The engine cannot run as configured (missing language, no Tesseract)."""
+
+
+def find_tessdata(explicit: str | None = None) -> Path:
+    """The tessdata folder of the system's language packages.
+
+    The tesserocr wheel bundles its own Tesseract but no models: it must be pointed at Debian's.
+    """
+    candidates = [explicit, os.environ.get("TESSDATA_PREFIX"), *TESSDATA_CANDIDATES]
+    for c in candidates:
+        if c and Path(c).is_dir() and any(Path(c).glob("*.traineddata")):
+            return Path(c)
+    raise EngineError(
+        "no Tesseract language data found; install Debian's tesseract-ocr-eng "
+        "(or set TESSDATA_PREFIX / [engine] tessdata)"
+    )
+
+
+def check_languages(tessdata: Path, languages: str) -> None:
+    missing = [lang for lang in languages.split("+") if not (tessdata / f"{lang}.traineddata").exists()]
+    if missing:
+        pkgs = " ".join(f"tesseract-ocr-{m}" for m in missing)
+        raise EngineError(f"Tesseract language(s) {', '.join(missing)} not installed in {tessdata} (apt-get install {pkgs})")
+
+
+def parse_tsv(tsv: str, number: int) -> list[Block]:
+    """Tesseract TSV → blocks (Tesseract paragraphs) of lines of words."""
+    blocks: dict[tuple[int, int], Block] = {}
+    lines: dict[tuple[int, int, int], Line] = {}
+    count = 0
+    reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for row in reader:
+        if len(row) < 12 or row[0] == "level":
+            continue
+        level = int(row[0])
+        block_num, par_num, line_num = int(row[2]), int(row[3]), int(row[4])
+        x, y, w, h = (int(v) for v in row[6:10])
+        bbox = (x, y, x + w, y + h)
+        if level == 3:
+            blocks[(block_num, par_num)] = Block(bbox=bbox)
+        elif level == 4:
+            line = Line(bbox=bbox)
+            lines[(block_num, par_num, line_num)] = line
+            blocks.setdefault((block_num, par_num), Block(bbox=bbox)).lines.append(line)
+        elif level == 5:
+            text = row[11].strip()
+            if not text:
+                continue
+            count += 1
+            word = Word(id=f"p{number:04d}_w{count:05d}", text=text, bbox=bbox, conf=round(max(float(row[10]), 0.0), 2))
+            lines[(block_num, par_num, line_num)].words.append(word)
+    out = []
+    for block in blocks.values():
+        block.lines = [ln for ln in block.lines if ln.words]
+        if block.lines:
+            out.append(block)
+    return out
+
+
+class Engine:
+    """One Tesseract configuration, reused for every page this process recognises."""
+
+    def __init__(self, settings: EngineSettings):
+        self.settings = settings
+        self.tessdata = find_tessdata(settings.tessdata)
+        check_languages(self.tessdata, settings.languages)
+        backend = settings.backend
+        if backend in ("auto", "tesserocr"):
+            try:
+                import tesserocr  # noqa: F401
+            except ImportError:
+                if backend == "tesserocr":
+                    raise EngineError("tesserocr is not installed (pip install tesserocr)") from None
+                backend = "pytesseract"
+            else:
+                backend = "tesserocr"
+        if backend == "pytesseract" and not shutil.which("tesseract"):
+            raise EngineError("neither tesserocr nor the tesseract program is available (apt-get install tesseract-ocr)")
+        self.backend = backend
+        self._api = None
+        self._osd = None
+        self.name = f"{backend} {self.version()} {settings.languages}"
+
+    # -- engine calls ------------------------------------------------------------------------
+    def version(self) -> str:
+        if self.backend == "tesserocr":
+            import tesserocr
+
+            return tesserocr.tesseract_version().split()[1]
+        out = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout
+        return out.split()[1] if out else "?"
+
+    def _tesserocr_api(self):
+        if self._api is None:
+            from tesserocr import PyTessBaseAPI
+
+            self._api = PyTessBaseAPI(
+                path=str(self.tessdata) + os.sep, lang=self.settings.languages,
+                psm=int(self.settings.psm), oem=int(self.settings.oem),
+            )
+            for key, value in self.settings.variables.items():
+                if not self._api.SetVariable(key, str(value)):
+                    raise EngineError(f"Tesseract does not know the variable {key!r} ([engine] variables)")
+        return self._api
+
+    def recognize(self, prepared: Prepared, number: int) -> OcrPage:
+        """Recognise one preprocessed page: one engine call yields words, lines and blocks."""
+        image = np.ascontiguousarray(prepared.image, dtype=np.uint8)
+        height, width = image.shape[:2]
+        if self.backend == "tesserocr":
+            api = self._tesserocr_api()
+            api.SetImageBytes(image.tobytes(), width, height, 1, width)
+            api.SetSourceResolution(int(prepared.dpi))
+            api.Recognize()
+            tsv = api.GetTSVText(0)
+            tsv = "\n".join(["level"] + tsv.splitlines())  # tesserocr's TSV has no header row
+        else:
+            tsv = self._pytesseract_tsv(image, prepared.dpi)
+        return OcrPage(
+            number=number, width=width, height=height, dpi=int(prepared.dpi),
+            blocks=parse_tsv(tsv, number), rotation=prepared.rotation, skew=round(prepared.skew, 3),
+            engine=self.name, ink_ratio=round(prepared.ink_ratio, 5),
+        )
+
+    def _pytesseract_tsv(self, image: np.ndarray, dpi: int) -> str:
+        import pytesseract
+        from PIL import Image
+
+        config = f"--psm {self.settings.psm} --oem {self.settings.oem} --dpi {int(dpi)} --tessdata-dir {self.tessdata}"
+        for key, value in self.settings.variables.items():
+            config += f" -c {key}={value}"
+        return pytesseract.image_to_data(Image.fromarray(image), lang=self.settings.languages, config=config)
+
+    def detect_orientation(self, image: np.ndarray) -> tuple[int, float]:
+        """Degrees to rotate the image clockwise to make it upright, and the OSD confidence.
+
+        Returns (0, 0.0) when OSD cannot decide (too little text, no osd model)."""
+        if not (self.tessdata / "osd.traineddata").exists():
+            return 0, 0.0
+        image = np.ascontiguousarray(image, dtype=np.uint8)
+        h, w = image.shape[:2]
+        try:
+            if self.backend == "tesserocr":
+                if self._osd is None:
+                    from tesserocr import PSM, PyTessBaseAPI
+
+                    self._osd = PyTessBaseAPI(path=str(self.tessdata) + os.sep, lang="osd", psm=PSM.OSD_ONLY)
+                self._osd.SetImageBytes(image.tobytes(), w, h, 1, w)
+                result = self._osd.DetectOrientationScript()
+                if not result:
+                    return 0, 0.0
+                orient, conf = int(result["orient_deg"]), float(result["orient_conf"])
+            else:
+                import pytesseract
+                from PIL import Image
+
+                osd = pytesseract.image_to_osd(
+                    Image.fromarray(image), config=f"--psm 0 --tessdata-dir {self.tessdata}",
+                    output_type=pytesseract.Output.DICT,
+                )
+                orient, conf = int(osd["orientation"]), float(osd["orientation_conf"])
+        except Exception as exc:  # OSD raises on pages with too few characters
+            log.debug("orientation detection failed: %s", exc)
+            return 0, 0.0
+        # Tesseract reports the counter-clockwise turn that makes the page upright (checked on
+        # rotated test pages: a page turned 90° counter-clockwise reports 270).
+        return (360 - orient) % 360, conf
+
+
+@lru_cache(maxsize=4)
+def _cached(settings_key: tuple) -> Engine:
+    languages, psm, oem, backend, variables, tessdata = settings_key
+    return Engine(EngineSettings(languages, psm, oem, backend, dict(variables), tessdata))
+
+
+def get_engine(settings: EngineSettings) -> Engine:
+    """The process's engine for these settings (created on first use, then reused)."""
+    key = (settings.languages, settings.psm, settings.oem, settings.backend,
+           tuple(sorted(settings.variables.items())), settings.tessdata)
+    return _cached(key)
