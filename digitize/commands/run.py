@@ -1,0 +1,104 @@
+"""``digitize run``: OCR a batch of scanned publications into text, hOCR, ALTO and XML."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+from ..cli import UsageError
+
+HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
+DESCRIPTION = """\
+OCR scanned patent publications on a Dask cluster and write, per document, the text, the hOCR and
+ALTO of every page, the structured document (JSON) and its ST.36 and ST.96 XML.
+
+Each PDF or multi-page TIFF is one document (with document_unit = "folder", each folder of page
+images is one). Results go to OUT/documents/<DOCID>/; OUT/ledger.sqlite records every input, so
+running the same command again skips what is done and resumes the rest.
+
+examples:
+  digitize run scans/ --profile ph --out out/
+  digitize run --job jobs/demo.toml
+  digitize run scans/ --profile mx --out out/ --scheduler tcp://10.0.0.5:8786
+
+exit status: 0 when no document failed (documents with words for review are 'needs-review'),
+1 when some failed, 2 for a usage error.
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="*", type=Path, metavar="INPUT", help="file or folder (searched recursively)")
+    p.add_argument("--job", type=Path, help="a jobs/*.toml file holding these settings")
+    p.add_argument("--profile", help="OCR profile name (ocr_profiles/NAME.toml) or path; default generic")
+    p.add_argument("--out", type=Path, help="output folder (created)")
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
+    p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
+    p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
+    p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
+    p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
+    p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
+    p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
+    p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
+    p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html at the end")
+
+
+def main(args: argparse.Namespace) -> int:
+    from .. import profiles
+    from ..batch import run_batch
+    from ..job import JobError, JobSettings, load_job, merge, validate
+
+    log = logging.getLogger("digitize")
+    try:
+        job = load_job(args.job) if args.job else JobSettings()
+        formats = None if args.formats is None else tuple(f for f in args.formats.split(",") if f.strip())
+        job = merge(
+            job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
+            workers=args.workers, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
+            schemas=args.schemas, progress=args.progress,
+        )
+        if formats is not None:
+            from dataclasses import replace
+
+            job = replace(job, formats=formats)
+        if args.no_authority or args.no_report:
+            from dataclasses import replace
+
+            job = replace(job, authority=job.authority and not args.no_authority, report=job.report and not args.no_report)
+        job = validate(job)
+        profile = profiles.load(job.profile)
+    except (JobError, profiles.ProfileError) as exc:
+        raise UsageError(str(exc)) from None
+    if not job.inputs:
+        raise UsageError("no INPUT given (and no inputs in the job file)")
+    if job.out is None:
+        raise UsageError("--out is required (or 'out' in the job file)")
+    missing = [str(p) for p in job.inputs if not p.exists()]
+    if missing:
+        raise UsageError(f"input not found: {', '.join(missing)}")
+    from ..ingest import discover
+
+    inputs = discover(list(job.inputs), unit=job.document_unit)
+    if not inputs:
+        raise UsageError("no documents found in the inputs")
+    log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
+             f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+    summary = run_batch(job, profile, inputs)
+    print_summary(summary)
+    return 1 if summary.counts.get("failed") else 0
+
+
+def print_summary(summary) -> None:
+    c = summary.counts
+    print(f"\n{sum(c.values())} document(s): {c.get('done', 0)} done, {c.get('needs-review', 0)} needs-review, "
+          f"{c.get('failed', 0)} failed ({summary.skipped} already done, skipped)")
+    if summary.pages:
+        print(f"{summary.pages} page(s) in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
+    for inp, reason in summary.failures:
+        print(f"  failed: {inp}: {reason}")
+    out = summary.out
+    print(f"results: {out / 'documents'}")
+    for extra in ("report.html", "authority"):
+        if (out / extra).exists():
+            print(f"{extra.split('.')[0]}: {out / extra}")
+    print(f"status:  digitize status {out}")

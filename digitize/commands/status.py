@@ -1,0 +1,46 @@
+"""``digitize status``: what a job folder holds, from its ledger."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from ..cli import UsageError
+
+HELP = "show counts per state and the failed documents of a job folder"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("dir", type=Path, metavar="DIR", help="the --out folder of a run")
+    p.add_argument("--json", action="store_true", help="one JSON record per input")
+
+
+def main(args: argparse.Namespace) -> int:
+    from ..ledger import Ledger
+
+    db = args.dir / "ledger.sqlite"
+    if not db.is_file():
+        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
+    ledger = Ledger(db)
+    rows = ledger.rows()
+    if args.json:
+        for r in rows:
+            out_dir = str(args.dir / r["out_dir"]) if r["out_dir"] else None
+            print(json.dumps({"input": r["input"], "state": r["state"], "reason": r["reason"], "output": out_dir,
+                              "doc_id": r["doc_id"], "pages": r["pages"], "attempts": r["attempts"],
+                              "validated": r["validated"], "warning": r["warning"]}, ensure_ascii=False))
+        return 0
+    counts = ledger.counts()
+    print(f"{args.dir}: {len(rows)} input(s)")
+    for state, n in counts.items():
+        print(f"  {state:<13}{n}")
+    failed = [r for r in rows if r["state"] == "failed"]
+    if failed:
+        print("failed:")
+        for r in failed:
+            print(f"  {r['input']}: {r['reason']}")
+    warned = [r for r in rows if r["warning"]]
+    for r in warned:
+        print(f"warning: {r['input']}: {r['warning']}")
+    return 0

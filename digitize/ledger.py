@@ -1,0 +1,168 @@
+"""The ledger: one SQLite row per input, the single source of truth for what is done.
+
+A re-run reads it to skip inputs already done with the same checksum and to resume the rest;
+``digitize status``, the report, the authority file and the review tools read it too. Only the
+batch client writes document states during a run (workers return results, they never touch the
+database), so SQLite in WAL mode on the job folder is enough even for a remote cluster.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+STATES = ("pending", "running", "done", "needs-review", "failed")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    input TEXT UNIQUE NOT NULL,
+    checksum TEXT,
+    size INTEGER,
+    mtime_ns INTEGER,
+    state TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    doc_id TEXT,
+    out_dir TEXT,
+    pages INTEGER,
+    seconds REAL,
+    validated TEXT,
+    profile TEXT,
+    started REAL,
+    finished REAL,
+    updated REAL,
+    completions INTEGER NOT NULL DEFAULT 0,
+    warning TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
+CREATE INDEX IF NOT EXISTS documents_doc_id ON documents(doc_id);
+"""
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+class Ledger:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = connect(self.path)
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- reads -------------------------------------------------------------------------------
+    def get(self, input_path: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE input = ?", (input_path,)).fetchone()
+        return dict(row) if row else None
+
+    def by_doc_id(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return dict(row) if row else None
+
+    def rows(self, state: str | None = None) -> list[dict[str, Any]]:
+        sql, args = "SELECT * FROM documents", ()
+        if state:
+            sql, args = sql + " WHERE state = ?", (state,)
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY input", args)]
+
+    def counts(self) -> dict[str, int]:
+        out = {s: 0 for s in STATES}
+        for state, n in self.conn.execute("SELECT state, COUNT(*) FROM documents GROUP BY state"):
+            out[state] = n
+        return out
+
+    # -- writes by the batch client ------------------------------------------------------------
+    def register(self, input_path: str, size: int, mtime_ns: int, checksum: str, profile: str) -> dict[str, Any]:
+        """Record an input for this run; a changed checksum makes a done input pending again."""
+        now = time.time()
+        with self.transaction() as c:
+            row = c.execute("SELECT * FROM documents WHERE input = ?", (input_path,)).fetchone()
+            if row is None:
+                c.execute(
+                    "INSERT INTO documents (input, checksum, size, mtime_ns, state, profile, updated) "
+                    "VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+                    (input_path, checksum, size, mtime_ns, profile, now),
+                )
+            elif row["checksum"] != checksum or row["profile"] != profile:
+                c.execute(
+                    "UPDATE documents SET checksum=?, size=?, mtime_ns=?, state='pending', attempts=0, reason=NULL, "
+                    "profile=?, updated=? WHERE input=?",
+                    (checksum, size, mtime_ns, profile, now, input_path),
+                )
+            elif row["size"] != size or row["mtime_ns"] != mtime_ns:
+                c.execute("UPDATE documents SET size=?, mtime_ns=?, updated=? WHERE input=?", (size, mtime_ns, now, input_path))
+        return self.get(input_path)  # type: ignore[return-value]
+
+    def fail_missing(self, input_path: str, reason: str) -> None:
+        now = time.time()
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO documents (input, state, reason, updated) VALUES (?, 'failed', ?, ?) "
+                "ON CONFLICT(input) DO UPDATE SET state='failed', reason=excluded.reason, updated=excluded.updated",
+                (input_path, reason, now),
+            )
+
+    def mark_running(self, input_path: str) -> None:
+        now = time.time()
+        self.conn.execute(
+            "UPDATE documents SET state='running', attempts=attempts+1, started=?, updated=? WHERE input=?",
+            (now, now, input_path),
+        )
+
+    def mark_failed(self, input_path: str, reason: str) -> None:
+        reason = " ".join(str(reason).split())[:500]  # one line
+        self.conn.execute(
+            "UPDATE documents SET state='failed', reason=?, finished=?, updated=? WHERE input=?",
+            (reason, time.time(), time.time(), input_path),
+        )
+
+    def mark_finished(self, input_path: str, *, state: str, doc_id: str, out_dir: str, pages: int, seconds: float,
+                      validated: str, warning: str | None = None) -> None:
+        assert state in ("done", "needs-review")
+        now = time.time()
+        self.conn.execute(
+            "UPDATE documents SET state=?, reason=NULL, doc_id=?, out_dir=?, pages=?, seconds=?, validated=?, "
+            "finished=?, updated=?, completions=completions+1, warning=? WHERE input=?",
+            (state, doc_id, out_dir, pages, seconds, validated, now, now, warning, input_path),
+        )
+
+    def set_state(self, doc_id: str, state: str) -> None:
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}")
+        self.conn.execute("UPDATE documents SET state=?, updated=? WHERE doc_id=?", (state, time.time(), doc_id))
+
+    def reset_interrupted(self) -> int:
+        """Inputs left ``running`` by a killed run go back to ``pending``."""
+        return self.conn.execute("UPDATE documents SET state='pending' WHERE state='running'").rowcount
+
+    def allocate_doc_id(self, input_path: str, wanted: str) -> str:
+        """``wanted`` unless another input holds it; then ``wanted_2``, ``wanted_3`` …"""
+        candidate, n = wanted, 1
+        while True:
+            row = self.conn.execute("SELECT input FROM documents WHERE doc_id = ?", (candidate,)).fetchone()
+            if row is None or row["input"] == input_path:
+                return candidate
+            n += 1
+            candidate = f"{wanted}_{n}"
