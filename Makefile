@@ -10,6 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test system-deps venv bench clean
 
 demo: system-deps venv
+	$(PY) -m digitize.demo build/demo-inputs >/dev/null
 	$(VENV)/bin/digitize run --job jobs/demo.toml
 
 test: system-deps venv
