@@ -1,0 +1,123 @@
+"""Shared fixtures: paths to ../shared, and real OCR of the EP publications, done once.
+
+OCR of the two EP publications (54 pages) is the slowest thing the tests need, so it runs once per
+session on both cores and is cached in pytest's cache folder, keyed by the code that produces it
+(synth, preprocess, ocr) so that a change to any of them recomputes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+from digitize.resources import default_schema_dir, shared_data_dir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EP_DOCS = ("EP17185386NWA1", "EP15906245NWA1")
+SEED = 1234
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    d = shared_data_dir()
+    if d is None:
+        pytest.skip("../shared/data is not present (real scans and patent XML)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def schema_dir() -> Path:
+    d = default_schema_dir()
+    if d is None or not (d / "st96-v6_0").is_dir():
+        pytest.skip("../shared/standards is not present (WIPO schemas)")
+    return d
+
+
+def _ocr_pdf_pages(pdf: str, pages: list[int], level: str, profile_name: str) -> list[dict]:
+    """Worker: render, degrade, preprocess and OCR some pages of one PDF."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    from digitize import profiles
+    from digitize.model import PageImage
+    from digitize.pipeline import ocr_page
+    from digitize.synth import degrade, render_pdf
+
+    profile = profiles.load(profile_name)
+    out = []
+    for number, image, _text in render_pdf(pdf, dpi=300, pages=pages):
+        img, dpi = degrade(image, level, SEED + number)
+        page, _ = ocr_page(PageImage(number=number, image=img, dpi=dpi, source=f"{pdf}#{number}"), profile)
+        out.append(page.to_dict())
+    return out
+
+
+def _code_hash() -> str:
+    h = hashlib.sha256()
+    for name in ("synth.py", "preprocess.py", "ocr.py", "ingest.py"):
+        p = ROOT / "digitize" / name
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ocr_pdf(pdf: Path, level: str, cache_dir: Path, profile: str = "ep", pages: list[int] | None = None):
+    """OCR pages of a typeset PDF after degrading them; cached on disk. Returns list[OcrPage]."""
+    import pypdfium2 as pdfium
+
+    from digitize.model import OcrPage
+
+    if pages is None:
+        doc = pdfium.PdfDocument(str(pdf))
+        pages = list(range(1, len(doc) + 1))
+        doc.close()
+    key = hashlib.sha256(f"{pdf.name}|{level}|{profile}|{pages}|{SEED}|{_code_hash()}".encode()).hexdigest()[:20]
+    cached = cache_dir / f"{pdf.stem}-{level}-{key}.json"
+    if cached.exists():
+        return [OcrPage.from_dict(d) for d in json.loads(cached.read_text())]
+    chunks = [pages[i::2] for i in range(2)]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parts = list(pool.map(_ocr_pdf_pages, [str(pdf)] * 2, chunks, [level] * 2, [profile] * 2))
+    dicts = sorted((d for part in parts for d in part), key=lambda d: d["number"])
+    cached.write_text(json.dumps(dicts))
+    return [OcrPage.from_dict(d) for d in dicts]
+
+
+@pytest.fixture(scope="session")
+def ep_ocr(request, shared_data):
+    """Factory: ``ep_ocr(level)`` → {doc name: list[OcrPage]} for both EP publications."""
+    cache_dir = Path(request.config.cache.mkdir("digitize-ep-ocr"))
+    memo: dict[str, dict] = {}
+
+    def get(level: str = "office") -> dict:
+        if level not in memo:
+            memo[level] = {
+                name: ocr_pdf(shared_data / "patent-pdf" / f"{name}.pdf", level, cache_dir) for name in EP_DOCS
+            }
+        return memo[level]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def ep_ocr_pages(ep_ocr):
+    """{"EP17185386NWA1": [...], "EP15906245NWA1": [...]}: OcrPages of "office"-degraded renders."""
+    return ep_ocr("office")
+
+
+@pytest.fixture(scope="session")
+def ep_truth_text(shared_data) -> dict:
+    """{doc name: {page number: text layer}} of the EP PDFs."""
+    import pypdfium2 as pdfium
+
+    out = {}
+    for name in EP_DOCS:
+        pdf = pdfium.PdfDocument(str(shared_data / "patent-pdf" / f"{name}.pdf"))
+        out[name] = {i + 1: pdf[i].get_textpage().get_text_range() for i in range(len(pdf))}
+        pdf.close()
+    return out
