@@ -1,0 +1,150 @@
+"""The data of an ST.37 authority file: entries and the definition part.
+
+Entries are light ``NamedTuple``s (not dataclasses) because a national file holds millions of
+them and they are created, sorted, compared and serialised by the million; everything else in
+the package is a function of these two classes.
+
+Searchable-text fields (``description``, ``claims``, ``abstract``) use three states:
+``None`` = not stated (the element is left out), ``()`` = no machine-searchable text
+(``<not-searchable-code code="N"/>``), ``("en", "de")`` = searchable in these ISO 639-1 languages.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+NOT_SEARCHABLE_CODE = "N"
+UPDATE_CATEGORIES = ("full", "incremental", "differential")
+
+
+class Priority(NamedTuple):
+    country: str | None
+    number: str | None
+    date: str | None  # YYYYMMDD
+    claim_kind: str = "national"  # priority-claim-kind: national | regional | international
+    sequence: str | None = None
+
+
+class Entry(NamedTuple):
+    """One ``authority-file-entry``. The first four fields are the mandatory ones."""
+
+    country: str
+    number: str
+    kind: str
+    date: str  # YYYYMMDD
+    app_country: str | None = None
+    app_number: str | None = None
+    filing_date: str | None = None  # YYYYMMDD
+    priorities: tuple[Priority, ...] = ()
+    exception: str | None = None
+    description: tuple[str, ...] | None = None
+    claims: tuple[str, ...] | None = None
+    abstract: tuple[str, ...] | None = None
+    deleted: bool = False  # only in incremental files: this publication is removed
+
+    @property
+    def label(self) -> str:
+        """How report lines name an entry: ``EP 3439706 A1 20190213``."""
+        return " ".join(x or "?" for x in (self.country, self.number, self.kind, self.date))
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """A publication is its number and kind (an A1 and its B1 share a number)."""
+        return number_key(self.number), self.kind or ""
+
+
+def number_key(number: str | None) -> str:
+    """Sort and identity key of a publication number: numeric order for digit-only numbers
+    (``08926509`` == ``8926509`` < ``11646472``), text order after them for anything else."""
+    n = (number or "").strip()
+    if n.isdigit():
+        d = n.lstrip("0") or "0"
+        return "0" + d.rjust(30, "0")
+    return "1" + n
+
+
+def sort_key(e: Entry) -> tuple[str, str, str]:
+    """ST.37 order: publication number, then kind, then date."""
+    return number_key(e.number), e.kind or "", e.date or ""
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def norm_date(value: str | None) -> str | None:
+    """``YYYYMMDD`` for a real calendar date given as ``YYYYMMDD`` or ``YYYY-MM-DD``; ``None``
+    for anything else (``20231399``, ``2023-02-30``, empty): callers report, never guess."""
+    if not value:
+        return None
+    v = value.strip()
+    m = _COMPACT.match(v) or _ISO.match(v)
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    try:
+        _dt.date(y, mo, d)
+    except ValueError:
+        return None
+    return f"{y:04d}{mo:02d}{d:02d}"
+
+
+@dataclass
+class Definition:
+    """``authority-file-definition`` plus the root's attributes."""
+
+    country: str
+    date_produced: str
+    update_category: str = "full"
+    grouped: str = "no"
+    kind_codes: dict[str, str] = field(default_factory=dict)  # code -> description, used ones
+    exception_codes: dict[str, str] = field(default_factory=dict)
+    most_recent: tuple[str, str] | None = None  # (publication number, date)
+    date_range: tuple[str, str] | None = None  # (start, end)
+    number_range: tuple[str, str] | None = None  # (begin, end)
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    exception_counts: dict[str, int] = field(default_factory=dict)
+
+
+class Coverage:
+    """Accumulates the data-coverage figures over entries streamed in sorted order."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.kind_counts: dict[str, int] = {}
+        self.exception_counts: dict[str, int] = {}
+        self.first: Entry | None = None
+        self.last: Entry | None = None
+        self.min_date: str | None = None
+        self.max_date: str | None = None
+        self.most_recent: tuple[str, str] | None = None
+
+    def add(self, e: Entry) -> None:
+        if e.deleted:
+            return
+        self.total += 1
+        self.kind_counts[e.kind] = self.kind_counts.get(e.kind, 0) + 1
+        if e.exception:
+            self.exception_counts[e.exception] = self.exception_counts.get(e.exception, 0) + 1
+        if self.first is None:
+            self.first = e
+        self.last = e
+        if self.min_date is None or e.date < self.min_date:
+            self.min_date = e.date
+        if self.max_date is None or e.date >= self.max_date:  # ties: the later in sort order
+            self.max_date = e.date
+            self.most_recent = (e.number, e.date)
+
+    def fill(self, d: Definition) -> Definition:
+        d.kind_counts = dict(sorted(self.kind_counts.items()))
+        d.exception_counts = dict(sorted(self.exception_counts.items()))
+        if self.total:
+            d.most_recent = self.most_recent
+            d.date_range = (self.min_date or "", self.max_date or "")
+            d.number_range = (self.first.number, self.last.number)  # type: ignore[union-attr]
+        else:
+            d.most_recent = d.date_range = d.number_range = None
+        return d
