@@ -1,0 +1,257 @@
+"""The batch end to end, through the real CLI, a real Dask cluster and the SQLite ledger.
+
+Inputs are generated here (digitize.demo), so these tests run without ../shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from digitize.demo import RICE_BOX, SOLAR_DRYER, write_demo
+from digitize.synth import degrade, render_text_page, write_pdf, write_tiff
+
+BIN = Path(sys.executable).parent / "digitize"
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
+
+
+def digitize(*args: str, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
+    proc = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout, env=ENV)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"digitize {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def status(out: Path) -> dict[str, dict]:
+    proc = digitize("status", str(out), "--json", check=True)
+    return {Path(r["input"]).name: r for r in map(json.loads, proc.stdout.splitlines())}
+
+
+def ledger_rows(out: Path) -> list[dict]:
+    conn = sqlite3.connect(out / "ledger.sqlite")
+    conn.row_factory = sqlite3.Row
+    rows = [dict(r) for r in conn.execute("SELECT * FROM documents")]
+    conn.close()
+    return rows
+
+
+def words(text: str) -> set[str]:
+    return {w.strip(".,;:()[]").lower() for w in text.split()}
+
+
+@pytest.fixture(scope="module")
+def demo_inputs(tmp_path_factory) -> Path:
+    return write_demo(tmp_path_factory.mktemp("demo"))[0].parent
+
+
+def test_end_to_end_cli(demo_inputs, tmp_path):
+    out = tmp_path / "out"
+    proc = digitize("run", str(demo_inputs), "--profile", "ph", "--out", str(out), "--workers", "2",
+                    "--pages-per-task", "2", "--progress", "log", check=True)
+    assert "pages/min" in proc.stdout
+    st = status(out)
+    assert {r["state"] for r in st.values()} <= {"done", "needs-review"}, st
+    for name, pub in (("PH12023050123A1.tif", RICE_BOX), ("PH12023050777A1.pdf", SOLAR_DRYER)):
+        doc_dir = Path(st[name]["output"])
+        doc_id = doc_dir.name
+        text = (doc_dir / f"{doc_id}.txt").read_text()
+        expected = words(pub.text())
+        found = words(text)
+        recall = len(expected & found) / len(expected)
+        assert recall > 0.9, (name, recall, sorted(expected - found)[:30])
+        for n in range(1, 4):
+            for suffix in (".txt", ".hocr", ".alto.xml", ".json", ".tif"):
+                assert (doc_dir / "pages" / f"{n:04d}{suffix}").is_file(), (doc_dir, n, suffix)
+    # a re-run skips everything and changes nothing
+    before = {r["input"]: r["finished"] for r in ledger_rows(out)}
+    proc = digitize("run", str(demo_inputs), "--profile", "ph", "--out", str(out), "--workers", "1", check=True)
+    assert "3 already done" in proc.stdout
+    assert {r["input"]: r["finished"] for r in ledger_rows(out)} == before
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """Bad files mixed with one good one; value = a word the failure reason must contain."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "empty.pdf").write_bytes(b"")
+    (folder / "random.pdf").write_bytes(os.urandom(4096))
+    good_pdf = folder / "source.tmp"
+    write_pdf([render_text_page(["A page that will be cut in half."])], good_pdf, 300)
+    data = good_pdf.read_bytes()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
+    with pikepdf.open(good_pdf) as pdf:
+        pdf.save(folder / "encrypted.pdf", encryption=pikepdf.Encryption(owner="o", user="secret", R=4))
+    good_pdf.unlink()
+    # a PNG whose header declares 50,000 x 50,000 pixels
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", 50000, 50000, 8, 0, 0, 0, 0)
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)  # noqa: E731
+    (folder / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+    (folder / "letter.docx").write_bytes(b"PK\x03\x04 not a scan")
+    img, dpi = degrade(render_text_page(["The good document survives its neighbours."]), "clean", 1)
+    write_tiff([img], folder / "good.tif", dpi)
+    return {"empty.pdf": "empty", "random.pdf": "pdf", "truncated.pdf": "", "encrypted.pdf": "encrypt",
+            "huge.png": "pixels", "letter.docx": "unsupported"}
+
+
+def test_bad_inputs_fail_alone(tmp_path):
+    expected = _bad_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    proc = digitize("run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "2",
+                    "--progress", "log")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    st = status(out)
+    assert st["good.tif"]["state"] in ("done", "needs-review")
+    text = Path(st["good.tif"]["output"], "good.txt").read_text()
+    assert "survives" in text
+    for name, word in expected.items():
+        row = st[name]
+        assert row["state"] == "failed", (name, row)
+        reason = row["reason"]
+        assert reason and "\n" not in reason and len(reason) < 300, (name, reason)
+        assert word.lower() in reason.lower(), (name, reason)
+    # the summary names every failure on its own line
+    for name in expected:
+        assert name in proc.stdout
+
+
+def test_missing_input_is_an_upfront_error(tmp_path):
+    proc = digitize("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert "input not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_profile_and_job_are_clear(tmp_path):
+    proc = digitize("run", str(tmp_path), "--profile", "nosuch", "--out", str(tmp_path / "o"))
+    assert proc.returncode == 2 and "unknown profile 'nosuch'" in proc.stderr
+    job = tmp_path / "job.toml"
+    job.write_text('inputs = ["x"]\nworkerz = 3\n')
+    proc = digitize("run", "--job", str(job))
+    assert proc.returncode == 2 and "unknown key 'workerz'" in proc.stderr
+
+
+# --------------------------------------------------------------------------- real cluster
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """A real `dask scheduler` and two `dask worker` processes on 127.0.0.1."""
+    port = _free_port()
+    dask_bin = str(Path(sys.executable).parent / "dask")
+    procs = [subprocess.Popen([dask_bin, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--dashboard-address", ":0", "--no-show"],
+                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    address = f"tcp://127.0.0.1:{port}"
+    for _ in range(2):
+        procs.append(subprocess.Popen([dask_bin, "worker", address, "--nthreads", "1", "--nworkers", "1",
+                                       "--host", "127.0.0.1", "--no-dashboard"],
+                                      env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True, cwd=tmp_path))
+    from distributed import Client
+
+    client = Client(address, timeout="30s")
+    client.wait_for_workers(2, timeout=60)
+    yield address, client
+    client.close()
+    for p in procs:
+        os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def _pages_docs(folder: Path, n_docs: int, pages: int) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    names = []
+    for d in range(n_docs):
+        images = []
+        for p in range(pages):
+            lines = [f"Document {d + 1} page {p + 1}.", "", "Rice paddies terraced along the mountain slopes",
+                     "are irrigated by water from the forest above them."]
+            img, dpi = degrade(render_text_page(lines), "clean", d * 10 + p)
+            images.append(img)
+        write_tiff(images, folder / f"doc{d + 1}.tif", dpi)
+        names.append(f"doc{d + 1}.tif")
+    return names
+
+
+def test_external_scheduler_with_a_worker_killed(cluster, tmp_path):
+    address, client = cluster
+    names = _pages_docs(tmp_path / "in", n_docs=4, pages=3)
+    out = tmp_path / "out"
+    run = subprocess.Popen([str(BIN), "run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out),
+                            "--scheduler", address, "--pages-per-task", "1", "--progress", "log",
+                            "--formats", ""], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # kill one worker process while it is busy with a task
+    killed = None
+    deadline = time.time() + 120
+    while killed is None and time.time() < deadline and run.poll() is None:
+        busy = [w for w, tasks in client.processing().items() if any("ocr-" in str(t) for t in tasks)]
+        if busy:
+            pid = client.scheduler_info()["workers"][busy[0]]["pid"]
+            time.sleep(0.5)  # let the engine start on the page
+            os.kill(pid, signal.SIGKILL)
+            killed = pid
+        time.sleep(0.1)
+    output, _ = run.communicate(timeout=300)
+    assert killed is not None, "no worker was ever busy"
+    assert run.returncode == 0, output
+    st = status(out)
+    assert sorted(st) == names
+    for name in names:
+        assert st[name]["state"] in ("done", "needs-review"), st[name]
+        doc_dir = Path(st[name]["output"])
+        assert len(list((doc_dir / "pages").glob("*.json"))) == 3
+        assert "terraced" in (doc_dir / f"{doc_dir.name}.txt").read_text()
+
+
+def test_killed_run_resumes_and_finishes_each_document_once(tmp_path):
+    names = _pages_docs(tmp_path / "in", n_docs=5, pages=2)
+    out = tmp_path / "out"
+    args = [str(BIN), "run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "2",
+            "--pages-per-task", "1", "--progress", "log", "--formats", ""]
+    run = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 180
+    done = 0
+    while time.time() < deadline and run.poll() is None:
+        if (out / "ledger.sqlite").exists():
+            try:
+                done = sum(r["state"] in ("done", "needs-review") for r in ledger_rows(out))
+            except sqlite3.OperationalError:
+                done = 0
+            if done >= 1:
+                break
+        time.sleep(0.2)
+    assert run.poll() is None, "the run ended before it could be killed"
+    os.killpg(run.pid, signal.SIGKILL)  # the client and its local cluster, all at once
+    run.wait()
+    assert done < len(names)
+    proc = subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rows = ledger_rows(out)
+    assert sorted(Path(r["input"]).name for r in rows) == names
+    for r in rows:
+        assert r["state"] in ("done", "needs-review"), r
+        assert r["completions"] == 1, r  # finished exactly once, across both runs
+    folders = sorted(p.name for p in (out / "documents").iterdir())
+    assert folders == sorted(Path(n).stem for n in names)  # one folder each, no duplicates
