@@ -1,0 +1,71 @@
+"""``digitize review DIR``: serve the QA review page for a job folder (127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import logging
+from pathlib import Path
+
+HELP = "serve the QA review web page for a job folder's correction queue"
+DESCRIPTION = """Serve the QA review web page: reviewers log in and settle, one at a time, the words
+and bibliographic fields the machine was unsure of; admins also see users, progress and the audit
+trail. Create accounts first with 'digitize users add DIR NAME --role reviewer|admin', and run
+'digitize apply DIR' afterwards to put the decisions into the text and XML.
+
+The server binds to 127.0.0.1 unless --host says otherwise; put it behind an HTTPS proxy before
+opening it to a network (session cookies are marked Secure only over HTTPS)."""
+
+log = logging.getLogger(__name__)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("job_dir", metavar="DIR", type=Path, help="job folder (holds ledger.sqlite)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--users-db", type=Path, default=None, metavar="PATH",
+                   help="SQLite file with the reviewer accounts (default: DIR/ledger.sqlite)")
+    p.add_argument("--lease-seconds", type=int, default=600, metavar="S",
+                   help="how long an item stays reserved for the reviewer who opened it (default: %(default)s)")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def main(args: argparse.Namespace) -> int:
+    from ..cli import UsageError
+
+    job = args.job_dir
+    if not (job / "ledger.sqlite").is_file():
+        raise UsageError(f"{job}: not a job folder (no ledger.sqlite); run 'digitize run' first")
+    if args.users_db is not None and not args.users_db.parent.is_dir():
+        raise UsageError(f"--users-db {args.users_db}: folder does not exist")
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: expected 1-65535")
+    if args.lease_seconds < 30:
+        raise UsageError(f"--lease-seconds {args.lease_seconds}: at least 30")
+
+    import uvicorn
+
+    from ..review.app import create_app
+    from ..review.users import UserStore
+
+    users_db = args.users_db or job / "ledger.sqlite"
+    if not UserStore(users_db).list():
+        log.warning("no reviewer accounts in %s yet: add one with 'digitize users add %s NAME --role admin'",
+                    users_db, job)
+    # On loopback, refuse other Host headers (DNS rebinding); elsewhere the proxy decides.
+    allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if _loopback(args.host) else None
+    if not _loopback(args.host):
+        log.warning("binding %s: anyone who can reach it can try to log in; use HTTPS in front", args.host)
+    app = create_app(job, users_db, lease_seconds=args.lease_seconds, allowed_hosts=allowed)
+    print(f"review page: http://{args.host}:{args.port}/login  (Ctrl+C to stop)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False,
+                proxy_headers=False)
+    return 0
