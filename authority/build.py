@@ -1,0 +1,155 @@
+"""Build an authority file: sources -> entries -> sorted, de-duplicated -> definition -> writers.
+
+Two streamed passes over a temporary SQLite store: the first computes the data coverage (the
+definition part precedes the entries in the file) and reports duplicates, the second writes.
+Kind and exception codes get their descriptions from the office profile; a code without one
+stops the build with the code, how many entries use it and an example, instead of a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import config
+from .model import Coverage, Definition, Entry
+from .register import apply_register
+from .report import Report
+from .store import Store
+from .writer import write_file
+
+
+@dataclass
+class BuildResult:
+    paths: list[Path] = field(default_factory=list)
+    entries: int = 0
+    report: Report = field(default_factory=Report)
+    definition: Definition | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.paths) and self.report.errors == 0
+
+
+def today() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
+
+
+def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Report) -> None:
+    """Keep the office's entries; others are noted and skipped."""
+    other: dict[str, int] = {}
+    for e in entries:
+        if e.country != office:
+            if other.get(e.country, 0) < 20:
+                report.info(e.label, f"belongs to office {e.country or '?'}, not {office}; skipped")
+            other[e.country] = other.get(e.country, 0) + 1
+            continue
+        store.add(e)
+    store.flush()
+    for country, n in sorted(other.items()):
+        if n > 20:
+            report.info(f"office {country or '?'}", f"{n} entries of another office skipped in all")
+
+
+def definition_for(store: Store, office: str, profile: Any, date_produced: str | None, report: Report,
+                   update_category: str = "full") -> Definition | None:
+    """Pass 1: coverage and code descriptions; None when a used code has no description."""
+    cov = Coverage()
+    examples: dict[tuple[str, str], str] = {}
+    for e in store.resolved(report):
+        cov.add(e)
+        examples.setdefault(("kind", e.kind), e.label)
+        if e.exception:
+            examples.setdefault(("exception", e.exception), e.label)
+    kinds_known, exc_known = config.kind_codes(profile), config.exception_codes(profile)
+    name = getattr(profile, "name", "?")
+    missing = False
+    for code in sorted(cov.kind_counts):
+        if code not in kinds_known:
+            missing = True
+            report.error(f"kind code {code}", f"used by {cov.kind_counts[code]} entries (e.g. {examples[('kind', code)]}) "
+                         f"but profile {name!r} has no description: add it to [authority.kind_codes]")
+    for code in sorted(cov.exception_counts):
+        if code not in exc_known:
+            missing = True
+            report.error(f"exception code {code}", f"used by {cov.exception_counts[code]} entries (e.g. "
+                         f"{examples[('exception', code)]}) but profile {name!r} has no description: add it to "
+                         "[authority.exception_codes]")
+    if missing:
+        return None
+    d = Definition(
+        country=office,
+        date_produced=date_produced or cov.max_date or today(),
+        update_category=update_category,
+        kind_codes={k: kinds_known[k] for k in cov.kind_counts},
+        exception_codes={k: exc_known[k] for k in cov.exception_counts},
+    )
+    return cov.fill(d)
+
+
+def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Path, str]], profile: Any, *,
+                  date_produced: str | None = None, register: Path | None = None,
+                  report: Report | None = None, tmp_dir: Path | None = None) -> BuildResult:
+    """The core of ``build``: ``outputs`` is ``[(path, "xml"|"csv"), ...]``; a ``{date}`` in a
+    path is replaced by the file's date-produced."""
+    office = office.upper()
+    result = BuildResult(report=report or Report())
+    rep = result.report
+    with Store(tmp_dir) as store:
+        fill_store(store, entries, office, rep)
+        if register is not None:
+            added, _ = apply_register(Path(register), office, store, rep)
+            if added:
+                rep.info(register, f"{added} registered numbers without a document listed with an exception code")
+        d = definition_for(store, office, profile, date_produced, rep)
+        if d is None:
+            return result
+        result.definition = d
+        if not d.kind_counts:
+            rep.error(office, "no entries: nothing to write")
+            return result
+        for path, fmt in outputs:
+            path = Path(str(path).replace("{date}", d.date_produced))
+            result.entries = write_file(path, fmt, d, store.resolved())
+            result.paths.append(path)
+    return result
+
+
+def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", profile: Any = None,
+          register: Path | None = None, date_produced: str | None = None) -> BuildResult:
+    """``digitize authority build``: entries from job folders, XML files/folders and authority
+    files, one file written to ``out``."""
+    from .sources import iter_sources
+
+    office = office.upper()
+    profile = profile if profile is not None else config.profile_for_office(office)
+    report = Report()
+    return build_entries(iter_sources([Path(s) for s in sources], report, office), office, [(Path(out), fmt)],
+                         profile, date_produced=date_produced, register=register, report=report,
+                         tmp_dir=Path(out).parent if Path(out).parent.is_dir() else None)
+
+
+def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = None,
+                   report: Report | None = None) -> list[Path]:
+    """Called by ``digitize run`` at the end of a job: writes ``DIR/authority/<CC>_AF_<date>.xml``
+    and ``.csv``. ``date`` (YYYYMMDD) defaults to the batch's most recent publication date (then
+    today when there is none), so the same job gives the same files. Problems go to ``report``
+    (and to ``DIR/authority/build-report.txt``); returns the files written ([] when none)."""
+    from .sources.job import entries_from_job
+
+    job_dir = Path(job_dir)
+    office = office.upper()
+    out = job_dir / "authority"
+    out.mkdir(parents=True, exist_ok=True)
+    report = report if report is not None else Report()
+    result = build_entries(
+        entries_from_job(job_dir, report, office), office,
+        [(out / f"{office}_AF_{{date}}.xml", "xml"), (out / f"{office}_AF_{{date}}.csv", "csv")],
+        profile, date_produced=date, report=report, tmp_dir=out,
+    )
+    from digitize.fsutil import atomic_write
+
+    atomic_write(out / "build-report.txt", "\n".join(report.lines) + ("\n" if report.lines else ""))
+    return result.paths

@@ -1,0 +1,155 @@
+"""Sorting and de-duplicating millions of entries without holding them: a temporary SQLite file.
+
+Entries go in as compact ``marshal`` blobs with their sort key; they come out in ST.37 order
+(number, kind, date) with duplicates of one publication (number + kind) resolved: identical
+dates are merged (optional data filled in, searchable languages united), different dates are a
+conflict -- reported and left out, since choosing one would be inventing. Peak memory stays at
+SQLite's page cache whatever the number of entries.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .model import Entry, Priority, number_key
+from .report import Report
+
+BATCH = 20000
+
+
+def pack(e: Entry) -> bytes:
+    t = tuple(e)
+    if e.priorities:
+        t = t[:7] + (tuple(tuple(p) for p in e.priorities),) + t[8:]
+    return marshal.dumps(t)
+
+
+def unpack(blob: bytes) -> Entry:
+    t = marshal.loads(blob)
+    e = Entry._make(t)
+    if t[7]:
+        e = e._replace(priorities=tuple(Priority._make(p) for p in t[7]))
+    return e
+
+
+def _union(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + tuple(x for x in b if x not in a)
+
+
+def merge(a: Entry, b: Entry) -> Entry:
+    """Same publication, same date, seen twice: keep ``a``'s data, fill gaps from ``b``."""
+    return a._replace(
+        app_country=a.app_country or b.app_country,
+        app_number=a.app_number or b.app_number,
+        filing_date=a.filing_date or b.filing_date,
+        priorities=a.priorities or b.priorities,
+        exception=a.exception or b.exception,
+        description=_union(a.description, b.description),
+        claims=_union(a.claims, b.claims),
+        abstract=_union(a.abstract, b.abstract),
+    )
+
+
+class Store:
+    def __init__(self, folder: Path | None = None):
+        self._tmp = tempfile.TemporaryDirectory(prefix="authority-", dir=folder)
+        self.conn = sqlite3.connect(str(Path(self._tmp.name) / "entries.sqlite"))
+        self.conn.executescript(
+            """
+            PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;
+            PRAGMA cache_size=-32768;
+            CREATE TABLE e (nkey TEXT, kind TEXT, date TEXT, blob BLOB, source TEXT);
+            CREATE TABLE reg (nkey TEXT PRIMARY KEY, number TEXT, kind TEXT, date TEXT, exception TEXT, line INT);
+            """
+        )
+        self._buf: list[tuple] = []
+        self._indexed = False
+        self.count = 0
+
+    # ------------------------------------------------------------------ input
+    def add(self, e: Entry, source: str = "") -> None:
+        self._buf.append((number_key(e.number), e.kind, e.date, pack(e), source))
+        self.count += 1
+        if len(self._buf) >= BATCH:
+            self.flush()
+
+    def add_all(self, entries: Iterable[Entry], source: str = "") -> None:
+        for e in entries:
+            self.add(e, source)
+        self.flush()
+
+    def flush(self) -> None:
+        if self._buf:
+            self.conn.executemany("INSERT INTO e VALUES (?,?,?,?,?)", self._buf)
+            self._buf.clear()
+            self._indexed = False
+
+    def _index(self) -> None:
+        self.flush()
+        if not self._indexed:
+            self.conn.execute("DROP INDEX IF EXISTS e_order")
+            self.conn.execute("CREATE INDEX e_order ON e(nkey, kind, date)")
+            self._indexed = True
+
+    def has_number(self, number: str) -> bool:
+        self._index()
+        return self.conn.execute("SELECT 1 FROM e WHERE nkey=? LIMIT 1", (number_key(number),)).fetchone() is not None
+
+    # ------------------------------------------------------------------ output
+    def resolved(self, report: Report | None = None) -> Iterator[Entry]:
+        """Entries in ST.37 order, one per publication. ``report`` receives the duplicate and
+        conflict lines (pass it on one pass only)."""
+        self._index()
+        cur = self.conn.execute("SELECT nkey, kind, blob, source FROM e ORDER BY nkey, kind, date, rowid")
+        group: list[tuple[Entry, str]] = []
+        key = None
+        for nkey, kind, blob, source in cur:
+            if (nkey, kind) != key:
+                if group:
+                    yield from self._resolve(group, report)
+                group = []
+                key = (nkey, kind)
+            group.append((unpack(blob), source))
+        if group:
+            yield from self._resolve(group, report)
+
+    @staticmethod
+    def _resolve(group: list[tuple[Entry, str]], report: Report | None) -> Iterator[Entry]:
+        if len(group) == 1:
+            yield group[0][0]
+            return
+        dates = sorted({e.date for e, _ in group})
+        first = group[0][0]
+        if len(dates) > 1:
+            if report is not None:
+                seen = "; ".join(f"{e.date} ({src or 'input'})" for e, src in group)
+                report.error(first.label, f"conflicting duplicate: same number and kind with different dates: {seen}; left out")
+            return
+        out = first
+        for e, src in group[1:]:
+            if report is not None and e.app_number and out.app_number and e.app_number != out.app_number:
+                report.warning(out.label, f"duplicate with a different application number {e.app_number!r} ({src}); kept {out.app_number!r}")
+            out = merge(out, e)
+        if report is not None:
+            report.info(out.label, f"found {len(group)} times ({', '.join(sorted({s for _, s in group if s}))}); merged")
+        yield out
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        finally:
+            self._tmp.cleanup()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
