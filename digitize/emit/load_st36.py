@@ -1,0 +1,217 @@
+"""ST.36 XML (EPO ``ep-patent-document`` with SDOBI, or ICE ``bibliographic-data`` as we emit it)
+→ a ``Document``: the truth for round-trip tests, and a way to re-emit existing full text.
+
+Inline markup (b, i, sub, patcit, lists …) is flattened to its text; claim references become
+``ClaimText.refs``; ``<!-- … <DP n="5"> -->`` comments become the page of the paragraphs, claims
+and figures that follow them. Reading is XXE-safe (no DTD, no entities, no network).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from ..model import (Bibliographic, Claim, ClaimSet, ClaimText, Classification, Document, Field, Figure, Paragraph,
+                     Party, Priority, Source)
+from ..validate import safe_parser
+
+_DP = re.compile(r'<DP\s+n="(\d+)"')
+
+
+def _text(el: etree._Element | None) -> str:
+    return "" if el is None else "".join(el.itertext())
+
+
+def _iso(d: str | None) -> str | None:
+    d = (d or "").strip()
+    return f"{d[:4]}-{d[4:6]}-{d[6:8]}" if re.fullmatch(r"\d{8}", d) else (d or None)
+
+
+def _field(value: str | None) -> Field | None:
+    value = (value or "").strip()
+    return Field(value=value) if value else None
+
+
+class _Pager:
+    def __init__(self):
+        self.page = 0
+
+    def see(self, el: etree._Element) -> None:
+        if isinstance(el, etree._Comment):
+            m = _DP.search(el.text or "")
+            if m:
+                self.page = int(m.group(1))
+
+    def sources(self) -> list[Source]:
+        return [Source(page=self.page, bbox=(0, 0, 0, 0))] if self.page else []
+
+
+def _walk(parent: etree._Element, pager: _Pager):
+    """Children in order, noting page comments (also those nested one level down)."""
+    for el in parent:
+        if isinstance(el, etree._Comment):
+            pager.see(el)
+            continue
+        if not isinstance(el.tag, str):
+            continue
+        yield el
+        for c in el.iter(etree.Comment):
+            pager.see(c)
+
+
+def _sdobi_party(el: etree._Element) -> Party:
+    name = " ".join(_text(el.find(t)).strip() for t in ("snm", "fnm") if el.find(t) is not None).strip()
+    adr = el.find("adr")
+    address = None
+    country = None
+    if adr is not None:
+        parts = [_text(adr.find(t)).strip() for t in ("str", "city") if adr.find(t) is not None]
+        address = ", ".join(" ".join(p.split()) for p in parts if p) or None
+        country = _text(adr.find("ctry")).strip() or None
+    return Party(name=" ".join(name.split()), address=address, country=country)
+
+
+def _ice_party(el: etree._Element) -> Party:
+    ab = el.find("addressbook")
+    if ab is None:
+        return Party(name="")
+    name = _text(ab.find("name")) or " ".join(_text(ab.find(t)) for t in ("orgname", "last-name", "first-name")
+                                                if ab.find(t) is not None)
+    adr = ab.find("address")
+    address = country = None
+    if adr is not None:
+        lines = [_text(a).strip() for a in adr if a.tag != "country" and _text(a).strip()]
+        address = ", ".join(lines) or None
+        country = _text(adr.find("country")).strip() or None
+    return Party(name=" ".join(name.split()), address=address, country=country if country != "XX" else None)
+
+
+def _biblio_sdobi(s: etree._Element, lang: str) -> Bibliographic:
+    b = Bibliographic()
+    b.office = _field(s.findtext("B100/B190"))
+    b.doc_number = _field(s.findtext("B100/B110"))
+    b.kind = _field(s.findtext("B100/B130"))
+    b.publication_date = _field(_iso(s.findtext("B100/B140/date")))
+    b.document_type = _field(s.findtext("B100/B120/B121"))
+    b.application_number = _field(s.findtext("B200/B210"))
+    b.filing_date = _field(_iso(s.findtext("B200/B220/date")))
+    titles = s.findall("B500/B540/*")
+    cur = None
+    for el in titles:
+        if el.tag == "B541":
+            cur = (el.text or "").strip()
+        elif el.tag == "B542" and (cur == lang or b.title is None):
+            b.title, b.title_lang = _field(_text(el)), cur or lang
+    b300 = s.find("B300")
+    if b300 is not None:
+        num = date = None
+        for el in b300:
+            if el.tag == "B310":
+                num = _text(el).strip()
+            elif el.tag == "B320":
+                date = _iso(el.findtext("date"))
+            elif el.tag == "B330":
+                b.priorities.append(Priority(country=_text(el).strip(), number=num or "", date=date or ""))
+    for c in s.iter("classification-ipcr"):
+        t = " ".join(_text(c.find("text")).split())
+        if t:
+            b.ipc.append(Classification(text=t))
+    b.applicants = [_sdobi_party(p) for p in s.findall("B700/B710/B711")]
+    b.inventors = [_sdobi_party(p) for p in s.findall("B700/B720/B721")]
+    b.assignees = [_sdobi_party(p) for p in s.findall("B700/B730/B731")]
+    b.agents = [_sdobi_party(p) for p in s.findall("B700/B740/B741")]
+    b.designated_states = [_text(c).strip() for c in s.findall("B800/B840/ctry")]
+    return b
+
+
+def _biblio_ice(bd: etree._Element, lang: str) -> Bibliographic:
+    b = Bibliographic()
+    pub = bd.find("publication-reference/document-id")
+    if pub is not None:
+        b.office = _field(pub.findtext("country"))
+        b.doc_number = _field(pub.findtext("doc-number"))
+        b.kind = _field(pub.findtext("kind"))
+        b.publication_date = _field(_iso(pub.findtext("date")))
+    app = bd.find("application-reference/document-id")
+    if app is not None:
+        b.application_number = _field(app.findtext("doc-number"))
+        b.filing_date = _field(_iso(app.findtext("date")))
+    t = bd.find("invention-title")
+    if t is not None:
+        b.title, b.title_lang = _field(_text(t)), t.get("lang") or lang
+    for pc in bd.findall("priority-claims/priority-claim"):
+        b.priorities.append(Priority(country=pc.findtext("country") or "", number=pc.findtext("doc-number") or "",
+                                     date=_iso(pc.findtext("date")) or ""))
+    b.ipc = [Classification(text=" ".join(_text(c.find("text")).split()))
+             for c in bd.findall("classifications-ipcr/classification-ipcr") if c.find("text") is not None]
+    b.applicants = [_ice_party(p) for p in bd.findall("parties/applicants/applicant") if _ice_party(p).name]
+    b.inventors = [_ice_party(p) for p in bd.findall("parties/inventors/inventor")]
+    b.agents = [_ice_party(p) for p in bd.findall("parties/agents/agent")]
+    b.assignees = [_ice_party(p) for p in bd.findall("assignees/assignee")]
+    return b
+
+
+def _claim_text(el: etree._Element, ids: dict[str, int]) -> ClaimText:
+    """Own text (including claim-ref and inline markup) first, nested claim-text as children."""
+    own: list[str] = [el.text or ""]
+    children: list[ClaimText] = []
+    refs: list[int] = []
+    for ch in el:
+        if isinstance(ch.tag, str) and ch.tag == "claim-text":
+            children.append(_claim_text(ch, ids))
+        elif isinstance(ch.tag, str):
+            own.append(_text(ch))
+            for r in ch.iter("claim-ref"):
+                for target in (r.get("idref") or "").split():
+                    if target in ids and ids[target] not in refs:
+                        refs.append(ids[target])
+        own.append(ch.tail or "")
+    return ClaimText(text=" ".join("".join(own).split()), children=children, refs=refs)
+
+
+def _num(value: str | None, default: int) -> int:
+    m = re.match(r"\s*(\d+)", value or "")
+    return int(m.group(1)) if m else default
+
+
+def load(path: Path | str) -> Document:
+    """Read an ST.36 file into a ``Document`` (``doc_id`` from office+number+kind)."""
+    root = etree.parse(str(path), safe_parser()).getroot()
+    lang = (root.get("lang") or "en").lower()
+    sdobi, ice = root.find("SDOBI"), root.find("bibliographic-data")
+    biblio = _biblio_sdobi(sdobi, lang) if sdobi is not None else _biblio_ice(ice, lang) if ice is not None else Bibliographic()
+    if biblio.office is None and root.get("country"):
+        biblio.office = _field(root.get("country"))
+    pager = _Pager()
+    doc = Document(doc_id="", source=str(path), profile="st36", lang=lang, biblio=biblio)
+    for part in _walk(root, pager):
+        if part.tag == "abstract" and not doc.abstract:
+            for p in _walk(part, pager):
+                if p.tag == "p":
+                    doc.abstract.append(Paragraph(text=_text(p), num=p.get("num"), sources=pager.sources()))
+        elif part.tag == "description":
+            for p in _walk(part, pager):
+                if p.tag == "heading":
+                    doc.description.append(Paragraph(text=_text(p), kind="heading", level=int(p.get("level") or 1),
+                                                      sources=pager.sources()))
+                elif p.tag == "p":
+                    doc.description.append(Paragraph(text=_text(p), num=p.get("num"), sources=pager.sources()))
+        elif part.tag == "claims":
+            ids = {c.get("id"): _num(c.get("num"), i) for i, c in enumerate(part.findall("claim"), 1) if c.get("id")}
+            cs = ClaimSet(lang=(part.get("lang") or lang).lower())
+            for i, c in enumerate(_walk(part, pager), 1):
+                if c.tag != "claim":
+                    continue
+                texts = [_claim_text(t, ids) for t in c.findall("claim-text")]
+                body = texts[0] if len(texts) == 1 else ClaimText(text="", children=texts)
+                cs.claims.append(Claim(num=_num(c.get("num"), i), body=body, sources=pager.sources()))
+            doc.claims.append(cs)
+        elif part.tag == "drawings":
+            for i, f in enumerate(_walk(part, pager), 1):
+                img = f.find("img") if f.tag == "figure" else None
+                if img is not None:
+                    doc.figures.append(Figure(page=pager.page, file=img.get("file") or "", num=_num(f.get("num"), i)))
+    doc.doc_id = doc.publication_id or Path(path).stem
+    return doc

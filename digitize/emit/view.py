@@ -1,0 +1,298 @@
+"""Document → the plain data the templates lay out (one view serves ST.36 and ST.96).
+
+Every decision about *content* is made here, in Python, once: which office code, which dates are
+real dates, XML ids, paragraph numbers, where claim references and doubtful words start and end,
+which page-break comments go where, figure sizes in millimetres. The templates decide only
+*layout* (element names, order, attributes), so an office changes its XML without touching this,
+and ST.36 and ST.96 always carry the same data.
+
+Values are cleaned of XML-forbidden characters here; escaping happens in the template engine
+(autoescape) and the result is re-parsed by lxml, so text can never become markup.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any
+
+from ..model import ClaimText, Document, Paragraph, Party
+from .config import EmitSettings
+from .xmltext import clean, segments
+
+_NAME_START = re.compile(r"^[A-Za-z_]")
+_NOT_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+REGIONAL = {"EP", "EA", "AP", "OA", "GC"}
+A4_MM = (210, 297)
+
+
+def xml_id(value: str, prefix: str = "d") -> str:
+    """A valid XML ID (NCName) from ``value``: ``EP2400812A1`` stays, ``12/34`` → ``d12_34``."""
+    v = _NOT_NAME.sub("_", value or "")
+    return v if v and _NAME_START.match(v) else f"{prefix}{v}"
+
+
+def dates(value: str | None) -> tuple[str | None, str | None]:
+    """(ISO ``YYYY-MM-DD``, ST.36 ``YYYYMMDD``) of a real calendar date, else (None, None)."""
+    v = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            d = _dt.datetime.strptime(v, fmt).date()
+        except ValueError:
+            continue
+        if 1800 <= d.year <= 2200:
+            return d.isoformat(), d.strftime("%Y%m%d")
+    return None, None
+
+
+def _code(value: str | None, allowed: frozenset[str] | None) -> str | None:
+    v = clean(value).strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", v):
+        return None
+    if allowed is not None and v not in allowed:
+        return None
+    return v
+
+
+class _Pages:
+    """Emits ``<DP n>`` page numbers only when the page changes, in document order."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.current: int | None = None
+
+    def mark(self, sources) -> int | None:
+        if not self.enabled or not sources:
+            return None
+        page = sources[0].page
+        if page and page != self.current:
+            self.current = page
+            return page
+        return None
+
+    def mark_page(self, page: int | None) -> int | None:
+        if not self.enabled or not page or page == self.current:
+            return None
+        self.current = page
+        return page
+
+
+def _segs(text: str, refs: list[tuple[int, int, str]], doubts, markup: bool) -> list[dict[str, Any]]:
+    raw = text or ""
+    spans = [(d.start, d.end, d.confidence) for d in doubts] if markup else []
+    out = []
+    for s in segments(raw, refs, spans):
+        t = clean(s.text)
+        if t:
+            out.append({"text": t, "ref": s.ref, "conf": s.conf})
+    return out
+
+
+def _claim_refs(text: str, refs: list[int], ids: dict[int, str], words: tuple[str, ...]) -> list[tuple[int, int, str]]:
+    """Spans like "claim 1" / "reivindicación 3" for the claim numbers the structure stage found."""
+    if not refs or not text:
+        return []
+    wanted = {r for r in refs if r in ids}
+    if not wanted:
+        return []
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")\s+(\d{1,3})\b", re.IGNORECASE)
+    out = []
+    for m in pattern.finditer(text):
+        n = int(m.group(1))
+        if n in wanted:
+            out.append((m.start(), m.end(), ids[n]))
+    return out
+
+
+def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
+    country = _code(p.country, None) or "XX"
+    iso = _code(country, codes["country"] if codes else None) if country != "XX" else None
+    return {
+        "seq": seq,
+        "seq3": f"{seq:03d}",
+        "name": clean(p.name).strip(),
+        "address": " ".join(clean(p.address).split()) if p.address else "",
+        "country": country,
+        "iso_country": iso,
+    }
+
+
+def _mm(px: float, dpi: int) -> int:
+    return max(1, int(round(px / max(dpi, 1) * 25.4)))
+
+
+def _img_format(file: str) -> tuple[str, str]:
+    ext = file.rsplit(".", 1)[-1].lower() if "." in file else ""
+    if ext in ("jpg", "jpeg"):
+        return "jpg", "JPEG"
+    return "tif", "TIFF"
+
+
+def build(doc: Document, *, profile_office: str, profile_lang: str, settings: EmitSettings,
+          codes: dict[str, frozenset[str]] | None, produced: _dt.date | None) -> dict[str, Any]:
+    """The template context for ``doc``."""
+    b = doc.biblio
+    st3 = codes["st3"] if codes else None
+    office = _code(b.value("office"), st3) or _code(profile_office, st3) or "XX"
+    lang = (clean(doc.lang) or profile_lang or "en").strip().lower()
+    if codes and lang not in codes["lang"]:
+        lang = profile_lang if profile_lang in codes["lang"] else "en"
+    number = re.sub(r"\s+", "", clean(b.value("doc_number")))
+    kind = re.sub(r"\s+", "", clean(b.value("kind"))).upper()
+    pub_iso, pub8 = dates(b.value("publication_date"))
+    app_iso, app8 = dates(b.value("filing_date"))
+    doc_id = xml_id(clean(doc.doc_id) or f"{office}{number}{kind}")
+    pages = _Pages(settings.page_comments)
+    markup = settings.ocr_confidence_markup
+    info = {p.number: p for p in doc.pages}
+
+    # -- bibliographic data
+    priorities = []
+    for i, pr in enumerate(b.priorities, 1):
+        iso, d8 = dates(pr.date)
+        country = _code(pr.country, None) or "XX"
+        kind_p = "international" if country == "WO" else "regional" if country in REGIONAL else "national"
+        priorities.append({
+            "seq": i, "kind": kind_p, "category": {"international": "PCT", "regional": "Regional"}.get(kind_p, "National"),
+            "country": country, "number": clean(pr.number).strip(), "date8": d8 or clean(pr.date).strip(),
+            "date_iso": iso, "st96": bool(iso) and _code(country, st3) is not None,
+        })
+    title = b.title
+    title_lang = clean(b.title_lang).strip().lower() or lang
+    if codes and title_lang not in codes["lang"]:
+        title_lang = lang
+    biblio = {
+        "office": office,
+        "number": number,
+        "kind": kind,
+        "date8": pub8,
+        "date_iso": pub_iso,
+        "app_number": clean(b.value("application_number")).strip(),
+        "app_date8": app8,
+        "app_date_iso": app_iso,
+        "ipc": [{"seq": i, "text": clean(c.text).strip()} for i, c in enumerate(b.ipc, 1) if clean(c.text).strip()],
+        "priorities": priorities,
+        "applicants": [_party(p, i, codes) for i, p in enumerate(b.applicants, 1)],
+        "inventors": [_party(p, i, codes) for i, p in enumerate(b.inventors, 1)],
+        "assignees": [_party(p, i, codes) for i, p in enumerate(b.assignees, 1)],
+        "agents": [_party(p, i, codes) for i, p in enumerate(b.agents, 1)],
+        "title": clean(title.value).strip() if title else "",
+        "title_lang": title_lang,
+        "document_type": clean(b.value("document_type")).strip(),
+        "designated_states": [c for c in (_code(s, None) for s in b.designated_states) if c],
+    }
+
+    # -- abstract
+    abstract = []
+    for i, p in enumerate(doc.abstract, 1):
+        abstract.append({"id": f"pa{i:04d}", "num": f"{i:04d}", "dp": pages.mark(p.sources),
+                         "segs": _segs(p.text, [], p.doubts, markup)})
+
+    # -- description: ids by position (printed numbers may repeat after OCR); trailing headings
+    # become paragraphs because the DTD wants every heading group to end with a paragraph.
+    paras: list[Paragraph] = list(doc.description)
+    last_p = max((i for i, p in enumerate(paras) if p.kind != "heading"), default=-1)
+    description = []
+    n_p = n_h = 0
+    for i, p in enumerate(paras):
+        heading = p.kind == "heading" and i < last_p
+        dp = pages.mark(p.sources)
+        segs = _segs(p.text, [], p.doubts, markup)
+        if heading:
+            n_h += 1
+            description.append({"heading": True, "id": f"h{n_h:04d}", "level": min(max(int(p.level or 1), 1), 3),
+                                "dp": dp, "segs": segs})
+        else:
+            n_p += 1
+            num = clean(p.num).strip() if p.num else f"{n_p:04d}"
+            description.append({"heading": False, "id": f"p{n_p:04d}", "num": num, "dp": dp, "segs": segs})
+
+    # -- claims (one set per language; ids unique across sets)
+    claim_sets = []
+    for cs in doc.claims:
+        clang = re.sub(r"[^a-z]", "", clean(cs.lang).lower()) or lang
+        ids: dict[int, str] = {}
+        seen: set[str] = set()
+        for c in cs.claims:
+            cid = f"c-{clang}-{int(c.num):04d}"
+            while cid in seen:
+                cid += "x"
+            seen.add(cid)
+            ids.setdefault(int(c.num), cid)
+        claims = []
+        used: set[str] = set()
+        for c in cs.claims:
+            cid = ids[int(c.num)] if ids[int(c.num)] not in used else None
+            if cid is None:
+                cid = f"c-{clang}-{int(c.num):04d}x"
+                while cid in used:
+                    cid += "x"
+            used.add(cid)
+
+            def tree(ct: ClaimText) -> dict[str, Any]:
+                refs = _claim_refs(ct.text, ct.refs, ids, settings.claim_ref_words)
+                return {"segs": _segs(ct.text, refs, ct.doubts, markup), "children": [tree(ch) for ch in ct.children]}
+
+            claims.append({"id": cid, "num": f"{int(c.num):04d}", "number": int(c.num),
+                           "dp": pages.mark(c.sources), "body": tree(c.body)})
+        if claims:
+            lang_ok = not codes or clang in codes["lang"]
+            claim_sets.append({"id": f"claims-{clang}" if len(doc.claims) > 1 else "claims",
+                               "lang": clang if lang_ok else lang, "claims": claims})
+    main_claims = next((cs for cs in claim_sets if cs["lang"] == lang), claim_sets[0] if claim_sets else None)
+
+    # -- figures: drawings pages and image-only pages not already a figure
+    def size(page: int | None, bbox) -> tuple[int, int]:
+        pi = info.get(page) if page else None
+        if pi is None:
+            return A4_MM
+        if bbox:
+            return _mm(bbox[2] - bbox[0], pi.dpi), _mm(bbox[3] - bbox[1], pi.dpi)
+        return _mm(pi.width, pi.dpi), _mm(pi.height, pi.dpi)
+
+    figures = []
+    items = [(f.page, f.file, f.bbox, f.num, "drawing") for f in doc.figures]
+    fig_pages = {f.page for f in doc.figures}
+    items += [(n, f"pages/{n:04d}.tif", None, None, "undefined") for n in doc.image_pages if n not in fig_pages]
+    items.sort(key=lambda t: (t[0] or 0, t[3] or 0))
+    for i, (page, file, bbox, num, content) in enumerate(items, 1):
+        file = clean(file).replace("\\", "/")
+        wi, he = size(page, bbox)
+        fmt36, fmt96 = _img_format(file)
+        figures.append({"id": f"f{i:04d}", "img_id": f"if{i:04d}", "num": str(num if num is not None else i),
+                        "file": file, "wi": wi, "he": he, "content": content, "format": fmt36, "format96": fmt96,
+                        "dp": pages.mark_page(page)})
+
+    image_only = not (abstract or any(not d["heading"] for d in description) or claim_sets)
+    page_images = []
+    if image_only:
+        numbers = sorted({p.number for p in doc.pages} | set(doc.image_pages) | fig_pages) or [1]
+        for n in numbers:
+            wi, he = size(n, None)
+            page_images.append({"id": f"docp{n:04d}", "n": n, "file": f"pages/{n:04d}.tif", "wi": wi, "he": he})
+
+    produced_iso = produced.isoformat() if produced else None
+    return {
+        "doc": {
+            "id": doc_id,
+            "doc_id": clean(doc.doc_id),
+            "lang": lang,
+            "office": office,
+            "root": f"{office.lower()}-patent-document",
+            "status": clean(settings.status),
+            "produced8": produced.strftime("%Y%m%d") if produced else None,
+            "produced_iso": produced_iso,
+            "st36_file": f"{clean(doc.doc_id)}.st36.xml",
+            "st96_file": f"{clean(doc.doc_id)}.st96.xml",
+        },
+        "biblio": biblio,
+        "abstract": abstract,
+        "description": description,
+        "claim_sets": claim_sets,
+        "main_claims": main_claims,
+        "figures": figures,
+        "image_only": image_only,
+        "page_images": page_images,
+        "ocr_markup": markup,
+    }

@@ -1,0 +1,233 @@
+"""Schema lookup and validation of ST.36 / ST.96 / ST.37 files, with messages a user can act on.
+
+The schemas are not part of the product: they are found in a schema directory (``--schemas DIR``,
+else ``$DIGITIZE_SCHEMAS``, else ``../shared/standards`` beside the checkout). Each validator is
+built once per process and reused: the ST.96 XSD takes about two seconds to compile, the EP DTD a
+few milliseconds. A missing schema is reported once in the log and the caller is told
+"not-validated: ..."; nothing is ever called valid without being checked.
+
+ST.36 has one model for every office (``xx-patent-document``); the DTD we have is the EPO's v1.5
+of it, so an office's document (``ph-patent-document``) is checked by validating a copy whose
+root is renamed ``ep-patent-document``.
+
+Every file is read with a parser that loads no DTD, resolves no entity and opens no network
+connection (XXE-safe); the DTD and XSD are loaded only from the schema directory.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+ST36_DTD = Path("st36") / "ep-patent-document-v1-5.dtd"
+ST96_XSD = Path("st96-v6_0") / "PatentPublication_V6_0.xsd"
+ST96_COMMON = Path("st96-v6_0") / "PatentPublication_V6_0_Common.xsd"
+PAT_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Patent"
+COM_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Common"
+MAX_ERRORS = 10
+
+_lock = threading.RLock()
+_dtds: dict[Path, etree.DTD] = {}
+_schemas: dict[Path, etree.XMLSchema] = {}
+_codes: dict[Path, dict[str, frozenset[str]]] = {}
+_warned: set[str] = set()
+
+
+class SchemaMissing(Exception):
+    """The schema file is not in the schema directory; the message says where it was looked for."""
+
+
+def safe_parser(**kw) -> etree.XMLParser:
+    """The only parser used for documents: no DTD, no entities, no network."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **kw)
+
+
+def schema_dir(explicit: Path | str | None = None) -> Path | None:
+    """``explicit`` (``--schemas``), else ``$DIGITIZE_SCHEMAS``, else ``../shared/standards``."""
+    if explicit:
+        return Path(explicit)
+    from .resources import default_schema_dir
+
+    return default_schema_dir()
+
+
+def _locate(base: Path | None, rel: Path) -> Path:
+    if base is None:
+        raise SchemaMissing(f"no schema directory (set DIGITIZE_SCHEMAS or --schemas) for {rel}")
+    path = Path(base) / rel
+    if not path.is_file():
+        raise SchemaMissing(f"schema {path} not found")
+    return path
+
+
+def warn_once(message: str) -> None:
+    with _lock:
+        if message in _warned:
+            return
+        _warned.add(message)
+    log.warning("%s", message)
+
+
+def st36_dtd(base: Path | None) -> etree.DTD:
+    """The EP v1.5 DTD (the ST.36 model), loaded once per process."""
+    path = _locate(base, ST36_DTD).resolve()
+    with _lock:
+        dtd = _dtds.get(path)
+        if dtd is None:
+            dtd = _dtds[path] = etree.DTD(str(path))
+        return dtd
+
+
+def st96_schema(base: Path | None) -> etree.XMLSchema:
+    """``pat:PatentPublication`` V6_0, compiled once per process (about 2 s)."""
+    path = _locate(base, ST96_XSD).resolve()
+    with _lock:
+        schema = _schemas.get(path)
+        if schema is None:
+            doc = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False))
+            schema = _schemas[path] = etree.XMLSchema(doc)
+        return schema
+
+
+def st96_codes(base: Path | None) -> dict[str, frozenset[str]] | None:
+    """Code lists the ST.96 schema enumerates (ST.3 offices, ISO countries, ISO languages), read
+    from the Common XSD so that a value the schema would refuse is left out, not emitted."""
+    try:
+        path = _locate(base, ST96_COMMON).resolve()
+    except SchemaMissing:
+        return None
+    with _lock:
+        if path not in _codes:
+            xs = "{http://www.w3.org/2001/XMLSchema}"
+            wanted = {
+                "st3": ("WIPOST3CodeType", "WIPOFormerST3CodeType"),
+                "country": ("ISOCountryCodeType", "ISOFormerCountryCodeType"),
+                "lang": ("ISOLanguageCodeType", "ISOFormerLanguageCodeType"),
+            }
+            root = etree.parse(str(path), safe_parser()).getroot()
+            types = {el.get("name"): el for el in root if el.tag == f"{xs}simpleType"}
+            _codes[path] = {
+                key: frozenset(e.get("value") for name in names if name in types
+                               for e in types[name].iter(f"{xs}enumeration"))
+                for key, names in wanted.items()
+            }
+        return _codes[path]
+
+
+def _messages(log_entries, limit: int = MAX_ERRORS) -> list[str]:
+    out = []
+    for e in list(log_entries)[:limit]:
+        out.append(f"line {e.line}: {e.message}" if e.line else e.message)
+    return out
+
+
+def check_st36(root: etree._Element, base: Path | None, *, in_place: bool = False) -> list[str]:
+    """Errors of an ``xx-patent-document`` against the ST.36 model ([] when valid)."""
+    dtd = st36_dtd(base)
+    target = root if in_place else copy.deepcopy(root)
+    target.tag = "ep-patent-document"
+    with _lock:
+        ok = dtd.validate(target)
+        errors = [] if ok else _messages(dtd.error_log.filter_from_errors())
+    if not ok and not errors:
+        errors = ["invalid against the ST.36 DTD (no message)"]
+    return errors
+
+
+def check_st96(root: etree._Element, base: Path | None) -> list[str]:
+    """Errors of a ``pat:PatentPublication`` against the V6_0 schema ([] when valid)."""
+    schema = st96_schema(base)
+    with _lock:
+        ok = schema.validate(root)
+        errors = [] if ok else _messages(schema.error_log)
+    if not ok and not errors:
+        errors = ["invalid against the ST.96 schema (no message)"]
+    return errors
+
+
+# --------------------------------------------------------------------------- files
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str  # "ST.36" | "ST.96" | "ST.37" | "USPTO" | "unknown"
+    status: str  # "valid" | "invalid" | "not checked: <why>"
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> bool:
+        return self.status == "invalid"
+
+    def lines(self) -> list[str]:
+        head = f"{self.path}: {self.status}" + (f" ({self.kind})" if self.kind != "unknown" else "")
+        return [head] + [f"  {e}" for e in self.errors]
+
+
+def detect(root: etree._Element) -> str:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    qname = etree.QName(tag) if tag else None
+    local = qname.localname if qname else ""
+    if qname and qname.namespace == PAT_NS and local == "PatentPublication":
+        return "ST.96"
+    if qname and qname.namespace is None and local.startswith("us-patent-"):
+        return "USPTO"
+    if qname and qname.namespace is None and local.endswith("-patent-document"):
+        return "ST.36"
+    if local == "authority-file":
+        return "ST.37"
+    return "unknown"
+
+
+def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
+    """Detect the kind of ``path`` and check it; never raises for a bad file."""
+    path = Path(path)
+    name = str(path)
+    try:
+        tree = etree.parse(str(path), safe_parser())
+    except (OSError, etree.XMLSyntaxError) as exc:
+        return FileReport(name, "unknown", "invalid", [f"not well-formed XML: {exc}"])
+    root = tree.getroot()
+    kind = detect(root)
+    try:
+        if kind == "ST.36":
+            errors = check_st36(root, base, in_place=True)
+        elif kind == "ST.96":
+            errors = check_st96(root, base)
+        elif kind == "USPTO":
+            return FileReport(name, kind, "not checked: the USPTO DTD needs the MathML modules (reference only)")
+        elif kind == "ST.37":
+            return _check_st37(path)
+        else:
+            return FileReport(name, kind, "invalid", [
+                f"root element <{root.tag}> is not ST.36 (*-patent-document), ST.96 (pat:PatentPublication) "
+                "or ST.37 (authority-file)"])
+    except SchemaMissing as exc:
+        return FileReport(name, kind, f"not checked: {exc}")
+    return FileReport(name, kind, "invalid" if errors else "valid", errors)
+
+
+def _check_st37(path: Path) -> FileReport:
+    try:
+        from authority.check import check_file  # type: ignore[import-not-found]
+    except ImportError:
+        return FileReport(str(path), "ST.37", "not checked: ST.37 checker not available")
+    result = check_file(path)
+    # Accept the shapes a checker may reasonably return: a list of problems, an object with
+    # ``errors``/``problems``, or a bool.
+    if isinstance(result, bool):
+        problems: list[str] = [] if result else ["invalid ST.37 authority file"]
+    elif isinstance(result, (list, tuple)):
+        problems = [str(p) for p in result]
+    else:
+        problems = [str(p) for p in (getattr(result, "errors", None) or getattr(result, "problems", None) or [])]
+        if getattr(result, "ok", getattr(result, "valid", True)) is False and not problems:
+            problems = ["invalid ST.37 authority file"]
+    return FileReport(str(path), "ST.37", "invalid" if problems else "valid", problems[:MAX_ERRORS])
