@@ -150,6 +150,10 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         current_user(request)
         return RedirectResponse("/queue", status_code=303)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon():
+        return Response(status_code=204)
+
     @app.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request):
         session = session_of(request)
