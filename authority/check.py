@@ -1,0 +1,231 @@
+"""``digitize authority check``: the st37 README's rules, streamed over any size of file.
+
+Every problem line names the rule first, then the entry (``entry EP 3439706 A1 20190213``) or the
+part of the definition, then what is wrong. Rules:
+
+- ``readable``: the file can be read (XML: well-formed, no entity declarations, root
+  ``authority-file``; CSV: a header with ``publication_number``);
+- ``definition``: an XML file has one ``authority-file-definition`` before its entries, with
+  ``update-af-category`` in full/incremental/differential and ``grouped-af-indicator`` yes/no;
+- ``mandatory-fields``: office, publication number, kind code and publication date in every entry;
+- ``office-code``: ST.3 (two capital letters), the same as the file's ``country``;
+- ``valid-date``: publication, filing and priority dates and the definition's dates are real
+  ``YYYYMMDD`` dates;
+- ``kind-code-defined`` / ``exception-code-defined``: every code used has a description in the
+  definition part (CSV: in the office profile);
+- ``kind-coverage`` / ``exception-coverage``: the coverage counts equal the entries (entries an
+  incremental file deletes are not counted);
+- ``date-range`` / ``number-range`` / ``most-recent-document``: consistent with the entries;
+- ``no-duplicate``: one entry per publication (number and kind);
+- ``sorted``: entries ordered by publication number, kind, date;
+- ``schema``: when an official DTD/XSD is given (``--dtd`` or ``[authority] schema``), the file is
+  valid against it (this loads the whole file; the other rules stream).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from . import config, safexml
+from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, sort_key
+from .reader import AuthorityFile
+
+MAX_PER_RULE = 50
+
+
+class Problems:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.counts: dict[str, int] = {}
+
+    def add(self, rule: str, where: str, message: str) -> None:
+        n = self.counts.get(rule, 0) + 1
+        self.counts[rule] = n
+        if n <= MAX_PER_RULE:
+            self.lines.append(f"{rule}: {where}: {message}")
+
+    def result(self) -> list[str]:
+        out = list(self.lines)
+        for rule, n in self.counts.items():
+            if n > MAX_PER_RULE:
+                out.append(f"{rule}: {n - MAX_PER_RULE} more problems of this rule not listed ({n} in all)")
+        return out
+
+
+def _entry_label(e: Entry) -> str:
+    return f"entry {e.label}"
+
+
+def check_file(path: Path | str, dtd: Path | str | None = None, profile: Any = None) -> list[str]:
+    """Problems of an authority file (XML or CSV); an empty list means valid."""
+    path = Path(path)
+    p = Problems()
+    try:
+        af = AuthorityFile(path)
+    except OSError as exc:
+        return [f"readable: {path}: {exc}"]
+    try:
+        _check_entries(af, p, profile)
+    except safexml.UnsafeXML as exc:
+        return [f"readable: {path}: {exc}"]
+    except etree.XMLSyntaxError as exc:
+        p.add("readable", str(path), f"malformed XML: {exc}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        p.add("readable", str(path), str(exc))
+    if af.format == "xml" and "readable" not in p.counts:
+        schema = Path(dtd) if dtd else config.schema_path(profile)
+        if schema is not None:
+            _check_schema(path, schema, p)
+    return p.result()
+
+
+def _check_schema(path: Path, schema: Path, p: Problems) -> None:
+    try:
+        if schema.suffix.lower() == ".xsd":
+            validator: Any = etree.XMLSchema(etree.parse(str(schema), safexml.parser()))
+        else:
+            validator = etree.DTD(str(schema))
+    except (OSError, etree.LxmlError) as exc:
+        p.add("schema", str(schema), f"cannot load: {exc}")
+        return
+    tree = safexml.parse(path)
+    if not validator.validate(tree):
+        for err in list(validator.error_log)[:MAX_PER_RULE]:
+            p.add("schema", f"line {err.line}", err.message)
+
+
+def _check_entries(af: AuthorityFile, p: Problems, profile: Any) -> None:
+    cov = Coverage()
+    prev: Entry | None = None
+    prev_key: tuple[str, str, str] | None = None
+    seen: set[int] = set()
+    kinds_used: dict[str, str] = {}
+    exceptions_used: dict[str, str] = {}
+    country: str | None = None
+    mr_found = False
+    first_entry_before_definition = False
+    for e in af.entries():
+        lab = _entry_label(e)
+        if af.format == "xml":
+            country = af.root_attrs.get("country")
+            if af.definition is None and not first_entry_before_definition:
+                first_entry_before_definition = True
+                p.add("definition", lab, "entry before the authority-file-definition (or no definition at all)")
+        elif country is None:
+            country = e.country
+        missing = [n for n, v in (("office", e.country), ("publication number", e.number),
+                                  ("kind code", e.kind), ("publication date", e.date)) if not v]
+        if missing:
+            p.add("mandatory-fields", lab, f"missing {', '.join(missing)}")
+        if e.country and (len(e.country) != 2 or not e.country.isalpha() or not e.country.isupper()):
+            p.add("office-code", lab, f"{e.country!r} is not an ST.3 code")
+        elif e.country and country and e.country != country:
+            p.add("office-code", lab, f"office {e.country} in a file of office {country}")
+        if e.date and norm_date(e.date) != e.date:
+            p.add("valid-date", lab, f"publication date {e.date!r} is not a valid YYYYMMDD date")
+        if e.filing_date and norm_date(e.filing_date) != e.filing_date:
+            p.add("valid-date", lab, f"filing date {e.filing_date!r} is not a valid YYYYMMDD date")
+        for pr in e.priorities:
+            if pr.date and norm_date(pr.date) != pr.date:
+                p.add("valid-date", lab, f"priority date {pr.date!r} is not a valid YYYYMMDD date")
+        if e.kind:
+            kinds_used.setdefault(e.kind, lab)
+        if e.exception:
+            exceptions_used.setdefault(e.exception, lab)
+        key = sort_key(e)
+        if prev_key is not None and key < prev_key:
+            p.add("sorted", lab, f"comes after {_entry_label(prev)} (order: number, kind, date)")  # type: ignore[arg-type]
+        ident = hash(e.identity)
+        if (prev is not None and prev.identity == e.identity) or ident in seen:
+            p.add("no-duplicate", lab, "publication (number and kind) listed more than once")
+        seen.add(ident)
+        prev, prev_key = e, key
+        if not e.deleted and e.date:
+            cov.add(e)
+            d = af.definition
+            if d is not None and d.most_recent and (e.number, e.date) == d.most_recent:
+                mr_found = True
+    if af.format == "xml":
+        _check_definition(af.definition, cov, kinds_used, exceptions_used, mr_found, p)
+    else:
+        _check_codes_with_profile(country, profile, kinds_used, exceptions_used, p)
+
+
+def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str, str],
+                      exceptions_used: dict[str, str], mr_found: bool, p: Problems) -> None:
+    if d is None:
+        p.add("definition", "authority-file", "no authority-file-definition")
+        return
+    where = "authority-file-definition"
+    if d.update_category not in UPDATE_CATEGORIES:
+        p.add("definition", where, f"update-af-category {d.update_category!r} is not one of {', '.join(UPDATE_CATEGORIES)}")
+    if d.grouped not in ("yes", "no"):
+        p.add("definition", where, f"grouped-af-indicator {d.grouped!r} is not yes or no")
+    if norm_date(d.date_produced) != d.date_produced:
+        p.add("valid-date", "authority-file", f"date-produced {d.date_produced!r} is not a valid YYYYMMDD date")
+    for code, lab in sorted(kinds_used.items()):
+        if not d.kind_codes.get(code):
+            p.add("kind-code-defined", lab, f"kind code {code} has no document-kind-code-definition with a description")
+    for code, desc in d.kind_codes.items():
+        if not desc:
+            p.add("kind-code-defined", f"kind {code}", "definition without a description")
+    for code, lab in sorted(exceptions_used.items()):
+        if not d.exception_codes.get(code):
+            p.add("exception-code-defined", lab, f"exception code {code} has no exception-code-definition with a description")
+    for code, desc in d.exception_codes.items():
+        if not desc:
+            p.add("exception-code-defined", f"exception code {code}", "definition without a description")
+    for code in sorted(set(cov.kind_counts) | set(d.kind_counts)):
+        want, have = cov.kind_counts.get(code, 0), d.kind_counts.get(code)
+        if have != want:
+            p.add("kind-coverage", f"kind {code}", f"kind-code-coverage says {have if have is not None else 'nothing'}, "
+                  f"the file has {want} entries")
+    for code in sorted(set(cov.exception_counts) | set(d.exception_counts)):
+        want, have = cov.exception_counts.get(code, 0), d.exception_counts.get(code)
+        if have != want:
+            p.add("exception-coverage", f"exception code {code}", f"exception-code-coverage says "
+                  f"{have if have is not None else 'nothing'}, the file has {want} entries")
+    if cov.total == 0:
+        for name, v in (("date-range", d.date_range), ("number-range", d.number_range), ("most-recent-document", d.most_recent)):
+            if v:
+                p.add(name, where, "given but the file has no entries")
+        return
+    if d.date_range is None:
+        p.add("date-range", where, "no publication-date-range")
+    else:
+        for label, v in (("start-date", d.date_range[0]), ("end-date", d.date_range[1])):
+            if norm_date(v) != v:
+                p.add("valid-date", f"publication-date-range {label}", f"{v!r} is not a valid YYYYMMDD date")
+        if d.date_range != (cov.min_date, cov.max_date):
+            p.add("date-range", where, f"publication-date-range {d.date_range[0]}-{d.date_range[1]} but the entries "
+                  f"span {cov.min_date}-{cov.max_date}")
+    want_nr = (cov.first.number, cov.last.number)  # type: ignore[union-attr]
+    if d.number_range is None:
+        p.add("number-range", where, "no publication-number-range")
+    elif d.number_range != want_nr:
+        p.add("number-range", where, f"publication-number-range {d.number_range[0]}-{d.number_range[1]} but the "
+              f"entries run from {want_nr[0]} to {want_nr[1]}")
+    if d.most_recent is None:
+        p.add("most-recent-document", where, "no most-recent-document")
+    elif d.most_recent[1] != cov.max_date or not mr_found:
+        p.add("most-recent-document", where, f"most-recent-document {d.most_recent[0]} of {d.most_recent[1]} is not an "
+              f"entry with the latest publication date ({cov.max_date}, e.g. {cov.most_recent[0]})")  # type: ignore[index]
+
+
+def _check_codes_with_profile(country: str | None, profile: Any, kinds_used: dict[str, str],
+                              exceptions_used: dict[str, str], p: Problems) -> None:
+    """A CSV file has no definition part: its codes must be described in the office profile."""
+    if profile is None:
+        if not country:
+            return
+        profile = config.profile_for_office(country)
+    kinds, excs = config.kind_codes(profile), config.exception_codes(profile)
+    for code, lab in sorted(kinds_used.items()):
+        if code not in kinds:
+            p.add("kind-code-defined", lab, f"kind code {code} is not described in profile {profile.name!r}")
+    for code, lab in sorted(exceptions_used.items()):
+        if code not in excs:
+            p.add("exception-code-defined", lab, f"exception code {code} is not described in profile {profile.name!r}")
