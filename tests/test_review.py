@@ -389,3 +389,41 @@ def test_image_route_cannot_escape_the_job_folder(tmp_path):
         for probe in ("/item/..%2F..%2Fetc/word.png", "/item/1%2F..%2F..%2Fledger.sqlite/word.png",
                       "/static/..%2F..%2F..%2Fledger.sqlite", "/static/../app.py"):
             assert c.get(probe).status_code in (404, 422), probe
+
+
+# --------------------------------------------------------------------------- fields and throttling
+
+
+def test_mandatory_field_item_comes_first_and_shows_its_name(tmp_path):
+    job, page = build_job(tmp_path)
+    w = word(page, "(54)")
+    Queue(job / "ledger.sqlite").enqueue(DOC_ID, [
+        QueueCandidate(kind="field", page=1, bbox=w.bbox, text="15.O3.2024", confidence=70.0,
+                       suggestions=["2024-03-15"], context="(43) Date of publication: 15.O3.2024",
+                       field_name="publication_date", mandatory=True),
+        QueueCandidate(kind="field", page=None, bbox=None, text="<B65D>", confidence=10.0,
+                       field_name="ipc", context=""),
+    ])
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        login(c, "rita")
+        html = c.get("/queue").text
+        assert 'class="field-name">publication_date<' in html and "mandatory" in html and "Value read" in html
+        assert "2024-03-15" in html and "/word.png" in html
+        token, item_id = csrf_of(html), html.split('name="item_id" value="')[1].split('"')[0]
+        assert c.get(f"/item/{item_id}/word.png").status_code == 200
+        c.post("/queue", data={"item_id": item_id, "action": "suggestion-1", "csrf": token})
+        assert Queue(job / "ledger.sqlite").decisions(DOC_ID) == {"field:publication_date": "2024-03-15"}
+        html = c.get("/queue").text  # a field without a box: no image, text escaped
+        assert "No image region" in html and "&lt;B65D&gt;" in html and "<B65D>" not in html
+        item_id = html.split('name="item_id" value="')[1].split('"')[0]
+        assert c.get(f"/item/{item_id}/word.png").status_code == 404
+
+
+def test_repeated_wrong_passwords_are_throttled(tmp_path):
+    job, _ = build_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        codes = [login(c, "rita", f"guess number {i}").status_code for i in range(6)]
+        assert codes == [401] * 5 + [429]
+        assert login(c, "rita").status_code == 429  # even the right password, for a while

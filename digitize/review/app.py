@@ -169,17 +169,17 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         session = session_of(request)
         form = await checked_form(request, session)
         name, password = form.get("username", "").strip(), form.get("password", "")
-        client = f"ip:{request.client.host if request.client else '?'}"
-        if throttle.blocked(f"user:{name}", client):
+        client = request.client.host if request.client else "?"
+        if throttle.blocked(name, client):
             return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
                           error="Too many failed attempts; wait a few minutes.")
         user = users.authenticate(name, password) if name and password else None
         if user is None:
-            throttle.failed(f"user:{name}", client)
+            throttle.failed(name, client)
             log.warning("review: failed login for %r from %s", name, client)
             return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
                           error="Wrong user name or password.")
-        throttle.succeeded(f"user:{name}")
+        throttle.succeeded(name)
         response = RedirectResponse("/queue", status_code=303)
         set_session(request, response, codec.new(user.name))  # fresh token: no session fixation
         return response

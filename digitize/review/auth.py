@@ -83,10 +83,11 @@ def csrf_ok(session: Session | None, submitted: str | None) -> bool:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per name (and per client address) within ``window`` seconds."""
+    """Slows password guessing: at most ``per_name`` failed logins for one user name and
+    ``per_client`` from one address within ``window`` seconds (in memory, per server process)."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit, self.window = limit, window
+    def __init__(self, per_name: int = 5, per_client: int = 20, window: float = 300.0):
+        self.per_name, self.per_client, self.window = per_name, per_client, window
         self._fails: dict[str, deque[float]] = defaultdict(deque)
 
     def _recent(self, key: str, now: float) -> deque[float]:
@@ -95,15 +96,15 @@ class LoginThrottle:
             q.popleft()
         return q
 
-    def blocked(self, *keys: str) -> bool:
+    def blocked(self, name: str, client: str) -> bool:
         now = time.monotonic()
-        return any(len(self._recent(k, now)) >= self.limit for k in keys)
+        return (len(self._recent("n:" + name, now)) >= self.per_name
+                or len(self._recent("c:" + client, now)) >= self.per_client)
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, name: str, client: str) -> None:
         now = time.monotonic()
-        for k in keys:
-            self._recent(k, now).append(now)
+        self._recent("n:" + name, now).append(now)
+        self._recent("c:" + client, now).append(now)
 
-    def succeeded(self, *keys: str) -> None:
-        for k in keys:
-            self._fails.pop(k, None)
+    def succeeded(self, name: str) -> None:
+        self._fails.pop("n:" + name, None)
