@@ -190,6 +190,8 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
     """Detect the kind of ``path`` and check it; never raises for a bad file."""
     path = Path(path)
     name = str(path)
+    if path.suffix.lower() == ".csv":
+        return _check_st37(path)  # the ST.37 text form (EPO's ';'-separated list)
     try:
         tree = etree.parse(str(path), safe_parser())
     except (OSError, etree.XMLSyntaxError) as exc:
