@@ -427,3 +427,16 @@ def test_repeated_wrong_passwords_are_throttled(tmp_path):
         codes = [login(c, "rita", f"guess number {i}").status_code for i in range(6)]
         assert codes == [401] * 5 + [429]
         assert login(c, "rita").status_code == 429  # even the right password, for a while
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(served):
+    server, _, _ = served
+    with httpx.Client(base_url=server.url, timeout=20) as c:
+        login(c, "adam")
+        stolen = c.cookies[COOKIE_NAME]
+        html = c.get("/admin").text
+        r = c.post("/logout", data={"csrf": csrf_of(html)}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        assert c.get("/admin", follow_redirects=False).status_code == 303
+    with httpx.Client(base_url=server.url, timeout=20, cookies={COOKIE_NAME: stolen}) as thief:
+        assert thief.get("/admin", follow_redirects=False).status_code == 303

@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from PIL import Image, ImageDraw, ImageOps
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem
@@ -125,7 +126,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         """The logged-in user; else a redirect to /login (pages) or 401 (images, POSTs)."""
         session = session_of(request)
         user = users.get(session.user) if session and session.user else None
-        if user is None:
+        if user is None or user.epoch != session.epoch:  # type: ignore[union-attr]
             raise NotAllowed(401, login=page)
         if admin and not user.is_admin:
             raise NotAllowed(403)
@@ -157,8 +158,11 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     @app.get("/login", response_class=HTMLResponse)
     async def login_page(request: Request):
         session = session_of(request)
-        if session and session.user and users.get(session.user):
+        known = users.get(session.user) if session and session.user else None
+        if known is not None and known.epoch == session.epoch:  # type: ignore[union-attr]
             return RedirectResponse("/queue", status_code=303)
+        if session and session.user:
+            session = None  # a stale login: start anonymous
         session = session or codec.new(None)
         response = render(request, "login.html", session, None, error=None)
         set_session(request, response, session)
@@ -173,7 +177,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         if throttle.blocked(name, client):
             return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
                           error="Too many failed attempts; wait a few minutes.")
-        user = users.authenticate(name, password) if name and password else None
+        user = await run_in_threadpool(users.authenticate, name, password) if name and password else None
         if user is None:
             throttle.failed(name, client)
             log.warning("review: failed login for %r from %s", name, client)
@@ -181,7 +185,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
                           error="Wrong user name or password.")
         throttle.succeeded(name)
         response = RedirectResponse("/queue", status_code=303)
-        set_session(request, response, codec.new(user.name))  # fresh token: no session fixation
+        set_session(request, response, codec.new(user.name, user.epoch))  # fresh token: no fixation
         return response
 
     @app.post("/logout")
@@ -189,6 +193,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         user, session = current_user(request)
         await checked_form(request, session)
         queue.release(user.name)
+        users.end_sessions(user.name)  # a copied cookie dies with the logout
         response = RedirectResponse("/login", status_code=303)
         set_session(request, response, codec.new(None))
         return response
@@ -248,25 +253,13 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     async def word_image(request: Request, item_id: int):
         user, _ = current_user(request, page=False)
         item = visible_item(item_id, user)
-        page = load_page_image(cfg.job_dir, item)
-        box = crop_box(item.bbox, page.size, margin=0.6)  # type: ignore[arg-type]
-        return png(page.crop(box).convert("L"))
+        return await run_in_threadpool(word_png, cfg.job_dir, item)
 
     @app.get("/item/{item_id}/line.png")
     async def line_image(request: Request, item_id: int):
         user, _ = current_user(request, page=False)
         item = visible_item(item_id, user)
-        page = load_page_image(cfg.job_dir, item)
-        line = line_box(cfg.job_dir, item) or item.bbox
-        x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
-        lx0, ly0, lx1, ly1 = line  # type: ignore[misc]
-        box = crop_box((min(x0, lx0), min(y0, ly0), max(x1, lx1), max(y1, ly1)), page.size, margin=0.4)
-        img = page.crop(box).convert("RGB")
-        draw = ImageDraw.Draw(img)
-        pad = 3
-        draw.rectangle((x0 - box[0] - pad, y0 - box[1] - pad, x1 - box[0] + pad, y1 - box[1] + pad),
-                       outline=(220, 30, 30), width=max(2, (y1 - y0) // 12))
-        return png(img)
+        return await run_in_threadpool(line_png, cfg.job_dir, item)
 
     def visible_item(item_id: int, user: User) -> QueueItem:
         """Reviewers see images only of the item they hold; admins of any item."""
@@ -429,6 +422,29 @@ def crop_box(bbox: tuple[int, int, int, int], size: tuple[int, int], margin: flo
     if box[2] <= box[0] or box[3] <= box[1]:
         raise NotFoundError()
     return box
+
+
+def word_png(job_dir: Path, item: QueueItem) -> Response:
+    """The word with a margin of a bit more than half its height."""
+    page = load_page_image(job_dir, item)
+    box = crop_box(item.bbox, page.size, margin=0.6)  # type: ignore[arg-type]
+    return png(page.crop(box).convert("L"))
+
+
+def line_png(job_dir: Path, item: QueueItem) -> Response:
+    """The OCR line holding the word (or the word's surroundings), the word boxed in red."""
+    page = load_page_image(job_dir, item)
+    x0, y0, x1, y1 = item.bbox  # type: ignore[misc]
+    lx0, ly0, lx1, ly1 = line_box(job_dir, item) or (x0, y0, x1, y1)
+    if (lx0, lx1) == (x0, x1):  # no line known: show some of the page on both sides
+        lx0, lx1 = x0 - 6 * (y1 - y0), x1 + 6 * (y1 - y0)
+    box = crop_box((min(x0, lx0), min(y0, ly0), max(x1, lx1), max(y1, ly1)), page.size, margin=0.4)
+    img = page.crop(box).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    pad = 3
+    draw.rectangle((x0 - box[0] - pad, y0 - box[1] - pad, x1 - box[0] + pad, y1 - box[1] + pad),
+                   outline=(220, 30, 30), width=max(2, (y1 - y0) // 12))
+    return png(img)
 
 
 def png(img: Image.Image) -> Response:

@@ -49,6 +49,7 @@ def load_or_create_secret(job_dir: Path | str) -> bytes:
 class Session:
     user: str | None  # None: anonymous (login page)
     csrf: str
+    epoch: int = 0  # the user's session epoch at login (see ``users.User.epoch``)
 
 
 class SessionCodec:
@@ -58,12 +59,12 @@ class SessionCodec:
         self._s = URLSafeTimedSerializer(secret, salt="digitize-review-session")
         self.max_age = max_age
 
-    def new(self, user: str | None) -> Session:
+    def new(self, user: str | None, epoch: int = 0) -> Session:
         """A fresh session with a fresh CSRF token (on login: no fixation of an old token)."""
-        return Session(user=user, csrf=secrets.token_urlsafe(32))
+        return Session(user=user, csrf=secrets.token_urlsafe(32), epoch=epoch)
 
     def dumps(self, session: Session) -> str:
-        return self._s.dumps({"u": session.user, "c": session.csrf})
+        return self._s.dumps({"u": session.user, "c": session.csrf, "e": session.epoch})
 
     def loads(self, value: str | None) -> Session | None:
         if not value:
@@ -74,8 +75,9 @@ class SessionCodec:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        user = data.get("u")
-        return Session(user=user if isinstance(user, str) else None, csrf=data["c"])
+        user, epoch = data.get("u"), data.get("e", 0)
+        return Session(user=user if isinstance(user, str) else None, csrf=data["c"],
+                       epoch=epoch if isinstance(epoch, int) else -1)
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:

@@ -38,6 +38,7 @@ class User:
     name: str
     role: str
     created: float
+    epoch: int = 0  # bumped on logout and password change: older sessions stop working
 
     @property
     def is_admin(self) -> bool:
@@ -105,8 +106,11 @@ class UserStore:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS review_users ("
                 " name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,"
-                " created REAL NOT NULL, updated REAL NOT NULL)"
+                " created REAL NOT NULL, updated REAL NOT NULL, epoch INTEGER NOT NULL DEFAULT 0)"
             )
+            columns = {r[1] for r in con.execute("PRAGMA table_info(review_users)")}
+            if "epoch" not in columns:  # a table made by an earlier version
+                con.execute("ALTER TABLE review_users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -129,7 +133,7 @@ class UserStore:
                 con.execute(
                     "INSERT INTO review_users(name, role, pw_hash, created, updated) VALUES (?,?,?,?,?)"
                     " ON CONFLICT(name) DO UPDATE SET role=excluded.role, pw_hash=excluded.pw_hash,"
-                    " updated=excluded.updated",
+                    " updated=excluded.updated, epoch=review_users.epoch + 1",
                     (name, role, pw, now, now),
                 )
             else:
@@ -150,19 +154,26 @@ class UserStore:
 
     def get(self, name: str) -> User | None:
         with self._connect() as con:
-            row = con.execute("SELECT name, role, created FROM review_users WHERE name = ?", (name,)).fetchone()
+            row = con.execute("SELECT name, role, created, epoch FROM review_users WHERE name = ?", (name,)).fetchone()
         return User(*row) if row else None
 
     def list(self) -> list[User]:
         with self._connect() as con:
-            rows = con.execute("SELECT name, role, created FROM review_users ORDER BY name").fetchall()
+            rows = con.execute("SELECT name, role, created, epoch FROM review_users ORDER BY name").fetchall()
         return [User(*r) for r in rows]
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when ``password`` is right, else None (same cost for unknown names)."""
         with self._connect() as con:
-            row = con.execute("SELECT name, role, created, pw_hash FROM review_users WHERE name = ?", (name,)).fetchone()
+            row = con.execute(
+                "SELECT name, role, created, epoch, pw_hash FROM review_users WHERE name = ?", (name,)
+            ).fetchone()
         if row is None:
             verify_password(password, _dummy_hash())
             return None
-        return User(*row[:3]) if verify_password(password, row[3]) else None
+        return User(*row[:4]) if verify_password(password, row[4]) else None
+
+    def end_sessions(self, name: str) -> None:
+        """Invalidate every session of ``name`` (logout everywhere)."""
+        with self._connect() as con:
+            con.execute("UPDATE review_users SET epoch = epoch + 1 WHERE name = ?", (name,))
