@@ -1,0 +1,318 @@
+"""Automatic correction rules: the OCR errors a machine can fix without a reviewer.
+
+Each rule looks at one word (or a pair of neighbouring words) and returns a fix only when the
+evidence is strong: a paragraph number must look like one, a date must match the profile's
+pattern once its confusions are undone, a word is replaced only by the single cheap lexicon
+reading. Everything else is left for the correction queue. Rules are pure functions of text,
+the profile settings and the lexicon, so they are unit-tested on real OCR confusions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from itertools import product
+from typing import Callable
+
+from .config import ProofreadSettings
+from .lexicon import Lexicon, fold, match_case
+
+LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+HYPHENS = "-‐‑¬\u00ad"
+OPEN, CLOSE = "[({", "])}"
+
+# Short words the word splitter may produce ("atleast" → "at least"); longer parts must be known.
+FUNCTION_WORDS = {
+    "en": {"a", "an", "as", "at", "be", "by", "do", "if", "in", "is", "it", "no", "of", "on", "or",
+           "to", "up", "we", "the", "and", "are", "can", "for", "has", "its", "may", "not", "one", "two", "was",
+           "via", "all", "any", "but", "use", "set", "end", "each", "from", "this", "that", "with", "such",
+           "which", "when", "into", "than", "then", "also", "more", "said", "least", "been", "have", "will"},
+    "es": {"a", "y", "o", "e", "u", "de", "la", "el", "en", "se", "un", "al", "lo", "no", "es", "su", "las", "los",
+           "del", "por", "con", "una", "que", "para", "como", "sus", "más", "entre", "sobre", "cada"},
+}
+# Prefixes that make one word with what follows ("non volatile" is not a split to make).
+PREFIXES = {"non", "sub", "pre", "re", "un", "co", "bi", "tri", "multi", "inter", "intra", "micro", "nano", "semi",
+            "anti", "auto", "poly", "mono", "super", "dis", "mis"}
+
+DIGIT_AS_LETTER = {"1": "lI", "0": "oO", "5": "sS", "8": "B", "!": "lI", "|": "lI", "$": "sS", "@": "a"}
+CODE_RE = re.compile(r"[A-Z]{1,4}\d+[A-Za-z]{0,2}\d*|\d+[A-Za-z]{1,3}|[A-Za-z]\d[A-Za-z\d]*")  # S710, H04L, 3D, 2nd, 10mm
+
+
+@dataclass(frozen=True)
+class Fix:
+    new: str
+    rule: str
+    confidence: float  # 0..100: how sure the rule is
+
+
+@dataclass
+class RuleContext:
+    settings: ProofreadSettings
+    lexicon: Lexicon
+    lang: str = "en"
+    step_references: bool = False  # the document numbers its steps S710, S720 …
+
+    def __post_init__(self) -> None:
+        self._patterns = [re.compile(p) for p in self.settings.number_patterns]
+        self.letter_to_digit = {a: d for a, d in self.settings.confusions}
+
+    def matches_number(self, text: str) -> bool:
+        return any(p.fullmatch(text) for p in self._patterns)
+
+
+def split_token(text: str) -> tuple[str, str, str]:
+    """``'(c1aim,'`` → ``('(', 'c1aim', ',')``: punctuation around the alphanumeric core."""
+    start, end = 0, len(text)
+    while start < end and not _wordish(text[start]):
+        start += 1
+    while end > start and not _wordish(text[end - 1]):
+        end -= 1
+    return text[:start], text[start:end], text[end:]
+
+
+def _wordish(c: str) -> bool:
+    return c.isalnum() or c in "!|$@"
+
+
+# --------------------------------------------------------------------------- word rules
+
+
+def ligatures(text: str, ctx: RuleContext) -> Fix | None:
+    if any(c in LIGATURES for c in text):
+        return Fix("".join(LIGATURES.get(c, c) for c in text), "ligature", 99.0)
+    return None
+
+
+PARA_RE = re.compile(r"([\[({|Il1]?)([0-9OoDIlSB|]{4})([\])}|Il1]?)([.,:;]?)")
+
+
+def paragraph_number(text: str, ctx: RuleContext) -> Fix | None:
+    """``[O0l2]``, ``{0002]``, ``[0016}`` → ``[0012]`` … (EP-style four-digit paragraph numbers)."""
+    if not ctx.settings.paragraph_numbers:
+        return None
+    m = PARA_RE.fullmatch(text)
+    if not m:
+        return None
+    left, body, right, tail = m.groups()
+    if not (left in OPEN or right in CLOSE):
+        return None
+    if "[" not in left + right and body[0] not in "0Oo":
+        return None  # (2019) is a year, [2019] a paragraph
+    if body[0] in "SB" or (not left or not right) and (body[0] not in "0Oo" or right != "]"):
+        return None
+    if sum(c.isdigit() for c in body) < 2:
+        return None
+    digits = "".join(c if c.isdigit() else ctx.letter_to_digit.get(c, _DIGIT_FALLBACK.get(c, c)) for c in body)
+    new = f"[{digits}]{tail}"
+    return Fix(new, "paragraph-number", 95.0) if new != text and digits.isdigit() else None
+
+
+_DIGIT_FALLBACK = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"}
+
+
+def number_context(text: str, ctx: RuleContext) -> Fix | None:
+    """Letters standing for digits inside numbers: ``2O12`` → ``2012``, ``l4.O2.2019`` →
+    ``14.02.2019`` (when the result matches a profile number pattern)."""
+    pre, core, suf = split_token(text)
+    if not core or not any(c.isdigit() for c in core) or not any(c in ctx.letter_to_digit for c in core):
+        return None
+    converted = "".join(ctx.letter_to_digit.get(c, c) for c in core)
+    if ctx.matches_number(converted) and not ctx.matches_number(core) and not CODE_RE.fullmatch(core):
+        return Fix(pre + converted + suf, "number-pattern", 90.0)
+    # letters between digits only (reference signs such as S710 or H04L keep their letters)
+    out = list(core)
+    i, changed = 0, False
+    while i < len(core):
+        if core[i] in ctx.letter_to_digit:
+            j = i
+            while j < len(core) and core[j] in ctx.letter_to_digit:
+                j += 1
+            if i > 0 and j < len(core) and _digitish(core[i - 1]) and _digitish(core[j]) and j - i <= 2:
+                left_digits = _digit_run(core, i - 1, -1)
+                right_digits = _digit_run(core, j, 1)
+                if left_digits + right_digits >= 3:
+                    for k in range(i, j):
+                        out[k] = ctx.letter_to_digit[core[k]]
+                    changed = True
+            i = j
+        else:
+            i += 1
+    if changed:
+        return Fix(pre + "".join(out) + suf, "number-context", 85.0)
+    return None
+
+
+def _digitish(c: str) -> bool:
+    return c.isdigit()
+
+
+def _digit_run(s: str, start: int, step: int) -> int:
+    n, i = 0, start
+    while 0 <= i < len(s) and (s[i].isdigit() or s[i] in ".,/-"):
+        n += s[i].isdigit()
+        i += step
+    return n
+
+
+STEP_RE = re.compile(r"(\(?)\$(\d{2,4}[a-z]?)(\W*)")
+
+
+def step_reference(text: str, ctx: RuleContext) -> Fix | None:
+    """``$720`` → ``S720`` in a document whose steps are numbered S710, S720 …"""
+    if not (ctx.settings.step_references and ctx.step_references):
+        return None
+    m = STEP_RE.fullmatch(text)
+    return Fix(f"{m.group(1)}S{m.group(2)}{m.group(3)}", "step-reference", 90.0) if m else None
+
+
+def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
+    """Digits and symbols standing for letters inside a word: ``c1aim`` → ``claim``,
+    ``contro!`` → ``control``, ``AP!`` → ``API``; only when exactly one reading is a word."""
+    pre, core, suf = split_token(text)
+    if len(core) < 2 or not any(c in DIGIT_AS_LETTER for c in core) or sum(c.isalpha() for c in core) < 1:
+        return None
+    if CODE_RE.fullmatch(core) and not any(c in "!|$@" for c in core):
+        return None
+    if sum(c in DIGIT_AS_LETTER for c in core) > 2 or sum(c.isdigit() for c in core) * 2 >= len(core):
+        return None
+    if core[-1] == "!" and ctx.lexicon.known(core.rstrip("!")) and len(core) > 2:
+        return None  # an exclamation mark after a word
+    options = [DIGIT_AS_LETTER.get(c, c) for c in core]
+    readings = {"".join(p) for p in product(*options)}
+    known = {}
+    for r in readings:
+        if ctx.lexicon.known(r):
+            known.setdefault(fold(r), []).append(r)
+    if len(known) != 1:
+        return None
+    (forms,) = known.values()
+    upper = sum(c.isupper() for c in core if c.isalpha()) > sum(c.islower() for c in core if c.isalpha())
+    forms.sort(key=lambda r: sum((ch.isupper() != upper) for ch, o in zip(r, core) if o in DIGIT_AS_LETTER))
+    return Fix(pre + forms[0] + suf, "letters-in-word", 88.0)
+
+
+def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
+    """An unknown word with one clearly cheapest reading (``anaiytical`` → ``analytical``)."""
+    s = ctx.settings
+    if not s.lexicon_fix or conf >= s.lexicon_below_confidence:
+        return None
+    pre, core, suf = split_token(text)
+    if len(core) < 4 or not all(c.isalpha() or c in "'’-" for c in core) or ctx.lexicon.known(core):
+        return None
+    if core.isupper():
+        return None  # acronyms and names in capitals: left to the reviewer
+    if "-" in suf or "-" in core:
+        return None  # half of a hyphenated word
+    ranked = ctx.lexicon.ranked(core, limit=2, max_cost=s.lexicon_max_cost + s.lexicon_margin + 1)
+    if not ranked:
+        return None
+    word, score, raw = ranked[0]
+    # a cheap confusion (i/l, 1/l, é/e) at any confidence; a dearer one (a/o) only on a doubtful word
+    if raw > s.lexicon_max_cost or raw > s.lexicon_max_cost * 0.75 and conf >= 75:
+        return None
+    if len(ranked) > 1 and ranked[1][1] - score < s.lexicon_margin:
+        return None
+    return Fix(pre + match_case(word, core) + suf, "lexicon", round(100 - 60 * max(raw, 0), 1))
+
+
+def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
+    """Words run together by tight spacing: ``atleast`` → ``at least``, ``ofa`` → ``of a``."""
+    if not ctx.settings.split_joined:
+        return None
+    pre, core, suf = split_token(text)
+    if len(core) < 3 or not core.isalpha() or ctx.lexicon.known(core):
+        return None
+    if any(c.isupper() for c in core[1:]):
+        return None  # CamelCase names (SetClipboardData) are not run-together words
+    parts = _segment(core, ctx)
+    if not parts or len(parts) < 2:
+        return None
+    return Fix(pre + " ".join(parts) + suf, "split-joined", 80.0)
+
+
+def _segment(word: str, ctx: RuleContext) -> list[str] | None:
+    """Fewest parts, then the most common reading (dynamic programming over split points)."""
+    short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+    low = word.lower()
+    n = len(low)
+    best: list[tuple[int, float, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, 0.0, [])
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 24), end):
+            prev = best[start]
+            if prev is None or prev[0] >= 5:
+                continue
+            part = low[start:end]
+            if len(part) <= 3 and part not in short:
+                continue
+            if len(part) > 3 and not (part in short or ctx.lexicon.known(part)):
+                continue
+            if part in PREFIXES and end < n:
+                continue
+            score = prev[1] + math.log10(1 + ctx.lexicon.counts.get(part, 0))
+            cand = (prev[0] + 1, score, prev[2] + [word[start:end]])
+            cur = best[end]
+            if cur is None or (cand[0], -cand[1]) < (cur[0], -cur[1]):
+                best[end] = cand
+    final = best[n]
+    return final[2] if final else None
+
+
+WordRule = Callable[[str, RuleContext], "Fix | None"]
+WORD_RULES: tuple[WordRule, ...] = (ligatures, paragraph_number, number_context, step_reference, letters_in_word)
+
+
+# --------------------------------------------------------------------------- neighbour rules
+
+
+def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | None:
+    """``man-`` at a line end + ``agement`` → ``management`` (the hyphen kept when both halves
+    are words and the joined form is not: ``non-`` + ``volatile`` → ``non-volatile``)."""
+    if not ctx.settings.dehyphenate or len(first) < 2 or first[-1] not in HYPHENS:
+        return None
+    stem = first[:-1]
+    pre, second_core, suf = split_token(second)
+    if not stem or not stem[-1].isalpha() or pre or not second_core[:1].islower() or not second_core.isalpha():
+        return None
+    head, sep, last = stem.rpartition("-")
+    if len(last) < 2:
+        return None
+    joined = last + second_core
+    if ctx.lexicon.known(joined):
+        word = head + sep + joined
+    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2:
+        word = stem + "-" + second_core
+    elif ctx.lexicon.known(second_core) and len(second_core) >= 6:
+        return None  # a whole word after a fragment: probably not this line's continuation
+    else:
+        word = head + sep + joined
+    return word + suf, ""
+
+
+def join_broken(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | None:
+    """A ligature split by OCR: ``speci fic`` → ``specific``, ``of fice`` → ``office``."""
+    if not ctx.settings.join_broken:
+        return None
+    a_pre, a, a_suf = split_token(first)
+    b_pre, b, b_suf = split_token(second)
+    if a_suf or b_pre or not a.isalpha() or not b.isalpha() or not b[:1].islower():
+        return None
+    if not (a.endswith("f") or b.startswith(("fi", "fl", "ff"))):
+        return None
+    if ctx.lexicon.known(a) and ctx.lexicon.known(b):
+        return None
+    if not ctx.lexicon.known(a + b):
+        return None
+    return a_pre + a + b + b_suf, ""
+
+
+def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:
+    """An isolated speck read as ``~``, ``_`` or ``©`` with a low confidence."""
+    return (ctx.settings.remove_noise and conf < ctx.settings.noise_confidence and len(text) <= 2
+            and not any(c.isalnum() for c in text))
+
+
+def normalise_unicode(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
