@@ -1,0 +1,118 @@
+"""``digitize apply``: put reviewers' decisions into the documents' text, JSON and XML.
+
+The page files (``pages/NNNN.json``) always hold the engine's output, so applying is a pure
+re-run: the pipeline's second half (auto-correction → structure → emission) runs again with the
+decisions as overrides. Running it twice gives the same files (idempotent), and a decision
+changed later is applied by simply running it again. A document whose queue is fully decided is
+``done`` in the ledger afterwards; one with items left stays ``needs-review``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fsutil import atomic_write
+from ..model import Correction
+from .queue import Queue
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ApplyResult:
+    doc_id: str
+    decisions: int = 0  # decided items applied
+    state: str = ""  # ledger state afterwards: done | needs-review
+    validated: str = ""
+    skipped: bool = False  # nothing new since the last apply
+    error: str | None = None
+    files: list[str] = field(default_factory=list)
+
+
+def apply_job(job_dir: Path, doc_ids: list[str] | None = None, *, force: bool = False,
+              schema_dir: Path | None = None) -> list[ApplyResult]:
+    """Apply the decisions of every document in the queue (or of ``doc_ids``). A document with
+    nothing decided since its last apply is skipped unless ``force``; one that fails is reported
+    and the others go on."""
+    from ..ledger import Ledger
+    from ..resources import default_schema_dir
+
+    db = job_dir / "ledger.sqlite"
+    if not db.is_file():
+        raise FileNotFoundError(f"{job_dir} is not a job folder (no ledger.sqlite)")
+    queue = Queue(db)
+    ledger = Ledger(db)
+    schema_dir = schema_dir or default_schema_dir()
+    wanted = doc_ids if doc_ids else queue.documents()
+    results = []
+    try:
+        for doc_id in wanted:
+            try:
+                results.append(apply_document(job_dir, doc_id, queue, ledger, force=force, schema_dir=schema_dir))
+            except Exception as exc:  # one bad document must not stop the others
+                log.debug("%s: apply failed", doc_id, exc_info=True)
+                results.append(ApplyResult(doc_id, error=" ".join(f"{type(exc).__name__}: {exc}".split())[:300]))
+    finally:
+        ledger.close()
+        queue.close()
+    return results
+
+
+def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger, *, force: bool = False,
+                   schema_dir: Path | None = None) -> ApplyResult:
+    from .. import profiles
+    from ..pipeline import finish_document
+
+    row = ledger.by_doc_id(doc_id)
+    if row is None or not row.get("out_dir"):
+        raise LookupError(f"document {doc_id} is not in the ledger")
+    work_dir = job_dir / row["out_dir"]
+    if not (work_dir / "pages").is_dir():
+        raise FileNotFoundError(f"{work_dir / 'pages'} is missing")
+    items = queue.decided_items(doc_id)
+    pending = [i for i in items if i["applied_at"] is None]
+    if not pending and not force:
+        state = _state(queue, doc_id)
+        if state != row["state"]:
+            ledger.set_state(doc_id, state)
+        return ApplyResult(doc_id, decisions=len(items), state=state, validated=row.get("validated") or "",
+                           skipped=True)
+
+    profile = profiles.load(row["profile"] or "generic")
+    overrides = {i["item_key"]: i["value"] for i in items}
+    result = finish_document(work_dir, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
+                             overrides=overrides, schema_dir=schema_dir)
+    _record_reviews(work_dir / f"{doc_id}.json", items)
+    if result.candidates:
+        queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
+    queue.mark_applied(doc_id, [i["id"] for i in items])
+    state = _state(queue, doc_id)
+    ledger.set_state(doc_id, state)
+    with ledger.transaction() as con:
+        con.execute("UPDATE documents SET validated = ?, updated = ? WHERE doc_id = ?",
+                    (result.validated, time.time(), doc_id))
+    return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files)
+
+
+def _state(queue: Queue, doc_id: str) -> str:
+    return "done" if queue.open_count(doc_id) == 0 else "needs-review"
+
+
+def _record_reviews(doc_json: Path, items: list[dict]) -> None:
+    """Add a ``review:<user>`` Correction per changed item to ``<DOCID>.json`` (rewritten by
+    ``finish_document`` just before, so this never accumulates duplicates)."""
+    changes = [i for i in items if i["value"] != i["text"]]
+    if not changes or not doc_json.is_file():
+        return
+    data = json.loads(doc_json.read_text(encoding="utf-8"))
+    data.setdefault("corrections", [])
+    for i in changes:
+        data["corrections"].append(Correction(
+            word_id=i["item_key"], page=int(i["page"] or 0), old=i["text"], new=i["value"],
+            rule=f"review:{i['decided_by']}", confidence=100.0,
+        ).to_dict())
+    atomic_write(doc_json, json.dumps(data, ensure_ascii=False, indent=1))
