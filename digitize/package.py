@@ -231,7 +231,7 @@ def build(job_dir: Path, dest: Path) -> PackageResult:
             result.skipped.append(f"{doc_id}: {exc}")
             continue
         seen.add(folder)
-        names = sorted(files)
+        names = [ST36_NAME] + sorted(n for n in files if n != ST36_NAME)  # the full text first, as WIPO does
         files["toc.xml"] = _toc(st36, names)
         attrs = {k: v for k, v in (("country", st36.get("country")), ("doc-number", st36.get("doc-number")),
                                    ("kind", st36.get("kind")), ("date-publ", st36.get("date-publ")),

@@ -265,7 +265,9 @@ def test_missing_schema_is_reported_not_pretended(tmp_path, ph_profile, caplog):
 
 
 def test_profile_emit_section_is_validated(tmp_path):
-    with pytest.raises(profiles.ProfileError, match=r"\[emit\].*formats"):
-        _profile(tmp_path, 'formats = ["st36", "pdf"]', name="bad1")
+    with pytest.raises(profiles.ProfileError, match=r"\[emit\] ocr_confidence_markup must be bool"):
+        _profile(tmp_path, 'ocr_confidence_markup = "yes"', name="bad1")
+    with pytest.raises(profiles.ProfileError, match="template_set"):
+        _profile(tmp_path, 'template_set = "../etc"', name="bad3")
     with pytest.raises(profiles.ProfileError, match="unknown key 'markup'"):
         _profile(tmp_path, "markup = true", name="bad2")

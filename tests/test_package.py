@@ -95,7 +95,7 @@ def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
     # toc.xml as in WIPO's examples
     toc = etree.fromstring(files[f"{doc}/toc.xml"])
     assert toc.tag == "Application-body" and toc.get("country") == "PH" and toc.get("pubdate") == "2021/07/01"
-    assert [e.get("FileName") for e in toc.iter("ExtRef")] == ["DOC00001.st96.xml", "DOC00001.xml", "pages/0001.tif",
+    assert [e.get("FileName") for e in toc.iter("ExtRef")] == ["DOC00001.xml", "DOC00001.st96.xml", "pages/0001.tif",
                                                                "pages/0002.tif", "pages/0003.tif"]
     # images are CCITT G4, including the page that was stored LZW
     for name, data in files.items():

@@ -97,7 +97,7 @@ def emit_document(doc: Document, out_dir: Path, profile: Any, *, formats: tuple[
                   schema_dir: Path | None = None, produced: _dt.date | None = None) -> EmitResult:
     """Write ``<DOCID>.st36.xml`` / ``<DOCID>.st96.xml`` into ``out_dir`` once all are valid.
 
-    ``formats`` defaults to the profile's ``[emit] formats`` (both)."""
+    ``formats`` defaults to both (``digitize run`` passes the job's ``formats``)."""
     start = time.perf_counter()
     data, validated = render_document(doc, profile, formats=formats, schema_dir=schema_dir, produced=produced)
     try:

@@ -1,13 +1,15 @@
 """The ``[emit]`` section of a profile: output switches, validated once when the profile loads.
 
     [emit]
-    formats = ["st36", "st96"]      # which full-text files ``digitize run`` writes
     ocr_confidence_markup = true    # wrap words still in doubt in com:OCRConfidenceData (ST.96)
     template_set = "ph"             # st36_templates/<set>/ first, then st36_templates/default/
     templates = "/srv/ipo/tpl"      # optional extra template root searched before st36_templates/
     page_comments = true            # <!-- <DP n="2"> --> page provenance comments
     claim_ref_words = ["claim", "reivindicación"]   # words before a claim number = claim-ref
     status = "n"                    # ST.36 root @status
+
+Which files are written (ST.36, ST.96 or both) is a job setting (``formats`` in the job file,
+``digitize run --formats``), not a profile one: the same office may deliver differently per batch.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ DEFAULT_CLAIM_REF_WORDS = (
 )
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
-    "formats": list,
     "ocr_confidence_markup": bool,
     "template_set": str,
     "templates": str,
@@ -59,11 +60,6 @@ def validate(section: dict[str, Any], where: str) -> None:
         want = _TYPES[key]
         if not isinstance(value, want):
             raise ProfileError(f"{where} {key} must be {getattr(want, '__name__', want)}, got {value!r}")
-    formats = section.get("formats")
-    if formats is not None:
-        bad = [f for f in formats if f not in FORMATS]
-        if bad:
-            raise ProfileError(f"{where} formats: unknown {bad}; allowed: {', '.join(FORMATS)}")
     words = section.get("claim_ref_words")
     if words is not None and not all(isinstance(w, str) and w.strip() for w in words):
         raise ProfileError(f"{where} claim_ref_words must be a list of non-empty strings")
@@ -77,7 +73,6 @@ def settings(profile: Any) -> EmitSettings:
     section = profile.section("emit") if profile is not None else {}
     words = tuple(w.lower() for w in section.get("claim_ref_words", ())) or ()
     return EmitSettings(
-        formats=tuple(section.get("formats", FORMATS)),
         ocr_confidence_markup=bool(section.get("ocr_confidence_markup", False)),
         template_set=section.get("template_set"),
         templates=section.get("templates"),
