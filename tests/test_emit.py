@@ -271,3 +271,9 @@ def test_profile_emit_section_is_validated(tmp_path):
         _profile(tmp_path, 'template_set = "../etc"', name="bad3")
     with pytest.raises(profiles.ProfileError, match="unknown key 'markup'"):
         _profile(tmp_path, "markup = true", name="bad2")
+
+
+def test_shipped_example_override_is_valid(tmp_path, schemas):
+    prof = _profile(tmp_path, 'template_set = "example"')
+    data, validated = render_document(_doc(), prof, schema_dir=schemas)
+    assert validated == "yes" and b"<!-- Abstract as printed under INID (57) -->" in data["st36"]
