@@ -130,11 +130,11 @@ def test_apply_command(job):
     while (item := q.next_item("ben")) is not None:
         q.decide(item.id, "ben", "correct", "THE" if item.text == "tbe" else item.text)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    cmd = [sys.executable, "-m", "digitize.cli", "apply", str(job_dir)]
+    cmd = [str(Path(sys.executable).parent / "digitize"), "apply", str(job_dir)]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr
     assert f"{DOC_ID}: done" in r.stdout
     assert "comprising THE woven" in (job_dir / "documents" / DOC_ID / f"{DOC_ID}.txt").read_text()
-    r = subprocess.run([sys.executable, "-m", "digitize.cli", "apply", str(job_dir / "nope")],
+    r = subprocess.run([cmd[0], "apply", str(job_dir / "nope")],
                        capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 2 and "not a job folder" in r.stderr

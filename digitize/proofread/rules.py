@@ -37,7 +37,8 @@ PREFIXES = {"non", "sub", "pre", "re", "un", "co", "bi", "tri", "multi", "inter"
             "anti", "auto", "poly", "mono", "super", "dis", "mis"}
 
 DIGIT_AS_LETTER = {"1": "lI", "0": "oO", "5": "sS", "8": "B", "!": "lI", "|": "lI", "$": "sS", "@": "a"}
-CODE_RE = re.compile(r"[A-Z]{1,4}\d+[A-Za-z]{0,2}\d*|\d+[A-Za-z]{1,3}|[A-Za-z]\d[A-Za-z\d]*")  # S710, H04L, 3D, 2nd, 10mm
+CODE_RE = re.compile(r"[A-Z]{1,4}\d+[A-Za-z]{0,2}\d*|\d+[A-Za-z]{1,3}")  # S710, H04L, A61K31, 3D, 2nd, 10mm
+STRONG = set("OolI|")  # letters OCR gives for 0 and 1 so often that two digits around them suffice
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,8 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
             if i > 0 and j < len(core) and _digitish(core[i - 1]) and _digitish(core[j]) and j - i <= 2:
                 left_digits = _digit_run(core, i - 1, -1)
                 right_digits = _digit_run(core, j, 1)
-                if left_digits + right_digits >= 3:
+                strong = all(core[k] in STRONG for k in range(i, j))
+                if left_digits + right_digits >= (2 if strong else 3):
                     for k in range(i, j):
                         out[k] = ctx.letter_to_digit[core[k]]
                     changed = True
@@ -173,14 +175,16 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     pre, core, suf = split_token(text)
     if len(core) < 2 or not any(c in DIGIT_AS_LETTER for c in core) or sum(c.isalpha() for c in core) < 1:
         return None
-    if CODE_RE.fullmatch(core) and not any(c in "!|$@" for c in core):
+    if sum(c in DIGIT_AS_LETTER for c in core) > 2 or sum(c.isdigit() for c in core) * 2 > len(core):
         return None
-    if sum(c in DIGIT_AS_LETTER for c in core) > 2 or sum(c.isdigit() for c in core) * 2 >= len(core):
-        return None
-    if core[-1] == "!" and ctx.lexicon.known(core.rstrip("!")) and len(core) > 2:
+    stem = core.rstrip("!")
+    if core[-1] == "!" and len(core) > 2 and ctx.lexicon.known(stem) and not stem.isupper():
         return None  # an exclamation mark after a word
     options = [DIGIT_AS_LETTER.get(c, c) for c in core]
     readings = {"".join(p) for p in product(*options)}
+    if CODE_RE.fullmatch(core):  # 3D, 5G, 2nd are codes; 0f, 1n, 1S are "of", "in", "IS"
+        short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+        readings = {r for r in readings if r.lower() in short}
     known = {}
     for r in readings:
         if ctx.lexicon.known(r):
@@ -199,7 +203,7 @@ def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
     if not s.lexicon_fix or conf >= s.lexicon_below_confidence:
         return None
     pre, core, suf = split_token(text)
-    if len(core) < 4 or not all(c.isalpha() or c in "'’-" for c in core) or ctx.lexicon.known(core):
+    if len(core) < 3 or not all(c.isalpha() or c in "'’-" for c in core) or ctx.lexicon.known(core):
         return None
     if core.isupper():
         return None  # acronyms and names in capitals: left to the reviewer
