@@ -13,6 +13,7 @@ from digitize import profiles, validate
 from digitize.emit import EmitError, emit_document, render_document
 from digitize.emit.load_st36 import load
 from digitize.emit.xmltext import clean, normalize_space
+from digitize.model import Classification as Classification_
 from digitize.model import (Bibliographic, Claim, ClaimSet, ClaimText, Document, Doubt, Field, Figure, PageInfo,
                             Paragraph, Party, Priority, Source)
 from digitize.resources import default_schema_dir, shared_data_dir
@@ -277,3 +278,72 @@ def test_shipped_example_override_is_valid(tmp_path, schemas):
     prof = _profile(tmp_path, 'template_set = "example"')
     data, validated = render_document(_doc(), prof, schema_dir=schemas)
     assert validated == "yes" and b"<!-- Abstract as printed under INID (57) -->" in data["st36"]
+
+
+def _random_doc(rng, i: int) -> Document:
+    """A document as bad as OCR and structure can make it: every field random or missing."""
+    alphabet = list("abcXYZ019 <>&;\"']]>-\u200f\u202e\u0301\u00e9\u4e2d\U0001f600\t\n\r") + ["\x00", "\x0c", "\ufffe", "\ud800", "--", "claim 1", "claims 2"]
+
+    def text(n=12) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, n)))
+
+    def maybe(value):
+        return value if rng.random() < 0.7 else None
+
+    def field(value) -> Field | None:
+        return maybe(Field(value))
+
+    def party() -> Party:
+        return Party(text(), address=maybe(text()), country=maybe(rng.choice(["PH", "ZZ", "", "x", "XX", "EP", text(3)])))
+
+    def doubts(t: str) -> list[Doubt]:
+        return [Doubt(rng.randrange(-3, len(t) + 3), rng.randrange(-3, len(t) + 3), rng.choice([0, 55.5, 100, 250, float("nan")]))
+                for _ in range(rng.randrange(0, 3))]
+
+    def claim_text(depth=0) -> ClaimText:
+        t = text(30)
+        return ClaimText(t, children=[claim_text(depth + 1) for _ in range(rng.randrange(0, 3 if depth < 2 else 1))],
+                         refs=[rng.randrange(0, 5) for _ in range(rng.randrange(0, 3))], doubts=doubts(t))
+
+    def para(kind="p") -> Paragraph:
+        t = text(40)
+        return Paragraph(t, num=maybe(rng.choice(["0001", "12", text(4)])), kind=kind, level=rng.randrange(0, 6),
+                         sources=[Source(rng.randrange(0, 9), (0, 0, 1, 1))] if rng.random() < 0.5 else [], doubts=doubts(t))
+
+    b = Bibliographic(
+        office=field(rng.choice(["PH", "ph", "P H", "E1", text(3)])), doc_number=field(text(8)), kind=field(text(3)),
+        publication_date=field(rng.choice(["2020-02-30", "2020-02-28", "20200228", text(10)])),
+        application_number=field(text()), filing_date=field(rng.choice(["1999-12-31", text(8)])), title=field(text(20)),
+        title_lang=maybe(rng.choice(["en", "es", "zz", text(2)])),
+        priorities=[Priority(rng.choice(["US", "WO", "", text(2)]), text(), rng.choice(["2001-01-01", text(8)])) for _ in range(rng.randrange(0, 3))],
+        ipc=[Classification_(text(15)) for _ in range(rng.randrange(0, 3))],
+        applicants=[party() for _ in range(rng.randrange(0, 3))], inventors=[party() for _ in range(rng.randrange(0, 3))],
+        assignees=[party() for _ in range(rng.randrange(0, 2))], agents=[party() for _ in range(rng.randrange(0, 2))],
+    )
+    kinds = ["p", "heading"]
+    return Document(
+        doc_id=rng.choice([f"PH{i}A1", text(8), "", "1-2/3"]), source="r", profile="ph",
+        lang=rng.choice(["en", "es", "xx", "", "EN"]), biblio=b,
+        abstract=[para() for _ in range(rng.randrange(0, 3))],
+        description=[para(rng.choice(kinds)) for _ in range(rng.randrange(0, 8))],
+        claims=[ClaimSet(rng.choice(["en", "en", "de", "", "e-n"]), [Claim(rng.choice([1, 1, 2, 3, 0]), claim_text())
+                                                                    for _ in range(rng.randrange(0, 4))])
+                for _ in range(rng.randrange(0, 3))],
+        figures=[Figure(page=rng.randrange(0, 5), file=rng.choice(["pages/0002.tif", "x y.png", text(6)]),
+                        bbox=maybe((0, 0, rng.randrange(-5, 500), rng.randrange(-5, 500))), num=maybe(rng.randrange(0, 4)))
+                 for _ in range(rng.randrange(0, 3))],
+        image_pages=[rng.randrange(0, 5) for _ in range(rng.randrange(0, 3))],
+        pages=[PageInfo(n, rng.randrange(0, 3000), rng.randrange(0, 3000), rng.choice([0, 200, 300]), 0.0, 0) for n in range(1, 4)],
+    )
+
+
+def test_always_valid_on_random_documents(schemas, ph_profile):
+    """Whatever the structure stage hands over, both files validate (or EmitError says why —
+    which this test does not accept: it must not happen)."""
+    import random
+
+    rng = random.Random(20241124)
+    for i in range(60):
+        doc = _random_doc(rng, i)
+        data, validated = render_document(doc, ph_profile, schema_dir=schemas)
+        assert validated == "yes" and set(data) == {"st36", "st96"}

@@ -13,6 +13,7 @@ Values are cleaned of XML-forbidden characters here; escaping happens in the tem
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from typing import Any
 
@@ -79,7 +80,7 @@ class _Pages:
 
 def _segs(text: str, refs: list[tuple[int, int, str]], doubts, markup: bool) -> list[dict[str, Any]]:
     raw = text or ""
-    spans = [(d.start, d.end, d.confidence) for d in doubts] if markup else []
+    spans = [(_int(d.start), _int(d.end), _conf(d.confidence)) for d in doubts] if markup else []
     out = []
     for s in segments(raw, refs, spans):
         t = clean(s.text)
@@ -116,6 +117,22 @@ def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
         "country": country,
         "iso_country": iso,
     }
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        m = re.search(r"\d+", str(value or ""))
+        return int(m.group()) if m else default
+
+
+def _conf(value: Any) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return v if math.isfinite(v) else 1.0
 
 
 def _mm(px: float, dpi: int) -> int:
@@ -201,7 +218,7 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         segs = _segs(p.text, [], p.doubts, markup)
         if heading:
             n_h += 1
-            description.append({"heading": True, "id": f"h{n_h:04d}", "level": min(max(int(p.level or 1), 1), 3),
+            description.append({"heading": True, "id": f"h{n_h:04d}", "level": min(max(_int(p.level, 1), 1), 3),
                                 "dp": dp, "segs": segs})
         else:
             n_p += 1
@@ -210,22 +227,27 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
 
     # -- claims (one set per language; ids unique across sets)
     claim_sets = []
+    set_keys: set[str] = set()
     for cs in doc.claims:
         clang = re.sub(r"[^a-z]", "", clean(cs.lang).lower()) or lang
+        key = clang
+        while key in set_keys:  # two sets in one language: ids must still be unique
+            key += "x"
+        set_keys.add(key)
         ids: dict[int, str] = {}
         seen: set[str] = set()
         for c in cs.claims:
-            cid = f"c-{clang}-{int(c.num):04d}"
+            cid = f"c-{key}-{_int(c.num):04d}"
             while cid in seen:
                 cid += "x"
             seen.add(cid)
-            ids.setdefault(int(c.num), cid)
+            ids.setdefault(_int(c.num), cid)
         claims = []
         used: set[str] = set()
         for c in cs.claims:
-            cid = ids[int(c.num)] if ids[int(c.num)] not in used else None
+            cid = ids[_int(c.num)] if ids[_int(c.num)] not in used else None
             if cid is None:
-                cid = f"c-{clang}-{int(c.num):04d}x"
+                cid = f"c-{key}-{_int(c.num):04d}x"
                 while cid in used:
                     cid += "x"
             used.add(cid)
@@ -234,11 +256,11 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
                 refs = _claim_refs(ct.text, ct.refs, ids, settings.claim_ref_words)
                 return {"segs": _segs(ct.text, refs, ct.doubts, markup), "children": [tree(ch) for ch in ct.children]}
 
-            claims.append({"id": cid, "num": f"{int(c.num):04d}", "number": int(c.num),
+            claims.append({"id": cid, "num": f"{_int(c.num):04d}", "number": _int(c.num),
                            "dp": pages.mark(c.sources), "body": tree(c.body)})
         if claims:
             lang_ok = not codes or clang in codes["lang"]
-            claim_sets.append({"id": f"claims-{clang}" if len(doc.claims) > 1 else "claims",
+            claim_sets.append({"id": f"claims-{key}" if len(doc.claims) > 1 else "claims",
                                "lang": clang if lang_ok else lang, "claims": claims})
     main_claims = next((cs for cs in claim_sets if cs["lang"] == lang), claim_sets[0] if claim_sets else None)
 
@@ -255,7 +277,7 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
     items = [(f.page, f.file, f.bbox, f.num, "drawing") for f in doc.figures]
     fig_pages = {f.page for f in doc.figures}
     items += [(n, f"pages/{n:04d}.tif", None, None, "undefined") for n in doc.image_pages if n not in fig_pages]
-    items.sort(key=lambda t: (t[0] or 0, t[3] or 0))
+    items.sort(key=lambda t: (_int(t[0]), _int(t[3])))
     for i, (page, file, bbox, num, content) in enumerate(items, 1):
         file = clean(file).replace("\\", "/")
         wi, he = size(page, bbox)
