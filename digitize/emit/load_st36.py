@@ -211,7 +211,9 @@ def load(path: Path | str) -> Document:
         elif part.tag == "drawings":
             for i, f in enumerate(_walk(part, pager), 1):
                 img = f.find("img") if f.tag == "figure" else None
-                if img is not None:
+                if img is not None and img.get("img-content") == "undefined" and pager.page:
+                    doc.image_pages.append(pager.page)  # an image-only page, as emit writes them
+                elif img is not None:
                     doc.figures.append(Figure(page=pager.page, file=img.get("file") or "", num=_num(f.get("num"), i)))
     doc.doc_id = doc.publication_id or Path(path).stem
     return doc
