@@ -230,3 +230,21 @@ def test_lexicon_build_command(tmp_path):
     r = subprocess.run([DIGITIZE, "lexicon", "build", str(tmp_path / "none.xml"),
                         "--out", str(out)], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "no such file" in r.stderr
+
+
+@pytest.mark.parametrize("ocr, fixed", [("that.causes", "that causes"), ("storing,.and", "storing, and"),
+                                        ("end.and", "end and")])
+def test_stray_full_stop(ctx, ocr, fixed):
+    assert rules.stray_stop(ocr, ctx).new == fixed
+
+
+@pytest.mark.parametrize("text", ["e.g.", "file.docx", "end.And", "U.S.", "x.y"])
+def test_stray_full_stop_left_alone(ctx, text):
+    assert rules.stray_stop(text, ctx) is None
+
+
+def test_a_speck_after_the_hyphen_does_not_stop_the_join(profile, lexicon):
+    page = page_of([[("essential", 95), ("to", 96), ("means", 95), ("pro-", 93), ("©", 30)],
+                    [("vided", 94), ("by", 96), ("em-", 93)], [("bodiment(s).", 90)]])
+    pages, _, _ = auto_correct([page], profile, lexicon)
+    assert " ".join(w.text for w in pages[0].words() if w.text) == "essential to means provided by embodiment(s)."

@@ -69,7 +69,11 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
     out: list[Correction] = []
     n = page.number
     lines = page.lines()
-    # neighbour rules first: they need the fragments as the engine read them
+    # specks first, so that "pro- ©" still ends with the hyphen
+    for word in page.words():
+        if word.text and rules.is_noise(word.text, word.conf, ctx):
+            out.append(_change(word, n, "", "noise", 80.0))
+    # then neighbour rules: they need the fragments as the engine read them
     for i, line in enumerate(lines):
         words = [w for w in line.words if w.text]
         for a, b in zip(words, words[1:]):
@@ -78,8 +82,9 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                 if joined:
                     out.append(_change(a, n, joined[0], "ligature-split", 85.0))
                     out.append(_change(b, n, joined[1], "ligature-split", 85.0))
-        if i + 1 < len(lines) and words and lines[i + 1].words:
-            last, first = words[-1], lines[i + 1].words[0]
+        following = [w for w in lines[i + 1].words if w.text] if i + 1 < len(lines) else []
+        if words and following:
+            last, first = words[-1], following[0]
             if _same_column(line, lines[i + 1]):
                 joined = rules.dehyphenate(last.text, first.text, ctx)
                 if joined:
@@ -87,9 +92,6 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                     out.append(_change(first, n, joined[1], "hyphenation", 90.0))
     for word in page.words():
         if not word.text:
-            continue
-        if rules.is_noise(word.text, word.conf, ctx):
-            out.append(_change(word, n, "", "noise", 80.0))
             continue
         for rule in rules.WORD_RULES:
             fix = rule(word.text, ctx)

@@ -50,7 +50,7 @@ class ProofreadSettings:
     lexicon_below_confidence: float = 97.0
     step_references: bool = True  # "$720" → "S720" when the document has S-numbered steps
     # [queue]
-    queue_threshold: float = 60.0
+    queue_threshold: float = 75.0
     queue_suggestions: int = 5
     queue_numbers_below: float = 30.0  # tokens with digits are queued only under this confidence
 

@@ -48,7 +48,7 @@ for _a, _b, _c in [
     ("s", "5", 0.5), ("B", "8", 0.4), ("Z", "2", 0.5), ("z", "2", 0.5), ("G", "6", 0.5), ("g", "9", 0.5),
     ("q", "9", 0.5), ("e", "c", 0.5), ("e", "o", 0.6), ("a", "o", 0.6), ("a", "e", 0.6), ("n", "u", 0.6),
     ("h", "b", 0.5), ("t", "f", 0.5), ("f", "t", 0.5), ("r", "t", 0.6), ("c", "o", 0.6), ("u", "v", 0.6),
-    ("y", "v", 0.6), ("j", "i", 0.5), ("S", "$", 0.3), ("s", "$", 0.5), ("l", "|", 0.3), ("I", "|", 0.3),
+    ("y", "v", 0.6), ("j", "i", 0.5), ("t", "l", 0.5), ("S", "$", 0.3), ("s", "$", 0.5), ("l", "|", 0.3), ("I", "|", 0.3),
     ("é", "e", 0.3), ("è", "e", 0.4), ("á", "a", 0.4), ("í", "i", 0.4), ("ó", "o", 0.4), ("ú", "u", 0.4),
     ("ñ", "n", 0.4), ("a", "@", 0.3), ("c", "¢", 0.4), ("e", "€", 0.4),
 ]:
@@ -65,6 +65,7 @@ MULTI_CONFUSIONS = [
     ("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬀ", "ff"), ("ﬃ", "ffi"), ("ﬄ", "ffl"), ("rnm", "mm"), ("iii", "m"),
 ]
 MULTI_COST = 0.4
+LIGATURE_COST = 0.3  # a lost fi/fl ligature ("fle" for "file") is the commonest of them
 
 
 def fold(word: str) -> str:
@@ -177,7 +178,7 @@ def _multi_variants(word: str) -> Iterable[tuple[str, float]]:
     for wrong, right in MULTI_CONFUSIONS:
         start = word.find(wrong)
         while start != -1:
-            yield word[:start] + right + word[start + len(wrong):], MULTI_COST
+            yield word[:start] + right + word[start + len(wrong):], LIGATURE_COST if wrong == "f" else MULTI_COST
             start = word.find(wrong, start + 1)
     table = {"1": "l", "0": "o", "5": "s", "8": "b", "!": "l", "|": "l", "$": "s", "@": "a"}
     if any(c in table for c in word):

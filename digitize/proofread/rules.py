@@ -264,11 +264,27 @@ def _segment(word: str, ctx: RuleContext) -> list[str] | None:
     return final[2] if final else None
 
 
+STRAY_STOP = re.compile(r"([^\W\d_]{2,})([,;:]?)[.·]([^\W\d_A-Z][^\W\d_]+)(\W*)")
+
+
+def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
+    """A speck read as a full stop between two words: ``that.causes`` → ``that causes``,
+    ``storing,.and`` → ``storing, and`` (not ``e.g``, not ``file.docx``)."""
+    m = STRAY_STOP.fullmatch(text)
+    if not m or not (ctx.lexicon.known(m.group(1)) and ctx.lexicon.known(m.group(3))):
+        return None
+    return Fix(f"{m.group(1)}{m.group(2)} {m.group(3)}{m.group(4)}", "stray-stop", 75.0)
+
+
 WordRule = Callable[[str, RuleContext], "Fix | None"]
-WORD_RULES: tuple[WordRule, ...] = (ligatures, paragraph_number, number_context, step_reference, letters_in_word)
+WORD_RULES: tuple[WordRule, ...] = (ligatures, paragraph_number, number_context, step_reference, letters_in_word,
+                                    stray_stop)
 
 
 # --------------------------------------------------------------------------- neighbour rules
+
+
+SECOND_HALF = re.compile(r"([^\W\d_A-Z][^\W\d_]*)((?:\(s\))?[^\w(]*)")  # "agement", "bodiment(s)", "tion."
 
 
 def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | None:
@@ -277,9 +293,10 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     if not ctx.settings.dehyphenate or len(first) < 2 or first[-1] not in HYPHENS:
         return None
     stem = first[:-1]
-    pre, second_core, suf = split_token(second)
-    if not stem or not stem[-1].isalpha() or pre or not second_core[:1].islower() or not second_core.isalpha():
+    m = SECOND_HALF.fullmatch(second)
+    if not stem or not stem[-1].isalpha() or not m:
         return None
+    second_core, suf = m.groups()
     head, sep, last = stem.rpartition("-")
     if len(last) < 2:
         return None
