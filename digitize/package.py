@@ -180,22 +180,24 @@ def _document_files(job_dir: Path, row: dict) -> tuple[dict[str, bytes], etree._
     return files, st36
 
 
-def _manifest(entries: list[tuple[str, dict[str, str], list[tuple[str, bytes, str]]]],
-              extra: list[tuple[str, bytes, str]]) -> tuple[bytes, bytes]:
-    root = etree.Element("delivery", documents=str(len(entries)), format="ST.36+ST.96")
+Entry = tuple[str, str, int, str]  # name in package, sha256, bytes, role
+
+
+def _manifest(documents: list[tuple[str, dict[str, str], list[Entry]]], extra: list[Entry]) -> tuple[bytes, bytes]:
+    root = etree.Element("delivery", documents=str(len(documents)), format="ST.36+ST.96")
     sums: list[str] = []
 
-    def add(parent, name: str, data: bytes, role: str) -> None:
-        digest = hashlib.sha256(data).hexdigest()
-        etree.SubElement(parent, "file", name=name, role=role, bytes=str(len(data)), sha256=digest)
+    def add(parent, entry: Entry) -> None:
+        name, digest, size, role = entry
+        etree.SubElement(parent, "file", name=name, role=role, bytes=str(size), sha256=digest)
         sums.append(f"{digest}  {name}")
 
-    for folder, attrs, files in entries:
+    for folder, attrs, files in documents:
         d = etree.SubElement(root, "document", folder=folder, **attrs)
-        for name, data, role in files:
-            add(d, f"{folder}/{name}", data, role)
-    for name, data, role in extra:
-        add(root, name, data, role)
+        for entry in files:
+            add(d, entry)
+    for entry in extra:
+        add(root, entry)
     xml = b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
     return xml, ("\n".join(sums) + "\n").encode()
 
@@ -210,104 +212,123 @@ def _role(name: str) -> str:
     return "image"
 
 
+class _Writer:
+    """Writes package files one at a time (a batch never sits in memory): into a temporary folder
+    beside the destination, or into a temporary zip file; ``commit`` moves it into place."""
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+        self.zip = dest.suffix.lower() == ".zip"
+        self.count = 0
+        if self.zip:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+            self.tmp = Path(tmp)
+            self.fh = os.fdopen(fd, "wb")
+            self.zf = zipfile.ZipFile(self.fh, "w")
+        else:
+            if dest.exists():
+                if not dest.is_dir():
+                    raise PackageError(f"{dest} exists and is not a folder")
+                if any(dest.iterdir()) and not (dest / "manifest.xml").is_file():
+                    raise PackageError(f"{dest} is not empty and not an earlier package (no manifest.xml); "
+                                       "not overwriting it")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
+        self.epoch = _epoch()
+
+    def add(self, name: str, data: bytes, role: str) -> Entry:
+        self.count += 1
+        if self.zip:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            compress = zipfile.ZIP_STORED if name.endswith(".tif") else zipfile.ZIP_DEFLATED
+            self.zf.writestr(info, data, compress_type=compress, compresslevel=9)
+        else:
+            path = self.tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            os.utime(path, (self.epoch, self.epoch))
+        return name, hashlib.sha256(data).hexdigest(), len(data), role
+
+    def commit(self) -> None:
+        if self.zip:
+            self.zf.close()
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            os.replace(self.tmp, self.dest)
+            return
+        for d in sorted((p for p in self.tmp.rglob("*") if p.is_dir()), reverse=True):
+            os.utime(d, (self.epoch, self.epoch))
+        os.chmod(self.tmp, 0o755)
+        os.utime(self.tmp, (self.epoch, self.epoch))
+        old = None
+        if self.dest.exists():
+            old = self.dest.with_name(f".{self.dest.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            os.replace(self.dest, old)
+        os.replace(self.tmp, self.dest)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        if self.zip:
+            try:
+                self.zf.close()
+                self.fh.close()
+            finally:
+                self.tmp.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def build(job_dir: Path, dest: Path) -> PackageResult:
     """Pack the done documents of ``job_dir`` into ``dest`` (a folder, or a ``.zip`` file)."""
     job_dir = Path(job_dir)
     dest = Path(dest)
     rows = done_documents(job_dir)
     result = PackageResult(dest=dest)
-    payload: dict[str, bytes] = {}
-    entries = []
-    seen: set[str] = set()
-    for row in rows:
-        doc_id = row["doc_id"]
-        folder = re.sub(r"[^\w.-]", "_", doc_id)
-        if folder in seen:
-            result.skipped.append(f"{doc_id}: a second done document with the same id (input {row['input']})")
-            continue
-        try:
-            files, st36 = _document_files(job_dir, row)
-        except (PackageError, OSError) as exc:
-            result.skipped.append(f"{doc_id}: {exc}")
-            continue
-        seen.add(folder)
-        names = [ST36_NAME] + sorted(n for n in files if n != ST36_NAME)  # the full text first, as WIPO does
-        files["toc.xml"] = _toc(st36, names)
-        attrs = {k: v for k, v in (("country", st36.get("country")), ("doc-number", st36.get("doc-number")),
-                                   ("kind", st36.get("kind")), ("date-publ", st36.get("date-publ")),
-                                   ("validated", row.get("validated"))) if v}
-        entries.append((folder, attrs, [(n, files[n], _role(n)) for n in sorted(files)]))
-        for n, data in files.items():
-            payload[f"{folder}/{n}"] = data
-        result.documents.append(doc_id)
-    extra = []
-    auth = job_dir / "authority"
-    if auth.is_dir():
-        for p in sorted(auth.rglob("*")):
-            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".xml", ".csv", ".txt"):
-                name = f"authority/{p.relative_to(auth).as_posix()}"
-                data = p.read_bytes()
-                payload[name] = data
-                extra.append((name, data, "st37"))
-    manifest_xml, manifest_sums = _manifest(entries, extra)
-    payload["manifest.xml"] = manifest_xml
-    payload["manifest.sha256"] = manifest_sums + f"{hashlib.sha256(manifest_xml).hexdigest()}  manifest.xml\n".encode()
-    result.files = len(payload)
-    if dest.suffix.lower() == ".zip":
-        _write_zip(dest, payload)
-    else:
-        _write_folder(dest, payload)
+    writer = _Writer(dest)
+    try:
+        documents = []
+        seen: set[str] = set()
+        for row in rows:
+            doc_id = row["doc_id"]
+            folder = re.sub(r"[^\w.-]", "_", doc_id)
+            if folder in seen:
+                result.skipped.append(f"{doc_id}: a second done document with the same id (input {row['input']})")
+                continue
+            try:
+                files, st36 = _document_files(job_dir, row)
+            except (PackageError, OSError) as exc:
+                result.skipped.append(f"{doc_id}: {exc}")
+                continue
+            seen.add(folder)
+            names = [ST36_NAME] + sorted(n for n in files if n != ST36_NAME)  # the full text first, as WIPO does
+            files["toc.xml"] = _toc(st36, names)
+            attrs = {k: v for k, v in (("country", st36.get("country")), ("doc-number", st36.get("doc-number")),
+                                       ("kind", st36.get("kind")), ("date-publ", st36.get("date-publ")),
+                                       ("validated", row.get("validated"))) if v}
+            entries = [writer.add(f"{folder}/{n}", files[n], _role(n)) for n in sorted(files)]
+            documents.append((folder, attrs, entries))
+            result.documents.append(doc_id)
+            del files
+        extra = []
+        auth = job_dir / "authority"
+        if auth.is_dir():
+            for p in sorted(auth.rglob("*")):
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".xml", ".csv", ".txt"):
+                    extra.append(writer.add(f"authority/{p.relative_to(auth).as_posix()}", p.read_bytes(), "st37"))
+        manifest_xml, sums = _manifest(documents, extra)
+        writer.add("manifest.xml", manifest_xml, "manifest")
+        sums += f"{hashlib.sha256(manifest_xml).hexdigest()}  manifest.xml\n".encode()
+        writer.add("manifest.sha256", sums, "manifest")
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    result.files = writer.count
     return result
-
-
-def _write_zip(dest: Path, payload: dict[str, bytes]) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w") as zf:
-                for name in sorted(payload):
-                    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                    info.external_attr = 0o644 << 16
-                    info.create_system = 3
-                    compress = zipfile.ZIP_STORED if name.endswith(".tif") else zipfile.ZIP_DEFLATED
-                    zf.writestr(info, payload[name], compress_type=compress, compresslevel=9)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_folder(dest: Path, payload: dict[str, bytes]) -> None:
-    if dest.exists():
-        if not dest.is_dir():
-            raise PackageError(f"{dest} exists and is not a folder")
-        if any(dest.iterdir()) and not (dest / "manifest.xml").is_file():
-            raise PackageError(f"{dest} is not empty and not an earlier package (no manifest.xml); not overwriting it")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-    epoch = _epoch()
-    try:
-        for name in sorted(payload):
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload[name])
-            os.utime(path, (epoch, epoch))
-        for d in sorted((p for p in tmp.rglob("*") if p.is_dir()), reverse=True):
-            os.utime(d, (epoch, epoch))
-        os.chmod(tmp, 0o755)
-        os.utime(tmp, (epoch, epoch))
-        old = None
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(dest, old)
-        os.replace(tmp, dest)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
