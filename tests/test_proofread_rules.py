@@ -248,3 +248,16 @@ def test_a_speck_after_the_hyphen_does_not_stop_the_join(profile, lexicon):
                     [("vided", 94), ("by", 96), ("em-", 93)], [("bodiment(s).", 90)]])
     pages, _, _ = auto_correct([page], profile, lexicon)
     assert " ".join(w.text for w in pages[0].words() if w.text) == "essential to means provided by embodiment(s)."
+
+
+def test_spanish_profile():
+    mx = profiles.load("mx")
+    lx = load(tuple(settings(mx).lexicons), None)
+    if not lx.known("reivindicación"):
+        pytest.skip("the Debian Spanish word list (wspanish) is not installed")
+    clean = "La presente invención se refiere a una composición farmacéutica según la reivindicación 1".split()
+    pages, corrections, candidates = auto_correct([page_of([[(w, 93) for w in clean]])], mx, lx)
+    assert corrections == [] and candidates == []
+    ocr = [("reivindicaci6n", 80), ("composici0n", 85), ("deI", 70), ("enla", 85), ("tambien", 60), ("quela", 88)]
+    pages, corrections, _ = auto_correct([page_of([ocr])], mx, lx)
+    assert " ".join(w.text for w in pages[0].words()) == "reivindicación composición del en la también que la"

@@ -50,7 +50,7 @@ for _a, _b, _c in [
     ("h", "b", 0.5), ("t", "f", 0.5), ("f", "t", 0.5), ("r", "t", 0.6), ("c", "o", 0.6), ("u", "v", 0.6),
     ("y", "v", 0.6), ("j", "i", 0.5), ("t", "l", 0.5), ("S", "$", 0.3), ("s", "$", 0.5), ("l", "|", 0.3), ("I", "|", 0.3),
     ("é", "e", 0.3), ("è", "e", 0.4), ("á", "a", 0.4), ("í", "i", 0.4), ("ó", "o", 0.4), ("ú", "u", 0.4),
-    ("ñ", "n", 0.4), ("a", "@", 0.3), ("c", "¢", 0.4), ("e", "€", 0.4),
+    ("ñ", "n", 0.4), ("ó", "6", 0.3), ("ó", "0", 0.3), ("a", "@", 0.3), ("c", "¢", 0.4), ("e", "€", 0.4),
 ]:
     CONFUSION_COST[(_a, _b)] = CONFUSION_COST[(_b, _a)] = _c
 CASE_COST = 0.2
@@ -180,7 +180,7 @@ def _multi_variants(word: str) -> Iterable[tuple[str, float]]:
         while start != -1:
             yield word[:start] + right + word[start + len(wrong):], LIGATURE_COST if wrong == "f" else MULTI_COST
             start = word.find(wrong, start + 1)
-    table = {"1": "l", "0": "o", "5": "s", "8": "b", "!": "l", "|": "l", "$": "s", "@": "a"}
+    table = {"1": "l", "0": "o", "5": "s", "6": "ó", "8": "b", "!": "l", "|": "l", "$": "s", "@": "a"}
     if any(c in table for c in word):
         letters = "".join(table.get(c, c) for c in word)
         yield letters, 0.3 * sum(c in table for c in word)

@@ -36,7 +36,7 @@ FUNCTION_WORDS = {
 PREFIXES = {"non", "sub", "pre", "re", "un", "co", "bi", "tri", "multi", "inter", "intra", "micro", "nano", "semi",
             "anti", "auto", "poly", "mono", "super", "dis", "mis"}
 
-DIGIT_AS_LETTER = {"1": "lI", "0": "oO", "5": "sS", "8": "B", "!": "lI", "|": "lI", "$": "sS", "@": "a"}
+DIGIT_AS_LETTER = {"1": "lI", "0": "oOó", "5": "sS", "6": "óbG", "8": "B", "!": "lI", "|": "lI", "$": "sS", "@": "a"}
 CODE_RE = re.compile(r"[A-Z]{1,4}\d+[A-Za-z]{0,2}\d*|\d+[A-Za-z]{1,3}")  # S710, H04L, A61K31, 3D, 2nd, 10mm
 STRONG = set("OolI|")  # letters OCR gives for 0 and 1 so often that two digits around them suffice
 
@@ -173,8 +173,15 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     """Digits and symbols standing for letters inside a word: ``c1aim`` → ``claim``,
     ``contro!`` → ``control``, ``AP!`` → ``API``; only when exactly one reading is a word."""
     pre, core, suf = split_token(text)
-    if len(core) < 2 or not any(c in DIGIT_AS_LETTER for c in core) or sum(c.isalpha() for c in core) < 1:
+    # a capital I inside a lowercase word is an l (eI → el, anaIysis → analysis)
+    inner_i = [k for k, c in enumerate(core) if c == "I" and k > 0 and core[k - 1].islower()]
+    if len(core) < 2 or not (inner_i or any(c in DIGIT_AS_LETTER for c in core)) or sum(c.isalpha() for c in core) < 1:
         return None
+    if inner_i and not any(c in DIGIT_AS_LETTER for c in core):
+        if ctx.lexicon.known(core):
+            return None
+        fixed = "".join("l" if k in inner_i else c for k, c in enumerate(core))
+        return Fix(pre + fixed + suf, "letters-in-word", 88.0) if ctx.lexicon.known(fixed) else None
     if sum(c in DIGIT_AS_LETTER for c in core) > 2 or sum(c.isdigit() for c in core) * 2 > len(core):
         return None
     stem = core.rstrip("!")
