@@ -226,7 +226,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
-    validated = "not-validated: emit stage not available"
+    validated = "not-validated: no XML format requested" if not formats else "not-validated: emit stage not available"
     try:
         from .emit import emit_document
     except ImportError:
