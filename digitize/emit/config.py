@@ -3,7 +3,7 @@
     [emit]
     ocr_confidence_markup = true    # wrap words still in doubt in com:OCRConfidenceData (ST.96)
     template_set = "ph"             # st36_templates/<set>/ first, then st36_templates/default/
-    templates = "/srv/ipo/tpl"      # optional extra template root searched before st36_templates/
+    templates = "/srv/ipo/tpl"      # extra template root searched first (relative: to the profile file)
     page_comments = true            # <!-- <DP n="2"> --> page provenance comments
     claim_ref_words = ["claim", "reivindicación"]   # words before a claim number = claim-ref
     status = "n"                    # ST.36 root @status
@@ -15,6 +15,7 @@ Which files are written (ST.36, ST.96 or both) is a job setting (``formats`` in 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 FORMATS = ("st36", "st96")
@@ -71,11 +72,14 @@ def validate(section: dict[str, Any], where: str) -> None:
 def settings(profile: Any) -> EmitSettings:
     """The emit settings of a loaded ``Profile`` (or defaults for None)."""
     section = profile.section("emit") if profile is not None else {}
+    templates = section.get("templates")
+    if templates and not Path(templates).is_absolute() and getattr(profile, "path", None):
+        templates = str(Path(profile.path).parent / templates)  # relative to the profile file
     words = tuple(w.lower() for w in section.get("claim_ref_words", ())) or ()
     return EmitSettings(
         ocr_confidence_markup=bool(section.get("ocr_confidence_markup", False)),
         template_set=section.get("template_set"),
-        templates=section.get("templates"),
+        templates=templates,
         page_comments=bool(section.get("page_comments", True)),
         claim_ref_words=tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS + words)),
         status=str(section.get("status", "n")),
