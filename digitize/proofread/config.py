@@ -7,7 +7,7 @@ patterns and queue threshold in its profile instead of in code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ..profiles import Profile, ProfileError
