@@ -32,6 +32,8 @@ ST96_COMMON = Path("st96-v6_0") / "PatentPublication_V6_0_Common.xsd"
 PAT_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Patent"
 COM_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Common"
 MAX_ERRORS = 10
+CHECKED_AGAINST = {"ST.36": f"{ST36_DTD} (root renamed ep-patent-document)", "ST.96": str(ST96_XSD),
+                   "ST.37": "the authority checker"}
 
 _lock = threading.RLock()
 _dtds: dict[Path, etree.DTD] = {}
@@ -167,8 +169,11 @@ class FileReport:
         return self.status == "invalid"
 
     def lines(self) -> list[str]:
-        head = f"{self.path}: {self.status}" + (f" ({self.kind})" if self.kind != "unknown" else "")
-        return [head] + [f"  {e}" for e in self.errors]
+        """``FILE: valid`` / ``FILE: invalid`` then the first errors, indented."""
+        out = [f"{self.path}: {self.status}"]
+        if self.invalid and self.kind in CHECKED_AGAINST:
+            out.append(f"  checked as {self.kind} against {CHECKED_AGAINST[self.kind]}")
+        return out + [f"  {e}" for e in self.errors]
 
 
 def detect(root: etree._Element) -> str:
@@ -204,7 +209,7 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
         elif kind == "ST.96":
             errors = check_st96(root, base)
         elif kind == "USPTO":
-            return FileReport(name, kind, "not checked: the USPTO DTD needs the MathML modules (reference only)")
+            return FileReport(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
         elif kind == "ST.37":
             return _check_st37(path)
         else:
