@@ -58,11 +58,12 @@ def definition_for(store: Store, office: str, profile: Any, date_produced: str |
     """Pass 1: coverage and code descriptions; None when a used code has no description."""
     cov = Coverage()
     examples: dict[tuple[str, str], str] = {}
-    for e in store.resolved(report):
-        cov.add(e)
-        examples.setdefault(("kind", e.kind), e.label)
-        if e.exception:
-            examples.setdefault(("exception", e.exception), e.label)
+    for number, kind, date, exception in store.light(report):
+        cov.add_fields(number, kind, date, exception)
+        if ("kind", kind) not in examples:
+            examples[("kind", kind)] = f"{office} {number} {kind} {date}"
+        if exception and ("exception", exception) not in examples:
+            examples[("exception", exception)] = f"{office} {number} {kind} {date}"
     kinds_known, exc_known = config.kind_codes(profile), config.exception_codes(profile)
     name = getattr(profile, "name", "?")
     missing = False

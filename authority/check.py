@@ -30,7 +30,7 @@ from typing import Any
 from lxml import etree
 
 from . import config, safexml
-from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, sort_key
+from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key
 from .reader import AuthorityFile
 
 MAX_PER_RULE = 50
@@ -57,6 +57,18 @@ class Problems:
 
 def _entry_label(e: Entry) -> str:
     return f"entry {e.label}"
+
+
+class _Label:
+    """Formats ``entry EP 1 A1 20200101`` only when a problem is actually reported."""
+
+    __slots__ = ("e",)
+
+    def __init__(self, e: Entry):
+        self.e = e
+
+    def __str__(self) -> str:
+        return _entry_label(self.e)
 
 
 def check_file(path: Path | str, dtd: Path | str | None = None, profile: Any = None) -> list[str]:
@@ -108,7 +120,7 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Any) -> None:
     mr_found = False
     first_entry_before_definition = False
     for e in af.entries():
-        lab = _entry_label(e)
+        lab = _Label(e)
         if af.format == "xml":
             country = af.root_attrs.get("country")
             if af.definition is None and not first_entry_before_definition:
@@ -131,15 +143,16 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Any) -> None:
         for pr in e.priorities:
             if pr.date and norm_date(pr.date) != pr.date:
                 p.add("valid-date", lab, f"priority date {pr.date!r} is not a valid YYYYMMDD date")
-        if e.kind:
-            kinds_used.setdefault(e.kind, lab)
-        if e.exception:
-            exceptions_used.setdefault(e.exception, lab)
-        key = sort_key(e)
+        if e.kind and e.kind not in kinds_used:
+            kinds_used[e.kind] = str(lab)
+        if e.exception and e.exception not in exceptions_used:
+            exceptions_used[e.exception] = str(lab)
+        nk = number_key(e.number)
+        key = (nk, e.kind or "", e.date or "")
         if prev_key is not None and key < prev_key:
             p.add("sorted", lab, f"comes after {_entry_label(prev)} (order: number, kind, date)")  # type: ignore[arg-type]
-        ident = hash(e.identity)
-        if (prev is not None and prev.identity == e.identity) or ident in seen:
+        ident = hash((nk, e.kind or ""))
+        if (prev_key is not None and prev_key[:2] == key[:2]) or ident in seen:
             p.add("no-duplicate", lab, "publication (number and kind) listed more than once")
         seen.add(ident)
         prev, prev_key = e, key
@@ -202,7 +215,7 @@ def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str,
         if d.date_range != (cov.min_date, cov.max_date):
             p.add("date-range", where, f"publication-date-range {d.date_range[0]}-{d.date_range[1]} but the entries "
                   f"span {cov.min_date}-{cov.max_date}")
-    want_nr = (cov.first.number, cov.last.number)  # type: ignore[union-attr]
+    want_nr = (cov.first_number, cov.last_number)
     if d.number_range is None:
         p.add("number-range", where, "no publication-number-range")
     elif d.number_range != want_nr:

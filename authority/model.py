@@ -12,6 +12,7 @@ Searchable-text fields (``description``, ``claims``, ``abstract``) use three sta
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -75,6 +76,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm_date(value: str | None) -> str | None:
     """``YYYYMMDD`` for a real calendar date given as ``YYYYMMDD`` or ``YYYY-MM-DD``; ``None``
     for anything else (``20231399``, ``2023-02-30``, empty): callers report, never guess."""
@@ -116,27 +118,29 @@ class Coverage:
         self.total = 0
         self.kind_counts: dict[str, int] = {}
         self.exception_counts: dict[str, int] = {}
-        self.first: Entry | None = None
-        self.last: Entry | None = None
+        self.first_number: str | None = None
+        self.last_number: str | None = None
         self.min_date: str | None = None
         self.max_date: str | None = None
         self.most_recent: tuple[str, str] | None = None
 
     def add(self, e: Entry) -> None:
-        if e.deleted:
-            return
+        if not e.deleted:
+            self.add_fields(e.number, e.kind, e.date, e.exception)
+
+    def add_fields(self, number: str, kind: str, date: str, exception: str | None) -> None:
         self.total += 1
-        self.kind_counts[e.kind] = self.kind_counts.get(e.kind, 0) + 1
-        if e.exception:
-            self.exception_counts[e.exception] = self.exception_counts.get(e.exception, 0) + 1
-        if self.first is None:
-            self.first = e
-        self.last = e
-        if self.min_date is None or e.date < self.min_date:
-            self.min_date = e.date
-        if self.max_date is None or e.date >= self.max_date:  # ties: the later in sort order
-            self.max_date = e.date
-            self.most_recent = (e.number, e.date)
+        self.kind_counts[kind] = self.kind_counts.get(kind, 0) + 1
+        if exception:
+            self.exception_counts[exception] = self.exception_counts.get(exception, 0) + 1
+        if self.first_number is None:
+            self.first_number = number
+        self.last_number = number
+        if self.min_date is None or date < self.min_date:
+            self.min_date = date
+        if self.max_date is None or date >= self.max_date:  # ties: the later in sort order
+            self.max_date = date
+            self.most_recent = (number, date)
 
     def fill(self, d: Definition) -> Definition:
         d.kind_counts = dict(sorted(self.kind_counts.items()))
@@ -144,7 +148,7 @@ class Coverage:
         if self.total:
             d.most_recent = self.most_recent
             d.date_range = (self.min_date or "", self.max_date or "")
-            d.number_range = (self.first.number, self.last.number)  # type: ignore[union-attr]
+            d.number_range = (self.first_number or "", self.last_number or "")
         else:
             d.most_recent = d.date_range = d.number_range = None
         return d
