@@ -280,6 +280,7 @@ class Queue:
         ``accept`` keeps the OCR text, ``suggestion`` and ``correct`` take ``value``, ``illegible``
         keeps the OCR text marked illegible. With ``series`` the same decision goes to every open
         item of the series not leased by someone else, adapted to each item's case and punctuation.
+        A lease past its expiry still counts as held until another reviewer takes the item.
         """
         if action not in ACTIONS:
             raise QueueError(f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
