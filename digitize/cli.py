@@ -77,4 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    # Run the imported module's main: sub-commands raise digitize.cli.UsageError, not __main__'s.
+    from digitize.cli import main as _main
+
+    sys.exit(_main())

@@ -30,6 +30,7 @@ SECTIONS = ("engine", "preprocess", "structure", "proofread", "queue", "emit", "
 SECTION_VALIDATORS: dict[str, str] = {
     "structure": "digitize.structure.config:validate",
     "proofread": "digitize.proofread.config:validate",
+    "queue": "digitize.proofread.config:validate_queue",
     "emit": "digitize.emit.config:validate",
     "authority": "authority.config:validate",
 }

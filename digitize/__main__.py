@@ -1,0 +1,7 @@
+"""``python -m digitize``: the same as the ``digitize`` command."""
+
+import sys
+
+from digitize.cli import main
+
+sys.exit(main())
