@@ -281,6 +281,8 @@ def test_shipped_example_override_is_valid(tmp_path, schemas):
     prof = _profile(tmp_path, 'template_set = "example"')
     data, validated = render_document(_doc(), prof, schema_dir=schemas)
     assert validated == "yes" and b"<!-- Abstract as printed under INID (57) -->" in data["st36"]
+    root = etree.fromstring(data["st36"], validate.safe_parser())
+    assert "".join(root.find("abstract/p").itertext()) == clean(HOSTILE)
 
 
 def _random_doc(rng, i: int) -> Document:
