@@ -60,7 +60,7 @@ def merge(a: Entry, b: Entry) -> Entry:
 
 class Store:
     def __init__(self, folder: Path | None = None):
-        self._tmp = tempfile.TemporaryDirectory(prefix="authority-", dir=folder)
+        self._tmp = tempfile.TemporaryDirectory(prefix=".authority-tmp-", dir=folder)
         self.conn = sqlite3.connect(str(Path(self._tmp.name) / "entries.sqlite"))
         self.conn.executescript(
             """
