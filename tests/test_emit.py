@@ -118,7 +118,8 @@ def _doc(**kw) -> Document:
         priorities=[Priority("US", "62/123,456", "2018-05-06"), Priority("WO", "PCT/US2019/1", "not a date")],
         applicants=[Party("ACME <Corp> & Sons", address="1 Main St", country="US"), Party("Juan Dela Cruz")],
         inventors=[Party("María José Ñúñez", country="ES")], agents=[Party("Agent & Co", country="PH")],
-        assignees=[Party("Holding ]]> Ltd", country="ZZ")],
+        assignees=[Party("Holding ]]> Ltd", country="ZZ")], document_type=Field("INVENTION <PUBLICATION>"),
+        designated_states=["US", "ZZ", "JP", "US"],
     )
     defaults = dict(
         doc_id="PH12019000123A1", source="x.pdf", profile="ph", lang="en", biblio=b,
@@ -316,7 +317,7 @@ def _random_doc(rng, i: int) -> Document:
                          sources=[Source(rng.randrange(0, 9), (0, 0, 1, 1))] if rng.random() < 0.5 else [], doubts=doubts(t))
 
     b = Bibliographic(
-        office=field(rng.choice(["PH", "ph", "P H", "E1", text(3)])), doc_number=field(text(8)), kind=field(text(3)),
+        office=field(rng.choice(["PH", "ph", "P H", "E1", "EP", "AP", text(3)])), doc_number=field(text(8)), kind=field(text(3)),
         publication_date=field(rng.choice(["2020-02-30", "2020-02-28", "20200228", text(10)])),
         application_number=field(text()), filing_date=field(rng.choice(["1999-12-31", text(8)])), title=field(text(20)),
         title_lang=maybe(rng.choice(["en", "es", "zz", text(2)])),
@@ -324,6 +325,8 @@ def _random_doc(rng, i: int) -> Document:
         ipc=[Classification_(text(15)) for _ in range(rng.randrange(0, 3))],
         applicants=[party() for _ in range(rng.randrange(0, 3))], inventors=[party() for _ in range(rng.randrange(0, 3))],
         assignees=[party() for _ in range(rng.randrange(0, 2))], agents=[party() for _ in range(rng.randrange(0, 2))],
+        designated_states=[rng.choice(["AT", "ZZ", "", "ep", text(2)]) for _ in range(rng.randrange(0, 4))],
+        document_type=field(text(10)),
     )
     kinds = ["p", "heading"]
     return Document(
@@ -364,5 +367,6 @@ def test_loader_reads_our_ice_output_back(tmp_path, schemas, ph_profile):
     back = load(path)
     assert back.doc_id == "PH12019000123A1" and back.biblio.applicants[0].name == "ACME <Corp> & Sons"
     assert back.claims[0].claims[1].body.refs == [1]
+    assert back.biblio.designated_states == ["US", "JP"] and back.biblio.document_type.value == "INVENTION <PUBLICATION>"
     second, _ = render_document(back, ph_profile, schema_dir=schemas)
     assert second["st36"] == first["st36"]

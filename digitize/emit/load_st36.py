@@ -150,6 +150,10 @@ def _biblio_ice(bd: etree._Element, lang: str) -> Bibliographic:
     b.inventors = [_ice_party(p) for p in bd.findall("parties/inventors/inventor")]
     b.agents = [_ice_party(p) for p in bd.findall("parties/agents/agent")]
     b.assignees = [_ice_party(p) for p in bd.findall("assignees/assignee")]
+    b.document_type = _field(bd.findtext("plain-language-designation"))
+    pct = bd.find("designation-of-states/designation-pct")
+    if pct is not None:
+        b.designated_states = [_text(c).strip() for c in pct.iter("country") if c.getparent().tag != "region"]
     return b
 
 

@@ -175,6 +175,7 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
             "country": country, "number": clean(pr.number).strip(), "date8": d8 or clean(pr.date).strip(),
             "date_iso": iso, "st96": bool(iso) and _code(country, st3) is not None,
         })
+    states = list(dict.fromkeys(c for c in (_code(s, st3) for s in b.designated_states) if c))
     title = b.title
     title_lang = clean(b.title_lang).strip().lower() or lang
     if codes and title_lang not in codes["lang"]:
@@ -197,7 +198,11 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         "title": clean(title.value).strip() if title else "",
         "title_lang": title_lang,
         "document_type": clean(b.value("document_type")).strip(),
-        "designated_states": [c for c in (_code(s, None) for s in b.designated_states) if c],
+        "designated_states": states,
+        # (84) as ST.36 designation-pct: "regional" under a regional office (EP, AP, EA, OA, GC), else "national";
+        # ST.96 has a regional designation only for BX/EP/EM.
+        "designation": "regional" if office in REGIONAL else "national",
+        "designation96": "regional" if office in ("EP", "BX", "EM") else "national",
     }
 
     # -- abstract
