@@ -320,7 +320,7 @@ def build(job_dir: Path, dest: Path) -> PackageResult:
         auth = job_dir / "authority"
         if auth.is_dir():
             for p in sorted(auth.rglob("*")):
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".xml", ".csv", ".txt"):
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in (".xml", ".csv"):  # ST.37 XML and text forms, not build reports
                     extra.append(writer.add(f"authority/{p.relative_to(auth).as_posix()}", p.read_bytes(), "st37"))
         manifest_xml, sums = _manifest(documents, extra)
         writer.add("manifest.xml", manifest_xml, "manifest")

@@ -67,6 +67,7 @@ def job(tmp_path) -> Path:
     conn.close()
     (job / "authority").mkdir()
     (job / "authority" / "PH-authority.xml").write_text('<?xml version="1.0"?>\n<authority-file/>\n', encoding="utf-8")
+    (job / "authority" / "build-report.txt").write_text("notes\n", encoding="utf-8")
     return job
 
 
@@ -85,6 +86,7 @@ def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
     assert {f"{doc}/DOC00001.xml", f"{doc}/DOC00001.st96.xml", f"{doc}/toc.xml", f"{doc}/pages/0001.tif",
             f"{doc}/pages/0003.tif", "manifest.xml", "manifest.sha256", "authority/PH-authority.xml"} <= set(files)
     assert not any(name.startswith("PH2020000333A1") for name in files)  # failed: not delivered
+    assert "authority/build-report.txt" not in files
     # every file is in the checksum list with its real SHA-256
     sums = dict(line.split("  ", 1)[::-1] for line in files["manifest.sha256"].decode().splitlines())
     assert set(sums) == set(files) - {"manifest.sha256"}
