@@ -33,7 +33,8 @@ PAT_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Patent"
 COM_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Common"
 MAX_ERRORS = 10
 CHECKED_AGAINST = {"ST.36": f"{ST36_DTD} (root renamed ep-patent-document)", "ST.96": str(ST96_XSD),
-                   "ST.37": "the authority checker"}
+                   "ST.37": "the authority checker", "toc": "its internal DTD (WIPO Application-body)",
+                   "manifest": "the files it lists (SHA-256 and size)"}
 
 _lock = threading.RLock()
 _dtds: dict[Path, etree.DTD] = {}
@@ -188,6 +189,10 @@ def detect(root: etree._Element) -> str:
         return "ST.36"
     if local == "authority-file":
         return "ST.37"
+    if qname and qname.namespace is None and local == "Application-body":
+        return "toc"
+    if qname and qname.namespace is None and local == "delivery":
+        return "manifest"
     return "unknown"
 
 
@@ -212,6 +217,13 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
             return FileReport(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
         elif kind == "ST.37":
             return _check_st37(path)
+        elif kind == "toc":
+            dtd = tree.docinfo.internalDTD
+            if dtd is None:
+                return FileReport(name, kind, "not checked: toc.xml without its internal DTD")
+            errors = [] if dtd.validate(root) else _messages(dtd.error_log.filter_from_errors())
+        elif kind == "manifest":
+            errors = _check_manifest(path, root)
         else:
             return FileReport(name, kind, "invalid", [
                 f"root element <{root.tag}> is not ST.36 (*-patent-document), ST.96 (pat:PatentPublication) "
@@ -219,6 +231,28 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
     except SchemaMissing as exc:
         return FileReport(name, kind, f"not checked: {exc}")
     return FileReport(name, kind, "invalid" if errors else "valid", errors)
+
+
+def _check_manifest(path: Path, root: etree._Element) -> list[str]:
+    """A ``digitize package`` manifest: every listed file present with its size and SHA-256."""
+    import hashlib
+
+    errors = []
+    base = path.parent.resolve()
+    for f in root.iter("file"):
+        name = f.get("name") or ""
+        target = (base / name).resolve()
+        if base not in target.parents:
+            errors.append(f"line {f.sourceline}: {name}: outside the package")
+        elif not target.is_file():
+            errors.append(f"line {f.sourceline}: {name}: missing")
+        else:
+            data = target.read_bytes()
+            if str(len(data)) != f.get("bytes") or hashlib.sha256(data).hexdigest() != f.get("sha256"):
+                errors.append(f"line {f.sourceline}: {name}: size or SHA-256 differs from the manifest")
+        if len(errors) >= MAX_ERRORS:
+            break
+    return errors
 
 
 def _check_st37(path: Path) -> FileReport:

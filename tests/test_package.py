@@ -149,4 +149,14 @@ def test_packaged_xml_is_valid(job, tmp_path, capsys):
     cli.main(["package", str(job), "--dest", str(pkg)])
     capsys.readouterr()
     rc = cli.main(["validate", str(pkg / "PH2020000111A1" / "DOC00001.xml"), str(pkg / "PH2020000111A1" / "DOC00001.st96.xml")])
-    assert rc == 0, capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert rc == 0 and out.count(": valid") == 2, out
+    # the whole package: ST.36, ST.96, toc.xml (its DTD), manifest.xml (the checksums)
+    rc = cli.main(["validate", str(pkg / "PH2020000111A1"), str(pkg / "PH2020000222A1"), str(pkg / "manifest.xml")])
+    out = capsys.readouterr().out
+    assert rc == 0 and out.count(": valid") == 7, out
+    tif = pkg / "PH2020000222A1" / "pages" / "0002.tif"
+    tif.write_bytes(tif.read_bytes() + b"x")
+    rc = cli.main(["validate", str(pkg / "manifest.xml")])
+    out = capsys.readouterr().out
+    assert rc == 1 and "PH2020000222A1/pages/0002.tif: size or SHA-256 differs" in out
