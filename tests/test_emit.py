@@ -230,6 +230,19 @@ def test_image_only_and_empty_documents_are_valid(tmp_path, schemas, ph_profile)
     assert root36.find("doc-page").get("wi") == "216"  # 1700 px at 200 dpi
     root96 = _parse(tmp_path / "scan-0001.st96.xml")
     assert len(root96.findall(f"{PAT}PageImage")) == 2
+    # bibliographic data but no text: ST.36 keeps the bibliographic data, pages go to drawings
+    with_biblio = Document(doc_id="PH1A1", source="s.tif", profile="ph", lang="en", biblio=_doc().biblio,
+                           pages=bare.pages, image_pages=[2])
+    data, validated = render_document(with_biblio, ph_profile, schema_dir=schemas)
+    r36 = etree.fromstring(data["st36"], validate.safe_parser())
+    assert validated == "yes" and r36.find("bibliographic-data") is not None and r36.find("doc-page") is None
+    assert [(i.get("file"), i.get("img-content")) for i in r36.iter("img")] == [("pages/0001.tif", "undefined"),
+                                                                                ("pages/0002.tif", "undefined")]
+    assert len(etree.fromstring(data["st96"], validate.safe_parser()).findall(f"{PAT}PageImage")) == 2
+    # nothing at all (no pages either): valid, and no image is invented
+    data, validated = render_document(Document(doc_id="x", source="", profile="ph", lang="en"), ph_profile,
+                                      schema_dir=schemas)
+    assert validated == "yes" and b".tif" not in data["st36"] + data["st96"]
     # text but no bibliographic data and no claims: still valid (the gaps are the document's flags)
     textonly = Document(doc_id="123 odd/id", source="s.pdf", profile="ph", lang="en",
                         description=[Paragraph("Only text.")])

@@ -279,9 +279,16 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         return _mm(pi.width, pi.dpi), _mm(pi.height, pi.dpi)
 
     figures = []
+    image_only = not (abstract or description or claim_sets)
+    # A document with no text part is all images; ST.36 then has only doc-page elements (the DTD's
+    # alternative to the text parts), unless bibliographic data was found: then the bibliographic
+    # data is kept and every page goes into drawings as an image.
+    biblio_found = any(b.value(n) for n in ("doc_number", "kind", "publication_date", "application_number", "title")) \
+        or bool(b.applicants or b.inventors)
     items = [(f.page, f.file, f.bbox, f.num, "drawing") for f in doc.figures]
     fig_pages = {f.page for f in doc.figures}
-    items += [(n, f"pages/{n:04d}.tif", None, None, "undefined") for n in doc.image_pages if n not in fig_pages]
+    image_pages = set(doc.image_pages) | ({p.number for p in doc.pages} if image_only and biblio_found else set())
+    items += [(n, f"pages/{n:04d}.tif", None, None, "undefined") for n in sorted(image_pages) if n not in fig_pages]
     items.sort(key=lambda t: (_int(t[0]), _int(t[3])))
     for i, (page, file, bbox, num, content) in enumerate(items, 1):
         file = clean(file).replace("\\", "/")
@@ -291,10 +298,9 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
                         "file": file, "wi": wi, "he": he, "content": content, "format": fmt36, "format96": fmt96,
                         "dp": pages.mark_page(page)})
 
-    image_only = not (abstract or any(not d["heading"] for d in description) or claim_sets)
     page_images = []
     if image_only:
-        numbers = sorted({p.number for p in doc.pages} | set(doc.image_pages) | fig_pages) or [1]
+        numbers = sorted({p.number for p in doc.pages} | set(doc.image_pages) | {n for n in fig_pages if n})
         for n in numbers:
             wi, he = size(n, None)
             page_images.append({"id": f"docp{n:04d}", "n": n, "file": f"pages/{n:04d}.tif", "wi": wi, "he": he})
@@ -319,7 +325,8 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         "claim_sets": claim_sets,
         "main_claims": main_claims,
         "figures": figures,
-        "image_only": image_only,
+        "image_only": image_only and bool(page_images),
+        "doc_pages_only": image_only and bool(page_images) and not biblio_found,
         "page_images": page_images,
         "ocr_markup": markup,
     }
