@@ -1,5 +1,5 @@
-"""ST.36 XML (EPO ``ep-patent-document`` with SDOBI, or ICE ``bibliographic-data`` as we emit it)
-→ a ``Document``: the truth for round-trip tests, and a way to re-emit existing full text.
+"""ST.36 XML (EPO ``ep-patent-document`` with SDOBI, ICE ``bibliographic-data`` as we emit it, or
+EPO's ``fulltext-document``) → a ``Document``: the truth for round-trip tests, and a way to re-emit existing full text.
 
 Inline markup (b, i, sub, patcit, lists …) is flattened to its text; claim references become
 ``ClaimText.refs``; ``<!-- … <DP n="5"> -->`` comments become the page of the paragraphs, claims
@@ -183,7 +183,8 @@ def _num(value: str | None, default: int) -> int:
 def load(path: Path | str) -> Document:
     """Read an ST.36 file into a ``Document`` (``doc_id`` from office+number+kind)."""
     root = etree.parse(str(path), safe_parser()).getroot()
-    lang = (root.get("lang") or "en").lower()
+    part_lang = next((el.get("lang") for el in root if isinstance(el.tag, str) and el.get("lang")), None)
+    lang = (root.get("lang") or part_lang or "en").lower()
     sdobi, ice = root.find("SDOBI"), root.find("bibliographic-data")
     biblio = _biblio_sdobi(sdobi, lang) if sdobi is not None else _biblio_ice(ice, lang) if ice is not None else Bibliographic()
     if biblio.office is None and root.get("country"):
