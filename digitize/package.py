@@ -116,7 +116,8 @@ def _g4(src: Path) -> bytes:
             return data
         dpi = im.info.get("dpi", (300, 300))
         buf = io.BytesIO()
-        im.convert("1").save(buf, format="TIFF", compression="group4", dpi=tuple(int(round(d)) for d in dpi))
+        bilevel = im.convert("L").point(lambda v: 255 if v >= 128 else 0).convert("1", dither=Image.Dither.NONE)
+        bilevel.save(buf, format="TIFF", compression="group4", dpi=tuple(int(round(d)) for d in dpi))
         return buf.getvalue()
 
 
