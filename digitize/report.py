@@ -1,0 +1,291 @@
+"""The batch report: one self-contained HTML page about a job folder (``DIR/report.html``).
+
+Everything comes from what the job left on disk: the ledger (states, reasons, timings), the
+``<DOCID>.json`` documents (page confidences, corrections, queue candidates), the ``pages/*.json``
+OCR pages (word confidences, sampled for big jobs) and the ``queue_*`` tables when present. The
+page has no external resource (inline CSS, plots as inline SVG from matplotlib's Agg backend), so
+it can be mailed or archived with the results and opened anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .fsutil import atomic_write
+
+STATE_ORDER = ("done", "needs-review", "failed", "running", "pending")
+STATE_COLOURS = {"done": "#2e7d32", "needs-review": "#ef6c00", "failed": "#c62828", "running": "#1565c0",
+                 "pending": "#757575"}
+MAX_DOC_ROWS = 2000  # documents listed in the table (all are counted)
+MAX_PAGE_FILES = 1500  # pages/*.json read for word confidences (evenly sampled beyond that)
+TEMPLATE = Path(__file__).with_name("report_template.html")
+
+
+@dataclass
+class DocRow:
+    input: str
+    state: str
+    reason: str | None
+    doc_id: str | None
+    pages: int | None
+    seconds: float | None
+    validated: str | None
+    attempts: int
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, relative href)
+    mean_conf: float | None = None
+    corrected: int = 0
+    queued: int = 0
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class JobStats:
+    """Plain figures for the page (and for tests)."""
+
+    name: str
+    counts: dict[str, int]
+    docs: list[DocRow]
+    pages: int
+    span_seconds: float
+    pages_per_minute: float
+    timeline: list[tuple[float, float]]  # (minutes since start, pages/min in that interval)
+    word_confs: list[float]
+    page_confs: list[float]
+    sampled_pages: int
+    corrected: int
+    queued: int
+    corrections: list[tuple[str, str, int]]  # (old, new, count) most frequent first
+    queue: dict[str, int]  # open / decided items of the review queue
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+def _ledger_rows(db: Path) -> list[dict[str, Any]]:
+    if not db.is_file():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM documents ORDER BY input")]
+    finally:
+        conn.close()
+
+
+def _queue_counts(db: Path) -> dict[str, int]:
+    if not db.is_file():
+        return {}
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        has = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='queue_items'").fetchone()
+        if not has:
+            return {}
+        return {state: n for state, n in conn.execute("SELECT state, COUNT(*) FROM queue_items GROUP BY state")}
+    finally:
+        conn.close()
+
+
+def _timeline(rows: list[dict[str, Any]], bins: int = 24) -> tuple[list[tuple[float, float]], float, int]:
+    """Pages/min per interval of the run, each document's pages spread over its started..finished."""
+    spans = [(r["started"], r["finished"], r["pages"] or 0) for r in rows
+             if r.get("started") and r.get("finished") and r["state"] in ("done", "needs-review")]
+    if not spans:
+        return [], 0.0, 0
+    t0 = min(s for s, _, _ in spans)
+    t1 = max(f for _, f, _ in spans)
+    total = sum(p for _, _, p in spans)
+    span = max(t1 - t0, 1e-6)
+    width = span / bins
+    work = [0.0] * bins
+    for s, f, p in spans:
+        f = max(f, s + 1e-6)
+        for i in range(bins):
+            a, b = t0 + i * width, t0 + (i + 1) * width
+            overlap = min(b, f) - max(a, s)
+            if overlap > 0:
+                work[i] += p * overlap / (f - s)
+    points = [((i + 0.5) * width / 60, 60 * w / width) for i, w in enumerate(work)]
+    return points, span, total
+
+
+def _page_json_files(docs_dir: Path, rows: list[dict[str, Any]], job: Path) -> list[Path]:
+    files: list[Path] = []
+    for r in rows:
+        if r.get("out_dir"):
+            files.extend(sorted((job / r["out_dir"] / "pages").glob("[0-9]*.json")))
+    if len(files) > MAX_PAGE_FILES:
+        step = len(files) / MAX_PAGE_FILES
+        files = [files[int(i * step)] for i in range(MAX_PAGE_FILES)]
+    return files
+
+
+def _word_confs(files: list[Path]) -> list[float]:
+    confs: list[float] = []
+    for f in files:
+        try:
+            page = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for block in page.get("blocks") or []:
+            for line in block.get("lines") or []:
+                confs.extend(float(w.get("conf", 0)) for w in line.get("words") or [] if str(w.get("text", "")).strip())
+    return confs
+
+
+def gather(job_dir: Path) -> JobStats:
+    job = Path(job_dir)
+    db = job / "ledger.sqlite"
+    rows = _ledger_rows(db)
+    counts = {s: 0 for s in STATE_ORDER}
+    for r in rows:
+        counts[r["state"]] = counts.get(r["state"], 0) + 1
+    timeline, span, pages = _timeline(rows)
+    docs: list[DocRow] = []
+    page_confs: list[float] = []
+    fixes: Counter[tuple[str, str]] = Counter()
+    corrected = queued = 0
+    for r in rows:
+        row = DocRow(input=r["input"], state=r["state"], reason=r.get("reason"), doc_id=r.get("doc_id"),
+                     pages=r.get("pages"), seconds=r.get("seconds"), validated=r.get("validated"),
+                     attempts=r.get("attempts") or 0)
+        if r.get("out_dir") and r.get("doc_id"):
+            folder = job / r["out_dir"]
+            for label, name in (("text", f"{r['doc_id']}.txt"), ("ST.36", f"{r['doc_id']}.st36.xml"),
+                                ("ST.96", f"{r['doc_id']}.st96.xml"), ("JSON", f"{r['doc_id']}.json")):
+                if (folder / name).is_file():
+                    row.links.append((label, f"{r['out_dir']}/{name}"))
+            doc_json = folder / f"{r['doc_id']}.json"
+            if doc_json.is_file():
+                try:
+                    doc = json.loads(doc_json.read_text(encoding="utf-8"))
+                except (OSError, ValueError):
+                    doc = {}
+                confs = [p["mean_conf"] for p in doc.get("pages") or [] if p.get("words")]
+                page_confs.extend(confs)
+                row.mean_conf = sum(confs) / len(confs) if confs else None
+                auto = [c for c in doc.get("corrections") or [] if not str(c.get("rule", "")).startswith("review:")]
+                row.corrected = len(auto)
+                fixes.update((c.get("old", ""), c.get("new", "")) for c in auto)
+                row.queued = len(doc.get("candidates") or [])
+                row.flags = list(doc.get("flags") or [])
+                corrected += row.corrected
+                queued += row.queued
+        docs.append(row)
+    files = _page_json_files(job / "documents", rows, job)
+    return JobStats(
+        name=job.resolve().name, counts=counts, docs=docs, pages=pages, span_seconds=span,
+        pages_per_minute=60 * pages / span if span else 0.0, timeline=timeline, word_confs=_word_confs(files),
+        page_confs=page_confs, sampled_pages=len(files), corrected=corrected, queued=queued,
+        corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(db),
+    )
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.index("<svg"):]  # drop the XML declaration and DOCTYPE: inline in HTML
+
+
+def _figure(width: float = 6.4, height: float = 2.6):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    matplotlib.rcParams["svg.hashsalt"] = "digitize-report"  # stable ids: same job, same page
+    matplotlib.rcParams["svg.fonttype"] = "path"  # no font needed where the page is opened
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def states_plot(stats: JobStats) -> str:
+    from matplotlib.ticker import MaxNLocator
+
+    fig, ax = _figure(6.4, 1.9)
+    states = [s for s in stats.counts if stats.counts[s]] or ["done"]
+    values = [stats.counts.get(s, 0) for s in states]
+    bars = ax.barh(states[::-1], values[::-1], color=[STATE_COLOURS.get(s, "#555") for s in states[::-1]])
+    ax.bar_label(bars, padding=3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("documents")
+    return _svg(fig)
+
+
+def throughput_plot(stats: JobStats) -> str | None:
+    if not stats.timeline:
+        return None
+    fig, ax = _figure()
+    xs = [x for x, _ in stats.timeline]
+    ys = [y for _, y in stats.timeline]
+    ax.fill_between(xs, ys, step="mid", alpha=0.25, color="#1565c0")
+    ax.step(xs, ys, where="mid", color="#1565c0")
+    ax.axhline(stats.pages_per_minute, color="#555", linestyle="--", linewidth=1)
+    ax.text(xs[-1], stats.pages_per_minute, f" mean {stats.pages_per_minute:.1f}", va="bottom", ha="right", fontsize=8)
+    ax.set_xlabel("minutes since the first document started")
+    ax.set_ylabel("pages/min")
+    ax.set_ylim(bottom=0)
+    return _svg(fig)
+
+
+def confidence_plot(stats: JobStats) -> str | None:
+    from matplotlib.ticker import MaxNLocator
+
+    values = stats.word_confs or stats.page_confs
+    if not values:
+        return None
+    fig, ax = _figure()
+    ax.hist(values, bins=20, range=(0, 100), color="#6a1b9a", alpha=0.8)
+    ax.set_xlabel("word confidence" if stats.word_confs else "page mean confidence")
+    ax.set_ylabel("words" if stats.word_confs else "pages")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(0, 100)
+    return _svg(fig)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render(stats: JobStats, generated: float | None = None) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    failed = [d for d in stats.docs if d.state == "failed"]
+    shown = stats.docs[:MAX_DOC_ROWS]
+    return template.render(
+        s=stats, failed=failed, shown=shown, colours=STATE_COLOURS,
+        generated=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(generated or time.time())),
+        total=sum(stats.counts.values()),
+        plots={k: Markup(v) if v else None for k, v in (("states", states_plot(stats)),
+                                                          ("throughput", throughput_plot(stats)),
+                                                          ("conf", confidence_plot(stats)))},
+    )
+
+
+def write_report(job_dir: Path) -> Path:
+    """Write ``job_dir/report.html`` (atomically) and return its path."""
+    job = Path(job_dir)
+    if not (job / "ledger.sqlite").is_file():
+        raise FileNotFoundError(f"{job} is not a job folder (no ledger.sqlite)")
+    path = atomic_write(job / "report.html", render(gather(job)))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)  # readable like the job's other outputs, not the temp file's 0600
+    return path
