@@ -1,0 +1,290 @@
+"""Preprocessing: a scanned page → the clean, upright, bilevel image the engine reads.
+
+    prepared = preprocess(page, profile.preprocess, detect_orientation=engine.detect_orientation)
+
+Each step is a small pure function of a numpy array, switched by ``PreprocessSettings``:
+
+    rescale → normalise background → orientation (0/90/180/270) → deskew → binarise
+            → black borders → speckles
+
+Why this order: the background is flattened first so that every later threshold (the quick one
+used to measure skew, Sauvola's) sees white paper; the page is turned and straightened in grey
+(rotating a bilevel image makes jagged strokes), then binarised once. Borders and speckles are
+removed from the bilevel result, where they are connected components.
+
+Tesseract's own binarisation is a global Otsu threshold: on a noisy page with a large empty area
+the histogram is dominated by the noise, the threshold lands inside it and the engine sees black
+blobs (a blank result). Sauvola after background division thresholds each pixel against its
+neighbourhood, so noise on empty paper stays white and faint text stays black.
+
+The whole chain takes about 0.15 s on a 300-dpi A4 page on this machine (the OCR takes ~2 s);
+the expensive estimates (background, skew) run on reduced copies of the page.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from .model import PageImage, Prepared
+from .profiles import PreprocessSettings
+
+Detector = Callable[[np.ndarray], tuple[int, float]]
+
+ORIENTATION_MIN_CONF = 2.0  # Tesseract OSD confidence below which a page is left as it is
+SKEW_RANGE = 15.0  # degrees searched either way
+SKEW_MIN = 0.05  # smaller angles are not worth a resampling
+SAUVOLA_K = 0.2
+SAUVOLA_R = 128.0
+SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
+SPECKLE_AREA_IN2 = 1.0e-4  # isolated dots below this area (9 px at 300 dpi) are noise
+SPECKLE_NEAR_IN = 0.04  # ... unless this close to larger ink (i-dots, full stops, accents)
+
+
+def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation: Detector | None = None) -> Prepared:
+    """Run the steps ``settings`` switch on; returns the image for the engine and what was done."""
+    image = np.ascontiguousarray(page.image, dtype=np.uint8)
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    dpi = int(page.dpi) or settings.default_dpi
+    steps: list[str] = []
+
+    new_dpi = rescale_dpi(dpi, settings.target_dpi, settings.rescale_below_dpi)
+    if new_dpi != dpi:
+        image = rescale(image, new_dpi / dpi)
+        steps.append(f"rescale {dpi}->{new_dpi} dpi")
+        dpi = new_dpi
+
+    if settings.normalize_background:
+        image = normalize_background(image, dpi)
+        steps.append("background")
+
+    rotation = 0
+    if settings.orientation and detect_orientation is not None:
+        degrees, conf = detect_orientation(image)
+        degrees = int(round(degrees / 90.0)) * 90 % 360
+        if degrees and conf >= ORIENTATION_MIN_CONF:
+            image = rotate90(image, degrees)
+            rotation = degrees
+            steps.append(f"rotate {degrees} (osd conf {conf:.1f})")
+
+    skew = 0.0
+    if settings.deskew:
+        angle = estimate_skew(image, dpi)
+        if abs(angle) >= SKEW_MIN:
+            image = rotate(image, angle)
+            skew = angle
+            steps.append(f"deskew {angle:+.2f}")
+
+    if settings.binarize != "none":
+        image = binarize(image, dpi, settings.binarize)
+        steps.append(f"binarize {settings.binarize}")
+        if settings.remove_borders:
+            image = remove_borders(image)
+            steps.append("borders")
+        if settings.denoise:
+            image = remove_speckles(image, dpi)
+            steps.append("speckles")
+    return Prepared(image=image, dpi=dpi, rotation=rotation, skew=round(skew, 3),
+                    ink_ratio=ink_ratio(image), steps=steps)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def rescale_dpi(dpi: int, target_dpi: int, rescale_below_dpi: int) -> int:
+    """The resolution to work at: low scans go up to ``target_dpi``, very high ones come down."""
+    if dpi < rescale_below_dpi or dpi > 1.9 * target_dpi:
+        return target_dpi
+    return dpi
+
+
+def rescale(image: np.ndarray, factor: float) -> np.ndarray:
+    h, w = image.shape
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA)
+
+
+def rotate90(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, k=-(degrees_clockwise // 90) % 4))
+
+
+def rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate counter-clockwise by ``angle`` degrees about the centre, same size, white fill."""
+    h, w = image.shape
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def _reduce(image: np.ndarray, dpi: int, to_dpi: int) -> tuple[np.ndarray, float]:
+    factor = min(1.0, to_dpi / max(dpi, 1))
+    if factor >= 1.0:
+        return image, 1.0
+    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+
+
+def _ink_points(image: np.ndarray, dpi: int, to_dpi: int) -> np.ndarray:
+    """Coordinates (x, y) of dark pixels of a reduced copy, at ``to_dpi``; big blobs excluded."""
+    small, _ = _reduce(image, dpi, to_dpi)
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # keep letter-sized marks: lines of text, not pictures, rules or borders
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    max_side = max(4, int(to_dpi * 0.5))
+    keep = (stats[:, cv2.CC_STAT_WIDTH] < max_side) & (stats[:, cv2.CC_STAT_HEIGHT] < max_side) & \
+        (stats[:, cv2.CC_STAT_AREA] >= 2)
+    keep[0] = False
+    mask = keep[labels]
+    ys, xs = np.nonzero(mask)
+    return np.stack([xs, ys], axis=1).astype(np.float32)
+
+
+def _profile_score(points: np.ndarray, angles: np.ndarray) -> np.ndarray:
+    """How sharply the ink falls into horizontal lines after rotating by each angle."""
+    if len(points) == 0:
+        return np.zeros(len(angles))
+    x, y = points[:, 0], points[:, 1]
+    scores = np.empty(len(angles))
+    for i, a in enumerate(np.deg2rad(angles)):
+        # y coordinate after rotating the page counter-clockwise by a (image y axis points down)
+        yr = y * math.cos(a) - x * math.sin(a)
+        hist = np.bincount((yr - yr.min()).astype(np.int32))
+        scores[i] = float(np.dot(hist, hist))
+    return scores
+
+
+def estimate_skew(image: np.ndarray, dpi: int) -> float:
+    """Degrees to rotate counter-clockwise so text lines are horizontal (±SKEW_RANGE).
+
+    Projection profiles of the ink of letter-sized marks: coarse search at ~75 dpi, refined
+    to 0.02° at ~150 dpi. Returns 0.0 for pages without enough text."""
+    coarse = _ink_points(image, dpi, 75)
+    if len(coarse) < 200:
+        return 0.0
+    angles = np.arange(-SKEW_RANGE, SKEW_RANGE + 1e-9, 0.5)
+    scores = _profile_score(coarse, angles)
+    if scores.max() <= 0 or scores.max() < 1.02 * np.median(scores):
+        return 0.0  # no direction stands out: no lines of text
+    best = float(angles[int(np.argmax(scores))])
+    fine_points = _ink_points(image, dpi, 150)
+    angles = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.1)
+    scores = _profile_score(fine_points, angles)
+    best = float(angles[int(np.argmax(scores))])
+    angles = np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02)
+    scores = _profile_score(fine_points, angles)
+    return round(float(angles[int(np.argmax(scores))]), 2)
+
+
+# --------------------------------------------------------------------------- tone
+
+
+def normalize_background(image: np.ndarray, dpi: int) -> np.ndarray:
+    """Divide by the paper's brightness (text removed by a closing at ~38 dpi, then smoothed):
+    shadows, lamp fall-off and yellowed paper become white, ink keeps its contrast."""
+    small, factor = _reduce(image, dpi, 38)
+    if factor >= 1.0:
+        small = image
+    k = 7  # ~5 mm at 38 dpi: wider than any stroke of body text
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    background = cv2.medianBlur(background, 5)
+    background = cv2.GaussianBlur(background, (0, 0), 1.5)
+    h, w = image.shape
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    # very dark "paper" is a picture or a border: do not blow its noise up to full contrast
+    background = np.maximum(background, 96)
+    return cv2.divide(image, background, scale=255)
+
+
+def binarize(image: np.ndarray, dpi: int, method: str) -> np.ndarray:
+    """0/255 image: ``sauvola`` | ``adaptive`` (local mean) | ``otsu`` (global)."""
+    if method == "sauvola":
+        return sauvola(image, window=_odd(dpi * SAUVOLA_WINDOW_IN))
+    if method == "adaptive":
+        return cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                     _odd(dpi * SAUVOLA_WINDOW_IN * 1.5), 15)
+    if method == "otsu":
+        _, bw = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        return bw
+    raise ValueError(f"unknown binarisation {method!r}")
+
+
+def _odd(value: float) -> int:
+    n = max(3, int(round(value)))
+    return n if n % 2 else n + 1
+
+
+def sauvola(image: np.ndarray, window: int = 37, k: float = SAUVOLA_K, r: float = SAUVOLA_R) -> np.ndarray:
+    """Sauvola's threshold T = m·(1 + k·(s/R − 1)) over a ``window``² neighbourhood.
+
+    Mean and variance come from box filters (integral images inside OpenCV), computed on a
+    half-size copy: the threshold surface is smooth at that scale, and it halves the cost."""
+    h, w = image.shape
+    half = cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
+    win = max(3, window // 2) | 1
+    mean = cv2.boxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
+    sq = cv2.sqrBoxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
+    std = cv2.sqrt(cv2.max(sq - mean * mean, 0))
+    threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
+    threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.where(image.astype(np.float32) > threshold, np.uint8(255), np.uint8(0))
+
+
+def ink_ratio(image: np.ndarray) -> float:
+    """Share of dark pixels (sampled; exact enough for drawing detection)."""
+    sample = np.asarray(image)[::2, ::2]
+    return float(np.count_nonzero(sample < 128)) / max(1, sample.size)
+
+
+# --------------------------------------------------------------------------- cleaning
+
+
+def remove_borders(bw: np.ndarray) -> np.ndarray:
+    """Whiten black scanner borders: dark components touching the edge of the page that are
+    long bands (over a third of a side) or large solid areas."""
+    h, w = bw.shape
+    inv = (bw < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    if n <= 1:
+        return bw
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    cw, ch, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    touches = (x == 0) | (y == 0) | (x + cw == w) | (y + ch == h)
+    band = ((ch > h / 3) & (cw < w / 4)) | ((cw > w / 3) & (ch < h / 4))
+    solid = (area > 0.01 * h * w) & (area > 0.5 * cw * ch)
+    drop = touches & (band | solid)
+    drop[0] = False
+    if not drop.any():
+        return bw
+    out = bw.copy()
+    out[drop[labels]] = 255
+    return out
+
+
+def remove_speckles(bw: np.ndarray, dpi: int) -> np.ndarray:
+    """Remove small isolated dots (dust, scanner noise); dots near letters stay (i, j, ., :)."""
+    inv = (bw < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    if n <= 1:
+        return bw
+    area = stats[:, cv2.CC_STAT_AREA]
+    max_area = max(2, round(SPECKLE_AREA_IN2 * dpi * dpi))
+    small = area <= max_area
+    small[0] = False
+    if not small.any():
+        return bw
+    big = (~small)
+    big[0] = False
+    near = _odd(2 * SPECKLE_NEAR_IN * dpi)
+    big_mask = cv2.dilate(big[labels].astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (near, near)))
+    # a small component survives when any of its pixels is near big ink
+    touching = np.zeros(n, dtype=bool)
+    sel = small[labels] & (big_mask > 0)
+    touching[np.unique(labels[sel])] = True
+    drop = small & ~touching
+    if not drop.any():
+        return bw
+    out = bw.copy()
+    out[drop[labels]] = 255
+    return out
