@@ -11,10 +11,12 @@ Output is a job folder (``documents/<DOCID>/<DOCID>.txt`` and ``pages/NNNN.txt``
 input stems to DOCIDs, so truth may be named after the input file or after the publication), a
 single document folder, or a plain folder of ``.txt`` files named like the truth.
 
-Measures, on text whose whitespace is normalised (NFKC, every run of whitespace one space):
+Measures, on normalised text (NFKC, words split by a line-end hyphen joined, every run of
+whitespace one space):
 
 * CER: character Levenshtein distance / truth characters;
 * WER: word Levenshtein distance / truth words (both with rapidfuzz);
+* (hyphenated line breaks are joined first, see ``normalise``)
 * OWE, the order-independent word error: the fewest word substitutions, insertions and deletions
   that turn the output's *bag* of words into the truth's, over truth words:
   ``max(|T - O|, |O - T|) / |T|`` with ``T``, ``O`` the word multisets, capped at 1. It never
@@ -49,9 +51,22 @@ class EvalError(ValueError):
 # --------------------------------------------------------------------------- measures
 
 
+_SOFT_HYPHENS = str.maketrans({"\ufffe": "-\n", "\u00ad": "-\n", "\x02": "-\n"})
+
+
 def normalise(text: str) -> str:
-    """NFKC (ligatures such as 'ﬁ' become 'fi'), every whitespace run one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    """NFKC (ligatures such as 'ﬁ' become 'fi'), words broken by a hyphen at a line end joined
+    ('au- tomated' -> 'automated', on both sides alike, so a tool that joins them is not
+    punished), every whitespace run one space. PDF text layers mark such breaks with U+FFFE or
+    a soft hyphen, taken as '-' plus a line break."""
+    words = unicodedata.normalize("NFKC", text.translate(_SOFT_HYPHENS)).split()
+    out: list[str] = []
+    for w in words:
+        if out and len(out[-1]) > 1 and out[-1].endswith("-") and out[-1][-2].isalpha() and w[:1].islower():
+            out[-1] = out[-1][:-1] + w
+        else:
+            out.append(w)
+    return " ".join(out)
 
 
 @dataclass
@@ -264,7 +279,7 @@ def load_outputs(folder: Path) -> tuple[dict[str, OutputDoc], dict[str, Path]]:
     elif (folder / "pages").is_dir():  # one document folder
         docs[folder.name] = _doc_from_folder(folder, folder.name)
     plain = {p.stem: p for p in sorted(folder.glob("*.txt"))}
-    if not docs and not plain:
+    if not docs and not plain and not docs_dir.is_dir():
         raise EvalError(f"{folder}: no documents/ folder, no pages/ folder and no .txt files")
     return docs, plain
 

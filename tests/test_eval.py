@@ -46,8 +46,12 @@ def test_blank_page_and_caps():
     assert empty.cer == 0.0 and empty.owe == 0.0 and not empty.blank
 
 
-def test_normalise_ligatures_and_whitespace():
+def test_normalise_ligatures_whitespace_and_line_end_hyphens():
     assert normalise("  e\ufb03cient\t\n ﬁle \f") == "efficient file"
+    # as printed (OCR), as a PDF text layer marks it (U+FFFE), and with a soft hyphen
+    assert normalise("au-\ntomated pre- and post-Analysis") == "automated preand post-Analysis"
+    assert normalise("au\ufffetomated") == normalise("au\u00adtomated") == "automated"
+    assert normalise("- x 3- y") == "- x 3- y"  # a dash or a number is not a broken word
 
 
 def test_job_folder_pages_documents_and_ledger_names(tmp_path):

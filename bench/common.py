@@ -1,0 +1,145 @@
+"""What every benchmark shares: running digitize, raw Tesseract and OCRmyPDF on the same inputs.
+
+Each tool is run the way its users run it, as a separate command, timed by the wall clock:
+
+* digitize: ``digitize run PDF... --profile ep --out DIR --workers N`` (OCR, proofreading,
+  structure, ST.36 and ST.96 with schema validation; the job-level authority file and report are
+  left out because they are not per-page work);
+* raw Tesseract: the ``tesseract`` CLI, one process per page, N at a time, ``OMP_THREAD_LIMIT=1``;
+* OCRmyPDF: ``ocrmypdf --jobs N --output-type pdf --sidecar`` per PDF, plain or with
+  ``--deskew --clean`` (``--clean`` needs the Debian package ``unpaper``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
+PROFILE = "ep"
+LANG = "eng"
+
+
+def cores() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def _check(cmd: list[str], proc: subprocess.CompletedProcess) -> None:
+    if proc.returncode not in (0,):
+        tail = (proc.stderr or proc.stdout or "")[-800:]
+        raise RuntimeError(f"{' '.join(map(str, cmd[:4]))} … exited {proc.returncode}: {tail}")
+
+
+SCHEDULER: str | None = None  # set by --scheduler: use a running cluster instead of digitize's own
+
+
+@contextmanager
+def external_cluster(workers: int) -> Iterator[str]:
+    """A Dask cluster of ``workers`` single-threaded processes started here, for ``--scheduler``
+    (``digitize run`` then skips starting its own: cluster start-up is not timed)."""
+    from distributed import LocalCluster
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           host="127.0.0.1", env={"OMP_THREAD_LIMIT": "1"})
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def run_digitize(inputs: list[Path], out: Path, workers: int, profile: str = PROFILE,
+                 extra: tuple[str, ...] = ()) -> dict:
+    """Run one job in a fresh folder; wall seconds and the ledger's own processing span."""
+    fresh(out)
+    if SCHEDULER:
+        where = ["--scheduler", SCHEDULER]
+    else:
+        where = ["--workers", str(workers)]
+    cmd = [sys.executable, "-m", "digitize", "run", *map(str, inputs), "--profile", profile, "--out", str(out),
+           *where, "--progress", "none", "--no-authority", "--no-report", *extra]
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, env=ENV, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t
+    if proc.returncode not in (0, 1):
+        _check(cmd, proc)
+    conn = sqlite3.connect(out / "ledger.sqlite")
+    try:
+        pages, t0, t1, failed = conn.execute(
+            "SELECT SUM(pages), MIN(started), MAX(finished), SUM(state = 'failed') FROM documents").fetchone()
+    finally:
+        conn.close()
+    return {"seconds": wall, "pages": pages or 0, "span": (t1 - t0) if t0 and t1 else wall, "failed": failed or 0}
+
+
+def run_tesseract(pages: list[Path], out: Path, jobs: int) -> float:
+    """Raw engine: one ``tesseract IMAGE OUT -l eng txt`` per page, ``jobs`` processes at a time."""
+    fresh(out)
+
+    def one(page: Path) -> None:
+        name = page.name.split(".")[0]
+        cmd = ["tesseract", str(page), str(out / name), "-l", LANG, "txt"]
+        _check(cmd, subprocess.run(cmd, env=ENV, capture_output=True, text=True))
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, pages))
+    return time.perf_counter() - t
+
+
+def ocrmypdf_available() -> str | None:
+    """None when OCRmyPDF can run, else why not."""
+    exe = shutil.which("ocrmypdf") or str(Path(sys.executable).with_name("ocrmypdf"))
+    if not Path(exe).exists():
+        return "ocrmypdf is not installed (pip install -e '.[bench]')"
+    return None
+
+
+def run_ocrmypdf(pdfs: list[Path], out: Path, jobs: int, clean: bool) -> float:
+    """OCRmyPDF per PDF; the sidecar text is split at form feeds into ``<stem>-NNNN.txt``."""
+    fresh(out)
+    exe = shutil.which("ocrmypdf") or str(Path(sys.executable).with_name("ocrmypdf"))
+    t = time.perf_counter()
+    for pdf in pdfs:
+        sidecar = out / f"{pdf.stem}.sidecar.txt"
+        cmd = [exe, "--jobs", str(jobs), "--output-type", "pdf", "--sidecar", str(sidecar), "-l", LANG, "--quiet"]
+        if clean:
+            cmd += ["--deskew", "--clean"]
+        cmd += [str(pdf), str(out / f"{pdf.stem}.pdf")]
+        _check(cmd, subprocess.run(cmd, env=ENV, capture_output=True, text=True))
+    seconds = time.perf_counter() - t
+    for pdf in pdfs:
+        parts = (out / f"{pdf.stem}.sidecar.txt").read_text(encoding="utf-8", errors="replace").split("\f")
+        for n in range(1, page_count(pdf) + 1):
+            (out / f"{pdf.stem}-{n:04d}.txt").write_text(parts[n - 1] if n <= len(parts) else "", encoding="utf-8")
+    return seconds
+
+
+def page_count(pdf: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def ppm(pages: int, seconds: float) -> float:
+    return 60 * pages / seconds if seconds > 0 else 0.0

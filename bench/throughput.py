@@ -1,0 +1,75 @@
+"""Throughput: the same degraded pages through ``digitize run`` (OCR + proofreading + structure +
+ST.36/ST.96 with validation, its preprocessing on), the raw ``tesseract`` CLI (one process per
+core, ``OMP_THREAD_LIMIT=1``) and OCRmyPDF (``--jobs`` = cores, plain and ``--deskew --clean``).
+
+Targets (issue 6): digitize >= 0.95 x raw Tesseract and >= 1.5 x OCRmyPDF ``--deskew --clean``.
+digitize's time is the wall clock of the whole command, start-up of its Dask cluster included;
+the ledger's processing span (first document started to last finished) is printed beside it.
+The last line holds the ratios.
+
+    python bench/throughput.py [--level office] [--pages sample|text|all] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import synth_sets  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--level", default="office", choices=synth_sets.LEVELS)
+    ap.add_argument("--pages", default="sample", help="page selection of bench/synth_sets.py (default sample)")
+    ap.add_argument("--workers", type=int, default=common.cores(), help="processes for every tool (default: cores)")
+    ap.add_argument("--sets", type=Path, default=common.ROOT / "build" / "bench-sets")
+    ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "throughput")
+    ap.add_argument("--external-cluster", action="store_true",
+                    help="run digitize on a cluster started here (--scheduler): start-up not timed")
+    args = ap.parse_args(argv)
+    folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
+    pdfs, pages, _ = synth_sets.set_files(folder)
+    n, w = len(pages), args.workers
+    print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
+    rates: dict[str, float] = {}
+
+    s = common.run_tesseract(pages, args.work / "tesseract", w)
+    rates["tesseract"] = common.ppm(n, s)
+    print(f"  raw tesseract CLI        {s:7.1f} s  {rates['tesseract']:6.1f} pages/min", flush=True)
+
+    with ExitStack() as stack:
+        if args.external_cluster:
+            common.SCHEDULER = stack.enter_context(common.external_cluster(w))
+        r = common.run_digitize(pdfs, args.work / "digitize", w)
+    if r["failed"] or r["pages"] != n:
+        print(f"  warning: digitize finished {r['pages']} of {n} pages, {r['failed']} document(s) failed", flush=True)
+    rates["digitize"] = common.ppm(n, r["seconds"])
+    print(f"  digitize run             {r['seconds']:7.1f} s  {rates['digitize']:6.1f} pages/min "
+          f"(processing span {r['span']:.1f} s: {common.ppm(n, r['span']):.1f} pages/min)", flush=True)
+
+    why = common.ocrmypdf_available()
+    if why is None:
+        for clean, key in ((False, "ocrmypdf"), (True, "ocrmypdf-clean")):
+            s = common.run_ocrmypdf(pdfs, args.work / key, w, clean=clean)
+            rates[key] = common.ppm(n, s)
+            label = "ocrmypdf --deskew --clean" if clean else "ocrmypdf"
+            print(f"  {label:<24} {s:7.1f} s  {rates[key]:6.1f} pages/min", flush=True)
+    else:
+        print(f"  OCRmyPDF skipped: {why}", flush=True)
+
+    d = rates["digitize"]
+    line = (f"throughput ratio digitize/tesseract {d / rates['tesseract']:.2f} (target >= 0.95)")
+    if "ocrmypdf" in rates:
+        line += (f", digitize/ocrmypdf {d / rates['ocrmypdf']:.2f}, digitize/ocrmypdf-deskew-clean "
+                 f"{d / rates['ocrmypdf-clean']:.2f} (target >= 1.5)")
+    print(line + f"; pages/min: digitize {d:.1f}, " + ", ".join(f"{k} {v:.1f}" for k, v in rates.items() if k != "digitize"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
