@@ -118,6 +118,11 @@ def connect(job: JobSettings):
     import dask
     from distributed import Client, LocalCluster
 
+    if not log.isEnabledFor(logging.DEBUG):  # distributed sets its own levels when imported
+        for name in ("distributed", "distributed.scheduler", "distributed.worker", "distributed.nanny",
+                     "distributed.core", "distributed.http.proxy", "distributed.shuffle"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
     dask.config.set({
         "distributed.scheduler.allowed-failures": max(0, job.max_attempts - 1),
         "distributed.worker.daemon": False,
@@ -129,7 +134,7 @@ def connect(job: JobSettings):
     os.environ.update(WORKER_ENV)  # inherited by the worker processes too
     cluster = LocalCluster(
         n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
-        host="127.0.0.1", silence_logs=logging.ERROR, worker_kwargs={"env": dict(WORKER_ENV)},
+        host="127.0.0.1", silence_logs=logging.ERROR, env=dict(WORKER_ENV),
     )
     return Client(cluster), cluster
 
