@@ -112,14 +112,15 @@ def write_tiff(images: Iterable[np.ndarray], path: Path | str, dpi: int) -> Path
     compression = "group4" if all(p.mode == "1" for p in pages) else "tiff_lzw"
     if compression == "tiff_lzw":
         pages = [p.convert("L") for p in pages]
-    pages[0].save(str(path), save_all=True, append_images=pages[1:], compression=compression, dpi=(dpi, dpi))
+    pages[0].save(str(path), format="TIFF", save_all=True, append_images=pages[1:], compression=compression,
+                  dpi=(dpi, dpi))
     return Path(path)
 
 
 def write_pdf(images: Iterable[np.ndarray], path: Path | str, dpi: int) -> Path:
     """An image-only PDF, one image per page, as a scanner would produce."""
     pages = [p.convert("L") for p in _pil_pages(images)]
-    pages[0].save(str(path), save_all=True, append_images=pages[1:], resolution=float(dpi))
+    pages[0].save(str(path), format="PDF", save_all=True, append_images=pages[1:], resolution=float(dpi))
     return Path(path)
 
 

@@ -84,7 +84,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "random.pdf").write_bytes(os.urandom(4096))
-    good_pdf = folder / "source.tmp"
+    good_pdf = folder / "source.pdf.tmp"
     write_pdf([render_text_page(["A page that will be cut in half."])], good_pdf, 300)
     data = good_pdf.read_bytes()
     (folder / "truncated.pdf").write_bytes(data[: len(data) // 2])
@@ -208,7 +208,7 @@ def test_external_scheduler_with_a_worker_killed(cluster, tmp_path):
     while killed is None and time.time() < deadline and run.poll() is None:
         busy = [w for w, tasks in client.processing().items() if any("ocr-" in str(t) for t in tasks)]
         if busy:
-            pid = client.scheduler_info()["workers"][busy[0]]["pid"]
+            pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
             time.sleep(0.5)  # let the engine start on the page
             os.kill(pid, signal.SIGKILL)
             killed = pid
