@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from digitize import profiles, validate
+from digitize.emit import render_document
+from digitize.model import Document
 from digitize.resources import default_schema_dir
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -53,6 +55,8 @@ def test_scan_to_valid_st36_and_st96(tmp_path):
     image, dpi = degrade(render_text_page(FRONT, dpi=300, font_pt=11), "office", 7)
     scan = write_tiff([image], tmp_path / "scan.tif", dpi)
     profile = profiles.load("ph")
+    # once per worker process: XSD compile (~2 s), DTD, Jinja templates; not part of a document's cost
+    render_document(Document(doc_id="warm-up", source="", profile="ph", lang="en"), profile, schema_dir=base)
     work = tmp_path / "job" / "documents" / "scan"
     ocr = ocr_range(Path(scan), work, profile)
     result = finish_document(work, profile, source=str(scan), doc_id="scan", schema_dir=base)
@@ -63,4 +67,4 @@ def test_scan_to_valid_st36_and_st96(tmp_path):
         assert validate.validate_file(f, base).status == "valid"
     ratio = result.emit_seconds / max(ocr.ocr_seconds, 1e-6)
     print(f"OCR {ocr.ocr_seconds:.2f} s, emit+validate {result.emit_seconds * 1000:.0f} ms ({ratio:.1%})")
-    assert ratio < 0.5  # the target is < 5 %; generous here because the XSD compiles in this process
+    assert ratio < 0.05  # the target: emission + validation under 5 % of the OCR time
