@@ -12,6 +12,7 @@ stop the others) and prints its ratio line last; the summary below collects thos
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.only.split(",") if args.only else list(BENCHES) + [o for o in OTHERS if (HERE / f"{o}.py").exists()]
     lines: list[tuple[str, str]] = []
     failed = 0
+    load_before = os.getloadavg()
     for name in chosen:
         cmd = [sys.executable, str(HERE / f"{name}.py")]
         if name in BENCHES and name != "memory":
@@ -56,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             last = f"FAILED (exit {rc})"
         lines.append((name, f"{last}  [{time.perf_counter() - t:.0f} s]"))
     print("\n== summary (last line of each benchmark)")
+    print(f"machine: {os.cpu_count()} cores; load average {load_before[0]:.1f} before, {os.getloadavg()[0]:.1f} after "
+          "(other processes on the machine slow every tool alike, but make the ratios noisier)")
     for name, line in lines:
         print(f"{name}: {line}")
     return 1 if failed else 0
