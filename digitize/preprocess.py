@@ -24,6 +24,7 @@ the expensive estimates (background, skew) run on reduced copies of the page.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import cv2
@@ -34,13 +35,13 @@ from .profiles import PreprocessSettings
 
 Detector = Callable[[np.ndarray], tuple[int, float]]
 
-ORIENTATION_MIN_CONF = 2.0  # Tesseract OSD confidence below which a page is left as it is
+ORIENTATION_MIN_CONF = 3.0  # Tesseract OSD confidence below which a page is left as it is
 SKEW_RANGE = 15.0  # degrees searched either way
 SKEW_MIN = 0.05  # smaller angles are not worth a resampling
 SAUVOLA_K = 0.2
 SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
-SPECKLE_AREA_IN2 = 1.0e-4  # isolated dots below this area (9 px at 300 dpi) are noise
+SPECKLE_AREA_IN2 = 3.0e-4  # isolated dots below this area (27 px at 300 dpi) are noise
 SPECKLE_NEAR_IN = 0.04  # ... unless this close to larger ink (i-dots, full stops, accents)
 
 
@@ -63,17 +64,20 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
         steps.append("background")
 
     rotation = 0
-    if settings.orientation and detect_orientation is not None:
+    lines = analyse_lines(image, dpi) if settings.deskew or settings.orientation else None
+    if settings.orientation and detect_orientation is not None and lines is not None and not lines.upright:
+        # OSD costs ~0.3 s a page: asked only when the line profiles do not show upright text
         degrees, conf = detect_orientation(image)
         degrees = int(round(degrees / 90.0)) * 90 % 360
         if degrees and conf >= ORIENTATION_MIN_CONF:
             image = rotate90(image, degrees)
             rotation = degrees
             steps.append(f"rotate {degrees} (osd conf {conf:.1f})")
+            lines = analyse_lines(image, dpi)
 
     skew = 0.0
-    if settings.deskew:
-        angle = estimate_skew(image, dpi)
+    if settings.deskew and lines is not None:
+        angle = lines.angle
         if abs(angle) >= SKEW_MIN:
             image = rotate(image, angle)
             skew = angle
@@ -126,8 +130,9 @@ def _reduce(image: np.ndarray, dpi: int, to_dpi: int) -> tuple[np.ndarray, float
     return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
 
 
-def _ink_points(image: np.ndarray, dpi: int, to_dpi: int) -> np.ndarray:
-    """Coordinates (x, y) of dark pixels of a reduced copy, at ``to_dpi``; big blobs excluded."""
+def _ink_points(image: np.ndarray, dpi: int, to_dpi: int, with_mask: bool = False):
+    """Coordinates (x, y) of dark pixels of a reduced copy, at ``to_dpi``; big blobs excluded
+    (and the letter mask itself with ``with_mask``)."""
     small, _ = _reduce(image, dpi, to_dpi)
     _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # keep letter-sized marks: lines of text, not pictures, rules or borders
@@ -138,7 +143,8 @@ def _ink_points(image: np.ndarray, dpi: int, to_dpi: int) -> np.ndarray:
     keep[0] = False
     mask = keep[labels]
     ys, xs = np.nonzero(mask)
-    return np.stack([xs, ys], axis=1).astype(np.float32)
+    points = np.stack([xs, ys], axis=1).astype(np.float32)
+    return (points, mask.astype(np.uint8) * 255) if with_mask else points
 
 
 def _profile_score(points: np.ndarray, angles: np.ndarray) -> np.ndarray:
@@ -155,26 +161,94 @@ def _profile_score(points: np.ndarray, angles: np.ndarray) -> np.ndarray:
     return scores
 
 
-def estimate_skew(image: np.ndarray, dpi: int) -> float:
-    """Degrees to rotate counter-clockwise so text lines are horizontal (±SKEW_RANGE).
+@dataclass
+class LineAnalysis:
+    """What the ink's projection profiles say about the page's geometry."""
 
-    Projection profiles of the ink of letter-sized marks: coarse search at ~75 dpi, refined
-    to 0.02° at ~150 dpi. Returns 0.0 for pages without enough text."""
-    coarse = _ink_points(image, dpi, 75)
+    angle: float  # degrees to rotate counter-clockwise so text lines are horizontal
+    lines: bool  # horizontal text lines stand out (after ``angle``)
+    sideways: bool  # vertical "lines" stand out more: the page is turned by 90 or 270
+    ascenders: float  # ink above the x-height band of the lines
+    descenders: float  # ink below it
+    votes_up: int = 0  # lines with clearly more ascender than descender ink
+    votes_down: int = 0  # ... and the other way round
+
+    @property
+    def upright(self) -> bool:
+        """Confidently upright: letters join into horizontal words (not vertical ones), and
+        line after line has far more ascender ink (capitals, b d f h k l t, digits) than
+        descender ink (g j p q y), which upside-down text has the other way round."""
+        return (self.lines and not self.sideways and self.ascenders > UPRIGHT_RATIO * (self.descenders + 1)
+                and self.votes_up >= UPRIGHT_MIN_LINES and self.votes_up >= 8 * self.votes_down)
+
+
+UPRIGHT_RATIO = 2.0  # ascender/descender ink above which a page may be taken as upright
+UPRIGHT_MIN_LINES = 6  # ... when at least this many lines agree (else Tesseract OSD decides)
+SMEAR_HORIZONTAL = 0.65  # components after horizontal / vertical smearing: below = lines run across
+
+
+def analyse_lines(image: np.ndarray, dpi: int) -> LineAnalysis:
+    """Skew angle (±SKEW_RANGE, to ~0.05°) and orientation evidence from projection profiles of
+    the ink of letter-sized marks: coarse search at ~75 dpi, refined to 0.02° at ~150 dpi."""
+    none = LineAnalysis(0.0, False, False, 0.0, 0.0)
+    coarse, bw = _ink_points(image, dpi, 75, with_mask=True)
     if len(coarse) < 200:
-        return 0.0
+        return none
+    sideways = _smear_ratio(bw) >= SMEAR_HORIZONTAL
     angles = np.arange(-SKEW_RANGE, SKEW_RANGE + 1e-9, 0.5)
     scores = _profile_score(coarse, angles)
     if scores.max() <= 0 or scores.max() < 1.02 * np.median(scores):
-        return 0.0  # no direction stands out: no lines of text
+        return LineAnalysis(0.0, False, sideways, 0.0, 0.0)  # no direction stands out
     best = float(angles[int(np.argmax(scores))])
-    fine_points = _ink_points(image, dpi, 150)
-    angles = np.arange(best - 0.6, best + 0.6 + 1e-9, 0.1)
-    scores = _profile_score(fine_points, angles)
-    best = float(angles[int(np.argmax(scores))])
-    angles = np.arange(best - 0.1, best + 0.1 + 1e-9, 0.02)
-    scores = _profile_score(fine_points, angles)
-    return round(float(angles[int(np.argmax(scores))]), 2)
+    fine = _ink_points(image, dpi, 150)
+    for step, half in ((0.1, 0.6), (0.02, 0.1)):
+        angles = np.arange(best - half, best + half + 1e-9, step)
+        best = float(angles[int(np.argmax(_profile_score(fine, angles)))])
+    asc, desc, up, down = _ascenders(fine, best)
+    return LineAnalysis(round(best, 2), True, sideways, asc, desc, up, down)
+
+
+def _smear_ratio(bw: np.ndarray) -> float:
+    """Components left after smearing ink 3 px (~1 mm) sideways vs. up and down, at ~75 dpi.
+
+    Letters are closer to their neighbours in the line than to the lines above and below, so
+    smearing along the lines merges far more: about 0.3-0.5 for horizontal text, 2-4 when the
+    page lies on its side."""
+    across = cv2.connectedComponents(cv2.dilate(bw, np.ones((1, 3), np.uint8)))[0]
+    down = cv2.connectedComponents(cv2.dilate(bw, np.ones((3, 1), np.uint8)))[0]
+    return across / max(down, 1)
+
+
+def _ascenders(points: np.ndarray, angle: float) -> tuple[float, float, int, int]:
+    """Ink above and below the x-height band, summed over the text lines, and the lines that
+    vote clearly for either."""
+    a = math.radians(angle)
+    x, y = points[:, 0], points[:, 1]
+    yr = y * math.cos(a) - x * math.sin(a)
+    hist = np.bincount((yr - yr.min()).astype(np.int32)).astype(np.float64)
+    if hist.size < 10:
+        return 0.0, 0.0, 0, 0
+    floor = 0.05 * np.percentile(hist[hist > 0], 95)
+    on = hist > floor
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(np.int8), [0]))))
+    asc = desc = 0.0
+    up = down = 0
+    for start, stop in zip(edges[::2], edges[1::2]):
+        if stop - start < 5:
+            continue
+        line = hist[start:stop]
+        core = np.flatnonzero(line >= 0.5 * line.max())
+        a, d = float(line[: core[0]].sum()), float(line[core[-1] + 1:].sum())
+        asc += a
+        desc += d
+        up += a > 1.5 * d + 1
+        down += d > 1.5 * a + 1
+    return asc, desc, up, down
+
+
+def estimate_skew(image: np.ndarray, dpi: int) -> float:
+    """Degrees to rotate counter-clockwise so text lines are horizontal (0.0 without text)."""
+    return analyse_lines(image, dpi).angle
 
 
 # --------------------------------------------------------------------------- tone
@@ -200,7 +274,7 @@ def normalize_background(image: np.ndarray, dpi: int) -> np.ndarray:
 def binarize(image: np.ndarray, dpi: int, method: str) -> np.ndarray:
     """0/255 image: ``sauvola`` | ``adaptive`` (local mean) | ``otsu`` (global)."""
     if method == "sauvola":
-        return sauvola(image, window=_odd(dpi * SAUVOLA_WINDOW_IN))
+        return sauvola(image, window=_odd(dpi * SAUVOLA_WINDOW_IN), k=SAUVOLA_K)
     if method == "adaptive":
         return cv2.adaptiveThreshold(image, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
                                      _odd(dpi * SAUVOLA_WINDOW_IN * 1.5), 15)
