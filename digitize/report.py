@@ -25,6 +25,7 @@ STATE_ORDER = ("done", "needs-review", "failed", "running", "pending")
 STATE_COLOURS = {"done": "#2e7d32", "needs-review": "#ef6c00", "failed": "#c62828", "running": "#1565c0",
                  "pending": "#757575"}
 MAX_DOC_ROWS = 2000  # documents listed in the table (all are counted)
+LAYOUT_RULES = ("hyphenation", "noise")  # joins and removed specks: not word fixes worth listing
 MAX_PAGE_FILES = 1500  # pages/*.json read for word confidences (evenly sampled beyond that)
 TEMPLATE = Path(__file__).with_name("report_template.html")
 
@@ -62,7 +63,8 @@ class JobStats:
     sampled_pages: int
     corrected: int
     queued: int
-    corrections: list[tuple[str, str, int]]  # (old, new, count) most frequent first
+    corrections: list[tuple[str, str, int]]  # (old, new, count) most frequent first, word fixes only
+    rules: list[tuple[str, int]]  # automatic changes per proofreading rule
     queue: dict[str, int]  # open / decided items of the review queue
 
 
@@ -151,6 +153,7 @@ def gather(job_dir: Path) -> JobStats:
     docs: list[DocRow] = []
     page_confs: list[float] = []
     fixes: Counter[tuple[str, str]] = Counter()
+    rules: Counter[str] = Counter()
     corrected = queued = 0
     for r in rows:
         row = DocRow(input=r["input"], state=r["state"], reason=r.get("reason"), doc_id=r.get("doc_id"),
@@ -172,8 +175,12 @@ def gather(job_dir: Path) -> JobStats:
                 page_confs.extend(confs)
                 row.mean_conf = sum(confs) / len(confs) if confs else None
                 auto = [c for c in doc.get("corrections") or [] if not str(c.get("rule", "")).startswith("review:")]
-                row.corrected = len(auto)
-                fixes.update((c.get("old", ""), c.get("new", "")) for c in auto)
+                rules.update(str(c.get("rule", "")) for c in auto)
+                # a change to another word counts; the removed second half of a joined word does not
+                changed = [c for c in auto if str(c.get("new", "")).strip()]
+                row.corrected = len(changed)
+                fixes.update((c.get("old", ""), c.get("new", "")) for c in changed
+                             if c.get("rule") not in LAYOUT_RULES)
                 row.queued = len(doc.get("candidates") or [])
                 row.flags = list(doc.get("flags") or [])
                 corrected += row.corrected
@@ -185,6 +192,7 @@ def gather(job_dir: Path) -> JobStats:
         pages_per_minute=60 * pages / span if span else 0.0, timeline=timeline, word_confs=_word_confs(files),
         page_confs=page_confs, sampled_pages=len(files), corrected=corrected, queued=queued,
         corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(db),
+        rules=rules.most_common(),
     )
 
 
@@ -217,8 +225,8 @@ def _figure(width: float = 6.4, height: float = 2.6):
 def states_plot(stats: JobStats) -> str:
     from matplotlib.ticker import MaxNLocator
 
-    fig, ax = _figure(6.4, 1.9)
     states = [s for s in stats.counts if stats.counts[s]] or ["done"]
+    fig, ax = _figure(6.4, 0.7 + 0.32 * len(states))
     values = [stats.counts.get(s, 0) for s in states]
     bars = ax.barh(states[::-1], values[::-1], color=[STATE_COLOURS.get(s, "#555") for s in states[::-1]])
     ax.bar_label(bars, padding=3)

@@ -84,7 +84,7 @@ def test_gather_figures(job):
     s = gather(job)
     assert s.counts == {"done": 2, "needs-review": 1, "failed": 2, "running": 0, "pending": 1}
     assert s.pages == 9 and s.corrected == 4 and s.queued == 3
-    assert s.corrections == [("tbe", "the", 4)]
+    assert s.corrections == [("tbe", "the", 4)] and s.rules == [("confusion", 4)]
     assert s.queue == {"open": 2, "decided": 1}
     assert sorted(s.word_confs) == sorted([95, 91, 88, 90, 93, 97, 60, 70, 40, 55, 80, 85, 92, 96, 99, 75])
     assert s.span_seconds == pytest.approx(300) and s.pages_per_minute == pytest.approx(9 * 60 / 300)
