@@ -42,7 +42,7 @@ SAUVOLA_K = 0.2
 SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
 SPECKLE_AREA_IN2 = 3.0e-4  # isolated dots below this area (27 px at 300 dpi) are noise
-SPECKLE_NEAR_IN = 0.04  # ... unless this close to larger ink (i-dots, full stops, accents)
+SPECKLE_NEAR_IN = 0.1  # ... unless this close to larger ink (i-dots, colons, full stops, accents)
 
 
 def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation: Detector | None = None) -> Prepared:
@@ -316,7 +316,8 @@ def ink_ratio(image: np.ndarray) -> float:
 
 def remove_borders(bw: np.ndarray) -> np.ndarray:
     """Whiten black scanner borders: dark components touching the edge of the page that are
-    long bands (over a third of a side) or large solid areas."""
+    long bands (over a third of a side), large solid areas, or frames lying (80 %) in the
+    outer tenth of the page."""
     h, w = bw.shape
     inv = (bw < 128).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
@@ -325,9 +326,15 @@ def remove_borders(bw: np.ndarray) -> np.ndarray:
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     cw, ch, area = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     touches = (x == 0) | (y == 0) | (x + cw == w) | (y + ch == h)
+    touches[0] = False
     band = ((ch > h / 3) & (cw < w / 4)) | ((cw > w / 3) & (ch < h / 4))
     solid = (area > 0.01 * h * w) & (area > 0.5 * cw * ch)
     drop = touches & (band | solid)
+    long = touches & ~drop & ((ch > h / 3) | (cw > w / 3))
+    if long.any():  # an L or a frame: how much of it lies in the outer margin?
+        m = max(1, min(h, w) // 10)
+        inner = np.bincount(labels[m:h - m, m:w - m].ravel(), minlength=n)
+        drop |= long & (inner < 0.2 * area)
     drop[0] = False
     if not drop.any():
         return bw
