@@ -51,6 +51,11 @@ VARIANTS: dict[str, tuple[dict, dict] | None] = {
     "k0.4": ({}, {"SAUVOLA_K": 0.4}),
     "win0.25": ({}, {"SAUVOLA_WINDOW_IN": 0.25}),
     "no-rescale": ({"rescale_below_dpi": 0}, {}),
+    "soft": ({}, {"KEEP_GREY_INK": True}),
+    "soft-k0.3": ({}, {"KEEP_GREY_INK": True, "SAUVOLA_K": 0.3}),
+    "k0.3-win0.2": ({}, {"SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
+    "soft-k0.3-win0.2": ({}, {"KEEP_GREY_INK": True, "SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
+    "hard": ({}, {"KEEP_GREY_INK": False}),
 }
 
 

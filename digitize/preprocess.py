@@ -1,4 +1,4 @@
-"""Preprocessing: a scanned page → the clean, upright, bilevel image the engine reads.
+"""Preprocessing: a scanned page → the clean, upright image the engine reads.
 
     prepared = preprocess(page, profile.preprocess, detect_orientation=engine.detect_orientation)
 
@@ -10,7 +10,10 @@ Each step is a small pure function of a numpy array, switched by ``PreprocessSet
 Why this order: the background is flattened first so that every later threshold (the quick one
 used to measure skew, Sauvola's) sees white paper; the page is turned and straightened in grey
 (rotating a bilevel image makes jagged strokes), then binarised once. Borders and speckles are
-removed from the bilevel result, where they are connected components.
+removed from the bilevel result, where they are connected components. A bilevel scan comes out
+bilevel; a grey scan comes out with white paper and its ink pixels at their grey level
+(``keep_grey_ink``), because Tesseract's LSTM recognises grey text lines better than thresholded
+ones: on the ``poor`` synthetic set (200-dpi JPEG) this cut the word error from 10.6 % to 8.3 %.
 
 Tesseract's own binarisation is a global Otsu threshold: on a noisy page with a large empty area
 the histogram is dominated by the noise, the threshold lands inside it and the engine sees black
@@ -41,6 +44,7 @@ SKEW_MIN = 0.05  # smaller angles are not worth a resampling
 SAUVOLA_K = 0.2
 SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
+KEEP_GREY_INK = True  # grey scans: hand the engine ink at its grey level (see keep_grey_ink)
 SPECKLE_AREA_IN2 = 3.0e-4  # isolated dots below this area (27 px at 300 dpi) are noise
 SPECKLE_NEAR_IN = 0.1  # ... unless this close to larger ink (i-dots, colons, full stops, accents)
 
@@ -52,6 +56,7 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     dpi = int(page.dpi) or settings.default_dpi
     steps: list[str] = []
+    grey_scan = not _is_bilevel(image)  # a bilevel scan stays bilevel (see keep_grey_ink)
 
     new_dpi = rescale_dpi(dpi, settings.target_dpi, settings.rescale_below_dpi)
     if new_dpi != dpi:
@@ -83,17 +88,20 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
             skew = angle
             steps.append(f"deskew {angle:+.2f}")
 
+    ink = None
     if settings.binarize != "none":
-        image = binarize(image, dpi, settings.binarize)
+        bw = binarize(image, dpi, settings.binarize)
         steps.append(f"binarize {settings.binarize}")
         if settings.remove_borders:
-            image = remove_borders(image)
+            bw = remove_borders(bw)
             steps.append("borders")
         if settings.denoise:
-            image = remove_speckles(image, dpi)
+            bw = remove_speckles(bw, dpi)
             steps.append("speckles")
+        ink = ink_ratio(bw)
+        image = keep_grey_ink(image, bw) if KEEP_GREY_INK and grey_scan else bw
     return Prepared(image=image, dpi=dpi, rotation=rotation, skew=round(skew, 3),
-                    ink_ratio=ink_ratio(image), steps=steps)
+                    ink_ratio=ink if ink is not None else ink_ratio(image), steps=steps)
 
 
 # --------------------------------------------------------------------------- geometry
@@ -303,6 +311,18 @@ def sauvola(image: np.ndarray, window: int = 37, k: float = SAUVOLA_K, r: float 
     threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
     threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.where(image.astype(np.float32) > threshold, np.uint8(255), np.uint8(0))
+
+
+def keep_grey_ink(grey: np.ndarray, bw: np.ndarray) -> np.ndarray:
+    """Paper white, ink pixels at their grey level: Tesseract's LSTM reads grey line images, and
+    anti-aliased strokes recognise better than thresholded ones on blurred low-resolution scans.
+    Only for grey scans: a bilevel scan gains nothing from the grey edges deskewing leaves."""
+    return np.where(bw == 0, np.minimum(grey, 200), np.uint8(255)).astype(np.uint8)
+
+
+def _is_bilevel(image: np.ndarray) -> bool:
+    sample = image[::7, ::7]
+    return bool(np.count_nonzero((sample > 0) & (sample < 255)) < 0.001 * sample.size)
 
 
 def ink_ratio(image: np.ndarray) -> float:

@@ -44,8 +44,14 @@ def test_preprocess_straightens_and_keeps_the_page_size(page):
     assert prepared.image.shape == page.shape and prepared.dpi == 300
     assert abs(prepared.skew + 2.4) <= 0.1
     assert abs(pp.estimate_skew(prepared.image, 300)) <= 0.1  # residual
-    assert set(np.unique(prepared.image)) <= {0, 255}
+    # a grey scan: paper pure white, ink keeps its grey level (at most 200) for the engine
+    values = np.unique(prepared.image)
+    assert values.max() == 255 and values[values < 255].max() <= 200 and values.min() < 50
     assert any(s.startswith("deskew") for s in prepared.steps)
+    # a bilevel scan stays bilevel, even after deskewing
+    bilevel = np.where(skewed < 128, 0, 255).astype(np.uint8)
+    prepared = pp.preprocess(PageImage(1, bilevel, 300), DEFAULT)
+    assert set(np.unique(prepared.image)) <= {0, 255} and prepared.skew != 0
 
 
 def test_blank_page_has_no_skew_and_no_ink():
