@@ -56,6 +56,10 @@ VARIANTS: dict[str, tuple[dict, dict] | None] = {
     "k0.3-win0.2": ({}, {"SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
     "soft-k0.3-win0.2": ({}, {"KEEP_GREY_INK": True, "SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
     "hard": ({}, {"KEEP_GREY_INK": False}),
+    "bw-median": ({}, {"BILEVEL_SMOOTH": "median"}),
+    "bw-blur": ({}, {"BILEVEL_SMOOTH": "blur"}),
+    "bw-blur1.2": ({}, {"BILEVEL_SMOOTH": "blur", "BILEVEL_SIGMA": 1.2}),
+    "bw-blur1.0": ({}, {"BILEVEL_SMOOTH": "blur", "BILEVEL_SIGMA": 1.0}),
 }
 
 

@@ -44,6 +44,10 @@ SKEW_MIN = 0.05  # smaller angles are not worth a resampling
 SAUVOLA_K = 0.2
 SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
+# Bilevel scans: "blur" (sigma 0.8) measured 9.33 -> 9.14 % word error on `office`, 8.22 -> 8.13 % on
+# `clean`: too little to give up storing the page bilevel (CCITT G4), so off by default.
+BILEVEL_SMOOTH = "none"  # none | median | blur (see smooth_bilevel)
+BILEVEL_SIGMA = 0.8  # blur of bilevel scans, in pixels at 300 dpi
 KEEP_GREY_INK = True  # grey scans: hand the engine ink at its grey level (see keep_grey_ink)
 SPECKLE_AREA_IN2 = 3.0e-4  # isolated dots below this area (27 px at 300 dpi) are noise
 SPECKLE_NEAR_IN = 0.1  # ... unless this close to larger ink (i-dots, colons, full stops, accents)
@@ -57,6 +61,10 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
     dpi = int(page.dpi) or settings.default_dpi
     steps: list[str] = []
     grey_scan = not _is_bilevel(image)  # a bilevel scan stays bilevel (see keep_grey_ink)
+    if not grey_scan and BILEVEL_SMOOTH != "none":
+        image = smooth_bilevel(image, dpi, BILEVEL_SMOOTH)
+        grey_scan = BILEVEL_SMOOTH == "blur"
+        steps.append(f"smooth {BILEVEL_SMOOTH}")
 
     new_dpi = rescale_dpi(dpi, settings.target_dpi, settings.rescale_below_dpi)
     if new_dpi != dpi:
@@ -308,6 +316,14 @@ def sauvola(image: np.ndarray, window: int = 37, k: float = SAUVOLA_K, r: float 
     threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
     threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
     return np.where(image.astype(np.float32) > threshold, np.uint8(255), np.uint8(0))
+
+
+def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:
+    """Noise in a thresholded scan: ``median`` removes salt and pepper along the strokes,
+    ``blur`` turns jagged edges back into grey ones for the LSTM."""
+    if how == "median":
+        return cv2.medianBlur(image, 3)
+    return cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
 
 
 def keep_grey_ink(grey: np.ndarray, bw: np.ndarray) -> np.ndarray:
