@@ -1,0 +1,133 @@
+"""The ``[structure]`` section of a profile: labels, headings and patterns as data.
+
+Defaults cover English and Spanish publications (EP, US, WO, PH, AR, MX layouts); a profile adds
+or replaces entries. Lists in a profile replace the default list of the same key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..profiles import ProfileError
+
+MONTHS = {
+    # English
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+    # Spanish
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
+    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+}
+
+
+@dataclass(frozen=True)
+class StructureSettings:
+    # INID code -> labels printed after it, in the profile's language(s); stripped from the value
+    inid_labels: dict[str, list[str]] = field(default_factory=lambda: {
+        "11": ["Publication number", "Número de publicación", "Numero de publicacion", "No. de publicación"],
+        "12": ["Document type", "Tipo de documento"],
+        "19": [],
+        "21": ["Application number", "Application No.", "Número de solicitud", "Numero de solicitud", "No. de solicitud"],
+        "22": ["Date of filing", "Filing date", "Fecha de presentación", "Fecha de presentacion", "Fecha de solicitud"],
+        "30": ["Priority", "Priority data", "Prioridad", "Datos de prioridad"],
+        "43": ["Date of publication", "Publication date", "Fecha de publicación", "Fecha de publicacion"],
+        "45": ["Date of publication and mention of the grant of the patent", "Date of grant", "Fecha de concesión",
+               "Fecha de publicación de la concesión"],
+        "51": ["Int Cl.", "Int. Cl.", "Int CL", "Int. CL", "Int.Cl.", "IPC", "Clasificación internacional", "CIP", "Int. Cl.7"],
+        "54": ["Title", "Título", "Titulo", "Title of the invention", "Título de la invención"],
+        "57": ["Abstract", "Resumen"],
+        "71": ["Applicants", "Applicant", "Solicitantes", "Solicitante"],
+        "72": ["Inventors", "Inventor", "Inventores"],
+        "73": ["Proprietors", "Proprietor", "Assignee", "Titulares", "Titular"],
+        "74": ["Representative", "Agent", "Agente", "Representante", "Apoderado", "Mandatario"],
+        "84": ["Designated Contracting States", "Estados designados"],
+    })
+    description_headings: list[str] = field(default_factory=lambda: [
+        "Description", "DESCRIPTION", "Descripción", "DESCRIPCIÓN", "Descripcion", "MEMORIA DESCRIPTIVA",
+    ])
+    abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT", "Resumen", "RESUMEN"])
+    # claims headings -> language of the claims that follow ("" = the profile's language)
+    claims_headings: dict[str, str] = field(default_factory=lambda: {
+        "Claims": "", "CLAIMS": "", "What is claimed is": "", "I claim": "", "We claim": "", "The invention claimed is": "",
+        "Reivindicaciones": "", "REIVINDICACIONES": "", "Patentansprüche": "de", "Revendications": "fr",
+    })
+    # headings known to start a part of the description (any language); short all-capital lines too
+    headings: list[str] = field(default_factory=lambda: [
+        "TECHNICAL FIELD", "FIELD OF THE INVENTION", "BACKGROUND", "BACKGROUND OF THE INVENTION", "BACKGROUND ART",
+        "SUMMARY", "SUMMARY OF THE INVENTION", "BRIEF DESCRIPTION OF THE DRAWINGS", "DETAILED DESCRIPTION",
+        "DESCRIPTION OF EMBODIMENTS", "DETAILED DESCRIPTION OF THE INVENTION", "EXAMPLES", "INDUSTRIAL APPLICABILITY",
+        "Technical Field", "Background Art", "Detailed description", "Field of the invention", "Summary of the invention",
+        "Brief description of the drawings", "Background of the invention", "Description of embodiments",
+        "CAMPO DE LA INVENCIÓN", "CAMPO TÉCNICO", "ANTECEDENTES", "ANTECEDENTES DE LA INVENCIÓN",
+        "RESUMEN DE LA INVENCIÓN", "DESCRIPCIÓN DETALLADA", "DESCRIPCIÓN DE LOS DIBUJOS", "BREVE DESCRIPCIÓN DE LOS DIBUJOS",
+        "EJEMPLOS", "Campo de la invención", "Antecedentes de la invención", "Descripción detallada",
+    ])
+    end_headings: list[str] = field(default_factory=lambda: [
+        "REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS", "Dibujos", "DIBUJOS",
+    ])
+    claim_reference_words: list[str] = field(default_factory=lambda: [
+        "claim", "claims", "reivindicación", "reivindicaciones", "reivindicacion", "reivindicaciones", "Anspruch",
+        "Ansprüche", "revendication", "revendications",
+    ])
+    field_threshold: float = 60.0  # a field whose words' mean confidence is lower is flagged
+    drawing_max_words: int = 90  # a page with fewer words, mostly short, is a drawing page
+    months: dict[str, int] = field(default_factory=lambda: dict(MONTHS))
+    office_names: dict[str, str] = field(default_factory=lambda: {
+        "European Patent Office": "EP", "Europäisches Patentamt": "EP", "Intellectual Property Office of the Philippines": "PH",
+        "INTELLECTUAL PROPERTY OFFICE OF THE PHILIPPINES": "PH", "Instituto Mexicano de la Propiedad Industrial": "MX",
+        "INSTITUTO MEXICANO DE LA PROPIEDAD INDUSTRIAL": "MX", "Instituto Nacional de la Propiedad Industrial": "AR",
+        "INSTITUTO NACIONAL DE LA PROPIEDAD INDUSTRIAL": "AR", "World Intellectual Property Organization": "WO",
+        "United States Patent and Trademark Office": "US", "OFICINA ESPAÑOLA DE PATENTES Y MARCAS": "ES",
+    })
+
+
+_TYPES = {
+    "inid_labels": dict, "description_headings": list, "abstract_headings": list, "claims_headings": dict,
+    "headings": list, "end_headings": list, "claim_reference_words": list, "field_threshold": (int, float),
+    "drawing_max_words": int, "months": dict, "office_names": dict,
+}
+
+
+def validate(section: dict[str, Any], where: str) -> None:
+    if not isinstance(section, dict):
+        raise ProfileError(f"{where} must be a table")
+    for key, value in section.items():
+        want = _TYPES.get(key)
+        if want is None:
+            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(_TYPES))}")
+        if not isinstance(value, want) or isinstance(value, bool):
+            name = want.__name__ if isinstance(want, type) else "number"
+            raise ProfileError(f"{where} {key} must be a {name}, got {value!r}")
+        if key == "inid_labels":
+            for code, labels in value.items():
+                if not (len(code) == 2 and code.isdigit()) or not isinstance(labels, list):
+                    raise ProfileError(f"{where} inid_labels.{code}: a two-digit INID code with a list of labels")
+        if key == "claims_headings":
+            for heading, lang in value.items():
+                if not isinstance(lang, str) or len(lang) not in (0, 2):
+                    raise ProfileError(f"{where} claims_headings.{heading!r}: an ISO 639-1 code or \"\"")
+        if key == "months":
+            bad = [k for k, v in value.items() if not isinstance(v, int) or not 1 <= v <= 12]
+            if bad:
+                raise ProfileError(f"{where} months: {', '.join(bad)} must map to 1..12")
+
+
+def settings(profile: Any) -> StructureSettings:
+    section = profile.section("structure") if profile is not None else {}
+    base = StructureSettings()
+    values: dict[str, Any] = {}
+    for key, value in section.items():
+        if key in ("inid_labels", "months", "office_names", "claims_headings"):
+            merged = dict(getattr(base, key))
+            if key == "inid_labels":
+                for code, labels in value.items():
+                    merged[code] = list(labels) + [x for x in merged.get(code, []) if x not in labels]
+            else:
+                merged.update(value)
+            values[key] = merged
+        else:
+            values[key] = value
+    return StructureSettings(**{**base.__dict__, **values})

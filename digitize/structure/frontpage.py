@@ -1,0 +1,311 @@
+"""The front page: INID-coded fields (ST.9) → bibliographic data with confidence and provenance.
+
+Front pages are printed in two columns with fields side by side, and Tesseract often reads a
+line straight across both ("(43) Date of publication: (51) Int Cl.:"). So fields are found by
+layout, not by text order: every INID code ("(21)") is an anchor, and every other word belongs to
+the nearest anchor above it in its own column. A field's confidence is its words' mean
+confidence; its source is their page and box.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..model import Bibliographic, Field, OcrPage, Party, Priority, Source, Word
+from . import normalize as norm
+from .config import StructureSettings
+from .layout import BULLETS, strip_bullet, union
+
+INID = re.compile(r"^[\(\[{|]?\s*([1-9][0-9])\s*[\)\]}|]$")
+INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
+INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
+KNOWN = {"10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
+         "43", "44", "45", "46", "47", "48", "51", "52", "54", "56", "57", "58", "60", "62", "63", "64", "65", "66",
+         "67", "68", "71", "72", "73", "74", "75", "76", "81", "83", "84", "85", "86", "87", "88"}
+SPANNING = {"12", "54"}  # printed across the columns
+DESIGNATED = re.compile(r"designated|designación|estados designados", re.I)
+
+
+@dataclass
+class Anchor:
+    code: str
+    bbox: tuple[int, int, int, int]
+    words: list[Word] = field(default_factory=list)  # the field's words, in reading order
+    line_of: dict[str, int] = field(default_factory=dict)  # word id -> line index
+
+
+def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
+    anchors, used = [], set()
+    for line in page.lines():
+        ws = line.words
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            m = INID.match(w.text)
+            if m and m[1] in KNOWN:
+                anchors.append(Anchor(m[1], w.bbox))
+                used.add(w.id)
+            elif i + 1 < len(ws):
+                a, b = INID_HALF_OPEN.match(w.text), INID_HALF_CLOSE.match(ws[i + 1].text)
+                if a and b and a[1] + b[1] in KNOWN:
+                    anchors.append(Anchor(a[1] + b[1], union([w.bbox, ws[i + 1].bbox])))
+                    used.update((w.id, ws[i + 1].id))
+                    i += 1
+            i += 1
+    return anchors, used
+
+
+def is_front_page(page: OcrPage) -> bool:
+    anchors, _ = find_anchors(page)
+    return len({a.code for a in anchors}) >= 3
+
+
+def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
+    """Give every word to the nearest anchor above it in its column (see the module docstring)."""
+    if not anchors:
+        return
+    height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    xs = sorted({a.bbox[0] for a in anchors})
+    columns: list[int] = []
+    for x in xs:  # anchors within 150 px share a column
+        if not columns or x - columns[-1] > 150:
+            columns.append(x)
+
+    def column(x: float) -> int:
+        idx = 0
+        for i, cx in enumerate(columns):
+            if cx <= x + 40:
+                idx = i
+        return idx
+
+    by_col: dict[int, list[Anchor]] = {}
+    for a in anchors:
+        by_col.setdefault(column(a.bbox[0]), []).append(a)
+    last_bottom: dict[int, int] = {id(a): a.bbox[3] for a in anchors}
+    words = [(li, w) for li, line in enumerate(page.lines()) for w in line.words if w.id not in used]
+    for li, w in sorted(words, key=lambda t: (t[1].bbox[1], t[1].bbox[0])):
+        if w.bbox[1] > 0.95 * page.height:
+            continue  # the printer's footer
+        yc = (w.bbox[1] + w.bbox[3]) / 2
+        col = column(w.bbox[0])
+        best = None
+        for c in range(col, -1, -1):  # own column first, then the ones to its left
+            above = [a for a in by_col.get(c, []) if a.bbox[1] <= yc + height * 0.3]
+            if not above:
+                continue
+            cand = max(above, key=lambda a: a.bbox[1])
+            if best is None:
+                best = cand
+            elif cand.bbox[1] > best.bbox[1] and (
+                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8)
+                or w.bbox[1] - last_bottom[id(best)] > 3 * height
+            ):
+                best = cand  # a field printed across the columns, or continued in the next column
+        if best is not None:
+            best.words.append(w)
+            best.line_of[w.id] = li
+            last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
+
+
+def field_lines(anchor: Anchor) -> list[list[Word]]:
+    lines: dict[int, list[Word]] = {}
+    for w in anchor.words:
+        lines.setdefault(anchor.line_of[w.id], []).append(w)
+    out = [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1]))]
+    return out
+
+
+def strip_label(text: str, labels: list[str]) -> str:
+    t = text.strip()
+    head, sep, rest = t.partition(":")
+    if sep and len(head) <= 60:
+        if any(fuzz.ratio(head.lower().strip(" .|"), lab.lower().rstrip(":")) >= 75 for lab in labels) or not re.search(r"\d", head):
+            return rest.strip()
+    for lab in sorted(labels, key=len, reverse=True):
+        if t.lower().startswith(lab.lower()):
+            return t[len(lab):].strip(" :.")
+    return t
+
+
+@dataclass
+class FieldText:
+    lines: list[str]
+    words: list[Word]
+    page: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def conf(self) -> float:
+        return sum(w.conf for w in self.words) / len(self.words) if self.words else 0.0
+
+    def source(self) -> Source | None:
+        return Source(page=self.page, bbox=union([w.bbox for w in self.words])) if self.words else None
+
+    def field(self, value: str, raw: str | None = None, threshold: float = 0.0) -> Field:
+        conf = round(self.conf, 1)
+        return Field(value=value, confidence=conf, source=self.source(), raw=raw if raw is not None else self.text,
+                     flagged=conf < threshold)
+
+
+def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
+    anchors, used = find_anchors(page)
+    assign(page, anchors, used)
+    out: dict[str, FieldText] = {}
+    for a in anchors:
+        lines = field_lines(a)
+        lines = [ws for ws in lines if any(c.isalnum() for w in ws for c in w.text)]
+        texts = [" ".join(w.text for w in ws) for ws in lines]
+        if texts:
+            texts[0] = strip_label(texts[0], settings.inid_labels.get(a.code, []))
+        texts = [t for t in texts if t.strip()]
+        words = [w for ws in lines for w in ws]
+        if a.code in out:  # a code printed twice (e.g. (30) per priority): one field
+            out[a.code].lines += texts
+            out[a.code].words += words
+        else:
+            out[a.code] = FieldText(texts, words, page.number)
+    return out
+
+
+def parse_parties(ft: FieldText) -> list[Party]:
+    lines = []
+    skipping = False
+    for line in ft.lines:
+        if DESIGNATED.search(line):
+            skipping = True
+            continue
+        if skipping and re.fullmatch(r"[A-Z]{2}(?:\s+[A-Z]{2,6})*\s*[.\-]*", line.strip(" .-")):
+            continue
+        skipping = False
+        lines.append(line)
+    if len(lines) == 1 and ";" in lines[0]:
+        lines = [part.strip() for part in lines[0].split(";") if part.strip()]
+        entries = [[ln] for ln in lines]
+    else:
+        entries: list[list[str]] = []
+        bullets = any(ln.strip()[:1] in BULLETS for ln in lines)
+        for ln in lines:
+            closed = bool(entries) and norm.COUNTRY.search(entries[-1][-1] or "") is not None
+            starts = (ln.strip()[:1] in BULLETS) if bullets else False
+            starts = starts or closed
+            if starts or not entries:
+                entries.append([strip_bullet(ln)])
+            else:
+                entries[-1].append(ln.strip())
+    parties = []
+    conf = round(ft.conf, 1)
+    for entry in entries:
+        entry = [e for e in entry if e]
+        if not entry:
+            continue
+        country = None
+        m = norm.COUNTRY.search(entry[-1])
+        if m:
+            country = m[1]
+            entry[-1] = entry[-1][: m.start()].strip(" ,")
+        if len(entry) == 1 and country and ", " in entry[0]:
+            name, _, address = entry[0].rpartition(", ")
+            entry = [name, address]
+        name = entry[0].strip(" ,;")
+        address = ", ".join(e for e in entry[1:] if e) or None
+        if name:
+            parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source()))
+    return parties
+
+
+def parse_priorities(ft: FieldText, months: dict[str, int]) -> list[Priority]:
+    out = []
+    for line in ft.lines:
+        iso = norm.parse_date(line, months)
+        if not iso:
+            continue
+        rest = re.sub(r"\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{4}", " ", line)
+        cc = re.search(r"\b([A-Z]{2})\b", rest)
+        num = re.search(r"([A-Z]{0,3}\s?[\d][\d\s/,.\-]*[\dA-Z]?)", rest[cc.end():] if cc else rest)
+        if cc and num:
+            out.append(Priority(country=cc[1], number=norm.clean_number(num[1]).replace(",", ""), date=iso,
+                                confidence=round(ft.conf, 1)))
+    return out
+
+
+def office_from_names(text: str, settings: StructureSettings) -> str | None:
+    best, score = None, 0.0
+    for name, code in settings.office_names.items():
+        s = fuzz.partial_ratio(name.lower(), text.lower())
+        if s > score:
+            best, score = code, s
+    return best if score >= 85 else None
+
+
+def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str]) -> tuple[Bibliographic, str | None, FieldText | None]:
+    """Returns the bibliographic data, the abstract text (57) and its field."""
+    f = read_fields(page, settings)
+    b = Bibliographic()
+    th = settings.field_threshold
+    months = settings.months
+
+    # (11) publication number, else the number printed anywhere near the top of the page
+    pub = None
+    if "11" in f:
+        pub = norm.parse_publication_number(f["11"].text.replace("\n", " "), offices)
+        if pub:
+            b.doc_number = f["11"].field(pub[1], threshold=th)
+            b.kind = f["11"].field(pub[2], threshold=th)
+            b.office = f["11"].field(pub[0], threshold=th)
+    if pub is None:
+        for line in page.lines():
+            found = norm.parse_publication_number(line.text, offices)
+            if found:
+                ft = FieldText([line.text], line.words, page.number)
+                b.office, b.doc_number, b.kind = (ft.field(v, threshold=th) for v in found)
+                b.doc_number.confidence = b.kind.confidence = min(b.kind.confidence, 70.0)  # not under its INID code
+                break
+    if "13" in f and b.kind is None:
+        kind = f["13"].text.strip().split()[0] if f["13"].text.strip() else ""
+        if kind:
+            b.kind = f["13"].field(norm.KIND_FIX.get(kind, kind), threshold=th)
+    if "19" in f:
+        code = office_from_names(f["19"].text, settings) or next(iter(re.findall(r"\b([A-Z]{2})\b", f["19"].text)), None)
+        if b.office is None and code:
+            b.office = f["19"].field(code, threshold=th)
+    if "12" in f:
+        b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
+    for code in ("43", "45"):
+        if code in f and b.publication_date is None:
+            iso = norm.parse_date(f[code].text, months)
+            if iso:
+                b.publication_date = f[code].field(iso, threshold=th)
+    if "21" in f and f["21"].lines:
+        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th)
+    if "22" in f:
+        iso = norm.parse_date(f["22"].text, months)
+        if iso:
+            b.filing_date = f["22"].field(iso, threshold=th)
+    if "30" in f:
+        b.priorities = parse_priorities(f["30"], months)
+    if "51" in f:
+        b.ipc = norm.parse_ipc(f["51"].text.replace("\n", " "))
+    if "54" in f:
+        title = " ".join(f["54"].lines).strip()
+        if title:
+            b.title = f["54"].field(title)
+    for code, attr in (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents")):
+        if code in f:
+            setattr(b, attr, parse_parties(f[code]))
+    if "84" in f:
+        states = []
+        for line in f["84"].lines:
+            if re.search(r"extension|validation", line, re.I):
+                break
+            states += [t for t in re.findall(r"\b[A-Z]{2}\b", line)]
+        b.designated_states = sorted(set(states), key=states.index)
+    abstract = None
+    if "57" in f:
+        abstract = f["57"]
+    return b, (abstract.text if abstract else None), abstract

@@ -1,0 +1,106 @@
+"""Normalisation of printed values: dates to ISO, publication numbers to office+number+kind, IPC.
+
+OCR reads digits as letters and back (``O``/``0``, ``l``/``1``, ``Al`` for ``A1``); every parser
+here fixes those confusions only where the format leaves no doubt (inside a number, in a kind
+code), never in free text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..model import Classification
+
+DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
+                           "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "G": "6", "b": "6", "T": "7"})
+KIND_FIX = {"Al": "A1", "AI": "A1", "Bl": "B1", "BI": "B1", "A l": "A1", "B l": "B1", "Cl": "C1", "Ul": "U1",
+            "Yl": "Y1", "Tl": "T1", "Sl": "S1", "A 1": "A1", "B 1": "B1", "A 2": "A2", "B 2": "B2"}
+
+_DATE_NUMERIC = re.compile(r"(?<![\dA-Za-z])([0-3Oo]?[\dOolI])\s?[./-]\s?([01Oo]?[\dOolI])\s?[./-]\s?((?:1[89]|2[0O])[\dOolI]{2})(?![\d])")
+_DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
+_DATE_WORDS = re.compile(r"(?<!\d)(\d{1,2})\.?\s*(?:de\s+)?([A-Za-zÀ-ÿ]{3,12})\.?\s*,?\s*(?:de\s+|del\s+)?((?:19|20)\d{2})", re.I)
+_DATE_US = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+((?:19|20)\d{2})")
+
+
+def _valid(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str, months: dict[str, int]) -> str | None:
+    """The first date in ``text`` as ISO ``YYYY-MM-DD``: ``28.12.2011``, ``28/12/2011``,
+    ``28 December 2011``, ``December 28, 2011``, ``28 de diciembre de 2011``, ``2011-12-28``."""
+    found = []
+    m = _DATE_ISO.search(text)
+    if m:
+        found.append((m.start(), _valid(int(m[1]), int(m[2]), int(m[3]))))
+    for m in _DATE_NUMERIC.finditer(text):
+        d, mo, y = (int(g.translate(DIGIT_FIX)) for g in m.groups())
+        found.append((m.start(), _valid(y, mo, d)))
+        break
+    for m in _DATE_WORDS.finditer(text):
+        month = months.get(m[2].lower().rstrip("."))
+        if month:
+            found.append((m.start(), _valid(int(m[3]), month, int(m[1]))))
+            break
+    for m in _DATE_US.finditer(text):
+        month = months.get(m[1].lower().rstrip("."))
+        if month:
+            found.append((m.start(), _valid(int(m[3]), month, int(m[2]))))
+            break
+    found = [f for f in found if f[1]]
+    return min(found)[1] if found else None
+
+
+_PUBNO = re.compile(
+    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlI]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
+)
+
+
+def parse_publication_number(text: str, offices: set[str] | None = None) -> tuple[str, str, str] | None:
+    """``EP 2 400 812 A1`` → ``("EP", "2400812", "A1")``; None when no such number is printed."""
+    for m in _PUBNO.finditer(text):
+        office = m[1]
+        if offices and office not in offices:
+            continue
+        number = re.sub(r"[\s.,]", "", m[2]).translate(DIGIT_FIX)
+        kind = m[3].replace(" ", "")
+        kind = KIND_FIX.get(kind, kind)
+        kind = kind[0] + kind[1:].translate(DIGIT_FIX) if len(kind) > 1 else kind
+        if number.isdigit():
+            return office, number, kind
+    return None
+
+
+_IPC = re.compile(
+    r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})(?:\s*\(?\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\)?)?"
+)
+_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIB]{2})\s?([A-Z0-9])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+
+
+def parse_ipc(text: str) -> list[Classification]:
+    """IPC symbols with their version: ``B01L 9/00 (2006.01)``."""
+    out: list[Classification] = []
+    seen = set()
+    for m in _IPC.finditer(text.replace("BO1", "B01").replace("GO1", "G01").replace("GOI", "G01")):
+        section, cls, sub, group, subgroup = m[1], m[2].translate(DIGIT_FIX), m[3], m[4].translate(DIGIT_FIX), m[5].translate(DIGIT_FIX)
+        version = f"{m[6].replace('O', '0')}.{m[7].replace('O', '0')}" if m[6] else None
+        symbol = f"{section}{cls}{sub} {group}/{subgroup}"
+        if symbol in seen:
+            continue
+        seen.add(symbol)
+        out.append(Classification(text=symbol + (f" ({version})" if version else ""), section=section, cls=cls,
+                                  subclass=sub, main_group=group, subgroup=subgroup, version=version))
+    return out
+
+
+def clean_number(text: str) -> str:
+    """An application number as printed, without labels or spaces around separators."""
+    text = re.sub(r"\s*([/.-])\s*", r"\1", text.strip(" :;,."))
+    return re.sub(r"\s+", " ", text)
+
+
+COUNTRY = re.compile(r"\(([A-Z]{2})\)\s*$")

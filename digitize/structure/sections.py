@@ -1,0 +1,275 @@
+"""Sections of the body: description paragraphs and headings, claims (per language), drawings.
+
+The body is read as one stream of lines in reading order, page after page, without running
+headers, footers, page numbers and the margin line numbers (5, 10, 15 …) of two-column pages.
+Paragraphs start at their printed numbers (``[0012]``, ``[012]``, ``(0012)`` and OCR variants
+such as ``{0012]``), or at layout blocks when a publication does not number them. Claims start at
+a claims heading and at each expected claim number ("1.", "2." …): a number out of sequence is
+text, not a claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Claim, ClaimSet, ClaimText, OcrPage, Paragraph
+from . import normalize as norm
+from .config import StructureSettings
+from .layout import BULLETS, TextBuilder, TextLine, ordered_blocks
+
+PARA_NUM = re.compile(r"^[\(\[{|]{0,2}\s*([0-9OolI]{3,5})\s*[\]\)}|1l]\s*")
+CLAIM_NUM = re.compile(r"^([0-9lIO]{1,3})\s*[.,)]\s*")
+MARGIN = re.compile(r"^(5|[1-9][05])$")
+HEADER_LINE = re.compile(r"^[\d\s]*[A-Z]{2}\s?[\d\s]{5,14}[A-Z]\s?[\dlI]?[\d\s]*$")
+BRACKET_HEADING = re.compile(r"^[’'`‘]?\s*[\[{(][A-Za-zÁÉÍÓÚáéíóúñÑ ,]{3,60}[\]})]$")
+NUMBER_ONLY = re.compile(r"^[\dlIO]{1,3}\s*[.,)]?$")
+SEARCH_REPORT = re.compile(r"SEARCH\s+REPORT|CLASSIFICATION OF SUBJECT MATTER|INFORME\s+SOBRE\s+EL\s+ESTADO\s+DE\s+LA\s+T[EÉ]CNICA|"
+                           r"RECHERCHENBERICHT|RAPPORT DE RECHERCHE")
+FIG = re.compile(r"\bFIG(?:URE)?\.?\s*\d|\bFig\.?\s*\d|\bFIGURA\s*\d", re.I)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-záéíóúñüäöß]", "", text.lower())
+
+
+def is_search_report_page(page: OcrPage) -> bool:
+    """Search report pages (EP/WO A1): kept as page images, not read as description or claims."""
+    head = " ".join(w.text for w in page.words()[:400]).upper()
+    return bool(SEARCH_REPORT.search(head))
+
+
+def is_drawing_page(page: OcrPage, settings: StructureSettings) -> bool:
+    words = [w for w in page.words() if w.text.strip()]
+    if not words:
+        return page.ink_ratio > 0.002  # a blank page is not a drawing unless it has ink
+    if len(words) >= settings.drawing_max_words:
+        return False
+    text = " ".join(w.text for w in words)
+    long_words = [w for w in words if sum(c.isalpha() for c in w.text) >= 4]
+    return bool(FIG.search(text)) or len(long_words) / len(words) < 0.5 or len(words) < 25
+
+
+def body_lines(pages: list[OcrPage]) -> list[TextLine]:
+    """Lines in reading order without running headers, footers, page and margin line numbers."""
+    out: list[TextLine] = []
+    for page in pages:
+        h = page.height or 1
+        w = page.width or 1
+        for block in ordered_blocks(page):
+            words = [wd for ln in block.lines for wd in ln.words]
+            if words and all(MARGIN.match(wd.text) for wd in words):
+                continue  # margin line numbers of two-column publications
+            first = True
+            for line in block.lines:
+                ws = [wd for wd in line.words if wd.text.strip()]
+                if not ws:
+                    continue
+                text = " ".join(wd.text for wd in ws)
+                y0, y1 = min(wd.bbox[1] for wd in ws), max(wd.bbox[3] for wd in ws)
+                if y1 < 0.085 * h and (HEADER_LINE.match(text) or re.fullmatch(r"[\d\s\-–]+", text)):
+                    continue  # running header: "3 EP 3 441 143 A1 4"
+                if y0 > 0.93 * h and (re.fullmatch(r"[\d\s\-–]+", text) or HEADER_LINE.match(text) or len(ws) <= 3):
+                    continue  # page number or footer
+                cx = (min(wd.bbox[0] for wd in ws) + max(wd.bbox[2] for wd in ws)) / 2
+                if len(ws) == 1 and MARGIN.match(text) and abs(cx - w / 2) < 0.06 * w:
+                    continue
+                ws = [wd for wd in ws if not (MARGIN.match(wd.text) and abs((wd.bbox[0] + wd.bbox[2]) / 2 - w / 2) < 0.03 * w)]
+                if ws:
+                    out.append(TextLine(page=page.number, words=ws, block_start=first))
+                    first = False
+    return out
+
+
+@dataclass
+class _Claim:
+    num: int
+    builder: TextBuilder = field(default_factory=TextBuilder)
+    element_lines: list[tuple[int, int]] = field(default_factory=list)  # char offsets where elements start
+
+
+LEAD_JUNK = ".,;:'‘’`·•*¢«~\"_-— "
+
+
+def _para_num(text: str) -> int | None:
+    m = PARA_NUM.match(text.lstrip(LEAD_JUNK))
+    if not m:
+        return None
+    digits = m[1].translate(norm.DIGIT_FIX)
+    return int(digits) if digits.isdigit() else None
+
+
+def _claim_num(text: str) -> int | None:
+    m = CLAIM_NUM.match(text)
+    if not m:
+        return None
+    digits = m[1].translate(norm.DIGIT_FIX)
+    return int(digits) if digits.isdigit() else None
+
+
+def _words_after(line: TextLine, prefix_chars: int) -> int:
+    """How many leading words make up the first ``prefix_chars`` characters of the line."""
+    n, used = 0, 0
+    for w in line.words:
+        if used >= prefix_chars:
+            break
+        used += len(w.text) + 1
+        n += 1
+    return n
+
+
+def _refs(text: str, words: list[str]) -> list[int]:
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    out: list[int] = []
+    for m in re.finditer(rf"(?:{alt})\s+(\d{{1,3}})((?:\s*(?:,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*\d{{1,3}})*)", text, re.I):
+        nums = [int(m[1])]
+        tail = m[2] or ""
+        for op, n in re.findall(r"(,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*(\d{1,3})", tail):
+            n = int(n)
+            if op in ("to", "-", "–", "a", "bis") and n > nums[-1] and n - nums[-1] < 50:
+                nums += list(range(nums[-1] + 1, n + 1))
+            else:
+                nums.append(n)
+        for n in nums:
+            if n not in out:
+                out.append(n)
+    return out
+
+
+def _claim_body(c: _Claim, words: list[str]) -> ClaimText:
+    text = c.builder.text.strip()
+    doubts = c.builder.doubts
+    starts = sorted(s for s, _ in c.element_lines if 0 < s < len(text))
+    if not starts:
+        return ClaimText(text=text, refs=_refs(text, words), doubts=doubts)
+    parts = [(0, starts[0])] + [(a, b) for a, b in zip(starts, starts[1:] + [len(text)])]
+    head = text[: starts[0]].strip()
+    children = []
+    for a, b in parts[1:]:
+        piece = text[a:b].strip()
+        piece = piece.lstrip(BULLETS + " ")
+        if piece:
+            ds = [d for d in doubts if a <= d.start < b]
+            children.append(ClaimText(text=piece, refs=_refs(piece, words), doubts=[]))
+            del ds
+    return ClaimText(text=head, children=children, refs=_refs(head, words),
+                     doubts=[d for d in doubts if d.end <= starts[0]])
+
+
+@dataclass
+class Sections:
+    description: list[Paragraph] = field(default_factory=list)
+    claims: list[ClaimSet] = field(default_factory=list)
+    abstract: list[Paragraph] = field(default_factory=list)
+
+
+def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str) -> Sections:
+    out = Sections()
+    desc_keys = {_key(h) for h in settings.description_headings}
+    abstract_keys = {_key(h) for h in settings.abstract_headings}
+    claims_keys = {_key(h): (lang or "") for h, lang in settings.claims_headings.items()}
+    heading_keys = {_key(h) for h in settings.headings}
+    end_keys = {_key(h) for h in settings.end_headings}
+    numbered = sum(1 for ln in lines if _para_num(ln.text) is not None) >= 3
+
+    state = "description"
+    current: TextBuilder | None = None
+    current_num: str | None = None
+    last_num = 0
+    claims: list[_Claim] = []
+    claim_set: ClaimSet | None = None
+    pending_sets: list[tuple[ClaimSet, list[_Claim]]] = []
+
+    def close_paragraph() -> None:
+        nonlocal current, current_num
+        if current is not None and current.text.strip():
+            target = out.abstract if state == "abstract" else out.description
+            target.append(Paragraph(text=current.text.strip(), num=current_num, sources=current.sources(),
+                                    doubts=current.doubts))
+        current, current_num = None, None
+
+    for line in lines:
+        text = line.text.strip()
+        key = _key(text.rstrip(":"))
+        if key in claims_keys and len(text) < 40:
+            close_paragraph()
+            claims = []
+            claim_set = ClaimSet(lang=claims_keys[key] or lang)
+            pending_sets.append((claim_set, claims))
+            state = "claims"
+            continue
+        if key in end_keys and len(text) < 60:
+            close_paragraph()
+            state = "end"
+            continue
+        if state == "end":
+            continue
+        if state in ("description", "abstract"):
+            if key in desc_keys and len(text) < 40:
+                close_paragraph()
+                state = "description"
+                continue
+            if key in abstract_keys and len(text) < 30:
+                close_paragraph()
+                state = "abstract"
+                continue
+            num = _para_num(text) if numbered else None
+            if num is not None and num > last_num and num - last_num <= 30:
+                close_paragraph()
+                bare = text.lstrip(LEAD_JUNK)
+                m = PARA_NUM.match(bare)
+                current = TextBuilder()
+                current_num = f"{num:04d}"
+                last_num = num
+                current.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
+                continue
+            words_n = len(line.words)
+            is_heading = (
+                key in heading_keys
+                or (BRACKET_HEADING.match(text) is not None and words_n <= 8)
+                or (text.isupper() and 1 <= words_n <= 8 and not text.endswith((".", ",", ";")) and sum(c.isalpha() for c in text) >= 4)
+            )
+            if is_heading and (current is None or line.block_start or current.text.endswith((".", ":"))):
+                close_paragraph()
+                hb = TextBuilder()
+                hb.add_line(line)
+                title = hb.text.strip().strip("[]{}()’'`‘ ").strip()
+                target = out.abstract if state == "abstract" else out.description
+                target.append(Paragraph(text=title, kind="heading", level=1, sources=hb.sources()))
+                continue
+            if current is None or (not numbered and line.block_start):
+                close_paragraph()
+                current = TextBuilder()
+            current.add_line(line)
+            continue
+        # claims
+        bare = text.lstrip(LEAD_JUNK)
+        num = _claim_num(bare)
+        expected = (claims[-1].num + 1) if claims else 1
+        if num is not None and expected <= num <= expected + 2 and len(bare) > 4:
+            m = CLAIM_NUM.match(bare)
+            c = _Claim(num=num)
+            c.builder.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
+            claims.append(c)
+            continue
+        if not claims:
+            continue
+        c = claims[-1]
+        if NUMBER_ONLY.match(text) or (line.block_start and len(text) <= 4 and " " not in text):
+            continue  # a claim number printed apart from its text (placed anywhere by the layout analysis)
+        if line.block_start and c.builder.text.rstrip(" ,;-_'\"‘’`").endswith(".") and text[:1].isupper():
+            # the printed number was lost (OCR dropped it): claims are sequential, so this is the next one
+            c = _Claim(num=expected)
+            c.builder.add_line(line)
+            claims.append(c)
+            continue
+        if text[:1] in BULLETS or re.match(r"^\(?[a-z]\)\s", text):
+            c.element_lines.append((len(c.builder.text) + 1, 0))
+        c.builder.add_line(line)
+    close_paragraph()
+    for cs, cl in pending_sets:
+        cs.claims = [Claim(num=c.num, body=_claim_body(c, settings.claim_reference_words), sources=c.builder.sources())
+                     for c in cl]
+        if cs.claims:
+            out.claims.append(cs)
+    return out
