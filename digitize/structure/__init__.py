@@ -61,12 +61,13 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     doc.claims = sections.claims
     if abstract_field is not None and abstract_field.words:
         tb = TextBuilder()
-        tb.add_line(TextLine(page=abstract_field.page, words=abstract_field.words))
+        for line in _column_lines(abstract_field.words, abstract_field.page, front.width if front else 0):
+            tb.add_line(line)
         text = tb.text
         for lab in settings.inid_labels.get("57", []):
             if text.lower().startswith(lab.lower()):
                 text = text[len(lab):].lstrip(" :.")
-        doc.abstract = [Paragraph(text=text.strip(), sources=tb.sources(), doubts=[])] if text.strip() else []
+        doc.abstract = [Paragraph(text=text.strip(" |"), sources=tb.sources(), doubts=[])] if text.strip(" |") else []
     if not doc.abstract and sections.abstract:
         doc.abstract = [p for p in sections.abstract if p.kind == "p"]
     if not doc.description:
@@ -78,6 +79,33 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     if pid and not any(getattr(doc.biblio, n) is not None and getattr(doc.biblio, n).flagged for n in ("office", "doc_number", "kind")):
         doc.doc_id = pid
     return doc
+
+
+def _column_lines(words: list, page: int, width: int) -> list[TextLine]:
+    """A field's words as lines, left column before right, ending at the first wide gap (a drawing
+    printed below the abstract is not part of it)."""
+    mid = width / 2 if width else 0
+    left = [w for w in words if w.bbox[0] < mid] if mid else words
+    right = [w for w in words if w.bbox[0] >= mid] if mid else []
+    if len(left) < 0.15 * len(words) or len(right) < 0.15 * len(words):
+        left, right = words, []
+    out: list[TextLine] = []
+    for col in (left, right):
+        rows: list[list] = []
+        for w in sorted(col, key=lambda w: (w.bbox[1], w.bbox[0])):
+            if rows and w.bbox[1] < (rows[-1][0].bbox[1] + rows[-1][0].bbox[3]) / 2:
+                rows[-1].append(w)
+            else:
+                rows.append([w])
+        height = sorted(w.bbox[3] - w.bbox[1] for w in col)[len(col) // 2] if col else 0
+        prev_bottom = None
+        for row in rows:
+            top = min(w.bbox[1] for w in row)
+            if prev_bottom is not None and top - prev_bottom > 2.5 * height:
+                break
+            prev_bottom = max(w.bbox[3] for w in row)
+            out.append(TextLine(page=page, words=sorted(row, key=lambda w: w.bbox[0])))
+    return out
 
 
 def _check_mandatory(doc: Document, threshold: float) -> None:

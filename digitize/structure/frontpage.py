@@ -87,8 +87,8 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
     last_bottom: dict[int, int] = {id(a): a.bbox[3] for a in anchors}
     words = [(li, w) for li, line in enumerate(page.lines()) for w in line.words if w.id not in used]
     for li, w in sorted(words, key=lambda t: (t[1].bbox[1], t[1].bbox[0])):
-        if w.bbox[1] > 0.95 * page.height:
-            continue  # the printer's footer
+        if w.bbox[1] > 0.95 * page.height or w.bbox[2] < columns[0] - 20:
+            continue  # the printer's footer; the number printed sideways in the margin
         yc = (w.bbox[1] + w.bbox[3]) / 2
         col = column(w.bbox[0])
         best = None
@@ -173,6 +173,21 @@ def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldTe
     return out
 
 
+COMPANY_SUFFIX = re.compile(r"\b(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.(?: de C\.V\.)?|S\.L\.|S\.R\.L\.|"
+                            r"Corp(?:oration)?\.?|Co\.|K\.K\.|N\.V\.|B\.V\.|plc|S\.p\.A\.|S\.A\.S\.)(?=,)")
+
+
+def split_name_address(text: str) -> tuple[str, str]:
+    """"GRAIL, LLC, Menlo Park, California" → name and address, on one printed line."""
+    m = COMPANY_SUFFIX.search(text)
+    if m:
+        return text[: m.end()], text[m.end():].strip(" ,")
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) >= 3 and parts[0].isupper():  # "SURNAME, Given name, Town"
+        return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
+    return parts[0], ", ".join(parts[1:])
+
+
 def parse_parties(ft: FieldText) -> list[Party]:
     lines = []
     skipping = False
@@ -180,8 +195,9 @@ def parse_parties(ft: FieldText) -> list[Party]:
         if DESIGNATED.search(line):
             skipping = True
             continue
-        if skipping and re.fullmatch(r"[A-Z]{2}(?:\s+[A-Z]{2,6})*\s*[.\-]*", line.strip(" .-")):
-            continue
+        bare = line.strip(" .-")
+        if skipping and bare and bare[:1] not in BULLETS and all(re.fullmatch(r"[A-Z]{2,}", t) for t in bare.split()):
+            continue  # the list of state codes under "Designated Contracting States"
         skipping = False
         lines.append(line)
     if len(lines) == 1 and ";" in lines[0]:
@@ -210,8 +226,7 @@ def parse_parties(ft: FieldText) -> list[Party]:
             country = m[1]
             entry[-1] = entry[-1][: m.start()].strip(" ,")
         if len(entry) == 1 and country and ", " in entry[0]:
-            name, _, address = entry[0].rpartition(", ")
-            entry = [name, address]
+            entry = list(split_name_address(entry[0]))
         name = entry[0].strip(" ,;")
         address = ", ".join(e for e in entry[1:] if e) or None
         if name:
@@ -252,12 +267,13 @@ def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[st
 
     # (11) publication number, else the number printed anywhere near the top of the page
     pub = None
-    if "11" in f:
-        pub = norm.parse_publication_number(f["11"].text.replace("\n", " "), offices)
-        if pub:
-            b.doc_number = f["11"].field(pub[1], threshold=th)
-            b.kind = f["11"].field(pub[2], threshold=th)
-            b.office = f["11"].field(pub[0], threshold=th)
+    for code in ("11", "10"):
+        if code in f and pub is None:
+            pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices)
+            if pub:
+                b.doc_number = f[code].field(pub[1], threshold=th)
+                b.kind = f[code].field(pub[2], threshold=th)
+                b.office = f[code].field(pub[0], threshold=th)
     if pub is None:
         for line in page.lines():
             found = norm.parse_publication_number(line.text, offices)

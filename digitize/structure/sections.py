@@ -39,12 +39,22 @@ def is_search_report_page(page: OcrPage) -> bool:
     return bool(SEARCH_REPORT.search(head))
 
 
+def _prose(words) -> bool:
+    """A line of running text: five words or more, nearly all of them real words."""
+    if len(words) < 5:
+        return False
+    real = sum(1 for w in words if len(w.text.strip(".,;:()")) >= 2 and w.text.strip(".,;:()").isalpha())
+    return real / len(words) >= 0.7
+
+
 def is_drawing_page(page: OcrPage, settings: StructureSettings) -> bool:
     words = [w for w in page.words() if w.text.strip()]
     if not words:
         return page.ink_ratio > 0.002  # a blank page is not a drawing unless it has ink
     if len(words) >= settings.drawing_max_words:
         return False
+    if sum(1 for ln in page.lines() if _prose(ln.words)) >= 4:
+        return False  # several lines of running text: a short text page, not a drawing
     text = " ".join(w.text for w in words)
     long_words = [w for w in words if sum(c.isalpha() for c in w.text) >= 4]
     return bool(FIG.search(text)) or len(long_words) / len(words) < 0.5 or len(words) < 25
@@ -121,7 +131,7 @@ def _words_after(line: TextLine, prefix_chars: int) -> int:
 def _refs(text: str, words: list[str]) -> list[int]:
     alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     out: list[int] = []
-    for m in re.finditer(rf"(?:{alt})\s+(\d{{1,3}})((?:\s*(?:,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*\d{{1,3}})*)", text, re.I):
+    for m in re.finditer(rf"\b(?:{alt})[\s,.:]+(\d{{1,3}})((?:\s*(?:,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*\d{{1,3}})*)", text, re.I):
         nums = [int(m[1])]
         tail = m[2] or ""
         for op, n in re.findall(r"(,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*(\d{1,3})", tail):
