@@ -1,7 +1,8 @@
 """The ``[structure]`` section of a profile: labels, headings and patterns as data.
 
-Defaults cover English and Spanish publications (EP, US, WO, PH, AR, MX layouts); a profile adds
-or replaces entries. Lists in a profile replace the default list of the same key.
+The defaults here are English (EP, US, WO, PH layouts); a profile adds its language's labels and
+headings (``ocr_profiles/es.toml`` for AR and MX). A profile's lists and tables extend what it
+inherits: its entries first, then the inherited ones; numbers replace.
 """
 
 from __future__ import annotations
@@ -27,32 +28,29 @@ MONTHS = {
 class StructureSettings:
     # INID code -> labels printed after it, in the profile's language(s); stripped from the value
     inid_labels: dict[str, list[str]] = field(default_factory=lambda: {
-        "11": ["Publication number", "Número de publicación", "Numero de publicacion", "No. de publicación"],
-        "12": ["Document type", "Tipo de documento"],
+        "11": ["Publication number", "Publication No."],
+        "12": ["Document type"],
         "19": [],
-        "21": ["Application number", "Application No.", "Número de solicitud", "Numero de solicitud", "No. de solicitud"],
-        "22": ["Date of filing", "Filing date", "Fecha de presentación", "Fecha de presentacion", "Fecha de solicitud"],
-        "30": ["Priority", "Priority data", "Prioridad", "Datos de prioridad"],
-        "43": ["Date of publication", "Publication date", "Fecha de publicación", "Fecha de publicacion"],
-        "45": ["Date of publication and mention of the grant of the patent", "Date of grant", "Fecha de concesión",
-               "Fecha de publicación de la concesión"],
-        "51": ["Int Cl.", "Int. Cl.", "Int CL", "Int. CL", "Int.Cl.", "IPC", "Clasificación internacional", "CIP", "Int. Cl.7"],
-        "54": ["Title", "Título", "Titulo", "Title of the invention", "Título de la invención"],
-        "57": ["Abstract", "Resumen"],
-        "71": ["Applicants", "Applicant", "Solicitantes", "Solicitante"],
-        "72": ["Inventors", "Inventor", "Inventores"],
-        "73": ["Proprietors", "Proprietor", "Assignee", "Titulares", "Titular"],
-        "74": ["Representative", "Agent", "Agente", "Representante", "Apoderado", "Mandatario"],
-        "84": ["Designated Contracting States", "Estados designados"],
+        "21": ["Application number", "Application No."],
+        "22": ["Date of filing", "Filing date"],
+        "30": ["Priority", "Priority data"],
+        "43": ["Date of publication", "Publication date"],
+        "45": ["Date of publication and mention of the grant of the patent", "Date of grant"],
+        "51": ["Int Cl.", "Int. Cl.", "Int CL", "Int. CL", "Int.Cl.", "IPC", "Int. Cl.7"],
+        "54": ["Title", "Title of the invention"],
+        "57": ["Abstract"],
+        "71": ["Applicants", "Applicant"],
+        "72": ["Inventors", "Inventor"],
+        "73": ["Proprietors", "Proprietor", "Assignee"],
+        "74": ["Representative", "Agent"],
+        "84": ["Designated Contracting States"],
     })
-    description_headings: list[str] = field(default_factory=lambda: [
-        "Description", "DESCRIPTION", "Descripción", "DESCRIPCIÓN", "Descripcion", "MEMORIA DESCRIPTIVA",
-    ])
-    abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT", "Resumen", "RESUMEN"])
+    description_headings: list[str] = field(default_factory=lambda: ["Description", "DESCRIPTION"])
+    abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT"])
     # claims headings -> language of the claims that follow ("" = the profile's language)
     claims_headings: dict[str, str] = field(default_factory=lambda: {
         "Claims": "", "CLAIMS": "", "What is claimed is": "", "I claim": "", "We claim": "", "The invention claimed is": "",
-        "Reivindicaciones": "", "REIVINDICACIONES": "", "Patentansprüche": "de", "Revendications": "fr",
+        "Patentansprüche": "de", "Revendications": "fr",
     })
     # headings known to start a part of the description (any language); short all-capital lines too
     headings: list[str] = field(default_factory=lambda: [
@@ -61,16 +59,10 @@ class StructureSettings:
         "DESCRIPTION OF EMBODIMENTS", "DETAILED DESCRIPTION OF THE INVENTION", "EXAMPLES", "INDUSTRIAL APPLICABILITY",
         "Technical Field", "Background Art", "Detailed description", "Field of the invention", "Summary of the invention",
         "Brief description of the drawings", "Background of the invention", "Description of embodiments",
-        "CAMPO DE LA INVENCIÓN", "CAMPO TÉCNICO", "ANTECEDENTES", "ANTECEDENTES DE LA INVENCIÓN",
-        "RESUMEN DE LA INVENCIÓN", "DESCRIPCIÓN DETALLADA", "DESCRIPCIÓN DE LOS DIBUJOS", "BREVE DESCRIPCIÓN DE LOS DIBUJOS",
-        "EJEMPLOS", "Campo de la invención", "Antecedentes de la invención", "Descripción detallada",
     ])
-    end_headings: list[str] = field(default_factory=lambda: [
-        "REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS", "Dibujos", "DIBUJOS",
-    ])
+    end_headings: list[str] = field(default_factory=lambda: ["REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS"])
     claim_reference_words: list[str] = field(default_factory=lambda: [
-        "claim", "claims", "reivindicación", "reivindicaciones", "reivindicacion", "reivindicaciones", "Anspruch",
-        "Ansprüche", "revendication", "revendications",
+        "claim", "claims", "Anspruch", "Ansprüche", "revendication", "revendications",
     ])
     field_threshold: float = 60.0  # a field whose words' mean confidence is lower is flagged
     drawing_max_words: int = 90  # a page with fewer words, mostly short, is a drawing page
@@ -120,7 +112,10 @@ def settings(profile: Any) -> StructureSettings:
     base = StructureSettings()
     values: dict[str, Any] = {}
     for key, value in section.items():
-        if key in ("inid_labels", "months", "office_names", "claims_headings"):
+        if isinstance(value, list):
+            inherited = getattr(base, key)
+            values[key] = list(value) + [x for x in inherited if x not in value]
+        elif key in ("inid_labels", "months", "office_names", "claims_headings"):
             merged = dict(getattr(base, key))
             if key == "inid_labels":
                 for code, labels in value.items():
