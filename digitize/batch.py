@@ -362,6 +362,16 @@ class BatchRun:
             return
         Queue(self.out / "ledger.sqlite").enqueue(doc_id, candidates)
 
+    def _office(self) -> str:
+        """The profile's office; for a generic profile, the office most documents say they are from."""
+        if self.profile.office != "XX":
+            return self.profile.office
+        import re
+        from collections import Counter
+
+        offices = Counter(r["doc_id"][:2] for r in self.ledger.rows() if r["doc_id"] and re.match(r"[A-Z]{2}\d", r["doc_id"]))
+        return offices.most_common(1)[0][0] if offices else "XX"
+
     def _after(self) -> None:
         self.summary.counts = self.ledger.counts()
         for row in self.ledger.rows("failed"):
@@ -374,7 +384,7 @@ class BatchRun:
                 build_from_job = None
             if build_from_job is not None:
                 try:
-                    build_from_job(self.out, self.profile.office, self.profile)
+                    build_from_job(self.out, self._office(), self.profile)
                 except Exception as exc:  # the batch's results stand even if the authority file cannot be built
                     log.warning("authority file not built: %s", exc)
         if self.job.report:
