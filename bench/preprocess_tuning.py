@@ -39,26 +39,21 @@ DEFAULT_PAGES = "EP17185386NWA1:2,5,8,22;EP15906245NWA1:1,6"
 
 # name -> (PreprocessSettings overrides, preprocess module constant overrides); None = raw engine
 VARIANTS: dict[str, tuple[dict, dict] | None] = {
-    "raw": None,
+    "raw": None,  # the degraded page straight to Tesseract (its own Otsu binarisation)
     "default": ({}, {}),
+    "hard": ({}, {"KEEP_GREY_INK": False, "BILEVEL_SMOOTH": "none"}),  # a bilevel image to the engine
+    "no-blur": ({}, {"BILEVEL_SMOOTH": "none"}),
+    "blur1.2": ({}, {"BILEVEL_SIGMA": 1.2}),
+    "bw-median": ({}, {"BILEVEL_SMOOTH": "median"}),
     "otsu": ({"binarize": "otsu"}, {}),
     "adaptive": ({"binarize": "adaptive"}, {}),
     "grey": ({"binarize": "none"}, {}),
     "no-bg": ({"normalize_background": False}, {}),
     "no-clean": ({"denoise": False, "remove_borders": False}, {}),
+    "no-rescale": ({"rescale_below_dpi": 0}, {}),
     "k0.1": ({}, {"SAUVOLA_K": 0.1}),
     "k0.3": ({}, {"SAUVOLA_K": 0.3}),
-    "k0.4": ({}, {"SAUVOLA_K": 0.4}),
     "win0.25": ({}, {"SAUVOLA_WINDOW_IN": 0.25}),
-    "no-rescale": ({"rescale_below_dpi": 0}, {}),
-    "soft": ({}, {"KEEP_GREY_INK": True}),
-    "soft-k0.3": ({}, {"KEEP_GREY_INK": True, "SAUVOLA_K": 0.3}),
-    "k0.3-win0.2": ({}, {"SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
-    "soft-k0.3-win0.2": ({}, {"KEEP_GREY_INK": True, "SAUVOLA_K": 0.3, "SAUVOLA_WINDOW_IN": 0.2}),
-    "hard": ({}, {"KEEP_GREY_INK": False}),
-    "no-blur": ({}, {"BILEVEL_SMOOTH": "none"}),
-    "bw-median": ({}, {"BILEVEL_SMOOTH": "median"}),
-    "blur1.2": ({}, {"BILEVEL_SIGMA": 1.2}),
     "skew0.3": ({}, {"SKEW_MIN": 0.3}),
 }
 
