@@ -20,7 +20,10 @@ from digitize.proofread.queue import Queue
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-LINES = [
+LINES = [  # a front page whose mandatory fields the structure stage finds, then the text under review
+    "(11) XX 0000001 A1",
+    "(43) Date of publication: 15.03.2024",
+    "(57) Abstract",
     "The present invention relates to a woven fabric for filters.",
     "A filter comprising tbe woven fabric and a frame is described.",
     "The frame holds the fabric under tension in every direction.",
