@@ -25,6 +25,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator
 
+import cv2
 import numpy as np
 
 from .model import PageImage
@@ -180,7 +181,8 @@ def _open_image(path: Path):
             try:
                 im = Image.open(path)
             except UnidentifiedImageError:
-                raise IngestError(f"not a readable {path.suffix.lower().lstrip('.').upper()} image (unknown or damaged format)") from None
+                kind = path.suffix.lower().lstrip(".").upper()
+                raise IngestError(f"not a readable {kind} image (unknown or damaged format)") from None
             except OSError as exc:
                 raise IngestError(f"damaged image: {_one_line(exc)}") from None
     finally:
@@ -234,8 +236,6 @@ def _to_grey(im) -> np.ndarray:
 
 
 def _iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last: int | None) -> Iterator[PageImage]:
-    import cv2
-
     with _open_image(path) as im:
         frames = int(getattr(im, "n_frames", 1))
         last = frames if last is None else min(last, frames)
@@ -253,19 +253,24 @@ def _iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last:
                 grey = _to_grey(im)
             except (OSError, ValueError, SyntaxError) as exc:
                 raise IngestError(f"truncated or damaged image (page {index + 1}): {_one_line(exc)}") from None
-            if abs(xd - yd) > 0.02 * xd:  # non-square pixels (fax 204x98): make them square
-                grey = cv2.resize(grey, (w, max(1, round(h * xd / yd))), interpolation=cv2.INTER_AREA if yd > xd else cv2.INTER_LINEAR)
-            grey, dpi = _cap_dpi(grey, xd)
+            grey, dpi = _cap_dpi(_square(grey, xd, yd), xd)
             yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known)
             del grey
+
+
+def _square(grey: np.ndarray, xdpi: float, ydpi: float) -> np.ndarray:
+    """Non-square pixels (fax: 204 x 98 dpi) resampled vertically to the horizontal resolution."""
+    if abs(xdpi - ydpi) <= 0.02 * xdpi:
+        return grey
+    h, w = grey.shape
+    method = cv2.INTER_AREA if ydpi > xdpi else cv2.INTER_LINEAR
+    return cv2.resize(grey, (w, max(1, round(h * xdpi / ydpi))), interpolation=method)
 
 
 def _cap_dpi(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
     """Reduce absurd resolutions to MAX_DPI (OCR gains nothing above it; memory does)."""
     if dpi <= MAX_DPI * 1.05:
         return grey, int(round(dpi))
-    import cv2
-
     scale = MAX_DPI / dpi
     h, w = grey.shape
     small = cv2.resize(grey, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
@@ -329,7 +334,8 @@ def _single_image(page):
     for obj in page.get_objects(max_depth=4):
         if obj.type == raw.FPDF_PAGEOBJ_FORM:
             continue  # a container; its content is listed too
-        if obj.type == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
+        if obj.type == raw.FPDF_PAGEOBJ_TEXT and \
+                raw.FPDFTextObj_GetTextRenderMode(obj.raw) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
             continue  # an OCR text layer over the scan
         if obj.type != raw.FPDF_PAGEOBJ_IMAGE or image is not None:
             return None
@@ -390,15 +396,13 @@ def _pdf_page(page, max_pixels: int) -> tuple[np.ndarray, int]:
         width_in = math.hypot(a, b) / 72
         native_dpi = pw / width_in if width_in > 0 else RENDER_DPI
         if _axis_aligned(matrix):
-            return _extract(image, matrix, page.get_rotation(), pw, ph, right - left, top - bottom)
+            return _extract(image, matrix, page.get_rotation(), right - left, top - bottom)
         # placed at an angle (e.g. skew.pdf): render as shown, at the image's own resolution
         return _render(page, min(max(native_dpi, 72), MAX_DPI), max_pixels)
     return _render(page, RENDER_DPI, max_pixels)
 
 
-def _extract(image, matrix, rotation: int, pw: int, ph: int, width_pt: float, height_pt: float) -> tuple[np.ndarray, int]:
-    import cv2
-
+def _extract(image, matrix, rotation: int, width_pt: float, height_pt: float) -> tuple[np.ndarray, int]:
     meta = image.get_metadata()
     bitmap = image.get_bitmap(render=False)
     pixels = bitmap.to_numpy()
@@ -416,9 +420,7 @@ def _extract(image, matrix, rotation: int, pw: int, ph: int, width_pt: float, he
         width_pt, height_pt = height_pt, width_pt
     xdpi = w / (width_pt / 72)
     ydpi = h / (height_pt / 72)
-    if abs(xdpi - ydpi) > 0.02 * xdpi:  # non-square pixels: make them square
-        pixels = cv2.resize(pixels, (w, max(1, round(h * xdpi / ydpi))), interpolation=cv2.INTER_AREA if ydpi > xdpi else cv2.INTER_LINEAR)
-    return _cap_dpi(pixels, xdpi)
+    return _cap_dpi(_square(pixels, xdpi, ydpi), xdpi)
 
 
 def _render(page, dpi: float, max_pixels: int) -> tuple[np.ndarray, int]:
@@ -429,8 +431,6 @@ def _render(page, dpi: float, max_pixels: int) -> tuple[np.ndarray, int]:
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     pixels = bitmap.to_numpy()
     if pixels.ndim == 3:
-        import cv2
-
         pixels = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
     else:
         pixels = np.array(pixels, copy=True)

@@ -23,8 +23,8 @@ def sample_page() -> OcrPage:
     words3 = [Word("p0003_w00004", "second", (900, 200, 1100, 240), 100.0)]
     return OcrPage(
         number=3, width=2480, height=3508, dpi=300, rotation=90, skew=-1.25, engine="tesserocr 5.5.4 eng",
-        blocks=[Block(bbox=(100, 200, 400, 300), lines=[Line((100, 200, 400, 240), words1), Line((100, 260, 300, 300), words2),
-                                                        Line((0, 0, 1, 1), [])]),
+        blocks=[Block(bbox=(100, 200, 400, 300), lines=[Line((100, 200, 400, 240), words1),
+                                                        Line((100, 260, 300, 300), words2), Line((0, 0, 1, 1), [])]),
                 Block(bbox=(900, 200, 1100, 240), lines=[Line((900, 200, 1100, 240), words3)])],
     )
 
@@ -108,14 +108,14 @@ def test_alto_structure():
     assert [etree.QName(c).localname for c in root] == ["Description", "Layout"]
 
     pg = root.find("a:Layout/a:Page", A)
-    assert (pg.get("ID"), pg.get("PHYSICAL_IMG_NR"), pg.get("WIDTH"), pg.get("HEIGHT")) == ("page_3", "3", "2480", "3508")
+    assert [pg.get(k) for k in ("ID", "PHYSICAL_IMG_NR", "WIDTH", "HEIGHT")] == ["page_3", "3", "2480", "3508"]
     assert 0 <= float(pg.get("PC")) <= 1
     (space,) = pg  # PrintSpace is the page's only child
     assert etree.QName(space).localname == "PrintSpace"
     blocks = space.findall("a:TextBlock", A)
     assert len(blocks) == 2 and all(b.get("ID") for b in blocks)
     first = blocks[0]
-    assert (first.get("HPOS"), first.get("VPOS"), first.get("WIDTH"), first.get("HEIGHT")) == ("100", "200", "300", "100")
+    assert [first.get(k) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")] == ["100", "200", "300", "100"]
     lines = first.findall("a:TextLine", A)
     assert len(lines) == 2  # the empty line is left out: a TextLine must hold a String
     # String and SP alternate, starting and ending with a String

@@ -22,7 +22,9 @@ LIMIT = 150_000_000
 
 
 def pages(path, **kw):
-    return list(iter_pages(Path(path), max_pixels=kw.pop("max_pixels", LIMIT), default_dpi=kw.pop("default_dpi", 300), **kw))
+    kw.setdefault("max_pixels", LIMIT)
+    kw.setdefault("default_dpi", 300)
+    return list(iter_pages(Path(path), **kw))
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +153,8 @@ def test_pdf_placement_and_rotate_give_the_page_as_shown(tmp_path, bilevel, name
     assert np.mean(np.abs(ref.astype(int) - p.image.astype(int))) < 25, name
 
 
-@pytest.mark.parametrize("mask,decode,bits", [(True, None, 1), (True, [1, 0], 1), (False, [1, 0], 1), (False, [1, 0], 8)])
+@pytest.mark.parametrize("mask,decode,bits", [(True, None, 1), (True, [1, 0], 1), (False, [1, 0], 1),
+                                              (False, [1, 0], 8)])
 def test_pdf_masks_and_decode_arrays(tmp_path, bilevel, mask, decode, bits):
     h, w = bilevel.shape
     wp, hp = w * 72 / 100, h * 72 / 100
@@ -196,7 +199,8 @@ def _huge_png(path: Path) -> Path:
     def chunk(t: bytes, d: bytes) -> bytes:
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
 
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+    idat = chunk(b"IDAT", zlib.compress(b"\0" * 100))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + idat + chunk(b"IEND", b""))
     return path
 
 

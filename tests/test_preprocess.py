@@ -240,7 +240,8 @@ def test_cardinal_pages_come_out_upright(shared_data):
         pytest.skip(f"no OCR engine: {exc}")
     from digitize import ingest
 
-    pages = list(ingest.iter_pages(shared_data / "scans" / "ocrmypdf" / "cardinal.pdf", max_pixels=10**8, default_dpi=300))
+    cardinal = shared_data / "scans" / "ocrmypdf" / "cardinal.pdf"
+    pages = list(ingest.iter_pages(cardinal, max_pixels=10**8, default_dpi=300))
     prepared = [pp.preprocess(p, DEFAULT, detect_orientation=engine.detect_orientation) for p in pages]
     first = prepared[0].image
     assert prepared[0].rotation == 0
