@@ -337,6 +337,12 @@ def keep_grey_ink(grey: np.ndarray, bw: np.ndarray) -> np.ndarray:
     return np.where(bw == 0, np.minimum(grey, 200), np.uint8(255)).astype(np.uint8)
 
 
+def bilevel(image: np.ndarray) -> np.ndarray:
+    """The bilevel page behind a prepared image (paper is exactly 255, everything else is ink):
+    what to store as CCITT G4 beside the OCR results; word boxes are the same pixels."""
+    return np.where(np.asarray(image) < 255, np.uint8(0), np.uint8(255))
+
+
 def _is_bilevel(image: np.ndarray) -> bool:
     sample = image[::7, ::7]
     return bool(np.count_nonzero((sample > 0) & (sample < 255)) < 0.001 * sample.size)

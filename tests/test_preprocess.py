@@ -54,9 +54,10 @@ def test_preprocess_straightens_and_keeps_the_page_size(page):
     assert abs(prepared.skew + 2.4) <= 0.1
     assert abs(pp.estimate_skew(prepared.image, 300)) <= 0.1
     straight = pp.rotate(bilevel, prepared.skew) < 128
-    ink = prepared.image < 255
+    ink = pp.bilevel(prepared.image) == 0
     iou = (ink & straight).sum() / (ink | straight).sum()
     assert iou > 0.7, iou
+    assert abs(ink.mean() - prepared.ink_ratio) < 0.002
     # with the switch off, a bilevel scan stays bilevel
     saved = pp.BILEVEL_SMOOTH
     try:
