@@ -189,6 +189,7 @@ def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str
     claims: list[_Claim] = []
     claim_set: ClaimSet | None = None
     pending_sets: list[tuple[ClaimSet, list[_Claim]]] = []
+    announced = False  # a lone claim number was seen: the next capitalised block starts that claim
 
     def close_paragraph() -> None:
         nonlocal current, current_num
@@ -258,6 +259,7 @@ def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str
         expected = (claims[-1].num + 1) if claims else 1
         if num is not None and expected <= num <= expected + 2 and len(bare) > 4:
             m = CLAIM_NUM.match(bare)
+            announced = False
             c = _Claim(num=num)
             c.builder.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
             claims.append(c)
@@ -266,9 +268,14 @@ def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str
             continue
         c = claims[-1]
         if NUMBER_ONLY.match(text) or (line.block_start and len(text) <= 4 and " " not in text):
-            continue  # a claim number printed apart from its text (placed anywhere by the layout analysis)
-        if line.block_start and c.builder.text.rstrip(" ,;-_'\"‘’`").endswith(".") and text[:1].isupper():
+            # a claim number printed apart from its text (placed anywhere by the layout analysis)
+            marker = _claim_num(text.rstrip(".,) ") + ".")
+            announced = announced or marker == expected
+            continue
+        ended = c.builder.text.rstrip(" ,;:-_'\"‘’`~").endswith(".")
+        if line.block_start and text[:1].isupper() and (ended or announced):
             # the printed number was lost (OCR dropped it): claims are sequential, so this is the next one
+            announced = False
             c = _Claim(num=expected)
             c.builder.add_line(line)
             claims.append(c)
