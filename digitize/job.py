@@ -66,9 +66,9 @@ def load_job(path: Path) -> JobSettings:
         if key == "description":
             continue
         if key == "inputs":
-            value = tuple(base / str(v) for v in value)
+            value = tuple(Path(os.path.normpath(base / str(v))) for v in value)
         elif key in ("out", "schemas"):
-            value = base / value
+            value = Path(os.path.normpath(base / value))
         elif key == "formats":
             value = tuple(value)
         values[key] = value

@@ -123,8 +123,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext) -> list[QueueCandida
             if not word.text or word.conf >= s.queue_threshold:
                 continue
             pre, core, suf = rules.split_token(word.text)
-            if not core:
-                continue
+            if not core or not any(c.isalnum() for c in core):
+                continue  # a stray bar or dot from the page edge: nothing a reviewer could restore
             if any(c.isdigit() for c in core):
                 if word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
                     continue  # margin line numbers and reference signs
