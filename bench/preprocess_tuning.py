@@ -35,7 +35,7 @@ from digitize.ocr import get_engine  # noqa: E402
 from digitize.resources import shared_data_dir  # noqa: E402
 
 SEED = 1234
-DEFAULT_PAGES = "EP17185386NWA1:2,5,8,22;EP15906245NWA1:1,6"
+DEFAULT_PAGES = "EP17185386NWA1:2,5,8,22;EP15906245NWA1:1,6"  # add 3,10,14 and 3,8,12 for 12 pages
 
 # name -> (PreprocessSettings overrides, preprocess module constant overrides); None = raw engine
 VARIANTS: dict[str, tuple[dict, dict] | None] = {
@@ -43,6 +43,7 @@ VARIANTS: dict[str, tuple[dict, dict] | None] = {
     "default": ({}, {}),
     "hard": ({}, {"KEEP_GREY_INK": False, "BILEVEL_SMOOTH": "none"}),  # a bilevel image to the engine
     "no-blur": ({}, {"BILEVEL_SMOOTH": "none"}),
+    "blur1.0": ({}, {"BILEVEL_SIGMA": 1.0}),
     "blur1.2": ({}, {"BILEVEL_SIGMA": 1.2}),
     "bw-median": ({}, {"BILEVEL_SMOOTH": "median"}),
     "otsu": ({"binarize": "otsu"}, {}),
@@ -65,7 +66,7 @@ def words(text: str) -> list[str]:
 def printed(text: str) -> str:
     """The text layer as printed: pdfium marks a line-end hyphenation with U+FFFE (``em\ufffebedded``);
     the page shows ``em-`` / ``bedded``, which is what an engine without proofreading reads."""
-    return text.replace("\ufffe", "- ")
+    return text.replace("\ufffe", "- ").replace("\x02", "- ")
 
 
 def owe_counts(truth: str, output: str) -> tuple[int, int]:
