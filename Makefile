@@ -5,6 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd poppler-utils \
                 libtiff-tools chromium wamerican wspanish fonts-dejavu-core
+BENCH_APT_PACKAGES := unpaper ghostscript   # OCRmyPDF, compared against in bench/
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system-deps venv bench clean
@@ -17,8 +18,12 @@ test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: system-deps venv
+	@missing=$$(for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 	$(PY) -m pip install -q -e '.[test,bench]'
-	$(PY) bench/run_all.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # Debian packages: installed only when one is missing.
 system-deps:
