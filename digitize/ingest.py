@@ -65,8 +65,10 @@ def is_supported(path: Path) -> bool:
 
 
 def _folder_pages(folder: Path) -> list[Path]:
-    """The page files directly in ``folder`` (a folder document), in name order."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and not _is_hidden(p) and is_supported(p))
+    """The page images directly in ``folder`` (a folder document), in name order. PDFs beside
+    them are documents of their own (``discover`` lists them separately)."""
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and not _is_hidden(p) and p.suffix.lower() in IMAGE_EXTS)
 
 
 def discover(inputs: list[Path], unit: str = "file") -> list[Path]:
@@ -151,9 +153,7 @@ def _iter_folder(folder: Path, max_pixels: int, default_dpi: int, first: int, la
         n = page_count(f)
         lo, hi = max(first - offset, 1), n if last is None else min(last - offset, n)
         if lo <= hi:
-            inner = _iter_pdf(f, max_pixels, lo, hi) if f.suffix.lower() in PDF_EXTS else \
-                _iter_image(f, max_pixels, default_dpi, lo, hi)
-            for page in inner:
+            for page in _iter_image(f, max_pixels, default_dpi, lo, hi):
                 page.number += offset
                 yield page
         offset += n

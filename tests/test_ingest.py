@@ -284,6 +284,8 @@ def test_discover_files_and_folders(tmp_path, bilevel):
     assert rel == [".", "a.pdf", "book", "nested/deeper", "nested/notes.docx"]
     # a folder document: its page images in name order, multi-page TIFFs counted page by page
     book = root / "book"
+    write_pdf([bilevel], book / "appendix.pdf", 100)  # a PDF in a page folder is its own document
+    assert root / "book" / "appendix.pdf" in discover([root], unit="folder")
     assert page_count(book) == 4
     got = pages(book)
     assert [p.number for p in got] == [1, 2, 3, 4]
