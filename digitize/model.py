@@ -76,7 +76,7 @@ class PageImage:
 class Prepared:
     """The output of preprocessing: the image handed to the engine and what was done to it."""
 
-    image: Any  # numpy uint8 2-D, usually bilevel 0/255
+    image: Any  # numpy uint8 2-D: white paper (255) and ink, grey or black, as the engine reads best
     dpi: int
     rotation: int = 0  # degrees clockwise applied to make the page upright
     skew: float = 0.0  # degrees of deskew applied

@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from PIL import Image
 
 from .fsutil import atomic_write
@@ -83,24 +82,18 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
 
 
 def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
-    """The page's image (bilevel G4, the pixels the word boxes refer to) and its OCR result.
+    """The page's image as CCITT G4 (the ink of the pixels the word boxes refer to) and its OCR
+    result. The JSON is written last: its presence means the page is complete."""
+    from .preprocess import bilevel
 
-    The JSON is written last: its presence means the page is complete."""
     pages_dir = work_dir / "pages"
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
-    image = Image.fromarray(np.asarray(prepared.image, dtype=np.uint8))
-    image = image.convert("1") if _is_bilevel(prepared.image) else image
+    image = Image.fromarray(bilevel(prepared.image)).convert("1")
     tmp = pages_dir / f".{name}.tif.tmp"
-    image.save(tmp, format="TIFF", compression="group4" if image.mode == "1" else "tiff_lzw",
-               dpi=(prepared.dpi, prepared.dpi))
+    image.save(tmp, format="TIFF", compression="group4", dpi=(prepared.dpi, prepared.dpi))
     tmp.replace(pages_dir / f"{name}.tif")
     atomic_write(pages_dir / f"{name}.json", page.to_json())
-
-
-def _is_bilevel(image: np.ndarray) -> bool:
-    sample = np.asarray(image)[::7, ::7]
-    return bool(np.isin(sample, (0, 255)).all())
 
 
 def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1, last: int | None = None) -> RangeResult:

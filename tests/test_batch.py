@@ -72,6 +72,10 @@ def test_end_to_end_cli(demo_inputs, tmp_path):
         for n in range(1, 4):
             for suffix in (".txt", ".hocr", ".alto.xml", ".json", ".tif"):
                 assert (doc_dir / "pages" / f"{n:04d}{suffix}").is_file(), (doc_dir, n, suffix)
+        from PIL import Image
+
+        with Image.open(doc_dir / "pages" / "0001.tif") as tif:
+            assert tif.info.get("compression") == "group4" and tif.mode == "1"
     # a re-run skips everything and changes nothing
     before = {r["input"]: r["finished"] for r in ledger_rows(out)}
     proc = digitize("run", str(demo_inputs), "--profile", "ph", "--out", str(out), "--workers", "1", check=True)
