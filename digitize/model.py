@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, get_args, get_origin, get_type_hints
 
 BBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (of the OCR'd image)
@@ -37,6 +38,14 @@ def _from(tp: Any, value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=None)
+def _hints(cls: type) -> dict[str, Any]:
+    """Field name → type of a dataclass; resolving annotations is slow, and pages hold thousands
+    of words, so it is done once per class."""
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+
+
 class Record:
     """Mixin: JSON round trip for nested dataclasses."""
 
@@ -45,9 +54,8 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = get_type_hints(cls)
-        names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        return cls(**{k: _from(hints[k], v) for k, v in data.items() if k in names})
+        hints = _hints(cls)
+        return cls(**{k: _from(hints[k], v) for k, v in data.items() if k in hints})
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
