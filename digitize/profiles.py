@@ -131,21 +131,28 @@ def _resolve(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, A
     return data, path
 
 
-def _typed(section: str, raw: dict[str, Any], types: dict[str, type], where: Path) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        raise ProfileError(f"{where}: [{section}] must be a table")
-    out = {}
-    for key, value in raw.items():
+def check_table(section: Any, where: str, types: dict[str, Any], choices: dict[str, set[str]] | None = None) -> None:
+    """The one check every profile section gets: a table whose keys are known and whose values
+    have their type (a bool is not a number here); ``where`` is ``"file: [section]"``."""
+    if not isinstance(section, dict):
+        raise ProfileError(f"{where} must be a table")
+    for key, value in section.items():
         if key not in types:
-            raise ProfileError(f"{where}: [{section}] unknown key {key!r}; allowed: {', '.join(sorted(types))}")
+            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(types))}")
         want = types[key]
-        if want is int and isinstance(value, bool) or not isinstance(value, want):
-            raise ProfileError(f"{where}: [{section}] {key} must be {want.__name__}, got {value!r}")
-        choices = _CHOICES.get((section, key))
-        if choices and value not in choices:
-            raise ProfileError(f"{where}: [{section}] {key} must be one of {', '.join(sorted(choices))}, got {value!r}")
-        out[key] = value
-    return out
+        numeric = want in (int, float) or (isinstance(want, tuple) and set(want) <= {int, float})
+        if (numeric and isinstance(value, bool)) or not isinstance(value, want):
+            name = getattr(want, "__name__", "number")
+            raise ProfileError(f"{where} {key} must be {name}, got {value!r}")
+        allowed = (choices or {}).get(key)
+        if allowed and value not in allowed:
+            raise ProfileError(f"{where} {key} must be one of {', '.join(sorted(allowed))}, got {value!r}")
+
+
+def _typed(section: str, raw: dict[str, Any], types: dict[str, type], where: Path) -> dict[str, Any]:
+    choices = {key: values for (sec, key), values in _CHOICES.items() if sec == section}
+    check_table(raw, f"{where}: [{section}]", types, choices)
+    return dict(raw)
 
 
 def load(name_or_path: str) -> Profile:

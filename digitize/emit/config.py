@@ -53,14 +53,9 @@ def validate(section: dict[str, Any], where: str) -> None:
     """Raise ``ProfileError`` naming ``where`` (``file: [emit]``) and the key for a bad value."""
     from ..profiles import ProfileError
 
-    if not isinstance(section, dict):
-        raise ProfileError(f"{where} must be a table")
-    for key, value in section.items():
-        if key not in _TYPES:
-            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(_TYPES))}")
-        want = _TYPES[key]
-        if not isinstance(value, want):
-            raise ProfileError(f"{where} {key} must be {getattr(want, '__name__', want)}, got {value!r}")
+    from ..profiles import check_table
+
+    check_table(section, where, _TYPES)
     words = section.get("claim_ref_words")
     if words is not None and not all(isinstance(w, str) and w.strip() for w in words):
         raise ProfileError(f"{where} claim_ref_words must be a list of non-empty strings")

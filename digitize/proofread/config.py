@@ -67,15 +67,9 @@ _QUEUE_KEYS: dict[str, type | tuple[type, ...]] = {
 
 
 def _check(section: dict[str, Any], where: str, keys: dict[str, Any]) -> None:
-    if not isinstance(section, dict):
-        raise ProfileError(f"{where} must be a table")
-    for key, value in section.items():
-        if key not in keys:
-            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(keys))}")
-        want = keys[key]
-        if isinstance(value, bool) and want is not bool or not isinstance(value, want):
-            name = want.__name__ if isinstance(want, type) else "number"
-            raise ProfileError(f"{where} {key} must be {name}, got {value!r}")
+    from ..profiles import check_table
+
+    check_table(section, where, keys)
 
 
 def validate(section: dict[str, Any], where: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..profiles import ProfileError
+from ..profiles import ProfileError, check_table
 
 MONTHS = {
     # English
@@ -84,15 +84,8 @@ _TYPES = {
 
 
 def validate(section: dict[str, Any], where: str) -> None:
-    if not isinstance(section, dict):
-        raise ProfileError(f"{where} must be a table")
+    check_table(section, where, _TYPES)
     for key, value in section.items():
-        want = _TYPES.get(key)
-        if want is None:
-            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(_TYPES))}")
-        if not isinstance(value, want) or isinstance(value, bool):
-            name = want.__name__ if isinstance(want, type) else "number"
-            raise ProfileError(f"{where} {key} must be a {name}, got {value!r}")
         if key == "inid_labels":
             for code, labels in value.items():
                 if not (len(code) == 2 and code.isdigit()) or not isinstance(labels, list):
