@@ -265,7 +265,11 @@ class BatchRun:
                         continue
                     self.ledger.mark_running(doc.input)
                     doc.attempts = 1
+                    doc.outstanding = 1
                     submit("ocr", doc, 1)
+                    doc.page_count = _page_count(doc.path)
+                    if doc.page_count:  # known now: the other ranges need not wait for the first
+                        self._queue_ranges(doc, urgent)
 
             pump()
             for fut in ac:
@@ -312,18 +316,22 @@ class BatchRun:
             self._fail(doc, r["reason"])
             return
         doc.ocr_seconds += r["seconds"]
+        doc.outstanding -= 1
         if doc.page_count is None:  # the first range tells how many pages there are
             doc.page_count = r["page_count"]
             if doc.page_count == 0:
                 self._fail(doc, "the document has no pages")
                 return
-            for start in range(1 + self.job.pages_per_task, doc.page_count + 1, self.job.pages_per_task):
-                doc.outstanding += 1
-                urgent.append(("ocr", doc, start))
-        else:
-            doc.outstanding -= 1
+            self._queue_ranges(doc, urgent)
         if doc.outstanding == 0:
             urgent.appendleft(("finish", doc, None))
+
+    def _queue_ranges(self, doc: DocState, urgent: deque) -> None:
+        """Ranges after the first, for a document whose page count is known."""
+        assert doc.page_count is not None
+        for start in range(1 + self.job.pages_per_task, doc.page_count + 1, self.job.pages_per_task):
+            doc.outstanding += 1
+            urgent.append(("ocr", doc, start))
 
     def _on_finish(self, r: dict[str, Any], doc: DocState, urgent: deque) -> None:
         if not r["ok"]:
@@ -397,6 +405,17 @@ class BatchRun:
                     write_report(self.out)
                 except Exception as exc:
                     log.warning("report not written: %s", exc)
+
+
+def _page_count(path: Path) -> int | None:
+    """The page count when it is cheap and certain to read here; None leaves it to the worker
+    (which also reports a damaged file with its reason)."""
+    try:
+        from .ingest import page_count
+
+        return page_count(path) or None
+    except Exception:
+        return None
 
 
 def _stem(path: Path) -> str:
