@@ -6,9 +6,10 @@ scheduler only ever holds small task descriptions and results, never images.
 
 * Back-pressure: at most a few tasks per worker are in flight; the next input is read from the
   list only when a slot frees, so a 100,000-document job never creates 100,000 futures.
-* Large documents are split into page ranges (``pages_per_task``): the first range of a
-  document tells its page count, the other ranges then run on any free worker, and a final task
-  assembles the document. A 300-page publication does not hold the batch behind one worker.
+* Large documents are split into page ranges (``pages_per_task``) that run on any free worker;
+  a final task assembles the document. The page count is read when the document is planned
+  (when that fails, the first range reports it, or the file's one-line reason). A 300-page
+  publication does not hold the batch behind one worker.
 * A worker that dies is replaced by the cluster and its task rescheduled; after
   ``max_attempts`` deaths the document is ``failed`` with that reason and the batch goes on.
 * The ledger (SQLite) is written here only, so a killed run resumes where it stopped: inputs done
