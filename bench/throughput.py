@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "throughput")
     ap.add_argument("--external-cluster", action="store_true",
                     help="run digitize on a cluster started here (--scheduler): start-up not timed")
+    ap.add_argument("--no-ocrmypdf", action="store_true", help="leave OCRmyPDF out (quicker, for tuning)")
     args = ap.parse_args(argv)
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  digitize run             {r['seconds']:7.1f} s  {rates['digitize']:6.1f} pages/min "
           f"(processing span {r['span']:.1f} s: {common.ppm(n, r['span']):.1f} pages/min)", flush=True)
 
-    why = common.ocrmypdf_available()
+    why = "left out (--no-ocrmypdf)" if args.no_ocrmypdf else common.ocrmypdf_available()
     if why is None:
         for clean, key in ((False, "ocrmypdf"), (True, "ocrmypdf-clean")):
             s = common.run_ocrmypdf(pdfs, args.work / key, w, clean=clean)
