@@ -30,6 +30,15 @@ import synth_sets  # noqa: E402
 
 
 def _peak_mb() -> float:
+    """This process's peak RSS. ``VmHWM``, not ``ru_maxrss``: Linux carries ``ru_maxrss`` over
+    ``execve``, so a child would report its parent's peak (the benchmark's own 330 MB after it
+    has rendered the sets) instead of its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 

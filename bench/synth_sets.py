@@ -3,13 +3,13 @@
 The typeset EP publications in ``../shared/data/patent-pdf/`` are rendered at 300 dpi and
 degraded with ``digitize.synth.degrade`` (fixed seed per page). Each level gets::
 
-    <out>/<level>/pdf/<STEM>.pdf          image-only PDF of the selected pages (the images below,
+    <out>/<selection>/<level>/pdf/<STEM>.pdf          image-only PDF of the selected pages (the images below,
                                           embedded losslessly with img2pdf when available)
-    <out>/<level>/pages/<STEM>-NNNN.<ext> one image per page: clean PNG (bilevel), office TIFF
+    <out>/<selection>/<level>/pages/<STEM>-NNNN.<ext> one image per page: clean PNG (bilevel), office TIFF
                                           (CCITT G4), poor JPEG (200 dpi)
-    <out>/<level>/truth/<STEM>-NNNN.txt   the PDF text layer of that page (line-end hyphens
+    <out>/<selection>/<level>/truth/<STEM>-NNNN.txt   the PDF text layer of that page (line-end hyphens
                                           as printed)
-    <out>/<level>/manifest.json           which original page each NNNN is
+    <out>/<selection>/<level>/manifest.json           which original page each NNNN is
 
 NNNN numbers the pages of the set's PDF (1..k), so ``digitize eval`` matches truth to
 ``documents/<DOCID>/pages/NNNN.txt`` through the ledger (input stem ``<STEM>``). A set is
@@ -99,7 +99,9 @@ def _pdf(pages: list[Path], path: Path, dpi: int) -> None:
 
 
 def build_level(level: str, pdfs: list[Path], pages_how: str, out: Path) -> Path:
-    folder = out / level
+    # One folder per page selection: benchmarks with different selections never rebuild (and
+    # pull the files from under) each other's sets.
+    folder = out / pages_how.replace(",", "_") / level
     wanted = {"seed": SEED, "pages": pages_how, "sources": [p.name for p in pdfs], "version": 3}
     manifest = folder / "manifest.json"
     if manifest.is_file():
