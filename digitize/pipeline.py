@@ -197,7 +197,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     except ImportError:
         auto_correct = None
     if auto_correct is not None:
-        pages, corrections, candidates = auto_correct(pages, profile)
+        pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
     if overrides:
         _apply_overrides(pages, overrides)
         decided = set(overrides)

@@ -90,6 +90,8 @@ class Lexicon:
         self._by_length: dict[int, list[str]] = {}
         for word in self.counts:
             self._by_length.setdefault(len(word), []).append(word)
+        self._pools: dict[int, list[str]] = {}  # target length -> words of length n-2 .. n+2
+        self._ranked: dict[tuple[str, int, float], list[tuple[str, float, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -120,17 +122,28 @@ class Lexicon:
         return [(match_case(w, word), c) for w, c, _ in self.ranked(word, limit, max_cost)]
 
     def ranked(self, word: str, limit: int = 5, max_cost: float = 2.0) -> list[tuple[str, float, float]]:
-        """``(folded suggestion, ranking score, raw confusion cost)``, best first."""
+        """``(folded suggestion, ranking score, raw confusion cost)``, best first. Remembered per
+        word: a document repeats its unknown words (names, terms), and a search costs ~6 ms."""
         if not word:
             return []
+        key = (word, limit, max_cost)
+        hit = self._ranked.get(key)
+        if hit is None:
+            if len(self._ranked) >= 20000:
+                self._ranked.clear()
+            hit = self._ranked[key] = self._rank(word, limit, max_cost)
+        return list(hit)
+
+    def _rank(self, word: str, limit: int, max_cost: float) -> list[tuple[str, float, float]]:
         found: dict[str, float] = {}
         for variant, cost in _multi_variants(word):
             if self.known(variant):
                 found[fold(variant)] = min(found.get(fold(variant), 9.0), cost)
         target = fold(word)
-        pool: list[str] = []
-        for n in range(max(1, len(target) - 2), len(target) + 3):
-            pool.extend(self._by_length.get(n, ()))
+        pool = self._pools.get(len(target))
+        if pool is None:
+            pool = self._pools[len(target)] = [w for n in range(max(1, len(target) - 2), len(target) + 3)
+                                               for w in self._by_length.get(n, ())]
         cutoff = 2 if len(target) > 3 else 1
         for cand, dist, _ in process.extract(
             target, pool, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60
