@@ -109,6 +109,8 @@ class DocState:
     ranges: dict[int, int] = field(default_factory=dict)  # first page -> attempts
     ocr_seconds: float = 0.0
     started: float = field(default_factory=time.time)
+    forced_id: str | None = None  # identifier given after a collision; the finish task re-run with it
+    warning: str | None = None
 
 
 def input_key(path: Path, checksum: str, profile: str) -> str:
@@ -252,9 +254,11 @@ class BatchRun:
                     fut = client.submit(task_ocr, doc.input, str(doc.work_dir), self.profile, first, last,
                                         key=f"ocr-{doc.work_dir.name}-{first}-{doc.ranges[first]}", pure=False)
                 else:
-                    fut = client.submit(task_finish, doc.input, str(doc.work_dir), self.profile, doc.stem, False,
+                    as_id = f"-as-{doc.forced_id}" if doc.forced_id else ""
+                    fut = client.submit(task_finish, doc.input, str(doc.work_dir), self.profile,
+                                        doc.forced_id or doc.stem, doc.forced_id is not None,
                                         tuple(self.job.formats), self.schemas,
-                                        key=f"finish-{doc.work_dir.name}-{doc.attempts}", pure=False)
+                                        key=f"finish-{doc.work_dir.name}-{doc.attempts}{as_id}", pure=False)
                 running[fut] = (kind, doc, first)
                 ac.add(fut)
 
@@ -354,15 +358,15 @@ class BatchRun:
         result = r["result"]
         wanted = result.doc_id
         final = self.ledger.allocate_doc_id(doc.input, wanted)
-        warning = None
-        if final != wanted:
-            # Another input already produced this publication: keep both, say so.
-            from .pipeline import finish_document
-
-            warning = f"publication {wanted} already produced by another input; written as {final}"
-            log.warning("%s: %s", doc.input, warning)
-            result = finish_document(doc.work_dir, self.profile, source=doc.input, doc_id=final, force_doc_id=True,
-                                     formats=tuple(self.job.formats), schema_dir=Path(self.schemas) if self.schemas else None)
+        if final != wanted and doc.forced_id is None:
+            # Another input already produced this publication: keep both, say so. The files
+            # name the identifier, so a worker writes them again under the new one.
+            doc.forced_id = final
+            doc.warning = f"publication {wanted} already produced by another input; written as {final}"
+            log.warning("%s: %s", doc.input, doc.warning)
+            urgent.appendleft(("finish", doc, None))
+            return
+        warning = doc.warning
         target = self.out / "documents" / final
         _replace_dir(doc.work_dir, target)
         state = result.state

@@ -158,11 +158,15 @@ class Ledger:
         return self.conn.execute("UPDATE documents SET state='pending' WHERE state='running'").rowcount
 
     def allocate_doc_id(self, input_path: str, wanted: str) -> str:
-        """``wanted`` unless another input holds it; then ``wanted_2``, ``wanted_3`` …"""
+        """``wanted`` unless another input holds it; then ``wanted_2``, ``wanted_3`` … The input
+        holds the identifier from now on, so two colliding documents finishing at the same time
+        cannot both be given ``wanted_2``."""
         candidate, n = wanted, 1
         while True:
             row = self.conn.execute("SELECT input FROM documents WHERE doc_id = ?", (candidate,)).fetchone()
             if row is None or row["input"] == input_path:
+                self.conn.execute("UPDATE documents SET doc_id=?, updated=? WHERE input=?",
+                                  (candidate, time.time(), input_path))
                 return candidate
             n += 1
             candidate = f"{wanted}_{n}"

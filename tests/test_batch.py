@@ -131,6 +131,36 @@ def test_bad_inputs_fail_alone(tmp_path):
         assert name in proc.stdout
 
 
+def test_same_publication_twice_keeps_both(tmp_path):
+    """Three scans of one publication in one batch: one keeps its DOCID, the others are written
+    as DOCID_2 and DOCID_3 by a worker (files named after their own identifier), with a warning."""
+    from digitize.demo import page_images
+
+    images, dpi = page_images(RICE_BOX, "clean", seed=5)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("first", "second", "third"):
+        write_tiff(images[:1], folder / f"{name}.tif", dpi)
+    out = tmp_path / "out"
+    digitize("run", str(folder), "--profile", "ph", "--out", str(out), "--workers", "2", "--progress", "none",
+             "--no-authority", "--no-report", check=True)
+    rows = ledger_rows(out)
+    doc_id = RICE_BOX.doc_id
+    assert sorted(r["doc_id"] for r in rows) == [doc_id, f"{doc_id}_2", f"{doc_id}_3"], rows
+    for r in rows:
+        assert r["state"] in ("done", "needs-review") and r["completions"] == 1, r
+        folder_out = out / r["out_dir"]
+        assert folder_out.name == r["doc_id"]
+        names = sorted(p.name for p in folder_out.iterdir() if p.is_file())
+        assert all(n.startswith(r["doc_id"] + ".") for n in names), names
+        assert (folder_out / f"{r['doc_id']}.st36.xml").is_file()
+        if r["doc_id"] == doc_id:
+            assert r["warning"] is None
+        else:
+            assert f"{doc_id} already produced by another input" in r["warning"]
+    assert sorted(p.name for p in (out / "documents").iterdir()) == sorted(r["doc_id"] for r in rows)
+
+
 def test_missing_input_is_an_upfront_error(tmp_path):
     proc = digitize("run", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2
