@@ -46,18 +46,40 @@ def _hints(cls: type) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=None)
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+
+def _plain(value: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (a dense page: 31 ms -> a few ms)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value] if isinstance(value, list) else tuple(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 class Record:
     """Mixin: JSON round trip for nested dataclasses."""
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)  # type: ignore[arg-type]
+        return _plain(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         hints = _hints(cls)
         return cls(**{k: _from(hints[k], v) for k, v in data.items() if k in hints})
 
-    def to_json(self) -> str:
+    def to_json(self, compact: bool = False) -> str:
+        """Indented for files people read; ``compact`` for machine hand-offs such as page files
+        (json's C encoder serves only unindented output: 19 ms -> ~3 ms for a dense page)."""
+        if compact:
+            return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
 
     @classmethod

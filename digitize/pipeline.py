@@ -89,11 +89,12 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     pages_dir = work_dir / "pages"
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
-    image = Image.fromarray(bilevel(prepared.image)).convert("1")
+    # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
+    image = Image.fromarray(bilevel(prepared.image)).convert("1", dither=Image.Dither.NONE)
     tmp = pages_dir / f".{name}.tif.tmp"
     image.save(tmp, format="TIFF", compression="group4", dpi=(prepared.dpi, prepared.dpi))
     tmp.replace(pages_dir / f"{name}.tif")
-    atomic_write(pages_dir / f"{name}.json", page.to_json())
+    atomic_write(pages_dir / f"{name}.json", page.to_json(compact=True))
 
 
 def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1, last: int | None = None) -> RangeResult:
