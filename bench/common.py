@@ -88,6 +88,21 @@ def run_digitize(inputs: list[Path], out: Path, workers: int, profile: str = PRO
     return {"seconds": wall, "pages": pages or 0, "span": (t1 - t0) if t0 and t1 else wall, "failed": failed or 0}
 
 
+def copies(files: list[Path], folder: Path, n: int) -> list[Path]:
+    """``n`` hard links (or copies) of every file under other names: more documents, same pages."""
+    fresh(folder)
+    out = []
+    for k in range(1, n + 1):
+        for f in files:
+            target = folder / f"{f.stem}-{k}{f.suffix}"
+            try:
+                os.link(f, target)
+            except OSError:
+                shutil.copyfile(f, target)
+            out.append(target)
+    return out
+
+
 def run_tesseract(pages: list[Path], out: Path, jobs: int) -> float:
     """Raw engine: one ``tesseract IMAGE OUT -l eng txt`` per page, ``jobs`` processes at a time."""
     fresh(out)
