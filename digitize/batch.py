@@ -200,6 +200,7 @@ class BatchRun:
         self.ledger = Ledger(self.out / "ledger.sqlite")
         self.summary = Summary(out=self.out)
         self.schemas = str(job.schemas) if job.schemas else None
+        self._queue = None
 
     # -- planning ----------------------------------------------------------------------------
     def _plan(self, path: Path) -> DocState | None:
@@ -300,6 +301,8 @@ class BatchRun:
             client.close()
             if cluster is not None:
                 cluster.close()
+            if self._queue is not None:
+                self._queue.close()
         self.summary.seconds = time.time() - start
         self._after()
         return self.summary
@@ -378,11 +381,11 @@ class BatchRun:
         self.progress.update(doc.path.name, state, pages=result.pages)
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
-        try:
+        if self._queue is None:  # one connection for the run, not one (and a schema check) a document
             from .proofread.queue import Queue
-        except ImportError:
-            return
-        Queue(self.out / "ledger.sqlite").enqueue(doc_id, candidates)
+
+            self._queue = Queue(self.out / "ledger.sqlite")
+        self._queue.enqueue(doc_id, candidates)
 
     def _office(self) -> str:
         """The profile's office; for a generic profile, the office most documents say they are from."""
