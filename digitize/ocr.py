@@ -150,25 +150,34 @@ class Engine:
             api = self._tesserocr_api()
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
             api.SetSourceResolution(int(prepared.dpi))
-            api.Recognize()
+            limit = self.settings.timeout
+            if not api.Recognize(timeout=int(limit * 1000)) and limit:
+                raise EngineError(f"page {number}: OCR did not finish within {limit:g} s ([engine] timeout)")
             tsv = api.GetTSVText(0)
             tsv = "\n".join(["level"] + tsv.splitlines())  # tesserocr's TSV has no header row
         else:
-            tsv = self._pytesseract_tsv(image, prepared.dpi)
+            tsv = self._pytesseract_tsv(image, prepared.dpi, number)
         return OcrPage(
             number=number, width=width, height=height, dpi=int(prepared.dpi),
             blocks=parse_tsv(tsv, number), rotation=prepared.rotation, skew=round(prepared.skew, 3),
             engine=self.name, ink_ratio=round(prepared.ink_ratio, 5),
         )
 
-    def _pytesseract_tsv(self, image: np.ndarray, dpi: int) -> str:
+    def _pytesseract_tsv(self, image: np.ndarray, dpi: int, number: int) -> str:
         import pytesseract
         from PIL import Image
 
         config = f"--psm {self.settings.psm} --oem {self.settings.oem} --dpi {int(dpi)} --tessdata-dir {self.tessdata}"
         for key, value in self.settings.variables.items():
             config += f" -c {key}={value}"
-        return pytesseract.image_to_data(Image.fromarray(image), lang=self.settings.languages, config=config)
+        try:
+            return pytesseract.image_to_data(Image.fromarray(image), lang=self.settings.languages, config=config,
+                                             timeout=self.settings.timeout or 0)
+        except RuntimeError as exc:
+            if "timeout" in str(exc).lower():
+                raise EngineError(f"page {number}: OCR did not finish within {self.settings.timeout:g} s "
+                                  "([engine] timeout)") from None
+            raise
 
     def detect_orientation(self, image: np.ndarray) -> tuple[int, float]:
         """Degrees to rotate the image clockwise to make it upright, and the OSD confidence.
@@ -208,12 +217,12 @@ class Engine:
 
 @lru_cache(maxsize=4)
 def _cached(settings_key: tuple) -> Engine:
-    languages, psm, oem, backend, variables, tessdata = settings_key
-    return Engine(EngineSettings(languages, psm, oem, backend, dict(variables), tessdata))
+    languages, psm, oem, backend, variables, tessdata, timeout = settings_key
+    return Engine(EngineSettings(languages, psm, oem, backend, dict(variables), tessdata, timeout))
 
 
 def get_engine(settings: EngineSettings) -> Engine:
     """The process's engine for these settings (created on first use, then reused)."""
     key = (settings.languages, settings.psm, settings.oem, settings.backend,
-           tuple(sorted(settings.variables.items())), settings.tessdata)
+           tuple(sorted(settings.variables.items())), settings.tessdata, settings.timeout)
     return _cached(key)

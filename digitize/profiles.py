@@ -46,6 +46,7 @@ class EngineSettings:
     backend: str = "auto"  # auto | tesserocr | pytesseract
     variables: dict[str, str] = field(default_factory=dict)
     tessdata: str | None = None  # folder with *.traineddata; found automatically when None
+    timeout: float = 300.0  # seconds one page may take in the engine; the document then fails (0 = none)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ class Profile:
         return self.sections.get(name, {})
 
 
-_ENGINE_TYPES = {"languages": str, "psm": int, "oem": int, "backend": str, "variables": dict, "tessdata": str}
+_ENGINE_TYPES = {"languages": str, "psm": int, "oem": int, "backend": str, "variables": dict, "tessdata": str,
+                 "timeout": (int, float)}
 _PRE_TYPES = {
     "orientation": bool, "deskew": bool, "normalize_background": bool, "binarize": str, "denoise": bool,
     "remove_borders": bool, "target_dpi": int, "rescale_below_dpi": int, "default_dpi": int, "max_pixels": int,
@@ -160,6 +162,8 @@ def load(name_or_path: str) -> Profile:
     data, path = _resolve(name_or_path)
     engine = EngineSettings(**_typed("engine", data.get("engine", {}), _ENGINE_TYPES, path))
     pre = PreprocessSettings(**_typed("preprocess", data.get("preprocess", {}), _PRE_TYPES, path))
+    if engine.timeout < 0:
+        raise ProfileError(f"{path}: [engine] timeout must be >= 0 seconds (0 = no limit)")
     if pre.target_dpi < 70 or pre.target_dpi > 1200:
         raise ProfileError(f"{path}: [preprocess] target_dpi must be between 70 and 1200")
     sections = {s: data.get(s, {}) for s in SECTIONS}

@@ -176,6 +176,28 @@ def test_bad_profile_and_job_are_clear(tmp_path):
     assert proc.returncode == 2 and "unknown key 'workerz'" in proc.stderr
 
 
+def test_a_page_over_the_engine_timeout_fails_its_document(tmp_path):
+    """An engine stuck on a page does not hold its worker: past ``[engine] timeout`` the document
+    fails with a one-line reason and the batch ends; a negative timeout is refused up front."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [f"Line {i} of a dense page that the engine needs well over a tenth of a second for." for i in range(45)]
+    write_tiff([render_text_page(lines)], folder / "dense.tif", 300)
+    profile = tmp_path / "hasty.toml"
+    profile.write_text('extends = "generic"\nname = "hasty"\n\n[engine]\ntimeout = 0.05\n')
+    out = tmp_path / "out"
+    proc = digitize("run", str(folder), "--profile", str(profile), "--out", str(out), "--workers", "1",
+                    "--progress", "none")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    row = status(out)["dense.tif"]
+    assert row["state"] == "failed"
+    assert row["reason"] == "page 1: OCR did not finish within 0.05 s ([engine] timeout)", row
+    profile.write_text('extends = "generic"\nname = "hasty"\n\n[engine]\ntimeout = -1\n')
+    proc = digitize("run", str(folder), "--profile", str(profile), "--out", str(tmp_path / "o2"))
+    assert proc.returncode == 2 and "timeout must be >= 0" in proc.stderr, proc.stderr
+
+
 # --------------------------------------------------------------------------- real cluster
 
 
