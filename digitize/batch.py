@@ -36,6 +36,15 @@ from .profiles import Profile
 
 log = logging.getLogger("digitize")
 
+# A document's finish runs before page ranges queued earlier: otherwise it waits behind them and
+# lands at the end of the run, where it leaves the other workers idle (31 pages on 2 workers: a
+# worker stood idle for 6 s at the end).
+FINISH_PRIORITY = 10
+# Once every input is planned, each worker is given a warm-up task (ST.96 XSD, lexicon) at the
+# lowest priority: it runs only when that worker has nothing else to do, typically while the last
+# page ranges finish elsewhere, so that the run's last finish does not start by compiling the XSD.
+WARM_PRIORITY = -100
+
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
@@ -66,8 +75,20 @@ def _failure(exc: BaseException) -> dict[str, Any]:
     return {"ok": False, "retry": True, "reason": f"internal error: {type(exc).__name__}: {exc}"}
 
 
-def task_ocr(input_path: str, work_dir: str, profile: Profile, first: int, last: int | None) -> dict[str, Any]:
+def _worker_setup() -> None:
+    """One thread per worker process for every library: a worker is given one core, and OpenCV's
+    own thread pool would compete with the other workers' engines."""
     os.environ.update(WORKER_ENV)
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:
+        pass
+
+
+def task_ocr(input_path: str, work_dir: str, profile: Profile, first: int, last: int | None) -> dict[str, Any]:
+    _worker_setup()
     from .pipeline import ocr_range
 
     t0 = time.time()
@@ -81,7 +102,7 @@ def task_ocr(input_path: str, work_dir: str, profile: Profile, first: int, last:
 
 def task_finish(input_path: str, work_dir: str, profile: Profile, doc_id: str, force: bool,
                 formats: tuple[str, ...], schemas: str | None) -> dict[str, Any]:
-    os.environ.update(WORKER_ENV)
+    _worker_setup()
     from .pipeline import finish_document
 
     t0 = time.time()
@@ -91,6 +112,13 @@ def task_finish(input_path: str, work_dir: str, profile: Profile, doc_id: str, f
     except Exception as exc:
         return _failure(exc)
     return {"ok": True, "result": r, "span": (t0, time.time(), os.getpid())}
+
+
+def task_warm(profile: Profile, formats: tuple[str, ...], schemas: str | None) -> float:
+    _worker_setup()
+    from .pipeline import warm
+
+    return warm(profile, formats, Path(schemas) if schemas else None)
 
 
 # --------------------------------------------------------------------------- client side
@@ -245,6 +273,8 @@ class BatchRun:
             todo = iter(self.inputs)
             urgent: deque[tuple[str, DocState, int | None]] = deque()  # ranges and finishes of started docs
             running: dict[Any, tuple[str, DocState, int | None]] = {}
+            warming: set[Any] = set()
+            drained = False
             ac = as_completed()
 
             def submit(kind: str, doc: DocState, first: int | None) -> None:
@@ -259,17 +289,30 @@ class BatchRun:
                     fut = client.submit(task_finish, doc.input, str(doc.work_dir), self.profile,
                                         doc.forced_id or doc.stem, doc.forced_id is not None,
                                         tuple(self.job.formats), self.schemas,
-                                        key=f"finish-{doc.work_dir.name}-{doc.attempts}{as_id}", pure=False)
+                                        key=f"finish-{doc.work_dir.name}-{doc.attempts}{as_id}", pure=False,
+                                        priority=FINISH_PRIORITY)
                 running[fut] = (kind, doc, first)
                 ac.add(fut)
 
+            def warm_idle_workers() -> None:
+                for address in client.scheduler_info().get("workers", {}):
+                    fut = client.submit(task_warm, self.profile, tuple(self.job.formats), self.schemas,
+                                        key=f"warm-{address}", pure=False, workers=[address],
+                                        allow_other_workers=False, priority=WARM_PRIORITY)
+                    warming.add(fut)
+                    ac.add(fut)
+
             def pump() -> None:
+                nonlocal drained
                 while len(running) < window:
                     if urgent:
                         submit(*urgent.popleft())
                         continue
                     path = next(todo, None)
                     if path is None:
+                        if not drained and running:
+                            drained = True
+                            warm_idle_workers()
                         return
                     doc = self._plan(path)
                     if doc is None:
@@ -288,6 +331,11 @@ class BatchRun:
 
             pump()
             for fut in ac:
+                if fut in warming:  # its result is only a timing; a failed warm-up costs nothing
+                    warming.discard(fut)
+                    if not running and not urgent:
+                        break  # the last document is recorded; do not wait for idle warm-ups
+                    continue
                 kind, doc, first = running.pop(fut)
                 result = self._result(fut, doc, first)
                 if not doc.failed:
@@ -296,6 +344,8 @@ class BatchRun:
                     else:
                         self._on_finish(result, doc, urgent)
                 pump()
+                if not running and not urgent:
+                    break  # every document is recorded; warm-ups still queued are dropped
             self.progress.close()
         finally:
             client.close()
