@@ -40,10 +40,6 @@ log = logging.getLogger("digitize")
 # lands at the end of the run, where it leaves the other workers idle (31 pages on 2 workers: a
 # worker stood idle for 6 s at the end).
 FINISH_PRIORITY = 10
-# Once every input is planned, each worker is given a warm-up task (ST.96 XSD, lexicon) at the
-# lowest priority: it runs only when that worker has nothing else to do, typically while the last
-# page ranges finish elsewhere, so that the run's last finish does not start by compiling the XSD.
-WARM_PRIORITY = -100
 
 WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -112,13 +108,6 @@ def task_finish(input_path: str, work_dir: str, profile: Profile, doc_id: str, f
     except Exception as exc:
         return _failure(exc)
     return {"ok": True, "result": r, "span": (t0, time.time(), os.getpid())}
-
-
-def task_warm(profile: Profile, formats: tuple[str, ...], schemas: str | None) -> float:
-    _worker_setup()
-    from .pipeline import warm
-
-    return warm(profile, formats, Path(schemas) if schemas else None)
 
 
 # --------------------------------------------------------------------------- client side
@@ -273,8 +262,6 @@ class BatchRun:
             todo = iter(self.inputs)
             urgent: deque[tuple[str, DocState, int | None]] = deque()  # ranges and finishes of started docs
             running: dict[Any, tuple[str, DocState, int | None]] = {}
-            warming: set[Any] = set()
-            drained = False
             ac = as_completed()
 
             def submit(kind: str, doc: DocState, first: int | None) -> None:
@@ -294,25 +281,13 @@ class BatchRun:
                 running[fut] = (kind, doc, first)
                 ac.add(fut)
 
-            def warm_idle_workers() -> None:
-                for address in client.scheduler_info().get("workers", {}):
-                    fut = client.submit(task_warm, self.profile, tuple(self.job.formats), self.schemas,
-                                        key=f"warm-{address}", pure=False, workers=[address],
-                                        allow_other_workers=False, priority=WARM_PRIORITY)
-                    warming.add(fut)
-                    ac.add(fut)
-
             def pump() -> None:
-                nonlocal drained
                 while len(running) < window:
                     if urgent:
                         submit(*urgent.popleft())
                         continue
                     path = next(todo, None)
                     if path is None:
-                        if not drained and running:
-                            drained = True
-                            warm_idle_workers()
                         return
                     doc = self._plan(path)
                     if doc is None:
@@ -331,11 +306,6 @@ class BatchRun:
 
             pump()
             for fut in ac:
-                if fut in warming:  # its result is only a timing; a failed warm-up costs nothing
-                    warming.discard(fut)
-                    if not running and not urgent:
-                        break  # the last document is recorded; do not wait for idle warm-ups
-                    continue
                 kind, doc, first = running.pop(fut)
                 result = self._result(fut, doc, first)
                 if not doc.failed:
@@ -344,8 +314,6 @@ class BatchRun:
                     else:
                         self._on_finish(result, doc, urgent)
                 pump()
-                if not running and not urgent:
-                    break  # every document is recorded; warm-ups still queued are dropped
             self.progress.close()
         finally:
             client.close()

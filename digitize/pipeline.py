@@ -239,31 +239,6 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     )
 
 
-def warm(profile: Profile, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: Path | None = None) -> float:
-    """Load what a process's first ``finish_document`` would (the ST.96 XSD, ~2 s to compile; the
-    DTD; the lexicon), so that it can be done while a worker would otherwise stand idle. Never
-    raises: a missing schema or word list is reported by the real finish. Returns the seconds."""
-    start = time.perf_counter()
-    try:
-        from . import validate
-
-        base = validate.schema_dir(schema_dir)
-        if "st96" in formats:
-            validate.st96_codes(base)
-            validate.st96_schema(base)
-        if "st36" in formats:
-            validate.st36_dtd(base)
-    except Exception as exc:  # noqa: BLE001
-        log.debug("warm-up of the schemas skipped: %s", exc)
-    try:
-        from .proofread import lexicon_for
-
-        lexicon_for(profile)
-    except Exception as exc:  # noqa: BLE001
-        log.debug("warm-up of the lexicon skipped: %s", exc)
-    return time.perf_counter() - start
-
-
 def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[str]:
     from .emit.alto import page_to_alto
     from .emit.hocr import page_to_hocr
