@@ -6,7 +6,7 @@ uses the wall clock. The raw ``tesseract`` CLI on the same pages with 1 and 2 pr
 the machine allows (two vCPUs that share a physical core, or a loaded host, scale less than 2 x
 for any program). The last line holds the ratios.
 
-    python bench/scaling.py [--level office] [--pages sample|text|all]
+    python bench/scaling.py [--level office] [--pages sample|text|all] [--repeat N]
 """
 
 from __future__ import annotations
@@ -26,9 +26,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", default="sample", help="page selection of bench/synth_sets.py (default sample)")
     ap.add_argument("--sets", type=Path, default=common.ROOT / "build" / "bench-sets")
     ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "scaling")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="each PDF (and its pages) N times, as separate documents: a longer batch (default 1)")
     args = ap.parse_args(argv)
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
+    if args.repeat > 1:
+        pdfs = common.copies(pdfs, args.work / "inputs", args.repeat)
+        pages = pages * args.repeat
     n = len(pages)
     # Split the PDFs into single pages' worth of work? No: digitize splits documents into page
     # ranges itself (--pages-per-task); 2 pages per task lets 2 workers share even one PDF.
