@@ -88,6 +88,14 @@ def run_digitize(inputs: list[Path], out: Path, workers: int, profile: str = PRO
     return {"seconds": wall, "pages": pages or 0, "span": (t1 - t0) if t0 and t1 else wall, "failed": failed or 0}
 
 
+def repeat(pdfs: list[Path], pages: list[Path], folder: Path, n: int) -> tuple[list[Path], list[Path]]:
+    """``--repeat N``: the PDFs N times under other names (more documents, same pages) and the
+    page images N times over for the raw engine."""
+    if n <= 1:
+        return pdfs, pages
+    return copies(pdfs, folder, n), pages * n
+
+
 def copies(files: list[Path], folder: Path, n: int) -> list[Path]:
     """``n`` hard links (or copies) of every file under other names: more documents, same pages."""
     fresh(folder)

@@ -31,9 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
-    if args.repeat > 1:
-        pdfs = common.copies(pdfs, args.work / "inputs", args.repeat)
-        pages = pages * args.repeat
+    pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n = len(pages)
     # Split the PDFs into single pages' worth of work? No: digitize splits documents into page
     # ranges itself (--pages-per-task); 2 pages per task lets 2 workers share even one PDF.

@@ -42,9 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
-    if args.repeat > 1:
-        pdfs = common.copies(pdfs, args.work / "inputs", args.repeat)
-        pages = pages * args.repeat
+    pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n, w = len(pages), args.workers
     print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
     rates: dict[str, float] = {}

@@ -107,13 +107,12 @@ def task_ocr(input_path: str, work_dir: str, profile: Profile, first: int, last:
     _worker_setup()
     from .pipeline import ocr_range
 
-    t0 = time.time()
     try:
         r = ocr_range(Path(input_path), Path(work_dir), profile, first, last)
     except Exception as exc:  # a task never raises: the client records the reason
         return _failure(exc)
     return {"ok": True, "page_count": r.page_count, "pages": r.pages, "seconds": r.seconds,
-            "preprocess_seconds": r.preprocess_seconds, "ocr_seconds": r.ocr_seconds, "span": (t0, time.time(), os.getpid())}
+            "preprocess_seconds": r.preprocess_seconds, "ocr_seconds": r.ocr_seconds}
 
 
 def task_finish(input_path: str, work_dir: str, profile: Profile, doc_id: str, force: bool,
@@ -121,13 +120,12 @@ def task_finish(input_path: str, work_dir: str, profile: Profile, doc_id: str, f
     _worker_setup()
     from .pipeline import finish_document
 
-    t0 = time.time()
     try:
         r = finish_document(Path(work_dir), profile, source=input_path, doc_id=doc_id, force_doc_id=force,
                             formats=formats, schema_dir=Path(schemas) if schemas else None)
     except Exception as exc:
         return _failure(exc)
-    return {"ok": True, "result": r, "span": (t0, time.time(), os.getpid())}
+    return {"ok": True, "result": r}
 
 
 # --------------------------------------------------------------------------- client side

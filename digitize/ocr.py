@@ -150,9 +150,8 @@ class Engine:
             api = self._tesserocr_api()
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
             api.SetSourceResolution(int(prepared.dpi))
-            limit = self.settings.timeout
-            if not api.Recognize(timeout=int(limit * 1000)) and limit:
-                raise EngineError(f"page {number}: OCR did not finish within {limit:g} s ([engine] timeout)")
+            if not api.Recognize(timeout=int(self.settings.timeout * 1000)) and self.settings.timeout:
+                raise self._timed_out(number)
             tsv = api.GetTSVText(0)
             tsv = "\n".join(["level"] + tsv.splitlines())  # tesserocr's TSV has no header row
         else:
@@ -175,9 +174,11 @@ class Engine:
                                              timeout=self.settings.timeout or 0)
         except RuntimeError as exc:
             if "timeout" in str(exc).lower():
-                raise EngineError(f"page {number}: OCR did not finish within {self.settings.timeout:g} s "
-                                  "([engine] timeout)") from None
+                raise self._timed_out(number) from None
             raise
+
+    def _timed_out(self, number: int) -> EngineError:
+        return EngineError(f"page {number}: OCR did not finish within {self.settings.timeout:g} s ([engine] timeout)")
 
     def detect_orientation(self, image: np.ndarray) -> tuple[int, float]:
         """Degrees to rotate the image clockwise to make it upright, and the OSD confidence.
