@@ -31,6 +31,19 @@ DEFAULT_NUMBER_PATTERNS = (
 )
 
 
+# What a reviewer may enter for a bibliographic field (``[queue] field_formats``): a regular
+# expression the whole value must match, or "date" (any date the structure stage can read; stored
+# as ISO). The description is what the review page and the CSV import show when a value is refused.
+DEFAULT_FIELD_FORMATS = (
+    ("office", r"[A-Z]{2}"),
+    ("doc_number", r"[0-9]{1,12}"),
+    ("kind", r"[A-Z][0-9]?"),
+    ("publication_date", "date"),
+    ("filing_date", "date"),
+    ("application_number", r"[0-9A-Za-z][0-9A-Za-z./ -]{2,29}"),
+)
+
+
 @dataclass(frozen=True)
 class ProofreadSettings:
     enabled: bool = True
@@ -53,6 +66,12 @@ class ProofreadSettings:
     queue_threshold: float = 75.0
     queue_suggestions: int = 5
     queue_numbers_below: float = 30.0  # tokens with digits are queued only under this confidence
+    queue_field_formats: tuple[tuple[str, str], ...] = DEFAULT_FIELD_FORMATS
+    queue_max_length: int = 300  # characters of one correction (a line, at most)
+    # the document-level quality gate: a document below either figure stays needs-review
+    queue_min_mean_confidence: float = 80.0  # mean word confidence (Tesseract 0..100)
+    queue_min_lexicon_share: float = 0.5  # share of alphabetic words (3+ letters) the lexicon knows
+    queue_quality_min_words: int = 30  # documents with fewer words are not judged
 
 
 _PROOFREAD_KEYS: dict[str, type | tuple[type, ...]] = {
@@ -63,6 +82,8 @@ _PROOFREAD_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 _QUEUE_KEYS: dict[str, type | tuple[type, ...]] = {
     "threshold": (int, float), "suggestions": int, "numbers_below": (int, float),
+    "field_formats": dict, "max_length": int, "min_mean_confidence": (int, float),
+    "min_lexicon_share": (int, float), "quality_min_words": int,
 }
 
 
@@ -99,6 +120,20 @@ def validate_queue(section: dict[str, Any], where: str) -> None:
         raise ProfileError(f"{where} threshold must be between 0 and 100 (Tesseract confidence)")
     if "suggestions" in section and not 0 <= section["suggestions"] <= 20:
         raise ProfileError(f"{where} suggestions must be between 0 and 20")
+    for name, pattern in section.get("field_formats", {}).items():
+        if not isinstance(pattern, str):
+            raise ProfileError(f"{where} field_formats.{name} must be a regular expression or \"date\"")
+        if pattern != "date":
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ProfileError(f"{where} field_formats.{name}: {pattern!r} is not a regular expression: {exc}") from None
+    if "max_length" in section and not 1 <= section["max_length"] <= 10000:
+        raise ProfileError(f"{where} max_length must be between 1 and 10000")
+    if "min_mean_confidence" in section and not 0 <= section["min_mean_confidence"] <= 100:
+        raise ProfileError(f"{where} min_mean_confidence must be between 0 and 100")
+    if "min_lexicon_share" in section and not 0 <= section["min_lexicon_share"] <= 1:
+        raise ProfileError(f"{where} min_lexicon_share must be between 0 and 1")
 
 
 def settings(profile: Profile) -> ProofreadSettings:
@@ -122,4 +157,6 @@ def settings(profile: Profile) -> ProofreadSettings:
         values["number_patterns"] = tuple(values["number_patterns"])
     for key, value in qu.items():
         values[f"queue_{key}"] = value
+    if "queue_field_formats" in values:  # the profile's formats replace the defaults field by field
+        values["queue_field_formats"] = tuple({**dict(DEFAULT_FIELD_FORMATS), **values["queue_field_formats"]}.items())
     return ProofreadSettings(**values)
