@@ -283,3 +283,111 @@ def _state_of(job: Path, doc_id: str) -> str:
         return led.by_doc_id(doc_id)["state"]
     finally:
         led.close()
+
+
+def _garbage_job(root: Path) -> Path:
+    """A 51-dpi scan of a text page: Tesseract reads it with mean confidence ~55."""
+    import cv2
+    import numpy as np
+
+    from digitize.ocr import get_engine
+    from digitize.pipeline import finish_document, save_page
+    from digitize.synth import render_text_page
+
+    profile = profiles.load("generic")
+    img = render_text_page(FRONTLESS * 2, dpi=300, font_pt=12)
+    small = cv2.resize(img, None, fx=0.17, fy=0.17, interpolation=cv2.INTER_AREA)
+    prepared = Prepared(image=np.where(small < 160, 0, 255).astype(np.uint8), dpi=51)
+    page = get_engine(profile.engine).recognize(prepared, 1)
+    work = root / "job" / "documents" / "garbage"
+    save_page(work, page, prepared)
+    result = finish_document(work, profile, source="garbage.tif", doc_id="garbage", force_doc_id=True)
+    assert result.state == "needs-review" and "mean word confidence" in (result.quality or ""), result.quality
+    ledger = Ledger(root / "job" / "ledger.sqlite")
+    ledger.register("garbage.tif", 1, 1, "abc", "generic")
+    ledger.mark_finished("garbage.tif", state=result.state, doc_id="garbage", out_dir="documents/garbage", pages=1,
+                         seconds=1.0, validated=result.validated)
+    ledger.close()
+    Queue(root / "job" / "ledger.sqlite").enqueue("garbage", result.candidates)
+    return root / "job"
+
+
+def test_quality_gate_keeps_a_garbage_document_in_review(tmp_path):
+    """Defect 8: once its few queued items are decided a garbage document still is not done; the
+    reason is in the document JSON, the ledger and ``digitize status``."""
+    job_dir = _garbage_job(tmp_path)
+    q = Queue(job_dir / "ledger.sqlite")
+    while (item := q.next_item("ana")) is not None:
+        if item.kind == "field":
+            q.decide(item.id, "ana", "correct", {"office": "EP", "doc_number": "1", "kind": "A1",
+                                                 "publication_date": "2024-01-01"}.get(item.field_name, "x"))
+        else:
+            q.decide(item.id, "ana", "accept")
+    (r,) = apply_job(job_dir)
+    assert not r.error and r.state == "needs-review" and "mean word confidence" in r.quality
+    assert _state_of(job_dir, "garbage") == "needs-review"
+    doc = json.loads((job_dir / "documents" / "garbage" / "garbage.json").read_text(encoding="utf-8"))
+    assert doc["quality"]["mean_confidence"] < 80 and "reason" in doc["quality"]
+    assert any(f.startswith("quality: ") for f in doc["flags"])
+    r = _run("status", str(job_dir))
+    assert r.returncode == 0 and "held by the quality gate: garbage: mean word confidence" in r.stdout, r.stdout
+
+
+def test_line_correction_and_not_text_reach_the_text(tmp_path, schema_dir):
+    """A whole-line correction (split/joined words) and a "not text" word, through apply."""
+    job_dir, page = _job_from_lines(tmp_path, FRONTLESS, FRONTLESS_ID)
+    words = page.words()
+    speed = next(w for w in words if w.text.startswith("speed"))
+    line = next(ln for ln in page.lines() if speed in ln.words)
+    yarn = next(w for w in words if w.text == "yarn")
+    q = Queue(job_dir / "ledger.sqlite")
+    q.enqueue(FRONTLESS_ID, [
+        QueueCandidate(kind="word", page=1, bbox=speed.bbox, text=speed.text, confidence=5, word_id=speed.id),
+        QueueCandidate(kind="word", page=1, bbox=yarn.bbox, text=yarn.text, confidence=6, word_id=yarn.id)])
+    new_line = "that the filter keeps its shape when the water flows through it at highspeed."
+    values = {"office": "EP", "doc_number": "2400812", "kind": "A1", "publication_date": "2024-03-15"}
+    while (item := q.next_item("ana")) is not None:
+        if item.kind == "field":
+            q.decide(item.id, "ana", "correct", values[item.field_name])
+        elif item.word_id == speed.id:
+            q.decide(item.id, "ana", "line", new_line)
+        elif item.word_id == yarn.id:
+            q.decide(item.id, "ana", "not-text")
+        else:
+            q.decide(item.id, "ana", "accept")
+    assert line.text != new_line
+    (r,) = apply_job(job_dir, schema_dir=schema_dir)
+    assert r.state == "done" and r.validated == "yes", r
+    text = (job_dir / "documents" / FRONTLESS_ID / f"{FRONTLESS_ID}.txt").read_text(encoding="utf-8")
+    assert new_line in text and "polyester yarn" not in text and "polyester which" in text
+    doc = json.loads((job_dir / "documents" / FRONTLESS_ID / f"{FRONTLESS_ID}.json").read_text(encoding="utf-8"))
+    rules = {c["rule"] for c in doc["corrections"]}
+    assert {"review:ana:line", "review:ana:not-text"} <= rules
+
+
+def test_party_addresses_reach_st36_and_st96(schema_dir):
+    """Defect 3: the ST.96 writer dropped applicant and agent addresses; both formats carry them
+    (ST.96 com:Contact with a postal address) and both stay valid."""
+    from lxml import etree
+
+    from digitize.emit import render_document
+    from digitize.model import Bibliographic, Document, Field, Paragraph, Party
+    from digitize.validate import check_st36, check_st96, safe_parser
+
+    b = Bibliographic(office=Field("EP"), doc_number=Field("2400812"), kind=Field("A1"),
+                      publication_date=Field("2024-03-15"), title=Field("Filter"),
+                      applicants=[Party("Acme GmbH", address="Hauptstrasse 1, 80331 Munich", country="DE")],
+                      agents=[Party("Smith, John", address="1 Law Street, London")],
+                      inventors=[Party("Doe, Jane", country="FR")])
+    doc = Document(doc_id="EP2400812A1", source="x.tif", profile="generic", lang="en", biblio=b,
+                   description=[Paragraph(text="A filter.", num="0001")])
+    out, validated = render_document(doc, profiles.load("generic"), formats=("st36", "st96"), schema_dir=schema_dir)
+    assert validated == "yes"
+    for fmt, check in (("st36", check_st36), ("st96", check_st96)):
+        root = etree.fromstring(out[fmt], safe_parser())
+        assert check(root, schema_dir) == []
+        body = out[fmt].decode()
+        assert "Hauptstrasse 1, 80331 Munich" in body and "1 Law Street, London" in body, fmt
+    st96 = out["st96"].decode()
+    assert "<com:AddressLineText com:sequenceNumber=\"1\">Hauptstrasse 1, 80331 Munich</com:AddressLineText>" in st96
+    assert "<com:PostalAddressText com:sequenceNumber=\"1\">1 Law Street, London</com:PostalAddressText>" in st96
