@@ -319,3 +319,12 @@ def test_csv_export_neutralises_formulas_and_import_restores_them(tmp_path, queu
     assert len(queue.audit()) == 2
     again = import_csv(queue, out, "ana")
     assert not again.applied and len(again.skipped) == 2
+
+
+def test_suggestions_fit_the_token(queue):
+    """No "indoor" for and/or, no "OZ" for the state code CZ; ordinary suggestions stay."""
+    queue.enqueue("EP1", [word("p0001_w00001", "and/or", 20, ["indoor", "and/or"]),
+                          word("p0001_w00002", "CZ,", 21, ["OZ", "CO"]),
+                          word("p0001_w00003", "tbe", 22, ["the", "tube"])])
+    got = {i.text: i.suggestions for i in queue.items("EP1")}
+    assert got == {"and/or": ["and/or"], "CZ,": [], "tbe": ["the", "tube"]}

@@ -260,6 +260,21 @@ def series_key(candidate: QueueCandidate, doc_id: str) -> str:
     return f"word\x1f{normalise(candidate.text)}\x1f{top}"
 
 
+def plausible_suggestions(text: str, suggestions: Iterable[str]) -> list[str]:
+    """Suggestions a reviewer should see: none for a code (``CZ`` is a state code, not a typo of
+    ``OZ``), none that drop the inner punctuation of a compound (``and/or`` is not ``indoor``)."""
+    core = _core(text)[1]
+    if re.fullmatch(r"[A-Z]{2,3}", core):
+        return []
+    inner = [c for c in core if not c.isalnum() and c not in "'’"]
+    out = []
+    for s in suggestions:
+        if inner and [c for c in _core(s)[1] if not c.isalnum() and c not in "'’"] != inner:
+            continue
+        out.append(s)
+    return out
+
+
 def _item_key(candidate: QueueCandidate) -> str:
     if candidate.kind == "field":
         if not candidate.field_name:
@@ -348,7 +363,8 @@ class Queue:
                 ).fetchone()
                 values = (
                     c.kind, c.page, json.dumps(list(c.bbox)) if c.bbox else None, c.text, float(c.confidence),
-                    json.dumps(list(c.suggestions), ensure_ascii=False), c.context or "", c.word_id,
+                    json.dumps(plausible_suggestions(c.text, c.suggestions) if c.kind == "word" else list(c.suggestions),
+                               ensure_ascii=False), c.context or "", c.word_id,
                     c.field_name, int(bool(c.mandatory)), series_key(c, doc_id),
                 )
                 if row is None:
