@@ -564,3 +564,20 @@ def test_undo_reopen_audit_csv_and_times_with_zone(tmp_path):
         r = a.post("/admin/reopen", data={"item_id": first, "csrf": csrf_of(admin_html)})
         assert r.status_code == 303 and q.get(int(first)).state == "open"
         assert q.audit()[-1]["action"] == "reopen" and q.audit()[-1]["reviewer"] == "adam"
+
+
+def test_a_finished_document_goes_on_to_the_next(tmp_path):
+    job, page = build_job(tmp_path)
+    q = Queue(job / "ledger.sqlite")
+    q.enqueue("XX0000002A1", [QueueCandidate(kind="word", page=1, bbox=None, text="wbich", confidence=9,
+                                             suggestions=["which"], context="wbich", word_id="p0001_w00001")])
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        login(c, "rita")
+        html = c.get("/queue", params={"doc": DOC_ID}).text
+        assert 'id="next-doc"' in html and "XX0000002A1" in html.split('id="next-doc"')[0].rsplit("<a", 1)[1]
+        for _ in range(2):
+            c.post("/queue", data={"item_id": _item_id(html), "action": "accept", "csrf": csrf_of(html),
+                                   "doc": DOC_ID})
+            html = c.get("/queue", params={"doc": DOC_ID}).text
+        assert 'id="notice"' in html and "XX0000002A1" in html and ">wbich<" in html
