@@ -8,13 +8,16 @@ the mandatory bibliographic fields, queued for review).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
 from . import config
 from .frontpage import is_front_page, parse_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
 
 __all__ = ["build_document"]
 
@@ -26,7 +29,7 @@ def _st3_codes() -> set[str] | None:
     return None  # any two capital letters: ST.3 lists are long and offices print their own
 
 
-def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: str) -> Document:
+def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
     settings = config.settings(profile)
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
