@@ -2,7 +2,7 @@
 
 A configuration section is a frozen dataclass decorated with ``@section``: pydantic checks every
 value when the section is built (types strictly: ``true`` is not a number, ``"3"`` is not an int),
-refuses unknown keys (a typo must not be ignored), and ``errors()`` turns pydantic's report into
+refuses unknown keys (a typo must not be ignored), and ``describe()`` turns pydantic's report into
 ONE line that names the file, the section, the key and what was expected::
 
     ocr_profiles/mx.toml: [engine] psm must be between 0 and 13, got 99 (Tesseract's page segmentation mode)
@@ -28,7 +28,7 @@ import annotated_types
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as _pydantic_dataclass
 
-__all__ = ["Field", "Annotated", "ProfileError", "Percent", "Tuple", "section", "build", "describe", "read_toml"]
+__all__ = ["ProfileError", "Percent", "Tuple", "section", "build", "describe", "read_toml", "short"]
 
 
 class ProfileError(ValueError):
@@ -78,8 +78,13 @@ def _bounds(metadata: Iterable[Any]) -> str:
     return " and ".join(x for x in (lo, hi) if x)
 
 
+def short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def describe(exc: ValidationError, cls: type, where: str, *,
-             rename: Callable[[str], tuple[str, str]] | None = None, allowed: Iterable[str] | None = None) -> str:
+             rename: Callable[[str], tuple[str, str]] | None = None) -> str:
     """One line for the first problem pydantic found in ``cls`` built at ``where`` (``file: [section]``).
 
     ``rename`` maps a field name to (where, key) when one model holds two TOML tables (``[queue]``).
@@ -92,33 +97,29 @@ def describe(exc: ValidationError, cls: type, where: str, *,
         where, loc[0] = rename(name)
         fields = [key for w, key in map(rename, fields) if w == where]
     key = ".".join(loc)
-    kind, value = err["type"], err.get("input")
+    kind, value = err["type"], short(err.get("input"))
     if kind in ("unexpected_keyword_argument", "extra_forbidden"):
-        names = sorted(allowed if allowed is not None else fields)
-        return f"{where} unknown key {loc[-1]!r}; allowed: {', '.join(names)}"
+        return f"{where} unknown key {loc[-1]!r}; allowed: {', '.join(sorted(fields))}"
     if kind == "missing_argument":
         return f"{where} {key} is required"
     info = getattr(cls, "__pydantic_fields__", {}).get(name)
     why = f" ({info.description})" if info is not None and info.description and len(loc) == 1 else ""
     if kind in _TYPE_NAMES:
-        return f"{where} {key} must be {_TYPE_NAMES[kind]}, got {value!r}"
-    if kind in _RANGE_TYPES:
-        ctx = err.get("ctx") or {}
-        expect = _bounds(info.metadata) if info is not None and len(loc) == 1 else ""
-        expect = expect or " ".join(f"{ {'gt': '>', 'ge': '>=', 'lt': '<', 'le': '<='}[k]} {v}" for k, v in ctx.items())
-        return f"{where} {key} must be {expect}, got {value!r}{why}"
+        return f"{where} {key} must be {_TYPE_NAMES[kind]}, got {value}"
+    if kind in _RANGE_TYPES and info is not None and len(loc) == 1:
+        return f"{where} {key} must be {_bounds(info.metadata)}, got {value}{why}"
     if kind == "literal_error":
-        return f"{where} {key} must be one of {err['ctx']['expected']}, got {value!r}"
+        return f"{where} {key} must be one of {err['ctx']['expected']}, got {value}"
     if kind == "value_error":
         msg = str(err["ctx"]["error"]) if err.get("ctx") else err["msg"]
         return f"{where} {key}: {msg}"
-    return f"{where} {key}: {err['msg'][:1].lower()}{err['msg'][1:]}, got {value!r}{why}"
+    return f"{where} {key}: {err['msg'][:1].lower()}{err['msg'][1:]}, got {value}{why}"
 
 
 def build(cls: type[T], table: Any, where: str, **kw: Any) -> T:
     """``cls(**table)``, or ``ProfileError`` with one line naming ``where`` and the key."""
     if not isinstance(table, dict):
-        raise ProfileError(f"{where} must be a table, got {table!r}")
+        raise ProfileError(f"{where} must be a table, got {short(table)}")
     try:
         return cls(**table)
     except ValidationError as exc:

@@ -155,11 +155,20 @@ def _resolve(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, A
 def load(name_or_path: str) -> Profile:
     """Load, merge and validate a profile by name (``ph``) or path (``my.toml``)."""
     data, path = _resolve(name_or_path)
+    try:
+        return _build(data, path)
+    except ProfileError:
+        if isinstance(data.get("extends"), str):
+            load(data["extends"])  # a mistake the parent holds is reported in the parent's name
+        raise
+
+
+def _build(data: dict[str, Any], path: Path) -> Profile:
     lang = data.get("lang", "en")
     where = f"{path}:"
     engine = build(EngineSettings, data.get("engine", {}), f"{where} [engine]")
     _check_installed(engine, f"{where} [engine]")
-    profile = build(Profile, {
+    return build(Profile, {
         "name": data.get("name", path.stem),
         "description": data.get("description", ""),
         "office": data.get("office", "XX"),
@@ -172,7 +181,6 @@ def load(name_or_path: str) -> Profile:
         "authority": _authority(data.get("authority", {}), f"{where} [authority]", folder=path.parent),
         "path": path,
     }, where)
-    return profile
 
 
 def _check_installed(engine: EngineSettings, where: str) -> None:

@@ -157,6 +157,14 @@ def test_profile_with_bom_and_an_inherited_bad_value(tmp_path):
     assert profiles.load(str(path)).engine.psm == 6  # a UTF-8 BOM (Notepad) is fine
 
 
+def test_a_mistake_in_the_parent_is_reported_in_the_parent(tmp_path):
+    parent = write(tmp_path, '[engine]\noem = 7\n', "base.toml")
+    child = write(tmp_path, f'extends = "{parent}"\n[preprocess]\ndeskew = false\n', "office.toml")
+    with pytest.raises(ProfileError) as err:
+        profiles.load(str(child))
+    assert str(err.value).startswith(f"{parent}: [engine] oem must be between 0 and 3, got 7")
+
+
 def test_profile_from_a_path_extends_a_shipped_one(tmp_path):
     path = write(tmp_path, 'extends = "mx"\noffice = "AR"\n[preprocess]\nbinarize = "otsu"\n')
     p = profiles.load(str(path))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from ..config import Percent, ProfileError, Tuple, build, section
+from ..config import Percent, ProfileError, Tuple, short, build, section
 
 if TYPE_CHECKING:
     from ..profiles import Profile
@@ -66,7 +66,7 @@ Cost = Annotated[float, Field(ge=0, description="an edit cost, 0 or more")]
 @section
 class ProofreadSettings:
     enabled: bool = True
-    # names (american-english, spanish, patent-en, patent-es) or paths; () = by the profile's lang
+    # names (american-english, spanish, patent-en, patent-es) or paths; unset: by the profile's lang
     lexicons: Annotated[tuple[str, ...], Tuple, AfterValidator(_names)] = ()
     confusions: Annotated[tuple[Annotated[tuple[str, str], Tuple], ...], Tuple, AfterValidator(_confusions)] = (
         ("O", "0"), ("o", "0"), ("D", "0"), ("l", "1"), ("I", "1"), ("i", "1"), ("|", "1"), ("S", "5"), ("B", "8"),
@@ -101,7 +101,7 @@ def from_profile(proofread: Any, queue: Any, where: str, *, lang: str = "en") ->
     when the profile names none."""
     for name, table in (("proofread", proofread), ("queue", queue)):
         if not isinstance(table, dict):
-            raise ProfileError(f"{where} [{name}] must be a table, got {table!r}")
+            raise ProfileError(f"{where} [{name}] must be a table, got {short(table)}")
     for key in proofread:
         if key.startswith(QUEUE):  # a [queue] key spelled into [proofread]
             raise ProfileError(f"{where} [proofread] unknown key {key!r}; allowed: {', '.join(sorted(_keys(False)))}")
@@ -113,7 +113,7 @@ def from_profile(proofread: Any, queue: Any, where: str, *, lang: str = "en") ->
         return f"{where} [proofread]", field
 
     s = build(ProofreadSettings, values, f"{where} [proofread]", rename=rename)
-    if not s.lexicons:
+    if "lexicons" not in proofread:
         s = dataclasses.replace(s, lexicons=DEFAULT_LEXICONS.get(lang, DEFAULT_LEXICONS["en"]))
     return s
 
