@@ -13,6 +13,8 @@ import logging
 import os
 import sys
 
+from .errors import DigitizeError
+
 # Tesseract's OpenMP threads make a page ~8x slower on a busy machine: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -20,10 +22,6 @@ COMMANDS = (
     "run", "status", "validate", "package", "authority", "report", "eval",
     "review", "users", "apply", "lexicon",
 )
-
-
-class UsageError(Exception):
-    """A mistake in the command line or a configuration file: reported in one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,16 +66,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args._main(args) or 0)
-    except UsageError as exc:
+    except DigitizeError as exc:  # the one handler: every error class carries its exit status
         print(f"digitize {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # Run the imported module's main: sub-commands raise digitize.cli.UsageError, not __main__'s.
+    # Run the imported module's main, so the handler and the commands share one digitize.errors.
     from digitize.cli import main as _main
 
     sys.exit(_main())

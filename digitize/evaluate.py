@@ -40,11 +40,13 @@ from pathlib import Path
 from lxml import etree, html
 from rapidfuzz.distance import Levenshtein
 
+from .errors import DigitizeError
+
 TRUTH_SUFFIXES = (".gt.txt", ".txt", ".hocr", ".html", ".alto.xml", ".page.xml", ".xml")
 _PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:-|_p)(?P<page>\d{1,5})$")
 
 
-class EvalError(ValueError):
+class EvalError(DigitizeError, ValueError):
     """Unusable truth or output folders; the message says which."""
 
 

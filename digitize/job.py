@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
 
-class JobError(ValueError):
+
+class JobError(ConfigError):
     """A job that cannot run as configured; the message names the file and the key."""
 
 

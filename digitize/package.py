@@ -33,6 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import DigitizeError
 from .validate import safe_parser
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ TOC_DOCTYPE = """<!DOCTYPE Application-body [
 """
 
 
-class PackageError(Exception):
+class PackageError(DigitizeError):
     """The job folder or the destination cannot be used; one line for the user."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from .errors import InputError
 from .fsutil import atomic_write
 from .model import Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
@@ -29,7 +30,7 @@ from .profiles import Profile
 log = logging.getLogger(__name__)
 
 
-class DocumentError(Exception):
+class DocumentError(InputError):
     """A document that cannot be processed; the message is the one-line reason for the ledger."""
 
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import ConfigError
 from .resources import profiles_dir
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """A profile that cannot be used; the message names the file and the key."""
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "write DIR/report.html: states, failures, pages/min, confidence, corrections, links"
 DESCRIPTION = """\

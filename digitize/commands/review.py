@@ -39,7 +39,7 @@ def _loopback(host: str) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     job = args.job_dir
     if not (job / "ledger.sqlite").is_file():

@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "show counts per state and the failed documents of a job folder"
 

@@ -42,7 +42,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..review.users import UserStore
 
     if not args.job_dir.is_dir():
@@ -54,7 +54,7 @@ def _store(args: argparse.Namespace):
 
 
 def _read_password(from_stdin: bool) -> str:
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     if from_stdin:
         line = sys.stdin.readline()
@@ -68,7 +68,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..review.users import UserError, check_name, check_role
 
     if not args.users_command:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "check ST.36 / ST.96 / ST.37 files against their schemas (exit 1 if any is invalid)"
 DESCRIPTION = """\

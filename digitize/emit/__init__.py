@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import validate
+from ..errors import InputError
 from ..model import Document
 from . import config, st36, st96, view
 from .templates import TemplateError, serialize
@@ -33,7 +34,7 @@ __all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
 _BUILDERS = {"st36": st36, "st96": st96}
 
 
-class EmitError(Exception):
+class EmitError(InputError):
     """A result that failed validation (or a broken template); one validator message per line."""
 
 
