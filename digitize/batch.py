@@ -31,7 +31,7 @@ from typing import Any
 
 from .fsutil import sha256_file, sha256_tree
 from .job import JobSettings, Summary
-from .ledger import Ledger
+from .jobfolder import JobFolder
 from .profiles import Profile
 
 log = logging.getLogger("digitize")
@@ -229,10 +229,8 @@ class BatchRun:
         assert job.out is not None
         self.job, self.profile, self.inputs = job, profile, inputs
         self.out = Path(job.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "work").mkdir(exist_ok=True)
-        (self.out / "documents").mkdir(exist_ok=True)
-        self.ledger = Ledger(self.out / "ledger.sqlite")
+        self.folder = JobFolder(self.out).create()
+        self.ledger = self.folder.ledger()
         self.summary = Summary(out=self.out)
         self.schemas = str(job.schemas) if job.schemas else None
         self._queue = None
@@ -262,7 +260,7 @@ class BatchRun:
             self.summary.skipped += 1
             return None
         key = input_key(path, checksum, self.profile.name)
-        return DocState(input=name, path=path, work_dir=self.out / "work" / key, stem=_stem(path))
+        return DocState(input=name, path=path, work_dir=self.folder.work_dir / key, stem=_stem(path))
 
     # -- the loop ----------------------------------------------------------------------------
     def run(self) -> Summary:
@@ -406,7 +404,7 @@ class BatchRun:
             urgent.appendleft(("finish", doc, None))
             return
         warning = doc.warning
-        target = self.out / "documents" / final
+        target = self.folder.document_dir(final)
         _replace_dir(doc.work_dir, target)
         state = result.state
         self.ledger.mark_finished(doc.input, state=state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
@@ -418,9 +416,7 @@ class BatchRun:
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
         if self._queue is None:  # one connection for the run, not one (and a schema check) a document
-            from .proofread.queue import Queue
-
-            self._queue = Queue(self.out / "ledger.sqlite")
+            self._queue = self.folder.queue()
         self._queue.enqueue(doc_id, candidates)
 
     def _office(self) -> str:

@@ -34,7 +34,7 @@ class LockedError(UsageError):
 
 
 class NotAJobFolder(UsageError):
-    """The folder given has no ``ledger.sqlite``."""
+    """The folder given holds no ledger: it is not the output folder of a run."""
 
 
 class MissingDependency(DigitizeError):

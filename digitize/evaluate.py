@@ -31,7 +31,6 @@ Overall figures are totals (sum of edits / sum of truth units), so long pages we
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -41,6 +40,7 @@ from lxml import etree, html
 from rapidfuzz.distance import Levenshtein
 
 from .errors import DigitizeError
+from .jobfolder import JobFolder
 
 TRUTH_SUFFIXES = (".gt.txt", ".txt", ".hocr", ".html", ".alto.xml", ".page.xml", ".xml")
 _PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:-|_p)(?P<page>\d{1,5})$")
@@ -267,17 +267,19 @@ def load_outputs(folder: Path) -> tuple[dict[str, OutputDoc], dict[str, Path]]:
         for d in sorted(docs_dir.iterdir()):
             if d.is_dir():
                 docs[d.name] = _doc_from_folder(d, d.name)
-        ledger = folder / "ledger.sqlite"
-        if ledger.is_file():
-            conn = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
+        job = JobFolder(folder)
+        if job.exists():
+            ledger = job.ledger(readonly=True)
             try:
-                for inp, doc_id in conn.execute("SELECT input, doc_id FROM documents WHERE doc_id IS NOT NULL"):
-                    p = Path(inp)
+                for row in ledger.rows(order="id"):
+                    if row["doc_id"] is None:
+                        continue
+                    p = Path(row["input"])
                     stem = p.name if p.suffix == "" else p.stem
-                    if doc_id in docs:
-                        docs.setdefault(stem, docs[doc_id])
+                    if row["doc_id"] in docs:
+                        docs.setdefault(stem, docs[row["doc_id"]])
             finally:
-                conn.close()
+                ledger.close()
     elif (folder / "pages").is_dir():  # one document folder
         docs[folder.name] = _doc_from_folder(folder, folder.name)
     plain = {p.stem: p for p in sorted(folder.glob("*.txt"))}

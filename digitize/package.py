@@ -34,6 +34,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import DigitizeError
+from .jobfolder import LEDGER, JobFolder
 from .validate import safe_parser
 
 log = logging.getLogger(__name__)
@@ -84,19 +85,17 @@ def _epoch() -> int:
 
 def done_documents(job_dir: Path) -> list[dict]:
     """Rows of the ledger in state 'done', by doc_id (read-only access)."""
-    db = job_dir / "ledger.sqlite"
-    if not db.is_file():
-        raise PackageError(f"{job_dir} is not a job folder (no ledger.sqlite)")
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
+    job = JobFolder(job_dir)
+    if not job.exists():
+        raise PackageError(f"{job_dir} is not a job folder (no {LEDGER})")
     try:
-        rows = conn.execute(
-            "SELECT * FROM documents WHERE state = 'done' AND doc_id IS NOT NULL ORDER BY doc_id, input").fetchall()
+        ledger = job.ledger(readonly=True)
+        try:
+            return ledger.identified("done")
+        finally:
+            ledger.close()
     except sqlite3.Error as exc:
-        raise PackageError(f"{db}: cannot read the documents table: {exc}") from None
-    finally:
-        conn.close()
-    return [dict(r) for r in rows]
+        raise PackageError(f"{job.ledger_path}: cannot read the documents table: {exc}") from None
 
 
 def _safe_rel(name: str) -> str | None:

@@ -23,6 +23,8 @@ from PIL import Image
 
 from .errors import InputError
 from .fsutil import atomic_write
+from .jobfolder import page_name, page_path
+from .jobfolder import pages_dir as pages_folder
 from .model import Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
@@ -57,10 +59,6 @@ class DocResult:
     files: list[str] = field(default_factory=list)
 
 
-def page_name(number: int) -> str:
-    return f"{number:04d}"
-
-
 # --------------------------------------------------------------------------- OCR half
 
 
@@ -87,7 +85,7 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     result. The JSON is written last: its presence means the page is complete."""
     from .preprocess import bilevel
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
     # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
@@ -108,7 +106,7 @@ def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1
     total = ingest.page_count(input_path)
     last = min(last or total, total)
     done = []
-    todo = [n for n in range(first, last + 1) if not (work_dir / "pages" / f"{page_name(n)}.json").exists()]
+    todo = [n for n in range(first, last + 1) if not page_path(work_dir, n, ".json").exists()]
     if todo:
         for page in ingest.iter_pages(input_path, max_pixels=settings.max_pixels, default_dpi=settings.default_dpi,
                                       first=todo[0], last=todo[-1]):
@@ -133,7 +131,7 @@ def ocr_file(input_path: Path, profile: Profile) -> list[OcrPage]:
 
 
 def load_pages(work_dir: Path) -> list[OcrPage]:
-    files = sorted((work_dir / "pages").glob("[0-9][0-9][0-9][0-9].json"))
+    files = sorted(pages_folder(work_dir).glob("[0-9][0-9][0-9][0-9].json"))
     return [OcrPage.from_json(f.read_text(encoding="utf-8")) for f in files]
 
 
@@ -244,7 +242,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     from .emit.alto import page_to_alto
     from .emit.hocr import page_to_hocr
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     for page in pages:
         name = page_name(page.number)
         atomic_write(pages_dir / f"{name}.txt", page.text + "\n")

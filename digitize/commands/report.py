@@ -25,10 +25,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..jobfolder import JobFolder
     from ..report import write_report
 
-    if not (args.dir / "ledger.sqlite").is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
+    JobFolder(args.dir).require()
     path = write_report(args.dir)
     print(path)
     return 0

@@ -47,6 +47,7 @@ def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
     from ..job import JobError, JobSettings, load_job, merge, validate
+    from ..jobfolder import JobFolder
 
     log = logging.getLogger("digitize")
     try:
@@ -78,12 +79,13 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"input not found: {', '.join(missing)}")
     from ..ingest import discover
 
-    inputs = discover(list(job.inputs), unit=job.document_unit)
-    if not inputs:
-        raise UsageError("no documents found in the inputs")
-    log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
-             f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-    summary = run_batch(job, profile, inputs)
+    with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
+        inputs = discover(list(job.inputs), unit=job.document_unit)
+        if not inputs:
+            raise UsageError("no documents found in the inputs")
+        log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
+                 f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+        summary = run_batch(job, profile, inputs)
     print_summary(summary)
     return 1 if summary.counts.get("failed") else 0
 

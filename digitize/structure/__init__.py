@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..jobfolder import page_file
 from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
 from . import config
 from .frontpage import is_front_page, parse_front_page
@@ -54,7 +55,7 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
         else:
             body.append(p)
     for i, p in enumerate(drawings, start=1):
-        doc.figures.append(Figure(page=p.number, file=f"pages/{p.number:04d}.tif", num=i))
+        doc.figures.append(Figure(page=p.number, file=page_file(p.number, ".tif"), num=i))
 
     sections = parse_sections(body_lines(body), settings, lang)
     doc.description = sections.description
