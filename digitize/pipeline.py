@@ -21,6 +21,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from .emit import emit_document
 from .errors import InputError
 from .fsutil import atomic_write
 from .jobfolder import page_name, page_path
@@ -28,6 +29,8 @@ from .jobfolder import pages_dir as pages_folder
 from .model import Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
+from .proofread import auto_correct
+from .structure import build_document
 
 log = logging.getLogger(__name__)
 
@@ -162,15 +165,9 @@ def whole_text(pages: list[OcrPage]) -> str:
     return "\f".join(p.text + "\n" for p in pages)
 
 
-def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
-    try:
-        from .structure import build_document as structure
-    except ImportError:  # structure stage not available: plain text document
-        structure = None
-    if structure is not None:
-        doc = structure(pages, profile, source=source, doc_id=doc_id)
-    else:
-        doc = Document(doc_id=doc_id, source=source, profile=profile.name, lang=profile.lang)
+def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
+    """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
+    doc = build_document(pages, profile, source=source, doc_id=doc_id)
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -191,20 +188,14 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     pages = load_pages(work_dir)
     if not pages:
         raise DocumentError("no pages were recognised")
-    corrections, candidates = [], []
-    try:
-        from .proofread import auto_correct
-    except ImportError:
-        auto_correct = None
-    if auto_correct is not None:
-        pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
+    pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
     if overrides:
         _apply_overrides(pages, overrides)
         decided = set(overrides)
         candidates = [c for c in candidates if c.word_id not in decided]
     _drop_empty_words(pages)
 
-    doc = build_document(pages, profile, source=source, doc_id=doc_id)
+    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id)
     if force_doc_id:
         doc.doc_id = doc_id
     if overrides:
@@ -219,12 +210,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
-    validated = "not-validated: no XML format requested" if not formats else "not-validated: emit stage not available"
-    try:
-        from .emit import emit_document
-    except ImportError:
-        emit_document = None
-    if emit_document is not None and formats:
+    validated = "not-validated: no XML format requested"
+    if formats:
         result = emit_document(doc, work_dir, profile, formats=tuple(formats), schema_dir=schema_dir)
         validated = result.validated
         files += [Path(f).name for f in result.files]

@@ -21,6 +21,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from lxml import etree
 
@@ -196,12 +197,14 @@ def detect(root: etree._Element) -> str:
     return "unknown"
 
 
-def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
-    """Detect the kind of ``path`` and check it; never raises for a bad file."""
+def validate_file(path: Path | str, base: Path | None = None, *,
+                  st37: Callable[[Path], Any] | None = None) -> FileReport:
+    """Detect the kind of ``path`` and check it; never raises for a bad file. ST.37 files go to
+    ``st37`` (the authority checker, a layer above this one: ``digitize validate`` passes it)."""
     path = Path(path)
     name = str(path)
     if path.suffix.lower() == ".csv":
-        return _check_st37(path)  # the ST.37 text form (EPO's ';'-separated list)
+        return _check_st37(path, st37)  # the ST.37 text form (EPO's ';'-separated list)
     try:
         tree = etree.parse(str(path), safe_parser())
     except (OSError, etree.XMLSyntaxError) as exc:
@@ -216,7 +219,7 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
         elif kind == "USPTO":
             return FileReport(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
         elif kind == "ST.37":
-            return _check_st37(path)
+            return _check_st37(path, st37)
         elif kind == "toc":
             dtd = tree.docinfo.internalDTD
             if dtd is None:
@@ -255,10 +258,8 @@ def _check_manifest(path: Path, root: etree._Element) -> list[str]:
     return errors
 
 
-def _check_st37(path: Path) -> FileReport:
-    try:
-        from authority.check import check_file  # type: ignore[import-not-found]
-    except ImportError:
+def _check_st37(path: Path, check_file: Callable[[Path], Any] | None) -> FileReport:
+    if check_file is None:
         return FileReport(str(path), "ST.37", "not checked: ST.37 checker not available")
     result = check_file(path)
     # Accept the shapes a checker may reasonably return: a list of problems, an object with

@@ -85,9 +85,23 @@ def main(args: argparse.Namespace) -> int:
             raise UsageError("no documents found in the inputs")
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-        summary = run_batch(job, profile, inputs)
+        summary = run_batch(job, profile, inputs, post_run(job))
     print_summary(summary)
     return 1 if summary.counts.get("failed") else 0
+
+
+def post_run(job) -> list:
+    """What the batch does after its documents: the authority file, then the report."""
+    steps = []
+    if job.authority:
+        from authority.build import build_from_job
+
+        steps.append(("authority file not built", lambda run: build_from_job(run.out, run.office(), run.profile)))
+    if job.report:
+        from ..report import write_report
+
+        steps.append(("report not written", lambda run: write_report(run.out)))
+    return steps
 
 
 def print_summary(summary) -> None:
