@@ -41,6 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import DigitizeError
 from .jobfolder import JobFolder
+from .xmlsafe import parser as safe_parser
 
 TRUTH_SUFFIXES = (".gt.txt", ".txt", ".hocr", ".html", ".alto.xml", ".page.xml", ".xml")
 _PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:-|_p)(?P<page>\d{1,5})$")
@@ -171,8 +172,7 @@ def _local(tag) -> str:
 
 def _xml_text(path: Path) -> str:
     """Text of an ALTO or PAGE file (PAGE: region TextEquiv, else lines, else words)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    root = etree.parse(str(path), parser).getroot()
+    root = etree.parse(str(path), safe_parser(huge_tree=True)).getroot()
     kind = _local(root.tag)
     if kind == "alto":
         lines = []

@@ -35,7 +35,8 @@ from lxml import etree
 
 from .errors import DigitizeError
 from .jobfolder import LEDGER, JobFolder
-from .validate import safe_parser
+from . import xmlsafe
+from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +123,7 @@ def _g4(src: Path) -> bytes:
 
 
 def _toc(st36: etree._Element, names: list[str]) -> bytes:
-    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), etree.XMLParser(load_dtd=False, no_network=True,
-                                                                                     resolve_entities=False)))
+    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), safe_parser()))
     root = tree.getroot()
     date = st36.get("date-publ") or ""
     app = st36.findtext("bibliographic-data/application-reference/document-id/doc-number") or ""
@@ -159,8 +159,8 @@ def _document_files(job_dir: Path, row: dict) -> tuple[dict[str, bytes], etree._
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = st36_path.read_bytes()
     try:
-        st36 = etree.fromstring(st36_bytes, safe_parser())
-    except etree.XMLSyntaxError as exc:
+        st36 = xmlsafe.fromstring(st36_bytes)
+    except (etree.XMLSyntaxError, xmlsafe.UnsafeXML) as exc:
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     st96_path = folder / f"{doc_id}.st96.xml"

@@ -26,7 +26,7 @@ from .errors import InputError
 from .fsutil import atomic_write
 from .jobfolder import page_name, page_path
 from .jobfolder import pages_dir as pages_folder
-from .model import Document, OcrPage, PageImage, PageInfo, Prepared
+from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
@@ -177,7 +177,7 @@ def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, 
 
 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
-                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = ("st36", "st96"),
+                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = XML_FORMATS,
                     schema_dir: Path | None = None) -> DocResult:
     """Proofread, structure and emit the OCR'd pages in ``work_dir``; write text, JSON and XML.
 

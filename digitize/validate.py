@@ -10,8 +10,9 @@ ST.36 has one model for every office (``xx-patent-document``); the DTD we have i
 of it, so an office's document (``ph-patent-document``) is checked by validating a copy whose
 root is renamed ``ep-patent-document``.
 
-Every file is read with a parser that loads no DTD, resolves no entity and opens no network
-connection (XXE-safe); the DTD and XSD are loaded only from the schema directory.
+Every file is read through ``digitize.xmlsafe``: no DTD loaded, no entity resolved, no network,
+and a file whose DOCTYPE declares an entity is invalid (XXE-safe); the DTD and XSD are loaded
+only from the schema directory.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from lxml import etree
+
+from . import xmlsafe
+from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +50,6 @@ _warned: set[str] = set()
 
 class SchemaMissing(Exception):
     """The schema file is not in the schema directory; the message says where it was looked for."""
-
-
-def safe_parser(**kw) -> etree.XMLParser:
-    """The only parser used for documents: no DTD, no entities, no network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **kw)
 
 
 def schema_dir(explicit: Path | str | None = None) -> Path | None:
@@ -206,7 +205,9 @@ def validate_file(path: Path | str, base: Path | None = None, *,
     if path.suffix.lower() == ".csv":
         return _check_st37(path, st37)  # the ST.37 text form (EPO's ';'-separated list)
     try:
-        tree = etree.parse(str(path), safe_parser())
+        tree = xmlsafe.parse(path)
+    except xmlsafe.UnsafeXML as exc:
+        return FileReport(name, "unknown", "invalid", [str(exc)])
     except (OSError, etree.XMLSyntaxError) as exc:
         return FileReport(name, "unknown", "invalid", [f"not well-formed XML: {exc}"])
     root = tree.getroot()

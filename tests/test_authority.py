@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from authority import safexml
 from authority.build import build, build_entries, build_from_job
 from authority.check import check_file
 from authority.config import validate
@@ -22,6 +21,7 @@ from authority.reader import read_all
 from authority.report import Report
 from authority.writer import CSV_HEADER
 from digitize import profiles
+from digitize import xmlsafe as safexml
 from digitize.cli import main as cli
 from digitize.profiles import ProfileError
 
