@@ -128,7 +128,7 @@ def score(name: str, truth: str, output: str, output_file: str | None = None) ->
 
 
 @dataclass
-class Report:
+class Evaluation:
     units: list[Score] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # truth names without any output
 
@@ -311,11 +311,11 @@ def _find(name: str, docs: dict[str, OutputDoc], plain: dict[str, Path]) -> tupl
     return None
 
 
-def evaluate(out_dir: Path, truth_dir: Path) -> Report:
+def evaluate(out_dir: Path, truth_dir: Path) -> Evaluation:
     """Score every truth file against the output of the same name (missing output = blank)."""
     truth = load_truth(Path(truth_dir))
     docs, plain = load_outputs(Path(out_dir))
-    report = Report()
+    report = Evaluation()
     for name, path in truth.items():
         found = _find(name, docs, plain)
         if found is None:
@@ -329,7 +329,7 @@ def evaluate(out_dir: Path, truth_dir: Path) -> Report:
 # --------------------------------------------------------------------------- display
 
 
-def format_table(report: Report) -> str:
+def format_table(report: Evaluation) -> str:
     head = f"{'unit':<28} {'words':>6} {'CER':>7} {'WER':>7} {'OWE':>7}  note"
     lines = [head, "-" * len(head)]
     for u in report.units:

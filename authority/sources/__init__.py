@@ -9,10 +9,10 @@ from typing import Iterator
 from digitize.jobfolder import is_job_folder
 
 from ..model import Entry
-from ..report import Report
+from ..findings import Findings
 
 
-def iter_sources(sources: list[Path], report: Report, office: str | None = None) -> Iterator[Entry]:
+def iter_sources(sources: list[Path], report: Findings, office: str | None = None) -> Iterator[Entry]:
     """Entries of every source, in the order given (folders: sorted, recursive)."""
     from .job import entries_from_job
     from .xmlfiles import entries_from_xml

@@ -18,7 +18,7 @@ from digitize.jobfolder import JobFolder
 from digitize.model import Document
 
 from ..model import Entry
-from ..report import Report
+from ..findings import Findings
 from .xmlfiles import _lang, _Raw, validate_raw
 
 
@@ -30,7 +30,7 @@ def _rows(job: JobFolder) -> list[dict]:
         ledger.close()
 
 
-def entries_from_job(job_dir: Path, report: Report, office: str | None = None) -> Iterator[Entry]:
+def entries_from_job(job_dir: Path, report: Findings, office: str | None = None) -> Iterator[Entry]:
     """``office`` stands in for a missing (19) code: every document of a job is from that office."""
     job = JobFolder(job_dir)
     job_dir = job.root
@@ -60,7 +60,7 @@ def entries_from_job(job_dir: Path, report: Report, office: str | None = None) -
             yield entry
 
 
-def _document(job_dir: Path, row: dict, report: Report) -> Document | None:
+def _document(job_dir: Path, row: dict, report: Findings) -> Document | None:
     out_dir = row["out_dir"]
     if not out_dir:
         return None
@@ -76,7 +76,7 @@ def _document(job_dir: Path, row: dict, report: Report) -> Document | None:
         return None
 
 
-def _entry(doc: Document, *, failed: bool, where: str, report: Report, office: str | None) -> Entry | None:
+def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office: str | None) -> Entry | None:
     b = doc.biblio
     raw = _Raw()
     raw.country = b.value("office") or office

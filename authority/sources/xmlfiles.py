@@ -22,7 +22,7 @@ from digitize import xmlsafe as safexml
 from digitize.emit.load_st36 import sdobi_numbers
 
 from ..model import Entry, Priority, norm_date
-from ..report import Report
+from ..findings import Findings
 
 ST36_BIBLIO = ("bibliographic-data", "us-bibliographic-data-grant", "us-bibliographic-data-application")
 
@@ -69,7 +69,7 @@ class _Raw:
         self.searchable: dict[str, tuple[str, ...]] | None = None
 
 
-def entries_from_xml(path: Path, report: Report) -> Iterator[Entry]:
+def entries_from_xml(path: Path, report: Findings) -> Iterator[Entry]:
     try:
         safexml.assert_safe(path)
         head = _root_name(path)
@@ -108,7 +108,7 @@ def _root_name(path: Path) -> str:
     return ""
 
 
-def validate_raw(raw: _Raw, where: object, report: Report) -> Entry | None:
+def validate_raw(raw: _Raw, where: object, report: Findings) -> Entry | None:
     """An entry from what a source said, or None with the reason reported. Optional data that is
     invalid is dropped with a warning; mandatory data is never filled in."""
     missing = [n for n, v in (("office", raw.country), ("publication number", raw.number),
