@@ -62,35 +62,17 @@ def is_job_folder(path: Path | str) -> bool:
 class JobFolder:
     def __init__(self, root: Path | str):
         self.root = Path(root)
+        self.ledger_path = self.root / LEDGER
+        self.lock_path = self.root / LOCK
+        self.documents_dir = self.root / "documents"
+        self.work_dir = self.root / "work"
+        self.authority_dir = self.root / "authority"
+        self.report_path = self.root / "report.html"
 
     def __repr__(self) -> str:
         return f"JobFolder({str(self.root)!r})"
 
     # -- paths -------------------------------------------------------------------------------
-    @property
-    def ledger_path(self) -> Path:
-        return self.root / LEDGER
-
-    @property
-    def lock_path(self) -> Path:
-        return self.root / LOCK
-
-    @property
-    def documents_dir(self) -> Path:
-        return self.root / "documents"
-
-    @property
-    def work_dir(self) -> Path:
-        return self.root / "work"
-
-    @property
-    def authority_dir(self) -> Path:
-        return self.root / "authority"
-
-    @property
-    def report_path(self) -> Path:
-        return self.root / "report.html"
-
     def document_dir(self, doc_id: str) -> Path:
         return self.documents_dir / doc_id
 

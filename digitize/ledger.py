@@ -89,13 +89,6 @@ class Ledger:
             sql, args = sql + " WHERE state = ?", (state,)
         return [dict(r) for r in self.conn.execute(sql + f" ORDER BY {order}", args)]
 
-    def identified(self, state: str | None = None) -> list[dict[str, Any]]:
-        """Rows that have a DOCID (of one ``state``), by DOCID then input."""
-        sql, args = "SELECT * FROM documents WHERE doc_id IS NOT NULL", ()
-        if state:
-            sql, args = sql + " AND state = ?", (state,)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY doc_id, input", args)]
-
     def out_dir(self, doc_id: str) -> str | None:
         """The folder (relative to the job folder) the document was last written to."""
         row = self.conn.execute(

@@ -92,7 +92,8 @@ def done_documents(job_dir: Path) -> list[dict]:
     try:
         ledger = job.ledger(readonly=True)
         try:
-            return ledger.identified("done")
+            return sorted((r for r in ledger.rows("done") if r["doc_id"] is not None),
+                          key=lambda r: (r["doc_id"], r["input"]))
         finally:
             ledger.close()
     except sqlite3.Error as exc:

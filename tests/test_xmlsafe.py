@@ -16,8 +16,9 @@ from lxml import etree
 
 from authority.check import check_file
 from authority.reader import read_entries
-from digitize import cli, xmlsafe
+from digitize import xmlsafe
 from test_authority import valid_file
+from test_validate import _run
 
 HIDDEN = '<!DOCTYPE authority-file [\n<!-- ]><authority-file -->\n<!ENTITY x "9">\n]>\n'
 
@@ -64,11 +65,6 @@ def test_any_declaration_is_refused_fast(tmp_path, decl):
     with pytest.raises(xmlsafe.UnsafeXML):
         xmlsafe.parse(f)
     assert time.monotonic() - t < 2
-
-
-def _run(capsys, *argv: str) -> tuple[int, str]:
-    rc = cli.main(["validate", *argv])
-    return rc, capsys.readouterr().out
 
 
 def test_validate_calls_an_external_entity_invalid(tmp_path, capsys):
