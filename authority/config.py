@@ -12,63 +12,16 @@ without a description here is an error (``build`` stops and names the code), nev
 
 from __future__ import annotations
 
-import dataclasses
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING
 
-from pydantic import AfterValidator
-
-from digitize.config import build, section
+from .section import EXCEPTION_RE, KIND_RE, AuthoritySettings, from_profile, validate
 
 if TYPE_CHECKING:
     from digitize.profiles import Profile
 
-KIND_RE = re.compile(r"^[A-Z][0-9]?$")
-EXCEPTION_RE = re.compile(r"^[A-Z0-9]{1,2}$")
-
-
-def _code(pattern: re.Pattern[str]) -> AfterValidator:
-    def check(code: str) -> str:
-        if not pattern.match(code):
-            raise ValueError(f"not a valid code (expected {pattern.pattern})")
-        return code
-    return AfterValidator(check)
-
-
-def _description(desc: str) -> str:
-    if not desc.strip():
-        raise ValueError(f"the description must be a non-empty string, got {desc!r}")
-    return desc
-
-
-Description = Annotated[str, AfterValidator(_description)]
-
-
-def _schema(value: str | None) -> str | None:
-    if value is not None and not value.endswith((".dtd", ".xsd")):
-        raise ValueError(f"must be the path of a .dtd or .xsd file, got {value!r}")
-    return value
-
-
-@section
-class AuthoritySettings:
-    kind_codes: dict[Annotated[str, _code(KIND_RE)], Description] = dataclasses.field(default_factory=dict)
-    exception_codes: dict[Annotated[str, _code(EXCEPTION_RE)], Description] = dataclasses.field(default_factory=dict)
-    schema: Annotated[str | None, AfterValidator(_schema)] = None  # relative: to the profile file
-
-
-def from_profile(table: Any, where: str, *, folder: Path | None = None) -> AuthoritySettings:
-    """The profile's ``[authority]``, ``schema`` resolved against the profile's ``folder``."""
-    s = build(AuthoritySettings, table, where)
-    if s.schema and not Path(s.schema).is_absolute() and folder is not None:
-        s = dataclasses.replace(s, schema=str(folder / s.schema))
-    return s
-
-
-def validate(table: dict[str, Any], where: str) -> None:
-    """Raise ``ProfileError`` naming ``where`` (``file: [authority]``) and the key."""
-    build(AuthoritySettings, table, where)
+__all__ = ["AuthoritySettings", "EXCEPTION_RE", "KIND_RE", "exception_codes", "from_profile", "kind_codes",
+           "profile_for_office", "schema_path", "validate"]
 
 
 def kind_codes(profile: Profile | None) -> dict[str, str]:

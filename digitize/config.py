@@ -28,10 +28,12 @@ import annotated_types
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as _pydantic_dataclass
 
+from .errors import ConfigError
+
 __all__ = ["ProfileError", "Percent", "Tuple", "section", "build", "describe", "read_toml", "short"]
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """A profile that cannot be used; the message names the file and the key."""
 
 

