@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import config
 from .model import Coverage, Definition, Entry, sort_key
 from .reader import AuthorityFile
-from .report import Report
+from .findings import Findings
 from .store import Store
 from .writer import write_file
+
+if TYPE_CHECKING:
+    from digitize.profiles import Profile
 
 
 @dataclass
@@ -34,7 +37,7 @@ class DiffResult:
         return not (self.counts["added"] or self.counts["removed"] or self.counts["changed"])
 
 
-def _sorted(entries: Iterable[Entry], store: Store, report: Report | None) -> Iterator[Entry]:
+def _sorted(entries: Iterable[Entry], store: Store, report: Findings | None) -> Iterator[Entry]:
     store.add_all(e for e in entries if not e.deleted)
     return store.resolved(report)
 
@@ -56,7 +59,7 @@ def _join(old: Iterator[Entry], new: Iterator[Entry]) -> Iterator[tuple[Entry | 
             a, b = next(old, None), next(new, None)
 
 
-def changes(old: Iterable[Entry], new: Iterable[Entry], report: Report | None = None) -> Iterator[tuple[str, Entry | None, Entry | None]]:
+def changes(old: Iterable[Entry], new: Iterable[Entry], report: Findings | None = None) -> Iterator[tuple[str, Entry | None, Entry | None]]:
     """Stream of ("added"|"removed"|"changed"|"same", old, new) in ST.37 order."""
     with Store() as so, Store() as sn:
         for a, b in _join(_sorted(old, so, report), _sorted(new, sn, report)):
@@ -71,7 +74,7 @@ def changes(old: Iterable[Entry], new: Iterable[Entry], report: Report | None = 
 
 
 def diff_files(old: Path, new: Path, incremental: Path | None = None, *, fmt: str | None = None,
-               profile: Any = None, keep: int = 200, date_produced: str | None = None) -> DiffResult:
+               profile: Profile | None = None, keep: int = 200, date_produced: str | None = None) -> DiffResult:
     """Compare two files; with ``incremental``, also write the update file. The lists in the
     result keep the first ``keep`` changes of each sort (the counts are complete)."""
     res = DiffResult()
@@ -107,7 +110,7 @@ def _first_country(store: Store) -> str:
     return "XX"
 
 
-def _incremental_definition(store: Store, old_d: Definition | None, new_d: Definition | None, profile: Any,
+def _incremental_definition(store: Store, old_d: Definition | None, new_d: Definition | None, profile: Profile | None,
                             country: str, date_produced: str | None) -> Definition:
     cov = Coverage()
     kinds: set[str] = set()

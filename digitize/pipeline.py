@@ -21,15 +21,21 @@ from pathlib import Path
 
 from PIL import Image
 
+from .emit import emit_document
+from .errors import InputError
 from .fsutil import atomic_write
-from .model import Document, OcrPage, PageImage, PageInfo, Prepared
+from .jobfolder import page_name, page_path
+from .jobfolder import pages_dir as pages_folder
+from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
+from .proofread import auto_correct
+from .structure import build_document
 
 log = logging.getLogger(__name__)
 
 
-class DocumentError(Exception):
+class DocumentError(InputError):
     """A document that cannot be processed; the message is the one-line reason for the ledger."""
 
 
@@ -58,10 +64,6 @@ class DocResult:
     refused: dict[str, str] = field(default_factory=dict)  # item key → why a reviewer's value was not used
 
 
-def page_name(number: int) -> str:
-    return f"{number:04d}"
-
-
 # --------------------------------------------------------------------------- OCR half
 
 
@@ -88,7 +90,7 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     result. The JSON is written last: its presence means the page is complete."""
     from .preprocess import bilevel
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
     # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
@@ -109,7 +111,7 @@ def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1
     total = ingest.page_count(input_path)
     last = min(last or total, total)
     done = []
-    todo = [n for n in range(first, last + 1) if not (work_dir / "pages" / f"{page_name(n)}.json").exists()]
+    todo = [n for n in range(first, last + 1) if not page_path(work_dir, n, ".json").exists()]
     if todo:
         for page in ingest.iter_pages(input_path, max_pixels=settings.max_pixels, default_dpi=settings.default_dpi,
                                       first=todo[0], last=todo[-1]):
@@ -134,7 +136,7 @@ def ocr_file(input_path: Path, profile: Profile) -> list[OcrPage]:
 
 
 def load_pages(work_dir: Path) -> list[OcrPage]:
-    files = sorted((work_dir / "pages").glob("[0-9][0-9][0-9][0-9].json"))
+    files = sorted(pages_folder(work_dir).glob("[0-9][0-9][0-9][0-9].json"))
     return [OcrPage.from_json(f.read_text(encoding="utf-8")) for f in files]
 
 
@@ -184,15 +186,9 @@ def whole_text(pages: list[OcrPage]) -> str:
     return "\f".join(p.text + "\n" for p in pages)
 
 
-def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
-    try:
-        from .structure import build_document as structure
-    except ImportError:  # structure stage not available: plain text document
-        structure = None
-    if structure is not None:
-        doc = structure(pages, profile, source=source, doc_id=doc_id)
-    else:
-        doc = Document(doc_id=doc_id, source=source, profile=profile.name, lang=profile.lang)
+def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
+    """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
+    doc = build_document(pages, profile, source=source, doc_id=doc_id)
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -202,7 +198,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
 
 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
-                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = ("st36", "st96"),
+                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = XML_FORMATS,
                     schema_dir: Path | None = None, illegible: dict[str, str] | None = None,
                     lines: dict[str, str] | None = None) -> DocResult:
     """Proofread, structure and emit the OCR'd pages in ``work_dir``; write text, JSON and XML.
@@ -221,13 +217,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
         raise DocumentError("no pages were recognised")
     illegible = dict(illegible or {})
     _flag_page_files(work_dir, pages, set(illegible))
-    corrections, candidates = [], []
-    try:
-        from .proofread import auto_correct
-    except ImportError:
-        auto_correct = None
-    if auto_correct is not None:
-        pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
+    pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
     decided_words = set(overrides or {}) | set(illegible) | set(lines or {})
     if overrides:
         _apply_overrides(pages, overrides)
@@ -245,7 +235,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
                 word.illegible = True
                 saved[word.id] = word.conf
                 word.conf = 0.0
-    doc = build_document(pages, profile, source=source, doc_id=doc_id)
+    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id)
     for page in pages:
         for word in page.words():
             if word.id in saved:
@@ -268,12 +258,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
-    validated = "not-validated: no XML format requested" if not formats else "not-validated: emit stage not available"
-    try:
-        from .emit import emit_document
-    except ImportError:
-        emit_document = None
-    if emit_document is not None and formats:
+    validated = "not-validated: no XML format requested"
+    if formats:
         result = emit_document(doc, work_dir, profile, formats=tuple(formats), schema_dir=schema_dir)
         validated = result.validated
         files += [Path(f).name for f in result.files]
@@ -297,7 +283,7 @@ def _flag_page_files(work_dir: Path, pages: list[OcrPage], illegible: set[str]) 
         ids = {w.id: w for w in page.words()}
         if not any(w.illegible for w in ids.values()) and not illegible & ids.keys():
             continue
-        path = work_dir / "pages" / f"{page_name(page.number)}.json"
+        path = page_path(work_dir, page.number, ".json")
         data = json.loads(path.read_text(encoding="utf-8"))
         changed = False
         for block in data.get("blocks", []):
@@ -341,16 +327,10 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
     set, creating a field the OCR never found. Returns ``field:<name>`` → reason for values that
     do not fit (they stay in the queue)."""
     from .model import Field
+    from .proofread.queue import DecisionRules, QueueError, check_field
+    from .structure import MANDATORY_LABELS
 
-    try:
-        from .proofread.queue import DecisionRules, QueueError, check_field
-        rules = DecisionRules.from_profile(profile)
-    except ImportError:  # pragma: no cover - proofread stage absent
-        rules = None
-    try:
-        from .structure import MANDATORY_LABELS
-    except ImportError:  # pragma: no cover
-        MANDATORY_LABELS = {}
+    rules = DecisionRules.from_profile(profile)
     refused = {}
     for name, value in values.items():
         if not hasattr(doc.biblio, name) or name == "MANDATORY":
@@ -359,13 +339,12 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
         if not isinstance(getattr(doc.biblio, name, None), (Field, type(None))):
             refused[f"field:{name}"] = f"{name} is not a single-value field"
             continue
-        if rules is not None:
-            try:
-                value = check_field(name, value.strip(), rules, mandatory=name in doc.biblio.MANDATORY)
-            except QueueError as exc:
-                refused[f"field:{name}"] = str(exc)
-                doc.flags.append(f"review value refused: {exc}")
-                continue
+        try:
+            value = check_field(name, value.strip(), rules, mandatory=name in doc.biblio.MANDATORY)
+        except QueueError as exc:
+            refused[f"field:{name}"] = str(exc)
+            doc.flags.append(f"review value refused: {exc}")
+            continue
         fld = getattr(doc.biblio, name)
         if fld is None:
             setattr(doc.biblio, name, Field(value=value, confidence=100.0, flagged=False))
@@ -380,11 +359,9 @@ def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict
     """The document-level quality gate (``[queue] min_mean_confidence``, ``min_lexicon_share``):
     a garbage scan (60 dpi, mean confidence 74, words the lexicon does not know) must not become
     ``done`` just because its few queued words were decided. Reviewed words count as sure."""
-    try:
-        from .proofread import lexicon_for
-        from .proofread.config import settings
-    except ImportError:  # pragma: no cover - proofread stage absent
-        return {}
+    from .proofread import lexicon_for
+    from .proofread.config import settings
+
     s = settings(profile)
     words = [w for p in pages if not p.image_only for w in p.words() if w.text.strip()]
     if not words:
@@ -418,7 +395,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     from .emit.alto import page_to_alto
     from .emit.hocr import page_to_hocr
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     for page in pages:
         name = page_name(page.number)
         atomic_write(pages_dir / f"{name}.txt", page.text + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "export the correction queue to CSV, or import decisions filled in there"
 DESCRIPTION = """\
@@ -48,7 +48,9 @@ def main(args: argparse.Namespace) -> int:
     db = args.dir / "ledger.sqlite"
     if not db.is_file():
         raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
-    queue = Queue(db)
+    from ..review.app import profile_rules
+
+    queue = Queue(db, profile_rules=profile_rules)
     try:
         if args.action == "export":
             n = export_csv(queue, args.out, doc_id=args.doc, state=args.state)

@@ -21,19 +21,24 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import validate
+from ..errors import InputError
+from ..fsutil import atomic_write
 from ..model import Document
 from . import config, st36, st96, view
 from .templates import TemplateError, serialize
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
 
 __all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
 
 _BUILDERS = {"st36": st36, "st96": st96}
 
 
-class EmitError(Exception):
+class EmitError(InputError):
     """A result that failed validation (or a broken template); one validator message per line."""
 
 
@@ -54,11 +59,11 @@ def produced_date(explicit: _dt.date | None = None) -> _dt.date | None:
     return None
 
 
-def _office(profile: Any) -> str:
+def _office(profile: Profile) -> str:
     return str(getattr(profile, "office", "XX") or "XX").upper()
 
 
-def render_document(doc: Document, profile: Any, *, formats: tuple[str, ...] | None = None,
+def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...] | None = None,
                     schema_dir: Path | None = None, produced: _dt.date | None = None) -> tuple[dict[str, bytes], str]:
     """Render and validate without writing: ({format: bytes}, validated). Raises ``EmitError``."""
     settings = config.settings(profile)
@@ -93,25 +98,17 @@ def render_document(doc: Document, profile: Any, *, formats: tuple[str, ...] | N
     return out, ("yes" if not notes else "not-validated: " + "; ".join(notes))
 
 
-def emit_document(doc: Document, out_dir: Path, profile: Any, *, formats: tuple[str, ...] | None = None,
+def emit_document(doc: Document, out_dir: Path, profile: Profile, *, formats: tuple[str, ...] | None = None,
                   schema_dir: Path | None = None, produced: _dt.date | None = None) -> EmitResult:
     """Write ``<DOCID>.st36.xml`` / ``<DOCID>.st96.xml`` into ``out_dir`` once all are valid.
 
     ``formats`` defaults to both (``digitize run`` passes the job's ``formats``)."""
     start = time.perf_counter()
     data, validated = render_document(doc, profile, formats=formats, schema_dir=schema_dir, produced=produced)
-    try:
-        from ..fsutil import atomic_write
-    except ImportError:  # pragma: no cover - the lead provides fsutil
-        atomic_write = None
     files = []
     out_dir = Path(out_dir)
     for fmt, payload in data.items():
         path = out_dir / f"{doc.doc_id}.{fmt}.xml"
-        if atomic_write is not None:
-            atomic_write(path, payload)
-        else:  # pragma: no cover
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+        atomic_write(path, payload)
         files.append(path)
     return EmitResult(files=files, validated=validated, seconds=time.perf_counter() - start)

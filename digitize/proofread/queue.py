@@ -21,8 +21,9 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from ..db import connect
 from ..model import BBox, QueueCandidate
 
 ACTIONS = ("accept", "suggestion", "correct", "illegible", "not-text", "line")
@@ -315,8 +316,10 @@ class Queue:
     """The correction queue of one job. Safe to share between threads (one SQLite connection per
     thread and process) and between processes (SQLite WAL + ``BEGIN IMMEDIATE``)."""
 
-    def __init__(self, db_path: Path | str, *, timeout: float = 30.0):
+    def __init__(self, db_path: Path | str, *, timeout: float = 30.0,
+                 profile_rules: Callable[[str], "DecisionRules"] | None = None):
         self.db_path = Path(db_path)
+        self.profile_rules = profile_rules  # profile name → its DecisionRules (given by the layer that loads profiles)
         self.timeout = timeout
         self._local = threading.local()
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,10 +334,7 @@ class Queue:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None or self._local.pid != os.getpid():
-            con = sqlite3.connect(self.db_path, timeout=self.timeout, isolation_level=None)
-            con.row_factory = sqlite3.Row
-            con.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
-            con.execute("PRAGMA synchronous=NORMAL")
+            con = connect(self.db_path, timeout=self.timeout)
             self._local.con, self._local.pid = con, os.getpid()
         return con
 
@@ -684,10 +684,8 @@ class Queue:
             row = None
         name = (row[0] if row else None) or "generic"
         if name not in cache:
-            from .. import profiles
-
             try:
-                cache[name] = DecisionRules.from_profile(profiles.load(name))
+                cache[name] = self.profile_rules(name) if self.profile_rules else DecisionRules.default()
             except Exception:  # a profile that no longer loads must not stop reviewing
                 cache[name] = DecisionRules.default()
         return cache[name]
@@ -747,3 +745,14 @@ class _Transaction:
             self.con.execute("COMMIT")
         else:
             self.con.execute("ROLLBACK")
+
+
+def state_counts(db_path: Path | str) -> dict[str, int]:
+    """Items per state, read-only (the report); {} when the job has no queue."""
+    con = connect(db_path, readonly=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='queue_items'").fetchone():
+            return {}
+        return {state: n for state, n in con.execute("SELECT state, COUNT(*) FROM queue_items GROUP BY state")}
+    finally:
+        con.close()
