@@ -211,6 +211,21 @@ class Party(Record):
     country: str | None = None  # ST.3, when printed
     confidence: float = 100.0
     source: Source | None = None
+    designation: list[str] = field(default_factory=list)  # states this party applies for; [] = all
+
+
+@dataclass
+class DocRef(Record):
+    """A document named on the front page: (86)/(87) the PCT application and publication, (62)/(60)
+    related applications. ``date`` is ISO; ``relation`` says which INID code named it."""
+
+    number: str
+    country: str | None = None
+    kind: str | None = None
+    date: str | None = None
+    relation: str = ""  # "86" | "87" | "62" | "60" …
+    confidence: float = 100.0
+    source: Source | None = None
 
 
 @dataclass
@@ -252,6 +267,14 @@ class Bibliographic(Record):
     assignees: list[Party] = field(default_factory=list)  # (73)
     agents: list[Party] = field(default_factory=list)  # (74)
     designated_states: list[str] = field(default_factory=list)  # (84)
+    extension_states: list[str] = field(default_factory=list)  # (84) "Designated Extension States" (EP)
+    validation_states: list[str] = field(default_factory=list)  # (84) "Designated Validation States" (EP)
+    pct_application: DocRef | None = None  # (86)
+    pct_publication: DocRef | None = None  # (87)
+    related_documents: list[DocRef] = field(default_factory=list)  # (62) division of, (60) related
+    rights_effective_date: Field | None = None  # (24) ISO date
+    unexamined_available_date: Field | None = None  # (41) made available, unexamined, not printed
+    granted_available_date: Field | None = None  # (47) made available with grant, not printed
 
     MANDATORY = ("office", "doc_number", "kind", "publication_date")
 

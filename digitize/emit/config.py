@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..structure import claimrefs
+
 FORMATS = ("st36", "st96")
 
 # Words that introduce a claim reference ("according to claim 1"), in the languages of the
 # profiles we ship; a profile may add its own.
-DEFAULT_CLAIM_REF_WORDS = (
-    "claim", "claims", "reivindicación", "reivindicaciones", "reivindicacion", "reivindicaciones",
-    "revendication", "revendications", "anspruch", "ansprüche", "ansprüchen", "reivindicação",
-    "reivindicações",
-)
+DEFAULT_CLAIM_REF_WORDS = claimrefs.WORDS  # the structure stage's list: one finder, one list
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "ocr_confidence_markup": bool,

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
 from . import config
-from .frontpage import is_front_page, parse_front_page
+from . import audit, repair
+from .frontpage import is_front_page, read_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
 
@@ -22,10 +23,6 @@ MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (
                     "publication_date": "publication date (43)/(45)"}
 
 
-def _st3_codes() -> set[str] | None:
-    return None  # any two capital letters: ST.3 lists are long and offices print their own
-
-
 def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: str) -> Document:
     settings = config.settings(profile)
     lang = getattr(profile, "lang", "en") or "en"
@@ -33,10 +30,17 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     front = next((p for p in pages[:3] if is_front_page(p)), None)
     abstract_field = None
     if front is not None:
-        biblio, abstract_text, abstract_field = parse_front_page(front, settings, _st3_codes())
-        doc.biblio = biblio
-        if biblio.title is not None:
+        fp = read_front_page(front, settings, repair.st3_codes())
+        doc.biblio, abstract_field = fp.biblio, fp.abstract
+        if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
+        issues = audit.audit(fp, settings.field_threshold)
+        for issue in issues:
+            fld = getattr(doc.biblio, issue.field, None)
+            if fld is not None and hasattr(fld, "flagged"):
+                fld.flagged = True
+        doc.flags += [f"{i.field}: {i.reason}" for i in issues]
+        doc.candidates += audit.candidates(issues, front.number)
     else:
         doc.flags.append("no front page with INID codes found")
 

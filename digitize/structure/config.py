@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..profiles import ProfileError, check_table
+from . import claimrefs
 
 MONTHS = {
     # English
@@ -61,9 +62,7 @@ class StructureSettings:
         "Brief description of the drawings", "Background of the invention", "Description of embodiments",
     ])
     end_headings: list[str] = field(default_factory=lambda: ["REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS"])
-    claim_reference_words: list[str] = field(default_factory=lambda: [
-        "claim", "claims", "Anspruch", "Ansprüche", "revendication", "revendications",
-    ])
+    claim_reference_words: list[str] = field(default_factory=lambda: list(claimrefs.WORDS))
     field_threshold: float = 60.0  # a field whose words' mean confidence is lower is flagged
     drawing_max_words: int = 90  # a page with fewer words, mostly short, is a drawing page
     months: dict[str, int] = field(default_factory=lambda: dict(MONTHS))

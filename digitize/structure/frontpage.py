@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..model import Bibliographic, Field, OcrPage, Party, Priority, Source, Word
+from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Source, Word
 from . import normalize as norm
+from . import repair
 from .config import StructureSettings
 from .layout import BULLETS, strip_bullet, union
 
@@ -188,50 +189,96 @@ def split_name_address(text: str) -> tuple[str, str]:
     return parts[0], ", ".join(parts[1:])
 
 
-def parse_parties(ft: FieldText) -> list[Party]:
-    lines = []
-    skipping = False
-    for line in ft.lines:
-        if DESIGNATED.search(line):
-            skipping = True
-            continue
-        bare = line.strip(" .-")
-        if skipping and bare and bare[:1] not in BULLETS and all(re.fullmatch(r"[A-Z]{2,}", t) for t in bare.split()):
-            continue  # the list of state codes under "Designated Contracting States"
-        skipping = False
-        lines.append(line)
+@dataclass
+class Issue:
+    """Something read on the front page that could not be placed with confidence: one queue item."""
+
+    field: str  # queue field name, e.g. "filing_date", "parties:72", "states:84", "inid:86"
+    text: str  # what was read
+    reason: str
+    ft: FieldText | None = None
+
+
+def _codes_line(line: str, codes) -> list[str] | None:
+    """The state codes of a line that holds nothing else ("DE - ;", "AL AT BE …"), else None."""
+    tokens = re.findall(r"[A-Za-z0-9|!]+", line)
+    if not tokens or any(t.islower() or (len(t) > 2 and not t.isupper()) for t in tokens):
+        return None
+    found, unsettled = repair.states(line, codes)
+    return found if found and not unsettled else None
+
+
+def _clean_name(text: str) -> str:
+    """A stray ``|`` (a rule or column edge read as a character) is never part of a name."""
+    text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
+    return " ".join(repair.umlauts(text).split()).strip(" ,;|")
+
+
+def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party], list[Issue]]:
+    """Parties of one INID field: an entry ends at its country ``(CH)``; a bullet starts one; a
+    "Designated Contracting States" line and the code lines after it belong to the party above."""
+    entries: list[list[str]] = []
+    designations: dict[int, list[str]] = {}
+    issues: list[Issue] = []
+    lines = list(ft.lines)
     if len(lines) == 1 and ";" in lines[0]:
         lines = [part.strip() for part in lines[0].split(";") if part.strip()]
-        entries = [[ln] for ln in lines]
+        entries = [[strip_bullet(ln)] for ln in lines]
     else:
-        entries: list[list[str]] = []
         bullets = any(ln.strip()[:1] in BULLETS for ln in lines)
+        designating = False
         for ln in lines:
-            closed = bool(entries) and norm.COUNTRY.search(entries[-1][-1] or "") is not None
-            starts = (ln.strip()[:1] in BULLETS) if bullets else False
-            starts = starts or closed
+            if DESIGNATED.search(ln):
+                designating = True
+                continue
+            if designating:
+                states = _codes_line(ln, codes)
+                if states is not None:
+                    if entries:
+                        designations.setdefault(len(entries) - 1, []).extend(states)
+                    continue
+            designating = False
+            closed = bool(entries) and _COUNTRY_READ.search(entries[-1][-1] or "") is not None
+            starts = ((ln.strip()[:1] in BULLETS) if bullets else False) or closed
             if starts or not entries:
                 entries.append([strip_bullet(ln)])
             else:
                 entries[-1].append(ln.strip())
     parties = []
     conf = round(ft.conf, 1)
-    for entry in entries:
+    for i, entry in enumerate(entries):
         entry = [e for e in entry if e]
         if not entry:
             continue
         country = None
-        m = norm.COUNTRY.search(entry[-1])
+        m = _COUNTRY_READ.search(entry[-1])
         if m:
-            country = m[1]
+            country = repair.country(m[1], codes)
+            if country is None:
+                issues.append(Issue(f"parties:{code}", entry[-1], f"country ({m[1]}) is not an ST.3 code", ft))
             entry[-1] = entry[-1][: m.start()].strip(" ,")
         if len(entry) == 1 and country and ", " in entry[0]:
             entry = list(split_name_address(entry[0]))
-        name = entry[0].strip(" ,;")
-        address = ", ".join(e for e in entry[1:] if e) or None
+        name = _clean_name(entry[0])
+        address = ", ".join(_clean_name(e) for e in entry[1:] if _clean_name(e)) or None
+        if re.search(r"\w[|!]\w|[|!]\w|\w[|!]", entry[0]):
+            issues.append(Issue(f"parties:{code}", entry[0], "a '|' inside a name", ft))
         if name:
-            parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source()))
-    return parties
+            parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source(),
+                                 designation=sorted(set(designations.get(i, [])), key=designations.get(i, []).index)))
+    return parties, issues
+
+
+_COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)\s*$")
+
+
+def printed_party_count(ft: FieldText) -> int:
+    """How many parties the field shows: bullets, else countries in brackets, else 1."""
+    lines = [ln for ln in ft.lines if not DESIGNATED.search(ln)]
+    bullets = sum(1 for ln in lines if ln.strip()[:1] in BULLETS)
+    countries = sum(1 for ln in lines if _COUNTRY_READ.search(ln))
+    semis = len([p for p in " ".join(lines).split(";") if p.strip()]) if len(lines) == 1 else 0
+    return max(bullets, countries, semis, 1 if lines else 0)
 
 
 def parse_priorities(ft: FieldText, months: dict[str, int]) -> list[Priority]:
@@ -258,14 +305,11 @@ def office_from_names(text: str, settings: StructureSettings) -> str | None:
     return best if score >= 85 else None
 
 
-def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str]) -> tuple[Bibliographic, str | None, FieldText | None]:
-    """Returns the bibliographic data, the abstract text (57) and its field."""
-    f = read_fields(page, settings)
-    b = Bibliographic()
-    th = settings.field_threshold
-    months = settings.months
+# --------------------------------------------------------------------------- the fields
 
-    # (11) publication number, else the number printed anywhere near the top of the page
+
+def _publication(f: dict[str, FieldText], page: OcrPage, b: Bibliographic, offices, th: float) -> None:
+    """(11)/(10) publication number, else the number printed anywhere on the page; (13); (19)."""
     pub = None
     for code in ("11", "10"):
         if code in f and pub is None:
@@ -282,6 +326,109 @@ def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[st
                 b.office, b.doc_number, b.kind = (ft.field(v, threshold=th) for v in found)
                 b.doc_number.confidence = b.kind.confidence = min(b.kind.confidence, 70.0)  # not under its INID code
                 break
+
+
+def _dates(f: dict[str, FieldText], b: Bibliographic, months: dict[str, int], th: float) -> None:
+    for code in ("43", "45"):
+        if code in f and b.publication_date is None:
+            iso = norm.parse_date(f[code].text, months)
+            if iso:
+                b.publication_date = f[code].field(iso, threshold=th)
+    for code, attr in (("22", "filing_date"), ("24", "rights_effective_date"), ("41", "unexamined_available_date"),
+                       ("47", "granted_available_date")):
+        if code in f:
+            iso = norm.parse_date(f[code].text, months)
+            if iso:
+                setattr(b, attr, f[code].field(iso, threshold=th))
+
+
+_DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d{2,4}\s?/\s?\d{3,6}|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
+                         r"[A-Z]{2}\s?[\d][\d\s./-]{3,16}\d(?:\s?[ABCU]\d?)?)")
+
+
+def doc_ref(ft: FieldText, relation: str, months: dict[str, int]) -> DocRef | None:
+    """(86) ``PCT/JP2015/079100`` (date); (87) ``WO 2017/064781 (20.04.2017 Gazette 2017/16)``;
+    (62) ``17185386.4 / 3 441 143``: the first document number and the first date."""
+    text = ft.text.replace("\n", " ")
+    m = _DOC_NUMBER.search(text) or re.search(r"(\d[\d\s./-]{4,18}\d)", text)
+    if not m:
+        return None
+    raw = re.sub(r"\s+", "", m[1])
+    country = "WO" if raw.startswith(("PCT", "WO")) else (raw[:2] if raw[:2].isalpha() else None)
+    kind = None
+    if raw.startswith("WO"):
+        km = re.search(r"(A\d)$", raw)
+        kind = km[1] if km else None
+        raw = raw[2:-len(kind)] if kind else raw[2:]
+    rest = text[m.end():] if relation in ("86", "87") else text
+    return DocRef(number=raw, country=country, kind=kind, date=norm.parse_date(rest, months), relation=relation,
+                  confidence=round(ft.conf, 1), source=ft.source())
+
+
+def _states(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
+    """(84) designated states, then the EP extension and validation states printed under it."""
+    target = b.designated_states
+    issues = []
+    for line in ft.lines:
+        if re.search(r"extension", line, re.I):
+            target = b.extension_states
+            continue
+        if re.search(r"validation", line, re.I):
+            target = b.validation_states
+            continue
+        if DESIGNATED.search(line):
+            continue
+        found, unsettled = repair.states(line, codes)
+        target += [c for c in found if c not in target]
+        if unsettled:
+            issues.append(Issue("states:84", line, f"not ST.3 codes: {' '.join(unsettled)}", ft))
+    return issues
+
+
+def _ipc(ft: FieldText, b: Bibliographic) -> list[Issue]:
+    text = ft.text.replace("\n", " ")
+    b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
+    issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
+    read = len(norm.ipc_symbols_read(text))
+    if read > len(b.ipc):
+        issues.append(Issue("ipc:51", text, f"{read} IPC symbols printed, {len(b.ipc)} read", ft))
+    return issues
+
+
+def _check_dates(b: Bibliographic) -> list[Issue]:
+    """Plausible dates, and priority ≤ filing ≤ publication; a date out of order is queued, not changed."""
+    issues = []
+    for name in ("publication_date", "filing_date"):
+        fld = getattr(b, name)
+        if fld is not None and not repair.plausible_date(fld.value):
+            issues.append(Issue(name, fld.value, "not a plausible date"))
+    pub, fil = b.value("publication_date"), b.value("filing_date")
+    if pub and fil and fil > pub:
+        issues.append(Issue("filing_date", fil, f"filing date after the publication date {pub}"))
+    for pr in b.priorities:
+        if fil and pr.date > fil:
+            issues.append(Issue("filing_date", fil, f"priority date {pr.date} after the filing date"))
+    return issues
+
+
+@dataclass
+class FrontPage:
+    biblio: Bibliographic
+    fields: dict[str, FieldText]
+    issues: list[Issue]
+    abstract: FieldText | None = None
+
+
+PARTY_CODES = (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents"))
+
+
+def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> FrontPage:
+    """Every INID field of the page → bibliographic data, and the issues a reviewer must settle."""
+    f = read_fields(page, settings)
+    b = Bibliographic()
+    th = settings.field_threshold
+    issues: list[Issue] = []
+    _publication(f, page, b, None, th)
     if "13" in f and b.kind is None:
         kind = f["13"].text.strip().split()[0] if f["13"].text.strip() else ""
         if kind:
@@ -292,36 +439,37 @@ def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[st
             b.office = f["19"].field(code, threshold=th)
     if "12" in f:
         b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
-    for code in ("43", "45"):
-        if code in f and b.publication_date is None:
-            iso = norm.parse_date(f[code].text, months)
-            if iso:
-                b.publication_date = f[code].field(iso, threshold=th)
+    _dates(f, b, settings.months, th)
     if "21" in f and f["21"].lines:
         b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th)
-    if "22" in f:
-        iso = norm.parse_date(f["22"].text, months)
-        if iso:
-            b.filing_date = f["22"].field(iso, threshold=th)
     if "30" in f:
-        b.priorities = parse_priorities(f["30"], months)
-    if "51" in f:
-        b.ipc = norm.parse_ipc(f["51"].text.replace("\n", " "))
+        b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:
         title = " ".join(f["54"].lines).strip()
         if title:
             b.title = f["54"].field(title)
-    for code, attr in (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents")):
+    for code, attr in PARTY_CODES:
         if code in f:
-            setattr(b, attr, parse_parties(f[code]))
+            parties, found = parse_parties(f[code], codes, code)
+            setattr(b, attr, parties)
+            issues += found
     if "84" in f:
-        states = []
-        for line in f["84"].lines:
-            if re.search(r"extension|validation", line, re.I):
-                break
-            states += [t for t in re.findall(r"\b[A-Z]{2}\b", line)]
-        b.designated_states = sorted(set(states), key=states.index)
-    abstract = None
-    if "57" in f:
-        abstract = f["57"]
-    return b, (abstract.text if abstract else None), abstract
+        issues += _states(f["84"], b, codes)
+    for code, attr in (("86", "pct_application"), ("87", "pct_publication")):
+        if code in f:
+            setattr(b, attr, doc_ref(f[code], code, settings.months))
+    for code in ("62", "60", "61", "63", "64"):
+        if code in f:
+            ref = doc_ref(f[code], code, settings.months)
+            if ref is not None:
+                b.related_documents.append(ref)
+    if "51" in f:
+        issues += _ipc(f["51"], b)
+    issues += _check_dates(b)
+    return FrontPage(b, f, issues, f.get("57"))
+
+
+def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str] | None = None) -> tuple[Bibliographic, str | None, FieldText | None]:
+    """Returns the bibliographic data, the abstract text (57) and its field."""
+    fp = read_front_page(page, settings)
+    return fp.biblio, (fp.abstract.text if fp.abstract else None), fp.abstract
