@@ -102,6 +102,7 @@ def _claim_refs(text: str, refs: list[int], ids: dict[int, str], words: tuple[st
 def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
     country = _code(p.country, None) or "XX"
     iso = _code(country, codes["country"] if codes else None) if country != "XX" else None
+    states = list(dict.fromkeys(c for c in (_code(s, codes["st3"] if codes else None) for s in (p.designation or [])) if c))
     return {
         "seq": seq,
         "seq3": f"{seq:03d}",
@@ -109,7 +110,27 @@ def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
         "address": " ".join(clean(p.address).split()) if p.address else "",
         "country": country,
         "iso_country": iso,
+        # the states an applicant applies for when the front page names them ("Designated
+        # Contracting States: DE" under one applicant): ST.36 "as-indicated", ST.96 "As indicated"
+        "designation": "as-indicated" if states else "all",
+        "designation96": "As indicated" if states else "All",
+        "states": states,
     }
+
+
+def _ref(r, default_country: str, st3) -> dict[str, Any] | None:
+    """A document named on the front page ((86)/(87)/(62)/(60)) as document-id parts."""
+    if r is None or not clean(r.number).strip():
+        return None
+    iso, d8 = dates(r.date)
+    country = _code(r.country, st3) or default_country
+    return {"country": country, "number": clean(r.number).strip(), "kind": re.sub(r"\s+", "", clean(r.kind)).upper(),
+            "date8": d8, "date_iso": iso}
+
+
+def _date_part(f) -> dict[str, Any] | None:
+    iso, d8 = dates(f.value if f is not None else None)
+    return {"date8": d8, "date_iso": iso} if iso else None
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -190,6 +211,14 @@ def _biblio(doc: Document, office: str, lang: str, codes) -> dict[str, Any]:
         # ST.96 has a regional designation only for BX/EP/EM.
         "designation": "regional" if office in REGIONAL else "national",
         "designation96": "regional" if office in ("EP", "BX", "EM") else "national",
+        # (86)/(87) PCT application and publication; (62) division of; (60) related; (24); (41)/(47)
+        "pct_filing": _ref(b.pct_application, "WO", st3),
+        "pct_publishing": _ref(b.pct_publication, "WO", st3),
+        "divisions": [x for x in (_ref(r, office, st3) for r in b.related_documents if r.relation == "62") if x],
+        "related": [x for x in (_ref(r, office, st3) for r in b.related_documents if r.relation != "62") if x],
+        "rights_effective": _date_part(b.rights_effective_date),
+        "available_unexamined": _date_part(b.unexamined_available_date),
+        "available_granted": _date_part(b.granted_available_date),
     }
 
 
