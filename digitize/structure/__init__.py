@@ -40,7 +40,9 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
             if fld is not None and hasattr(fld, "flagged"):
                 fld.flagged = True
         doc.flags += [f"{i.field}: {i.reason}" for i in issues]
-        doc.candidates += audit.candidates(issues, front.number)
+        found = audit.candidates(issues, front.number)
+        audit.field_sources(doc.biblio, found)
+        doc.candidates += found
     else:
         doc.flags.append("no front page with INID codes found")
 

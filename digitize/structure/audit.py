@@ -66,6 +66,11 @@ def audit(fp: FrontPage, threshold: float) -> list[Issue]:
             issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) shows {printed} parties, {read} read", f[code]))
         elif read and f[code].conf < threshold:
             issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) read with low confidence", f[code]))
+    for name in ("application_number", "filing_date", "rights_effective_date", "unexamined_available_date",
+                 "granted_available_date"):
+        fld = getattr(b, name)
+        if fld is not None and (fld.flagged or fld.confidence < threshold):
+            issues.append(Issue(name, fld.value, f"{name} read with low confidence ({fld.confidence:.0f})"))
     if "84" in f and f["84"].conf < threshold and b.designated_states:
         issues.append(Issue("states:84", f["84"].text, "(84) read with low confidence", f["84"]))
     return issues
@@ -87,3 +92,12 @@ def candidates(issues: list[Issue], page: int) -> list[QueueCandidate]:
             kind="field", page=src.page if src else page, bbox=src.bbox if src else None, text=i.text,
             confidence=round(i.ft.conf, 1) if i.ft is not None else 0.0, field_name=i.field, context=i.reason)
     return list(by_field.values())
+
+
+def field_sources(b: Bibliographic, candidates: list[QueueCandidate]) -> None:
+    """Queue items about a bibliographic Field point at where it was read."""
+    for c in candidates:
+        fld = getattr(b, c.field_name or "", None)
+        src = getattr(fld, "source", None)
+        if src is not None and c.bbox is None:
+            c.page, c.bbox, c.confidence = src.page, src.bbox, fld.confidence

@@ -36,6 +36,7 @@ class Anchor:
     bbox: tuple[int, int, int, int]
     words: list[Word] = field(default_factory=list)  # the field's words, in reading order
     line_of: dict[str, int] = field(default_factory=dict)  # word id -> line index
+    continued: set[int] = field(default_factory=set)  # line indices continued from the next column
 
 
 def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
@@ -111,12 +112,67 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
 
 
+PARTY_INID = ("71", "72", "73", "74")
+_PARTY_START = BULLETS + "+"
+
+
+def _runs(anchor: Anchor, gap: float) -> list[list[int]]:
+    """The anchor's line indices in runs separated by a vertical gap wider than ``gap``."""
+    lines: dict[int, list[Word]] = {}
+    for w in anchor.words:
+        lines.setdefault(anchor.line_of[w.id], []).append(w)
+    order = sorted(lines, key=lambda li: min(w.bbox[1] for w in lines[li]))
+    runs: list[list[int]] = []
+    bottom = anchor.bbox[3]
+    for li in order:
+        top = min(w.bbox[1] for w in lines[li])
+        if not runs or top - bottom > gap:
+            runs.append([li])
+        else:
+            runs[-1].append(li)
+        bottom = max(bottom, max(w.bbox[3] for w in lines[li]))
+    return runs
+
+
+def continue_columns(anchors: list[Anchor]) -> None:
+    """Two-column front pages are read column by column: parties continued at the top of the
+    right-hand column (EP: the 2nd and 3rd inventor under (87)) belong to the last party field of
+    the left-hand column, not to the field printed above them. A run of lines is moved only when it
+    is set apart by a gap and starts like a party entry (a bullet)."""
+    if not anchors:
+        return
+    height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    left_x = min(a.bbox[0] for a in anchors)
+    for a in anchors:
+        if a.bbox[0] - left_x < 400 or a.code in PARTY_INID:
+            continue
+        left = [b for b in anchors if b.code in PARTY_INID and b.bbox[0] - left_x < 150]
+        if not left:
+            continue
+        target = max(left, key=lambda b: b.bbox[1])
+        runs = _runs(a, 1.5 * height)
+        for run in runs[1:]:
+            words = [w for w in a.words if a.line_of[w.id] in run]
+            first = sorted((w for w in words if a.line_of[w.id] == run[0]), key=lambda w: w.bbox[0])
+            if not first or first[0].text[:1] not in _PARTY_START:
+                continue
+            moved = {w.id for w in words}
+            a.words = [w for w in a.words if w.id not in moved]
+            for w in words:
+                target.words.append(w)
+                target.line_of[w.id] = a.line_of.pop(w.id)
+            target.continued.update(run)
+
+
 def field_lines(anchor: Anchor) -> list[list[Word]]:
     lines: dict[int, list[Word]] = {}
     for w in anchor.words:
         lines.setdefault(anchor.line_of[w.id], []).append(w)
-    out = [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1]))]
-    return out
+
+    def order(kv):  # lines continued in the next column come after the field's own lines
+        return (kv[0] in anchor.continued, min(w.bbox[1] for w in kv[1]))
+
+    return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
 
 
 def strip_label(text: str, labels: list[str]) -> str:
@@ -157,6 +213,7 @@ class FieldText:
 def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
     anchors, used = find_anchors(page)
     assign(page, anchors, used)
+    continue_columns(anchors)
     out: dict[str, FieldText] = {}
     for a in anchors:
         lines = field_lines(a)
@@ -225,7 +282,7 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
         lines = [part.strip() for part in lines[0].split(";") if part.strip()]
         entries = [[strip_bullet(ln)] for ln in lines]
     else:
-        bullets = any(ln.strip()[:1] in BULLETS for ln in lines)
+        bullets = any(ln.strip()[:1] in _PARTY_START for ln in lines)
         designating = False
         for ln in lines:
             if DESIGNATED.search(ln):
@@ -239,9 +296,9 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
                     continue
             designating = False
             closed = bool(entries) and _COUNTRY_READ.search(entries[-1][-1] or "") is not None
-            starts = ((ln.strip()[:1] in BULLETS) if bullets else False) or closed
+            starts = ((ln.strip()[:1] in _PARTY_START) if bullets else False) or closed
             if starts or not entries:
-                entries.append([strip_bullet(ln)])
+                entries.append([ln.lstrip(_PARTY_START + " ").strip()])
             else:
                 entries[-1].append(ln.strip())
     parties = []
@@ -275,7 +332,7 @@ _COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)\s*$")
 def printed_party_count(ft: FieldText) -> int:
     """How many parties the field shows: bullets, else countries in brackets, else 1."""
     lines = [ln for ln in ft.lines if not DESIGNATED.search(ln)]
-    bullets = sum(1 for ln in lines if ln.strip()[:1] in BULLETS)
+    bullets = sum(1 for ln in lines if ln.strip()[:1] in _PARTY_START)
     countries = sum(1 for ln in lines if _COUNTRY_READ.search(ln))
     semis = len([p for p in " ".join(lines).split(";") if p.strip()]) if len(lines) == 1 else 0
     return max(bullets, countries, semis, 1 if lines else 0)

@@ -101,28 +101,47 @@ def _one_edit(read: str, version: str) -> bool:
     return False
 
 
-def _fold(word: str) -> str:
-    w = word.lower().replace("ii", "u").replace("ß", "ss")
-    return w.translate(str.maketrans("äöüé", "aoue"))
+# how OCR reads an umlaut or ß (seen on the EP front pages: "Miinchen", "Minchen", "Rechtsanwadlte")
+_READS = {"ü": ("u", "ii", "i", "ti"), "ä": ("a", "ad", "d"), "ö": ("o",), "Ö": ("O",), "ß": ("ss", "B", "R")}
+
+
+def _variants(word: str) -> set[str]:
+    out = {""}
+    for ch in word:
+        out = {v + r for v in out for r in _READS.get(ch, (ch,))}
+    return out
 
 
 @lru_cache(maxsize=1)
 def _umlaut_index() -> dict[str, str]:
-    return {_fold(w): w for w in UMLAUT_WORDS}
+    """OCR reading (lower case) → the word; a reading two words share is left out (ambiguous)."""
+    index: dict[str, str] = {}
+    clash: set[str] = set()
+    for w in UMLAUT_WORDS:
+        for v in _variants(w):
+            key = v.lower()
+            if key in index and index[key] != w:
+                clash.add(key)
+            index[key] = w
+    return {k: v for k, v in index.items() if k not in clash}
+
+
+_STRASSE = re.compile(r"(?<=[a-zäöü])stra[BR8]e\b")
 
 
 def umlauts(text: str) -> str:
-    """``Miinchen`` → ``München``, ``Rechtsanwalte`` → ``Rechtsanwälte``: whole words of the list."""
+    """``Miinchen`` → ``München``, ``Rechtsanwadlte`` → ``Rechtsanwälte`` (whole words of the
+    list), ``ArabellastraRe`` → ``Arabellastraße`` (the street suffix)."""
     index = _umlaut_index()
 
     def fix(m: re.Match) -> str:
         w = m[0]
-        hit = index.get(_fold(w))
+        hit = index.get(w.lower())
         if hit is None or hit == w:
             return w
         return hit.upper() if w.isupper() else hit
 
-    return re.sub(r"[A-Za-zÀ-ÿ]{4,}", fix, text)
+    return _STRASSE.sub("straße", re.sub(r"[A-Za-zÀ-ÿ]{4,}", fix, text))
 
 
 def plausible_date(iso: str | None, today: _dt.date | None = None) -> bool:
