@@ -62,7 +62,8 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     for i, p in enumerate(drawings, start=1):
         doc.figures.append(Figure(page=p.number, file=f"pages/{p.number:04d}.tif", num=i))
 
-    sections = parse_sections(body_lines(body), settings, lang)
+    own = {doc.biblio.value("doc_number") or ""} - {""}
+    sections = parse_sections(body_lines(body, own), settings, lang)
     doc.description = sections.description
     doc.claims = sections.claims
     if abstract_field is not None and abstract_field.words:

@@ -204,8 +204,14 @@ class FieldText:
     def source(self) -> Source | None:
         return Source(page=self.page, bbox=union([w.bbox for w in self.words])) if self.words else None
 
-    def field(self, value: str, raw: str | None = None, threshold: float = 0.0) -> Field:
-        conf = round(self.conf, 1)
+    @property
+    def digits_conf(self) -> float:
+        """The confidence of the words that carry digits (a date or number, not its label)."""
+        ws = [w for w in self.words if any(c.isdigit() for c in w.text)]
+        return sum(w.conf for w in ws) / len(ws) if ws else self.conf
+
+    def field(self, value: str, raw: str | None = None, threshold: float = 0.0, digits: bool = False) -> Field:
+        conf = round(self.digits_conf if digits else self.conf, 1)
         return Field(value=value, confidence=conf, source=self.source(), raw=raw if raw is not None else self.text,
                      flagged=conf < threshold)
 
@@ -390,13 +396,13 @@ def _dates(f: dict[str, FieldText], b: Bibliographic, months: dict[str, int], th
         if code in f and b.publication_date is None:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                b.publication_date = f[code].field(iso, threshold=th)
+                b.publication_date = f[code].field(iso, threshold=th, digits=True)
     for code, attr in (("22", "filing_date"), ("24", "rights_effective_date"), ("41", "unexamined_available_date"),
                        ("47", "granted_available_date")):
         if code in f:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                setattr(b, attr, f[code].field(iso, threshold=th))
+                setattr(b, attr, f[code].field(iso, threshold=th, digits=True))
 
 
 _DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d{2,4}\s?/\s?\d{3,6}|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
@@ -498,7 +504,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
         b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
     _dates(f, b, settings.months, th)
     if "21" in f and f["21"].lines:
-        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th)
+        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th, digits=True)
     if "30" in f:
         b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:

@@ -61,8 +61,18 @@ def is_drawing_page(page: OcrPage, settings: StructureSettings) -> bool:
     return bool(FIG.search(text)) or len(long_words) / len(words) < 0.5 or len(words) < 25
 
 
-def body_lines(pages: list[OcrPage]) -> list[TextLine]:
-    """Lines in reading order without running headers, footers, page and margin line numbers."""
+def _own_header(text: str, y1: int, h: int, numbers: set[str]) -> bool:
+    """The publication's own number ("EP 3 441 143 A1") in the top sixth of a page: a running
+    header however far down the scan shifted it."""
+    if not numbers or y1 > h / 6 or not HEADER_LINE.match(text):
+        return False
+    digits = re.sub(r"\D", "", text)
+    return any(n and n in digits for n in numbers)
+
+
+def body_lines(pages: list[OcrPage], header_numbers: set[str] | None = None) -> list[TextLine]:
+    """Lines in reading order without running headers, footers, page and margin line numbers.
+    ``header_numbers``: the publication's own number, dropped wherever it heads a page."""
     out: list[TextLine] = []
     for page in pages:
         h = page.height or 1
@@ -80,6 +90,8 @@ def body_lines(pages: list[OcrPage]) -> list[TextLine]:
                 y0, y1 = min(wd.bbox[1] for wd in ws), max(wd.bbox[3] for wd in ws)
                 if y1 < 0.085 * h and (HEADER_LINE.match(text) or re.fullmatch(r"[\d\s\-–]+", text)):
                     continue  # running header: "3 EP 3 441 143 A1 4"
+                if _own_header(text, y1, h, header_numbers or set()):
+                    continue
                 if y0 > 0.93 * h and (re.fullmatch(r"[\d\s\-–]+", text) or HEADER_LINE.match(text) or len(ws) <= 3):
                     continue  # page number or footer
                 cx = (min(wd.bbox[0] for wd in ws) + max(wd.bbox[2] for wd in ws)) / 2
