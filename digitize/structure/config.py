@@ -7,6 +7,7 @@ inherits: its entries first, then the inherited ones; numbers replace.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +65,13 @@ class StructureSettings:
     end_headings: list[str] = field(default_factory=lambda: ["REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS"])
     claim_reference_words: list[str] = field(default_factory=lambda: list(claimrefs.WORDS))
     field_threshold: float = 60.0  # a field whose words' mean confidence is lower is flagged
+    # INID codes whose date is the publication date, in order (AR prints it under (41) "Fecha")
+    publication_date_inids: list[str] = field(default_factory=lambda: ["43", "45"])
+    # the office's number formats (regular expressions; "" = not checked); a number that does not
+    # match, even after the digit repairs, is queued
+    application_number_pattern: str = ""
+    publication_number_pattern: str = ""
+    kind_codes: list[str] = field(default_factory=list)  # the office's ST.16 kind codes ([] = not checked)
     drawing_max_words: int = 90  # a page with fewer words, mostly short, is a drawing page
     months: dict[str, int] = field(default_factory=lambda: dict(MONTHS))
     office_names: dict[str, str] = field(default_factory=lambda: {
@@ -79,6 +87,8 @@ _TYPES = {
     "inid_labels": dict, "description_headings": list, "abstract_headings": list, "claims_headings": dict,
     "headings": list, "end_headings": list, "claim_reference_words": list, "field_threshold": (int, float),
     "drawing_max_words": int, "months": dict, "office_names": dict,
+    "publication_date_inids": list, "application_number_pattern": str, "publication_number_pattern": str,
+    "kind_codes": list,
 }
 
 
@@ -93,6 +103,13 @@ def validate(section: dict[str, Any], where: str) -> None:
             for heading, lang in value.items():
                 if not isinstance(lang, str) or len(lang) not in (0, 2):
                     raise ProfileError(f"{where} claims_headings.{heading!r}: an ISO 639-1 code or \"\"")
+        if key in ("application_number_pattern", "publication_number_pattern"):
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ProfileError(f"{where} {key}: not a regular expression ({exc})") from None
+        if key == "publication_date_inids" and not all(isinstance(c, str) and len(c) == 2 and c.isdigit() for c in value):
+            raise ProfileError(f"{where} publication_date_inids: two-digit INID codes")
         if key == "months":
             bad = [k for k, v in value.items() if not isinstance(v, int) or not 1 <= v <= 12]
             if bad:

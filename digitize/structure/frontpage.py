@@ -391,15 +391,16 @@ def _publication(f: dict[str, FieldText], page: OcrPage, b: Bibliographic, offic
                 break
 
 
-def _dates(f: dict[str, FieldText], b: Bibliographic, months: dict[str, int], th: float) -> None:
-    for code in ("43", "45"):
+def _dates(f: dict[str, FieldText], b: Bibliographic, settings: StructureSettings) -> None:
+    months, th = settings.months, settings.field_threshold
+    for code in settings.publication_date_inids:
         if code in f and b.publication_date is None:
             iso = norm.parse_date(f[code].text, months)
             if iso:
                 b.publication_date = f[code].field(iso, threshold=th, digits=True)
     for code, attr in (("22", "filing_date"), ("24", "rights_effective_date"), ("41", "unexamined_available_date"),
                        ("47", "granted_available_date")):
-        if code in f:
+        if code in f and code not in settings.publication_date_inids:
             iso = norm.parse_date(f[code].text, months)
             if iso:
                 setattr(b, attr, f[code].field(iso, threshold=th, digits=True))
@@ -458,6 +459,31 @@ def _ipc(ft: FieldText, b: Bibliographic) -> list[Issue]:
     return issues
 
 
+_DIGIT_RUN = re.compile(r"[0-9OolISBZg|]*[0-9][0-9OolISBZg|]*")
+
+
+def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
+    """A number in the office's format; OCR letter-for-digit errors inside its digit runs are
+    repaired only when that makes it match."""
+    if fld is None or not pattern:
+        return []
+    if re.fullmatch(pattern, fld.value):
+        return []
+    fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), fld.value.replace(" ", ""))
+    if re.fullmatch(pattern, fixed):
+        fld.raw, fld.value = fld.raw or fld.value, fixed
+        return []
+    return [Issue(name, fld.value, f"not in the office's format {pattern}")]
+
+
+def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
+    issues = _number(b.application_number, settings.application_number_pattern, "application_number")
+    issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
+    if settings.kind_codes and b.kind is not None and b.kind.value not in settings.kind_codes:
+        issues.append(Issue("kind", b.kind.value, f"not one of the office's kind codes {' '.join(settings.kind_codes)}"))
+    return issues
+
+
 def _check_dates(b: Bibliographic) -> list[Issue]:
     """Plausible dates, and priority ≤ filing ≤ publication; a date out of order is queued, not changed."""
     issues = []
@@ -502,7 +528,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
             b.office = f["19"].field(code, threshold=th)
     if "12" in f:
         b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
-    _dates(f, b, settings.months, th)
+    _dates(f, b, settings)
     if "21" in f and f["21"].lines:
         b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th, digits=True)
     if "30" in f:
@@ -528,7 +554,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
                 b.related_documents.append(ref)
     if "51" in f:
         issues += _ipc(f["51"], b)
-    issues += _check_dates(b)
+    issues += _check_dates(b) + _check_numbers(b, settings)
     return FrontPage(b, f, issues, f.get("57"))
 
 
