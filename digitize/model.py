@@ -165,6 +165,8 @@ class OcrPage(Record):
     engine: str = ""  # e.g. "tesserocr 5.5.4 eng"
     image_only: bool = False  # e.g. a drawing page: kept as image, no text
     ink_ratio: float = 0.0  # share of dark pixels after binarisation (drawings detection)
+    kind: str = ""  # "text" | "drawing" | "blank" from the page's ink before recognition ("" = not looked at)
+    figures: list[BBox] = field(default_factory=list)  # figure regions (structure/figures.py)
 
     def words(self) -> list[Word]:
         return [w for b in self.blocks for ln in b.lines for w in ln.words]
@@ -339,6 +341,7 @@ class Figure(Record):
     file: str
     bbox: BBox | None = None
     num: int | None = None
+    id: str = ""  # "fig0001": the key the delivery package lists the file under
 
 
 @dataclass

@@ -25,6 +25,9 @@ from .fsutil import atomic_write
 from .model import Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
+from .structure.figures import analyse as analyse_figures
+from .structure.figures import crop as crop_figures
+from .structure.figures import outside_figures
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +79,10 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     detector = engine.detect_orientation if profile.preprocess.orientation else None
     t0 = time.perf_counter()
     prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    kind, regions = analyse_figures(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
+    result.kind, result.figures = kind, regions
     return result, prepared, (t1 - t0, time.perf_counter() - t1)
 
 
@@ -206,6 +211,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     _drop_empty_words(pages)
 
     doc = build_document(pages, profile, source=source, doc_id=doc_id)
+    crop_figures(work_dir, doc)
+    candidates = outside_figures(candidates, pages)
     if force_doc_id:
         doc.doc_id = doc_id
     if overrides:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
+from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from . import config
 from . import audit, repair
+from .figures import figure_entries, inside
 from .frontpage import is_front_page, read_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
@@ -46,21 +47,24 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     else:
         doc.flags.append("no front page with INID codes found")
 
-    drawings = []
+    figured = []  # pages whose figures become figures: drawing sheets, and text pages with a figure
     body = []
     for p in pages:
-        if p is front:
-            continue
-        if is_search_report_page(p):
+        if p is not front and is_search_report_page(p):
             p.image_only = True
             doc.image_pages.append(p.number)
-        elif is_drawing_page(p, settings):
+        elif p is not front and (p.kind == "drawing" or is_drawing_page(p, settings)):
             p.image_only = True
-            drawings.append(p)
+            if p.kind != "drawing":  # read as a drawing from its words only: the whole sheet is the figure
+                p.figures = []
+            p.kind = "drawing"
+            figured.append(p)
         else:
-            body.append(p)
-    for i, p in enumerate(drawings, start=1):
-        doc.figures.append(Figure(page=p.number, file=f"pages/{p.number:04d}.tif", num=i))
+            if p is not front:
+                body.append(p)
+            if p.figures:
+                figured.append(p)
+    doc.figures = figure_entries(figured)
 
     own = {doc.biblio.value("doc_number") or ""} - {""}
     sections = parse_sections(body_lines(body, own), settings, lang)
@@ -68,7 +72,8 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     doc.claims = sections.claims
     if abstract_field is not None and abstract_field.words:
         tb = TextBuilder()
-        for line in _column_lines(abstract_field.words, abstract_field.page, front.width if front else 0):
+        words = [w for w in abstract_field.words if not inside(w.bbox, front.figures)]  # not the figure's labels
+        for line in _column_lines(words, abstract_field.page, front.width if front else 0):
             tb.add_line(line)
         text = tb.text
         for lab in settings.inid_labels.get("57", []):

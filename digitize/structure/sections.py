@@ -17,6 +17,7 @@ from ..model import Claim, ClaimSet, ClaimText, Doubt, OcrPage, Paragraph
 from . import claimrefs
 from . import normalize as norm
 from .config import StructureSettings
+from .figures import inside
 from .layout import BULLETS, TextBuilder, TextLine, ordered_blocks
 
 PARA_NUM = re.compile(r"^[\(\[{|]{0,2}\s*([0-9OolI]{3,5})\s*[\]\)}|1l]\s*")
@@ -83,9 +84,9 @@ def body_lines(pages: list[OcrPage], header_numbers: set[str] | None = None) -> 
                 continue  # margin line numbers of two-column publications
             first = True
             for line in block.lines:
-                ws = [wd for wd in line.words if wd.text.strip()]
+                ws = [wd for wd in line.words if wd.text.strip() and not (page.figures and inside(wd.bbox, page.figures))]
                 if not ws:
-                    continue
+                    continue  # (or the labels and reference numerals of a figure printed on a text page)
                 text = " ".join(wd.text for wd in ws)
                 y0, y1 = min(wd.bbox[1] for wd in ws), max(wd.bbox[3] for wd in ws)
                 if y1 < 0.085 * h and (HEADER_LINE.match(text) or re.fullmatch(r"[\d\s\-–]+", text)):
