@@ -484,6 +484,15 @@ def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]
     return issues
 
 
+def _check_title(b: Bibliographic) -> list[Issue]:
+    """A full stop inside a title before a lower-case word ("de. origen") is a speck or a misread
+    comma, not a sentence end: the pattern cannot say which, a reviewer can."""
+    t = b.value("title") or ""
+    if re.search(r"[a-záéíóúñ][.;] [a-záéíóúñ]", t):
+        return [Issue("title", t, "a stray mark inside the title")]
+    return []
+
+
 def _check_dates(b: Bibliographic) -> list[Issue]:
     """Plausible dates, and priority ≤ filing ≤ publication; a date out of order is queued, not changed."""
     issues = []
@@ -554,7 +563,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
                 b.related_documents.append(ref)
     if "51" in f:
         issues += _ipc(f["51"], b)
-    issues += _check_dates(b) + _check_numbers(b, settings)
+    issues += _check_dates(b) + _check_numbers(b, settings) + _check_title(b)
     return FrontPage(b, f, issues, f.get("57"))
 
 

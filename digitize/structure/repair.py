@@ -33,6 +33,9 @@ UMLAUT_WORDS = (
     "München", "Düsseldorf", "Köln", "Nürnberg", "Fürth", "Würzburg", "Göttingen", "Tübingen", "Lübeck",
     "Zürich", "Lörrach", "Mülheim", "Österreich", "Rechtsanwälte", "Patentanwälte", "Rechtsanwalt",
     "Gräfelfing", "Höchst", "Jülich", "Büro", "Anwaltssozietät", "Partnerschaft",
+    # Spanish surnames whose form without ñ or accent is not a name (OCR drops a capital's tilde)
+    "Muñoz", "Ibáñez", "Núñez", "Yáñez", "Ordóñez", "Castañeda", "Acuña", "Bolaños", "Montaño", "Treviño",
+    "Patiño", "Zúñiga", "Peñaloza", "Cañizares", "Saldaña", "Villaseñor",
 )
 
 
@@ -102,7 +105,8 @@ def _one_edit(read: str, version: str) -> bool:
 
 
 # how OCR reads an umlaut or ß (seen on the EP front pages: "Miinchen", "Minchen", "Rechtsanwadlte")
-_READS = {"ü": ("u", "ii", "i", "ti"), "ä": ("a", "ad", "d"), "ö": ("o",), "Ö": ("O",), "ß": ("ss", "B", "R")}
+_READS = {"ü": ("u", "ii", "i", "ti"), "ä": ("a", "ad", "d"), "ö": ("o",), "Ö": ("O",), "ß": ("ss", "B", "R"),
+          "ñ": ("n",), "á": ("a",), "é": ("e",), "í": ("i",), "ó": ("o",), "ú": ("u",)}
 
 
 def _variants(word: str) -> set[str]:
