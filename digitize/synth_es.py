@@ -57,7 +57,8 @@ def _body(heading: str, text: dict) -> tuple[list[str], str]:
     lines = [heading, "", "CAMPO DE LA INVENCIÓN", ""]
     paras = list(text["description"]) + [EXTRA]
     for p in paras:
-        p = p[:520].rsplit(" ", 1)[0] + "."
+        if len(p) > 520:
+            p = p[:520].rsplit(" ", 1)[0] + "."
         lines += _wrap(p) + [""]
     return lines, " ".join(ln for ln in lines if ln)
 

@@ -484,10 +484,19 @@ def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]
     return issues
 
 
+_FUNCTION_WORD_MARK = re.compile(r"\b(de|del|la|las|el|los|y|o|en|con|para|por|of|the|and|or|for|in|with|to|a)[.;](?= [a-záéíóúñ])")
+
+
 def _check_title(b: Bibliographic) -> list[Issue]:
-    """A full stop inside a title before a lower-case word ("de. origen") is a speck or a misread
-    comma, not a sentence end: the pattern cannot say which, a reviewer can."""
-    t = b.value("title") or ""
+    """A mark inside a title before a lower-case word ("de. origen") is a speck: removed after a
+    function word (never abbreviated, never followed by punctuation in a title); anywhere else the
+    pattern cannot tell a speck from a real comma or abbreviation, so a reviewer does."""
+    if b.title is None:
+        return []
+    fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
+    if fixed != b.title.value:
+        b.title.value = fixed
+    t = b.title.value
     if re.search(r"[a-záéíóúñ][.;] [a-záéíóúñ]", t):
         return [Issue("title", t, "a stray mark inside the title")]
     return []
