@@ -241,3 +241,33 @@ def test_running_header_dropped_from_body():
     page = _page([(1000, "EP 3 441 143 A1")] + [(300, "")] * 3 + [(300, "[0001] The invention relates to a plate.")], number=2)
     lines = body_lines([page], header_numbers={"3441143"})
     assert [ln.text for ln in lines] == ["[0001] The invention relates to a plate."]
+
+
+def test_related_documents_and_availability_dates():
+    """(62) division of an earlier application, (24), (41) and (47) are read, not dropped."""
+    doc = _doc([(300, "(22) Date of filing: 08.08.2017"),
+                (300, "(62) Document number(s) of the earlier application(s) in accordance with Art. 76 EPC: 15906245.4 / 3 441 903"),
+                (300, "(24) Date from which the rights have effect: 01.03.2019"),
+                (300, "(41) Date of making available to the public: 15.02.2019")])
+    b = doc.biblio
+    assert [(r.number, r.relation) for r in b.related_documents] == [("15906245.4", "62")]
+    assert b.value("rights_effective_date") == "2019-03-01" and b.value("unexamined_available_date") == "2019-02-15"
+    assert not [c for c in doc.candidates if c.field_name and c.field_name.startswith("inid:")]
+
+
+def test_child_claims_keep_their_doubts():
+    """A doubtful word in a claim element stays marked in that element (it was dropped)."""
+    from digitize.structure import config as cfg
+    from digitize.structure.layout import TextLine
+    from digitize.structure.sections import parse_sections
+
+    page = _page([(300, "CLAIMS"), (300, "1. A device comprising:"), (300, "- a base plate;"),
+                  (300, "- a pipetting devlce.")], number=2)
+    for w in page.words():
+        if w.text == "devlce.":
+            w.conf = 31.0
+    lines = [TextLine(page=2, words=ln.words, block_start=True) for ln in page.lines()]
+    claims = parse_sections(lines, cfg.settings(profiles.load("ep")), "en").claims[0].claims
+    child = claims[0].body.children[1]
+    assert child.text == "a pipetting devlce."
+    assert [(child.text[d.start:d.end], d.confidence) for d in child.doubts] == [("devlce.", 31.0)]

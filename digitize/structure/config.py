@@ -46,6 +46,14 @@ class StructureSettings:
         "73": ["Proprietors", "Proprietor", "Assignee"],
         "74": ["Representative", "Agent"],
         "84": ["Designated Contracting States"],
+        "24": ["Date from which the rights have effect"],
+        "41": ["Date of making available to the public"],
+        "47": ["Date of making available to the public of the granted patent"],
+        "60": ["Related U.S. Application Data", "Related application data"],
+        "62": ["Document number(s) of the earlier application(s) in accordance with Art. 76 EPC",
+               "Divisional of", "Division of"],
+        "86": ["International application number", "PCT application number"],
+        "87": ["International publication number", "PCT publication number"],
     })
     description_headings: list[str] = field(default_factory=lambda: ["Description", "DESCRIPTION"])
     abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT"])

@@ -414,7 +414,7 @@ def doc_ref(ft: FieldText, relation: str, months: dict[str, int]) -> DocRef | No
     """(86) ``PCT/JP2015/079100`` (date); (87) ``WO 2017/064781 (20.04.2017 Gazette 2017/16)``;
     (62) ``17185386.4 / 3 441 143``: the first document number and the first date."""
     text = ft.text.replace("\n", " ")
-    m = _DOC_NUMBER.search(text) or re.search(r"(\d[\d\s./-]{4,18}\d)", text)
+    m = _DOC_NUMBER.search(text) or re.search(r"(\d[\d./-]{4,18}\d)", text)
     if not m:
         return None
     raw = re.sub(r"\s+", "", m[1])
