@@ -271,3 +271,17 @@ def test_child_claims_keep_their_doubts():
     child = claims[0].body.children[1]
     assert child.text == "a pipetting devlce."
     assert [(child.text[d.start:d.end], d.confidence) for d in child.doubts] == [("devlce.", 31.0)]
+
+
+def test_office_number_formats_repaired_or_queued():
+    """MX application numbers: a letter read for a digit inside the digits is repaired when that
+    makes the number match the office format; a number that still does not match is queued."""
+    def mx_doc(app):
+        page = _page([(300, "(11) Número de publicación: MX 2023012345 A"), (300, "(43) Fecha de publicación: 21/11/2023"),
+                      (300, f"(21) Número de solicitud: {app}"), (300, "(22) Fecha de presentación: 04/11/2021")])
+        return build_document([page], profiles.load("mx"), source="t", doc_id="t")
+
+    doc = mx_doc("MX/a/2O23/Ol2345")
+    assert doc.biblio.value("application_number") == "MX/a/2023/012345" and "application_number" not in _queued(doc)
+    doc = mx_doc("MX/a/2023/0123")
+    assert "application_number" in _queued(doc) and doc.biblio.application_number.flagged
