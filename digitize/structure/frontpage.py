@@ -332,7 +332,7 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
     return parties, issues
 
 
-_COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)\s*$")
+_COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")  # "(PH):" a speck after it
 
 
 def printed_party_count(ft: FieldText) -> int:
