@@ -35,7 +35,7 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
-        issues = audit.audit(fp, settings.field_threshold)
+        issues = audit.audit(fp, settings.field_threshold, tuple(settings.publication_date_inids))
         for issue in issues:
             fld = getattr(doc.biblio, issue.field, None)
             if fld is not None and hasattr(fld, "flagged"):

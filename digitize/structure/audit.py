@@ -47,7 +47,7 @@ PLACED: dict[str, Callable[[Bibliographic], bool]] = {
 MANDATORY = {"office", "doc_number", "kind", "publication_date"}  # queued by structure's own check
 
 
-def audit(fp: FrontPage, threshold: float) -> list[Issue]:
+def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ...] = ("43", "45")) -> list[Issue]:
     """The front page's issues plus every INID field read but not placed, every party printed
     but not read, and every party field below the confidence threshold."""
     b, f = fp.biblio, fp.fields
@@ -55,7 +55,7 @@ def audit(fp: FrontPage, threshold: float) -> list[Issue]:
     for code, ft in f.items():
         if not ft.text.strip():
             continue
-        placed = PLACED.get(code)
+        placed = PLACED["43"] if code in publication_date_inids else PLACED.get(code)
         if placed is None or not placed(b):
             issues.append(Issue(f"inid:{code}", ft.text, f"({code}) read on the front page but not placed", ft))
     for code, attr in PARTY_CODES:

@@ -406,7 +406,7 @@ def _dates(f: dict[str, FieldText], b: Bibliographic, settings: StructureSetting
                 setattr(b, attr, f[code].field(iso, threshold=th, digits=True))
 
 
-_DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d{2,4}\s?/\s?\d{3,6}|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
+_DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d[\d\s]{1,5}\s?/\s?\d[\d\s]{2,7}\d|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
                          r"[A-Z]{2}\s?[\d][\d\s./-]{3,16}\d(?:\s?[ABCU]\d?)?)")
 
 
@@ -469,7 +469,8 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
         return []
     if re.fullmatch(pattern, fld.value):
         return []
-    fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), fld.value.replace(" ", ""))
+    bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
+    fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
     if re.fullmatch(pattern, fixed):
         fld.raw, fld.value = fld.raw or fld.value, fixed
         return []
@@ -479,6 +480,9 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
 def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
     issues = _number(b.application_number, settings.application_number_pattern, "application_number")
     issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
+    pct = b.pct_application
+    if pct is not None and pct.number.startswith("PCT") and not re.fullmatch(r"PCT/[A-Z]{2}\d{4}/\d{6}", pct.number):
+        issues.append(Issue("inid:86", pct.number, "not a PCT application number PCT/CCYYYY/NNNNNN"))
     if settings.kind_codes and b.kind is not None and b.kind.value not in settings.kind_codes:
         issues.append(Issue("kind", b.kind.value, f"not one of the office's kind codes {' '.join(settings.kind_codes)}"))
     return issues
