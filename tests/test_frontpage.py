@@ -285,3 +285,14 @@ def test_office_number_formats_repaired_or_queued():
     assert doc.biblio.value("application_number") == "MX/a/2023/012345" and "application_number" not in _queued(doc)
     doc = mx_doc("MX/a/2023/0123")
     assert "application_number" in _queued(doc) and doc.biblio.application_number.flagged
+
+
+def test_inid_code_with_a_speck_or_run_into_a_label():
+    """``_(74)`` (a speck before the code) is still the agent's anchor; ``(74)Agent:`` run together
+    is no anchor, and its field is not silently merged into the inventors: it is queued."""
+    doc = _doc([(300, "(22) Date of filing: 08.08.2017"), (300, "(72) Inventors: DELA CRUZ, Juan; SANTOS, Maria"),
+                (300, "_(74) Agent: REYES, Jose")])
+    assert [p.name for p in doc.biblio.agents] == ["REYES, Jose"] and len(doc.biblio.inventors) == 2
+    doc = _doc([(300, "(22) Date of filing: 08.08.2017"), (300, "(72) Inventors: DELA CRUZ, Juan; SANTOS, Maria"),
+                (300, "(74)Agent: REYES, Jose")])
+    assert "inid:74" in _queued(doc)

@@ -8,10 +8,11 @@ it instead of a shorter XML.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from ..model import Bibliographic, QueueCandidate
-from .frontpage import PARTY_CODES, FrontPage, Issue, printed_party_count
+from .frontpage import KNOWN, PARTY_CODES, FrontPage, Issue, printed_party_count
 
 # INID code -> "was it placed?" (codes the structure stage reads)
 PLACED: dict[str, Callable[[Bibliographic], bool]] = {
@@ -58,6 +59,12 @@ def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ..
         placed = PLACED["43"] if code in publication_date_inids else PLACED.get(code)
         if placed is None or not placed(b):
             issues.append(Issue(f"inid:{code}", ft.text, f"({code}) read on the front page but not placed", ft))
+    for code, ft in f.items():  # an INID code read inside another field: a field may be lost in it
+        if code in ("54", "57"):
+            continue  # a title or abstract may print reference signs "(10)"
+        for m in re.finditer(r"\((\d{2})\)", ft.text):
+            if m[1] in KNOWN and m[1] != code:
+                issues.append(Issue(f"inid:{m[1]}", ft.text, f"({m[1]}) read inside ({code})", ft))
     for code, attr in PARTY_CODES:
         if code not in f:
             continue

@@ -20,7 +20,7 @@ from . import repair
 from .config import StructureSettings
 from .layout import BULLETS, strip_bullet, union
 
-INID = re.compile(r"^[\(\[{|]?\s*([1-9][0-9])\s*[\)\]}|]$")
+INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
 INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
 KNOWN = {"10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
@@ -47,8 +47,9 @@ def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
         while i < len(ws):
             w = ws[i]
             m = INID.match(w.text)
-            if m and m[1] in KNOWN:
-                anchors.append(Anchor(m[1], w.bbox))
+            code = (m[1] or m[2]) if m else None
+            if code in KNOWN:
+                anchors.append(Anchor(code, w.bbox))
                 used.add(w.id)
             elif i + 1 < len(ws):
                 a, b = INID_HALF_OPEN.match(w.text), INID_HALF_CLOSE.match(ws[i + 1].text)
