@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from ..model import ClaimText, Document, Paragraph, Party
-from ..structure import claimrefs
+from .. import claimrefs
 from .config import EmitSettings
 from .xmltext import clean, segments
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..profiles import ProfileError, check_table
-from . import claimrefs
+from .. import claimrefs
 
 MONTHS = {
     # English

@@ -15,7 +15,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ..jobfolder import page_file, page_name, page_path
 from ..model import BBox, Document, Figure, OcrPage, QueueCandidate
+
+FIGURES = "figures"  # <document folder>/figures/NNNN-k.tif: the files the delivery package lists
 
 TEXT_MIN_MM, TEXT_MAX_MM = 0.8, 6.0  # glyph heights of 6 to 24 pt type
 ART_MIN_MM = 18.0  # a component this long in either direction is line art, not a glyph
@@ -199,9 +202,9 @@ def crop(doc_dir: Path, doc: Document) -> list[str]:
 
     written = []
     for f in doc.figures:
-        if not f.bbox or not f.file.startswith("figures/"):
+        if not f.bbox or not f.file.startswith(f"{FIGURES}/"):
             continue
-        src = doc_dir / "pages" / f"{f.page:04d}.tif"
+        src = page_path(doc_dir, f.page, ".tif")
         if not src.is_file():
             continue
         with Image.open(src) as im:
@@ -223,10 +226,10 @@ def figure_entries(pages: list[OcrPage]) -> list[Figure]:
     for p in pages:
         regions = list(p.figures)
         if not regions and p.kind == "drawing":
-            out.append(Figure(page=p.number, file=f"pages/{p.number:04d}.tif", num=len(out) + 1,
+            out.append(Figure(page=p.number, file=page_file(p.number, ".tif"), num=len(out) + 1,
                               id=f"fig{len(out) + 1:04d}"))
             continue
         for k, r in enumerate(regions, start=1):
-            out.append(Figure(page=p.number, file=f"figures/{p.number:04d}-{k}.tif", bbox=tuple(r), num=len(out) + 1,
+            out.append(Figure(page=p.number, file=f"{FIGURES}/{page_name(p.number)}-{k}.tif", bbox=tuple(r), num=len(out) + 1,
                               id=f"fig{len(out) + 1:04d}"))
     return out

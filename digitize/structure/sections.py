@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Claim, ClaimSet, ClaimText, Doubt, OcrPage, Paragraph
-from . import claimrefs
+from .. import claimrefs
 from . import normalize as norm
 from .config import StructureSettings
 from .figures import inside
