@@ -170,6 +170,8 @@ class OcrPage(Record):
     engine: str = ""  # e.g. "tesserocr 5.5.4 eng"
     image_only: bool = False  # e.g. a drawing page: kept as image, no text
     ink_ratio: float = 0.0  # share of dark pixels after binarisation (drawings detection)
+    kind: str = ""  # "text" | "drawing" | "blank" from the page's ink before recognition ("" = not looked at)
+    figures: list[BBox] = field(default_factory=list)  # figure regions (structure/figures.py)
 
     def words(self) -> list[Word]:
         return [w for b in self.blocks for ln in b.lines for w in ln.words]
@@ -216,6 +218,21 @@ class Party(Record):
     country: str | None = None  # ST.3, when printed
     confidence: float = 100.0
     source: Source | None = None
+    designation: list[str] = field(default_factory=list)  # states this party applies for; [] = all
+
+
+@dataclass
+class DocRef(Record):
+    """A document named on the front page: (86)/(87) the PCT application and publication, (62)/(60)
+    related applications. ``date`` is ISO; ``relation`` says which INID code named it."""
+
+    number: str
+    country: str | None = None
+    kind: str | None = None
+    date: str | None = None
+    relation: str = ""  # "86" | "87" | "62" | "60" …
+    confidence: float = 100.0
+    source: Source | None = None
 
 
 @dataclass
@@ -257,6 +274,14 @@ class Bibliographic(Record):
     assignees: list[Party] = field(default_factory=list)  # (73)
     agents: list[Party] = field(default_factory=list)  # (74)
     designated_states: list[str] = field(default_factory=list)  # (84)
+    extension_states: list[str] = field(default_factory=list)  # (84) "Designated Extension States" (EP)
+    validation_states: list[str] = field(default_factory=list)  # (84) "Designated Validation States" (EP)
+    pct_application: DocRef | None = None  # (86)
+    pct_publication: DocRef | None = None  # (87)
+    related_documents: list[DocRef] = field(default_factory=list)  # (62) division of, (60) related
+    rights_effective_date: Field | None = None  # (24) ISO date
+    unexamined_available_date: Field | None = None  # (41) made available, unexamined, not printed
+    granted_available_date: Field | None = None  # (47) made available with grant, not printed
 
     MANDATORY = ("office", "doc_number", "kind", "publication_date")
 
@@ -322,6 +347,7 @@ class Figure(Record):
     file: str
     bbox: BBox | None = None
     num: int | None = None
+    id: str = ""  # "fig0001": the key the delivery package lists the file under
 
 
 @dataclass

@@ -31,6 +31,9 @@ from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
 from .structure import build_document
+from .structure.figures import analyse as analyse_figures
+from .structure.figures import crop as crop_figures
+from .structure.figures import outside_figures
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +83,10 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     detector = engine.detect_orientation if profile.preprocess.orientation else None
     t0 = time.perf_counter()
     prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    kind, regions = analyse_figures(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
+    result.kind, result.figures = kind, regions
     return result, prepared, (t1 - t0, time.perf_counter() - t1)
 
 
@@ -242,6 +247,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
                 word.conf = saved[word.id]
     if illegible:
         _mark_illegible(doc, pages, illegible)
+    crop_figures(work_dir, doc)
+    candidates = outside_figures(candidates, pages)
     if force_doc_id:
         doc.doc_id = doc_id
     refused: dict[str, str] = {}

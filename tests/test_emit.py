@@ -406,3 +406,41 @@ def test_round_trip_spanish_full_text(tmp_path, schemas):
     assert _st36_texts(_parse(st36_file))[:2] == (want_p, want_c)
     assert _st96_texts(_parse(st96_file))[:2] == (want_p, want_c)
     assert _parse(st96_file).get(f"{COM}languageCode") == "es"
+
+
+def test_front_page_inid_fields_reach_both_formats(schemas, ph_profile):
+    """(86)/(87), (62)/(60), (24), (41)/(47) and an applicant designated for DE only land in
+    ST.36 and ST.96 under the schemas' own element names, and both files validate."""
+    from digitize.model import DocRef
+
+    doc = _doc()
+    b = doc.biblio
+    b.pct_application = DocRef("PCT/JP2015/079100", "WO", date="2015-10-14", relation="86")
+    b.pct_publication = DocRef("2017/064781", "WO", kind="A1", date="2017-04-20", relation="87")
+    b.related_documents = [DocRef("17185386.4", "EP", date="2017-08-08", relation="62"), DocRef("1234", "PH", relation="60")]
+    b.rights_effective_date, b.unexamined_available_date = Field("2020-01-01"), Field("2020-02-02")
+    b.granted_available_date = Field("2020-03-03")
+    b.applicants[0].designation = ["DE"]
+    data, validated = render_document(doc, ph_profile, schema_dir=schemas)
+    assert validated == "yes"
+    r36 = etree.fromstring(data["st36"], validate.safe_parser())
+    bd = r36.find("bibliographic-data")
+    assert bd.findtext("pct-or-regional-filing-data/document-id/doc-number") == "PCT/JP2015/079100"
+    assert bd.findtext("pct-or-regional-filing-data/document-id/date") == "20151014"
+    assert bd.findtext("pct-or-regional-publishing-data/document-id/doc-number") == "2017/064781"
+    assert bd.findtext("related-documents/division/relation/parent-doc/document-id/doc-number") == "17185386.4"
+    assert bd.findtext("related-documents/related-publication/document-id/doc-number") == "1234"
+    assert bd.findtext("dates-rights-effective/date-entering-into-force/date") == "20200101"
+    assert bd.findtext("dates-of-public-availability/unexamined-not-printed-without-grant/document-id/date") == "20200202"
+    assert bd.findtext("dates-of-public-availability/not-printed-with-grant/document-id/date") == "20200303"
+    first, second = bd.findall("parties/applicants/applicant")
+    assert first.get("designation") == "as-indicated" and first.findtext("designated-states/country") == "DE"
+    assert second.get("designation") == "all" and second.find("designated-states") is None
+    r96 = etree.fromstring(data["st96"], validate.safe_parser())
+    bd96 = r96.find(f"{PAT}BibliographicData")
+    assert bd96.findtext(f"{PAT}InternationalFilingData/{PAT}ApplicationIdentification/{COM}ApplicationNumber/{COM}ApplicationNumberText") == "PCT/JP2015/079100"
+    assert bd96.findtext(f".//{PAT}InternationalPublishingData//{PAT}PublicationNumber") == "2017/064781"
+    assert bd96.findtext(f".//{PAT}Division/{PAT}ParentDocument//{COM}ApplicationNumberText") == "17185386.4"
+    assert bd96.findtext(f"{PAT}RightsEffectiveDateBag/{PAT}EnteredIntoForceDate") == "2020-01-01"
+    assert bd96.find(f"{PAT}PublicAvailabilityDataBag/{PAT}NotPrintedPatentGrant") is not None
+    assert bd96.findtext(f".//{PAT}Applicant[1]/{PAT}DesignationCategory") == "As indicated"

@@ -19,7 +19,7 @@ PACKAGES = ("digitize", "authority")
 # lowest first; each entry is a component (a module, or a package with everything under it)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("digitize", "digitize.errors", "digitize.resources", "digitize.fsutil", "digitize.model",
-              "digitize.db", "digitize.xmlsafe")),
+              "digitize.db", "digitize.xmlsafe", "digitize.claimrefs")),
     ("configuration models", ("digitize.config",)),  # the base of every profile section and job model
     ("profile sections", ("digitize.structure.config", "digitize.proofread.config", "digitize.emit.config",
                           "authority.section")),  # one model per section, beside its stage
@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
                 "digitize.emit", "digitize.evaluate", "digitize.synth")),
-    ("pipeline", ("digitize.pipeline",)),
+    ("pipeline", ("digitize.pipeline", "digitize.synth_es")),  # synth_es: test sets built on synth
     ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
                                                      "digitize.package", "digitize.report", "authority")),
     ("commands", ("digitize.commands", "digitize.demo")),

@@ -23,14 +23,11 @@ from pydantic import AfterValidator
 from ..config import Tuple, build, section
 
 from ..model import XML_FORMATS as FORMATS
+from .. import claimrefs
 
 # Words that introduce a claim reference ("according to claim 1"), in the languages of the
 # profiles we ship; a profile may add its own.
-DEFAULT_CLAIM_REF_WORDS = (
-    "claim", "claims", "reivindicación", "reivindicaciones", "reivindicacion", "reivindicaciones",
-    "revendication", "revendications", "anspruch", "ansprüche", "ansprüchen", "reivindicação",
-    "reivindicações",
-)
+DEFAULT_CLAIM_REF_WORDS = claimrefs.WORDS  # the structure stage's list: one finder, one list
 
 
 def _words(value: tuple[str, ...]) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from ..model import ClaimText, Document, Paragraph, Party
+from .. import claimrefs
 from .config import EmitSettings
 from .xmltext import clean, segments
 
@@ -91,25 +92,18 @@ def _segs(text: str, refs: list[tuple[int, int, str]], doubts, markup: bool) -> 
 
 
 def _claim_refs(text: str, refs: list[int], ids: dict[int, str], words: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """Spans like "claim 1" / "reivindicación 3" for the claim numbers the structure stage found."""
-    if not refs or not text:
-        return []
-    wanted = {r for r in refs if r in ids}
+    """Spans like "claim 1" / "reivindicación 3" for the claim numbers the structure stage found
+    (the structure stage's finder, so both read the same references)."""
+    wanted = {r for r in refs if r in ids} if refs and text else set()
     if not wanted:
         return []
-    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-                         + r")\s+(\d{1,3})\b", re.IGNORECASE)
-    out = []
-    for m in pattern.finditer(text):
-        n = int(m.group(1))
-        if n in wanted:
-            out.append((m.start(), m.end(), ids[n]))
-    return out
+    return [(r.start, r.end, ids[r.numbers[0]]) for r in claimrefs.find(text, words) if r.numbers[0] in wanted]
 
 
 def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
     country = _code(p.country, None) or "XX"
     iso = _code(country, codes["country"] if codes else None) if country != "XX" else None
+    states = list(dict.fromkeys(c for c in (_code(s, codes["st3"] if codes else None) for s in (p.designation or [])) if c))
     return {
         "seq": seq,
         "seq3": f"{seq:03d}",
@@ -117,7 +111,27 @@ def _party(p: Party, seq: int, codes: dict | None) -> dict[str, Any]:
         "address": " ".join(clean(p.address).split()) if p.address else "",
         "country": country,
         "iso_country": iso,
+        # the states an applicant applies for when the front page names them ("Designated
+        # Contracting States: DE" under one applicant): ST.36 "as-indicated", ST.96 "As indicated"
+        "designation": "as-indicated" if states else "all",
+        "designation96": "As indicated" if states else "All",
+        "states": states,
     }
+
+
+def _ref(r, default_country: str, st3) -> dict[str, Any] | None:
+    """A document named on the front page ((86)/(87)/(62)/(60)) as document-id parts."""
+    if r is None or not clean(r.number).strip():
+        return None
+    iso, d8 = dates(r.date)
+    country = _code(r.country, st3) or default_country
+    return {"country": country, "number": clean(r.number).strip(), "kind": re.sub(r"\s+", "", clean(r.kind)).upper(),
+            "date8": d8, "date_iso": iso}
+
+
+def _date_part(f) -> dict[str, Any] | None:
+    iso, d8 = dates(f.value if f is not None else None)
+    return {"date8": d8, "date_iso": iso} if iso else None
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -147,92 +161,130 @@ def _img_format(file: str) -> tuple[str, str]:
     return "tif", "TIFF"
 
 
-def build(doc: Document, *, profile_office: str, profile_lang: str, settings: EmitSettings,
-          codes: dict[str, frozenset[str]] | None, produced: _dt.date | None) -> dict[str, Any]:
-    """The template context for ``doc``."""
-    b = doc.biblio
+def _office_and_lang(doc: Document, profile_office: str, profile_lang: str, codes) -> tuple[str, str]:
     st3 = codes["st3"] if codes else None
-    office = _code(b.value("office"), st3) or _code(profile_office, st3) or "XX"
+    office = _code(doc.biblio.value("office"), st3) or _code(profile_office, st3) or "XX"
     lang = (clean(doc.lang) or profile_lang or "en").strip().lower()
     if codes and lang not in codes["lang"]:
         lang = profile_lang if profile_lang in codes["lang"] else "en"
-    number = re.sub(r"\s+", "", clean(b.value("doc_number")))
-    kind = re.sub(r"\s+", "", clean(b.value("kind"))).upper()
+    return office, lang
+
+
+def _priority(seq: int, pr, st3) -> dict[str, Any]:
+    iso, d8 = dates(pr.date)
+    country = _code(pr.country, None) or "XX"
+    kind = "international" if country == "WO" else "regional" if country in REGIONAL else "national"
+    return {
+        "seq": seq, "kind": kind, "category": {"international": "PCT", "regional": "Regional"}.get(kind, "National"),
+        "country": country, "number": clean(pr.number).strip(), "date8": d8 or clean(pr.date).strip(),
+        "date_iso": iso, "st96": bool(iso) and _code(country, st3) is not None,
+    }
+
+
+def _biblio(doc: Document, office: str, lang: str, codes) -> dict[str, Any]:
+    b = doc.biblio
+    st3 = codes["st3"] if codes else None
     pub_iso, pub8 = dates(b.value("publication_date"))
     app_iso, app8 = dates(b.value("filing_date"))
-    doc_id = xml_id(clean(doc.doc_id) or f"{office}{number}{kind}")
-    pages = _Pages(settings.page_comments)
-    markup = settings.ocr_confidence_markup
-    info = {p.number: p for p in doc.pages}
-
-    # -- bibliographic data
-    priorities = []
-    for i, pr in enumerate(b.priorities, 1):
-        iso, d8 = dates(pr.date)
-        country = _code(pr.country, None) or "XX"
-        kind_p = "international" if country == "WO" else "regional" if country in REGIONAL else "national"
-        priorities.append({
-            "seq": i, "kind": kind_p, "category": {"international": "PCT", "regional": "Regional"}.get(kind_p, "National"),
-            "country": country, "number": clean(pr.number).strip(), "date8": d8 or clean(pr.date).strip(),
-            "date_iso": iso, "st96": bool(iso) and _code(country, st3) is not None,
-        })
-    states = list(dict.fromkeys(c for c in (_code(s, st3) for s in b.designated_states) if c))
-    title = b.title
     title_lang = clean(b.title_lang).strip().lower() or lang
     if codes and title_lang not in codes["lang"]:
         title_lang = lang
-    biblio = {
+    return {
         "office": office,
-        "number": number,
-        "kind": kind,
+        "number": re.sub(r"\s+", "", clean(b.value("doc_number"))),
+        "kind": re.sub(r"\s+", "", clean(b.value("kind"))).upper(),
         "date8": pub8,
         "date_iso": pub_iso,
         "app_number": clean(b.value("application_number")).strip(),
         "app_date8": app8,
         "app_date_iso": app_iso,
         "ipc": [{"seq": i, "text": clean(c.text).strip()} for i, c in enumerate(b.ipc, 1) if clean(c.text).strip()],
-        "priorities": priorities,
+        "priorities": [_priority(i, pr, st3) for i, pr in enumerate(b.priorities, 1)],
         "applicants": [_party(p, i, codes) for i, p in enumerate(b.applicants, 1)],
         "inventors": [_party(p, i, codes) for i, p in enumerate(b.inventors, 1)],
         "assignees": [_party(p, i, codes) for i, p in enumerate(b.assignees, 1)],
         "agents": [_party(p, i, codes) for i, p in enumerate(b.agents, 1)],
-        "title": clean(title.value).strip() if title else "",
+        "title": clean(b.title.value).strip() if b.title else "",
         "title_lang": title_lang,
         "document_type": clean(b.value("document_type")).strip(),
-        "designated_states": states,
+        "designated_states": list(dict.fromkeys(c for c in (_code(s, st3) for s in b.designated_states) if c)),
         # (84) as ST.36 designation-pct: "regional" under a regional office (EP, AP, EA, OA, GC), else "national";
         # ST.96 has a regional designation only for BX/EP/EM.
         "designation": "regional" if office in REGIONAL else "national",
         "designation96": "regional" if office in ("EP", "BX", "EM") else "national",
+        # (86)/(87) PCT application and publication; (62) division of; (60) related; (24); (41)/(47)
+        "pct_filing": _ref(b.pct_application, "WO", st3),
+        "pct_publishing": _ref(b.pct_publication, "WO", st3),
+        "divisions": [x for x in (_ref(r, office, st3) for r in b.related_documents if r.relation == "62") if x],
+        "related": [x for x in (_ref(r, office, st3) for r in b.related_documents if r.relation != "62") if x],
+        "rights_effective": _date_part(b.rights_effective_date),
+        "available_unexamined": _date_part(b.unexamined_available_date),
+        "available_granted": _date_part(b.granted_available_date),
     }
 
-    # -- abstract
-    abstract = []
-    for i, p in enumerate(doc.abstract, 1):
-        abstract.append({"id": f"pa{i:04d}", "num": f"{i:04d}", "dp": pages.mark(p.sources),
-                         "segs": _segs(p.text, [], p.doubts, markup)})
 
-    # -- description: ids by position (printed numbers may repeat after OCR); trailing headings
-    # become paragraphs because the DTD wants every heading group to end with a paragraph.
+def _abstract(doc: Document, pages: _Pages, markup: bool) -> list[dict[str, Any]]:
+    return [{"id": f"pa{i:04d}", "num": f"{i:04d}", "dp": pages.mark(p.sources), "segs": _segs(p.text, [], p.doubts, markup)}
+            for i, p in enumerate(doc.abstract, 1)]
+
+
+def _description(doc: Document, pages: _Pages, markup: bool) -> list[dict[str, Any]]:
+    """Ids by position (printed numbers may repeat after OCR); trailing headings become paragraphs
+    because the DTD wants every heading group to end with a paragraph."""
     paras: list[Paragraph] = list(doc.description)
     last_p = max((i for i, p in enumerate(paras) if p.kind != "heading"), default=-1)
-    description = []
+    out = []
     n_p = n_h = 0
     for i, p in enumerate(paras):
-        heading = p.kind == "heading" and i < last_p
         dp = pages.mark(p.sources)
         segs = _segs(p.text, [], p.doubts, markup)
-        if heading:
+        if p.kind == "heading" and i < last_p:
             n_h += 1
-            description.append({"heading": True, "id": f"h{n_h:04d}", "level": min(max(_int(p.level, 1), 1), 3),
-                                "dp": dp, "segs": segs})
+            out.append({"heading": True, "id": f"h{n_h:04d}", "level": min(max(_int(p.level, 1), 1), 3), "dp": dp, "segs": segs})
         else:
             n_p += 1
             num = clean(p.num).strip() if p.num else f"{n_p:04d}"
-            description.append({"heading": False, "id": f"p{n_p:04d}", "num": num, "dp": dp, "segs": segs})
+            out.append({"heading": False, "id": f"p{n_p:04d}", "num": num, "dp": dp, "segs": segs})
+    return out
 
-    # -- claims (one set per language; ids unique across sets)
-    claim_sets = []
+
+def _claim_ids(cs, key: str) -> dict[int, str]:
+    """Claim number → XML id of its first claim; ids unique within the set."""
+    ids: dict[int, str] = {}
+    seen: set[str] = set()
+    for c in cs.claims:
+        cid = f"c-{key}-{_int(c.num):04d}"
+        while cid in seen:
+            cid += "x"
+        seen.add(cid)
+        ids.setdefault(_int(c.num), cid)
+    return ids
+
+
+def _claim_tree(ct: ClaimText, ids: dict[int, str], words: tuple[str, ...], markup: bool) -> dict[str, Any]:
+    refs = _claim_refs(ct.text, ct.refs, ids, words)
+    return {"segs": _segs(ct.text, refs, ct.doubts, markup), "children": [_claim_tree(ch, ids, words, markup) for ch in ct.children]}
+
+
+def _claim_set(cs, key: str, pages: _Pages, words: tuple[str, ...], markup: bool) -> list[dict[str, Any]]:
+    ids = _claim_ids(cs, key)
+    claims = []
+    used: set[str] = set()
+    for c in cs.claims:
+        cid = ids[_int(c.num)] if ids[_int(c.num)] not in used else None
+        if cid is None:
+            cid = f"c-{key}-{_int(c.num):04d}x"
+            while cid in used:
+                cid += "x"
+        used.add(cid)
+        claims.append({"id": cid, "num": f"{_int(c.num):04d}", "number": _int(c.num),
+                       "dp": pages.mark(c.sources), "body": _claim_tree(c.body, ids, words, markup)})
+    return claims
+
+
+def _claim_sets(doc: Document, lang: str, codes, pages: _Pages, settings: EmitSettings) -> list[dict[str, Any]]:
+    """One set per language; ids unique across sets."""
+    out = []
     set_keys: set[str] = set()
     for cs in doc.claims:
         clang = re.sub(r"[^a-z]", "", clean(cs.lang).lower()) or lang
@@ -240,86 +292,93 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         while key in set_keys:  # two sets in one language: ids must still be unique
             key += "x"
         set_keys.add(key)
-        ids: dict[int, str] = {}
-        seen: set[str] = set()
-        for c in cs.claims:
-            cid = f"c-{key}-{_int(c.num):04d}"
-            while cid in seen:
-                cid += "x"
-            seen.add(cid)
-            ids.setdefault(_int(c.num), cid)
-        claims = []
-        used: set[str] = set()
-        for c in cs.claims:
-            cid = ids[_int(c.num)] if ids[_int(c.num)] not in used else None
-            if cid is None:
-                cid = f"c-{key}-{_int(c.num):04d}x"
-                while cid in used:
-                    cid += "x"
-            used.add(cid)
-
-            def tree(ct: ClaimText) -> dict[str, Any]:
-                refs = _claim_refs(ct.text, ct.refs, ids, settings.claim_ref_words)
-                return {"segs": _segs(ct.text, refs, ct.doubts, markup), "children": [tree(ch) for ch in ct.children]}
-
-            claims.append({"id": cid, "num": f"{_int(c.num):04d}", "number": _int(c.num),
-                           "dp": pages.mark(c.sources), "body": tree(c.body)})
+        claims = _claim_set(cs, key, pages, settings.claim_ref_words, settings.ocr_confidence_markup)
         if claims:
             lang_ok = not codes or clang in codes["lang"]
-            claim_sets.append({"id": f"claims-{key}" if len(doc.claims) > 1 else "claims",
-                               "lang": clang if lang_ok else lang, "claims": claims})
-    main_claims = next((cs for cs in claim_sets if cs["lang"] == lang), claim_sets[0] if claim_sets else None)
+            out.append({"id": f"claims-{key}" if len(doc.claims) > 1 else "claims", "lang": clang if lang_ok else lang,
+                        "claims": claims})
+    return out
 
-    # -- figures: drawings pages and image-only pages not already a figure
-    def size(page: int | None, bbox) -> tuple[int, int]:
-        pi = info.get(page) if page else None
-        if pi is None:
-            return A4_MM
-        if bbox:
-            return _mm(bbox[2] - bbox[0], pi.dpi), _mm(bbox[3] - bbox[1], pi.dpi)
-        return _mm(pi.width, pi.dpi), _mm(pi.height, pi.dpi)
 
-    figures = []
-    image_only = not (abstract or description or claim_sets)
-    # A document with no text part is all images; ST.36 then has only doc-page elements (the DTD's
-    # alternative to the text parts), unless bibliographic data was found: then the bibliographic
-    # data is kept and every page goes into drawings as an image.
-    biblio_found = any(b.value(n) for n in ("doc_number", "kind", "publication_date", "application_number", "title")) \
+def _size(info: dict, page: int | None, bbox) -> tuple[int, int]:
+    pi = info.get(page) if page else None
+    if pi is None:
+        return A4_MM
+    if bbox:
+        return _mm(bbox[2] - bbox[0], pi.dpi), _mm(bbox[3] - bbox[1], pi.dpi)
+    return _mm(pi.width, pi.dpi), _mm(pi.height, pi.dpi)
+
+
+def _biblio_found(doc: Document) -> bool:
+    b = doc.biblio
+    return any(b.value(n) for n in ("doc_number", "kind", "publication_date", "application_number", "title")) \
         or bool(b.applicants or b.inventors)
+
+
+def _figures(doc: Document, info: dict, pages: _Pages, image_only: bool) -> list[dict[str, Any]]:
+    """Drawings (figures) and image-only pages not already a figure. A document with no text part
+    is all images; ST.36 then has only doc-page elements (the DTD's alternative to the text parts),
+    unless bibliographic data was found: then it is kept and every page goes into drawings."""
     items = [(f.page, f.file, f.bbox, f.num, "drawing") for f in doc.figures]
     fig_pages = {f.page for f in doc.figures}
-    image_pages = set(doc.image_pages) | ({p.number for p in doc.pages} if image_only and biblio_found else set())
+    image_pages = set(doc.image_pages) | ({p.number for p in doc.pages} if image_only and _biblio_found(doc) else set())
     items += [(n, f"pages/{n:04d}.tif", None, None, "undefined") for n in sorted(image_pages) if n not in fig_pages]
     items.sort(key=lambda t: (_int(t[0]), _int(t[3])))
+    out = []
     for i, (page, file, bbox, num, content) in enumerate(items, 1):
         file = clean(file).replace("\\", "/")
-        wi, he = size(page, bbox)
+        wi, he = _size(info, page, bbox)
         fmt36, fmt96 = _img_format(file)
-        figures.append({"id": f"f{i:04d}", "img_id": f"if{i:04d}", "num": str(num if num is not None else i),
-                        "file": file, "wi": wi, "he": he, "content": content, "format": fmt36, "format96": fmt96,
-                        "dp": pages.mark_page(page)})
+        out.append({"id": f"f{i:04d}", "img_id": f"if{i:04d}", "num": str(num if num is not None else i),
+                    "file": file, "wi": wi, "he": he, "content": content, "format": fmt36, "format96": fmt96,
+                    "dp": pages.mark_page(page)})
+    return out
 
-    page_images = []
-    if image_only:
-        numbers = sorted({p.number for p in doc.pages} | set(doc.image_pages) | {n for n in fig_pages if n})
-        for n in numbers:
-            wi, he = size(n, None)
-            page_images.append({"id": f"docp{n:04d}", "n": n, "file": f"pages/{n:04d}.tif", "wi": wi, "he": he})
 
-    produced_iso = produced.isoformat() if produced else None
+def _page_images(doc: Document, info: dict) -> list[dict[str, Any]]:
+    numbers = sorted({p.number for p in doc.pages} | set(doc.image_pages) | {f.page for f in doc.figures if f.page})
+    out = []
+    for n in numbers:
+        wi, he = _size(info, n, None)
+        out.append({"id": f"docp{n:04d}", "n": n, "file": f"pages/{n:04d}.tif", "wi": wi, "he": he})
+    return out
+
+
+def _doc_info(doc: Document, doc_id: str, lang: str, office: str, settings: EmitSettings,
+              produced: _dt.date | None) -> dict[str, Any]:
     return {
-        "doc": {
-            "id": doc_id,
-            "doc_id": clean(doc.doc_id),
-            "lang": lang,
-            "office": office,
-            "root": f"{office.lower()}-patent-document",
-            "status": clean(settings.status),
-            "produced8": produced.strftime("%Y%m%d") if produced else None,
-            "produced_iso": produced_iso,
-            "st36_file": f"{clean(doc.doc_id)}.st36.xml",
-            "st96_file": f"{clean(doc.doc_id)}.st96.xml",
-        },
+        "id": doc_id,
+        "doc_id": clean(doc.doc_id),
+        "lang": lang,
+        "office": office,
+        "root": f"{office.lower()}-patent-document",
+        "status": clean(settings.status),
+        "produced8": produced.strftime("%Y%m%d") if produced else None,
+        "produced_iso": produced.isoformat() if produced else None,
+        "st36_file": f"{clean(doc.doc_id)}.st36.xml",
+        "st96_file": f"{clean(doc.doc_id)}.st96.xml",
+    }
+
+
+def build(doc: Document, *, profile_office: str, profile_lang: str, settings: EmitSettings,
+          codes: dict[str, frozenset[str]] | None, produced: _dt.date | None) -> dict[str, Any]:
+    """The template context for ``doc`` (documented in st36_templates/README.md). The parts are
+    built in document order because ``<DP n>`` page marks depend on what came before."""
+    office, lang = _office_and_lang(doc, profile_office, profile_lang, codes)
+    biblio = _biblio(doc, office, lang, codes)
+    doc_id = xml_id(clean(doc.doc_id) or f"{office}{biblio['number']}{biblio['kind']}")
+    pages = _Pages(settings.page_comments)
+    markup = settings.ocr_confidence_markup
+    info = {p.number: p for p in doc.pages}
+    abstract = _abstract(doc, pages, markup)
+    description = _description(doc, pages, markup)
+    claim_sets = _claim_sets(doc, lang, codes, pages, settings)
+    main_claims = next((cs for cs in claim_sets if cs["lang"] == lang), claim_sets[0] if claim_sets else None)
+    image_only = not (abstract or description or claim_sets)
+    figures = _figures(doc, info, pages, image_only)
+    page_images = _page_images(doc, info) if image_only else []
+    return {
+        "doc": _doc_info(doc, doc_id, lang, office, settings, produced),
         "biblio": biblio,
         "abstract": abstract,
         "description": description,
@@ -327,7 +386,7 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         "main_claims": main_claims,
         "figures": figures,
         "image_only": image_only and bool(page_images),
-        "doc_pages_only": image_only and bool(page_images) and not biblio_found,
+        "doc_pages_only": image_only and bool(page_images) and not _biblio_found(doc),
         "page_images": page_images,
         "ocr_markup": markup or bool(getattr(doc, "illegible", None)),  # segs carry conf only where marked
     }

@@ -59,6 +59,20 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     return pages, corrections, candidates
 
 
+_PARTY_LINE = re.compile(r"^[\(\[]?7[1-6][\)\]]$")
+
+
+def _party_words(lines) -> set[str]:
+    """Ids of the words on front-page party lines: an (71)-(76) line, a bulleted entry, a line
+    ending in its country "(CH)"."""
+    out: set[str] = set()
+    for line in lines:
+        ws = [w for w in line.words if w.text]
+        if ws and (_PARTY_LINE.match(ws[0].text) or ws[0].text[:1] in "•¢*+" or re.fullmatch(r"\([A-Z]{2}\)", ws[-1].text)):
+            out.update(w.id for w in ws)
+    return out
+
+
 def _has_step_references(pages: list[OcrPage]) -> bool:
     return sum(bool(STEP_TOKEN.fullmatch(w.text)) for p in pages for w in p.words()) >= 2
 
@@ -96,6 +110,7 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                 if joined:
                     out.append(_change(last, n, joined[0], "hyphenation", 90.0))
                     out.append(_change(first, n, joined[1], "hyphenation", 90.0))
+    names = _party_words(lines)
     for word in page.words():
         if not word.text:
             continue
@@ -104,6 +119,8 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
             if fix and fix.new != word.text:
                 out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
         for rule2 in (rules.split_joined, rules.lexicon_fix):
+            if word.id in names:
+                break  # a word list is no evidence about a person's or a company's name
             fix = rule2(word.text, ctx, word.conf)
             if fix and fix.new != word.text:
                 out.append(_change(word, n, fix.new, fix.rule, fix.confidence))

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..jobfolder import page_file
-from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
+from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from . import config
-from .frontpage import is_front_page, parse_front_page
+from . import audit, repair
+from .figures import figure_entries, inside
+from .frontpage import is_front_page, read_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
 
@@ -33,37 +34,49 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     front = next((p for p in pages[:3] if is_front_page(p)), None)
     abstract_field = None
     if front is not None:
-        # offices=None: any two capital letters is an office code (offices print their own; the
-        # ST.3 list is checked where the XML is written: emit leaves out a code ST.96 refuses)
-        biblio, abstract_text, abstract_field = parse_front_page(front, settings, None)
-        doc.biblio = biblio
-        if biblio.title is not None:
+        fp = read_front_page(front, settings, repair.st3_codes())
+        doc.biblio, abstract_field = fp.biblio, fp.abstract
+        if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
+        issues = audit.audit(fp, settings.field_threshold, tuple(settings.publication_date_inids))
+        for issue in issues:
+            fld = getattr(doc.biblio, issue.field, None)
+            if fld is not None and hasattr(fld, "flagged"):
+                fld.flagged = True
+        doc.flags += [f"{i.field}: {i.reason}" for i in issues]
+        found = audit.candidates(issues, front.number)
+        audit.field_sources(doc.biblio, found)
+        doc.candidates += found
     else:
         doc.flags.append("no front page with INID codes found")
 
-    drawings = []
+    figured = []  # pages whose figures become figures: drawing sheets, and text pages with a figure
     body = []
     for p in pages:
-        if p is front:
-            continue
-        if is_search_report_page(p):
+        if p is not front and is_search_report_page(p):
             p.image_only = True
             doc.image_pages.append(p.number)
-        elif is_drawing_page(p, settings):
+        elif p is not front and (p.kind == "drawing" or is_drawing_page(p, settings)):
             p.image_only = True
-            drawings.append(p)
+            if p.kind != "drawing":  # read as a drawing from its words only: the whole sheet is the figure
+                p.figures = []
+            p.kind = "drawing"
+            figured.append(p)
         else:
-            body.append(p)
-    for i, p in enumerate(drawings, start=1):
-        doc.figures.append(Figure(page=p.number, file=page_file(p.number, ".tif"), num=i))
+            if p is not front:
+                body.append(p)
+            if p.figures:
+                figured.append(p)
+    doc.figures = figure_entries(figured)
 
-    sections = parse_sections(body_lines(body), settings, lang)
+    own = {doc.biblio.value("doc_number") or ""} - {""}
+    sections = parse_sections(body_lines(body, own), settings, lang)
     doc.description = sections.description
     doc.claims = sections.claims
     if abstract_field is not None and abstract_field.words:
         tb = TextBuilder()
-        for line in _column_lines(abstract_field.words, abstract_field.page, front.width if front else 0):
+        words = [w for w in abstract_field.words if not inside(w.bbox, front.figures)]  # not the figure's labels
+        for line in _column_lines(words, abstract_field.page, front.width if front else 0):
             tb.add_line(line)
         text = tb.text
         for lab in settings.inid_labels.get("57", []):

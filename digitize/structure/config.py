@@ -8,11 +8,13 @@ inherits: its entries first, then the inherited ones; numbers replace.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import field
 from typing import Annotated, Any, Protocol
 
 from pydantic import AfterValidator, Field
 
+from .. import claimrefs
 from ..config import Percent, build, section
 
 MONTHS = {
@@ -38,6 +40,21 @@ def _claims_langs(value: dict[str, str]) -> dict[str, str]:
     for heading, lang in value.items():
         if len(lang) not in (0, 2):
             raise ValueError(f"{heading!r} must map to an ISO 639-1 code or \"\", got {lang!r}")
+    return value
+
+
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression ({exc})") from None
+    return value
+
+
+def _inid_codes(value: list[str]) -> list[str]:
+    bad = [c for c in value if not (len(c) == 2 and c.isdigit())]
+    if bad:
+        raise ValueError(f"{', '.join(bad)}: two-digit INID codes expected")
     return value
 
 
@@ -68,6 +85,14 @@ class StructureSettings:
         "73": ["Proprietors", "Proprietor", "Assignee"],
         "74": ["Representative", "Agent"],
         "84": ["Designated Contracting States"],
+        "24": ["Date from which the rights have effect"],
+        "41": ["Date of making available to the public"],
+        "47": ["Date of making available to the public of the granted patent"],
+        "60": ["Related U.S. Application Data", "Related application data"],
+        "62": ["Document number(s) of the earlier application(s) in accordance with Art. 76 EPC",
+               "Divisional of", "Division of"],
+        "86": ["International application number", "PCT application number"],
+        "87": ["International publication number", "PCT publication number"],
     })
     description_headings: list[str] = field(default_factory=lambda: ["Description", "DESCRIPTION"])
     abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT"])
@@ -85,10 +110,16 @@ class StructureSettings:
         "Brief description of the drawings", "Background of the invention", "Description of embodiments",
     ])
     end_headings: list[str] = field(default_factory=lambda: ["REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS"])
-    claim_reference_words: list[str] = field(default_factory=lambda: [
-        "claim", "claims", "Anspruch", "Ansprüche", "revendication", "revendications",
-    ])
+    claim_reference_words: list[str] = field(default_factory=lambda: list(claimrefs.WORDS))
     field_threshold: Percent = 60.0  # a field whose words' mean confidence is lower is flagged
+    # INID codes whose date is the publication date, in order (AR prints it under (41) "Fecha")
+    publication_date_inids: Annotated[list[str], AfterValidator(_inid_codes)] = field(
+        default_factory=lambda: ["43", "45"])
+    # the office's number formats (regular expressions; "" = not checked); a number that does not
+    # match, even after the digit repairs, is queued
+    application_number_pattern: Annotated[str, AfterValidator(_regex)] = ""
+    publication_number_pattern: Annotated[str, AfterValidator(_regex)] = ""
+    kind_codes: list[str] = field(default_factory=list)  # the office's ST.16 kind codes ([] = not checked)
     drawing_max_words: Annotated[int, Field(ge=0)] = 90  # a page with fewer words, mostly short, is a drawing page
     months: Annotated[dict[str, int], AfterValidator(_months)] = field(default_factory=lambda: dict(MONTHS))
     office_names: dict[str, str] = field(default_factory=lambda: {

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from ..model import Bibliographic, Field, OcrPage, Party, Priority, Source, Word
+from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Source, Word
 from . import normalize as norm
+from . import repair
 from .config import StructureSettings
 from .layout import BULLETS, strip_bullet, union
 
-INID = re.compile(r"^[\(\[{|]?\s*([1-9][0-9])\s*[\)\]}|]$")
+INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
 INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
 KNOWN = {"10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
@@ -35,6 +36,7 @@ class Anchor:
     bbox: tuple[int, int, int, int]
     words: list[Word] = field(default_factory=list)  # the field's words, in reading order
     line_of: dict[str, int] = field(default_factory=dict)  # word id -> line index
+    continued: set[int] = field(default_factory=set)  # line indices continued from the next column
 
 
 def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
@@ -45,8 +47,9 @@ def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
         while i < len(ws):
             w = ws[i]
             m = INID.match(w.text)
-            if m and m[1] in KNOWN:
-                anchors.append(Anchor(m[1], w.bbox))
+            code = (m[1] or m[2]) if m else None
+            if code in KNOWN:
+                anchors.append(Anchor(code, w.bbox))
                 used.add(w.id)
             elif i + 1 < len(ws):
                 a, b = INID_HALF_OPEN.match(w.text), INID_HALF_CLOSE.match(ws[i + 1].text)
@@ -110,12 +113,67 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
 
 
+PARTY_INID = ("71", "72", "73", "74")
+_PARTY_START = BULLETS + "+"
+
+
+def _runs(anchor: Anchor, gap: float) -> list[list[int]]:
+    """The anchor's line indices in runs separated by a vertical gap wider than ``gap``."""
+    lines: dict[int, list[Word]] = {}
+    for w in anchor.words:
+        lines.setdefault(anchor.line_of[w.id], []).append(w)
+    order = sorted(lines, key=lambda li: min(w.bbox[1] for w in lines[li]))
+    runs: list[list[int]] = []
+    bottom = anchor.bbox[3]
+    for li in order:
+        top = min(w.bbox[1] for w in lines[li])
+        if not runs or top - bottom > gap:
+            runs.append([li])
+        else:
+            runs[-1].append(li)
+        bottom = max(bottom, max(w.bbox[3] for w in lines[li]))
+    return runs
+
+
+def continue_columns(anchors: list[Anchor]) -> None:
+    """Two-column front pages are read column by column: parties continued at the top of the
+    right-hand column (EP: the 2nd and 3rd inventor under (87)) belong to the last party field of
+    the left-hand column, not to the field printed above them. A run of lines is moved only when it
+    is set apart by a gap and starts like a party entry (a bullet)."""
+    if not anchors:
+        return
+    height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    left_x = min(a.bbox[0] for a in anchors)
+    for a in anchors:
+        if a.bbox[0] - left_x < 400 or a.code in PARTY_INID:
+            continue
+        left = [b for b in anchors if b.code in PARTY_INID and b.bbox[0] - left_x < 150]
+        if not left:
+            continue
+        target = max(left, key=lambda b: b.bbox[1])
+        runs = _runs(a, 1.5 * height)
+        for run in runs[1:]:
+            words = [w for w in a.words if a.line_of[w.id] in run]
+            first = sorted((w for w in words if a.line_of[w.id] == run[0]), key=lambda w: w.bbox[0])
+            if not first or first[0].text[:1] not in _PARTY_START:
+                continue
+            moved = {w.id for w in words}
+            a.words = [w for w in a.words if w.id not in moved]
+            for w in words:
+                target.words.append(w)
+                target.line_of[w.id] = a.line_of.pop(w.id)
+            target.continued.update(run)
+
+
 def field_lines(anchor: Anchor) -> list[list[Word]]:
     lines: dict[int, list[Word]] = {}
     for w in anchor.words:
         lines.setdefault(anchor.line_of[w.id], []).append(w)
-    out = [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1]))]
-    return out
+
+    def order(kv):  # lines continued in the next column come after the field's own lines
+        return (kv[0] in anchor.continued, min(w.bbox[1] for w in kv[1]))
+
+    return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
 
 
 def strip_label(text: str, labels: list[str]) -> str:
@@ -147,8 +205,14 @@ class FieldText:
     def source(self) -> Source | None:
         return Source(page=self.page, bbox=union([w.bbox for w in self.words])) if self.words else None
 
-    def field(self, value: str, raw: str | None = None, threshold: float = 0.0) -> Field:
-        conf = round(self.conf, 1)
+    @property
+    def digits_conf(self) -> float:
+        """The confidence of the words that carry digits (a date or number, not its label)."""
+        ws = [w for w in self.words if any(c.isdigit() for c in w.text)]
+        return sum(w.conf for w in ws) / len(ws) if ws else self.conf
+
+    def field(self, value: str, raw: str | None = None, threshold: float = 0.0, digits: bool = False) -> Field:
+        conf = round(self.digits_conf if digits else self.conf, 1)
         return Field(value=value, confidence=conf, source=self.source(), raw=raw if raw is not None else self.text,
                      flagged=conf < threshold)
 
@@ -156,6 +220,7 @@ class FieldText:
 def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
     anchors, used = find_anchors(page)
     assign(page, anchors, used)
+    continue_columns(anchors)
     out: dict[str, FieldText] = {}
     for a in anchors:
         lines = field_lines(a)
@@ -188,50 +253,96 @@ def split_name_address(text: str) -> tuple[str, str]:
     return parts[0], ", ".join(parts[1:])
 
 
-def parse_parties(ft: FieldText) -> list[Party]:
-    lines = []
-    skipping = False
-    for line in ft.lines:
-        if DESIGNATED.search(line):
-            skipping = True
-            continue
-        bare = line.strip(" .-")
-        if skipping and bare and bare[:1] not in BULLETS and all(re.fullmatch(r"[A-Z]{2,}", t) for t in bare.split()):
-            continue  # the list of state codes under "Designated Contracting States"
-        skipping = False
-        lines.append(line)
+@dataclass
+class Issue:
+    """Something read on the front page that could not be placed with confidence: one queue item."""
+
+    field: str  # queue field name, e.g. "filing_date", "parties:72", "states:84", "inid:86"
+    text: str  # what was read
+    reason: str
+    ft: FieldText | None = None
+
+
+def _codes_line(line: str, codes) -> list[str] | None:
+    """The state codes of a line that holds nothing else ("DE - ;", "AL AT BE …"), else None."""
+    tokens = re.findall(r"[A-Za-z0-9|!]+", line)
+    if not tokens or any(t.islower() or (len(t) > 2 and not t.isupper()) for t in tokens):
+        return None
+    found, unsettled = repair.states(line, codes)
+    return found if found and not unsettled else None
+
+
+def _clean_name(text: str) -> str:
+    """A stray ``|`` (a rule or column edge read as a character) is never part of a name."""
+    text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
+    return " ".join(repair.umlauts(text).split()).strip(" ,;|")
+
+
+def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party], list[Issue]]:
+    """Parties of one INID field: an entry ends at its country ``(CH)``; a bullet starts one; a
+    "Designated Contracting States" line and the code lines after it belong to the party above."""
+    entries: list[list[str]] = []
+    designations: dict[int, list[str]] = {}
+    issues: list[Issue] = []
+    lines = list(ft.lines)
     if len(lines) == 1 and ";" in lines[0]:
         lines = [part.strip() for part in lines[0].split(";") if part.strip()]
-        entries = [[ln] for ln in lines]
+        entries = [[strip_bullet(ln)] for ln in lines]
     else:
-        entries: list[list[str]] = []
-        bullets = any(ln.strip()[:1] in BULLETS for ln in lines)
+        bullets = any(ln.strip()[:1] in _PARTY_START for ln in lines)
+        designating = False
         for ln in lines:
-            closed = bool(entries) and norm.COUNTRY.search(entries[-1][-1] or "") is not None
-            starts = (ln.strip()[:1] in BULLETS) if bullets else False
-            starts = starts or closed
+            if DESIGNATED.search(ln):
+                designating = True
+                continue
+            if designating:
+                states = _codes_line(ln, codes)
+                if states is not None:
+                    if entries:
+                        designations.setdefault(len(entries) - 1, []).extend(states)
+                    continue
+            designating = False
+            closed = bool(entries) and _COUNTRY_READ.search(entries[-1][-1] or "") is not None
+            starts = ((ln.strip()[:1] in _PARTY_START) if bullets else False) or closed
             if starts or not entries:
-                entries.append([strip_bullet(ln)])
+                entries.append([ln.lstrip(_PARTY_START + " ").strip()])
             else:
                 entries[-1].append(ln.strip())
     parties = []
     conf = round(ft.conf, 1)
-    for entry in entries:
+    for i, entry in enumerate(entries):
         entry = [e for e in entry if e]
         if not entry:
             continue
         country = None
-        m = norm.COUNTRY.search(entry[-1])
+        m = _COUNTRY_READ.search(entry[-1])
         if m:
-            country = m[1]
+            country = repair.country(m[1], codes)
+            if country is None:
+                issues.append(Issue(f"parties:{code}", entry[-1], f"country ({m[1]}) is not an ST.3 code", ft))
             entry[-1] = entry[-1][: m.start()].strip(" ,")
         if len(entry) == 1 and country and ", " in entry[0]:
             entry = list(split_name_address(entry[0]))
-        name = entry[0].strip(" ,;")
-        address = ", ".join(e for e in entry[1:] if e) or None
+        name = _clean_name(entry[0])
+        address = ", ".join(_clean_name(e) for e in entry[1:] if _clean_name(e)) or None
+        if re.search(r"\w[|!]\w|[|!]\w|\w[|!]", entry[0]):
+            issues.append(Issue(f"parties:{code}", entry[0], "a '|' inside a name", ft))
         if name:
-            parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source()))
-    return parties
+            parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source(),
+                                 designation=sorted(set(designations.get(i, [])), key=designations.get(i, []).index)))
+    return parties, issues
+
+
+_COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")  # "(PH):" a speck after it
+
+
+def printed_party_count(ft: FieldText) -> int:
+    """How many parties the field shows: bullets, else countries in brackets, else 1."""
+    lines = [ln for ln in ft.lines if not DESIGNATED.search(ln)]
+    bullets = sum(1 for ln in lines if ln.strip()[:1] in _PARTY_START)
+    countries = sum(1 for ln in lines if _COUNTRY_READ.search(ln))
+    semis = len([p for p in " ".join(lines).split(";") if p.strip()]) if len(lines) == 1 else 0
+    return max(bullets, countries, semis, 1 if lines else 0)
 
 
 def parse_priorities(ft: FieldText, months: dict[str, int]) -> list[Priority]:
@@ -258,14 +369,11 @@ def office_from_names(text: str, settings: StructureSettings) -> str | None:
     return best if score >= 85 else None
 
 
-def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str]) -> tuple[Bibliographic, str | None, FieldText | None]:
-    """Returns the bibliographic data, the abstract text (57) and its field."""
-    f = read_fields(page, settings)
-    b = Bibliographic()
-    th = settings.field_threshold
-    months = settings.months
+# --------------------------------------------------------------------------- the fields
 
-    # (11) publication number, else the number printed anywhere near the top of the page
+
+def _publication(f: dict[str, FieldText], page: OcrPage, b: Bibliographic, offices, th: float) -> None:
+    """(11)/(10) publication number, else the number printed anywhere on the page; (13); (19)."""
     pub = None
     for code in ("11", "10"):
         if code in f and pub is None:
@@ -282,6 +390,157 @@ def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[st
                 b.office, b.doc_number, b.kind = (ft.field(v, threshold=th) for v in found)
                 b.doc_number.confidence = b.kind.confidence = min(b.kind.confidence, 70.0)  # not under its INID code
                 break
+
+
+def _dates(f: dict[str, FieldText], b: Bibliographic, settings: StructureSettings) -> None:
+    months, th = settings.months, settings.field_threshold
+    for code in settings.publication_date_inids:
+        if code in f and b.publication_date is None:
+            iso = norm.parse_date(f[code].text, months)
+            if iso:
+                b.publication_date = f[code].field(iso, threshold=th, digits=True)
+    for code, attr in (("22", "filing_date"), ("24", "rights_effective_date"), ("41", "unexamined_available_date"),
+                       ("47", "granted_available_date")):
+        if code in f and code not in settings.publication_date_inids:
+            iso = norm.parse_date(f[code].text, months)
+            if iso:
+                setattr(b, attr, f[code].field(iso, threshold=th, digits=True))
+
+
+_DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d[\d\s]{1,5}\s?/\s?\d[\d\s]{2,7}\d|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
+                         r"[A-Z]{2}\s?[\d][\d\s./-]{3,16}\d(?:\s?[ABCU]\d?)?)")
+
+
+def doc_ref(ft: FieldText, relation: str, months: dict[str, int]) -> DocRef | None:
+    """(86) ``PCT/JP2015/079100`` (date); (87) ``WO 2017/064781 (20.04.2017 Gazette 2017/16)``;
+    (62) ``17185386.4 / 3 441 143``: the first document number and the first date."""
+    text = ft.text.replace("\n", " ")
+    m = _DOC_NUMBER.search(text) or re.search(r"(\d[\d./-]{4,18}\d)", text)
+    if not m:
+        return None
+    raw = re.sub(r"\s+", "", m[1])
+    country = "WO" if raw.startswith(("PCT", "WO")) else (raw[:2] if raw[:2].isalpha() else None)
+    kind = None
+    if raw.startswith("WO"):
+        km = re.search(r"(A\d)$", raw)
+        kind = km[1] if km else None
+        raw = raw[2:-len(kind)] if kind else raw[2:]
+    rest = text[m.end():] if relation in ("86", "87") else text
+    return DocRef(number=raw, country=country, kind=kind, date=norm.parse_date(rest, months), relation=relation,
+                  confidence=round(ft.conf, 1), source=ft.source())
+
+
+def _states(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
+    """(84) designated states, then the EP extension and validation states printed under it."""
+    target = b.designated_states
+    issues = []
+    for line in ft.lines:
+        if re.search(r"extension", line, re.I):
+            target = b.extension_states
+            continue
+        if re.search(r"validation", line, re.I):
+            target = b.validation_states
+            continue
+        if DESIGNATED.search(line):
+            continue
+        found, unsettled = repair.states(line, codes)
+        target += [c for c in found if c not in target]
+        if unsettled:
+            issues.append(Issue("states:84", line, f"not ST.3 codes: {' '.join(unsettled)}", ft))
+    return issues
+
+
+def _ipc(ft: FieldText, b: Bibliographic) -> list[Issue]:
+    text = ft.text.replace("\n", " ")
+    b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
+    issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
+    read = len(norm.ipc_symbols_read(text))
+    if read > len(b.ipc):
+        issues.append(Issue("ipc:51", text, f"{read} IPC symbols printed, {len(b.ipc)} read", ft))
+    return issues
+
+
+_DIGIT_RUN = re.compile(r"[0-9OolISBZg|]*[0-9][0-9OolISBZg|]*")
+
+
+def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
+    """A number in the office's format; OCR letter-for-digit errors inside its digit runs are
+    repaired only when that makes it match."""
+    if fld is None or not pattern:
+        return []
+    if re.fullmatch(pattern, fld.value):
+        return []
+    bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
+    fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
+    if re.fullmatch(pattern, fixed):
+        fld.raw, fld.value = fld.raw or fld.value, fixed
+        return []
+    return [Issue(name, fld.value, f"not in the office's format {pattern}")]
+
+
+def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
+    issues = _number(b.application_number, settings.application_number_pattern, "application_number")
+    issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
+    pct = b.pct_application
+    if pct is not None and pct.number.startswith("PCT") and not re.fullmatch(r"PCT/[A-Z]{2}\d{4}/\d{6}", pct.number):
+        issues.append(Issue("inid:86", pct.number, "not a PCT application number PCT/CCYYYY/NNNNNN"))
+    if settings.kind_codes and b.kind is not None and b.kind.value not in settings.kind_codes:
+        issues.append(Issue("kind", b.kind.value, f"not one of the office's kind codes {' '.join(settings.kind_codes)}"))
+    return issues
+
+
+_FUNCTION_WORD_MARK = re.compile(r"\b(de|del|la|las|el|los|y|o|en|con|para|por|of|the|and|or|for|in|with|to|a)[.;](?= [a-záéíóúñ])")
+
+
+def _check_title(b: Bibliographic) -> list[Issue]:
+    """A mark inside a title before a lower-case word ("de. origen") is a speck: removed after a
+    function word (never abbreviated, never followed by punctuation in a title); anywhere else the
+    pattern cannot tell a speck from a real comma or abbreviation, so a reviewer does."""
+    if b.title is None:
+        return []
+    fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
+    if fixed != b.title.value:
+        b.title.value = fixed
+    t = b.title.value
+    if re.search(r"[a-záéíóúñ][.;] [a-záéíóúñ]", t):
+        return [Issue("title", t, "a stray mark inside the title")]
+    return []
+
+
+def _check_dates(b: Bibliographic) -> list[Issue]:
+    """Plausible dates, and priority ≤ filing ≤ publication; a date out of order is queued, not changed."""
+    issues = []
+    for name in ("publication_date", "filing_date"):
+        fld = getattr(b, name)
+        if fld is not None and not repair.plausible_date(fld.value):
+            issues.append(Issue(name, fld.value, "not a plausible date"))
+    pub, fil = b.value("publication_date"), b.value("filing_date")
+    if pub and fil and fil > pub:
+        issues.append(Issue("filing_date", fil, f"filing date after the publication date {pub}"))
+    for pr in b.priorities:
+        if fil and pr.date > fil:
+            issues.append(Issue("filing_date", fil, f"priority date {pr.date} after the filing date"))
+    return issues
+
+
+@dataclass
+class FrontPage:
+    biblio: Bibliographic
+    fields: dict[str, FieldText]
+    issues: list[Issue]
+    abstract: FieldText | None = None
+
+
+PARTY_CODES = (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents"))
+
+
+def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> FrontPage:
+    """Every INID field of the page → bibliographic data, and the issues a reviewer must settle."""
+    f = read_fields(page, settings)
+    b = Bibliographic()
+    th = settings.field_threshold
+    issues: list[Issue] = []
+    _publication(f, page, b, None, th)
     if "13" in f and b.kind is None:
         kind = f["13"].text.strip().split()[0] if f["13"].text.strip() else ""
         if kind:
@@ -292,36 +551,37 @@ def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[st
             b.office = f["19"].field(code, threshold=th)
     if "12" in f:
         b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
-    for code in ("43", "45"):
-        if code in f and b.publication_date is None:
-            iso = norm.parse_date(f[code].text, months)
-            if iso:
-                b.publication_date = f[code].field(iso, threshold=th)
+    _dates(f, b, settings)
     if "21" in f and f["21"].lines:
-        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th)
-    if "22" in f:
-        iso = norm.parse_date(f["22"].text, months)
-        if iso:
-            b.filing_date = f["22"].field(iso, threshold=th)
+        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th, digits=True)
     if "30" in f:
-        b.priorities = parse_priorities(f["30"], months)
-    if "51" in f:
-        b.ipc = norm.parse_ipc(f["51"].text.replace("\n", " "))
+        b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:
         title = " ".join(f["54"].lines).strip()
         if title:
             b.title = f["54"].field(title)
-    for code, attr in (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents")):
+    for code, attr in PARTY_CODES:
         if code in f:
-            setattr(b, attr, parse_parties(f[code]))
+            parties, found = parse_parties(f[code], codes, code)
+            setattr(b, attr, parties)
+            issues += found
     if "84" in f:
-        states = []
-        for line in f["84"].lines:
-            if re.search(r"extension|validation", line, re.I):
-                break
-            states += [t for t in re.findall(r"\b[A-Z]{2}\b", line)]
-        b.designated_states = sorted(set(states), key=states.index)
-    abstract = None
-    if "57" in f:
-        abstract = f["57"]
-    return b, (abstract.text if abstract else None), abstract
+        issues += _states(f["84"], b, codes)
+    for code, attr in (("86", "pct_application"), ("87", "pct_publication")):
+        if code in f:
+            setattr(b, attr, doc_ref(f[code], code, settings.months))
+    for code in ("62", "60", "61", "63", "64"):
+        if code in f:
+            ref = doc_ref(f[code], code, settings.months)
+            if ref is not None:
+                b.related_documents.append(ref)
+    if "51" in f:
+        issues += _ipc(f["51"], b)
+    issues += _check_dates(b) + _check_numbers(b, settings) + _check_title(b)
+    return FrontPage(b, f, issues, f.get("57"))
+
+
+def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str] | None = None) -> tuple[Bibliographic, str | None, FieldText | None]:
+    """Returns the bibliographic data, the abstract text (57) and its field."""
+    fp = read_front_page(page, settings)
+    return fp.biblio, (fp.abstract.text if fp.abstract else None), fp.abstract

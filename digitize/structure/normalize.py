@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from ..model import Classification
+from . import repair as _repair
 
 DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
                            "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "G": "6", "b": "6", "T": "7"})
@@ -76,25 +77,50 @@ def parse_publication_number(text: str, offices: set[str] | None = None) -> tupl
 
 
 _IPC = re.compile(
-    r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})(?:\s*\(?\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\)?)?"
+    r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
+    r"(?:\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*\)|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
 _IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIB]{2})\s?([A-Z0-9])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+_INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 
-def parse_ipc(text: str) -> list[Classification]:
-    """IPC symbols with their version: ``B01L 9/00 (2006.01)``."""
+def _ipc_text(text: str) -> str:
+    return re.sub(r"\b([BG])O([1I])|\b([BG])OI", lambda m: (m[1] or m[3]) + "01", text)
+
+
+def parse_ipc_checked(text: str, published: str | None = None) -> tuple[list[Classification], list[str]]:
+    """IPC symbols with their version (``B01L 9/00 (2006.01)``), and the versions read that the
+    pattern could not settle (the symbol is kept without a version; the caller queues it)."""
+    text = _ipc_text(text)
+    intact = set(_INTACT_VERSION.findall(text))
     out: list[Classification] = []
+    unsettled: list[str] = []
     seen = set()
-    for m in _IPC.finditer(text.replace("BO1", "B01").replace("GO1", "G01").replace("GOI", "G01")):
+    for m in _IPC.finditer(text):
         section, cls, sub, group, subgroup = m[1], m[2].translate(DIGIT_FIX), m[3], m[4].translate(DIGIT_FIX), m[5].translate(DIGIT_FIX)
-        version = f"{m[6].replace('O', '0')}.{m[7].replace('O', '0')}" if m[6] else None
+        year, month = (m[6], m[7]) if m[6] else (m[8], m[9])
+        version = None
+        if year:
+            version = _repair.ipc_version(year, month, intact, published)
+            if version is None:
+                unsettled.append(f"{section}{cls}{sub} {group}/{subgroup} ({year}.{month})")
         symbol = f"{section}{cls}{sub} {group}/{subgroup}"
         if symbol in seen:
             continue
         seen.add(symbol)
         out.append(Classification(text=symbol + (f" ({version})" if version else ""), section=section, cls=cls,
                                   subclass=sub, main_group=group, subgroup=subgroup, version=version))
-    return out
+    return out, unsettled
+
+
+def parse_ipc(text: str) -> list[Classification]:
+    """IPC symbols with their version: ``B01L 9/00 (2006.01)``."""
+    return parse_ipc_checked(text)[0]
+
+
+def ipc_symbols_read(text: str) -> list[str]:
+    """Everything shaped like an IPC symbol, however badly read (to count what was printed)."""
+    return [m[0] for m in _IPC_SLOPPY.finditer(_ipc_text(text))]
 
 
 def clean_number(text: str) -> str:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Claim, ClaimSet, ClaimText, OcrPage, Paragraph
+from ..model import Claim, ClaimSet, ClaimText, Doubt, OcrPage, Paragraph
+from .. import claimrefs
 from . import normalize as norm
 from .config import StructureSettings
+from .figures import inside
 from .layout import BULLETS, TextBuilder, TextLine, ordered_blocks
 
 PARA_NUM = re.compile(r"^[\(\[{|]{0,2}\s*([0-9OolI]{3,5})\s*[\]\)}|1l]\s*")
@@ -60,8 +62,18 @@ def is_drawing_page(page: OcrPage, settings: StructureSettings) -> bool:
     return bool(FIG.search(text)) or len(long_words) / len(words) < 0.5 or len(words) < 25
 
 
-def body_lines(pages: list[OcrPage]) -> list[TextLine]:
-    """Lines in reading order without running headers, footers, page and margin line numbers."""
+def _own_header(text: str, y1: int, h: int, numbers: set[str]) -> bool:
+    """The publication's own number ("EP 3 441 143 A1") in the top sixth of a page: a running
+    header however far down the scan shifted it."""
+    if not numbers or y1 > h / 6 or not HEADER_LINE.match(text):
+        return False
+    digits = re.sub(r"\D", "", text)
+    return any(n and n in digits for n in numbers)
+
+
+def body_lines(pages: list[OcrPage], header_numbers: set[str] | None = None) -> list[TextLine]:
+    """Lines in reading order without running headers, footers, page and margin line numbers.
+    ``header_numbers``: the publication's own number, dropped wherever it heads a page."""
     out: list[TextLine] = []
     for page in pages:
         h = page.height or 1
@@ -72,13 +84,15 @@ def body_lines(pages: list[OcrPage]) -> list[TextLine]:
                 continue  # margin line numbers of two-column publications
             first = True
             for line in block.lines:
-                ws = [wd for wd in line.words if wd.text.strip()]
+                ws = [wd for wd in line.words if wd.text.strip() and not (page.figures and inside(wd.bbox, page.figures))]
                 if not ws:
-                    continue
+                    continue  # (or the labels and reference numerals of a figure printed on a text page)
                 text = " ".join(wd.text for wd in ws)
                 y0, y1 = min(wd.bbox[1] for wd in ws), max(wd.bbox[3] for wd in ws)
                 if y1 < 0.085 * h and (HEADER_LINE.match(text) or re.fullmatch(r"[\d\s\-–]+", text)):
                     continue  # running header: "3 EP 3 441 143 A1 4"
+                if _own_header(text, y1, h, header_numbers or set()):
+                    continue
                 if y0 > 0.93 * h and (re.fullmatch(r"[\d\s\-–]+", text) or HEADER_LINE.match(text) or len(ws) <= 3):
                     continue  # page number or footer
                 cx = (min(wd.bbox[0] for wd in ws) + max(wd.bbox[2] for wd in ws)) / 2
@@ -128,41 +142,26 @@ def _words_after(line: TextLine, prefix_chars: int) -> int:
     return n
 
 
-def _refs(text: str, words: list[str]) -> list[int]:
-    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    out: list[int] = []
-    for m in re.finditer(rf"\b(?:{alt})[\s,.:]+(\d{{1,3}})((?:\s*(?:,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*\d{{1,3}})*)", text, re.I):
-        nums = [int(m[1])]
-        tail = m[2] or ""
-        for op, n in re.findall(r"(,|or|and|to|-|–|a|o|y|e|bis|ou|et|oder|und)\s*(\d{1,3})", tail):
-            n = int(n)
-            if op in ("to", "-", "–", "a", "bis") and n > nums[-1] and n - nums[-1] < 50:
-                nums += list(range(nums[-1] + 1, n + 1))
-            else:
-                nums.append(n)
-        for n in nums:
-            if n not in out:
-                out.append(n)
-    return out
-
-
 def _claim_body(c: _Claim, words: list[str]) -> ClaimText:
+    """A claim's text, split into its elements (nested claim-text) where element lines started;
+    each part keeps its own doubtful words, with offsets into its own text."""
     text = c.builder.text.strip()
     doubts = c.builder.doubts
     starts = sorted(s for s, _ in c.element_lines if 0 < s < len(text))
     if not starts:
-        return ClaimText(text=text, refs=_refs(text, words), doubts=doubts)
-    parts = [(0, starts[0])] + [(a, b) for a, b in zip(starts, starts[1:] + [len(text)])]
+        return ClaimText(text=text, refs=claimrefs.numbers(text, words), doubts=doubts)
     head = text[: starts[0]].strip()
     children = []
-    for a, b in parts[1:]:
-        piece = text[a:b].strip()
-        piece = piece.lstrip(BULLETS + " ")
+    for a, b in zip(starts, starts[1:] + [len(text)]):
+        seg = text[a:b]
+        lead = len(seg) - len(seg.lstrip(BULLETS + " \n"))
+        piece = seg[lead:].rstrip()
         if piece:
-            ds = [d for d in doubts if a <= d.start < b]
-            children.append(ClaimText(text=piece, refs=_refs(piece, words), doubts=[]))
-            del ds
-    return ClaimText(text=head, children=children, refs=_refs(head, words),
+            at, to = a + lead, a + lead + len(piece)
+            ds = [Doubt(start=d.start - at, end=min(d.end, to) - at, confidence=d.confidence, word_id=d.word_id)
+                  for d in doubts if at <= d.start < to]
+            children.append(ClaimText(text=piece, refs=claimrefs.numbers(piece, words), doubts=ds))
+    return ClaimText(text=head, children=children, refs=claimrefs.numbers(head, words),
                      doubts=[d for d in doubts if d.end <= starts[0]])
 
 
@@ -173,120 +172,141 @@ class Sections:
     abstract: list[Paragraph] = field(default_factory=list)
 
 
-def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str) -> Sections:
-    out = Sections()
-    desc_keys = {_key(h) for h in settings.description_headings}
-    abstract_keys = {_key(h) for h in settings.abstract_headings}
-    claims_keys = {_key(h): (lang or "") for h, lang in settings.claims_headings.items()}
-    heading_keys = {_key(h) for h in settings.headings}
-    end_keys = {_key(h) for h in settings.end_headings}
-    numbered = sum(1 for ln in lines if _para_num(ln.text) is not None) >= 3
+class _Parser:
+    """Reads the body line by line: description (and an abstract printed in the body) until a
+    claims heading, then claims until an end heading. One method per kind of line."""
 
-    state = "description"
-    current: TextBuilder | None = None
-    current_num: str | None = None
-    last_num = 0
-    claims: list[_Claim] = []
-    claim_set: ClaimSet | None = None
-    pending_sets: list[tuple[ClaimSet, list[_Claim]]] = []
-    announced = False  # a lone claim number was seen: the next capitalised block starts that claim
+    def __init__(self, lines: list[TextLine], settings: StructureSettings, lang: str):
+        self.settings, self.lang = settings, lang
+        self.out = Sections()
+        self.desc_keys = {_key(h) for h in settings.description_headings}
+        self.abstract_keys = {_key(h) for h in settings.abstract_headings}
+        self.claims_keys = {_key(h): (hl or "") for h, hl in settings.claims_headings.items()}
+        self.heading_keys = {_key(h) for h in settings.headings}
+        self.end_keys = {_key(h) for h in settings.end_headings}
+        self.numbered = sum(1 for ln in lines if _para_num(ln.text) is not None) >= 3
+        self.state = "description"  # "description" | "abstract" | "claims" | "end"
+        self.current: TextBuilder | None = None  # the paragraph being read
+        self.current_num: str | None = None
+        self.last_num = 0
+        self.claims: list[_Claim] = []  # of the claim set being read
+        self.sets: list[tuple[ClaimSet, list[_Claim]]] = []
+        self.announced = False  # a lone claim number was seen: the next capitalised block starts that claim
 
-    def close_paragraph() -> None:
-        nonlocal current, current_num
-        if current is not None and current.text.strip():
-            target = out.abstract if state == "abstract" else out.description
-            target.append(Paragraph(text=current.text.strip(), num=current_num, sources=current.sources(),
-                                    doubts=current.doubts))
-        current, current_num = None, None
-
-    for line in lines:
+    # -- the stream
+    def feed(self, line: TextLine) -> None:
         text = line.text.strip()
         key = _key(text.rstrip(":"))
-        if key in claims_keys and len(text) < 40:
-            close_paragraph()
-            claims = []
-            claim_set = ClaimSet(lang=claims_keys[key] or lang)
-            pending_sets.append((claim_set, claims))
-            state = "claims"
-            continue
-        if key in end_keys and len(text) < 60:
-            close_paragraph()
-            state = "end"
-            continue
-        if state == "end":
-            continue
-        if state in ("description", "abstract"):
-            if key in desc_keys and len(text) < 40:
-                close_paragraph()
-                state = "description"
-                continue
-            if key in abstract_keys and len(text) < 30:
-                close_paragraph()
-                state = "abstract"
-                continue
-            num = _para_num(text) if numbered else None
-            if num is not None and num > last_num and num - last_num <= 30:
-                close_paragraph()
-                bare = text.lstrip(LEAD_JUNK)
-                m = PARA_NUM.match(bare)
-                current = TextBuilder()
-                current_num = f"{num:04d}"
-                last_num = num
-                current.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
-                continue
-            words_n = len(line.words)
-            is_heading = (
-                key in heading_keys
-                or (BRACKET_HEADING.match(text) is not None and words_n <= 8)
-                or (text.isupper() and 1 <= words_n <= 8 and not text.endswith((".", ",", ";")) and sum(c.isalpha() for c in text) >= 4)
-            )
-            if is_heading and (current is None or line.block_start or current.text.endswith((".", ":"))):
-                close_paragraph()
-                hb = TextBuilder()
-                hb.add_line(line)
-                title = hb.text.strip().strip("[]{}()’'`‘ ").strip()
-                target = out.abstract if state == "abstract" else out.description
-                target.append(Paragraph(text=title, kind="heading", level=1, sources=hb.sources()))
-                continue
-            if current is None or (not numbered and line.block_start):
-                close_paragraph()
-                current = TextBuilder()
-            current.add_line(line)
-            continue
-        # claims
+        if key in self.claims_keys and len(text) < 40:
+            self.close_paragraph()
+            self.claims = []
+            self.sets.append((ClaimSet(lang=self.claims_keys[key] or self.lang), self.claims))
+            self.state = "claims"
+        elif key in self.end_keys and len(text) < 60:
+            self.close_paragraph()
+            self.state = "end"
+        elif self.state in ("description", "abstract"):
+            self.description_line(line, text, key)
+        elif self.state == "claims":
+            self.claim_line(line, text)
+
+    def finish(self) -> Sections:
+        self.close_paragraph()
+        for cs, cl in self.sets:
+            cs.claims = [Claim(num=c.num, body=_claim_body(c, self.settings.claim_reference_words), sources=c.builder.sources())
+                         for c in cl]
+            if cs.claims:
+                self.out.claims.append(cs)
+        return self.out
+
+    # -- description
+    def close_paragraph(self) -> None:
+        if self.current is not None and self.current.text.strip():
+            target = self.out.abstract if self.state == "abstract" else self.out.description
+            target.append(Paragraph(text=self.current.text.strip(), num=self.current_num, sources=self.current.sources(),
+                                    doubts=self.current.doubts))
+        self.current, self.current_num = None, None
+
+    def description_line(self, line: TextLine, text: str, key: str) -> None:
+        if key in self.desc_keys and len(text) < 40:
+            self.close_paragraph()
+            self.state = "description"
+        elif key in self.abstract_keys and len(text) < 30:
+            self.close_paragraph()
+            self.state = "abstract"
+        elif not self.numbered_paragraph(line, text) and not self.heading(line, text, key):
+            if self.current is None or (not self.numbered and line.block_start):
+                self.close_paragraph()
+                self.current = TextBuilder()
+            self.current.add_line(line)
+
+    def numbered_paragraph(self, line: TextLine, text: str) -> bool:
+        """A line starting with the next printed paragraph number ("[0012]") opens a paragraph."""
+        num = _para_num(text) if self.numbered else None
+        if num is None or not (num > self.last_num and num - self.last_num <= 30):
+            return False
+        self.close_paragraph()
+        bare = text.lstrip(LEAD_JUNK)
+        m = PARA_NUM.match(bare)
+        self.current = TextBuilder()
+        self.current_num = f"{num:04d}"
+        self.last_num = num
+        self.current.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
+        return True
+
+    def heading(self, line: TextLine, text: str, key: str) -> bool:
+        words_n = len(line.words)
+        is_heading = (
+            key in self.heading_keys
+            or (BRACKET_HEADING.match(text) is not None and words_n <= 8)
+            or (text.isupper() and 1 <= words_n <= 8 and not text.endswith((".", ",", ";")) and sum(c.isalpha() for c in text) >= 4)
+        )
+        if not is_heading or not (self.current is None or line.block_start or self.current.text.endswith((".", ":"))):
+            return False
+        self.close_paragraph()
+        hb = TextBuilder()
+        hb.add_line(line)
+        title = hb.text.strip().strip("[]{}()’'`‘ ").strip()
+        target = self.out.abstract if self.state == "abstract" else self.out.description
+        target.append(Paragraph(text=title, kind="heading", level=1, sources=hb.sources()))
+        return True
+
+    # -- claims
+    def claim_line(self, line: TextLine, text: str) -> None:
         bare = text.lstrip(LEAD_JUNK)
         num = _claim_num(bare)
-        expected = (claims[-1].num + 1) if claims else 1
+        expected = (self.claims[-1].num + 1) if self.claims else 1
         if num is not None and expected <= num <= expected + 2 and len(bare) > 4:
             m = CLAIM_NUM.match(bare)
-            announced = False
+            self.announced = False
             c = _Claim(num=num)
             c.builder.add_line(line, skip=_words_after(line, m.end() + len(text) - len(bare)) if m else 0)
-            claims.append(c)
-            continue
-        if not claims:
-            continue
-        c = claims[-1]
+            self.claims.append(c)
+            return
+        if not self.claims:
+            return
+        c = self.claims[-1]
         if NUMBER_ONLY.match(text) or (line.block_start and len(text) <= 4 and " " not in text):
             # a claim number printed apart from its text (placed anywhere by the layout analysis)
             marker = _claim_num(text.rstrip(".,) ") + ".")
-            announced = announced or marker == expected
-            continue
+            self.announced = self.announced or marker == expected
+            return
         ended = c.builder.text.rstrip(" ,;:-_'\"‘’`~").endswith(".")
-        if line.block_start and text[:1].isupper() and (ended or announced):
+        if line.block_start and text[:1].isupper() and (ended or self.announced):
             # the printed number was lost (OCR dropped it): claims are sequential, so this is the next one
-            announced = False
+            self.announced = False
             c = _Claim(num=expected)
             c.builder.add_line(line)
-            claims.append(c)
-            continue
+            self.claims.append(c)
+            return
         if text[:1] in BULLETS or re.match(r"^\(?[a-z]\)\s", text):
             c.element_lines.append((len(c.builder.text) + 1, 0))
         c.builder.add_line(line)
-    close_paragraph()
-    for cs, cl in pending_sets:
-        cs.claims = [Claim(num=c.num, body=_claim_body(c, settings.claim_reference_words), sources=c.builder.sources())
-                     for c in cl]
-        if cs.claims:
-            out.claims.append(cs)
-    return out
+
+
+def parse_sections(lines: list[TextLine], settings: StructureSettings, lang: str) -> Sections:
+    """Description paragraphs and headings, an abstract printed in the body, claim sets."""
+    parser = _Parser(lines, settings, lang)
+    for line in lines:
+        parser.feed(line)
+    return parser.finish()

@@ -1,0 +1,110 @@
+"""Nothing silently dropped: what the front page shows against what structure placed.
+
+Every INID code found on the page must have landed in a bibliographic field; every party under
+(71)/(72)/(73)/(74) must be one party; every state code under (84) a code; a field placed with low
+confidence is doubtful. Each gap becomes one queue item named after its field, so a reviewer sees
+it instead of a shorter XML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..model import Bibliographic, QueueCandidate
+from .frontpage import KNOWN, PARTY_CODES, FrontPage, Issue, printed_party_count
+
+# INID code -> "was it placed?" (codes the structure stage reads)
+PLACED: dict[str, Callable[[Bibliographic], bool]] = {
+    "10": lambda b: b.doc_number is not None,
+    "11": lambda b: b.doc_number is not None,
+    "12": lambda b: b.document_type is not None,
+    "13": lambda b: b.kind is not None,
+    "19": lambda b: b.office is not None,
+    "21": lambda b: b.application_number is not None,
+    "22": lambda b: b.filing_date is not None,
+    "24": lambda b: b.rights_effective_date is not None,
+    "30": lambda b: bool(b.priorities),
+    "41": lambda b: b.unexamined_available_date is not None,
+    "43": lambda b: b.publication_date is not None,
+    "45": lambda b: b.publication_date is not None,
+    "47": lambda b: b.granted_available_date is not None,
+    "51": lambda b: bool(b.ipc),
+    "54": lambda b: b.title is not None,
+    "57": lambda b: True,  # the abstract: checked as a document part ("no abstract")
+    "60": lambda b: any(r.relation == "60" for r in b.related_documents),
+    "61": lambda b: any(r.relation == "61" for r in b.related_documents),
+    "62": lambda b: any(r.relation == "62" for r in b.related_documents),
+    "63": lambda b: any(r.relation == "63" for r in b.related_documents),
+    "64": lambda b: any(r.relation == "64" for r in b.related_documents),
+    "71": lambda b: bool(b.applicants),
+    "72": lambda b: bool(b.inventors),
+    "73": lambda b: bool(b.assignees),
+    "74": lambda b: bool(b.agents),
+    "84": lambda b: bool(b.designated_states),
+    "86": lambda b: b.pct_application is not None,
+    "87": lambda b: b.pct_publication is not None,
+}
+MANDATORY = {"office", "doc_number", "kind", "publication_date"}  # queued by structure's own check
+
+
+def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ...] = ("43", "45")) -> list[Issue]:
+    """The front page's issues plus every INID field read but not placed, every party printed
+    but not read, and every party field below the confidence threshold."""
+    b, f = fp.biblio, fp.fields
+    issues = list(fp.issues)
+    for code, ft in f.items():
+        if not ft.text.strip():
+            continue
+        placed = PLACED["43"] if code in publication_date_inids else PLACED.get(code)
+        if placed is None or not placed(b):
+            issues.append(Issue(f"inid:{code}", ft.text, f"({code}) read on the front page but not placed", ft))
+    for code, ft in f.items():  # an INID code read inside another field: a field may be lost in it
+        if code in ("54", "57"):
+            continue  # a title or abstract may print reference signs "(10)"
+        for m in re.finditer(r"\((\d{2})\)", ft.text):
+            if m[1] in KNOWN and m[1] != code:
+                issues.append(Issue(f"inid:{m[1]}", ft.text, f"({m[1]}) read inside ({code})", ft))
+    for code, attr in PARTY_CODES:
+        if code not in f:
+            continue
+        printed, read = printed_party_count(f[code]), len(getattr(b, attr))
+        if read < printed:
+            issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) shows {printed} parties, {read} read", f[code]))
+        elif read and f[code].conf < threshold:
+            issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) read with low confidence", f[code]))
+    for name in ("application_number", "filing_date", "rights_effective_date", "unexamined_available_date",
+                 "granted_available_date"):
+        fld = getattr(b, name)
+        if fld is not None and (fld.flagged or fld.confidence < threshold):
+            issues.append(Issue(name, fld.value, f"{name} read with low confidence ({fld.confidence:.0f})"))
+    if "84" in f and f["84"].conf < threshold and b.designated_states:
+        issues.append(Issue("states:84", f["84"].text, "(84) read with low confidence", f["84"]))
+    return issues
+
+
+def candidates(issues: list[Issue], page: int) -> list[QueueCandidate]:
+    """One queue item per field (the queue keys field items by name: the first reason wins, the
+    others join its context)."""
+    by_field: dict[str, QueueCandidate] = {}
+    for i in issues:
+        if i.field in MANDATORY:
+            continue
+        c = by_field.get(i.field)
+        if c is not None:
+            c.context = f"{c.context}; {i.reason}"
+            continue
+        src = i.ft.source() if i.ft is not None else None
+        by_field[i.field] = QueueCandidate(
+            kind="field", page=src.page if src else page, bbox=src.bbox if src else None, text=i.text,
+            confidence=round(i.ft.conf, 1) if i.ft is not None else 0.0, field_name=i.field, context=i.reason)
+    return list(by_field.values())
+
+
+def field_sources(b: Bibliographic, candidates: list[QueueCandidate]) -> None:
+    """Queue items about a bibliographic Field point at where it was read."""
+    for c in candidates:
+        fld = getattr(b, c.field_name or "", None)
+        src = getattr(fld, "source", None)
+        if src is not None and c.bbox is None:
+            c.page, c.bbox, c.confidence = src.page, src.bbox, fld.confidence

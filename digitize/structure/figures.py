@@ -1,0 +1,235 @@
+"""Drawings and figure regions, found from connected components before any recognition.
+
+A text page is thousands of small components of one size (glyphs) in lines; a drawing sheet is a
+few large components (line art) with a few dozen small ones (labels, reference numerals). Both
+are counted on a half-resolution bilevel image, so this is cheap enough to run on every page
+before the engine (a drawing sheet need not be read in full), and the regions it returns are
+recorded in the page JSON, cropped to ``figures/NNNN-k.tif`` and emitted as figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..jobfolder import page_file, page_name, page_path
+from ..model import BBox, Document, Figure, OcrPage, QueueCandidate
+
+FIGURES = "figures"  # <document folder>/figures/NNNN-k.tif: the files the delivery package lists
+
+TEXT_MIN_MM, TEXT_MAX_MM = 0.8, 6.0  # glyph heights of 6 to 24 pt type
+ART_MIN_MM = 18.0  # a component this long in either direction is line art, not a glyph
+
+
+@dataclass
+class Components:
+    """Connected components of a page's ink, boxes in full-resolution pixels."""
+
+    boxes: np.ndarray  # (n, 4) x0, y0, x1, y1
+    width: int
+    height: int
+    dpi: int
+    ink: float  # share of ink pixels
+    _runs: list | None = None
+
+    def mm(self, px) -> np.ndarray:
+        return np.asarray(px) / self.dpi * 25.4
+
+    @property
+    def text_like(self) -> np.ndarray:
+        h = self.mm(self.boxes[:, 3] - self.boxes[:, 1])
+        w = self.mm(self.boxes[:, 2] - self.boxes[:, 0])
+        return (h >= TEXT_MIN_MM) & (h <= TEXT_MAX_MM) & (w <= 2 * TEXT_MAX_MM)
+
+    @property
+    def line_art(self) -> np.ndarray:
+        h = self.mm(self.boxes[:, 3] - self.boxes[:, 1])
+        w = self.mm(self.boxes[:, 2] - self.boxes[:, 0])
+        return np.maximum(h, w) >= ART_MIN_MM
+
+
+def components(gray: np.ndarray, dpi: int) -> Components:
+    """Ink components of a grey or bilevel page (0 = black), found at half resolution."""
+    small = gray[::2, ::2] if min(gray.shape) > 1200 else gray
+    scale = gray.shape[0] / small.shape[0]
+    ink = (small < 128).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]  # 0 is the background
+    keep = stats[:, cv2.CC_STAT_AREA] >= 2  # specks
+    s = stats[keep]
+    boxes = np.stack([s[:, 0], s[:, 1], s[:, 0] + s[:, 2], s[:, 1] + s[:, 3]], axis=1) * scale if len(s) else np.zeros((0, 4))
+    return Components(boxes=boxes.astype(int), width=gray.shape[1], height=gray.shape[0], dpi=max(int(dpi), 1),
+                      ink=float(ink.mean()))
+
+
+def classify_page(gray: np.ndarray, dpi: int = 300) -> str:
+    """``"text"``, ``"drawing"`` or ``"blank"`` for a page image (0 black .. 255 white)."""
+    return _classify(components(gray, dpi))
+
+
+def analyse(gray: np.ndarray, dpi: int = 300) -> tuple[str, list[BBox]]:
+    """``classify_page`` and ``figure_regions`` in one pass over the components."""
+    c = components(gray, dpi)
+    kind = _classify(c)
+    return kind, _regions(c, kind)
+
+
+def text_runs(c: Components, min_glyphs: int = 10) -> list[BBox]:
+    """Boxes of the runs of ``min_glyphs`` or more glyph-sized components side by side on one line
+    (gaps under 2.5 mm): lines of running text. Labels and reference numerals are shorter."""
+    if c._runs is not None and min_glyphs == 10:
+        return c._runs
+    boxes = c.boxes[c.text_like]
+    if len(boxes) < min_glyphs:
+        return []
+    cy = ((boxes[:, 1] + boxes[:, 3]) / 2 / (2.0 / 25.4 * c.dpi)).astype(int)  # 2 mm rows of glyph centres
+    gap = 2.5 / 25.4 * c.dpi
+    out: list[BBox] = []
+    run: list[int] = []
+    for i in np.lexsort((boxes[:, 0], cy)):
+        if run and cy[i] == cy[run[-1]] and boxes[i, 0] - max(boxes[j, 2] for j in run[-3:]) <= gap:
+            run.append(i)
+            continue
+        if len(run) >= min_glyphs:
+            out.append(_union(boxes[run]))
+        run = [i]
+    if len(run) >= min_glyphs:
+        out.append(_union(boxes[run]))
+    if min_glyphs == 10:
+        c._runs = out
+    return out
+
+
+def _union(b: np.ndarray) -> BBox:
+    return (int(b[:, 0].min()), int(b[:, 1].min()), int(b[:, 2].max()), int(b[:, 3].max()))
+
+
+def _classify(c: Components) -> str:
+    if len(c.boxes) < 15 or c.ink < 0.001:
+        return "blank"
+    runs = len(text_runs(c))
+    if runs >= 8:  # several lines of running text: a text page, whatever else is on it
+        return "text"
+    if c.line_art.any():
+        return "drawing"
+    return "text" if c.text_like.sum() >= 50 else "blank"
+
+
+def figure_regions(gray: np.ndarray, dpi: int = 300) -> list[BBox]:
+    """Boxes of the figures on a page: line art with the labels and numerals around it (within
+    5 mm), merged. On a text page a region must be 30 mm either way (not a logo or a rule) and hold
+    no lines of running text (a frame or a table); on a drawing sheet 15 mm."""
+    c = components(gray, dpi)
+    return _regions(c, _classify(c))
+
+
+def _merge(regions: list[list[int]], pad: int) -> list[list[int]]:
+    changed = True
+    while changed:
+        changed = False
+        out: list[list[int]] = []
+        for r in regions:
+            for o in out:
+                if _touch(r, o, pad):
+                    o[:] = [min(o[0], r[0]), min(o[1], r[1]), max(o[2], r[2]), max(o[3], r[3])]
+                    changed = True
+                    break
+            else:
+                out.append(list(r))
+        regions = out
+    return regions
+
+
+def _regions(c: Components, kind: str) -> list[BBox]:
+    mm = c.dpi / 25.4
+    h = c.boxes[:, 3] - c.boxes[:, 1]
+    w = c.boxes[:, 2] - c.boxes[:, 0]
+    seeds = c.boxes[c.line_art & (np.minimum(h, w) >= 3 * mm)]
+    runs = text_runs(c)
+    if kind != "drawing":
+        seeds = [b for b in seeds if sum(1 for r in runs if _inside_any(r, [b])) < 3]
+    if len(seeds) == 0:
+        return []
+    regions = _merge([list(map(int, b)) for b in seeds], int(5 * mm))
+    small = c.boxes[~c.line_art]
+    grown = []
+    for r in regions:  # labels and numerals next to the art (not lines of running text)
+        near = [b for b in small if _touch(r, b, int(5 * mm)) and not _inside_any(b, runs)]
+        boxes = np.array(near + [r]) if near else np.array([r])
+        grown.append(list(_union(boxes)))
+    regions = _merge(grown, 0)
+    min_px = (15 if kind == "drawing" else 30) * mm
+    keep = [r for r in regions if r[2] - r[0] >= min_px and r[3] - r[1] >= min_px]
+    keep = [(max(0, r[0]), max(0, r[1]), min(c.width, r[2]), min(c.height, r[3])) for r in keep]
+    return sorted(keep, key=lambda r: (r[1] // int(10 * mm), r[0]))
+
+
+def _touch(a, b, pad: int) -> bool:
+    return a[0] - pad <= b[2] and b[0] <= a[2] + pad and a[1] - pad <= b[3] and b[1] <= a[3] + pad
+
+
+def _inside_any(b, boxes) -> bool:
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    return any(t[0] <= cx <= t[2] and t[1] <= cy <= t[3] for t in boxes)
+
+
+def inside(bbox: BBox, regions: list[BBox]) -> bool:
+    """Whether the centre of ``bbox`` lies in one of ``regions``."""
+    return _inside_any(bbox, regions)
+
+
+def outside_figures(candidates: list[QueueCandidate], pages: list[OcrPage]) -> list[QueueCandidate]:
+    """Word queue items without those on a drawing page or inside a figure: a reviewer is never
+    asked about a reference numeral ("QO") or a label of a drawing."""
+    by_page = {p.number: p for p in pages}
+    out = []
+    for c in candidates:
+        p = by_page.get(c.page)
+        if c.kind == "word" and p is not None and (p.kind == "drawing" or (c.bbox and inside(c.bbox, p.figures))):
+            continue
+        out.append(c)
+    return out
+
+
+def crop(doc_dir: Path, doc: Document) -> list[str]:
+    """Write every figure region of ``doc`` from ``pages/NNNN.tif`` to its ``figures/NNNN-k.tif``
+    (CCITT G4, the page's resolution). Returns the files written; a missing page image is skipped
+    (the figure keeps its region, the file is reported missing by the package step)."""
+    from PIL import Image
+
+    written = []
+    for f in doc.figures:
+        if not f.bbox or not f.file.startswith(f"{FIGURES}/"):
+            continue
+        src = page_path(doc_dir, f.page, ".tif")
+        if not src.is_file():
+            continue
+        with Image.open(src) as im:
+            dpi = im.info.get("dpi", (300, 300))
+            part = im.crop(tuple(f.bbox)).convert("1", dither=Image.Dither.NONE)
+        dest = doc_dir / f.file
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
+        tmp.replace(dest)
+        written.append(f.file)
+    return written
+
+
+def figure_entries(pages: list[OcrPage]) -> list[Figure]:
+    """``figures: [{id, page, bbox, file}]`` of the document JSON: every region of every page,
+    numbered in page order; a drawing page without a region is one figure, the whole page."""
+    out: list[Figure] = []
+    for p in pages:
+        regions = list(p.figures)
+        if not regions and p.kind == "drawing":
+            out.append(Figure(page=p.number, file=page_file(p.number, ".tif"), num=len(out) + 1,
+                              id=f"fig{len(out) + 1:04d}"))
+            continue
+        for k, r in enumerate(regions, start=1):
+            out.append(Figure(page=p.number, file=f"{FIGURES}/{page_name(p.number)}-{k}.tif", bbox=tuple(r), num=len(out) + 1,
+                              id=f"fig{len(out) + 1:04d}"))
+    return out
