@@ -8,6 +8,11 @@ the ledger's processing span (first document started to last finished) is printe
 The last line holds the ratios.
 
     python bench/throughput.py [--level office] [--pages sample|text|all] [--workers N] [--repeat N]
+    python bench/throughput.py --shape single-pages|one-document|mixed [--no-ocrmypdf]
+
+``--shape`` picks one of the job shapes teams run (issue 16), built from the ``text`` pages of the
+set: ``single-pages``, 11 single-page documents (one G4 TIFF each); ``one-document``, 29 pages as
+one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from.
 
 With ``--repeat N`` each PDF is given N times under other names: the copies are the same
 publication, so digitize also writes them under DOCID_2, DOCID_3 (emitting those again), work
@@ -26,6 +31,31 @@ import common  # noqa: E402
 import synth_sets  # noqa: E402
 
 
+SHAPES = ("single-pages", "one-document", "mixed")
+
+
+def shape_inputs(shape: str, pdfs: list[Path], pages: list[Path], folder: Path) -> tuple[list[Path], list[Path]]:
+    """(documents for digitize, page images for the raw engine) of one job shape."""
+    if shape == "mixed":
+        return pdfs, pages
+    if shape == "single-pages":  # 11 pages spread over the set, each its own document
+        step = max(1, len(pages) // 11)
+        chosen = pages[::step][:11]
+        return chosen, chosen
+    chosen = pages[:29]  # one-document: one G4 PDF (Pillow writes bilevel pages as CCITT G4)
+    from PIL import Image
+
+    common.fresh(folder)
+    target = folder / "ONEDOC29.pdf"
+    images = [Image.open(p) for p in chosen]
+    try:
+        images[0].save(target, format="PDF", save_all=True, append_images=images[1:], resolution=300.0)
+    finally:
+        for im in images:
+            im.close()
+    return [target], chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--level", default="office", choices=synth_sets.LEVELS)
@@ -39,9 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="each PDF (and its pages) N times, as separate documents: a longer batch, where "
                          "start-up and the last document's wait weigh less (default 1)")
+    ap.add_argument("--shape", choices=SHAPES,
+                    help="a job shape of issue 16 (sets --pages text): single-pages, one-document or mixed")
     args = ap.parse_args(argv)
+    if args.shape:
+        args.pages = "text"
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
+    if args.shape:
+        pdfs, pages = shape_inputs(args.shape, pdfs, pages, args.work / "inputs")
     pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n, w = len(pages), args.workers
     print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
@@ -72,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  OCRmyPDF skipped: {why}", flush=True)
 
     d = rates["digitize"]
-    line = (f"throughput ratio digitize/tesseract {d / rates['tesseract']:.2f} (target >= 0.95)")
+    shape = f" [{args.shape}: {n} pages in {len(pdfs)} document(s)]" if args.shape else ""
+    line = (f"throughput{shape} ratio digitize/tesseract {d / rates['tesseract']:.2f} (target >= 0.95)")
     if "ocrmypdf" in rates:
         line += (f", digitize/ocrmypdf {d / rates['ocrmypdf']:.2f}, digitize/ocrmypdf-deskew-clean "
                  f"{d / rates['ocrmypdf-clean']:.2f} (target >= 1.5)")

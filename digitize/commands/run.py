@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
+import sys
+from collections import Counter
 from pathlib import Path
 
 from ..cli import UsageError
@@ -22,8 +25,13 @@ examples:
   digitize run --job jobs/demo.toml
   digitize run scans/ --profile mx --out out/ --scheduler tcp://10.0.0.5:8786
 
+Before anything runs, the client and every worker check that digitize's libraries, the engine
+and the profile's languages are installed; a missing one stops the run with one line naming it
+and the worker (exit 3).
+
 exit status: 0 when no document failed (documents with words for review are 'needs-review'),
-1 when some failed, 2 for a usage error.
+1 when some failed (or the disk filled up: the rest is left for a re-run), 2 for a usage error,
+3 when a dependency is missing on this machine or on a worker.
 """
 
 
@@ -46,6 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
+    from ..deps import MissingDependency
     from ..job import JobError, JobSettings, load_job, merge, validate
 
     log = logging.getLogger("digitize")
@@ -83,9 +92,37 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("no documents found in the inputs")
     log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
              f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-    summary = run_batch(job, profile, inputs)
+    try:
+        summary = run_batch(job, profile, inputs, post=post_steps(job))
+    except MissingDependency as exc:
+        print(f"digitize run: error: {exc}", file=sys.stderr)
+        return exc.exit_code
     print_summary(summary)
     return 1 if summary.counts.get("failed") else 0
+
+
+def post_steps(job) -> list:
+    """The job-level steps after the documents: the authority file and the report."""
+    from ..batch import PostStep
+
+    steps = []
+    if job.authority:
+        from authority.build import build_from_job
+
+        steps.append(PostStep("authority file", lambda out, ledger, profile: build_from_job(out, office(ledger, profile), profile)))
+    if job.report:
+        from ..report import write_report
+
+        steps.append(PostStep("report", lambda out, ledger, profile: write_report(out)))
+    return steps
+
+
+def office(ledger, profile) -> str:
+    """The profile's office; for a generic profile, the office most documents say they are from."""
+    if profile.office != "XX":
+        return profile.office
+    offices = Counter(r["doc_id"][:2] for r in ledger.rows() if r["doc_id"] and re.match(r"[A-Z]{2}\d", r["doc_id"]))
+    return offices.most_common(1)[0][0] if offices else "XX"
 
 
 def print_summary(summary) -> None:
