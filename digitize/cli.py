@@ -17,7 +17,7 @@ import sys
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 COMMANDS = (
-    "run", "status", "validate", "package", "authority", "report", "eval",
+    "run", "serve", "status", "validate", "package", "authority", "report", "eval",
     "review", "users", "apply", "lexicon",
 )
 

@@ -87,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"input not found: {', '.join(missing)}")
     from ..ingest import discover
 
-    inputs = discover(list(job.inputs), unit=job.document_unit)
+    inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out])
     if not inputs:
         raise UsageError("no documents found in the inputs")
     log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
