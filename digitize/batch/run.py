@@ -17,6 +17,7 @@ results, never images.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -44,6 +45,7 @@ log = logging.getLogger("digitize")
 # lands at the end of the run, where it leaves the other workers idle (31 pages on 2 workers: a
 # worker stood idle for 6 s at the end).
 FINISH_PRIORITY = 10
+RESERVE_BYTES = 256 << 10
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def connect(job: JobSettings):
     os.environ.update(WORKER_ENV)  # inherited by the worker processes too
     cluster = LocalCluster(
         n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
-        host="127.0.0.1", silence_logs=logging.ERROR, env=dict(WORKER_ENV),
+        host="127.0.0.1", silence_logs=logging.CRITICAL, env=dict(WORKER_ENV),
     )
     return Client(cluster), cluster
 
@@ -170,6 +172,17 @@ class BatchRun:
         self.nworkers = job.effective_workers()
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
+        self.reserve = self.out / "work" / ".space-reserve"
+
+    def _reserve(self) -> None:
+        """A little room kept aside: when the disk fills up, it is given back so that the ledger
+        can still record the documents that failed (SQLite needs a few pages to write)."""
+        try:
+            if not self.reserve.exists():
+                with open(self.reserve, "wb") as f:
+                    f.write(b"\0" * RESERVE_BYTES)
+        except OSError:
+            self.reserve.unlink(missing_ok=True)
 
     # -- start and stop ------------------------------------------------------------------------
     def start(self) -> None:
@@ -179,6 +192,7 @@ class BatchRun:
             deps.check(self.profile, where="this machine")  # before starting workers that would say the same
         else:
             deps.check(self.profile, where="this machine (the client)", engine=False, modules=deps.CLIENT_MODULES)
+        self._reserve()
         interrupted = self.ledger.reset_interrupted()
         if interrupted:
             log.info("resuming: %d input(s) left running by an earlier run", interrupted)
@@ -202,6 +216,7 @@ class BatchRun:
         if self.cluster is not None:
             self.cluster.close()
         self.client = self.cluster = None
+        self.reserve.unlink(missing_ok=True)
         if self._queue is not None:
             self._queue.close()
             self._queue = None
@@ -253,13 +268,18 @@ class BatchRun:
             if self.planned:
                 plan = self.planned.popleft()
             elif self.todo:
-                plan = self.planner.plan(self.todo.popleft())
+                path = self.todo.popleft()
+                plan = self._write(lambda: self.planner.plan(path), str(path))
+                if plan is None:  # not recorded: the disk is full; a re-run takes it again
+                    return
             else:
                 return
             if isinstance(plan, Skipped):
                 self._skipped(plan)
                 continue
-            self.ledger.mark_running(plan.input)
+            self._write(lambda: self.ledger.mark_running(plan.input), plan.input)
+            if self.stopped:
+                return
             doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers)
             tasks = doc.start()
             self._submit(doc, tasks[0])
@@ -312,11 +332,27 @@ class BatchRun:
     def _stop(self, reason: str) -> None:
         if not self.stopped:
             self.stopped = reason
+            self.reserve.unlink(missing_ok=True)  # room for the ledger to record the failures
             left = len(self.todo) + sum(isinstance(p, Planned) for p in self.planned)
             log.error("%s: no more documents are started (%d input(s) not started); free space and run again",
                       reason, left)
 
     # -- recording -----------------------------------------------------------------------------
+    def _write(self, write: Callable[[], Any], name: str) -> Any:
+        """A ledger write; on a full disk, stop the run, give back the reserve and try once more.
+        None when it could not be written (the row stays as it was; a re-run takes it again)."""
+        for attempt in (1, 2):
+            try:
+                return write()
+            except (sqlite3.OperationalError, OSError) as exc:
+                full = "full" in str(exc) if isinstance(exc, sqlite3.OperationalError) else exc.errno == errno.ENOSPC
+                if not full:
+                    raise
+                self._stop(NO_SPACE)
+                if attempt == 2:
+                    log.error("%s: not recorded in the ledger (%s); a re-run takes it again", name, exc)
+        return None
+
     def _record(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
         self.progress.update(Path(name).name, state, pages=pages, reason=reason)
         if self.on_recorded is not None:
@@ -331,17 +367,16 @@ class BatchRun:
             self._record(plan.input, "skipped")
 
     def _fail(self, doc: DocState, reason: str) -> None:
-        try:
-            self.ledger.mark_failed(doc.input, reason)
-        except sqlite3.OperationalError as exc:  # the ledger's own disk is full: stop, a re-run resumes
-            self._stop(f"{NO_SPACE} ({exc})")
+        self._write(lambda: self.ledger.mark_failed(doc.input, reason), doc.input)
         self.summary.failures.append((doc.input, reason))
         self._record(doc.input, "failed", reason=reason)
 
     def _finished(self, doc: DocState, done: FinishDone) -> None:
         result = done.result
         wanted = result.doc_id
-        final = self.ledger.allocate_doc_id(doc.input, wanted)
+        final = self._write(lambda: self.ledger.allocate_doc_id(doc.input, wanted), doc.input)
+        if final is None:
+            return
         if final != wanted and doc.forced_id is None:
             # Another input already produced this publication: keep both, say so.
             warning = f"publication {wanted} already produced by another input; written as {final}"
@@ -350,11 +385,11 @@ class BatchRun:
             return
         target = self.out / "documents" / final
         _replace_dir(doc.plan.work_dir, target)
-        self.ledger.mark_finished(doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}",
-                                  pages=result.pages, seconds=doc.ocr_seconds + result.seconds,
-                                  validated=result.validated, warning=doc.warning)
+        self._write(lambda: self.ledger.mark_finished(
+            doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
+            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning), doc.input)
         if result.candidates:
-            self._enqueue(final, result.candidates)
+            self._write(lambda: self._enqueue(final, result.candidates), doc.input)
         self.summary.pages += result.pages
         self._record(doc.input, result.state, pages=result.pages)
 

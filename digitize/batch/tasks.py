@@ -4,7 +4,9 @@ shared filesystem."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
@@ -87,9 +89,19 @@ def user_errors() -> tuple[type[BaseException], ...]:
     return (EngineError, DocumentError, ProfileError, FileNotFoundError, IngestError, EmitError)
 
 
-def failure(exc: BaseException) -> TaskFailed:
-    if isinstance(exc, OSError) and exc.errno == 28:  # ENOSPC: the run stops submitting (see run.py)
-        return TaskFailed(NO_SPACE, retry=False)
+def disk_full(folder: str | Path) -> bool:
+    """Under 1 MiB free where the document is written. Libraries do not all say ENOSPC: Pillow's
+    libtiff encoder reports "tiff codec initialization failed" on a full disk."""
+    try:
+        st = os.statvfs(Path(folder).parent if not Path(folder).exists() else folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < (1 << 20)
+
+
+def failure(exc: BaseException, work_dir: str | Path | None = None) -> TaskFailed:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or (work_dir is not None and disk_full(work_dir)):
+        return TaskFailed(NO_SPACE, retry=False)  # the run stops submitting (see run.py)
     if isinstance(exc, user_errors()):
         return TaskFailed(str(exc) or type(exc).__name__, retry=False)
     if isinstance(exc, MemoryError):
@@ -107,7 +119,7 @@ def run_ocr(task: OcrTask, profile: Profile) -> OcrDone | TaskFailed:
     try:
         r = ocr_range(Path(task.input), Path(task.work_dir), profile, task.first, task.last)
     except Exception as exc:
-        return failure(exc)
+        return failure(exc, task.work_dir)
     return OcrDone(page_count=r.page_count, pages=len(r.pages), seconds=r.seconds)
 
 
@@ -121,5 +133,5 @@ def run_finish(task: FinishTask, profile: Profile, formats: tuple[str, ...], sch
                             force_doc_id=task.force_doc_id, formats=formats,
                             schema_dir=Path(schemas) if schemas else None)
     except Exception as exc:
-        return failure(exc)
+        return failure(exc, task.work_dir)
     return FinishDone(r)

@@ -98,7 +98,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"digitize run: error: {exc}", file=sys.stderr)
         return exc.exit_code
     print_summary(summary)
-    return 1 if summary.counts.get("failed") else 0
+    return 1 if summary.counts.get("failed") or summary.failures else 0
 
 
 def post_steps(job) -> list:
