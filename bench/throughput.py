@@ -12,7 +12,11 @@ The last line holds the ratios.
 
 ``--shape`` picks one of the job shapes teams run (issue 16), built from the ``text`` pages of the
 set: ``single-pages``, 11 single-page documents (one G4 TIFF each); ``one-document``, 29 pages as
-one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from.
+one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from. ``--shape warm``: the
+warm service (``digitize serve``, started and ready before the clock starts) on the 11 single
+pages dropped into its hot folder one at a time at the raw CLI's own pace (the CLI's time for the
+11 pages with the same number of processes, divided by 11); the ratio is the CLI's time over the
+time from the first drop to the last document recorded.
 
 With ``--repeat N`` each PDF is given N times under other names: the copies are the same
 publication, so digitize also writes them under DOCID_2, DOCID_3 (emitting those again), work
@@ -31,14 +35,14 @@ import common  # noqa: E402
 import synth_sets  # noqa: E402
 
 
-SHAPES = ("single-pages", "one-document", "mixed")
+SHAPES = ("single-pages", "one-document", "mixed", "warm")
 
 
 def shape_inputs(shape: str, pdfs: list[Path], pages: list[Path], folder: Path) -> tuple[list[Path], list[Path]]:
     """(documents for digitize, page images for the raw engine) of one job shape."""
     if shape == "mixed":
         return pdfs, pages
-    if shape == "single-pages":  # 11 pages spread over the set, each its own document
+    if shape in ("single-pages", "warm"):  # 11 pages spread over the set, each its own document
         step = max(1, len(pages) // 11)
         chosen = pages[::step][:11]
         return chosen, chosen
@@ -54,6 +58,60 @@ def shape_inputs(shape: str, pdfs: list[Path], pages: list[Path], folder: Path) 
         for im in images:
             im.close()
     return [target], chosen
+
+
+def warm_service(pages: list[Path], work: Path, w: int) -> int:
+    """``digitize serve`` with warm workers, fed one page at a time at the raw CLI's pace."""
+    import os
+    import shutil
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    n = len(pages)
+    print(f"{n} single-page document(s) dropped one at a time, {w} process(es) per tool", flush=True)
+    cli = common.run_tesseract(pages, work / "tesseract", w)
+    interval = cli / n
+    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s)", flush=True)
+    inbox, out = common.fresh(work / "inbox"), work / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    log = work / "serve.log"
+    with open(log, "w") as logf:
+        proc = subprocess.Popen([sys.executable, "-m", "digitize", "serve", "--watch", str(inbox), "--out", str(out),
+                                 "--profile", common.PROFILE, "--workers", str(w), "--poll", "0.2"],
+                                env=common.ENV, stdout=logf, stderr=subprocess.STDOUT, cwd=common.ROOT)
+    try:
+        deadline = time.time() + 300
+        while "watching" not in log.read_text() and time.time() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"digitize serve exited {proc.returncode}: {log.read_text()[-800:]}")
+            time.sleep(0.1)
+        time.sleep(3)  # the workers' warm-up (schemas, lexicon) is part of being warm
+        t0 = time.perf_counter()
+        for i, page in enumerate(pages):
+            time.sleep(max(0.0, t0 + i * interval - time.perf_counter()))
+            part = inbox / (page.name + ".part")
+            shutil.copyfile(page, part)
+            os.replace(part, inbox / page.name)
+        done = 0
+        while done < n and time.time() < deadline + 600:
+            try:
+                conn = sqlite3.connect(out / "ledger.sqlite", timeout=5)
+                done = conn.execute("SELECT COUNT(*) FROM documents WHERE state IN ('done','needs-review','failed')").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded", flush=True)
+    print(f"throughput [warm service: {n} single pages dropped one at a time] ratio digitize/tesseract "
+          f"{cli / seconds:.2f} (target >= 1.0); tesseract {cli:.1f} s, digitize serve {seconds:.1f} s")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         pdfs, pages = shape_inputs(args.shape, pdfs, pages, args.work / "inputs")
     pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n, w = len(pages), args.workers
+    if args.shape == "warm":
+        return warm_service(pages, args.work, w)
     print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
     rates: dict[str, float] = {}
 
