@@ -15,6 +15,10 @@ import importlib
 import shutil
 from typing import Any
 
+from .errors import MissingDependency  # exit status 3
+
+__all__ = ["MissingDependency", "check", "missing"]
+
 # (module, what to install): the pipeline's own imports, stage by stage.
 PIPELINE_MODULES = (
     ("numpy", "numpy"),
@@ -28,12 +32,6 @@ PIPELINE_MODULES = (
 # What the client itself runs when the workers are elsewhere: planning (page counts), the
 # ledger, the report.
 CLIENT_MODULES = (("PIL", "pillow"), ("pypdfium2", "pypdfium2"), ("pikepdf", "pikepdf"), ("lxml.etree", "lxml"))
-
-
-class MissingDependency(Exception):
-    """A library, program or language model digitize needs is not installed. Exit status 3."""
-
-    exit_code = 3
 
 
 def _importable(module: str) -> str | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .fsutil import atomic_write
 from .ingest import discover
+from .jobfolder import is_job_folder
 
 log = logging.getLogger("digitize")
 
@@ -37,7 +38,7 @@ class HotFolder:
 
     def _candidates(self) -> list[Path]:
         exclude = [self.folder / DONE, self.folder / FAILED] + ([self.out] if self.out else [])
-        found = discover([self.folder], exclude=exclude)
+        found = discover([self.folder], exclude=exclude, skip=is_job_folder)
         return [p for p in found if not p.name.endswith(PART)]
 
     def scan(self) -> list[Path]:

@@ -23,11 +23,12 @@ import math
 import os
 import warnings
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
 
+from .errors import InputError
 from .model import PageImage
 
 PDF_EXTS = {".pdf"}
@@ -45,7 +46,7 @@ MIN_COVER = 0.85  # a single image covering this share of the page is the page
 ALIGN_TOLERANCE = 0.002  # |sin| of the placement angle still counted as axis-aligned (~0.1°)
 
 
-class IngestError(Exception):
+class IngestError(InputError):
     """An input that cannot be read; the message is a one-line reason for the ledger."""
 
 
@@ -71,7 +72,8 @@ def _folder_pages(folder: Path) -> list[Path]:
                   if p.is_file() and not _is_hidden(p) and p.suffix.lower() in IMAGE_EXTS)
 
 
-def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple = ()) -> list[Path]:
+def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple = (),
+             skip: Callable[[Path], bool] | None = None) -> list[Path]:
     """The documents among ``inputs`` (files and folders, searched recursively), sorted.
 
     ``unit="file"``: each PDF or image file is a document. ``unit="folder"``: each folder that
@@ -79,19 +81,19 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
     their own. Unsupported files are returned too, so that they fail with a reason instead of
     vanishing; hidden files and obvious sidecars (``.txt`` truth, ``.xml``, …) are skipped.
 
-    Folders in ``exclude`` (the run's output folder) and any job folder (one holding
-    ``ledger.sqlite``) are not searched: an output folder inside the input folder was read back
-    as input on every re-run. Dangling and looping symbolic links and folders that cannot be
+    Folders in ``exclude`` (the run's output folder) and those ``skip`` says (the commands pass
+    ``jobfolder.is_job_folder``: any job folder) are not searched: an output folder inside the
+    input folder was read back as input on every re-run. Dangling and looping symbolic links and folders that cannot be
     listed are returned as they are, so that each gets a ledger row with the reason it cannot be
     read; symbolic links to folders are not followed (a warning gives their count)."""
     if unit not in ("file", "folder"):
         raise ValueError(f"unit must be 'file' or 'folder', got {unit!r}")
-    skip = {os.path.realpath(p) for p in exclude}
+    skipped = {os.path.realpath(p) for p in exclude}
     found: set[Path] = set()
     linked_dirs = 0
 
     def excluded(folder: str) -> bool:
-        return os.path.realpath(folder) in skip or os.path.exists(os.path.join(folder, "ledger.sqlite"))
+        return os.path.realpath(folder) in skipped or (skip is not None and skip(Path(folder)))
 
     def unreadable(err: OSError) -> None:
         if err.filename:

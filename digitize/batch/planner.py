@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fsutil import sha256_file, sha256_tree
+from ..jobfolder import JobFolder
 from ..ledger import Ledger
 
 
@@ -75,12 +76,12 @@ def page_ranges(pages: int, workers: int, max_size: int) -> list[tuple[int, int]
 
 
 class Planner:
-    def __init__(self, ledger: Ledger, out: Path, profile_name: str):
-        self.ledger, self.out, self.profile_name = ledger, out, profile_name
+    def __init__(self, ledger: Ledger, folder: JobFolder, profile_name: str):
+        self.ledger, self.folder, self.profile_name = ledger, folder, profile_name
 
     def _done(self, row) -> bool:
         return bool(row and row["state"] in ("done", "needs-review") and row["out_dir"]
-                    and (self.out / row["out_dir"]).is_dir())
+                    and self.folder.out_dir(row["out_dir"]).is_dir())
 
     def plan(self, path: Path) -> Planned | Skipped:
         name = str(path)
@@ -104,5 +105,5 @@ class Planner:
         if self._done(row):
             return Skipped(name, path)
         key = input_key(path, checksum, self.profile_name)
-        return Planned(input=name, path=path, work_dir=self.out / "work" / key, stem=stem_of(path),
+        return Planned(input=name, path=path, work_dir=self.folder.work_dir / key, stem=stem_of(path),
                        page_count=page_count(path))

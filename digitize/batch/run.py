@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from .. import deps
 from ..job import JobSettings, Summary
+from ..jobfolder import JobFolder
 from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
@@ -154,11 +155,9 @@ class BatchRun:
         assert job.out is not None
         self.job, self.profile = job, profile
         self.out = Path(job.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "work").mkdir(exist_ok=True)
-        (self.out / "documents").mkdir(exist_ok=True)
-        self.ledger = Ledger(self.out / "ledger.sqlite")
-        self.planner = Planner(self.ledger, self.out, profile.name)
+        self.folder = JobFolder(self.out).create()
+        self.ledger = self.folder.ledger()
+        self.planner = Planner(self.ledger, self.folder, profile.name)
         self.summary = Summary(out=self.out)
         self.schemas = str(job.schemas) if job.schemas else None
         self.post = tuple(post)
@@ -172,7 +171,7 @@ class BatchRun:
         self.nworkers = job.effective_workers()
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
-        self.reserve = self.out / "work" / ".space-reserve"
+        self.reserve = self.folder.work_dir / ".space-reserve"
 
     def _reserve(self) -> None:
         """A little room kept aside: when the disk fills up, it is given back so that the ledger
@@ -383,7 +382,7 @@ class BatchRun:
             log.warning("%s: %s", doc.input, warning)
             self.urgent.appendleft((doc, doc.rename(final, warning)))
             return
-        target = self.out / "documents" / final
+        target = self.folder.document_dir(final)
         _replace_dir(doc.plan.work_dir, target)
         self._write(lambda: self.ledger.mark_finished(
             doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
@@ -395,9 +394,7 @@ class BatchRun:
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
         if self._queue is None:  # one connection for the run, not one (and a schema check) a document
-            from ..proofread.queue import Queue
-
-            self._queue = Queue(self.out / "ledger.sqlite")
+            self._queue = self.folder.queue()
         self._queue.enqueue(doc_id, candidates)
 
     def after(self) -> None:

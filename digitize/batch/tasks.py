@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
-from ..profiles import Profile
+from ..errors import InputError
+from ..profiles import Profile, ProfileError
 
 log = logging.getLogger("digitize")
 
@@ -79,14 +80,9 @@ NO_SPACE = "no space left on device"
 
 
 def user_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is a complete reason for the ledger: no retry will change them."""
-    from ..emit import EmitError
-    from ..ingest import IngestError
-    from ..ocr import EngineError
-    from ..pipeline import DocumentError
-    from ..profiles import ProfileError
-
-    return (EngineError, DocumentError, ProfileError, FileNotFoundError, IngestError, EmitError)
+    """Errors whose message is a complete reason for the ledger: no retry will change them
+    (``InputError``: the ingest, engine, document and emit errors)."""
+    return (InputError, ProfileError, FileNotFoundError)
 
 
 def disk_full(folder: str | Path) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
+from ..model import XML_FORMATS
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\
@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
-    p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
+    p.add_argument("--formats", help=f"comma-separated XML outputs: {','.join(XML_FORMATS)} (default both; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
@@ -54,8 +54,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
-    from ..deps import MissingDependency
     from ..job import JobError, JobSettings, load_job, merge, validate
+    from ..jobfolder import JobFolder, is_job_folder
 
     log = logging.getLogger("digitize")
     try:
@@ -87,16 +87,13 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"input not found: {', '.join(missing)}")
     from ..ingest import discover
 
-    inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out])
-    if not inputs:
-        raise UsageError("no documents found in the inputs")
-    log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
-             f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-    try:
-        summary = run_batch(job, profile, inputs, post=post_steps(job))
-    except MissingDependency as exc:
-        print(f"digitize run: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+    with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
+        inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
+        if not inputs:
+            raise UsageError("no documents found in the inputs")
+        log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
+                 f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+        summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
     return 1 if summary.counts.get("failed") or summary.failures else 0
 

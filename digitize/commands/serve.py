@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import sys
 import time
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "watch a folder and OCR every document dropped into it, with warm workers"
 DESCRIPTION = """\
@@ -52,12 +51,10 @@ def main(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from .. import profiles
-    from ..batch import BatchRun
-    from ..deps import MissingDependency
     from ..hotfolder import HotFolder
+    from ..jobfolder import JobFolder
     from ..job import JobError, JobSettings, merge, validate
 
-    log = logging.getLogger("digitize")
     if args.poll <= 0:
         raise UsageError("--poll must be > 0 seconds")
     try:
@@ -74,7 +71,14 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--watch and --out must be different folders")
     watch.mkdir(parents=True, exist_ok=True)
     hot = HotFolder(watch, out)
+    with JobFolder(out).run_lock():  # one run or service per output folder (exit 2 otherwise)
+        return _serve(job, profile, hot, watch, out, args.poll)
 
+
+def _serve(job, profile, hot, watch: Path, out: Path, poll: float) -> int:
+    from ..batch import BatchRun
+
+    log = logging.getLogger("digitize")
     stop: list[str] = []
 
     def on_signal(signum, _frame) -> None:
@@ -83,11 +87,7 @@ def main(args: argparse.Namespace) -> int:
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     run = BatchRun(job, profile, on_recorded=hot.recorded)
     try:
-        try:
-            run.start()
-        except MissingDependency as exc:
-            print(f"digitize serve: error: {exc}", file=sys.stderr)
-            return exc.exit_code
+        run.start()  # a missing dependency: exit 3 (digitize.errors.MissingDependency)
         where = f"scheduler {job.scheduler}" if job.scheduler else f"{run.nworkers} local worker(s)"
         log.info("digitize serve: watching %s (profile %s, %s); results in %s; Ctrl-C stops", watch, profile.name,
                  where, out)
@@ -95,9 +95,9 @@ def main(args: argparse.Namespace) -> int:
             run.add(hot.scan())
             run.pump()
             if run.running:
-                run.poll(args.poll)
+                run.poll(poll)
             else:
-                _sleep(args.poll, stop)
+                _sleep(poll, stop)
         if stop:
             log.info("digitize serve: %s received, stopping (%d task(s) in flight cancelled; a restart resumes)",
                      stop[0], len(run.running))
