@@ -8,6 +8,14 @@
 * ``run``: the client's loop (``BatchRun``), used by ``digitize run`` and ``digitize serve``.
 """
 
-from .run import BatchRun, PostStep, connect, run_batch
-
 __all__ = ["BatchRun", "PostStep", "connect", "run_batch"]
+
+
+def __getattr__(name: str):
+    """Imported on first use: a worker unpickles ``worker.WorkerSetup`` (and so imports this
+    package) before it has checked its dependencies, and ``run`` imports the whole pipeline."""
+    if name in __all__:
+        from . import run
+
+        return getattr(run, name)
+    raise AttributeError(name)

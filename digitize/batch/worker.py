@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import socket
 import sys
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -95,18 +97,23 @@ class WorkerSetup(WorkerPlugin):
     name = "digitize-setup"
 
     def __init__(self, profile: Any, formats: tuple[str, ...], schemas: str | None):
-        self.profile, self.formats, self.schemas = profile, tuple(formats), schemas
+        # The profile travels pickled: unpickling it imports the pipeline's modules, which a
+        # worker may lack; the check needs only the engine settings, as plain values.
+        e = profile.engine
+        self.engine = SimpleNamespace(engine=SimpleNamespace(backend=e.backend, languages=e.languages, tessdata=e.tessdata))
+        self.profile_bytes = pickle.dumps(profile)
+        self.formats, self.schemas = tuple(formats), schemas
 
     def setup(self, worker=None) -> None:
         global _missing
         where = f"worker {getattr(worker, 'address', '?')} (host {socket.gethostname()})"
         try:
-            deps.check(self.profile, where=where)
+            deps.check(self.engine, where=where)
         except deps.MissingDependency as exc:
             _missing = str(exc)
             raise
         _missing = None
         prepare_process()
-        if self.formats or self.profile is not None:
-            threading.Thread(target=warm, args=(self.profile, self.formats, Path(self.schemas) if self.schemas else None),
-                             name="digitize-warm", daemon=True).start()
+        threading.Thread(target=warm, args=(pickle.loads(self.profile_bytes), self.formats,
+                                            Path(self.schemas) if self.schemas else None),
+                         name="digitize-warm", daemon=True).start()
