@@ -93,7 +93,12 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
     linked_dirs = 0
 
     def excluded(folder: str) -> bool:
-        return os.path.realpath(folder) in skipped or (skip is not None and skip(Path(folder)))
+        if os.path.realpath(folder) in skipped:
+            return True
+        try:
+            return skip is not None and skip(Path(folder))
+        except OSError:  # a folder that cannot be read: walked, and recorded by ``unreadable``
+            return False
 
     def unreadable(err: OSError) -> None:
         if err.filename:
