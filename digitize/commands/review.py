@@ -25,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--users-db", type=Path, default=None, metavar="PATH",
                    help="SQLite file with the reviewer accounts (default: DIR/ledger.sqlite)")
-    p.add_argument("--lease-seconds", type=int, default=600, metavar="S",
+    p.add_argument("--lease-seconds", type=int, default=120, metavar="S",
                    help="how long an item stays reserved for the reviewer who opened it (default: %(default)s)")
 
 
