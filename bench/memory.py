@@ -3,7 +3,7 @@ process (batch client + the LocalCluster's scheduler) as a job grows from 100 to
 documents.
 
 Worker: a fresh process that imports ``distributed`` (as a worker has) and runs the worker's own
-task functions, ``digitize.batch.task_ocr`` then ``task_finish``, on one document; its peak RSS
+task functions, ``digitize.batch.tasks.run_ocr`` then ``run_finish``, on one document; its peak RSS
 (``ru_maxrss``) is exact. Scheduler: a fresh process runs ``digitize run`` in-process on N tiny
 one-page PNG documents; its peak RSS is the client's plus the scheduler's.
 
@@ -46,20 +46,21 @@ def child_worker(input_path: str) -> None:
     import distributed  # noqa: F401  (a worker process has it loaded)
 
     from digitize import profiles
-    from digitize.batch import task_finish, task_ocr
+    from digitize.batch.tasks import FinishTask, OcrTask, TaskFailed, run_finish, run_ocr
+    from digitize.ingest import page_count
 
     profile = profiles.load(common.PROFILE)
     base = _peak_mb()
     with tempfile.TemporaryDirectory() as work:
         t = time.perf_counter()
-        r = task_ocr(input_path, work, profile, 1, None)
-        if not r["ok"]:
-            raise SystemExit(f"OCR failed: {r['reason']}")
-        f = task_finish(input_path, work, profile, Path(input_path).stem, False, ("st36", "st96"), None)
-        if not f["ok"]:
-            raise SystemExit(f"finish failed: {f['reason']}")
+        r = run_ocr(OcrTask(input_path, work, 1, page_count(Path(input_path))), profile)
+        if isinstance(r, TaskFailed):
+            raise SystemExit(f"OCR failed: {r.reason}")
+        f = run_finish(FinishTask(input_path, work, Path(input_path).stem), profile, ("st36", "st96"), None)
+        if isinstance(f, TaskFailed):
+            raise SystemExit(f"finish failed: {f.reason}")
         seconds = time.perf_counter() - t
-    print(json.dumps({"peak_mb": _peak_mb(), "baseline_mb": base, "pages": r["page_count"], "seconds": seconds}))
+    print(json.dumps({"peak_mb": _peak_mb(), "baseline_mb": base, "pages": r.page_count, "seconds": seconds}))
 
 
 def child_scheduler(folder: str, out: str, workers: int, external: bool) -> None:

@@ -8,6 +8,15 @@ the ledger's processing span (first document started to last finished) is printe
 The last line holds the ratios.
 
     python bench/throughput.py [--level office] [--pages sample|text|all] [--workers N] [--repeat N]
+    python bench/throughput.py --shape single-pages|one-document|mixed [--no-ocrmypdf]
+
+``--shape`` picks one of the job shapes teams run (issue 16), built from the ``text`` pages of the
+set: ``single-pages``, 11 single-page documents (one G4 TIFF each); ``one-document``, 29 pages as
+one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from. ``--shape warm``: the
+warm service (``digitize serve``, started and ready before the clock starts) on the 11 single
+pages dropped into its hot folder one at a time at the raw CLI's own pace (the CLI's time for the
+11 pages with the same number of processes, divided by 11); the ratio is the CLI's time over the
+time from the first drop to the last document recorded.
 
 With ``--repeat N`` each PDF is given N times under other names: the copies are the same
 publication, so digitize also writes them under DOCID_2, DOCID_3 (emitting those again), work
@@ -26,6 +35,85 @@ import common  # noqa: E402
 import synth_sets  # noqa: E402
 
 
+SHAPES = ("single-pages", "one-document", "mixed", "warm")
+
+
+def shape_inputs(shape: str, pdfs: list[Path], pages: list[Path], folder: Path) -> tuple[list[Path], list[Path]]:
+    """(documents for digitize, page images for the raw engine) of one job shape."""
+    if shape == "mixed":
+        return pdfs, pages
+    if shape in ("single-pages", "warm"):  # 11 pages spread over the set, each its own document
+        step = max(1, len(pages) // 11)
+        chosen = pages[::step][:11]
+        return chosen, chosen
+    chosen = pages[:29]  # one-document: one G4 PDF (Pillow writes bilevel pages as CCITT G4)
+    from PIL import Image
+
+    common.fresh(folder)
+    target = folder / "ONEDOC29.pdf"
+    images = [Image.open(p) for p in chosen]
+    try:
+        images[0].save(target, format="PDF", save_all=True, append_images=images[1:], resolution=300.0)
+    finally:
+        for im in images:
+            im.close()
+    return [target], chosen
+
+
+def warm_service(pages: list[Path], work: Path, w: int) -> int:
+    """``digitize serve`` with warm workers, fed one page at a time at the raw CLI's pace."""
+    import os
+    import shutil
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    n = len(pages)
+    print(f"{n} single-page document(s) dropped one at a time, {w} process(es) per tool", flush=True)
+    cli = common.run_tesseract(pages, work / "tesseract", w)
+    interval = cli / n
+    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s)", flush=True)
+    inbox, out = common.fresh(work / "inbox"), work / "out"
+    if out.exists():
+        shutil.rmtree(out)
+    log = work / "serve.log"
+    with open(log, "w") as logf:
+        proc = subprocess.Popen([sys.executable, "-m", "digitize", "serve", "--watch", str(inbox), "--out", str(out),
+                                 "--profile", common.PROFILE, "--workers", str(w), "--poll", "0.2"],
+                                env=common.ENV, stdout=logf, stderr=subprocess.STDOUT, cwd=common.ROOT)
+    try:
+        deadline = time.time() + 300
+        while "watching" not in log.read_text() and time.time() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"digitize serve exited {proc.returncode}: {log.read_text()[-800:]}")
+            time.sleep(0.1)
+        time.sleep(3)  # the workers' warm-up (schemas, lexicon) is part of being warm
+        t0 = time.perf_counter()
+        for i, page in enumerate(pages):
+            time.sleep(max(0.0, t0 + i * interval - time.perf_counter()))
+            part = inbox / (page.name + ".part")
+            shutil.copyfile(page, part)
+            os.replace(part, inbox / page.name)
+        done = 0
+        while done < n and time.time() < deadline + 600:
+            try:
+                conn = sqlite3.connect(out / "ledger.sqlite", timeout=5)
+                done = conn.execute("SELECT COUNT(*) FROM documents WHERE state IN ('done','needs-review','failed')").fetchone()[0]
+                conn.close()
+            except sqlite3.OperationalError:
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded", flush=True)
+    print(f"throughput [warm service: {n} single pages dropped one at a time] ratio digitize/tesseract "
+          f"{cli / seconds:.2f} (target >= 1.0); tesseract {cli:.1f} s, digitize serve {seconds:.1f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--level", default="office", choices=synth_sets.LEVELS)
@@ -39,11 +127,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="each PDF (and its pages) N times, as separate documents: a longer batch, where "
                          "start-up and the last document's wait weigh less (default 1)")
+    ap.add_argument("--shape", choices=SHAPES,
+                    help="a job shape of issue 16 (sets --pages text): single-pages, one-document or mixed")
     args = ap.parse_args(argv)
+    if args.shape:
+        args.pages = "text"
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
+    if args.shape:
+        pdfs, pages = shape_inputs(args.shape, pdfs, pages, args.work / "inputs")
     pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n, w = len(pages), args.workers
+    if args.shape == "warm":
+        return warm_service(pages, args.work, w)
     print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
     rates: dict[str, float] = {}
 
@@ -72,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  OCRmyPDF skipped: {why}", flush=True)
 
     d = rates["digitize"]
-    line = (f"throughput ratio digitize/tesseract {d / rates['tesseract']:.2f} (target >= 0.95)")
+    shape = f" [{args.shape}: {n} pages in {len(pdfs)} document(s)]" if args.shape else ""
+    line = (f"throughput{shape} ratio digitize/tesseract {d / rates['tesseract']:.2f} (target >= 0.95)")
     if "ocrmypdf" in rates:
         line += (f", digitize/ocrmypdf {d / rates['ocrmypdf']:.2f}, digitize/ocrmypdf-deskew-clean "
                  f"{d / rates['ocrmypdf-clean']:.2f} (target >= 1.5)")

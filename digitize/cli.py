@@ -19,7 +19,7 @@ from .errors import DigitizeError
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 COMMANDS = (
-    "run", "status", "validate", "package", "authority", "report", "eval",
+    "run", "serve", "status", "validate", "package", "authority", "report", "eval",
     "review", "users", "apply", "lexicon", "queue",
 )
 

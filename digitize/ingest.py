@@ -23,7 +23,7 @@ import math
 import os
 import warnings
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -72,16 +72,38 @@ def _folder_pages(folder: Path) -> list[Path]:
                   if p.is_file() and not _is_hidden(p) and p.suffix.lower() in IMAGE_EXTS)
 
 
-def discover(inputs: list[Path], unit: str = "file") -> list[Path]:
+def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple = (),
+             skip: Callable[[Path], bool] | None = None) -> list[Path]:
     """The documents among ``inputs`` (files and folders, searched recursively), sorted.
 
     ``unit="file"``: each PDF or image file is a document. ``unit="folder"``: each folder that
     directly holds page images is one document (returned as the folder); PDFs stay documents of
     their own. Unsupported files are returned too, so that they fail with a reason instead of
-    vanishing; hidden files and obvious sidecars (``.txt`` truth, ``.xml``, …) are skipped."""
+    vanishing; hidden files and obvious sidecars (``.txt`` truth, ``.xml``, …) are skipped.
+
+    Folders in ``exclude`` (the run's output folder) and those ``skip`` says (the commands pass
+    ``jobfolder.is_job_folder``: any job folder) are not searched: an output folder inside the
+    input folder was read back as input on every re-run. Dangling and looping symbolic links and folders that cannot be
+    listed are returned as they are, so that each gets a ledger row with the reason it cannot be
+    read; symbolic links to folders are not followed (a warning gives their count)."""
     if unit not in ("file", "folder"):
         raise ValueError(f"unit must be 'file' or 'folder', got {unit!r}")
+    skipped = {os.path.realpath(p) for p in exclude}
     found: set[Path] = set()
+    linked_dirs = 0
+
+    def excluded(folder: str) -> bool:
+        if os.path.realpath(folder) in skipped:
+            return True
+        try:
+            return skip is not None and skip(Path(folder))
+        except OSError:  # a folder that cannot be read: walked, and recorded by ``unreadable``
+            return False
+
+    def unreadable(err: OSError) -> None:
+        if err.filename:
+            found.add(Path(err.filename))  # a folder that cannot be listed: its row says why
+
     for raw in inputs:
         path = Path(raw)
         if not path.exists():
@@ -89,11 +111,24 @@ def discover(inputs: list[Path], unit: str = "file") -> list[Path]:
         if path.is_file():
             found.add(path)  # named explicitly: kept whatever it is, it fails with a reason
             continue
-        for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if excluded(str(path)):
+            continue
+        for dirpath, dirnames, filenames in os.walk(path, onerror=unreadable):
             here = Path(dirpath)
+            kept = []
+            for d in sorted(dirnames):
+                if d.startswith(".") or excluded(os.path.join(dirpath, d)):
+                    continue
+                if os.path.islink(os.path.join(dirpath, d)):
+                    linked_dirs += 1
+                    continue
+                kept.append(d)
+            dirnames[:] = kept
             files = [here / f for f in filenames]
-            files = [f for f in files if f.is_file() and not _is_hidden(f) and not _is_sidecar(f)]
+            files = [f for f in files if not _is_hidden(f) and not _is_sidecar(f)]
+            broken = [f for f in files if f.is_symlink() and not _resolves(f)]
+            files = [f for f in files if f.is_file()]
+            found.update(broken)  # dangling or looping: recorded as failed with the reason
             if unit == "folder":
                 images = [f for f in files if f.suffix.lower() in IMAGE_EXTS]
                 if images:
@@ -101,7 +136,20 @@ def discover(inputs: list[Path], unit: str = "file") -> list[Path]:
                 found.update(f for f in files if f.suffix.lower() not in IMAGE_EXTS)
             else:
                 found.update(files)
+    if linked_dirs:
+        import logging
+
+        logging.getLogger("digitize").warning("%d symbolic link(s) to folders not followed (name the folders "
+                                              "themselves to include them)", linked_dirs)
     return sorted(found)
+
+
+def _resolves(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- page count

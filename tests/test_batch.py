@@ -313,3 +313,62 @@ def test_killed_run_resumes_and_finishes_each_document_once(tmp_path):
     assert folders == sorted(Path(n).stem for n in names)  # one folder each, no duplicates
     # pages recognised before the kill were not recognised again: the resumed run says so
     assert "resuming" in proc.stdout + proc.stderr
+
+
+def test_a_worker_missing_a_dependency_stops_the_run_at_start(tmp_path):
+    """An external `dask worker` whose environment cannot import rapidfuzz: the run refuses to
+    start, with one line naming the module and the worker, exit 3, and records nothing as done."""
+    shim = tmp_path / "shim" / "rapidfuzz"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text('raise ImportError("rapidfuzz is not installed on this worker")\n')
+    port = _free_port()
+    dask_bin = str(Path(sys.executable).parent / "dask")
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [subprocess.Popen([dask_bin, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--dashboard-address", ":0", "--no-show"],
+                              env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    worker_env = {**ENV, "PYTHONPATH": os.pathsep.join([str(shim.parent), ENV.get("PYTHONPATH", "")])}
+    procs.append(subprocess.Popen([dask_bin, "worker", address, "--nthreads", "1", "--nworkers", "1",
+                                   "--host", "127.0.0.1", "--no-dashboard"],
+                                  env=worker_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  start_new_session=True, cwd=tmp_path))
+    try:
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(1, timeout=60)
+        names = _pages_docs(tmp_path / "in", n_docs=1, pages=1)
+        out = tmp_path / "out"
+        proc = digitize("run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out),
+                        "--scheduler", address, "--progress", "log", timeout=120)
+        assert proc.returncode == 3, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stdout + proc.stderr
+        lines = [ln for ln in proc.stderr.splitlines() if "error" in ln]
+        assert len(lines) == 1, proc.stderr
+        assert "rapidfuzz" in lines[0] and "worker tcp://127.0.0.1:" in lines[0], lines
+        rows = ledger_rows(out) if (out / "ledger.sqlite").exists() else []
+        assert not any(r["state"] in ("done", "needs-review") for r in rows), rows
+        assert names  # the input was there: only the worker's environment stopped the run
+    finally:
+        for p in procs:
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+
+def test_page_ranges_are_even_and_fill_the_workers():
+    from digitize.batch.planner import page_ranges
+
+    sizes = lambda r: [b - a + 1 for a, b in r]  # noqa: E731
+    assert sizes(page_ranges(29, 2, 8)) == [8, 7, 7, 7]
+    assert sizes(page_ranges(31, 2, 8)) == [8, 8, 8, 7]
+    assert sizes(page_ranges(3, 2, 8)) == [2, 1]
+    assert sizes(page_ranges(1, 2, 8)) == [1]
+    assert sizes(page_ranges(12, 1, 8)) == [6, 6]
+    for pages in range(1, 60):
+        r = page_ranges(pages, 2, 8)
+        assert r[0][0] == 1 and r[-1][1] == pages and all(b + 1 == c for (_, b), (c, _) in zip(r, r[1:]))
+        assert max(sizes(r)) <= 8 and max(sizes(r)) - min(sizes(r)) <= 1

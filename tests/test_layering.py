@@ -28,9 +28,10 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
                 "digitize.emit", "digitize.evaluate", "digitize.synth")),
-    ("pipeline", ("digitize.pipeline", "digitize.synth_es")),  # synth_es: test sets built on synth
+    ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps")),  # synth_es: test sets built on synth
     ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
-                                                     "digitize.package", "digitize.report", "authority")),
+                                                     "digitize.package", "digitize.report", "authority",
+                                                     "digitize.hotfolder")),
     ("commands", ("digitize.commands", "digitize.demo")),
     ("the command line", ("digitize.cli",)),  # imports the commands; they raise digitize.errors, not its
     ("python -m digitize", ("digitize.__main__",)),
@@ -115,7 +116,7 @@ def test_the_check_catches_an_upward_import(tmp_path):
     rules = tmp_path / "digitize" / "proofread" / "rules.py"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n\ndef _up():\n    from ..pipeline import ocr_page\n",
                      encoding="utf-8")
-    batch = tmp_path / "digitize" / "batch.py"
+    batch = tmp_path / "digitize" / "batch" / "__init__.py"
     batch.write_text(batch.read_text(encoding="utf-8") + "\nimport authority.build\n", encoding="utf-8")
     problems = violations(tmp_path)
     assert len(problems) == 2, problems

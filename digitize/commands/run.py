@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
+from collections import Counter
 from pathlib import Path
 
 from ..errors import UsageError
@@ -23,8 +25,13 @@ examples:
   digitize run --job jobs/demo.toml
   digitize run scans/ --profile mx --out out/ --scheduler tcp://10.0.0.5:8786
 
+Before anything runs, the client and every worker check that digitize's libraries, the engine
+and the profile's languages are installed; a missing one stops the run with one line naming it
+and the worker (exit 3).
+
 exit status: 0 when no document failed (documents with words for review are 'needs-review'),
-1 when some failed, 2 for a usage error.
+1 when some failed (or the disk filled up: the rest is left for a re-run), 2 for a usage error,
+3 when a dependency is missing on this machine or on a worker.
 """
 
 
@@ -48,7 +55,7 @@ def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
     from ..job import JobError, JobSettings, load_job, merge, validate
-    from ..jobfolder import JobFolder
+    from ..jobfolder import JobFolder, is_job_folder
 
     log = logging.getLogger("digitize")
     try:
@@ -77,28 +84,38 @@ def main(args: argparse.Namespace) -> int:
     from ..ingest import discover
 
     with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
-        inputs = discover(list(job.inputs), unit=job.document_unit)
+        inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
         if not inputs:
             raise UsageError("no documents found in the inputs")
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-        summary = run_batch(job, profile, inputs, post_run(job))
+        summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
-    return 1 if summary.counts.get("failed") else 0
+    return 1 if summary.counts.get("failed") or summary.failures else 0
 
 
-def post_run(job) -> list:
-    """What the batch does after its documents: the authority file, then the report."""
+def post_steps(job) -> list:
+    """The job-level steps after the documents: the authority file and the report."""
+    from ..batch import PostStep
+
     steps = []
     if job.authority:
         from authority.build import build_from_job
 
-        steps.append(("authority file not built", lambda run: build_from_job(run.out, run.office(), run.profile)))
+        steps.append(PostStep("authority file", lambda out, ledger, profile: build_from_job(out, office(ledger, profile), profile)))
     if job.report:
         from ..report import write_report
 
-        steps.append(("report not written", lambda run: write_report(run.out)))
+        steps.append(PostStep("report", lambda out, ledger, profile: write_report(out)))
     return steps
+
+
+def office(ledger, profile) -> str:
+    """The profile's office; for a generic profile, the office most documents say they are from."""
+    if profile.office != "XX":
+        return profile.office
+    offices = Counter(r["doc_id"][:2] for r in ledger.rows() if r["doc_id"] and re.match(r"[A-Z]{2}\d", r["doc_id"]))
+    return offices.most_common(1)[0][0] if offices else "XX"
 
 
 def print_summary(summary) -> None:

@@ -1,0 +1,109 @@
+"""Planning: which inputs need work, under which work folder, in how many page ranges.
+
+An input done with the same content (size and mtime, then the checksum) is skipped; one started
+by an earlier run keeps its work folder (named from its path, profile and checksum), so the
+pages already recognised there are not recognised again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fsutil import sha256_file, sha256_tree
+from ..jobfolder import JobFolder
+from ..ledger import Ledger
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An input to process."""
+
+    input: str
+    path: Path
+    work_dir: Path
+    stem: str
+    page_count: int | None  # None: not cheap or not certain here; the first range tells
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input not to process: already done, or unreadable (``reason``, recorded as failed)."""
+
+    input: str
+    path: Path
+    reason: str | None = None
+
+
+def input_key(path: Path, checksum: str, profile: str) -> str:
+    h = hashlib.sha1(f"{path.resolve()}|{profile}".encode()).hexdigest()[:12]
+    return f"{h}-{checksum[:12]}"
+
+
+def stem_of(path: Path) -> str:
+    stem = path.name if path.is_dir() else path.stem
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) or "document"
+
+
+def page_count(path: Path) -> int | None:
+    """The page count when it is cheap and certain to read here; None leaves it to the worker
+    (which also reports a damaged file with its reason)."""
+    from ..ingest import page_count as count
+
+    try:
+        return count(path) or None
+    except Exception:  # noqa: BLE001  a damaged file: its first range fails with the reason
+        return None
+
+
+def page_ranges(pages: int, workers: int, max_size: int) -> list[tuple[int, int]]:
+    """Even ranges of at most ``max_size`` pages, as many as a multiple of the workers allows:
+    29 pages on 2 workers are 8-7-7-7, not 8-8-8-5 (whose last range ran alone at the end)."""
+    if pages <= 0:
+        return []
+    n = math.ceil(pages / max(1, max_size))
+    if pages >= workers > 1:
+        n = min(pages, math.ceil(n / workers) * workers)
+    base, extra = divmod(pages, n)
+    ranges, first = [], 1
+    for i in range(n):
+        size = base + (1 if i < extra else 0)
+        ranges.append((first, first + size - 1))
+        first += size
+    return ranges
+
+
+class Planner:
+    def __init__(self, ledger: Ledger, folder: JobFolder, profile_name: str):
+        self.ledger, self.folder, self.profile_name = ledger, folder, profile_name
+
+    def _done(self, row) -> bool:
+        return bool(row and row["state"] in ("done", "needs-review") and row["out_dir"]
+                    and self.folder.out_dir(row["out_dir"]).is_dir())
+
+    def plan(self, path: Path) -> Planned | Skipped:
+        name = str(path)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            reason = f"cannot read input: {exc.strerror or exc}"
+            self.ledger.fail_missing(name, reason)
+            return Skipped(name, path, reason)
+        row = self.ledger.get(name)
+        unchanged = row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns
+        if unchanged and row["profile"] == self.profile_name and self._done(row):
+            return Skipped(name, path)
+        try:
+            checksum = sha256_tree(path) if path.is_dir() else sha256_file(path)
+        except OSError as exc:
+            reason = f"cannot read input: {exc.strerror or exc}"
+            self.ledger.fail_missing(name, reason)
+            return Skipped(name, path, reason)
+        row = self.ledger.register(name, st.st_size, st.st_mtime_ns, checksum, self.profile_name)
+        if self._done(row):
+            return Skipped(name, path)
+        key = input_key(path, checksum, self.profile_name)
+        return Planned(input=name, path=path, work_dir=self.folder.work_dir / key, stem=stem_of(path),
+                       page_count=page_count(path))

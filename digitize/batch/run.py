@@ -1,0 +1,428 @@
+"""The run loop: plan, submit, record. The client plans and records; workers run the pure
+pipeline functions and write the document's files themselves (inputs and outputs live on a
+filesystem every worker sees). The scheduler only ever holds small task descriptions and
+results, never images.
+
+* Back-pressure: at most a few tasks per worker are in flight; the next input is planned only
+  when a slot frees, so a 100,000-document job never creates 100,000 futures.
+* The cluster starts in a thread while the first inputs are planned (checksums, page counts).
+* A document is split into even page ranges sized from its pages and the workers; its finish
+  runs before ranges queued earlier, so it overlaps the next document's OCR.
+* A worker that dies is replaced by the cluster and its task rescheduled; after
+  ``max_attempts`` deaths the document is ``failed`` with that reason and the batch goes on.
+* No space left on the device: the documents in flight fail with that reason, nothing more is
+  submitted, the run ends (exit 1); a re-run after freeing space resumes.
+* The ledger (SQLite) is written here only, so a killed run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import shutil
+import sqlite3
+import sys
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+from .. import deps
+from ..job import JobSettings, Summary
+from ..jobfolder import JobFolder
+from ..ledger import Ledger
+from ..profiles import Profile
+from .document import DocState
+from .planner import Planned, Planner, Skipped
+from .tasks import NO_SPACE, FinishDone, FinishTask, OcrTask, Task, TaskFailed, run_finish, run_ocr
+from .worker import WORKER_ENV, WorkerSetup
+
+log = logging.getLogger("digitize")
+
+# A document's finish runs before page ranges queued earlier: otherwise it waits behind them and
+# lands at the end of the run, where it leaves the other workers idle (31 pages on 2 workers: a
+# worker stood idle for 6 s at the end).
+FINISH_PRIORITY = 10
+RESERVE_BYTES = 256 << 10
+
+
+@dataclass(frozen=True)
+class PostStep:
+    """A job-level step run after the documents (the authority file, the report), given by the
+    command: the batch does not import what sits above it. A failing step is a warning: the
+    documents' results stand."""
+
+    name: str
+    run: Callable[[Path, Ledger, Profile], Any]
+
+
+def connect(job: JobSettings):
+    """A client on an existing scheduler, or on a LocalCluster of single-threaded processes."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if not log.isEnabledFor(logging.DEBUG):  # distributed sets its own levels when imported
+        for name in ("distributed", "distributed.scheduler", "distributed.worker", "distributed.nanny",
+                     "distributed.core", "distributed.http.proxy", "distributed.shuffle"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+    # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand
+    # memory back after every large free: Tesseract and the page arrays allocate and free tens
+    # of MB a page, and a page took ~6 % longer (preprocessing ~40 %) with it. glibc's own
+    # dynamic threshold keeps a worker's RSS within the same bound (bench/memory.py).
+    spawn_env = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+                 if k != "MALLOC_TRIM_THRESHOLD_"}
+    dask.config.set({
+        "distributed.scheduler.allowed-failures": max(0, job.max_attempts - 1),
+        "distributed.worker.daemon": False,
+        "distributed.admin.tick.limit": "30s",
+        "distributed.nanny.pre-spawn-environ": spawn_env,
+    })
+    if job.scheduler:
+        client = Client(job.scheduler, timeout="20s")
+        return client, None
+    os.environ.update(WORKER_ENV)  # inherited by the worker processes too
+    cluster = LocalCluster(
+        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
+        host="127.0.0.1", silence_logs=logging.CRITICAL, env=dict(WORKER_ENV),
+    )
+    return Client(cluster), cluster
+
+
+def set_up_workers(client, profile: Profile, job: JobSettings) -> None:
+    """Register the worker plugin (dependency check, one-core set-up, warm-up); a worker that
+    lacks a dependency stops the run here, with one line naming it."""
+    schemas = str(job.schemas) if job.schemas else None
+    try:
+        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas), name=WorkerSetup.name)
+    except deps.MissingDependency:
+        raise
+    except Exception as exc:  # the plugin did not even unpickle there (digitize itself cannot import)
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        if "MissingDependency" in text or "missing on worker" in text:
+            raise deps.MissingDependency(str(exc).splitlines()[0]) from None
+        raise deps.MissingDependency(f"a worker cannot load digitize: {text}") from None
+
+
+class Progress:
+    """A bar on a terminal, a log line per document otherwise."""
+
+    def __init__(self, total: int | None, mode: str):
+        self.total, self.done, self.failed, self.pages = total, 0, 0, 0
+        self.start = time.time()
+        if mode == "auto":
+            mode = "bar" if sys.stderr.isatty() else "log"
+        self.mode = mode
+        self.bar = None
+        if mode == "bar":
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", dynamic_ncols=True, file=sys.stderr)
+
+    def rate(self) -> float:
+        elapsed = time.time() - self.start
+        return 60 * self.pages / elapsed if elapsed > 0 else 0.0
+
+    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+        self.pages += pages
+        if state == "failed":
+            self.failed += 1
+        else:
+            self.done += 1
+        n = self.done + self.failed
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.rate():.1f} pages/min, done {self.done}, failed {self.failed}")
+            self.bar.update(1)
+        elif self.mode == "log":
+            extra = f": {reason}" if reason else f" ({pages} pages)"
+            of = f"/{self.total}" if self.total else ""
+            log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, name.replace("\n", "\\n"), extra, self.rate())
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class BatchRun:
+    """One job folder, one client. ``run()`` processes a fixed list of inputs; ``digitize serve``
+    drives the same object with ``add()`` and ``poll()`` for as long as it runs."""
+
+    def __init__(self, job: JobSettings, profile: Profile, inputs: Iterable[Path] = (), *,
+                 post: Sequence[PostStep] = (), on_recorded: Callable[[str, str, str | None], None] | None = None):
+        assert job.out is not None
+        self.job, self.profile = job, profile
+        self.out = Path(job.out)
+        self.folder = JobFolder(self.out).create()
+        self.ledger = self.folder.ledger()
+        self.planner = Planner(self.ledger, self.folder, profile.name)
+        self.summary = Summary(out=self.out)
+        self.schemas = str(job.schemas) if job.schemas else None
+        self.post = tuple(post)
+        self.on_recorded = on_recorded
+        self.todo: deque[Path] = deque(inputs)
+        self.planned: deque[Planned | Skipped] = deque()
+        self.urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
+        self.running: dict[Any, tuple[DocState, Task]] = {}
+        self.stopped: str | None = None  # why nothing more is submitted (no space left)
+        self.client = self.cluster = None
+        self.nworkers = job.effective_workers()
+        self._queue = None
+        self.progress = Progress(len(self.todo) or None, job.progress)
+        self.reserve = self.folder.work_dir / ".space-reserve"
+
+    def _reserve(self) -> None:
+        """A little room kept aside: when the disk fills up, it is given back so that the ledger
+        can still record the documents that failed (SQLite needs a few pages to write)."""
+        try:
+            if not self.reserve.exists():
+                with open(self.reserve, "wb") as f:
+                    f.write(b"\0" * RESERVE_BYTES)
+        except OSError:
+            self.reserve.unlink(missing_ok=True)
+
+    # -- start and stop ------------------------------------------------------------------------
+    def start(self) -> None:
+        """Connect (the cluster starts in a thread while the first inputs are planned) and set
+        the workers up."""
+        if self.job.scheduler is None:
+            deps.check(self.profile, where="this machine")  # before starting workers that would say the same
+        else:
+            deps.check(self.profile, where="this machine (the client)", engine=False, modules=deps.CLIENT_MODULES)
+        self._reserve()
+        interrupted = self.ledger.reset_interrupted()
+        if interrupted:
+            log.info("resuming: %d input(s) left running by an earlier run", interrupted)
+        with ThreadPoolExecutor(1, thread_name_prefix="digitize-connect") as pool:
+            connecting = pool.submit(connect, self.job)
+            window = 2 * self.nworkers + 1
+            while not connecting.done() and len(self.planned) < window and self.todo:
+                self.planned.append(self.planner.plan(self.todo.popleft()))
+            self.client, self.cluster = connecting.result()
+        try:
+            set_up_workers(self.client, self.profile, self.job)
+        except BaseException:
+            self.close()
+            raise
+        self.nworkers = max(1, len(self.client.scheduler_info().get("workers", {})) or self.nworkers)
+
+    def close(self) -> None:
+        self.progress.close()
+        if self.client is not None:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+        self.client = self.cluster = None
+        self.reserve.unlink(missing_ok=True)
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
+
+    def run(self) -> Summary:
+        start = time.time()
+        self.start()
+        try:
+            self.pump()
+            while self.running:
+                self.poll(None)
+        finally:
+            self.close()
+        self.summary.seconds = time.time() - start
+        self.after()
+        return self.summary
+
+    # -- the loop ------------------------------------------------------------------------------
+    def add(self, paths: Iterable[Path]) -> None:
+        self.todo.extend(paths)
+
+    @property
+    def idle(self) -> bool:
+        return not (self.running or self.urgent or self.todo or self.planned)
+
+    def _submit(self, doc: DocState, task: Task) -> None:
+        if isinstance(task, OcrTask):
+            fut = self.client.submit(run_ocr, task, self.profile, key=task.key, pure=False)
+        else:
+            fut = self.client.submit(run_finish, task, self.profile, tuple(self.job.formats), self.schemas,
+                                     key=task.key, pure=False, priority=FINISH_PRIORITY)
+        self.running[fut] = (doc, task)
+
+    def pump(self) -> None:
+        window = 2 * self.nworkers + 1
+        while len(self.running) < window:
+            if self.urgent:
+                doc, task = self.urgent.popleft()
+                if doc.failed:
+                    continue
+                if self.stopped:  # nothing more is written: the document fails with the reason
+                    doc.failed = self.stopped
+                    self._fail(doc, self.stopped)
+                    continue
+                self._submit(doc, task)
+                continue
+            if self.stopped:
+                return
+            if self.planned:
+                plan = self.planned.popleft()
+            elif self.todo:
+                path = self.todo.popleft()
+                plan = self._write(lambda: self.planner.plan(path), str(path))
+                if plan is None:  # not recorded: the disk is full; a re-run takes it again
+                    return
+            else:
+                return
+            if isinstance(plan, Skipped):
+                self._skipped(plan)
+                continue
+            self._write(lambda: self.ledger.mark_running(plan.input), plan.input)
+            if self.stopped:
+                return
+            doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers)
+            tasks = doc.start()
+            self._submit(doc, tasks[0])
+            self.urgent.extend((doc, t) for t in tasks[1:])
+
+    def poll(self, timeout: float | None) -> int:
+        """Wait up to ``timeout`` seconds (None: until one task ends) and record what ended."""
+        from distributed import wait
+
+        if not self.running:
+            return 0
+        try:
+            done = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED").done
+        except TimeoutError:
+            return 0
+        for fut in done:
+            doc, task = self.running.pop(fut)
+            self._handle(doc, task, self._result(fut, task))
+        self.pump()
+        return len(done)
+
+    def _result(self, fut, task: Task):
+        if fut.status == "finished":
+            return fut.result()
+        exc = fut.exception()
+        if type(exc).__name__ == "KilledWorker":
+            what = f"OCR of pages {task.first}-{task.last}" if isinstance(task, OcrTask) else task.describe()
+            return TaskFailed(f"worker process died while {what} (crash or out of memory), "
+                              f"{self.job.max_attempts} attempt(s)", retry=False)
+        return TaskFailed(f"task error: {type(exc).__name__}: {exc}", retry=True)
+
+    def _handle(self, doc: DocState, task: Task, result) -> None:
+        if doc.failed:
+            return
+        if isinstance(result, TaskFailed) and result.reason == NO_SPACE:
+            self._stop(NO_SPACE)
+        follow = doc.on_result(task, result)
+        if doc.failed:
+            self._fail(doc, doc.failed)
+            return
+        if isinstance(result, FinishDone):
+            self._finished(doc, result)
+            return
+        for t in follow:  # a finish first: it frees a document's pages and overlaps the next OCR
+            if isinstance(t, FinishTask):
+                self.urgent.appendleft((doc, t))
+            else:
+                self.urgent.append((doc, t))
+
+    def _stop(self, reason: str) -> None:
+        if not self.stopped:
+            self.stopped = reason
+            self.reserve.unlink(missing_ok=True)  # room for the ledger to record the failures
+            left = len(self.todo) + sum(isinstance(p, Planned) for p in self.planned)
+            log.error("%s: no more documents are started (%d input(s) not started); free space and run again",
+                      reason, left)
+
+    # -- recording -----------------------------------------------------------------------------
+    def _write(self, write: Callable[[], Any], name: str) -> Any:
+        """A ledger write; on a full disk, stop the run, give back the reserve and try once more.
+        None when it could not be written (the row stays as it was; a re-run takes it again)."""
+        for attempt in (1, 2):
+            try:
+                return write()
+            except (sqlite3.OperationalError, OSError) as exc:
+                full = "full" in str(exc) if isinstance(exc, sqlite3.OperationalError) else exc.errno == errno.ENOSPC
+                if not full:
+                    raise
+                self._stop(NO_SPACE)
+                if attempt == 2:
+                    log.error("%s: not recorded in the ledger (%s); a re-run takes it again", name, exc)
+        return None
+
+    def _record(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+        self.progress.update(Path(name).name, state, pages=pages, reason=reason)
+        if self.on_recorded is not None:
+            self.on_recorded(name, state, reason)
+
+    def _skipped(self, plan: Skipped) -> None:
+        if plan.reason:
+            self.summary.failures.append((plan.input, plan.reason))
+            self._record(plan.input, "failed", reason=plan.reason)
+        else:
+            self.summary.skipped += 1
+            self._record(plan.input, "skipped")
+
+    def _fail(self, doc: DocState, reason: str) -> None:
+        self._write(lambda: self.ledger.mark_failed(doc.input, reason), doc.input)
+        self.summary.failures.append((doc.input, reason))
+        self._record(doc.input, "failed", reason=reason)
+
+    def _finished(self, doc: DocState, done: FinishDone) -> None:
+        result = done.result
+        wanted = result.doc_id
+        final = self._write(lambda: self.ledger.allocate_doc_id(doc.input, wanted), doc.input)
+        if final is None:
+            return
+        if final != wanted and doc.forced_id is None:
+            # Another input already produced this publication: keep both, say so.
+            warning = f"publication {wanted} already produced by another input; written as {final}"
+            log.warning("%s: %s", doc.input, warning)
+            self.urgent.appendleft((doc, doc.rename(final, warning)))
+            return
+        target = self.folder.document_dir(final)
+        _replace_dir(doc.plan.work_dir, target)
+        self._write(lambda: self.ledger.mark_finished(
+            doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
+            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning), doc.input)
+        if result.candidates:
+            self._write(lambda: self._enqueue(final, result.candidates), doc.input)
+        self.summary.pages += result.pages
+        self._record(doc.input, result.state, pages=result.pages)
+
+    def _enqueue(self, doc_id: str, candidates: list) -> None:
+        if self._queue is None:  # one connection for the run, not one (and a schema check) a document
+            self._queue = self.folder.queue()
+        self._queue.enqueue(doc_id, candidates)
+
+    def after(self) -> None:
+        """Counts, failures, and the command's post-run steps."""
+        self.summary.counts = self.ledger.counts()
+        for row in self.ledger.rows("failed"):
+            if (row["input"], row["reason"]) not in self.summary.failures:
+                self.summary.failures.append((row["input"], row["reason"] or ""))
+        if self.stopped:
+            return  # no authority file or report from a run cut short by a full disk
+        for step in self.post:
+            try:
+                step.run(self.out, self.ledger, self.profile)
+            except Exception as exc:  # noqa: BLE001  the batch's results stand
+                log.warning("%s not written: %s", step.name, exc)
+
+
+def _replace_dir(src: Path, dst: Path) -> None:
+    """Move a finished work folder into place, replacing an older result of the same input."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if dst.exists():
+        trash = dst.parent.parent / "work" / f".old-{dst.name}-{time.time_ns()}"
+        os.replace(dst, trash)
+        os.replace(src, dst)
+        shutil.rmtree(trash, ignore_errors=True)
+    else:
+        os.replace(src, dst)
+
+
+def run_batch(job: JobSettings, profile: Profile, inputs: list[Path], post: Sequence[PostStep] = ()) -> Summary:
+    return BatchRun(job, profile, inputs, post=post).run()

@@ -1,0 +1,118 @@
+"""``digitize serve``: a warm service on a hot folder."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import time
+from pathlib import Path
+
+from ..errors import UsageError
+
+HELP = "watch a folder and OCR every document dropped into it, with warm workers"
+DESCRIPTION = """\
+Keep a Dask cluster and its workers warm (engine loaded, schemas compiled) and process every
+document dropped into IN, as 'digitize run IN --out OUT' would: the same ledger, layout and
+resume. Progress is logged per document.
+
+A dropped file is taken once it is completely written: its size and modification time are the
+same at two polls in a row (--poll seconds apart). A writer that can should write NAME.part and
+rename it to NAME when done: .part files and hidden files are never taken. After its document is
+recorded, the original moves to IN/done/ (done or needs-review, or already done before), or to
+IN/failed/ with NAME.reason.txt beside it.
+
+Ctrl-C (SIGINT) or SIGTERM stops cleanly: nothing more is taken, the tasks in flight are
+cancelled, the cluster is closed, exit 0. Documents left unfinished stay in IN; the next
+'digitize serve' takes them again and resumes them (pages already recognised are kept). The
+authority file and report are not rebuilt by the service: run 'digitize report OUT' when needed.
+
+examples:
+  digitize serve --watch inbox/ --out out/ --profile ph
+  digitize serve --watch inbox/ --out out/ --profile ep --scheduler tcp://10.0.0.5:8786
+
+exit status: 0 stopped by a signal, 1 the disk filled up, 2 usage error, 3 a missing dependency.
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watch", type=Path, required=True, metavar="IN", help="the hot folder (created)")
+    p.add_argument("--out", type=Path, required=True, help="output folder (created)")
+    p.add_argument("--profile", default="generic", help="OCR profile name or path (default generic)")
+    p.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
+    p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
+    p.add_argument("--pages-per-task", type=int, help="page ranges of at most this size (default 8)")
+    p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
+    p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
+    p.add_argument("--poll", type=float, default=1.0, help="seconds between two looks at IN (default 1)")
+
+
+def main(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .. import profiles
+    from ..hotfolder import HotFolder
+    from ..jobfolder import JobFolder
+    from ..job import JobError, JobSettings, merge, validate
+
+    if args.poll <= 0:
+        raise UsageError("--poll must be > 0 seconds")
+    try:
+        job = merge(JobSettings(), profile=args.profile, out=args.out, scheduler=args.scheduler,
+                    workers=args.workers, pages_per_task=args.pages_per_task, schemas=args.schemas, progress="log")
+        if args.formats is not None:
+            job = replace(job, formats=tuple(f for f in args.formats.split(",") if f.strip()))
+        job = validate(replace(job, authority=False, report=False))
+        profile = profiles.load(job.profile)
+    except (JobError, profiles.ProfileError) as exc:
+        raise UsageError(str(exc)) from None
+    watch, out = args.watch.resolve(), args.out.resolve()
+    if watch == out:
+        raise UsageError("--watch and --out must be different folders")
+    watch.mkdir(parents=True, exist_ok=True)
+    hot = HotFolder(watch, out)
+    with JobFolder(out).run_lock():  # one run or service per output folder (exit 2 otherwise)
+        return _serve(job, profile, hot, watch, out, args.poll)
+
+
+def _serve(job, profile, hot, watch: Path, out: Path, poll: float) -> int:
+    from ..batch import BatchRun
+
+    log = logging.getLogger("digitize")
+    stop: list[str] = []
+
+    def on_signal(signum, _frame) -> None:
+        stop.append(signal.Signals(signum).name)
+
+    old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    run = BatchRun(job, profile, on_recorded=hot.recorded)
+    try:
+        run.start()  # a missing dependency: exit 3 (digitize.errors.MissingDependency)
+        where = f"scheduler {job.scheduler}" if job.scheduler else f"{run.nworkers} local worker(s)"
+        log.info("digitize serve: watching %s (profile %s, %s); results in %s; Ctrl-C stops", watch, profile.name,
+                 where, out)
+        while not stop and not run.stopped:
+            run.add(hot.scan())
+            run.pump()
+            if run.running:
+                run.poll(poll)
+            else:
+                _sleep(poll, stop)
+        if stop:
+            log.info("digitize serve: %s received, stopping (%d task(s) in flight cancelled; a restart resumes)",
+                     stop[0], len(run.running))
+        if run.client is not None and run.running:
+            run.client.cancel(list(run.running))
+    finally:
+        run.close()
+        for s, handler in old.items():
+            signal.signal(s, handler)
+    c = run.ledger.counts()
+    log.info("digitize serve: stopped; ledger: %s", ", ".join(f"{v} {k}" for k, v in sorted(c.items())) or "empty")
+    return 1 if run.stopped else 0
+
+
+def _sleep(seconds: float, stop: list) -> None:
+    end = time.monotonic() + seconds
+    while not stop and time.monotonic() < end:
+        time.sleep(min(0.1, max(0.0, end - time.monotonic())))
