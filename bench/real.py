@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{u.name:<40} {u.truth_words:>6} {u.owe:>9.4f} {v.owe:>7.4f} {u.owe - v.owe:>+7.4f}{flag}")
     for name in dig.unmatched:
         print(f"{name:<40} no digitize output (failed?)")
-    d_all, t_all = dig.total.owe, raw.total.owe
+    d_all, t_all = dig.overall()["owe"], raw.overall()["owe"]
     worst = max(rows, key=lambda x: x[2] - x[3]) if rows else ("-", 0, 0.0, 0.0, False, False)
     twice, total, notes = second_readings(job)
     for n in notes:
