@@ -115,6 +115,7 @@ class Prepared:
     steps: list[str] = field(default_factory=list)  # what ran, for the log
     resolution: dict = field(default_factory=dict)  # header / ink-estimated dpi, x-height, decision
     ink_level: int = 255  # pixels below this are ink (255: paper is exactly white; lower for plain grey)
+    engine_dpi: int = 0  # resolution told to the engine when not ``dpi`` (0: ``dpi``); see preprocess.decide_scale
 
 
 # --------------------------------------------------------------------------- OCR level

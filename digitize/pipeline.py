@@ -101,7 +101,13 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     if poor and prepared.ink_ratio >= GUARD_MIN_INK:
         t2 = time.perf_counter()
         other = "full" if first == "plain" else "plain"
-        prepared2 = pre.preprocess(page, profile.preprocess, detect_orientation=detector, mode=other)
+        detector2 = detector
+        if prepared.rotation:
+            # OSD turned the page (digits-only tables fool it): read it as it came, same chain
+            other, detector2 = first, None
+        prepared2 = pre.preprocess(page, profile.preprocess, detect_orientation=detector2, mode=other)
+        if other == first:
+            other = f"{first}, not turned"
         t3 = time.perf_counter()
         result2 = engine.recognize(prepared2, page.number)
         t_pre += t3 - t2

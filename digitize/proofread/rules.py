@@ -193,6 +193,8 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     """Digits and symbols standing for letters inside a word: ``c1aim`` → ``claim``,
     ``contro!`` → ``control``, ``AP!`` → ``API``; only when exactly one reading is a word."""
     pre, core, suf = split_token(text)
+    if ctx.owned(core) or re.search(r"\d\d", core):
+        return None  # the document's own token (US$ eight times) or a real number (Oct-18)
     # a capital I inside a lowercase word is an l (eI → el, anaIysis → analysis)
     inner_i = [k for k, c in enumerate(core) if c == "I" and k > 0 and core[k - 1].islower()]
     if len(core) < 2 or not (inner_i or any(c in DIGIT_AS_LETTER for c in core)) or sum(c.isalpha() for c in core) < 1:
@@ -280,6 +282,8 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None
     if core[0].isupper() and parts[0].lower() not in short:
         return None  # a capitalised word splits only after a leading function word (Theinvention)
+    if any(p.lower() not in short and ctx.lexicon.count(p) < 2 and len(p) < 6 for p in parts):
+        return None  # a rare short word split off (amort. -> a mort.): not clearly better
     return Fix(pre + " ".join(parts) + suf, "split-joined", 80.0)
 
 
