@@ -70,8 +70,12 @@ def ocr_page(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared]:
 
 
 # The harm guard: a first reading this poor is checked against the page read the other way.
-GUARD_MEAN_CONF = 80.0  # mean word confidence below this ...
-GUARD_KNOWN_SHARE = 0.75  # ... or fewer letter words (3+ letters) in the lexicon than this share
+# Measured on 33 real pages (bench/real.py): at 80 / 0.75 a quarter of the pages (charts,
+# tables, a multilingual page) were read twice and the second reading never won; these limits
+# catch a page the chain wiped or OSD turned wrongly (mean confidence ~50) and little else.
+GUARD_MEAN_CONF = 70.0  # mean word confidence below this ...
+GUARD_KNOWN_SHARE = 0.3  # ... or fewer letter words (3+ letters) in the lexicon than this share
+GUARD_KNOWN_CONF = 85.0  # ... while the mean confidence is below this
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
 GUARD_BETTER = 1.05  # the second reading must carry this much more confident, known text
 
@@ -97,7 +101,8 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     lexicon = _lexicon(profile)
     ev = evidence(result, lexicon)
     reading = {"first": first, "chosen": first, "second": False, "evidence": ev}
-    poor = ev["words"] == 0 or ev["mean_conf"] < GUARD_MEAN_CONF or ev["known_share"] < GUARD_KNOWN_SHARE
+    poor = ev["words"] == 0 or ev["mean_conf"] < GUARD_MEAN_CONF or \
+        ev["known_share"] < GUARD_KNOWN_SHARE and ev["mean_conf"] < GUARD_KNOWN_CONF
     if poor and prepared.ink_ratio >= GUARD_MIN_INK:
         t2 = time.perf_counter()
         other = "full" if first == "plain" else "plain"
