@@ -110,9 +110,9 @@ def test_light_text_on_a_dark_ground_is_read(profile):
     assert score("slide", gold, result.text).owe < 0.1
 
 
-def test_the_guard_reads_a_poor_page_twice_and_keeps_the_better(profile):
-    """A page whose first reading is poor (grey tint boxes behind the text, a noisy ground) is
-    read a second time; the page JSON says which reading won and why."""
+def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile):
+    """Grey tint behind half the text on a noisy ground: read well, and the page record says
+    which reading was used and why (a second reading only when the first is clearly poor)."""
     s = profile.preprocess
     (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
     grey = page.image.astype(np.float32)
@@ -123,6 +123,7 @@ def test_the_guard_reads_a_poor_page_twice_and_keeps_the_better(profile):
     tinted = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
     result, _ = ocr_page(tinted, profile)
     reading = result.reading
-    assert reading["first"] in ("plain", "full") and reading["chosen"] in ("plain", "full") and reading["why"]
+    assert reading["first"] in ("plain", "full") and reading["chosen"].split(",")[0] in ("plain", "full")
+    assert reading["why"] and "good_chars" in reading["evidence"]
     gold = read_truth(REAL / "phototest.txt")
     assert score("tinted", gold, result.text).owe < 0.25
