@@ -98,3 +98,11 @@ def test_domain_vocabulary_is_protected(generic, lexicon):
     assert {"switchgear", "wellbore", "proppant"} <= protected()
     ctx = rules.RuleContext(settings(generic), lexicon, protected=protected())
     assert rules.split_joined("Switchgear", ctx, 50) is None
+
+
+def test_a_repeated_run_together_of_function_words_is_still_split(generic, lexicon):
+    """'atleast' seven times in one EP publication (tight spacing in one font): owned words are
+    kept, but a split into function words only is the same misreading again."""
+    ctx = rules.RuleContext(settings(generic), lexicon, doc_counts={"atleast": 7, "switchgear": 3})
+    assert rules.split_joined("atleast", ctx, 90).new == "at least"
+    assert rules.split_joined("switchgear", ctx, 90) is None

@@ -267,16 +267,17 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None
     if any(c.isupper() for c in core[1:]):
         return None  # CamelCase names (SetClipboardData) are not run-together words
-    if ctx.owned(core):
-        return None  # the document uses this word elsewhere (switchgear 33 times): it is a word
     parts = _segment(core, ctx)
     if not parts or len(parts) < 2:
         return None
+    short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+    if ctx.owned(core) and not all(p.lower() in short for p in parts):
+        return None  # the document uses this word elsewhere (switchgear 33 times): it is a word;
+        # function words only (atleast, seven times in one EP text) are the same misreading again
     # Tight spacing runs a short function word into its neighbour (atleast, ofthe, inthe). Short
     # content words together are far more often a compound or a term the lexicon lacks
     # (switchgear, wellbore, proppant, Hoffmann): split only into long, common words
     # (managementsystem).
-    short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
     if not any(p.lower() in short for p in parts) and \
             not all(len(p) >= 5 and ctx.lexicon.count(p) >= 10 for p in parts):
         return None
