@@ -23,7 +23,7 @@ import synth_sets  # noqa: E402
 from digitize.evaluate import evaluate  # noqa: E402
 
 
-def measure(level: str, folder: Path, work: Path, workers: int) -> dict:
+def measure(level: str, folder: Path, work: Path, workers: int, ocrmypdf: bool = True) -> dict:
     pdfs, pages, truth = synth_sets.set_files(folder)
     out: dict[str, dict] = {}
     job = work / level / "digitize"
@@ -32,7 +32,7 @@ def measure(level: str, folder: Path, work: Path, workers: int) -> dict:
     tdir = work / level / "tesseract"
     s = common.run_tesseract(pages, tdir, workers)
     out["tesseract"] = {**evaluate(tdir, truth).overall(), "seconds": round(s, 1)}
-    why = common.ocrmypdf_available()
+    why = common.ocrmypdf_available() if ocrmypdf else "--no-ocrmypdf"
     if why is None:
         odir = work / level / "ocrmypdf-clean"
         s = common.run_ocrmypdf(pdfs, odir, workers, clean=True)
@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", type=Path, default=common.ROOT / "build" / "bench-sets")
     ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "accuracy")
     ap.add_argument("--json", type=Path, help="also write all figures to this file")
+    ap.add_argument("--no-ocrmypdf", action="store_true", help="digitize and tesseract only (a quicker before/after)")
     ap.add_argument("--external-cluster", action="store_true",
                     help="run digitize on a cluster started here (--scheduler) instead of its own LocalCluster")
     args = ap.parse_args(argv)
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.external_cluster:
             common.SCHEDULER = stack.enter_context(common.external_cluster(args.workers))
         for level in levels:
-            res = results[level] = measure(level, sets[level], args.work, args.workers)
+            res = results[level] = measure(level, sets[level], args.work, args.workers, not args.no_ocrmypdf)
             for tool, o in res.items():
                 print(f"{level:<7} {tool:<10} OWE {o['owe']:6.2%}  WER {o['wer']:6.2%}  CER {o['cer']:6.2%}  "
                       f"blank {o['blank_pages']}/{o['units']}  ({o['seconds']} s)", flush=True)

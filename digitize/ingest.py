@@ -246,8 +246,15 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
+SOFTWARE_DPI = (72.0, 96.0)  # what image software writes when nobody measured anything
+
+
 def _image_dpi(im, default_dpi: int) -> tuple[float, float, bool]:
-    """(x dpi, y dpi, known) from the file's header; implausible values count as unknown."""
+    """(x dpi, y dpi, known) from the file's header; implausible values count as unknown.
+
+    72 and 96 dpi are software defaults, not measurements: PNG stores pixels per metre and 3780
+    px/m is 96.012 dpi, which a scanner's 2000-px page (really ~240 dpi) carries. Such pages are
+    "unknown" here, and preprocessing measures the scale from the ink (``estimate_scale``)."""
     dpi = im.info.get("dpi")
     if not dpi and "resolution" in im.info:  # TIFF without a unit: assume inches
         dpi = im.info["resolution"]
@@ -259,9 +266,20 @@ def _image_dpi(im, default_dpi: int) -> tuple[float, float, bool]:
         yd = xd
     w = im.size[0]
     # < 50 dpi is not a scan; 72/96 on a page wider than 20 inches is a software default
-    if xd < 50 or (xd <= 96 and w / xd > 20) or xd > 10_000:
+    if xd < 50 or (xd <= 96.5 and w / xd > 20) or any(abs(xd - d) < 0.1 for d in SOFTWARE_DPI) or xd > 10_000:
         return float(default_dpi), float(default_dpi), False
     return xd, yd, True
+
+
+def _header_dpi(im) -> tuple[float, float]:
+    """The header's (x, y) dpi as written, (0, 0) when absent or unreadable."""
+    dpi = im.info.get("dpi") or im.info.get("resolution")
+    try:
+        xd = float(dpi[0]) if dpi else 0.0
+        yd = float(dpi[1]) if dpi and len(dpi) > 1 else xd
+    except (TypeError, ValueError, IndexError):
+        return 0.0, 0.0
+    return (xd, yd if yd > 0 else xd) if xd > 0 else (0.0, 0.0)
 
 
 def _to_grey(im) -> np.ndarray:
@@ -297,13 +315,17 @@ def _iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last:
             if w * h > max_pixels:
                 raise _too_big(w, h, max_pixels)
             xd, yd, known = _image_dpi(im, default_dpi)
+            header = _header_dpi(im)
             try:
                 im.load()
                 grey = _to_grey(im)
             except (OSError, ValueError, SyntaxError) as exc:
                 raise IngestError(f"truncated or damaged image (page {index + 1}): {_one_line(exc)}") from None
+            if not known and header[0] > 0:
+                grey = _square(grey, header[0], header[1])  # the header's aspect may still be right
             grey, dpi = _cap_dpi(_square(grey, xd, yd), xd)
-            yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known)
+            yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known,
+                            header_dpi=round(header[0], 3))
             del grey
 
 
@@ -371,7 +393,7 @@ def _iter_pdf(path: Path, max_pixels: int, first: int, last: int | None) -> Iter
                 raise IngestError(f"damaged PDF page {index + 1}: {_one_line(exc)}") from None
             finally:
                 page.close()
-            yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}")
+            yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", header_dpi=dpi)
             del grey
 
 

@@ -104,6 +104,7 @@ class PageImage:
     dpi: int  # horizontal resolution; ingest makes pixels square
     source: str = ""  # e.g. "file.pdf#3"
     dpi_known: bool = True  # False when the file did not say and ``dpi`` is a default
+    header_dpi: float = 0.0  # what the file's header said (0: nothing), kept for the page record
 
 
 @dataclass
@@ -116,6 +117,9 @@ class Prepared:
     skew: float = 0.0  # degrees of deskew applied
     ink_ratio: float = 0.0  # share of black pixels after binarisation
     steps: list[str] = field(default_factory=list)  # what ran, for the log
+    resolution: dict = field(default_factory=dict)  # header / ink-estimated dpi, x-height, decision
+    ink_level: int = 255  # pixels below this are ink (255: paper is exactly white; lower for plain grey)
+    engine_dpi: int = 0  # resolution told to the engine when not ``dpi`` (0: ``dpi``); see preprocess.decide_scale
 
 
 # --------------------------------------------------------------------------- OCR level
@@ -172,6 +176,8 @@ class OcrPage(Record):
     ink_ratio: float = 0.0  # share of dark pixels after binarisation (drawings detection)
     kind: str = ""  # "text" | "drawing" | "blank" from the page's ink before recognition ("" = not looked at)
     figures: list[BBox] = field(default_factory=list)  # figure regions (structure/figures.py)
+    resolution: dict[str, Any] = field(default_factory=dict)  # header/estimated dpi and the decision
+    reading: dict[str, Any] = field(default_factory=dict)  # which preparation was read, second reading, why
 
     def words(self) -> list[Word]:
         return [w for b in self.blocks for ln in b.lines for w in ln.words]

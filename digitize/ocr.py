@@ -150,13 +150,13 @@ class Engine:
         if self.backend == "tesserocr":
             api = self._tesserocr_api()
             api.SetImageBytes(image.tobytes(), width, height, 1, width)
-            api.SetSourceResolution(int(prepared.dpi))
+            api.SetSourceResolution(int(prepared.engine_dpi or prepared.dpi))
             if not api.Recognize(timeout=int(self.settings.timeout * 1000)) and self.settings.timeout:
                 raise self._timed_out(number)
             tsv = api.GetTSVText(0)
             tsv = "\n".join(["level"] + tsv.splitlines())  # tesserocr's TSV has no header row
         else:
-            tsv = self._pytesseract_tsv(image, prepared.dpi, number)
+            tsv = self._pytesseract_tsv(image, prepared.engine_dpi or prepared.dpi, number)
         return OcrPage(
             number=number, width=width, height=height, dpi=int(prepared.dpi),
             blocks=parse_tsv(tsv, number), rotation=prepared.rotation, skew=round(prepared.skew, 3),

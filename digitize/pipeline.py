@@ -76,7 +76,25 @@ def ocr_page(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared]:
     return result, prepared
 
 
+# The harm guard: a first reading this poor is checked against the page read the other way.
+# Measured on 33 real pages (bench/real.py): at 80 / 0.75 a quarter of the pages (charts,
+# tables, a multilingual page) were read twice and the second reading never won; these limits
+# catch a page the chain wiped or OSD turned wrongly (mean confidence ~50) and little else.
+GUARD_MEAN_CONF = 70.0  # mean word confidence below this ...
+GUARD_KNOWN_SHARE = 0.3  # ... or fewer letter words (3+ letters) in the lexicon than this share
+GUARD_KNOWN_CONF = 85.0  # ... while the mean confidence is below this
+GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
+GUARD_BETTER = 1.05  # the second reading must carry this much more confident, known text
+
+
 def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tuple[float, float]]:
+    """Preprocess and recognise a page, with the harm guard.
+
+    The first reading uses the chain chosen for what the page is. When its evidence is poor
+    (low mean confidence, few dictionary words, or no words on an inked page) the page is read
+    again the other way (the plain page if the first was fully prepared, else the full chain)
+    and the reading with more confidently recognised dictionary text is kept. The page JSON says
+    which won and why (``reading``)."""
     from . import preprocess as pre
 
     engine = get_engine(profile.engine)
@@ -86,8 +104,75 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     kind, regions = analyse_figures(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
+    t_pre, t_ocr = t1 - t0, time.perf_counter() - t1
+    first = "plain" if "plain" in prepared.steps else "full"
+    lexicon = _lexicon(profile)
+    ev = evidence(result, lexicon)
+    reading = {"first": first, "chosen": first, "second": False, "evidence": ev}
+    poor = ev["words"] == 0 or ev["mean_conf"] < GUARD_MEAN_CONF or \
+        ev["known_share"] < GUARD_KNOWN_SHARE and ev["mean_conf"] < GUARD_KNOWN_CONF
+    if poor and prepared.ink_ratio >= GUARD_MIN_INK:
+        t2 = time.perf_counter()
+        other = "full" if first == "plain" else "plain"
+        detector2 = detector
+        if prepared.rotation:
+            # OSD turned the page (digits-only tables fool it): read it as it came, same chain
+            other, detector2 = first, None
+        prepared2 = pre.preprocess(page, profile.preprocess, detect_orientation=detector2, mode=other)
+        if other == first:
+            other = f"{first}, not turned"
+        t3 = time.perf_counter()
+        result2 = engine.recognize(prepared2, page.number)
+        t_pre += t3 - t2
+        t_ocr += time.perf_counter() - t3
+        ev2 = evidence(result2, lexicon)
+        reading.update(second=True, evidence_second=ev2)
+        if ev2["good_chars"] > GUARD_BETTER * ev["good_chars"] + 10:
+            result, prepared = result2, prepared2
+            reading.update(chosen=other, why=f"{other} reading carries {ev2['good_chars']} confident known "
+                                              f"characters against {ev['good_chars']}")
+        else:
+            reading["why"] = f"{first} reading kept: {ev['good_chars']} confident known characters against " \
+                             f"{ev2['good_chars']}"
+    else:
+        reading["why"] = "first reading good" if not poor else "too little ink for a second reading"
+    if reading.get("chosen") != first:  # the figure regions of the preparation that was read
+        kind, regions = analyse_figures(prepared.image, prepared.dpi)
     result.kind, result.figures = kind, regions
-    return result, prepared, (t1 - t0, time.perf_counter() - t1)
+    result.resolution = dict(prepared.resolution)
+    result.reading = reading
+    return result, prepared, (t_pre, t_ocr)
+
+
+def _lexicon(profile: Profile):
+    try:
+        from .proofread import lexicon_for
+        return lexicon_for(profile)
+    except Exception:  # no lexicon configured or readable: the guard judges by confidence only
+        return None
+
+
+def evidence(page: OcrPage, lexicon) -> dict:
+    """What the engine's reading says about itself: words, mean confidence, the share of letter
+    words (3+ letters) the lexicon knows, and ``good_chars``, the characters of words read with
+    confidence >= 60 that are known words or numbers (junk from photos and noise adds none)."""
+    from .proofread.rules import split_token
+
+    words = page.words()
+    letters = known = good = 0
+    for w in words:
+        core = split_token(w.text)[1]
+        if not core:
+            continue
+        ok = lexicon.known(core) if lexicon is not None and core.isalpha() else core.isalpha() or core.isdigit()
+        if core.isalpha() and len(core) >= 3:
+            letters += 1
+            known += ok
+        if w.conf >= 60 and (ok or any(c.isdigit() for c in core)):
+            good += len(core)
+    mean = sum(w.conf for w in words) / len(words) if words else 0.0
+    return {"words": len(words), "mean_conf": round(mean, 1),
+            "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
 
 
 def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
@@ -99,7 +184,7 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
     # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
-    image = Image.fromarray(bilevel(prepared.image)).convert("1", dither=Image.Dither.NONE)
+    image = Image.fromarray(bilevel(prepared.image, prepared.ink_level)).convert("1", dither=Image.Dither.NONE)
     tmp = pages_dir / f".{name}.tif.tmp"
     image.save(tmp, format="TIFF", compression="group4", dpi=(prepared.dpi, prepared.dpi))
     tmp.replace(pages_dir / f"{name}.tif")

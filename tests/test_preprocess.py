@@ -44,7 +44,10 @@ def test_preprocess_straightens_and_keeps_the_page_size(page):
     assert prepared.image.shape == page.shape and prepared.dpi == 300
     assert abs(prepared.skew + 2.4) <= 0.1
     assert abs(pp.estimate_skew(prepared.image, 300)) <= 0.1  # residual
-    # a grey scan: paper pure white, ink keeps its grey level (at most 200) for the engine
+    # clean white paper: read as it is (only straightened), the engine binarises it itself
+    assert prepared.steps[-1] == "plain" and prepared.resolution["kind"] == "clean-grey"
+    # the whole chain: paper pure white, ink keeps its grey level (at most 200) for the engine
+    prepared = pp.preprocess(PageImage(1, skewed, 300), DEFAULT, mode="full")
     values = np.unique(prepared.image)
     assert values.max() == 255 and values[values < 255].max() <= 200 and values.min() < 50
     assert any(s.startswith("deskew") for s in prepared.steps)
@@ -211,6 +214,9 @@ def test_black_borders_and_speckles_are_removed_text_stays(page):
 
 def test_ink_ratio_and_timing_figures(page):
     prepared = pp.preprocess(PageImage(1, page, 300), DEFAULT)
+    assert abs(prepared.ink_ratio - (page < 128).mean()) < 0.01
+    assert prepared.steps == ["plain"]  # clean white paper: read as it is
+    prepared = pp.preprocess(PageImage(1, page, 300), DEFAULT, mode="full")
     assert abs(prepared.ink_ratio - (page < 128).mean()) < 0.01
     assert prepared.steps[0] == "background"
 

@@ -47,13 +47,15 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     if not proof.enabled:
         return pages, [], []
     lexicon = lexicon if lexicon is not None else lexicon_for(profile, proof)
-    ctx = rules.RuleContext(proof, lexicon, lang=getattr(profile, "lang", "en"),
-                            step_references=_has_step_references(pages))
+    lang = getattr(profile, "lang", "en")
+    ctx = rules.RuleContext(proof, lexicon, lang=lang, step_references=_has_step_references(pages),
+                            doc_counts=document_counts(pages), protected=protected_words())
     corrections: list[Correction] = []
     candidates: list[QueueCandidate] = []
     for page in pages:
         if page.image_only:
             continue
+        ctx.accents = writes_accents(page, lang)
         corrections += _correct_page(page, ctx)
         candidates += queue_candidates(page, ctx)
     return pages, corrections, candidates
@@ -71,6 +73,40 @@ def _party_words(lines) -> set[str]:
         if ws and (_PARTY_LINE.match(ws[0].text) or ws[0].text[:1] in "•¢*+" or re.fullmatch(r"\([A-Z]{2}\)", ws[-1].text)):
             out.update(w.id for w in ws)
     return out
+
+
+def document_counts(pages: list[OcrPage]) -> dict[str, int]:
+    """How often the engine read each (folded) word in the document, before any correction."""
+    from .lexicon import fold
+
+    counts: dict[str, int] = {}
+    for p in pages:
+        for w in p.words():
+            core = rules.split_token(w.text)[1]
+            if core:
+                key = fold(core)
+                counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+_SPANISH = {"de", "la", "el", "que", "los", "las", "del", "y", "en", "por", "con", "una", "para"}
+_ENGLISH = {"the", "of", "and", "to", "in", "is", "that", "for", "with", "by", "on", "as", "are"}
+
+
+def writes_accents(page: OcrPage, lang: str) -> bool:
+    """Whether fixes on this page may add diacritics: only on a page in a language that writes
+    them (the profile's language is not English and the page's function words are not English)."""
+    if lang == "en":
+        return False
+    words = [w.text.lower().strip(".,;:()") for w in page.words()]
+    return sum(w in _SPANISH for w in words) >= sum(w in _ENGLISH for w in words)
+
+
+def protected_words() -> frozenset[str]:
+    """Domain vocabulary never "corrected" into something else (``data/domain-terms-en.txt``)."""
+    from .lexicon import protected
+
+    return protected()
 
 
 def _has_step_references(pages: list[OcrPage]) -> bool:

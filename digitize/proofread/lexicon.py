@@ -108,6 +108,8 @@ class Lexicon:
             return True
         if w.endswith("'s") and w[:-2] in self.counts:
             return True
+        if len(w) > 4 and w.endswith("es") and w[:-2] in self.counts and w[-3] in "hsxz" and w[:-2].isascii():
+            return True  # attaches, boxes: English inflections word lists leave out
         if "-" in w:
             parts = [p for p in w.split("-") if p]
             return bool(parts) and all(p in self.counts for p in parts)
@@ -254,6 +256,19 @@ def resolve(name: str, base: Path | None = None) -> list[Path]:
     if not path.is_absolute() and base is not None:
         path = base / path
     return [path]
+
+
+DOMAIN_TERMS = DATA_DIR / "domain-terms-en.txt"
+
+
+@lru_cache(maxsize=1)
+def protected(path: Path = DOMAIN_TERMS) -> frozenset[str]:
+    """Folded domain vocabulary no correction may change (a word per line, ``#`` comments):
+    coined technical terms a general dictionary lacks and whose parts it knows (switchgear)."""
+    if not path.is_file():
+        return frozenset()
+    words = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(fold(w) for w in words if w)
 
 
 @lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 from typing import Callable
 
@@ -54,6 +54,11 @@ class RuleContext:
     lexicon: Lexicon
     lang: str = "en"
     step_references: bool = False  # the document numbers its steps S710, S720 …
+    # What the document itself says: folded word -> how often the engine read it in this
+    # document. A word used twice or more is the document's own word (a coined term, a name).
+    doc_counts: dict[str, int] = field(default_factory=dict)
+    protected: frozenset[str] = frozenset()  # folded words never changed (domain vocabulary, names)
+    accents: bool = False  # the page's language writes diacritics (else a fix may not add any)
 
     def __post_init__(self) -> None:
         self._patterns = [re.compile(p) for p in self.settings.number_patterns]
@@ -61,6 +66,21 @@ class RuleContext:
 
     def matches_number(self, text: str) -> bool:
         return any(p.fullmatch(text) for p in self._patterns)
+
+    def owned(self, core: str) -> bool:
+        """A word the document stands by: used elsewhere in it, or protected vocabulary."""
+        key = fold(core)
+        return self.doc_counts.get(key, 0) >= 2 or key in self.protected
+
+
+def _strip_marks(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def adds_accents(old: str, new: str) -> bool:
+    """``attaches`` -> ``attachés``: the new form has diacritics the old one lacks."""
+    return sum(c != b for c, b in zip(new, _strip_marks(new))) > sum(c != b for c, b in zip(old, _strip_marks(old))) \
+        or len(unicodedata.normalize("NFD", new)) - len(new) > len(unicodedata.normalize("NFD", old)) - len(old)
 
 
 def split_token(text: str) -> tuple[str, str, str]:
@@ -173,6 +193,8 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     """Digits and symbols standing for letters inside a word: ``c1aim`` → ``claim``,
     ``contro!`` → ``control``, ``AP!`` → ``API``; only when exactly one reading is a word."""
     pre, core, suf = split_token(text)
+    if ctx.owned(core) or re.search(r"\d\d", core):
+        return None  # the document's own token (US$ eight times) or a real number (Oct-18)
     # a capital I inside a lowercase word is an l (eI → el, anaIysis → analysis)
     inner_i = [k for k, c in enumerate(core) if c == "I" and k > 0 and core[k - 1].islower()]
     if len(core) < 2 or not (inner_i or any(c in DIGIT_AS_LETTER for c in core)) or sum(c.isalpha() for c in core) < 1:
@@ -214,12 +236,20 @@ def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None
     if core.isupper():
         return None  # acronyms and names in capitals: left to the reviewer
+    if ctx.owned(core):
+        return None  # the document's own word (used elsewhere in it) or protected vocabulary
+    if core[0].isupper() and conf >= 80:
+        return None  # a confidently read capitalised word is a name until a reviewer says otherwise
+    if not ctx.accents and any(not c.isascii() for c in core) and not ctx.lexicon.known(_strip_marks(core)):
+        return None  # a word of another language than the page's (procéssing is a misread; café is not)
     if "-" in suf or "-" in core:
         return None  # half of a hyphenated word
     ranked = ctx.lexicon.ranked(core, limit=2, max_cost=s.lexicon_max_cost + s.lexicon_margin + 1)
     if not ranked:
         return None
     word, score, raw = ranked[0]
+    if not ctx.accents and adds_accents(core, word):
+        return None  # English pages never gain Spanish or French accents (attaches -> attachés)
     # a cheap confusion (i/l, 1/l, é/e) at any confidence; a dearer one (a/o) only on a doubtful word
     if raw > s.lexicon_max_cost or raw > s.lexicon_max_cost * 0.75 and conf >= 75:
         return None
@@ -240,6 +270,21 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
     parts = _segment(core, ctx)
     if not parts or len(parts) < 2:
         return None
+    short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+    if ctx.owned(core) and not all(p.lower() in short for p in parts):
+        return None  # the document uses this word elsewhere (switchgear 33 times): it is a word;
+        # function words only (atleast, seven times in one EP text) are the same misreading again
+    # Tight spacing runs a short function word into its neighbour (atleast, ofthe, inthe). Short
+    # content words together are far more often a compound or a term the lexicon lacks
+    # (switchgear, wellbore, proppant, Hoffmann): split only into long, common words
+    # (managementsystem).
+    if not any(p.lower() in short for p in parts) and \
+            not all(len(p) >= 5 and ctx.lexicon.count(p) >= 10 for p in parts):
+        return None
+    if core[0].isupper() and parts[0].lower() not in short:
+        return None  # a capitalised word splits only after a leading function word (Theinvention)
+    if any(p.lower() not in short and ctx.lexicon.count(p) < 2 and len(p) < 6 for p in parts):
+        return None  # a rare short word split off (amort. -> a mort.): not clearly better
     return Fix(pre + " ".join(parts) + suf, "split-joined", 80.0)
 
 

@@ -1,0 +1,129 @@
+"""Real scans (issue 12): digitize never reads a page worse than the raw ``tesseract`` CLI.
+
+Page by page on the committed real pages (``tests/data/real``, see SOURCES.md): the in-process
+pipeline (ingest, preprocessing with the harm guard, OCR, automatic corrections) against
+``tesseract IMAGE - -l eng`` on the same file, scored with ``digitize.evaluate``'s
+order-independent word error. ``DIGITIZE_REAL_SCANS=DIR`` adds the pages of a checkout of
+github.com/scribeocr/ocr-benchmark (not committed: see SOURCES.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from digitize import ingest, profiles
+from digitize.evaluate import read_truth, score
+from digitize.model import OcrPage, PageImage
+from digitize.pipeline import ocr_page, save_page
+from digitize.proofread import auto_correct
+
+REAL = Path(__file__).parent / "data" / "real"
+MARGIN = 0.03
+
+
+def _pages() -> list[tuple[Path, Path]]:
+    pairs = [(p, p.with_suffix(".txt")) for p in sorted(REAL.glob("*.tif")) if p.with_suffix(".txt").exists()]
+    extra = os.environ.get("DIGITIZE_REAL_SCANS")
+    if extra and (Path(extra) / "img").is_dir():
+        for img in sorted((Path(extra) / "img").iterdir()):
+            stem = img.name.rsplit(".", 1)[0]
+            for cand in (f"{stem}.truth.hocr", f"{stem}.hocr"):
+                if (Path(extra) / "ground_truth" / cand).exists():
+                    pairs.append((img, Path(extra) / "ground_truth" / cand))
+                    break
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return profiles.load("generic")
+
+
+def _digitize_text(path: Path, profile) -> tuple[str, OcrPage]:
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(path, max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    result, _ = ocr_page(page, profile)
+    fixed, _, _ = auto_correct([result], profile)
+    return fixed[0].text, result
+
+
+def _raw_text(path: Path) -> str:
+    if not shutil.which("tesseract"):
+        pytest.skip("the tesseract CLI is not installed")
+    out = subprocess.run(["tesseract", str(path), "-", "-l", "eng"], capture_output=True, text=True,
+                         env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=True)
+    return out.stdout
+
+
+@pytest.mark.parametrize("image, truth", _pages(), ids=lambda p: p.name)
+def test_no_page_reads_worse_than_the_raw_engine(image, truth, profile):
+    gold = read_truth(truth)
+    text, page = _digitize_text(image, profile)
+    ours, raw = score(image.name, gold, text), score(image.name, gold, _raw_text(image))
+    assert not ours.blank
+    assert ours.owe <= raw.owe + MARGIN, (image.name, ours.owe, raw.owe, page.resolution, page.reading)
+
+
+def test_png_with_a_96_dpi_header_is_measured_from_its_ink(tmp_path, profile):
+    """A 300-dpi scan saved as PNG with PNG's default 3780 px/m (96.012 dpi): the header is not
+    believed, the ink says ~300 dpi, the page is not blown up 3x, and the page JSON says so."""
+    from PIL import Image
+
+    src = REAL / "8087_054.3B.tif"
+    png = tmp_path / "scan.png"
+    Image.open(src).convert("L").save(png, dpi=(96.012, 96.012))
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(png, max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    assert not page.dpi_known and abs(page.header_dpi - 96.012) < 0.01
+    result, prepared = ocr_page(page, profile)
+    res = result.resolution
+    assert res["header_dpi"] == pytest.approx(96.012, abs=0.01) and res["decision"].startswith("ink")
+    assert 200 <= res["estimated_dpi"] <= 420, res
+    assert prepared.image.shape[1] <= 1.05 * page.image.shape[1]  # not upscaled to "300 dpi"
+    save_page(tmp_path / "work", result, prepared)
+    data = json.loads((tmp_path / "work" / "pages" / "0001.json").read_text())
+    assert data["resolution"]["decision"] == res["decision"] and "chosen" in data["reading"]
+    # page files written before these fields existed still load
+    del data["resolution"], data["reading"]
+    old = OcrPage.from_dict(data)
+    assert old.resolution == {} and old.reading == {}
+
+
+def test_light_text_on_a_dark_ground_is_read(profile):
+    """A slide: a real page inverted (white text on black). The whole chain used to turn it
+    into nothing (word error 0.99); the page is recognised as inverted and read."""
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    gold = read_truth(REAL / "phototest.txt")
+    slide = PageImage(1, np.ascontiguousarray(255 - page.image), page.dpi, dpi_known=page.dpi_known,
+                      header_dpi=page.header_dpi)
+    result, _ = ocr_page(slide, profile)
+    assert result.resolution["kind"].startswith("inverted")
+    assert score("slide", gold, result.text).owe < 0.1
+
+
+def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile):
+    """Grey tint behind half the text on a noisy ground: read well, and the page record says
+    which reading was used and why (a second reading only when the first is clearly poor)."""
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    grey = page.image.astype(np.float32)
+    h, w = grey.shape
+    grey[: h // 2] = grey[: h // 2] * 0.55 + 60  # a dark tint over the top half
+    rng = np.random.default_rng(2)
+    grey += rng.normal(0, 12, grey.shape)
+    tinted = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
+    result, _ = ocr_page(tinted, profile)
+    reading = result.reading
+    assert reading["first"] in ("plain", "full") and reading["chosen"].split(",")[0] in ("plain", "full")
+    assert reading["why"] and "good_chars" in reading["evidence"]
+    gold = read_truth(REAL / "phototest.txt")
+    assert score("tinted", gold, result.text).owe < 0.25
