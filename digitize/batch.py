@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fsutil import sha256_file, sha256_tree
+from .fsutil import one_line, sha256_file, sha256_tree
 from .job import JobSettings, Summary
 from .ledger import Ledger
 from .profiles import Profile
@@ -217,7 +217,7 @@ class Progress:
             self.bar.update(1)
         elif self.mode == "log":
             extra = f": {reason}" if reason else f" ({pages} pages)"
-            log.info("[%d/%d] %s %s%s  %.1f pages/min", n, self.total, state, name, extra, self.rate())
+            log.info("[%d/%d] %s %s%s  %.1f pages/min", n, self.total, state, one_line(name), one_line(extra), self.rate())
 
     def close(self) -> None:
         if self.bar is not None:

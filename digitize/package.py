@@ -33,6 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .fsutil import new_temp
 from .validate import safe_parser
 
 log = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ class _Writer:
         self.count = 0
         if self.zip:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+            fd, tmp = new_temp(dest.parent, dest.name)  # mode follows the umask
             self.tmp = Path(tmp)
             self.fh = os.fdopen(fd, "wb")
             self.zf = zipfile.ZipFile(self.fh, "w")

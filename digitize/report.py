@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sqlite3
 import time
 from collections import Counter
@@ -292,8 +291,4 @@ def write_report(job_dir: Path) -> Path:
     job = Path(job_dir)
     if not (job / "ledger.sqlite").is_file():
         raise FileNotFoundError(f"{job} is not a job folder (no ledger.sqlite)")
-    path = atomic_write(job / "report.html", render(gather(job)))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)  # readable like the job's other outputs, not the temp file's 0600
-    return path
+    return atomic_write(job / "report.html", render(gather(job)))  # mode follows the umask

@@ -31,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem
-from .auth import COOKIE_NAME, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
+from .auth import COOKIE_NAME, BodyLimit, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
 from .users import ROLES, User, UserError, UserStore
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(BodyLimit)  # 413 for bodies over auth.MAX_BODY, before they are read
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -174,16 +175,15 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         form = await checked_form(request, session)
         name, password = form.get("username", "").strip(), form.get("password", "")
         client = request.client.host if request.client else "?"
-        if throttle.blocked(name, client):
+        if not await throttle.admit(name, client):  # waits out growing delays after failures
             return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
-                          error="Too many failed attempts; wait a few minutes.")
+                          error="Too many login attempts just now; try again in a minute.")
         user = await run_in_threadpool(users.authenticate, name, password) if name and password else None
         if user is None:
-            throttle.failed(name, client)
-            log.warning("review: failed login for %r from %s", name, client)
+            throttle.failed(name, client)  # logs it
             return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
                           error="Wrong user name or password.")
-        throttle.succeeded(name)
+        throttle.succeeded(name, client)
         response = RedirectResponse("/queue", status_code=303)
         set_session(request, response, codec.new(user.name, user.epoch))  # fresh token: no fixation
         return response
@@ -225,11 +225,10 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
         series = form.get("series") == "1" and item.series_size > 1
         value: str | None = None
         if action.startswith("suggestion-"):
-            try:
-                value = item.suggestions[int(action.split("-", 1)[1]) - 1]
-            except (ValueError, IndexError):
+            n = action.removeprefix("suggestion-")  # 1-based; never 0, negative or past the end
+            if not (len(n) <= 4 and n.isascii() and n.isdigit() and 1 <= int(n) <= len(item.suggestions)):
                 return RedirectResponse(back + "msg=invalid", status_code=303)
-            action = "suggestion"
+            value, action = item.suggestions[int(n) - 1], "suggestion"
         elif action == "correct":
             value = form.get("correction", "").strip()
             if not value:
