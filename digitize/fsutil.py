@@ -26,6 +26,29 @@ def new_temp(folder: Path | str, name: str) -> tuple[int, str]:
     raise FileExistsError(f"{folder}: no free temporary name for {name}")
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it, racing with threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no /proc: the only other way
+    os.umask(mask)
+    return mask
+
+
+def create_following_umask(path: Path | str) -> None:
+    """Create ``path`` empty unless it exists, mode 0666 minus the umask. For SQLite files: SQLite
+    makes a new database 0644 whatever the umask (and its -wal and -shm files copy that mode)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileExistsError:
+        pass
+
+
 def atomic_write(path: Path | str, data: bytes | str) -> Path:
     """Write to a temporary file in the same folder, fsync, then rename over ``path``.
     The file's mode follows the umask (see ``new_temp``)."""

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from .fsutil import create_following_umask
+
 STATES = ("pending", "running", "done", "needs-review", "failed")
 
 SCHEMA = """
@@ -56,6 +58,7 @@ class Ledger:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_following_umask(self.path)  # not SQLite's fixed 0644
         self.conn = connect(self.path)
         self.conn.executescript(SCHEMA)
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .fsutil import new_temp
+from .fsutil import current_umask, new_temp
 from .validate import safe_parser
 
 log = logging.getLogger(__name__)
@@ -264,7 +264,7 @@ class _Writer:
             return
         for d in sorted((p for p in self.tmp.rglob("*") if p.is_dir()), reverse=True):
             os.utime(d, (self.epoch, self.epoch))
-        os.chmod(self.tmp, 0o755)
+        os.chmod(self.tmp, 0o777 & ~current_umask())  # mkdtemp's 0700 otherwise
         os.utime(self.tmp, (self.epoch, self.epoch))
         old = None
         if self.dest.exists():

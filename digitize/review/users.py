@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..fsutil import create_following_umask
+
 ROLES = ("reviewer", "admin")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
@@ -119,6 +121,8 @@ class UserStore:
 
     def __init__(self, db_path: Path | str):
         self.path = Path(db_path)
+        if self.path.parent.is_dir():
+            create_following_umask(self.path)  # not SQLite's fixed 0644
         with self._connect() as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS review_users ("
