@@ -29,7 +29,9 @@ from typing import Any
 
 from lxml import etree
 
-from . import config, safexml
+from digitize import xmlsafe as safexml
+
+from . import config
 from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key
 from .reader import AuthorityFile
 

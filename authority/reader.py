@@ -39,7 +39,7 @@ class AuthorityFile:
 
     # ------------------------------------------------------------------ XML
     def _xml(self) -> Iterator[Entry]:
-        from . import safexml
+        from digitize import xmlsafe as safexml
 
         for _, first in safexml.iterparse(self.path, events=("start",)):
             if first.tag != "authority-file":

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+from .model import XML_FORMATS
 
-class JobError(ValueError):
+
+class JobError(ConfigError):
     """A job that cannot run as configured; the message names the file and the key."""
 
 
-FORMATS = ("st36", "st96")
+FORMATS = XML_FORMATS
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from .errors import DigitizeError
 from .fsutil import current_umask, new_temp
-from .validate import safe_parser
+from .jobfolder import LEDGER, JobFolder
+from . import xmlsafe
+from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +68,7 @@ TOC_DOCTYPE = """<!DOCTYPE Application-body [
 """
 
 
-class PackageError(Exception):
+class PackageError(DigitizeError):
     """The job folder or the destination cannot be used; one line for the user."""
 
 
@@ -84,19 +87,18 @@ def _epoch() -> int:
 
 def done_documents(job_dir: Path) -> list[dict]:
     """Rows of the ledger in state 'done', by doc_id (read-only access)."""
-    db = job_dir / "ledger.sqlite"
-    if not db.is_file():
-        raise PackageError(f"{job_dir} is not a job folder (no ledger.sqlite)")
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
+    job = JobFolder(job_dir)
+    if not job.exists():
+        raise PackageError(f"{job_dir} is not a job folder (no {LEDGER})")
     try:
-        rows = conn.execute(
-            "SELECT * FROM documents WHERE state = 'done' AND doc_id IS NOT NULL ORDER BY doc_id, input").fetchall()
+        ledger = job.ledger(readonly=True)
+        try:
+            return sorted((r for r in ledger.rows("done") if r["doc_id"] is not None),
+                          key=lambda r: (r["doc_id"], r["input"]))
+        finally:
+            ledger.close()
     except sqlite3.Error as exc:
-        raise PackageError(f"{db}: cannot read the documents table: {exc}") from None
-    finally:
-        conn.close()
-    return [dict(r) for r in rows]
+        raise PackageError(f"{job.ledger_path}: cannot read the documents table: {exc}") from None
 
 
 def _safe_rel(name: str) -> str | None:
@@ -123,8 +125,7 @@ def _g4(src: Path) -> bytes:
 
 
 def _toc(st36: etree._Element, names: list[str]) -> bytes:
-    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), etree.XMLParser(load_dtd=False, no_network=True,
-                                                                                     resolve_entities=False)))
+    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), safe_parser()))
     root = tree.getroot()
     date = st36.get("date-publ") or ""
     app = st36.findtext("bibliographic-data/application-reference/document-id/doc-number") or ""
@@ -160,8 +161,8 @@ def _document_files(job_dir: Path, row: dict) -> tuple[dict[str, bytes], etree._
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = st36_path.read_bytes()
     try:
-        st36 = etree.fromstring(st36_bytes, safe_parser())
-    except etree.XMLSyntaxError as exc:
+        st36 = xmlsafe.fromstring(st36_bytes)
+    except (etree.XMLSyntaxError, xmlsafe.UnsafeXML) as exc:
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     st96_path = folder / f"{doc_id}.st96.xml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "pack the done documents of a job folder for PATENTSCOPE (ST.36, ST.96, G4 TIFFs, toc.xml, manifest)"
 DESCRIPTION = """\

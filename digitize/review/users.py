@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..db import connect
 from ..fsutil import create_following_umask
 
 ROLES = ("reviewer", "admin")
@@ -138,7 +139,7 @@ class UserStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """One transaction on a fresh connection, committed and closed."""
-        con = sqlite3.connect(self.path, timeout=15)
+        con = connect(self.path, timeout=15, autocommit=False, wal=False)
         try:
             with con:
                 yield con
