@@ -394,7 +394,7 @@ class BatchRun:
             # name the identifier, so a worker writes them again under the new one.
             doc.forced_id = final
             doc.warning = f"publication {wanted} already produced by another input; written as {final}"
-            log.warning("%s: %s", doc.input, doc.warning)
+            log.warning("%s: %s", one_line(doc.input), one_line(doc.warning))
             urgent.appendleft(("finish", doc, None))
             return
         warning = doc.warning

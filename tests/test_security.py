@@ -341,7 +341,7 @@ def test_run_outputs_follow_the_umask_and_names_stay_on_one_line(tmp_path, umask
     # the progress log: the name escaped, every line a log line
     lines = [ln for ln in proc.stderr.splitlines() if "evil" in ln or ln.startswith("name.tif")]
     assert lines and all("evil\\nname.tif" in ln for ln in lines), proc.stderr
-    assert not any(ln.startswith("name.tif") for ln in proc.stderr.splitlines())
+    assert not any(ln.startswith("name.tif") for ln in (proc.stderr + proc.stdout).splitlines())
     report = out / "authority" / "build-report.txt"
     if report.exists():
         for ln in report.read_text().splitlines():
