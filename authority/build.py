@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from . import config
 from .model import Coverage, Definition, Entry
@@ -19,6 +19,9 @@ from .register import apply_register
 from .findings import Findings
 from .store import Store
 from .writer import write_file
+
+if TYPE_CHECKING:
+    from digitize.profiles import Profile
 
 
 @dataclass
@@ -53,7 +56,7 @@ def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Find
             report.info(f"office {country or '?'}", f"{n} entries of another office skipped in all")
 
 
-def definition_for(store: Store, office: str, profile: Any, date_produced: str | None, report: Findings,
+def definition_for(store: Store, office: str, profile: Profile | None, date_produced: str | None, report: Findings,
                    update_category: str = "full") -> Definition | None:
     """Pass 1: coverage and code descriptions; None when a used code has no description."""
     cov = Coverage()
@@ -90,7 +93,7 @@ def definition_for(store: Store, office: str, profile: Any, date_produced: str |
     return cov.fill(d)
 
 
-def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Path, str]], profile: Any, *,
+def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Path, str]], profile: Profile | None, *,
                   date_produced: str | None = None, register: Path | None = None,
                   report: Findings | None = None, tmp_dir: Path | None = None) -> BuildResult:
     """The core of ``build``: ``outputs`` is ``[(path, "xml"|"csv"), ...]``; a ``{date}`` in a
@@ -118,7 +121,7 @@ def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Pat
     return result
 
 
-def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", profile: Any = None,
+def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", profile: Profile | None = None,
           register: Path | None = None, date_produced: str | None = None) -> BuildResult:
     """``digitize authority build``: entries from job folders, XML files/folders and authority
     files, one file written to ``out``."""
@@ -132,7 +135,7 @@ def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", prof
                          tmp_dir=Path(out).parent if Path(out).parent.is_dir() else None)
 
 
-def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = None,
+def build_from_job(job_dir: Path, office: str, profile: Profile | None, date: str | None = None,
                    report: Findings | None = None) -> list[Path]:
     """Called by ``digitize run`` at the end of a job: writes ``DIR/authority/<CC>_AF_<date>.xml``
     and ``.csv``. ``date`` (YYYYMMDD) defaults to the batch's most recent publication date (then

@@ -25,7 +25,7 @@ part of the definition, then what is wrong. Rules:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -34,6 +34,9 @@ from digitize import xmlsafe as safexml
 from . import config
 from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key
 from .reader import AuthorityFile
+
+if TYPE_CHECKING:
+    from digitize.profiles import Profile
 
 MAX_PER_RULE = 50
 
@@ -73,7 +76,7 @@ class _Label:
         return _entry_label(self.e)
 
 
-def check_file(path: Path | str, dtd: Path | str | None = None, profile: Any = None) -> list[str]:
+def check_file(path: Path | str, dtd: Path | str | None = None, profile: Profile | None = None) -> list[str]:
     """Problems of an authority file (XML or CSV); an empty list means valid."""
     path = Path(path)
     p = Problems()
@@ -111,7 +114,7 @@ def _check_schema(path: Path, schema: Path, p: Problems) -> None:
             p.add("schema", f"line {err.line}", err.message)
 
 
-def _check_entries(af: AuthorityFile, p: Problems, profile: Any) -> None:
+def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> None:
     cov = Coverage()
     prev: Entry | None = None
     prev_key: tuple[str, str, str] | None = None
@@ -230,7 +233,7 @@ def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str,
               f"entry with the latest publication date ({cov.max_date}, e.g. {cov.most_recent[0]})")  # type: ignore[index]
 
 
-def _check_codes_with_profile(country: str | None, profile: Any, kinds_used: dict[str, str],
+def _check_codes_with_profile(country: str | None, profile: Profile | None, kinds_used: dict[str, str],
                               exceptions_used: dict[str, str], p: Problems) -> None:
     """A CSV file has no definition part: its codes must be described in the office profile."""
     if profile is None:

@@ -12,63 +12,33 @@ without a description here is an error (``build`` stops and names the code), nev
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from digitize.profiles import ProfileError
+from .section import EXCEPTION_RE, KIND_RE, AuthoritySettings, from_profile, validate
 
-KIND_RE = re.compile(r"^[A-Z][0-9]?$")
-EXCEPTION_RE = re.compile(r"^[A-Z0-9]{1,2}$")
-KEYS = {"kind_codes", "exception_codes", "schema"}
+if TYPE_CHECKING:
+    from digitize.profiles import Profile
 
-
-def _codes(section: dict[str, Any], key: str, pattern: re.Pattern[str], where: str) -> None:
-    table = section.get(key, {})
-    if not isinstance(table, dict):
-        raise ProfileError(f"{where} {key} must be a table of CODE = \"description\"")
-    for code, desc in table.items():
-        if not pattern.match(code):
-            raise ProfileError(f"{where} {key}.{code}: not a valid code (expected {pattern.pattern})")
-        if not isinstance(desc, str) or not desc.strip():
-            raise ProfileError(f"{where} {key}.{code}: the description must be a non-empty string, got {desc!r}")
+__all__ = ["AuthoritySettings", "EXCEPTION_RE", "KIND_RE", "exception_codes", "from_profile", "kind_codes",
+           "profile_for_office", "schema_path", "validate"]
 
 
-def validate(section: dict[str, Any], where: str) -> None:
-    """Raise ``ProfileError`` naming ``where`` (``file: [authority]``) and the key."""
-    if not isinstance(section, dict):
-        raise ProfileError(f"{where} must be a table")
-    unknown = set(section) - KEYS
-    if unknown:
-        raise ProfileError(f"{where} unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(KEYS))}")
-    _codes(section, "kind_codes", KIND_RE, where)
-    _codes(section, "exception_codes", EXCEPTION_RE, where)
-    schema = section.get("schema")
-    if schema is not None and (not isinstance(schema, str) or not schema.endswith((".dtd", ".xsd"))):
-        raise ProfileError(f"{where} schema must be the path of a .dtd or .xsd file, got {schema!r}")
+def kind_codes(profile: Profile | None) -> dict[str, str]:
+    return dict(profile.authority.kind_codes) if profile is not None else {}
 
 
-def kind_codes(profile: Any) -> dict[str, str]:
-    return dict(profile.section("authority").get("kind_codes", {})) if profile is not None else {}
+def exception_codes(profile: Profile | None) -> dict[str, str]:
+    return dict(profile.authority.exception_codes) if profile is not None else {}
 
 
-def exception_codes(profile: Any) -> dict[str, str]:
-    return dict(profile.section("authority").get("exception_codes", {})) if profile is not None else {}
-
-
-def schema_path(profile: Any) -> Path | None:
-    if profile is None:
+def schema_path(profile: Profile | None) -> Path | None:
+    if profile is None or not profile.authority.schema:
         return None
-    s = profile.section("authority").get("schema")
-    if not s:
-        return None
-    p = Path(s)
-    if not p.is_absolute() and profile.path is not None:
-        p = Path(profile.path).parent / p
-    return p
+    return Path(profile.authority.schema)
 
 
-def profile_for_office(office: str, name: str | None = None) -> Any:
+def profile_for_office(office: str, name: str | None = None) -> Profile:
     """The named profile, else the one named after the office (``ep``), else ``generic``."""
     from digitize import profiles
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import config
 from .model import Coverage, Definition, Entry, sort_key
@@ -20,6 +20,9 @@ from .reader import AuthorityFile
 from .findings import Findings
 from .store import Store
 from .writer import write_file
+
+if TYPE_CHECKING:
+    from digitize.profiles import Profile
 
 
 @dataclass
@@ -71,7 +74,7 @@ def changes(old: Iterable[Entry], new: Iterable[Entry], report: Findings | None 
 
 
 def diff_files(old: Path, new: Path, incremental: Path | None = None, *, fmt: str | None = None,
-               profile: Any = None, keep: int = 200, date_produced: str | None = None) -> DiffResult:
+               profile: Profile | None = None, keep: int = 200, date_produced: str | None = None) -> DiffResult:
     """Compare two files; with ``incremental``, also write the update file. The lists in the
     result keep the first ``keep`` changes of each sort (the counts are complete)."""
     res = DiffResult()
@@ -107,7 +110,7 @@ def _first_country(store: Store) -> str:
     return "XX"
 
 
-def _incremental_definition(store: Store, old_d: Definition | None, new_d: Definition | None, profile: Any,
+def _incremental_definition(store: Store, old_d: Definition | None, new_d: Definition | None, profile: Profile | None,
                             country: str, date_produced: str | None) -> Definition:
     cov = Coverage()
     kinds: set[str] = set()

@@ -35,6 +35,8 @@ class ApplyResult:
     skipped: bool = False  # nothing new since the last apply
     error: str | None = None
     files: list[str] = field(default_factory=list)
+    quality: str | None = None  # the quality gate's reason when it keeps the document needs-review
+    refused: dict[str, str] = field(default_factory=dict)  # item key → why its value was not applied
 
 
 def apply_job(job_dir: Path, doc_ids: list[str] | None = None, *, force: bool = False,
@@ -74,34 +76,63 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     items = queue.decided_items(doc_id)
     pending = [i for i in items if i["applied_at"] is None]
     if not pending and not force:
-        state = _state(queue, doc_id)
+        reason = row.get("reason") or ""
+        state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
         if state != row["state"]:
             ledger.set_state(doc_id, state)
         return ApplyResult(doc_id, decisions=len(items), state=state, validated=row.get("validated") or "",
                            skipped=True)
 
     profile = profiles.load(row["profile"] or "generic")
-    overrides = {i["item_key"]: i["value"] for i in items}
+    overrides, illegible, lines = decisions_of(items)
     result = finish_document(work_dir, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
-                             overrides=overrides, schema_dir=schema_dir)
+                             overrides=overrides, illegible=illegible, lines=lines, schema_dir=schema_dir)
     _record_reviews(work_dir / f"{doc_id}.json", items)
+    by_key = {i["item_key"]: i for i in items}
+    for key, reason in result.refused.items():  # a value that no longer fits goes back to the queue
+        if key in by_key:
+            queue.reopen(by_key[key]["id"], "apply")
+            log.warning("%s: %s reopened: %s", doc_id, key, reason)
     if result.candidates:
         queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
-    queue.mark_applied(doc_id, [i["id"] for i in items])
-    state = _state(queue, doc_id)
+    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in result.refused])
+    state = _state(queue, doc_id, result.quality)
     ledger.set_state(doc_id, state)
     ledger.set_validated(doc_id, result.validated)
-    return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files)
+    with ledger.transaction() as con:
+        con.execute("UPDATE documents SET reason = ? WHERE doc_id = ?",
+                    (f"quality: {result.quality}" if result.quality else None, doc_id))
+    return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
+                       quality=result.quality, refused=dict(result.refused))
 
 
-def _state(queue: Queue, doc_id: str) -> str:
-    return "done" if queue.open_count(doc_id) == 0 else "needs-review"
+def decisions_of(items: list[dict]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Decided queue items → the pipeline's ``overrides`` (text; "" for not-text), ``illegible``
+    (word id → reviewer) and ``lines`` (word id → the whole corrected line)."""
+    overrides, illegible, lines = {}, {}, {}
+    for i in items:
+        action, key = i.get("action"), i["item_key"]
+        if action == "line":
+            lines[key] = i["value"]
+        elif action == "illegible" and not key.startswith("field:"):
+            illegible[key] = i.get("decided_by") or ""
+        elif action == "not-text":
+            overrides[key] = ""
+        elif action == "accept" and key.startswith("field:") and not i["value"]:
+            continue  # nothing to set
+        else:
+            overrides[key] = i["value"]
+    return overrides, illegible, lines
+
+
+def _state(queue: Queue, doc_id: str, quality: str | None = None) -> str:
+    return "done" if queue.open_count(doc_id) == 0 and not quality else "needs-review"
 
 
 def _record_reviews(doc_json: Path, items: list[dict]) -> None:
     """Add a ``review:<user>`` Correction per changed item to ``<DOCID>.json`` (rewritten by
     ``finish_document`` just before, so this never accumulates duplicates)."""
-    changes = [i for i in items if i["value"] != i["text"]]
+    changes = [i for i in items if i["value"] != i["text"] or i.get("action") == "illegible"]
     if not changes or not doc_json.is_file():
         return
     data = json.loads(doc_json.read_text(encoding="utf-8"))
@@ -109,6 +140,7 @@ def _record_reviews(doc_json: Path, items: list[dict]) -> None:
     for i in changes:
         data["corrections"].append(Correction(
             word_id=i["item_key"], page=int(i["page"] or 0), old=i["text"], new=i["value"],
-            rule=f"review:{i['decided_by']}", confidence=100.0,
+            rule=f"review:{i['decided_by']}" + (f":{i['action']}" if i.get("action") in ("illegible", "not-text", "line") else ""),
+            confidence=100.0,
         ).to_dict())
     atomic_write(doc_json, json.dumps(data, ensure_ascii=False, indent=1))

@@ -20,7 +20,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 COMMANDS = (
     "run", "status", "validate", "package", "authority", "report", "eval",
-    "review", "users", "apply", "lexicon",
+    "review", "users", "apply", "lexicon", "queue",
 )
 
 

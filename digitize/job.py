@@ -2,16 +2,22 @@
 
 A job file holds the same settings as the command line (the command line wins), so a batch can
 be re-run exactly. Paths in a job file are relative to the job file's folder.
+
+``JobSettings`` is the one model of both (a frozen dataclass checked by pydantic, see
+``digitize/config.py``): to add a setting, add one field line with its type, default and range,
+and (if the command line sets it too) an argument in ``commands/run.py``.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import BeforeValidator, Field, ValidationError
+
+from .config import Tuple, describe, read_toml, section
 from .errors import ConfigError
 from .model import XML_FORMATS
 
@@ -23,78 +29,75 @@ class JobError(ConfigError):
 FORMATS = XML_FORMATS
 
 
-@dataclass(frozen=True)
+def _path(value: Any) -> Any:
+    return Path(value) if isinstance(value, str) else value
+
+
+AnyPath = Annotated[Path, BeforeValidator(_path)]
+
+
+@section
 class JobSettings:
-    inputs: tuple[Path, ...] = ()
+    inputs: Annotated[tuple[AnyPath, ...], Tuple] = ()
     profile: str = "generic"
-    out: Path | None = None
+    out: AnyPath | None = None
     scheduler: str | None = None  # address of an existing Dask scheduler; None: a LocalCluster
-    workers: int = 0  # LocalCluster worker processes; 0 = one per core
-    document_unit: str = "file"  # file | folder
-    pages_per_task: int = 8  # large documents are split into page ranges of this size
-    max_attempts: int = 2  # a document whose task fails or kills its worker this often is failed
-    formats: tuple[str, ...] = FORMATS
-    schemas: Path | None = None  # schema directory; default: ../shared/standards when present
+    workers: Annotated[int, Field(ge=0, description="0 = one per core")] = 0  # LocalCluster worker processes
+    document_unit: Literal["file", "folder"] = "file"
+    # large documents are split into page ranges of this size
+    pages_per_task: Annotated[int, Field(ge=1)] = 8
+    # a document whose task fails or kills its worker this often is failed
+    max_attempts: Annotated[int, Field(ge=1)] = 2
+    formats: Annotated[tuple[Literal[XML_FORMATS], ...], Tuple] = FORMATS
+    schemas: AnyPath | None = None  # schema directory; default: ../shared/standards when present
     authority: bool = True  # build DIR/authority/ at the end
     report: bool = True  # write DIR/report.html at the end
-    progress: str = "auto"  # auto | bar | log | none
+    progress: Literal["auto", "bar", "log", "none"] = "auto"
+    description: str = ""  # what the job is, for the people who run it
 
     def effective_workers(self) -> int:
         return self.workers or max(1, os.cpu_count() or 1)
 
 
-_TYPES: dict[str, Any] = {
-    "inputs": list, "profile": str, "out": str, "scheduler": str, "workers": int, "document_unit": str,
-    "pages_per_task": int, "max_attempts": int, "formats": list, "schemas": str, "authority": bool,
-    "report": bool, "progress": str, "description": str,
-}
+def _build(values: dict[str, Any], where: str) -> JobSettings:
+    try:
+        return JobSettings(**values)
+    except ValidationError as exc:
+        raise JobError(describe(exc, JobSettings, where)) from None
 
 
 def load_job(path: Path) -> JobSettings:
     path = Path(path)
     if not path.is_file():
         raise JobError(f"job file {path} does not exist")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise JobError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, JobError)
     base = path.resolve().parent
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in _TYPES:
-            raise JobError(f"{path}: unknown key {key!r}; allowed: {', '.join(sorted(_TYPES))}")
-        want = _TYPES[key]
-        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise JobError(f"{path}: {key} must be {want.__name__}, got {value!r}")
-        if key == "description":
-            continue
-        if key == "inputs":
-            value = tuple(Path(os.path.normpath(base / str(v))) for v in value)
-        elif key in ("out", "schemas"):
-            value = Path(os.path.normpath(base / value))
-        elif key == "formats":
-            value = tuple(value)
-        values[key] = value
-    return validate(JobSettings(**values), where=str(path))
+
+    def resolve(value: Any) -> Any:
+        return Path(os.path.normpath(base / value)) if isinstance(value, str) else value
+
+    values = dict(data)
+    if isinstance(values.get("inputs"), list):
+        values["inputs"] = [resolve(v) for v in values["inputs"]]
+    for key in ("out", "schemas"):
+        if key in values:
+            values[key] = resolve(values[key])
+    return _build(values, f"{path}:")
 
 
-def merge(job: JobSettings, **overrides: Any) -> JobSettings:
-    """Command-line values (not None, not empty) override the job file's."""
+def merge(job: JobSettings, *, formats: tuple[str, ...] | None = None, **overrides: Any) -> JobSettings:
+    """Command-line values (not None, not empty) override the job file's; ``formats`` may be
+    empty (``--formats ''``: no XML)."""
     names = {f.name for f in fields(JobSettings)}
-    return replace(job, **{k: v for k, v in overrides.items() if k in names and v not in (None, (), [])})
+    values = {k: v for k, v in overrides.items() if k in names and v not in (None, (), [])}
+    if formats is not None:
+        values["formats"] = formats
+    return _build({**{f.name: getattr(job, f.name) for f in fields(JobSettings)}, **values}, "command line:")
 
 
 def validate(job: JobSettings, where: str = "command line") -> JobSettings:
-    if job.document_unit not in ("file", "folder"):
-        raise JobError(f"{where}: document_unit must be 'file' or 'folder', got {job.document_unit!r}")
-    bad = [f for f in job.formats if f not in FORMATS]
-    if bad:
-        raise JobError(f"{where}: formats may hold {', '.join(FORMATS)}; unknown: {', '.join(bad)}")
-    if job.pages_per_task < 1 or job.max_attempts < 1 or job.workers < 0:
-        raise JobError(f"{where}: pages_per_task and max_attempts must be >= 1, workers >= 0")
-    if job.progress not in ("auto", "bar", "log", "none"):
-        raise JobError(f"{where}: progress must be auto, bar, log or none")
-    return job
+    """The job checked again (after ``dataclasses.replace``), errors naming ``where``."""
+    return _build({f.name: getattr(job, f.name) for f in fields(JobSettings)}, f"{where}:")
 
 
 @dataclass

@@ -131,6 +131,7 @@ class Word(Record):
     bbox: BBox
     conf: float  # 0..100 as Tesseract reports it
     ocr_text: str | None = None  # the engine's text when a correction changed ``text``
+    illegible: bool = False  # a reviewer could not read it either: the text stays as read, flagged
 
 
 @dataclass
@@ -273,6 +274,7 @@ class Doubt(Record):
     end: int
     confidence: float
     word_id: str | None = None
+    illegible: bool = False  # a reviewer marked the word illegible (not merely low confidence)
 
 
 @dataclass
@@ -351,6 +353,18 @@ class QueueCandidate(Record):
 
 
 @dataclass
+class Illegible(Record):
+    """A word a reviewer marked illegible: it stays in the text as read and is flagged in every
+    output (page JSON, hOCR ``x_confs``, ALTO ``WC``/``TAGREFS``, ST.96 ``OCRConfidenceData``)."""
+
+    word_id: str
+    page: int
+    text: str
+    bbox: BBox | None = None
+    reviewer: str | None = None
+
+
+@dataclass
 class PageInfo(Record):
     number: int
     width: int
@@ -381,6 +395,8 @@ class Document(Record):
     flags: list[str] = field(default_factory=list)  # human-readable problems, e.g. "no claims found"
     corrections: list[Correction] = field(default_factory=list)
     candidates: list[QueueCandidate] = field(default_factory=list)
+    illegible: list[Illegible] = field(default_factory=list)
+    quality: dict[str, Any] = field(default_factory=dict)  # the document-level gate: figures and reason
 
     @property
     def publication_id(self) -> str | None:

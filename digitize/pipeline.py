@@ -60,6 +60,8 @@ class DocResult:
     candidates: list = field(default_factory=list)  # QueueCandidate
     corrections: int = 0
     files: list[str] = field(default_factory=list)
+    quality: str | None = None  # why the document-level quality gate keeps it needs-review
+    refused: dict[str, str] = field(default_factory=dict)  # item key → why a reviewer's value was not used
 
 
 # --------------------------------------------------------------------------- OCR half
@@ -150,8 +152,27 @@ def _apply_overrides(pages: list[OcrPage], overrides: dict[str, str]) -> None:
                 word.text = overrides[word.id]
 
 
+def _apply_lines(pages: list[OcrPage], lines: dict[str, str]) -> None:
+    """A reviewer's whole-line correction (``word_id`` → the line as it should read): the new
+    tokens take the line's word boxes in order; surplus boxes empty (dropped), surplus tokens
+    join the last word. Split and joined words are fixed this way."""
+    for page in pages:
+        for line in page.lines():
+            hit = next((w for w in line.words if w.id in lines), None)
+            if hit is None or not line.words:
+                continue
+            tokens = lines[hit.id].split()
+            n = len(line.words)
+            texts = tokens[: n - 1] + [" ".join(tokens[n - 1:])] if len(tokens) >= n else tokens + [""] * (n - len(tokens))
+            for word, text in zip(line.words, texts):
+                if word.text != text:
+                    if word.ocr_text is None:
+                        word.ocr_text = word.text
+                    word.text = text
+
+
 def _drop_empty_words(pages: list[OcrPage]) -> None:
-    """A word a reviewer deleted (empty correction) disappears from the text."""
+    """A word a reviewer deleted (empty correction, "not text") disappears from the text."""
     for page in pages:
         for block in page.blocks:
             for line in block.lines:
@@ -178,35 +199,62 @@ def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, 
 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
                     overrides: dict[str, str] | None = None, formats: tuple[str, ...] = XML_FORMATS,
-                    schema_dir: Path | None = None) -> DocResult:
+                    schema_dir: Path | None = None, illegible: dict[str, str] | None = None,
+                    lines: dict[str, str] | None = None) -> DocResult:
     """Proofread, structure and emit the OCR'd pages in ``work_dir``; write text, JSON and XML.
 
     ``doc_id`` is the fallback identifier (the input's stem); the structure stage replaces it with
     office+number+kind when it finds them, unless ``force_doc_id`` (a re-run after a collision,
-    or ``digitize apply`` on an existing document)."""
+    or ``digitize apply`` on an existing document).
+
+    Reviewers' decisions: ``overrides`` (word id or ``field:<name>`` → text; "" removes a word),
+    ``illegible`` (word id → reviewer: the word stays as read, flagged in every output) and
+    ``lines`` (word id → the word's whole line as corrected). A field value for a field the OCR
+    never found creates the field, once it fits the profile's format."""
     start = time.perf_counter()
     pages = load_pages(work_dir)
     if not pages:
         raise DocumentError("no pages were recognised")
+    illegible = dict(illegible or {})
+    _flag_page_files(work_dir, pages, set(illegible))
     pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
+    decided_words = set(overrides or {}) | set(illegible) | set(lines or {})
     if overrides:
         _apply_overrides(pages, overrides)
-        decided = set(overrides)
-        candidates = [c for c in candidates if c.word_id not in decided]
+    if lines:
+        _apply_lines(pages, lines)
+    candidates = [c for c in candidates if c.word_id not in decided_words]
     _drop_empty_words(pages)
+    quality = _quality(pages, profile, decided_words)
 
+    # an illegible word becomes a doubt of confidence 0 in the structured text (ST.96 marks it)
+    saved = {}
+    for page in pages:
+        for word in page.words():
+            if word.id in illegible:
+                word.illegible = True
+                saved[word.id] = word.conf
+                word.conf = 0.0
     doc = document_with_pages(pages, profile, source=source, doc_id=doc_id)
+    for page in pages:
+        for word in page.words():
+            if word.id in saved:
+                word.conf = saved[word.id]
+    if illegible:
+        _mark_illegible(doc, pages, illegible)
     if force_doc_id:
         doc.doc_id = doc_id
+    refused: dict[str, str] = {}
     if overrides:
         decided_fields = {k.split(":", 1)[1] for k in overrides if k.startswith("field:")}
-        for name in decided_fields:
-            fld = getattr(doc.biblio, name, None)
-            if fld is not None:
-                fld.value, fld.flagged, fld.confidence = overrides[f"field:{name}"], False, 100.0
-        doc.candidates = [c for c in doc.candidates if c.field_name not in decided_fields]
+        refused = _apply_fields(doc, profile, {n: overrides[f"field:{n}"] for n in decided_fields})
+        done_fields = decided_fields - {k.split(":", 1)[1] for k in refused}
+        doc.candidates = [c for c in doc.candidates if c.field_name not in done_fields]
     doc.corrections = corrections + doc.corrections
     doc.candidates = candidates + doc.candidates
+    doc.quality = quality
+    if quality.get("reason"):
+        doc.flags.append(f"quality: {quality['reason']}")
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
@@ -219,10 +267,128 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     _remove_stale(work_dir, doc.doc_id)
     return DocResult(
         doc_id=doc.doc_id, pages=len(pages), validated=validated,
-        state="needs-review" if doc.candidates else "done",
+        state="needs-review" if doc.candidates or quality.get("reason") else "done",
         seconds=time.perf_counter() - start, emit_seconds=emit_seconds, flags=list(doc.flags),
         candidates=list(doc.candidates), corrections=len(doc.corrections), files=files,
+        quality=quality.get("reason"), refused=refused,
     )
+
+
+def _flag_page_files(work_dir: Path, pages: list[OcrPage], illegible: set[str]) -> None:
+    """Record the illegible marks in ``pages/NNNN.json`` itself (the text stays the engine's), and
+    take back marks no longer decided (a reopened item); a file is rewritten only on change."""
+    import json
+
+    for page in pages:
+        ids = {w.id: w for w in page.words()}
+        if not any(w.illegible for w in ids.values()) and not illegible & ids.keys():
+            continue
+        path = page_path(work_dir, page.number, ".json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        changed = False
+        for block in data.get("blocks", []):
+            for line in block.get("lines", []):
+                for w in line.get("words", []):
+                    flag = w.get("id") in illegible
+                    if bool(w.get("illegible")) != flag:
+                        w["illegible"] = flag
+                        changed = True
+        for w in ids.values():
+            w.illegible = w.id in illegible
+        if changed:
+            atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _mark_illegible(doc: Document, pages: list[OcrPage], illegible: dict[str, str]) -> None:
+    """The document JSON lists the illegible words, and their doubts in the text say so."""
+    from .model import Illegible
+
+    def mark(doubts) -> None:
+        for d in doubts:
+            if d.word_id in illegible:
+                d.illegible, d.confidence = True, 0.0
+
+    def tree(ct) -> None:
+        mark(ct.doubts)
+        for ch in ct.children:
+            tree(ch)
+
+    for p in doc.abstract + doc.description:
+        mark(p.doubts)
+    for cs in doc.claims:
+        for c in cs.claims:
+            tree(c.body)
+    doc.illegible = [Illegible(word_id=w.id, page=page.number, text=w.text, bbox=w.bbox, reviewer=illegible[w.id] or None)
+                     for page in pages for w in page.words() if w.id in illegible]
+
+
+def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> dict[str, str]:
+    """Reviewers' values for bibliographic fields: checked against the profile's format, then
+    set, creating a field the OCR never found. Returns ``field:<name>`` → reason for values that
+    do not fit (they stay in the queue)."""
+    from .model import Field
+    from .proofread.queue import DecisionRules, QueueError, check_field
+    from .structure import MANDATORY_LABELS
+
+    rules = DecisionRules.from_profile(profile)
+    refused = {}
+    for name, value in values.items():
+        if not hasattr(doc.biblio, name) or name == "MANDATORY":
+            refused[f"field:{name}"] = f"unknown field {name!r}"
+            continue
+        if not isinstance(getattr(doc.biblio, name, None), (Field, type(None))):
+            refused[f"field:{name}"] = f"{name} is not a single-value field"
+            continue
+        try:
+            value = check_field(name, value.strip(), rules, mandatory=name in doc.biblio.MANDATORY)
+        except QueueError as exc:
+            refused[f"field:{name}"] = str(exc)
+            doc.flags.append(f"review value refused: {exc}")
+            continue
+        fld = getattr(doc.biblio, name)
+        if fld is None:
+            setattr(doc.biblio, name, Field(value=value, confidence=100.0, flagged=False))
+        else:
+            fld.value, fld.flagged, fld.confidence = value, False, 100.0
+        label = MANDATORY_LABELS.get(name, name)
+        doc.flags = [f for f in doc.flags if f != f"missing {label}" and not f.startswith(f"low confidence {label}:")]
+    return refused
+
+
+def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict:
+    """The document-level quality gate (``[queue] min_mean_confidence``, ``min_lexicon_share``):
+    a garbage scan (60 dpi, mean confidence 74, words the lexicon does not know) must not become
+    ``done`` just because its few queued words were decided. Reviewed words count as sure."""
+    from .proofread import lexicon_for
+    from .proofread.config import settings
+
+    s = settings(profile)
+    words = [w for p in pages if not p.image_only for w in p.words() if w.text.strip()]
+    if not words:
+        return {"words": 0}
+    mean = sum(100.0 if w.id in reviewed else w.conf for w in words) / len(words)
+    alpha = [w for w in words if sum(c.isalpha() for c in w.text) >= 3]
+    share = None
+    if alpha:
+        lexicon = lexicon_for(profile, s)
+        known = sum(1 for w in alpha if w.id in reviewed or _known(lexicon, w.text))
+        share = known / len(alpha)
+    out: dict = {"words": len(words), "mean_confidence": round(mean, 1),
+                 "lexicon_share": round(share, 3) if share is not None else None}
+    if len(words) >= s.queue_quality_min_words:
+        reasons = []
+        if mean < s.queue_min_mean_confidence:
+            reasons.append(f"mean word confidence {mean:.0f} is below {s.queue_min_mean_confidence:g}")
+        if share is not None and len(alpha) >= s.queue_quality_min_words // 2 and share < s.queue_min_lexicon_share:
+            reasons.append(f"only {share:.0%} of the words are in the lexicon (at least {s.queue_min_lexicon_share:.0%})")
+        if reasons:
+            out["reason"] = "; ".join(reasons)
+    return out
+
+
+def _known(lexicon, text: str) -> bool:
+    core = "".join(c for c in text if c.isalpha() or c in "-'")
+    return bool(core) and (lexicon.known(core) or any(lexicon.known(part) for part in core.split("-") if part))
 
 
 def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[str]:

@@ -1,94 +1,120 @@
-"""OCR profiles: one TOML file per office or series, validated once at the edge.
+"""OCR profiles: one TOML file per office or series, validated once when it is loaded.
 
 A profile is data, not code: languages and engine settings, preprocessing switches, INID labels,
 section headings, date and number patterns, correction rules, output switches. A profile may
 ``extends = "generic"``; tables are merged key by key, lists and scalars are replaced.
 
-The core validates ``[engine]`` and ``[preprocess]`` here. The other sections belong to their
-stages, which validate them (``SECTION_VALIDATORS``) so that a typo in a profile is reported with
-the file, the key and what was expected, before any page is processed.
+Each section has ONE typed, frozen model (a dataclass checked by pydantic, ``digitize/config.py``),
+kept beside the stage that reads it: ``[engine]`` and ``[preprocess]`` here, ``[structure]`` in
+``structure/config.py``, ``[proofread]`` and ``[queue]`` in ``proofread/config.py``, ``[emit]`` in
+``emit/config.py``, ``[authority]`` in ``authority/section.py``. Those modules import only
+``digitize/config.py`` (their layer in ``tests/test_layering.py`` is "profile sections"). ``load()`` builds them all, so a typo
+or a value out of range stops the run before any page, in one line naming the file and the key.
+
+To add a key to a section: add ONE field line to the section's model, with its type, default and
+(numbers) range, e.g. ``max_skew: Annotated[float, Field(ge=0, le=45, description="degrees")] = 10.0``;
+a rule a type cannot say goes in an ``AfterValidator`` raising ``ValueError("must be ...")``. The
+stage reads ``profile.<section>.<key>``. Then document the key in ``ocr_profiles/generic.toml``.
+
+To add a section: write its model (decorated with ``@section``) in the stage's ``config.py``, add
+a field to ``Profile`` below and one line to ``load()`` that builds it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
-import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Annotated, Any, Literal
 
-from .errors import ConfigError
+from pydantic import AfterValidator, Field
+
+from authority.section import AuthoritySettings
+from authority.section import from_profile as _authority
+from .config import ProfileError, build, read_toml, section
+from .emit.config import EmitSettings
+from .emit.config import from_profile as _emit
+from .proofread.config import ProofreadSettings
+from .proofread.config import from_profile as _proofread
 from .resources import profiles_dir
+from .structure.config import StructureSettings
+from .structure.config import from_profile as _structure
+
+__all__ = ["ProfileError", "Profile", "EngineSettings", "PreprocessSettings", "load", "available"]
+
+def _languages(value: str) -> str:
+    parts = value.split("+")
+    if not all(p and all(c.isalnum() or c in "_-/" for c in p) for p in parts):
+        raise ValueError(f"must be Tesseract language names joined by '+' (such as 'spa+eng'), got {value!r}")
+    return value
 
 
-class ProfileError(ConfigError):
-    """A profile that cannot be used; the message names the file and the key."""
+def _psm(value: int) -> int:
+    if value in (0, 2):
+        raise ValueError(f"{value} reads no text (0 only detects the orientation, 2 only the layout); "
+                         "use 3 (automatic), 4 (one column), 6 (one block) or another of 1 and 3-13")
+    return value
 
 
-SECTIONS = ("engine", "preprocess", "structure", "proofread", "queue", "emit", "authority")
-
-# section -> "module:function" taking (section dict, where) and raising ProfileError
-SECTION_VALIDATORS: dict[str, str] = {
-    "structure": "digitize.structure.config:validate",
-    "proofread": "digitize.proofread.config:validate",
-    "queue": "digitize.proofread.config:validate_queue",
-    "emit": "digitize.emit.config:validate",
-    "authority": "authority.config:validate",
-}
-
-TOP_KEYS = {"name", "description", "extends", "office", "lang", *SECTIONS}
-
-
-@dataclass(frozen=True)
+@section
 class EngineSettings:
-    languages: str = "eng"  # Tesseract's "+"-joined names
-    psm: int = 3  # page segmentation mode: fully automatic
-    oem: int = 1  # LSTM only
-    backend: str = "auto"  # auto | tesserocr | pytesseract
-    variables: dict[str, str] = field(default_factory=dict)
+    languages: Annotated[str, AfterValidator(_languages)] = "eng"  # Tesseract's "+"-joined names
+    psm: Annotated[int, Field(ge=0, le=13, description="Tesseract's page segmentation mode"),
+                   AfterValidator(_psm)] = 3  # fully automatic
+    oem: Annotated[int, Field(ge=0, le=3, description="Tesseract's engine mode: 1 = LSTM")] = 1  # LSTM only
+    backend: Literal["auto", "tesserocr", "pytesseract"] = "auto"
+    variables: dict[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # Tesseract -c
     tessdata: str | None = None  # folder with *.traineddata; found automatically when None
-    timeout: float = 300.0  # seconds one page may take in the engine; the document then fails (0 = none)
+    # seconds one page may take in the engine; the document then fails (0 = none)
+    timeout: Annotated[float, Field(ge=0, description="seconds a page may take; 0 = no limit")] = 300.0
 
 
-@dataclass(frozen=True)
+@section
 class PreprocessSettings:
     orientation: bool = True  # detect 90/180/270 with Tesseract OSD
     deskew: bool = True
     normalize_background: bool = True  # flatten uneven illumination
-    binarize: str = "sauvola"  # sauvola | adaptive | otsu | none
+    binarize: Literal["sauvola", "adaptive", "otsu", "none"] = "sauvola"
     denoise: bool = True  # remove speckles
     remove_borders: bool = True  # black scanner borders
-    target_dpi: int = 300
-    rescale_below_dpi: int = 250  # upscale scans below this toward target_dpi
-    default_dpi: int = 300  # when the file does not say
-    max_pixels: int = 150_000_000  # guard against decompression bombs
+    target_dpi: Annotated[int, Field(ge=70, le=1200, description="the resolution pages are OCR'd at")] = 300
+    # upscale scans below this toward target_dpi (0 = never)
+    rescale_below_dpi: Annotated[int, Field(ge=0, le=1200, description="0 = never upscale")] = 250
+    default_dpi: Annotated[int, Field(ge=70, le=1200, description="assumed when a file does not say")] = 300
+    max_pixels: Annotated[int, Field(gt=0, description=(
+        "the largest page accepted, in pixels, a guard against decompression bombs; 0 would refuse every page"
+    ))] = 150_000_000
 
 
-@dataclass(frozen=True)
+def _iso639(value: str) -> str:
+    if len(value) != 2 or not value.isalpha():
+        raise ValueError(f"must be an ISO 639-1 code such as 'en' or 'es', got {value!r}")
+    return value
+
+
+@section
 class Profile:
     name: str
     description: str
-    office: str  # ST.3 code this profile is for ("XX" for generic)
-    lang: str  # ISO 639-1 of the publications
-    engine: EngineSettings
-    preprocess: PreprocessSettings
-    sections: dict[str, dict[str, Any]]  # every section as merged from the files
+    office: Annotated[str, AfterValidator(str.upper)]  # ST.3 code this profile is for ("XX" for generic)
+    lang: Annotated[str, AfterValidator(_iso639)]  # ISO 639-1 of the publications
+    engine: EngineSettings = dataclasses.field(default_factory=EngineSettings)
+    preprocess: PreprocessSettings = dataclasses.field(default_factory=PreprocessSettings)
+    structure: StructureSettings = dataclasses.field(default_factory=StructureSettings)
+    proofread: ProofreadSettings = dataclasses.field(default_factory=ProofreadSettings)  # and [queue]
+    emit: EmitSettings = dataclasses.field(default_factory=EmitSettings)
+    authority: AuthoritySettings = dataclasses.field(default_factory=AuthoritySettings)
     path: Path | None = None
 
     def section(self, name: str) -> dict[str, Any]:
-        return self.sections.get(name, {})
+        """A section as a plain table (for display and tests); ``queue`` is part of ``proofread``."""
+        if name == "queue":
+            return {k[6:]: v for k, v in dataclasses.asdict(self.proofread).items() if k.startswith("queue_")}
+        return dataclasses.asdict(getattr(self, name)) if name in SECTIONS else {}
 
 
-_ENGINE_TYPES = {"languages": str, "psm": int, "oem": int, "backend": str, "variables": dict, "tessdata": str,
-                 "timeout": (int, float)}
-_PRE_TYPES = {
-    "orientation": bool, "deskew": bool, "normalize_background": bool, "binarize": str, "denoise": bool,
-    "remove_borders": bool, "target_dpi": int, "rescale_below_dpi": int, "default_dpi": int, "max_pixels": int,
-}
-_CHOICES = {
-    ("engine", "backend"): {"auto", "tesserocr", "pytesseract"},
-    ("preprocess", "binarize"): {"sauvola", "adaptive", "otsu", "none"},
-}
+SECTIONS = ("engine", "preprocess", "structure", "proofread", "queue", "emit", "authority")
+TOP_KEYS = {"name", "description", "extends", "office", "lang", *SECTIONS}
 
 
 def available() -> list[str]:
@@ -105,14 +131,6 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
-
-
 def _resolve(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, Any], Path]:
     path = Path(name_or_path)
     if not (path.suffix == ".toml" and path.is_file()):
@@ -121,73 +139,71 @@ def _resolve(name_or_path: str, seen: tuple[str, ...] = ()) -> tuple[dict[str, A
         raise ProfileError(f"unknown profile {name_or_path!r}; available: {', '.join(available())}")
     if str(path) in seen:
         raise ProfileError(f"{path}: 'extends' forms a cycle: {' -> '.join(seen)}")
-    data = _read(path)
-    unknown = set(data) - TOP_KEYS
+    data = read_toml(path)
+    unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
-        raise ProfileError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(TOP_KEYS))}")
+        raise ProfileError(f"{path}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(TOP_KEYS))}")
     parent = data.get("extends")
+    if parent is not None and not isinstance(parent, str):
+        raise ProfileError(f"{path}: extends must be str (a profile name or path), got {parent!r}")
     if parent:
-        base, _ = _resolve(str(parent), (*seen, str(path)))
+        base, _ = _resolve(parent, (*seen, str(path)))
         base.pop("name", None)
         base.pop("description", None)
         data = _merge(base, data)
     return data, path
 
 
-def check_table(section: Any, where: str, types: dict[str, Any], choices: dict[str, set[str]] | None = None) -> None:
-    """The one check every profile section gets: a table whose keys are known and whose values
-    have their type (a bool is not a number here); ``where`` is ``"file: [section]"``."""
-    if not isinstance(section, dict):
-        raise ProfileError(f"{where} must be a table")
-    for key, value in section.items():
-        if key not in types:
-            raise ProfileError(f"{where} unknown key {key!r}; allowed: {', '.join(sorted(types))}")
-        want = types[key]
-        numeric = want in (int, float) or (isinstance(want, tuple) and set(want) <= {int, float})
-        if (numeric and isinstance(value, bool)) or not isinstance(value, want):
-            name = getattr(want, "__name__", "number")
-            raise ProfileError(f"{where} {key} must be {name}, got {value!r}")
-        allowed = (choices or {}).get(key)
-        if allowed and value not in allowed:
-            raise ProfileError(f"{where} {key} must be one of {', '.join(sorted(allowed))}, got {value!r}")
-
-
-def _typed(section: str, raw: dict[str, Any], types: dict[str, type], where: Path) -> dict[str, Any]:
-    choices = {key: values for (sec, key), values in _CHOICES.items() if sec == section}
-    check_table(raw, f"{where}: [{section}]", types, choices)
-    return dict(raw)
-
-
 def load(name_or_path: str) -> Profile:
     """Load, merge and validate a profile by name (``ph``) or path (``my.toml``)."""
     data, path = _resolve(name_or_path)
-    engine = EngineSettings(**_typed("engine", data.get("engine", {}), _ENGINE_TYPES, path))
-    pre = PreprocessSettings(**_typed("preprocess", data.get("preprocess", {}), _PRE_TYPES, path))
-    if engine.timeout < 0:
-        raise ProfileError(f"{path}: [engine] timeout must be >= 0 seconds (0 = no limit)")
-    if pre.target_dpi < 70 or pre.target_dpi > 1200:
-        raise ProfileError(f"{path}: [preprocess] target_dpi must be between 70 and 1200")
-    sections = {s: data.get(s, {}) for s in SECTIONS}
-    for section, target in SECTION_VALIDATORS.items():
-        validator = _validator(target)
-        if validator is not None:
-            validator(sections[section], f"{path}: [{section}]")
-    lang = str(data.get("lang", "en"))
-    if len(lang) != 2:
-        raise ProfileError(f"{path}: lang must be an ISO 639-1 code such as 'en' or 'es', got {lang!r}")
-    return Profile(
-        name=str(data.get("name", path.stem)),
-        description=str(data.get("description", "")),
-        office=str(data.get("office", "XX")).upper(),
-        lang=lang,
-        engine=engine,
-        preprocess=pre,
-        sections=sections,
-        path=path,
-    )
+    try:
+        return _build(data, path)
+    except ProfileError:
+        if isinstance(data.get("extends"), str):
+            load(data["extends"])  # a mistake the parent holds is reported in the parent's name
+        raise
 
 
-def _validator(target: str) -> Callable[[dict[str, Any], str], None]:
-    """The stage's own check of its section (a stage that cannot be imported is an error)."""
-    module, _, func = target.partition(":")
-    return getattr(importlib.import_module(module), func)
+def _build(data: dict[str, Any], path: Path) -> Profile:
+    lang = data.get("lang", "en")
+    where = f"{path}:"
+    engine = build(EngineSettings, data.get("engine", {}), f"{where} [engine]")
+    _check_installed(engine, f"{where} [engine]")
+    return build(Profile, {
+        "name": data.get("name", path.stem),
+        "description": data.get("description", ""),
+        "office": data.get("office", "XX"),
+        "lang": lang,
+        "engine": engine,
+        "preprocess": build(PreprocessSettings, data.get("preprocess", {}), f"{where} [preprocess]"),
+        "structure": _structure(data.get("structure", {}), f"{where} [structure]"),
+        "proofread": _proofread(data.get("proofread", {}), data.get("queue", {}), where, lang=lang),
+        "emit": _emit(data.get("emit", {}), f"{where} [emit]", folder=path.parent),
+        "authority": _authority(data.get("authority", {}), f"{where} [authority]", folder=path.parent),
+        "path": path,
+    }, where)
+
+
+def _check_installed(engine: EngineSettings, where: str) -> None:
+    """The languages must exist where Tesseract will look for them, a given ``tessdata`` folder too.
+
+    Checked on this machine; when it has no Tesseract data at all (a client of a remote cluster)
+    the workers check at start instead (``ocr.Engine``). The OCR stage sits above this module
+    (tests/test_layering.py), so its one tessdata finder is looked up by name here."""
+    ocr = importlib.import_module("digitize.ocr")
+    EngineError, check_languages, find_tessdata = ocr.EngineError, ocr.check_languages, ocr.find_tessdata
+
+    if engine.tessdata is not None:
+        folder = Path(engine.tessdata)
+        if not (folder.is_dir() and any(folder.glob("*.traineddata"))):
+            raise ProfileError(f"{where} tessdata: {folder} is not a folder of Tesseract language data "
+                               "(*.traineddata); fix the path or remove the key to use the system's")
+    try:
+        folder = find_tessdata(engine.tessdata)
+    except EngineError:
+        return
+    try:
+        check_languages(folder, engine.languages)
+    except EngineError as exc:
+        raise ProfileError(f"{where} languages: {exc}") from None

@@ -20,6 +20,9 @@ PACKAGES = ("digitize", "authority")
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("digitize", "digitize.errors", "digitize.resources", "digitize.fsutil", "digitize.model",
               "digitize.db", "digitize.xmlsafe")),
+    ("configuration models", ("digitize.config",)),  # the base of every profile section and job model
+    ("profile sections", ("digitize.structure.config", "digitize.proofread.config", "digitize.emit.config",
+                          "authority.section")),  # one model per section, beside its stage
     ("settings and stores", ("digitize.profiles", "digitize.job", "digitize.ledger", "digitize.proofread.queue",
                              "digitize.review.users")),
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),

@@ -191,9 +191,9 @@ def test_clean_text_is_left_alone(profile, lexicon):
 
 def test_disabled_and_threshold(profile, lexicon):
     page = page_of([[("c1aim", 30), ("Ghrzwq", 70)]])
-    off = replace(profile, sections={**profile.sections, "proofread": {"enabled": False}})
+    off = replace(profile, proofread=replace(profile.proofread, enabled=False))
     assert auto_correct([page], off, lexicon)[1:] == ([], [])
-    high = replace(profile, sections={**profile.sections, "queue": {"threshold": 80}})
+    high = replace(profile, proofread=replace(profile.proofread, queue_threshold=80))
     assert [c.text for c in auto_correct([page], high, lexicon)[2]] == ["Ghrzwq"]
 
 

@@ -56,7 +56,10 @@ def test_order_mandatory_fields_then_lowest_confidence(queue):
     seen = []
     while (item := queue.next_item("ana")) is not None:
         seen.append(item.text)
-        queue.decide(item.id, "ana", "accept")
+        if item.field_name == "doc_number":  # accepting "24OO812" as read is refused (not a number)
+            queue.decide(item.id, "ana", "correct", "2400812")
+        else:
+            queue.decide(item.id, "ana", "accept")
     assert seen == ["24OO812", "tlie", "Metbod", "c1aim", "wbich"]
 
 
@@ -205,3 +208,123 @@ def _check_all_decided_once(db, n):
     assert len(audit) == n and len({a["item_id"] for a in audit}) == n  # no decision lost or doubled
     assert all(a["after"] == f"{a['reviewer']}:{a['before']}" for a in audit)
     assert q.progress()["decided"] == n and q.next_item("carl") is None
+
+
+# --------------------------------------------------------------------------- issue 13
+
+def test_mandatory_field_refuses_empty_and_wrong_format_with_the_reason(queue):
+    """Defect 4: an empty value for a mandatory field is refused, so is one that does not fit the
+    profile's format; the reason names the expected format."""
+    from digitize.proofread.queue import ValueRefused
+
+    queue.enqueue("EP1", [field("publication_date", "", 0), field("doc_number", "", 0), field("office", "", 0)])
+    item = queue.next_item("ana")
+    assert item.field_name in ("publication_date", "doc_number", "office")
+    for action, value in (("accept", None), ("correct", ""), ("correct", "   ")):
+        with pytest.raises(ValueRefused, match="mandatory"):
+            queue.decide(item.id, "ana", action, value)
+    rules = queue.rules_for("EP1")
+    assert "2024-03-15" in rules.expected("publication_date") and "[0-9]" in rules.expected("doc_number")
+    bad = {"publication_date": "31.02.2024", "doc_number": "24OO812", "office": "E1"}
+    good = {"publication_date": ("15/03/2024", "2024-03-15"), "doc_number": ("2 400 812", "2400812"),
+            "office": ("ep", "EP")}
+    while item is not None:
+        with pytest.raises(ValueRefused, match="expected") as exc:
+            queue.decide(item.id, "ana", "correct", bad[item.field_name])
+        assert bad[item.field_name] in str(exc.value)
+        queue.decide(item.id, "ana", "correct", good[item.field_name][0])
+        assert queue.get(item.id).value == good[item.field_name][1]  # stored normalised
+        item = queue.next_item("ana")
+
+
+def test_control_characters_and_megabyte_values_are_refused(queue):
+    """Defect 7: a NUL or form feed would break the .txt page separator; a huge value is capped."""
+    from digitize.proofread.queue import ValueRefused
+
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
+    item = queue.next_item("ana")
+    for value in ("t\x00he", "the\x0c", "th\te", "the\u2028"):
+        with pytest.raises(ValueRefused, match="control character"):
+            queue.decide(item.id, "ana", "correct", value)
+    with pytest.raises(ValueRefused, match="at most 300"):
+        queue.decide(item.id, "ana", "correct", "x" * 1_000_000)
+    assert queue.get(item.id).state == "open" and queue.audit() == []
+    queue.decide(item.id, "ana", "correct", "the")
+    assert queue.get(item.id).value == "the"
+
+
+def test_undo_reopens_the_last_decision_with_its_series_and_leases_it_back(queue):
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"]), word("p0001_w00002", "Tbe", 25, ["The"]),
+                          word("p0001_w00003", "wbich", 30, ["which"])])
+    item = queue.next_item("ana")
+    assert queue.decide(item.id, "ana", "suggestion", "the", series=True) == 2
+    assert queue.undo("ana") == item.id
+    again = queue.get(item.id)
+    assert again.state == "open" and again.lease_owner == "ana"
+    assert all(i.state == "open" for i in queue.items("EP1", None))
+    assert [a["action"] for a in queue.audit()][-2:] == ["undo", "undo"]
+    assert queue.next_item("ana").id == item.id  # the undone item comes back first
+    assert queue.undo("ben") is None
+
+
+def test_not_text_line_reopen_holders_and_series_preview(queue):
+    queue.enqueue("EP1", [word("p0001_w00001", "~", 20), word("p0001_w00002", "tbe", 30, ["the"]),
+                          word("p0002_w00002", "tbe", 35, ["the"])])
+    item = queue.next_item("ana")
+    assert item.text == "~"
+    assert [m["id"] for m in queue.series_members(queue.next_item("ben").id)] != []
+    queue.decide(item.id, "ana", "not-text")
+    assert queue.get(item.id).value == "" and queue.get(item.id).action == "not-text"
+    holders = queue.holders()
+    assert [h["lease_owner"] for h in holders] == ["ben"]
+    ben = holders[0]["id"]
+    queue.decide(ben, "ben", "line", "a line with the word in it")
+    assert queue.get(ben).action == "line"
+    assert queue.reopen(ben, "admin") and queue.get(ben).state == "open"
+    assert queue.audit()[-1]["action"] == "reopen" and queue.audit()[-1]["reviewer"] == "admin"
+    assert queue.release_item(queue.next_item("cy").id, "cy") and queue.holders() == []
+
+
+def test_csv_export_neutralises_formulas_and_import_restores_them(tmp_path, queue):
+    """A cell starting with = + - @ is never a formula in a spreadsheet; the import undoes the
+    apostrophe; refused and skipped rows are reported with reasons; a row is never half-applied."""
+    import csv
+
+    from digitize.proofread.sheet import export_csv, import_csv
+
+    queue.enqueue("EP1", [word("p0001_w00001", "=cmd|' /C calc'!A0", 20, ["@SUM(1)"]),
+                          word("p0001_w00002", "-based", 30), word("p0001_w00003", "tbe", 40, ["the"]),
+                          field("kind", "", 0)])
+    out = tmp_path / "q.csv"
+    assert export_csv(queue, out) == 4
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    cells = [v for r in rows for v in r.values()]
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in cells), cells
+    by_text = {r["ocr_text"]: r for r in rows}
+    by_text["'=cmd|' /C calc'!A0"].update(decision="correct", value="'=x")
+    by_text["'-based"].update(decision="accept")
+    by_text["tbe"].update(decision="correct", value="th\x00e")
+    by_text[""].update(decision="correct", value="A12")
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    report = import_csv(queue, out, "ana")
+    assert len(report.applied) == 2 and len(report.refused) == 2, report
+    reasons = " ".join(r for _, r in report.refused)
+    assert "control character" in reasons and "expected" in reasons
+    values = {i.text: i.value for i in queue.items("EP1", None)}
+    assert values["=cmd|' /C calc'!A0"] == "=x" and values["-based"] == "-based"
+    assert values["tbe"] is None and values[""] is None  # refused rows changed nothing
+    assert len(queue.audit()) == 2
+    again = import_csv(queue, out, "ana")
+    assert not again.applied and len(again.skipped) == 2
+
+
+def test_suggestions_fit_the_token(queue):
+    """No "indoor" for and/or, no "OZ" for the state code CZ; ordinary suggestions stay."""
+    queue.enqueue("EP1", [word("p0001_w00001", "and/or", 20, ["indoor", "and/or"]),
+                          word("p0001_w00002", "CZ,", 21, ["OZ", "CO"]),
+                          word("p0001_w00003", "tbe", 22, ["the", "tube"])])
+    got = {i.text: i.suggestions for i in queue.items("EP1")}
+    assert got == {"and/or": ["and/or"], "CZ,": [], "tbe": ["the", "tube"]}

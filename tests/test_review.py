@@ -431,3 +431,144 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(served):
         assert c.get("/admin", follow_redirects=False).status_code == 303
     with httpx.Client(base_url=server.url, timeout=20, cookies={COOKIE_NAME: stolen}) as thief:
         assert thief.get("/admin", follow_redirects=False).status_code == 303
+
+
+# --------------------------------------------------------------------------- issue 13
+
+
+def _item_id(html: str) -> str:
+    return html.split('name="item_id" value="')[1].split('"')[0]
+
+
+def test_mandatory_field_refuses_empty_and_bad_values_with_the_expected_format(tmp_path):
+    """Defect 4 (web): the page shows the expected format; Accept of a mandatory field found
+    empty, an empty correction and a value that does not fit are refused with the reason."""
+    job, page = build_job(tmp_path)
+    q = Queue(job / "ledger.sqlite")
+    q.enqueue(DOC_ID, [QueueCandidate(kind="field", page=1, bbox=None, text="", confidence=0.0,
+                                      field_name="publication_date", mandatory=True,
+                                      context="date of publication (43) not found on the front page")])
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        login(c, "rita")
+        html = c.get("/queue").text
+        assert "publication_date" in html and 'id="expected"' in html and "2024-03-15 or 15.03.2024" in html
+        item_id, token = _item_id(html), csrf_of(html)
+        r = c.post("/queue", data={"item_id": item_id, "action": "accept", "csrf": token})
+        assert r.status_code == 422 and "mandatory" in r.text and 'id="error"' in r.text
+        r = c.post("/queue", data={"item_id": item_id, "action": "correct", "correction": " ", "csrf": token})
+        assert r.status_code == 422 and "mandatory" in r.text
+        r = c.post("/queue", data={"item_id": item_id, "action": "correct", "correction": "32.13.2024", "csrf": token})
+        assert r.status_code == 422 and "not a valid date" in r.text and 'value="32.13.2024"' in r.text
+        assert q.get(int(item_id)).state == "open" and q.audit() == []
+        # the whole front page is shown for a field the OCR did not find
+        img = c.get(f"/item/{item_id}/page.png")
+        assert img.status_code == 200 and img.headers["content-type"] == "image/png"
+        r = c.post("/queue", data={"item_id": item_id, "action": "correct", "correction": "15.03.2024", "csrf": token})
+        assert r.status_code == 303 and "msg=saved" in r.headers["location"]
+        assert q.decisions(DOC_ID) == {"field:publication_date": "2024-03-15"}
+
+
+def test_control_characters_and_huge_values_are_refused_on_the_page(tmp_path):
+    """Defect 7 (web): a NUL, a form feed or a megabyte value is refused with the reason."""
+    job, page = build_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=60) as c:
+        login(c, "rita")
+        html = c.get("/queue").text
+        item_id, token = _item_id(html), csrf_of(html)
+        for value, reason in (("th\x00e", "control character"), ("the\x0c", "control character"),
+                              ("x" * 1_000_000, "at most 300")):
+            r = c.post("/queue", data={"item_id": item_id, "action": "correct", "correction": value, "csrf": token})
+            assert r.status_code == 422 and reason in r.text, reason
+            r = c.post("/queue", data={"item_id": item_id, "action": "line", "line": value, "csrf": token})
+            assert r.status_code == 422 and reason in r.text, reason
+        assert Queue(job / "ledger.sqlite").audit() == []
+
+
+def test_leases_only_for_shown_items_released_on_leave_and_shown_to_the_admin(tmp_path):
+    """Defect 6: the admin page reserves nothing; an item is reserved when a reviewer is shown it,
+    given back when the page is left (the beacon's request) and the admin sees who holds what."""
+    job, page = build_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    add_user(job, "otto", "reviewer")
+    add_user(job, "adam", "admin")
+    q = Queue(job / "ledger.sqlite")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as a, \
+            httpx.Client(base_url=server.url, timeout=20) as r1, httpx.Client(base_url=server.url, timeout=20) as r2:
+        login(a, "adam")
+        for _ in range(3):
+            assert a.get("/admin").status_code == 200
+        assert q.holders() == []
+        login(r1, "rita")
+        html = r1.get("/queue").text
+        rita_item, token = _item_id(html), csrf_of(html)
+        assert [h["lease_owner"] for h in q.holders()] == ["rita"]
+        admin_html = a.get("/admin").text
+        assert 'id="holders"' in admin_html and "rita" in admin_html.split('id="holders"')[1].split("</table>")[0]
+        assert f"{DOC_ID} · page 1 · word" in admin_html  # readable item names
+        login(r2, "otto")
+        otto_html = r2.get("/queue").text
+        otto_item = _item_id(otto_html)
+        assert otto_item != rita_item
+        # rita's page is left: the beacon gives the item back, otto can have it at once
+        assert r1.post("/queue/release", data={"csrf": token, "item_id": rita_item}).status_code == 204
+        assert [h["lease_owner"] for h in q.holders()] == ["otto"]
+        assert r2.post("/queue/renew", data={"csrf": csrf_of(otto_html), "item_id": otto_item}).status_code == 204
+        r2.post("/queue", data={"item_id": otto_item, "action": "accept", "csrf": csrf_of(otto_html)})
+        assert _item_id(r2.get("/queue").text) == rita_item
+        # without a CSRF token the beacon endpoints do nothing
+        assert r1.post("/queue/release", data={"item_id": rita_item}).status_code == 403
+        # nothing left for rita while otto looks at the last item: she is told why
+        empty = r1.get("/queue").text
+        assert "Nothing left" in empty and "on other reviewers' screens" in empty
+
+
+def test_undo_reopen_audit_csv_and_times_with_zone(tmp_path):
+    job, page = build_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    add_user(job, "adam", "admin")
+    q = Queue(job / "ledger.sqlite")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c, \
+            httpx.Client(base_url=server.url, timeout=20) as a:
+        login(c, "rita")
+        html = c.get("/queue").text
+        first = _item_id(html)
+        c.post("/queue", data={"item_id": first, "action": "correct", "correction": "=cmd()", "csrf": csrf_of(html)})
+        assert q.get(int(first)).state == "decided"
+        r = c.post("/queue/undo", data={"csrf": csrf_of(html)})
+        assert r.status_code == 303 and "msg=undone" in r.headers["location"]
+        again = c.get(r.headers["location"]).text
+        assert _item_id(again) == first and "undone" in again and q.get(int(first)).state == "open"
+        c.post("/queue", data={"item_id": first, "action": "not-text", "csrf": csrf_of(again)})
+        assert q.get(int(first)).action == "not-text"
+        login(a, "adam")
+        admin_html = a.get("/admin").text
+        assert "(UTC" in admin_html and 'class="reopen"' in admin_html
+        filtered = a.get("/admin", params={"action": "undo"}).text
+        audit_rows = filtered.split('id="audit"')[1].split("</table>")[0]
+        assert "undo" in audit_rows and "not-text" not in audit_rows
+        csv_text = a.get("/admin/audit.csv").text
+        assert csv_text.startswith("\ufefftime,reviewer,document,item_id,item,action,before,after,series")
+        assert "'=cmd()" in csv_text and ",=cmd()" not in csv_text  # never a formula
+        assert c.get("/admin/audit.csv").status_code == 403
+        r = a.post("/admin/reopen", data={"item_id": first, "csrf": csrf_of(admin_html)})
+        assert r.status_code == 303 and q.get(int(first)).state == "open"
+        assert q.audit()[-1]["action"] == "reopen" and q.audit()[-1]["reviewer"] == "adam"
+
+
+def test_a_finished_document_goes_on_to_the_next(tmp_path):
+    job, page = build_job(tmp_path)
+    q = Queue(job / "ledger.sqlite")
+    q.enqueue("XX0000002A1", [QueueCandidate(kind="word", page=1, bbox=None, text="wbich", confidence=9,
+                                             suggestions=["which"], context="wbich", word_id="p0001_w00001")])
+    add_user(job, "rita", "reviewer")
+    with Server(job) as server, httpx.Client(base_url=server.url, timeout=20) as c:
+        login(c, "rita")
+        html = c.get("/queue", params={"doc": DOC_ID}).text
+        assert 'id="next-doc"' in html and "XX0000002A1" in html.split('id="next-doc"')[0].rsplit("<a", 1)[1]
+        for _ in range(2):
+            c.post("/queue", data={"item_id": _item_id(html), "action": "accept", "csrf": csrf_of(html),
+                                   "doc": DOC_ID})
+            html = c.get("/queue", params={"doc": DOC_ID}).text
+        assert 'id="notice"' in html and "XX0000002A1" in html and ">wbich<" in html

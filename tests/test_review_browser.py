@@ -8,9 +8,11 @@ its abstract is put in the queue, a reviewer logs in and corrects it with the ke
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -141,9 +143,10 @@ def test_correct_a_word_by_keyboard_then_apply(tmp_path, browser):
         assert correction in path.read_text(encoding="utf-8"), path.name
 
 
-def test_keyboard_map_series_skip_illegible_and_suggestion(tmp_path, browser):
-    """Every key of the map on a hand-built job (no OCR): * + 1 settles a series of two, Esc skips,
-    ! marks illegible, 2 takes the second suggestion, and the queue ends empty."""
+def test_keyboard_map_series_skip_illegible_suggestion_and_digits(tmp_path, browser):
+    """Every key of the map on a hand-built job (no OCR): Ctrl+S + Down + Enter settles a series of
+    two, Esc skips, Ctrl+I marks illegible, a digit typed first starts the correction with that
+    digit (defect 5: "12023050999" lost its first "1"), and the queue ends empty."""
     job, page_data = build_job(tmp_path)
     rice = [w for w in page_data.words() if w.text.strip(".").lower() == "rice"]
     assert len(rice) == 2
@@ -161,20 +164,181 @@ def test_keyboard_map_series_skip_illegible_and_suggestion(tmp_path, browser):
 
         assert page.inner_text("#ocr-text") == "RICE"
         assert "whole series (2)" in page.inner_text("label.series")
-        page.keyboard.press("*")
+        page.keyboard.press("Control+s")
         assert page.is_checked("#series")
-        assert decide_by_key(page, "1") == "series"
+        assert page.locator("#series-preview li").count() == 2  # what the series holds, before applying
+        page.keyboard.press("ArrowDown")
+        assert decide_by_key(page, "Enter") == "series"
 
         assert page.inner_text("#ocr-text") == "tbe"
         assert decide_by_key(page, "Escape") == "skipped"
         assert page.inner_text("#ocr-text") == "containers"
-        assert decide_by_key(page, "!") == "saved"
+        assert decide_by_key(page, "Control+i") == "saved"
         assert page.inner_text("#ocr-text") == "tbe"
-        assert decide_by_key(page, "2") == "saved"
+        page.keyboard.type("12023050999")
+        assert page.input_value("#correction") == "12023050999"
+        assert decide_by_key(page, "Enter") == "saved"
         assert page.locator("#empty").is_visible()
 
     decisions = q.decisions("PH12023050123A1")
     by_text = {w.text: decisions.get(w.id) for w in page_data.words() if w.id in decisions}
-    assert by_text == {"RICE": "grain", "rice": "grain", "tbe": "tube", "containers": "containers"}
+    assert by_text == {"RICE": "grain", "rice": "grain", "tbe": "12023050999", "containers": "containers"}
     actions = {a["before"]: a["action"] for a in q.audit()}
-    assert actions == {"RICE": "suggestion", "rice": "suggestion", "tbe": "suggestion", "containers": "illegible"}
+    assert actions == {"RICE": "suggestion", "rice": "suggestion", "tbe": "correct", "containers": "illegible"}
+
+
+# --------------------------------------------------------------------------- the whole journey (issue 13)
+
+FRONTLESS = [
+    "The present invention relates to a woven fabric for filters and to a method",
+    "of making the fabric. A filter comprising the woven fabric and a frame is",
+    "described. The frame holds the fabric under tension in every direction so",
+    "that the filter keeps its shape when water flows through it at high speed.",
+    "The fabric is made of polyester yarn which is resistant to heat and acids.",
+]
+FIELD_VALUES = {"office": "EP", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024"}
+NEW_LINE = "that the filter keeps its shape when the water flows through it at highspeed."
+
+
+def _login(page, url: str, name: str) -> None:
+    page.goto(url + "/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url("**/queue**")
+
+
+def _frontless_job(root: Path) -> tuple[Path, str, dict]:
+    """``digitize run`` on a scan with no front page; three of its words put in the queue."""
+    from digitize.synth import degrade, render_text_page, write_tiff
+
+    img, dpi = degrade(render_text_page(FRONTLESS, dpi=300, font_pt=12), "clean", 5)
+    scan = root / "frontless.tif"
+    write_tiff([img], scan, dpi)
+    job = root / "job"
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    r = subprocess.run([DIGITIZE, "run", str(scan), "--profile", "generic", "--out", str(job), "--workers", "1",
+                        "--no-authority", "--no-report", "--progress", "none"],
+                       capture_output=True, text=True, timeout=240, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    with sqlite3.connect(job / "ledger.sqlite") as con:
+        doc_id, out_dir, state = con.execute("SELECT doc_id, out_dir, state FROM documents").fetchone()
+    assert state == "needs-review"
+    page = OcrPage.from_json((job / out_dir / "pages" / "0001.json").read_text(encoding="utf-8"))
+    words = {w.text: w for w in page.words()}
+    assert {"polyester", "speed.", "heat"} <= set(words), page.text
+    Queue(job / "ledger.sqlite").enqueue(doc_id, [
+        candidate(page, "polyester", [], conf=3.0), candidate(page, "speed.", [], conf=4.0),
+        candidate(page, "heat", ["beat"], conf=5.0)])
+    return job, doc_id, {t: words[t].id for t in ("polyester", "speed.", "heat")}
+
+
+def test_whole_journey_two_reviewers_fields_illegible_line_undo_then_apply(tmp_path, browser, schema_dir):
+    """Issue 13: two reviewers; values for fields the OCR never found (an empty Enter and a bad date
+    refused with the reason); a word marked illegible; a line corrected; a decision undone; a page
+    left (its item given back); then ``digitize apply``: every output carries the decisions."""
+    from lxml import etree
+
+    from digitize.validate import check_st36, check_st96, safe_parser
+
+    job, doc_id, ids = _frontless_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    add_user(job, "otto", "reviewer")
+    q = Queue(job / "ledger.sqlite")
+    errors: list[str] = []
+    with Server(job) as server:
+        otto = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        rita = browser.new_context(viewport={"width": 1500, "height": 950}).new_page()
+        for p in (otto, rita):
+            p.set_default_timeout(15_000)
+            p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        _login(otto, server.url, "otto")
+        _login(rita, server.url, "rita")
+
+        # otto is shown a mandatory field, fills it in; then his next item is given back when he leaves
+        name = otto.inner_text(".field-name")
+        assert name in FIELD_VALUES and otto.locator("#expected").is_visible()
+        otto.keyboard.type(FIELD_VALUES[name])
+        assert decide_by_key(otto, "Enter") == "saved"
+        held = otto.locator("input[name=item_id]").get_attribute("value")
+        assert any(h["lease_owner"] == "otto" for h in q.holders())
+        otto.goto(server.url + "/login")  # leaves the page: pagehide → sendBeacon → released
+        for _ in range(50):
+            if not any(h["lease_owner"] == "otto" for h in q.holders()):
+                break
+            time.sleep(0.1)
+        assert not any(h["lease_owner"] == "otto" for h in q.holders()), q.holders()
+        assert q.get(int(held)).state == "open"
+
+        screenshot_taken = False
+        for _ in range(40):
+            if rita.locator("#empty").count():
+                break
+            item_id = rita.locator("input[name=item_id]").get_attribute("value")
+            item = q.get(int(item_id))
+            assert rita.locator("#page-image").evaluate("img => img.complete && img.naturalWidth > 0")
+            if item.kind == "field":
+                assert rita.locator("#expected").is_visible()
+                url = rita.url
+                rita.keyboard.press("Enter")  # empty mandatory field: refused on the page itself
+                assert rita.url == url and "error" in (rita.get_attribute("#expected", "class") or "")
+                if item.field_name == "publication_date":
+                    rita.keyboard.type("32.13.2024")
+                    rita.keyboard.press("Enter")
+                    rita.wait_for_selector("#error")
+                    assert "not a valid date" in rita.inner_text("#error")
+                    assert "15.03.2024" in rita.inner_text("#expected")
+                    rita.fill("#correction", "")
+                    rita.focus("body")
+                rita.keyboard.type(FIELD_VALUES[item.field_name])
+                assert rita.input_value("#correction") == FIELD_VALUES[item.field_name]
+                assert decide_by_key(rita, "Enter") == "saved"
+            elif item.word_id == ids["polyester"]:
+                if not screenshot_taken:
+                    rita.screenshot(path=str(SCREENSHOT), full_page=False)
+                    screenshot_taken = True
+                assert decide_by_key(rita, "Control+i") == "saved"
+            elif item.word_id == ids["speed."]:
+                rita.keyboard.press("Control+e")
+                assert rita.evaluate("document.activeElement.id") == "line"
+                rita.fill("#line", NEW_LINE)
+                assert decide_by_key(rita, "Enter") == "saved"
+            elif item.word_id == ids["heat"]:
+                rita.keyboard.type("hat")
+                assert decide_by_key(rita, "Enter") == "saved"
+                with rita.expect_navigation():
+                    rita.keyboard.press("Control+z")  # undo: the item is back, decided again
+                rita.wait_for_load_state()
+                assert "undone" in rita.inner_text(".message") and rita.inner_text("#ocr-text") == "heat"
+                assert decide_by_key(rita, "Enter") == "saved"
+            else:
+                assert decide_by_key(rita, "Enter") == "saved"
+        assert rita.locator("#empty").is_visible() and screenshot_taken
+        assert [e for e in errors if "status of 422" not in e] == [], errors  # 422: the refused date, on purpose
+
+    audit = q.audit()
+    assert {a["reviewer"] for a in audit} == {"rita", "otto"}
+    assert [a["action"] for a in audit if a["word_id"] == ids["heat"]] == ["correct", "undo", "accept"]
+    r = subprocess.run([DIGITIZE, "apply", str(job), "--schemas", str(schema_dir)], capture_output=True, text=True,
+                       timeout=180, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{doc_id}: done" in r.stdout and "XML yes" in r.stdout, r.stdout
+    with sqlite3.connect(job / "ledger.sqlite") as con:
+        out_dir, state = con.execute("SELECT out_dir, state FROM documents").fetchone()
+    assert state == "done"
+    folder = job / out_dir
+    doc = json.loads((folder / f"{doc_id}.json").read_text(encoding="utf-8"))
+    b = doc["biblio"]
+    assert [b[n]["value"] for n in ("office", "doc_number", "kind", "publication_date")] == \
+        ["EP", "2400812", "A1", "2024-03-15"]
+    assert [i["word_id"] for i in doc["illegible"]] == [ids["polyester"]]
+    text = (folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+    assert NEW_LINE in text and " heat " in text and " hat " not in text
+    for fmt, check in (("st36", check_st36), ("st96", check_st96)):
+        root = etree.parse(str(folder / f"{doc_id}.{fmt}.xml"), safe_parser()).getroot()
+        assert check(root, schema_dir) == [], fmt
+        body = etree.tostring(root, encoding="unicode")
+        assert "2400812" in body and "highspeed" in body, fmt
+    assert "OCRConfidenceData" in (folder / f"{doc_id}.st96.xml").read_text(encoding="utf-8")
+    assert "x_confs 0" in (folder / "pages" / "0001.hocr").read_text(encoding="utf-8")
+    assert 'TAGREFS="illegible"' in (folder / "pages" / "0001.alto.xml").read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
                    help="comma-separated proxy addresses whose X-Forwarded-Proto/-For headers are trusted "
                         "(the client address and https; default: none)")
-    p.add_argument("--lease-seconds", type=int, default=600, metavar="S",
+    p.add_argument("--lease-seconds", type=int, default=120, metavar="S",
                    help="how long an item stays reserved for the reviewer who opened it (default: %(default)s)")
 
 

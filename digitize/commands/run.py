@@ -58,12 +58,8 @@ def main(args: argparse.Namespace) -> int:
         job = merge(
             job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
             workers=args.workers, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
-            schemas=args.schemas, progress=args.progress,
+            schemas=args.schemas, progress=args.progress, formats=formats,
         )
-        if formats is not None:
-            from dataclasses import replace
-
-            job = replace(job, formats=formats)
         if args.no_authority or args.no_report:
             from dataclasses import replace
 

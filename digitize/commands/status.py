@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 
-HELP = "show counts per state and the failed documents of a job folder"
+HELP = "show counts per state, the failed documents and the open review items of a job folder"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -40,4 +40,28 @@ def main(args: argparse.Namespace) -> int:
     warned = [r for r in rows if r["warning"]]
     for r in warned:
         print(f"warning: {r['input']}: {r['warning']}")
+    _review(args.dir, JobFolder(args.dir).ledger_path, rows)
     return 0
+
+
+def _review(job: Path, db: Path, rows: list[dict]) -> None:
+    """Open queue items and series per document, and documents held back by the quality gate."""
+    from ..proofread.queue import Queue
+
+    queue = Queue(db)
+    try:
+        docs = queue.progress().get("documents", {})
+        lines = []
+        for doc_id, (decided, total) in docs.items():
+            open_items = int(total or 0) - int(decided or 0)
+            if open_items:
+                lines.append(f"  {doc_id:<24}{open_items} open item(s) in {queue.open_series(doc_id)} series"
+                             f" ({int(decided or 0)} of {int(total or 0)} decided)")
+    finally:
+        queue.close()
+    gated = [r for r in rows if r["state"] == "needs-review" and (r["reason"] or "").startswith("quality: ")]
+    if lines:
+        print("review queue:")
+        print("\n".join(lines))
+    for r in gated:
+        print(f"held by the quality gate: {r['doc_id']}: {r['reason'][len('quality: '):]}")

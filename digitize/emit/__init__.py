@@ -21,7 +21,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import validate
 from ..errors import InputError
@@ -29,6 +29,9 @@ from ..fsutil import atomic_write
 from ..model import Document
 from . import config, st36, st96, view
 from .templates import TemplateError, serialize
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
 
 __all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
 
@@ -56,11 +59,11 @@ def produced_date(explicit: _dt.date | None = None) -> _dt.date | None:
     return None
 
 
-def _office(profile: Any) -> str:
+def _office(profile: Profile) -> str:
     return str(getattr(profile, "office", "XX") or "XX").upper()
 
 
-def render_document(doc: Document, profile: Any, *, formats: tuple[str, ...] | None = None,
+def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...] | None = None,
                     schema_dir: Path | None = None, produced: _dt.date | None = None) -> tuple[dict[str, bytes], str]:
     """Render and validate without writing: ({format: bytes}, validated). Raises ``EmitError``."""
     settings = config.settings(profile)
@@ -95,7 +98,7 @@ def render_document(doc: Document, profile: Any, *, formats: tuple[str, ...] | N
     return out, ("yes" if not notes else "not-validated: " + "; ".join(notes))
 
 
-def emit_document(doc: Document, out_dir: Path, profile: Any, *, formats: tuple[str, ...] | None = None,
+def emit_document(doc: Document, out_dir: Path, profile: Profile, *, formats: tuple[str, ...] | None = None,
                   schema_dir: Path | None = None, produced: _dt.date | None = None) -> EmitResult:
     """Write ``<DOCID>.st36.xml`` / ``<DOCID>.st96.xml`` into ``out_dir`` once all are valid.
 

@@ -5,7 +5,9 @@
 Coordinates are pixels of the image the engine saw (``MeasurementUnit`` pixel, named in
 ``sourceImageInformation``). Tesseract's paragraph blocks become ``TextBlock``s, its lines
 ``TextLine``s; each word is a ``String`` with ``WC`` (confidence 0..1) and its stable id, with
-``SP`` between words. Elements follow the order of the ALTO 4.2 schema; built with lxml.
+``SP`` between words. Elements follow the order of the ALTO 4.2 schema; built with lxml. A word a
+reviewer marked illegible keeps its ``CONTENT`` as read, with ``WC="0"``, ``CC`` of 9 (unsure) per
+character and ``TAGREFS`` to an ``OtherTag`` "illegible" declared in ``Tags``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .xmltext import clean
 ALTO = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{ALTO} http://www.loc.gov/alto/v4/alto-4-2.xsd"
+ILLEGIBLE_TAG = "illegible"
 
 
 def _q(tag: str) -> str:
@@ -55,6 +58,10 @@ def page_to_alto(page: OcrPage, image_name: str) -> bytes:
     if page.engine:
         etree.SubElement(software, _q("applicationDescription")).text = clean(page.engine)
 
+    if any(w.illegible for w in page.words()):
+        tags = etree.SubElement(root, _q("Tags"))
+        etree.SubElement(tags, _q("OtherTag"), ID=ILLEGIBLE_TAG, LABEL="illegible",
+                         DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it")
     layout = etree.SubElement(root, _q("Layout"))
     n = page.number
     pg = etree.SubElement(layout, _q("Page"), ID=f"page_{n}", PHYSICAL_IMG_NR=str(n),
@@ -84,5 +91,10 @@ def page_to_alto(page: OcrPage, image_name: str) -> bytes:
                 s = etree.SubElement(tl, _q("String"), ID=word.id)
                 s.set("CONTENT", clean(word.text))
                 _box(s, word.bbox)
-                s.set("WC", f"{max(0.0, min(100.0, word.conf)) / 100:.2f}")
+                if word.illegible:
+                    s.set("TAGREFS", ILLEGIBLE_TAG)
+                    s.set("WC", "0.00")
+                    s.set("CC", " ".join("9" for _ in clean(word.text)) or "9")
+                else:
+                    s.set("WC", f"{max(0.0, min(100.0, word.conf)) / 100:.2f}")
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)

@@ -14,9 +14,13 @@ Which files are written (ST.36, ST.96 or both) is a job setting (``formats`` in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Protocol
+
+from pydantic import AfterValidator
+
+from ..config import Tuple, build, section
 
 from ..model import XML_FORMATS as FORMATS
 
@@ -28,54 +32,54 @@ DEFAULT_CLAIM_REF_WORDS = (
     "reivindicações",
 )
 
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "ocr_confidence_markup": bool,
-    "template_set": str,
-    "templates": str,
-    "page_comments": bool,
-    "claim_ref_words": list,
-    "status": str,
-}
+
+def _words(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not all(w.strip() for w in value):
+        raise ValueError("must be a list of non-empty strings")
+    return value
 
 
-@dataclass(frozen=True)
+def _template_set(value: str | None) -> str | None:
+    if value is not None and (not value or "/" in value or "\\" in value or value.startswith(".")):
+        raise ValueError(f"must be a folder name under st36_templates/, got {value!r}")
+    return value
+
+
+@section
 class EmitSettings:
-    formats: tuple[str, ...] = FORMATS
     ocr_confidence_markup: bool = False
-    template_set: str | None = None  # None: the profile's office code, lower case
+    template_set: Annotated[str | None, AfterValidator(_template_set)] = None  # None: the office code, lower case
     templates: str | None = None
     page_comments: bool = True
-    claim_ref_words: tuple[str, ...] = DEFAULT_CLAIM_REF_WORDS
+    claim_ref_words: Annotated[tuple[str, ...], Tuple, AfterValidator(_words)] = tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS))
     status: str = "n"
 
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Both: which files are written is the job's ``formats`` setting, not the profile's."""
+        return FORMATS
 
-def validate(section: dict[str, Any], where: str) -> None:
+
+def from_profile(table: Any, where: str, *, folder: Path | None = None) -> EmitSettings:
+    """The profile's ``[emit]``: ``templates`` relative to the profile's ``folder``; its claim
+    reference words added (lower case) to the defaults."""
+    s = build(EmitSettings, table, where)
+    templates = s.templates
+    if templates and not Path(templates).is_absolute() and folder is not None:
+        templates = str(folder / templates)
+    words = tuple(w.lower() for w in table.get("claim_ref_words", ()))
+    return dataclasses.replace(s, templates=templates, claim_ref_words=tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS + words)))
+
+
+def validate(table: dict[str, Any], where: str) -> None:
     """Raise ``ProfileError`` naming ``where`` (``file: [emit]``) and the key for a bad value."""
-    from ..profiles import ProfileError
-
-    from ..profiles import check_table
-
-    check_table(section, where, _TYPES)
-    words = section.get("claim_ref_words")
-    if words is not None and not all(isinstance(w, str) and w.strip() for w in words):
-        raise ProfileError(f"{where} claim_ref_words must be a list of non-empty strings")
-    tset = section.get("template_set")
-    if tset is not None and (not tset or "/" in tset or "\\" in tset or tset.startswith(".")):
-        raise ProfileError(f"{where} template_set must be a folder name under st36_templates/, got {tset!r}")
+    build(EmitSettings, table, where)
 
 
-def settings(profile: Any) -> EmitSettings:
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    emit: EmitSettings
+
+
+def settings(profile: _Profile | None) -> EmitSettings:
     """The emit settings of a loaded ``Profile`` (or defaults for None)."""
-    section = profile.section("emit") if profile is not None else {}
-    templates = section.get("templates")
-    if templates and not Path(templates).is_absolute() and getattr(profile, "path", None):
-        templates = str(Path(profile.path).parent / templates)  # relative to the profile file
-    words = tuple(w.lower() for w in section.get("claim_ref_words", ())) or ()
-    return EmitSettings(
-        ocr_confidence_markup=bool(section.get("ocr_confidence_markup", False)),
-        template_set=section.get("template_set"),
-        templates=templates,
-        page_comments=bool(section.get("page_comments", True)),
-        claim_ref_words=tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS + words)),
-        status=str(section.get("status", "n")),
-    )
+    return profile.emit if profile is not None else EmitSettings()

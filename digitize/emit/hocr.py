@@ -5,7 +5,9 @@
 Layout follows Tesseract's own hOCR: ``ocr_page`` ⊃ ``ocr_carea`` ⊃ ``ocr_par`` ⊃ ``ocr_line`` ⊃
 ``ocrx_word``, each with its ``bbox`` in the pixels of the image the engine saw (``image``);
 words carry ``x_wconf`` (0..100) and keep their stable ids (``p0001_w00042``), so a reviewer's
-decision found in the hOCR can be matched back to the page JSON. Built with lxml: text is
+decision found in the hOCR can be matched back to the page JSON. A word a reviewer marked
+illegible keeps its text and gets ``x_confs`` of 0 for every character (the spec's per-character
+confidence: nothing of it is sure). Built with lxml: text is
 escaped by the serialiser, never by hand.
 """
 
@@ -18,7 +20,7 @@ from ..model import BBox, OcrPage
 from .xmltext import clean
 
 XHTML = "http://www.w3.org/1999/xhtml"
-CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf"
+CAPABILITIES = "ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf ocrp_confs"
 ISO639_1 = {"eng": "en", "spa": "es", "fra": "fr", "deu": "de", "por": "pt", "ita": "it", "nld": "nl"}
 DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
@@ -65,9 +67,10 @@ def page_to_hocr(page: OcrPage, image_name: str) -> bytes:
             span = _el(par, "span", "ocr_line", f"line_{n}_{line_no}", _bbox(line.bbox))
             span.text = "\n"
             for i, word in enumerate(line.words):
-                w = _el(span, "span", "ocrx_word", word.id,
-                        f"{_bbox(word.bbox)}; x_wconf {int(round(max(0.0, min(100.0, word.conf))))}",
-                        clean(word.text))
+                title = f"{_bbox(word.bbox)}; x_wconf {int(round(max(0.0, min(100.0, word.conf))))}"
+                if word.illegible:
+                    title += "; x_confs " + " ".join("0" for _ in clean(word.text) or "?")
+                w = _el(span, "span", "ocrx_word", word.id, title, clean(word.text))
                 w.tail = " " if i < len(line.words) - 1 else "\n"
             span.tail = "\n"
     body_bytes = etree.tostring(html, encoding="utf-8", xml_declaration=False, pretty_print=True)

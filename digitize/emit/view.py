@@ -80,7 +80,8 @@ class _Pages:
 
 def _segs(text: str, refs: list[tuple[int, int, str]], doubts, markup: bool) -> list[dict[str, Any]]:
     raw = text or ""
-    spans = [(_int(d.start), _int(d.end), _conf(d.confidence)) for d in doubts] if markup else []
+    # words a reviewer marked illegible are marked even when low-confidence markup is off
+    spans = [(_int(d.start), _int(d.end), _conf(d.confidence)) for d in doubts if markup or getattr(d, "illegible", False)]
     out = []
     for s in segments(raw, refs, spans):
         t = clean(s.text)
@@ -328,5 +329,5 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
         "image_only": image_only and bool(page_images),
         "doc_pages_only": image_only and bool(page_images) and not biblio_found,
         "page_images": page_images,
-        "ocr_markup": markup,
+        "ocr_markup": markup or bool(getattr(doc, "illegible", None)),  # segs carry conf only where marked
     }

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..model import Correction, OcrPage, QueueCandidate, Word
 from . import rules
 from .config import ProofreadSettings, settings as read_settings
 from .lexicon import Lexicon, load as load_lexicon
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
 
 __all__ = ["auto_correct", "undo", "lexicon_for", "queue_candidates"]
 
@@ -24,14 +27,14 @@ STEP_TOKEN = re.compile(r"\(?S\d{2,4}[a-z]?\W*")
 PARAGRAPH = re.compile(r"\[\d{4}\][.,:;]?")
 
 
-def lexicon_for(profile: Any, proof: ProofreadSettings | None = None) -> Lexicon:
+def lexicon_for(profile: Profile, proof: ProofreadSettings | None = None) -> Lexicon:
     """The profile's merged lexicon (cached per process)."""
     proof = proof or read_settings(profile)
     base = str(profile.path.parent) if getattr(profile, "path", None) else None
     return load_lexicon(tuple(proof.lexicons), base)
 
 
-def auto_correct(pages: list[OcrPage], profile: Any, lexicon: Lexicon | None = None, *, in_place: bool = False
+def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None = None, *, in_place: bool = False
                  ) -> tuple[list[OcrPage], list[Correction], list[QueueCandidate]]:
     """Apply the profile's confident fixes to copies of ``pages`` (to ``pages`` themselves with
     ``in_place``: the pipeline's freshly loaded pages, where a copy cost 30 ms a page); return the

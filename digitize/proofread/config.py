@@ -1,16 +1,20 @@
-"""The ``[proofread]`` and ``[queue]`` profile sections: defaults, types, one-line errors.
+"""The ``[proofread]`` and ``[queue]`` profile sections: one model, ``ProofreadSettings``.
 
 Everything a correction rule decides on is here, so an office tunes its confusions, number
-patterns and queue threshold in its profile instead of in code.
+patterns and queue threshold in its profile instead of in code. A ``[queue]`` key ``k`` is the
+field ``queue_k`` (the stage reads ``settings.queue_threshold``): to add one, add a ``queue_``
+field line below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Annotated, Any, Protocol
 
-from ..profiles import Profile, ProfileError
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from ..config import Percent, ProfileError, Tuple, short, build, section
 
 DEFAULT_LEXICONS = {
     "en": ("american-english", "patent-en"),
@@ -31,95 +35,136 @@ DEFAULT_NUMBER_PATTERNS = (
 )
 
 
-@dataclass(frozen=True)
+# What a reviewer may enter for a bibliographic field (``[queue] field_formats``): a regular
+# expression the whole value must match, or "date" (any date the structure stage can read; stored
+# as ISO). The description is what the review page and the CSV import show when a value is refused.
+DEFAULT_FIELD_FORMATS = (
+    ("office", r"[A-Z]{2}"),
+    ("doc_number", r"[0-9]{1,12}"),
+    ("kind", r"[A-Z][0-9]?"),
+    ("publication_date", "date"),
+    ("filing_date", "date"),
+    ("application_number", r"[0-9A-Za-z][0-9A-Za-z./ -]{2,29}"),
+)
+
+
+def _field_formats(value: Any) -> tuple[tuple[str, str], ...]:
+    """A profile's ``field_formats`` table replaces the defaults field by field."""
+    if isinstance(value, dict):
+        for name, pattern in value.items():
+            if not isinstance(pattern, str):
+                raise ValueError(f"{name} must be a regular expression or \"date\", got {pattern!r}")
+            if pattern != "date":
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ValueError(f"{name}: {pattern!r} is not a regular expression: {exc}") from None
+        return tuple({**dict(DEFAULT_FIELD_FORMATS), **value}.items())
+    return tuple(tuple(pair) for pair in value)
+
+
+def _names(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not all(value):
+        raise ValueError(f"must be a list of names or paths, got {list(value)!r}")
+    return value
+
+
+def _confusions(value: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    for pair in value:
+        if not (all(len(c) == 1 for c in pair) and pair[1].isdigit() and not pair[0].isdigit()):
+            raise ValueError(f"must be [letter, digit] pairs such as [\"O\", \"0\"], got {list(pair)!r}")
+    return value
+
+
+def _patterns(value: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+    return value
+
+
+Cost = Annotated[float, Field(ge=0, description="an edit cost, 0 or more")]
+
+
+@section
 class ProofreadSettings:
     enabled: bool = True
-    lexicons: tuple[str, ...] = ()  # names (american-english, spanish, patent-en, patent-es) or paths
-    confusions: tuple[tuple[str, str], ...] = (("O", "0"), ("o", "0"), ("D", "0"), ("l", "1"), ("I", "1"),
-                                               ("i", "1"), ("|", "1"), ("S", "5"), ("B", "8"), ("Z", "2"))
-    number_patterns: tuple[str, ...] = DEFAULT_NUMBER_PATTERNS
+    # names (american-english, spanish, patent-en, patent-es) or paths; unset: by the profile's lang
+    lexicons: Annotated[tuple[str, ...], Tuple, AfterValidator(_names)] = ()
+    confusions: Annotated[tuple[Annotated[tuple[str, str], Tuple], ...], Tuple, AfterValidator(_confusions)] = (
+        ("O", "0"), ("o", "0"), ("D", "0"), ("l", "1"), ("I", "1"), ("i", "1"), ("|", "1"), ("S", "5"), ("B", "8"),
+        ("Z", "2"))
+    number_patterns: Annotated[tuple[str, ...], Tuple, AfterValidator(_patterns)] = DEFAULT_NUMBER_PATTERNS
     paragraph_numbers: bool = True  # [O0l2] → [0012]
     dehyphenate: bool = True
     split_joined: bool = True  # "atleast" → "at least"
     join_broken: bool = True  # "speci fic" → "specific" (a broken ligature)
     remove_noise: bool = True  # isolated low-confidence specks ("~", "_")
-    noise_confidence: float = 45.0
+    noise_confidence: Percent = 45.0
     lexicon_fix: bool = True  # unknown word with one cheap, clear suggestion
-    lexicon_max_cost: float = 0.6
-    lexicon_margin: float = 0.3  # the runner-up must cost this much more
-    lexicon_below_confidence: float = 97.0
+    lexicon_max_cost: Cost = 0.6
+    lexicon_margin: Cost = 0.3  # the runner-up must cost this much more
+    lexicon_below_confidence: Percent = 97.0
     step_references: bool = True  # "$720" → "S720" when the document has S-numbered steps
     # [queue]
-    queue_threshold: float = 75.0
-    queue_suggestions: int = 5
-    queue_numbers_below: float = 30.0  # tokens with digits are queued only under this confidence
+    queue_threshold: Annotated[float, Field(ge=0, le=100, description="a Tesseract confidence")] = 75.0
+    queue_suggestions: Annotated[int, Field(ge=0, le=20)] = 5
+    queue_numbers_below: Percent = 30.0  # tokens with digits are queued only under this confidence
+    queue_field_formats: Annotated[tuple[tuple[str, str], ...], BeforeValidator(_field_formats)] = DEFAULT_FIELD_FORMATS
+    queue_max_length: Annotated[int, Field(ge=1, le=10000)] = 300  # characters of one correction (a line)
+    # the document-level quality gate: a document below either figure stays needs-review
+    queue_min_mean_confidence: Percent = 80.0  # mean word confidence (Tesseract 0..100)
+    queue_min_lexicon_share: Annotated[float, Field(ge=0, le=1)] = 0.5  # alphabetic words (3+ letters) known
+    queue_quality_min_words: Annotated[int, Field(ge=0)] = 30  # documents with fewer words are not judged
 
 
-_PROOFREAD_KEYS: dict[str, type | tuple[type, ...]] = {
-    "enabled": bool, "lexicons": list, "confusions": list, "number_patterns": list, "paragraph_numbers": bool,
-    "dehyphenate": bool, "split_joined": bool, "join_broken": bool, "remove_noise": bool,
-    "noise_confidence": (int, float), "lexicon_fix": bool, "lexicon_max_cost": (int, float),
-    "lexicon_margin": (int, float), "lexicon_below_confidence": (int, float), "step_references": bool,
-}
-_QUEUE_KEYS: dict[str, type | tuple[type, ...]] = {
-    "threshold": (int, float), "suggestions": int, "numbers_below": (int, float),
-}
+QUEUE = "queue_"
 
 
-def _check(section: dict[str, Any], where: str, keys: dict[str, Any]) -> None:
-    from ..profiles import check_table
+def _keys(queue: bool) -> list[str]:
+    return [f.name.removeprefix(QUEUE) for f in dataclasses.fields(ProofreadSettings) if f.name.startswith(QUEUE) == queue]
 
-    check_table(section, where, keys)
+
+def from_profile(proofread: Any, queue: Any, where: str, *, lang: str = "en") -> ProofreadSettings:
+    """``[proofread]`` and ``[queue]`` of the profile file ``where`` (``file:``); lexicons by ``lang``
+    when the profile names none."""
+    for name, table in (("proofread", proofread), ("queue", queue)):
+        if not isinstance(table, dict):
+            raise ProfileError(f"{where} [{name}] must be a table, got {short(table)}")
+    for key in proofread:
+        if key.startswith(QUEUE):  # a [queue] key spelled into [proofread]
+            raise ProfileError(f"{where} [proofread] unknown key {key!r}; allowed: {', '.join(sorted(_keys(False)))}")
+    values = {**proofread, **{QUEUE + k: v for k, v in queue.items()}}
+
+    def rename(field: str) -> tuple[str, str]:
+        if field.startswith(QUEUE):
+            return f"{where} [queue]", field.removeprefix(QUEUE)
+        return f"{where} [proofread]", field
+
+    s = build(ProofreadSettings, values, f"{where} [proofread]", rename=rename)
+    if "lexicons" not in proofread:
+        s = dataclasses.replace(s, lexicons=DEFAULT_LEXICONS.get(lang, DEFAULT_LEXICONS["en"]))
+    return s
 
 
 def validate(section: dict[str, Any], where: str) -> None:
-    """``[proofread]``: raise ProfileError naming the file and key."""
-    _check(section, where, _PROOFREAD_KEYS)
-    for name in section.get("lexicons", []):
-        if not isinstance(name, str) or not name:
-            raise ProfileError(f"{where} lexicons must be a list of names or paths, got {name!r}")
-    for pair in section.get("confusions", []):
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(c, str) and len(c) == 1 for c in pair)
-                and pair[1].isdigit() and not pair[0].isdigit()):
-            raise ProfileError(f"{where} confusions must be [letter, digit] pairs such as [\"O\", \"0\"], got {pair!r}")
-    for pattern in section.get("number_patterns", []):
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            raise ProfileError(f"{where} number_patterns: {pattern!r} is not a regular expression: {exc}") from None
-    for key in ("noise_confidence", "lexicon_below_confidence"):
-        if key in section and not 0 <= section[key] <= 100:
-            raise ProfileError(f"{where} {key} must be between 0 and 100")
+    """``[proofread]`` alone: raise ProfileError naming the file and key (``where``: ``file: [proofread]``)."""
+    from_profile(section, {}, where.removesuffix(" [proofread]"))
 
 
 def validate_queue(section: dict[str, Any], where: str) -> None:
-    """``[queue]``."""
-    _check(section, where, _QUEUE_KEYS)
-    if "threshold" in section and not 0 <= section["threshold"] <= 100:
-        raise ProfileError(f"{where} threshold must be between 0 and 100 (Tesseract confidence)")
-    if "suggestions" in section and not 0 <= section["suggestions"] <= 20:
-        raise ProfileError(f"{where} suggestions must be between 0 and 20")
+    """``[queue]`` alone."""
+    from_profile({}, section, where.removesuffix(" [queue]"))
 
 
-def settings(profile: Profile) -> ProofreadSettings:
-    """The profile's proofreading settings (validated again here: ``[queue]`` has no core hook)."""
-    where = str(profile.path or profile.name)
-    pr, qu = profile.section("proofread"), profile.section("queue")
-    validate(pr, f"{where}: [proofread]")
-    validate_queue(qu, f"{where}: [queue]")
-    values: dict[str, Any] = {}
-    names = {f.name for f in fields(ProofreadSettings)}
-    for key, value in pr.items():
-        if key in names:
-            values[key] = value
-    if "lexicons" in values:
-        values["lexicons"] = tuple(values["lexicons"])
-    else:
-        values["lexicons"] = DEFAULT_LEXICONS.get(profile.lang, DEFAULT_LEXICONS["en"])
-    if "confusions" in values:
-        values["confusions"] = tuple(tuple(p) for p in values["confusions"])
-    if "number_patterns" in values:
-        values["number_patterns"] = tuple(values["number_patterns"])
-    for key, value in qu.items():
-        values[f"queue_{key}"] = value
-    return ProofreadSettings(**values)
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    proofread: ProofreadSettings
+
+
+def settings(profile: _Profile | None) -> ProofreadSettings:
+    """The profile's proofreading settings (the defaults, English lexicons, for None)."""
+    if profile is None:
+        return dataclasses.replace(ProofreadSettings(), lexicons=DEFAULT_LEXICONS["en"])
+    return profile.proofread

@@ -11,20 +11,24 @@ Tables (prefix ``queue_``) live beside the ledger's ``documents`` table in ``DIR
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..db import connect
 from ..model import BBox, QueueCandidate
 
-ACTIONS = ("accept", "suggestion", "correct", "illegible")
+ACTIONS = ("accept", "suggestion", "correct", "illegible", "not-text", "line")
+# ``line``: ``value`` is the whole corrected line the word belongs to (split and joined words);
+# ``not-text``: a drawing label, stamp or speck: the word leaves the text and the queue.
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue_items (
@@ -85,6 +89,125 @@ class LeaseError(QueueError):
     """The reviewer does not hold the item (never took it, lost it to expiry, or it is decided)."""
 
 
+class ValueRefused(QueueError):
+    """A decision whose value is not acceptable; the message is the reason shown to the reviewer."""
+
+
+# --------------------------------------------------------------------------- what a value may be
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EXAMPLES = {"office": "EP", "doc_number": "2400812", "kind": "A1", "application_number": "17185386.1",
+             "date": "2024-03-15 or 15.03.2024"}
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y%m%d", "%Y.%m.%d")
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """What a reviewer's value may be: bibliographic field formats from the profile
+    (``[queue] field_formats``) and the longest correction (``[queue] max_length``)."""
+
+    field_formats: tuple[tuple[str, str], ...] = ()
+    max_length: int = 300
+
+    @classmethod
+    def from_profile(cls, profile: Any) -> "DecisionRules":
+        from .config import settings
+
+        s = settings(profile)
+        return cls(field_formats=tuple(s.queue_field_formats), max_length=int(s.queue_max_length))
+
+    @classmethod
+    def default(cls) -> "DecisionRules":
+        from .config import DEFAULT_FIELD_FORMATS, ProofreadSettings
+
+        return cls(field_formats=DEFAULT_FIELD_FORMATS, max_length=ProofreadSettings.queue_max_length)
+
+    def format_of(self, field_name: str | None) -> str | None:
+        return dict(self.field_formats).get(field_name or "")
+
+    def expected(self, field_name: str | None) -> str:
+        """The expected format in words, for the review page and refusals."""
+        fmt = self.format_of(field_name)
+        if fmt is None:
+            return ""
+        if fmt == "date":
+            return f"a date, e.g. {_EXAMPLES['date']}"
+        example = _EXAMPLES.get(field_name or "")
+        return f"matching {fmt}" + (f", e.g. {example}" if example else "")
+
+
+def _strict_date(value: str) -> str | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            d = _dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+        if 1800 <= d.year <= 2200:
+            return d.isoformat()
+    return None
+
+
+def check_text(value: str, rules: DecisionRules) -> str:
+    """Any reviewer text: no control characters (a NUL or form feed would break the ``.txt``
+    page separators), at most ``max_length`` characters. Returns it stripped."""
+    m = _CONTROL.search(value)
+    if m:
+        raise ValueRefused(f"the value contains a control character (U+{ord(m.group()):04X}); type plain text only")
+    value = value.strip()
+    if len(value) > rules.max_length:
+        raise ValueRefused(f"the value is {len(value)} characters long; at most {rules.max_length} are allowed")
+    return value
+
+
+def check_field(field_name: str | None, value: str, rules: DecisionRules, *, mandatory: bool) -> str:
+    """A bibliographic field's value against the profile's format; returns it normalised (dates
+    as ISO, codes in capitals). Raises ValueRefused with the expected format."""
+    name = field_name or "field"
+    if not value:
+        if mandatory:
+            raise ValueRefused(f"{name} is mandatory: enter a value ({rules.expected(field_name) or 'any text'})")
+        return value
+    fmt = rules.format_of(field_name)
+    if fmt is None:
+        return value
+    if fmt == "date":
+        iso = _strict_date(value)
+        if iso is None:
+            raise ValueRefused(f"{value!r} is not a valid date for {name}: expected {rules.expected(field_name)}")
+        return iso
+    if field_name in ("office", "kind"):
+        value = value.upper()
+    if field_name == "doc_number":
+        value = re.sub(r"[\s.,]", "", value)
+    if not re.fullmatch(fmt, value):
+        raise ValueRefused(f"{value!r} does not fit {name}: expected {rules.expected(field_name)}")
+    return value
+
+
+def checked_value(row: Any, action: str, value: str | None, rules: DecisionRules) -> str:
+    """The final text of ``row`` (a queue item) under ``action``: every check a decision gets,
+    from the web page and the CSV import alike."""
+    kind, field_name, mandatory = row["kind"], row["field_name"], bool(row["mandatory"])
+    if kind == "field" and action in ("illegible", "not-text", "line"):
+        if action == "illegible" and not mandatory:
+            return row["text"]
+        raise ValueRefused(f"{action} is for words; a field takes a value ({rules.expected(field_name) or 'any text'})")
+    if action == "not-text":
+        return ""
+    if action in ("accept", "illegible"):
+        if kind == "field":
+            return check_field(field_name, check_text(row["text"] or "", rules), rules, mandatory=mandatory)
+        return row["text"]
+    text = check_text(value or "", rules)
+    if not text:
+        if kind == "field":
+            check_field(field_name, "", rules, mandatory=True)
+        raise ValueRefused(f"action {action!r} needs a non-empty value (use Not text to remove a word)")
+    if kind == "field":
+        return check_field(field_name, text, rules, mandatory=mandatory)
+    return text
+
+
 @dataclass
 class QueueItem:
     id: int
@@ -103,6 +226,11 @@ class QueueItem:
     series_size: int = 1  # undecided items sharing series_key (this one included)
     lease_owner: str | None = None
     lease_expires: float | None = None
+    state: str = "open"
+    action: str | None = None
+    value: str | None = None
+    decided_by: str | None = None
+    decided_at: float | None = None
 
 
 # --------------------------------------------------------------------------- series keys and text
@@ -131,6 +259,21 @@ def series_key(candidate: QueueCandidate, doc_id: str) -> str:
         return f"field\x1f{doc_id}\x1f{candidate.field_name}"
     top = normalise(candidate.suggestions[0]) if candidate.suggestions else ""
     return f"word\x1f{normalise(candidate.text)}\x1f{top}"
+
+
+def plausible_suggestions(text: str, suggestions: Iterable[str]) -> list[str]:
+    """Suggestions a reviewer should see: none for a code (``CZ`` is a state code, not a typo of
+    ``OZ``), none that drop the inner punctuation of a compound (``and/or`` is not ``indoor``)."""
+    core = _core(text)[1]
+    if re.fullmatch(r"[A-Z]{2,3}", core):
+        return []
+    inner = [c for c in core if not c.isalnum() and c not in "'’"]
+    out = []
+    for s in suggestions:
+        if inner and [c for c in _core(s)[1] if not c.isalnum() and c not in "'’"] != inner:
+            continue
+        out.append(s)
+    return out
 
 
 def _item_key(candidate: QueueCandidate) -> str:
@@ -173,8 +316,10 @@ class Queue:
     """The correction queue of one job. Safe to share between threads (one SQLite connection per
     thread and process) and between processes (SQLite WAL + ``BEGIN IMMEDIATE``)."""
 
-    def __init__(self, db_path: Path | str, *, timeout: float = 30.0):
+    def __init__(self, db_path: Path | str, *, timeout: float = 30.0,
+                 profile_rules: Callable[[str], "DecisionRules"] | None = None):
         self.db_path = Path(db_path)
+        self.profile_rules = profile_rules  # profile name → its DecisionRules (given by the layer that loads profiles)
         self.timeout = timeout
         self._local = threading.local()
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +363,8 @@ class Queue:
                 ).fetchone()
                 values = (
                     c.kind, c.page, json.dumps(list(c.bbox)) if c.bbox else None, c.text, float(c.confidence),
-                    json.dumps(list(c.suggestions), ensure_ascii=False), c.context or "", c.word_id,
+                    json.dumps(plausible_suggestions(c.text, c.suggestions) if c.kind == "word" else list(c.suggestions),
+                               ensure_ascii=False), c.context or "", c.word_id,
                     c.field_name, int(bool(c.mandatory)), series_key(c, doc_id),
                 )
                 if row is None:
@@ -276,20 +422,22 @@ class Queue:
         """The item as stored (whatever its state), for display."""
         return self._item(self._con(), item_id)
 
-    def decide(self, item_id: int, reviewer: str, action: str, value: str | None = None, series: bool = False) -> int:
+    def decide(self, item_id: int, reviewer: str, action: str, value: str | None = None, series: bool = False,
+               rules: DecisionRules | None = None, *, take: bool = False) -> int:
         """Record a decision on an item the reviewer holds; returns how many items it settled.
 
         ``accept`` keeps the OCR text, ``suggestion`` and ``correct`` take ``value``, ``illegible``
-        keeps the OCR text marked illegible. With ``series`` the same decision goes to every open
-        item of the series not leased by someone else, adapted to each item's case and punctuation.
-        A lease past its expiry still counts as held until another reviewer takes the item.
+        keeps the OCR text marked illegible, ``not-text`` removes the word from the text, ``line``
+        replaces the word's whole line by ``value``. Every value goes through ``checked_value``
+        (control characters, length, the profile's field formats): ValueRefused says why. With
+        ``series`` the same decision goes to every open item of the series not leased by someone
+        else, adapted to each item's case and punctuation. A lease past its expiry still counts as
+        held until another reviewer takes the item; ``take`` (the CSV import) takes a free or
+        expired lease in the same transaction.
         """
         if action not in ACTIONS:
             raise QueueError(f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
-        if action in ("suggestion", "correct"):
-            if value is None or not value.strip():
-                raise QueueError(f"action {action!r} needs a non-empty value")
-            value = value.strip()
+        rules = rules or DecisionRules.default()
         now = time.time()
         with self._tx() as con:
             row = con.execute("SELECT * FROM queue_items WHERE id = ?", (item_id,)).fetchone()
@@ -297,28 +445,133 @@ class Queue:
                 raise QueueError(f"no queue item {item_id}")
             if row["state"] != "open":
                 raise LeaseError(f"item {item_id} is already decided (by {row['decided_by']})")
-            if row["lease_owner"] != reviewer:
-                raise LeaseError(f"{reviewer} does not hold item {item_id}")
+            free = row["lease_owner"] is None or (row["lease_expires"] or 0) < now
+            if row["lease_owner"] != reviewer and not (take and free):
+                raise LeaseError(f"{reviewer} does not hold item {item_id}"
+                                 + (f" (held by {row['lease_owner']})" if take else ""))
+            final = checked_value(row, action, value, rules)
             rows = [row]
-            if series:
+            if series and action not in ("line",) and row["kind"] == "word":
                 rows += con.execute(
                     "SELECT * FROM queue_items WHERE series_key = ? AND state = 'open' AND id != ?"
                     " AND (lease_owner IS NULL OR lease_expires < ? OR lease_owner = ?) ORDER BY id",
                     (row["series_key"], item_id, now, reviewer),
                 ).fetchall()
             for r in rows:
-                after = r["text"] if action in ("accept", "illegible") else adapt(value, row["text"], r["text"])  # type: ignore[arg-type]
+                if r["id"] == item_id:
+                    after = final
+                elif action in ("accept", "illegible"):
+                    after = r["text"]
+                elif action == "not-text":
+                    after = ""
+                else:
+                    after = adapt(final, row["text"], r["text"])
                 con.execute(
                     "UPDATE queue_items SET state = 'decided', action = ?, value = ?, decided_by = ?, decided_at = ?,"
                     " applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
                     (action, after, reviewer, now, r["id"]),
                 )
-                con.execute(
-                    "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (r["id"], r["doc_id"], r["item_key"], reviewer, now, action, r["text"], after, int(r["id"] != item_id)),
-                )
+                self._audit(con, r, reviewer, now, action, r["text"], after, series=r["id"] != item_id)
             return len(rows)
+
+    @staticmethod
+    def _audit(con: sqlite3.Connection, r: Any, reviewer: str, at: float, action: str, before: str | None,
+               after: str | None, series: bool = False) -> None:
+        con.execute(
+            "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r["id"], r["doc_id"], r["item_key"], reviewer, at, action, before, after, int(series)),
+        )
+
+    def undo(self, reviewer: str, lease_seconds: int = 300) -> int | None:
+        """Take back the reviewer's last decision (with the series it settled): the items are
+        open again, the one decided first is leased back to the reviewer and returned. The audit
+        keeps both the decision and an ``undo`` row."""
+        now = time.time()
+        with self._tx() as con:
+            last = con.execute(
+                "SELECT MAX(decided_at) FROM queue_items WHERE state = 'decided' AND decided_by = ?", (reviewer,)
+            ).fetchone()[0]
+            if last is None:
+                return None
+            rows = con.execute(
+                "SELECT * FROM queue_items WHERE state = 'decided' AND decided_by = ? AND decided_at = ? ORDER BY id",
+                (reviewer, last),
+            ).fetchall()
+            main = con.execute(
+                "SELECT item_id FROM queue_audit WHERE reviewer = ? AND at = ? AND series = 0 ORDER BY id DESC LIMIT 1",
+                (reviewer, last),
+            ).fetchone()
+            main_id = main[0] if main else rows[0]["id"]
+            con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL"
+                        " WHERE lease_owner = ? AND state = 'open'", (reviewer,))
+            for r in rows:
+                con.execute(
+                    "UPDATE queue_items SET state = 'open', action = NULL, value = NULL, decided_by = NULL,"
+                    " decided_at = NULL, applied_at = NULL, lease_owner = ?, lease_expires = ? WHERE id = ?",
+                    (reviewer if r["id"] == main_id else None, now + lease_seconds if r["id"] == main_id else None,
+                     r["id"]),
+                )
+                self._audit(con, r, reviewer, now, "undo", r["value"], r["text"], series=r["id"] != main_id)
+            return main_id
+
+    def reopen(self, item_id: int, by: str) -> bool:
+        """An admin takes a decision back: the item is open again for anyone (audited)."""
+        now = time.time()
+        with self._tx() as con:
+            r = con.execute("SELECT * FROM queue_items WHERE id = ?", (item_id,)).fetchone()
+            if r is None or r["state"] != "decided":
+                return False
+            con.execute(
+                "UPDATE queue_items SET state = 'open', action = NULL, value = NULL, decided_by = NULL,"
+                " decided_at = NULL, applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
+                (item_id,),
+            )
+            self._audit(con, r, by, now, "reopen", r["value"], r["text"])
+            return True
+
+    def renew(self, item_id: int, reviewer: str, lease_seconds: int = 300) -> bool:
+        """Extend the lease while the reviewer still has the item on screen (page heartbeat)."""
+        with self._tx() as con:
+            return con.execute(
+                "UPDATE queue_items SET lease_expires = ? WHERE id = ? AND state = 'open' AND lease_owner = ?",
+                (time.time() + lease_seconds, item_id, reviewer),
+            ).rowcount > 0
+
+    def release_item(self, item_id: int, reviewer: str) -> bool:
+        """Give one item back without counting a skip (the reviewer left the page)."""
+        with self._tx() as con:
+            return con.execute(
+                "UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL"
+                " WHERE id = ? AND state = 'open' AND lease_owner = ?",
+                (item_id, reviewer),
+            ).rowcount > 0
+
+    def holders(self) -> list[dict[str, Any]]:
+        """Who holds what right now (unexpired leases), for the admin page."""
+        return [
+            dict(r) for r in self._con().execute(
+                "SELECT id, doc_id, kind, page, field_name, text, lease_owner, lease_expires FROM queue_items"
+                " WHERE state = 'open' AND lease_owner IS NOT NULL AND lease_expires >= ? ORDER BY lease_owner, id",
+                (time.time(),),
+            )
+        ]
+
+    def skip_counts(self) -> dict[int, int]:
+        """item id → how many times it was skipped (all reviewers)."""
+        return {r[0]: r[1] for r in self._con().execute(
+            "SELECT item_id, SUM(count) FROM queue_skips GROUP BY item_id")}
+
+    def series_members(self, item_id: int, limit: int = 50) -> list[dict[str, Any]]:
+        """The open items a series decision on ``item_id`` would settle, with their context (the
+        preview shown before "apply to all")."""
+        con = self._con()
+        r = con.execute("SELECT series_key FROM queue_items WHERE id = ?", (item_id,)).fetchone()
+        if r is None:
+            return []
+        return [dict(x) for x in con.execute(
+            "SELECT id, doc_id, page, text, context FROM queue_items WHERE series_key = ? AND state = 'open'"
+            " ORDER BY id LIMIT ?", (r["series_key"], limit))]
 
     def skip(self, item_id: int, reviewer: str) -> None:
         """Give the item back; it comes to this reviewer again only after everything else."""
@@ -424,6 +677,42 @@ class Queue:
             else:
                 con.executemany("UPDATE queue_items SET applied_at = ? WHERE id = ?", [(now, i) for i in item_ids])
 
+    def rules_for(self, doc_id: str) -> DecisionRules:
+        """The decision rules of the document's profile (from the ledger beside the queue);
+        the defaults when the ledger does not know the document or its profile is broken."""
+        cache = self.__dict__.setdefault("_rules", {})
+        try:
+            row = self._con().execute("SELECT profile FROM documents WHERE doc_id = ? ORDER BY updated DESC LIMIT 1",
+                                      (doc_id,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        name = (row[0] if row else None) or "generic"
+        if name not in cache:
+            try:
+                cache[name] = self.profile_rules(name) if self.profile_rules else DecisionRules.default()
+            except Exception:  # a profile that no longer loads must not stop reviewing
+                cache[name] = DecisionRules.default()
+        return cache[name]
+
+    def items(self, doc_id: str | None = None, state: str | None = "open") -> list[QueueItem]:
+        """Items (open ones by default) in document order, for export and the admin page."""
+        sql = "SELECT id FROM queue_items WHERE 1 = 1"
+        args: list[Any] = []
+        if doc_id is not None:
+            sql += " AND doc_id = ?"
+            args.append(doc_id)
+        if state is not None:
+            sql += " AND state = ?"
+            args.append(state)
+        con = self._con()
+        ids = [r[0] for r in con.execute(sql + " ORDER BY doc_id, page, id", args)]
+        return [self._item(con, i) for i in ids]  # type: ignore[misc]
+
+    def open_series(self, doc_id: str) -> int:
+        return self._con().execute(
+            "SELECT COUNT(DISTINCT series_key) FROM queue_items WHERE doc_id = ? AND state = 'open'", (doc_id,)
+        ).fetchone()[0]
+
     # -- helpers
 
     def _item(self, con: sqlite3.Connection, item_id: int) -> QueueItem | None:
@@ -440,7 +729,8 @@ class Queue:
             text=r["text"], confidence=r["confidence"], suggestions=json.loads(r["suggestions"]),
             context=r["context"], word_id=r["word_id"], field_name=r["field_name"], mandatory=bool(r["mandatory"]),
             series_key=r["series_key"], series_size=size, lease_owner=r["lease_owner"],
-            lease_expires=r["lease_expires"],
+            lease_expires=r["lease_expires"], state=r["state"], action=r["action"], value=r["value"],
+            decided_by=r["decided_by"], decided_at=r["decided_at"],
         )
 
 

@@ -1,17 +1,25 @@
 """The QA review web page: one word (or bibliographic field) in doubt at a time, keyboard first.
 
 ``create_app(job_dir)`` builds a FastAPI application over the job's correction queue
-(``digitize.proofread.queue.Queue``) and its reviewer accounts (``users.UserStore``). Pages are
-server-side Jinja2 templates with a little local JavaScript; nothing is loaded from elsewhere.
+(``digitize.proofread.queue.Queue``) and its reviewer accounts (``users.UserStore``). Routes are
+grouped in routers (sign-in, queue, images, admin) that reach the job through dependencies
+(``ReviewState`` on ``app.state``), so each route is a plain function that can be read alone.
+Pages are server-side Jinja2 templates with a little local JavaScript; nothing is loaded from
+elsewhere.
 
 Security, in one place: signed HttpOnly SameSite=Strict session cookies, a session-bound CSRF
 token checked on every POST, roles checked on every request (a removed user is logged out at
 once), images addressed by queue item id only and read from a folder resolved through the ledger
 and checked to be inside the job folder, a strict Content-Security-Policy, no caching of pages.
+
+Leases: an item is reserved only when a reviewer is shown it (``GET /queue``); the page renews
+the lease while it is open and gives it back (``navigator.sendBeacon``) when the reviewer leaves,
+and a lease nobody renews expires after ``lease_seconds``. The admin page never reserves.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import logging
@@ -22,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -31,15 +39,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..jobfolder import JobFolder, page_path
-from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem
+from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem, ValueRefused
 from .auth import COOKIE_NAME, BodyLimit, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
 from .users import ROLES, User, UserError, UserStore
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-LEASE_SECONDS = 600
+LEASE_SECONDS = 120  # the page renews it every RENEW_SECONDS while it is open
+RENEW_SECONDS = 40
 MAX_IMAGE_SIDE = 2400  # pixels; a crop is never larger than this (downscaled)
+PAGE_VIEW_WIDTH = 1400  # the full-page view is sent at most this wide
 
 # Messages shown after a redirect, chosen by key: nothing from the URL is echoed into the page.
 MESSAGES = {
@@ -48,6 +58,10 @@ MESSAGES = {
     "skipped": "Skipped: it comes back after everything else.",
     "expired": "Your lease on that item ran out or it was decided by someone else; here is the next one.",
     "invalid": "That decision was not valid (empty correction or unknown suggestion).",
+    "undone": "Your last decision was undone: here it is again.",
+    "nothing-to-undo": "There is no decision of yours to undo.",
+    "doc-done": "That document has nothing left to review: here is the next one.",
+    "reopened": "The decision was reopened: the item is back in the queue.",
     "user-added": "User added.",
     "user-removed": "User removed.",
     "user-error": "Could not change users: check the name, role and password (at least 8 characters).",
@@ -67,11 +81,414 @@ class NotAllowed(Exception):
         self.status, self.login = status, login
 
 
+class NotFoundError(Exception):
+    """An item or image that does not exist (or may not be shown): 404."""
+
+
 @dataclass
 class ReviewConfig:
     job_dir: Path
     users_db: Path
     lease_seconds: int = LEASE_SECONDS
+
+
+@dataclass
+class ReviewState:
+    """Everything the routes share; one per application, on ``app.state.review``."""
+
+    cfg: ReviewConfig
+    queue: Queue
+    users: UserStore
+    codec: SessionCodec
+    throttle: LoginThrottle
+    templates: Jinja2Templates
+
+
+@dataclass
+class Auth:
+    user: User
+    session: Session
+
+
+# --------------------------------------------------------------------------- dependencies
+
+
+def state(request: Request) -> ReviewState:
+    return request.app.state.review
+
+
+def session_of(request: Request) -> Session | None:
+    return state(request).codec.loads(request.cookies.get(COOKIE_NAME))
+
+
+def _user(request: Request, *, admin: bool = False, page: bool = True) -> Auth:
+    """The logged-in user; else a redirect to /login (pages) or 401 (images, POSTs)."""
+    session = session_of(request)
+    user = state(request).users.get(session.user) if session and session.user else None
+    if user is None or user.epoch != session.epoch:  # type: ignore[union-attr]
+        raise NotAllowed(401, login=page)
+    if admin and not user.is_admin:
+        raise NotAllowed(403)
+    return Auth(user, session)  # type: ignore[arg-type]
+
+
+def reviewer_page(request: Request) -> Auth:
+    return _user(request)
+
+
+def reviewer_api(request: Request) -> Auth:
+    return _user(request, page=False)
+
+
+def admin_page(request: Request) -> Auth:
+    return _user(request, admin=True)
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    """The POSTed form, once its CSRF token matches the session's (403 otherwise)."""
+    form = await request.form()
+    if not csrf_ok(session_of(request), form.get("csrf")):  # type: ignore[arg-type]
+        raise NotAllowed(403)
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+def set_session(request: Request, response: Response, session: Session) -> None:
+    codec = state(request).codec
+    response.set_cookie(
+        COOKIE_NAME, codec.dumps(session), max_age=codec.max_age, path="/", httponly=True,
+        samesite="strict", secure=request.url.scheme == "https",
+    )
+
+
+def render(request: Request, name: str, session: Session, user: User | None, status: int = 200, **ctx: Any):
+    msg = MESSAGES.get(request.query_params.get("msg", ""))
+    return state(request).templates.TemplateResponse(
+        request, name, {"csrf": session.csrf, "user": user, "message": msg, **ctx}, status_code=status,
+    )
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# --------------------------------------------------------------------------- sign-in
+
+auth_router = APIRouter()
+
+
+@auth_router.get("/", include_in_schema=False)
+async def root(auth: Auth = Depends(reviewer_page)):
+    return redirect("/queue")
+
+
+@auth_router.get("/favicon.ico", include_in_schema=False)
+async def favicon():
+    return Response(status_code=204)
+
+
+@auth_router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request):
+    st = state(request)
+    session = session_of(request)
+    known = st.users.get(session.user) if session and session.user else None
+    if known is not None and known.epoch == session.epoch:  # type: ignore[union-attr]
+        return redirect("/queue")
+    if session and session.user:
+        session = None  # a stale login: start anonymous
+    session = session or st.codec.new(None)
+    response = render(request, "login.html", session, None, error=None)
+    set_session(request, response, session)
+    return response
+
+
+@auth_router.post("/login")
+async def login(request: Request, form: dict = Depends(form_of)):
+    st = state(request)
+    session = session_of(request)
+    name, password = form.get("username", "").strip(), form.get("password", "")
+    client = request.client.host if request.client else "?"
+    if not await st.throttle.admit(name, client):  # waits out growing delays after failures
+        return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
+                      error="Too many login attempts just now; try again in a minute.")
+    user = await run_in_threadpool(st.users.authenticate, name, password) if name and password else None
+    if user is None:
+        st.throttle.failed(name, client)  # logs it
+        return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
+                      error="Wrong user name or password.")
+    st.throttle.succeeded(name, client)
+    response = redirect("/queue")
+    set_session(request, response, st.codec.new(user.name, user.epoch))  # fresh token: no fixation
+    return response
+
+
+@auth_router.post("/logout")
+async def logout(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
+    st = state(request)
+    st.queue.release(auth.user.name)
+    st.users.end_sessions(auth.user.name)  # a copied cookie dies with the logout
+    response = redirect("/login")
+    set_session(request, response, st.codec.new(None))
+    return response
+
+
+# --------------------------------------------------------------------------- the queue
+
+queue_router = APIRouter()
+
+
+def _back(doc: str, msg: str) -> RedirectResponse:
+    return redirect("/queue?" + (f"doc={quote(doc, safe='')}&" if doc else "") + f"msg={msg}")
+
+
+def _queue_view(request: Request, auth: Auth, item: QueueItem | None, doc: str, *, status: int = 200,
+                error: str | None = None, typed: str = "", typed_line: str | None = None, notice: str | None = None):
+    st = state(request)
+    progress = progress_view(st.queue.progress(), item)
+    rules = st.queue.rules_for(item.doc_id) if item else None
+    held = st.queue.holders()
+    others = [h for h in held if h["lease_owner"] != auth.user.name]
+    current = item.doc_id if item else doc
+    docs = [d["doc_id"] for d in progress["documents"] if d["decided"] < d["total"]]
+    later = [d for d in docs if d > (current or "")]
+    next_doc = (later or [d for d in docs if d != current] or [None])[0]
+    return render(
+        request, "queue.html", auth.session, auth.user, status=status, item=item, doc=doc,
+        context=highlight(item) if item else None, progress=progress, error=error, typed=typed,
+        typed_line=typed_line if typed_line is not None else (item.context if item else ""),
+        expected=rules.expected(item.field_name) if item and item.kind == "field" else "",
+        max_length=rules.max_length if rules else 300, series=series_view(st.queue, item),
+        held_by_others=len(others), next_doc=next_doc, notice=notice, renew_ms=RENEW_SECONDS * 1000,
+        title=item_title(item) if item else "", focus=focus_of(st.cfg.job_dir, item),
+    )
+
+
+@queue_router.get("/queue", response_class=HTMLResponse)
+async def queue_page(request: Request, doc: str | None = None, auth: Auth = Depends(reviewer_page)):
+    st = state(request)
+    item = st.queue.next_item(auth.user.name, st.cfg.lease_seconds, doc_id=doc or None)
+    notice = None
+    if item is None and doc:  # this document is finished: go on with the next one
+        item = st.queue.next_item(auth.user.name, st.cfg.lease_seconds)
+        if item is not None:
+            notice = MESSAGES["doc-done"]
+            doc = item.doc_id
+    return _queue_view(request, auth, item, doc or "", notice=notice)
+
+
+@queue_router.post("/queue")
+async def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
+    st = state(request)
+    doc = form.get("doc", "")
+    try:
+        item_id = int(form.get("item_id", ""))
+    except ValueError:
+        return _back(doc, "invalid")
+    item = st.queue.get(item_id)
+    if item is None or item.state != "open" or item.lease_owner not in (None, auth.user.name):
+        return _back(doc, "expired")
+    action = form.get("action", "")
+    series = form.get("series") == "1" and item.series_size > 1
+    value: str | None = None
+    if action.startswith("suggestion-"):
+        index = action.split("-", 1)[1]
+        if not (len(index) <= 4 and index.isascii() and index.isdigit() and 1 <= int(index) <= len(item.suggestions)):
+            return _back(doc, "invalid")
+        value, action = item.suggestions[int(index) - 1], "suggestion"
+    elif action == "correct":
+        value = form.get("correction", "")
+    elif action == "line":
+        value = form.get("line", "")
+    try:
+        if action == "skip":
+            if item.lease_owner == auth.user.name:
+                st.queue.skip(item.id, auth.user.name)
+            return _back(doc, "skipped")
+        if action not in ("accept", "suggestion", "correct", "illegible", "not-text", "line"):
+            return _back(doc, "invalid")
+        # a lease the page gave back a moment ago (reload, beacon) is taken again if nobody else has it
+        n = st.queue.decide(item.id, auth.user.name, action, value, series=series,
+                            rules=st.queue.rules_for(item.doc_id), take=True)
+    except ValueRefused as exc:  # show the same item again with the reason and what was typed
+        again = st.queue.next_item(auth.user.name, st.cfg.lease_seconds, doc_id=item.doc_id)
+        if again is None or again.id != item.id:
+            return _back(doc, "expired")
+        return _queue_view(request, auth, again, doc, status=422, error=str(exc),
+                           typed=(value or "") if action == "correct" else "",
+                           typed_line=value if action == "line" else None)
+    except LeaseError:
+        return _back(doc, "expired")
+    except QueueError:
+        return _back(doc, "invalid")
+    return _back(doc, "series" if n > 1 else "saved")
+
+
+@queue_router.post("/queue/undo")
+async def undo(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
+    st = state(request)
+    item_id = st.queue.undo(auth.user.name, st.cfg.lease_seconds)
+    if item_id is None:
+        return _back(form.get("doc", ""), "nothing-to-undo")
+    item = st.queue.get(item_id)
+    return _back(item.doc_id if item and form.get("doc") else form.get("doc", ""), "undone")
+
+
+@queue_router.post("/queue/renew")
+async def renew(request: Request, auth: Auth = Depends(reviewer_api), form: dict = Depends(form_of)):
+    """The open page's heartbeat: keeps the lease of the item on screen."""
+    st = state(request)
+    try:
+        ok = st.queue.renew(int(form.get("item_id", "")), auth.user.name, st.cfg.lease_seconds)
+    except ValueError:
+        ok = False
+    return Response(status_code=204 if ok else 409)
+
+
+@queue_router.post("/queue/release")
+async def release(request: Request, auth: Auth = Depends(reviewer_api), form: dict = Depends(form_of)):
+    """``navigator.sendBeacon`` when the reviewer leaves the page: the item is free at once."""
+    try:
+        state(request).queue.release_item(int(form.get("item_id", "")), auth.user.name)
+    except ValueError:
+        pass
+    return Response(status_code=204)
+
+
+# --------------------------------------------------------------------------- images, by item id only
+
+image_router = APIRouter()
+
+
+def visible_item(request: Request, item_id: int, user: User, *, need_box: bool = True) -> QueueItem:
+    """Reviewers see images only of the item they hold; admins of any item."""
+    item = state(request).queue.get(item_id)
+    if item is None or (need_box and (item.bbox is None or item.page is None)):
+        raise NotFoundError()
+    if not user.is_admin and item.lease_owner != user.name:
+        raise NotAllowed(403)
+    return item
+
+
+@image_router.get("/item/{item_id}/word.png")
+async def word_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api)):
+    item = visible_item(request, item_id, auth.user)
+    return await run_in_threadpool(word_png, state(request).cfg.job_dir, item)
+
+
+@image_router.get("/item/{item_id}/line.png")
+async def line_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api)):
+    item = visible_item(request, item_id, auth.user)
+    return await run_in_threadpool(line_png, state(request).cfg.job_dir, item)
+
+
+@image_router.get("/item/{item_id}/page.png")
+async def page_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api)):
+    """The whole page: every line boxed, the item's word (or field region) highlighted; a field
+    the OCR did not find shows its whole page (the front page)."""
+    item = visible_item(request, item_id, auth.user, need_box=False)
+    return await run_in_threadpool(page_png, state(request).cfg.job_dir, item)
+
+
+# --------------------------------------------------------------------------- admin
+
+admin_router = APIRouter()
+
+
+def _when(at: float | None) -> str:
+    """A time with its zone, so sites in other zones read it right."""
+    if not at:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z (UTC%z)", time.localtime(at))
+
+
+def _filtered_audit(queue: Queue, doc: str, reviewer: str, action: str) -> list[dict[str, Any]]:
+    rows = queue.audit(doc or None)
+    return [a for a in rows if (not reviewer or a["reviewer"] == reviewer) and (not action or a["action"] == action)]
+
+
+@admin_router.get("/admin", response_class=HTMLResponse)
+async def admin(request: Request, doc: str = "", reviewer: str = "", action: str = "",
+                auth: Auth = Depends(admin_page)):
+    st = state(request)
+    q = st.queue
+    audit = q.audit()
+    per_reviewer: dict[str, dict[str, int]] = {}
+    for a in audit:
+        counts = per_reviewer.setdefault(a["reviewer"], {"total": 0})
+        counts["total"] += 1
+        counts[a["action"]] = counts.get(a["action"], 0) + 1
+    shown = _filtered_audit(q, doc, reviewer, action)
+    recent = list(reversed(shown[-200:]))
+    decided_now = {i.id: i for i in q.items(doc or None, "decided")}
+    for a in recent:
+        a["when"] = _when(a["at"])
+        a["name"] = audit_title(a)
+        a["reopenable"] = a["item_id"] in decided_now and a["action"] not in ("undo", "reopen")
+    skips = q.skip_counts()
+    open_items = [{"id": i.id, "name": item_title(i), "skips": skips.get(i.id, 0), "holder": i.lease_owner
+                   if i.lease_expires and i.lease_expires >= time.time() else None,
+                   "confidence": i.confidence}
+                  for i in q.items(doc or None, "open")]
+    holders = [{**h, "name": item_title(q.get(h["id"])), "until": _when(h["lease_expires"])} for h in q.holders()]
+    return render(request, "admin.html", auth.session, auth.user, users=st.users.list(), roles=ROLES,
+                  progress=progress_view(q.progress(), None), per_reviewer=per_reviewer, audit=recent,
+                  audit_total=len(shown), open_items=open_items[:300], open_total=len(open_items),
+                  holders=holders, quality=held_by_quality(st.cfg.job_dir),
+                  filters={"doc": doc, "reviewer": reviewer, "action": action},
+                  reviewers=sorted(per_reviewer), actions=sorted({a["action"] for a in audit}),
+                  documents=[d["doc_id"] for d in progress_view(q.progress(), None)["documents"]])
+
+
+@admin_router.get("/admin/audit.csv")
+async def audit_csv(request: Request, doc: str = "", reviewer: str = "", action: str = "",
+                    auth: Auth = Depends(admin_page)):
+    """The audit trail (filtered like the page) as CSV; text cells never start a formula."""
+    from ..proofread.sheet import neutralise
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["time", "reviewer", "document", "item_id", "item", "action", "before", "after", "series"])
+    for a in _filtered_audit(state(request).queue, doc, reviewer, action):
+        w.writerow([_when(a["at"]), neutralise(a["reviewer"]), neutralise(a["doc_id"]), a["item_id"],
+                    neutralise(audit_title(a)), a["action"], neutralise(a["before"] or ""),
+                    neutralise(a["after"] or ""), "yes" if a["series"] else ""])
+    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+
+
+@admin_router.post("/admin/reopen")
+async def admin_reopen(request: Request, auth: Auth = Depends(admin_page), form: dict = Depends(form_of)):
+    try:
+        item_id = int(form.get("item_id", ""))
+    except ValueError:
+        return redirect("/admin")
+    state(request).queue.reopen(item_id, auth.user.name)
+    return redirect("/admin?msg=reopened")
+
+
+@admin_router.post("/admin/users/add")
+async def admin_add_user(request: Request, auth: Auth = Depends(admin_page), form: dict = Depends(form_of)):
+    try:
+        state(request).users.add(form.get("username", "").strip(), form.get("role", ""), form.get("password", ""))
+    except UserError:
+        return redirect("/admin?msg=user-error")
+    return redirect("/admin?msg=user-added")
+
+
+@admin_router.post("/admin/users/remove")
+async def admin_remove_user(request: Request, auth: Auth = Depends(admin_page), form: dict = Depends(form_of)):
+    st = state(request)
+    name = form.get("username", "")
+    if name == auth.user.name:
+        return redirect("/admin?msg=self")
+    try:
+        st.users.remove(name)
+    except UserError:
+        return redirect("/admin?msg=user-error")
+    st.queue.release(name)
+    return redirect("/admin?msg=user-removed")
+
+
+# --------------------------------------------------------------------------- the application
 
 
 def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
@@ -82,14 +499,13 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     if not job.is_dir():
         raise FileNotFoundError(f"{job}: no such job folder")
     cfg = ReviewConfig(job, Path(users_db) if users_db else ledger_path, lease_seconds)
-    queue = Queue(ledger_path)
-    users = UserStore(cfg.users_db)
-    codec = SessionCodec(load_or_create_secret(job))
-    throttle = LoginThrottle()
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    review = ReviewState(cfg=cfg, queue=Queue(ledger_path, profile_rules=profile_rules), users=UserStore(cfg.users_db),
+                         codec=SessionCodec(load_or_create_secret(job)), throttle=LoginThrottle(),
+                         templates=Jinja2Templates(directory=str(HERE / "templates")))
 
     app = FastAPI(title="digitize review", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.cfg, app.state.queue, app.state.users = cfg, queue, users
+    app.state.review = review
+    app.state.cfg, app.state.queue, app.state.users = cfg, review.queue, review.users
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
@@ -109,221 +525,46 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     @app.exception_handler(NotAllowed)
     async def not_allowed(request: Request, exc: NotAllowed):
         if exc.login and request.method == "GET":
-            return RedirectResponse("/login", status_code=303)
+            return redirect("/login")
         return Response("forbidden\n" if exc.status == 403 else "login required\n", status_code=exc.status,
                         media_type="text/plain")
-
-    # -- session helpers
-
-    def session_of(request: Request) -> Session | None:
-        return codec.loads(request.cookies.get(COOKIE_NAME))
-
-    def set_session(request: Request, response: Response, session: Session) -> None:
-        response.set_cookie(
-            COOKIE_NAME, codec.dumps(session), max_age=codec.max_age, path="/", httponly=True,
-            samesite="strict", secure=request.url.scheme == "https",
-        )
-
-    def current_user(request: Request, *, admin: bool = False, page: bool = True) -> tuple[User, Session]:
-        """The logged-in user; else a redirect to /login (pages) or 401 (images, POSTs)."""
-        session = session_of(request)
-        user = users.get(session.user) if session and session.user else None
-        if user is None or user.epoch != session.epoch:  # type: ignore[union-attr]
-            raise NotAllowed(401, login=page)
-        if admin and not user.is_admin:
-            raise NotAllowed(403)
-        return user, session  # type: ignore[return-value]
-
-    async def checked_form(request: Request, session: Session | None) -> dict[str, str]:
-        form = await request.form()
-        if not csrf_ok(session, form.get("csrf")):  # type: ignore[arg-type]
-            raise NotAllowed(403)
-        return {k: v for k, v in form.items() if isinstance(v, str)}
-
-    def render(request: Request, name: str, session: Session, user: User | None, status: int = 200, **ctx: Any):
-        msg = MESSAGES.get(request.query_params.get("msg", ""))
-        return templates.TemplateResponse(
-            request, name, {"csrf": session.csrf, "user": user, "message": msg, **ctx}, status_code=status,
-        )
-
-    # -- login and logout
-
-    @app.get("/", include_in_schema=False)
-    async def root(request: Request):
-        current_user(request)
-        return RedirectResponse("/queue", status_code=303)
-
-    @app.get("/favicon.ico", include_in_schema=False)
-    async def favicon():
-        return Response(status_code=204)
-
-    @app.get("/login", response_class=HTMLResponse)
-    async def login_page(request: Request):
-        session = session_of(request)
-        known = users.get(session.user) if session and session.user else None
-        if known is not None and known.epoch == session.epoch:  # type: ignore[union-attr]
-            return RedirectResponse("/queue", status_code=303)
-        if session and session.user:
-            session = None  # a stale login: start anonymous
-        session = session or codec.new(None)
-        response = render(request, "login.html", session, None, error=None)
-        set_session(request, response, session)
-        return response
-
-    @app.post("/login")
-    async def login(request: Request):
-        session = session_of(request)
-        form = await checked_form(request, session)
-        name, password = form.get("username", "").strip(), form.get("password", "")
-        client = request.client.host if request.client else "?"
-        if not await throttle.admit(name, client):  # waits out growing delays after failures
-            return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
-                          error="Too many login attempts just now; try again in a minute.")
-        user = await run_in_threadpool(users.authenticate, name, password) if name and password else None
-        if user is None:
-            throttle.failed(name, client)  # logs it
-            return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
-                          error="Wrong user name or password.")
-        throttle.succeeded(name, client)
-        response = RedirectResponse("/queue", status_code=303)
-        set_session(request, response, codec.new(user.name, user.epoch))  # fresh token: no fixation
-        return response
-
-    @app.post("/logout")
-    async def logout(request: Request):
-        user, session = current_user(request)
-        await checked_form(request, session)
-        queue.release(user.name)
-        users.end_sessions(user.name)  # a copied cookie dies with the logout
-        response = RedirectResponse("/login", status_code=303)
-        set_session(request, response, codec.new(None))
-        return response
-
-    # -- the queue
-
-    @app.get("/queue", response_class=HTMLResponse)
-    async def queue_page(request: Request, doc: str | None = None):
-        user, session = current_user(request)
-        item = queue.next_item(user.name, cfg.lease_seconds, doc_id=doc or None)
-        progress = queue.progress()
-        return render(request, "queue.html", session, user, item=item, doc=doc or "",
-                      context=highlight(item) if item else None, progress=progress_view(progress, item))
-
-    @app.post("/queue")
-    async def decide(request: Request):
-        user, session = current_user(request)
-        form = await checked_form(request, session)
-        doc = form.get("doc", "")
-        back = "/queue" + (f"?doc={quote(doc, safe='')}&" if doc else "?")
-        try:
-            item_id = int(form.get("item_id", ""))
-        except ValueError:
-            return RedirectResponse(back + "msg=invalid", status_code=303)
-        item = queue.get(item_id)
-        if item is None or item.lease_owner != user.name:
-            return RedirectResponse(back + "msg=expired", status_code=303)
-        action = form.get("action", "")
-        series = form.get("series") == "1" and item.series_size > 1
-        value: str | None = None
-        if action.startswith("suggestion-"):
-            n = action.removeprefix("suggestion-")  # 1-based; never 0, negative or past the end
-            if not (len(n) <= 4 and n.isascii() and n.isdigit() and 1 <= int(n) <= len(item.suggestions)):
-                return RedirectResponse(back + "msg=invalid", status_code=303)
-            value, action = item.suggestions[int(n) - 1], "suggestion"
-        elif action == "correct":
-            value = form.get("correction", "").strip()
-            if not value:
-                return RedirectResponse(back + "msg=invalid", status_code=303)
-        try:
-            if action == "skip":
-                queue.skip(item.id, user.name)
-                return RedirectResponse(back + "msg=skipped", status_code=303)
-            if action not in ("accept", "suggestion", "correct", "illegible"):
-                return RedirectResponse(back + "msg=invalid", status_code=303)
-            n = queue.decide(item.id, user.name, action, value, series=series)
-        except LeaseError:
-            return RedirectResponse(back + "msg=expired", status_code=303)
-        except QueueError:
-            return RedirectResponse(back + "msg=invalid", status_code=303)
-        return RedirectResponse(back + ("msg=series" if n > 1 else "msg=saved"), status_code=303)
-
-    # -- images, by item id only
-
-    @app.get("/item/{item_id}/word.png")
-    async def word_image(request: Request, item_id: int):
-        user, _ = current_user(request, page=False)
-        item = visible_item(item_id, user)
-        return await run_in_threadpool(word_png, cfg.job_dir, item)
-
-    @app.get("/item/{item_id}/line.png")
-    async def line_image(request: Request, item_id: int):
-        user, _ = current_user(request, page=False)
-        item = visible_item(item_id, user)
-        return await run_in_threadpool(line_png, cfg.job_dir, item)
-
-    def visible_item(item_id: int, user: User) -> QueueItem:
-        """Reviewers see images only of the item they hold; admins of any item."""
-        item = queue.get(item_id)
-        if item is None or item.bbox is None or item.page is None:
-            raise NotFoundError()
-        if not user.is_admin and item.lease_owner != user.name:
-            raise NotAllowed(403)
-        return item
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError):
         return Response("not found\n", status_code=404, media_type="text/plain")
 
-    # -- admin
-
-    @app.get("/admin", response_class=HTMLResponse)
-    async def admin_page(request: Request):
-        user, session = current_user(request, admin=True)
-        audit = queue.audit()
-        per_reviewer: dict[str, dict[str, int]] = {}
-        for a in audit:
-            counts = per_reviewer.setdefault(a["reviewer"], {"total": 0})
-            counts["total"] += 1
-            counts[a["action"]] = counts.get(a["action"], 0) + 1
-        recent = list(reversed(audit[-200:]))
-        for a in recent:
-            a["when"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(a["at"]))
-        return render(request, "admin.html", session, user, users=users.list(), roles=ROLES,
-                      progress=progress_view(queue.progress(), None), per_reviewer=per_reviewer,
-                      audit=recent, audit_total=len(audit))
-
-    @app.post("/admin/users/add")
-    async def admin_add_user(request: Request):
-        user, session = current_user(request, admin=True)
-        form = await checked_form(request, session)
-        try:
-            users.add(form.get("username", "").strip(), form.get("role", ""), form.get("password", ""))
-        except UserError:
-            return RedirectResponse("/admin?msg=user-error", status_code=303)
-        return RedirectResponse("/admin?msg=user-added", status_code=303)
-
-    @app.post("/admin/users/remove")
-    async def admin_remove_user(request: Request):
-        user, session = current_user(request, admin=True)
-        form = await checked_form(request, session)
-        name = form.get("username", "")
-        if name == user.name:
-            return RedirectResponse("/admin?msg=self", status_code=303)
-        try:
-            users.remove(name)
-        except UserError:
-            return RedirectResponse("/admin?msg=user-error", status_code=303)
-        queue.release(name)
-        return RedirectResponse("/admin?msg=user-removed", status_code=303)
-
+    for router in (auth_router, queue_router, image_router, admin_router):
+        app.include_router(router)
     return app
 
 
-class NotFoundError(Exception):
-    """An item or image that does not exist (or may not be shown): 404."""
-
-
 # --------------------------------------------------------------------------- view helpers
+
+
+def profile_rules(name: str):
+    """What a reviewer may enter for a document of profile ``name`` (its ``[queue]`` section)."""
+    from ..profiles import load
+    from ..proofread.queue import DecisionRules
+
+    return DecisionRules.from_profile(load(name))
+
+
+def item_title(item: QueueItem | None) -> str:
+    """A name people read: document, page, field or word."""
+    if item is None:
+        return ""
+    where = f"{item.doc_id} · page {item.page}" if item.page else item.doc_id
+    if item.kind == "field":
+        return f"{where} · field {item.field_name}"
+    return f"{where} · word “{item.text}”"
+
+
+def audit_title(a: dict[str, Any]) -> str:
+    if a.get("field_name"):
+        return f"{a['doc_id']} · field {a['field_name']}"
+    wid = a.get("word_id") or ""
+    page = wid[1:5].lstrip("0") if wid.startswith("p") and wid[1:5].isdigit() else ""
+    return f"{a['doc_id']} · page {page} · word “{a.get('before') or ''}”" if page else f"{a['doc_id']} · {wid}"
 
 
 def highlight(item: QueueItem) -> tuple[str, str, str]:
@@ -333,6 +574,19 @@ def highlight(item: QueueItem) -> tuple[str, str, str]:
     if i < 0:
         return (ctx + " " if ctx else "", item.text, "")
     return ctx[:i], ctx[i:i + len(item.text)], ctx[i + len(item.text):]
+
+
+def series_view(queue: Queue, item: QueueItem | None) -> list[dict[str, Any]]:
+    """What "apply to the whole series" would change, shown before the reviewer ticks it."""
+    if item is None or item.series_size <= 1 or item.kind != "word":
+        return []
+    out = []
+    for m in queue.series_members(item.id, limit=30):
+        fake = QueueItem(id=m["id"], doc_id=m["doc_id"], kind="word", page=m["page"], bbox=None, text=m["text"],
+                         confidence=0, context=m["context"])
+        out.append({"id": m["id"], "doc_id": m["doc_id"], "page": m["page"], "context": highlight(fake),
+                    "current": m["id"] == item.id})
+    return out
 
 
 def progress_view(progress: dict[str, Any], item: QueueItem | None) -> dict[str, Any]:
@@ -345,7 +599,34 @@ def progress_view(progress: dict[str, Any], item: QueueItem | None) -> dict[str,
     current = next((d for d in docs if item and d["doc_id"] == item.doc_id), None)
     return {"total": total, "decided": decided, "open": total - decided,
             "percent": round(100 * decided / total) if total else 100,
-            "series_open": progress.get("series_open", 0), "documents": docs, "current": current}
+            "series_open": progress.get("series_open", 0), "leased": progress.get("leased", 0),
+            "documents": docs, "current": current}
+
+
+def held_by_quality(job_dir: Path) -> list[dict[str, str]]:
+    """Documents the quality gate keeps in review, with the reason (ledger, else document JSON)."""
+    out = []
+    try:
+        con = sqlite3.connect(f"file:{job_dir / 'ledger.sqlite'}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = con.execute("SELECT doc_id, out_dir, reason FROM documents WHERE state = 'needs-review'"
+                               " AND doc_id IS NOT NULL ORDER BY doc_id").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return out
+    for doc_id, out_dir, reason in rows:
+        why = reason[len("quality: "):] if reason and reason.startswith("quality: ") else None
+        if why is None and out_dir:
+            path = (job_dir / out_dir / f"{doc_id}.json").resolve()
+            if path.is_relative_to(job_dir) and path.is_file():
+                try:
+                    why = (json.loads(path.read_text(encoding="utf-8")).get("quality") or {}).get("reason")
+                except (OSError, ValueError, AttributeError):
+                    why = None
+        if why:
+            out.append({"doc_id": doc_id, "reason": why})
+    return out
 
 
 # --------------------------------------------------------------------------- images
@@ -371,8 +652,8 @@ def document_folder(job_dir: Path, doc_id: str) -> Path:
     return folder
 
 
-def page_file(job_dir: Path, item: QueueItem, suffix: str) -> Path:
-    page = int(item.page or 0)
+def page_file(job_dir: Path, item: QueueItem, suffix: str, page: int | None = None) -> Path:
+    page = int(page or item.page or 0)
     if page < 1:
         raise NotFoundError()
     path = page_path(document_folder(job_dir, item.doc_id), page, suffix).resolve()
@@ -381,8 +662,8 @@ def page_file(job_dir: Path, item: QueueItem, suffix: str) -> Path:
     return path
 
 
-def load_page_image(job_dir: Path, item: QueueItem) -> Image.Image:
-    path = page_file(job_dir, item, ".tif")
+def load_page_image(job_dir: Path, item: QueueItem, page: int | None = None) -> Image.Image:
+    path = page_file(job_dir, item, ".tif", page)
     try:
         img = Image.open(path)
         img.load()
@@ -392,17 +673,37 @@ def load_page_image(job_dir: Path, item: QueueItem) -> Image.Image:
     return img
 
 
+def _page_lines(job_dir: Path, item: QueueItem, page: int | None = None) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(page_file(job_dir, item, ".json", page).read_text(encoding="utf-8"))
+        return [line for block in data.get("blocks", []) for line in block.get("lines", [])]
+    except (NotFoundError, OSError, ValueError, AttributeError):
+        return []
+
+
+def focus_of(job_dir: Path, item: QueueItem | None) -> tuple[float, float] | None:
+    """Where the item's box is on its page, as fractions of the page size (the page view
+    scrolls there when zoomed in)."""
+    if item is None or not item.bbox or not item.page:
+        return None
+    try:
+        data = json.loads(page_file(job_dir, item, ".json").read_text(encoding="utf-8"))
+        w, h = float(data["width"]), float(data["height"])
+        x0, y0, x1, y1 = item.bbox
+        return ((x0 + x1) / 2 / w, (y0 + y1) / 2 / h) if w > 0 and h > 0 else None
+    except (NotFoundError, OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def line_box(job_dir: Path, item: QueueItem) -> tuple[int, int, int, int] | None:
     """The bbox of the OCR line holding the item's word, from ``pages/NNNN.json``."""
     if not item.word_id:
         return None
     try:
-        data = json.loads(page_file(job_dir, item, ".json").read_text(encoding="utf-8"))
-        for block in data.get("blocks", []):
-            for line in block.get("lines", []):
-                if any(w.get("id") == item.word_id for w in line.get("words", [])):
-                    return tuple(int(v) for v in line["bbox"])  # type: ignore[return-value]
-    except (NotFoundError, OSError, ValueError, KeyError, TypeError):
+        for line in _page_lines(job_dir, item):
+            if any(w.get("id") == item.word_id for w in line.get("words", [])):
+                return tuple(int(v) for v in line["bbox"])  # type: ignore[return-value]
+    except (KeyError, TypeError, ValueError):
         return None
     return None
 
@@ -438,6 +739,32 @@ def line_png(job_dir: Path, item: QueueItem) -> Response:
     pad = 3
     draw.rectangle((x0 - box[0] - pad, y0 - box[1] - pad, x1 - box[0] + pad, y1 - box[1] + pad),
                    outline=(220, 30, 30), width=max(2, (y1 - y0) // 12))
+    return png(img)
+
+
+def page_png(job_dir: Path, item: QueueItem) -> Response:
+    """The page, downscaled to ``PAGE_VIEW_WIDTH``: line boxes in blue, the item's box in red
+    over a yellow wash. A field without a region: its page (the front page), nothing boxed."""
+    number = item.page or 1
+    page = load_page_image(job_dir, item, number)
+    scale = min(1.0, PAGE_VIEW_WIDTH / max(1, page.width))
+    img = page.convert("L")
+    if scale < 1.0:
+        img = img.resize((max(1, int(page.width * scale)), max(1, int(page.height * scale))), Image.Resampling.LANCZOS)
+    img = img.convert("RGB")
+    draw = ImageDraw.Draw(img, "RGBA")
+
+    def box(b) -> tuple[int, int, int, int]:
+        return tuple(int(round(v * scale)) for v in b)  # type: ignore[return-value]
+
+    for line in _page_lines(job_dir, item, number):
+        try:
+            draw.rectangle(box(line["bbox"]), outline=(40, 110, 200, 170), width=1)
+        except (KeyError, TypeError, ValueError):
+            continue
+    if item.bbox:
+        x0, y0, x1, y1 = box(item.bbox)
+        draw.rectangle((x0 - 3, y0 - 3, x1 + 3, y1 + 3), fill=(255, 224, 0, 90), outline=(220, 30, 30, 255), width=3)
     return png(img)
 
 

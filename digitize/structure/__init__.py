@@ -8,7 +8,7 @@ the mandatory bibliographic fields, queued for review).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..jobfolder import page_file
 from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
@@ -17,13 +17,16 @@ from .frontpage import is_front_page, parse_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
 
+if TYPE_CHECKING:
+    from ..profiles import Profile
+
 __all__ = ["build_document"]
 
 MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (11)", "kind": "kind code (13)",
                     "publication_date": "publication date (43)/(45)"}
 
 
-def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: str) -> Document:
+def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
     settings = config.settings(profile)
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)

@@ -7,10 +7,13 @@ inherits: its entries first, then the inherited ones; numbers replace.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+import dataclasses
+from dataclasses import field
+from typing import Annotated, Any, Protocol
 
-from ..profiles import ProfileError, check_table
+from pydantic import AfterValidator, Field
+
+from ..config import Percent, build, section
 
 MONTHS = {
     # English
@@ -24,10 +27,31 @@ MONTHS = {
 }
 
 
-@dataclass(frozen=True)
+def _inid_labels(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    for code in value:
+        if not (len(code) == 2 and code.isdigit()):
+            raise ValueError(f"{code!r} must be a two-digit INID code with a list of labels")
+    return value
+
+
+def _claims_langs(value: dict[str, str]) -> dict[str, str]:
+    for heading, lang in value.items():
+        if len(lang) not in (0, 2):
+            raise ValueError(f"{heading!r} must map to an ISO 639-1 code or \"\", got {lang!r}")
+    return value
+
+
+def _months(value: dict[str, int]) -> dict[str, int]:
+    bad = [k for k, v in value.items() if not 1 <= v <= 12]
+    if bad:
+        raise ValueError(f"{', '.join(bad)} must map to 1..12")
+    return value
+
+
+@section
 class StructureSettings:
     # INID code -> labels printed after it, in the profile's language(s); stripped from the value
-    inid_labels: dict[str, list[str]] = field(default_factory=lambda: {
+    inid_labels: Annotated[dict[str, list[str]], AfterValidator(_inid_labels)] = field(default_factory=lambda: {
         "11": ["Publication number", "Publication No."],
         "12": ["Document type"],
         "19": [],
@@ -48,7 +72,7 @@ class StructureSettings:
     description_headings: list[str] = field(default_factory=lambda: ["Description", "DESCRIPTION"])
     abstract_headings: list[str] = field(default_factory=lambda: ["Abstract", "ABSTRACT"])
     # claims headings -> language of the claims that follow ("" = the profile's language)
-    claims_headings: dict[str, str] = field(default_factory=lambda: {
+    claims_headings: Annotated[dict[str, str], AfterValidator(_claims_langs)] = field(default_factory=lambda: {
         "Claims": "", "CLAIMS": "", "What is claimed is": "", "I claim": "", "We claim": "", "The invention claimed is": "",
         "Patentansprüche": "de", "Revendications": "fr",
     })
@@ -64,9 +88,9 @@ class StructureSettings:
     claim_reference_words: list[str] = field(default_factory=lambda: [
         "claim", "claims", "Anspruch", "Ansprüche", "revendication", "revendications",
     ])
-    field_threshold: float = 60.0  # a field whose words' mean confidence is lower is flagged
-    drawing_max_words: int = 90  # a page with fewer words, mostly short, is a drawing page
-    months: dict[str, int] = field(default_factory=lambda: dict(MONTHS))
+    field_threshold: Percent = 60.0  # a field whose words' mean confidence is lower is flagged
+    drawing_max_words: Annotated[int, Field(ge=0)] = 90  # a page with fewer words, mostly short, is a drawing page
+    months: Annotated[dict[str, int], AfterValidator(_months)] = field(default_factory=lambda: dict(MONTHS))
     office_names: dict[str, str] = field(default_factory=lambda: {
         "European Patent Office": "EP", "Europäisches Patentamt": "EP", "Intellectual Property Office of the Philippines": "PH",
         "INTELLECTUAL PROPERTY OFFICE OF THE PHILIPPINES": "PH", "Instituto Mexicano de la Propiedad Industrial": "MX",
@@ -76,46 +100,38 @@ class StructureSettings:
     })
 
 
-_TYPES = {
-    "inid_labels": dict, "description_headings": list, "abstract_headings": list, "claims_headings": dict,
-    "headings": list, "end_headings": list, "claim_reference_words": list, "field_threshold": (int, float),
-    "drawing_max_words": int, "months": dict, "office_names": dict,
-}
+# tables whose entries are added to the defaults (the others: the profile's value replaces the default)
+_TABLES = ("inid_labels", "months", "office_names", "claims_headings")
 
 
-def validate(section: dict[str, Any], where: str) -> None:
-    check_table(section, where, _TYPES)
-    for key, value in section.items():
-        if key == "inid_labels":
-            for code, labels in value.items():
-                if not (len(code) == 2 and code.isdigit()) or not isinstance(labels, list):
-                    raise ProfileError(f"{where} inid_labels.{code}: a two-digit INID code with a list of labels")
-        if key == "claims_headings":
-            for heading, lang in value.items():
-                if not isinstance(lang, str) or len(lang) not in (0, 2):
-                    raise ProfileError(f"{where} claims_headings.{heading!r}: an ISO 639-1 code or \"\"")
-        if key == "months":
-            bad = [k for k, v in value.items() if not isinstance(v, int) or not 1 <= v <= 12]
-            if bad:
-                raise ProfileError(f"{where} months: {', '.join(bad)} must map to 1..12")
-
-
-def settings(profile: Any) -> StructureSettings:
-    section = profile.section("structure") if profile is not None else {}
+def from_profile(table: Any, where: str) -> StructureSettings:
+    """The profile's ``[structure]`` over the defaults: its lists first, then the defaults they
+    do not repeat; its tables add to (and override) the default tables; numbers replace."""
+    own = build(StructureSettings, table, where)
     base = StructureSettings()
     values: dict[str, Any] = {}
-    for key, value in section.items():
+    for key in table:
+        value, inherited = getattr(own, key), getattr(base, key)
         if isinstance(value, list):
-            inherited = getattr(base, key)
             values[key] = list(value) + [x for x in inherited if x not in value]
-        elif key in ("inid_labels", "months", "office_names", "claims_headings"):
-            merged = dict(getattr(base, key))
-            if key == "inid_labels":
-                for code, labels in value.items():
-                    merged[code] = list(labels) + [x for x in merged.get(code, []) if x not in labels]
-            else:
-                merged.update(value)
+        elif key == "inid_labels":
+            merged = dict(inherited)
+            for code, labels in value.items():
+                merged[code] = list(labels) + [x for x in merged.get(code, []) if x not in labels]
             values[key] = merged
-        else:
-            values[key] = value
-    return StructureSettings(**{**base.__dict__, **values})
+        elif key in _TABLES:
+            values[key] = {**inherited, **value}
+    return dataclasses.replace(own, **values)
+
+
+def validate(table: dict[str, Any], where: str) -> None:
+    """Raise ``ProfileError`` naming ``where`` (``file: [structure]``) and the key."""
+    build(StructureSettings, table, where)
+
+
+class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
+    structure: StructureSettings
+
+
+def settings(profile: _Profile | None) -> StructureSettings:
+    return profile.structure if profile is not None else StructureSettings()
