@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from digitize.fsutil import one_line
+
 
 @dataclass
 class Findings:
@@ -21,7 +23,7 @@ class Findings:
             self.errors += 1
         elif level == "warning":
             self.warnings += 1
-        self.lines.append(f"{level}: {where}: {message}")
+        self.lines.append(f"{level}: {one_line(where)}: {one_line(message)}")  # a file name never splits a line
 
     def error(self, where: object, message: str) -> None:
         self.add("error", where, message)

@@ -26,11 +26,12 @@ import contextlib
 import csv
 import io
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from lxml import etree
+
+from digitize.fsutil import new_temp
 
 from .model import NOT_SEARCHABLE_CODE, Definition, Entry
 
@@ -49,7 +50,7 @@ def atomic_output(path: Path | str) -> Iterator[Any]:
     """A binary file that appears under ``path`` only when the block completes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = new_temp(path.parent, path.name)  # mode follows the umask, like every other output
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as fh:
             yield fh

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .db import connect
+from .fsutil import create_following_umask
 
 STATES = ("pending", "running", "done", "needs-review", "failed")
 
@@ -55,6 +56,7 @@ class Ledger:
             self.conn = connect(self.path, readonly=True)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_following_umask(self.path)  # not SQLite's fixed 0644
         self.conn = connect(self.path)
         self.conn.executescript(SCHEMA)
 

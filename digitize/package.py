@@ -34,6 +34,7 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import DigitizeError
+from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
 from . import xmlsafe
 from .xmlsafe import parser as safe_parser
@@ -224,7 +225,7 @@ class _Writer:
         self.count = 0
         if self.zip:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+            fd, tmp = new_temp(dest.parent, dest.name)  # mode follows the umask
             self.tmp = Path(tmp)
             self.fh = os.fdopen(fd, "wb")
             self.zf = zipfile.ZipFile(self.fh, "w")
@@ -264,7 +265,7 @@ class _Writer:
             return
         for d in sorted((p for p in self.tmp.rglob("*") if p.is_dir()), reverse=True):
             os.utime(d, (self.epoch, self.epoch))
-        os.chmod(self.tmp, 0o755)
+        os.chmod(self.tmp, 0o777 & ~current_umask())  # mkdtemp's 0700 otherwise
         os.utime(self.tmp, (self.epoch, self.epoch))
         old = None
         if self.dest.exists():

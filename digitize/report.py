@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -285,8 +284,4 @@ def write_report(job_dir: Path) -> Path:
     folder = JobFolder(job_dir)
     if not folder.exists():
         raise FileNotFoundError(f"{folder.root} is not a job folder (no {LEDGER})")
-    path = atomic_write(folder.report_path, render(gather(folder.root)))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)  # readable like the job's other outputs, not the temp file's 0600
-    return path
+    return atomic_write(folder.report_path, render(gather(folder.root)))  # mode follows the umask

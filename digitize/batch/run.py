@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .. import deps
+from ..fsutil import one_line
 from ..job import JobSettings, Summary
 from ..jobfolder import JobFolder
 from ..ledger import Ledger
@@ -139,7 +140,7 @@ class Progress:
         elif self.mode == "log":
             extra = f": {reason}" if reason else f" ({pages} pages)"
             of = f"/{self.total}" if self.total else ""
-            log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, name.replace("\n", "\\n"), extra, self.rate())
+            log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate())
 
     def close(self) -> None:
         if self.bar is not None:
@@ -379,7 +380,7 @@ class BatchRun:
         if final != wanted and doc.forced_id is None:
             # Another input already produced this publication: keep both, say so.
             warning = f"publication {wanted} already produced by another input; written as {final}"
-            log.warning("%s: %s", doc.input, warning)
+            log.warning("%s: %s", one_line(doc.input), one_line(warning))
             self.urgent.appendleft((doc, doc.rename(final, warning)))
             return
         target = self.folder.document_dir(final)

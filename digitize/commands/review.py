@@ -14,7 +14,12 @@ trail. Create accounts first with 'digitize users add DIR NAME --role reviewer|a
 'digitize apply DIR' afterwards to put the decisions into the text and XML.
 
 The server binds to 127.0.0.1 unless --host says otherwise; put it behind an HTTPS proxy before
-opening it to a network (session cookies are marked Secure only over HTTPS)."""
+opening it to a network. Session cookies are marked Secure when the request came over HTTPS: for
+a proxy that ends HTTPS, name its address with --forwarded-allow-ips so that its
+X-Forwarded-Proto and X-Forwarded-For headers are believed (and no one else's).
+
+example (nginx on the same machine, proxy_set_header X-Forwarded-Proto $scheme;):
+  digitize review out/ --forwarded-allow-ips 127.0.0.1"""
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +30,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--users-db", type=Path, default=None, metavar="PATH",
                    help="SQLite file with the reviewer accounts (default: DIR/ledger.sqlite)")
+    p.add_argument("--forwarded-allow-ips", default=None, metavar="IPS",
+                   help="comma-separated proxy addresses whose X-Forwarded-Proto/-For headers are trusted "
+                        "(the client address and https; default: none)")
     p.add_argument("--lease-seconds", type=int, default=120, metavar="S",
                    help="how long an item stays reserved for the reviewer who opened it (default: %(default)s)")
 
@@ -36,6 +44,17 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def allowed_hosts(host: str) -> list[str] | None:
+    """The Host headers accepted when bound to ``host``: on loopback only loopback names and the
+    bound address itself (DNS rebinding), elsewhere any (the proxy decides)."""
+    if not _loopback(host):
+        return None
+    names = ["127.0.0.1", "localhost", "::1", "[::1]", host]
+    if ":" in host:  # an IPv6 address as it appears in a Host header
+        names.append(f"[{host}]")
+    return list(dict.fromkeys(names))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -52,6 +71,12 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"--port {args.port}: expected 1-65535")
     if args.lease_seconds < 30:
         raise UsageError(f"--lease-seconds {args.lease_seconds}: at least 30")
+    proxies = [ip.strip() for ip in (args.forwarded_allow_ips or "").split(",") if ip.strip()]
+    for ip in proxies:
+        try:
+            ipaddress.ip_network(ip, strict=False)
+        except ValueError:
+            raise UsageError(f"--forwarded-allow-ips: {ip!r} is not an IP address or network") from None
 
     import uvicorn
 
@@ -62,12 +87,11 @@ def main(args: argparse.Namespace) -> int:
     if not UserStore(users_db).list():
         log.warning("no reviewer accounts in %s yet: add one with 'digitize users add %s NAME --role admin'",
                     users_db, job)
-    # On loopback, refuse other Host headers (DNS rebinding); elsewhere the proxy decides.
-    allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if _loopback(args.host) else None
+    allowed = allowed_hosts(args.host)
     if not _loopback(args.host):
         log.warning("binding %s: anyone who can reach it can try to log in; use HTTPS in front", args.host)
     app = create_app(job, users_db, lease_seconds=args.lease_seconds, allowed_hosts=allowed)
     print(f"review page: http://{args.host}:{args.port}/login  (Ctrl+C to stop)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False,
-                proxy_headers=False)
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     return 0

@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import UsageError
+from ..fsutil import one_line
 from ..model import XML_FORMATS
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
@@ -125,7 +126,7 @@ def print_summary(summary) -> None:
     if summary.pages:
         print(f"{summary.pages} page(s) in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
     for inp, reason in summary.failures:
-        print(f"  failed: {inp}: {reason}")
+        print(f"  failed: {one_line(inp)}: {one_line(reason)}")
     out = summary.out
     print(f"results: {out / 'documents'}")
     for extra in ("report.html", "authority"):

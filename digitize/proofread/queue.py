@@ -386,7 +386,8 @@ class Queue:
     # -- reviewing
 
     def next_item(self, reviewer: str, lease_seconds: int = 300, doc_id: str | None = None) -> QueueItem | None:
-        """Lease the most urgent open item to ``reviewer``: the item they already hold, else
+        """Lease the most urgent open item to ``reviewer`` (their only lease: any other is given
+        back, so ``doc_id`` cannot collect several): the item they already hold, else
         mandatory bibliographic fields first, then the lowest confidence; items this reviewer
         skipped come after the rest. Returns None when nothing is left for them."""
         now = time.time()
@@ -408,6 +409,9 @@ class Queue:
                 ).fetchone()
             if row is None:
                 return None
+            # one lease per reviewer: taking an item (e.g. of another document) gives back the last
+            con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?"
+                        " AND state = 'open' AND id != ?", (reviewer, row["id"]))
             con.execute(
                 "UPDATE queue_items SET lease_owner = ?, lease_expires = ? WHERE id = ?",
                 (reviewer, now + lease_seconds, row["id"]),

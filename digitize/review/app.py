@@ -40,7 +40,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..jobfolder import JobFolder, page_path
 from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem, ValueRefused
-from .auth import COOKIE_NAME, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
+from .auth import COOKIE_NAME, BodyLimit, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
 from .users import ROLES, User, UserError, UserStore
 
 log = logging.getLogger(__name__)
@@ -207,16 +207,15 @@ async def login(request: Request, form: dict = Depends(form_of)):
     session = session_of(request)
     name, password = form.get("username", "").strip(), form.get("password", "")
     client = request.client.host if request.client else "?"
-    if st.throttle.blocked(name, client):
+    if not await st.throttle.admit(name, client):  # waits out growing delays after failures
         return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
-                      error="Too many failed attempts; wait a few minutes.")
+                      error="Too many login attempts just now; try again in a minute.")
     user = await run_in_threadpool(st.users.authenticate, name, password) if name and password else None
     if user is None:
-        st.throttle.failed(name, client)
-        log.warning("review: failed login for %r from %s", name, client)
+        st.throttle.failed(name, client)  # logs it
         return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
                       error="Wrong user name or password.")
-    st.throttle.succeeded(name)
+    st.throttle.succeeded(name, client)
     response = redirect("/queue")
     set_session(request, response, st.codec.new(user.name, user.epoch))  # fresh token: no fixation
     return response
@@ -292,7 +291,7 @@ async def decide(request: Request, auth: Auth = Depends(reviewer_page), form: di
     value: str | None = None
     if action.startswith("suggestion-"):
         index = action.split("-", 1)[1]
-        if not index.isdigit() or not 1 <= int(index) <= len(item.suggestions):
+        if not (len(index) <= 4 and index.isascii() and index.isdigit() and 1 <= int(index) <= len(item.suggestions)):
             return _back(doc, "invalid")
         value, action = item.suggestions[int(index) - 1], "suggestion"
     elif action == "correct":
@@ -510,6 +509,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
+    app.add_middleware(BodyLimit)  # 413 for bodies over auth.MAX_BODY, before they are read
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

@@ -5,24 +5,38 @@ token; nothing else is trusted from the browser. The signing key is generated on
 and kept in ``DIR/.review-secret`` (mode 0600), so sessions survive a server restart but a key
 never leaves the folder. Every POST must echo the session's CSRF token in its form (session-bound
 token, compared in constant time); a visitor without a login gets an anonymous session so the
-login form itself is protected too.
+login form itself is protected too. The cookie also carries the account's random session key
+(``users.User.epoch``): removing the account, logging out or changing the password ends it.
+
+What an anonymous visitor can make the server hold is bounded: request bodies over
+``MAX_BODY`` bytes are refused with 413 before they are read (``BodyLimit``), and the login
+throttle keeps at most ``max_keys`` counters per kind, for valid user names only, forgotten after
+a quiet quarter of an hour.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
+import logging
 import os
 import secrets
 import time
-from collections import defaultdict, deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from .users import NAME_RE  # one rule for what a user name is
 
 SECRET_FILE = ".review-secret"
 COOKIE_NAME = "digitize_review"
 SESSION_MAX_AGE = 12 * 3600  # one working day
+MAX_BODY = 64 * 1024  # bytes: the largest form (a correction, a new user) is a few hundred
+
+log = logging.getLogger(__name__)
 
 
 def load_or_create_secret(job_dir: Path | str) -> bytes:
@@ -49,7 +63,7 @@ def load_or_create_secret(job_dir: Path | str) -> bytes:
 class Session:
     user: str | None  # None: anonymous (login page)
     csrf: str
-    epoch: int = 0  # the user's session epoch at login (see ``users.User.epoch``)
+    epoch: str | None = None  # the account's session key at login (``users.User.epoch``)
 
 
 class SessionCodec:
@@ -59,7 +73,7 @@ class SessionCodec:
         self._s = URLSafeTimedSerializer(secret, salt="digitize-review-session")
         self.max_age = max_age
 
-    def new(self, user: str | None, epoch: int = 0) -> Session:
+    def new(self, user: str | None, epoch: str | None = None) -> Session:
         """A fresh session with a fresh CSRF token (on login: no fixation of an old token)."""
         return Session(user=user, csrf=secrets.token_urlsafe(32), epoch=epoch)
 
@@ -75,38 +89,182 @@ class SessionCodec:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("c"), str):
             return None
-        user, epoch = data.get("u"), data.get("e", 0)
+        user, key = data.get("u"), data.get("e")
         return Session(user=user if isinstance(user, str) else None, csrf=data["c"],
-                       epoch=epoch if isinstance(epoch, int) else -1)
+                       epoch=key if isinstance(key, str) and key else None)  # an old int epoch: no match
 
 
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:
     return bool(session and submitted) and hmac.compare_digest(session.csrf.encode(), str(submitted).encode())
 
 
+@dataclass
+class _Count:
+    fails: int = 0  # attempts not known to have succeeded, since the entry was made
+    next_at: float = 0.0  # the earliest time (clock) the next attempt's password is checked
+    seen: float = 0.0  # the last attempt: the entry is forgotten ``forget`` seconds later
+
+
+class _Counters:
+    """At most ``max_keys`` counters, least recently used dropped first, stale ones forgotten."""
+
+    def __init__(self, max_keys: int, forget: float):
+        self.max_keys, self.forget = max_keys, forget
+        self._d: OrderedDict[str, _Count] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def get(self, key: str, now: float) -> _Count | None:
+        c = self._d.get(key)
+        if c is not None and now - c.seen > self.forget:
+            del self._d[key]
+            return None
+        return c
+
+    def touch(self, key: str, now: float) -> _Count:
+        c = self.get(key, now)
+        if c is None:
+            c = self._d[key] = _Count()
+            while len(self._d) > self.max_keys:
+                self._d.popitem(last=False)
+        self._d.move_to_end(key)
+        c.seen = now
+        return c
+
+    def drop(self, key: str) -> None:
+        self._d.pop(key, None)
+
+
+def _shown(name: str) -> str:
+    return repr(name if len(name) <= 64 else name[:64] + f"... ({len(name)} chars)")
+
+
 class LoginThrottle:
-    """Slows password guessing: at most ``per_name`` failed logins for one user name and
-    ``per_client`` from one address within ``window`` seconds (in memory, per server process)."""
+    """Slows password guessing with growing delays, per user name and per client address; never
+    a hard lock-out of the right password.
 
-    def __init__(self, per_name: int = 5, per_client: int = 20, window: float = 300.0):
-        self.per_name, self.per_client, self.window = per_name, per_client, window
-        self._fails: dict[str, deque[float]] = defaultdict(deque)
+    The first ``free_per_name`` attempts for a name (``free_per_client`` from an address) are
+    checked at once; after that each attempt is checked only ``base`` × 2^k seconds (capped at
+    ``cap``) after the previous one on the same name or address. Attempts arriving together queue
+    one behind the other; one that would have to wait more than ``cap`` is refused (429) without
+    checking its password. So a guesser gets one try per ``cap`` seconds per name and per address,
+    while the owner of the name, typing the right password, waits at most ``cap`` seconds (unless
+    someone floods the name at that very moment). A right password clears the name's counter.
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails[key]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
+    Memory is bounded: ``max_keys`` counters per kind (least recently used evicted), only for
+    names that could be accounts (``users.NAME_RE``, at most 64 characters), addresses cut to 64
+    characters, and each counter forgotten ``forget`` seconds after its last attempt.
+    """
 
-    def blocked(self, name: str, client: str) -> bool:
-        now = time.monotonic()
-        return (len(self._recent("n:" + name, now)) >= self.per_name
-                or len(self._recent("c:" + client, now)) >= self.per_client)
+    def __init__(self, free_per_name: int = 3, free_per_client: int = 10, base: float = 1.0,
+                 cap: float = 30.0, forget: float = 900.0, max_keys: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        self.free_per_name, self.free_per_client = free_per_name, free_per_client
+        self.base, self.cap, self.clock = base, cap, clock
+        self.names, self.clients = _Counters(max_keys, forget), _Counters(max_keys, forget)
+
+    def __len__(self) -> int:
+        return len(self.names) + len(self.clients)
+
+    def delay(self, fails: int, free: int) -> float:
+        """The wait before the attempt after ``fails`` unsuccessful ones."""
+        return 0.0 if fails < free else min(self.cap, self.base * 2.0 ** (fails - free))
+
+    def _keys(self, name: str, client: str) -> list[tuple[_Counters, str, int]]:
+        keys = [(self.clients, str(client)[:64], self.free_per_client)]
+        if NAME_RE.match(name or ""):
+            keys.append((self.names, name, self.free_per_name))
+        return keys
+
+    def reserve(self, name: str, client: str) -> float | None:
+        """Count an attempt and return how many seconds to wait before checking its password;
+        None: refuse it now (the queue for this name or address is longer than ``cap``)."""
+        now = self.clock()
+        keys = self._keys(name, client)
+        start = now
+        for counters, key, _ in keys:
+            c = counters.get(key, now)
+            if c is not None:
+                start = max(start, c.next_at)
+        if start - now > self.cap:
+            log.warning("review: login attempt for %s from %s refused: %.0f s of attempts already queued",
+                        _shown(name), client, start - now)
+            return None
+        for counters, key, free in keys:
+            c = counters.touch(key, now)
+            c.fails += 1
+            c.next_at = start + self.delay(c.fails, free)
+        if start > now:
+            log.warning("review: login attempt for %s from %s delayed %.1f s after repeated failures",
+                        _shown(name), client, start - now)
+        return start - now
+
+    async def admit(self, name: str, client: str) -> bool:
+        """``reserve`` and wait (without holding up other requests); False: refuse with 429."""
+        wait = self.reserve(name, client)
+        if wait is None:
+            return False
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return True
 
     def failed(self, name: str, client: str) -> None:
-        now = time.monotonic()
-        self._recent("n:" + name, now).append(now)
-        self._recent("c:" + client, now).append(now)
+        """The attempt was wrong (it was counted by ``reserve``): log it."""
+        n = self.names.get(name, self.clock()) if NAME_RE.match(name or "") else None
+        log.warning("review: failed login for %s from %s (%d recent failures for the name)",
+                    _shown(name), client, n.fails if n else 0)
 
-    def succeeded(self, name: str) -> None:
-        self._fails.pop("n:" + name, None)
+    def succeeded(self, name: str, client: str | None = None) -> None:
+        """The right password: the name's counter goes; the address's attempt was no failure."""
+        self.names.drop(name)
+        if client is not None:
+            c = self.clients.get(str(client)[:64], self.clock())
+            if c is not None:
+                c.fails = max(0, c.fails - 1)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``max_bytes`` gets 413 before it is read into memory
+    (by its Content-Length, or while streaming a chunked body), so nobody can make the server
+    parse megabyte forms."""
+
+    def __init__(self, app: Any, max_bytes: int = MAX_BODY):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def _refuse(self, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"text/plain"), (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": b"request body too large\n"})
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            return await self._refuse(send)
+        received, started = 0, False
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge()
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(send)
+
+
+class _TooLarge(Exception):
+    pass

@@ -4,6 +4,12 @@ Users live in the job's ``ledger.sqlite`` (table ``review_users``) or in a share
 with ``--users-db``, so one office can keep one list of reviewers for many job folders. Passwords
 are hashed with scrypt (memory-hard, per-user random salt) and compared in constant time; an
 unknown name costs the same hash as a known one so that timing does not reveal who exists.
+
+Every account row holds a random session key (128 bits, ``session_key``), written into each of
+its session cookies and compared on every request. A new account, even under a name used before,
+gets a fresh key, and logout or a password change draws a new one: a cookie dies with the account
+(or the logout) for good, as a key is never reused. (Before, the check was name + a counter that
+restarted at 0 when a removed name was created again, so the old cookie came back to life.)
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..db import connect
+from ..fsutil import create_following_umask
 
 ROLES = ("reviewer", "admin")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -40,7 +47,9 @@ class User:
     name: str
     role: str
     created: float
-    epoch: int = 0  # bumped on logout and password change: older sessions stop working
+    # The account's session key: random, replaced on logout and password change, never reused;
+    # a session is valid only while its key equals this (the name ``epoch`` is historical).
+    epoch: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -81,6 +90,10 @@ def _dummy_hash() -> str:
     return _DUMMY_HASH
 
 
+def new_session_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def check_name(name: str) -> str:
     if not NAME_RE.match(name or ""):
         raise UserError(f"invalid user name {name!r}: use 1-64 letters, digits, '.', '_', '@' or '-'")
@@ -99,20 +112,29 @@ def check_password(password: str) -> str:
     return password
 
 
+def _user(row: tuple) -> User:
+    name, role, created, key = row
+    return User(name, role, created, key or "")  # no key (a row from an older version): no session matches
+
+
 class UserStore:
     """The ``review_users`` table. Short-lived connections: the ledger file is shared (WAL)."""
 
     def __init__(self, db_path: Path | str):
         self.path = Path(db_path)
+        if self.path.parent.is_dir():
+            create_following_umask(self.path)  # not SQLite's fixed 0644
         with self._connect() as con:
             con.execute(
                 "CREATE TABLE IF NOT EXISTS review_users ("
                 " name TEXT PRIMARY KEY, role TEXT NOT NULL, pw_hash TEXT NOT NULL,"
-                " created REAL NOT NULL, updated REAL NOT NULL, epoch INTEGER NOT NULL DEFAULT 0)"
+                " created REAL NOT NULL, updated REAL NOT NULL, session_key TEXT)"
             )
             columns = {r[1] for r in con.execute("PRAGMA table_info(review_users)")}
-            if "epoch" not in columns:  # a table made by an earlier version
-                con.execute("ALTER TABLE review_users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0")
+            if "session_key" not in columns:  # a table made by an earlier version (name + epoch)
+                con.execute("ALTER TABLE review_users ADD COLUMN session_key TEXT")
+            for (name,) in con.execute("SELECT name FROM review_users WHERE session_key IS NULL").fetchall():
+                con.execute("UPDATE review_users SET session_key = ? WHERE name = ?", (new_session_key(), name))
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -133,16 +155,16 @@ class UserStore:
         with self._connect() as con:
             if replace:
                 con.execute(
-                    "INSERT INTO review_users(name, role, pw_hash, created, updated) VALUES (?,?,?,?,?)"
+                    "INSERT INTO review_users(name, role, pw_hash, created, updated, session_key) VALUES (?,?,?,?,?,?)"
                     " ON CONFLICT(name) DO UPDATE SET role=excluded.role, pw_hash=excluded.pw_hash,"
-                    " updated=excluded.updated, epoch=review_users.epoch + 1",
-                    (name, role, pw, now, now),
+                    " updated=excluded.updated, session_key=excluded.session_key",
+                    (name, role, pw, now, now, new_session_key()),
                 )
             else:
                 try:
                     con.execute(
-                        "INSERT INTO review_users(name, role, pw_hash, created, updated) VALUES (?,?,?,?,?)",
-                        (name, role, pw, now, now),
+                        "INSERT INTO review_users(name, role, pw_hash, created, updated, session_key) VALUES (?,?,?,?,?,?)",
+                        (name, role, pw, now, now, new_session_key()),
                     )
                 except sqlite3.IntegrityError:
                     raise UserError(f"user {name!r} already exists") from None
@@ -156,26 +178,26 @@ class UserStore:
 
     def get(self, name: str) -> User | None:
         with self._connect() as con:
-            row = con.execute("SELECT name, role, created, epoch FROM review_users WHERE name = ?", (name,)).fetchone()
-        return User(*row) if row else None
+            row = con.execute("SELECT name, role, created, session_key FROM review_users WHERE name = ?", (name,)).fetchone()
+        return _user(row) if row else None
 
     def list(self) -> list[User]:
         with self._connect() as con:
-            rows = con.execute("SELECT name, role, created, epoch FROM review_users ORDER BY name").fetchall()
-        return [User(*r) for r in rows]
+            rows = con.execute("SELECT name, role, created, session_key FROM review_users ORDER BY name").fetchall()
+        return [_user(r) for r in rows]
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when ``password`` is right, else None (same cost for unknown names)."""
         with self._connect() as con:
             row = con.execute(
-                "SELECT name, role, created, epoch, pw_hash FROM review_users WHERE name = ?", (name,)
+                "SELECT name, role, created, session_key, pw_hash FROM review_users WHERE name = ?", (name,)
             ).fetchone()
         if row is None:
             verify_password(password, _dummy_hash())
             return None
-        return User(*row[:4]) if verify_password(password, row[4]) else None
+        return _user(row[:4]) if verify_password(password, row[4]) else None
 
     def end_sessions(self, name: str) -> None:
-        """Invalidate every session of ``name`` (logout everywhere)."""
+        """Invalidate every session of ``name`` (logout everywhere): a new random key."""
         with self._connect() as con:
-            con.execute("UPDATE review_users SET epoch = epoch + 1 WHERE name = ?", (name,))
+            con.execute("UPDATE review_users SET session_key = ? WHERE name = ?", (new_session_key(), name))
