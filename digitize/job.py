@@ -17,7 +17,7 @@ class JobError(ValueError):
     """A job that cannot run as configured; the message names the file and the key."""
 
 
-FORMATS = ("st36", "st96")
+FORMATS = ("st36", "st96", "pdf")  # pdf: the searchable facsimile
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class JobSettings:
     document_unit: str = "file"  # file | folder
     pages_per_task: int = 8  # large documents are split into page ranges of this size
     max_attempts: int = 2  # a document whose task fails or kills its worker this often is failed
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = ("st36", "st96")  # "pdf" on request
     schemas: Path | None = None  # schema directory; default: ../shared/standards when present
     authority: bool = True  # build DIR/authority/ at the end
     report: bool = True  # write DIR/report.html at the end
