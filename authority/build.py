@@ -34,6 +34,12 @@ class BuildResult:
 
 
 def today() -> str:
+    """The default date-produced: today (UTC), or ``$SOURCE_DATE_EPOCH``'s day for reproducible builds."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).strftime("%Y%m%d")
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
 
 
@@ -82,7 +88,7 @@ def definition_for(store: Store, office: str, profile: Any, date_produced: str |
         return None
     d = Definition(
         country=office,
-        date_produced=date_produced or cov.max_date or today(),
+        date_produced=date_produced or today(),
         update_category=update_category,
         kind_codes={k: kinds_known[k] for k in cov.kind_counts},
         exception_codes={k: exc_known[k] for k in cov.exception_counts},
@@ -134,10 +140,11 @@ def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", prof
 
 def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = None,
                    report: Report | None = None) -> list[Path]:
-    """Called by ``digitize run`` at the end of a job: writes ``DIR/authority/<CC>_AF_<date>.xml``
-    and ``.csv``. ``date`` (YYYYMMDD) defaults to the batch's most recent publication date (then
-    today when there is none), so the same job gives the same files. Problems go to ``report``
-    (and to ``DIR/authority/build-report.txt``); returns the files written ([] when none)."""
+    """Called by ``digitize run`` at the end of a job and after ``digitize apply``: writes
+    ``DIR/authority/<CC>_AF_<date>.xml`` and ``.csv``. ``date`` (YYYYMMDD, the file's
+    date-produced) defaults to today (UTC); the files of an earlier build of this office are
+    removed, so the folder holds one current authority file. Problems go to ``report`` (and to
+    ``DIR/authority/build-report.txt``); returns the files written ([] when none)."""
     from .sources.job import entries_from_job
 
     job_dir = Path(job_dir)
@@ -148,8 +155,12 @@ def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = 
     result = build_entries(
         entries_from_job(job_dir, report, office), office,
         [(out / f"{office}_AF_{{date}}.xml", "xml"), (out / f"{office}_AF_{{date}}.csv", "csv")],
-        profile, date_produced=date, report=report, tmp_dir=out,
+        profile, date_produced=date or today(), report=report, tmp_dir=out,
     )
+    if result.paths:
+        for old in list(out.glob(f"{office}_AF_*.xml")) + list(out.glob(f"{office}_AF_*.csv")):
+            if old not in result.paths:
+                old.unlink(missing_ok=True)
     from digitize.fsutil import atomic_write
 
     atomic_write(out / "build-report.txt", "\n".join(report.lines) + ("\n" if report.lines else ""))

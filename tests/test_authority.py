@@ -3,6 +3,8 @@ incremental round trip, and hostile XML (XXE, billion laughs) refused without re
 
 from __future__ import annotations
 
+import datetime
+
 import http.server
 import shutil
 import threading
@@ -467,7 +469,8 @@ def test_build_from_job_folder(tmp_path):
     job = _job(tmp_path)
     report = Report()
     paths = build_from_job(job, "PH", profiles.load("ph"), report=report)
-    assert [p.name for p in paths] == ["PH_AF_20230523.xml", "PH_AF_20230523.csv"]  # the batch's latest date
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+    assert [p.name for p in paths] == [f"PH_AF_{today}.xml", f"PH_AF_{today}.csv"]  # made today, dated today
     for p in paths:
         assert check_file(p) == [], p
     entries = {e.number: e for e in read_all(paths[0])[1]}
@@ -485,7 +488,9 @@ def test_build_from_job_folder(tmp_path):
     assert "g.pdf: invalid publication date '2023-13-99'" in lines
     assert "h.pdf: no publication number found" in lines
     assert (job / "authority" / "build-report.txt").read_text().count("\n") == len(report.lines)
+    first = paths[0].read_bytes()
     again = build_from_job(job, "PH", profiles.load("ph"), date="20240101")
     assert [p.name for p in again] == ["PH_AF_20240101.xml", "PH_AF_20240101.csv"]
-    assert again[0].read_bytes().replace(b"20240101", b"20230523") == paths[0].read_bytes()  # deterministic
+    assert again[0].read_bytes().replace(b"20240101", today.encode()) == first  # deterministic; the older build is gone
+    assert sorted(p.name for p in (job / "authority").glob("PH_AF_*")) == ["PH_AF_20240101.csv", "PH_AF_20240101.xml"]
     shutil.rmtree(job / "authority")

@@ -170,9 +170,11 @@ def test_packaged_xml_is_valid(job, tmp_path, capsys):
 
 def _ledger(job: Path, rows: list[tuple]) -> None:
     """rows: (input, state, doc_id, finished)"""
+    from digitize.ledger import SCHEMA
+
     job.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(job / "ledger.sqlite")
-    conn.execute(LEDGER)
+    conn.executescript(SCHEMA)
     conn.executemany("INSERT INTO documents (input, state, doc_id, out_dir, validated, attempts, finished) "
                      "VALUES (?,?,?,'documents/' || ?,'yes',1,?)", [(i, s, d, d, f) for i, s, d, f in rows])
     conn.commit()
@@ -249,3 +251,33 @@ def test_held_back_exit_status_and_nothing_to_deliver(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "nothing to deliver" in err and "PH2020000333A1 (failed)" in err
     assert not (tmp_path / "p3").exists()
+
+
+def test_derived_files_follow_the_documents(tmp_path, capsys):
+    """After a document changed (``apply`` rewrites its JSON), the authority file and the report
+    are rebuilt: by ``apply`` itself and, if still stale, by ``package`` before packing."""
+    import os
+
+    from authority.build import build_from_job
+    from digitize.report import write_report
+
+    job = tmp_path / "job"
+    _emit(job, "PH2020000111A1", "2020000111", 90.0)
+    _ledger(job, [("/in/a.pdf", "done", "PH2020000111A1", 1.0)])
+    (old,) = [p for p in build_from_job(job, "PH", profiles.load("ph"), date="20200101") if p.suffix == ".xml"]
+    write_report(job)
+    past = 1_000_000_000
+    for p in [old, old.with_suffix(".csv"), job / "report.html"]:
+        os.utime(p, (past, past))
+    result = __import__("digitize.package", fromlist=["build"]).build(job, tmp_path / "pkg", facsimile=False)
+    assert set(result.refreshed) == {"authority", "report"}
+    assert not old.exists()  # replaced by today's file, not left beside it
+    (new,) = (job / "authority").glob("PH_AF_*.xml")
+    assert new.stat().st_mtime > past and (job / "report.html").stat().st_mtime > past
+    assert sorted(p.name for p in (tmp_path / "pkg" / "authority").iterdir()) == [new.with_suffix(".csv").name, new.name]
+    # apply (nothing queued) rebuilds what is stale, and only that
+    os.utime(job / "report.html", (past, past))
+    assert cli.main(["apply", str(job)]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt report" in out and "rebuilt authority" not in out
+    assert (job / "report.html").stat().st_mtime > past

@@ -33,6 +33,10 @@ def main(args: argparse.Namespace) -> int:
     if not (args.dir / "ledger.sqlite").is_file():
         raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
     results = apply_job(args.dir, args.doc, force=args.force, schema_dir=args.schemas)
+    from ..package import refresh_derived  # the authority file and report.html follow the documents
+
+    for what in refresh_derived(args.dir, only_stale=not results):
+        print(f"rebuilt {what}")
     if not results:
         print(f"{args.dir}: nothing in the correction queue")
         return 0
