@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import config
-from .model import Coverage, Definition, Entry
+from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, normalise_number, number_problem
 from .register import apply_register
 from .report import Report
 from .store import Store
@@ -43,10 +43,19 @@ def today() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
 
 
-def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Report) -> None:
-    """Keep the office's entries; others are noted and skipped."""
+def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Report, profile: Any = None) -> None:
+    """Keep the office's entries with a valid publication number, written as the office writes it
+    (``strip_leading_zeros``); others are noted and skipped."""
     other: dict[str, int] = {}
+    strip = config.strip_leading_zeros(profile)
     for e in entries:
+        problem = number_problem(e.number)
+        if problem:
+            report.error(f"{e.country or '?'} {e.kind or '?'} {e.date or '?'}",
+                         f"publication number {problem}; not an entry")
+            continue
+        if strip and e.number.isdigit() and e.number != normalise_number(e.number, True):
+            e = e._replace(number=normalise_number(e.number, True))
         if e.country != office:
             if other.get(e.country, 0) < 20:
                 report.info(e.label, f"belongs to office {e.country or '?'}, not {office}; skipped")
@@ -86,12 +95,31 @@ def definition_for(store: Store, office: str, profile: Any, date_produced: str |
                          "[authority.exception_codes]")
     if missing:
         return None
+    exceptions = {k: exc_known[k] for k in cov.exception_counts}
+    if store.not_searchable and NOT_SEARCHABLE_CODE not in exceptions:
+        # <not-searchable-code code="N"/> (st37 README): the code is defined like every code used
+        if NOT_SEARCHABLE_CODE not in exc_known:
+            report.error(f"exception code {NOT_SEARCHABLE_CODE}", f"used by not-searchable-code but profile {name!r} "
+                         "has no description: add it to [authority.exception_codes]")
+            return None
+        exceptions[NOT_SEARCHABLE_CODE] = exc_known[NOT_SEARCHABLE_CODE]
+    notes = config.unconfirmed(profile)
+    for code in sorted(cov.kind_counts):
+        if ("kind", code) in notes:
+            report.warning(f"kind code {code}", f"description {kinds_known[code]!r} published for "
+                           f"{cov.kind_counts[code]} entries is not confirmed (profile {name!r}: confirmed = false); "
+                           "check it against the office's own publications")
+    for code in sorted(exceptions):
+        if ("exception", code) in notes:
+            n = cov.exception_counts.get(code, 0)
+            report.warning(f"exception code {code}", f"the letter and description {exceptions[code]!r} "
+                           f"({n} entries) are not confirmed against ST.37 (profile {name!r}: confirmed = false)")
     d = Definition(
         country=office,
         date_produced=date_produced or today(),
         update_category=update_category,
         kind_codes={k: kinds_known[k] for k in cov.kind_counts},
-        exception_codes={k: exc_known[k] for k in cov.exception_counts},
+        exception_codes=exceptions,
     )
     return cov.fill(d)
 
@@ -105,7 +133,7 @@ def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Pat
     result = BuildResult(report=report or Report())
     rep = result.report
     with Store(tmp_dir) as store:
-        fill_store(store, entries, office, rep)
+        fill_store(store, entries, office, rep, profile)
         if register is not None:
             added, _ = apply_register(Path(register), office, store, rep)
             if added:

@@ -22,6 +22,21 @@ def file_format(path: Path | str) -> str:
     return "xml" if head.startswith(b"<") else "csv"
 
 
+def is_authority_xml(path: Path | str) -> bool:
+    """True when ``path`` is XML whose root is ``authority-file`` (reads only up to the root, so a
+    caller can stream a huge file instead of parsing it whole); False for anything else."""
+    from . import safexml
+
+    try:
+        if file_format(path) != "xml":
+            return False
+        for _, el in safexml.iterparse(path, events=("start",)):
+            return el.tag == "authority-file"
+    except Exception:  # not XML, unsafe, unreadable: the caller's full check reports it
+        return False
+    return False
+
+
 class AuthorityFile:
     """``af = AuthorityFile(path)``; ``for e in af.entries(): ...``; ``af.definition`` is known
     once the definition element has been read (before the first entry, in a valid file)."""
@@ -33,6 +48,7 @@ class AuthorityFile:
         self.root_attrs: dict[str, str] = {}
         self.definition_error: str | None = None
         self.structure_problems: list[str] = []  # unknown elements etc., for ``check``
+        self.not_searchable_codes: set[str] = set()  # codes of <not-searchable-code>, for ``check``
 
     def entries(self) -> Iterator[Entry]:
         return self._xml() if self.format == "xml" else self._csv()
@@ -55,7 +71,11 @@ class AuthorityFile:
                 continue
             tag = el.tag
             if tag == "authority-file-entry":
-                yield entry_from_element(el)
+                e = entry_from_element(el)
+                if () in (e.description, e.claims, e.abstract):
+                    for ns in el.iter("not-searchable-code"):
+                        self.not_searchable_codes.add(ns.get("code") or "")
+                yield e
             elif tag == "authority-file-definition":
                 if self.definition is not None:
                     self.structure_problems.append("more than one authority-file-definition")
@@ -72,7 +92,7 @@ class AuthorityFile:
             reader = csv.reader(fh, delimiter=";")
             header = next(reader, None)
             if header is None:
-                return
+                raise ValueError("empty file: not an authority file (no header row, no entries)")
             cols = [h.strip().lower() for h in header]
             idx = {name: (cols.index(name) if name in cols else None) for name in CSV_HEADER}
             if idx["publication_number"] is None:

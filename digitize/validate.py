@@ -200,8 +200,12 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
     """Detect the kind of ``path`` and check it; never raises for a bad file."""
     path = Path(path)
     name = str(path)
-    if path.suffix.lower() == ".csv":
-        return _check_st37(path)  # the ST.37 text form (EPO's ';'-separated list)
+    try:
+        from authority.reader import is_authority_xml  # type: ignore[import-not-found]
+    except ImportError:
+        is_authority_xml = None
+    if path.suffix.lower() == ".csv" or (is_authority_xml is not None and is_authority_xml(path)):
+        return _check_st37(path)  # the ST.37 text form, or ST.37 XML streamed (a national file is big)
     try:
         tree = etree.parse(str(path), safe_parser())
     except (OSError, etree.XMLSyntaxError) as exc:
