@@ -281,7 +281,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True) -> tupl
         from .facsimile import FacsimileError, facsimile_pdf
 
         try:
-            files[PDF_NAME] = facsimile_pdf(folder, title=doc_id, epoch=_epoch())
+            files[PDF_NAME] = facsimile_pdf(folder, title=doc_id, lang=st36.get("lang"), epoch=_epoch())
         except FacsimileError as exc:
             raise PackageError(f"facsimile: {exc}") from None
         roles[PDF_NAME] = "facsimile"

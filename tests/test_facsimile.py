@@ -53,6 +53,15 @@ def doc_folder(tmp_path_factory) -> Path:
     return work
 
 
+def test_pdf_is_a_run_output_format():
+    from digitize.job import JobError, JobSettings, validate
+
+    assert validate(JobSettings(formats=("st36", "pdf"))).formats == ("st36", "pdf")
+    assert "pdf" not in JobSettings().formats  # on request only
+    with pytest.raises(JobError):
+        validate(JobSettings(formats=("docx",)))
+
+
 def _run(*cmd: str) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
