@@ -90,6 +90,12 @@ class PackageResult:
     refreshed: list[str] = field(default_factory=list)  # derived outputs rebuilt because they were stale
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _epoch() -> int:
     v = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     return int(v) if v.isdigit() else FIXED_EPOCH
@@ -367,13 +373,14 @@ class _Writer:
         if self.zip:
             self.zf.close()
             self.fh.flush()
+            os.fchmod(self.fh.fileno(), 0o666 & ~_umask())  # not mkstemp's 0600
             os.fsync(self.fh.fileno())
             self.fh.close()
             os.replace(self.tmp, self.dest)
             return
         for d in sorted((p for p in self.tmp.rglob("*") if p.is_dir()), reverse=True):
             os.utime(d, (self.epoch, self.epoch))
-        os.chmod(self.tmp, 0o755)
+        os.chmod(self.tmp, 0o777 & ~_umask())  # readable as the umask says (mkdtemp makes it 0700)
         os.utime(self.tmp, (self.epoch, self.epoch))
         old = None
         if self.dest.exists():

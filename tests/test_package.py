@@ -125,8 +125,16 @@ def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
 
 
 def test_zip_is_byte_identical(job, tmp_path, capsys):
+    import os
+
     a, b = tmp_path / "a.zip", tmp_path / "b.zip"
-    cli.main(["package", str(job), "--dest", str(a)])
+    old = os.umask(0o022)
+    try:
+        cli.main(["package", str(job), "--dest", str(a)])
+        cli.main(["package", str(job), "--dest", str(tmp_path / "dir")])
+    finally:
+        os.umask(old)
+    assert a.stat().st_mode & 0o777 == 0o644 and (tmp_path / "dir").stat().st_mode & 0o777 == 0o755  # the umask's
     cli.main(["package", str(job), "--dest", str(b)])
     assert a.read_bytes() == b.read_bytes()
     with zipfile.ZipFile(a) as zf:
