@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from . import config
 from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, normalise_number, number_problem
 from .register import apply_register
-from .report import Report
+from .findings import Findings
 from .store import Store
 from .writer import write_file
 
@@ -25,7 +25,7 @@ from .writer import write_file
 class BuildResult:
     paths: list[Path] = field(default_factory=list)
     entries: int = 0
-    report: Report = field(default_factory=Report)
+    report: Findings = field(default_factory=Findings)
     definition: Definition | None = None
 
     @property
@@ -43,7 +43,7 @@ def today() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
 
 
-def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Report, profile: Any = None) -> None:
+def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Findings, profile: Any = None) -> None:
     """Keep the office's entries with a valid publication number, written as the office writes it
     (``strip_leading_zeros``); others are noted and skipped."""
     other: dict[str, int] = {}
@@ -68,7 +68,7 @@ def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Repo
             report.info(f"office {country or '?'}", f"{n} entries of another office skipped in all")
 
 
-def definition_for(store: Store, office: str, profile: Any, date_produced: str | None, report: Report,
+def definition_for(store: Store, office: str, profile: Any, date_produced: str | None, report: Findings,
                    update_category: str = "full") -> Definition | None:
     """Pass 1: coverage and code descriptions; None when a used code has no description."""
     cov = Coverage()
@@ -126,11 +126,11 @@ def definition_for(store: Store, office: str, profile: Any, date_produced: str |
 
 def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Path, str]], profile: Any, *,
                   date_produced: str | None = None, register: Path | None = None,
-                  report: Report | None = None, tmp_dir: Path | None = None) -> BuildResult:
+                  report: Findings | None = None, tmp_dir: Path | None = None) -> BuildResult:
     """The core of ``build``: ``outputs`` is ``[(path, "xml"|"csv"), ...]``; a ``{date}`` in a
     path is replaced by the file's date-produced."""
     office = office.upper()
-    result = BuildResult(report=report or Report())
+    result = BuildResult(report=report or Findings())
     rep = result.report
     with Store(tmp_dir) as store:
         fill_store(store, entries, office, rep, profile)
@@ -160,14 +160,14 @@ def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", prof
 
     office = office.upper()
     profile = profile if profile is not None else config.profile_for_office(office)
-    report = Report()
+    report = Findings()
     return build_entries(iter_sources([Path(s) for s in sources], report, office), office, [(Path(out), fmt)],
                          profile, date_produced=date_produced, register=register, report=report,
                          tmp_dir=Path(out).parent if Path(out).parent.is_dir() else None)
 
 
 def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = None,
-                   report: Report | None = None) -> list[Path]:
+                   report: Findings | None = None) -> list[Path]:
     """Called by ``digitize run`` at the end of a job and after ``digitize apply``: writes
     ``DIR/authority/<CC>_AF_<date>.xml`` and ``.csv``. ``date`` (YYYYMMDD, the file's
     date-produced) defaults to today (UTC); the files of an earlier build of this office are
@@ -179,7 +179,7 @@ def build_from_job(job_dir: Path, office: str, profile: Any, date: str | None = 
     office = office.upper()
     out = job_dir / "authority"
     out.mkdir(parents=True, exist_ok=True)
-    report = report if report is not None else Report()
+    report = report if report is not None else Findings()
     result = build_entries(
         entries_from_job(job_dir, report, office), office,
         [(out / f"{office}_AF_{{date}}.xml", "xml"), (out / f"{office}_AF_{{date}}.csv", "csv")],

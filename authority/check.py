@@ -32,7 +32,9 @@ from typing import Any
 
 from lxml import etree
 
-from . import config, safexml
+from digitize import xmlsafe as safexml
+
+from . import config
 from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key, number_problem
 from .reader import AuthorityFile
 

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 from . import config
 from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, sort_key
 from .reader import AuthorityFile
-from .report import Report
+from .findings import Findings
 from .store import Store
 from .writer import write_file
 
@@ -44,7 +44,7 @@ class DiffResult:
         return not (self.counts["added"] or self.counts["removed"] or self.counts["changed"])
 
 
-def _sorted(entries: Iterable[Entry], store: Store, report: Report | None) -> Iterator[Entry]:
+def _sorted(entries: Iterable[Entry], store: Store, report: Findings | None) -> Iterator[Entry]:
     store.add_all(e for e in entries if not e.deleted)
     return store.resolved(report)
 
@@ -66,7 +66,7 @@ def _join(old: Iterator[Entry], new: Iterator[Entry]) -> Iterator[tuple[Entry | 
             a, b = next(old, None), next(new, None)
 
 
-def changes(old: Iterable[Entry], new: Iterable[Entry], report: Report | None = None) -> Iterator[tuple[str, Entry | None, Entry | None]]:
+def changes(old: Iterable[Entry], new: Iterable[Entry], report: Findings | None = None) -> Iterator[tuple[str, Entry | None, Entry | None]]:
     """Stream of ("added"|"removed"|"changed"|"same", old, new) in ST.37 order."""
     with Store() as so, Store() as sn:
         for a, b in _join(_sorted(old, so, report), _sorted(new, sn, report)):

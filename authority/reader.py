@@ -22,21 +22,6 @@ def file_format(path: Path | str) -> str:
     return "xml" if head.startswith(b"<") else "csv"
 
 
-def is_authority_xml(path: Path | str) -> bool:
-    """True when ``path`` is XML whose root is ``authority-file`` (reads only up to the root, so a
-    caller can stream a huge file instead of parsing it whole); False for anything else."""
-    from . import safexml
-
-    try:
-        if file_format(path) != "xml":
-            return False
-        for _, el in safexml.iterparse(path, events=("start",)):
-            return el.tag == "authority-file"
-    except Exception:  # not XML, unsafe, unreadable: the caller's full check reports it
-        return False
-    return False
-
-
 class AuthorityFile:
     """``af = AuthorityFile(path)``; ``for e in af.entries(): ...``; ``af.definition`` is known
     once the definition element has been read (before the first entry, in a valid file)."""
@@ -55,7 +40,7 @@ class AuthorityFile:
 
     # ------------------------------------------------------------------ XML
     def _xml(self) -> Iterator[Entry]:
-        from . import safexml
+        from digitize import xmlsafe as safexml
 
         for _, first in safexml.iterparse(self.path, events=("start",)):
             if first.tag != "authority-file":

@@ -15,7 +15,7 @@ import csv
 from pathlib import Path
 
 from .model import Entry, norm_date, number_key, number_problem
-from .report import Report
+from .findings import Findings
 from .store import Store
 
 ALIASES = {
@@ -27,7 +27,7 @@ ALIASES = {
 }
 
 
-def load_register(path: Path, office: str, store: Store, report: Report) -> int:
+def load_register(path: Path, office: str, store: Store, report: Findings) -> int:
     """Read the register into ``store``; returns the number of rows kept."""
     path = Path(path)
     try:
@@ -73,7 +73,7 @@ def load_register(path: Path, office: str, store: Store, report: Report) -> int:
     return len(rows)
 
 
-def apply_register(path: Path, office: str, store: Store, report: Report) -> tuple[int, int]:
+def apply_register(path: Path, office: str, store: Store, report: Findings) -> tuple[int, int]:
     """Add exception entries for registered numbers without a document; warn about documents
     whose number is not in the register. Returns (exception entries added, rows read)."""
     n = load_register(path, office, store, report)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .model import Entry, Priority, number_key
-from .report import Report
+from .findings import Findings
 
 BATCH = 20000
 
@@ -111,7 +111,7 @@ class Store:
         return self.conn.execute("SELECT 1 FROM e WHERE nkey=? LIMIT 1", (number_key(number),)).fetchone() is not None
 
     # ------------------------------------------------------------------ output
-    def resolved(self, report: Report | None = None) -> Iterator[Entry]:
+    def resolved(self, report: Findings | None = None) -> Iterator[Entry]:
         """Entries in ST.37 order, one per publication. ``report`` receives the duplicate and
         conflict lines (pass it on one pass only)."""
         self._index()
@@ -142,7 +142,7 @@ class Store:
         self._dups = {(k, kind) for k, kind in self.conn.execute(
             "SELECT nkey, kind FROM e GROUP BY nkey, kind HAVING COUNT(*) > 1")}
 
-    def light(self, report: Report | None = None) -> Iterator[tuple[str, str, str, str | None]]:
+    def light(self, report: Findings | None = None) -> Iterator[tuple[str, str, str, str | None]]:
         """``(number, kind, date, exception)`` of the entries ``resolved`` gives, in the same order,
         read from the index alone (no blob is decoded unless a publication occurs twice): the
         cheap first pass that computes the coverage."""
@@ -168,7 +168,7 @@ class Store:
             yield from self._light_group(group, report)
         self._dups = dups
 
-    def _light_group(self, group: list[tuple], report: Report | None) -> Iterator[tuple[str, str, str, str | None]]:
+    def _light_group(self, group: list[tuple], report: Findings | None) -> Iterator[tuple[str, str, str, str | None]]:
         if len(group) == 1:
             _, kind, date, number, exc, _ = group[0]
             yield number, kind, date, exc
@@ -179,7 +179,7 @@ class Store:
             yield e.number, e.kind, e.date, e.exception
 
     @staticmethod
-    def _resolve(group: list[tuple[Entry, str]], report: Report | None) -> Iterator[Entry]:
+    def _resolve(group: list[tuple[Entry, str]], report: Findings | None) -> Iterator[Entry]:
         if len(group) == 1:
             yield group[0][0]
             return

@@ -27,12 +27,13 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Sequence
 
+from .errors import InputError
 from .fsutil import sha256_file, sha256_tree
 from .job import JobSettings, Summary
-from .ledger import Ledger
-from .profiles import Profile
+from .jobfolder import JobFolder
+from .profiles import Profile, ProfileError
 
 log = logging.getLogger("digitize")
 
@@ -48,18 +49,9 @@ WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THR
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    """Errors whose message is a complete reason for the ledger: no retry will change them."""
-    from .ocr import EngineError
-    from .pipeline import DocumentError
-    from .profiles import ProfileError
-
-    classes: list[type[BaseException]] = [EngineError, DocumentError, ProfileError, FileNotFoundError]
-    for module, name in (("digitize.ingest", "IngestError"), ("digitize.emit", "EmitError")):
-        try:
-            classes.append(getattr(__import__(module, fromlist=[name]), name))
-        except (ImportError, AttributeError):
-            pass
-    return tuple(classes)
+    """Errors whose message is a complete reason for the ledger: no retry will change them
+    (``InputError``: the ingest, engine, document and emit errors)."""
+    return (InputError, ProfileError, FileNotFoundError)
 
 
 def _failure(exc: BaseException) -> dict[str, Any]:
@@ -86,12 +78,9 @@ def _worker_setup() -> None:
     if _setup_done:
         return
     _setup_done = True
-    try:
-        import cv2
+    import cv2
 
-        cv2.setNumThreads(1)
-    except ImportError:
-        pass
+    cv2.setNumThreads(1)
     if "MALLOC_TRIM_THRESHOLD_" in os.environ and sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -224,15 +213,18 @@ class Progress:
             self.bar.close()
 
 
+# A step after the run (the authority file, the report): given by the run command, so the batch
+# does not import the layers that build them. (what is said when it fails, the step)
+PostRun = tuple[str, Callable[["BatchRun"], Any]]
+
+
 class BatchRun:
-    def __init__(self, job: JobSettings, profile: Profile, inputs: list[Path]):
+    def __init__(self, job: JobSettings, profile: Profile, inputs: list[Path], post_run: Sequence[PostRun] = ()):
         assert job.out is not None
-        self.job, self.profile, self.inputs = job, profile, inputs
+        self.job, self.profile, self.inputs, self.post_run = job, profile, inputs, tuple(post_run)
         self.out = Path(job.out)
-        self.out.mkdir(parents=True, exist_ok=True)
-        (self.out / "work").mkdir(exist_ok=True)
-        (self.out / "documents").mkdir(exist_ok=True)
-        self.ledger = Ledger(self.out / "ledger.sqlite")
+        self.folder = JobFolder(self.out).create()
+        self.ledger = self.folder.ledger()
         self.summary = Summary(out=self.out)
         self.schemas = str(job.schemas) if job.schemas else None
         self._queue = None
@@ -262,7 +254,7 @@ class BatchRun:
             self.summary.skipped += 1
             return None
         key = input_key(path, checksum, self.profile.name)
-        return DocState(input=name, path=path, work_dir=self.out / "work" / key, stem=_stem(path))
+        return DocState(input=name, path=path, work_dir=self.folder.work_dir / key, stem=_stem(path))
 
     # -- the loop ----------------------------------------------------------------------------
     def run(self) -> Summary:
@@ -406,7 +398,7 @@ class BatchRun:
             urgent.appendleft(("finish", doc, None))
             return
         warning = doc.warning
-        target = self.out / "documents" / final
+        target = self.folder.document_dir(final)
         _replace_dir(doc.work_dir, target)
         state = result.state
         self.ledger.mark_finished(doc.input, state=state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
@@ -418,12 +410,10 @@ class BatchRun:
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
         if self._queue is None:  # one connection for the run, not one (and a schema check) a document
-            from .proofread.queue import Queue
-
-            self._queue = Queue(self.out / "ledger.sqlite")
+            self._queue = self.folder.queue()
         self._queue.enqueue(doc_id, candidates)
 
-    def _office(self) -> str:
+    def office(self) -> str:
         """The profile's office; for a generic profile, the office most documents say they are from."""
         if self.profile.office != "XX":
             return self.profile.office
@@ -438,26 +428,11 @@ class BatchRun:
         for row in self.ledger.rows("failed"):
             if (row["input"], row["reason"]) not in self.summary.failures:
                 self.summary.failures.append((row["input"], row["reason"] or ""))
-        if self.job.authority:
+        for failed, step in self.post_run:
             try:
-                from authority.build import build_from_job
-            except ImportError:
-                build_from_job = None
-            if build_from_job is not None:
-                try:
-                    build_from_job(self.out, self._office(), self.profile)
-                except Exception as exc:  # the batch's results stand even if the authority file cannot be built
-                    log.warning("authority file not built: %s", exc)
-        if self.job.report:
-            try:
-                from .report import write_report
-            except ImportError:
-                write_report = None
-            if write_report is not None:
-                try:
-                    write_report(self.out)
-                except Exception as exc:
-                    log.warning("report not written: %s", exc)
+                step(self)
+            except Exception as exc:  # the batch's results stand even if the authority file or report cannot be made
+                log.warning("%s: %s", failed, exc)
 
 
 def _page_count(path: Path) -> int | None:
@@ -488,5 +463,5 @@ def _replace_dir(src: Path, dst: Path) -> None:
         os.replace(src, dst)
 
 
-def run_batch(job: JobSettings, profile: Profile, inputs: list[Path]) -> Summary:
-    return BatchRun(job, profile, inputs).run()
+def run_batch(job: JobSettings, profile: Profile, inputs: list[Path], post_run: Sequence[PostRun] = ()) -> Summary:
+    return BatchRun(job, profile, inputs, post_run).run()

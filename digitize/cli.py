@@ -13,6 +13,8 @@ import logging
 import os
 import sys
 
+from .errors import DigitizeError
+
 # Tesseract's OpenMP threads make a page ~8x slower on a busy machine: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -20,10 +22,6 @@ COMMANDS = (
     "run", "status", "validate", "package", "authority", "report", "eval",
     "review", "users", "apply", "lexicon",
 )
-
-
-class UsageError(Exception):
-    """A mistake in the command line or a configuration file: reported in one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,12 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"digitize.commands.{name.replace('-', '_')}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"digitize.commands.{name}":
-                continue  # not built yet
-            raise
+        module = importlib.import_module(f"digitize.commands.{name.replace('-', '_')}")
         p = sub.add_parser(
             name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -68,16 +61,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args._main(args) or 0)
-    except UsageError as exc:
+    except DigitizeError as exc:  # the one handler: every error class carries its exit status
         print(f"digitize {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # Run the imported module's main: sub-commands raise digitize.cli.UsageError, not __main__'s.
+    # Run the imported module's main, so the handler and the commands share one digitize.errors.
     from digitize.cli import main as _main
 
     sys.exit(_main())

@@ -31,7 +31,6 @@ Overall figures are totals (sum of edits / sum of truth units), so long pages we
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -40,11 +39,15 @@ from pathlib import Path
 from lxml import etree, html
 from rapidfuzz.distance import Levenshtein
 
+from .errors import DigitizeError
+from .jobfolder import JobFolder
+from .xmlsafe import parser as safe_parser
+
 TRUTH_SUFFIXES = (".gt.txt", ".txt", ".hocr", ".html", ".alto.xml", ".page.xml", ".xml")
 _PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:-|_p)(?P<page>\d{1,5})$")
 
 
-class EvalError(ValueError):
+class EvalError(DigitizeError, ValueError):
     """Unusable truth or output folders; the message says which."""
 
 
@@ -125,7 +128,7 @@ def score(name: str, truth: str, output: str, output_file: str | None = None) ->
 
 
 @dataclass
-class Report:
+class Evaluation:
     units: list[Score] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)  # truth names without any output
 
@@ -169,8 +172,7 @@ def _local(tag) -> str:
 
 def _xml_text(path: Path) -> str:
     """Text of an ALTO or PAGE file (PAGE: region TextEquiv, else lines, else words)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    root = etree.parse(str(path), parser).getroot()
+    root = etree.parse(str(path), safe_parser(huge_tree=True)).getroot()
     kind = _local(root.tag)
     if kind == "alto":
         lines = []
@@ -265,17 +267,19 @@ def load_outputs(folder: Path) -> tuple[dict[str, OutputDoc], dict[str, Path]]:
         for d in sorted(docs_dir.iterdir()):
             if d.is_dir():
                 docs[d.name] = _doc_from_folder(d, d.name)
-        ledger = folder / "ledger.sqlite"
-        if ledger.is_file():
-            conn = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True)
+        job = JobFolder(folder)
+        if job.exists():
+            ledger = job.ledger(readonly=True)
             try:
-                for inp, doc_id in conn.execute("SELECT input, doc_id FROM documents WHERE doc_id IS NOT NULL"):
-                    p = Path(inp)
+                for row in ledger.rows(order="id"):
+                    if row["doc_id"] is None:
+                        continue
+                    p = Path(row["input"])
                     stem = p.name if p.suffix == "" else p.stem
-                    if doc_id in docs:
-                        docs.setdefault(stem, docs[doc_id])
+                    if row["doc_id"] in docs:
+                        docs.setdefault(stem, docs[row["doc_id"]])
             finally:
-                conn.close()
+                ledger.close()
     elif (folder / "pages").is_dir():  # one document folder
         docs[folder.name] = _doc_from_folder(folder, folder.name)
     plain = {p.stem: p for p in sorted(folder.glob("*.txt"))}
@@ -307,11 +311,11 @@ def _find(name: str, docs: dict[str, OutputDoc], plain: dict[str, Path]) -> tupl
     return None
 
 
-def evaluate(out_dir: Path, truth_dir: Path) -> Report:
+def evaluate(out_dir: Path, truth_dir: Path) -> Evaluation:
     """Score every truth file against the output of the same name (missing output = blank)."""
     truth = load_truth(Path(truth_dir))
     docs, plain = load_outputs(Path(out_dir))
-    report = Report()
+    report = Evaluation()
     for name, path in truth.items():
         found = _find(name, docs, plain)
         if found is None:
@@ -325,7 +329,7 @@ def evaluate(out_dir: Path, truth_dir: Path) -> Report:
 # --------------------------------------------------------------------------- display
 
 
-def format_table(report: Report) -> str:
+def format_table(report: Evaluation) -> str:
     head = f"{'unit':<28} {'words':>6} {'CER':>7} {'WER':>7} {'OWE':>7}  note"
     lines = [head, "-" * len(head)]
     for u in report.units:

@@ -147,12 +147,12 @@ def _pdfa(pdf, pikepdf, icc: Path, *, title: str, lang: str | None, when: _dt.da
 
 def write_facsimile(doc_folder: Path, doc_id: str, *, lang: str | None = None) -> Path:
     """``digitize run --formats ...,pdf``: write ``<DOCID>.pdf`` beside the XML (atomically)."""
-    from .emit import produced_date
+    import os
+
     from .fsutil import atomic_write
 
-    produced = produced_date()
-    epoch = int(_dt.datetime(produced.year, produced.month, produced.day, tzinfo=_dt.timezone.utc).timestamp()) \
-        if produced else 946684800
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # as emit's production date: fixed unless set
+    epoch = int(value) if value.isdigit() else 946684800
     path = Path(doc_folder) / f"{doc_id}.pdf"
     atomic_write(path, facsimile_pdf(Path(doc_folder), title=doc_id, lang=lang, epoch=epoch))
     return path

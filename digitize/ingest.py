@@ -28,6 +28,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from .errors import InputError
 from .model import PageImage
 
 PDF_EXTS = {".pdf"}
@@ -45,7 +46,7 @@ MIN_COVER = 0.85  # a single image covering this share of the page is the page
 ALIGN_TOLERANCE = 0.002  # |sin| of the placement angle still counted as axis-aligned (~0.1°)
 
 
-class IngestError(Exception):
+class IngestError(InputError):
     """An input that cannot be read; the message is a one-line reason for the ledger."""
 
 

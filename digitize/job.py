@@ -12,12 +12,15 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+from .model import XML_FORMATS
 
-class JobError(ValueError):
+
+class JobError(ConfigError):
     """A job that cannot run as configured; the message names the file and the key."""
 
 
-FORMATS = ("st36", "st96", "pdf")  # pdf: the searchable facsimile
+FORMATS = (*XML_FORMATS, "pdf")  # pdf: the searchable facsimile (digitize/facsimile.py)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class JobSettings:
     document_unit: str = "file"  # file | folder
     pages_per_task: int = 8  # large documents are split into page ranges of this size
     max_attempts: int = 2  # a document whose task fails or kills its worker this often is failed
-    formats: tuple[str, ...] = ("st36", "st96")  # "pdf" on request
+    formats: tuple[str, ...] = XML_FORMATS  # "pdf" on request
     schemas: Path | None = None  # schema directory; default: ../shared/standards when present
     authority: bool = True  # build DIR/authority/ at the end
     report: bool = True  # write DIR/report.html at the end

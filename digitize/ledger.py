@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from .db import connect
+
 STATES = ("pending", "running", "done", "needs-review", "failed")
 
 SCHEMA = """
@@ -43,18 +45,15 @@ CREATE INDEX IF NOT EXISTS documents_doc_id ON documents(doc_id);
 """
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
 class Ledger:
-    def __init__(self, path: Path | str):
+    """The ``documents`` table: the only module with SQL on it. ``readonly`` opens an existing
+    ledger with ``mode=ro`` for callers that only read (status, report, package, authority)."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False):
         self.path = Path(path)
+        if readonly:
+            self.conn = connect(self.path, readonly=True)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = connect(self.path)
         self.conn.executescript(SCHEMA)
@@ -81,11 +80,22 @@ class Ledger:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         return dict(row) if row else None
 
-    def rows(self, state: str | None = None) -> list[dict[str, Any]]:
+    def rows(self, state: str | None = None, *, order: str = "input") -> list[dict[str, Any]]:
+        """Every row (of one ``state``), by ``order``: ``input`` or ``id`` (the order registered)."""
+        if order not in ("input", "id"):
+            raise ValueError(f"unknown order {order!r}")
         sql, args = "SELECT * FROM documents", ()
         if state:
             sql, args = sql + " WHERE state = ?", (state,)
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY input", args)]
+        return [dict(r) for r in self.conn.execute(sql + f" ORDER BY {order}", args)]
+
+    def out_dir(self, doc_id: str) -> str | None:
+        """The folder (relative to the job folder) the document was last written to."""
+        row = self.conn.execute(
+            "SELECT out_dir FROM documents WHERE doc_id = ? AND out_dir IS NOT NULL ORDER BY updated DESC LIMIT 1",
+            (doc_id,),
+        ).fetchone()
+        return row[0] if row else None
 
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in STATES}
@@ -152,6 +162,12 @@ class Ledger:
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
         self.conn.execute("UPDATE documents SET state=?, updated=? WHERE doc_id=?", (state, time.time(), doc_id))
+
+    def set_validated(self, doc_id: str, validated: str) -> None:
+        """What the schema check said of the document's XML after ``apply`` re-emitted it."""
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET validated = ?, updated = ? WHERE doc_id = ?",
+                      (validated, time.time(), doc_id))
 
     def reset_interrupted(self) -> int:
         """Inputs left ``running`` by a killed run go back to ``pending``."""

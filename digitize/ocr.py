@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import InputError
 from .model import Block, Line, OcrPage, Prepared, Word
 from .profiles import EngineSettings
 
@@ -36,7 +37,7 @@ TESSDATA_CANDIDATES = (
 )
 
 
-class EngineError(RuntimeError):
+class EngineError(InputError, RuntimeError):
     """The engine cannot run as configured (missing language, no Tesseract)."""
 
 

@@ -40,10 +40,14 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from lxml import etree
 
-from .validate import safe_parser
+from .errors import DigitizeError
+from .jobfolder import LEDGER, JobFolder
+from . import xmlsafe
+from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,7 @@ TOC_DOCTYPE = """<!DOCTYPE Application-body [
 """
 
 
-class PackageError(Exception):
+class PackageError(DigitizeError):
     """The job folder or the destination cannot be used; one line for the user."""
 
 
@@ -103,20 +107,18 @@ def _epoch() -> int:
 
 def ledger_documents(job_dir: Path, state: str | None = None) -> list[dict]:
     """Rows of the ledger with a doc_id (all states, or one), by doc_id (read-only access)."""
-    db = job_dir / "ledger.sqlite"
-    if not db.is_file():
-        raise PackageError(f"{job_dir} is not a job folder (no ledger.sqlite)")
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
+    job = JobFolder(job_dir)
+    if not job.exists():
+        raise PackageError(f"{job_dir} is not a job folder (no {LEDGER})")
     try:
-        where = "doc_id IS NOT NULL" + (" AND state = ?" if state else "")
-        rows = conn.execute(f"SELECT * FROM documents WHERE {where} ORDER BY doc_id, input",
-                            (state,) if state else ()).fetchall()
+        ledger = job.ledger(readonly=True)
+        try:
+            return sorted((r for r in ledger.rows(state) if r["doc_id"] is not None),
+                          key=lambda r: (r["doc_id"], r["input"]))
+        finally:
+            ledger.close()
     except sqlite3.Error as exc:
-        raise PackageError(f"{db}: cannot read the documents table: {exc}") from None
-    finally:
-        conn.close()
-    return [dict(r) for r in rows]
+        raise PackageError(f"{job.ledger_path}: cannot read the documents table: {exc}") from None
 
 
 def done_documents(job_dir: Path) -> list[dict]:
@@ -201,8 +203,7 @@ def _g4(src: Path) -> bytes:
 
 
 def _toc(st36: etree._Element, names: list[str]) -> bytes:
-    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), etree.XMLParser(load_dtd=False, no_network=True,
-                                                                                     resolve_entities=False)))
+    tree = etree.ElementTree(etree.fromstring(TOC_DOCTYPE.encode(), safe_parser()))
     root = tree.getroot()
     date = st36.get("date-publ") or ""
     app = st36.findtext("bibliographic-data/application-reference/document-id/doc-number") or ""
@@ -256,8 +257,8 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True) -> tupl
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = st36_path.read_bytes()
     try:
-        st36 = etree.fromstring(st36_bytes, safe_parser())
-    except etree.XMLSyntaxError as exc:
+        st36 = xmlsafe.fromstring(st36_bytes)
+    except (etree.XMLSyntaxError, xmlsafe.UnsafeXML) as exc:
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     roles: dict[str, str] = {}
@@ -403,15 +404,15 @@ class _Writer:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: bool = True) -> PackageResult:
+def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[str, Callable] | None = None) -> PackageResult:
     """Pack one copy of every done publication of ``job_dir`` into ``dest`` (a folder, or a ``.zip``
     file). Raises ``PackageError`` when nothing can be delivered (an empty delivery is no delivery)."""
     job_dir = Path(job_dir)
     dest = Path(dest)
     rows = ledger_documents(job_dir)
     result = PackageResult(dest=dest)
-    if refresh:
-        result.refreshed = refresh_derived(job_dir, only_stale=True)
+    if refresh:  # {"authority": ..., "report": ...}: see refresh_derived
+        result.refreshed = refresh_derived(job_dir, only_stale=True, **refresh)
     chosen = choose_copies(job_dir, rows)
     to_pack = []
     for best, others in chosen:
@@ -484,22 +485,22 @@ def _newest_input(job_dir: Path) -> float:
     return newest
 
 
-def refresh_derived(job_dir: Path, *, only_stale: bool = False) -> list[str]:
-    """Rebuild what a job folder derives from its documents (the ST.37 authority files in
-    ``authority/`` and ``report.html``), where the run made them. ``digitize apply`` calls it after
-    applying decisions; ``package`` calls it with ``only_stale`` (older than a document's
-    JSON). Returns what was rebuilt; a failure is logged and leaves the old file."""
+def refresh_derived(job_dir: Path, *, authority: Callable[[Path, str, Any], Any] | None = None,
+                    report: Callable[[Path], Any] | None = None, only_stale: bool = False) -> list[str]:
+    """Rebuild what a job folder derives from its documents, where the run made them: the ST.37
+    authority files in ``authority/`` (``authority(job_dir, office, profile or None)``) and
+    ``report.html`` (``report(job_dir)``); the builders are passed in by the commands, a layer
+    above (see tests/test_layering.py). ``digitize apply`` calls it after applying decisions;
+    ``package`` with ``only_stale`` (older than a document's JSON). Returns what was rebuilt; a
+    failure is logged and leaves the old file."""
     job_dir = Path(job_dir)
     done: list[str] = []
     newest = _newest_input(job_dir) if only_stale else None
     auth = job_dir / "authority"
     afs = sorted(auth.glob("??_AF_*.xml")) if auth.is_dir() else []
-    if afs and (newest is None or min(p.stat().st_mtime for p in afs) < newest):
+    if authority is not None and afs and (newest is None or min(p.stat().st_mtime for p in afs) < newest):
         office = afs[-1].name[:2]
         try:
-            from authority.build import build_from_job
-            from authority.config import profile_for_office
-
             rows = ledger_documents(job_dir)
             names = [r.get("profile") for r in rows if r.get("profile")]
             profile = None
@@ -511,16 +512,14 @@ def refresh_derived(job_dir: Path, *, only_stale: bool = False) -> list[str]:
                     profile = profiles.load(name)
                 except Exception:
                     profile = None
-            build_from_job(job_dir, office, profile or profile_for_office(office))
+            authority(job_dir, office, profile)
             done.append("authority")
         except Exception as exc:  # the documents stand even if the authority file cannot be rebuilt
             log.warning("authority file not rebuilt: %s", exc)
-    report = job_dir / "report.html"
-    if report.is_file() and (newest is None or report.stat().st_mtime < newest):
+    html = job_dir / "report.html"
+    if report is not None and html.is_file() and (newest is None or html.stat().st_mtime < newest):
         try:
-            from .report import write_report
-
-            write_report(job_dir)
+            report(job_dir)
             done.append("report")
         except Exception as exc:
             log.warning("report not rebuilt: %s", exc)

@@ -21,15 +21,21 @@ from pathlib import Path
 
 from PIL import Image
 
+from .emit import emit_document
+from .errors import InputError
 from .fsutil import atomic_write
-from .model import Document, OcrPage, PageImage, PageInfo, Prepared
+from .jobfolder import page_name, page_path
+from .jobfolder import pages_dir as pages_folder
+from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
+from .proofread import auto_correct
+from .structure import build_document
 
 log = logging.getLogger(__name__)
 
 
-class DocumentError(Exception):
+class DocumentError(InputError):
     """A document that cannot be processed; the message is the one-line reason for the ledger."""
 
 
@@ -54,10 +60,6 @@ class DocResult:
     candidates: list = field(default_factory=list)  # QueueCandidate
     corrections: int = 0
     files: list[str] = field(default_factory=list)
-
-
-def page_name(number: int) -> str:
-    return f"{number:04d}"
 
 
 # --------------------------------------------------------------------------- OCR half
@@ -86,7 +88,7 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     result. The JSON is written last: its presence means the page is complete."""
     from .preprocess import bilevel
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     pages_dir.mkdir(parents=True, exist_ok=True)
     name = page_name(page.number)
     # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
@@ -108,7 +110,7 @@ def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1
     total = ingest.page_count(input_path)
     last = min(last or total, total)
     done = []
-    todo = [n for n in range(first, last + 1) if not (work_dir / "pages" / f"{page_name(n)}.json").exists()]
+    todo = [n for n in range(first, last + 1) if not page_path(work_dir, n, ".json").exists()]
     if todo:
         for page in ingest.iter_pages(input_path, max_pixels=settings.max_pixels, default_dpi=settings.default_dpi,
                                       first=todo[0], last=todo[-1]):
@@ -133,7 +135,7 @@ def ocr_file(input_path: Path, profile: Profile) -> list[OcrPage]:
 
 
 def load_pages(work_dir: Path) -> list[OcrPage]:
-    files = sorted((work_dir / "pages").glob("[0-9][0-9][0-9][0-9].json"))
+    files = sorted(pages_folder(work_dir).glob("[0-9][0-9][0-9][0-9].json"))
     return [OcrPage.from_json(f.read_text(encoding="utf-8")) for f in files]
 
 
@@ -164,15 +166,9 @@ def whole_text(pages: list[OcrPage]) -> str:
     return "\f".join(p.text + "\n" for p in pages)
 
 
-def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
-    try:
-        from .structure import build_document as structure
-    except ImportError:  # structure stage not available: plain text document
-        structure = None
-    if structure is not None:
-        doc = structure(pages, profile, source=source, doc_id=doc_id)
-    else:
-        doc = Document(doc_id=doc_id, source=source, profile=profile.name, lang=profile.lang)
+def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
+    """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
+    doc = build_document(pages, profile, source=source, doc_id=doc_id)
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -182,7 +178,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
 
 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
-                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = ("st36", "st96"),
+                    overrides: dict[str, str] | None = None, formats: tuple[str, ...] = XML_FORMATS,
                     schema_dir: Path | None = None) -> DocResult:
     """Proofread, structure and emit the OCR'd pages in ``work_dir``; write text, JSON and XML.
 
@@ -193,20 +189,14 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     pages = load_pages(work_dir)
     if not pages:
         raise DocumentError("no pages were recognised")
-    corrections, candidates = [], []
-    try:
-        from .proofread import auto_correct
-    except ImportError:
-        auto_correct = None
-    if auto_correct is not None:
-        pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
+    pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
     if overrides:
         _apply_overrides(pages, overrides)
         decided = set(overrides)
         candidates = [c for c in candidates if c.word_id not in decided]
     _drop_empty_words(pages)
 
-    doc = build_document(pages, profile, source=source, doc_id=doc_id)
+    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id)
     if force_doc_id:
         doc.doc_id = doc_id
     if overrides:
@@ -221,13 +211,9 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
-    validated = "not-validated: no XML format requested" if not formats else "not-validated: emit stage not available"
-    try:
-        from .emit import emit_document
-    except ImportError:
-        emit_document = None
+    validated = "not-validated: no XML format requested"
     xml_formats = tuple(f for f in formats if f != "pdf")
-    if emit_document is not None and xml_formats:
+    if xml_formats:
         result = emit_document(doc, work_dir, profile, formats=xml_formats, schema_dir=schema_dir)
         validated = result.validated
         files += [Path(f).name for f in result.files]
@@ -249,7 +235,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     from .emit.alto import page_to_alto
     from .emit.hocr import page_to_hocr
 
-    pages_dir = work_dir / "pages"
+    pages_dir = pages_folder(work_dir)
     for page in pages:
         name = page_name(page.number)
         atomic_write(pages_dir / f"{name}.txt", page.text + "\n")

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .errors import ConfigError
 from .resources import profiles_dir
 
 
-class ProfileError(ValueError):
+class ProfileError(ConfigError):
     """A profile that cannot be used; the message names the file and the key."""
 
 
@@ -186,12 +187,7 @@ def load(name_or_path: str) -> Profile:
     )
 
 
-def _validator(target: str) -> Callable[[dict[str, Any], str], None] | None:
+def _validator(target: str) -> Callable[[dict[str, Any], str], None]:
+    """The stage's own check of its section (a stage that cannot be imported is an error)."""
     module, _, func = target.partition(":")
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None  # that stage is not installed in this build
-        raise
-    return getattr(mod, func, None)
+    return getattr(importlib.import_module(module), func)

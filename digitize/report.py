@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .fsutil import atomic_write
+from .jobfolder import LEDGER, JobFolder
+from .proofread.queue import state_counts as queue_state_counts
 
 STATE_ORDER = ("done", "needs-review", "failed", "running", "pending")
 STATE_COLOURS = {"done": "#2e7d32", "needs-review": "#ef6c00", "failed": "#c62828", "running": "#1565c0",
@@ -71,28 +72,20 @@ class JobStats:
 # --------------------------------------------------------------------------- gathering
 
 
-def _ledger_rows(db: Path) -> list[dict[str, Any]]:
-    if not db.is_file():
+def _ledger_rows(job: JobFolder) -> list[dict[str, Any]]:
+    if not job.exists():
         return []
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    conn.row_factory = sqlite3.Row
+    ledger = job.ledger(readonly=True)
     try:
-        return [dict(r) for r in conn.execute("SELECT * FROM documents ORDER BY input")]
+        return ledger.rows()
     finally:
-        conn.close()
+        ledger.close()
 
 
-def _queue_counts(db: Path) -> dict[str, int]:
-    if not db.is_file():
+def _queue_counts(job: JobFolder) -> dict[str, int]:
+    if not job.exists():
         return {}
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    try:
-        has = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='queue_items'").fetchone()
-        if not has:
-            return {}
-        return {state: n for state, n in conn.execute("SELECT state, COUNT(*) FROM queue_items GROUP BY state")}
-    finally:
-        conn.close()
+    return queue_state_counts(job.ledger_path)
 
 
 def _timeline(rows: list[dict[str, Any]], bins: int = 24) -> tuple[list[tuple[float, float]], float, int]:
@@ -143,9 +136,9 @@ def _word_confs(files: list[Path]) -> list[float]:
 
 
 def gather(job_dir: Path) -> JobStats:
-    job = Path(job_dir)
-    db = job / "ledger.sqlite"
-    rows = _ledger_rows(db)
+    job_folder = JobFolder(job_dir)
+    job = job_folder.root
+    rows = _ledger_rows(job_folder)
     counts = {s: 0 for s in STATE_ORDER}
     for r in rows:
         counts[r["state"]] = counts.get(r["state"], 0) + 1
@@ -191,7 +184,7 @@ def gather(job_dir: Path) -> JobStats:
         name=job.resolve().name, counts=counts, docs=docs, pages=pages, span_seconds=span,
         pages_per_minute=60 * pages / span if span else 0.0, timeline=timeline, word_confs=_word_confs(files),
         page_confs=page_confs, sampled_pages=len(files), corrected=corrected, queued=queued,
-        corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(db),
+        corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(job_folder),
         rules=rules.most_common(),
     )
 
@@ -289,10 +282,10 @@ def render(stats: JobStats, generated: float | None = None) -> str:
 
 def write_report(job_dir: Path) -> Path:
     """Write ``job_dir/report.html`` (atomically) and return its path."""
-    job = Path(job_dir)
-    if not (job / "ledger.sqlite").is_file():
-        raise FileNotFoundError(f"{job} is not a job folder (no ledger.sqlite)")
-    path = atomic_write(job / "report.html", render(gather(job)))
+    folder = JobFolder(job_dir)
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder.root} is not a job folder (no {LEDGER})")
+    path = atomic_write(folder.report_path, render(gather(folder.root)))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(path, 0o666 & ~umask)  # readable like the job's other outputs, not the temp file's 0600

@@ -10,8 +10,9 @@ ST.36 has one model for every office (``xx-patent-document``); the DTD we have i
 of it, so an office's document (``ph-patent-document``) is checked by validating a copy whose
 root is renamed ``ep-patent-document``.
 
-Every file is read with a parser that loads no DTD, resolves no entity and opens no network
-connection (XXE-safe); the DTD and XSD are loaded only from the schema directory.
+Every file is read through ``digitize.xmlsafe``: no DTD loaded, no entity resolved, no network,
+and a file whose DOCTYPE declares an entity is invalid (XXE-safe); the DTD and XSD are loaded
+only from the schema directory.
 """
 
 from __future__ import annotations
@@ -21,8 +22,12 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from lxml import etree
+
+from . import xmlsafe
+from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +50,6 @@ _warned: set[str] = set()
 
 class SchemaMissing(Exception):
     """The schema file is not in the schema directory; the message says where it was looked for."""
-
-
-def safe_parser(**kw) -> etree.XMLParser:
-    """The only parser used for documents: no DTD, no entities, no network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, **kw)
 
 
 def schema_dir(explicit: Path | str | None = None) -> Path | None:
@@ -159,7 +159,7 @@ def check_st96(root: etree._Element, base: Path | None) -> list[str]:
 
 
 @dataclass
-class FileReport:
+class FileVerdict:
     path: str
     kind: str  # "ST.36" | "ST.96" | "ST.37" | "USPTO" | "unknown"
     status: str  # "valid" | "invalid" | "not checked: <why>"
@@ -196,20 +196,30 @@ def detect(root: etree._Element) -> str:
     return "unknown"
 
 
-def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
-    """Detect the kind of ``path`` and check it; never raises for a bad file."""
+def _root_tag(path: Path) -> str | None:
+    """The root element's name, read up to the root only (an ST.37 file is streamed, not parsed whole)."""
+    try:
+        for _, el in xmlsafe.iterparse(path, events=("start",)):
+            return el.tag if isinstance(el.tag, str) else None
+    except Exception:  # not XML, unsafe, unreadable: the full parse below reports it
+        return None
+    return None
+
+
+def validate_file(path: Path | str, base: Path | None = None, *,
+                  st37: Callable[[Path], Any] | None = None) -> FileVerdict:
+    """Detect the kind of ``path`` and check it; never raises for a bad file. ST.37 files go to
+    ``st37`` (the authority checker, a layer above this one: ``digitize validate`` passes it)."""
     path = Path(path)
     name = str(path)
+    if path.suffix.lower() == ".csv" or _root_tag(path) == "authority-file":
+        return _check_st37(path, st37)  # the ST.37 text form, or ST.37 XML streamed (a national file is big)
     try:
-        from authority.reader import is_authority_xml  # type: ignore[import-not-found]
-    except ImportError:
-        is_authority_xml = None
-    if path.suffix.lower() == ".csv" or (is_authority_xml is not None and is_authority_xml(path)):
-        return _check_st37(path)  # the ST.37 text form, or ST.37 XML streamed (a national file is big)
-    try:
-        tree = etree.parse(str(path), safe_parser())
+        tree = xmlsafe.parse(path)
+    except xmlsafe.UnsafeXML as exc:
+        return FileVerdict(name, "unknown", "invalid", [str(exc)])
     except (OSError, etree.XMLSyntaxError) as exc:
-        return FileReport(name, "unknown", "invalid", [f"not well-formed XML: {exc}"])
+        return FileVerdict(name, "unknown", "invalid", [f"not well-formed XML: {exc}"])
     root = tree.getroot()
     kind = detect(root)
     try:
@@ -218,23 +228,23 @@ def validate_file(path: Path | str, base: Path | None = None) -> FileReport:
         elif kind == "ST.96":
             errors = check_st96(root, base)
         elif kind == "USPTO":
-            return FileReport(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
+            return FileVerdict(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
         elif kind == "ST.37":
-            return _check_st37(path)
+            return _check_st37(path, st37)
         elif kind == "toc":
             dtd = tree.docinfo.internalDTD
             if dtd is None:
-                return FileReport(name, kind, "not checked: toc.xml without its internal DTD")
+                return FileVerdict(name, kind, "not checked: toc.xml without its internal DTD")
             errors = [] if dtd.validate(root) else _messages(dtd.error_log.filter_from_errors())
         elif kind == "manifest":
             errors = _check_manifest(path, root)
         else:
-            return FileReport(name, kind, "invalid", [
+            return FileVerdict(name, kind, "invalid", [
                 f"root element <{root.tag}> is not ST.36 (*-patent-document), ST.96 (pat:PatentPublication) "
                 "or ST.37 (authority-file)"])
     except SchemaMissing as exc:
-        return FileReport(name, kind, f"not checked: {exc}")
-    return FileReport(name, kind, "invalid" if errors else "valid", errors)
+        return FileVerdict(name, kind, f"not checked: {exc}")
+    return FileVerdict(name, kind, "invalid" if errors else "valid", errors)
 
 
 def _check_manifest(path: Path, root: etree._Element) -> list[str]:
@@ -259,11 +269,9 @@ def _check_manifest(path: Path, root: etree._Element) -> list[str]:
     return errors
 
 
-def _check_st37(path: Path) -> FileReport:
-    try:
-        from authority.check import check_file  # type: ignore[import-not-found]
-    except ImportError:
-        return FileReport(str(path), "ST.37", "not checked: ST.37 checker not available")
+def _check_st37(path: Path, check_file: Callable[[Path], Any] | None) -> FileVerdict:
+    if check_file is None:
+        return FileVerdict(str(path), "ST.37", "not checked: ST.37 checker not available")
     result = check_file(path)
     # Accept the shapes a checker may reasonably return: a list of problems, an object with
     # ``errors``/``problems``, or a bool.
@@ -275,4 +283,4 @@ def _check_st37(path: Path) -> FileReport:
         problems = [str(p) for p in (getattr(result, "errors", None) or getattr(result, "problems", None) or [])]
         if getattr(result, "ok", getattr(result, "valid", True)) is False and not problems:
             problems = ["invalid ST.37 authority file"]
-    return FileReport(str(path), "ST.37", "invalid" if problems else "valid", problems[:MAX_ERRORS])
+    return FileVerdict(str(path), "ST.37", "invalid" if problems else "valid", problems[:MAX_ERRORS])

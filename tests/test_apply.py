@@ -15,7 +15,7 @@ import pytest
 from digitize import profiles
 from digitize.ledger import Ledger
 from digitize.model import Prepared, QueueCandidate
-from digitize.proofread.apply import apply_job
+from digitize.apply import apply_job
 from digitize.proofread.queue import Queue
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")

@@ -14,16 +14,16 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from authority import safexml
 from authority.build import build, build_entries, build_from_job
 from authority.check import check_file
 from authority.config import validate
 from authority.diff import apply_incremental, diff_files
 from authority.model import Entry, Priority
 from authority.reader import read_all
-from authority.report import Report
+from authority.findings import Findings
 from authority.writer import CSV_HEADER
 from digitize import profiles
+from digitize import xmlsafe as safexml
 from digitize.cli import main as cli
 from digitize.profiles import ProfileError
 
@@ -474,7 +474,7 @@ def _job(tmp_path: Path) -> Path:
 
 def test_build_from_job_folder(tmp_path):
     job = _job(tmp_path)
-    report = Report()
+    report = Findings()
     paths = build_from_job(job, "PH", profiles.load("ph"), report=report)
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
     assert [p.name for p in paths] == [f"PH_AF_{today}.xml", f"PH_AF_{today}.csv"]  # made today, dated today

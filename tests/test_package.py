@@ -277,7 +277,10 @@ def test_derived_files_follow_the_documents(tmp_path, capsys):
     past = 1_000_000_000
     for p in [old, old.with_suffix(".csv"), job / "report.html"]:
         os.utime(p, (past, past))
-    result = __import__("digitize.package", fromlist=["build"]).build(job, tmp_path / "pkg", facsimile=False)
+    from digitize.commands.package import derived_builders
+    from digitize.package import build
+
+    result = build(job, tmp_path / "pkg", facsimile=False, refresh=derived_builders())
     assert set(result.refreshed) == {"authority", "report"}
     assert not old.exists()  # replaced by today's file, not left beside it
     (new,) = (job / "authority").glob("PH_AF_*.xml")

@@ -24,7 +24,7 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT = Path("/tmp/review.png")
 WORD, CORRECTION = "woven", "braided"
 # what ``digitize apply`` needs to rebuild text and XML (pipeline.finish_document)
-REBUILD_MODULES = ("digitize.proofread.apply", "digitize.emit.hocr", "digitize.emit.alto")
+REBUILD_MODULES = ("digitize.apply", "digitize.emit.hocr", "digitize.emit.alto")
 
 pytestmark = pytest.mark.browser
 

@@ -6,18 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from digitize.jobfolder import is_job_folder
+
 from ..model import Entry
-from ..report import Report
+from ..findings import Findings
 
 
-def iter_sources(sources: list[Path], report: Report, office: str | None = None) -> Iterator[Entry]:
+def iter_sources(sources: list[Path], report: Findings, office: str | None = None) -> Iterator[Entry]:
     """Entries of every source, in the order given (folders: sorted, recursive)."""
     from .job import entries_from_job
     from .xmlfiles import entries_from_xml
 
     for src in sources:
         src = Path(src)
-        if src.is_dir() and (src / "ledger.sqlite").is_file():
+        if src.is_dir() and is_job_folder(src):
             yield from entries_from_job(src, report, office)
         elif src.is_dir():
             files = sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() == ".xml")

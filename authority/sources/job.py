@@ -14,34 +14,30 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
+from digitize.jobfolder import JobFolder
 from digitize.model import Document
 
 from ..model import Entry
-from ..report import Report
+from ..findings import Findings
 from .xmlfiles import _lang, _Raw, validate_raw
 
 
-def _rows(ledger: Path) -> list[sqlite3.Row]:
+def _rows(job: JobFolder) -> list[dict]:
+    ledger = job.ledger(readonly=True)
     try:
-        conn = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error:
-        conn = sqlite3.connect(str(ledger), timeout=30)
-    conn.row_factory = sqlite3.Row
-    try:
-        return conn.execute(
-            "SELECT id, input, state, reason, doc_id, out_dir FROM documents ORDER BY id"
-        ).fetchall()
+        return ledger.rows(order="id")
     finally:
-        conn.close()
+        ledger.close()
 
 
-def entries_from_job(job_dir: Path, report: Report, office: str | None = None) -> Iterator[Entry]:
+def entries_from_job(job_dir: Path, report: Findings, office: str | None = None) -> Iterator[Entry]:
     """``office`` stands in for a missing (19) code: every document of a job is from that office."""
-    job_dir = Path(job_dir)
+    job = JobFolder(job_dir)
+    job_dir = job.root
     try:
-        rows = _rows(job_dir / "ledger.sqlite")
+        rows = _rows(job)
     except sqlite3.Error as exc:
-        report.error(job_dir / "ledger.sqlite", f"cannot read the ledger: {exc}")
+        report.error(job.ledger_path, f"cannot read the ledger: {exc}")
         return
     for row in rows:
         where = row["input"]
@@ -64,7 +60,7 @@ def entries_from_job(job_dir: Path, report: Report, office: str | None = None) -
             yield entry
 
 
-def _document(job_dir: Path, row: sqlite3.Row, report: Report) -> Document | None:
+def _document(job_dir: Path, row: dict, report: Findings) -> Document | None:
     out_dir = row["out_dir"]
     if not out_dir:
         return None
@@ -80,7 +76,7 @@ def _document(job_dir: Path, row: sqlite3.Row, report: Report) -> Document | Non
         return None
 
 
-def _entry(doc: Document, *, failed: bool, where: str, report: Report, office: str | None) -> Entry | None:
+def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office: str | None) -> Entry | None:
     b = doc.biblio
     raw = _Raw()
     raw.country = b.value("office") or office

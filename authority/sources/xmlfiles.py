@@ -8,7 +8,7 @@ Recognised by the root element (namespaces ignored):
 - an ST.37 ``authority-file`` (its entries are taken as they are).
 
 Searchable codes: description/claims/abstract present with text -> their ``lang`` (or the
-document's), absent -> not searchable. Files are parsed only through ``authority.safexml``.
+document's), absent -> not searchable. Files are parsed only through ``digitize.xmlsafe``.
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from typing import Any, Iterator
 
 from lxml import etree
 
-from .. import safexml
+from digitize import xmlsafe as safexml
+from digitize.emit.load_st36 import sdobi_numbers
+
 from ..model import Entry, Priority, norm_date
-from ..report import Report
+from ..findings import Findings
 
 ST36_BIBLIO = ("bibliographic-data", "us-bibliographic-data-grant", "us-bibliographic-data-application")
 
@@ -67,7 +69,7 @@ class _Raw:
         self.searchable: dict[str, tuple[str, ...]] | None = None
 
 
-def entries_from_xml(path: Path, report: Report) -> Iterator[Entry]:
+def entries_from_xml(path: Path, report: Findings) -> Iterator[Entry]:
     try:
         safexml.assert_safe(path)
         head = _root_name(path)
@@ -106,7 +108,7 @@ def _root_name(path: Path) -> str:
     return ""
 
 
-def validate_raw(raw: _Raw, where: object, report: Report) -> Entry | None:
+def validate_raw(raw: _Raw, where: object, report: Findings) -> Entry | None:
     """An entry from what a source said, or None with the reason reported. Optional data that is
     invalid is dropped with a warning; mandatory data is never filled in."""
     missing = [n for n, v in (("office", raw.country), ("publication number", raw.number),
@@ -160,32 +162,13 @@ def _st36(root: Any) -> _Raw:
     raw = _Raw()
     sdobi = _child(root, "SDOBI")
     biblio = next((c for c in root if _ln(c) in ST36_BIBLIO), None)
-    if sdobi is not None:
-        b100 = _child(sdobi, "B100")
-        raw.country = _text(_child(b100, "B190"))
-        raw.number = _text(_child(b100, "B110"))
-        raw.kind = _text(_child(b100, "B130"))
-        raw.date = _text(_child(b100, "B140", "date"))
-        b200 = _child(sdobi, "B200")
-        raw.app_number = _text(_child(b200, "B210"))
+    if sdobi is not None:  # EPO B-tags: read by the one ST.36 reader
+        n = sdobi_numbers(sdobi)
+        raw.country, raw.number, raw.kind, raw.date = n.office, n.number, n.kind, n.date
+        raw.app_number = n.app_number
         raw.app_country = raw.country if raw.app_number else None
-        raw.filing_date = _text(_child(b200, "B220", "date"))
-        seq = 0
-        for b300 in (c for c in sdobi if _ln(c) == "B300"):
-            cur: list[str | None] | None = None
-            for c in b300:
-                n = _ln(c)
-                if n == "B310":
-                    if cur:
-                        raw.priorities.append((cur[0], cur[1], cur[2], "national", str(seq)))
-                    seq += 1
-                    cur = [None, _text(c), None]
-                elif n == "B320" and cur is not None:
-                    cur[2] = _text(_child(c, "date"))
-                elif n == "B330" and cur is not None:
-                    cur[0] = _text(_child(c, "ctry"))
-            if cur:
-                raw.priorities.append((cur[0], cur[1], cur[2], "national", str(seq)))
+        raw.filing_date = n.filing_date
+        raw.priorities = [(c, num, d, "national", str(seq)) for seq, (c, num, d) in enumerate(n.priorities, 1)]
     elif biblio is not None:
         did = _child(biblio, "publication-reference", "document-id")
         raw.country = _text(_child(did, "country"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "apply review decisions: rebuild text, JSON and XML of the documents concerned"
 DESCRIPTION = """\
@@ -28,14 +28,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..proofread.apply import apply_job
+    from ..apply import apply_job
+    from ..jobfolder import JobFolder
 
-    if not (args.dir / "ledger.sqlite").is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
+    JobFolder(args.dir).require()
     results = apply_job(args.dir, args.doc, force=args.force, schema_dir=args.schemas)
     from ..package import refresh_derived  # the authority file and report.html follow the documents
+    from .package import derived_builders
 
-    for what in refresh_derived(args.dir, only_stale=not results):
+    for what in refresh_derived(args.dir, only_stale=not results, **derived_builders()):
         print(f"rebuilt {what}")
     if not results:
         print(f"{args.dir}: nothing in the correction queue")

@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "build, check and compare ST.37 authority files"
 CSV_COLUMNS = """\

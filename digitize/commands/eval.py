@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "measure CER, WER and order-independent word error of OCR output against ground truth"
 DESCRIPTION = """\

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "build a patent vocabulary (word counts) from patent XML files for the proofreader"
 DESCRIPTION = """\

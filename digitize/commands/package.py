@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "pack the done documents of a job folder for PATENTSCOPE (ST.36, ST.96, facsimile PDF, TIFFs, toc.xml)"
 DESCRIPTION = """\
@@ -42,13 +42,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-facsimile", action="store_true", help="leave out the facsimile PDFs")
 
 
+def derived_builders() -> dict:
+    """The builders of a job folder's derived files, for ``package.refresh_derived`` (the package
+    and authority components may not import each other; the commands pass them in)."""
+    from authority.build import build_from_job
+    from authority.config import profile_for_office
+
+    from ..report import write_report
+
+    def authority(job_dir: Path, office: str, profile) -> None:
+        build_from_job(job_dir, office, profile or profile_for_office(office))
+
+    return {"authority": authority, "report": write_report}
+
+
 def main(args: argparse.Namespace) -> int:
     from ..package import PackageError, build
 
     if not (args.dir / "ledger.sqlite").is_file():
         raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
     try:
-        result = build(args.dir, args.dest, facsimile=not args.no_facsimile)
+        result = build(args.dir, args.dest, facsimile=not args.no_facsimile, refresh=derived_builders())
     except PackageError as exc:
         if str(exc).startswith("nothing to deliver"):
             print(f"{args.dest}: {exc}; no package written", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "write DIR/report.html: states, failures, pages/min, confidence, corrections, links"
 DESCRIPTION = """\
@@ -25,10 +25,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from ..jobfolder import JobFolder
     from ..report import write_report
 
-    if not (args.dir / "ledger.sqlite").is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
+    JobFolder(args.dir).require()
     path = write_report(args.dir)
     print(path)
     return 0

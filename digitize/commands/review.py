@@ -39,11 +39,13 @@ def _loopback(host: str) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
+
+    from ..jobfolder import LEDGER, JobFolder
 
     job = args.job_dir
-    if not (job / "ledger.sqlite").is_file():
-        raise UsageError(f"{job}: not a job folder (no ledger.sqlite); run 'digitize run' first")
+    if not JobFolder(job).exists():
+        raise UsageError(f"{job}: not a job folder (no {LEDGER}); run 'digitize run' first")
     if args.users_db is not None and not args.users_db.parent.is_dir():
         raise UsageError(f"--users-db {args.users_db}: folder does not exist")
     if not 0 < args.port < 65536:
@@ -56,7 +58,7 @@ def main(args: argparse.Namespace) -> int:
     from ..review.app import create_app
     from ..review.users import UserStore
 
-    users_db = args.users_db or job / "ledger.sqlite"
+    users_db = args.users_db or JobFolder(job).ledger_path
     if not UserStore(users_db).list():
         log.warning("no reviewer accounts in %s yet: add one with 'digitize users add %s NAME --role admin'",
                     users_db, job)

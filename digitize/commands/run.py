@@ -6,7 +6,8 @@ import argparse
 import logging
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
+from ..model import XML_FORMATS
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\
@@ -36,7 +37,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
-    p.add_argument("--formats", help="comma-separated outputs: st36,st96,pdf (pdf: searchable facsimile; default st36,st96; '' for none)")
+    p.add_argument("--formats", help=f"comma-separated outputs: {','.join((*XML_FORMATS, 'pdf'))} (pdf: searchable facsimile; "
+                   "default st36,st96; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
@@ -47,6 +49,7 @@ def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
     from ..job import JobError, JobSettings, load_job, merge, validate
+    from ..jobfolder import JobFolder
 
     log = logging.getLogger("digitize")
     try:
@@ -78,14 +81,29 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"input not found: {', '.join(missing)}")
     from ..ingest import discover
 
-    inputs = discover(list(job.inputs), unit=job.document_unit)
-    if not inputs:
-        raise UsageError("no documents found in the inputs")
-    log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
-             f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
-    summary = run_batch(job, profile, inputs)
+    with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
+        inputs = discover(list(job.inputs), unit=job.document_unit)
+        if not inputs:
+            raise UsageError("no documents found in the inputs")
+        log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
+                 f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+        summary = run_batch(job, profile, inputs, post_run(job))
     print_summary(summary)
     return 1 if summary.counts.get("failed") else 0
+
+
+def post_run(job) -> list:
+    """What the batch does after its documents: the authority file, then the report."""
+    steps = []
+    if job.authority:
+        from authority.build import build_from_job
+
+        steps.append(("authority file not built", lambda run: build_from_job(run.out, run.office(), run.profile)))
+    if job.report:
+        from ..report import write_report
+
+        steps.append(("report not written", lambda run: write_report(run.out)))
+    return steps
 
 
 def print_summary(summary) -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "show counts per state and the failed documents of a job folder"
 
@@ -17,12 +17,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..ledger import Ledger
+    from ..jobfolder import JobFolder
 
-    db = args.dir / "ledger.sqlite"
-    if not db.is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
-    ledger = Ledger(db)
+    ledger = JobFolder(args.dir).require().ledger(readonly=True)
     rows = ledger.rows()
     if args.json:
         for r in rows:

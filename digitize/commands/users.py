@@ -42,19 +42,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _store(args: argparse.Namespace):
-    from ..cli import UsageError
+    from ..errors import UsageError
+    from ..jobfolder import JobFolder
     from ..review.users import UserStore
 
     if not args.job_dir.is_dir():
         raise UsageError(f"{args.job_dir}: no such job folder")
-    db = args.users_db or args.job_dir / "ledger.sqlite"
+    db = args.users_db or JobFolder(args.job_dir).ledger_path
     if not db.parent.is_dir():
         raise UsageError(f"--users-db {db}: folder does not exist")
     return UserStore(db), db
 
 
 def _read_password(from_stdin: bool) -> str:
-    from ..cli import UsageError
+    from ..errors import UsageError
 
     if from_stdin:
         line = sys.stdin.readline()
@@ -68,7 +69,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..cli import UsageError
+    from ..errors import UsageError
     from ..review.users import UserError, check_name, check_role
 
     if not args.users_command:
@@ -95,8 +96,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _release_leases(job_dir: Path, name: str) -> None:
-    ledger = job_dir / "ledger.sqlite"
-    if ledger.is_file():
-        from ..proofread.queue import Queue
+    from ..jobfolder import JobFolder
 
-        Queue(ledger).release(name)
+    job = JobFolder(job_dir)
+    if job.exists():
+        job.queue().release(name)

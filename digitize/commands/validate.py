@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..cli import UsageError
+from ..errors import UsageError
 
 HELP = "check ST.36 / ST.96 / ST.37 files against their schemas (exit 1 if any is invalid)"
 DESCRIPTION = """\
@@ -34,6 +34,8 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def main(args: argparse.Namespace) -> int:
+    from authority.check import check_file
+
     from ..validate import schema_dir, validate_file
 
     base = schema_dir(args.schemas)
@@ -48,7 +50,7 @@ def main(args: argparse.Namespace) -> int:
             print(f"{path}: invalid\n  file not found")
             invalid += 1
             continue
-        report = validate_file(path, base)
+        report = validate_file(path, base, st37=check_file)
         print("\n".join(report.lines()), flush=True)
         invalid += report.invalid
     return 1 if invalid else 0

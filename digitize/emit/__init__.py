@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import validate
+from ..errors import InputError
+from ..fsutil import atomic_write
 from ..model import Document
 from . import config, st36, st96, view
 from .templates import TemplateError, serialize
@@ -33,7 +35,7 @@ __all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
 _BUILDERS = {"st36": st36, "st96": st96}
 
 
-class EmitError(Exception):
+class EmitError(InputError):
     """A result that failed validation (or a broken template); one validator message per line."""
 
 
@@ -100,18 +102,10 @@ def emit_document(doc: Document, out_dir: Path, profile: Any, *, formats: tuple[
     ``formats`` defaults to both (``digitize run`` passes the job's ``formats``)."""
     start = time.perf_counter()
     data, validated = render_document(doc, profile, formats=formats, schema_dir=schema_dir, produced=produced)
-    try:
-        from ..fsutil import atomic_write
-    except ImportError:  # pragma: no cover - the lead provides fsutil
-        atomic_write = None
     files = []
     out_dir = Path(out_dir)
     for fmt, payload in data.items():
         path = out_dir / f"{doc.doc_id}.{fmt}.xml"
-        if atomic_write is not None:
-            atomic_write(path, payload)
-        else:  # pragma: no cover
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(payload)
+        atomic_write(path, payload)
         files.append(path)
     return EmitResult(files=files, validated=validated, seconds=time.perf_counter() - start)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("st36", "st96")
+from ..model import XML_FORMATS as FORMATS
 
 # Words that introduce a claim reference ("according to claim 1"), in the languages of the
 # profiles we ship; a profile may add its own.

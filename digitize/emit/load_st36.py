@@ -9,13 +9,14 @@ and figures that follow them. Reading is XXE-safe (no DTD, no entities, no netwo
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
 from ..model import (Bibliographic, Claim, ClaimSet, ClaimText, Classification, Document, Field, Figure, Paragraph,
                      Party, Priority, Source)
-from ..validate import safe_parser
+from .. import xmlsafe
 
 _DP = re.compile(r'<DP\s+n="(\d+)"')
 
@@ -88,15 +89,57 @@ def _ice_party(el: etree._Element) -> Party:
     return Party(name=" ".join(name.split()), address=address, country=country if country != "XX" else None)
 
 
+@dataclass
+class SdobiNumbers:
+    """The identifying data of EPO ``SDOBI`` B-tags, as written (dates ``YYYYMMDD``); the one
+    reader of them (the authority file's XML source reads them here too)."""
+
+    office: str | None = None  # B190
+    number: str | None = None  # B110
+    kind: str | None = None  # B130
+    date: str | None = None  # B140/date
+    app_number: str | None = None  # B210
+    filing_date: str | None = None  # B220/date
+    priorities: list[tuple[str | None, str | None, str | None]] = field(default_factory=list)  # (B330 ctry, B310, B320)
+
+
+def _own(el: etree._Element | None) -> str | None:
+    t = _text(el).strip()
+    return t or None
+
+
+def sdobi_numbers(s: etree._Element) -> SdobiNumbers:
+    """A priority starts at each ``B310`` of every ``B300``; its ``B320/date`` and ``B330/ctry``
+    (else ``B330``'s text) follow. A priority without ``B330`` is kept, with no country."""
+    n = SdobiNumbers(office=_own(s.find("B100/B190")), number=_own(s.find("B100/B110")),
+                     kind=_own(s.find("B100/B130")), date=_own(s.find("B100/B140/date")),
+                     app_number=_own(s.find("B200/B210")), filing_date=_own(s.find("B200/B220/date")))
+    for b300 in s.findall("B300"):
+        cur: list[str | None] | None = None
+        for el in b300:
+            if el.tag == "B310":
+                if cur:
+                    n.priorities.append((cur[0], cur[1], cur[2]))
+                cur = [None, _own(el), None]
+            elif el.tag == "B320" and cur is not None:
+                cur[2] = _own(el.find("date"))
+            elif el.tag == "B330" and cur is not None:
+                cur[0] = _own(el.find("ctry")) if el.find("ctry") is not None else _own(el)
+        if cur:
+            n.priorities.append((cur[0], cur[1], cur[2]))
+    return n
+
+
 def _biblio_sdobi(s: etree._Element, lang: str) -> Bibliographic:
     b = Bibliographic()
-    b.office = _field(s.findtext("B100/B190"))
-    b.doc_number = _field(s.findtext("B100/B110"))
-    b.kind = _field(s.findtext("B100/B130"))
-    b.publication_date = _field(_iso(s.findtext("B100/B140/date")))
+    n = sdobi_numbers(s)
+    b.office = _field(n.office)
+    b.doc_number = _field(n.number)
+    b.kind = _field(n.kind)
+    b.publication_date = _field(_iso(n.date))
     b.document_type = _field(s.findtext("B100/B120/B121"))
-    b.application_number = _field(s.findtext("B200/B210"))
-    b.filing_date = _field(_iso(s.findtext("B200/B220/date")))
+    b.application_number = _field(n.app_number)
+    b.filing_date = _field(_iso(n.filing_date))
     titles = s.findall("B500/B540/*")
     cur = None
     for el in titles:
@@ -104,16 +147,7 @@ def _biblio_sdobi(s: etree._Element, lang: str) -> Bibliographic:
             cur = (el.text or "").strip()
         elif el.tag == "B542" and (cur == lang or b.title is None):
             b.title, b.title_lang = _field(_text(el)), cur or lang
-    b300 = s.find("B300")
-    if b300 is not None:
-        num = date = None
-        for el in b300:
-            if el.tag == "B310":
-                num = _text(el).strip()
-            elif el.tag == "B320":
-                date = _iso(el.findtext("date"))
-            elif el.tag == "B330":
-                b.priorities.append(Priority(country=_text(el).strip(), number=num or "", date=date or ""))
+    b.priorities = [Priority(country=c or "", number=num or "", date=_iso(d) or "") for c, num, d in n.priorities]
     for c in s.iter("classification-ipcr"):
         t = " ".join(_text(c.find("text")).split())
         if t:
@@ -182,7 +216,7 @@ def _num(value: str | None, default: int) -> int:
 
 def load(path: Path | str) -> Document:
     """Read an ST.36 file into a ``Document`` (``doc_id`` from office+number+kind)."""
-    root = etree.parse(str(path), safe_parser()).getroot()
+    root = xmlsafe.parse(path).getroot()
     part_lang = next((el.get("lang") for el in root if isinstance(el.tag, str) and el.get("lang")), None)
     lang = (root.get("lang") or part_lang or "en").lower()
     sdobi, ice = root.find("SDOBI"), root.find("bibliographic-data")

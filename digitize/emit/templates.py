@@ -21,6 +21,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from ..resources import templates_dir
+from ..xmlsafe import parser as safe_parser
 from .xmltext import clean
 
 
@@ -81,9 +82,8 @@ def render(name: str, template_set: str, context: dict[str, Any], *, extra_root:
     except jinja2.TemplateError as exc:
         where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
         raise TemplateError(f"template {candidates[0]}{where}: {exc}") from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
     try:
-        return etree.fromstring(text.lstrip().encode("utf-8"), parser)
+        return etree.fromstring(text.lstrip().encode("utf-8"), safe_parser(huge_tree=True))
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"template {template.name} produced malformed XML: {exc}") from None
 

@@ -287,8 +287,10 @@ def count_xml_words(paths: Iterable[Path]) -> Counter:
     """Word counts over the text of patent XML files (any schema: all text nodes)."""
     from lxml import etree
 
+    from ..xmlsafe import parser as safe_parser
+
     counts: Counter = Counter()
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=True)
+    parser = safe_parser(recover=True, huge_tree=True)
     for path in paths:
         tree = etree.parse(str(path), parser)
         for text in tree.getroot().itertext():

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..db import connect
 from ..model import BBox, QueueCandidate
 
 ACTIONS = ("accept", "suggestion", "correct", "illegible")
@@ -188,10 +189,7 @@ class Queue:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None or self._local.pid != os.getpid():
-            con = sqlite3.connect(self.db_path, timeout=self.timeout, isolation_level=None)
-            con.row_factory = sqlite3.Row
-            con.execute(f"PRAGMA busy_timeout={int(self.timeout * 1000)}")
-            con.execute("PRAGMA synchronous=NORMAL")
+            con = connect(self.db_path, timeout=self.timeout)
             self._local.con, self._local.pid = con, os.getpid()
         return con
 
@@ -457,3 +455,14 @@ class _Transaction:
             self.con.execute("COMMIT")
         else:
             self.con.execute("ROLLBACK")
+
+
+def state_counts(db_path: Path | str) -> dict[str, int]:
+    """Items per state, read-only (the report); {} when the job has no queue."""
+    con = connect(db_path, readonly=True)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='queue_items'").fetchone():
+            return {}
+        return {state: n for state, n in con.execute("SELECT state, COUNT(*) FROM queue_items GROUP BY state")}
+    finally:
+        con.close()

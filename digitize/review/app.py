@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw, ImageOps
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from ..jobfolder import JobFolder, page_path
 from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem
 from .auth import COOKIE_NAME, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
 from .users import ROLES, User, UserError, UserStore
@@ -77,7 +78,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
                lease_seconds: int = LEASE_SECONDS, allowed_hosts: list[str] | None = None) -> FastAPI:
     """The review application for ``job_dir`` (which must hold ``ledger.sqlite``)."""
     job = Path(job_dir).resolve()
-    ledger_path = job / "ledger.sqlite"
+    ledger_path = JobFolder(job).ledger_path
     if not job.is_dir():
         raise FileNotFoundError(f"{job}: no such job folder")
     cfg = ReviewConfig(job, Path(users_db) if users_db else ledger_path, lease_seconds)
@@ -354,18 +355,12 @@ def progress_view(progress: dict[str, Any], item: QueueItem | None) -> dict[str,
 def document_folder(job_dir: Path, doc_id: str) -> Path:
     """The document's output folder from the ledger (``documents.out_dir``), which must resolve
     to a folder inside the job folder; anything else is refused (404)."""
-    out_dir = None
-    ledger = job_dir / "ledger.sqlite"
     try:
-        con = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=10)
+        ledger = JobFolder(job_dir).ledger(readonly=True)
         try:
-            row = con.execute(
-                "SELECT out_dir FROM documents WHERE doc_id = ? AND out_dir IS NOT NULL ORDER BY updated DESC LIMIT 1",
-                (doc_id,),
-            ).fetchone()
+            out_dir = ledger.out_dir(doc_id)
         finally:
-            con.close()
-        out_dir = row[0] if row else None
+            ledger.close()
     except sqlite3.Error:
         out_dir = None
     if not out_dir:
@@ -381,7 +376,7 @@ def page_file(job_dir: Path, item: QueueItem, suffix: str) -> Path:
     page = int(item.page or 0)
     if page < 1:
         raise NotFoundError()
-    path = (document_folder(job_dir, item.doc_id) / "pages" / f"{page:04d}{suffix}").resolve()
+    path = page_path(document_folder(job_dir, item.doc_id), page, suffix).resolve()
     if not path.is_relative_to(job_dir) or not path.is_file():
         raise NotFoundError()
     return path

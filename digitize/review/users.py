@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..db import connect
+
 ROLES = ("reviewer", "admin")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
@@ -115,7 +117,7 @@ class UserStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """One transaction on a fresh connection, committed and closed."""
-        con = sqlite3.connect(self.path, timeout=15)
+        con = connect(self.path, timeout=15, autocommit=False, wal=False)
         try:
             with con:
                 yield con

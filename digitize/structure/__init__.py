@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..jobfolder import page_file
 from ..model import Document, Field, Figure, OcrPage, Paragraph, QueueCandidate
 from . import config
 from .frontpage import is_front_page, parse_front_page
@@ -22,10 +23,6 @@ MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (
                     "publication_date": "publication date (43)/(45)"}
 
 
-def _st3_codes() -> set[str] | None:
-    return None  # any two capital letters: ST.3 lists are long and offices print their own
-
-
 def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: str) -> Document:
     settings = config.settings(profile)
     lang = getattr(profile, "lang", "en") or "en"
@@ -33,7 +30,9 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
     front = next((p for p in pages[:3] if is_front_page(p)), None)
     abstract_field = None
     if front is not None:
-        biblio, abstract_text, abstract_field = parse_front_page(front, settings, _st3_codes())
+        # offices=None: any two capital letters is an office code (offices print their own; the
+        # ST.3 list is checked where the XML is written: emit leaves out a code ST.96 refuses)
+        biblio, abstract_text, abstract_field = parse_front_page(front, settings, None)
         doc.biblio = biblio
         if biblio.title is not None:
             doc.biblio.title_lang = lang
@@ -54,7 +53,7 @@ def build_document(pages: list[OcrPage], profile: Any, *, source: str, doc_id: s
         else:
             body.append(p)
     for i, p in enumerate(drawings, start=1):
-        doc.figures.append(Figure(page=p.number, file=f"pages/{p.number:04d}.tif", num=i))
+        doc.figures.append(Figure(page=p.number, file=page_file(p.number, ".tif"), num=i))
 
     sections = parse_sections(body_lines(body), settings, lang)
     doc.description = sections.description

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsutil import atomic_write
-from ..model import Correction
-from .queue import Queue
+from . import profiles
+from .fsutil import atomic_write
+from .jobfolder import LEDGER, JobFolder, pages_dir
+from .ledger import Ledger
+from .model import Correction
+from .pipeline import finish_document
+from .proofread.queue import Queue
+from .resources import default_schema_dir
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +42,11 @@ def apply_job(job_dir: Path, doc_ids: list[str] | None = None, *, force: bool = 
     """Apply the decisions of every document in the queue (or of ``doc_ids``). A document with
     nothing decided since its last apply is skipped unless ``force``; one that fails is reported
     and the others go on."""
-    from ..ledger import Ledger
-    from ..resources import default_schema_dir
-
-    db = job_dir / "ledger.sqlite"
-    if not db.is_file():
-        raise FileNotFoundError(f"{job_dir} is not a job folder (no ledger.sqlite)")
-    queue = Queue(db)
-    ledger = Ledger(db)
+    job = JobFolder(job_dir)
+    if not job.exists():
+        raise FileNotFoundError(f"{job_dir} is not a job folder (no {LEDGER})")
+    queue = job.queue()
+    ledger = job.ledger()
     schema_dir = schema_dir or default_schema_dir()
     wanted = doc_ids if doc_ids else queue.documents()
     results = []
@@ -62,17 +63,14 @@ def apply_job(job_dir: Path, doc_ids: list[str] | None = None, *, force: bool = 
     return results
 
 
-def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger, *, force: bool = False,
+def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, force: bool = False,
                    schema_dir: Path | None = None) -> ApplyResult:
-    from .. import profiles
-    from ..pipeline import finish_document
-
     row = ledger.by_doc_id(doc_id)
     if row is None or not row.get("out_dir"):
         raise LookupError(f"document {doc_id} is not in the ledger")
-    work_dir = job_dir / row["out_dir"]
-    if not (work_dir / "pages").is_dir():
-        raise FileNotFoundError(f"{work_dir / 'pages'} is missing")
+    work_dir = JobFolder(job_dir).out_dir(row["out_dir"])
+    if not pages_dir(work_dir).is_dir():
+        raise FileNotFoundError(f"{pages_dir(work_dir)} is missing")
     items = queue.decided_items(doc_id)
     pending = [i for i in items if i["applied_at"] is None]
     if not pending and not force:
@@ -92,9 +90,7 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger, *, force: b
     queue.mark_applied(doc_id, [i["id"] for i in items])
     state = _state(queue, doc_id)
     ledger.set_state(doc_id, state)
-    with ledger.transaction() as con:
-        con.execute("UPDATE documents SET validated = ?, updated = ? WHERE doc_id = ?",
-                    (result.validated, time.time(), doc_id))
+    ledger.set_validated(doc_id, result.validated)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files)
 
 

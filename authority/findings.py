@@ -1,4 +1,5 @@
-"""Report lines collected while building: one line per problem, the batch goes on.
+"""Findings collected while building or diffing: one line per problem, the batch goes
+on (written to ``build-report.txt`` and printed by ``digitize authority``).
 
 Levels: ``error`` (data left out or a rule broken: ``build`` exits non-zero), ``warning``
 (kept, but someone should look), ``info`` (skipped on purpose, e.g. another office's document).
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class Report:
+class Findings:
     lines: list[str] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0

@@ -1,0 +1,133 @@
+"""The job folder (``--out``): the one owner of its layout, its run lock and its databases.
+
+Like OCR-D's ``Workspace``: every other module asks a ``JobFolder`` for a path or a store instead
+of joining names itself, so the layout is written down once::
+
+    OUT/ledger.sqlite               the ledger (documents), the correction queue, the reviewers
+    OUT/run.lock                    held by the one ``digitize run`` working on the folder
+    OUT/work/<input key>/           a document's files while it is being processed
+    OUT/documents/<DOCID>/          a finished document; its pages in pages/NNNN.*
+    OUT/authority/                  the batch's ST.37 authority file
+    OUT/report.html                 the batch report
+
+The run lock is an advisory ``flock`` on ``run.lock``: the kernel releases it when the process
+ends, however it ends (kill -9 included), so a crashed run never leaves the folder locked. Only
+``digitize run`` takes it; ``status``, ``review`` and ``report`` read while a run writes (SQLite in
+WAL mode), and read-only callers open the ledger with ``mode=ro``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from .errors import LockedError, NotAJobFolder
+from .ledger import Ledger
+from .proofread.queue import Queue
+from .review.users import UserStore
+
+LEDGER = "ledger.sqlite"
+LOCK = "run.lock"
+PAGES = "pages"
+
+
+def page_name(number: int) -> str:
+    """``0001``: the stem of every file of page ``number`` (1-based)."""
+    return f"{number:04d}"
+
+
+def page_file(number: int, suffix: str) -> str:
+    """A page file relative to its document folder: ``pages/0001.tif``."""
+    return f"{PAGES}/{page_name(number)}{suffix}"
+
+
+def page_path(doc_dir: Path | str, number: int, suffix: str) -> Path:
+    """``doc_dir/pages/0001<suffix>``."""
+    return Path(doc_dir) / PAGES / f"{page_name(number)}{suffix}"
+
+
+def pages_dir(doc_dir: Path | str) -> Path:
+    return Path(doc_dir) / PAGES
+
+
+def is_job_folder(path: Path | str) -> bool:
+    """A folder holding a ledger (an output folder of ``digitize run``)."""
+    return (Path(path) / LEDGER).is_file()
+
+
+class JobFolder:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.ledger_path = self.root / LEDGER
+        self.lock_path = self.root / LOCK
+        self.documents_dir = self.root / "documents"
+        self.work_dir = self.root / "work"
+        self.authority_dir = self.root / "authority"
+        self.report_path = self.root / "report.html"
+
+    def __repr__(self) -> str:
+        return f"JobFolder({str(self.root)!r})"
+
+    # -- paths -------------------------------------------------------------------------------
+    def document_dir(self, doc_id: str) -> Path:
+        return self.documents_dir / doc_id
+
+    def out_dir(self, rel: str) -> Path:
+        """A document folder as the ledger records it (``out_dir``, relative to the job folder)."""
+        return self.root / rel
+
+    def exists(self) -> bool:
+        return is_job_folder(self.root)
+
+    def require(self, hint: str = "") -> "JobFolder":
+        """This folder, or ``NotAJobFolder`` (exit 2) when it holds no ledger."""
+        if not self.exists():
+            raise NotAJobFolder(f"{self.root} is not a job folder (no {LEDGER}){hint}")
+        return self
+
+    def create(self) -> "JobFolder":
+        for d in (self.root, self.work_dir, self.documents_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+    # -- the run lock ------------------------------------------------------------------------
+    @contextmanager
+    def run_lock(self) -> Iterator[None]:
+        """Hold the folder for one run; ``LockedError`` at once when another process holds it."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                who = f" (pid {holder})" if holder.isdigit() else ""
+                raise LockedError(f"{self.root} is in use by another 'digitize run'{who}; "
+                                  "wait for it to finish (status, review and report work meanwhile)") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    # -- stores ------------------------------------------------------------------------------
+    def ledger(self, *, readonly: bool = False) -> Ledger:
+        """The ledger; ``readonly`` for callers that only read (the file must exist)."""
+        return Ledger(self.ledger_path, readonly=readonly)
+
+    def queue(self) -> Queue:
+        return Queue(self.ledger_path)
+
+    def users(self, users_db: Path | str | None = None) -> UserStore:
+        """Reviewer accounts: in the ledger unless ``users_db`` names a shared file."""
+        return UserStore(users_db or self.ledger_path)
