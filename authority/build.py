@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from . import config
-from .model import Coverage, Definition, Entry
+from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, normalise_number, number_problem
 from .register import apply_register
 from .findings import Findings
 from .store import Store
@@ -37,13 +37,28 @@ class BuildResult:
 
 
 def today() -> str:
+    """The default date-produced: today (UTC), or ``$SOURCE_DATE_EPOCH``'s day for reproducible builds."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).strftime("%Y%m%d")
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
 
 
-def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Findings) -> None:
-    """Keep the office's entries; others are noted and skipped."""
+def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Findings, profile: Any = None) -> None:
+    """Keep the office's entries with a valid publication number, written as the office writes it
+    (``strip_leading_zeros``); others are noted and skipped."""
     other: dict[str, int] = {}
+    strip = config.strip_leading_zeros(profile)
     for e in entries:
+        problem = number_problem(e.number)
+        if problem:
+            report.error(f"{e.country or '?'} {e.kind or '?'} {e.date or '?'}",
+                         f"publication number {problem}; not an entry")
+            continue
+        if strip and e.number.isdigit() and e.number != normalise_number(e.number, True):
+            e = e._replace(number=normalise_number(e.number, True))
         if e.country != office:
             if other.get(e.country, 0) < 20:
                 report.info(e.label, f"belongs to office {e.country or '?'}, not {office}; skipped")
@@ -83,12 +98,31 @@ def definition_for(store: Store, office: str, profile: Profile | None, date_prod
                          "[authority.exception_codes]")
     if missing:
         return None
+    exceptions = {k: exc_known[k] for k in cov.exception_counts}
+    if store.not_searchable and NOT_SEARCHABLE_CODE not in exceptions:
+        # <not-searchable-code code="N"/> (st37 README): the code is defined like every code used
+        if NOT_SEARCHABLE_CODE not in exc_known:
+            report.error(f"exception code {NOT_SEARCHABLE_CODE}", f"used by not-searchable-code but profile {name!r} "
+                         "has no description: add it to [authority.exception_codes]")
+            return None
+        exceptions[NOT_SEARCHABLE_CODE] = exc_known[NOT_SEARCHABLE_CODE]
+    notes = config.unconfirmed(profile)
+    for code in sorted(cov.kind_counts):
+        if ("kind", code) in notes:
+            report.warning(f"kind code {code}", f"description {kinds_known[code]!r} published for "
+                           f"{cov.kind_counts[code]} entries is not confirmed (profile {name!r}: confirmed = false); "
+                           "check it against the office's own publications")
+    for code in sorted(exceptions):
+        if ("exception", code) in notes:
+            n = cov.exception_counts.get(code, 0)
+            report.warning(f"exception code {code}", f"the letter and description {exceptions[code]!r} "
+                           f"({n} entries) are not confirmed against ST.37 (profile {name!r}: confirmed = false)")
     d = Definition(
         country=office,
-        date_produced=date_produced or cov.max_date or today(),
+        date_produced=date_produced or today(),
         update_category=update_category,
         kind_codes={k: kinds_known[k] for k in cov.kind_counts},
-        exception_codes={k: exc_known[k] for k in cov.exception_counts},
+        exception_codes=exceptions,
     )
     return cov.fill(d)
 
@@ -102,7 +136,7 @@ def build_entries(entries: Iterable[Entry], office: str, outputs: list[tuple[Pat
     result = BuildResult(report=report or Findings())
     rep = result.report
     with Store(tmp_dir) as store:
-        fill_store(store, entries, office, rep)
+        fill_store(store, entries, office, rep, profile)
         if register is not None:
             added, _ = apply_register(Path(register), office, store, rep)
             if added:
@@ -137,10 +171,11 @@ def build(sources: list[Path], office: str, out: Path, *, fmt: str = "xml", prof
 
 def build_from_job(job_dir: Path, office: str, profile: Profile | None, date: str | None = None,
                    report: Findings | None = None) -> list[Path]:
-    """Called by ``digitize run`` at the end of a job: writes ``DIR/authority/<CC>_AF_<date>.xml``
-    and ``.csv``. ``date`` (YYYYMMDD) defaults to the batch's most recent publication date (then
-    today when there is none), so the same job gives the same files. Problems go to ``report``
-    (and to ``DIR/authority/build-report.txt``); returns the files written ([] when none)."""
+    """Called by ``digitize run`` at the end of a job and after ``digitize apply``: writes
+    ``DIR/authority/<CC>_AF_<date>.xml`` and ``.csv``. ``date`` (YYYYMMDD, the file's
+    date-produced) defaults to today (UTC); the files of an earlier build of this office are
+    removed, so the folder holds one current authority file. Problems go to ``report`` (and to
+    ``DIR/authority/build-report.txt``); returns the files written ([] when none)."""
     from .sources.job import entries_from_job
 
     job_dir = Path(job_dir)
@@ -151,8 +186,12 @@ def build_from_job(job_dir: Path, office: str, profile: Profile | None, date: st
     result = build_entries(
         entries_from_job(job_dir, report, office), office,
         [(out / f"{office}_AF_{{date}}.xml", "xml"), (out / f"{office}_AF_{{date}}.csv", "csv")],
-        profile, date_produced=date, report=report, tmp_dir=out,
+        profile, date_produced=date or today(), report=report, tmp_dir=out,
     )
+    if result.paths:
+        for old in list(out.glob(f"{office}_AF_*.xml")) + list(out.glob(f"{office}_AF_*.csv")):
+            if old not in result.paths:
+                old.unlink(missing_ok=True)
     from digitize.fsutil import atomic_write
 
     atomic_write(out / "build-report.txt", "\n".join(report.lines) + ("\n" if report.lines else ""))

@@ -3,16 +3,19 @@
 Every problem line names the rule first, then the entry (``entry EP 3439706 A1 20190213``) or the
 part of the definition, then what is wrong. Rules:
 
-- ``readable``: the file can be read (XML: well-formed, no entity declarations, root
-  ``authority-file``; CSV: a header with ``publication_number``);
+- ``readable``: the file can be read (not empty; XML: well-formed, no entity declarations, root
+  ``authority-file``; CSV: a header with ``publication_number``, no field over 128 KiB);
 - ``definition``: an XML file has one ``authority-file-definition`` before its entries, with
   ``update-af-category`` in full/incremental/differential and ``grouped-af-indicator`` yes/no;
 - ``mandatory-fields``: office, publication number, kind code and publication date in every entry;
+- ``valid-number``: a publication number is letters, digits and ``/ . - space``: no line break,
+  no ``;``, nothing a spreadsheet would run as a formula (``=…``, ``@…``, ``+…``, ``-…``);
+- ``number-format``: no leading zeros for an office whose profile says ``strip_leading_zeros`` (US);
 - ``office-code``: ST.3 (two capital letters), the same as the file's ``country``;
 - ``valid-date``: publication, filing and priority dates and the definition's dates are real
   ``YYYYMMDD`` dates;
 - ``kind-code-defined`` / ``exception-code-defined``: every code used has a description in the
-  definition part (CSV: in the office profile);
+  definition part (CSV: in the office profile), including the code of ``not-searchable-code``;
 - ``kind-coverage`` / ``exception-coverage``: the coverage counts equal the entries (entries an
   incremental file deletes are not counted);
 - ``date-range`` / ``number-range`` / ``most-recent-document``: consistent with the entries;
@@ -32,13 +35,16 @@ from lxml import etree
 from digitize import xmlsafe as safexml
 
 from . import config
-from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key
+from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key, number_problem
 from .reader import AuthorityFile
 
 if TYPE_CHECKING:
     from digitize.profiles import Profile
 
 MAX_PER_RULE = 50
+# Validation against a DTD/XSD needs the whole tree in memory (lxml: ~10x the file size); the other
+# rules stream in constant memory. Over this size the schema step is refused with the reason.
+SCHEMA_MAX_BYTES = 64 * 1024 * 1024
 
 
 class Problems:
@@ -78,20 +84,26 @@ class _Label:
 
 def check_file(path: Path | str, dtd: Path | str | None = None, profile: Profile | None = None) -> list[str]:
     """Problems of an authority file (XML or CSV); an empty list means valid."""
+    import csv
+
     path = Path(path)
     p = Problems()
     try:
+        if not path.read_bytes()[:4096].strip(b"\xef\xbb\xbf \t\r\n") and path.stat().st_size < 4096:
+            return [f"readable: {path}: empty file: not an authority file"]
         af = AuthorityFile(path)
     except OSError as exc:
-        return [f"readable: {path}: {exc}"]
+        return [f"readable: {path}: {exc.strerror or exc}"]
     try:
         _check_entries(af, p, profile)
     except safexml.UnsafeXML as exc:
         return [f"readable: {path}: {exc}"]
     except etree.XMLSyntaxError as exc:
-        p.add("readable", str(path), f"malformed XML: {exc}")
+        p.add("readable", str(path), f"malformed XML: {' '.join(str(exc).split())[:200]}")
+    except csv.Error as exc:
+        p.add("readable", str(path), f"CSV: {exc} (a field over {csv.field_size_limit() // 1024} KiB is not an entry)")
     except (ValueError, UnicodeDecodeError) as exc:
-        p.add("readable", str(path), str(exc))
+        p.add("readable", str(path), ' '.join(str(exc).split())[:200])
     if af.format == "xml" and "readable" not in p.counts:
         schema = Path(dtd) if dtd else config.schema_path(profile)
         if schema is not None:
@@ -99,7 +111,34 @@ def check_file(path: Path | str, dtd: Path | str | None = None, profile: Profile
     return p.result()
 
 
+def not_st37_schema(schema: Path | str) -> str | None:
+    """Why ``schema`` cannot be ST.37's DTD/XSD (it declares no ``authority-file`` element, or
+    cannot be loaded), or None."""
+    schema = Path(schema)
+    try:
+        if schema.suffix.lower() == ".xsd":
+            tree = etree.parse(str(schema), safexml.parser())
+            names = {el.get("name") for el in tree.iter("{http://www.w3.org/2001/XMLSchema}element")}
+        else:
+            names = {el.name for el in etree.DTD(str(schema)).iterelements()}
+    except (OSError, etree.LxmlError) as exc:
+        return f"{schema}: cannot be loaded as a DTD/XSD: {' '.join(str(exc).split())[:160]}"
+    if "authority-file" not in names:
+        return f"{schema} is not an ST.37 DTD/XSD: it declares no authority-file element (an ST.37 file cannot be checked against it)"
+    return None
+
+
 def _check_schema(path: Path, schema: Path, p: Problems) -> None:
+    why = not_st37_schema(schema)
+    if why:
+        p.add("schema", str(schema), why)
+        return
+    size = path.stat().st_size
+    if size > SCHEMA_MAX_BYTES:
+        p.add("schema", str(path), f"not validated against {schema.name}: the file is {size // (1 << 20)} MiB and DTD/XSD "
+              f"validation holds the whole file in memory (about 10x); limit {SCHEMA_MAX_BYTES >> 20} MiB. "
+              "The streamed rules above were checked; validate it on a machine with the memory, or split it")
+        return
     try:
         if schema.suffix.lower() == ".xsd":
             validator: Any = etree.XMLSchema(etree.parse(str(schema), safexml.parser()))
@@ -112,6 +151,7 @@ def _check_schema(path: Path, schema: Path, p: Problems) -> None:
     if not validator.validate(tree):
         for err in list(validator.error_log)[:MAX_PER_RULE]:
             p.add("schema", f"line {err.line}", err.message)
+    del tree
 
 
 def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> None:
@@ -123,6 +163,7 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> N
     exceptions_used: dict[str, str] = {}
     country: str | None = None
     mr_found = False
+    strip_zeros: bool | None = None
     first_entry_before_definition = False
     for e in af.entries():
         lab = _Label(e)
@@ -137,6 +178,14 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> N
                                   ("kind code", e.kind), ("publication date", e.date)) if not v]
         if missing:
             p.add("mandatory-fields", lab, f"missing {', '.join(missing)}")
+        problem = number_problem(e.number)
+        if problem:
+            p.add("valid-number", f"entry {e.country or '?'} {e.kind or '?'} {e.date or '?'}", f"publication number {problem}")
+        elif strip_zeros is None and (country or e.country):
+            strip_zeros = config.strip_leading_zeros(profile if profile is not None
+                                                     else _office_profile(country or e.country))
+        if strip_zeros and e.number and e.number.isdigit() and e.number.startswith("0"):
+            p.add("number-format", lab, f"leading zero: office {e.country} publishes {e.number.lstrip('0') or '0'}")
         if e.country and (len(e.country) != 2 or not e.country.isalpha() or not e.country.isupper()):
             p.add("office-code", lab, f"{e.country!r} is not an ST.3 code")
         elif e.country and country and e.country != country:
@@ -167,9 +216,18 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> N
             if d is not None and d.most_recent and (e.number, e.date) == d.most_recent:
                 mr_found = True
     if af.format == "xml":
+        for code in sorted(af.not_searchable_codes):
+            exceptions_used.setdefault(code, f"not-searchable-code code={code!r}")
         _check_definition(af.definition, cov, kinds_used, exceptions_used, mr_found, p)
     else:
         _check_codes_with_profile(country, profile, kinds_used, exceptions_used, p)
+
+
+def _office_profile(country: str) -> Any:
+    try:
+        return config.profile_for_office(country)
+    except Exception:  # an unreadable profile is the profile check's business, not this file's
+        return None
 
 
 def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str, str],

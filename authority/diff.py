@@ -2,10 +2,15 @@
 file (``update-af-category="incremental"``) that turns the old one into the new one.
 
 A publication is identified by number and kind. The incremental file holds the new version of
-every added or changed entry and, for every removed one, the old entry marked
-``update-action="delete"`` (CSV: ``update_action`` = ``delete``). ST.37's verified structure
-has no element for a removal; this attribute is the product's extension and is named in the
-README. ``apply_incremental`` proves the round trip: OLD + incremental == NEW.
+every added or changed entry. ST.37's verified structure has no element for a removal, so removed
+entries are only listed by default; with ``with_deletions`` they are written as the old entry
+marked ``update-action="delete"`` (CSV: ``update_action`` = ``delete``), the product's own
+extension, named in the README. ``apply_incremental`` proves the round trip: OLD + incremental
+(with deletions) == NEW.
+
+Both inputs are checked with ``authority check``'s rules first, and the incremental file before it
+is put in place: an empty, truncated or invalid input, or an incremental that would carry an
+invalid entry, is refused (``DiffError``, one line) and nothing is written.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from . import config
-from .model import Coverage, Definition, Entry, sort_key
+from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, sort_key
 from .reader import AuthorityFile
 from .findings import Findings
 from .store import Store
@@ -25,12 +30,17 @@ if TYPE_CHECKING:
     from digitize.profiles import Profile
 
 
+class DiffError(Exception):
+    """An input or the incremental file breaks the ST.37 rules; one line per problem."""
+
+
 @dataclass
 class DiffResult:
     added: list[Entry] = field(default_factory=list)
     removed: list[Entry] = field(default_factory=list)
     changed: list[tuple[Entry, Entry]] = field(default_factory=list)  # (old, new)
     counts: dict[str, int] = field(default_factory=lambda: {"added": 0, "removed": 0, "changed": 0, "same": 0})
+    deletions_written: bool = False
 
     @property
     def empty(self) -> bool:
@@ -73,11 +83,24 @@ def changes(old: Iterable[Entry], new: Iterable[Entry], report: Findings | None 
                 yield "same", a, b
 
 
+def _checked(path: Path, what: str, profile: Profile | None) -> None:
+    from .check import check_file
+
+    problems = check_file(path, profile=profile)
+    if problems:
+        more = f" (and {len(problems) - 1} more problem line(s); run 'digitize authority check')" if len(problems) > 1 else ""
+        raise DiffError(f"{what} {path} is not a valid authority file: {problems[0]}{more}")
+
+
 def diff_files(old: Path, new: Path, incremental: Path | None = None, *, fmt: str | None = None,
-               profile: Profile | None = None, keep: int = 200, date_produced: str | None = None) -> DiffResult:
+               profile: Profile | None = None, keep: int = 200, date_produced: str | None = None,
+               with_deletions: bool = False) -> DiffResult:
     """Compare two files; with ``incremental``, also write the update file. The lists in the
-    result keep the first ``keep`` changes of each sort (the counts are complete)."""
-    res = DiffResult()
+    result keep the first ``keep`` changes of each sort (the counts are complete). Raises
+    ``DiffError`` when an input or the incremental file is not valid."""
+    _checked(Path(old), "OLD", profile)
+    _checked(Path(new), "NEW", profile)
+    res = DiffResult(deletions_written=with_deletions)
     af_old, af_new = AuthorityFile(old), AuthorityFile(new)
     with Store() as inc_store:
         for what, a, b in changes(af_old.entries(), af_new.entries()):
@@ -89,7 +112,8 @@ def diff_files(old: Path, new: Path, incremental: Path | None = None, *, fmt: st
             elif what == "removed":
                 if len(res.removed) < keep:
                     res.removed.append(a)  # type: ignore[arg-type]
-                inc_store.add(a._replace(deleted=True))  # type: ignore[union-attr]
+                if with_deletions:
+                    inc_store.add(a._replace(deleted=True))  # type: ignore[union-attr]
             elif what == "changed":
                 if len(res.changed) < keep:
                     res.changed.append((a, b))  # type: ignore[arg-type]
@@ -100,8 +124,27 @@ def diff_files(old: Path, new: Path, incremental: Path | None = None, *, fmt: st
                                         (af_new.definition.country if af_new.definition else None)
                                         or _first_country(inc_store), date_produced)
             out_fmt = fmt or ("csv" if Path(incremental).suffix.lower() == ".csv" else "xml")
-            write_file(incremental, out_fmt, d, inc_store.resolved())
+            incremental = Path(incremental)
+            tmp = incremental.with_name(f".{incremental.name}.check{incremental.suffix}")
+            try:
+                write_file(tmp, out_fmt, d, inc_store.resolved())
+                _checked_incremental(tmp, incremental, profile)
+                import os
+
+                os.replace(tmp, incremental)
+            finally:
+                tmp.unlink(missing_ok=True)
     return res
+
+
+def _checked_incremental(tmp: Path, final: Path, profile: Any) -> None:
+    from .check import check_file
+
+    problems = check_file(tmp, profile=profile)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DiffError(f"incremental file {final} not written: it would break the ST.37 rules: "
+                        f"{problems[0].replace(str(tmp), str(final))}{more}")
 
 
 def _first_country(store: Store) -> str:
@@ -122,6 +165,8 @@ def _incremental_definition(store: Store, old_d: Definition | None, new_d: Defin
             excs.add(e.exception)
     if profile is None:
         profile = config.profile_for_office(country)
+    if store.not_searchable:
+        excs.add(NOT_SEARCHABLE_CODE)  # <not-searchable-code code="N"/>: defined like every code used
     kdesc = {**config.kind_codes(profile), **(old_d.kind_codes if old_d else {}), **(new_d.kind_codes if new_d else {})}
     edesc = {**config.exception_codes(profile), **(old_d.exception_codes if old_d else {}),
              **(new_d.exception_codes if new_d else {})}

@@ -67,6 +67,38 @@ def number_key(number: str | None) -> str:
     return "1" + n
 
 
+_NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9./ -]{0,48}[A-Za-z0-9])?")
+
+
+def number_problem(number: str | None) -> str | None:
+    """Why ``number`` cannot be a publication number, or None. Letters, digits and the
+    separators offices print (``/ . - space``), starting and ending with a letter or digit: no
+    line breaks, no ``;`` (the CSV separator), nothing a spreadsheet reads as a formula
+    (``=HYPERLINK(…)``, ``@SUM(…)``, ``+1``, ``-1``), at most 50 characters."""
+    if not number:
+        return None  # "missing" is the mandatory-fields rule's
+    if _NUMBER.fullmatch(number):
+        return None
+    shown = number if len(number) <= 40 else number[:40] + "…"
+    if number[:1] in "=+-@":
+        return f"{shown!r} starts like a spreadsheet formula"
+    if any(c in number for c in "\r\n\t"):
+        return f"{shown!r} contains a line break or tab"
+    if ";" in number:
+        return f"{shown!r} contains ';' (the CSV separator)"
+    if len(number) > 50:
+        return f"{shown!r} is longer than 50 characters"
+    return f"{shown!r} has characters other than letters, digits and / . - space"
+
+
+def normalise_number(number: str, strip_zeros: bool) -> str:
+    """ST.37 wants the number as the office publishes it: for an office that prints none (US),
+    a digit-only number loses its leading zeros (``08926509`` -> ``8926509``)."""
+    if strip_zeros and number.isdigit():
+        return number.lstrip("0") or "0"
+    return number
+
+
 def sort_key(e: Entry) -> tuple[str, str, str]:
     """ST.37 order: publication number, then kind, then date."""
     return number_key(e.number), e.kind or "", e.date or ""

@@ -33,6 +33,7 @@ class AuthorityFile:
         self.root_attrs: dict[str, str] = {}
         self.definition_error: str | None = None
         self.structure_problems: list[str] = []  # unknown elements etc., for ``check``
+        self.not_searchable_codes: set[str] = set()  # codes of <not-searchable-code>, for ``check``
 
     def entries(self) -> Iterator[Entry]:
         return self._xml() if self.format == "xml" else self._csv()
@@ -55,7 +56,11 @@ class AuthorityFile:
                 continue
             tag = el.tag
             if tag == "authority-file-entry":
-                yield entry_from_element(el)
+                e = entry_from_element(el)
+                if () in (e.description, e.claims, e.abstract):
+                    for ns in el.iter("not-searchable-code"):
+                        self.not_searchable_codes.add(ns.get("code") or "")
+                yield e
             elif tag == "authority-file-definition":
                 if self.definition is not None:
                     self.structure_problems.append("more than one authority-file-definition")
@@ -72,7 +77,7 @@ class AuthorityFile:
             reader = csv.reader(fh, delimiter=";")
             header = next(reader, None)
             if header is None:
-                return
+                raise ValueError("empty file: not an authority file (no header row, no entries)")
             cols = [h.strip().lower() for h in header]
             idx = {name: (cols.index(name) if name in cols else None) for name in CSV_HEADER}
             if idx["publication_number"] is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .model import Entry, norm_date, number_key
+from .model import Entry, norm_date, number_key, number_problem
 from .findings import Findings
 from .store import Store
 
@@ -57,6 +57,10 @@ def load_register(path: Path, office: str, store: Store, report: Findings) -> in
         number = rec.get("number")
         if not number:
             report.error(where, "no publication number; row skipped")
+            continue
+        problem = number_problem(number)
+        if problem:
+            report.error(where, f"publication number {problem}; row skipped")
             continue
         raw_date = rec.get("date") or None
         date = norm_date(raw_date) if raw_date else None

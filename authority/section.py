@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, PlainValidator
 
 from digitize.config import build, section
 
@@ -37,6 +37,51 @@ def _description(desc: str) -> str:
 Description = Annotated[str, AfterValidator(_description)]
 
 
+@dataclasses.dataclass(frozen=True)
+class CodeNote:
+    """A code's description with where it comes from; ``confirmed = false`` marks one not yet
+    checked against the office's own publications (``authority build`` warns when it publishes it)."""
+    description: str
+    confirmed: bool = True
+    source: str = ""
+
+
+CODE_NOTE_KEYS = ("description", "confirmed", "source")
+
+
+def _code_note(value: Any) -> str | CodeNote:
+    """``"description"`` or ``{description = "...", confirmed = false, source = "..."}``."""
+    if isinstance(value, str):
+        return _description(value)
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a description or a table {{description, confirmed, source}}, got {value!r}")
+    unknown = set(value) - set(CODE_NOTE_KEYS)
+    if unknown:
+        raise ValueError(f"unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(CODE_NOTE_KEYS)}")
+    if not isinstance(value.get("confirmed", True), bool):
+        raise ValueError(f"confirmed must be true or false, got {value.get('confirmed')!r}")
+    if not isinstance(value.get("source", ""), str):
+        raise ValueError(f"source must be a string, got {value.get('source')!r}")
+    desc = value.get("description")
+    if not isinstance(desc, str):
+        raise ValueError(f"the description must be a non-empty string, got {desc!r}")
+    return CodeNote(_description(desc), value.get("confirmed", True), value.get("source", ""))
+
+
+def _office_kind(value: Any) -> tuple[str, str | CodeNote]:
+    """One ``{code, description, confirmed, source}`` entry of ``office_kind_codes``."""
+    if not isinstance(value, dict):
+        raise ValueError(f"must be a table {{code, description, confirmed, source}}, got {value!r}")
+    code = value.get("code")
+    if not isinstance(code, str) or not KIND_RE.match(code):
+        raise ValueError(f"code {code!r} is not a valid kind code (expected {KIND_RE.pattern})")
+    return code, _code_note({k: v for k, v in value.items() if k != "code"})
+
+
+CodeValue = Annotated[Any, PlainValidator(_code_note)]
+OfficeKind = Annotated[Any, PlainValidator(_office_kind)]
+
+
 def _schema(value: str | None) -> str | None:
     if value is not None and not value.endswith((".dtd", ".xsd")):
         raise ValueError(f"must be the path of a .dtd or .xsd file, got {value!r}")
@@ -45,8 +90,11 @@ def _schema(value: str | None) -> str | None:
 
 @section
 class AuthoritySettings:
-    kind_codes: dict[Annotated[str, _code(KIND_RE)], Description] = dataclasses.field(default_factory=dict)
-    exception_codes: dict[Annotated[str, _code(EXCEPTION_RE)], Description] = dataclasses.field(default_factory=dict)
+    kind_codes: dict[Annotated[str, _code(KIND_RE)], CodeValue] = dataclasses.field(default_factory=dict)
+    exception_codes: dict[Annotated[str, _code(EXCEPTION_RE)], CodeValue] = dataclasses.field(default_factory=dict)
+    # the office's own kind codes, as a list so that it REPLACES the inherited (generic, EP-style) table
+    office_kind_codes: list[OfficeKind] | None = None
+    strip_leading_zeros: bool = False  # US: 08926509 is published as 8926509 (ST.37 numbers)
     schema: Annotated[str | None, AfterValidator(_schema)] = None  # relative: to the profile file
 
 

@@ -74,10 +74,13 @@ class Store:
         self._indexed = False
         self._dups: set[tuple[str, str]] | None = None  # publications seen twice; None = not known yet
         self.count = 0
+        self.not_searchable = False  # some entry says "no searchable text": the N code must be defined
 
     # ------------------------------------------------------------------ input
     def add(self, e: Entry, source: str = "") -> None:
         self.count += 1
+        if not self.not_searchable and () in (e.description, e.claims, e.abstract):
+            self.not_searchable = True
         self._buf.append((number_key(e.number), e.kind, e.date, self.count, e.number, e.exception, pack(e), source))
         if len(self._buf) >= BATCH:
             self.flush()
@@ -190,10 +193,13 @@ class Store:
         out = first
         for e, src in group[1:]:
             if report is not None and e.app_number and out.app_number and e.app_number != out.app_number:
-                report.warning(out.label, f"duplicate with a different application number {e.app_number!r} ({src}); kept {out.app_number!r}")
+                origin = f" ({src})" if src else ""
+                report.warning(out.label, f"duplicate with a different application number {e.app_number!r}{origin}; "
+                               f"kept {out.app_number!r}")
             out = merge(out, e)
         if report is not None:
-            report.info(out.label, f"found {len(group)} times ({', '.join(sorted({s for _, s in group if s}))}); merged")
+            sources = ", ".join(sorted({s for _, s in group if s}))
+            report.info(out.label, f"found {len(group)} times" + (f" ({sources})" if sources else "") + "; merged")
         yield out
 
     def close(self) -> None:

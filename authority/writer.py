@@ -17,7 +17,11 @@ CSV layout (``;`` separated, UTF-8, one header row, one row per entry)::
 - ``searchable_*``: ISO 639-1 codes joined by ``,`` (``en,de,fr``), ``-`` = not searchable
   (``not-searchable-code``), empty = not stated;
 - ``priority_claims``: claims joined by ``|``, each ``country:number:date:kind:sequence``;
-- ``update_action``: ``delete`` for an entry an incremental file removes, else empty.
+- ``update_action``: ``delete`` for an entry an incremental file removes (only written when asked
+  for: ST.37 has no removal), else empty;
+- a text cell that would start with ``= + - @`` (or a tab / carriage return) gets a leading ``'``,
+  so no spreadsheet runs it as a formula; publication numbers never need it (``check`` and
+  ``build`` refuse such numbers).
 """
 
 from __future__ import annotations
@@ -244,10 +248,19 @@ def _langs(v: tuple[str, ...] | None) -> str:
     return ",".join(v) if v else "-"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(v: str) -> str:
+    """No cell may start a spreadsheet formula (CSV injection)."""
+    return "'" + v if v.startswith(FORMULA_START) else v
+
+
 def csv_row(e: Entry) -> list[str]:
     prios = "|".join(":".join(x or "" for x in (p.country, p.number, p.date, p.claim_kind, p.sequence)) for p in e.priorities)
-    return [e.country, e.number, e.kind, e.date, e.app_number or "", e.filing_date or "", e.exception or "",
-            _langs(e.description), _langs(e.claims), _langs(e.abstract), prios, "delete" if e.deleted else ""]
+    return [_cell(v) for v in (e.country, e.number, e.kind, e.date, e.app_number or "", e.filing_date or "",
+                               e.exception or "", _langs(e.description), _langs(e.claims), _langs(e.abstract), prios,
+                               "delete" if e.deleted else "")]
 
 
 class CsvWriter:

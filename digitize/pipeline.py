@@ -186,7 +186,8 @@ def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:
     # no dithering: the pixels are 0/255 already (PIL's default Floyd-Steinberg cost 45 ms a page)
     image = Image.fromarray(bilevel(prepared.image, prepared.ink_level)).convert("1", dither=Image.Dither.NONE)
     tmp = pages_dir / f".{name}.tif.tmp"
-    image.save(tmp, format="TIFF", compression="group4", dpi=(prepared.dpi, prepared.dpi))
+    # one strip: the facsimile PDF can then carry the G4 stream itself, byte for byte
+    image.save(tmp, format="TIFF", compression="group4", dpi=(prepared.dpi, prepared.dpi), strip_size=1 << 30)
     tmp.replace(pages_dir / f"{name}.tif")
     atomic_write(pages_dir / f"{name}.json", page.to_json(compact=True))
 
@@ -351,10 +352,15 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
     validated = "not-validated: no XML format requested"
-    if formats:
-        result = emit_document(doc, work_dir, profile, formats=tuple(formats), schema_dir=schema_dir)
+    xml_formats = tuple(f for f in formats if f != "pdf")
+    if xml_formats:
+        result = emit_document(doc, work_dir, profile, formats=xml_formats, schema_dir=schema_dir)
         validated = result.validated
         files += [Path(f).name for f in result.files]
+    if "pdf" in formats:  # the searchable facsimile (digitize/facsimile.py)
+        from .facsimile import write_facsimile
+
+        files.append(write_facsimile(work_dir, doc.doc_id, lang=doc.lang).name)
     emit_seconds = time.perf_counter() - t_emit
     _remove_stale(work_dir, doc.doc_id)
     return DocResult(
@@ -500,7 +506,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
 
 def _remove_stale(work_dir: Path, doc_id: str) -> None:
     """Outputs named after an earlier DOCID of the same input (e.g. before structure knew it)."""
-    for suffix in (".txt", ".json", ".st36.xml", ".st96.xml"):
+    for suffix in (".txt", ".json", ".st36.xml", ".st96.xml", ".pdf"):
         for f in work_dir.glob(f"*{suffix}"):
             stem = f.name[: -len(suffix)]
             if stem != doc_id and "." not in stem:

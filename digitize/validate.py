@@ -196,14 +196,24 @@ def detect(root: etree._Element) -> str:
     return "unknown"
 
 
+def _root_tag(path: Path) -> str | None:
+    """The root element's name, read up to the root only (an ST.37 file is streamed, not parsed whole)."""
+    try:
+        for _, el in xmlsafe.iterparse(path, events=("start",)):
+            return el.tag if isinstance(el.tag, str) else None
+    except Exception:  # not XML, unsafe, unreadable: the full parse below reports it
+        return None
+    return None
+
+
 def validate_file(path: Path | str, base: Path | None = None, *,
                   st37: Callable[[Path], Any] | None = None) -> FileVerdict:
     """Detect the kind of ``path`` and check it; never raises for a bad file. ST.37 files go to
     ``st37`` (the authority checker, a layer above this one: ``digitize validate`` passes it)."""
     path = Path(path)
     name = str(path)
-    if path.suffix.lower() == ".csv":
-        return _check_st37(path, st37)  # the ST.37 text form (EPO's ';'-separated list)
+    if path.suffix.lower() == ".csv" or _root_tag(path) == "authority-file":
+        return _check_st37(path, st37)  # the ST.37 text form, or ST.37 XML streamed (a national file is big)
     try:
         tree = xmlsafe.parse(path)
     except xmlsafe.UnsafeXML as exc:

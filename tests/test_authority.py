@@ -3,6 +3,8 @@ incremental round trip, and hostile XML (XXE, billion laughs) refused without re
 
 from __future__ import annotations
 
+import datetime
+
 import http.server
 import shutil
 import threading
@@ -90,8 +92,9 @@ def entry_el(root, number: str):
 EXPECTED = {
     "EP": {("1599469", "B1", "20060607"), ("1667425", "A1", "20060607"), ("3439706", "A1", "20190213"),
            ("3439766", "A1", "20190213"), ("3441143", "A1", "20190213"), ("3441903", "A1", "20190213")},
-    "US": {("08926509", "B2", "20150106"), ("08930553", "B2", "20150106"), ("11646472", "B2", "20230509"),
-           ("20210045410", "A1", "20210218"), ("08936998", "B2", "20150120")},
+    # US numbers as the USPTO prints them: no leading zero (its bulk XML has 08926509)
+    "US": {("8926509", "B2", "20150106"), ("8930553", "B2", "20150106"), ("11646472", "B2", "20230509"),
+           ("20210045410", "A1", "20210218"), ("8936998", "B2", "20150120")},
     "ES": {("2993312", "T1", "20241227")},
 }
 
@@ -139,7 +142,7 @@ def test_real_xml_bibliographic_details(tmp_path, shared_data, schema_dir):
     assert by_number["3439706"].description == ()  # bibliographic-only document
     us = tmp_path / "US.xml"
     assert build(_real_sources(shared_data, schema_dir), "US", us).ok
-    st96 = {e.number: e for e in read_all(us)[1]}["08936998"]
+    st96 = {e.number: e for e in read_all(us)[1]}["8936998"]
     assert (st96.app_number, st96.filing_date) == ("13797521", "20130312")
     assert st96.priorities[0][:3] == ("JP", "2007-290922", "20071108")
 
@@ -381,20 +384,26 @@ def test_diff_incremental_round_trip(tmp_path, fmt):
     new_entries = [e for e in old_entries if e.number != "1002"]  # removed
     new_entries = [e._replace(date="20231231") if e.number == "1007" else e for e in new_entries]  # changed date
     new_entries = [e._replace(abstract=("en",)) if e.number == "1004" else e for e in new_entries]  # changed text
-    new_entries.append(Entry("PH", "1012", "U", "20240105", description=(), claims=(), abstract=()))  # added
+    new_entries.append(Entry("PH", "1012", "U1", "20240105", description=(), claims=(), abstract=()))  # added
     old = build_entries(old_entries, "PH", [(tmp_path / f"old.{fmt}", fmt)], profiles.load("ph"), date_produced="20240101").paths[0]
     new = build_entries(new_entries, "PH", [(tmp_path / f"new.{fmt}", fmt)], profiles.load("ph"), date_produced="20240201").paths[0]
     inc = tmp_path / f"inc.{fmt}"
+    # by default the incremental holds only what ST.37 can say: no update-action="delete"
     res = diff_files(old, new, inc)
     assert res.counts == {"added": 1, "removed": 1, "changed": 2, "same": 9}
     assert [e.number for e in res.added] == ["1012"] and [e.number for e in res.removed] == ["1002"]
+    assert check_file(inc) == []
+    assert len(read_all(inc)[1]) == 3 and b"delete" not in inc.read_bytes().replace(b"update_action", b"")
+    # asked for: the removals too, and OLD + incremental == NEW
+    res = diff_files(old, new, inc, with_deletions=True)
     assert check_file(inc) == []
     inc_entries = read_all(inc)[1]
     assert len(inc_entries) == 4 and [e.number for e in inc_entries if e.deleted] == ["1002"]
     if fmt == "xml":
         d = read_all(inc)[0]
         assert d.update_category == "incremental"
-        assert d.kind_counts == {"A1": 2, "U": 1}  # deletions are not counted
+        assert d.kind_counts == {"A1": 2, "U1": 1}  # deletions are not counted
+        assert d.exception_codes == {"N": "Not used publication number"}  # used by not-searchable-code: defined
     assert apply_incremental(old, inc) == read_all(new)[1]
     assert cli(["authority", "diff", str(old), str(new)]) == 0
 
@@ -467,7 +476,8 @@ def test_build_from_job_folder(tmp_path):
     job = _job(tmp_path)
     report = Findings()
     paths = build_from_job(job, "PH", profiles.load("ph"), report=report)
-    assert [p.name for p in paths] == ["PH_AF_20230523.xml", "PH_AF_20230523.csv"]  # the batch's latest date
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d")
+    assert [p.name for p in paths] == [f"PH_AF_{today}.xml", f"PH_AF_{today}.csv"]  # made today, dated today
     for p in paths:
         assert check_file(p) == [], p
     entries = {e.number: e for e in read_all(paths[0])[1]}
@@ -485,7 +495,9 @@ def test_build_from_job_folder(tmp_path):
     assert "g.pdf: invalid publication date '2023-13-99'" in lines
     assert "h.pdf: no publication number found" in lines
     assert (job / "authority" / "build-report.txt").read_text().count("\n") == len(report.lines)
+    first = paths[0].read_bytes()
     again = build_from_job(job, "PH", profiles.load("ph"), date="20240101")
     assert [p.name for p in again] == ["PH_AF_20240101.xml", "PH_AF_20240101.csv"]
-    assert again[0].read_bytes().replace(b"20240101", b"20230523") == paths[0].read_bytes()  # deterministic
+    assert again[0].read_bytes().replace(b"20240101", today.encode()) == first  # deterministic; the older build is gone
+    assert sorted(p.name for p in (job / "authority").glob("PH_AF_*")) == ["PH_AF_20240101.csv", "PH_AF_20240101.xml"]
     shutil.rmtree(job / "authority")

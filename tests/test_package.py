@@ -78,8 +78,10 @@ def _tree(folder: Path) -> dict[str, bytes]:
 def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
     pkg = tmp_path / "pkg"
     rc = cli.main(["package", str(job), "--dest", str(pkg)])
-    out = capsys.readouterr().out
+    cap = capsys.readouterr()
+    out = cap.out
     assert rc == 1, out  # PH2020000444A1 references a missing figure: skipped, said so
+    assert "held back: PH2020000333A1 (failed)" in cap.err
     assert "2 document(s)" in out and "skipped PH2020000444A1" in out and "pages/0009.tif" in out
     files = _tree(pkg)
     doc = "PH2020000111A1"
@@ -97,8 +99,12 @@ def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
     # toc.xml as in WIPO's examples
     toc = etree.fromstring(files[f"{doc}/toc.xml"])
     assert toc.tag == "Application-body" and toc.get("country") == "PH" and toc.get("pubdate") == "2021/07/01"
-    assert [e.get("FileName") for e in toc.iter("ExtRef")] == ["DOC00001.xml", "DOC00001.st96.xml", "pages/0001.tif",
-                                                               "pages/0002.tif", "pages/0003.tif"]
+    assert [e.get("FileName") for e in toc.iter("ExtRef")] == ["DOC00001.xml", "DOC00001.pdf", "DOC00001.st96.xml",
+                                                               "pages/0001.tif", "pages/0002.tif", "pages/0003.tif"]
+    assert manifest.find("document/file[@role='facsimile']").get("name") == f"{doc}/DOC00001.pdf"
+    # held back documents are listed with their state, in the manifest and on stderr
+    held = {h.get("doc-id"): h.get("state") for h in manifest.findall("held-back")}
+    assert held == {"PH2020000333A1": "failed", "PH2020000444A1": "done"}
     # images are CCITT G4, including the page that was stored LZW
     for name, data in files.items():
         if name.endswith(".tif"):
@@ -119,8 +125,16 @@ def test_package_layout_checksums_and_determinism(job, tmp_path, capsys):
 
 
 def test_zip_is_byte_identical(job, tmp_path, capsys):
+    import os
+
     a, b = tmp_path / "a.zip", tmp_path / "b.zip"
-    cli.main(["package", str(job), "--dest", str(a)])
+    old = os.umask(0o022)
+    try:
+        cli.main(["package", str(job), "--dest", str(a)])
+        cli.main(["package", str(job), "--dest", str(tmp_path / "dir")])
+    finally:
+        os.umask(old)
+    assert a.stat().st_mode & 0o777 == 0o644 and (tmp_path / "dir").stat().st_mode & 0o777 == 0o755  # the umask's
     cli.main(["package", str(job), "--dest", str(b)])
     assert a.read_bytes() == b.read_bytes()
     with zipfile.ZipFile(a) as zf:
@@ -154,9 +168,127 @@ def test_packaged_xml_is_valid(job, tmp_path, capsys):
     # the whole package: ST.36, ST.96, toc.xml (its DTD), manifest.xml (the checksums)
     rc = cli.main(["validate", str(pkg / "PH2020000111A1"), str(pkg / "PH2020000222A1"), str(pkg / "manifest.xml")])
     out = capsys.readouterr().out
-    assert rc == 0 and out.count(": valid") == 7, out
+    assert rc == 0 and out.count(": valid") >= 7, out
     tif = pkg / "PH2020000222A1" / "pages" / "0002.tif"
     tif.write_bytes(tif.read_bytes() + b"x")
     rc = cli.main(["validate", str(pkg / "manifest.xml")])
     out = capsys.readouterr().out
     assert rc == 1 and "PH2020000222A1/pages/0002.tif: size or SHA-256 differs" in out
+
+
+def _ledger(job: Path, rows: list[tuple]) -> None:
+    """rows: (input, state, doc_id, finished)"""
+    from digitize.ledger import SCHEMA
+
+    job.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(job / "ledger.sqlite")
+    conn.executescript(SCHEMA)
+    conn.executemany("INSERT INTO documents (input, state, doc_id, out_dir, validated, attempts, finished) "
+                     "VALUES (?,?,?,'documents/' || ?,'yes',1,?)", [(i, s, d, d, f) for i, s, d, f in rows])
+    conn.commit()
+    conn.close()
+
+
+def _emit(job: Path, doc_id: str, number: str, conf: float, figures: bool = False) -> None:
+    import json
+
+    doc = _doc(number)
+    doc.doc_id = doc_id
+    doc.pages = [PageInfo(n, 200, 280, 100, conf, 10) for n in (1, 2, 3)]
+    folder = job / "documents" / doc_id
+    if figures:
+        doc.figures = [Figure(page=2, file="figures/0002-1.tif", num=1)]
+    emit_document(doc, folder, profiles.load("ph"))
+    (folder / f"{doc_id}.json").write_text(doc.to_json(), encoding="utf-8")
+    for n in (1, 2, 3):
+        _page(folder / "pages" / f"{n:04d}.tif", seed=n)
+    if figures:
+        _page(folder / "figures" / "0002-1.tif", seed=99, compression="tiff_lzw")
+        data = json.loads((folder / f"{doc_id}.json").read_text(encoding="utf-8"))
+        data["figures"] = [{"id": "fig1", "page": 2, "bbox": [0, 0, 100, 100], "file": "figures/0002-1.tif"}]
+        (folder / f"{doc_id}.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_one_copy_per_publication_withheld_listed(tmp_path, capsys):
+    """The same publication scanned three times is delivered once: the done copy with the best
+    confidence; the two others are withheld (listed with the reason), which is not a failure."""
+    job = tmp_path / "job"
+    _emit(job, "PH2020000111A1", "2020000111", 80.0)
+    _emit(job, "PH2020000111A1_2", "2020000111", 93.5, figures=True)
+    _emit(job, "PH2020000111A1_3", "2020000111", 99.0)
+    _emit(job, "PH2020000222A1", "2020000222", 90.0)
+    _ledger(job, [("/in/a.pdf", "done", "PH2020000111A1", 3.0), ("/in/b.pdf", "done", "PH2020000111A1_2", 1.0),
+                  ("/in/c.pdf", "needs-review", "PH2020000111A1_3", 5.0), ("/in/d.pdf", "done", "PH2020000222A1", 1.0)])
+    pkg = tmp_path / "pkg"
+    rc = cli.main(["package", str(job), "--dest", str(pkg), "--no-facsimile"])
+    cap = capsys.readouterr()
+    assert rc == 0, cap
+    assert "2 document(s)" in cap.out
+    assert "withheld PH2020000111A1: another scan of PH2020000111A1: lower mean confidence 80.0 < 93.5" in cap.err
+    assert "withheld PH2020000111A1_3" in cap.err and "state needs-review" in cap.err
+    manifest = etree.fromstring((pkg / "manifest.xml").read_bytes())
+    assert [d.get("doc-id") for d in manifest.findall("document")] == ["PH2020000111A1_2", "PH2020000222A1"]
+    withheld = {w.get("doc-id"): w.get("delivered-as") for w in manifest.findall("withheld")}
+    assert withheld == {"PH2020000111A1": "PH2020000111A1_2", "PH2020000111A1_3": "PH2020000111A1_2"}
+    assert not manifest.findall("held-back")
+    # the figure the document JSON lists is in the package, byte for byte, and in toc.xml
+    src = job / "documents" / "PH2020000111A1_2" / "figures" / "0002-1.tif"
+    assert (pkg / "PH2020000111A1_2" / "figures" / "0002-1.tif").read_bytes() == src.read_bytes()
+    toc = etree.fromstring((pkg / "PH2020000111A1_2" / "toc.xml").read_bytes())
+    assert "figures/0002-1.tif" in [e.get("FileName") for e in toc.iter("ExtRef")]
+    assert manifest.find("document/file[@role='figure']").get("name") == "PH2020000111A1_2/figures/0002-1.tif"
+
+
+def test_held_back_exit_status_and_nothing_to_deliver(tmp_path, capsys):
+    job = tmp_path / "job"
+    _emit(job, "PH2020000111A1", "2020000111", 90.0)
+    _emit(job, "PH2020000222A1", "2020000222", 90.0)
+    _ledger(job, [("/in/a.pdf", "done", "PH2020000111A1", 1.0), ("/in/b.pdf", "needs-review", "PH2020000222A1", 1.0)])
+    assert cli.main(["package", str(job), "--dest", str(tmp_path / "p1"), "--no-facsimile"]) == 1
+    err = capsys.readouterr().err
+    assert "held back: PH2020000222A1 (needs-review)" in err and "1 document(s) held back" in err
+    assert cli.main(["package", str(job), "--dest", str(tmp_path / "p2"), "--no-facsimile", "--allow-partial"]) == 0
+    assert "held back: PH2020000222A1 (needs-review)" in capsys.readouterr().err
+    manifest = etree.fromstring((tmp_path / "p2" / "manifest.xml").read_bytes())
+    assert manifest.find("held-back").attrib["state"] == "needs-review"
+    # nothing done: no package, exit 1, the held-back documents named
+    job2 = tmp_path / "job2"
+    _emit(job2, "PH2020000333A1", "2020000333", 90.0)
+    _ledger(job2, [("/in/c.pdf", "failed", "PH2020000333A1", 1.0)])
+    assert cli.main(["package", str(job2), "--dest", str(tmp_path / "p3"), "--allow-partial"]) == 1
+    err = capsys.readouterr().err
+    assert "nothing to deliver" in err and "PH2020000333A1 (failed)" in err
+    assert not (tmp_path / "p3").exists()
+
+
+def test_derived_files_follow_the_documents(tmp_path, capsys):
+    """After a document changed (``apply`` rewrites its JSON), the authority file and the report
+    are rebuilt: by ``apply`` itself and, if still stale, by ``package`` before packing."""
+    import os
+
+    from authority.build import build_from_job
+    from digitize.report import write_report
+
+    job = tmp_path / "job"
+    _emit(job, "PH2020000111A1", "2020000111", 90.0)
+    _ledger(job, [("/in/a.pdf", "done", "PH2020000111A1", 1.0)])
+    (old,) = [p for p in build_from_job(job, "PH", profiles.load("ph"), date="20200101") if p.suffix == ".xml"]
+    write_report(job)
+    past = 1_000_000_000
+    for p in [old, old.with_suffix(".csv"), job / "report.html"]:
+        os.utime(p, (past, past))
+    from digitize.commands.package import derived_builders
+    from digitize.package import build
+
+    result = build(job, tmp_path / "pkg", facsimile=False, refresh=derived_builders())
+    assert set(result.refreshed) == {"authority", "report"}
+    assert not old.exists()  # replaced by today's file, not left beside it
+    (new,) = (job / "authority").glob("PH_AF_*.xml")
+    assert new.stat().st_mtime > past and (job / "report.html").stat().st_mtime > past
+    assert sorted(p.name for p in (tmp_path / "pkg" / "authority").iterdir()) == [new.with_suffix(".csv").name, new.name]
+    # apply (nothing queued) rebuilds what is stale, and only that
+    os.utime(job / "report.html", (past, past))
+    assert cli.main(["apply", str(job)]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt report" in out and "rebuilt authority" not in out
+    assert (job / "report.html").stat().st_mtime > past

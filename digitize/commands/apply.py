@@ -33,6 +33,11 @@ def main(args: argparse.Namespace) -> int:
 
     JobFolder(args.dir).require()
     results = apply_job(args.dir, args.doc, force=args.force, schema_dir=args.schemas)
+    from ..package import refresh_derived  # the authority file and report.html follow the documents
+    from .package import derived_builders
+
+    for what in refresh_derived(args.dir, only_stale=not results, **derived_builders()):
+        print(f"rebuilt {what}")
     if not results:
         print(f"{args.dir}: nothing in the correction queue")
         return 0

@@ -45,7 +45,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
-    p.add_argument("--formats", help=f"comma-separated XML outputs: {','.join(XML_FORMATS)} (default both; '' for none)")
+    p.add_argument("--formats", help=f"comma-separated outputs: {','.join((*XML_FORMATS, 'pdf'))} (pdf: searchable facsimile; "
+                   "default st36,st96; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
