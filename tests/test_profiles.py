@@ -194,7 +194,7 @@ def test_shipped_jobs_load():
     ('pages_per_task = 0\n', "pages_per_task must be >= 1, got 0"),
     ('max_attempts = 0\n', "max_attempts must be >= 1, got 0"),
     ('document_unit = "page"\n', "document_unit must be one of 'file' or 'folder', got 'page'"),
-    ('formats = ["st99"]\n', "formats.0 must be one of 'st36' or 'st96', got 'st99'"),
+    ('formats = ["st99"]\n', "formats.0 must be one of 'st36', 'st96' or 'pdf', got 'st99'"),
     ('progress = "fancy"\n', "progress must be one of 'auto', 'bar', 'log' or 'none'"),
     ('inputs = "scans"\n', "inputs must be list, got 'scans'"),
     ('out = 3\n', "out must be a path, got 3"),
@@ -215,7 +215,7 @@ def test_command_line_overrides_are_checked_by_the_same_model(tmp_path):
     assert merge(job, workers=4).workers == 4 and merge(job, workers=4).formats == ("st36",)
     with pytest.raises(JobError, match=r"^command line: pages_per_task must be >= 1, got 0$"):
         merge(job, pages_per_task=0)
-    with pytest.raises(JobError, match=r"^command line: formats.0 must be one of 'st36' or 'st96', got 'st99'$"):
+    with pytest.raises(JobError, match=r"^command line: formats.0 must be one of 'st36', 'st96' or 'pdf', got 'st99'$"):
         merge(job, formats=("st99",))
 
 
@@ -249,7 +249,7 @@ def test_cli_reports_a_bad_configuration_in_one_line_with_exit_2(tmp_path, what)
         expect = f"{path}: not valid TOML: Invalid value (at line 2, column 11)"
     else:
         args += ["--formats", "st36,st99"]
-        expect = "command line: formats.1 must be one of 'st36' or 'st96', got 'st99'"
+        expect = "command line: formats.1 must be one of 'st36', 'st96' or 'pdf', got 'st99'"
     res = _run(*args, cwd=tmp_path)
     assert res.returncode == 2, res.stderr
     assert res.stderr == f"digitize run: error: {expect}\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..fsutil import one_line
-from ..model import XML_FORMATS
+from ..job import FORMATS
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\
@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
-    p.add_argument("--formats", help=f"comma-separated outputs: {','.join((*XML_FORMATS, 'pdf'))} (pdf: searchable facsimile; "
+    p.add_argument("--formats", help=f"comma-separated outputs: {','.join(FORMATS)} (pdf: searchable facsimile; "
                    "default st36,st96; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
