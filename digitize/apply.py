@@ -99,9 +99,7 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     state = _state(queue, doc_id, result.quality)
     ledger.set_state(doc_id, state)
     ledger.set_validated(doc_id, result.validated)
-    with ledger.transaction() as con:
-        con.execute("UPDATE documents SET reason = ? WHERE doc_id = ?",
-                    (f"quality: {result.quality}" if result.quality else None, doc_id))
+    ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else None)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
 

@@ -23,7 +23,7 @@ import fcntl
 import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from .errors import LockedError, NotAJobFolder
 from .ledger import Ledger
@@ -125,8 +125,17 @@ class JobFolder:
         """The ledger; ``readonly`` for callers that only read (the file must exist)."""
         return Ledger(self.ledger_path, readonly=readonly)
 
-    def queue(self) -> Queue:
-        return Queue(self.ledger_path)
+    def queue(self, profile_rules: Callable[[str], Any] | None = None) -> Queue:
+        """The correction queue; with ``profile_rules`` (profile name → its decision rules, from
+        the layer that loads profiles) a decision is checked by its document's profile."""
+        return Queue(self.ledger_path, profile_rules=profile_rules, profile_of=self._profile_of)
+
+    def _profile_of(self, doc_id: str) -> str | None:
+        ledger = Ledger(self.ledger_path, readonly=True)
+        try:
+            return ledger.profile_of(doc_id)
+        finally:
+            ledger.close()
 
     def users(self, users_db: Path | str | None = None) -> UserStore:
         """Reviewer accounts: in the ledger unless ``users_db`` names a shared file."""

@@ -83,8 +83,8 @@ class Ledger:
         return dict(row) if row else None
 
     def rows(self, state: str | None = None, *, order: str = "input") -> list[dict[str, Any]]:
-        """Every row (of one ``state``), by ``order``: ``input`` or ``id`` (the order registered)."""
-        if order not in ("input", "id"):
+        """Every row (of one ``state``), by ``order``: ``input``, ``id`` (the order registered) or ``doc_id``."""
+        if order not in ("input", "id", "doc_id"):
             raise ValueError(f"unknown order {order!r}")
         sql, args = "SELECT * FROM documents", ()
         if state:
@@ -164,6 +164,17 @@ class Ledger:
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}")
         self.conn.execute("UPDATE documents SET state=?, updated=? WHERE doc_id=?", (state, time.time(), doc_id))
+
+    def set_reason(self, doc_id: str, reason: str | None) -> None:
+        """The one-line reason a document is where it is (e.g. held by the quality gate)."""
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET reason = ?, updated = ? WHERE doc_id = ?", (reason, time.time(), doc_id))
+
+    def profile_of(self, doc_id: str) -> str | None:
+        """The profile the document was last processed with."""
+        row = self.conn.execute("SELECT profile FROM documents WHERE doc_id = ? ORDER BY updated DESC LIMIT 1",
+                                (doc_id,)).fetchone()
+        return row[0] if row else None
 
     def set_validated(self, doc_id: str, validated: str) -> None:
         """What the schema check said of the document's XML after ``apply`` re-emitted it."""

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from ..jobfolder import JobFolder
 
 HELP = "pack the done documents of a job folder for PATENTSCOPE (ST.36, ST.96, facsimile PDF, TIFFs, toc.xml)"
 DESCRIPTION = """\
@@ -59,8 +60,7 @@ def derived_builders() -> dict:
 def main(args: argparse.Namespace) -> int:
     from ..package import PackageError, build
 
-    if not (args.dir / "ledger.sqlite").is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
+    JobFolder(args.dir).require()
     try:
         result = build(args.dir, args.dest, facsimile=not args.no_facsimile, refresh=derived_builders())
     except PackageError as exc:

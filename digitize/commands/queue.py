@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
+from ..jobfolder import JobFolder
 
 HELP = "export the correction queue to CSV, or import decisions filled in there"
 DESCRIPTION = """\
@@ -42,15 +43,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..proofread.queue import Queue, QueueError
+    from ..proofread.queue import QueueError
     from ..proofread.sheet import export_csv, import_csv
 
-    db = args.dir / "ledger.sqlite"
-    if not db.is_file():
-        raise UsageError(f"{args.dir} is not a job folder (no ledger.sqlite)")
     from ..review.app import profile_rules
 
-    queue = Queue(db, profile_rules=profile_rules)
+    queue = JobFolder(args.dir).require().queue(profile_rules)
     try:
         if args.action == "export":
             n = export_csv(queue, args.out, doc_id=args.doc, state=args.state)

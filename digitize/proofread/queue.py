@@ -317,9 +317,11 @@ class Queue:
     thread and process) and between processes (SQLite WAL + ``BEGIN IMMEDIATE``)."""
 
     def __init__(self, db_path: Path | str, *, timeout: float = 30.0,
-                 profile_rules: Callable[[str], "DecisionRules"] | None = None):
+                 profile_rules: Callable[[str], "DecisionRules"] | None = None,
+                 profile_of: Callable[[str], str | None] | None = None):
         self.db_path = Path(db_path)
         self.profile_rules = profile_rules  # profile name → its DecisionRules (given by the layer that loads profiles)
+        self.profile_of = profile_of  # doc_id → its profile's name (the ledger's, given by the job folder)
         self.timeout = timeout
         self._local = threading.local()
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -682,11 +684,9 @@ class Queue:
         the defaults when the ledger does not know the document or its profile is broken."""
         cache = self.__dict__.setdefault("_rules", {})
         try:
-            row = self._con().execute("SELECT profile FROM documents WHERE doc_id = ? ORDER BY updated DESC LIMIT 1",
-                                      (doc_id,)).fetchone()
+            name = (self.profile_of(doc_id) if self.profile_of else None) or "generic"
         except sqlite3.Error:
-            row = None
-        name = (row[0] if row else None) or "generic"
+            name = "generic"
         if name not in cache:
             try:
                 cache[name] = self.profile_rules(name) if self.profile_rules else DecisionRules.default()

@@ -499,7 +499,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     if not job.is_dir():
         raise FileNotFoundError(f"{job}: no such job folder")
     cfg = ReviewConfig(job, Path(users_db) if users_db else ledger_path, lease_seconds)
-    review = ReviewState(cfg=cfg, queue=Queue(ledger_path, profile_rules=profile_rules), users=UserStore(cfg.users_db),
+    review = ReviewState(cfg=cfg, queue=JobFolder(job).queue(profile_rules), users=UserStore(cfg.users_db),
                          codec=SessionCodec(load_or_create_secret(job)), throttle=LoginThrottle(),
                          templates=Jinja2Templates(directory=str(HERE / "templates")))
 
@@ -607,12 +607,12 @@ def held_by_quality(job_dir: Path) -> list[dict[str, str]]:
     """Documents the quality gate keeps in review, with the reason (ledger, else document JSON)."""
     out = []
     try:
-        con = sqlite3.connect(f"file:{job_dir / 'ledger.sqlite'}?mode=ro", uri=True, timeout=10)
+        ledger = JobFolder(job_dir).ledger(readonly=True)
         try:
-            rows = con.execute("SELECT doc_id, out_dir, reason FROM documents WHERE state = 'needs-review'"
-                               " AND doc_id IS NOT NULL ORDER BY doc_id").fetchall()
+            rows = [(r["doc_id"], r["out_dir"], r["reason"]) for r in ledger.rows("needs-review", order="doc_id")
+                    if r["doc_id"]]
         finally:
-            con.close()
+            ledger.close()
     except sqlite3.Error:
         return out
     for doc_id, out_dir, reason in rows:
