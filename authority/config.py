@@ -42,7 +42,7 @@ def _kind_table(profile: Profile | None) -> dict[str, str | CodeNote]:
     if profile is None:
         return {}
     own = profile.authority.office_kind_codes
-    return dict(own) if own is not None else dict(profile.authority.kind_codes)
+    return {k.code: k for k in own} if own is not None else dict(profile.authority.kind_codes)
 
 
 def kind_codes(profile: Profile | None) -> dict[str, str]:

@@ -68,14 +68,23 @@ def _code_note(value: Any) -> str | CodeNote:
     return CodeNote(_description(desc), value.get("confirmed", True), value.get("source", ""))
 
 
-def _office_kind(value: Any) -> tuple[str, str | CodeNote]:
+@dataclasses.dataclass(frozen=True)
+class OfficeKindCode(CodeNote):
+    """One entry of ``office_kind_codes``: a kind code as the office's publications print it."""
+    code: str = ""
+
+
+def _office_kind(value: Any) -> OfficeKindCode:
     """One ``{code, description, confirmed, source}`` entry of ``office_kind_codes``."""
     if not isinstance(value, dict):
         raise ValueError(f"must be a table {{code, description, confirmed, source}}, got {value!r}")
     code = value.get("code")
     if not isinstance(code, str) or not KIND_RE.match(code):
         raise ValueError(f"code {code!r} is not a valid kind code (expected {KIND_RE.pattern})")
-    return code, _code_note({k: v for k, v in value.items() if k != "code"})
+    note = _code_note({k: v for k, v in value.items() if k != "code"})
+    if isinstance(note, str):
+        note = CodeNote(note)
+    return OfficeKindCode(note.description, note.confirmed, note.source, code=code)
 
 
 CodeValue = Annotated[Any, PlainValidator(_code_note)]
