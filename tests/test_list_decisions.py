@@ -20,9 +20,9 @@ NS = {"pat": "http://www.wipo.int/standards/XMLSchema/ST96/Patent",
       "com": "http://www.wipo.int/standards/XMLSchema/ST96/Common"}
 
 
-def _decide(job: Path, sheet: Path, values: dict[str, str]) -> None:
+def _decide(job: Path, sheet: Path, values: dict[str, str], refused: int = 0) -> str:
     """Export the queue, decide every row (``values`` by field name: corrected; the rest accepted)
-    and import it, as a reviewer with a spreadsheet does."""
+    and import it, as a reviewer with a spreadsheet does; returns the import's report."""
     r = _run("queue", "export", str(job), "--out", str(sheet))
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(sheet.read_text(encoding="utf-8-sig").splitlines()))
@@ -36,7 +36,8 @@ def _decide(job: Path, sheet: Path, values: dict[str, str]) -> None:
         w.writeheader()
         w.writerows(rows)
     r = _run("queue", "import", str(job), str(sheet), "--reviewer", "ana")
-    assert r.returncode == 0 and " 0 refused" in r.stdout, r.stdout + r.stderr
+    assert r.returncode == (1 if refused else 0) and f" {refused} refused" in r.stdout, r.stdout + r.stderr
+    return r.stdout
 
 
 def _open_items(job: Path) -> set[str]:
@@ -56,8 +57,19 @@ def test_corrected_inventors_and_states_reach_json_st36_st96(tmp_path, schema_di
     queued = {c["field_name"] for c in before["candidates"] if c["kind"] == "field"}
     assert {"parties:72", "states:84"} <= queued, before["candidates"]
 
-    # a malformed state list: refused with the reason, the item back in the queue, not done
-    _decide(job, tmp_path / "q1.csv", {"parties:72": INVENTORS, "states:84": "AT XQ France"})
+    # a malformed state list in the sheet: refused at import with the reason, the item still open
+    out = _decide(job, tmp_path / "q1.csv", {"parties:72": INVENTORS, "states:84": "AT XQ France"}, refused=1)
+    assert "states:84: not ST.3 codes: XQ" in out, out
+    assert _open_items(job) == {"field:states:84"}
+
+    # one recorded without that check (a queue opened without the profile's rules): refused by
+    # apply, the item back in the queue, the reason in the flags, the document not done
+    from digitize.proofread.queue import Queue
+
+    q = Queue(job / "ledger.sqlite")
+    item = next(i for i in q.items(DOC_ID) if i.field_name == "states:84")
+    q.decide(item.id, "ana", "correct", "AT XQ France", take=True)
+    q.close()
     r = _run("apply", str(job), "--schemas", str(schema_dir))
     assert r.returncode == 0, r.stdout + r.stderr
     assert _state_of(job, DOC_ID) == "needs-review"
@@ -136,3 +148,25 @@ def test_list_values_read_by_the_structure_parsers_or_refused():
     assert [c.text for c in b.ipc] == ["A61K 31/4439 (2006.01)", "C07D 401/04"] and b.applicants == []
     assert b.designated_states == ["AT", "BE"] and b.rights_effective_date.value == "2017-08-09"
     assert sum(f.startswith("review value refused") for f in doc.flags) == len(bad)
+
+
+def test_review_page_and_import_check_list_values_when_decided():
+    """The rules the review page and the CSV import use (``profile_rules``) read a list value
+    with the structure stage's parsers when it is entered; "accept" keeps the text as read."""
+    import pytest
+
+    from digitize.proofread.queue import ValueRefused, checked_value
+    from digitize.review.app import profile_rules
+    from test_frontpage import _needs_codes
+
+    _needs_codes()
+    rules = profile_rules("ep")
+    row = {"kind": "field", "field_name": "ipc:51", "mandatory": 0, "text": "A6IK 3l/44 (2OO6.Ol) B0"}
+    assert checked_value(row, "accept", None, rules) == row["text"]
+    with pytest.raises(ValueRefused, match="not one IPC symbol"):
+        checked_value(row, "correct", "A61K 31/44; B01", rules)
+    assert checked_value(row, "correct", "A61K 31/44 (2006.01)", rules) == "A61K 31/44 (2006.01)"
+    row = {**row, "field_name": "parties:71"}
+    with pytest.raises(ValueRefused, match=r"\(QQ\) is not an ST.3 code"):
+        checked_value(row, "correct", "ACME GmbH, Berlin (QQ)", rules)
+    assert checked_value(row, "correct", "ACME GmbH, Berlin (DE)", rules) == "ACME GmbH, Berlin (DE)"

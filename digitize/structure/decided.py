@@ -74,6 +74,14 @@ def apply_list(b: Bibliographic, name: str, value: str, settings: StructureSetti
     return None
 
 
+def check(settings: StructureSettings, name: str, value: str) -> None:
+    """Refused when ``value`` would be refused by ``apply_list``: the check the review page and the
+    CSV import run when the decision is made (an INID item with a Field of its own is checked by
+    the field's format instead)."""
+    if is_list_item(name) and not single_field(name):
+        apply_list(Bibliographic(), name, value, settings)
+
+
 def _lines(value: str) -> list[str]:
     return [ln.strip() for ln in value.splitlines() if ln.strip()]
 
