@@ -118,6 +118,8 @@ def decisions_of(items: list[dict]) -> tuple[dict[str, str], dict[str, str], dic
             overrides[key] = ""
         elif action == "accept" and key.startswith("field:") and not i["value"]:
             continue  # nothing to set
+        elif action == "accept" and key.startswith(("field:parties:", "field:states:", "field:ipc:", "field:inid:")):
+            overrides[key] = ""  # a list read right: the structure stage's list stays (its item is done)
         else:
             overrides[key] = i["value"]
     return overrides, illegible, lines

@@ -426,21 +426,37 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
     do not fit (they stay in the queue)."""
     from .model import Field
     from .proofread.queue import DecisionRules, QueueError, check_field
-    from .structure import MANDATORY_LABELS
+    from .structure import MANDATORY_LABELS, decided
+    from .structure import config as structure_config
 
     rules = DecisionRules.from_profile(profile)
     refused = {}
     for name, value in values.items():
+        key, item = f"field:{name}", name
+        if decided.is_list_item(name) and decided.single_field(name) and value.strip():
+            name = decided.single_field(name)  # inid:24 read but not placed: its Field, checked as one
+        elif decided.is_list_item(name):  # parties:72, states:84, ipc:51, inid:86 …: a list item
+            if value.strip():  # "" = accepted as read: the extracted list stays
+                try:
+                    note = decided.apply_list(doc.biblio, name, value.strip(), structure_config.settings(profile))
+                except decided.Refused as exc:
+                    refused[key] = str(exc)
+                    doc.flags.append(f"review value refused: {name}: {exc}")
+                    continue
+                if note:
+                    doc.flags.append(note)
+            doc.flags = [f for f in doc.flags if not f.startswith(f"{name}: ")]
+            continue
         if not hasattr(doc.biblio, name) or name == "MANDATORY":
-            refused[f"field:{name}"] = f"unknown field {name!r}"
+            refused[key] = f"unknown field {name!r}"
             continue
         if not isinstance(getattr(doc.biblio, name, None), (Field, type(None))):
-            refused[f"field:{name}"] = f"{name} is not a single-value field"
+            refused[key] = f"{name} is not a single-value field"
             continue
         try:
             value = check_field(name, value.strip(), rules, mandatory=name in doc.biblio.MANDATORY)
         except QueueError as exc:
-            refused[f"field:{name}"] = str(exc)
+            refused[key] = str(exc)
             doc.flags.append(f"review value refused: {exc}")
             continue
         fld = getattr(doc.biblio, name)
@@ -449,7 +465,8 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
         else:
             fld.value, fld.flagged, fld.confidence = value, False, 100.0
         label = MANDATORY_LABELS.get(name, name)
-        doc.flags = [f for f in doc.flags if f != f"missing {label}" and not f.startswith(f"low confidence {label}:")]
+        doc.flags = [f for f in doc.flags
+                     if f != f"missing {label}" and not f.startswith((f"low confidence {label}:", f"{item}: "))]
     return refused
 
 

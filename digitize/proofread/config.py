@@ -44,6 +44,9 @@ DEFAULT_FIELD_FORMATS = (
     ("kind", r"[A-Z][0-9]?"),
     ("publication_date", "date"),
     ("filing_date", "date"),
+    ("rights_effective_date", "date"),  # (24), (41), (47): dates too, ISO in every output
+    ("unexamined_available_date", "date"),
+    ("granted_available_date", "date"),
     ("application_number", r"[0-9A-Za-z][0-9A-Za-z./ -]{2,29}"),
 )
 

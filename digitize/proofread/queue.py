@@ -108,6 +108,9 @@ class DecisionRules:
 
     field_formats: tuple[tuple[str, str], ...] = ()
     max_length: int = 300
+    # (field name, value) → None or ValueError(reason): a list item's value (parties:72, states:84 …)
+    # read by the structure stage's parsers; given by the layer that may import them (review)
+    list_check: Callable[[str, str], None] | None = field(default=None, compare=False)
 
     @classmethod
     def from_profile(cls, profile: Any) -> "DecisionRules":
@@ -203,6 +206,11 @@ def checked_value(row: Any, action: str, value: str | None, rules: DecisionRules
         if kind == "field":
             check_field(field_name, "", rules, mandatory=True)
         raise ValueRefused(f"action {action!r} needs a non-empty value (use Not text to remove a word)")
+    if kind == "field" and rules.list_check is not None and ":" in (field_name or ""):
+        try:
+            rules.list_check(field_name, text)
+        except ValueError as exc:
+            raise ValueRefused(f"{field_name}: {exc}") from None
     if kind == "field":
         return check_field(field_name, text, rules, mandatory=mandatory)
     return text

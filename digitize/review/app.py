@@ -543,10 +543,17 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
 
 def profile_rules(name: str):
     """What a reviewer may enter for a document of profile ``name`` (its ``[queue]`` section)."""
+    from dataclasses import replace
+    from functools import partial
+
     from ..profiles import load
     from ..proofread.queue import DecisionRules
+    from ..structure import config as structure_config
+    from ..structure import decided
 
-    return DecisionRules.from_profile(load(name))
+    profile = load(name)
+    return replace(DecisionRules.from_profile(profile),
+                   list_check=partial(decided.check, structure_config.settings(profile)))
 
 
 def item_title(item: QueueItem | None) -> str:
