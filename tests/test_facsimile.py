@@ -54,12 +54,12 @@ def doc_folder(tmp_path_factory) -> Path:
 
 
 def test_pdf_is_a_run_output_format():
-    from digitize.job import JobError, JobSettings, validate
+    from digitize.job import JobError, JobSettings, merge, validate
 
     assert validate(JobSettings(formats=("st36", "pdf"))).formats == ("st36", "pdf")
     assert "pdf" not in JobSettings().formats  # on request only
     with pytest.raises(JobError):
-        validate(JobSettings(formats=("docx",)))
+        merge(JobSettings(), formats=("docx",))
 
 
 def _run(*cmd: str) -> str:
