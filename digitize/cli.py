@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(message)s" if args.verbose else "%(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("distributed", "bokeh", "tornado", "asyncio", "PIL", "matplotlib", "urllib3"):
+    for noisy in ("distributed", "bokeh", "pikepdf", "tornado", "asyncio", "PIL", "matplotlib", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.ERROR if not args.verbose else logging.WARNING)
     if not getattr(args, "_main", None):
         parser.print_help()
