@@ -160,6 +160,22 @@ def _run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
                           env=env, timeout=timeout)
 
 
+def _write_decisions(sheet: Path, rows: list[dict], decide) -> None:
+    """Fill in an exported queue sheet as a reviewer does: ``decide(row)`` gives the row's
+    ``(decision, value)`` (value None: left as exported); the sheet is written back."""
+    import csv
+
+    for row in rows:
+        decision, value = decide(row)
+        row["decision"] = decision
+        if value is not None:
+            row["value"] = value
+    with sheet.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
 def _job_from_lines(root: Path, lines: list[str], doc_id: str, *, dpi_level: str = "clean") -> tuple[Path, object]:
     """A job folder as ``digitize run`` leaves it (ledger row, page image, OCR JSON, outputs, queue)."""
     _needs_pipeline()
@@ -223,17 +239,15 @@ def test_done_when_csv_round_trip_fills_missing_fields_and_flags_illegible(tmp_p
     assert {"office", "doc_number", "kind", "publication_date"} <= set(fields)
     assert "date" in fields["publication_date"]["expected"]
     values = {"office": "ep", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024"}
-    for row in rows:
+
+    def decide(row: dict) -> tuple[str, str | None]:
         if row["kind"] == "field" and row["field"] in values:
-            row["decision"], row["value"] = "correct", values[row["field"]]
-        elif row["kind"] == "word" and row["ocr_text"] == polyester.text:
-            row["decision"] = "illegible"
-        else:
-            row["decision"] = "accept"
-    with sheet.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+            return "correct", values[row["field"]]
+        if row["kind"] == "word" and row["ocr_text"] == polyester.text:
+            return "illegible", None
+        return "accept", None
+
+    _write_decisions(sheet, rows, decide)
 
     r = _run("queue", "import", str(job_dir), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr
