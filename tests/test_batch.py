@@ -25,6 +25,17 @@ BIN = Path(sys.executable).parent / "digitize"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
 
 
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """Stop the scheduler and worker process groups a test started: TERM, then KILL after 20 s."""
+    for p in procs:
+        os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
 def digitize(*args: str, timeout: float = 300, check: bool = False) -> subprocess.CompletedProcess:
     proc = subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout, env=ENV)
     if check and proc.returncode != 0:
@@ -227,13 +238,7 @@ def cluster(tmp_path):
     client.wait_for_workers(2, timeout=60)
     yield address, client
     client.close()
-    for p in procs:
-        os.killpg(p.pid, signal.SIGTERM)
-    for p in procs:
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
+    _stop(procs)
 
 
 def _pages_docs(folder: Path, n_docs: int, pages: int) -> list[str]:
@@ -350,13 +355,7 @@ def test_a_worker_missing_a_dependency_stops_the_run_at_start(tmp_path):
         assert not any(r["state"] in ("done", "needs-review") for r in rows), rows
         assert names  # the input was there: only the worker's environment stopped the run
     finally:
-        for p in procs:
-            os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        _stop(procs)
 
 
 def test_page_ranges_are_even_and_fill_the_workers():
