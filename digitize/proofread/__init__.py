@@ -150,18 +150,38 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
     for word in page.words():
         if not word.text:
             continue
-        for rule in rules.WORD_RULES:
-            fix = rule(word.text, ctx)
-            if fix and fix.new != word.text:
-                out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
-        for rule2 in (rules.split_joined, rules.lexicon_fix):
-            if word.id in names:
-                break  # a word list is no evidence about a person's or a company's name
-            fix = rule2(word.text, ctx, word.conf)
-            if fix and fix.new != word.text:
-                out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
-                break
+        for fix in _word_fixes(word.text, ctx):
+            out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
+        if word.id in names:
+            continue  # a word list is no evidence about a person's or a company's name
+        joined = _memo(ctx, "split", word.text, lambda text: (rules.split_joined(text, ctx, word.conf),))[0]
+        fix = joined if joined and joined.new != word.text else rules.lexicon_fix(word.text, ctx, word.conf)
+        if fix and fix.new != word.text:
+            out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
     return out
+
+
+def _memo(ctx: rules.RuleContext, kind: str, text: str, work):
+    """``work(text)`` once per distinct text and kind in the document (``RuleContext.memo``)."""
+    key = (kind, text)
+    found = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = work(text)
+    return found
+
+
+def _word_fixes(text: str, ctx: rules.RuleContext) -> tuple[rules.Fix, ...]:
+    """The word rules' fixes in order, each applied to the text the previous one left."""
+    def work(text: str) -> tuple[rules.Fix, ...]:
+        fixes = []
+        for rule in rules.WORD_RULES:
+            fix = rule(text, ctx)
+            if fix and fix.new != text:
+                fixes.append(fix)
+                text = fix.new
+        return tuple(fixes)
+
+    return _memo(ctx, "word", text, work)
 
 
 def _same_column(line, following) -> bool:
