@@ -5,21 +5,16 @@
 Coordinates are pixels of the image the engine saw (``MeasurementUnit`` pixel, named in
 ``sourceImageInformation``). Tesseract's paragraph blocks become ``TextBlock``s, its lines
 ``TextLine``s; each word is a ``String`` with ``WC`` (confidence 0..1) and its stable id, with
-``SP`` between words. Elements follow the order of the ALTO 4.2 schema; built with lxml. A word a
+``SP`` between words. Elements follow the order of the ALTO 4.2 schema. A word a
 reviewer marked illegible keeps its ``CONTENT`` as read, with ``WC="0"``, ``CC`` of 9 (unsure) per
 character and ``TAGREFS`` to an ``OtherTag`` "illegible" declared in ``Tags``.
 """
 
 from __future__ import annotations
 
-from lxml import etree
-
 from .. import __version__
 from ..model import BBox, OcrPage
-from ..xmlsafe import parser
 from .xmltext import clean, escape_attr, text
-
-_PARSER = parser(huge_tree=True)
 
 ALTO = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -35,61 +30,74 @@ def _box(b: BBox) -> str:
 def page_to_alto(page: OcrPage, image_name: str) -> bytes:
     """The page as a standalone ALTO v4 document (UTF-8 bytes).
 
-    The tree is written as markup (every value through ``xmltext.attr``/``xmltext.text``) and
-    parsed by lxml in one call, then serialised as before: element by element ``SubElement``
-    calls cost 16 ms for a dense page of 1000 words, this about a quarter of it. The bytes are the
-    same (``tests/test_hocr_alto.py`` compares them with an element-by-element build)."""
-    out = [f'<alto xmlns="{ALTO}" xmlns:xsi="{XSI}" xsi:schemaLocation="{SCHEMA_LOCATION}"><Description>'
-           f"<MeasurementUnit>pixel</MeasurementUnit>"
-           f"<sourceImageInformation><fileName>{text(image_name)}</fileName></sourceImageInformation>"
-           f'<Processing ID="OCR_0"><processingCategory>contentGeneration</processingCategory>']
+    Written directly as the text lxml serialises (``pretty_print``: two spaces a level, values
+    escaped as libxml2 escapes them): one lxml ``SubElement`` per element cost 16 ms for a dense
+    page of 1000 words, this a fifth of it. ``tests/test_hocr_alto.py`` checks the bytes against
+    an element-by-element lxml build on awkward pages."""
+    out = ["<?xml version='1.0' encoding='utf-8'?>",
+           f'<alto xmlns="{ALTO}" xmlns:xsi="{XSI}" xsi:schemaLocation="{SCHEMA_LOCATION}">',
+           "  <Description>",
+           "    <MeasurementUnit>pixel</MeasurementUnit>",
+           "    <sourceImageInformation>",
+           f"      <fileName>{text(image_name)}</fileName>",
+           "    </sourceImageInformation>",
+           '    <Processing ID="OCR_0">',
+           "      <processingCategory>contentGeneration</processingCategory>"]
     steps = [f"resolution {page.dpi} dpi"]
     if page.rotation:
         steps.append(f"rotated {page.rotation} degrees clockwise")
     if page.skew:
         steps.append(f"deskewed {page.skew:+.2f} degrees")
-    out.append(f"<processingStepDescription>{text('; '.join(steps))}</processingStepDescription>"
-               f"<processingSoftware><softwareName>digitize</softwareName><softwareVersion>{text(__version__)}</softwareVersion>")
+    out += [f"      <processingStepDescription>{text('; '.join(steps))}</processingStepDescription>",
+            "      <processingSoftware>",
+            "        <softwareName>digitize</softwareName>",
+            f"        <softwareVersion>{text(__version__)}</softwareVersion>"]
     if page.engine:
-        out.append(f"<applicationDescription>{text(page.engine)}</applicationDescription>")
-    out.append("</processingSoftware></Processing></Description>")
+        out.append(f"        <applicationDescription>{text(page.engine)}</applicationDescription>")
+    out += ["      </processingSoftware>", "    </Processing>", "  </Description>"]
     words = page.words()
     if any(w.illegible for w in words):
-        out.append(f'<Tags><OtherTag ID="{ILLEGIBLE_TAG}" LABEL="illegible" '
-                   'DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it"/></Tags>')
+        out += ["  <Tags>",
+                f'    <OtherTag ID="{ILLEGIBLE_TAG}" LABEL="illegible" '
+                'DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it"/>',
+                "  </Tags>"]
     n = page.number
     pc = f' PC="{sum(w.conf for w in words) / len(words) / 100:.4f}"' if words else ""
-    out.append(f'<Layout><Page ID="page_{n}" PHYSICAL_IMG_NR="{n}" WIDTH="{int(page.width)}" HEIGHT="{int(page.height)}"{pc}>'
-               f"<PrintSpace {_box((0, 0, page.width, page.height))}>")
-    line_no = 0
-    for bi, block in enumerate(page.blocks, 1):
-        out.append(f'<TextBlock ID="block_{n}_{bi}" {_box(block.bbox)}>')
-        for line in block.lines:
-            if not line.words:
-                continue  # ALTO: a TextLine holds at least one String
-            line_no += 1
-            out.append(f'<TextLine ID="line_{n}_{line_no}" {_box(line.bbox)}>')
-            top = int(line.bbox[1])
-            right = None
-            for word in line.words:
-                x0, y0, x1, y1 = map(int, word.bbox)
-                if right is not None:
-                    out.append(f'<SP WIDTH="{max(0, x0 - right)}" HPOS="{right}" VPOS="{top}"/>')
-                right = x1
-                content = clean(word.text)
-                if word.illegible:
-                    wc = f' TAGREFS="{ILLEGIBLE_TAG}" WC="0.00" CC="{" ".join("9" for _ in content) or "9"}"'
-                else:
-                    wc = f' WC="{max(0.0, min(100.0, word.conf)) / 100:.2f}"'
-                out.append(f'<String ID="{escape_attr(word.id)}" CONTENT="{escape_attr(content)}" HPOS="{x0}" VPOS="{y0}" '
-                           f'WIDTH="{max(0, x1 - x0)}" HEIGHT="{max(0, y1 - y0)}"{wc}/>')
-            out.append("</TextLine>")
-        out.append("</TextBlock>")
-    out.append("</PrintSpace></Page></Layout></alto>")
-    root = etree.fromstring("".join(out).encode("utf-8"), _PARSER)
-    # an element given "" keeps its end tag (<a></a>) as it did when built element by element
-    if not clean(image_name):
-        root.find(f".//{{{ALTO}}}fileName").text = ""
-    if page.engine and not clean(page.engine):
-        root.find(f".//{{{ALTO}}}applicationDescription").text = ""
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+    out += ["  <Layout>",
+            f'    <Page ID="page_{n}" PHYSICAL_IMG_NR="{n}" WIDTH="{int(page.width)}" HEIGHT="{int(page.height)}"{pc}>']
+    space = f"      <PrintSpace {_box((0, 0, page.width, page.height))}"
+    if not page.blocks:
+        out.append(space + "/>")
+    else:
+        out.append(space + ">")
+        line_no = 0
+        for bi, block in enumerate(page.blocks, 1):
+            tb = f'        <TextBlock ID="block_{n}_{bi}" {_box(block.bbox)}'
+            if not any(line.words for line in block.lines):
+                out.append(tb + "/>")
+                continue
+            out.append(tb + ">")
+            for line in block.lines:
+                if not line.words:
+                    continue  # ALTO: a TextLine holds at least one String
+                line_no += 1
+                out.append(f'          <TextLine ID="line_{n}_{line_no}" {_box(line.bbox)}>')
+                top = int(line.bbox[1])
+                right = None
+                for word in line.words:
+                    x0, y0, x1, y1 = map(int, word.bbox)
+                    if right is not None:
+                        out.append(f'            <SP WIDTH="{max(0, x0 - right)}" HPOS="{right}" VPOS="{top}"/>')
+                    right = x1
+                    content = clean(word.text)
+                    if word.illegible:
+                        wc = f' TAGREFS="{ILLEGIBLE_TAG}" WC="0.00" CC="{" ".join("9" for _ in content) or "9"}"'
+                    else:
+                        wc = f' WC="{max(0.0, min(100.0, word.conf)) / 100:.2f}"'
+                    out.append(f'            <String ID="{escape_attr(word.id)}" CONTENT="{escape_attr(content)}" '
+                               f'HPOS="{x0}" VPOS="{y0}" WIDTH="{max(0, x1 - x0)}" HEIGHT="{max(0, y1 - y0)}"{wc}/>')
+                out.append("          </TextLine>")
+            out.append("        </TextBlock>")
+        out.append("      </PrintSpace>")
+    out += ["    </Page>", "  </Layout>", "</alto>", ""]
+    return "\n".join(out).encode("utf-8")
