@@ -163,11 +163,31 @@ class Word(Record):
     ocr_text: str | None = None  # the engine's text when a correction changed ``text``
     illegible: bool = False  # a reviewer could not read it either: the text stays as read, flagged
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Word:
+        """``Record.from_dict`` spelled out for the common case, every field present (what
+        ``to_dict`` writes): pages hold thousands of words."""
+        if data.keys() == _WORD_FIELDS:
+            bbox = data["bbox"]
+            return cls(data["id"], data["text"], None if bbox is None else tuple(bbox), data["conf"],
+                       data["ocr_text"], data["illegible"])
+        return super().from_dict(data)
+
+
+_WORD_FIELDS = frozenset(f.name for f in dataclasses.fields(Word))
+
 
 @dataclass
 class Line(Record):
     bbox: BBox
     words: list[Word] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Line:
+        if data.keys() == {"bbox", "words"} and data["bbox"] is not None and data["words"] is not None:
+            word = Word.from_dict
+            return cls(tuple(data["bbox"]), [None if w is None else word(w) for w in data["words"]])
+        return super().from_dict(data)
 
     @property
     def text(self) -> str:

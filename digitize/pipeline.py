@@ -486,7 +486,16 @@ def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict
     share = None
     if alpha:
         lexicon = lexicon_for(profile, s)
-        known = sum(1 for w in alpha if w.id in reviewed or _known(lexicon, w.text))
+        seen: dict[str, bool] = {}  # text -> known: a document repeats most of its words
+        known = 0
+        for w in alpha:
+            if w.id in reviewed:
+                known += 1
+                continue
+            ok = seen.get(w.text)
+            if ok is None:
+                ok = seen[w.text] = _known(lexicon, w.text)
+            known += ok
         share = known / len(alpha)
     out: dict = {"words": len(words), "mean_confidence": round(mean, 1),
                  "lexicon_share": round(share, 3) if share is not None else None}
