@@ -12,6 +12,12 @@ deterministically) so the review paths are exercised too.
 ``--manifest`` writes the SHA-256 of every file the finish left in each copy; two manifests
 from two checkouts (``PYTHONPATH=OLD`` / ``PYTHONPATH=NEW``) compared with ``--compare A B``
 prove the outputs byte-identical. This is how issue 16's finish-stage work was checked.
+
+    python bench/finish_cost.py --tree OUT --manifest M.json
+
+hashes every file a whole run (``digitize run``, ``bench/throughput.py``) left under ``OUT``
+instead, leaving out what differs from run to run whatever the code (the ledger, logs, locks,
+reports with timings); ``--compare`` then checks two runs on the same inputs.
 """
 
 from __future__ import annotations
@@ -95,6 +101,17 @@ def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path) -> dict:
     return out
 
 
+VOLATILE = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".log", ".lock", "report.json", "report.html", "report.txt",
+            "summary.json", ".csv")
+
+
+def tree(out: Path) -> dict:
+    """One manifest entry per run output folder: every file's hash but the volatile ones."""
+    files = {name: digest for name, digest in _hashes(out).items()
+             if not name.endswith(VOLATILE) and "/." not in f"/{name}"}
+    return {str(out): {"files": files}}
+
+
 def compare(a: Path, b: Path) -> int:
     """Every file of every document in both manifests with the same hash; prints the differences."""
     ma, mb = json.loads(a.read_text()), json.loads(b.read_text())
@@ -118,9 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--schemas", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "standards")
     ap.add_argument("--manifest", type=Path)
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))
+    ap.add_argument("--tree", type=Path, help="hash a whole run's output folder instead")
     args = ap.parse_args(argv)
     if args.compare:
         return compare(*args.compare)
+    if args.tree:
+        args.manifest.write_text(json.dumps({"run": tree(args.tree)[str(args.tree)]}, indent=1))
+        return 0
     result = run(args.folders, args.repeat, args.reviewed, args.schemas)
     if args.manifest:
         args.manifest.write_text(json.dumps(result, indent=1))
