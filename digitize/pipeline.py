@@ -520,12 +520,14 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     from .emit.hocr import page_to_hocr
 
     pages_dir = pages_folder(work_dir)
+    texts = []
     for page in pages:
         name = page_name(page.number)
-        atomic_write(pages_dir / f"{name}.txt", page.text + "\n")
+        texts.append(page.text + "\n")
+        atomic_write(pages_dir / f"{name}.txt", texts[-1])
         atomic_write(pages_dir / f"{name}.hocr", page_to_hocr(page, f"{name}.tif"))
         atomic_write(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif"))
-    atomic_write(work_dir / f"{doc.doc_id}.txt", whole_text(pages))
+    atomic_write(work_dir / f"{doc.doc_id}.txt", "\f".join(texts))  # whole_text without joining every page again
     atomic_write(work_dir / f"{doc.doc_id}.json", doc.to_json())
     return [f"{doc.doc_id}.txt", f"{doc.doc_id}.json"]
 
