@@ -74,7 +74,8 @@ def page_to_hocr(page: OcrPage, image_name: str) -> bytes:
                     last = len(line.words) - 1
                     for i, word in enumerate(line.words):
                         text = clean(word.text)
-                        wtitle = f"{_bbox(word.bbox)}; x_wconf {int(round(max(0.0, min(100.0, word.conf))))}"
+                        x0, y0, x1, y1 = map(int, word.bbox)
+                        wtitle = f"bbox {x0} {y0} {x1} {y1}; x_wconf {int(round(max(0.0, min(100.0, word.conf))))}"
                         if word.illegible:
                             wtitle += "; x_confs " + " ".join("0" for _ in text or "?")
                         parts.append(f'<span class="ocrx_word" id="{escape_attr(word.id)}" title="{wtitle}">'

@@ -62,7 +62,7 @@ class RuleContext:
     accents: bool = False  # the page's language writes diacritics (else a fix may not add any)
     # what the word rules made of each distinct text in this document (they depend on the text and
     # the document-wide fields above only): a word repeated 50 times is worked out once
-    memo: dict[tuple[str, str], tuple[Fix, ...]] = field(default_factory=dict, repr=False, compare=False)
+    memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._patterns = [re.compile(p) for p in self.settings.number_patterns]
