@@ -3,7 +3,9 @@
     python bench/finish_cost.py DOCDIR... [--manifest OUT.json] [--repeat 3] [--reviewed]
 
 Each DOCDIR is a document work folder of an earlier run (``pages/NNNN.json`` + ``.tif``); it is
-copied to a scratch folder and ``pipeline.finish_document`` runs on the copy: once to warm the
+copied to a scratch folder, reduced to what the OCR leaves (``pages/NNNN.json`` and ``.tif``;
+``--refinish`` keeps the earlier outputs, as ``digitize apply`` finds them), and
+``pipeline.finish_document`` runs on the copy: once to warm the
 process (lexicon, XSD), then ``--repeat`` times measured (process CPU seconds, best run; per-step
 CPU from wrappers around the pipeline's steps). ``--reviewed`` also passes reviewer decisions
 (an override, a deleted word, an illegible word, a corrected line, picked from the pages
@@ -69,7 +71,7 @@ def _hashes(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path) -> dict:
+def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path, refinish: bool = False) -> dict:
     from digitize import pipeline
     from digitize.profiles import load as load_profile
 
@@ -86,6 +88,11 @@ def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path) -> dict:
                 work = scratch / folder.name
                 shutil.rmtree(work, ignore_errors=True)
                 shutil.copytree(folder, work)
+                if not refinish:  # the folder as the OCR left it: page JSON and images only
+                    for f in list(work.iterdir()) + list((work / "pages").iterdir()):
+                        if f.is_file() and not (f.parent.name == "pages" and f.suffix in (".json", ".tif")):
+                            f.unlink()
+                    shutil.rmtree(work / "figures", ignore_errors=True)
                 totals.clear()
                 t = time.process_time()
                 pipeline.finish_document(work, profile, source=f"{folder.name}.pdf", doc_id=folder.name,
@@ -132,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folders", nargs="*", type=Path)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--reviewed", action="store_true")
+    ap.add_argument("--refinish", action="store_true",
+                    help="keep the earlier run's outputs in the copy (digitize apply's case); default: "
+                         "the folder as the OCR left it (pages/*.json and .tif only)")
     ap.add_argument("--schemas", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "standards")
     ap.add_argument("--manifest", type=Path)
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))
@@ -142,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tree:
         args.manifest.write_text(json.dumps({"run": tree(args.tree)[str(args.tree)]}, indent=1))
         return 0
-    result = run(args.folders, args.repeat, args.reviewed, args.schemas)
+    result = run(args.folders, args.repeat, args.reviewed, args.schemas, args.refinish)
     if args.manifest:
         args.manifest.write_text(json.dumps(result, indent=1))
     return 0
