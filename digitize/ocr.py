@@ -1,4 +1,5 @@
-"""The OCR engine: Tesseract, kept alive for the life of a worker process.
+"""The OCR engine: Tesseract, kept alive for the life of a worker (a process, or a thread of a
+thread-mode run).
 
 Creating a Tesseract API loads the language models (~0.3 s); a worker keeps one per settings and
 reuses it for every page. tesserocr runs Tesseract in process; pytesseract (the CLI) is the
