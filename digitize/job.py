@@ -45,7 +45,7 @@ class JobSettings:
     workers: Annotated[int, Field(ge=0, description="0 = one per core")] = 0  # LocalCluster workers
     # how the local cluster runs its workers: "threads" (one process, one engine a thread: quick to
     # start, for small jobs; a crash ends the run, a re-run resumes), "processes" (a crashed worker
-    # is replaced and the run goes on), "auto" (threads up to SMALL_JOB_PAGES pages, else processes)
+    # is replaced and the run goes on), "auto" (threads up to 64 pages on up to 4 workers, else processes)
     pool: Literal["auto", "processes", "threads"] = "auto"
     document_unit: Literal["file", "folder"] = "file"
     # large documents are split into page ranges of this size

@@ -389,6 +389,7 @@ def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
     assert choose_pool(auto, inputs) == "threads"
     assert choose_pool(auto, []) == "processes"
     assert choose_pool(auto, inputs * (SMALL_JOB_PAGES // 6 + 1)) == "processes"  # > SMALL_JOB_PAGES pages
+    assert choose_pool(JobSettings(workers=8), inputs) == "processes"  # > THREADS_MAX_WORKERS: one GIL
     assert choose_pool(JobSettings(pool="processes"), inputs) == "processes"
     assert choose_pool(JobSettings(pool="threads"), inputs * 100) == "threads"
 

@@ -53,6 +53,9 @@ RESERVE_BYTES = 256 << 10
 # ST.96 XSD (~3 s of CPU), which on 11 single pages was a third of the run's CPU time; one process
 # pays it once. Larger jobs keep processes: a crash there costs a worker, not the run.
 SMALL_JOB_PAGES = 64
+# ... and on up to this many workers: the threads share one GIL for their Python parts (page
+# files, proofreading, the finish: ~10 % of a page), which stops paying beyond a few cores.
+THREADS_MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,11 @@ class PostStep:
 
 def choose_pool(job: JobSettings, inputs: Sequence[Path]) -> str:
     """The local cluster's pool, "threads" or "processes" (see ``SMALL_JOB_PAGES``); the pages are
-    counted from the files' headers. No inputs yet (``digitize serve``): processes."""
+    counted from the files' headers. No inputs yet (``digitize serve``), or more than
+    ``THREADS_MAX_WORKERS`` workers: processes."""
     if job.pool != "auto":
         return job.pool
-    if not inputs or len(inputs) > SMALL_JOB_PAGES:
+    if not inputs or len(inputs) > SMALL_JOB_PAGES or job.effective_workers() > THREADS_MAX_WORKERS:
         return "processes"
     from ..ingest import page_count
 

@@ -46,7 +46,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pool", choices=("auto", "processes", "threads"),
                    help="the local cluster's workers: threads in this process (quick start; a crash ends the run, "
                    "a re-run resumes), processes (a crashed worker is replaced), or auto: threads for a job of "
-                   "up to 64 pages (default auto)")
+                   "up to 64 pages on up to 4 workers (default auto)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
     p.add_argument("--formats", help=f"comma-separated outputs: {','.join(FORMATS)} (pdf: searchable facsimile; "
