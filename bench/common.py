@@ -126,6 +126,31 @@ def run_tesseract(pages: list[Path], out: Path, jobs: int) -> float:
     return time.perf_counter() - t
 
 
+def run_tesseract_arrivals(pages: list[Path], out: Path, jobs: int, interval: float) -> float:
+    """Raw engine fed like a hot folder (what a watch script does): page ``i`` is available at
+    ``i * interval`` seconds, at most ``jobs`` CLI processes at once; seconds from the first
+    arrival to the last page done."""
+    import threading
+
+    fresh(out)
+    slots = threading.Semaphore(jobs)
+    t0 = time.perf_counter()
+
+    def one(i: int, page: Path) -> None:
+        with slots:
+            cmd = ["tesseract", str(page), str(out / page.name.split(".")[0]), "-l", LANG, "txt"]
+            _check(cmd, subprocess.run(cmd, env=ENV, capture_output=True, text=True))
+
+    threads = []
+    for i, page in enumerate(pages):
+        time.sleep(max(0.0, t0 + i * interval - time.perf_counter()))
+        threads.append(threading.Thread(target=one, args=(i, page)))
+        threads[-1].start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - t0
+
+
 def ocrmypdf_available() -> str | None:
     """None when OCRmyPDF can run, else why not."""
     exe = shutil.which("ocrmypdf") or str(Path(sys.executable).with_name("ocrmypdf"))
@@ -162,6 +187,21 @@ def page_count(pdf: Path) -> int:
         return len(doc)
     finally:
         doc.close()
+
+
+def children_cpu() -> float:
+    """User+sys CPU seconds of every child process reaped so far (a command's whole tree: its
+    own reaped children count too). Differences bracket one command; less load-dependent than
+    the wall clock."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def load() -> str:
+    """The 1-minute load average, to print beside a wall-clock figure."""
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def ppm(pages: int, seconds: float) -> float:

@@ -60,7 +60,7 @@ def shape_inputs(shape: str, pdfs: list[Path], pages: list[Path], folder: Path) 
     return [target], chosen
 
 
-def warm_service(pages: list[Path], work: Path, w: int) -> int:
+def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, ...] = ()) -> int:
     """``digitize serve`` with warm workers, fed one page at a time at the raw CLI's pace."""
     import os
     import shutil
@@ -80,7 +80,7 @@ def warm_service(pages: list[Path], work: Path, w: int) -> int:
     log = work / "serve.log"
     with open(log, "w") as logf:
         proc = subprocess.Popen([sys.executable, "-m", "digitize", "serve", "--watch", str(inbox), "--out", str(out),
-                                 "--profile", common.PROFILE, "--workers", str(w), "--poll", "0.2"],
+                                 "--profile", common.PROFILE, "--workers", str(w), "--poll", "0.2", *serve_args],
                                 env=common.ENV, stdout=logf, stderr=subprocess.STDOUT, cwd=common.ROOT)
     try:
         deadline = time.time() + 300
@@ -108,9 +108,16 @@ def warm_service(pages: list[Path], work: Path, w: int) -> int:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=120)
-    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded", flush=True)
+    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded (load {common.load()})",
+          flush=True)
+    # The same arrivals for the raw engine (a watch script starting a CLI per dropped page): the
+    # last page cannot be done before its drop plus one page's time, for either tool, so the
+    # batch time above is not reachable by any service fed this way.
+    same = common.run_tesseract_arrivals(pages, work / "tesseract-arrivals", w, interval)
+    print(f"  raw CLI, same arrivals   {same:7.1f} s  first drop to last page done (load {common.load()})", flush=True)
     print(f"throughput [warm service: {n} single pages dropped one at a time] ratio digitize/tesseract "
-          f"{cli / seconds:.2f} (target >= 1.0); tesseract {cli:.1f} s, digitize serve {seconds:.1f} s")
+          f"{same / seconds:.2f} on the same arrivals (target >= 1.0), {cli / seconds:.2f} vs the CLI's batch time; "
+          f"tesseract {same:.1f} s (batch {cli:.1f} s), digitize serve {seconds:.1f} s")
     return 0
 
 
@@ -127,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=1,
                     help="each PDF (and its pages) N times, as separate documents: a longer batch, where "
                          "start-up and the last document's wait weigh less (default 1)")
+    ap.add_argument("--digitize-args", default="", help="extra arguments for digitize run, e.g. '--pool processes'")
     ap.add_argument("--shape", choices=SHAPES,
                     help="a job shape of issue 16 (sets --pages text): single-pages, one-document or mixed")
     args = ap.parse_args(argv)
@@ -139,23 +147,28 @@ def main(argv: list[str] | None = None) -> int:
     pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n, w = len(pages), args.workers
     if args.shape == "warm":
-        return warm_service(pages, args.work, w)
+        return warm_service(pages, args.work, w, tuple(args.digitize_args.split()))
     print(f"{n} {args.level} page(s) in {len(pdfs)} PDF(s), {w} process(es) per tool", flush=True)
     rates: dict[str, float] = {}
 
+    cpu = common.children_cpu()
     s = common.run_tesseract(pages, args.work / "tesseract", w)
+    cpu_cli, cpu = common.children_cpu() - cpu, common.children_cpu()
     rates["tesseract"] = common.ppm(n, s)
-    print(f"  raw tesseract CLI        {s:7.1f} s  {rates['tesseract']:6.1f} pages/min", flush=True)
+    print(f"  raw tesseract CLI        {s:7.1f} s  {rates['tesseract']:6.1f} pages/min  "
+          f"(CPU {cpu_cli:.1f} s user+sys; load {common.load()})", flush=True)
 
     with ExitStack() as stack:
         if args.external_cluster:
             common.SCHEDULER = stack.enter_context(common.external_cluster(w))
-        r = common.run_digitize(pdfs, args.work / "digitize", w)
+        r = common.run_digitize(pdfs, args.work / "digitize", w, extra=tuple(args.digitize_args.split()))
+    cpu_dig = common.children_cpu() - cpu
     if r["failed"] or r["pages"] != n:
         print(f"  warning: digitize finished {r['pages']} of {n} pages, {r['failed']} document(s) failed", flush=True)
     rates["digitize"] = common.ppm(n, r["seconds"])
     print(f"  digitize run             {r['seconds']:7.1f} s  {rates['digitize']:6.1f} pages/min "
-          f"(processing span {r['span']:.1f} s: {common.ppm(n, r['span']):.1f} pages/min)", flush=True)
+          f"(processing span {r['span']:.1f} s: {common.ppm(n, r['span']):.1f} pages/min)  "
+          f"(CPU {cpu_dig:.1f} s user+sys, {cpu_dig / cpu_cli:.2f} x the CLI's; load {common.load()})", flush=True)
 
     why = "left out (--no-ocrmypdf)" if args.no_ocrmypdf else common.ocrmypdf_available()
     if why is None:

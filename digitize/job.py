@@ -42,7 +42,11 @@ class JobSettings:
     profile: str = "generic"
     out: AnyPath | None = None
     scheduler: str | None = None  # address of an existing Dask scheduler; None: a LocalCluster
-    workers: Annotated[int, Field(ge=0, description="0 = one per core")] = 0  # LocalCluster worker processes
+    workers: Annotated[int, Field(ge=0, description="0 = one per core")] = 0  # LocalCluster workers
+    # how the local cluster runs its workers: "threads" (one process, one engine a thread: quick to
+    # start, for small jobs; a crash ends the run, a re-run resumes), "processes" (a crashed worker
+    # is replaced and the run goes on), "auto" (threads up to 64 pages on up to 4 workers, else processes)
+    pool: Literal["auto", "processes", "threads"] = "auto"
     document_unit: Literal["file", "folder"] = "file"
     # large documents are split into page ranges of this size
     pages_per_task: Annotated[int, Field(ge=1)] = 8

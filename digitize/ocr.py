@@ -1,4 +1,5 @@
-"""The OCR engine: Tesseract, kept alive for the life of a worker process.
+"""The OCR engine: Tesseract, kept alive for the life of a worker (a process, or a thread of a
+thread-mode run).
 
 Creating a Tesseract API loads the language models (~0.3 s); a worker keeps one per settings and
 reuses it for every page. tesserocr runs Tesseract in process; pytesseract (the CLI) is the
@@ -15,7 +16,7 @@ import logging
 import os
 import shutil
 import subprocess
-from functools import lru_cache
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -217,14 +218,27 @@ class Engine:
         return (360 - orient) % 360, conf
 
 
-@lru_cache(maxsize=4)
+_local = threading.local()
+
+
 def _cached(settings_key: tuple) -> Engine:
-    languages, psm, oem, backend, variables, tessdata, timeout = settings_key
-    return Engine(EngineSettings(languages, psm, oem, backend, dict(variables), tessdata, timeout))
+    """One engine per thread and settings: a Tesseract API is not thread-safe, and a thread-mode
+    run (``[job] pool = "threads"``) recognises one page per thread at once (tesserocr releases
+    the GIL during recognition). In a worker process of one thread this is one engine a process."""
+    engines = getattr(_local, "engines", None)
+    if engines is None:
+        engines = _local.engines = {}
+    engine = engines.get(settings_key)
+    if engine is None:
+        if len(engines) >= 4:
+            engines.clear()
+        languages, psm, oem, backend, variables, tessdata, timeout = settings_key
+        engine = engines[settings_key] = Engine(EngineSettings(languages, psm, oem, backend, dict(variables), tessdata, timeout))
+    return engine
 
 
 def get_engine(settings: EngineSettings) -> Engine:
-    """The process's engine for these settings (created on first use, then reused)."""
+    """This thread's engine for these settings (created on first use, then reused)."""
     key = (settings.languages, settings.psm, settings.oem, settings.backend,
            tuple(sorted(settings.variables.items())), settings.tessdata, settings.timeout)
     return _cached(key)

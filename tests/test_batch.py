@@ -286,11 +286,14 @@ def test_external_scheduler_with_a_worker_killed(cluster, tmp_path):
         assert "terraced" in (doc_dir / f"{doc_dir.name}.txt").read_text()
 
 
-def test_killed_run_resumes_and_finishes_each_document_once(tmp_path):
+@pytest.mark.parametrize("pool", ["processes", "threads"])
+def test_killed_run_resumes_and_finishes_each_document_once(tmp_path, pool):
+    """Killed with SIGKILL mid-run (in thread mode, what any crash of an engine does: the run's
+    one process dies): the re-run resumes and finishes every document exactly once."""
     names = _pages_docs(tmp_path / "in", n_docs=12, pages=2)
     out = tmp_path / "out"
     args = [str(BIN), "run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "1",
-            "--pages-per-task", "1", "--progress", "log", "--formats", ""]
+            "--pages-per-task", "1", "--progress", "log", "--formats", "", "--pool", pool]
     run = subprocess.Popen(args, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 180
     done = 0
@@ -371,3 +374,35 @@ def test_page_ranges_are_even_and_fill_the_workers():
         r = page_ranges(pages, 2, 8)
         assert r[0][0] == 1 and r[-1][1] == pages and all(b + 1 == c for (_, b), (c, _) in zip(r, r[1:]))
         assert max(sizes(r)) <= 8 and max(sizes(r)) - min(sizes(r)) <= 1
+
+
+def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
+    """``pool = "auto"``: threads in the client's process up to SMALL_JOB_PAGES pages (counted
+    from the headers), processes above and for ``serve`` (no inputs known); a real job on
+    threads writes the same documents and ledger rows as on processes."""
+    from digitize.batch.run import SMALL_JOB_PAGES, choose_pool
+    from digitize.job import JobSettings
+
+    names = _pages_docs(tmp_path / "in", n_docs=3, pages=2)
+    inputs = [tmp_path / "in" / n for n in names]
+    auto = JobSettings()
+    assert choose_pool(auto, inputs) == "threads"
+    assert choose_pool(auto, []) == "processes"
+    assert choose_pool(auto, inputs * (SMALL_JOB_PAGES // 6 + 1)) == "processes"  # > SMALL_JOB_PAGES pages
+    assert choose_pool(JobSettings(workers=8), inputs) == "processes"  # > THREADS_MAX_WORKERS: one GIL
+    assert choose_pool(JobSettings(pool="processes"), inputs) == "processes"
+    assert choose_pool(JobSettings(pool="threads"), inputs * 100) == "threads"
+
+    texts = {}
+    for pool in ("auto", "processes"):
+        out = tmp_path / f"out-{pool}"
+        proc = digitize("run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "2",
+                        "--pages-per-task", "1", "--progress", "log", "--no-authority", "--no-report", "--pool", pool)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        expected = "2 thread(s) in this process" if pool == "auto" else "2 worker process(es)"
+        assert expected in proc.stderr, proc.stderr
+        rows = ledger_rows(out)
+        assert sorted(Path(r["input"]).name for r in rows) == sorted(names)
+        assert all(r["state"] in ("done", "needs-review") and r["pages"] == 2 for r in rows), rows
+        texts[pool] = {p.relative_to(out): p.read_text() for p in (out / "documents").rglob("*.txt")}
+    assert texts["auto"] == texts["processes"] and len(texts["auto"]) == 3 * 3  # a document's text + 2 pages

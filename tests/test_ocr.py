@@ -45,6 +45,30 @@ def test_engine_is_reused_per_process():
     assert get_engine(s) is get_engine(s)
 
 
+def test_each_thread_has_its_own_engine_and_threads_recognise_at_once(engine):
+    """Thread mode (``[job] pool = "threads"``): a Tesseract API is not thread-safe, so each
+    thread gets its own; two threads recognising at the same time give the single thread's words."""
+    import threading
+
+    settings = profiles.load("generic").engine
+    image = render_text_page(LINES)
+    alone = engine.recognize(Prepared(image=image, dpi=300), 1).text
+    got: dict[int, tuple] = {}
+
+    def work(k: int) -> None:
+        e = get_engine(settings)
+        got[k] = (id(e), e is get_engine(settings), [e.recognize(Prepared(image=image, dpi=300), 1).text for _ in range(2)])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert got[0][0] != got[1][0] and got[0][0] != id(engine)  # one engine per thread
+    assert got[0][1] and got[1][1]  # reused within a thread
+    assert all(text == alone for k in got for text in got[k][2])
+
+
 def test_orientation_detection(engine):
     image = render_text_page(LINES * 6)
     for turned_ccw in (0, 90, 180, 270):

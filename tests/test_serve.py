@@ -141,3 +141,21 @@ def test_serve_moves_a_bad_file_to_failed_with_its_reason(tmp_path):
     stop(proc)
     reason = (inbox / "failed" / "broken.pdf.reason.txt").read_text().strip()
     assert reason and reason == rows(out)["broken.pdf"]["reason"]
+
+
+def test_serve_on_threads_processes_a_dropped_file(tmp_path):
+    """``--pool threads``: the service's workers are threads of its own process (one engine each)."""
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    proc = serve(inbox, out, "--pool", "threads")
+    try:
+        wait_for(lambda: (inbox / "done").is_dir(), 120, proc)
+        drop([page("Threaded page.", 3)], inbox / "t.tif")
+        wait_for(lambda: rows(out).get("t.tif", {}).get("state") in ("done", "needs-review"), 240, proc)
+        wait_for(lambda: (inbox / "done" / "t.tif").exists(), 30, proc)
+    except BaseException:
+        proc.kill()
+        raise
+    output = stop(proc)
+    assert "1 thread(s) in this process" in output, output
+    r = rows(out)["t.tif"]
+    assert r["completions"] == 1 and "Threaded" in (out / r["out_dir"] / f"{Path(r['out_dir']).name}.txt").read_text()

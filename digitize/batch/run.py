@@ -48,6 +48,14 @@ log = logging.getLogger("digitize")
 # worker stood idle for 6 s at the end).
 FINISH_PRIORITY = 10
 RESERVE_BYTES = 256 << 10
+# ``pool = "auto"``: a job of up to this many pages runs on threads in the client's process. Start-up
+# is the point: 2 worker processes and their nannies each import digitize and Dask and compile the
+# ST.96 XSD (~3 s of CPU), which on 11 single pages was a third of the run's CPU time; one process
+# pays it once. Larger jobs keep processes: a crash there costs a worker, not the run.
+SMALL_JOB_PAGES = 64
+# ... and on up to this many workers: the threads share one GIL for their Python parts (page
+# files, proofreading, the finish: ~10 % of a page), which stops paying beyond a few cores.
+THREADS_MAX_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -60,8 +68,30 @@ class PostStep:
     run: Callable[[Path, Ledger, Profile], Any]
 
 
-def connect(job: JobSettings):
-    """A client on an existing scheduler, or on a LocalCluster of single-threaded processes."""
+def choose_pool(job: JobSettings, inputs: Sequence[Path]) -> str:
+    """The local cluster's pool, "threads" or "processes" (see ``SMALL_JOB_PAGES``); the pages are
+    counted from the files' headers. No inputs yet (``digitize serve``), or more than
+    ``THREADS_MAX_WORKERS`` workers: processes."""
+    if job.pool != "auto":
+        return job.pool
+    if not inputs or len(inputs) > SMALL_JOB_PAGES or job.effective_workers() > THREADS_MAX_WORKERS:
+        return "processes"
+    from ..ingest import page_count
+
+    pages = 0
+    for path in inputs:
+        try:
+            pages += page_count(path)
+        except Exception:  # noqa: BLE001  a bad input fails later, with its reason
+            pages += 1
+        if pages > SMALL_JOB_PAGES:
+            return "processes"
+    return "threads"
+
+
+def connect(job: JobSettings, pool: str = "processes"):
+    """A client on an existing scheduler, or on a LocalCluster: single-threaded processes, or
+    (``pool == "threads"``) one in-process worker with a thread per core."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -86,6 +116,10 @@ def connect(job: JobSettings):
         client = Client(job.scheduler, timeout="20s")
         return client, None
     os.environ.update(WORKER_ENV)  # inherited by the worker processes too
+    if pool == "threads":
+        cluster = LocalCluster(n_workers=1, threads_per_worker=job.effective_workers(), processes=False,
+                               dashboard_address=None, silence_logs=logging.CRITICAL)
+        return Client(cluster), cluster
     cluster = LocalCluster(
         n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
         host="127.0.0.1", silence_logs=logging.CRITICAL, env=dict(WORKER_ENV),
@@ -170,6 +204,7 @@ class BatchRun:
         self.stopped: str | None = None  # why nothing more is submitted (no space left)
         self.client = self.cluster = None
         self.nworkers = job.effective_workers()
+        self.pool = "scheduler" if job.scheduler else choose_pool(job, list(self.todo))
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
         self.reserve = self.folder.work_dir / ".space-reserve"
@@ -197,7 +232,7 @@ class BatchRun:
         if interrupted:
             log.info("resuming: %d input(s) left running by an earlier run", interrupted)
         with ThreadPoolExecutor(1, thread_name_prefix="digitize-connect") as pool:
-            connecting = pool.submit(connect, self.job)
+            connecting = pool.submit(connect, self.job, self.pool)
             window = 2 * self.nworkers + 1
             while not connecting.done() and len(self.planned) < window and self.todo:
                 self.planned.append(self.planner.plan(self.todo.popleft()))
@@ -207,7 +242,11 @@ class BatchRun:
         except BaseException:
             self.close()
             raise
-        self.nworkers = max(1, len(self.client.scheduler_info().get("workers", {})) or self.nworkers)
+        workers = self.client.scheduler_info().get("workers", {})
+        self.nworkers = max(1, sum(w.get("nthreads", 1) for w in workers.values()) or self.nworkers)
+        if self.pool != "scheduler":
+            log.info("local cluster: %d %s", self.nworkers,
+                     "thread(s) in this process" if self.pool == "threads" else "worker process(es)")
 
     def close(self) -> None:
         self.progress.close()

@@ -43,6 +43,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, help="output folder (created)")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
+    p.add_argument("--pool", choices=("auto", "processes", "threads"),
+                   help="the local cluster's workers: threads in this process (quick start; a crash ends the run, "
+                   "a re-run resumes), processes (a crashed worker is replaced), or auto: threads for a job of "
+                   "up to 64 pages on up to 4 workers (default auto)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
     p.add_argument("--formats", help=f"comma-separated outputs: {','.join(FORMATS)} (pdf: searchable facsimile; "
@@ -65,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
         formats = None if args.formats is None else tuple(f for f in args.formats.split(",") if f.strip())
         job = merge(
             job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
-            workers=args.workers, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
+            workers=args.workers, pool=args.pool, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
             schemas=args.schemas, progress=args.progress, formats=formats,
         )
         if args.no_authority or args.no_report:

@@ -40,6 +40,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="output folder (created)")
     p.add_argument("--profile", default="generic", help="OCR profile name or path (default generic)")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler (default: a local cluster)")
+    p.add_argument("--pool", choices=("processes", "threads"),
+                   help="the local cluster's workers: processes (default: a crashed worker is replaced and the "
+                   "service goes on) or threads in this process (a crash stops the service; a restart resumes)")
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--pages-per-task", type=int, help="page ranges of at most this size (default 8)")
     p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
@@ -59,7 +62,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--poll must be > 0 seconds")
     try:
         job = merge(JobSettings(), profile=args.profile, out=args.out, scheduler=args.scheduler,
-                    workers=args.workers, pages_per_task=args.pages_per_task, schemas=args.schemas, progress="log")
+                    workers=args.workers, pool=args.pool, pages_per_task=args.pages_per_task, schemas=args.schemas, progress="log")
         if args.formats is not None:
             job = replace(job, formats=tuple(f for f in args.formats.split(",") if f.strip()))
         job = validate(replace(job, authority=False, report=False))
