@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import Image
@@ -31,6 +31,7 @@ from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
 from .structure import build_document
+from .structure.figures import EMPTY_MARKS, analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
 from .structure.figures import outside_figures
@@ -101,11 +102,14 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     detector = engine.detect_orientation if profile.preprocess.orientation else None
     t0 = time.perf_counter()
     prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
-    kind, regions = analyse_figures(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
+    kind, regions, marks = analyse_marks(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
+    first = "plain" if "plain" in prepared.steps else "full"
+    first_image = prepared.image
+    if kind == "drawing" or marks < EMPTY_MARKS:
+        return _read_sparse(engine, page, prepared, kind, regions, marks, first, t0)
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
     t_pre, t_ocr = t1 - t0, time.perf_counter() - t1
-    first = "plain" if "plain" in prepared.steps else "full"
     lexicon = _lexicon(profile)
     ev = evidence(result, lexicon)
     reading = {"first": first, "chosen": first, "second": False, "evidence": ev}
@@ -136,12 +140,36 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
                              f"{ev2['good_chars']}"
     else:
         reading["why"] = "first reading good" if not poor else "too little ink for a second reading"
-    if reading.get("chosen") != first:  # the figure regions of the preparation that was read
+    if prepared.image is not first_image:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)
     result.kind, result.figures = kind, regions
     result.resolution = dict(prepared.resolution)
     result.reading = reading
     return result, prepared, (t_pre, t_ocr)
+
+
+def _read_sparse(engine, page: PageImage, prepared: Prepared, kind: str, regions: list, marks: int, first: str,
+                 t0: float) -> tuple[OcrPage, Prepared, tuple[float, float]]:
+    """What is not a page of text is not read as one. A drawing sheet: the engine reads the sheet
+    without its line art (``labels_only``: labels, numerals, "FIG. n"; the structure stage knows
+    the sheet and its figures from the components already); no second reading. An empty page
+    (fewer than ``EMPTY_MARKS`` ink components): no engine call, no words. The stored image is
+    the whole page either way."""
+    if kind == "drawing":
+        labels = replace(prepared, image=labels_only(prepared.image, prepared.dpi))
+        t1 = time.perf_counter()
+        result = engine.recognize(labels, page.number)
+        why = "drawing sheet: its labels read without the line art"
+    else:
+        t1 = time.perf_counter()
+        h, w = prepared.image.shape[:2]
+        result = OcrPage(number=page.number, width=w, height=h, dpi=int(prepared.dpi), rotation=prepared.rotation,
+                         skew=round(prepared.skew, 3), engine=engine.name, ink_ratio=round(prepared.ink_ratio, 5))
+        why = f"empty page ({marks} ink marks): not read"
+    result.kind, result.figures = kind, regions
+    result.resolution = dict(prepared.resolution)
+    result.reading = {"first": first, "chosen": first, "second": False, "why": why}
+    return result, prepared, (t1 - t0, time.perf_counter() - t1)
 
 
 def _lexicon(profile: Profile):
