@@ -72,19 +72,41 @@ def classify_page(gray: np.ndarray, dpi: int = 300) -> str:
 
 def analyse(gray: np.ndarray, dpi: int = 300) -> tuple[str, list[BBox]]:
     """``classify_page`` and ``figure_regions`` in one pass over the components."""
-    kind, regions, _ = analyse_marks(gray, dpi)
-    return kind, regions
+    m = analyse_marks(gray, dpi)
+    return m.kind, m.regions
 
 
 EMPTY_MARKS = 15  # fewer ink components than this: nothing a reader could read (see ``_classify``)
+SHEET_MAX_WORDS = 50  # a "drawing" with more runs of 3+ glyphs is a table or a form: read it whole
 
 
-def analyse_marks(gray: np.ndarray, dpi: int = 300) -> tuple[str, list[BBox], int]:
-    """``analyse`` and the number of ink components: a page with fewer than ``EMPTY_MARKS`` is
-    empty, and the pipeline does not hand it to the engine at all."""
+@dataclass
+class Marks:
+    """What the pipeline needs to know before recognition: the page kind and figure regions,
+    the number of ink components and of word-like runs (3 glyphs or more side by side)."""
+
+    kind: str
+    regions: list[BBox]
+    marks: int
+    words: int
+
+    @property
+    def empty(self) -> bool:
+        return self.marks < EMPTY_MARKS
+
+    @property
+    def sheet(self) -> bool:
+        """A drawing sheet: line art with labels and numerals (EP sheets: 1-26 runs), not a ruled
+        table of figures (ocr-benchmark table_05, classed a drawing: 118)."""
+        return self.kind == "drawing" and self.words < SHEET_MAX_WORDS
+
+
+def analyse_marks(gray: np.ndarray, dpi: int = 300) -> Marks:
+    """``analyse`` with the counts that tell an empty page (not read at all) and a drawing sheet
+    (read for its labels only) from a page of text."""
     c = components(gray, dpi)
     kind = _classify(c)
-    return kind, _regions(c, kind), len(c.boxes)
+    return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)))
 
 
 def labels_only(gray: np.ndarray, dpi: int = 300) -> np.ndarray:
