@@ -106,7 +106,8 @@ def analyse_marks(gray: np.ndarray, dpi: int = 300) -> Marks:
     (read for its labels only) from a page of text."""
     c = components(gray, dpi)
     kind = _classify(c)
-    return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)))
+    # runs counted on drawings only: on a text page of ~2,000 glyphs the count costs ~40 ms
+    return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)) if kind == "drawing" else 0)
 
 
 def labels_only(gray: np.ndarray, dpi: int = 300) -> np.ndarray:
@@ -145,17 +146,18 @@ def text_runs(c: Components, min_glyphs: int = 10) -> list[BBox]:
         return []
     cy = ((boxes[:, 1] + boxes[:, 3]) / 2 / (2.0 / 25.4 * c.dpi)).astype(int)  # 2 mm rows of glyph centres
     gap = 2.5 / 25.4 * c.dpi
+    order = np.lexsort((boxes[:, 0], cy))
+    boxes = boxes[order]
+    # plain lists: the loop runs once per glyph of the page (numpy scalar indexing was ~4x slower)
+    rows, x0, x1 = cy[order].tolist(), boxes[:, 0].tolist(), boxes[:, 2].tolist()
     out: list[BBox] = []
-    run: list[int] = []
-    for i in np.lexsort((boxes[:, 0], cy)):
-        if run and cy[i] == cy[run[-1]] and boxes[i, 0] - max(boxes[j, 2] for j in run[-3:]) <= gap:
-            run.append(i)
+    start = 0  # the current run is boxes[start:k]
+    for k in range(1, len(rows) + 1):
+        if k < len(rows) and rows[k] == rows[k - 1] and x0[k] - max(x1[max(start, k - 3):k]) <= gap:
             continue
-        if len(run) >= min_glyphs:
-            out.append(_union(boxes[run]))
-        run = [i]
-    if len(run) >= min_glyphs:
-        out.append(_union(boxes[run]))
+        if k - start >= min_glyphs:
+            out.append(_union(boxes[start:k]))
+        start = k
     if min_glyphs == 10:
         c._runs = out
     return out
