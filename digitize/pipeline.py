@@ -198,7 +198,7 @@ def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
     """What is not a page of text is not read as one. A drawing sheet: the engine reads the sheet
     without its line art (``labels_only``: labels, numerals, "FIG. n"; the structure stage knows
     the sheet and its figures from the components already); no second reading. An empty page
-    (fewer than ``EMPTY_MARKS`` ink components): no engine call, no words. A page classed a
+    (fewer than ``EMPTY_MARKS`` ink components, none letter-sized: dust): no engine call, no words. A page classed a
     drawing that holds many word-like runs (a ruled table) is read as a page of text. The stored image is
     the whole page either way."""
     if marks.sheet:

@@ -76,7 +76,7 @@ def analyse(gray: np.ndarray, dpi: int = 300) -> tuple[str, list[BBox]]:
     return m.kind, m.regions
 
 
-EMPTY_MARKS = 15  # fewer ink components than this: nothing a reader could read (see ``_classify``)
+EMPTY_MARKS = 15  # fewer ink components than this, none of them letter-sized: an empty page
 SHEET_MAX_WORDS = 50  # a "drawing" with more runs of 3+ glyphs is a table or a form: read it whole
 
 
@@ -89,10 +89,12 @@ class Marks:
     regions: list[BBox]
     marks: int
     words: int
+    letter_sized: int  # marks at least TEXT_MIN_MM in height or width (not dust)
 
     @property
     def empty(self) -> bool:
-        return self.marks < EMPTY_MARKS
+        """Dust only: a short line ("Short page.", 11 marks) or a lone page number is read."""
+        return self.marks < EMPTY_MARKS and self.letter_sized == 0
 
     @property
     def sheet(self) -> bool:
@@ -107,7 +109,9 @@ def analyse_marks(gray: np.ndarray, dpi: int = 300) -> Marks:
     c = components(gray, dpi)
     kind = _classify(c)
     # runs counted on drawings only: on a text page of ~2,000 glyphs the count costs ~40 ms
-    return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)) if kind == "drawing" else 0)
+    size = np.maximum(c.boxes[:, 2] - c.boxes[:, 0], c.boxes[:, 3] - c.boxes[:, 1]) if len(c.boxes) else np.zeros(0)
+    return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)) if kind == "drawing" else 0,
+                 int(np.count_nonzero(c.mm(size) >= TEXT_MIN_MM)))
 
 
 def labels_only(gray: np.ndarray, dpi: int = 300) -> np.ndarray:
