@@ -25,21 +25,42 @@ def _from(tp: Any, value: Any) -> Any:
     """Rebuild a value of annotated type ``tp`` from its JSON form."""
     if value is None:
         return None
+    conv = _converter(tp)
+    return value if conv is None else conv(value)
+
+
+@lru_cache(maxsize=None)
+def _converter(tp: Any):
+    """The function that rebuilds a non-None JSON value of type ``tp`` (None: the value as is).
+    Worked out once per type: a dense page holds a thousand words, and asking ``typing`` about
+    every field of every word cost more than parsing the JSON (29 pages: 0.45 s -> ~0.15 s)."""
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp):
-        return tp.from_dict(value)
+        return tp.from_dict
     if origin in (list,):
         (item,) = get_args(tp)
-        return [_from(item, v) for v in value]
+        conv = _converter(item)
+        if conv is None:
+            return lambda value: [v for v in value]
+        return lambda value: [None if v is None else conv(v) for v in value]
     if origin is tuple:
-        return tuple(value)
+        return tuple
     if origin is dict:
         _, vt = get_args(tp)
-        return {k: _from(vt, v) for k, v in value.items()}
+        conv = _converter(vt)
+        if conv is None:
+            return lambda value: {k: v for k, v in value.items()}
+        return lambda value: {k: None if v is None else conv(v) for k, v in value.items()}
     args = [a for a in get_args(tp) if a is not type(None)]
     if args and origin is not None:  # Optional[X] / X | None
-        return _from(args[0], value)
-    return value
+        return _converter(args[0])
+    return None
+
+
+@lru_cache(maxsize=None)
+def _fields_from(cls: type) -> dict[str, Any]:
+    """Field name → converter (None: as is) of a Record class."""
+    return {name: _converter(tp) for name, tp in _hints(cls).items()}
 
 
 @lru_cache(maxsize=None)
@@ -76,8 +97,13 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = _hints(cls)
-        return cls(**{k: _from(hints[k], v) for k, v in data.items() if k in hints})
+        convs = _fields_from(cls)
+        kwargs = {}
+        for k, v in data.items():
+            if k in convs:
+                conv = convs[k]
+                kwargs[k] = v if conv is None or v is None else conv(v)
+        return cls(**kwargs)
 
     def to_json(self, compact: bool = False) -> str:
         """Indented for files people read; ``compact`` for machine hand-offs such as page files
@@ -137,11 +163,31 @@ class Word(Record):
     ocr_text: str | None = None  # the engine's text when a correction changed ``text``
     illegible: bool = False  # a reviewer could not read it either: the text stays as read, flagged
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Word:
+        """``Record.from_dict`` spelled out for the common case, every field present (what
+        ``to_dict`` writes): pages hold thousands of words."""
+        if data.keys() == _WORD_FIELDS:
+            bbox = data["bbox"]
+            return cls(data["id"], data["text"], None if bbox is None else tuple(bbox), data["conf"],
+                       data["ocr_text"], data["illegible"])
+        return super().from_dict(data)
+
+
+_WORD_FIELDS = frozenset(f.name for f in dataclasses.fields(Word))
+
 
 @dataclass
 class Line(Record):
     bbox: BBox
     words: list[Word] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Line:
+        if data.keys() == {"bbox", "words"} and data["bbox"] is not None and data["words"] is not None:
+            word = Word.from_dict
+            return cls(tuple(data["bbox"]), [None if w is None else word(w) for w in data["words"]])
+        return super().from_dict(data)
 
     @property
     def text(self) -> str:

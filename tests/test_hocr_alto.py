@@ -161,3 +161,156 @@ def test_real_ocr_page_round_trips_through_both(tmp_path):
     strings = alto.findall(".//a:String", A)
     assert [s.get("CONTENT") for s in strings] == [w.text for w in page.words()]
     assert " ".join(s.get("CONTENT") for s in strings).startswith("Heading of a patent page")
+
+
+# --------------------------------------------------------------------------- same bytes as lxml's element-by-element build
+
+
+def _reference_alto(page: OcrPage, image_name: str) -> bytes:
+    """``page_to_alto`` as it was built before (one ``SubElement`` per element): the bytes to match."""
+    from digitize import __version__
+    from digitize.emit.alto import ALTO, ILLEGIBLE_TAG, SCHEMA_LOCATION, XSI
+    from digitize.emit.xmltext import clean
+
+    def q(tag):
+        return f"{{{ALTO}}}{tag}"
+
+    def box(el, b):
+        x0, y0, x1, y1 = (int(v) for v in b)
+        for k, v in (("HPOS", x0), ("VPOS", y0), ("WIDTH", max(0, x1 - x0)), ("HEIGHT", max(0, y1 - y0))):
+            el.set(k, str(v))
+
+    sub = etree.SubElement
+    root = etree.Element(q("alto"), nsmap={None: ALTO, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    desc = sub(root, q("Description"))
+    sub(desc, q("MeasurementUnit")).text = "pixel"
+    sub(sub(desc, q("sourceImageInformation")), q("fileName")).text = clean(image_name)
+    proc = sub(desc, q("Processing"), ID="OCR_0")
+    sub(proc, q("processingCategory")).text = "contentGeneration"
+    steps = [f"resolution {page.dpi} dpi"]
+    if page.rotation:
+        steps.append(f"rotated {page.rotation} degrees clockwise")
+    if page.skew:
+        steps.append(f"deskewed {page.skew:+.2f} degrees")
+    sub(proc, q("processingStepDescription")).text = "; ".join(steps)
+    software = sub(proc, q("processingSoftware"))
+    sub(software, q("softwareName")).text = "digitize"
+    sub(software, q("softwareVersion")).text = __version__
+    if page.engine:
+        sub(software, q("applicationDescription")).text = clean(page.engine)
+    if any(w.illegible for w in page.words()):
+        sub(sub(root, q("Tags")), q("OtherTag"), ID=ILLEGIBLE_TAG, LABEL="illegible",
+            DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it")
+    n = page.number
+    pg = sub(sub(root, q("Layout")), q("Page"), ID=f"page_{n}", PHYSICAL_IMG_NR=str(n),
+             WIDTH=str(int(page.width)), HEIGHT=str(int(page.height)))
+    words = page.words()
+    if words:
+        pg.set("PC", f"{sum(w.conf for w in words) / len(words) / 100:.4f}")
+    space = sub(pg, q("PrintSpace"))
+    box(space, (0, 0, page.width, page.height))
+    line_no = 0
+    for bi, block in enumerate(page.blocks, 1):
+        tb = sub(space, q("TextBlock"), ID=f"block_{n}_{bi}")
+        box(tb, block.bbox)
+        for line in block.lines:
+            if not line.words:
+                continue
+            line_no += 1
+            tl = sub(tb, q("TextLine"), ID=f"line_{n}_{line_no}")
+            box(tl, line.bbox)
+            for i, word in enumerate(line.words):
+                if i:
+                    prev = line.words[i - 1]
+                    sp = sub(tl, q("SP"))
+                    sp.set("WIDTH", str(max(0, int(word.bbox[0]) - int(prev.bbox[2]))))
+                    sp.set("HPOS", str(int(prev.bbox[2])))
+                    sp.set("VPOS", str(int(line.bbox[1])))
+                s = sub(tl, q("String"), ID=word.id)
+                s.set("CONTENT", clean(word.text))
+                box(s, word.bbox)
+                if word.illegible:
+                    s.set("TAGREFS", ILLEGIBLE_TAG)
+                    s.set("WC", "0.00")
+                    s.set("CC", " ".join("9" for _ in clean(word.text)) or "9")
+                else:
+                    s.set("WC", f"{max(0.0, min(100.0, word.conf)) / 100:.2f}")
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _reference_hocr(page: OcrPage, image_name: str) -> bytes:
+    """``page_to_hocr`` as it was built before (one ``SubElement`` per element): the bytes to match."""
+    from digitize import __version__
+    from digitize.emit.hocr import CAPABILITIES, DOCTYPE, ISO639_1, _lang
+    from digitize.emit.xmltext import clean
+
+    def bbox(b):
+        return "bbox {} {} {} {}".format(*(int(v) for v in b))
+
+    def el(parent, tag, cls, ident, title, text=None):
+        e = etree.SubElement(parent, f"{XHTML}{tag}", {"class": cls, "id": ident, "title": title})
+        if text is not None:
+            e.text = text
+        return e
+
+    html = etree.Element(f"{XHTML}html", nsmap={None: XHTML[1:-1]})
+    lang = _lang(page.engine)
+    html.set("{http://www.w3.org/XML/1998/namespace}lang", ISO639_1.get(lang, lang))
+    html.set("lang", ISO639_1.get(lang, lang))
+    head = etree.SubElement(html, f"{XHTML}head")
+    etree.SubElement(head, f"{XHTML}title").text = clean(image_name)
+    etree.SubElement(head, f"{XHTML}meta", {"http-equiv": "Content-Type", "content": "text/html;charset=utf-8"})
+    system = f"digitize {__version__}" + (f" ({page.engine})" if page.engine else "")
+    etree.SubElement(head, f"{XHTML}meta", {"name": "ocr-system", "content": clean(system)})
+    etree.SubElement(head, f"{XHTML}meta", {"name": "ocr-capabilities", "content": CAPABILITIES})
+    etree.SubElement(head, f"{XHTML}meta", {"name": "ocr-number-of-pages", "content": "1"})
+    body = etree.SubElement(html, f"{XHTML}body")
+    n = page.number
+    div = el(body, "div", "ocr_page", f"page_{n}", f'image "{clean(image_name)}"; {bbox((0, 0, page.width, page.height))}; '
+             f"ppageno {n - 1}; scan_res {page.dpi} {page.dpi}")
+    line_no = 0
+    for bi, block in enumerate(page.blocks, 1):
+        area = el(div, "div", "ocr_carea", f"block_{n}_{bi}", bbox(block.bbox))
+        par = el(area, "p", "ocr_par", f"par_{n}_{bi}", bbox(block.bbox))
+        par.set("lang", lang)
+        for line in block.lines:
+            if not line.words:
+                continue
+            line_no += 1
+            span = el(par, "span", "ocr_line", f"line_{n}_{line_no}", bbox(line.bbox))
+            span.text = "\n"
+            for i, word in enumerate(line.words):
+                title = f"{bbox(word.bbox)}; x_wconf {int(round(max(0.0, min(100.0, word.conf))))}"
+                if word.illegible:
+                    title += "; x_confs " + " ".join("0" for _ in clean(word.text) or "?")
+                w = el(span, "span", "ocrx_word", word.id, title, clean(word.text))
+                w.tail = " " if i < len(line.words) - 1 else "\n"
+            span.tail = "\n"
+    body_bytes = etree.tostring(html, encoding="utf-8", xml_declaration=False, pretty_print=True)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + DOCTYPE.encode() + b"\n" + body_bytes
+
+
+def _awkward_pages() -> list[tuple[OcrPage, str]]:
+    """Text XML escapes or drops, whitespace the parser would normalise, words that clean to
+    nothing, illegible words, float boxes, odd engines and image names."""
+    texts = ['<1>&"x"', "a\tb", "c\nd", "e\rf", "]]>", "'q'", "é€😀", "\x0b", "\x00\x01", "bad\x0bchar", "&amp;",
+             " lead", "x" * 300, "\ufffe", "", "\u00a0nbsp"]
+    words = [Word(f"p0002_w{i:05d}", t, (10 * i, 20, 10 * i + 8.7, 31.2), 100.0 * i / len(texts), illegible=i % 3 == 0)
+             for i, t in enumerate(texts)]
+    lines = [Line((0, 20, 170, 31), words[:5]), Line((0, 40, 170, 51), words[5:11]), Line((0, 0, 0, 0), []),
+             Line((5, 60, 1, 50), words[11:])]
+    page = OcrPage(number=2, width=800, height=1000, dpi=150, rotation=270, skew=0.5, engine="tesserocr 5 <&> spa+eng",
+                   blocks=[Block((0, 20, 170, 51), lines[:3]), Block((5, 60, 1, 50), lines[3:]), Block((0, 0, 1, 1), [])])
+    bare = OcrPage(number=9, width=10, height=10, dpi=72, engine="\x0b",
+                   blocks=[Block((0, 0, 5, 5), [Line((0, 0, 5, 5), [Word("p0009_w00001", "\x0c", (0, 0, 5, 5), 50.0)])])])
+    return [(sample_page(), "0003.tif"), (page, 'we"ird & <name>\t.tif'), (bare, "\x0b"), (page, ""),
+            (OcrPage(number=1, width=100, height=200, dpi=200), "0001.tif")]
+
+
+def test_page_files_are_the_bytes_of_an_element_by_element_build():
+    """The page files are written as markup and parsed once (issue 16: a fraction of the CPU);
+    the bytes must be exactly those lxml serialises from a tree built element by element."""
+    for page, name in _awkward_pages():
+        assert page_to_alto(page, name) == _reference_alto(page, name), name
+        assert page_to_hocr(page, name) == _reference_hocr(page, name), name

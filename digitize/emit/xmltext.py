@@ -25,6 +25,33 @@ def clean(text: str | None) -> str:
     return _FORBIDDEN.sub("", str(text))
 
 
+def text(value: str | None) -> str:
+    """``value`` cleaned and escaped as element content in markup that lxml will parse back to
+    exactly ``clean(value)`` (a raw carriage return would be read as a newline)."""
+    return escape_text(clean(value))
+
+
+def attr(value: str | None) -> str:
+    """``value`` cleaned and escaped for a double-quoted attribute that parses back to exactly
+    ``clean(value)`` (attribute-value normalisation would turn raw tabs and newlines into spaces)."""
+    return escape_attr(clean(value))
+
+
+def escape_text(v: str) -> str:
+    """``text`` for a value already cleaned."""
+    if "&" in v or "<" in v or ">" in v or "\r" in v:
+        v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return v
+
+
+def escape_attr(v: str) -> str:
+    """``attr`` for a value already cleaned."""
+    v = escape_text(v)
+    if '"' in v or "\n" in v or "\t" in v:
+        v = v.replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return v
+
+
 def normalize_space(text: str) -> str:
     """Runs of whitespace to one space, trimmed: how texts are compared after a round trip."""
     return " ".join(text.split())

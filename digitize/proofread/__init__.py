@@ -147,21 +147,41 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                     out.append(_change(last, n, joined[0], "hyphenation", 90.0))
                     out.append(_change(first, n, joined[1], "hyphenation", 90.0))
     names = _party_words(lines)
+    fixes_of, joined_of = ctx.memo.setdefault("word", {}), ctx.memo.setdefault("split", {})
     for word in page.words():
-        if not word.text:
+        text = word.text
+        if not text:
             continue
-        for rule in rules.WORD_RULES:
-            fix = rule(word.text, ctx)
-            if fix and fix.new != word.text:
-                out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
-        for rule2 in (rules.split_joined, rules.lexicon_fix):
-            if word.id in names:
-                break  # a word list is no evidence about a person's or a company's name
-            fix = rule2(word.text, ctx, word.conf)
-            if fix and fix.new != word.text:
-                out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
-                break
+        fixes = fixes_of.get(text)
+        if fixes is None:
+            fixes = fixes_of[text] = _word_fixes(text, ctx)
+        for fix in fixes:
+            out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
+        if word.id in names:
+            continue  # a word list is no evidence about a person's or a company's name
+        text = word.text
+        if text in joined_of:
+            joined = joined_of[text]
+        else:
+            joined = joined_of[text] = rules.split_joined(text, ctx, word.conf)
+        fix = joined if joined and joined.new != text else rules.lexicon_fix(text, ctx, word.conf)
+        if fix and fix.new != text:
+            out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
     return out
+
+
+def _word_fixes(text: str, ctx: rules.RuleContext) -> tuple[rules.Fix, ...]:
+    """The word rules' fixes in order, each applied to the text the previous one left. They read
+    the text and document-wide context only, so ``_correct_page`` keeps them per distinct text
+    (``RuleContext.memo``); ``split_joined`` too; ``lexicon_fix`` also reads the word's confidence
+    and the page's language and runs per word."""
+    fixes = []
+    for rule in rules.WORD_RULES:
+        fix = rule(text, ctx)
+        if fix and fix.new != text:
+            fixes.append(fix)
+            text = fix.new
+    return tuple(fixes)
 
 
 def _same_column(line, following) -> bool:

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import Callable
 
@@ -59,6 +60,9 @@ class RuleContext:
     doc_counts: dict[str, int] = field(default_factory=dict)
     protected: frozenset[str] = frozenset()  # folded words never changed (domain vocabulary, names)
     accents: bool = False  # the page's language writes diacritics (else a fix may not add any)
+    # what the word rules made of each distinct text in this document (they depend on the text and
+    # the document-wide fields above only): a word repeated 50 times is worked out once
+    memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._patterns = [re.compile(p) for p in self.settings.number_patterns]
@@ -83,8 +87,10 @@ def adds_accents(old: str, new: str) -> bool:
         or len(unicodedata.normalize("NFD", new)) - len(new) > len(unicodedata.normalize("NFD", old)) - len(old)
 
 
+@lru_cache(maxsize=1 << 16)
 def split_token(text: str) -> tuple[str, str, str]:
-    """``'(c1aim,'`` → ``('(', 'c1aim', ',')``: punctuation around the alphanumeric core."""
+    """``'(c1aim,'`` → ``('(', 'c1aim', ',')``: punctuation around the alphanumeric core.
+    Cached: every rule asks it of every word (29 pages: 167 000 calls on 4 000 distinct words)."""
     start, end = 0, len(text)
     while start < end and not _wordish(text[start]):
         start += 1
