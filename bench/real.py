@@ -21,7 +21,7 @@ The sets (``--sets``, default every one that is present):
   ``build/real-sets/ocr-benchmark`` (``git clone https://github.com/scribeocr/ocr-benchmark
   build/real-sets/ocr-benchmark``) or pass ``--ocr-benchmark DIR``.
 
-    python bench/real.py [--sets committed,tesseract-test,ocr-benchmark] [--workers N]
+    python bench/real.py [--sets committed,tesseract-test,ocr-benchmark] [--workers N] [--reuse-raw]
 """
 
 from __future__ import annotations
@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", help="ignored (run_all passes it to every benchmark)")
     ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "real")
     ap.add_argument("--json", type=Path, help="also write every page's figures to this file")
+    ap.add_argument("--reuse-raw", action="store_true",
+                    help="reuse the raw CLI outputs of an earlier run in --work (its time is read from there too): "
+                         "for before/after runs of the digitize half only")
     args = ap.parse_args(argv)
     sets = find_sets([s for s in args.sets.split(",") if s], args.ocr_benchmark)
     if not sets:
@@ -137,7 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     job = args.work / "digitize"
     r = common.run_digitize(pages, job, args.workers, profile=args.profile, extra=("--formats", ""))
     dig = evaluate(job, truth)
-    t_raw = common.run_tesseract(pages, args.work / "tesseract", args.workers)
+    raw_dir, raw_time = args.work / "tesseract", args.work / "tesseract-seconds.txt"
+    if args.reuse_raw and raw_time.is_file() and all((raw_dir / f"{p.name.split('.')[0]}.txt").is_file() for p in pages):
+        t_raw = float(raw_time.read_text())
+        print(f"raw tesseract outputs reused from {raw_dir} ({t_raw:.1f} s when they were made)", flush=True)
+    else:
+        t_raw = common.run_tesseract(pages, raw_dir, args.workers)
+        raw_time.write_text(f"{t_raw:.3f}\n")
     raw = evaluate(args.work / "tesseract", truth)
 
     by_raw = {u.name: u for u in raw.units}

@@ -89,3 +89,66 @@ def test_front_page_figure_cropped_and_emitted(rendered, ep_ocr_pages, tmp_path,
     st36 = (tmp_path / f"{doc.doc_id}.st36.xml").read_text(encoding="utf-8")
     st96 = (tmp_path / f"{doc.doc_id}.st96.xml").read_text(encoding="utf-8")
     assert 'file="figures/0001-1.tif"' in st36 and "<com:FileName>figures/0001-1.tif</com:FileName>" in st96
+
+
+def _bilevel_page(img: np.ndarray, number: int):
+    from digitize.model import PageImage
+
+    return PageImage(number, np.where(img < 160, 0, 255).astype(np.uint8), 300, header_dpi=300.0)
+
+
+def test_a_drawing_sheet_is_read_for_its_labels_only(rendered):
+    """Issue 16: EP 3441143 A1 sheet 19 (FIG. 6A and 6B), scanned bilevel at 300 dpi: classed a
+    drawing before recognition, its two figures found, and the engine reads the sheet without its
+    line art: the figure labels and reference numerals are there, no word lies on a stroke of the
+    drawing, no second reading; the stored image is the whole sheet."""
+    from digitize.pipeline import ocr_page
+    from digitize.structure.figures import labels_only
+
+    n, img, _ = rendered["EP17185386NWA1"][18]
+    page = _bilevel_page(img, n)
+    result, prepared = ocr_page(page, profiles.load("ep"))
+    assert result.kind == "drawing" and len(result.figures) == 2
+    assert result.reading["why"].startswith("drawing sheet") and not result.reading["second"]
+    text = result.text
+    assert "FIG. 6A" in text and "FIG. 6B" in text
+    assert {"78", "80", "82", "84", "86", "88"} <= set(text.split())
+    # the line art is gone from what the engine read, and only from that
+    art = (prepared.image < 128).sum()
+    read = (labels_only(prepared.image, prepared.dpi) < 128).sum()
+    assert read < 0.5 * art
+    assert result.width == prepared.image.shape[1] and result.height == prepared.image.shape[0]
+
+
+def test_labels_only_keeps_a_text_page_whole(rendered):
+    """A text page taken for a drawing would still be read whole: no glyph is line art."""
+    from digitize.structure.figures import labels_only
+
+    for name, number in (("EP17185386NWA1", 3), ("EP15906245NWA1", 5)):
+        _, img, _ = rendered[name][number - 1]
+        kept = labels_only(img, 300)
+        lost = np.count_nonzero((img < 128) & (kept >= 128))
+        assert lost <= 0.01 * np.count_nonzero(img < 128), (name, number, lost)
+
+
+def test_an_empty_page_is_not_read(rendered):
+    """A blank sheet with a few specks of scanner dust: no engine call, no words, the page
+    record says why; a sheet with one short line of text is read."""
+    from digitize.pipeline import ocr_page
+
+    n, img, _ = rendered["EP17185386NWA1"][2]
+    blank = np.full_like(img, 255)
+    rng = np.random.default_rng(5)
+    for y, x in zip(rng.integers(200, 3300, 8), rng.integers(200, 2300, 8)):
+        blank[y:y + 3, x:x + 3] = 0
+    result, _ = ocr_page(_bilevel_page(blank, 1), profiles.load("ep"))
+    assert result.words() == [] and result.reading["why"].startswith("empty page")
+    line = np.full_like(img, 255)
+    line[300:420] = img[300:420]  # the first line(s) of a text page
+    result, _ = ocr_page(_bilevel_page(line, 1), profiles.load("ep"))
+    assert result.words() and not result.reading["why"].startswith("empty page")
+    word = np.full_like(img, 255)
+    x0, y0, x1, y1 = next((w.bbox for w in result.words() if len(w.text) >= 4), result.words()[0].bbox)
+    word[y0:y1, x0:x1] = line[y0:y1, x0:x1]  # one word alone on the sheet: fewer marks than dust
+    result, _ = ocr_page(_bilevel_page(word, 1), profiles.load("ep"))
+    assert result.words() and not result.reading["why"].startswith("empty page"), result.reading
