@@ -22,8 +22,8 @@ scored against it alike, so its own errors raise both figures by the same words.
 
 Both tools read the same pages: digitize as its users run it, the 29 pages joined losslessly into
 one PDF (the publication), ``digitize run PDF --profile P --formats ''``; the raw engine on
-each page's G4 image written as a 300-dpi G4 TIFF, ``tesseract PAGE OUT -l eng txt``
-(``OMP_THREAD_LIMIT=1``, default page segmentation). Each tool's page texts are cut the same
+each page's G4 image written as a G4 TIFF at its own dpi (300; 123 for the last drawing),
+``tesseract PAGE OUT -l eng txt`` (``OMP_THREAD_LIMIT=1``, default page segmentation). Each tool's page texts are cut the same
 way, by the office's section start pages: description = pages [description, claims), claims =
 pages [claims, drawings). Scores are ``digitize.evaluate.score``'s order-independent word error
 (OWE) of each part against the office's text of that part. The office's description keeps each
@@ -32,6 +32,8 @@ printed digitize vs raw (the claims carry no header and are scored as one part).
 digitize vs raw and the ratio, and the summary LAST.
 
     python bench/office.py [--set DIR] [--profile generic] [--workers N]
+
+(``generic``: English, any office; ocr_profiles has no Canadian profile.)
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-from digitize.evaluate import normalise, score  # noqa: E402
+from digitize.evaluate import score  # noqa: E402
 
 DEFAULT_SET = common.ROOT / "build" / "real-sets" / "patent_client-CA2944968A1"
 STEM = "CA2944968A1"
