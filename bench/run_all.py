@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("throughput", "scaling", "memory", "accuracy", "real")
+BENCHES = ("throughput", "scaling", "memory", "accuracy", "real", "office")
 OTHERS = ("preprocess_tuning", "authority_bench")  # other areas' benchmarks, run when present
 
 
