@@ -255,6 +255,12 @@ def decide_scale(image: np.ndarray, page: PageImage, settings: PreprocessSetting
     agrees = page.dpi_known and estimate and 1 / AGREE <= estimate / dpi <= AGREE
     if page.dpi_known and xh and not agrees and letters < MIN_LETTERS_AGAINST_HEADER:
         agrees = True  # a few lines on a noisy page: too little evidence against a real header
+    if page.dpi_known and xh and not agrees and estimate < dpi:
+        # A measured header is not scaled up on the ink's word: hatching and stipple in a drawing
+        # read as thousands of tiny "letters" (CA 2944968 A1 p. 28: x-height 8 px, "114 dpi", a
+        # 300-dpi G4 page blown up 2.75x to 66 Mpx and read as 211 words of noise; raw CLI: 15).
+        # Headers that lie say too little (72/96-dpi defaults), not too much.
+        agrees = True
     if not xh or agrees:
         new = rescale_dpi(dpi, settings.target_dpi, settings.rescale_below_dpi)
         if xh and new > dpi and xh * new / dpi > MAX_XHEIGHT:  # large print: no need to grow it

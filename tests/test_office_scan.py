@@ -90,8 +90,6 @@ def test_the_claims_read_no_worse_than_the_raw_engine(readings):
     assert ours.owe <= raw.owe + CLAIMS_MARGIN, (ours.owe, raw.owe, ours.missing, ours.extra)
 
 
-@pytest.mark.xfail(strict=True, reason="preprocess.decide_scale lets hatching overrule a measured 300-dpi header "
-                                       "(fix proposed in the office helper's note; remove this mark with it)")
 def test_a_hatched_drawing_keeps_its_measured_resolution():
     """Page 28, a figure with hatched walls (G4, 300 dpi): the hatching is not taken for 8-px
     text that would make the page "114 dpi" and have it blown up 2.75x (66 Mpx, read as ~210
