@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from digitize.synth import degrade, render_text_page, write_tiff
@@ -53,6 +54,16 @@ def serve(inbox: Path, out: Path, *extra: str) -> subprocess.Popen:
                             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+
+@contextmanager
+def killed_on_failure(proc: subprocess.Popen):
+    """A failed wait kills the service, so the test's error is not followed by a hung process."""
+    try:
+        yield
+    except BaseException:
+        proc.kill()
+        raise
+
 def stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)
     output, _ = proc.communicate(timeout=120)
@@ -71,7 +82,7 @@ def drop(img_dpi, target: Path) -> None:
 def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
     inbox, out = tmp_path / "in", tmp_path / "out"
     proc = serve(inbox, out)
-    try:
+    with killed_on_failure(proc):
         wait_for(lambda: (inbox / "done").is_dir(), 120, proc)
         drop([page("First dropped page.", 1)], inbox / "first.tif")
         # the second is written slowly in place (no .part): taken only once it stops changing
@@ -86,9 +97,6 @@ def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
         wait_for(lambda: all(rows(out).get(n, {}).get("state") in ("done", "needs-review")
                              for n in ("first.tif", "second.tif")), 240, proc)
         wait_for(lambda: (inbox / "done" / "second.tif").exists(), 30, proc)
-    except BaseException:
-        proc.kill()
-        raise
     output = stop(proc)
     assert "done first.tif" in output and "done second.tif" in output or "needs-review" in output, output
     r = rows(out)
@@ -101,25 +109,19 @@ def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
     # a four-page document, stopped after its first pages: the restart resumes it
     drop([page(f"Long document page {n}.", 10 + n) for n in range(1, 5)], inbox / "long.tif")
     proc = serve(inbox, out, "--pages-per-task", "1")
-    try:
+    with killed_on_failure(proc):
         work = out / "work"
         wait_for(lambda: any(work.glob("*/pages/0001.json")), 240, proc)
         assert rows(out)["long.tif"]["state"] == "running"
-    except BaseException:
-        proc.kill()
-        raise
     stop(proc)
     assert rows(out)["long.tif"]["state"] != "done"
     assert (inbox / "long.tif").is_file()  # left for the restart
     recognised = {p.name for p in work.glob("*/pages/*.json")}
     assert recognised
     proc = serve(inbox, out, "--pages-per-task", "1")
-    try:
+    with killed_on_failure(proc):
         wait_for(lambda: rows(out).get("long.tif", {}).get("state") in ("done", "needs-review"), 300, proc)
         wait_for(lambda: (inbox / "done" / "long.tif").exists(), 30, proc)
-    except BaseException:
-        proc.kill()
-        raise
     output = stop(proc)
     assert "resuming" in output, output
     r = rows(out)["long.tif"]
@@ -133,11 +135,8 @@ def test_serve_moves_a_bad_file_to_failed_with_its_reason(tmp_path):
     inbox.mkdir()
     (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     proc = serve(inbox, out)
-    try:
+    with killed_on_failure(proc):
         wait_for(lambda: (inbox / "failed" / "broken.pdf.reason.txt").exists(), 180, proc)
-    except BaseException:
-        proc.kill()
-        raise
     stop(proc)
     reason = (inbox / "failed" / "broken.pdf.reason.txt").read_text().strip()
     assert reason and reason == rows(out)["broken.pdf"]["reason"]
@@ -147,14 +146,11 @@ def test_serve_on_threads_processes_a_dropped_file(tmp_path):
     """``--pool threads``: the service's workers are threads of its own process (one engine each)."""
     inbox, out = tmp_path / "in", tmp_path / "out"
     proc = serve(inbox, out, "--pool", "threads")
-    try:
+    with killed_on_failure(proc):
         wait_for(lambda: (inbox / "done").is_dir(), 120, proc)
         drop([page("Threaded page.", 3)], inbox / "t.tif")
         wait_for(lambda: rows(out).get("t.tif", {}).get("state") in ("done", "needs-review"), 240, proc)
         wait_for(lambda: (inbox / "done" / "t.tif").exists(), 30, proc)
-    except BaseException:
-        proc.kill()
-        raise
     output = stop(proc)
     assert "1 thread(s) in this process" in output, output
     r = rows(out)["t.tif"]
