@@ -134,7 +134,8 @@ BENCH = Path(os.environ.get("DIGITIZE_REAL_SCANS") or Path(__file__).parents[1] 
 
 def _bench(stem: str) -> tuple[Path, str]:
     if not (BENCH / "img").is_dir():
-        pytest.skip("the ocr-benchmark pages are not present (tests/data/real/SOURCES.md; DIGITIZE_REAL_SCANS)")
+        pytest.skip("uncommitted real set absent: the ocr-benchmark pages (clone command in "
+                    "tests/data/real/SOURCES.md, or DIGITIZE_REAL_SCANS=DIR)")
     image = next((BENCH / "img").glob(f"{stem}.*"))
     return image, read_truth(BENCH / "ground_truth" / f"{stem}.truth.hocr")
 
