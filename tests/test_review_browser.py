@@ -35,6 +35,23 @@ def _command_exists(name: str) -> bool:
     return importlib.util.find_spec(f"digitize.commands.{name}") is not None
 
 
+def _run_scan(root: Path, lines: list[str], name: str, profile: str) -> Path:
+    """``lines`` rendered and lightly degraded as a 300-dpi scan ``root/name``, then ``digitize
+    run`` on it (one worker) into ``root/job``; returns the job folder."""
+    from digitize.synth import degrade, render_text_page, write_tiff
+
+    img, dpi = degrade(render_text_page(lines, dpi=300, font_pt=12), "clean", 5)
+    scan = root / name
+    write_tiff([img], scan, dpi)
+    job = root / "job"
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    r = subprocess.run([DIGITIZE, "run", str(scan), "--profile", profile, "--out", str(job), "--workers", "1",
+                        "--no-authority", "--no-report", "--progress", "none"],
+                       capture_output=True, text=True, timeout=240, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    return job
+
+
 def scanned_job(root: Path) -> tuple[Path, str, str]:
     """``digitize run`` on a generated one-page scan; falls back to a hand-built job folder (same
     layout) while the ingest stage is not there. Returns (job, doc_id, how)."""
@@ -42,17 +59,8 @@ def scanned_job(root: Path) -> tuple[Path, str, str]:
         job, _ = build_job(root)
         return job, "PH12023050123A1", "hand-built (ingest stage not available)"
     from digitize.demo import RICE_BOX
-    from digitize.synth import degrade, render_text_page, write_tiff
 
-    img, dpi = degrade(render_text_page(RICE_BOX.front_lines(), dpi=300, font_pt=12), "clean", 5)
-    scan = root / f"{RICE_BOX.doc_id}.tif"
-    write_tiff([img], scan, dpi)
-    job = root / "job"
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    r = subprocess.run([DIGITIZE, "run", str(scan), "--profile", "ph", "--out", str(job), "--workers", "1",
-                        "--no-authority", "--no-report", "--progress", "none"],
-                       capture_output=True, text=True, timeout=240, env=env)
-    assert r.returncode == 0, r.stderr[-2000:]
+    job = _run_scan(root, RICE_BOX.front_lines(), f"{RICE_BOX.doc_id}.tif", "ph")
     with sqlite3.connect(job / "ledger.sqlite") as con:
         doc_id, out_dir = con.execute("SELECT doc_id, out_dir FROM documents").fetchone()
     pages = job / out_dir / "pages"
@@ -210,17 +218,7 @@ def _login(page, url: str, name: str) -> None:
 
 def _frontless_job(root: Path) -> tuple[Path, str, dict]:
     """``digitize run`` on a scan with no front page; three of its words put in the queue."""
-    from digitize.synth import degrade, render_text_page, write_tiff
-
-    img, dpi = degrade(render_text_page(FRONTLESS, dpi=300, font_pt=12), "clean", 5)
-    scan = root / "frontless.tif"
-    write_tiff([img], scan, dpi)
-    job = root / "job"
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    r = subprocess.run([DIGITIZE, "run", str(scan), "--profile", "generic", "--out", str(job), "--workers", "1",
-                        "--no-authority", "--no-report", "--progress", "none"],
-                       capture_output=True, text=True, timeout=240, env=env)
-    assert r.returncode == 0, r.stderr[-2000:]
+    job = _run_scan(root, FRONTLESS, "frontless.tif", "generic")
     with sqlite3.connect(job / "ledger.sqlite") as con:
         doc_id, out_dir, state = con.execute("SELECT doc_id, out_dir, state FROM documents").fetchone()
     assert state == "needs-review"
