@@ -52,6 +52,23 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def english_lexicon():
+    """A loader: profile → the lexicon its ``[proofread] lexicons`` give. Without Debian's English
+    word list (wamerican) that is only the project's own lists, too small to judge English text
+    by: the test skips, and on CI that skip fails (the set-up installs it)."""
+    from digitize.proofread.config import settings
+    from digitize.proofread.lexicon import load
+
+    def load_for(profile):
+        lx = load(tuple(settings(profile).lexicons), None)
+        if len(lx) < 50_000:
+            pytest.skip("the Debian word list (wamerican) is not installed")
+        return lx
+
+    return load_for
+
+
+@pytest.fixture(scope="session")
 def schema_dir() -> Path:
     d = default_schema_dir()
     if d is None or not (d / "st96-v6_0").is_dir():

@@ -9,7 +9,6 @@ from digitize import profiles
 from digitize.model import Block, Line, OcrPage, Word
 from digitize.proofread import auto_correct, rules
 from digitize.proofread.config import settings
-from digitize.proofread.lexicon import load
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +17,8 @@ def generic():
 
 
 @pytest.fixture(scope="module")
-def lexicon(generic):
-    lx = load(tuple(settings(generic).lexicons), None)
-    if len(lx) < 50_000:
-        pytest.skip("the Debian word list (wamerican) is not installed")
-    return lx
+def lexicon(generic, english_lexicon):
+    return english_lexicon(generic)
 
 
 def _page(lines: list[str], conf: float = 93.0, number: int = 1) -> OcrPage:

@@ -28,11 +28,8 @@ def profile():
 
 
 @pytest.fixture(scope="module")
-def lexicon(profile):
-    lx = load(tuple(settings(profile).lexicons), None)
-    if len(lx) < 50_000:
-        pytest.skip("the Debian word list (wamerican) is not installed")
-    return lx
+def lexicon(profile, english_lexicon):
+    return english_lexicon(profile)
 
 
 @pytest.fixture(scope="module")
