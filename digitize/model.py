@@ -58,9 +58,12 @@ def _converter(tp: Any):
 
 
 @lru_cache(maxsize=None)
-def _fields_from(cls: type) -> dict[str, Any]:
-    """Field name → converter (None: as is) of a Record class."""
-    return {name: _converter(tp) for name, tp in _hints(cls).items()}
+def _fields_from(cls: type) -> tuple[frozenset[str], tuple[tuple[str, Any], ...]]:
+    """A Record class's field names, and (name, converter) of the fields whose JSON form must be
+    rebuilt (the rest, strings and numbers, are taken as they are: a Word has only its bbox)."""
+    hints = _hints(cls)
+    convs = ((name, _converter(tp)) for name, tp in hints.items())
+    return frozenset(hints), tuple((name, conv) for name, conv in convs if conv is not None)
 
 
 @lru_cache(maxsize=None)
@@ -97,12 +100,11 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        convs = _fields_from(cls)
-        kwargs = {}
-        for k, v in data.items():
-            if k in convs:
-                conv = convs[k]
-                kwargs[k] = v if conv is None or v is None else conv(v)
+        names, convs = _fields_from(cls)
+        kwargs = data if data.keys() <= names else {k: v for k, v in data.items() if k in names}
+        rebuilt = {name: conv(kwargs[name]) for name, conv in convs if kwargs.get(name) is not None}
+        if rebuilt:
+            kwargs = kwargs | rebuilt
         return cls(**kwargs)
 
     def to_json(self, compact: bool = False) -> str:
@@ -163,31 +165,11 @@ class Word(Record):
     ocr_text: str | None = None  # the engine's text when a correction changed ``text``
     illegible: bool = False  # a reviewer could not read it either: the text stays as read, flagged
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Word:
-        """``Record.from_dict`` spelled out for the common case, every field present (what
-        ``to_dict`` writes): pages hold thousands of words."""
-        if data.keys() == _WORD_FIELDS:
-            bbox = data["bbox"]
-            return cls(data["id"], data["text"], None if bbox is None else tuple(bbox), data["conf"],
-                       data["ocr_text"], data["illegible"])
-        return super().from_dict(data)
-
-
-_WORD_FIELDS = frozenset(f.name for f in dataclasses.fields(Word))
-
 
 @dataclass
 class Line(Record):
     bbox: BBox
     words: list[Word] = field(default_factory=list)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Line:
-        if data.keys() == {"bbox", "words"} and data["bbox"] is not None and data["words"] is not None:
-            word = Word.from_dict
-            return cls(tuple(data["bbox"]), [None if w is None else word(w) for w in data["words"]])
-        return super().from_dict(data)
 
     @property
     def text(self) -> str:
