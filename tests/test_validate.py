@@ -106,3 +106,30 @@ def test_st37_files_go_to_the_authority_checker(tmp_path, capsys):
         assert rc == 0 and "ST.37 checker not available" in out
     else:
         assert rc in (0, 1) and (": valid" in out or "checked as ST.37" in out)
+
+
+def test_mathml_is_checked_against_the_full_schema(schemas):
+    """Documents without MathML are checked with MathML's schema stood in for (its compile is
+    nearly all of the schema's); one with MathML must still meet the full MathML schema."""
+    from lxml import etree
+
+    src = schemas / "st96-v6_0" / "PatentPublication_Example_V6_0.xml"
+    root = etree.parse(str(src)).getroot()
+    assert validate.uses_mathml(root)
+    assert validate.check_st96(root, schemas) == []
+    math = next(root.iter(f"{{{validate.MATHML_NS}}}math"))
+    etree.SubElement(math, f"{{{validate.MATHML_NS}}}notAMathMLElement")
+    errors = validate.check_st96(root, schemas)
+    assert errors and "notAMathMLElement" in errors[0]
+    # the stand-in alone would have let that through: the check above needed the full schema
+    assert validate.st96_schema(schemas).validate(root)
+
+    for m in list(root.iter(f"{{{validate.MATHML_NS}}}math")):  # without MathML: the fast schema,
+        m.getparent().remove(m)  # the same verdicts as the full one on valid and broken documents
+    assert not validate.uses_mathml(root)
+    full = validate.st96_schema(schemas, mathml=True)
+    assert full.validate(root) == validate.st96_schema(schemas).validate(root)
+    claim = next(root.iter(f"{{{validate.PAT_NS}}}ClaimNumber"))
+    claim.tag = f"{{{validate.PAT_NS}}}ClaimNumbr"
+    assert not full.validate(root) and not validate.st96_schema(schemas).validate(root)
+    assert validate.check_st96(root, schemas)
