@@ -34,7 +34,7 @@ from .structure import build_document
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
-from .structure.figures import outside_figures
+from .structure.figures import outside_figures, running_text
 
 log = logging.getLogger(__name__)
 
@@ -597,7 +597,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     texts = []
     for page in pages:
         name = page_name(page.number)
-        texts.append(page.text + "\n")
+        texts.append(running_text(page) + "\n")  # figure labels stay in the JSON/hOCR/ALTO only
         _write_if_changed(pages_dir / f"{name}.txt", texts[-1].encode("utf-8"))
         _write_if_changed(pages_dir / f"{name}.hocr", page_to_hocr(page, f"{name}.tif"))
         _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif"))

@@ -152,3 +152,82 @@ def test_an_empty_page_is_not_read(rendered):
     word[y0:y1, x0:x1] = line[y0:y1, x0:x1]  # one word alone on the sheet: fewer marks than dust
     result, _ = ocr_page(_bilevel_page(word, 1), profiles.load("ep"))
     assert result.words() and not result.reading["why"].startswith("empty page"), result.reading
+
+
+def _chart_on_text_page(rendered):
+    """A real EP text page with its lower text replaced by a share-price chart of the usual
+    proportions: a curve 60 x 16 mm, tick values 3 mm left of it, dates 4 mm under it (about
+    60 x 24 mm in all, like the chart beside the columns of ocr-benchmark multicol_07)."""
+    import cv2
+
+    _, img, _ = rendered["EP17185386NWA1"][2]
+    page = img.copy()
+    page[2300:3000, 150:2350] = 255
+    mm = 300 / 25.4
+    x0, y0, hh = int(40 * mm), 2400, 16 * mm
+    xs = np.linspace(x0, x0 + 60 * mm, 120)
+    ys = y0 + hh * (0.5 + 0.5 * np.sin(np.linspace(0, 9, 120)) * np.linspace(1, 0.3, 120))
+    ys[0], ys[60] = y0, y0 + hh
+    cv2.polylines(page, [np.stack([xs, ys], 1).astype(np.int32)], False, 0, 6)
+    for k, v in enumerate(("60", "40", "20")):  # ~4.6 mm wide, 2 mm high
+        cv2.putText(page, v, (int(x0 - 7.6 * mm), int(y0 + k * hh / 2 + 1 * mm)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    for k, v in enumerate(("2017", "2018", "2019")):
+        cv2.putText(page, v, (int(x0 + k * 25 * mm), int(y0 + hh + 6 * mm)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    return page
+
+
+def test_a_chart_on_a_text_page_is_a_figure_and_its_labels_leave_the_text(rendered):
+    """A chart beside the text (line art with tick labels, ~60 x 25 mm in all) is a figure
+    region; the engine reads its tick labels, which the page JSON keeps (with their boxes) and
+    the page's running text (.txt) leaves out; every word of the text around it stays."""
+    from digitize.pipeline import ocr_page
+    from digitize.structure.figures import running_text
+
+    page = _chart_on_text_page(rendered)
+    kind, regions = analyse(page, 300)
+    assert kind == "text" and len(regions) == 1, regions
+    x0, y0, x1, y1 = regions[0]
+    assert (x1 - x0) / 300 * 25.4 >= 60 and (y1 - y0) / 300 * 25.4 >= 20
+    result, _ = ocr_page(_bilevel_page(page, 3), profiles.load("ep"))
+    assert result.figures == regions
+    labels = [w for w in result.words() if inside(w.bbox, regions)]
+    assert {"2017", "2018", "2019"} <= {w.text for w in labels}, [w.text for w in labels]
+    outside = [w.text for w in result.words() if not inside(w.bbox, regions)]
+    assert len(outside) > 150 and running_text(result).split() == outside  # the chart's words all left it
+
+
+def test_figure_labels_are_numbers_and_marks_never_words():
+    """Inside a figure region a confidently read word without digits ("Price", a boxed title, a
+    dash) stays in the running text; numbers and low-confidence readings of line art leave it.
+    Outside the region nothing leaves it; a drawing sheet keeps its whole text."""
+    from digitize.model import Block, Line, Word
+    from digitize.structure.figures import running_text
+
+    def w(i, text, x, conf=95.0):
+        return Word(id=f"p0001_w{i:05d}", text=text, bbox=(x, 100, x + 40, 120), conf=conf)
+
+    words = [w(1, "Sales", 10), w(2, "2019:", 60, conf=40.0), w(3, "Price", 500), w(4, "300.00", 560),
+             w(5, "—", 620), w(6, "eee", 680, conf=30.0), w(7, "Oct-18", 740)]
+    page = OcrPage(number=1, width=1000, height=500, dpi=300, kind="text", figures=[(480, 50, 900, 400)],
+                   blocks=[Block(bbox=(0, 0, 1000, 500), lines=[Line(bbox=(0, 100, 1000, 120), words=words)])])
+    assert running_text(page) == "Sales 2019: Price —"
+    page.kind = "drawing"
+    assert running_text(page) == page.text
+    page.kind = "text"
+    from lxml import etree
+
+    from digitize.emit.alto import page_to_alto
+    from digitize.emit.hocr import page_to_hocr
+
+    alto = etree.fromstring(page_to_alto(page, "0001.tif"))
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
+    tagged = [s.get("CONTENT") for s in alto.iterfind(".//a:String", ns) if s.get("TAGREFS") == "figure_label"]
+    assert tagged == ["300.00", "eee", "Oct-18"]
+    assert alto.find(".//a:Tags/a:LayoutTag", ns).get("ID") == "figure_label"
+    (ill,) = alto.iterfind(".//a:PrintSpace/a:Illustration", ns)
+    assert [ill.get(k) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT")] == ["480", "50", "420", "350"]
+    hocr = etree.fromstring(page_to_hocr(page, "0001.tif"))
+    x = {"h": "http://www.w3.org/1999/xhtml"}
+    (img,) = hocr.xpath("//h:div[@class='ocr_image']", namespaces=x)
+    assert img.get("title") == "bbox 480 50 900 400"
+    assert len(hocr.xpath("//h:span[@class='ocrx_word']", namespaces=x)) == 7  # the labels stay words

@@ -7,19 +7,24 @@ Coordinates are pixels of the image the engine saw (``MeasurementUnit`` pixel, n
 ``TextLine``s; each word is a ``String`` with ``WC`` (confidence 0..1) and its stable id, with
 ``SP`` between words. Elements follow the order of the ALTO 4.2 schema. A word a
 reviewer marked illegible keeps its ``CONTENT`` as read, with ``WC="0"``, ``CC`` of 9 (unsure) per
-character and ``TAGREFS`` to an ``OtherTag`` "illegible" declared in ``Tags``.
+character and ``TAGREFS`` to an ``OtherTag`` "illegible" declared in ``Tags``. The figure regions
+of the page are ``Illustration``s after the text blocks; the numbers and unsure readings the engine
+made inside them (``structure.figures.label_ids``: not in the page's ``.txt``) keep their ``String``
+with ``TAGREFS`` to the ``LayoutTag`` "figure_label".
 """
 
 from __future__ import annotations
 
 from .. import __version__
 from ..model import BBox, OcrPage
+from ..structure.figures import label_ids
 from .xmltext import clean, escape_attr, text
 
 ALTO = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{ALTO} http://www.loc.gov/alto/v4/alto-4-2.xsd"
 ILLEGIBLE_TAG = "illegible"
+FIGURE_LABEL_TAG = "figure_label"
 
 
 def _box(b: BBox) -> str:
@@ -56,17 +61,23 @@ def page_to_alto(page: OcrPage, image_name: str) -> bytes:
         out.append(f"        <applicationDescription>{text(page.engine)}</applicationDescription>")
     out += ["      </processingSoftware>", "    </Processing>", "  </Description>"]
     words = page.words()
-    if any(w.illegible for w in words):
-        out += ["  <Tags>",
-                f'    <OtherTag ID="{ILLEGIBLE_TAG}" LABEL="illegible" '
-                'DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it"/>',
-                "  </Tags>"]
+    labels = label_ids(page)
+    if labels or any(w.illegible for w in words):
+        out.append("  <Tags>")
+        if labels:
+            out.append(f'    <LayoutTag ID="{FIGURE_LABEL_TAG}" LABEL="figure label" '
+                       'DESCRIPTION="a number or an unsure reading inside a figure (Illustration): not running text"/>')
+        if any(w.illegible for w in words):
+            out.append(f'    <OtherTag ID="{ILLEGIBLE_TAG}" LABEL="illegible" '
+                       'DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it"/>')
+        out.append("  </Tags>")
     n = page.number
     pc = f' PC="{sum(w.conf for w in words) / len(words) / 100:.4f}"' if words else ""
     out += ["  <Layout>",
             f'    <Page ID="page_{n}" PHYSICAL_IMG_NR="{n}" WIDTH="{int(page.width)}" HEIGHT="{int(page.height)}"{pc}>']
     space = f"      <PrintSpace {_box((0, 0, page.width, page.height))}"
-    if not page.blocks:
+    figures = [f'        <Illustration ID="figure_{n}_{k}" {_box(r)}/>' for k, r in enumerate(page.figures, 1)]
+    if not page.blocks and not figures:
         out.append(space + "/>")
     else:
         out.append(space + ">")
@@ -90,14 +101,17 @@ def page_to_alto(page: OcrPage, image_name: str) -> bytes:
                         out.append(f'            <SP WIDTH="{max(0, x0 - right)}" HPOS="{right}" VPOS="{top}"/>')
                     right = x1
                     content = clean(word.text)
+                    tags = " ".join(t for t, on in ((ILLEGIBLE_TAG, word.illegible),
+                                                     (FIGURE_LABEL_TAG, word.id in labels)) if on)
                     if word.illegible:
-                        wc = f' TAGREFS="{ILLEGIBLE_TAG}" WC="0.00" CC="{" ".join("9" for _ in content) or "9"}"'
+                        wc = f' TAGREFS="{tags}" WC="0.00" CC="{" ".join("9" for _ in content) or "9"}"'
                     else:
-                        wc = f' WC="{max(0.0, min(100.0, word.conf)) / 100:.2f}"'
+                        wc = (f' TAGREFS="{tags}"' if tags else "") + f' WC="{max(0.0, min(100.0, word.conf)) / 100:.2f}"'
                     out.append(f'            <String ID="{escape_attr(word.id)}" CONTENT="{escape_attr(content)}" '
                                f'HPOS="{x0}" VPOS="{y0}" WIDTH="{max(0, x1 - x0)}" HEIGHT="{max(0, y1 - y0)}"{wc}/>')
                 out.append("          </TextLine>")
             out.append("        </TextBlock>")
+        out += figures  # the figure regions; their labels are the Strings tagged figure_label
         out.append("      </PrintSpace>")
     out += ["    </Page>", "  </Layout>", "</alto>", ""]
     return "\n".join(out).encode("utf-8")

@@ -7,7 +7,9 @@ Layout follows Tesseract's own hOCR: ``ocr_page`` ⊃ ``ocr_carea`` ⊃ ``ocr_pa
 words carry ``x_wconf`` (0..100) and keep their stable ids (``p0001_w00042``), so a reviewer's
 decision found in the hOCR can be matched back to the page JSON. A word a reviewer marked
 illegible keeps its text and gets ``x_confs`` of 0 for every character (the spec's per-character
-confidence: nothing of it is sure). Written as the text lxml serialises (values escaped by
+confidence: nothing of it is sure). The page's figure regions follow its text as ``ocr_image``
+(the numbers read inside them stay words of the text blocks, and out of the page's ``.txt``).
+Written as the text lxml serialises (values escaped by
 ``xmltext.escape_text``/``escape_attr`` as libxml2 escapes them).
 """
 
@@ -51,8 +53,12 @@ def page_to_hocr(page: OcrPage, image_name: str) -> bytes:
            '    <meta name="ocr-number-of-pages" content="1"/>',
            "  </head>",
            "  <body>"]
+    if page.figures:  # the figure regions, as Tesseract writes its image blocks: after the text
+        out[out.index(f'    <meta name="ocr-capabilities" content="{CAPABILITIES}"/>')] = \
+            f'    <meta name="ocr-capabilities" content="{CAPABILITIES} ocr_image"/>'
+    figures = [f'      <div class="ocr_image" id="image_{n}_{k}" title="{_bbox(r)}"/>' for k, r in enumerate(page.figures, 1)]
     div = f'    <div class="ocr_page" id="page_{n}" title="{escape_attr(title)}"'
-    if not page.blocks:
+    if not page.blocks and not figures:
         out.append(div + "/>")
     else:
         out.append(div + ">")
@@ -84,6 +90,7 @@ def page_to_hocr(page: OcrPage, image_name: str) -> bytes:
                 parts.append("</p>")
                 out.append("".join(parts))
             out.append("      </div>")
+        out += figures
         out.append("    </div>")
     out += ["  </body>", "</html>", ""]
     return "\n".join(out).encode("utf-8")

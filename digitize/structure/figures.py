@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from ..jobfolder import page_file, page_name, page_path
-from ..model import BBox, Document, Figure, OcrPage, QueueCandidate
+from ..model import BBox, Document, Figure, OcrPage, QueueCandidate, Word
 
 FIGURES = "figures"  # <document folder>/figures/NNNN-k.tif: the files the delivery package lists
 
@@ -75,6 +75,12 @@ def analyse(gray: np.ndarray, dpi: int = 300) -> tuple[str, list[BBox]]:
     m = analyse_marks(gray, dpi)
     return m.kind, m.regions
 
+
+TABLE_RUNS = 25  # a line-art seed framing this many word-like runs (3+ glyphs) is a table or a form
+# On a text page a figure region must be FIGURE_MIN_MM long and FIGURE_MIN_SHORT_MM wide: a share
+# price chart beside a column is ~60 x 25 mm with its tick labels (ocr-benchmark multicol_07); a
+# logo or a rule is smaller
+FIGURE_MIN_MM, FIGURE_MIN_SHORT_MM = 30.0, 20.0
 
 EMPTY_MARKS = 15  # fewer ink components than this, none of them letter-sized: an empty page
 SHEET_MAX_WORDS = 50  # a "drawing" with more runs of 3+ glyphs is a table or a form: read it whole
@@ -184,8 +190,10 @@ def _classify(c: Components) -> str:
 
 def figure_regions(gray: np.ndarray, dpi: int = 300) -> list[BBox]:
     """Boxes of the figures on a page: line art with the labels and numerals around it (within
-    5 mm), merged. On a text page a region must be 30 mm either way (not a logo or a rule) and hold
-    no lines of running text (a frame or a table); on a drawing sheet 15 mm."""
+    5 mm), merged. On a text page a region must be 30 mm long and 20 mm wide (not a logo or a
+    rule; a chart beside a column is ~60 x 25 mm) and its art must frame no lines of running text
+    (a text frame) and fewer than ``TABLE_RUNS`` word-like runs (a ruled table); on a drawing
+    sheet 15 mm either way."""
     c = components(gray, dpi)
     return _regions(c, _classify(c))
 
@@ -215,6 +223,9 @@ def _regions(c: Components, kind: str) -> list[BBox]:
     runs = text_runs(c)
     if kind != "drawing":
         seeds = [b for b in seeds if sum(1 for r in runs if _inside_any(r, [b])) < 3]
+        if len(seeds):  # a ruled table of figures has no run of 10 glyphs but hundreds of 3+
+            words = text_runs(c, 3)  # (ocr-benchmark table_10: 259 and 223; charts <= 5, photos <= 12)
+            seeds = [b for b in seeds if sum(1 for r in words if _inside_any(r, [b])) < TABLE_RUNS]
     if len(seeds) == 0:
         return []
     regions = _merge([list(map(int, b)) for b in seeds], int(5 * mm))
@@ -225,8 +236,11 @@ def _regions(c: Components, kind: str) -> list[BBox]:
         boxes = np.array(near + [r]) if near else np.array([r])
         grown.append(list(_union(boxes)))
     regions = _merge(grown, 0)
-    min_px = (15 if kind == "drawing" else 30) * mm
-    keep = [r for r in regions if r[2] - r[0] >= min_px and r[3] - r[1] >= min_px]
+    if kind == "drawing":
+        keep = [r for r in regions if min(r[2] - r[0], r[3] - r[1]) >= 15 * mm]
+    else:
+        keep = [r for r in regions if max(r[2] - r[0], r[3] - r[1]) >= FIGURE_MIN_MM * mm
+                and min(r[2] - r[0], r[3] - r[1]) >= FIGURE_MIN_SHORT_MM * mm]
     keep = [(max(0, r[0]), max(0, r[1]), min(c.width, r[2]), min(c.height, r[3])) for r in keep]
     return sorted(keep, key=lambda r: (r[1] // int(10 * mm), r[0]))
 
@@ -243,6 +257,46 @@ def _inside_any(b, boxes) -> bool:
 def inside(bbox: BBox, regions: list[BBox]) -> bool:
     """Whether the centre of ``bbox`` lies in one of ``regions``."""
     return _inside_any(bbox, regions)
+
+
+LABEL_CONF = 60.0  # a word read with less confidence inside a figure is a mark of the art, not text
+
+
+def figure_label(word: Word) -> bool:
+    """A word inside a figure region that belongs to the figure, not to the running text: a
+    number (axis ticks, scale values, dates, reference numerals) or what the engine read with low
+    confidence out of curves, hatching or a photo. A confidently read word without digits
+    ("Price", "RESEARCH", a boxed title, a "$" or a dash) is text and stays in it: on the
+    ocr-benchmark pages the marks without letters were as often real text as not."""
+    return any(ch.isdigit() for ch in word.text) or word.conf < LABEL_CONF
+
+
+def label_ids(page: OcrPage) -> set[str]:
+    """Ids of the words of ``page`` that are figure labels (``figure_label`` inside a figure
+    region of a text page). A drawing sheet's text is all labels and stays as it is."""
+    if page.kind == "drawing" or not page.figures:
+        return set()
+    return {w.id for w in page.words() if figure_label(w) and inside(w.bbox, page.figures)}
+
+
+def running_text(page: OcrPage) -> str:
+    """``page.text`` without the figure labels (``label_ids``): the page's ``.txt`` is its running
+    text, as layout tools (eScriptorium, Transkribus, ABBYY) keep the text of a graphic region out
+    of the text flow and ST.36 keeps figure text out of the description. The labels stay in the
+    page JSON (words), hOCR (beside the ``ocr_image`` regions) and ALTO (tagged ``figure_label``)."""
+    labels = label_ids(page)
+    if not labels:
+        return page.text
+    blocks = []
+    for b in page.blocks:
+        lines = []
+        for ln in b.lines:
+            kept = [w.text for w in ln.words if w.id not in labels]
+            if kept or not ln.words:
+                lines.append(" ".join(kept))
+        if b.lines and lines:
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def outside_figures(candidates: list[QueueCandidate], pages: list[OcrPage]) -> list[QueueCandidate]:
