@@ -347,8 +347,9 @@ def _drop_empty_words(pages: list[OcrPage]) -> None:
 
 
 def whole_text(pages: list[OcrPage]) -> str:
-    """The document's text: pages separated by form feeds, as pdftotext does."""
-    return "\f".join(p.text + "\n" for p in pages)
+    """The document's text: pages separated by form feeds, as pdftotext does (each page's running
+    text: ``structure.figures.running_text``)."""
+    return "\f".join(running_text(p) + "\n" for p in pages)
 
 
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
