@@ -222,7 +222,7 @@ def estimate_xheight(image: np.ndarray, noisy: bool = False) -> tuple[int, int]:
     block = _odd(max(31, w // (60 * factor)))
     bw = cv2.adaptiveThreshold(cv2.medianBlur(image, 5 if noisy else 3), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                block, 12)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    _, _, stats, _ = label(bw)
     cw, ch, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     ok = (ch >= 6) & (ch <= 250) & (cw >= 0.4 * ch) & (cw <= 1.6 * ch) & \
         (area >= 0.2 * cw * ch) & (area <= 0.85 * cw * ch)
@@ -324,22 +324,23 @@ def _ink_points(image: np.ndarray, dpi: int, to_dpi: int, with_mask: bool = Fals
     small, _ = _reduce(image, dpi, to_dpi)
     _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     # keep letter-sized marks: lines of text, not pictures, rules or borders
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(bw, connectivity=8)
+    n, labels, stats, _ = label(bw)
     max_side = max(4, int(to_dpi * 0.5))
     keep = (stats[:, cv2.CC_STAT_WIDTH] < max_side) & (stats[:, cv2.CC_STAT_HEIGHT] < max_side) & \
         (stats[:, cv2.CC_STAT_AREA] >= 2)
     keep[0] = False
-    mask = keep[labels]
-    ys, xs = np.nonzero(mask)
-    points = np.stack([xs, ys], axis=1).astype(np.float32)
-    return (points, mask.astype(np.uint8) * 255) if with_mask else points
+    mask = keep[labels].view(np.uint8)
+    # (x, y) of the kept pixels in row order, as np.nonzero gives them (cv2: ~2 ms, numpy ~25)
+    found = cv2.findNonZero(mask)
+    points = found.reshape(-1, 2).astype(np.float32) if found is not None else np.zeros((0, 2), np.float32)
+    return (points, mask * np.uint8(255)) if with_mask else points
 
 
 def _profile_score(points: np.ndarray, angles: np.ndarray) -> np.ndarray:
     """How sharply the ink falls into horizontal lines after rotating by each angle."""
     if len(points) == 0:
         return np.zeros(len(angles))
-    x, y = points[:, 0], points[:, 1]
+    x, y = np.ascontiguousarray(points[:, 0]), np.ascontiguousarray(points[:, 1])  # columns: strided
     scores = np.empty(len(angles))
     for i, a in enumerate(np.deg2rad(angles)):
         # y coordinate after rotating the page counter-clockwise by a (image y axis points down)
@@ -512,14 +513,18 @@ def keep_grey_ink(grey: np.ndarray, bw: np.ndarray) -> np.ndarray:
     """Paper white, ink pixels at their grey level: Tesseract's LSTM reads grey line images, and
     anti-aliased strokes recognise better than thresholded ones on blurred low-resolution scans.
     Only for grey scans: a bilevel scan gains nothing from the grey edges deskewing leaves."""
-    return np.where(bw == 0, np.minimum(grey, 200), np.uint8(255)).astype(np.uint8)
+    # bw is 0/255, so max(min(grey, 200), bw) is exactly that, without numpy's temporaries
+    return cv2.max(cv2.min(grey, 200), bw)
 
 
 def bilevel(image: np.ndarray, level: int = 255) -> np.ndarray:
     """The bilevel page behind a prepared image (paper is exactly 255, everything else is ink;
     a plain grey page: below its Otsu ``level``): what to store as CCITT G4 beside the OCR
     results; word boxes are the same pixels."""
-    return np.where(np.asarray(image) < level, np.uint8(0), np.uint8(255))
+    image = np.asarray(image)
+    if image.dtype == np.uint8 and 1 <= level <= 255 and level == int(level):
+        return cv2.threshold(image, int(level) - 1, 255, cv2.THRESH_BINARY)[1]  # 255 where >= level
+    return np.where(image < level, np.uint8(0), np.uint8(255))
 
 
 def _is_bilevel(image: np.ndarray) -> bool:
@@ -534,6 +539,17 @@ def ink_ratio(image: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------------------- cleaning
+
+
+def label(bw: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """``cv2.connectedComponentsWithStats`` (8-connected) with 16-bit labels, and 32-bit ones
+    only when a page has more than 65,535 (OpenCV then raises instead of wrapping). Same labels,
+    stats and centroids; at 300 dpi a page's labelling with stats takes ~26 ms instead of ~70
+    (OpenCV's 32-bit path is that much slower), and there are three such passes a page."""
+    try:
+        return cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_16U)
+    except cv2.error:
+        return cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_32S)
 
 
 def remove_borders(bw: np.ndarray) -> np.ndarray:
@@ -551,7 +567,7 @@ def remove_speckles(bw: np.ndarray, dpi: int) -> np.ndarray:
 def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = True) -> np.ndarray:
     """Borders and speckles from one connected-component pass over the bilevel page."""
     inv = (bw < 128).view(np.uint8)
-    n, labels, stats, centroids = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    n, labels, stats, centroids = label(inv)
     if n <= 1:
         return bw
     drop = np.zeros(n, dtype=bool)
