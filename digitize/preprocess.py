@@ -329,7 +329,7 @@ def _ink_points(image: np.ndarray, dpi: int, to_dpi: int, with_mask: bool = Fals
     keep = (stats[:, cv2.CC_STAT_WIDTH] < max_side) & (stats[:, cv2.CC_STAT_HEIGHT] < max_side) & \
         (stats[:, cv2.CC_STAT_AREA] >= 2)
     keep[0] = False
-    mask = keep[labels].view(np.uint8)
+    mask = np.take(keep, labels).view(np.uint8)
     # (x, y) of the kept pixels in row order, as np.nonzero gives them (cv2: ~2 ms, numpy ~25)
     found = cv2.findNonZero(mask)
     points = found.reshape(-1, 2).astype(np.float32) if found is not None else np.zeros((0, 2), np.float32)
@@ -498,7 +498,7 @@ def sauvola(image: np.ndarray, window: int = 37, k: float = SAUVOLA_K, r: float 
     std = cv2.sqrt(cv2.max(sq - mean * mean, 0))
     threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
     threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.where(image.astype(np.float32) > threshold, np.uint8(255), np.uint8(0))
+    return cv2.compare(image.astype(np.float32), threshold, cv2.CMP_GT)  # 255 above, 0 else
 
 
 def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:

@@ -140,10 +140,12 @@ def labels_only(gray: np.ndarray, dpi: int = 300) -> np.ndarray:
     art[0] = False
     if not art.any():
         return gray
-    mask = art[labels].astype(np.uint8) * 255
+    mask = np.take(art, labels).view(np.uint8) * np.uint8(255)
     if small is not gray:
         mask = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))  # the grey edges of the strokes too
+    if gray.dtype == np.uint8:
+        return cv2.max(gray, mask)  # mask is 0/255: white under it, the page elsewhere
     out = gray.copy()
     out[mask > 0] = 255
     return out
