@@ -23,8 +23,10 @@ the histogram is dominated by the noise, the threshold lands inside it and the e
 blobs (a blank result). Sauvola after background division thresholds each pixel against its
 neighbourhood, so noise on empty paper stays white and faint text stays black.
 
-The chain takes 0.16-0.29 s on a 300-dpi A4 page on this (shared, loaded) machine; the OCR takes
-~2 s. The expensive estimates (background, skew, orientation evidence) run on reduced copies.
+The chain takes ~0.13-0.18 s of CPU on a 300-dpi A4 G4 page (``bench/prep_cost.py``, without
+OSD); the OCR takes ~2 s. The expensive estimates (background, skew, orientation evidence) run on
+reduced copies; the three full-page connected-component passes (x-height, cleaning; the figure
+analysis at half size) use 16-bit labels (``label``).
 Tesseract's OSD (~0.3 s) is asked only when the line profiles do not show upright Latin text
 (cover and drawing pages, turned pages): ``analyse_lines``.
 """
