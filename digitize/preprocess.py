@@ -145,7 +145,7 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
             bw = binarize(image, dpi, settings.binarize)
             steps.append(f"binarize {settings.binarize}")
         if settings.remove_borders or settings.denoise:
-            bw = clean(bw, dpi, borders=settings.remove_borders, speckles=settings.denoise)
+            bw = clean(bw, dpi, borders=settings.remove_borders, speckles=settings.denoise, in_place=True)
             steps += ["borders"] * settings.remove_borders + ["speckles"] * settings.denoise
         ink = ink_ratio(bw)
         image = keep_grey_ink(image, bw) if KEEP_GREY_INK and grey_scan else bw
@@ -566,8 +566,10 @@ def remove_speckles(bw: np.ndarray, dpi: int) -> np.ndarray:
     return clean(bw, dpi, borders=False, speckles=True)
 
 
-def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = True) -> np.ndarray:
-    """Borders and speckles from one connected-component pass over the bilevel page."""
+def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = True,
+          in_place: bool = False) -> np.ndarray:
+    """Borders and speckles from one connected-component pass over the bilevel page.
+    ``in_place``: whiten them in ``bw`` itself (``preprocess`` owns its mask: no page copy)."""
     inv = (bw < 128).view(np.uint8)
     n, labels, stats, centroids = label(inv)
     if n <= 1:
@@ -580,10 +582,10 @@ def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = Tr
     drop[0] = False
     if not drop.any():
         return bw
-    out = bw.copy()
+    out = bw if in_place else bw.copy()
     ids = np.flatnonzero(drop)
     if len(ids) > 2000 or stats[ids, cv2.CC_STAT_AREA].sum() > 0.02 * bw.size:
-        out[drop[labels]] = 255
+        out[np.take(drop, labels)] = 255
         return out
     for i in ids:  # few small boxes: cheaper than a lookup over the whole page
         x, y, w, h = stats[i, :4]
