@@ -206,7 +206,11 @@ def test_black_borders_and_speckles_are_removed_text_stays(page):
         cv2.circle(dirty, (x, y), 1, 0, -1)
         specks += 1
     assert specks > 50
+    kept = dirty.copy()
     cleaned = pp.remove_speckles(pp.remove_borders(dirty), 300)
+    assert np.array_equal(dirty, kept)  # the public helpers leave their input alone ...
+    both = pp.clean(kept, 300, in_place=True)
+    assert both is kept and np.array_equal(both, pp.clean(dirty, 300))  # ... preprocess's own mask is cleaned in place
     assert (cleaned[:, :60] == 255).all() and (cleaned[:40] == 255).all()
     # everything left is the text, and all of the text is left (i-dots and full stops included)
     assert np.array_equal(cleaned < 128, bw < 128)
