@@ -206,10 +206,46 @@ def test_black_borders_and_speckles_are_removed_text_stays(page):
         cv2.circle(dirty, (x, y), 1, 0, -1)
         specks += 1
     assert specks > 50
+    kept = dirty.copy()
     cleaned = pp.remove_speckles(pp.remove_borders(dirty), 300)
+    assert np.array_equal(dirty, kept)  # the public helpers leave their input alone ...
+    both = pp.clean(kept, 300, in_place=True)
+    assert both is kept and np.array_equal(both, pp.clean(dirty, 300))  # ... preprocess's own mask is cleaned in place
     assert (cleaned[:, :60] == 255).all() and (cleaned[:40] == 255).all()
     # everything left is the text, and all of the text is left (i-dots and full stops included)
     assert np.array_equal(cleaned < 128, bw < 128)
+
+
+def test_fast_paths_give_what_the_plain_formulas_give(page):
+    """16-bit labels, cv2 in place of numpy (keep_grey_ink, bilevel, the ink points): the same
+    arrays as the formulas they replaced, on a page and on noise with more than 65,535 marks
+    (where 16-bit labels do not fit and the 32-bit ones are used)."""
+    rng = np.random.default_rng(11)
+    noise = np.where(rng.random((1400, 1400)) < 0.08, 1, 0).astype(np.uint8)
+    text = (page < 128).view(np.uint8)
+    for bw in (text, noise):
+        ref = cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_32S)
+        got = pp.label(bw)
+        assert got[0] == ref[0] and np.array_equal(got[1], ref[1])
+        assert np.array_equal(got[2], ref[2]) and np.array_equal(got[3], ref[3])
+    assert pp.label(noise)[0] > 65_536 and pp.label(noise)[1].dtype == np.int32
+    assert pp.label(text)[1].dtype == np.uint16
+    grey = pp.smooth_bilevel(np.where(page < 128, 0, 255).astype(np.uint8), 300, "blur")
+    bw = pp.threshold_smoothed(grey)
+    assert np.array_equal(pp.keep_grey_ink(grey, bw), np.where(bw == 0, np.minimum(grey, 200), 255).astype(np.uint8))
+    for level in (1, 130, 200, 255):
+        assert np.array_equal(pp.bilevel(grey, level), np.where(grey < level, 0, 255).astype(np.uint8))
+    # the ink points: (x, y) of letter-sized marks in row order, as np.nonzero gives them
+    small = cv2.resize(grey, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    _, inv = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    keep = (stats[:, 2] < 75) & (stats[:, 3] < 75) & (stats[:, 4] >= 2)
+    keep[0] = False
+    ys, xs = np.nonzero(keep[labels])
+    points, mask = pp._ink_points(grey, 300, 150, with_mask=True)
+    assert np.array_equal(points, np.stack([xs, ys], axis=1).astype(np.float32))
+    assert np.array_equal(mask, keep[labels].astype(np.uint8) * 255)
+    assert pp._ink_points(np.full((400, 400), 255, np.uint8), 300, 150).shape == (0, 2)
 
 
 def test_ink_ratio_and_timing_figures(page):
