@@ -34,7 +34,7 @@ from .structure import build_document
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
-from .structure.figures import outside_figures, running_text
+from .structure.figures import label_ids, outside_figures, running_text
 
 log = logging.getLogger(__name__)
 
@@ -601,7 +601,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
         texts.append(running_text(page) + "\n")  # figure labels stay in the JSON/hOCR/ALTO only
         _write_if_changed(pages_dir / f"{name}.txt", texts[-1].encode("utf-8"))
         _write_if_changed(pages_dir / f"{name}.hocr", page_to_hocr(page, f"{name}.tif"))
-        _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif"))
+        _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif", label_ids(page)))
     atomic_write(work_dir / f"{doc.doc_id}.txt", "\f".join(texts))  # whole_text without joining every page again
     atomic_write(work_dir / f"{doc.doc_id}.json", doc.to_json())
     return [f"{doc.doc_id}.txt", f"{doc.doc_id}.json"]

@@ -219,7 +219,9 @@ def test_figure_labels_are_numbers_and_marks_never_words():
     from digitize.emit.alto import page_to_alto
     from digitize.emit.hocr import page_to_hocr
 
-    alto = etree.fromstring(page_to_alto(page, "0001.tif"))
+    from digitize.structure.figures import label_ids
+
+    alto = etree.fromstring(page_to_alto(page, "0001.tif", label_ids(page)))
     ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
     tagged = [s.get("CONTENT") for s in alto.iterfind(".//a:String", ns) if s.get("TAGREFS") == "figure_label"]
     assert tagged == ["300.00", "eee", "Oct-18"]

@@ -9,15 +9,14 @@ Coordinates are pixels of the image the engine saw (``MeasurementUnit`` pixel, n
 reviewer marked illegible keeps its ``CONTENT`` as read, with ``WC="0"``, ``CC`` of 9 (unsure) per
 character and ``TAGREFS`` to an ``OtherTag`` "illegible" declared in ``Tags``. The figure regions
 of the page are ``Illustration``s after the text blocks; the numbers and unsure readings the engine
-made inside them (``structure.figures.label_ids``: not in the page's ``.txt``) keep their ``String``
-with ``TAGREFS`` to the ``LayoutTag`` "figure_label".
+made inside them (``labels``: the ids the pipeline gets from ``structure.figures.label_ids``, not in
+the page's ``.txt``) keep their ``String`` with ``TAGREFS`` to the ``LayoutTag`` "figure_label".
 """
 
 from __future__ import annotations
 
 from .. import __version__
 from ..model import BBox, OcrPage
-from ..structure.figures import label_ids
 from .xmltext import clean, escape_attr, text
 
 ALTO = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -32,8 +31,9 @@ def _box(b: BBox) -> str:
     return f'HPOS="{x0}" VPOS="{y0}" WIDTH="{max(0, x1 - x0)}" HEIGHT="{max(0, y1 - y0)}"'
 
 
-def page_to_alto(page: OcrPage, image_name: str) -> bytes:
-    """The page as a standalone ALTO v4 document (UTF-8 bytes).
+def page_to_alto(page: OcrPage, image_name: str, labels: set[str] | frozenset[str] = frozenset()) -> bytes:
+    """The page as a standalone ALTO v4 document (UTF-8 bytes); ``labels``: ids of the words that
+    are figure labels (tagged ``figure_label``).
 
     Written directly as the text lxml serialises (``pretty_print``: two spaces a level, values
     escaped as libxml2 escapes them): one lxml ``SubElement`` per element cost 16 ms for a dense
@@ -61,7 +61,6 @@ def page_to_alto(page: OcrPage, image_name: str) -> bytes:
         out.append(f"        <applicationDescription>{text(page.engine)}</applicationDescription>")
     out += ["      </processingSoftware>", "    </Processing>", "  </Description>"]
     words = page.words()
-    labels = label_ids(page)
     if labels or any(w.illegible for w in words):
         out.append("  <Tags>")
         if labels:
