@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Callable
 
 from .fsutil import atomic_write
 from .ingest import discover
@@ -28,9 +29,11 @@ DONE, FAILED = "done", "failed"
 
 
 class HotFolder:
-    def __init__(self, folder: Path, out: Path | None = None):
+    def __init__(self, folder: Path, out: Path | None = None,
+                 event: Callable[[str, str], None] | None = None):
         self.folder = Path(folder)
         self.out = out
+        self.event = event or (lambda path, name: None)  # (path, "seen"|"taken"|"moved"): the service's trace
         self.seen: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) at the last poll
         self.taken: set[str] = set()
         for sub in (DONE, FAILED):
@@ -54,9 +57,12 @@ class HotFolder:
                 continue  # gone between the listing and now
             sig = (st.st_size, st.st_mtime_ns)
             now[key] = sig
+            if key not in self.seen:
+                self.event(key, "seen")
             if self.seen.get(key) == sig and st.st_size > 0:
                 ready.append(path)
                 self.taken.add(key)
+                self.event(key, "taken")
         self.seen = now
         return ready
 
@@ -75,6 +81,7 @@ class HotFolder:
             return
         if state == "failed":
             atomic_write(target.with_name(target.name + ".reason.txt"), (reason or "failed") + "\n")
+        self.event(input_path, "moved")
 
     def forget(self, input_path: str) -> None:
         """Leave a file where it is, to be taken again at a later poll (a run stopped short)."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import signal
 import time
 from pathlib import Path
@@ -73,12 +75,61 @@ def main(args: argparse.Namespace) -> int:
     if watch == out:
         raise UsageError("--watch and --out must be different folders")
     watch.mkdir(parents=True, exist_ok=True)
-    hot = HotFolder(watch, out)
+    trace = Trace(Path(os.environ[TRACE_ENV])) if os.environ.get(TRACE_ENV) else None
+    hot = HotFolder(watch, out, event=trace.mark if trace else None)
     with JobFolder(out).run_lock():  # one run or service per output folder (exit 2 otherwise)
-        return _serve(job, profile, hot, watch, out, args.poll)
+        return _serve(job, profile, hot, watch, out, args.poll, trace)
 
 
-def _serve(job, profile, hot, watch: Path, out: Path, poll: float) -> int:
+TRACE_ENV = "DIGITIZE_SERVE_TRACE"
+
+
+class Trace:
+    """Each document's timeline, for ``bench/throughput.py --shape warm``: with
+    ``DIGITIZE_SERVE_TRACE=FILE`` the service writes one JSON line per document when it stops,
+    the wall-clock times (``time.time()``) at which the file was last written (its mtime), seen,
+    taken, submitted (the ledger's ``started``), recognised and finished on a worker (Dask's task
+    stream), recorded and moved. The latency of a dropped document is where the hot folder's
+    pace is lost or won; a ratio on a shared machine says less."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.docs: dict[str, dict[str, float]] = {}
+
+    def mark(self, input_path: str, event: str) -> None:
+        self.docs.setdefault(input_path, {}).setdefault(event, time.time())
+
+    def start(self, client) -> None:
+        client.get_task_stream()  # installs the scheduler's task-stream plugin: it records from now on
+
+    def write(self, client, ledger, profile_name: str) -> None:
+        from ..batch.planner import input_key
+
+        spans: dict[str, dict[str, float]] = {}
+        try:
+            for t in client.get_task_stream():
+                for ss in t.get("startstops", ()):
+                    if ss.get("action") == "compute":
+                        spans[t["key"]] = {"start": ss["start"], "stop": ss["stop"]}
+        except Exception as exc:  # noqa: BLE001  the trace is a measure, never the service's failure
+            logging.getLogger("digitize").warning("trace: no task stream: %s", exc)
+        with open(self.path, "w", encoding="utf-8") as f:
+            for row in ledger.rows():
+                name, events = row["input"], dict(self.docs.get(row["input"], {}))
+                events["mtime"] = (row["mtime_ns"] or 0) / 1e9
+                events["submitted"] = row["started"]
+                events["finished"] = row["finished"]
+                if row["checksum"]:
+                    wd = input_key(Path(name), row["checksum"], profile_name)
+                    for key, span in spans.items():
+                        kind = key.split("-", 1)[0]
+                        if key.startswith(f"{kind}-{wd}-"):
+                            events.setdefault(f"{kind}_start", span["start"])
+                            events[f"{kind}_stop"] = span["stop"]
+                f.write(json.dumps({"input": name, "state": row["state"], "events": events}) + "\n")
+
+
+def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace | None = None) -> int:
     from ..batch import BatchRun
 
     log = logging.getLogger("digitize")
@@ -87,10 +138,17 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float) -> int:
     def on_signal(signum, _frame) -> None:
         stop.append(signal.Signals(signum).name)
 
+    def on_recorded(input_path: str, state: str, reason: str | None) -> None:
+        if trace:
+            trace.mark(input_path, "recorded")
+        hot.recorded(input_path, state, reason)
+
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    run = BatchRun(job, profile, on_recorded=hot.recorded)
+    run = BatchRun(job, profile, on_recorded=on_recorded)
     try:
         run.start()  # a missing dependency: exit 3 (digitize.errors.MissingDependency)
+        if trace:
+            trace.start(run.client)
         where = f"scheduler {job.scheduler}" if job.scheduler else f"{run.nworkers} local worker(s)"
         log.info("digitize serve: watching %s (profile %s, %s); results in %s; Ctrl-C stops", watch, profile.name,
                  where, out)
@@ -106,6 +164,8 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float) -> int:
                      stop[0], len(run.running))
         if run.client is not None and run.running:
             run.client.cancel(list(run.running))
+        if trace and run.client is not None:
+            trace.write(run.client, run.ledger, profile.name)
     finally:
         run.close()
         for s, handler in old.items():
