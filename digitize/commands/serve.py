@@ -6,7 +6,9 @@ import argparse
 import json
 import logging
 import os
+import select
 import signal
+import socket
 import time
 from pathlib import Path
 
@@ -18,11 +20,18 @@ Keep a Dask cluster and its workers warm (engine loaded, schemas compiled) and p
 document dropped into IN, as 'digitize run IN --out OUT' would: the same ledger, layout and
 resume. Progress is logged per document.
 
-A dropped file is taken once it is completely written: its size and modification time are the
-same at two polls in a row (--poll seconds apart). A writer that can should write NAME.part and
-rename it to NAME when done: .part files and hidden files are never taken. After its document is
-recorded, the original moves to IN/done/ (done or needs-review, or already done before), or to
-IN/failed/ with NAME.reason.txt beside it.
+A dropped file is taken once it is completely written. Its format tells: a PDF ends with
+%%EOF after its cross-reference, a PNG with IEND, a JPEG with its EOI marker, a TIFF's pages and
+strips lie inside the file; such a file is taken once it has not changed for 0.2 s, or at once
+when it was renamed into IN. A file whose format shows it unfinished waits until it has not
+changed for 30 s (it is then damaged, and fails with its reason); one whose format cannot tell,
+until its size and modification time have not changed for --poll seconds. On Linux, IN is
+watched with inotify, so a file is looked at the moment its writer closes it; IN is also listed
+every --poll seconds (writers on other machines of a network share, other systems). A writer
+that can should write NAME.part and rename it to NAME when done (a writer that appends the pages
+of a TIFF one at a time, closing it in between, must): .part files and hidden files are never
+taken. After its document is recorded, the original moves to IN/done/ (done or needs-review, or
+already done before), or to IN/failed/ with NAME.reason.txt beside it.
 
 Ctrl-C (SIGINT) or SIGTERM stops cleanly: nothing more is taken, the tasks in flight are
 cancelled, the cluster is closed, exit 0. Documents left unfinished stay in IN; the next
@@ -49,7 +58,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pages-per-task", type=int, help="page ranges of at most this size (default 8)")
     p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
-    p.add_argument("--poll", type=float, default=1.0, help="seconds between two looks at IN (default 1)")
+    p.add_argument("--poll", type=float, default=1.0,
+                   help="seconds between two listings of IN, and how long a file whose format cannot tell that it "
+                   "is complete must stay unchanged (default 1)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -76,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError("--watch and --out must be different folders")
     watch.mkdir(parents=True, exist_ok=True)
     trace = Trace(Path(os.environ[TRACE_ENV])) if os.environ.get(TRACE_ENV) else None
-    hot = HotFolder(watch, out, event=trace.mark if trace else None)
+    hot = HotFolder(watch, out, settle=args.poll, event=trace.mark if trace else None)
     with JobFolder(out).run_lock():  # one run or service per output folder (exit 2 otherwise)
         return _serve(job, profile, hot, watch, out, args.poll, trace)
 
@@ -130,13 +141,30 @@ class Trace:
 
 
 def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace | None = None) -> int:
+    """The loop: take what is complete, submit it at once, record what ended. It sleeps in one
+    ``select`` until the soonest of: a file event (inotify), a task ending (each future's
+    callback writes to a socket), a file's grace or settle time, the next listing, a signal. A
+    dropped file is then submitted within milliseconds of being taken, and a finished document
+    recorded within milliseconds of its end, whatever ``--poll`` is."""
     from ..batch import BatchRun
 
     log = logging.getLogger("digitize")
     stop: list[str] = []
+    # a socket pair, not a pipe: a callback that comes after close() fails on the closed socket
+    # object instead of writing to whatever file reuses the descriptor number
+    wake_r, wake_w = socket.socketpair()
+    wake_r.setblocking(False)
+    wake_w.setblocking(False)
+
+    def wake(*_args) -> None:
+        try:
+            wake_w.send(b"x")
+        except OSError:  # full: the loop is woken already; closed: the loop is over
+            pass
 
     def on_signal(signum, _frame) -> None:
         stop.append(signal.Signals(signum).name)
+        wake()
 
     def on_recorded(input_path: str, state: str, reason: str | None) -> None:
         if trace:
@@ -150,15 +178,27 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         if trace:
             trace.start(run.client)
         where = f"scheduler {job.scheduler}" if job.scheduler else f"{run.nworkers} local worker(s)"
-        log.info("digitize serve: watching %s (profile %s, %s); results in %s; Ctrl-C stops", watch, profile.name,
-                 where, out)
+        how = "inotify events and a listing" if hot.fileno() is not None else "a listing"
+        log.info("digitize serve: watching %s (profile %s, %s; %s every %g s); results in %s; Ctrl-C stops", watch,
+                 profile.name, where, how, poll, out)
+        hooked: set = set()
         while not stop and not run.stopped:
             run.add(hot.scan())
             run.pump()
-            if run.running:
-                run.poll(poll)
-            else:
-                _sleep(poll, stop)
+            for fut in run.running:
+                if fut not in hooked:
+                    fut.add_done_callback(wake)
+            hooked = set(run.running)
+            if any(fut.done() for fut in run.running):
+                run.poll(None)  # returns at once: records what ended, submits what follows
+                continue
+            fds = [wake_r] + ([hot.fileno()] if hot.fileno() is not None else [])
+            select.select(fds, [], [], min(poll, hot.next_look()))
+            try:
+                while wake_r.recv(4096):
+                    pass
+            except BlockingIOError:
+                pass
         if stop:
             log.info("digitize serve: %s received, stopping (%d task(s) in flight cancelled; a restart resumes)",
                      stop[0], len(run.running))
@@ -168,14 +208,11 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
             trace.write(run.client, run.ledger, profile.name)
     finally:
         run.close()
+        hot.close()
         for s, handler in old.items():
             signal.signal(s, handler)
+        wake_r.close()
+        wake_w.close()
     c = run.ledger.counts()
     log.info("digitize serve: stopped; ledger: %s", ", ".join(f"{v} {k}" for k, v in sorted(c.items())) or "empty")
     return 1 if run.stopped else 0
-
-
-def _sleep(seconds: float, stop: list) -> None:
-    end = time.monotonic() + seconds
-    while not stop and time.monotonic() < end:
-        time.sleep(min(0.1, max(0.0, end - time.monotonic())))
