@@ -71,15 +71,19 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
 
     n = len(pages)
     print(f"{n} single-page document(s) dropped one at a time, {w} process(es) per tool", flush=True)
+    cpu = common.children_cpu()
     cli = common.run_tesseract(pages, work / "tesseract", w)
+    cpu_cli = common.children_cpu() - cpu
     interval = cli / n
-    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s)", flush=True)
+    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s; CPU {cpu_cli:.1f} s user+sys)",
+          flush=True)
     inbox, out = common.fresh(work / "inbox"), work / "out"
     if out.exists():
         shutil.rmtree(out)
     log, trace = work / "serve.log", work / "serve-trace.jsonl"
     trace.unlink(missing_ok=True)
     dropped: dict[str, float] = {}
+    cpu = common.children_cpu()
     with open(log, "w") as logf:
         proc = subprocess.Popen([sys.executable, "-m", "digitize", "serve", "--watch", str(inbox), "--out", str(out),
                                  "--profile", common.PROFILE, "--workers", str(w), *serve_args],
@@ -112,8 +116,9 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=120)
-    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded (load {common.load()})",
-          flush=True)
+    cpu_serve = common.children_cpu() - cpu
+    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded (load {common.load()}; "
+          f"CPU {cpu_serve:.1f} s user+sys, the service's start-up and stop included)", flush=True)
     latency_breakdown(trace, dropped, cli * w / n)
     # The same arrivals for the raw engine (a watch script starting a CLI per dropped page): the
     # last page cannot be done before its drop plus one page's time, for either tool, so the

@@ -114,6 +114,7 @@ def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
                              for n in ("first.tif", "second.tif")), 240, proc)
         wait_for(lambda: (inbox / "done" / "second.tif").exists(), 30, proc)
     output = stop(proc)
+    assert "warm-up of a worker failed" not in output, output
     assert "done first.tif" in output and "done second.tif" in output or "needs-review" in output, output
     r = rows(out)
     for name, word in (("first.tif", "First"), ("second.tif", "Second")):
