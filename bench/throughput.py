@@ -16,7 +16,9 @@ one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from. ``--s
 warm service (``digitize serve``, started and ready before the clock starts) on the 11 single
 pages dropped into its hot folder one at a time at the raw CLI's own pace (the CLI's time for the
 11 pages with the same number of processes, divided by 11); the ratio is the CLI's time over the
-time from the first drop to the last document recorded.
+time from the first drop to the last document recorded. The service runs with its defaults and
+``DIGITIZE_SERVE_TRACE``: each document's latency is shown by step, drop to recorded (median and
+max), with the CPU of the CLI and of the service (more robust than the ratio on a shared machine).
 
 With ``--repeat N`` each PDF is given N times under other names: the copies are the same
 publication, so digitize also writes them under DOCID_2, DOCID_3 (emitting those again), work
