@@ -391,7 +391,10 @@ class HotFolder:
         p.moved = p.moved or moved
         if p.verdict is None:
             p.verdict = completeness(path)
-        if st.st_size == 0 or p.due(self.settle) > now:
+        if st.st_size == 0:  # just created: looked at again when written, or at the next listing
+            p.since = now
+            return False
+        if p.due(self.settle) > now:
             return False
         del self.pending[key]
         self.taken.add(key)

@@ -245,5 +245,10 @@ def test_hot_folder_takes_a_file_written_in_pieces_only_when_complete(tmp_path, 
                 time.sleep(0.05)
             assert found == [inbox / "renamed.tif"]
         assert hot.scan() == []  # each file is returned once
+
+        (inbox / "empty.tif").touch()  # never taken, and no busy loop waiting for it
+        hot.scan()
+        time.sleep(hot.settle + 0.1)
+        assert hot.scan() == [] and hot.next_look() > 0
     finally:
         hot.close()
