@@ -160,6 +160,8 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
     callback writes to a socket), a file's grace or settle time, the next listing, a signal. A
     dropped file is then submitted within milliseconds of being taken, and a finished document
     recorded within milliseconds of its end, whatever ``--poll`` is."""
+    import dask
+
     from ..batch import BatchRun
 
     log = logging.getLogger("digitize")
@@ -186,8 +188,6 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         hot.recorded(input_path, state, reason)
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    import dask
-
     dask.config.set(QUIET_DASK)  # before the cluster starts: its worker processes get it from their nanny
     run = BatchRun(job, profile, on_recorded=on_recorded)
     try:
