@@ -16,7 +16,9 @@ one G4 PDF; ``mixed``, the 31 pages as the multi-page PDFs they come from. ``--s
 warm service (``digitize serve``, started and ready before the clock starts) on the 11 single
 pages dropped into its hot folder one at a time at the raw CLI's own pace (the CLI's time for the
 11 pages with the same number of processes, divided by 11); the ratio is the CLI's time over the
-time from the first drop to the last document recorded.
+time from the first drop to the last document recorded. The service runs with its defaults and
+``DIGITIZE_SERVE_TRACE``: each document's latency is shown by step, drop to recorded (median and
+max), with the CPU of the CLI and of the service (more robust than the ratio on a shared machine).
 
 With ``--repeat N`` each PDF is given N times under other names: the copies are the same
 publication, so digitize also writes them under DOCID_2, DOCID_3 (emitting those again), work
@@ -71,17 +73,24 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
 
     n = len(pages)
     print(f"{n} single-page document(s) dropped one at a time, {w} process(es) per tool", flush=True)
+    cpu = common.children_cpu()
     cli = common.run_tesseract(pages, work / "tesseract", w)
+    cpu_cli = common.children_cpu() - cpu
     interval = cli / n
-    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s)", flush=True)
+    print(f"  raw tesseract CLI        {cli:7.1f} s  (one page every {interval:.2f} s; CPU {cpu_cli:.1f} s user+sys)",
+          flush=True)
     inbox, out = common.fresh(work / "inbox"), work / "out"
     if out.exists():
         shutil.rmtree(out)
-    log = work / "serve.log"
+    log, trace = work / "serve.log", work / "serve-trace.jsonl"
+    trace.unlink(missing_ok=True)
+    dropped: dict[str, float] = {}
+    cpu = common.children_cpu()
     with open(log, "w") as logf:
         proc = subprocess.Popen([sys.executable, "-m", "digitize", "serve", "--watch", str(inbox), "--out", str(out),
-                                 "--profile", common.PROFILE, "--workers", str(w), "--poll", "0.2", *serve_args],
-                                env=common.ENV, stdout=logf, stderr=subprocess.STDOUT, cwd=common.ROOT)
+                                 "--profile", common.PROFILE, "--workers", str(w), *serve_args],
+                                env={**common.ENV, "DIGITIZE_SERVE_TRACE": str(trace)}, stdout=logf,
+                                stderr=subprocess.STDOUT, cwd=common.ROOT)
     try:
         deadline = time.time() + 300
         while "watching" not in log.read_text() and time.time() < deadline:
@@ -95,6 +104,7 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
             part = inbox / (page.name + ".part")
             shutil.copyfile(page, part)
             os.replace(part, inbox / page.name)
+            dropped[str(inbox / page.name)] = time.time()
         done = 0
         while done < n and time.time() < deadline + 600:
             try:
@@ -108,8 +118,10 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=120)
-    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded (load {common.load()})",
-          flush=True)
+    cpu_serve = common.children_cpu() - cpu
+    print(f"  digitize serve (warm)    {seconds:7.1f} s  first drop to last document recorded (load {common.load()}; "
+          f"CPU {cpu_serve:.1f} s user+sys, the service's start-up and stop included)", flush=True)
+    latency_breakdown(trace, dropped, cli * w / n)
     # The same arrivals for the raw engine (a watch script starting a CLI per dropped page): the
     # last page cannot be done before its drop plus one page's time, for either tool, so the
     # batch time above is not reachable by any service fed this way.
@@ -119,6 +131,44 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
           f"{same / seconds:.2f} on the same arrivals (target >= 1.0), {cli / seconds:.2f} vs the CLI's batch time; "
           f"tesseract {same:.1f} s (batch {cli:.1f} s), digitize serve {seconds:.1f} s")
     return 0
+
+
+# A dropped document's way through the service, from the events of its trace (see
+# ``digitize/commands/serve.py``, ``Trace``): each step is the time from the previous event.
+STEPS = (("seen", "dropped", "seen"), ("taken", "seen", "taken"), ("planned+submitted", "taken", "submitted"),
+         ("to a worker", "submitted", "ocr_start"), ("OCR", "ocr_start", "ocr_stop"),
+         ("to the finish", "ocr_stop", "finish_start"), ("finish", "finish_start", "finish_stop"),
+         ("recorded", "finish_stop", "finished"), ("moved", "finished", "moved"))
+
+
+def latency_breakdown(trace: Path, dropped: dict[str, float], cli_page: float) -> None:
+    """Per-document latency, drop to recorded, by step: median and max over the documents, and
+    the worker time per document (OCR + finish) against the CLI's time per page."""
+    import json
+    import statistics
+
+    if not trace.exists():
+        print("  (no trace written)", flush=True)
+        return
+    docs = []
+    for line in trace.read_text().splitlines():
+        d = json.loads(line)
+        ev = d["events"]
+        ev["dropped"] = dropped.get(d["input"], ev.get("mtime"))
+        docs.append(ev)
+    print(f"  latency per document, drop to recorded ({len(docs)} documents): median / max seconds", flush=True)
+    for label, a, b in STEPS:
+        xs = [ev[b] - ev[a] for ev in docs if ev.get(a) is not None and ev.get(b) is not None]
+        if xs:
+            print(f"    {label:<20} {statistics.median(xs):6.2f} / {max(xs):6.2f}", flush=True)
+    total = [ev["finished"] - ev["dropped"] for ev in docs if ev.get("finished") and ev.get("dropped")]
+    work = [ev["ocr_stop"] - ev["ocr_start"] + ev["finish_stop"] - ev["finish_start"] for ev in docs
+            if all(ev.get(k) for k in ("ocr_start", "ocr_stop", "finish_start", "finish_stop"))]
+    if total:
+        print(f"    {'drop to recorded':<20} {statistics.median(total):6.2f} / {max(total):6.2f}", flush=True)
+    if work:
+        print(f"  worker time per document (OCR + finish): median {statistics.median(work):.2f} s, mean "
+              f"{statistics.mean(work):.2f} s; the CLI's per page: {cli_page:.2f} s", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,5 +1,6 @@
 """`digitize serve` as a user runs it: a real subprocess on a hot folder, real files dropped in,
-SIGINT to stop it, and a restart that resumes a document left half-done."""
+SIGINT to stop it, and a restart that resumes a document left half-done. And the hot folder's
+rule for "completely written", on real files cut short and written in pieces."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from digitize.synth import degrade, render_text_page, write_tiff
+import pytest
+
+from digitize import hotfolder
+from digitize.hotfolder import COMPLETE, INCOMPLETE, UNKNOWN, HotFolder, completeness
+from digitize.synth import degrade, render_text_page, write_pdf, write_tiff
 
 BIN = Path(sys.executable).parent / "digitize"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONUNBUFFERED": "1"}
+REAL = Path(__file__).parent / "data" / "real"
 
 
 def rows(out: Path) -> dict[str, dict]:
@@ -79,25 +85,36 @@ def drop(img_dpi, target: Path) -> None:
     os.replace(part, target)
 
 
+def write_in_pieces(data: bytes, target: Path, pause: float, check=lambda: True, pieces: int = 4) -> None:
+    """Append ``data`` to ``target`` in pieces, each written and closed (an inotify close-write
+    event each), ``pause`` seconds apart; ``check()`` must hold all along until the last piece."""
+    step = len(data) // pieces + 1
+    for i in range(0, len(data), step):
+        with open(target, "ab") as f:
+            f.write(data[i:i + step])
+        end = time.time() + pause
+        while i + step < len(data) and time.time() < end:
+            assert check(), f"{target.name} taken with {i + step} of {len(data)} bytes written"
+            time.sleep(0.05)
+
+
 def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
     inbox, out = tmp_path / "in", tmp_path / "out"
     proc = serve(inbox, out)
     with killed_on_failure(proc):
         wait_for(lambda: (inbox / "done").is_dir(), 120, proc)
         drop([page("First dropped page.", 1)], inbox / "first.tif")
-        # the second is written slowly in place (no .part): taken only once it stops changing
+        # the second is written slowly in place (no .part), in pieces closed in between, with
+        # pauses longer than --poll and the grace: its format shows it unfinished until the end
         second = inbox / "second.tif"
         write_tiff([page("Second dropped page.", 2)[0]], tmp_path / "second.tif", 300)
-        data = (tmp_path / "second.tif").read_bytes()
-        with open(second, "wb") as f:
-            for i in range(0, len(data), len(data) // 4 + 1):
-                f.write(data[i:i + len(data) // 4 + 1])
-                f.flush()
-                time.sleep(0.15)
+        write_in_pieces((tmp_path / "second.tif").read_bytes(), second, pause=1.0,
+                        check=lambda: "second.tif" not in rows(out))
         wait_for(lambda: all(rows(out).get(n, {}).get("state") in ("done", "needs-review")
                              for n in ("first.tif", "second.tif")), 240, proc)
         wait_for(lambda: (inbox / "done" / "second.tif").exists(), 30, proc)
     output = stop(proc)
+    assert "warm-up of a worker failed" not in output, output
     assert "done first.tif" in output and "done second.tif" in output or "needs-review" in output, output
     r = rows(out)
     for name, word in (("first.tif", "First"), ("second.tif", "Second")):
@@ -155,3 +172,83 @@ def test_serve_on_threads_processes_a_dropped_file(tmp_path):
     assert "1 thread(s) in this process" in output, output
     r = rows(out)["t.tif"]
     assert r["completions"] == 1 and "Threaded" in (out / r["out_dir"] / f"{Path(r['out_dir']).name}.txt").read_text()
+
+
+def sample_files(folder: Path) -> list[Path]:
+    """One file of each format digitize reads: a committed real scan (TIFF) and real PDF page, and
+    a G4 TIFF of three pages, a PNG, a progressive JPEG and an image PDF made here."""
+    from PIL import Image
+
+    img, dpi = page("Completeness of a dropped file.", 5)
+    write_tiff([img, img, img], folder / "three.tif", dpi)
+    write_pdf([img], folder / "scan.pdf", dpi)
+    grey = Image.fromarray(img).convert("L")
+    grey.save(folder / "scan.png")
+    grey.convert("RGB").save(folder / "scan.jpg", quality=85, progressive=True)
+    return [REAL / "8071_093.3B.tif", REAL / "CA2944968A1" / "page-000002.pdf", folder / "three.tif",
+            folder / "scan.pdf", folder / "scan.png", folder / "scan.jpg"]
+
+
+def test_completeness_proves_whole_files_and_no_file_cut_short(tmp_path):
+    """Every format digitize reads: the whole file is COMPLETE, and no cut of it is (a cut may
+    drop up to 16 trailing bytes that nothing in the file refers to: a PDF's last end-of-line,
+    a TIFF's padding)."""
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    for path in sample_files(tmp_path):
+        data = path.read_bytes()
+        assert completeness(path) == COMPLETE, path.name
+        step = max(1, len(data) // 300)
+        for n in sorted(set(range(0, len(data) - 16, step)) | set(range(max(0, len(data) - 64), len(data) - 16))):
+            part = cut / f"part{path.suffix}"
+            part.write_bytes(data[:n])
+            assert completeness(part) != COMPLETE, f"{path.name} cut to {n} of {len(data)} bytes taken as complete"
+    (tmp_path / "truncated.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tmp_path / "text.pdf").write_bytes(b"not a PDF at all, whatever its name says")
+    assert completeness(tmp_path / "truncated.pdf") == INCOMPLETE
+    assert completeness(tmp_path / "text.pdf") == UNKNOWN
+
+
+@pytest.mark.parametrize("inotify", [True, False], ids=["inotify", "listing"])
+def test_hot_folder_takes_a_file_written_in_pieces_only_when_complete(tmp_path, inotify):
+    """A TIFF appended in pieces, closed after each, with pauses longer than the grace and the
+    settle time: never taken half-written; taken once complete. A complete file renamed into
+    the folder is taken at the first look (inotify: the event says so at once)."""
+    inbox = tmp_path / "in"
+    hot = HotFolder(inbox, settle=0.3, inotify=inotify)
+    try:
+        if inotify and hot.fileno() is None:
+            pytest.skip("no inotify here")
+        img, dpi = page("Written in pieces.", 6)
+        write_tiff([img, img], tmp_path / "slow.tif", dpi)
+        taken: list[Path] = []
+
+        def nothing_taken() -> bool:
+            taken.extend(hot.scan())
+            return not taken
+
+        pause = 2 * max(hotfolder.GRACE, hot.settle) + 0.1
+        write_in_pieces((tmp_path / "slow.tif").read_bytes(), inbox / "slow.tif", pause=pause, check=nothing_taken)
+        deadline = time.time() + 30
+        while not taken and time.time() < deadline:
+            taken.extend(hot.scan())
+            time.sleep(0.05)
+        assert taken == [inbox / "slow.tif"]
+
+        write_tiff([img], tmp_path / "renamed.tif.part", dpi)
+        os.replace(tmp_path / "renamed.tif.part", inbox / "renamed.tif")
+        if inotify:
+            assert hot.scan() == [inbox / "renamed.tif"]
+        else:
+            deadline = time.time() + 30
+            while not (found := hot.scan()) and time.time() < deadline:
+                time.sleep(0.05)
+            assert found == [inbox / "renamed.tif"]
+        assert hot.scan() == []  # each file is returned once
+
+        (inbox / "empty.tif").touch()  # never taken, and no busy loop waiting for it
+        hot.scan()
+        time.sleep(hot.settle + 0.1)
+        assert hot.scan() == [] and hot.next_look() > 0
+    finally:
+        hot.close()
