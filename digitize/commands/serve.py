@@ -141,28 +141,13 @@ class Trace:
                 f.write(json.dumps({"input": name, "state": row["state"], "events": events}) + "\n")
 
 
-# Dask's own periodic work, which a service pays every second it waits for documents: the
-# statistical profiler sampling each worker's threads every 10 ms, the event-loop tick every
-# 20 ms, the system and memory monitors. Idle, the service with 2 worker processes used 0.11 s
-# of CPU a second with Dask's defaults, 0.018 s with these (0.037 and 0.006 on threads). The
-# dashboard (not started) is what loses the profile; the nanny still restarts a worker over
-# its memory limit, looking twice a second instead of ten times.
-QUIET_DASK = {
-    "distributed.worker.profile.enabled": False,
-    "distributed.admin.tick.interval": "1s",
-    "distributed.admin.system-monitor.interval": "1s",
-    "distributed.worker.memory.monitor-interval": "500ms",
-}
-
-
 def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace | None = None) -> int:
     """The loop: take what is complete, submit it at once, record what ended. It sleeps in one
     ``select`` until the soonest of: a file event (inotify), a task ending (each future's
     callback writes to a socket), a file's grace or settle time, the next listing, a signal. A
     dropped file is then submitted within milliseconds of being taken, and a finished document
-    recorded within milliseconds of its end, whatever ``--poll`` is."""
-    import dask
-
+    recorded within milliseconds of its end, whatever ``--poll`` is. Dask's periodic work is
+    quietened for it as for every run (``batch.run.QUIET_DASK``)."""
     from ..batch import BatchRun
 
     log = logging.getLogger("digitize")
@@ -189,7 +174,6 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         hot.recorded(input_path, state, reason)
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    dask.config.set(QUIET_DASK)  # before the cluster starts: its worker processes get it from their nanny
     run = BatchRun(job, profile, on_recorded=on_recorded)
     try:
         run.start()  # a missing dependency: exit 3 (digitize.errors.MissingDependency)
