@@ -28,14 +28,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=common.ROOT / "build" / "bench-work" / "scaling")
     ap.add_argument("--repeat", type=int, default=1,
                     help="each PDF (and its pages) N times, as separate documents: a longer batch (default 1)")
+    ap.add_argument("--pages-per-task", type=int, default=0,
+                    help="pages per task for digitize (default: digitize's own sizing from pages and workers)")
     args = ap.parse_args(argv)
     folder = synth_sets.build(args.sets, args.pages, [args.level])[args.level]
     pdfs, pages, _ = synth_sets.set_files(folder)
     pdfs, pages = common.repeat(pdfs, pages, args.work / "inputs", args.repeat)
     n = len(pages)
-    # Split the PDFs into single pages' worth of work? No: digitize splits documents into page
-    # ranges itself (--pages-per-task); 2 pages per task lets 2 workers share even one PDF.
-    extra = ("--pages-per-task", "2")
+    # digitize as its users run it: it sizes a document's page ranges from the pages and the
+    # workers itself (a fixed 2 pages a task was given here before the planner did that;
+    # ``--pages-per-task N`` compares).
+    extra = ("--pages-per-task", str(args.pages_per_task)) if args.pages_per_task else ()
     results = {}
     for w in (1, 2):
         r = common.run_digitize(pdfs, args.work / f"w{w}", w, extra=extra)
