@@ -206,3 +206,9 @@ def load() -> str:
 
 def ppm(pages: int, seconds: float) -> float:
     return 60 * pages / seconds if seconds > 0 else 0.0
+
+
+def compare_verdict(bad: int, what: str) -> int:
+    """The last line of a ``--compare`` (``identical`` or how many ``what`` differ) and its exit code."""
+    print("identical" if not bad else f"{bad} {what} differ")
+    return 1 if bad else 0

@@ -36,6 +36,9 @@ from pathlib import Path
 STEPS = ("load_pages", "_flag_page_files", "auto_correct", "_quality", "document_with_pages", "crop_figures",
          "_write_texts", "emit_document", "_remove_stale")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 
 def _instrument(pipeline, totals: dict[str, float]) -> None:
     for name in STEPS:
@@ -130,8 +133,7 @@ def compare(a: Path, b: Path) -> int:
                 bad += 1
                 print(f"DIFFERENT {doc}/{name}")
         print(f"{doc}: {len(fa)} files compared")
-    print("identical" if not bad else f"{bad} files differ")
-    return 1 if bad else 0
+    return common.compare_verdict(bad, "files")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,9 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 PRE_STEPS = ("page_kind", "decide_scale", "estimate_xheight", "noise_level", "smooth_bilevel", "rescale",
              "normalize_background", "analyse_lines", "_ink_points", "_smear_ratio", "rotate90", "rotate",
              "threshold_smoothed", "binarize", "clean", "ink_ratio", "keep_grey_ink", "page_analysis")
@@ -211,8 +214,7 @@ def compare(a: Path, b: Path) -> int:
     ca = sum(r["cpu"]["total"] for r in ma.values()) / max(1, len(ma))
     cb = sum(r["cpu"]["total"] for r in mb.values()) / max(1, len(mb))
     print(f"{len(set(ma) | set(mb))} pages compared; CPU s/page before the engine {ca:.4f} -> {cb:.4f}")
-    print("identical" if not bad else f"{bad} pages differ")
-    return 1 if bad else 0
+    return common.compare_verdict(bad, "pages")
 
 
 def main(argv: list[str] | None = None) -> int:
