@@ -26,7 +26,7 @@ neighbourhood, so noise on empty paper stays white and faint text stays black.
 The chain takes ~0.13-0.18 s of CPU on a 300-dpi A4 G4 page (``bench/prep_cost.py``, without
 OSD); the OCR takes ~2 s. The expensive estimates (background, skew, orientation evidence) run on
 reduced copies; the three full-page connected-component passes (x-height, cleaning; the figure
-analysis at half size) use 16-bit labels (``label``).
+analysis at half size) use 16-bit labels (``labelling.label``).
 Tesseract's OSD (~0.3 s) is asked only when the line profiles do not show upright Latin text
 (cover and drawing pages, turned pages): ``analyse_lines``.
 """
@@ -40,6 +40,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from .labelling import label
 from .model import PageImage, Prepared
 from .profiles import PreprocessSettings
 
@@ -541,17 +542,6 @@ def ink_ratio(image: np.ndarray) -> float:
 
 
 # --------------------------------------------------------------------------- cleaning
-
-
-def label(bw: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """``cv2.connectedComponentsWithStats`` (8-connected) with 16-bit labels, and 32-bit ones
-    only when a page has more than 65,535 (OpenCV then raises instead of wrapping). Same labels,
-    stats and centroids; at 300 dpi a page's labelling with stats takes ~26 ms instead of ~70
-    (OpenCV's 32-bit path is that much slower), and there are three such passes a page."""
-    try:
-        return cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:
-        return cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_32S)
 
 
 def remove_borders(bw: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from ..jobfolder import page_file, page_name, page_path
+from ..labelling import label
 from ..model import BBox, Document, Figure, OcrPage, QueueCandidate, Word
 
 FIGURES = "figures"  # <document folder>/figures/NNNN-k.tif: the files the delivery package lists
@@ -56,22 +57,13 @@ def components(gray: np.ndarray, dpi: int) -> Components:
     small = gray[::2, ::2] if min(gray.shape) > 1200 else gray
     scale = gray.shape[0] / small.shape[0]
     ink = (small < 128).view(np.uint8)
-    n, _, stats, _ = _label(ink)
+    n, _, stats, _ = label(ink)
     stats = stats[1:]  # 0 is the background
     keep = stats[:, cv2.CC_STAT_AREA] >= 2  # specks
     s = stats[keep]
     boxes = np.stack([s[:, 0], s[:, 1], s[:, 0] + s[:, 2], s[:, 1] + s[:, 3]], axis=1) * scale if len(s) else np.zeros((0, 4))
     return Components(boxes=boxes.astype(int), width=gray.shape[1], height=gray.shape[0], dpi=max(int(dpi), 1),
                       ink=cv2.countNonZero(ink) / ink.size)  # == ink.mean(), without a float pass
-
-
-def _label(ink: np.ndarray):
-    """8-connected components with stats, 16-bit labels unless there are more than 65,535
-    (2-3x faster in OpenCV than 32-bit ones; same result; see ``preprocess.label``)."""
-    try:
-        return cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=cv2.CV_16U)
-    except cv2.error:
-        return cv2.connectedComponentsWithStats(ink, connectivity=8, ltype=cv2.CV_32S)
 
 
 def classify_page(gray: np.ndarray, dpi: int = 300) -> str:
@@ -140,7 +132,7 @@ def labels_only(gray: np.ndarray, dpi: int = 300) -> np.ndarray:
     small = gray[::2, ::2] if min(gray.shape) > 1200 else gray
     scale = gray.shape[0] / small.shape[0]
     ink = (small < 128).view(np.uint8)
-    _, labels, stats, _ = _label(ink)
+    _, labels, stats, _ = label(ink)
     side = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) * scale / dpi * 25.4
     art = side >= ART_MIN_MM
     art[0] = False
