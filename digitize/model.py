@@ -217,6 +217,19 @@ class OcrPage(Record):
     def text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks if b.lines)
 
+    def text_without(self, ids: set[str] | frozenset[str]) -> str:
+        """``text`` without the words whose ids are in ``ids``: a line they leave empty goes, and a
+        block left without lines (the page's ``.txt`` without its figure labels)."""
+        if not ids:
+            return self.text
+        blocks = []
+        for b in self.blocks:
+            lines = [" ".join(w.text for w in ln.words if w.id not in ids) for ln in b.lines
+                     if not ln.words or any(w.id not in ids for w in ln.words)]
+            if lines:
+                blocks.append("\n".join(lines))
+        return "\n\n".join(blocks)
+
     @property
     def mean_conf(self) -> float:
         ws = self.words()

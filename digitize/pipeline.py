@@ -346,12 +346,6 @@ def _drop_empty_words(pages: list[OcrPage]) -> None:
         page.blocks = [b for b in page.blocks if b.lines]
 
 
-def whole_text(pages: list[OcrPage]) -> str:
-    """The document's text: pages separated by form feeds, as pdftotext does (each page's running
-    text: ``structure.figures.running_text``)."""
-    return "\f".join(running_text(p) + "\n" for p in pages)
-
-
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
     """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
     doc = build_document(pages, profile, source=source, doc_id=doc_id)
@@ -598,11 +592,13 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     texts = []
     for page in pages:
         name = page_name(page.number)
-        texts.append(running_text(page) + "\n")  # figure labels stay in the JSON/hOCR/ALTO only
+        labels = label_ids(page)  # figure labels stay in the JSON/hOCR/ALTO only
+        texts.append(running_text(page, labels) + "\n")
         _write_if_changed(pages_dir / f"{name}.txt", texts[-1].encode("utf-8"))
         _write_if_changed(pages_dir / f"{name}.hocr", page_to_hocr(page, f"{name}.tif"))
-        _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif", label_ids(page)))
-    atomic_write(work_dir / f"{doc.doc_id}.txt", "\f".join(texts))  # whole_text without joining every page again
+        _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif", labels))
+    # the document's text: pages separated by form feeds, as pdftotext does
+    atomic_write(work_dir / f"{doc.doc_id}.txt", "\f".join(texts))
     atomic_write(work_dir / f"{doc.doc_id}.json", doc.to_json())
     return [f"{doc.doc_id}.txt", f"{doc.doc_id}.json"]
 

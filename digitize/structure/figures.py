@@ -288,24 +288,13 @@ def label_ids(page: OcrPage) -> set[str]:
     return {w.id for w in page.words() if figure_label(w) and inside(w.bbox, page.figures)}
 
 
-def running_text(page: OcrPage) -> str:
-    """``page.text`` without the figure labels (``label_ids``): the page's ``.txt`` is its running
-    text, as layout tools (eScriptorium, Transkribus, ABBYY) keep the text of a graphic region out
-    of the text flow and ST.36 keeps figure text out of the description. The labels stay in the
-    page JSON (words), hOCR (beside the ``ocr_image`` regions) and ALTO (tagged ``figure_label``)."""
-    labels = label_ids(page)
-    if not labels:
-        return page.text
-    blocks = []
-    for b in page.blocks:
-        lines = []
-        for ln in b.lines:
-            kept = [w.text for w in ln.words if w.id not in labels]
-            if kept or not ln.words:
-                lines.append(" ".join(kept))
-        if b.lines and lines:
-            blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+def running_text(page: OcrPage, labels: set[str] | None = None) -> str:
+    """``page.text`` without the figure labels (``label_ids``, or ``labels`` when the caller has
+    them): the page's ``.txt`` is its running text, as layout tools (eScriptorium, Transkribus,
+    ABBYY) keep the text of a graphic region out of the text flow and ST.36 keeps figure text out
+    of the description. The labels stay in the page JSON (words), hOCR (beside the ``ocr_image``
+    regions) and ALTO (tagged ``figure_label``)."""
+    return page.text_without(label_ids(page) if labels is None else labels)
 
 
 def outside_figures(candidates: list[QueueCandidate], pages: list[OcrPage]) -> list[QueueCandidate]:
