@@ -49,13 +49,11 @@ def page_to_hocr(page: OcrPage, image_name: str) -> bytes:
            f"    <title>{escape_text(name)}</title>",
            '    <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
            f'    <meta name="ocr-system" content="{attr(system)}"/>',
-           f'    <meta name="ocr-capabilities" content="{CAPABILITIES}"/>',
+           f'    <meta name="ocr-capabilities" content="{CAPABILITIES}{" ocr_image" if page.figures else ""}"/>',
            '    <meta name="ocr-number-of-pages" content="1"/>',
            "  </head>",
            "  <body>"]
-    if page.figures:  # the figure regions, as Tesseract writes its image blocks: after the text
-        out[out.index(f'    <meta name="ocr-capabilities" content="{CAPABILITIES}"/>')] = \
-            f'    <meta name="ocr-capabilities" content="{CAPABILITIES} ocr_image"/>'
+    # the figure regions, as Tesseract writes its image blocks: after the text
     figures = [f'      <div class="ocr_image" id="image_{n}_{k}" title="{_bbox(r)}"/>' for k, r in enumerate(page.figures, 1)]
     div = f'    <div class="ocr_page" id="page_{n}" title="{escape_attr(title)}"'
     if not page.blocks and not figures:
