@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable
 
 from .fsutil import atomic_write
-from .ingest import _is_hidden, _is_sidecar, discover
+from .ingest import discover, not_input
 from .jobfolder import is_job_folder
 
 log = logging.getLogger("digitize")
@@ -340,7 +340,7 @@ class HotFolder:
 
     @staticmethod
     def _wanted(path: Path) -> bool:
-        return not (path.name.endswith(PART) or _is_hidden(path) or _is_sidecar(path))
+        return not (path.name.endswith(PART) or not_input(path))
 
     def fileno(self) -> int | None:
         """The inotify descriptor to wait on (readable when something was written or moved in)."""

@@ -61,6 +61,12 @@ def _is_sidecar(path: Path) -> bool:
     return path.suffix.lower() in SIDECAR_EXTS or path.name.lower() in SIDECAR_NAMES
 
 
+def not_input(path: Path) -> bool:
+    """A file no search takes as an input: hidden (``.name``, ``~$name``) or an obvious sidecar
+    (``.txt`` truth, ``.xml``, ...). ``discover`` and the hot folder skip these alike."""
+    return _is_hidden(path) or _is_sidecar(path)
+
+
 def is_supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED
 
@@ -125,7 +131,7 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
                 kept.append(d)
             dirnames[:] = kept
             files = [here / f for f in filenames]
-            files = [f for f in files if not _is_hidden(f) and not _is_sidecar(f)]
+            files = [f for f in files if not not_input(f)]
             broken = [f for f in files if f.is_symlink() and not _resolves(f)]
             files = [f for f in files if f.is_file()]
             found.update(broken)  # dangling or looping: recorded as failed with the reason
