@@ -51,7 +51,8 @@ RESERVE_BYTES = 256 << 10
 # ``pool = "auto"``: a job of up to this many pages runs on threads in the client's process. Start-up
 # is the point: 2 worker processes and their nannies each import digitize and Dask (and compiled the
 # ST.96 XSD, ~3 s of CPU, until validate.py stood in for its MathML part), which on 11 single pages
-# was a third of the run's CPU time; one process pays it once. Larger jobs keep processes: a crash there costs a worker, not the run.
+# was a third of the run's CPU time; one process pays it once. Larger jobs keep processes: a crash
+# there costs a worker, not the run.
 SMALL_JOB_PAGES = 64
 # ... and on up to this many workers: the threads share one GIL for their Python parts (page
 # files, proofreading, the finish: ~10 % of a page), which stops paying beyond a few cores.
