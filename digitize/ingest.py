@@ -11,6 +11,13 @@ out the way a viewer shows it. Any other page (text, several images, an image pl
 is rendered with pdfium at 300 dpi (pdfium renders these pages about 3× faster than pdf2image/
 poppler here: 54 vs 178 ms/page on ../shared/data/scans and EP pages).
 
+PDFium is not thread-safe, not even across documents (pypdfium2's documentation: concurrent calls
+"would crash or corrupt the process"), and a small job runs its pages on threads of one process
+(``batch.run``), where the client also counts the next input's pages. Every PDFium call here is
+made holding ``PDFIUM``, and every PDFium object is closed while it is held (a finaliser run later
+by the garbage collector would call PDFium from whichever thread collects). Decoding a page is
+~10–50 ms of a page's ~2 s, so the threads seldom wait.
+
 Every size is checked against ``max_pixels`` from the file's header *before* anything is
 decoded, so a file declaring 50,000 × 50,000 pixels fails in milliseconds instead of taking the
 worker's memory. Errors are ``IngestError`` with a one-line reason a user can act on.
@@ -21,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import threading
 import warnings
 from pathlib import Path
 from typing import Callable, Iterator
@@ -44,6 +52,8 @@ RENDER_DPI = 300  # pages that are not a single image
 MAX_DPI = 600  # higher resolutions are reduced to this while decoding (2400-dpi scans exist)
 MIN_COVER = 0.85  # a single image covering this share of the page is the page
 ALIGN_TOLERANCE = 0.002  # |sin| of the placement angle still counted as axis-aligned (~0.1°)
+
+PDFIUM = threading.RLock()  # one PDFium call at a time in a process (see the module's docstring)
 
 
 class IngestError(InputError):
@@ -180,7 +190,7 @@ def page_count(path: Path) -> int:
     if path.is_dir():
         return sum(page_count(p) for p in _folder_pages(path))
     if path.suffix.lower() in PDF_EXTS:
-        with _open_pdf(path) as pdf:
+        with _open_pdf(path) as pdf, PDFIUM:
             return len(pdf)
     with _open_image(path) as im:
         return int(getattr(im, "n_frames", 1))
@@ -359,6 +369,8 @@ def _cap_dpi(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
 
 @contextlib.contextmanager
 def _open_pdf(path: Path):
+    """The document, opened and closed under ``PDFIUM``; the caller holds it for each call made
+    with the document in between."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -370,37 +382,46 @@ def _open_pdf(path: Path):
         raise IngestError("not a PDF file (no %PDF header: random bytes or another format named .pdf)")
     if b"%%EOF" not in tail:
         raise IngestError("truncated or damaged PDF: the end-of-file marker (%%EOF) is missing")
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
-            raise IngestError("encrypted PDF (password required)") from None
-        raise IngestError(f"truncated or damaged PDF: {_one_line(exc)}") from None
+    with PDFIUM:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
+                raise IngestError("encrypted PDF (password required)") from None
+            raise IngestError(f"truncated or damaged PDF: {_one_line(exc)}") from None
     try:
         yield pdf
     finally:
-        pdf.close()
+        with PDFIUM:
+            pdf.close()
 
 
 def _iter_pdf(path: Path, max_pixels: int, first: int, last: int | None) -> Iterator[PageImage]:
-    import pypdfium2 as pdfium
-
+    """PDFium is held while a page is decoded, not while the caller works on it."""
     with _open_pdf(path) as pdf:
-        total = len(pdf)
+        with PDFIUM:
+            total = len(pdf)
         last = total if last is None else min(last, total)
         for index in range(first - 1, last):
-            try:
-                page = pdf[index]
-            except pdfium.PdfiumError as exc:
-                raise IngestError(f"damaged PDF page {index + 1}: {_one_line(exc)}") from None
-            try:
-                grey, dpi = _pdf_page(page, max_pixels)
-            except pdfium.PdfiumError as exc:
-                raise IngestError(f"damaged PDF page {index + 1}: {_one_line(exc)}") from None
-            finally:
-                page.close()
+            with PDFIUM:
+                grey, dpi = _decode_pdf_page(pdf, index, max_pixels)
             yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", header_dpi=dpi)
             del grey
+
+
+def _decode_pdf_page(pdf, index: int, max_pixels: int) -> tuple[np.ndarray, int]:
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"damaged PDF page {index + 1}: {_one_line(exc)}") from None
+    try:
+        return _pdf_page(page, max_pixels)
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"damaged PDF page {index + 1}: {_one_line(exc)}") from None
+    finally:
+        page.close()
 
 
 def _single_image(page):
@@ -482,15 +503,10 @@ def _pdf_page(page, max_pixels: int) -> tuple[np.ndarray, int]:
 def _extract(image, matrix, rotation: int, width_pt: float, height_pt: float) -> tuple[np.ndarray, int]:
     meta = image.get_metadata()
     bitmap = image.get_bitmap(render=False)
-    pixels = bitmap.to_numpy()
-    if pixels.ndim == 3:
-        channels = pixels.shape[2]
-        code = cv2.COLOR_BGRA2GRAY if channels == 4 else cv2.COLOR_BGR2GRAY
-        pixels = cv2.cvtColor(pixels, code)
-    elif meta.colorspace == 0 and meta.bits_per_pixel == 1:
-        pixels = 255 - pixels  # a stencil mask: pdfium gives coverage (255 = painted)
-    else:
-        pixels = np.array(pixels, copy=True)  # detach from pdfium's buffer
+    try:
+        pixels = _detached(bitmap, meta.colorspace == 0 and meta.bits_per_pixel == 1)
+    finally:
+        bitmap.close()  # now, under PDFIUM: not later by a finaliser on another thread
     pixels = _orient(pixels, matrix, rotation)
     h, w = pixels.shape
     if rotation % 180:
@@ -500,15 +516,24 @@ def _extract(image, matrix, rotation: int, width_pt: float, height_pt: float) ->
     return _cap_dpi(_square(pixels, xdpi, ydpi), xdpi)
 
 
+def _detached(bitmap, stencil: bool = False) -> np.ndarray:
+    """The bitmap's pixels as grey, in memory of their own (the bitmap is closed after)."""
+    pixels = bitmap.to_numpy()
+    if pixels.ndim == 3:
+        return cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
+    if stencil:
+        return 255 - pixels  # a stencil mask: pdfium gives coverage (255 = painted)
+    return np.array(pixels, copy=True)
+
+
 def _render(page, dpi: float, max_pixels: int) -> tuple[np.ndarray, int]:
     w_pt, h_pt = page.get_size()  # /Rotate already applied
     w, h = round(w_pt / 72 * dpi), round(h_pt / 72 * dpi)
     if w * h > max_pixels:
         raise _too_big(w, h, max_pixels, f"page rendered at {round(dpi)} dpi")
     bitmap = page.render(scale=dpi / 72, grayscale=True)
-    pixels = bitmap.to_numpy()
-    if pixels.ndim == 3:
-        pixels = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY if pixels.shape[2] == 3 else cv2.COLOR_BGRA2GRAY)
-    else:
-        pixels = np.array(pixels, copy=True)
+    try:
+        pixels = _detached(bitmap)
+    finally:
+        bitmap.close()
     return pixels, int(round(dpi))
