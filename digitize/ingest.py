@@ -506,7 +506,7 @@ def _extract(image, matrix, rotation: int, width_pt: float, height_pt: float) ->
     try:
         pixels = _detached(bitmap, meta.colorspace == 0 and meta.bits_per_pixel == 1)
     finally:
-        bitmap.close()  # now, under PDFIUM: not later by a finaliser on another thread
+        _close(bitmap)
     pixels = _orient(pixels, matrix, rotation)
     h, w = pixels.shape
     if rotation % 180:
@@ -526,6 +526,13 @@ def _detached(bitmap, stencil: bool = False) -> np.ndarray:
     return np.array(pixels, copy=True)
 
 
+def _close(bitmap) -> None:
+    """Now, under ``PDFIUM``, not later by a finaliser on another thread. The pixels were copied
+    (``_detached``), so pypdfium2's warning about freeing a buffer still in use does not apply."""
+    bitmap.warn_on_close = False
+    bitmap.close()
+
+
 def _render(page, dpi: float, max_pixels: int) -> tuple[np.ndarray, int]:
     w_pt, h_pt = page.get_size()  # /Rotate already applied
     w, h = round(w_pt / 72 * dpi), round(h_pt / 72 * dpi)
@@ -535,5 +542,5 @@ def _render(page, dpi: float, max_pixels: int) -> tuple[np.ndarray, int]:
     try:
         pixels = _detached(bitmap)
     finally:
-        bitmap.close()
+        _close(bitmap)
     return pixels, int(round(dpi))
