@@ -376,6 +376,27 @@ def test_page_ranges_are_even_and_fill_the_workers():
         assert max(sizes(r)) <= 8 and max(sizes(r)) - min(sizes(r)) <= 1
 
 
+def test_the_last_documents_of_a_job_end_in_single_pages():
+    """Guided self-scheduling for the job's tail: each range of the last inputs is 1/(2 workers)
+    of the pages left from its start (those queued behind included), so no core waits long for
+    another's last range; a job whose end is unknown keeps even ranges."""
+    from digitize.batch.planner import page_ranges
+
+    sizes = lambda r: [b - a + 1 for a, b in r]  # noqa: E731
+    assert sizes(page_ranges(14, 2, 8, after=0)) == [4, 3, 2, 2, 1, 1, 1]
+    assert sizes(page_ranges(17, 2, 8, after=14)) == [8, 6, 3]  # 14 pages of another input follow
+    assert sizes(page_ranges(14, 2, 8, after=None)) == [7, 7]
+    assert sizes(page_ranges(12, 1, 8, after=0)) == [6, 6]  # one worker: nothing to balance
+    for workers in (2, 3, 4):
+        for pages in range(1, 80):
+            for after in (0, 5, 40):
+                r = page_ranges(pages, workers, 8, after)
+                assert r[0][0] == 1 and r[-1][1] == pages and all(b + 1 == c for (_, b), (c, _) in zip(r, r[1:]))
+                assert max(sizes(r)) <= 8 and sizes(r) == sorted(sizes(r), reverse=True)
+                if after == 0 and pages >= 2 * workers:
+                    assert sizes(r)[-workers:] == [1] * workers
+
+
 def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
     """``pool = "auto"``: threads in the client's process up to SMALL_JOB_PAGES pages (counted
     from the headers), processes above and for ``serve`` (no inputs known); a real job on

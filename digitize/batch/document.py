@@ -19,6 +19,7 @@ class DocState:
     max_attempts: int
     pages_per_task: int
     workers: int
+    after: int | None = None  # pages queued behind this document, when they are the job's last
     page_count: int | None = None
     outstanding: set[int] = field(default_factory=set)  # first pages of ranges not yet recognised
     attempts: dict[str, int] = field(default_factory=dict)  # task identity -> attempts so far
@@ -47,7 +48,7 @@ class DocState:
         """The first tasks: every range when the page count is known, else the first range."""
         self.page_count = self.plan.page_count
         if self.page_count:
-            return [self._ocr(a, b) for a, b in page_ranges(self.page_count, self.workers, self.pages_per_task)]
+            return [self._ocr(a, b) for a, b in page_ranges(self.page_count, self.workers, self.pages_per_task, self.after)]
         return [self._ocr(1, self.pages_per_task)]
 
     def on_result(self, task: Task, result: OcrDone | FinishDone | TaskFailed) -> list[Task]:

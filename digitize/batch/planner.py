@@ -58,11 +58,25 @@ def page_count(path: Path) -> int | None:
         return None
 
 
-def page_ranges(pages: int, workers: int, max_size: int) -> list[tuple[int, int]]:
-    """Even ranges of at most ``max_size`` pages, as many as a multiple of the workers allows:
-    29 pages on 2 workers are 8-7-7-7, not 8-8-8-5 (whose last range ran alone at the end)."""
+def page_ranges(pages: int, workers: int, max_size: int, after: int | None = None) -> list[tuple[int, int]]:
+    """A document's page ranges, at most ``max_size`` pages each.
+
+    ``after`` is the number of pages of the inputs queued behind this one when that is all the
+    job holds (its last inputs), else None. Then the ranges shrink towards the end (guided
+    self-scheduling): each takes 1/(2·workers) of the pages left from its start, so the job ends
+    with single pages and no worker waits long for another's last range (14 pages on 2 workers:
+    4-3-2-2-1-1-1, where 7-7 left one core idle for up to a range). Otherwise even ranges, as
+    many as a multiple of the workers allows: 29 pages on 2 workers are 8-7-7-7, not 8-8-8-5."""
     if pages <= 0:
         return []
+    if after is not None and workers > 1:
+        ranges, first = [], 1
+        while first <= pages:
+            left = pages - first + 1
+            size = max(1, min(max_size, left, math.ceil((left + after) / (2 * workers))))
+            ranges.append((first, first + size - 1))
+            first += size
+        return ranges
     n = math.ceil(pages / max(1, max_size))
     if pages >= workers > 1:
         n = min(pages, math.ceil(n / workers) * workers)

@@ -336,10 +336,17 @@ class BatchRun:
             self._write(lambda: self.ledger.mark_running(plan.input), plan.input)
             if self.stopped:
                 return
-            doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers)
+            doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers, self._pages_after())
             tasks = doc.start()
             self._submit(doc, tasks[0])
             self.urgent.extend((doc, t) for t in tasks[1:])
+
+    def _pages_after(self) -> int | None:
+        """The pages of the inputs queued behind the one being started, when they are all the job
+        still holds and their counts are known (its tail: see ``page_ranges``); else None."""
+        if self.todo or any(isinstance(p, Planned) and p.page_count is None for p in self.planned):
+            return None
+        return sum(p.page_count for p in self.planned if isinstance(p, Planned))
 
     def poll(self, timeout: float | None) -> int:
         """Wait up to ``timeout`` seconds (None: until one task ends) and record what ended."""
