@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             cmd += ["--pages", args.pages]
         if name == "memory" and args.quick:
             cmd += ["--docs", "100,1000"]
+        if name == "scaling" and args.quick:
+            cmd += ["--rounds", "1"]
         if args.external_cluster and name in ("throughput", "accuracy", "memory"):
             cmd += ["--external-cluster"]
         print(f"== {name}: {' '.join(cmd[1:])}", flush=True)
