@@ -4,7 +4,10 @@ documents.
 
 Worker: a fresh process that imports ``distributed`` (as a worker has) and runs the worker's own
 task functions, ``digitize.batch.tasks.run_ocr`` then ``run_finish``, on one document; its peak RSS
-(``ru_maxrss``) is exact. Scheduler: a fresh process runs ``digitize run`` in-process on N tiny
+(``ru_maxrss``) is exact. Thread pool: a small job runs its workers as threads of the ``digitize
+run`` process (``batch.run.SMALL_JOB_PAGES``), so that one process holds the client, the scheduler
+and every worker's engine; a fresh process runs ``digitize run`` in-process on the same PDF with
+1 and with 2 worker threads, and the difference is what a worker thread adds. Scheduler: a fresh process runs ``digitize run`` in-process on N tiny
 one-page PNG documents; its peak RSS is the client's plus the scheduler's.
 
 Targets (issue 6): worker <= 400 MB; scheduler memory flat with the job size. The last line holds
@@ -79,6 +82,15 @@ def child_scheduler(folder: str, out: str, workers: int, external: bool) -> None
     print(json.dumps({"peak_mb": _peak_mb(), "rc": rc, "seconds": seconds}))
 
 
+def child_threads(pdf: str, out: str, workers: int) -> None:
+    from digitize.cli import main
+
+    t = time.perf_counter()
+    rc = main(["run", pdf, "--profile", common.PROFILE, "--out", out, "--workers", str(workers), "--pool", "threads",
+               "--progress", "none", "--no-authority", "--no-report"])
+    print(json.dumps({"peak_mb": _peak_mb(), "rc": rc, "seconds": time.perf_counter() - t}))
+
+
 def _run_child(args: list[str]) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], env=common.ENV, capture_output=True, text=True)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
@@ -138,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         mode, *rest = sys.argv[1:]
         if mode == "--child-worker":
             child_worker(rest[0])
+        elif mode == "--child-threads":
+            child_threads(rest[0], rest[1], int(rest[2]))
         else:
             child_scheduler(rest[0], rest[1], int(rest[2]), rest[3] == "1")
         return 0
@@ -156,6 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  worker peak RSS {r['peak_mb']:6.0f} MB  {label} (imports alone {r['baseline_mb']:.0f} MB, "
               f"{r['seconds']:.1f} s)", flush=True)
 
+    threads: dict[int, float] = {}
+    pdf = next(iter(_pages(args.work).values()))  # the bilevel PDF
+    for w in (1, 2):
+        r = _run_child(["--child-threads", str(pdf), str(common.fresh(args.work / f"threads-{w}")), str(w)])
+        threads[w] = r["peak_mb"]
+        print(f"  thread pool: digitize run process peak RSS {r['peak_mb']:6.0f} MB with {w} worker thread(s) "
+              f"(client, scheduler and workers; {r['seconds']:.1f} s, exit {r['rc']})", flush=True)
+
     sched: dict[int, float] = {}
     for n in [int(x) for x in args.docs.split(",") if x]:
         docs = _tiny_docs(args.work / f"tiny-{n}", n)
@@ -167,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
 
     worst = max(worker.values())
     line = f"memory worker peak {worst:.0f} MB (target <= 400): " + ", ".join(f"{k} {v:.0f} MB" for k, v in worker.items())
+    line += (f"; thread pool: run process {threads[1]:.0f} MB with 1 worker thread, {threads[2]:.0f} MB with 2 "
+             f"(+{threads[2] - threads[1]:.0f} MB a worker thread)")
     if sched:
         sizes = sorted(sched)
         line += (f"; run process {' -> '.join(f'{sched[n]:.0f}' for n in sizes)} MB for "
