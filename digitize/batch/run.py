@@ -6,8 +6,9 @@ results, never images.
 * Back-pressure: at most a few tasks per worker are in flight; the next input is planned only
   when a slot frees, so a 100,000-document job never creates 100,000 futures.
 * The cluster starts in a thread while the first inputs are planned (checksums, page counts).
-* A document is split into even page ranges sized from its pages and the workers; its finish
-  runs before ranges queued earlier, so it overlaps the next document's OCR.
+* A document is split into even page ranges sized from its pages and the workers, the job's last
+  inputs into ranges that shrink to single pages (``planner.page_ranges``); a finish runs before
+  ranges queued earlier, so it overlaps the next document's OCR.
 * A worker that dies is replaced by the cluster and its task rescheduled; after
   ``max_attempts`` deaths the document is ``failed`` with that reason and the batch goes on.
 * No space left on the device: the documents in flight fail with that reason, nothing more is
