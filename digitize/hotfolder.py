@@ -336,7 +336,7 @@ class HotFolder:
     def _candidates(self) -> list[Path]:
         exclude = [self.folder / DONE, self.folder / FAILED] + ([self.out] if self.out else [])
         found = discover([self.folder], exclude=exclude, skip=is_job_folder)
-        return [p for p in found if not p.name.endswith(PART)]
+        return [p for p in found if self._wanted(p)]
 
     @staticmethod
     def _wanted(path: Path) -> bool:
