@@ -61,12 +61,13 @@ def page_to_alto(page: OcrPage, image_name: str, labels: set[str] | frozenset[st
         out.append(f"        <applicationDescription>{text(page.engine)}</applicationDescription>")
     out += ["      </processingSoftware>", "    </Processing>", "  </Description>"]
     words = page.words()
-    if labels or any(w.illegible for w in words):
+    illegible = any(w.illegible for w in words)
+    if labels or illegible:
         out.append("  <Tags>")
         if labels:
             out.append(f'    <LayoutTag ID="{FIGURE_LABEL_TAG}" LABEL="figure label" '
                        'DESCRIPTION="a number or an unsure reading inside a figure (Illustration): not running text"/>')
-        if any(w.illegible for w in words):
+        if illegible:
             out.append(f'    <OtherTag ID="{ILLEGIBLE_TAG}" LABEL="illegible" '
                        'DESCRIPTION="marked illegible by a reviewer: the text is as the engine read it"/>')
         out.append("  </Tags>")
