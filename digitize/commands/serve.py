@@ -117,12 +117,15 @@ class Trace:
     def write(self, client, ledger, profile_name: str) -> None:
         from ..batch.planner import input_key
 
-        spans: dict[str, dict[str, float]] = {}
+        # the compute spans of each work folder's tasks, in the stream's order: a task key is
+        # "KIND-WORKDIR-...", and a work folder's name (``input_key``) is "HASH-CHECKSUM"
+        spans: dict[str, dict[str, tuple[str, float, float]]] = {}
         try:
             for t in client.get_task_stream():
                 for ss in t.get("startstops", ()):
                     if ss.get("action") == "compute":
-                        spans[t["key"]] = {"start": ss["start"], "stop": ss["stop"]}
+                        kind, h, c, *_ = f"{t['key']}---".split("-")
+                        spans.setdefault(f"{h}-{c}", {})[t["key"]] = (kind, ss["start"], ss["stop"])
         except Exception as exc:  # noqa: BLE001  the trace is a measure, never the service's failure
             logging.getLogger("digitize").warning("trace: no task stream: %s", exc)
         with open(self.path, "w", encoding="utf-8") as f:
@@ -133,11 +136,9 @@ class Trace:
                 events["finished"] = row["finished"]
                 if row["checksum"]:
                     wd = input_key(Path(name), row["checksum"], profile_name)
-                    for key, span in spans.items():
-                        kind = key.split("-", 1)[0]
-                        if key.startswith(f"{kind}-{wd}-"):
-                            events.setdefault(f"{kind}_start", span["start"])
-                            events[f"{kind}_stop"] = span["stop"]
+                    for kind, start, stop in spans.get(wd, {}).values():
+                        events.setdefault(f"{kind}_start", start)
+                        events[f"{kind}_stop"] = stop
                 f.write(json.dumps({"input": name, "state": row["state"], "events": events}) + "\n")
 
 
