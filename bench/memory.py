@@ -164,14 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     worker: dict[str, float] = {}
-    for label, path in _pages(args.work).items():
+    inputs = _pages(args.work)
+    for label, path in inputs.items():
         r = _run_child(["--child-worker", str(path)])
         worker[label] = r["peak_mb"]
         print(f"  worker peak RSS {r['peak_mb']:6.0f} MB  {label} (imports alone {r['baseline_mb']:.0f} MB, "
               f"{r['seconds']:.1f} s)", flush=True)
 
     threads: dict[int, float] = {}
-    pdf = next(iter(_pages(args.work).values()))  # the bilevel PDF
+    pdf = next(iter(inputs.values()))  # the bilevel PDF
     for w in (1, 2):
         r = _run_child(["--child-threads", str(pdf), str(common.fresh(args.work / f"threads-{w}")), str(w)])
         threads[w] = r["peak_mb"]
