@@ -2,6 +2,6 @@
 
 import sys
 
-from digitize.cli import main
+from digitize.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -8,6 +8,7 @@ is added without touching the others.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import os
@@ -69,8 +70,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-if __name__ == "__main__":  # pragma: no cover
-    # Run the imported module's main, so the handler and the commands share one digitize.errors.
-    from digitize.cli import main as _main
+def program(argv: list[str] | None = None) -> int:
+    """The ``digitize`` program (the console script and ``python -m digitize``): ``main``, then
+    an exit without the interpreter's last collections. Python's finalisation collected the
+    ~100,000 objects a run leaves (Dask, lxml, the lexicon) in several passes: 0.3-0.4 s after
+    the summary, 1.5 % of an 11-page job. ``gc.freeze`` only moves them out of the collector's
+    sight: every file and ledger is closed and logging flushed by then, and objects are still
+    released by reference counting as the modules are torn down. Tests call ``main``, which
+    leaves the collector alone."""
+    status = main(argv)
+    gc.freeze()
+    return status
 
-    sys.exit(_main())
+
+if __name__ == "__main__":  # pragma: no cover
+    # Run the imported module's program, so the handler and the commands share one digitize.errors.
+    from digitize.cli import program as _program
+
+    sys.exit(_program())

@@ -30,3 +30,21 @@ def test_wheel_finds_profiles_and_templates_without_the_checkout(tmp_path):
     assert profiles_dir.startswith(str(site)) and templates_dir.startswith(str(site))
     assert {"generic", "ph", "ar", "mx", "ep"} <= set(names.split(","))
     assert (Path(templates_dir) / "default").is_dir()
+
+
+def test_the_program_returns_mains_status_and_leaves_the_last_collections_out(tmp_path):
+    """The console script and ``python -m digitize`` run ``cli.program``: the command's own exit
+    status, then the collector frozen (no finalisation passes over the run's objects)."""
+    entry = (ROOT / "pyproject.toml").read_text()
+    assert 'digitize = "digitize.cli:program"' in entry
+    code = (
+        "import gc, sys; from digitize.cli import main, program;"
+        f"a = main(['status', {str(tmp_path / 'none')!r}]); assert gc.get_freeze_count() == 0;"
+        f"b = program(['status', {str(tmp_path / 'none')!r}]); print(a, b, gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    a, b, frozen = out.split()
+    assert a == b != "0" and frozen == "True"
+    proc = subprocess.run([sys.executable, "-m", "digitize", "status", str(tmp_path / "none")], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert str(proc.returncode) == a and "error" in proc.stderr
