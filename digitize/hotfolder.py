@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Callable
 
 from .fsutil import atomic_write
-from .ingest import discover, not_input
+from .ingest import discover, not_input, searched
 from .jobfolder import is_job_folder
 
 log = logging.getLogger("digitize")
@@ -315,27 +315,22 @@ class HotFolder:
             self._watch_tree(self.folder)
 
     # -- what to look at -----------------------------------------------------------------------
-    def _excluded_dir(self, folder: Path) -> bool:
-        skipped = {os.path.realpath(p) for p in (self.folder / DONE, self.folder / FAILED, self.out) if p}
-        try:
-            return (folder.name.startswith(".") or os.path.realpath(folder) in skipped
-                    or folder.is_symlink() or is_job_folder(folder))
-        except OSError:
-            return True
+    def _excluded(self) -> list[Path]:
+        return [self.folder / DONE, self.folder / FAILED] + ([self.out] if self.out else [])
 
     def _watch_tree(self, top: Path) -> None:
-        if self.notify is None or self._excluded_dir(top) and top != self.folder:
+        exclude = self._excluded()
+        if self.notify is None or top != self.folder and not searched(top, exclude, is_job_folder):
             return
         if not self.notify.watch(top):
             return
         for dirpath, dirnames, _files in os.walk(top):
-            dirnames[:] = [d for d in dirnames if not self._excluded_dir(Path(dirpath) / d)]
+            dirnames[:] = [d for d in dirnames if searched(Path(dirpath) / d, exclude, is_job_folder)]
             for d in dirnames:
                 self.notify.watch(Path(dirpath) / d)
 
     def _candidates(self) -> list[Path]:
-        exclude = [self.folder / DONE, self.folder / FAILED] + ([self.out] if self.out else [])
-        found = discover([self.folder], exclude=exclude, skip=is_job_folder)
+        found = discover([self.folder], exclude=self._excluded(), skip=is_job_folder)
         return [p for p in found if self._wanted(p)]
 
     @staticmethod

@@ -109,12 +109,7 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
     linked_dirs = 0
 
     def excluded(folder: str) -> bool:
-        if os.path.realpath(folder) in skipped:
-            return True
-        try:
-            return skip is not None and skip(Path(folder))
-        except OSError:  # a folder that cannot be read: walked, and recorded by ``unreadable``
-            return False
+        return _excluded(Path(folder), skipped, skip)
 
     def unreadable(err: OSError) -> None:
         if err.filename:
@@ -158,6 +153,23 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
         logging.getLogger("digitize").warning("%d symbolic link(s) to folders not followed (name the folders "
                                               "themselves to include them)", linked_dirs)
     return sorted(found)
+
+
+def _excluded(folder: Path, skipped: set[str], skip: Callable[[Path], bool] | None) -> bool:
+    if os.path.realpath(folder) in skipped:
+        return True
+    try:
+        return skip is not None and skip(folder)
+    except OSError:  # a folder that cannot be read: walked, and recorded by ``unreadable``
+        return False
+
+
+def searched(folder: Path, exclude: list[Path] | tuple = (), skip: Callable[[Path], bool] | None = None) -> bool:
+    """Whether ``discover`` searches this sub-folder of an input folder: not hidden, not a
+    symbolic link, not in ``exclude`` and not one ``skip`` names. The hot folder watches the
+    folders it will list by this same rule."""
+    skipped = {os.path.realpath(p) for p in exclude}
+    return not (folder.name.startswith(".") or _excluded(folder, skipped, skip) or os.path.islink(folder))
 
 
 def _resolves(path: Path) -> bool:

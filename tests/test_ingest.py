@@ -329,3 +329,32 @@ def test_real_scans_ingest_as_shown(shared_data):
     assert not linn.dpi_known and linn.dpi == 300
     (absurd,) = pages(folder / "2400dpi.pdf")
     assert absurd.dpi == 600 and absurd.image.size < 1_000_000
+
+
+def test_searched_folders_are_the_ones_discover_lists_and_the_hot_folder_watches(tmp_path):
+    """One rule for which sub-folders are read: ``discover`` lists documents only in the folders
+    ``searched`` admits, and the hot folder watches exactly those (it used to restate the rule)."""
+    from digitize.hotfolder import HotFolder
+    from digitize.ingest import discover, searched
+    from digitize.jobfolder import LEDGER, is_job_folder
+
+    inbox = tmp_path / "in"
+    kinds = {"plain": True, ".hidden": False, "out": False, "job": False, "link": False}
+    for name in kinds:
+        if name != "link":
+            (inbox / name).mkdir(parents=True)
+            (inbox / name / "p.png").write_bytes(b"x")
+    (inbox / "job" / LEDGER).write_bytes(b"")
+    os.symlink(inbox / "plain", inbox / "link")
+    exclude = [inbox / "out"]
+    for name, want in kinds.items():
+        assert searched(inbox / name, exclude, is_job_folder) is want, name
+    found = {p.parent.name for p in discover([inbox], exclude=exclude, skip=is_job_folder)}
+    assert found == {n for n, want in kinds.items() if want}
+    hot = HotFolder(inbox, out=inbox / "out")  # adds its done and failed folders: not searched either
+    try:
+        if hot.notify is not None:
+            assert {p.name for p in hot.notify.dirs.values()} == {"in"} | {n for n, want in kinds.items() if want}
+        assert {p.parent.name for p in hot._candidates()} == found
+    finally:
+        hot.close()
