@@ -109,7 +109,7 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
     linked_dirs = 0
 
     def excluded(folder: str) -> bool:
-        return _excluded(Path(folder), skipped, skip)
+        return _left_out(Path(folder), skipped, skip) == "excluded"
 
     def unreadable(err: OSError) -> None:
         if err.filename:
@@ -128,12 +128,10 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
             here = Path(dirpath)
             kept = []
             for d in sorted(dirnames):
-                if d.startswith(".") or excluded(os.path.join(dirpath, d)):
-                    continue
-                if os.path.islink(os.path.join(dirpath, d)):
-                    linked_dirs += 1
-                    continue
-                kept.append(d)
+                why = _left_out(here / d, skipped, skip)
+                linked_dirs += why == "link"
+                if why is None:
+                    kept.append(d)
             dirnames[:] = kept
             files = [here / f for f in filenames]
             files = [f for f in files if not not_input(f)]
@@ -155,21 +153,26 @@ def discover(inputs: list[Path], unit: str = "file", exclude: list[Path] | tuple
     return sorted(found)
 
 
-def _excluded(folder: Path, skipped: set[str], skip: Callable[[Path], bool] | None) -> bool:
+def _left_out(folder: Path, skipped: set[str], skip: Callable[[Path], bool] | None) -> str | None:
+    """Why a sub-folder is not searched ("excluded", "hidden", "link"), or None. An input folder
+    named on the command line is searched unless excluded."""
     if os.path.realpath(folder) in skipped:
-        return True
+        return "excluded"
     try:
-        return skip is not None and skip(folder)
+        if skip is not None and skip(folder):
+            return "excluded"
     except OSError:  # a folder that cannot be read: walked, and recorded by ``unreadable``
-        return False
+        pass
+    if folder.name.startswith("."):
+        return "hidden"
+    return "link" if os.path.islink(folder) else None
 
 
 def searched(folder: Path, exclude: list[Path] | tuple = (), skip: Callable[[Path], bool] | None = None) -> bool:
-    """Whether ``discover`` searches this sub-folder of an input folder: not hidden, not a
-    symbolic link, not in ``exclude`` and not one ``skip`` names. The hot folder watches the
-    folders it will list by this same rule."""
-    skipped = {os.path.realpath(p) for p in exclude}
-    return not (folder.name.startswith(".") or _excluded(folder, skipped, skip) or os.path.islink(folder))
+    """Whether ``discover`` searches this sub-folder of an input folder: not hidden, not in
+    ``exclude``, not one ``skip`` names, not a symbolic link. The hot folder watches the folders
+    it will list by this same rule."""
+    return _left_out(folder, {os.path.realpath(p) for p in exclude}, skip) is None
 
 
 def _resolves(path: Path) -> bool:
