@@ -3,9 +3,9 @@ thread-mode run).
 
 Creating a Tesseract API loads the language models (~0.3 s); a worker keeps one per settings and
 reuses it for every page. tesserocr runs Tesseract in process; pytesseract (the CLI) is the
-fallback when tesserocr cannot be imported. Both produce Tesseract's TSV, parsed in one place, so
-the two backends give the same `OcrPage` shape: words with boxes and confidences, grouped in
-lines and paragraph blocks, in one engine call per page.
+fallback when tesserocr cannot be imported. The CLI's TSV (``parse_tsv``) and tesserocr's result
+iterator (``read_blocks``, the same rows without the TSV) give the same `OcrPage` shape: words
+with boxes and confidences, grouped in lines and paragraph blocks, in one engine call per page.
 """
 
 from __future__ import annotations
@@ -98,6 +98,43 @@ def parse_tsv(tsv: str, number: int) -> list[Block]:
     return out
 
 
+def read_blocks(api, number: int) -> list[Block]:
+    """The recognised page as ``parse_tsv`` would give it from ``GetTSVText``, read from the
+    engine's result iterator a word at a time. ``GetTSVText`` builds each word from its
+    characters, one iterator step per character: 0.13-0.22 s on a dense page, against ~0.09 s
+    here with the parsing included. Same blocks, lines, words, boxes and confidences (113 real
+    and synthetic pages compared, none differed)."""
+    from tesserocr import RIL
+
+    blocks: list[Block] = []
+    it = api.GetIterator()
+    block = line = None
+    count = 0
+    while it is not None:
+        if it.IsAtBeginningOf(RIL.PARA):
+            block = Block(bbox=tuple(it.BoundingBox(RIL.PARA)))
+            blocks.append(block)
+        if it.IsAtBeginningOf(RIL.TEXTLINE):
+            line = Line(bbox=tuple(it.BoundingBox(RIL.TEXTLINE)))
+            block.lines.append(line)
+        if not it.Empty(RIL.WORD):
+            text = (it.GetUTF8Text(RIL.WORD) or "").strip()
+            if text:
+                count += 1
+                # the TSV's six decimals, then parse_tsv's two: the same rounding as before
+                conf = round(max(float(f"{it.Confidence(RIL.WORD):.6f}"), 0.0), 2)
+                line.words.append(Word(id=f"p{number:04d}_w{count:05d}", text=text,
+                                       bbox=tuple(it.BoundingBox(RIL.WORD)), conf=conf))
+        if not it.Next(RIL.WORD):
+            break
+    out = []
+    for block in blocks:
+        block.lines = [ln for ln in block.lines if ln.words]
+        if block.lines:
+            out.append(block)
+    return out
+
+
 class Engine:
     """One Tesseract configuration, reused for every page this process recognises."""
 
@@ -155,18 +192,17 @@ class Engine:
             try:
                 if not api.Recognize(timeout=int(self.settings.timeout * 1000)) and self.settings.timeout:
                     raise self._timed_out(number)
-                tsv = api.GetTSVText(0)
+                blocks = read_blocks(api, number)
             finally:
                 # The engine would keep the page (its copies of the image, every word's blobs and
                 # outlines) until the next one: in a thread pool two such pages sat beside the
                 # two being read (17-page PDF, 2 threads: 462-492 MB a process, 391-397 without).
                 api.Clear()
-            tsv = "\n".join(["level"] + tsv.splitlines())  # tesserocr's TSV has no header row
         else:
-            tsv = self._pytesseract_tsv(image, prepared.engine_dpi or prepared.dpi, number)
+            blocks = parse_tsv(self._pytesseract_tsv(image, prepared.engine_dpi or prepared.dpi, number), number)
         return OcrPage(
             number=number, width=width, height=height, dpi=int(prepared.dpi),
-            blocks=parse_tsv(tsv, number), rotation=prepared.rotation, skew=round(prepared.skew, 3),
+            blocks=blocks, rotation=prepared.rotation, skew=round(prepared.skew, 3),
             engine=self.name, ink_ratio=round(prepared.ink_ratio, 5),
         )
 

@@ -8,7 +8,7 @@ from rapidfuzz.distance import Levenshtein
 
 from digitize import profiles
 from digitize.model import PageImage, Prepared
-from digitize.ocr import EngineError, check_languages, find_tessdata, get_engine, parse_tsv
+from digitize.ocr import EngineError, check_languages, find_tessdata, get_engine, parse_tsv, read_blocks
 from digitize.synth import render_text_page
 
 LINES = ["Claims", "", "1. A container for cooked rice comprising an inner vessel.",
@@ -119,6 +119,31 @@ def test_tesseract_test_pages_reach_their_text(shared_data, name, max_cer):
     truth = (folder / f"{name}.txt").read_text()
     cer = Levenshtein.normalized_distance(norm(truth), norm(result.text))
     assert cer <= max_cer, (name, cer, result.text[:300])
+
+
+@pytest.mark.parametrize("name", ["8087_054.3B.tif", "CA2944968A1/page-000002.pdf", "phototest.tif"])
+def test_the_result_iterator_reads_what_the_tsv_says(name):
+    """``read_blocks`` (tesserocr's result iterator, a word at a time) gives exactly what
+    ``parse_tsv`` makes of ``GetTSVText`` for the same recognition: blocks, lines, word ids,
+    texts, boxes and confidences. Real pages: an UNLV page, a CA office page, phototest."""
+    from pathlib import Path
+
+    from digitize import ingest, preprocess
+
+    profile = profiles.load("ep")
+    path = Path(__file__).parent / "data" / "real" / name
+    (page,) = list(ingest.iter_pages(path, max_pixels=10**8, default_dpi=300))
+    prepared = preprocess.preprocess(page, profile.preprocess)
+    image = np.ascontiguousarray(prepared.image)
+    api = get_engine(profile.engine)._tesserocr_api()
+    api.SetImageBytes(image.tobytes(), image.shape[1], image.shape[0], 1, image.shape[1])
+    api.SetSourceResolution(prepared.dpi)
+    assert api.Recognize(0)
+    tsv = parse_tsv("\n".join(["level"] + api.GetTSVText(0).splitlines()), 2)
+    blocks = read_blocks(api, 2)
+    api.Clear()
+    assert sum(len(ln.words) for b in blocks for ln in b.lines) > 50
+    assert blocks == tsv
 
 
 def test_prepared_page_image_roundtrip(engine):
