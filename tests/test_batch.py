@@ -70,6 +70,8 @@ def test_end_to_end_cli(demo_inputs, tmp_path):
     proc = digitize("run", str(demo_inputs), "--profile", "ph", "--out", str(out), "--workers", "2",
                     "--pages-per-task", "2", "--progress", "log", check=True)
     assert "pages/min" in proc.stdout
+    # the ledger is closed (its WAL checkpointed) before the program exits: one file to copy
+    assert (out / "ledger.sqlite").is_file() and not (out / "ledger.sqlite-wal").exists()
     st = status(out)
     assert {r["state"] for r in st.values()} <= {"done", "needs-review"}, st
     for name, pub in (("PH12023050123A1.tif", RICE_BOX), ("PH12023050777A1.pdf", SOLAR_DRYER)):

@@ -490,4 +490,8 @@ def _replace_dir(src: Path, dst: Path) -> None:
 
 
 def run_batch(job: JobSettings, profile: Profile, inputs: list[Path], post: Sequence[PostStep] = ()) -> Summary:
-    return BatchRun(job, profile, inputs, post=post).run()
+    run = BatchRun(job, profile, inputs, post=post)
+    try:
+        return run.run()
+    finally:
+        run.ledger.close()  # checkpoints the WAL: the job folder is one ledger.sqlite again
