@@ -116,6 +116,9 @@ def read_blocks(api, number: int) -> list[Block]:
             blocks.append(block)
         if it.IsAtBeginningOf(RIL.TEXTLINE):
             line = Line(bbox=tuple(it.BoundingBox(RIL.TEXTLINE)))
+            if block is None:  # as parse_tsv: a line outside any paragraph makes its own block
+                block = Block(bbox=line.bbox)
+                blocks.append(block)
             block.lines.append(line)
         if not it.Empty(RIL.WORD):
             text = (it.GetUTF8Text(RIL.WORD) or "").strip()
