@@ -88,14 +88,21 @@ def parse_tsv(tsv: str, number: int) -> list[Block]:
             if not text:
                 continue
             count += 1
-            word = Word(id=f"p{number:04d}_w{count:05d}", text=text, bbox=bbox, conf=round(max(float(row[10]), 0.0), 2))
-            lines[(block_num, par_num, line_num)].words.append(word)
-    out = []
-    for block in blocks.values():
+            lines[(block_num, par_num, line_num)].words.append(_word(number, count, text, bbox, row[10]))
+    return _with_words(list(blocks.values()))
+
+
+def _word(number: int, count: int, text: str, bbox: tuple, conf: str) -> Word:
+    """A word as both readers make it: the page's running id, the TSV's confidence (six
+    decimals) to two, a negative one (no reading) as 0."""
+    return Word(id=f"p{number:04d}_w{count:05d}", text=text, bbox=bbox, conf=round(max(float(conf), 0.0), 2))
+
+
+def _with_words(blocks: list[Block]) -> list[Block]:
+    """The blocks and lines that hold words (Tesseract also reports empty ones)."""
+    for block in blocks:
         block.lines = [ln for ln in block.lines if ln.words]
-        if block.lines:
-            out.append(block)
-    return out
+    return [block for block in blocks if block.lines]
 
 
 def read_blocks(api, number: int) -> list[Block]:
@@ -124,18 +131,11 @@ def read_blocks(api, number: int) -> list[Block]:
             text = (it.GetUTF8Text(RIL.WORD) or "").strip()
             if text:
                 count += 1
-                # the TSV's six decimals, then parse_tsv's two: the same rounding as before
-                conf = round(max(float(f"{it.Confidence(RIL.WORD):.6f}"), 0.0), 2)
-                line.words.append(Word(id=f"p{number:04d}_w{count:05d}", text=text,
-                                       bbox=tuple(it.BoundingBox(RIL.WORD)), conf=conf))
+                line.words.append(_word(number, count, text, tuple(it.BoundingBox(RIL.WORD)),
+                                        f"{it.Confidence(RIL.WORD):.6f}"))  # as the TSV writes it
         if not it.Next(RIL.WORD):
             break
-    out = []
-    for block in blocks:
-        block.lines = [ln for ln in block.lines if ln.words]
-        if block.lines:
-            out.append(block)
-    return out
+    return _with_words(blocks)
 
 
 class Engine:
