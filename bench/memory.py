@@ -175,8 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     worker: dict[str, float] = {}
-    inputs = _pages(args.work)
-    for label, path in inputs.items():
+    for label, path in _pages(args.work).items():
         r = _run_child(["--child-worker", str(path)])
         worker[label] = r["peak_mb"]
         print(f"  worker peak RSS {r['peak_mb']:6.0f} MB  {label} (imports alone {r['baseline_mb']:.0f} MB, "
