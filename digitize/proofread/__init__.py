@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..model import Correction, OcrPage, QueueCandidate, Word
+from . import forms as word_forms
 from . import rules
 from .config import ProofreadSettings, settings as read_settings
 from .lexicon import Lexicon, load as load_lexicon
@@ -49,7 +50,8 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     lexicon = lexicon if lexicon is not None else lexicon_for(profile, proof)
     lang = getattr(profile, "lang", "en")
     ctx = rules.RuleContext(proof, lexicon, lang=lang, step_references=_has_step_references(pages),
-                            doc_counts=document_counts(pages), protected=protected_words())
+                            doc_counts=document_counts(pages), protected=protected_words(),
+                            forms=word_forms.load(lang))
     corrections: list[Correction] = []
     candidates: list[QueueCandidate] = []
     for page in pages:
@@ -164,7 +166,8 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
             joined = joined_of[text]
         else:
             joined = joined_of[text] = rules.split_joined(text, ctx, word.conf)
-        fix = joined if joined and joined.new != text else rules.lexicon_fix(text, ctx, word.conf)
+        fix = joined if joined and joined.new != text else (
+            rules.diacritics(text, ctx) or rules.lexicon_fix(text, ctx, word.conf))
         if fix and fix.new != text:
             out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
     return out
@@ -212,7 +215,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext) -> list[QueueCandida
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                if all(ctx.lexicon.known(p) for p in parts if p):
+                if all(_a_word(p, ctx) for p in parts if p):
                     continue
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
             out.append(QueueCandidate(
@@ -220,6 +223,14 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext) -> list[QueueCandida
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
             ))
     return out
+
+
+def _a_word(core: str, ctx: rules.RuleContext) -> bool:
+    """Not worth a reviewer's look: a lexicon word, or a form of the language (``laterales``)
+    that no spelling with diacritics outranks (``tambien`` is still asked about)."""
+    if ctx.lexicon.known(core):
+        return True
+    return ctx.forms.is_word(core, ctx.lexicon) and not (ctx.accents and ctx.forms.dominant_accented(core))
 
 
 def undo(pages: list[OcrPage], corrections: list[Correction]) -> list[OcrPage]:

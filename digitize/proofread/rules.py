@@ -18,6 +18,7 @@ from itertools import product
 from typing import Callable
 
 from .config import ProofreadSettings
+from .forms import Forms, accent_variants
 from .lexicon import Lexicon, fold, match_case
 
 LIGATURES = {"ﬁ": "fi", "ﬂ": "fl", "ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
@@ -60,6 +61,7 @@ class RuleContext:
     doc_counts: dict[str, int] = field(default_factory=dict)
     protected: frozenset[str] = frozenset()  # folded words never changed (domain vocabulary, names)
     accents: bool = False  # the page's language writes diacritics (else a fix may not add any)
+    forms: Forms = field(default_factory=Forms)  # the language's inflected forms (forms.py)
     # what the word rules made of each distinct text in this document (they depend on the text and
     # the document-wide fields above only): a word repeated 50 times is worked out once
     memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
@@ -250,6 +252,8 @@ def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None  # a word of another language than the page's (procéssing is a misread; café is not)
     if "-" in suf or "-" in core:
         return None  # half of a hyphenated word
+    if ctx.forms.is_word(core, ctx.lexicon):
+        return None  # an inflected form of the language (varía, laterales): a word, not a misreading
     ranked = ctx.lexicon.ranked(core, limit=2, max_cost=s.lexicon_max_cost + s.lexicon_margin + 1)
     if not ranked:
         return None
@@ -277,6 +281,13 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
     if not parts or len(parts) < 2:
         return None
     short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+    if all(p.lower() in short for p in parts):
+        # function words run together are a misreading the web makes too (atleast, dela): the
+        # list is evidence only when the joined form is common (suelen, not "su el en")
+        if ctx.forms.zipf(core) >= FUNCTION_RUN_ZIPF or ctx.forms.is_word(core, ctx.lexicon) and not ctx.forms.listed(core):
+            return None
+    elif ctx.forms.is_word(core, ctx.lexicon):
+        return None  # the joined form is a word of the language (laterales, montarse, colocada)
     if ctx.owned(core) and not all(p.lower() in short for p in parts):
         return None  # the document uses this word elsewhere (switchgear 33 times): it is a word;
         # function words only (atleast, seven times in one EP text) are the same misreading again
@@ -292,6 +303,38 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
     if any(p.lower() not in short and ctx.lexicon.count(p) < 2 and len(p) < 6 for p in parts):
         return None  # a rare short word split off (amort. -> a mort.): not clearly better
     return Fix(pre + " ".join(parts) + suf, "split-joined", 80.0)
+
+
+FUNCTION_RUN_ZIPF = 4.0  # "suelen" 4.6 is a word; "atleast" 3.5, "ofthe" 3.3, "dela" 3.4 are run together
+
+
+def diacritics(text: str, ctx: RuleContext) -> Fix | None:
+    """A diacritic misread on a page in a language that writes them: ``desagúe`` → ``desagüe``,
+    ``antigúedad`` → ``antigüedad``, ``tambien`` → ``también``. Only when exactly one spelling
+    with other diacritics is in the lexicon (and the word as read is not), or one is far more
+    common than the word as read and every other spelling (``forms.dominant_accented``)."""
+    if not ctx.accents:
+        return None
+    pre, core, suf = split_token(text)
+    if len(core) < 3 or not core.isalpha() or core.isupper():
+        return None  # capitals (titles, names) are settled with the document's evidence (structure)
+    if ctx.lexicon.known(core):
+        return None
+    low = core.lower()
+    if ctx.forms.is_word(low, ctx.lexicon):
+        best = ctx.forms.dominant_accented(low)  # varía stays (varia is rarer); tambien does not
+        return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+    known = {v for v in accent_variants(low) if ctx.lexicon.known(v)}
+    if len(known) == 1:
+        return Fix(pre + _same_case((known.pop()), core) + suf, "diacritic", 90.0)
+    if known:
+        return None  # two real words: a reviewer's call
+    best = ctx.forms.dominant_accented(low)
+    return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+
+
+def _same_case(word: str, like: str) -> str:
+    return "".join(c.upper() if o.isupper() else c for c, o in zip(word, like)) if len(word) == len(like) else word
 
 
 def _segment(word: str, ctx: RuleContext) -> list[str] | None:
