@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd poppler-utils \
                 libtiff-tools chromium wamerican wspanish fonts-dejavu-core
-BENCH_APT_PACKAGES := unpaper ghostscript   # OCRmyPDF, compared against in bench/
+BENCH_APT_PACKAGES := unpaper ghostscript manpages-es   # OCRmyPDF, compared against in bench/; Spanish text (bench/spanish.py)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test system-deps venv bench clean

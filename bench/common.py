@@ -12,7 +12,9 @@ Each tool is run the way its users run it, as a separate command, timed by the w
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -212,3 +214,37 @@ def compare_verdict(bad: int, what: str) -> int:
     """The last line of a ``--compare`` (``identical`` or how many ``what`` differ) and its exit code."""
     print("identical" if not bad else f"{bad} {what} differ")
     return 1 if bad else 0
+
+
+MAN_ES = Path("/usr/share/man/es")
+
+
+def man_paragraphs(sections: tuple[str, ...], limit: int = 400) -> list[str]:
+    """Prose paragraphs with accents from Debian's Spanish manual pages (``manpages-es``) of these
+    sections, in a fixed order: technical Spanish for the Spanish page sets."""
+    if not MAN_ES.is_dir():
+        raise SystemExit("Spanish page sets: Debian's manpages-es is not installed (apt-get install manpages-es)")
+    out: list[str] = []
+    for section in sections:
+        for page in sorted((MAN_ES / section).glob("*.gz")):
+            src = gzip.decompress(page.read_bytes())
+            proc = subprocess.run(["groff", "-k", "-man", "-Tutf8", "-P-cbou", "-rLL=300n"], input=src,
+                                  capture_output=True)
+            text = proc.stdout.decode("utf-8", "replace")
+            for block in re.split(r"\n\s*\n", text):
+                lines = [ln.strip() for ln in block.splitlines()]
+                if not lines or any(ln.startswith(("-", "*", "•")) for ln in lines):
+                    continue
+                para = re.sub(r"\s+", " ", " ".join(lines)).strip()
+                words = para.split()
+                if len(words) < 25 or len(para) > 900:
+                    continue
+                letters = sum(c.isalpha() for c in para)
+                if letters < 0.78 * len(para.replace(" ", "")) or re.search(r"[/\\{}<>=_|$#@]|\w\(\d\)", para):
+                    continue
+                if not re.search(r"[áéíóúñ]", para):
+                    continue
+                out.append(para)
+                if len(out) >= limit:
+                    return out
+    return out
