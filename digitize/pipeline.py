@@ -220,8 +220,8 @@ def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
 
 def _lexicon(profile: Profile):
     try:
-        from .proofread import lexicon_for
-        return lexicon_for(profile)
+        from .proofread import vocabulary_for
+        return vocabulary_for(profile)
     except Exception:  # no lexicon configured or readable: the guard judges by confidence only
         return None
 
@@ -543,7 +543,7 @@ def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict
     """The document-level quality gate (``[queue] min_mean_confidence``, ``min_lexicon_share``):
     a garbage scan (60 dpi, mean confidence 74, words the lexicon does not know) must not become
     ``done`` just because its few queued words were decided. Reviewed words count as sure."""
-    from .proofread import lexicon_for
+    from .proofread import vocabulary_for
     from .proofread.config import settings
 
     s = settings(profile)
@@ -554,7 +554,7 @@ def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict
     alpha = [w for w in words if len(w.text) >= 3 and sum(c.isalpha() for c in w.text) >= 3]
     share = None
     if alpha:
-        lexicon = lexicon_for(profile, s)
+        lexicon = vocabulary_for(profile, s)
         seen: dict[str, bool] = {}  # text -> known: a document repeats most of its words
         known = 0
         for w in alpha:

@@ -95,3 +95,12 @@ def test_a_whole_spanish_line(es):
         "Las paredes laterales del desagüe suelen montarse y varía"
     assert [(c.old, c.new, c.rule) for c in corrections] == [("desagúe", "desagüe", "diacritic")]
     assert not any(c.text in {"paredes", "laterales", "suelen", "montarse", "varía"} for c in candidates)
+
+
+def test_line_end_hyphen_joins_inflected_forms(es, en):
+    _, _, ctx = es
+    assert rules.dehyphenate("poda-", "mos,", ctx) == ("podamos,", "")
+    assert rules.dehyphenate("late-", "rales", ctx) == ("laterales", "")
+    for a, b, joined in [("man-", "agement", "management"), ("data-", "driven", "data-driven"),
+                         ("sub-com-", "bination", "sub-combination"), ("pipet-", "ting", "pipetting")]:
+        assert rules.dehyphenate(a, b, en) == (joined, "")

@@ -22,7 +22,7 @@ from .lexicon import Lexicon, load as load_lexicon
 if TYPE_CHECKING:
     from ..profiles import Profile
 
-__all__ = ["auto_correct", "undo", "lexicon_for", "queue_candidates"]
+__all__ = ["auto_correct", "undo", "lexicon_for", "vocabulary_for", "queue_candidates"]
 
 STEP_TOKEN = re.compile(r"\(?S\d{2,4}[a-z]?\W*")
 PARAGRAPH = re.compile(r"\[\d{4}\][.,:;]?")
@@ -33,6 +33,11 @@ def lexicon_for(profile: Profile, proof: ProofreadSettings | None = None) -> Lex
     proof = proof or read_settings(profile)
     base = str(profile.path.parent) if getattr(profile, "path", None) else None
     return load_lexicon(tuple(proof.lexicons), base)
+
+
+def vocabulary_for(profile: Profile, proof: ProofreadSettings | None = None) -> word_forms.Vocabulary:
+    """The profile's lexicon with the forms of its language: what counts as a known word."""
+    return word_forms.Vocabulary(lexicon_for(profile, proof), word_forms.load(getattr(profile, "lang", "en")))
 
 
 def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None = None, *, in_place: bool = False
@@ -49,9 +54,11 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         return pages, [], []
     lexicon = lexicon if lexicon is not None else lexicon_for(profile, proof)
     lang = getattr(profile, "lang", "en")
+    counts = document_counts(pages)
+    forms = word_forms.load(lang)
     ctx = rules.RuleContext(proof, lexicon, lang=lang, step_references=_has_step_references(pages),
-                            doc_counts=document_counts(pages), protected=protected_words(),
-                            forms=word_forms.load(lang))
+                            doc_counts=counts, protected=protected_words(), forms=forms,
+                            restore_accents=rules.accent_convention(counts, forms))
     corrections: list[Correction] = []
     candidates: list[QueueCandidate] = []
     for page in pages:

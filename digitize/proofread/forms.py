@@ -77,6 +77,7 @@ class Forms:
 
     lang: str = ""
     zipf10: Table = field(default_factory=Table)
+    _dominant: dict = field(default_factory=dict, repr=False, compare=False)  # dominant_accented's answers
 
     def zipf(self, word: str) -> float:
         return self.zipf10.get(word.casefold(), 0) / 10
@@ -97,10 +98,18 @@ class Forms:
         """The spelling with diacritics that is far more common than ``word`` as written
         (``tambien`` → ``también``, ``desagúe`` → ``desagüe``), else None."""
         w = word.casefold()
+        if w in self._dominant:
+            return self._dominant[w]
+        if len(self._dominant) > 50_000:
+            self._dominant.clear()
+        answer = self._dominant[w] = self._dominant_accented(w)
+        return answer
+
+    def _dominant_accented(self, w: str) -> str | None:
         here = self.zipf10.get(w, 0)
         best, best_z, second = None, 0, 0
         marks = _marks(w)
-        for cand in accent_variants(w):
+        for cand in accent_variants(w, limit=1):  # one mark lost or misread (ñ with an accent: rare)
             if _marks(cand) <= marks:
                 continue  # only diacritics added: éste stays éste, creó stays creó
             z = self.zipf10.get(cand, 0)
@@ -111,6 +120,18 @@ class Forms:
         if best is None or best_z < here + ACCENT_MARGIN * 10 or best_z < second + ACCENT_MARGIN * 10:
             return None
         return best
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words of a profile's language: its lexicon (lemmas, patent vocabulary) and the forms
+    of the language. What the harm guard and the quality gate count as "known"."""
+
+    lexicon: Lexicon
+    forms: Forms
+
+    def known(self, word: str) -> bool:
+        return self.lexicon.known(word) or self.forms.is_word(word, self.lexicon)
 
 
 def _marks(word: str) -> int:

@@ -62,6 +62,9 @@ class RuleContext:
     protected: frozenset[str] = frozenset()  # folded words never changed (domain vocabulary, names)
     accents: bool = False  # the page's language writes diacritics (else a fix may not add any)
     forms: Forms = field(default_factory=Forms)  # the language's inflected forms (forms.py)
+    # the document writes the diacritics its words take (accent_convention): a word read without
+    # them may be given them; an old print that spells "despues", "habia" keeps its spelling
+    restore_accents: bool = True
     # what the word rules made of each distinct text in this document (they depend on the text and
     # the document-wide fields above only): a word repeated 50 times is worked out once
     memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
@@ -322,6 +325,8 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
         return None
     low = core.lower()
     if ctx.forms.is_word(low, ctx.lexicon):
+        if not ctx.restore_accents or ctx.owned(core):
+            return None  # the document's own spelling (an old print's "despues", used five times)
         best = ctx.forms.dominant_accented(low)  # varía stays (varia is rarer); tambien does not
         return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
     known = {v for v in accent_variants(low) if ctx.lexicon.known(v)}
@@ -331,6 +336,23 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
         return None  # two real words: a reviewer's call
     best = ctx.forms.dominant_accented(low)
     return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+
+
+ACCENT_CONVENTION = 0.6  # share of the words that take diacritics read with them
+
+
+def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
+    """Whether a document writes diacritics: of its words that take them (read with them, or
+    whose accented spelling is far more common), at least ACCENT_CONVENTION are read with them."""
+    marked = unmarked = 0
+    for word, n in counts.items():
+        if not word.isalpha() or len(word) < 3:
+            continue
+        if word != _strip_marks(word):
+            marked += n
+        elif forms.dominant_accented(word):
+            unmarked += n
+    return marked + unmarked == 0 or marked >= ACCENT_CONVENTION * (marked + unmarked)
 
 
 def _same_case(word: str, like: str) -> str:
@@ -402,8 +424,8 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     if len(last) < 2:
         return None
     joined = last + second_core
-    if ctx.lexicon.known(joined):
-        word = head + sep + joined
+    if ctx.lexicon.known(joined) or ctx.forms.is_word(joined, ctx.lexicon):
+        word = head + sep + joined  # podamos, not poda-mos
     elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2:
         word = stem + "-" + second_core
     elif ctx.lexicon.known(second_core) and len(second_core) >= 6:
