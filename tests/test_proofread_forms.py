@@ -104,3 +104,14 @@ def test_line_end_hyphen_joins_inflected_forms(es, en):
     for a, b, joined in [("man-", "agement", "management"), ("data-", "driven", "data-driven"),
                          ("sub-com-", "bination", "sub-combination"), ("pipet-", "ting", "pipetting")]:
         assert rules.dehyphenate(a, b, en) == (joined, "")
+
+
+def test_a_document_that_writes_without_accents_keeps_its_spelling(es):
+    """An old print spells "despues", "habia": the document's convention, not a misreading."""
+    _, _, ctx = es
+    f = ctx.forms
+    old = {"despues": 3, "habia": 2, "ocasion": 1, "excepcion": 1, "ademas": 1, "tambien": 1}
+    modern = {"después": 3, "había": 2, "ocasión": 1, "excepción": 1, "además": 1, "tambien": 1}
+    assert not rules.accent_convention(old, f)
+    assert rules.accent_convention(modern, f)
+    assert rules.accent_convention({"tambien": 1}, f)  # too few words to tell

@@ -339,6 +339,7 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
 
 
 ACCENT_CONVENTION = 0.6  # share of the words that take diacritics read with them
+ACCENT_EVIDENCE = 5  # ... judged from this many such words on
 
 
 def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
@@ -352,7 +353,9 @@ def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
             marked += n
         elif forms.dominant_accented(word):
             unmarked += n
-    return marked + unmarked == 0 or marked >= ACCENT_CONVENTION * (marked + unmarked)
+    if marked + unmarked < ACCENT_EVIDENCE:
+        return True  # too few words to tell: the language's own convention
+    return marked >= ACCENT_CONVENTION * (marked + unmarked)
 
 
 def _same_case(word: str, like: str) -> str:
