@@ -220,8 +220,8 @@ def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
 
 def _lexicon(profile: Profile):
     try:
-        from .proofread import vocabulary_for
-        return vocabulary_for(profile)
+        from .proofread import lexicon_for
+        return lexicon_for(profile)
     except Exception:  # no lexicon configured or readable: the guard judges by confidence only
         return None
 

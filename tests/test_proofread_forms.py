@@ -115,3 +115,18 @@ def test_a_document_that_writes_without_accents_keeps_its_spelling(es):
     assert not rules.accent_convention(old, f)
     assert rules.accent_convention(modern, f)
     assert rules.accent_convention({"tambien": 1}, f)  # too few words to tell
+
+
+def test_a_page_in_another_language_is_not_corrected_with_this_ones_lexicon(en):
+    """A French page in an English batch: 'passait' is not 'pass a it', 'démon' keeps its accent."""
+    from digitize.proofread import page_language
+
+    ep = profiles.load("ep")
+    text = ("Il passait dans la rue et regarda le démon qui allait vers elle , mais elle ne "
+            "demanda rien de plus à ce moment pour les enfants").split()
+    page = page_of([[(w, 85) for w in text]])
+    assert page_language(page, "en") == "fr"
+    pages, corrections, _ = auto_correct([page], ep, en.lexicon)
+    assert [c for c in corrections if c.rule in ("split-joined", "lexicon", "diacritic")] == []
+    english = page_of([[(w, 85) for w in "The invention relates to a method of treating the data and the fluid".split()]])
+    assert page_language(english, "en") == "en" and page_language(english, "es") == "es"  # too few to tell

@@ -65,6 +65,9 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         if page.image_only:
             continue
         ctx.accents = writes_accents(page, lang)
+        # a page in another language than the profile's (a French page in an English batch): the
+        # lexicon is no evidence about its words, so no word is split, "corrected" or re-accented
+        ctx.foreign = page_language(page, lang) != lang
         corrections += _correct_page(page, ctx)
         candidates += queue_candidates(page, ctx)
     return pages, corrections, candidates
@@ -98,17 +101,47 @@ def document_counts(pages: list[OcrPage]) -> dict[str, int]:
     return counts
 
 
-_SPANISH = {"de", "la", "el", "que", "los", "las", "del", "y", "en", "por", "con", "una", "para"}
-_ENGLISH = {"the", "of", "and", "to", "in", "is", "that", "for", "with", "by", "on", "as", "are"}
+# The commonest short words of each language (words that are the same in two of them, such as
+# "de", "a", "en", "la", count for each): enough to tell which language a page of text is in.
+FUNCTION_WORDS = {
+    "en": {"the", "of", "and", "to", "in", "is", "that", "for", "with", "by", "on", "as", "are", "was", "it",
+           "be", "this", "which", "or", "from", "at", "an", "not", "have", "has", "were", "said"},
+    "es": {"de", "la", "el", "que", "los", "las", "del", "y", "en", "por", "con", "una", "para", "se", "un", "es",
+           "al", "lo", "como", "su", "más", "pero", "sus", "o", "este", "esta"},
+    "fr": {"le", "la", "les", "de", "des", "et", "un", "une", "du", "est", "que", "qui", "dans", "pour", "pas",
+           "au", "aux", "il", "elle", "sur", "ne", "se", "par", "ce", "avec", "mais", "nous", "vous"},
+    "de": {"der", "die", "das", "und", "den", "dem", "des", "ist", "nicht", "ein", "eine", "mit", "sich", "auf",
+           "zu", "von", "für", "im", "auch", "wird", "wurde", "sie", "es", "er", "dass", "werden"},
+    "it": {"il", "di", "che", "e", "la", "le", "per", "un", "una", "del", "della", "non", "sono", "gli", "con",
+           "si", "da", "nel", "alla", "come", "anche", "ma", "più", "lo", "dei"},
+    "pt": {"de", "que", "e", "o", "os", "as", "do", "da", "dos", "das", "em", "um", "uma", "para", "com", "não",
+           "no", "na", "por", "se", "ao", "mais", "como"},
+}
+LANGUAGE_EVIDENCE = 8  # function words a page needs before its language is judged
+
+
+def _hits(page: OcrPage) -> dict[str, int]:
+    words = [w.text.lower().strip(".,;:()«»\"'") for w in page.words()]
+    return {code: sum(w in table for w in words) for code, table in FUNCTION_WORDS.items()}
+
+
+def page_language(page: OcrPage, lang: str) -> str:
+    """The language a page of text is written in, judged from its function words; ``lang`` (the
+    profile's) when it wins or ties, or when the page has too few of them to tell."""
+    hits = _hits(page)
+    best = max(hits, key=lambda code: (hits[code], code == lang))
+    if hits[best] < LANGUAGE_EVIDENCE or hits.get(lang, 0) >= hits[best]:
+        return lang
+    return best
 
 
 def writes_accents(page: OcrPage, lang: str) -> bool:
     """Whether fixes on this page may add diacritics: only on a page in a language that writes
-    them (the profile's language is not English and the page's function words are not English)."""
+    them (the profile's language is not English and the page is not in English)."""
     if lang == "en":
         return False
-    words = [w.text.lower().strip(".,;:()") for w in page.words()]
-    return sum(w in _SPANISH for w in words) >= sum(w in _ENGLISH for w in words)
+    hits = _hits(page)
+    return hits.get(lang, 0) >= hits["en"]
 
 
 def protected_words() -> frozenset[str]:
@@ -166,7 +199,7 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
             fixes = fixes_of[text] = _word_fixes(text, ctx)
         for fix in fixes:
             out.append(_change(word, n, fix.new, fix.rule, fix.confidence))
-        if word.id in names:
+        if word.id in names or ctx.foreign:
             continue  # a word list is no evidence about a person's or a company's name
         text = word.text
         if text in joined_of:

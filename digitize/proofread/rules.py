@@ -65,6 +65,7 @@ class RuleContext:
     # the document writes the diacritics its words take (accent_convention): a word read without
     # them may be given them; an old print that spells "despues", "habia" keeps its spelling
     restore_accents: bool = True
+    foreign: bool = False  # the page is in another language than the profile's (page_language)
     # what the word rules made of each distinct text in this document (they depend on the text and
     # the document-wide fields above only): a word repeated 50 times is worked out once
     memo: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
