@@ -21,7 +21,9 @@ Truth formats (``format`` in the entry):
 A page is kept only when its truth covers it as far as the file can tell: every text line has a
 transcription (a line left empty means the annotators transcribed part of the page), no line is
 typed as handwritten (``LABEL`` containing ``Handwritten``: neither tool reads handwriting, and a
-page that has it measures nothing about print), the page has at least ``min_words`` words and its
+page that has it measures nothing about print), at most ``max_outside`` (default 0.2) of the
+page's text-sized ink components lie outside every transcribed line box (annotators who left a
+letterhead, stamps or a quoted passage out: measured on the image alone, no OCR), the page has at least ``min_words`` words and its
 image is in the snapshot (files of 4 MiB and more and LFS content are not). ``replace`` (pairs of
 a regex and its replacement, applied to every truth line) undoes a source's transcription marks
 (a line-end hyphen written as a not sign, underscores marking underlined words). Word order does not
@@ -112,10 +114,18 @@ def alto_page(data: bytes) -> dict:
             tags[el.get("ID")] = el.get("LABEL", "")
         elif name == "fileName" and el.text and image is None:
             image = el.text.strip()
-    lines, empty, handwritten = [], 0, 0
+    lines, empty, handwritten, boxes = [], 0, 0, []
+    size = None
+    for el in root.iter():
+        if _local(el.tag) == "Page" and el.get("WIDTH") and el.get("HEIGHT"):
+            size = (float(el.get("WIDTH")), float(el.get("HEIGHT")))
+            break
     for line in root.iter():
         if _local(line.tag) != "TextLine":
             continue
+        if line.get("HPOS") is not None and line.get("HEIGHT") is not None:
+            x, y, w, h = (float(line.get(k, 0)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+            boxes.append((x, y, x + w, y + h))
         labels = " ".join(tags.get(t, "") for t in (line.get("TAGREFS") or "").split())
         if "handwrit" in labels.lower():
             handwritten += 1
@@ -130,7 +140,7 @@ def alto_page(data: bytes) -> dict:
         if not text:
             empty += 1
         lines.append(text)
-    return {"image": image, "lines": lines, "empty": empty, "handwritten": handwritten}
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": handwritten, "boxes": boxes, "size": size}
 
 
 def page_page(data: bytes) -> dict:
@@ -157,11 +167,21 @@ def page_page(data: bytes) -> dict:
                         return u.text or ""
         return None
 
-    lines, empty = [], 0
+    lines, empty, boxes = [], 0, []
+    size = None
+    for el in root.iter():
+        if _local(el.tag) == "Page" and el.get("imageWidth"):
+            size = (float(el.get("imageWidth")), float(el.get("imageHeight")))
+            break
     for region in ordered:
         for line in region:
             if _local(line.tag) != "TextLine":
                 continue
+            for co in line:
+                if _local(co.tag) == "Coords" and co.get("points"):
+                    pts = [tuple(map(float, p.split(","))) for p in co.get("points").split()]
+                    boxes.append((min(p[0] for p in pts), min(p[1] for p in pts),
+                                  max(p[0] for p in pts), max(p[1] for p in pts)))
             text = equiv(line)
             if not text:
                 words = [equiv(w) or "" for w in line if _local(w.tag) == "Word"]
@@ -169,10 +189,49 @@ def page_page(data: bytes) -> dict:
             if not text.strip():
                 empty += 1
             lines.append(text.strip())
-    return {"image": image, "lines": lines, "empty": empty, "handwritten": 0}
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": size}
 
 
 READERS = {"alto": alto_page, "page": page_page}
+
+
+def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
+                size: tuple[float, float] | None) -> float | None:
+    """Share of the text-sized ink components of the page image whose centre lies outside every
+    transcribed line box (widened by half a line height): text the annotators did not transcribe
+    (a letterhead, a stamp, a quoted passage left out) shows up here. Independent of any OCR.
+    None when the file gives no line coordinates (nothing to measure)."""
+    import cv2
+    import numpy as np
+
+    if not boxes:
+        return None
+    grey = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if grey is None:
+        return 1.0
+    h, w = grey.shape
+    sx, sy = (w / size[0], h / size[1]) if size and size[0] and size[1] else (1.0, 1.0)
+    f = min(1.0, 1600 / max(h, w))
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    mask = np.zeros(ink.shape, np.uint8)
+    heights = []
+    for x0, y0, x1, y1 in boxes:
+        x0, x1, y0, y1 = x0 * sx * f, x1 * sx * f, y0 * sy * f, y1 * sy * f
+        lh = max(1.0, y1 - y0)
+        heights.append(lh)
+        cv2.rectangle(mask, (int(x0 - 0.5 * lh), int(y0 - 0.4 * lh)), (int(x1 + 0.5 * lh), int(y1 + 0.4 * lh)), 1, -1)
+    lh = float(np.median(heights))
+    n, _labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    total = outside = 0
+    for i in range(1, n):
+        cw, ch, area = stats[i, 2], stats[i, 3], stats[i, 4]
+        if ch < 0.18 * lh or ch > 1.5 * lh or cw > 3 * lh or area < 6:  # specks, rules, pictures
+            continue
+        total += 1
+        cx, cy = min(int(centres[i, 0]), mask.shape[1] - 1), min(int(centres[i, 1]), mask.shape[0] - 1)
+        outside += not mask[cy, cx]
+    return outside / total if total else 0.0
 
 
 # --------------------------------------------------------------------------- collect
@@ -223,6 +282,7 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
     include = [re.compile(p) for p in entry.get("include", [])]
     exclude = [re.compile(p) for p in entry.get("exclude", [])]
     min_words = entry.get("min_words", 20)
+    max_outside = entry.get("max_outside", 0.2)
     strip = entry.get("strip_prefix", "")
     replace = [(re.compile(a), b) for a, b in entry.get("replace", [])]
     kept, dropped, seen_images = [], [], set()
@@ -255,11 +315,17 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             why = f"{page['handwritten']} handwritten lines"
         elif words < min_words:
             why = f"{words} words (< {min_words})"
+        outside = None
+        if not why and max_outside < 1:
+            outside = ink_outside(repo.read(files[image][0]), page["boxes"], page["size"])
+            outside = None if outside is None else round(outside, 3)
+            if outside is not None and outside > max_outside:
+                why = f"{outside:.0%} of the text-sized ink outside the transcribed lines (partial truth)"
         if why:
             dropped.append({"path": path, "why": why})
             continue
         seen_images.add(files[image][0])
-        kept.append((path, image, page, words))
+        kept.append((path, image, page, words, outside))
     limit = entry.get("max_pages")
     if limit and len(kept) > limit:
         step = len(kept) / limit
@@ -275,13 +341,14 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
         if old.is_file():
             old.unlink()
     pages = []
-    for path, image, page, words in kept:
+    for path, image, page, words, outside in kept:
         name = _slug(path, strip)
         ext = PurePosixPath(image).suffix.lower().replace(".jpeg", ".jpg").replace(".tiff", ".tif")
         data = repo.read(files[image][0])
         (folder / f"{name}{ext}").write_bytes(data)
         (folder / f"{name}.gt.txt").write_text("\n".join(page["lines"]).strip() + "\n", encoding="utf-8")
-        pages.append({"name": name, "image": image, "truth": path, "words": words, **_image_info(data)})
+        pages.append({"name": name, "image": image, "truth": path, "words": words, "ink_outside": outside,
+                      **_image_info(data)})
     info = {"name": entry["name"], "repo": entry["repo"], "commit": entry["commit"], "format": entry["format"],
             "pages": pages, "dropped": dropped}
     (folder / "SOURCE.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

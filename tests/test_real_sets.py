@@ -74,6 +74,22 @@ def test_alto_lines_hyphens_and_what_makes_a_page_partial():
     assert hand["handwritten"] == 1
 
 
+def test_ink_outside_the_transcribed_lines():
+    import cv2
+    import numpy as np
+
+    page = np.full((400, 400), 255, np.uint8)
+    for row in (50, 250):  # two lines of ten "letters" 20 px high
+        for k in range(10):
+            cv2.rectangle(page, (20 + 30 * k, row), (35 + 30 * k, row + 20), 0, -1)
+    png = cv2.imencode(".png", page)[1].tobytes()
+    both = [(15, 48, 330, 72), (15, 248, 330, 272)]
+    assert collect.ink_outside(png, both, (400, 400)) == 0.0
+    assert collect.ink_outside(png, both[:1], (400, 400)) == 0.5
+    assert collect.ink_outside(png, [(7.5, 24, 165, 36)], (200, 200)) == 0.5  # ALTO of a half-size image
+    assert collect.ink_outside(png, [], None) is None
+
+
 def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
                           env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
