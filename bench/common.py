@@ -113,13 +113,14 @@ def copies(files: list[Path], folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run_tesseract(pages: list[Path], out: Path, jobs: int) -> float:
-    """Raw engine: one ``tesseract IMAGE OUT -l eng txt`` per page, ``jobs`` processes at a time."""
+def run_tesseract(pages: list[Path], out: Path, jobs: int, lang: str | dict[Path, str] = LANG) -> float:
+    """Raw engine: one ``tesseract IMAGE OUT -l eng txt`` per page, ``jobs`` processes at a time
+    (``lang``: one language for every page, or one per page)."""
     fresh(out)
 
     def one(page: Path) -> None:
         name = page.name.split(".")[0]
-        cmd = ["tesseract", str(page), str(out / name), "-l", LANG, "txt"]
+        cmd = ["tesseract", str(page), str(out / name), "-l", lang if isinstance(lang, str) else lang[page], "txt"]
         _check(cmd, subprocess.run(cmd, env=ENV, capture_output=True, text=True))
 
     t = time.perf_counter()

@@ -1,0 +1,429 @@
+"""Turn a fetched public repository into one real evaluation set: flat pairs of a page image and
+its ground-truth text, ``OUT/<source>/<NAME>.<png|jpg|tif>`` + ``<NAME>.gt.txt`` (UTF-8).
+
+Every source is described in ``bench/real_sets.toml`` (repository, commit, paths, truth format,
+licence, part). This script downloads nothing: it reads a bare git directory that is already on
+the machine (a ``git clone --bare`` or a mirror), at the commit the entry names.
+
+    python bench/collect_real_sets.py SOURCE GIT_DIR [--out DIR]   # one source
+    python bench/collect_real_sets.py --manifest [--out DIR]       # OUT/MANIFEST.toml from what is there
+
+``--out`` defaults to ``$DIGITIZE_REAL_SETS`` or ``build/real-sets``.
+
+Truth formats (``format`` in the entry):
+
+* ``alto``: ALTO XML (eScriptorium exports), one truth line per ``TextLine`` (its ``String``
+  contents joined by spaces, a ``HYP`` kept as ``-``), lines in file order. The image is the
+  file named in ``sourceImageInformation/fileName`` beside the XML (else an image of the same stem).
+* ``page``: PAGE XML, one line per ``TextLine`` (its own ``TextEquiv``, else its words), regions
+  in ``ReadingOrder`` when there is one, else in file order; image from ``Page/@imageFilename``.
+
+A page is kept only when its truth covers it as far as the file can tell: every text line has a
+transcription (a line left empty means the annotators transcribed part of the page), no line is
+typed as handwritten (``LABEL`` containing ``Handwritten``: neither tool reads handwriting, and a
+page that has it measures nothing about print), at most ``max_outside`` (default 0.2) of the
+page's text-sized ink components lie outside every transcribed line box (annotators who left a
+letterhead, stamps or a quoted passage out: measured on the image alone, no OCR), the page has at least ``min_words`` words and its
+image is in the snapshot (files of 4 MiB and more and LFS content are not). ``replace`` (pairs of
+a regex and its replacement, applied to every truth line) undoes a source's transcription marks
+(a line-end hyphen written as a not sign, underscores marking underlined words). Word order does not
+matter to the score (order-independent word error). ``max_pages`` keeps every k-th kept page in
+path order (deterministic) so that one large source does not dominate. What was left out and why
+goes to ``OUT/<source>/SOURCE.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "bench" / "real_sets.toml"
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+def default_out() -> Path:
+    return Path(os.environ.get("DIGITIZE_REAL_SETS", ROOT / "build" / "real-sets"))
+
+
+def load_config(path: Path = CONFIG) -> list[dict]:
+    with open(path, "rb") as f:
+        return tomllib.load(f)["source"]
+
+
+# --------------------------------------------------------------------------- git
+
+
+class Repo:
+    def __init__(self, git_dir: Path, commit: str):
+        self.git_dir, self.commit = str(git_dir), commit
+
+    def _git(self, *args: str) -> bytes:
+        return subprocess.run(["git", "--git-dir", self.git_dir, *args], check=True, capture_output=True).stdout
+
+    def files(self, paths: list[str]) -> dict[str, tuple[str, int | None]]:
+        """path -> (blob id, size or None when the blob is not in the snapshot)."""
+        out = {}
+        raw = self._git("ls-tree", "-r", "-l", "-z", self.commit, "--", *paths)
+        for rec in raw.split(b"\0"):
+            if not rec:
+                continue
+            meta, path = rec.split(b"\t", 1)
+            _mode, kind, blob, size = meta.decode().split()
+            if kind != "blob":
+                continue
+            out[path.decode("utf-8")] = (blob, int(size) if size.isdigit() else None)
+        return out
+
+    def has(self, blob: str) -> bool:
+        return subprocess.run(["git", "--git-dir", self.git_dir, "cat-file", "-e", blob],
+                              capture_output=True).returncode == 0
+
+    def read(self, blob: str) -> bytes:
+        return self._git("cat-file", "blob", blob)
+
+
+# --------------------------------------------------------------------------- truth
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def alto_page(data: bytes) -> dict:
+    root = etree.fromstring(data, _parser())
+    tags = {}
+    image = None
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "OtherTag":
+            tags[el.get("ID")] = el.get("LABEL", "")
+        elif name == "fileName" and el.text and image is None:
+            image = el.text.strip()
+    lines, empty, handwritten, boxes = [], 0, 0, []
+    size = None
+    for el in root.iter():
+        if _local(el.tag) == "Page" and el.get("WIDTH") and el.get("HEIGHT"):
+            size = (float(el.get("WIDTH")), float(el.get("HEIGHT")))
+            break
+    for line in root.iter():
+        if _local(line.tag) != "TextLine":
+            continue
+        if line.get("HPOS") is not None and line.get("HEIGHT") is not None:
+            x, y, w, h = (float(line.get(k, 0)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+            boxes.append((x, y, x + w, y + h))
+        labels = " ".join(tags.get(t, "") for t in (line.get("TAGREFS") or "").split())
+        if "handwrit" in labels.lower():
+            handwritten += 1
+        parts: list[str] = []
+        for s in line:
+            n = _local(s.tag)
+            if n == "String" and s.get("CONTENT"):
+                parts.append(s.get("CONTENT"))
+            elif n == "HYP" and parts:
+                parts[-1] += "-"
+        text = " ".join(parts).strip()
+        if not text:
+            empty += 1
+        lines.append(text)
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": handwritten, "boxes": boxes, "size": size}
+
+
+def page_page(data: bytes) -> dict:
+    root = etree.fromstring(data, _parser())
+    image = None
+    regions: dict[str, etree._Element] = {}
+    order: list[str] = []
+    for el in root.iter():
+        name = _local(el.tag)
+        if name == "Page":
+            image = el.get("imageFilename")
+        elif name == "TextRegion":
+            regions[el.get("id")] = el
+        elif name == "RegionRefIndexed":
+            order.append((int(el.get("index", "0")), el.get("regionRef")))
+    ordered = [regions[r] for _, r in sorted(order) if r in regions] if order else []
+    ordered += [r for r in regions.values() if r not in ordered]
+
+    def equiv(el) -> str | None:
+        for eq in el:
+            if _local(eq.tag) == "TextEquiv":
+                for u in eq:
+                    if _local(u.tag) == "Unicode":
+                        return u.text or ""
+        return None
+
+    lines, empty, boxes = [], 0, []
+    size = None
+    for el in root.iter():
+        if _local(el.tag) == "Page" and el.get("imageWidth"):
+            size = (float(el.get("imageWidth")), float(el.get("imageHeight")))
+            break
+    for region in ordered:
+        for line in region:
+            if _local(line.tag) != "TextLine":
+                continue
+            for co in line:
+                if _local(co.tag) == "Coords" and co.get("points"):
+                    pts = [tuple(map(float, p.split(","))) for p in co.get("points").split()]
+                    boxes.append((min(p[0] for p in pts), min(p[1] for p in pts),
+                                  max(p[0] for p in pts), max(p[1] for p in pts)))
+            text = equiv(line)
+            if not text:
+                words = [equiv(w) or "" for w in line if _local(w.tag) == "Word"]
+                text = " ".join(w for w in words if w)
+            if not text.strip():
+                empty += 1
+            lines.append(text.strip())
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": size}
+
+
+READERS = {"alto": alto_page, "page": page_page}
+
+
+def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
+                size: tuple[float, float] | None) -> float | None:
+    """Share of the text-sized ink components of the page image whose centre lies outside every
+    transcribed line box (widened by half a line height): text the annotators did not transcribe
+    (a letterhead, a stamp, a quoted passage left out) shows up here. Independent of any OCR.
+    None when the file gives no line coordinates (nothing to measure)."""
+    import cv2
+    import numpy as np
+
+    if not boxes:
+        return None
+    grey = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if grey is None:
+        return 1.0
+    h, w = grey.shape
+    sx, sy = (w / size[0], h / size[1]) if size and size[0] and size[1] else (1.0, 1.0)
+    f = min(1.0, 1600 / max(h, w))
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    mask = np.zeros(ink.shape, np.uint8)
+    heights = []
+    for x0, y0, x1, y1 in boxes:
+        x0, x1, y0, y1 = x0 * sx * f, x1 * sx * f, y0 * sy * f, y1 * sy * f
+        lh = max(1.0, y1 - y0)
+        heights.append(lh)
+        cv2.rectangle(mask, (int(x0 - 0.5 * lh), int(y0 - 0.4 * lh)), (int(x1 + 0.5 * lh), int(y1 + 0.4 * lh)), 1, -1)
+    lh = float(np.median(heights))
+    n, _labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    total = outside = 0
+    for i in range(1, n):
+        cw, ch, area = stats[i, 2], stats[i, 3], stats[i, 4]
+        if ch < 0.18 * lh or ch > 1.5 * lh or cw > 3 * lh or area < 6:  # specks, rules, pictures
+            continue
+        total += 1
+        cx, cy = min(int(centres[i, 0]), mask.shape[1] - 1), min(int(centres[i, 1]), mask.shape[0] - 1)
+        outside += not mask[cy, cx]
+    return outside / total if total else 0.0
+
+
+# --------------------------------------------------------------------------- collect
+
+
+def _slug(path: str, strip: str) -> str:
+    rel = path[len(strip):] if strip and path.startswith(strip) else path
+    stem = str(PurePosixPath(rel).with_suffix(""))
+    s = re.sub(r"[^A-Za-z0-9-]+", "_", stem).strip("_")
+    if len(s) > 90:  # keep names short; the hash keeps them unique
+        s = s[:80] + "-" + hashlib.sha1(stem.encode()).hexdigest()[:8]
+    return s
+
+
+def _apply(line: str, replace: list) -> str:
+    for pattern, repl in replace:
+        line = pattern.sub(repl, line)
+    return line.strip()
+
+
+def _image_for(xml_path: str, wanted: str | None, files: dict) -> str | None:
+    folder = str(PurePosixPath(xml_path).parent)
+    cands = []
+    if wanted:
+        cands.append(f"{folder}/{PurePosixPath(wanted).name}")
+    stem = str(PurePosixPath(xml_path).with_suffix(""))
+    cands += [stem + e for e in IMAGE_EXTS] + [stem + e.upper() for e in IMAGE_EXTS]
+    for c in cands:
+        if c in files:
+            return c
+    return None
+
+
+def _image_info(data: bytes) -> dict:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        dpi = im.info.get("dpi")
+        return {"width": im.width, "height": im.height, "mode": im.mode,
+                "dpi": [round(float(d)) for d in dpi] if dpi else None}
+
+
+def collect(entry: dict, git_dir: Path, out: Path) -> dict:
+    repo = Repo(git_dir, entry["commit"])
+    paths = entry.get("paths", ["."])
+    files = repo.files(paths)
+    reader = READERS[entry["format"]]
+    include = [re.compile(p) for p in entry.get("include", [])]
+    exclude = [re.compile(p) for p in entry.get("exclude", [])]
+    min_words = entry.get("min_words", 20)
+    max_outside = entry.get("max_outside", 0.2)
+    strip = entry.get("strip_prefix", "")
+    replace = [(re.compile(a), b) for a, b in entry.get("replace", [])]
+    kept, dropped, seen_images = [], [], set()
+    for path in sorted(files):
+        if not path.lower().endswith(".xml"):
+            continue
+        if include and not any(p.search(path) for p in include):
+            continue
+        if any(p.search(path) for p in exclude):
+            continue
+        blob, _size = files[path]
+        try:
+            page = reader(repo.read(blob))
+        except etree.XMLSyntaxError as e:
+            dropped.append({"path": path, "why": f"XML: {e}"})
+            continue
+        page["lines"] = [_apply(line, replace) for line in page["lines"]]
+        image = _image_for(path, page["image"], files)
+        words = sum(len(line.split()) for line in page["lines"])
+        why = None
+        if image is None:
+            why = "no image beside the XML"
+        elif files[image][1] is None or not repo.has(files[image][0]):
+            why = "image not in the snapshot (4 MiB or more, or LFS)"
+        elif files[image][0] in seen_images:
+            why = "same image as an earlier page"
+        elif page["empty"]:
+            why = f"{page['empty']} of {len(page['lines'])} lines without transcription (partial truth)"
+        elif page["handwritten"]:
+            why = f"{page['handwritten']} handwritten lines"
+        elif words < min_words:
+            why = f"{words} words (< {min_words})"
+        outside = None
+        if not why and max_outside < 1:
+            outside = ink_outside(repo.read(files[image][0]), page["boxes"], page["size"])
+            outside = None if outside is None else round(outside, 3)
+            if outside is not None and outside > max_outside:
+                why = f"{outside:.0%} of the text-sized ink outside the transcribed lines (partial truth)"
+        if why:
+            dropped.append({"path": path, "why": why})
+            continue
+        seen_images.add(files[image][0])
+        kept.append((path, image, page, words, outside))
+    limit = entry.get("max_pages")
+    if limit and len(kept) > limit:
+        step = len(kept) / limit
+        chosen = {int(i * step) for i in range(limit)}
+        for i, k in enumerate(kept):
+            if i not in chosen:
+                dropped.append({"path": k[0], "why": f"not among the {limit} pages taken (max_pages)"})
+        kept = [k for i, k in enumerate(kept) if i in chosen]
+
+    folder = out / entry["name"]
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.iterdir():
+        if old.is_file():
+            old.unlink()
+    pages = []
+    for path, image, page, words, outside in kept:
+        name = _slug(path, strip)
+        ext = PurePosixPath(image).suffix.lower().replace(".jpeg", ".jpg").replace(".tiff", ".tif")
+        data = repo.read(files[image][0])
+        (folder / f"{name}{ext}").write_bytes(data)
+        (folder / f"{name}.gt.txt").write_text("\n".join(page["lines"]).strip() + "\n", encoding="utf-8")
+        pages.append({"name": name, "image": image, "truth": path, "words": words, "ink_outside": outside,
+                      **_image_info(data)})
+    info = {"name": entry["name"], "repo": entry["repo"], "commit": entry["commit"], "format": entry["format"],
+            "pages": pages, "dropped": dropped}
+    (folder / "SOURCE.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return info
+
+
+def _toml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def manifest(entries: list[dict], out: Path) -> Path:
+    """``OUT/MANIFEST.toml``: every source of the config, its part and the pages present."""
+    lines = ["# Real evaluation sets: written by bench/collect_real_sets.py --manifest from",
+             "# bench/real_sets.toml and the pages found here. The split into parts is by source and",
+             "# was made once: do not move a source between parts after looking at its figures.", ""]
+    totals: dict[str, int] = {}
+    for e in entries:
+        folder = out / e["name"]
+        src = folder / "SOURCE.json"
+        pages = json.loads(src.read_text(encoding="utf-8"))["pages"] if src.is_file() else []
+        n = len(pages) if pages else e.get("pages")
+        if n and e.get("bench", "real.py") == "real.py":
+            totals[e["part"]] = totals.get(e["part"], 0) + n
+        lines += ["[[source]]", f"name = {_toml_str(e['name'])}", f"part = {_toml_str(e['part'])}",
+                  f"repo = {_toml_str(e['repo'])}", f"commit = {_toml_str(e['commit'])}",
+                  f"licence = {_toml_str(e['licence'])}", f"lang = {_toml_str(e.get('lang', 'eng'))}",
+                  f"kinds = {json.dumps(e.get('kinds', []), ensure_ascii=False)}",
+                  f"location = {_toml_str(e.get('location', 'root:' + e['name']))}",
+                  f"bench = {_toml_str(e.get('bench', 'real.py'))}"]
+        if n is not None:
+            lines.append(f"page_count = {n}")
+        if pages:
+            lines.append("pages = [")
+            lines += [f"  {{ name = {_toml_str(p['name'])}, image = {_toml_str(p['image'])}, "
+                      f"size = [{p['width']}, {p['height']}], "
+                      + (f"dpi = {json.dumps(p['dpi'])}, " if p["dpi"] else "") + f"words = {p['words']} }},"
+                      for p in pages]
+            lines.append("]")
+        lines.append("")
+    lines.insert(3, "# pages per part read by bench/real.py: "
+                 + ", ".join(f"{k} {v}" for k, v in sorted(totals.items()))
+                 + " (tesseract-test: its pages beyond the 4 committed copies, if any)")
+    path = out / "MANIFEST.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("source", nargs="?", help="a name from bench/real_sets.toml")
+    ap.add_argument("git_dir", nargs="?", type=Path, help="bare git directory of the source's repository")
+    ap.add_argument("--out", type=Path, default=default_out())
+    ap.add_argument("--config", type=Path, default=CONFIG)
+    ap.add_argument("--manifest", action="store_true", help="write OUT/MANIFEST.toml")
+    args = ap.parse_args(argv)
+    entries = load_config(args.config)
+    if args.source:
+        if args.git_dir is None:
+            ap.error("give the bare git directory of the source's repository")
+        entry = next((e for e in entries if e["name"] == args.source), None)
+        if entry is None or "format" not in entry:
+            raise SystemExit(f"{args.source!r} is not a collectable source of {args.config}")
+        info = collect(entry, args.git_dir, args.out)
+        reasons: dict[str, int] = {}
+        for d in info["dropped"]:
+            key = re.sub(r"\d+", "N", d["why"])
+            reasons[key] = reasons.get(key, 0) + 1
+        print(f"{entry['name']}: {len(info['pages'])} pages, {sum(p['words'] for p in info['pages'])} words "
+              f"-> {args.out / entry['name']}; left out: {reasons or 'none'}")
+    if args.manifest:
+        print(f"wrote {manifest(entries, args.out)}")
+    if not args.source and not args.manifest:
+        ap.error("nothing to do: give SOURCE GIT_DIR and/or --manifest")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

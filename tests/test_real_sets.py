@@ -1,0 +1,140 @@
+"""bench/real_sets.toml, bench/collect_real_sets.py and the part guard of bench/real.py (issue 30):
+no page image, no network; a tiny git repository made here stands for a fetched one."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _load(name: str):
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = mod  # dataclasses look their module up there
+        spec.loader.exec_module(mod)
+        return mod
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+collect = _load("collect_real_sets")
+
+USED_BEFORE = {"committed", "tesseract-test", "ocr-benchmark", "ocrmypdf-resources", "patent_client-CA2944968A1"}
+
+
+def test_config_every_source_has_its_part_and_provenance():
+    entries = collect.load_config()
+    names = [e["name"] for e in entries]
+    assert len(names) == len(set(names))
+    for e in entries:
+        assert e["part"] in ("tuning", "sealed"), e["name"]
+        assert e["repo"] and e["commit"] and e["licence"], e["name"]
+        assert "__" not in e["name"] and "." not in e["name"]
+        if "format" in e:
+            assert e["format"] in collect.READERS
+    assert all(e["part"] == "tuning" for e in entries if e["name"] in USED_BEFORE)
+    new = [e for e in entries if e["name"] not in USED_BEFORE]
+    assert len({e["repo"] for e in new}) >= 5
+    assert {e["part"] for e in new} == {"tuning", "sealed"}
+
+
+ALTO = """<?xml version="1.0" encoding="UTF-8"?>
+<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">
+  <Description><sourceImageInformation><fileName>{image}</fileName></sourceImageInformation></Description>
+  <Tags><OtherTag ID="LT1" LABEL="default"/><OtherTag ID="LT2" LABEL="DefaultLine:Handwritten"/></Tags>
+  <Layout><Page WIDTH="100" HEIGHT="100"><PrintSpace>
+    <TextBlock ID="b1">
+      <TextLine ID="l1" TAGREFS="LT1"><String CONTENT="El invento se refiere a un disposi"/><HYP CONTENT="-"/></TextLine>
+      <TextLine ID="l2" TAGREFS="LT1"><String CONTENT="tivo de con&#xAC;"/></TextLine>
+      {extra}
+    </TextBlock>
+  </PrintSpace></Page></Layout>
+</alto>"""
+
+
+def test_alto_lines_hyphens_and_what_makes_a_page_partial():
+    page = collect.alto_page(ALTO.format(image="p1.png", extra="").encode())
+    assert page["image"] == "p1.png"
+    assert page["lines"] == ["El invento se refiere a un disposi-", "tivo de con\u00ac"]
+    assert page["empty"] == 0 and page["handwritten"] == 0
+    assert collect._apply(page["lines"][1], [(collect.re.compile("\u00ac$"), "-")]) == "tivo de con-"
+    empty = collect.alto_page(ALTO.format(image="p", extra='<TextLine ID="l3" TAGREFS="LT1"/>').encode())
+    assert empty["empty"] == 1
+    hand = collect.alto_page(ALTO.format(image="p", extra='<TextLine ID="l3" TAGREFS="LT2">'
+                                                         '<String CONTENT="x"/></TextLine>').encode())
+    assert hand["handwritten"] == 1
+
+
+def test_ink_outside_the_transcribed_lines():
+    import cv2
+    import numpy as np
+
+    page = np.full((400, 400), 255, np.uint8)
+    for row in (50, 250):  # two lines of ten "letters" 20 px high
+        for k in range(10):
+            cv2.rectangle(page, (20 + 30 * k, row), (35 + 30 * k, row + 20), 0, -1)
+    png = cv2.imencode(".png", page)[1].tobytes()
+    both = [(15, 48, 330, 72), (15, 248, 330, 272)]
+    assert collect.ink_outside(png, both, (400, 400)) == 0.0
+    assert collect.ink_outside(png, both[:1], (400, 400)) == 0.5
+    assert collect.ink_outside(png, [(7.5, 24, 165, 36)], (200, 200)) == 0.5  # ALTO of a half-size image
+    assert collect.ink_outside(png, [], None) is None
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+                               "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(repo)}).stdout.strip()
+
+
+def test_collect_from_a_git_dir_writes_flat_pairs(tmp_path):
+    from PIL import Image
+
+    src = tmp_path / "src"
+    (src / "data").mkdir(parents=True)
+    words = " ".join(["palabra"] * 25)
+    (src / "data" / "a.xml").write_text(ALTO.format(image="a.png", extra=f'<TextLine><String CONTENT="{words}"/></TextLine>'))
+    Image.new("L", (40, 20), 255).save(src / "data" / "a.png", dpi=(300, 300))
+    (src / "data" / "b.xml").write_text(ALTO.format(image="b.png", extra='<TextLine ID="x"/>'))  # partial truth
+    Image.new("L", (40, 20), 255).save(src / "data" / "b.png")
+    (src / "data" / "c.xml").write_text(ALTO.format(image="missing.png", extra=""))
+    _git(src, "init", "-q")
+    _git(src, "add", ".")
+    _git(src, "commit", "-qm", "pages")
+    commit = _git(src, "rev-parse", "HEAD")
+    entry = {"name": "demo", "repo": "x/y", "commit": commit, "paths": ["data/"], "format": "alto",
+             "replace": [["\u00ac$", "-"]], "licence": "CC-BY 4.0", "part": "sealed"}
+    info = collect.collect(entry, src / ".git", tmp_path / "out")
+    assert [p["name"] for p in info["pages"]] == ["data_a"]
+    assert info["pages"][0]["dpi"] == [300, 300] and info["pages"][0]["words"] == 25 + 10
+    why = {d["path"]: d["why"] for d in info["dropped"]}
+    assert "partial truth" in why["data/b.xml"] and "no image" in why["data/c.xml"]
+    out = tmp_path / "out" / "demo"
+    assert sorted(p.name for p in out.iterdir()) == ["SOURCE.json", "data_a.gt.txt", "data_a.png"]
+    assert "tivo de con-\n" in (out / "data_a.gt.txt").read_text(encoding="utf-8")
+    assert json.loads((out / "SOURCE.json").read_text())["commit"] == commit
+
+
+def test_real_py_runs_a_sealed_source_only_when_asked(tmp_path):
+    real = _load("real")
+    config = tmp_path / "sets.toml"
+    config.write_text('[[source]]\nname = "s"\npart = "sealed"\nrepo = "x/y"\ncommit = "1"\nlicence = "x"\n'
+                      '[[source]]\nname = "t"\npart = "tuning"\nrepo = "x/y"\ncommit = "1"\nlicence = "x"\n')
+    for name in ("s", "t"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.png").write_bytes(b"")
+        (tmp_path / name / "p.gt.txt").write_text("text")
+    assert list(real.find_sets([], "tuning", tmp_path, None, config)) == ["t"]
+    assert list(real.find_sets([], "sealed", tmp_path, None, config)) == ["s"]
+    assert sorted(real.find_sets([], "all", tmp_path, None, config)) == ["s", "t"]
+    with pytest.raises(SystemExit, match="sealed part"):
+        real.find_sets(["s"], "tuning", tmp_path, None, config)
