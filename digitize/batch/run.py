@@ -75,6 +75,18 @@ QUIET_DASK = {
 }
 
 
+# The scheduler and every worker start a web server whatever the dashboard (health, metrics, and
+# with Bokeh the dashboard: worker folders, logs, call stacks), unauthenticated. Left alone, the
+# scheduler's takes port 8787 on the address it listens on (the machine's own address for the
+# thread pool, whose in-process address names it; "Port 8787 is already in use" when taken) and a
+# worker's a random port there. Both are bound to the loopback interface on a free port, and the
+# scheduler's dashboard is not started.
+LOOPBACK_HTTP = {
+    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    "worker_dashboard_address": "127.0.0.1:0",
+}
+
+
 @dataclass(frozen=True)
 class PostStep:
     """A job-level step run after the documents (the authority file, the report), given by the
@@ -136,11 +148,11 @@ def connect(job: JobSettings, pool: str = "processes"):
     os.environ.update(WORKER_ENV)  # inherited by the worker processes too
     if pool == "threads":
         cluster = LocalCluster(n_workers=1, threads_per_worker=job.effective_workers(), processes=False,
-                               dashboard_address=None, silence_logs=logging.CRITICAL)
+                               silence_logs=logging.CRITICAL, **LOOPBACK_HTTP)
         return Client(cluster), cluster
     cluster = LocalCluster(
-        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
-        host="127.0.0.1", silence_logs=logging.CRITICAL, env=dict(WORKER_ENV),
+        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+        silence_logs=logging.CRITICAL, env=dict(WORKER_ENV), **LOOPBACK_HTTP,
     )
     return Client(cluster), cluster
 
