@@ -24,6 +24,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -39,7 +40,8 @@ from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
 from .planner import Planned, Planner, Skipped
-from .tasks import NO_SPACE, FinishDone, FinishTask, OcrTask, Task, TaskFailed, run_finish, run_ocr
+from ..jobfolder import pages_dir
+from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
 from .worker import WORKER_ENV, WorkerSetup
 
 log = logging.getLogger("digitize")
@@ -173,10 +175,12 @@ def set_up_workers(client, profile: Profile, job: JobSettings) -> None:
 
 
 class Progress:
-    """A bar on a terminal, a log line per document otherwise."""
+    """A bar over pages with an ETA on a terminal (its total known once the inputs' pages are
+    counted), a log line per document otherwise."""
 
-    def __init__(self, total: int | None, mode: str):
-        self.total, self.done, self.failed, self.pages = total, 0, 0, 0
+    def __init__(self, documents: int | None, mode: str):
+        self.documents, self.done, self.failed, self.pages = documents, 0, 0, 0
+        self.total_pages: int | None = None
         self.start = time.time()
         if mode == "auto":
             mode = "bar" if sys.stderr.isatty() else "log"
@@ -185,25 +189,48 @@ class Progress:
         if mode == "bar":
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", dynamic_ncols=True, file=sys.stderr)
+            self.bar = tqdm(total=None, unit="page", dynamic_ncols=True, file=sys.stderr)
+            self._postfix()
 
     def rate(self) -> float:
         elapsed = time.time() - self.start
         return 60 * self.pages / elapsed if elapsed > 0 else 0.0
 
-    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+    def _postfix(self) -> None:
+        of = f"/{self.documents}" if self.documents else ""
+        self.bar.set_postfix_str(f"documents {self.done + self.failed}{of}, failed {self.failed}", refresh=False)
+
+    def set_total(self, pages: int) -> None:
+        """The pages this run has to recognise (known after counting; lowered for kept pages)."""
+        self.total_pages = max(pages, self.pages)
+        if self.bar is not None:
+            self.bar.total = self.total_pages
+            self.bar.refresh()
+
+    def less(self, pages: int) -> None:
+        """Pages that turned out not to be needed (kept from an earlier run, a failed document)."""
+        if self.total_pages is not None and pages:
+            self.set_total(self.total_pages - pages)
+
+    def recognised(self, pages: int) -> None:
+        """Pages recognised (one task's range)."""
         self.pages += pages
+        if self.bar is not None and pages:
+            self.bar.update(pages)
+
+    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+        """A document ended (``pages``: its page count)."""
         if state == "failed":
             self.failed += 1
         else:
             self.done += 1
         n = self.done + self.failed
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{self.rate():.1f} pages/min, done {self.done}, failed {self.failed}")
-            self.bar.update(1)
+            self._postfix()
+            self.bar.refresh()
         elif self.mode == "log":
             extra = f": {reason}" if reason else f" ({pages} pages)"
-            of = f"/{self.total}" if self.total else ""
+            of = f"/{self.documents}" if self.documents else ""
             log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate())
 
     def close(self) -> None:
@@ -238,6 +265,14 @@ class BatchRun:
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
         self.reserve = self.folder.work_dir / ".space-reserve"
+        self.run_id: int | None = None
+        self.finished_docs = 0
+        # the bar's total: the to-do inputs' pages, counted in a thread, less what turns out not
+        # to be needed (pages kept from an earlier run, skipped and failed documents)
+        self._counts: dict[str, int] | None = None
+        self._counting: threading.Thread | None = None
+        self._less = 0
+        self._skipped_inputs: list[str] = []
 
     def _reserve(self) -> None:
         """A little room kept aside: when the disk fills up, it is given back so that the ledger
@@ -291,17 +326,59 @@ class BatchRun:
             self._queue = None
 
     def run(self) -> Summary:
-        start = time.time()
-        self.start()
+        """Process the inputs. When every one is done with the same content there is nothing to
+        do: no cluster starts and no run is recorded. Otherwise the run gets a ``runs`` row in the
+        ledger (its time, the pages it recognised), closed however it ends; the summary's numbers
+        are that row's."""
+        todo = [p for p in self.todo if not self.planner.done_unchanged(p)]
+        if not todo:
+            self.summary.skipped = len(self.todo)
+            self.todo.clear()
+            self.progress.close()
+            self.after()
+            return self.summary
+        self._count_pages(todo)
+        self.run_id = self.ledger.start_run()
+        outcome = "error"
         try:
+            self.start()
+            self.summary.started_cluster = True
             self.pump()
             while self.running:
                 self.poll(None)
+            outcome = "stopped: " + self.stopped if self.stopped else "finished"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+            raise
         finally:
             self.close()
-        self.summary.seconds = time.time() - start
+            run = self.ledger.end_run(self.run_id, outcome, self.progress.pages, self.finished_docs)
+            self.summary.pages, self.summary.seconds = run["pages"], run["ended"] - run["started"]
         self.after()
         return self.summary
+
+    # -- pages to do ---------------------------------------------------------------------------
+    def _count_pages(self, inputs: list[Path]) -> None:
+        """Count the to-do inputs' pages from their headers in a thread (the bar's total)."""
+        from ..ingest import page_count
+
+        def count() -> None:
+            counts = {}
+            for path in inputs:
+                try:
+                    counts[str(path)] = page_count(path)
+                except Exception:  # noqa: BLE001  a bad input fails later, with its reason
+                    counts[str(path)] = 0
+            self._counts = counts
+
+        self._counting = threading.Thread(target=count, name="digitize-count-pages", daemon=True)
+        self._counting.start()
+
+    def _refresh_total(self) -> None:
+        if self._counts is None:
+            return
+        skipped = sum(self._counts.get(name, 0) for name in self._skipped_inputs)
+        self.progress.set_total(sum(self._counts.values()) - self._less - skipped)
 
     # -- the loop ------------------------------------------------------------------------------
     def add(self, paths: Iterable[Path]) -> None:
@@ -350,6 +427,9 @@ class BatchRun:
             if self.stopped:
                 return
             doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers, self._pages_after())
+            doc.kept = sum(1 for _ in pages_dir(plan.work_dir).glob("[0-9][0-9][0-9][0-9].json"))
+            self._less += doc.kept
+            self._write(lambda: self.ledger.set_progress(plan.input, plan.page_count, doc.kept), plan.input)
             tasks = doc.start()
             self._submit(doc, tasks[0])
             self.urgent.extend((doc, t) for t in tasks[1:])
@@ -375,6 +455,7 @@ class BatchRun:
             doc, task = self.running.pop(fut)
             self._handle(doc, task, self._result(fut, task))
         self.pump()
+        self._refresh_total()
         return len(done)
 
     def _result(self, fut, task: Task):
@@ -393,6 +474,9 @@ class BatchRun:
         if isinstance(result, TaskFailed) and result.reason == NO_SPACE:
             self._stop(NO_SPACE)
         follow = doc.on_result(task, result)
+        if isinstance(result, OcrDone):
+            self.progress.recognised(result.pages)
+            self._write(lambda: self.ledger.set_progress(doc.input, doc.page_count, doc.kept + doc.recognised), doc.input)
         if doc.failed:
             self._fail(doc, doc.failed)
             return
@@ -441,8 +525,13 @@ class BatchRun:
         else:
             self.summary.skipped += 1
             self._record(plan.input, "skipped")
+        self._skipped_inputs.append(plan.input)
 
     def _fail(self, doc: DocState, reason: str) -> None:
+        if doc.page_count:
+            self._less += max(0, doc.page_count - doc.kept - doc.recognised)
+        else:
+            self._skipped_inputs.append(doc.input)  # its pages, as counted
         self._write(lambda: self.ledger.mark_failed(doc.input, reason), doc.input)
         self.summary.failures.append((doc.input, reason))
         self._record(doc.input, "failed", reason=reason)
@@ -463,10 +552,12 @@ class BatchRun:
         _replace_dir(doc.plan.work_dir, target)
         self._write(lambda: self.ledger.mark_finished(
             doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
-            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning), doc.input)
+            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning,
+            recognised=doc.recognised), doc.input)
         if result.candidates:
             self._write(lambda: self._enqueue(final, result.candidates), doc.input)
-        self.summary.pages += result.pages
+        self.summary.kept += doc.kept
+        self.finished_docs += 1
         self._record(doc.input, result.state, pages=result.pages)
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:

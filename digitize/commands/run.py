@@ -129,7 +129,11 @@ def print_summary(summary) -> None:
     print(f"\n{sum(c.values())} document(s): {c.get('done', 0)} done, {c.get('needs-review', 0)} needs-review, "
           f"{c.get('failed', 0)} failed ({summary.skipped} already done, skipped)")
     if summary.pages:
-        print(f"{summary.pages} page(s) in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
+        print(f"{summary.pages} page(s) recognised in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
+    if summary.kept:
+        print(f"{summary.kept} page(s) recognised by an earlier run kept (not counted in the rate)")
+    if not summary.started_cluster and summary.skipped and not summary.failures:
+        print("nothing to do: every input is done with the same content (no cluster started)")
     for inp, reason in summary.failures:
         print(f"  failed: {one_line(inp)}: {one_line(reason)}")
     out = summary.out
