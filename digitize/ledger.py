@@ -8,11 +8,12 @@ database), so SQLite in WAL mode on the job folder is enough even for a remote c
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .db import connect
 from .fsutil import create_following_umask
@@ -177,6 +178,23 @@ class Ledger:
             "WHERE input=?",
             (state, doc_id, out_dir, pages, seconds, validated, now, now, warning, pages, pages, recognised, input_path),
         )
+
+    def adopt_relative(self, inputs: Iterable[str], cwd: str) -> int:
+        """Rows an older version recorded under a relative input name (as given on its command
+        line) take the absolute name of this run's input they name from ``cwd``, so a re-run
+        skips or resumes them instead of processing them again. Returns how many were renamed."""
+        rows = self.conn.execute("SELECT input FROM documents WHERE input NOT LIKE '/%'").fetchall()
+        if not rows:
+            return 0
+        wanted = set(inputs)
+        renamed = 0
+        with self.transaction() as c:
+            for (name,) in rows:
+                full = os.path.normpath(os.path.join(cwd, name))
+                if full in wanted and c.execute("SELECT 1 FROM documents WHERE input = ?", (full,)).fetchone() is None:
+                    c.execute("UPDATE documents SET input = ? WHERE input = ?", (full, name))
+                    renamed += 1
+        return renamed
 
     def set_progress(self, input_path: str, page_count: int | None, pages_done: int) -> None:
         """How far a running input is: its page count (when known) and the pages recognised so far."""

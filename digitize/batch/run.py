@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .. import deps
+from ..errors import SharedFolderError
 from ..fsutil import one_line
 from ..job import JobSettings, Summary
 from ..jobfolder import JobFolder
@@ -159,13 +160,14 @@ def connect(job: JobSettings, pool: str = "processes"):
     return Client(cluster), cluster
 
 
-def set_up_workers(client, profile: Profile, job: JobSettings) -> None:
-    """Register the worker plugin (dependency check, one-core set-up, warm-up); a worker that
-    lacks a dependency stops the run here, with one line naming it."""
+def set_up_workers(client, profile: Profile, job: JobSettings, marker: tuple[str, str] | None = None) -> None:
+    """Register the worker plugin (dependency check, the output folder seen through ``marker``,
+    one-core set-up, warm-up); a worker that lacks a dependency or does not see the output
+    folder stops the run here, with one line naming it."""
     schemas = str(job.schemas) if job.schemas else None
     try:
-        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas), name=WorkerSetup.name)
-    except deps.MissingDependency:
+        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas, marker), name=WorkerSetup.name)
+    except (deps.MissingDependency, SharedFolderError):
         raise
     except Exception as exc:  # the plugin did not even unpickle there (digitize itself cannot import)
         text = f"{type(exc).__name__}: {exc}".splitlines()[0]
@@ -228,10 +230,11 @@ class Progress:
         if self.bar is not None:
             self._postfix()
             self.bar.refresh()
-        elif self.mode == "log":
-            extra = f": {reason}" if reason else f" ({pages} pages)"
-            of = f"/{self.documents}" if self.documents else ""
-            log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate())
+        extra = f": {reason}" if reason else f" ({pages} pages)"
+        of = f"/{self.documents}" if self.documents else ""
+        # on the terminal in log mode; always in the run's log file
+        log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate(),
+                 extra={"file_only": self.mode != "log"})
 
     def close(self) -> None:
         if self.bar is not None:
@@ -255,6 +258,7 @@ class BatchRun:
         self.post = tuple(post)
         self.on_recorded = on_recorded
         self.todo: deque[Path] = deque(inputs)
+        self.ledger.adopt_relative((str(p) for p in self.todo), os.getcwd())
         self.planned: deque[Planned | Skipped] = deque()
         self.urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
         self.running: dict[Any, tuple[DocState, Task]] = {}
@@ -265,6 +269,7 @@ class BatchRun:
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
         self.reserve = self.folder.work_dir / ".space-reserve"
+        self.marker_path = self.folder.work_dir / ".workers-see-this"
         self.run_id: int | None = None
         self.finished_docs = 0
         # the bar's total: the to-do inputs' pages, counted in a thread, less what turns out not
@@ -303,7 +308,7 @@ class BatchRun:
                 self.planned.append(self.planner.plan(self.todo.popleft()))
             self.client, self.cluster = connecting.result()
         try:
-            set_up_workers(self.client, self.profile, self.job)
+            set_up_workers(self.client, self.profile, self.job, self._marker())
         except BaseException:
             self.close()
             raise
@@ -313,8 +318,16 @@ class BatchRun:
             log.info("local cluster: %d %s", self.nworkers,
                      "thread(s) in this process" if self.pool == "threads" else "worker process(es)")
 
+    def _marker(self) -> tuple[str, str]:
+        """A file in the output folder that every worker must read (kept while the run lasts: a
+        worker that joins later checks it too)."""
+        token = os.urandom(16).hex()
+        self.marker_path.write_text(token, encoding="ascii")
+        return os.path.abspath(self.marker_path), token
+
     def close(self) -> None:
         self.progress.close()
+        self.marker_path.unlink(missing_ok=True)
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:

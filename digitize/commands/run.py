@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -87,17 +88,31 @@ def main(args: argparse.Namespace) -> int:
     missing = [str(p) for p in job.inputs if not p.exists()]
     if missing:
         raise UsageError(f"input not found: {', '.join(missing)}")
+    # Absolute before anything is planned or submitted: a worker resolves a relative path against
+    # its own working folder (an external `dask worker` started elsewhere).
+    from dataclasses import replace as _replace
+
+    job = _replace(job, inputs=tuple(absolute(p) for p in job.inputs), out=absolute(job.out))
     from ..ingest import discover
 
-    with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
+    from ..runlog import run_log
+
+    with JobFolder(job.out).run_lock(), run_log(job.out, "run", getattr(args, "verbose", 0)) as log_file:
+        # a second run on the folder refuses at once (exit 2)
         inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
         if not inputs:
             raise UsageError("no documents found in the inputs")
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
-                 f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+                 f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
         summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
+    print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute against the current folder, symbolic links left as named."""
+    return Path(os.path.abspath(path))
 
 
 def post_steps(job) -> list:

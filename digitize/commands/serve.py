@@ -86,6 +86,7 @@ def main(args: argparse.Namespace) -> int:
     watch, out = args.watch.resolve(), args.out.resolve()
     if watch == out:
         raise UsageError("--watch and --out must be different folders")
+    job = replace(job, out=out)  # absolute: a worker resolves a relative path against its own folder
     watch.mkdir(parents=True, exist_ok=True)
     trace = Trace(Path(os.environ[TRACE_ENV])) if os.environ.get(TRACE_ENV) else None
     hot = HotFolder(watch, out, settle=args.poll, event=trace.mark if trace else None)
