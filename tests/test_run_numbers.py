@@ -74,6 +74,14 @@ def test_interrupt_status_resume_and_true_throughput(tmp_path):
     kept = len(list(out.glob("work/*/pages/[0-9]*.json")))
     assert runs_outcomes(out) == ["interrupted"]
 
+    # a dry run: what the re-run would do, nothing written
+    dry = _digitize(*args, "--dry-run")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert f"1 to run ({PAGES - kept} page(s) to recognise, {kept} kept from an interrupted run)" in dry.stdout, dry.stdout
+    assert re.search(r"^estimate: [\d.]+ min at [\d.]+ pages/min", dry.stdout, re.M), dry.stdout
+    assert f"long.tif: {PAGES - kept} of {PAGES} page(s), {kept} kept" in dry.stdout
+    assert runs_outcomes(out) == ["interrupted"] and len(list(out.glob("work/*/pages/[0-9]*.json"))) == kept
+
     # the resumed run: its own pages over its own time, the CLI and the report agree
     proc = _digitize(*args)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -90,6 +98,11 @@ def test_interrupt_status_resume_and_true_throughput(tmp_path):
     assert shown and shown.group(1) == m.group(1) and shown.group(2) == m.group(3), shown
     st = _digitize("status", str(out))
     assert "was interrupted" not in st.stdout and "run the same command again" not in st.stdout, st.stdout
+
+    dry = _digitize(*args, "--dry-run")
+    assert "0 to run" in dry.stdout and "1 skipped (done)" in dry.stdout and "skip     " in dry.stdout, dry.stdout
+    assert "estimate: " in _digitize(*args[:-1], "--dry-run", "--out", str(tmp_path / "fresh")).stdout
+    assert not (tmp_path / "fresh").exists()
 
     # nothing left to do: no cluster, no run recorded
     again = _digitize(*args)
