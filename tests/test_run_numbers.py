@@ -116,19 +116,22 @@ def runs_outcomes(out: Path) -> list[str]:
 
 
 def test_library_logs_stay_out_of_the_terminal_and_the_run_has_a_log_file(tmp_path):
-    """`--formats pdf` on the thread pool: fontTools' subsetting lines (~35 per PDF) and
+    """A bar over pages. `--formats pdf` on the thread pool: fontTools' subsetting lines (~35 per PDF) and
     OCRmyPDF's messages stay off the terminal; the job folder's logs/ has the run's log file with
     the per-document line even under a progress bar."""
     (tmp_path / "in").mkdir()
     _doc(tmp_path / "in" / "a.tif", 2)
     out = tmp_path / "out"
     proc = _digitize("run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "1",
-                     "--pool", "threads", "--formats", "pdf", "--no-authority", "--progress", "none")
+                     "--pool", "threads", "--formats", "pdf", "--no-authority", "--progress", "bar", "--pages-per-task", "1")
     text = proc.stdout + proc.stderr
     assert proc.returncode == 0, text
     for noise in ("pruned", "subsett", "Glyph", "fontTools", "ocrmypdf", "8787"):
         assert noise not in text, text
     assert (out / "documents" / "a" / "a.pdf").is_file()
+    # the bar counts pages, not documents: 1/2 then 2/2 pages, the document count beside
+    bar = proc.stderr.replace("\r", "\n")
+    assert re.search(r"\b1/2 \[.*page", bar) and re.search(r"\b2/2 \[.*page.*documents 1/1", bar), bar
     logs = list((out / "logs").glob("run-*.log"))
     assert len(logs) == 1 and f"log:     {logs[0]}" in proc.stdout
     logged = logs[0].read_text()

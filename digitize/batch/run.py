@@ -464,6 +464,7 @@ class BatchRun:
             done = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED").done
         except TimeoutError:
             return 0
+        self._refresh_total()
         for fut in done:
             doc, task = self.running.pop(fut)
             self._handle(doc, task, self._result(fut, task))
