@@ -587,6 +587,14 @@ class BatchRun:
                 self.summary.failures.append((row["input"], row["reason"] or ""))
         if self.stopped:
             return  # no authority file or report from a run cut short by a full disk
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The command's post steps: the derived files (authority file, report) written again from
+        the ledger and the documents. ``run`` calls it at its end, ``serve`` whenever it has
+        recorded documents and is idle, and when it stops."""
+        if self.stopped:
+            return
         for step in self.post:
             try:
                 step.run(self.out, self.ledger, self.profile)
