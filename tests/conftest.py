@@ -61,7 +61,14 @@ SLOW_TESTS = {
     "test_jobfolder.py::test_second_run_refuses_and_killed_run_releases",
     "test_security.py::test_run_outputs_follow_the_umask_and_names_stay_on_one_line",
     "test_report.py::test_report_in_chromium",
+    # the quick tier's slowest: waits of the login throttle, a memory bound in a subprocess,
+    # PDFs decoded on threads at once
+    "test_security.py::test_right_password_after_failures_gets_in_after_a_delay",
+    "test_authority_hardening.py::test_check_build_validate_stream_in_bounded_memory",
+    "test_ingest_threads.py::test_pdfs_decoded_on_threads_at_once_are_the_pages_decoded_alone",
 }
+# fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)
+SLOW_FIXTURES = {"ep_ocr", "spanish_docs", "rendered"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -69,7 +76,7 @@ def pytest_collection_modifyitems(config, items):
         module = item.path.stem
         test = f"{item.path.name}::{item.originalname}"
         if (module in SLOW_MODULES or test in SLOW_TESTS or item.get_closest_marker("browser")
-                or "ep_ocr" in getattr(item, "fixturenames", ())):
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
             item.add_marker(pytest.mark.slow)
 
 

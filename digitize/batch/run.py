@@ -365,7 +365,10 @@ class BatchRun:
             raise
         finally:
             self.close()
-            run = self.ledger.end_run(self.run_id, outcome, self.progress.pages, self.finished_docs)
+            run = self._write(lambda: self.ledger.end_run(self.run_id, outcome, self.progress.pages, self.finished_docs),
+                              "the run's row")
+            if run is None:  # not recorded (a full disk): the same figures, from this process
+                run = {"pages": self.progress.pages, "started": self.progress.start, "ended": time.time()}
             self.summary.pages, self.summary.seconds = run["pages"], run["ended"] - run["started"]
         self.after()
         return self.summary
