@@ -36,12 +36,11 @@ from .. import deps
 from ..errors import SharedFolderError
 from ..fsutil import one_line
 from ..job import JobSettings, Summary
-from ..jobfolder import JobFolder
+from ..jobfolder import JobFolder, pages_dir
 from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
 from .planner import Planned, Planner, Skipped
-from ..jobfolder import pages_dir
 from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
 from .worker import WORKER_ENV, WorkerSetup
 
@@ -203,16 +202,12 @@ class Progress:
         self.bar.set_postfix_str(f"documents {self.done + self.failed}{of}, failed {self.failed}", refresh=False)
 
     def set_total(self, pages: int) -> None:
-        """The pages this run has to recognise (known after counting; lowered for kept pages)."""
+        """The pages this run has to recognise (known after counting; lowered for kept pages, skipped
+        and failed documents)."""
         self.total_pages = max(pages, self.pages)
         if self.bar is not None:
             self.bar.total = self.total_pages
             self.bar.refresh()
-
-    def less(self, pages: int) -> None:
-        """Pages that turned out not to be needed (kept from an earlier run, a failed document)."""
-        if self.total_pages is not None and pages:
-            self.set_total(self.total_pages - pages)
 
     def recognised(self, pages: int) -> None:
         """Pages recognised (one task's range)."""
