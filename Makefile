@@ -8,7 +8,10 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-
 BENCH_APT_PACKAGES := unpaper ghostscript manpages-es   # OCRmyPDF, compared against in bench/; Spanish text (bench/spanish.py)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test system-deps venv bench clean
+LOCK_TOOL := build/lock-tool
+UV_VERSION := 0.13.9
+
+.PHONY: demo test check lock system-deps venv bench clean
 
 demo: system-deps venv
 	$(PY) -m digitize.demo build/demo-inputs >/dev/null
@@ -17,12 +20,24 @@ demo: system-deps venv
 test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The quick tier: everything but the tests marked slow (real OCR of many pages, the browser, the
+# cluster). Its time on this machine is in the README.
+check: system-deps venv
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Refresh requirements.lock (every Python package, hashes included) after a change to
+# pyproject.toml: pins already in the lock are kept; `make lock UPGRADE=1` moves everything to the
+# newest release that fits. Then `make test`, and commit the lock with the change.
+lock:
+	test -x $(LOCK_TOOL)/bin/uv || { python3 -m venv $(LOCK_TOOL) && $(LOCK_TOOL)/bin/pip install -q uv==$(UV_VERSION); }
+	$(LOCK_TOOL)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	  --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o requirements.lock
+
 bench: system-deps venv
 	@missing=$$(for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # Debian packages: installed only when one is missing.
@@ -35,10 +50,11 @@ system-deps:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the locked versions, each checked against its hash; then digitize itself, adding nothing.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 clean:

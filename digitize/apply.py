@@ -18,7 +18,7 @@ from . import profiles
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder, pages_dir
 from .ledger import Ledger
-from .model import Correction
+from .model import XML_FORMATS, Correction
 from .pipeline import finish_document
 from .proofread.queue import Queue
 from .resources import default_schema_dir
@@ -86,7 +86,8 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     profile = profiles.load(row["profile"] or "generic")
     overrides, illegible, lines = decisions_of(items)
     result = finish_document(work_dir, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
-                             overrides=overrides, illegible=illegible, lines=lines, schema_dir=schema_dir)
+                             overrides=overrides, illegible=illegible, lines=lines, schema_dir=schema_dir,
+                             formats=formats_of(work_dir, doc_id))
     _record_reviews(work_dir / f"{doc_id}.json", items)
     by_key = {i["item_key"]: i for i in items}
     for key, reason in result.refused.items():  # a value that no longer fits goes back to the queue
@@ -102,6 +103,12 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else None)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
+
+
+def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:
+    """The outputs to rebuild: the XML formats, and the searchable facsimile when the run made
+    one (``<DOCID>.pdf``), so no file of the document keeps the text as it was before review."""
+    return (*XML_FORMATS, "pdf") if (folder / f"{doc_id}.pdf").is_file() else XML_FORMATS
 
 
 def decisions_of(items: list[dict]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:

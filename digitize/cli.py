@@ -47,16 +47,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+OWN_LOGGERS = ("digitize", "authority")
+# Libraries that log what a user of digitize need not read: their records below WARNING are
+# dropped everywhere (fontTools logs ~35 lines per PDF it subsets at INFO), and the terminal
+# shows only digitize's own records and errors (``TerminalFilter``); the job folder's log file
+# (``logs/``) keeps the warnings.
+NOISY = ("distributed", "bokeh", "pikepdf", "tornado", "asyncio", "PIL", "matplotlib", "urllib3", "fontTools",
+         "ocrmypdf", "img2pdf", "pdfminer")
+
+
+class TerminalFilter(logging.Filter):
+    """What reaches the terminal: digitize's own records (not those marked ``file_only``, the
+    per-document lines under a progress bar) and any library's errors; with ``-v`` everything."""
+
+    def __init__(self, verbose: int = 0):
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "file_only", False):
+            return False
+        return bool(self.verbose) or record.name.split(".")[0] in OWN_LOGGERS or record.levelno >= logging.ERROR
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    root = logging.getLogger()
+    before = set(root.handlers)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2) if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s" if args.verbose else "%(message)s",
         datefmt="%H:%M:%S",
     )
-    for noisy in ("distributed", "bokeh", "pikepdf", "tornado", "asyncio", "PIL", "matplotlib", "urllib3"):
-        logging.getLogger(noisy).setLevel(logging.ERROR if not args.verbose else logging.WARNING)
+    for handler in set(root.handlers) - before:  # the terminal's (a caller's own handlers are left alone)
+        handler.addFilter(TerminalFilter(args.verbose))
+    for noisy in NOISY:
+        logging.getLogger(noisy).setLevel(logging.WARNING if args.verbose < 2 else logging.DEBUG)
     if not getattr(args, "_main", None):
         parser.print_help()
         return 2

@@ -37,6 +37,11 @@ class NotAJobFolder(UsageError):
     """The folder given holds no ledger: it is not the output folder of a run."""
 
 
+class SharedFolderError(UsageError):
+    """A worker does not see the job's output folder at the path the client gave (inputs and
+    the output folder must be on a filesystem every worker sees, at the same path)."""
+
+
 class MissingDependency(DigitizeError):
     """A library or program digitize needs is not installed (here or on a worker)."""
 

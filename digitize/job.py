@@ -106,10 +106,16 @@ def validate(job: JobSettings, where: str = "command line") -> JobSettings:
 
 @dataclass
 class Summary:
+    """What one run did. ``pages`` are the pages this run recognised and ``seconds`` its own time
+    (the ledger's ``runs`` row, which the report reads too); ``kept`` the pages of the documents
+    it finished that an earlier, interrupted run had recognised (not counted in the rate)."""
+
     counts: dict[str, int] = field(default_factory=dict)
     skipped: int = 0
     pages: int = 0
     seconds: float = 0.0
+    kept: int = 0
+    started_cluster: bool = False
     failures: list[tuple[str, str]] = field(default_factory=list)
     out: Path | None = None
 

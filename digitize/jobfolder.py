@@ -120,6 +120,20 @@ class JobFolder:
         finally:
             os.close(fd)
 
+    def run_held(self) -> bool:
+        """Whether a ``digitize run`` or ``serve`` holds the folder now (its lock is taken)."""
+        try:
+            fd = os.open(self.lock_path, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)  # closing the descriptor releases a lock it took
+        return False
+
     # -- stores ------------------------------------------------------------------------------
     def ledger(self, *, readonly: bool = False) -> Ledger:
         """The ledger; ``readonly`` for callers that only read (the file must exist)."""

@@ -8,11 +8,12 @@ database), so SQLite in WAL mode on the job folder is enough even for a remote c
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .db import connect
 from .fsutil import create_following_umask
@@ -43,7 +44,20 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE INDEX IF NOT EXISTS documents_state ON documents(state);
 CREATE INDEX IF NOT EXISTS documents_doc_id ON documents(doc_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started REAL NOT NULL,
+    ended REAL,
+    outcome TEXT,
+    pages INTEGER NOT NULL DEFAULT 0,
+    documents INTEGER NOT NULL DEFAULT 0
+);
 """
+# Columns added after the first ledgers were written: (name, type), added to an older ledger when a
+# run opens it. page_count: the pages the input has, once known; pages_done: its pages recognised so
+# far (those an earlier run kept included), for progress while it runs; recognised: the pages the
+# run that finished it recognised itself.
+ADDED_COLUMNS = (("page_count", "INTEGER"), ("pages_done", "INTEGER"), ("recognised", "INTEGER"))
 
 
 class Ledger:
@@ -59,6 +73,10 @@ class Ledger:
         create_following_umask(self.path)  # not SQLite's fixed 0644
         self.conn = connect(self.path)
         self.conn.executescript(SCHEMA)
+        have = {r[1] for r in self.conn.execute("PRAGMA table_info(documents)")}
+        for name, kind in ADDED_COLUMNS:
+            if name not in have:
+                self.conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self.conn.close()
@@ -151,14 +169,56 @@ class Ledger:
         )
 
     def mark_finished(self, input_path: str, *, state: str, doc_id: str, out_dir: str, pages: int, seconds: float,
-                      validated: str, warning: str | None = None) -> None:
+                      validated: str, warning: str | None = None, recognised: int | None = None) -> None:
         assert state in ("done", "needs-review")
         now = time.time()
         self.conn.execute(
             "UPDATE documents SET state=?, reason=NULL, doc_id=?, out_dir=?, pages=?, seconds=?, validated=?, "
-            "finished=?, updated=?, completions=completions+1, warning=? WHERE input=?",
-            (state, doc_id, out_dir, pages, seconds, validated, now, now, warning, input_path),
+            "finished=?, updated=?, completions=completions+1, warning=?, page_count=?, pages_done=?, recognised=? "
+            "WHERE input=?",
+            (state, doc_id, out_dir, pages, seconds, validated, now, now, warning, pages, pages, recognised, input_path),
         )
+
+    def adopt_relative(self, inputs: Iterable[str], cwd: str) -> int:
+        """Rows an older version recorded under a relative input name (as given on its command
+        line) take the absolute name of this run's input they name from ``cwd``, so a re-run
+        skips or resumes them instead of processing them again. Returns how many were renamed."""
+        rows = self.conn.execute("SELECT input FROM documents WHERE input NOT LIKE '/%'").fetchall()
+        if not rows:
+            return 0
+        wanted = set(inputs)
+        renamed = 0
+        with self.transaction() as c:
+            for (name,) in rows:
+                full = os.path.normpath(os.path.join(cwd, name))
+                if full in wanted and c.execute("SELECT 1 FROM documents WHERE input = ?", (full,)).fetchone() is None:
+                    c.execute("UPDATE documents SET input = ? WHERE input = ?", (full, name))
+                    renamed += 1
+        return renamed
+
+    def set_progress(self, input_path: str, page_count: int | None, pages_done: int) -> None:
+        """How far a running input is: its page count (when known) and the pages recognised so far."""
+        self.conn.execute("UPDATE documents SET page_count=COALESCE(?, page_count), pages_done=?, updated=? "
+                          "WHERE input=?", (page_count, pages_done, time.time(), input_path))
+
+    # -- runs ----------------------------------------------------------------------------------
+    def start_run(self) -> int:
+        """A row for this run; ``end_run`` closes it. A row never closed is a run that was killed."""
+        return self.conn.execute("INSERT INTO runs (started) VALUES (?)", (time.time(),)).lastrowid
+
+    def end_run(self, run_id: int, outcome: str, pages: int, documents: int) -> dict[str, Any]:
+        self.conn.execute("UPDATE runs SET ended=?, outcome=?, pages=?, documents=? WHERE id=?",
+                          (time.time(), outcome, pages, documents, run_id))
+        return self.last_run()  # type: ignore[return-value]
+
+    def last_run(self) -> dict[str, Any] | None:
+        """The latest run: started, ended (None: killed, or still going), outcome, pages it recognised,
+        documents it finished."""
+        try:
+            row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        except sqlite3.OperationalError:  # a ledger older than the runs table, opened read-only
+            return None
+        return dict(row) if row else None
 
     def set_state(self, doc_id: str, state: str) -> None:
         if state not in STATES:

@@ -54,9 +54,9 @@ class JobStats:
     name: str
     counts: dict[str, int]
     docs: list[DocRow]
-    pages: int
-    span_seconds: float
-    pages_per_minute: float
+    pages: int  # the pages of the finished documents
+    span_seconds: float  # the last run's own time
+    pages_per_minute: float  # the pages the last run recognised over its own time
     timeline: list[tuple[float, float]]  # (minutes since start, pages/min in that interval)
     word_confs: list[float]
     page_confs: list[float]
@@ -66,6 +66,9 @@ class JobStats:
     corrections: list[tuple[str, str, int]]  # (old, new, count) most frequent first, word fixes only
     rules: list[tuple[str, int]]  # automatic changes per proofreading rule
     queue: dict[str, int]  # open / decided items of the review queue
+    run_pages: int = 0  # pages the last run recognised (the ledger's runs row, as the CLI printed)
+    run_outcome: str | None = None  # finished, interrupted, …; None: no run recorded (older ledger)
+    changes: int = 0  # automatic changes by the proofreading rules: the rules table's total
 
 
 # --------------------------------------------------------------------------- gathering
@@ -87,9 +90,19 @@ def _queue_counts(job: JobFolder) -> dict[str, int]:
     return queue_state_counts(job.ledger_path)
 
 
-def _timeline(rows: list[dict[str, Any]], bins: int = 24) -> tuple[list[tuple[float, float]], float, int]:
-    """Pages/min per interval of the run, each document's pages spread over its started..finished."""
-    spans = [(r["started"], r["finished"], r["pages"] or 0) for r in rows
+def _last_run(job: JobFolder) -> dict[str, Any] | None:
+    if not job.exists():
+        return None
+    ledger = job.ledger(readonly=True)
+    try:
+        return ledger.last_run()
+    finally:
+        ledger.close()
+
+
+def _timeline(rows: list[dict[str, Any]], bins: int = 24, key: str = "pages") -> tuple[list[tuple[float, float]], float, int]:
+    """Pages/min per interval of the run, each document's pages (``key``) spread over its started..finished."""
+    spans = [(r["started"], r["finished"], r.get(key) or 0) for r in rows
              if r.get("started") and r.get("finished") and r["state"] in ("done", "needs-review")]
     if not spans:
         return [], 0.0, 0
@@ -142,6 +155,15 @@ def gather(job_dir: Path) -> JobStats:
     for r in rows:
         counts[r["state"]] = counts.get(r["state"], 0) + 1
     timeline, span, pages = _timeline(rows)
+    run = _last_run(job_folder)
+    run_pages = None
+    if run and run.get("ended"):
+        # the last run's own numbers: the pages it recognised over its own time (the CLI's summary);
+        # the plot spreads the pages each document recognised in that run over its time
+        in_run = [r for r in rows if (r.get("finished") or 0) >= run["started"] and r.get("recognised") is not None]
+        timeline, _, _ = _timeline(in_run, key="recognised")
+        span, run_pages = run["ended"] - run["started"], run["pages"]
+        pages = sum(r.get("pages") or 0 for r in rows if r["state"] in ("done", "needs-review"))
     docs: list[DocRow] = []
     page_confs: list[float] = []
     fixes: Counter[tuple[str, str]] = Counter()
@@ -168,11 +190,11 @@ def gather(job_dir: Path) -> JobStats:
                 row.mean_conf = sum(confs) / len(confs) if confs else None
                 auto = [c for c in doc.get("corrections") or [] if not str(c.get("rule", "")).startswith("review:")]
                 rules.update(str(c.get("rule", "")) for c in auto)
-                # a change to another word counts; the removed second half of a joined word does not
-                changed = [c for c in auto if str(c.get("new", "")).strip()]
+                # a word changed into another counts; a join (hyphenation), a removed speck and the
+                # emptied second half of a joined word are changes, not corrections
+                changed = [c for c in auto if str(c.get("new", "")).strip() and c.get("rule") not in LAYOUT_RULES]
                 row.corrected = len(changed)
-                fixes.update((c.get("old", ""), c.get("new", "")) for c in changed
-                             if c.get("rule") not in LAYOUT_RULES)
+                fixes.update((c.get("old", ""), c.get("new", "")) for c in changed)
                 row.queued = len(doc.get("candidates") or [])
                 row.flags = list(doc.get("flags") or [])
                 corrected += row.corrected
@@ -181,7 +203,9 @@ def gather(job_dir: Path) -> JobStats:
     files = _page_json_files(job / "documents", rows, job)
     return JobStats(
         name=job.resolve().name, counts=counts, docs=docs, pages=pages, span_seconds=span,
-        pages_per_minute=60 * pages / span if span else 0.0, timeline=timeline, word_confs=_word_confs(files),
+        pages_per_minute=60 * (pages if run_pages is None else run_pages) / span if span else 0.0,
+        run_pages=pages if run_pages is None else run_pages, run_outcome=run.get("outcome") if run else None,
+        changes=sum(rules.values()), timeline=timeline, word_confs=_word_confs(files),
         page_confs=page_confs, sampled_pages=len(files), corrected=corrected, queued=queued,
         corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(job_folder),
         rules=rules.most_common(),

@@ -43,6 +43,43 @@ def pytest_runtest_makereport(item, call):
             report.longrepr = f"skipped on CI, where every component must be installed: {reason}"
 
 
+# The quick tier (`make check`, `pytest -m "not slow"`) leaves out what is marked slow: real OCR of
+# many pages, a Dask cluster or a whole `digitize run`/`serve`, a browser. Whole modules by name,
+# single tests by id, and every test that needs the EP publications' OCR (54 pages) or Chromium.
+SLOW_MODULES = {
+    "test_real_scans", "test_office_scan", "test_spanish_set", "test_proofread_wer", "test_review_browser",
+    "test_serve", "test_inputs_hardening",
+}
+SLOW_TESTS = {
+    "test_batch.py::test_end_to_end_cli", "test_batch.py::test_bad_inputs_fail_alone",
+    "test_batch.py::test_same_publication_twice_keeps_both",
+    "test_batch.py::test_a_page_over_the_engine_timeout_fails_its_document",
+    "test_batch.py::test_external_scheduler_with_a_worker_killed",
+    "test_batch.py::test_killed_run_resumes_and_finishes_each_document_once",
+    "test_batch.py::test_a_worker_missing_a_dependency_stops_the_run_at_start",
+    "test_batch.py::test_a_small_job_runs_on_threads_and_a_large_one_on_processes",
+    "test_jobfolder.py::test_second_run_refuses_and_killed_run_releases",
+    "test_security.py::test_run_outputs_follow_the_umask_and_names_stay_on_one_line",
+    "test_report.py::test_report_in_chromium",
+    # the quick tier's slowest: waits of the login throttle, a memory bound in a subprocess,
+    # PDFs decoded on threads at once
+    "test_security.py::test_right_password_after_failures_gets_in_after_a_delay",
+    "test_authority_hardening.py::test_check_build_validate_stream_in_bounded_memory",
+    "test_ingest_threads.py::test_pdfs_decoded_on_threads_at_once_are_the_pages_decoded_alone",
+}
+# fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)
+SLOW_FIXTURES = {"ep_ocr", "spanish_docs", "rendered"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.path.stem
+        test = f"{item.path.name}::{item.originalname}"
+        if (module in SLOW_MODULES or test in SLOW_TESTS or item.get_closest_marker("browser")
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     d = shared_data_dir()

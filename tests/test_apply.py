@@ -405,3 +405,38 @@ def test_party_addresses_reach_st36_and_st96(schema_dir):
     st96 = out["st96"].decode()
     assert "<com:AddressLineText com:sequenceNumber=\"1\">Hauptstrasse 1, 80331 Munich</com:AddressLineText>" in st96
     assert "<com:PostalAddressText com:sequenceNumber=\"1\">1 Law Street, London</com:PostalAddressText>" in st96
+
+
+def test_apply_rebuilds_the_documents_facsimile_pdf(job):
+    """A run with `--formats pdf` left <DOCID>.pdf in the job folder: apply rebuilds it with the
+    reviewer's word, as it rebuilds the text and XML (it stayed as read before)."""
+    import shutil
+
+    from digitize.pipeline import finish_document
+
+    if not shutil.which("pdftotext"):
+        pytest.fail("pdftotext (poppler-utils) is not installed")
+    job_dir, ids = job
+    folder = job_dir / "documents" / DOC_ID
+    finish_document(folder, profiles.load("generic"), source="scan.tif", doc_id=DOC_ID, force_doc_id=True,
+                    formats=("st36", "st96", "pdf"))
+    pdf = folder / f"{DOC_ID}.pdf"
+
+    def pdf_words() -> list[str]:
+        out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        return [w.strip(".,") for w in out.split()]
+
+    assert "tbe" in pdf_words()
+    q = Queue(job_dir / "ledger.sqlite")
+    item = q.next_item("ana")
+    while item.text != "tbe":
+        q.skip(item.id, "ana")
+        item = q.next_item("ana")
+    q.decide(item.id, "ana", "suggestion", "the")
+    q.close()
+    (r,) = apply_job(job_dir)
+    assert not r.error and f"{DOC_ID}.pdf" in r.files
+    words = pdf_words()
+    assert "tbe" not in words and "the" in words
+    text = (folder / f"{DOC_ID}.txt").read_text(encoding="utf-8")
+    assert "comprising the woven" in text

@@ -8,7 +8,6 @@ import datetime
 import http.server
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -234,6 +233,10 @@ LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol">'
 
 
 def test_xxe_and_billion_laughs_refused(tmp_path, http_server):
+    """The guarantee, not a library's wording: each hostile file stops with an error naming it, no
+    entity is expanded, nothing of /etc/passwd or of the server reaches any output, nothing is
+    fetched. Which words say so depends on libxml2 (2.14 stops the billion laughs itself at its
+    amplification limit, "malformed XML"; earlier ones leave it to our DOCTYPE check, "refused")."""
     files = {
         "file.xml": f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n{BODY}',
         "http.xml": f'<!DOCTYPE d [<!ENTITY x SYSTEM "{http_server}/xxe">]>{BODY}',
@@ -242,15 +245,15 @@ def test_xxe_and_billion_laughs_refused(tmp_path, http_server):
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    t = time.monotonic()
-    res = build(sorted(tmp_path.glob("*.xml")), "PH", tmp_path / "out" / "PH.xml")
-    assert time.monotonic() - t < 5
-    assert res.entries == 0 and res.paths == []
-    refused = [line for line in res.report.lines if "refused" in line]
-    assert len(refused) == 4, res.report.lines
-    assert "root:" not in "\n".join(res.report.lines)
+    out = tmp_path / "out" / "PH.xml"
+    res = build(sorted(tmp_path.glob("*.xml")), "PH", out)
+    assert res.entries == 0 and res.paths == [] and not out.exists()
+    report = "\n".join(res.report.lines)
+    for name in files:  # each file stopped, by name
+        assert [line for line in res.report.lines if line.startswith("error:") and name in line], report
+    assert "root:" not in report and "LEAKED" not in report and "lollol" not in report
     for name in files:
-        with pytest.raises(safexml.UnsafeXML):
+        with pytest.raises((safexml.UnsafeXML, etree.XMLSyntaxError)):
             safexml.parse(tmp_path / name)
     # an authority file carrying an external entity is refused by check as well
     af = tmp_path / "af.xml"

@@ -149,3 +149,29 @@ def test_report_of_an_empty_job(tmp_path):
 def test_report_needs_a_job_folder(tmp_path, capsys):
     assert main(["report", str(tmp_path)]) == 2
     assert "not a job folder" in capsys.readouterr().err
+
+
+def test_changes_card_is_the_rules_tables_total(job):
+    """The card and the sentence count what the rules table counts (issue 28: "12 words
+    auto-corrected" stood beside a table of 43 rule changes); the corrections are the word fixes."""
+    import json
+
+    from digitize.report import render
+
+    path = job / "documents" / "PH3A1" / "PH3A1.json"
+    doc = json.loads(path.read_text())
+    doc["corrections"] = [
+        {"word_id": "p0001_w00001", "page": 1, "old": "con-", "new": "connected", "rule": "hyphenation", "confidence": 90},
+        {"word_id": "p0001_w00002", "page": 1, "old": "nected", "new": "", "rule": "hyphenation", "confidence": 90},
+        {"word_id": "p0001_w00003", "page": 1, "old": ".", "new": "", "rule": "noise", "confidence": 10},
+        {"word_id": "p0001_w00004", "page": 1, "old": "c1aim", "new": "claim", "rule": "letters", "confidence": 60},
+    ]
+    path.write_text(json.dumps(doc))
+    s = gather(job)
+    assert dict(s.rules) == {"confusion": 4, "hyphenation": 2, "noise": 1, "letters": 1}
+    assert s.changes == sum(n for _, n in s.rules) == 8
+    assert s.corrected == 5 == sum(n for _, _, n in s.corrections)  # 4 x tbe->the, c1aim->claim
+    page = render(s)
+    assert '<div class="n" id="changes">8</div>' in page
+    assert "<th>total</th><th class=\"num\">8</th>" in page
+    assert "8 automatic change(s) by the rules below, 5 of them" in page

@@ -113,7 +113,12 @@ def test_serve_processes_dropped_files_stops_on_sigint_and_resumes(tmp_path):
         wait_for(lambda: all(rows(out).get(n, {}).get("state") in ("done", "needs-review")
                              for n in ("first.tif", "second.tif")), 240, proc)
         wait_for(lambda: (inbox / "done" / "second.tif").exists(), 30, proc)
+        # idle with documents recorded: the report (and the authority file) follow, as after a run
+        wait_for(lambda: "second.tif" in ((out / "report.html").read_text() if (out / "report.html").exists() else ""),
+                 60, proc)
     output = stop(proc)
+    assert "first.tif" in (out / "report.html").read_text()
+    assert list((out / "logs").glob("serve-*.log"))
     assert "warm-up of a worker failed" not in output, output
     assert "done first.tif" in output and "done second.tif" in output or "needs-review" in output, output
     r = rows(out)

@@ -27,6 +27,8 @@ class DocState:
     failed: str | None = None  # the reason, once failed
     forced_id: str | None = None  # identifier given after a collision; the finish is re-run with it
     warning: str | None = None
+    kept: int = 0  # pages an earlier run recognised into the work folder (not recognised again)
+    recognised: int = 0  # pages recognised by this run
 
     @property
     def input(self) -> str:
@@ -70,6 +72,7 @@ class DocState:
             return []
         assert isinstance(task, OcrTask) and isinstance(result, OcrDone)
         self.ocr_seconds += result.seconds
+        self.recognised += result.pages
         self.outstanding.discard(task.first)
         follow: list[Task] = []
         if self.page_count is None:  # the first range tells how many pages there are

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,17 @@ class Planner:
         return bool(row and row["state"] in ("done", "needs-review") and row["out_dir"]
                     and self.folder.out_dir(row["out_dir"]).is_dir())
 
+    def done_unchanged(self, path: Path, st: os.stat_result | None = None) -> bool:
+        """Done by an earlier run with the same profile, and the file's size and time unchanged:
+        skipped without reading it (the cheap test; ``plan`` then compares checksums)."""
+        try:
+            st = st or path.stat()
+        except OSError:
+            return False
+        row = self.ledger.get(str(path))
+        return bool(row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns
+                    and row["profile"] == self.profile_name and self._done(row))
+
     def plan(self, path: Path) -> Planned | Skipped:
         name = str(path)
         try:
@@ -105,9 +117,7 @@ class Planner:
             reason = f"cannot read input: {exc.strerror or exc}"
             self.ledger.fail_missing(name, reason)
             return Skipped(name, path, reason)
-        row = self.ledger.get(name)
-        unchanged = row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns
-        if unchanged and row["profile"] == self.profile_name and self._done(row):
+        if self.done_unchanged(path, st):
             return Skipped(name, path)
         try:
             checksum = sha256_tree(path) if path.is_dir() else sha256_file(path)

@@ -24,6 +24,7 @@ import os
 import shutil
 import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -32,14 +33,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .. import deps
+from ..errors import SharedFolderError
 from ..fsutil import one_line
 from ..job import JobSettings, Summary
-from ..jobfolder import JobFolder
+from ..jobfolder import JobFolder, pages_dir
 from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
 from .planner import Planned, Planner, Skipped
-from .tasks import NO_SPACE, FinishDone, FinishTask, OcrTask, Task, TaskFailed, run_finish, run_ocr
+from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
 from .worker import WORKER_ENV, WorkerSetup
 
 log = logging.getLogger("digitize")
@@ -72,6 +74,18 @@ QUIET_DASK = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "1s",
     "distributed.worker.memory.monitor-interval": "500ms",
+}
+
+
+# The scheduler and every worker start a web server whatever the dashboard (health, metrics, and
+# with Bokeh the dashboard: worker folders, logs, call stacks), unauthenticated. Left alone, the
+# scheduler's takes port 8787 on the address it listens on (the machine's own address for the
+# thread pool, whose in-process address names it; "Port 8787 is already in use" when taken) and a
+# worker's a random port there. Both are bound to the loopback interface on a free port, and the
+# scheduler's dashboard is not started.
+LOOPBACK_HTTP = {
+    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    "worker_dashboard_address": "127.0.0.1:0",
 }
 
 
@@ -136,22 +150,23 @@ def connect(job: JobSettings, pool: str = "processes"):
     os.environ.update(WORKER_ENV)  # inherited by the worker processes too
     if pool == "threads":
         cluster = LocalCluster(n_workers=1, threads_per_worker=job.effective_workers(), processes=False,
-                               dashboard_address=None, silence_logs=logging.CRITICAL)
+                               silence_logs=logging.CRITICAL, **LOOPBACK_HTTP)
         return Client(cluster), cluster
     cluster = LocalCluster(
-        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, dashboard_address=None,
-        host="127.0.0.1", silence_logs=logging.CRITICAL, env=dict(WORKER_ENV),
+        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
+        silence_logs=logging.CRITICAL, env=dict(WORKER_ENV), **LOOPBACK_HTTP,
     )
     return Client(cluster), cluster
 
 
-def set_up_workers(client, profile: Profile, job: JobSettings) -> None:
-    """Register the worker plugin (dependency check, one-core set-up, warm-up); a worker that
-    lacks a dependency stops the run here, with one line naming it."""
+def set_up_workers(client, profile: Profile, job: JobSettings, marker: tuple[str, str] | None = None) -> None:
+    """Register the worker plugin (dependency check, the output folder seen through ``marker``,
+    one-core set-up, warm-up); a worker that lacks a dependency or does not see the output
+    folder stops the run here, with one line naming it."""
     schemas = str(job.schemas) if job.schemas else None
     try:
-        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas), name=WorkerSetup.name)
-    except deps.MissingDependency:
+        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas, marker), name=WorkerSetup.name)
+    except (deps.MissingDependency, SharedFolderError):
         raise
     except Exception as exc:  # the plugin did not even unpickle there (digitize itself cannot import)
         text = f"{type(exc).__name__}: {exc}".splitlines()[0]
@@ -161,10 +176,12 @@ def set_up_workers(client, profile: Profile, job: JobSettings) -> None:
 
 
 class Progress:
-    """A bar on a terminal, a log line per document otherwise."""
+    """A bar over pages with an ETA on a terminal (its total known once the inputs' pages are
+    counted), a log line per document otherwise."""
 
-    def __init__(self, total: int | None, mode: str):
-        self.total, self.done, self.failed, self.pages = total, 0, 0, 0
+    def __init__(self, documents: int | None, mode: str):
+        self.documents, self.done, self.failed, self.pages = documents, 0, 0, 0
+        self.total_pages: int | None = None
         self.start = time.time()
         if mode == "auto":
             mode = "bar" if sys.stderr.isatty() else "log"
@@ -173,26 +190,46 @@ class Progress:
         if mode == "bar":
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", dynamic_ncols=True, file=sys.stderr)
+            self.bar = tqdm(total=None, unit="page", dynamic_ncols=True, file=sys.stderr)
+            self._postfix()
 
     def rate(self) -> float:
         elapsed = time.time() - self.start
         return 60 * self.pages / elapsed if elapsed > 0 else 0.0
 
-    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+    def _postfix(self) -> None:
+        of = f"/{self.documents}" if self.documents else ""
+        self.bar.set_postfix_str(f"documents {self.done + self.failed}{of}, failed {self.failed}", refresh=False)
+
+    def set_total(self, pages: int) -> None:
+        """The pages this run has to recognise (known after counting; lowered for kept pages, skipped
+        and failed documents)."""
+        self.total_pages = max(pages, self.pages)
+        if self.bar is not None:
+            self.bar.total = self.total_pages
+            self.bar.refresh()
+
+    def recognised(self, pages: int) -> None:
+        """Pages recognised (one task's range)."""
         self.pages += pages
+        if self.bar is not None and pages:
+            self.bar.update(pages)
+
+    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
+        """A document ended (``pages``: its page count)."""
         if state == "failed":
             self.failed += 1
         else:
             self.done += 1
         n = self.done + self.failed
         if self.bar is not None:
-            self.bar.set_postfix_str(f"{self.rate():.1f} pages/min, done {self.done}, failed {self.failed}")
-            self.bar.update(1)
-        elif self.mode == "log":
-            extra = f": {reason}" if reason else f" ({pages} pages)"
-            of = f"/{self.total}" if self.total else ""
-            log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate())
+            self._postfix()
+            self.bar.refresh()
+        extra = f": {reason}" if reason else f" ({pages} pages)"
+        of = f"/{self.documents}" if self.documents else ""
+        # on the terminal in log mode; always in the run's log file
+        log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate(),
+                 extra={"file_only": self.mode != "log"})
 
     def close(self) -> None:
         if self.bar is not None:
@@ -216,6 +253,7 @@ class BatchRun:
         self.post = tuple(post)
         self.on_recorded = on_recorded
         self.todo: deque[Path] = deque(inputs)
+        self.ledger.adopt_relative((str(p) for p in self.todo), os.getcwd())
         self.planned: deque[Planned | Skipped] = deque()
         self.urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
         self.running: dict[Any, tuple[DocState, Task]] = {}
@@ -226,6 +264,15 @@ class BatchRun:
         self._queue = None
         self.progress = Progress(len(self.todo) or None, job.progress)
         self.reserve = self.folder.work_dir / ".space-reserve"
+        self.marker_path = self.folder.work_dir / ".workers-see-this"
+        self.run_id: int | None = None
+        self.finished_docs = 0
+        # the bar's total: the to-do inputs' pages, counted in a thread, less what turns out not
+        # to be needed (pages kept from an earlier run, skipped and failed documents)
+        self._counts: dict[str, int] | None = None
+        self._counting: threading.Thread | None = None
+        self._less = 0
+        self._skipped_inputs: list[str] = []
 
     def _reserve(self) -> None:
         """A little room kept aside: when the disk fills up, it is given back so that the ledger
@@ -256,7 +303,7 @@ class BatchRun:
                 self.planned.append(self.planner.plan(self.todo.popleft()))
             self.client, self.cluster = connecting.result()
         try:
-            set_up_workers(self.client, self.profile, self.job)
+            set_up_workers(self.client, self.profile, self.job, self._marker())
         except BaseException:
             self.close()
             raise
@@ -266,8 +313,16 @@ class BatchRun:
             log.info("local cluster: %d %s", self.nworkers,
                      "thread(s) in this process" if self.pool == "threads" else "worker process(es)")
 
+    def _marker(self) -> tuple[str, str]:
+        """A file in the output folder that every worker must read (kept while the run lasts: a
+        worker that joins later checks it too)."""
+        token = os.urandom(16).hex()
+        self.marker_path.write_text(token, encoding="ascii")
+        return os.path.abspath(self.marker_path), token
+
     def close(self) -> None:
         self.progress.close()
+        self.marker_path.unlink(missing_ok=True)
         if self.client is not None:
             self.client.close()
         if self.cluster is not None:
@@ -279,17 +334,62 @@ class BatchRun:
             self._queue = None
 
     def run(self) -> Summary:
-        start = time.time()
-        self.start()
+        """Process the inputs. When every one is done with the same content there is nothing to
+        do: no cluster starts and no run is recorded. Otherwise the run gets a ``runs`` row in the
+        ledger (its time, the pages it recognised), closed however it ends; the summary's numbers
+        are that row's."""
+        todo = [p for p in self.todo if not self.planner.done_unchanged(p)]
+        if not todo:
+            self.summary.skipped = len(self.todo)
+            self.todo.clear()
+            self.progress.close()
+            self.after()
+            return self.summary
+        self._count_pages(todo)
+        self.run_id = self.ledger.start_run()
+        outcome = "error"
         try:
+            self.start()
+            self.summary.started_cluster = True
             self.pump()
             while self.running:
                 self.poll(None)
+            outcome = "stopped: " + self.stopped if self.stopped else "finished"
+        except KeyboardInterrupt:
+            outcome = "interrupted"
+            raise
         finally:
             self.close()
-        self.summary.seconds = time.time() - start
+            run = self._write(lambda: self.ledger.end_run(self.run_id, outcome, self.progress.pages, self.finished_docs),
+                              "the run's row")
+            if run is None:  # not recorded (a full disk): the same figures, from this process
+                run = {"pages": self.progress.pages, "started": self.progress.start, "ended": time.time()}
+            self.summary.pages, self.summary.seconds = run["pages"], run["ended"] - run["started"]
         self.after()
         return self.summary
+
+    # -- pages to do ---------------------------------------------------------------------------
+    def _count_pages(self, inputs: list[Path]) -> None:
+        """Count the to-do inputs' pages from their headers in a thread (the bar's total)."""
+        from ..ingest import page_count
+
+        def count() -> None:
+            counts = {}
+            for path in inputs:
+                try:
+                    counts[str(path)] = page_count(path)
+                except Exception:  # noqa: BLE001  a bad input fails later, with its reason
+                    counts[str(path)] = 0
+            self._counts = counts
+
+        self._counting = threading.Thread(target=count, name="digitize-count-pages", daemon=True)
+        self._counting.start()
+
+    def _refresh_total(self) -> None:
+        if self._counts is None:
+            return
+        skipped = sum(self._counts.get(name, 0) for name in self._skipped_inputs)
+        self.progress.set_total(sum(self._counts.values()) - self._less - skipped)
 
     # -- the loop ------------------------------------------------------------------------------
     def add(self, paths: Iterable[Path]) -> None:
@@ -338,6 +438,9 @@ class BatchRun:
             if self.stopped:
                 return
             doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers, self._pages_after())
+            doc.kept = sum(1 for _ in pages_dir(plan.work_dir).glob("[0-9][0-9][0-9][0-9].json"))
+            self._less += doc.kept
+            self._write(lambda: self.ledger.set_progress(plan.input, plan.page_count, doc.kept), plan.input)
             tasks = doc.start()
             self._submit(doc, tasks[0])
             self.urgent.extend((doc, t) for t in tasks[1:])
@@ -359,10 +462,12 @@ class BatchRun:
             done = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED").done
         except TimeoutError:
             return 0
+        self._refresh_total()
         for fut in done:
             doc, task = self.running.pop(fut)
             self._handle(doc, task, self._result(fut, task))
         self.pump()
+        self._refresh_total()
         return len(done)
 
     def _result(self, fut, task: Task):
@@ -381,6 +486,9 @@ class BatchRun:
         if isinstance(result, TaskFailed) and result.reason == NO_SPACE:
             self._stop(NO_SPACE)
         follow = doc.on_result(task, result)
+        if isinstance(result, OcrDone):
+            self.progress.recognised(result.pages)
+            self._write(lambda: self.ledger.set_progress(doc.input, doc.page_count, doc.kept + doc.recognised), doc.input)
         if doc.failed:
             self._fail(doc, doc.failed)
             return
@@ -429,8 +537,13 @@ class BatchRun:
         else:
             self.summary.skipped += 1
             self._record(plan.input, "skipped")
+        self._skipped_inputs.append(plan.input)
 
     def _fail(self, doc: DocState, reason: str) -> None:
+        if doc.page_count:
+            self._less += max(0, doc.page_count - doc.kept - doc.recognised)
+        else:
+            self._skipped_inputs.append(doc.input)  # its pages, as counted
         self._write(lambda: self.ledger.mark_failed(doc.input, reason), doc.input)
         self.summary.failures.append((doc.input, reason))
         self._record(doc.input, "failed", reason=reason)
@@ -451,10 +564,12 @@ class BatchRun:
         _replace_dir(doc.plan.work_dir, target)
         self._write(lambda: self.ledger.mark_finished(
             doc.input, state=result.state, doc_id=final, out_dir=f"documents/{final}", pages=result.pages,
-            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning), doc.input)
+            seconds=doc.ocr_seconds + result.seconds, validated=result.validated, warning=doc.warning,
+            recognised=doc.recognised), doc.input)
         if result.candidates:
             self._write(lambda: self._enqueue(final, result.candidates), doc.input)
-        self.summary.pages += result.pages
+        self.summary.kept += doc.kept
+        self.finished_docs += 1
         self._record(doc.input, result.state, pages=result.pages)
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
@@ -470,6 +585,14 @@ class BatchRun:
                 self.summary.failures.append((row["input"], row["reason"] or ""))
         if self.stopped:
             return  # no authority file or report from a run cut short by a full disk
+        self.refresh()
+
+    def refresh(self) -> None:
+        """The command's post steps: the derived files (authority file, report) written again from
+        the ledger and the documents. ``run`` calls it at its end, ``serve`` whenever it has
+        recorded documents and is idle, and when it stops."""
+        if self.stopped:
+            return
         for step in self.post:
             try:
                 step.run(self.out, self.ledger, self.profile)

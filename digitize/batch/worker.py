@@ -28,6 +28,7 @@ from typing import Any
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from .. import deps
+from ..errors import SharedFolderError
 
 log = logging.getLogger("digitize")
 
@@ -35,6 +36,7 @@ WORKER_ENV = {"OMP_THREAD_LIMIT": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THR
 
 _prepared = False
 _missing: str | None = None  # set by the plugin on a worker that lacks a dependency
+_blind: str | None = None  # set by the plugin on a worker that does not see the output folder
 
 
 def prepare_process() -> None:
@@ -48,6 +50,8 @@ def prepare_process() -> None:
     global _prepared
     if _missing is not None:  # a worker that joined after the start-up check
         raise deps.MissingDependency(_missing)
+    if _blind is not None:
+        raise SharedFolderError(_blind)
     os.environ.update(WORKER_ENV)
     if _prepared:
         return
@@ -91,21 +95,40 @@ def warm(profile: Any, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: 
     return time.perf_counter() - start
 
 
+def sees_output(marker: tuple[str, str] | None, where: str) -> str | None:
+    """None when this process reads the client's marker file (same path, same content); else
+    the one line that stops the run."""
+    if marker is None:
+        return None
+    path, token = marker
+    try:
+        seen = Path(path).read_text(encoding="ascii") == token
+    except (OSError, ValueError):
+        seen = False
+    if seen:
+        return None
+    folder = Path(path).parent.parent
+    return (f"{where} does not see the output folder {folder} (the marker file the client wrote there is "
+            f"missing); inputs and the output folder must be on a filesystem every worker sees, at the same path")
+
+
 class WorkerSetup(WorkerPlugin):
     """Registered once per run (same name: a later run on the same cluster replaces it)."""
 
     name = "digitize-setup"
 
-    def __init__(self, profile: Any, formats: tuple[str, ...], schemas: str | None):
+    def __init__(self, profile: Any, formats: tuple[str, ...], schemas: str | None,
+                 marker: tuple[str, str] | None = None):
         # The profile travels pickled: unpickling it imports the pipeline's modules, which a
         # worker may lack; the check needs only the engine settings, as plain values.
         e = profile.engine
         self.engine = SimpleNamespace(engine=SimpleNamespace(backend=e.backend, languages=e.languages, tessdata=e.tessdata))
         self.profile_bytes = pickle.dumps(profile)
         self.formats, self.schemas = tuple(formats), schemas
+        self.marker = marker  # (absolute path of a file the client wrote in the output folder, its content)
 
     def setup(self, worker=None) -> None:
-        global _missing
+        global _missing, _blind
         where = f"worker {getattr(worker, 'address', '?')} (host {socket.gethostname()})"
         try:
             deps.check(self.engine, where=where)
@@ -113,6 +136,9 @@ class WorkerSetup(WorkerPlugin):
             _missing = str(exc)
             raise
         _missing = None
+        _blind = sees_output(self.marker, where)
+        if _blind is not None:
+            raise SharedFolderError(_blind)
         prepare_process()
         threading.Thread(target=warm, args=(pickle.loads(self.profile_bytes), self.formats,
                                             Path(self.schemas) if self.schemas else None),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -55,6 +56,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
     p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html at the end")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what a run would do (documents, pages, an estimate of the time, what is skipped) "
+                   "and stop: nothing is recognised or written")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -87,17 +91,98 @@ def main(args: argparse.Namespace) -> int:
     missing = [str(p) for p in job.inputs if not p.exists()]
     if missing:
         raise UsageError(f"input not found: {', '.join(missing)}")
+    # Absolute before anything is planned or submitted: a worker resolves a relative path against
+    # its own working folder (an external `dask worker` started elsewhere).
+    from dataclasses import replace as _replace
+
+    job = _replace(job, inputs=tuple(absolute(p) for p in job.inputs), out=absolute(job.out))
     from ..ingest import discover
 
-    with JobFolder(job.out).run_lock():  # a second run on the folder refuses at once (exit 2)
+    if args.dry_run:
+        inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
+        if not inputs:
+            raise UsageError("no documents found in the inputs")
+        return dry_run(job, profile, inputs)
+    from ..runlog import run_log
+
+    with JobFolder(job.out).run_lock(), run_log(job.out, "run", getattr(args, "verbose", 0)) as log_file:
+        # a second run on the folder refuses at once (exit 2)
         inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
         if not inputs:
             raise UsageError("no documents found in the inputs")
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
-                 f"scheduler {job.scheduler}" if job.scheduler else f"local cluster of {job.effective_workers()} worker(s)")
+                 f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
         summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
+    print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute against the current folder, symbolic links left as named."""
+    return Path(os.path.abspath(path))
+
+
+# Without a run measured in the job folder: what bench/throughput.py measured per worker on this
+# project's 2-core machine (40 pages/min with 2 workers, office-quality text pages).
+PAGES_PER_MINUTE_PER_WORKER = 20.0
+
+
+def dry_run(job, profile, inputs: list[Path]) -> int:
+    """What ``run`` would do with ``inputs``, read from the files' headers and the job folder's
+    ledger (opened read-only; nothing is written, no cluster starts)."""
+    from ..batch.planner import Planner, input_key
+    from ..ingest import page_count
+    from ..jobfolder import JobFolder, pages_dir
+
+    folder = JobFolder(job.out)
+    ledger = folder.ledger(readonly=True) if folder.exists() else None
+    planner = Planner(ledger, folder, profile.name) if ledger else None
+    lines, todo_docs, todo_pages, kept_pages, skipped, bad = [], 0, 0, 0, 0, 0
+    try:
+        for path in inputs:
+            name = one_line(str(path))
+            if planner and planner.done_unchanged(path):
+                skipped += 1
+                lines.append(f"  skip     {name}: done already, same content")
+                continue
+            try:
+                pages = page_count(path)
+            except Exception as exc:  # noqa: BLE001  the run would fail it with this reason
+                bad += 1
+                lines.append(f"  fail     {name}: {one_line(str(exc))}")
+                continue
+            kept = 0
+            row = ledger.get(str(path)) if ledger else None
+            if row and row["checksum"] and row["state"] not in ("done", "needs-review"):
+                work = folder.work_dir / input_key(path, row["checksum"], profile.name)
+                kept = min(pages, sum(1 for _ in pages_dir(work).glob("[0-9][0-9][0-9][0-9].json")))
+            todo_docs += 1
+            todo_pages += pages - kept
+            kept_pages += kept
+            what = f"{pages - kept} of {pages} page(s), {kept} kept from an interrupted run" if kept else f"{pages} page(s)"
+            lines.append(f"  {'resume' if kept else 'run':<9}{name}: {what}")
+        last = ledger.last_run() if ledger else None
+    finally:
+        if ledger:
+            ledger.close()
+    workers = job.effective_workers()
+    if last and last.get("ended") and last["pages"] and last["ended"] > last["started"]:
+        rate = 60 * last["pages"] / (last["ended"] - last["started"])
+        source = "the rate of this job folder's last run"
+    else:
+        rate = PAGES_PER_MINUTE_PER_WORKER * workers
+        source = f"{PAGES_PER_MINUTE_PER_WORKER:g} pages/min per worker as measured on a 2-core machine, bench/README.md"
+    print(f"dry run: nothing is recognised or written ({job.out})")
+    print(f"{len(inputs)} document(s): {todo_docs} to run ({todo_pages} page(s) to recognise"
+          + (f", {kept_pages} kept from an interrupted run" if kept_pages else "") + f"), {skipped} skipped (done), "
+          f"{bad} would fail")
+    if todo_pages:
+        print(f"estimate: {todo_pages / rate:.1f} min at {rate:.1f} pages/min ({source})")
+    else:
+        print("nothing to do: no cluster would start")
+    print("\n".join(lines))
+    return 0
 
 
 def post_steps(job) -> list:
@@ -129,7 +214,11 @@ def print_summary(summary) -> None:
     print(f"\n{sum(c.values())} document(s): {c.get('done', 0)} done, {c.get('needs-review', 0)} needs-review, "
           f"{c.get('failed', 0)} failed ({summary.skipped} already done, skipped)")
     if summary.pages:
-        print(f"{summary.pages} page(s) in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
+        print(f"{summary.pages} page(s) recognised in {summary.seconds:.1f} s: {summary.pages_per_minute:.1f} pages/min")
+    if summary.kept:
+        print(f"{summary.kept} page(s) recognised by an earlier run kept (not counted in the rate)")
+    if not summary.started_cluster and summary.skipped and not summary.failures:
+        print("nothing to do: every input is done with the same content (no cluster started)")
     for inp, reason in summary.failures:
         print(f"  failed: {one_line(inp)}: {one_line(reason)}")
     out = summary.out

@@ -36,8 +36,11 @@ already done before), or to IN/failed/ with NAME.reason.txt beside it.
 
 Ctrl-C (SIGINT) or SIGTERM stops cleanly: nothing more is taken, the tasks in flight are
 cancelled, the cluster is closed, exit 0. Documents left unfinished stay in IN; the next
-'digitize serve' takes them again and resumes them (pages already recognised are kept). The
-authority file and report are not rebuilt by the service: run 'digitize report OUT' when needed.
+'digitize serve' takes them again and resumes them (pages already recognised are kept).
+
+Like 'digitize run', the service writes OUT/report.html and the authority file in OUT/authority/
+(the same steps): each time it has recorded documents and nothing is left to do, and when it
+stops. --no-authority and --no-report leave them out. Its log is in OUT/logs/.
 
 examples:
   digitize serve --watch inbox/ --out out/ --profile ph
@@ -58,6 +61,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes of the local cluster (default: one per core)")
     p.add_argument("--pages-per-task", type=int, help="page ranges of at most this size (default 8)")
     p.add_argument("--formats", help="comma-separated XML outputs: st36,st96 (default both; '' for none)")
+    p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/")
+    p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--poll", type=float, default=1.0,
                    help="seconds between two listings of IN, and how long a file whose format cannot tell that it "
@@ -79,17 +84,21 @@ def main(args: argparse.Namespace) -> int:
                     workers=args.workers, pool=args.pool, pages_per_task=args.pages_per_task, schemas=args.schemas, progress="log")
         if args.formats is not None:
             job = replace(job, formats=tuple(f for f in args.formats.split(",") if f.strip()))
-        job = validate(replace(job, authority=False, report=False))
+        job = validate(replace(job, authority=not args.no_authority, report=not args.no_report))
         profile = profiles.load(job.profile)
     except (JobError, profiles.ProfileError) as exc:
         raise UsageError(str(exc)) from None
     watch, out = args.watch.resolve(), args.out.resolve()
     if watch == out:
         raise UsageError("--watch and --out must be different folders")
+    job = replace(job, out=out)  # absolute: a worker resolves a relative path against its own folder
     watch.mkdir(parents=True, exist_ok=True)
     trace = Trace(Path(os.environ[TRACE_ENV])) if os.environ.get(TRACE_ENV) else None
     hot = HotFolder(watch, out, settle=args.poll, event=trace.mark if trace else None)
-    with JobFolder(out).run_lock():  # one run or service per output folder (exit 2 otherwise)
+    from ..runlog import run_log
+
+    with JobFolder(out).run_lock(), run_log(out, "serve", getattr(args, "verbose", 0)):
+        # one run or service per output folder (exit 2 otherwise)
         return _serve(job, profile, hot, watch, out, args.poll, trace)
 
 
@@ -150,6 +159,7 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
     recorded within milliseconds of its end, whatever ``--poll`` is. Dask's periodic work is
     quietened for it as for every run (``batch.run.QUIET_DASK``)."""
     from ..batch import BatchRun
+    from .run import post_steps
 
     log = logging.getLogger("digitize")
     stop: list[str] = []
@@ -169,13 +179,16 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         stop.append(signal.Signals(signum).name)
         wake()
 
+    recorded: list[str] = []  # since the derived files were last refreshed
+
     def on_recorded(input_path: str, state: str, reason: str | None) -> None:
         if trace:
             trace.mark(input_path, "recorded")
+        recorded.append(input_path)
         hot.recorded(input_path, state, reason)
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    run = BatchRun(job, profile, on_recorded=on_recorded)
+    run = BatchRun(job, profile, post=post_steps(job), on_recorded=on_recorded)
     try:
         run.start()  # a missing dependency: exit 3 (digitize.errors.MissingDependency)
         if trace:
@@ -204,6 +217,10 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
             if any(fut.done() for fut in run.running):
                 run.poll(None)  # returns at once: records what ended, submits what follows
                 continue
+            if recorded and run.idle and not waiting:  # the report and authority file follow the documents
+                recorded.clear()
+                run.refresh()
+                continue
             fds = [wake_r] + ([hot.fileno()] if hot.fileno() is not None else [])
             select.select(fds, [], [], min(poll, hot.next_look()))
             try:
@@ -220,6 +237,8 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
             trace.write(run.client, run.ledger, profile.name)
     finally:
         run.close()
+        if recorded:
+            run.refresh()
         hot.close()
         for s, handler in old.items():
             signal.signal(s, handler)
