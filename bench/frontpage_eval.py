@@ -42,13 +42,13 @@ def ocr_cached(image, level: int | str, seed: int, profile, number: int):
 
 
 def read_sample(sample, level: str, seed: int = 4242):
+    from digitize.pipeline import document_with_pages
     from digitize.proofread import auto_correct
-    from digitize.structure import build_document
 
     prof = profiles.load(sample.office.lower())
     pages = [ocr_cached(img, level, seed + n, prof, n) for n, img in enumerate([sample.image] + list(sample.body), 1)]
     pages, _, _ = auto_correct(pages, prof)
-    return build_document(pages, prof, source=sample.name, doc_id=sample.name)
+    return document_with_pages(pages, prof, source=sample.name, doc_id=sample.name)
 
 
 def evaluate(samples, show: bool = False):
