@@ -180,8 +180,8 @@ def build(seed: int, office: str) -> FrontPageSample:
         pl = _party_lines(rng, parties, sep if code != "74" else "\n", office)
         if office == "EP" and code == "72":
             pl = [f"{n} ({c})" for n, _, c in parties]
-        for k, ln in enumerate(pl):  # a long entry wraps under the value (1900 px), with a hanging indent
-            rows = _wrap_px(f"({code}) {lab[code]} {ln}" if k == 0 else "     " + ln, font, 1900)
+        for k, ln in enumerate(pl):  # a long entry wraps at the text box (x 250-2230), with a hanging indent
+            rows = _wrap_px(f"({code}) {lab[code]} {ln}" if k == 0 else "     " + ln, font, 1980)
             lines += [rows[0]] + ["     " + r for r in rows[1:]]
     lines += ["", f"(54) {lab['54']} {title}", "", "(57) " + ("Resumen: " if spanish else "Abstract: ")
               + ("Se describe un dispositivo." if spanish else "A device is described.")]
@@ -258,13 +258,14 @@ def score(doc, truth: dict) -> list[tuple[str, bool, bool]]:
 
 def table(results: dict[tuple[str, str], list[tuple[str, bool, bool]]]) -> list[str]:
     """Per office and level: fields exact, wrong and queued, wrong and not queued."""
-    out = ["office level   exact           wrong&queued  wrong&NOT-queued"]
+    out = ["office level   exact           wrong&queued  wrong&NOT-queued  right&queued (review load)"]
     for (office, level), rows in sorted(results.items()):
         n = len(rows)
         ok = sum(r[1] for r in rows)
         wq = sum(1 for r in rows if not r[1] and r[2])
         wu = sum(1 for r in rows if not r[1] and not r[2])
-        out.append(f"{office:6} {level:6}  {ok:3}/{n:3} = {ok / n:6.1%}   {wq:3}           {wu:3}")
+        rq = sum(1 for r in rows if r[1] and r[2])
+        out.append(f"{office:6} {level:6}  {ok:3}/{n:3} = {ok / n:6.1%}   {wq:3}           {wu:3}               {rq:3}")
     return out
 
 

@@ -237,8 +237,11 @@ def test_done_when_csv_round_trip_fills_missing_fields_and_flags_illegible(tmp_p
             "value"} <= set(rows[0])
     fields = {r["field"]: r for r in rows if r["kind"] == "field"}
     assert {"office", "doc_number", "kind", "publication_date"} <= set(fields)
+    # the completeness gate (issue 24): no done document without application number, title, applicant
+    assert {"application_number", "title", "parties:71"} <= set(fields)
     assert "date" in fields["publication_date"]["expected"]
-    values = {"office": "ep", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024"}
+    values = {"office": "ep", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024",
+              "application_number": "24150123.4", "title": "Filter frame", "parties:71": "ACME FILTERS GmbH (DE)"}
 
     def decide(row: dict) -> tuple[str, str | None]:
         if row["kind"] == "field" and row["field"] in values:

@@ -245,8 +245,10 @@ def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldTe
 
 
 def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
-    """The right edge of each anchor's column: the furthest right end of a word that starts in the
-    column and does not run into the next one (where the printer wraps a line)."""
+    """The right edge of each anchor's column (where the printer wraps a line): for the last
+    column the page's text box, as wide a margin on the right as the INID codes have on the left
+    (a field's own longest line is no evidence of the edge); for a column with another to its
+    right, the furthest right end of a word that starts in it and does not run into the next."""
     xs = sorted({a.bbox[0] for a in anchors})
     starts: list[int] = []
     for x in xs:
@@ -259,7 +261,9 @@ def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
         lo = starts[c] - 40
         hi = starts[c + 1] - 40 if c + 1 < len(starts) else float("inf")
         rights = [w.bbox[2] for w in words if lo <= w.bbox[0] < hi and w.bbox[2] < hi]
-        if rights:
+        if c + 1 == len(starts) and page.width:
+            out[id(a)] = float(max([page.width - starts[0]] + rights))
+        elif rights:
             out[id(a)] = float(max(rights))
     return out
 
@@ -316,8 +320,15 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
             part, chunk[:] = chunk[:cut], chunk[cut:]
             texts = [t.lstrip(_PARTY_START + " ").strip() for t, _ in part]
             words = [w for _, w in part]
+            if bulleted and len(texts) > 1 and part[0][0].strip()[:1] in _PARTY_START:
+                end = next((k for k, t in enumerate(texts) if parties_mod.BRACKET_CC.search(t)), len(texts) - 1)
+                found.append(parties_mod.bulleted(texts[:end + 1], codes))  # EP: a party, its address lines under it
+                texts, words = texts[end + 1:], words[end + 1:]
+                if not texts:
+                    continue
             found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge))
 
+    bulleted = any(ln.strip()[:1] in _PARTY_START for ln in ft.lines)
     designating = False
     for ln, ws in zip(ft.lines, line_words):
         if DESIGNATED.search(ln):
@@ -367,6 +378,8 @@ def printed_party_count(ft: FieldText) -> int:
         for seg in ln.split(";"):
             if seg.strip() and not parties_mod.is_address(seg):
                 names += len(re.split(r"\s[-–—]\s", seg))
+    if countries and not any(";" in ln or re.search(r"\s[-–—]\s", ln) for ln in lines):
+        names = 0  # EP: a party's lines end at its country; its address lines are no names
     return max(bullets, countries, names, 1 if lines else 0)
 
 
@@ -475,13 +488,25 @@ def _states(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
     return issues
 
 
-def _ipc(ft: FieldText, b: Bibliographic) -> list[Issue]:
+def _ipc(ft: FieldText, b: Bibliographic, version_threshold: float = 93.0) -> list[Issue]:
     text = ft.text.replace("\n", " ")
     b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
     issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
     read = len(norm.ipc_symbols_read(text))
     if read > len(b.ipc):
         issues.append(Issue("ipc:51", text, f"{read} IPC symbols printed, {len(b.ipc)} read", ft))
+    intact = set(re.findall(r"\((?:19|20)\d\d\.\d\d\)", text))
+    for c in b.ipc:  # a version must be printed on the page as shipped (or beside it), read with confidence
+        if not c.version:
+            continue
+        if c.version not in text and f"({c.version})" not in intact:
+            issues.append(Issue("ipc:51", text, f"IPC version ({c.version}) of {c.text} is not printed on the page "
+                                "as such (repaired from what was read)", ft))
+            continue
+        year = c.version[:4]
+        confs = [w.conf for w in ft.words if year in w.text]
+        if confs and min(confs) < version_threshold:
+            issues.append(Issue("ipc:51", text, f"IPC version ({c.version}) read with confidence {min(confs):.0f}", ft))
     return issues
 
 
@@ -601,7 +626,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
             if ref is not None:
                 b.related_documents.append(ref)
     if "51" in f:
-        issues += _ipc(f["51"], b)
+        issues += _ipc(f["51"], b, settings.name_word_threshold)
     issues += _check_dates(b) + _check_numbers(b, settings) + _check_title(b)
     return FrontPage(b, f, issues, f.get("57"))
 

@@ -94,10 +94,13 @@ def _wrapped(prev_words, next_words, edge: float | None) -> bool:
     if not prev_words or not next_words or not edge:
         return False
     right = max(w.bbox[2] for w in prev_words)
+    if right > edge + 5:  # lines continued in another column (EP): that column's edge is not known
+        return False
     first = min(next_words, key=lambda w: w.bbox[0])
     heights = sorted(w.bbox[3] - w.bbox[1] for w in prev_words)
-    space = 0.35 * heights[len(heights) // 2]
-    return right + space + (first.bbox[2] - first.bbox[0]) > edge
+    height = heights[len(heights) // 2]
+    # ink is narrower than the type's advance: within half a line height of the edge counts as not fitting
+    return right + 0.35 * height + (first.bbox[2] - first.bbox[0]) > edge - 0.5 * height
 
 
 def _terminated(line: str) -> bool:
@@ -131,26 +134,62 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
 def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None) -> list[Printed]:
     """The parties of one field's lines (labels and designations already taken off)."""
     parties: list[Printed] = []
+    buffer: list[str] = []
     for ln in logical_lines(lines, line_words, edge):
-        segments = [s.strip() for s in ln.split(";") if s.strip()]
-        for k, seg in enumerate(segments):
-            open_party = parties and not parties[-1].closed
-            if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
-                rest, cc, printed = _trailing_country(seg, codes)
-                if rest:
-                    parties[-1].address.append(rest)
-                if printed:
-                    parties[-1].country, parties[-1].closed = cc, True
-                continue
-            for name in _split_names(seg):
-                rest, cc, printed = _trailing_country(name, codes) if BRACKET_CC.search(name) else (name, None, False)
-                p = Printed(rest, country=cc, closed=printed)
-                if printed and ", " in rest:
-                    p.name, addr = split_name_address(rest)
-                    if addr:
-                        p.address.append(addr)
-                parties.append(p)
+        buffer.append(ln)
+        m = BRACKET_CC.search(ln)
+        if m and len(buffer) >= 2 and _town_like(ln[: m.start()]) and not any(";" in b for b in buffer) \
+                and not is_address(buffer[0]) and len(_split_names(buffer[0])) == 1:
+            # EP: the name, then its address lines down to "postcode town (CC)"
+            rest, cc, _ = _trailing_country(ln, codes)
+            parties.append(Printed(buffer[0], [b for b in buffer[1:-1]] + ([rest] if rest else []), cc, True))
+            buffer = []
+        elif m or _terminated(ln):
+            for b in buffer:
+                _one_line(b, parties, codes)
+            buffer = []
+    for b in buffer:
+        _one_line(b, parties, codes)
     return parties
+
+
+def bulleted(lines: list[str], codes=None) -> Printed:
+    """A party that starts with a bullet (EP): its name, then its address lines, the last ending
+    with the country."""
+    rest, cc, printed = _trailing_country(lines[-1], codes)
+    return Printed(lines[0], [ln for ln in lines[1:-1]] + ([rest] if rest else []), cc, printed)
+
+
+def _town_like(text: str) -> bool:
+    """``80331 München``, ``Espoo``, ``San Jose, CA 95128``: an address or a town, not a name
+    (``JONES, Mary``, ``ACME INC.``)."""
+    t = text.strip(" ,")
+    if not t:
+        return False
+    return is_address(t) or not (_starts_like_name(t) or t.isupper() or COMPANY_FORM.search(t))
+
+
+def _one_line(ln: str, parties: list[Printed], codes) -> None:
+    """One printed (logical) line: names cut at the separators, address-shaped pieces given to
+    the party before them."""
+    segments = [s.strip() for s in ln.split(";") if s.strip()]
+    for k, seg in enumerate(segments):
+        open_party = parties and not parties[-1].closed
+        if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
+            rest, cc, printed = _trailing_country(seg, codes)
+            if rest:
+                parties[-1].address.append(rest)
+            if printed:
+                parties[-1].country, parties[-1].closed = cc, True
+            continue
+        for name in _split_names(seg):
+            rest, cc, printed = _trailing_country(name, codes) if BRACKET_CC.search(name) else (name, None, False)
+            p = Printed(rest, country=cc, closed=printed)
+            if printed and ", " in rest:
+                p.name, addr = split_name_address(rest)
+                if addr:
+                    p.address.append(addr)
+            parties.append(p)
 
 
 def _starts_like_name(text: str) -> bool:
