@@ -263,13 +263,19 @@ def test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields(tmp_path,
     ``done`` with an empty application number, an applicant ``<text/>``/``XX`` and an empty title,
     and ``package`` delivered it. Now it stays ``needs-review`` and is held back until those are
     given too; then it is done and delivered."""
-    folder = tmp_path / "in" / "CA2944968A1"
-    folder.mkdir(parents=True)
-    for name in ("page-000001.pdf", "page-000002.pdf"):
-        (folder / name).write_bytes((CA / name).read_bytes())
+    import pypdfium2 as pdfium
+
+    (tmp_path / "in").mkdir()
+    joined = pdfium.PdfDocument.new()
+    for name in ("page-000001.pdf", "page-000002.pdf"):  # the G4 pages as served, joined losslessly
+        src = pdfium.PdfDocument(str(CA / name))
+        joined.import_pages(src)
+        src.close()
+    joined.save(str(tmp_path / "in" / "CA2944968A1.pdf"))
+    joined.close()
     out = tmp_path / "out"
     r = _cli("run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "1",
-             "--document-unit", "folder", "--progress", "none")
+             "--progress", "none")
     assert r.returncode in (0, 1), r.stdout + r.stderr
     (doc_id, state), = _state(out).items()
     assert state == "needs-review"
