@@ -437,6 +437,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     if quality.get("reason"):
         doc.flags.append(f"quality: {quality['reason']}")
     missing = incomplete(doc.biblio)  # the completeness gate, after the reviewers' values
+    doc.flags = [f for f in doc.flags if not (f.startswith("missing ") and f[len("missing "):] not in missing)]
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()

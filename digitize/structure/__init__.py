@@ -30,7 +30,7 @@ MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (
 # the completeness gate: without these a document is not ``done`` (queue field name -> label)
 COMPLETE_LABELS = {"application_number": "application number (21)", "title": "title (54)",
                    "parties:71": "applicant (71)"}
-PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:XX|N/?A|none|null|-+|\?+)$", re.I)
+PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:N/?A|none|null)$", re.I)
 
 
 def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,

@@ -21,17 +21,29 @@ _MARKS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"}
 WORD = re.compile(r"[A-ZÁÉÍÓÚÜÑa-záéíóúüñ]+")
 
 
+# Spanish surnames with ñ or an accent whose bare form is no Spanish word or name (a word list has
+# no surnames): evidence on Spanish pages only ("Nunez" is how many English pages print the name)
+NAMES_ES = frozenset({
+    "muñoz", "ibáñez", "núñez", "yáñez", "ordóñez", "castañeda", "acuña", "bolaños", "montaño", "treviño",
+    "patiño", "zúñiga", "peñaloza", "cañizares", "saldaña", "villaseñor",
+})
+
+
 @dataclass
 class Evidence:
     """What a document's words may be checked against."""
 
     known: object  # a Lexicon, or any object with ``known(word)``
     own: frozenset[str]  # the document's own words in lower case, as printed (accents kept)
+    names: frozenset[str] = NAMES_ES
+
+    def lexical(self, w: str) -> bool:
+        return bool(self.known.known(w)) or w in self.names
 
     def is_word(self, w: str) -> bool:
         """A word of the language, or a word with a mark the document itself prints (its own
         unmarked lower-case words may be the same engine's losses, so they are not evidence)."""
-        return bool(self.known.known(w)) or (w in self.own and plain(w) != w)
+        return self.lexical(w) or (w in self.own and plain(w) != w)
 
 
 def plain(word: str) -> str:
@@ -80,9 +92,9 @@ def restore_word(word: str, ev: Evidence) -> tuple[str, str | None]:
         return fixed, None
     low = word.lower()
     marked = variants(low)
-    lex = sorted(v for v in marked if ev.known.known(v))
+    lex = sorted(v for v in marked if ev.lexical(v))
     own = sorted(v for v in marked if v in ev.own and not _GUE.search(v))
-    if ev.known.known(low):
+    if ev.lexical(low):
         if own:
             return word, f"{word}: '{low}' and '{own[0]}' are both words (the document writes '{own[0]}')"
         return word, None
