@@ -173,24 +173,41 @@ def build(seed: int, office: str) -> FrontPageSample:
         inventors = [(n, None, rng.choice(["DE", "FR", "ES"])) for n, _, _ in inventors]
     font = ImageFont.truetype(FONTS[seed % len(FONTS)], 44)
     date_code = "41" if office == "AR" else "43"
-    lines = head + [f"({date_code}) {lab[date_code]} {pub_p}",
-                    f"(21) {lab['21']} {app}".replace("  ", " "), f"(22) {lab['22']} {fil_p}",
-                    f"(51) {lab['51']} {ipc}"]
+    two = random.Random(seed * 7 + 1).random() < 0.5  # two columns: numbers left, parties right
+    width = 830 if two else 1980  # the text box: x 250-2230, or the right column x 1400-2230
+    left = [head[-1], f"({date_code}) {lab[date_code]} {pub_p}", f"(21) {lab['21']} {app}".replace("  ", " "),
+            f"(22) {lab['22']} {fil_p}", f"(51) {lab['51']} {ipc}"]
+    if two:  # the left column is x 250-1300
+        left = [r if k == 0 else "     " + r for ln in left for k, r in enumerate(_wrap_px(ln, font, 1050))]
+    right = []
     for code, parties in (("71", applicants), ("72", inventors), ("74", agents)):
         pl = _party_lines(rng, parties, sep if code != "74" else "\n", office)
         if office == "EP" and code == "72":
             pl = [f"{n} ({c})" for n, _, c in parties]
-        for k, ln in enumerate(pl):  # a long entry wraps at the text box (x 250-2230), with a hanging indent
-            rows = _wrap_px(f"({code}) {lab[code]} {ln}" if k == 0 else "     " + ln, font, 1980)
-            lines += [rows[0]] + ["     " + r for r in rows[1:]]
-    lines += ["", f"(54) {lab['54']} {title}", "", "(57) " + ("Resumen: " if spanish else "Abstract: ")
-              + ("Se describe un dispositivo." if spanish else "A device is described.")]
+        for k, ln in enumerate(pl):  # a long entry wraps at the text box, with a hanging indent
+            rows = _wrap_px(f"({code}) {lab[code]} {ln}" if k == 0 else "     " + ln, font, width)
+            right += [rows[0]] + ["     " + r for r in rows[1:]]
+    tail = ["", f"(54) {lab['54']} {title}", "", "(57) " + ("Resumen: " if spanish else "Abstract: ")
+            + ("Se describe un dispositivo." if spanish else "A device is described.")]
     img = Image.new("L", (2480, 3508), 255)
     draw = ImageDraw.Draw(img)
     y = 300
-    for ln in lines:
+    for ln in head[:-1]:
         draw.text((250, y), ln, font=font, fill=0)
         y += 64
+    if two:
+        for i, ln in enumerate(left):
+            draw.text((250, y + 64 * i), ln, font=font, fill=0)
+        for i, ln in enumerate(right):
+            draw.text((1400, y + 64 * i), ln, font=font, fill=0)
+        y += 64 * max(len(left), len(right))
+        rest = tail
+    else:
+        rest = left + right + tail
+    for ln in rest:
+        draw.text((250, y), ln, font=font, fill=0)
+        y += 64
+    lines = head[:-1] + left + right + tail
     truth = {"office": office, "doc_number": num, "kind": kind, "publication_date": pub,
              "application_number": app, "filing_date": fil, "title": title, "ipc": [ipc],
              "applicants": applicants, "inventors": inventors, "agents": agents}
@@ -209,7 +226,7 @@ def build(seed: int, office: str) -> FrontPageSample:
     return FrontPageSample(f"T{seed}-{office}", office, np.array(img), truth, lines, body)
 
 
-def tuning_set(seed: int = 700, n: int = 16) -> list[FrontPageSample]:
+def tuning_set(seed: int = 700, n: int = 24) -> list[FrontPageSample]:
     offices = ("PH", "AR", "MX", "EP")
     return [build(seed + i, offices[i % 4]) for i in range(n)]
 
