@@ -27,11 +27,13 @@ FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/t
 SURNAMES = ["GARCÍA", "RAMÍREZ", "SÁNCHEZ", "PEÑA", "NÚÑEZ", "ORTEGA", "CASTAÑO", "MÉNDEZ", "VILLALBA", "LÓPEZ",
             "FERNÁNDEZ", "HERRERA", "AGÜERO", "SCHÄFER", "BRAUN", "MARTÍN", "BENÍTEZ", "ECHAGÜE"]
 GIVEN = ["Juan Carlos", "María José", "Tomás", "Ana Lucía", "Jorge", "Lucía", "Andrés Felipe", "Rocío", "Íñigo",
-         "Héctor", "Sofía", "Ramón", "Inés", "Óscar"]
+         "Héctor", "Sofía", "Ramón", "Inés", "Óscar", "María de los Ángeles"]
+TOWNS = [("80331", "München", "DE"), ("75008", "Paris", "FR"), ("28001", "Madrid", "ES"), ("1010", "Wien", "AT")]
 COMPANIES = ["LABORATORIOS ANDINOS S.A.", "TECNOLOGÍAS DEL NORTE S.A. DE C.V.", "ACME DIAGNOSTICS, INC.",
              "INDUSTRIAS PAMPEANAS S.R.L.", "AGROQUÍMICA DEL SUR LTDA.", "HIDRÁULICA IBÉRICA S.L.",
              "SCHÄFER MASCHINENBAU GmbH", "NIXTAMAL SYSTEMS, INC.", "CERVECERÍA DEL VALLE S.A. DE C.V.",
-             "COMPAÑÍA MEXICANA DE EQUIPOS HIDRÁULICOS Y NEUMÁTICOS DEL GOLFO, S.A. DE C.V."]
+             "COMPAÑÍA MEXICANA DE EQUIPOS HIDRÁULICOS Y NEUMÁTICOS DEL GOLFO, S.A. DE C.V.",
+             "FERRETERÍA LÓPEZ Y ASOCIADOS S.A.", "JOHNSON AND PARTNERS, INC."]
 ADDRESSES = [("Av. Insurgentes Sur 1605", "Ciudad de México", "CDMX", "MX"),
              ("Calle 50 No. 742", "La Plata", "Buenos Aires", "AR"),
              ("4410 Harbor Blvd.", "Austin", "Texas", "US"),
@@ -76,6 +78,8 @@ def _person(rng: random.Random, office: str) -> str:
     if office in ("PH", "EP"):  # English pages, read with the English model: names without Spanish accents
         s, g = _unaccent(s), _unaccent(g)
     if office in ("AR", "EP", "PH") or rng.random() < 0.5:
+        if office == "AR" and rng.random() < 0.4:  # the Boletín prints given names in capitals too
+            g = g.upper()
         return f"{s}, {g}"
     return f"{g.upper()} {s}"
 
@@ -144,7 +148,7 @@ def build(seed: int, office: str) -> FrontPageSample:
     sep = rng.choice(["\n", " - ", "; ", " y " if spanish else " and "]) if not with_address else "\n"
     if with_address and rng.random() < 0.5:
         sep = "\n"
-    applicants = _parties(rng, office, "company", rng.randint(1, 2), with_address)
+    applicants = _parties(rng, office, "company", rng.randint(1, 3), with_address)
     inventors = _parties(rng, office, "person", rng.randint(1, 4), with_address and rng.random() < 0.5)
     agents = _parties(rng, office, "person", 1, False)
     if office == "PH":
@@ -170,7 +174,11 @@ def build(seed: int, office: str) -> FrontPageSample:
         head = ["(19) Europäisches Patentamt / European Patent Office", "(12) EUROPEAN PATENT APPLICATION", "",
                 f"(11) EP {num[0]} {num[1:4]} {num[4:]} A1"]
         kind = "A1"
-        inventors = [(n, None, rng.choice(["DE", "FR", "ES"])) for n, _, _ in inventors]
+        if random.Random(seed * 3).random() < 0.5:  # EP: the town under the name, "postcode town (CC)"
+            towns = [random.Random(seed + k).choice(TOWNS) for k in range(len(inventors))]
+            inventors = [(n, f"{pc} {town}", cc) for (n, _, _), (pc, town, cc) in zip(inventors, towns)]
+        else:
+            inventors = [(n, None, rng.choice(["DE", "FR", "ES"])) for n, _, _ in inventors]
     font = ImageFont.truetype(FONTS[seed % len(FONTS)], 44)
     date_code = "41" if office == "AR" else "43"
     two = random.Random(seed * 7 + 1).random() < 0.5  # two columns: numbers left, parties right
@@ -183,7 +191,7 @@ def build(seed: int, office: str) -> FrontPageSample:
     for code, parties in (("71", applicants), ("72", inventors), ("74", agents)):
         pl = _party_lines(rng, parties, sep if code != "74" else "\n", office)
         if office == "EP" and code == "72":
-            pl = [f"{n} ({c})" for n, _, c in parties]
+            pl = [ln for n, a, c in parties for ln in ([n, f"{a} ({c})"] if a else [f"{n} ({c})"])]
         for k, ln in enumerate(pl):  # a long entry wraps at the text box, with a hanging indent
             rows = _wrap_px(f"({code}) {lab[code]} {ln}" if k == 0 else "     " + ln, font, width)
             right += [rows[0]] + ["     " + r for r in rows[1:]]

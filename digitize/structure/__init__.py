@@ -164,8 +164,8 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     an ambiguity is an issue of the field. ``settled`` gets the words the evidence decided."""
     from .frontpage import PARTY_CODES, Issue
 
-    def run(text: str) -> tuple[str, list[str]]:
-        new, doubts = accents.restore(text, ev)
+    def run(text: str, name: bool = False) -> tuple[str, list[str]]:
+        new, doubts = accents.restore(text, ev, name)
         for a, b in zip(accents.WORD.findall(unicodedata.normalize("NFC", text)), accents.WORD.findall(new)):
             if a != b or ev.is_word(a.lower()):
                 settled.add(accents.plain(a).upper())
@@ -179,7 +179,7 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
         issues += [Issue("title", b.title.value, f"accent: {d}", fp.fields.get("54")) for d in doubts]
     for code, attr in PARTY_CODES:
         for party in getattr(b, attr):
-            new, doubts = run(party.name)
+            new, doubts = run(party.name, name=True)
             party.name = new
             issues += [Issue(f"parties:{code}", party.name, f"accent: {d}", fp.fields.get(code)) for d in doubts]
     return issues

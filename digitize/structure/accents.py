@@ -75,7 +75,7 @@ def _case_as(new: str, old: str) -> str:
     return new
 
 
-def restore_word(word: str, ev: Evidence) -> tuple[str, str | None]:
+def restore_word(word: str, ev: Evidence, name: bool = False) -> tuple[str, str | None]:
     """(the word to print, a reason to ask a reviewer or None). Whole words of three letters or
     more in capitals (``CAMARA``) or capitalised (``Maria``); a word read with a wrong mark that
     is no word (``DESAGÚE``, ``CIGÚEÑAL``) is re-marked by the same evidence."""
@@ -97,6 +97,8 @@ def restore_word(word: str, ev: Evidence) -> tuple[str, str | None]:
     if ev.lexical(low):
         if own:
             return word, f"{word}: '{low}' and '{own[0]}' are both words (the document writes '{own[0]}')"
+        if name and lex and len(word) >= 4:  # a name: PENA or PEÑA, LUCIA or LUCÍA, the page decides
+            return word, f"{word}: '{low}' and '{lex[0]}' are both words"
         return word, None
     if len(lex) == 1:
         return _case_as(lex[0], word), None
@@ -110,13 +112,14 @@ def restore_word(word: str, ev: Evidence) -> tuple[str, str | None]:
     return word, None
 
 
-def restore(text: str, ev: Evidence) -> tuple[str, list[str]]:
-    """The text with its capitalised words restored, and the ambiguities found."""
+def restore(text: str, ev: Evidence, name: bool = False) -> tuple[str, list[str]]:
+    """The text with its capitalised words restored, and the ambiguities found (in a ``name``,
+    also a word that is a word both with and without a mark)."""
     doubts: list[str] = []
     text = unicodedata.normalize("NFC", text)  # engines may give "U" + a combining accent
 
     def fix(m: re.Match) -> str:
-        new, why = restore_word(m[0], ev)
+        new, why = restore_word(m[0], ev, name)
         if why:
             doubts.append(why)
         return new

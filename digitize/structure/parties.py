@@ -26,7 +26,7 @@ STREET = re.compile(
 STREET_WORD = re.compile(r"\b(?:stra(?:ß|ss)e|str\.|weg|platz|allee|road|street|avenue|drive|boulevard|blvd\.?)\b", re.I)
 HOUSE_NUMBER = re.compile(r"(?<![\w.])(?:n[o°º]\.?\s?)?\d{1,6}(?:[-/]\d{1,5})?[a-zA-Z]?(?![\w])")
 POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d{4,5}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
-TRAILING_CC = re.compile(r"[,\s]\s*([A-Z]{2})\.?\s*$")
+TRAILING_CC = re.compile(r"[,\s]\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")  # a speck before the code ("‘MX")
 BRACKET_CC = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")
 COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
