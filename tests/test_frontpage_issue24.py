@@ -51,6 +51,29 @@ def test_party_separators_and_addresses_by_shape():
     assert parties.problems("ÍÑIGO MÜLLER GmbH") == []
 
 
+class _Words:
+    def __init__(self, *words):
+        self.words = set(words)
+
+    def known(self, w):
+        return w in self.words
+
+
+def test_accent_rules_on_words():
+    """Evidence decides; two real words never are chosen between; an -EZ surname read without its
+    accent is asked about, not guessed (which vowel carries it, no rule says)."""
+    from digitize.structure.accents import Evidence, restore, restore_word
+
+    ev = Evidence(_Words("válvula", "cámara", "desagüe", "cigüeñal", "de", "para", "pena", "peña", "motor"),
+                  frozenset({"combustión"}))
+    assert restore("VALVULA PARA CAMARA DE DESAGUE", ev) == ("VÁLVULA PARA CÁMARA DE DESAGÜE", [])
+    assert restore("CIGÚEÑAL PARA MOTOR DE COMBUSTION", ev)[0] == "CIGÜEÑAL PARA MOTOR DE COMBUSTIÓN"
+    assert restore_word("PENA", ev) == ("PENA", None)  # in a title: left as read
+    assert restore_word("PENA", ev, name=True)[1]  # in a name: the page decides
+    assert restore_word("BENITEZ", ev, name=True)[1] and restore_word("BENITEZ", ev)[1] is None
+    assert restore_word("CRUZ", ev, name=True) == ("CRUZ", None)
+
+
 # --------------------------------------------------------------------------- rendered pages
 
 

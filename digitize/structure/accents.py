@@ -109,6 +109,10 @@ def restore_word(word: str, ev: Evidence, name: bool = False) -> tuple[str, str 
         return word, f"{word}: {', '.join(v.upper() for v in lex)} are all words"
     if len(own) == 1:  # no word of the language: the document's own spelling (a name it prints)
         return _case_as(own[0], word), None
+    if name and len(low) >= 5 and low.endswith("ez") and re.search(r"[aeiou][^aeiou]*[aeiou][^aeiou]*ez$", low):
+        # Spanish spelling: a surname in -ez is stressed on the syllable before it (RAMÍREZ, PÉREZ),
+        # and such a word ending in z is written with an accent; which vowel, no rule says
+        return word, f"{word}: a Spanish surname in -EZ is written with an accent (not read)"
     return word, None
 
 
