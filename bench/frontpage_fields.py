@@ -12,7 +12,7 @@ from digitize import profiles
 from digitize.model import OcrPage, PageImage
 from digitize.pipeline import ocr_page
 from digitize.proofread import auto_correct
-from digitize.structure import build_document
+from digitize.pipeline import document_with_pages
 from digitize.synth import degrade
 from digitize.synth_es import QUEUE_NAMES, ar, compare, mx, ph, spanish_text
 from digitize.resources import shared_data_dir
@@ -42,7 +42,7 @@ for pub in (ph(), ar(text), mx(text)):
             d, dpi = degrade(img, level, seed)
             page = ocr_page(PageImage(number=1, image=d, dpi=dpi), prof)[0]
             pages, _, _ = auto_correct([page], prof)
-            doc = build_document(pages, prof, source="x", doc_id="x")
+            doc = document_with_pages(pages, prof, source="x", doc_id="x")
             rows = score(doc, pub.truth)
             results.setdefault((pub.office, level), []).extend(rows)
             wrong = [(n, q) for n, ok, q in rows if not ok]
@@ -54,7 +54,7 @@ for f in sorted(glob.glob(".pytest_cache/d/digitize-ep-ocr/*-office-*.json")):
     name = os.path.basename(f).split("-")[0]
     pages = [OcrPage.from_dict(d) for d in json.load(open(f))][:1]
     pages, _, _ = auto_correct(pages, prof)
-    doc = build_document(pages, prof, source=name, doc_id=name)
+    doc = document_with_pages(pages, prof, source=name, doc_id=name)
     t = load(shared_data_dir() / "patent-pdf" / f"{name}.xml").biblio
     truth = {k: t.value(k) for k in ("office", "doc_number", "kind", "publication_date", "application_number", "filing_date", "title")}
     truth["ipc"] = [f"{c.text.split()[0]} {c.text.split()[1]} ({c.text.split()[2][:4]}.{c.text.split()[2][4:6]})" for c in t.ipc]

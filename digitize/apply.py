@@ -78,6 +78,8 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     if not pending and not force:
         reason = row.get("reason") or ""
         state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
+        if reason.startswith("incomplete: "):
+            state = "needs-review"
         if state != row["state"]:
             ledger.set_state(doc_id, state)
         return ApplyResult(doc_id, decisions=len(items), state=state, validated=row.get("validated") or "",
@@ -98,9 +100,12 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
         queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
     queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in result.refused])
     state = _state(queue, doc_id, result.quality)
+    if result.incomplete:  # the completeness gate: never done with an empty mandatory field
+        state = "needs-review"
     ledger.set_state(doc_id, state)
     ledger.set_validated(doc_id, result.validated)
-    ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else None)
+    ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else
+                      f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
 

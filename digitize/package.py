@@ -399,6 +399,28 @@ class _Writer:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def incomplete_st36(root) -> list[str]:
+    """The mandatory bibliographic fields an ST.36 file leaves empty or fills with a placeholder
+    (``<text/>``, country ``XX``): publication number, kind, date, application number, title, an
+    applicant with a name. Such a document is not delivered, whatever the ledger says."""
+    def text(path: str) -> str:
+        el = root.find(path)
+        return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+    pub = "bibliographic-data/publication-reference/document-id/"
+    missing = [label for label, path in (
+        ("publication number", pub + "doc-number"), ("kind", pub + "kind"), ("publication date", pub + "date"),
+        ("application number", "bibliographic-data/application-reference/document-id/doc-number"),
+        ("title", "bibliographic-data/invention-title")) if not text(path)]
+    if text(pub + "country") in ("", "XX"):
+        missing.append("office")
+    names = [" ".join("".join(n.itertext()).split()) for n in root.iterfind(
+        "bibliographic-data/parties/applicants/applicant/addressbook/name")]
+    if not any(names):
+        missing.append("applicant")
+    return missing
+
+
 def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[str, Callable] | None = None) -> PackageResult:
     """Pack one copy of every done publication of ``job_dir`` into ``dest`` (a folder, or a ``.zip``
     file). Raises ``PackageError`` when nothing can be delivered (an empty delivery is no delivery)."""
@@ -432,6 +454,10 @@ def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[st
             except (PackageError, OSError) as exc:
                 result.skipped.append(f"{doc_id}: {exc}")
                 result.held_back.append((doc_id, "done", f"not packed: {exc}"))
+                continue
+            missing = incomplete_st36(st36)
+            if missing:  # the completeness gate, on what would be delivered
+                result.held_back.append((doc_id, "done", f"incomplete: {', '.join(missing)}"))
                 continue
             names = [ST36_NAME] + sorted(n for n in files if n != ST36_NAME)  # the full text first, as WIPO does
             files["toc.xml"] = _toc(st36, names)

@@ -30,7 +30,7 @@ from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
-from .structure import build_document
+from .structure import build_document, incomplete
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
@@ -65,6 +65,7 @@ class DocResult:
     corrections: int = 0
     files: list[str] = field(default_factory=list)
     quality: str | None = None  # why the document-level quality gate keeps it needs-review
+    incomplete: list[str] = field(default_factory=list)  # mandatory fields empty or placeholders: not done
     refused: dict[str, str] = field(default_factory=dict)  # item key → why a reviewer's value was not used
 
 
@@ -346,9 +347,27 @@ def _drop_empty_words(pages: list[OcrPage]) -> None:
         page.blocks = [b for b in page.blocks if b.lines]
 
 
+def own_language_words(profile: Profile):
+    """The profile's lexicons of its own language (an ``es`` profile also loads English ones, in
+    which ``camara`` or ``combustion`` are words): the evidence for accents in capitals. None for
+    English profiles (no accents are added on English pages)."""
+    from .proofread.config import DEFAULT_LEXICONS
+    from .proofread.config import settings as proof_settings
+
+    if (getattr(profile, "lang", "en") or "en") == "en":
+        return None
+    own = tuple(n for n in proof_settings(profile).lexicons if n not in DEFAULT_LEXICONS["en"])
+    if not own:
+        return None
+    base = str(profile.path.parent) if getattr(profile, "path", None) else None
+    from .proofread.lexicon import load
+
+    return load(own, base)
+
+
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
     """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
-    doc = build_document(pages, profile, source=source, doc_id=doc_id)
+    doc = build_document(pages, profile, source=source, doc_id=doc_id, known_words=own_language_words(profile))
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -417,6 +436,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     doc.quality = quality
     if quality.get("reason"):
         doc.flags.append(f"quality: {quality['reason']}")
+    missing = incomplete(doc.biblio)  # the completeness gate, after the reviewers' values
+    doc.flags = [f for f in doc.flags if not (f.startswith("missing ") and f[len("missing "):] not in missing)]
 
     files = _write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
@@ -434,10 +455,10 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     _remove_stale(work_dir, doc.doc_id)
     return DocResult(
         doc_id=doc.doc_id, pages=len(pages), validated=validated,
-        state="needs-review" if doc.candidates or quality.get("reason") else "done",
+        state="needs-review" if doc.candidates or quality.get("reason") or missing else "done",
         seconds=time.perf_counter() - start, emit_seconds=emit_seconds, flags=list(doc.flags),
         candidates=list(doc.candidates), corrections=len(doc.corrections), files=files,
-        quality=quality.get("reason"), refused=refused,
+        quality=quality.get("reason"), refused=refused, incomplete=missing,
     )
 
 

@@ -23,6 +23,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LINES = [  # a front page whose mandatory fields the structure stage finds, then the text under review
     "(11) XX 0000001 A1",
     "(43) Date of publication: 15.03.2024",
+    "(21) Application number: 24150123.4",  # with title and applicant: what issue 24's gate needs for done
+    "(54) Title: Filter fabric",
+    "(71) Applicant: ACME FILTERS GmbH (DE)",
     "(57) Abstract",
     "The present invention relates to a woven fabric for filters.",
     "A filter comprising tbe woven fabric and a frame is described.",
@@ -237,8 +240,11 @@ def test_done_when_csv_round_trip_fills_missing_fields_and_flags_illegible(tmp_p
             "value"} <= set(rows[0])
     fields = {r["field"]: r for r in rows if r["kind"] == "field"}
     assert {"office", "doc_number", "kind", "publication_date"} <= set(fields)
+    # the completeness gate (issue 24): no done document without application number, title, applicant
+    assert {"application_number", "title", "parties:71"} <= set(fields)
     assert "date" in fields["publication_date"]["expected"]
-    values = {"office": "ep", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024"}
+    values = {"office": "ep", "doc_number": "2400812", "kind": "A1", "publication_date": "15.03.2024",
+              "application_number": "24150123.4", "title": "Filter frame", "parties:71": "ACME FILTERS GmbH (DE)"}
 
     def decide(row: dict) -> tuple[str, str | None]:
         if row["kind"] == "field" and row["field"] in values:
@@ -334,7 +340,9 @@ def test_quality_gate_keeps_a_garbage_document_in_review(tmp_path):
     while (item := q.next_item("ana")) is not None:
         if item.kind == "field":
             q.decide(item.id, "ana", "correct", {"office": "EP", "doc_number": "1", "kind": "A1",
-                                                 "publication_date": "2024-01-01"}.get(item.field_name, "x"))
+                                                 "publication_date": "2024-01-01", "application_number": "24150123.4",
+                                                 "title": "Filter", "parties:71": "ACME FILTERS GmbH (DE)"
+                                                 }.get(item.field_name, "x"))
         else:
             q.decide(item.id, "ana", "accept")
     (r,) = apply_job(job_dir)
@@ -359,7 +367,8 @@ def test_line_correction_and_not_text_reach_the_text(tmp_path, schema_dir):
         QueueCandidate(kind="word", page=1, bbox=speed.bbox, text=speed.text, confidence=5, word_id=speed.id),
         QueueCandidate(kind="word", page=1, bbox=yarn.bbox, text=yarn.text, confidence=6, word_id=yarn.id)])
     new_line = "that the filter keeps its shape when the water flows through it at highspeed."
-    values = {"office": "EP", "doc_number": "2400812", "kind": "A1", "publication_date": "2024-03-15"}
+    values = {"office": "EP", "doc_number": "2400812", "kind": "A1", "publication_date": "2024-03-15",
+              "application_number": "24150123.4", "title": "Filter frame", "parties:71": "ACME FILTERS GmbH (DE)"}
     while (item := q.next_item("ana")) is not None:
         if item.kind == "field":
             q.decide(item.id, "ana", "correct", values[item.field_name])

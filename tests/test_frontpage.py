@@ -54,7 +54,9 @@ def _names(parties):
 @pytest.mark.parametrize("name", ["EP15906245NWA1", "EP17185386NWA1"])
 def test_ep_front_page_complete(ep_docs, name):
     """All 3 inventors (EP 3441903 A1 continues them in the right-hand column), applicants,
-    agent, dates, numbers, IPC, title and states as the EPO's own XML has them; nothing queued."""
+    agent, dates, numbers, IPC, title and states as the EPO's own XML has them; nothing queued but
+    what issue 24 asks a reviewer to see: an IPC version repaired from what was read (EP 3441903
+    prints "(2013.01)", the engine reads "(2013.00)" at 31 %) and name words read below 93 %."""
     _needs_codes()
     doc, truth = ep_docs[name]
     b, t = doc.biblio, truth.biblio
@@ -67,7 +69,9 @@ def test_ep_front_page_complete(ep_docs, name):
     assert len(b.agents) == 1 and b.agents[0].country == ("DE" if name == "EP15906245NWA1" else "CH")
     assert [c.text for c in b.ipc] == [_ipc(c.text) for c in t.ipc]
     assert b.designated_states == t.designated_states and len(b.designated_states) == 38
-    assert not [c for c in doc.candidates if c.kind == "field"], [(c.field_name, c.context) for c in doc.candidates if c.kind == "field"]
+    items = [(c.field_name, c.context) for c in doc.candidates if c.kind == "field"]
+    allowed = ("is not printed on the page as such", "read with confidence", "words read with low confidence")
+    assert all(any(a in why for a in allowed) for _, why in items), items
 
 
 def test_ep_pct_filing_and_publication(ep_docs):

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from test_apply import _job_from_lines, _run, _state_of, _validate_both, _write_decisions
 
-LINES = ["(11) EP 3 441 143 A1", "(43) Date of publication: 13.02.2019", "(72) Inventors:",
+LINES = ["(11) EP 3 441 143 A1", "(43) Date of publication: 13.02.2019", "(21) Application number: 17185386.4",
+         "(54) Title: Filter fabric", "(71) Applicant: ACME FILTERS GmbH (DE)", "(72) Inventors:",
          "SMITH, John, Berlin (QQ)", "(84) Designated Contracting States:", "AT BE QQXX",
          "(57) Abstract", "The present invention relates to a woven fabric for filters.",
          "A filter comprising the woven fabric and a frame is described."]

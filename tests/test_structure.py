@@ -226,7 +226,8 @@ def test_no_front_page_no_claims_still_completes():
     doc = build_document(pages, profile, source="x.pdf", doc_id="x")
     assert doc.doc_id == "x"
     assert "no front page with INID codes found" in doc.flags and "no claims found" in doc.flags
-    assert {c.field_name for c in doc.candidates} == set(MANDATORY)
+    # the four publication fields, and (issue 24's completeness gate) application number, title, applicant
+    assert {c.field_name for c in doc.candidates} == set(MANDATORY) | {"application_number", "title", "parties:71"}
     assert all(c.mandatory for c in doc.candidates)
 
 

@@ -8,11 +8,13 @@ the mandatory bibliographic fields, queued for review).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from . import config
-from . import audit, repair
+from . import accents, audit, repair
 from .figures import figure_entries, inside
 from .frontpage import is_front_page, read_front_page
 from .layout import TextBuilder, TextLine
@@ -21,13 +23,20 @@ from .sections import body_lines, is_drawing_page, is_search_report_page, parse_
 if TYPE_CHECKING:
     from ..profiles import Profile
 
-__all__ = ["build_document"]
+__all__ = ["build_document", "incomplete"]
 
 MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (11)", "kind": "kind code (13)",
                     "publication_date": "publication date (43)/(45)"}
+# the completeness gate: without these a document is not ``done`` (queue field name -> label)
+COMPLETE_LABELS = {"application_number": "application number (21)", "title": "title (54)",
+                   "parties:71": "applicant (71)"}
+PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:N/?A|none|null)$", re.I)
 
 
-def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
+def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
+                   known_words=None) -> Document:
+    """``known_words``: the words of the document's language (an object with ``known(word)``,
+    the pipeline passes the profile's own-language lexicon) for restoring accents in capitals."""
     settings = config.settings(profile)
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
@@ -35,6 +44,11 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     abstract_field = None
     if front is not None:
         fp = read_front_page(front, settings, repair.st3_codes())
+        settled: set[str] = set()
+        if lang != "en":
+            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages)),
+                                          settled)
+        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled)
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
@@ -90,6 +104,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     if not doc.claims:
         doc.flags.append("no claims found")
     _check_mandatory(doc, settings.field_threshold)
+    _check_complete(doc)
     pid = doc.publication_id
     if pid and not any(getattr(doc.biblio, n) is not None and getattr(doc.biblio, n).flagged for n in ("office", "doc_number", "kind")):
         doc.doc_id = pid
@@ -137,3 +152,95 @@ def _check_mandatory(doc: Document, threshold: float) -> None:
             doc.candidates.append(QueueCandidate(
                 kind="field", page=f.source.page if f.source else 1, bbox=f.source.bbox if f.source else None,
                 text=f.value, confidence=f.confidence, field_name=name, mandatory=True, context=f.raw or ""))
+
+
+class _NoWords:
+    def known(self, word: str) -> bool:
+        return False
+
+
+def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
+    """Accents of the title's and the names' capitals, by evidence (``structure/accents.py``);
+    an ambiguity is an issue of the field. ``settled`` gets the words the evidence decided."""
+    from .frontpage import PARTY_CODES, Issue
+
+    def run(text: str, name: bool = False) -> tuple[str, list[str]]:
+        new, doubts = accents.restore(text, ev, name)
+        for a, b in zip(accents.WORD.findall(unicodedata.normalize("NFC", text)), accents.WORD.findall(new)):
+            if a != b or ev.is_word(a.lower()):
+                settled.add(accents.plain(a).upper())
+        return new, doubts
+
+    b, issues = fp.biblio, []
+    if b.title is not None:
+        new, doubts = run(b.title.value)
+        if new != b.title.value:
+            b.title.raw, b.title.value = b.title.raw or b.title.value, new
+        issues += [Issue("title", b.title.value, f"accent: {d}", fp.fields.get("54")) for d in doubts]
+    for code, attr in PARTY_CODES:
+        for party in getattr(b, attr):
+            new, doubts = run(party.name, name=True)
+            party.name = new
+            issues += [Issue(f"parties:{code}", party.name, f"accent: {d}", fp.fields.get(code)) for d in doubts]
+    return issues
+
+
+def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
+    """A word of the title or of a name read below ``threshold`` and not settled by evidence: an
+    engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24)."""
+    from .frontpage import PARTY_CODES, Issue
+
+    b, issues = fp.biblio, []
+    targets = [("54", "title", [b.title.value] if b.title is not None else [])]
+    targets += [(code, f"parties:{code}", [p.name for p in getattr(b, attr)]) for code, attr in PARTY_CODES]
+    for code, name, values in targets:
+        ft = fp.fields.get(code)
+        if ft is None or not values:
+            continue
+        printed = {accents.plain(t).upper() for v in values for t in accents.WORD.findall(v)}
+        low = []
+        for w in ft.words:
+            for tok in accents.WORD.findall(w.text):
+                key = accents.plain(tok).upper()
+                if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled:
+                    low.append(f"{tok} ({w.conf:.0f})")
+        if low:
+            issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "
+                                f"or umlaut?): {', '.join(dict.fromkeys(low))}", ft))
+    return issues
+
+
+def _check_complete(doc: Document) -> None:
+    """The completeness gate: an application number, a title and an applicant, each present and
+    not a placeholder, else a mandatory queue item (the document cannot become ``done``)."""
+    b = doc.biblio
+    have = {"application_number": b.value("application_number"), "title": b.value("title"),
+            "parties:71": next((p.name for p in b.applicants if not PLACEHOLDER.match(p.name or "")), None)}
+    queued = {c.field_name for c in doc.candidates}
+    for name, value in have.items():
+        if value and not PLACEHOLDER.match(value):
+            continue
+        label = COMPLETE_LABELS[name]
+        doc.flags.append(f"missing {label}")
+        fld = getattr(b, name, None) if ":" not in name else None
+        src = getattr(fld, "source", None)
+        for c in doc.candidates:
+            if c.field_name == name:
+                c.mandatory = True
+        if name not in queued:
+            doc.candidates.append(QueueCandidate(
+                kind="field", page=src.page if src else 1, bbox=src.bbox if src else None, text=value or "",
+                confidence=0.0, field_name=name, mandatory=True, context=f"{label} empty or not found on the front page"))
+
+
+def incomplete(b) -> list[str]:
+    """The mandatory fields of ``b`` that are empty or a placeholder (``<text/>``, ``XX``, ``-``):
+    while any is, a document is not ``done`` and is not delivered."""
+    out = []
+    for name in ("office", "doc_number", "kind", "publication_date", "application_number", "title"):
+        v = b.value(name)
+        if not v or PLACEHOLDER.match(v):
+            out.append(MANDATORY_LABELS.get(name) or COMPLETE_LABELS[name])
+    if not any(p.name and not PLACEHOLDER.match(p.name) for p in b.applicants):
+        out.append(COMPLETE_LABELS["parties:71"])
+    return out

@@ -112,6 +112,9 @@ class StructureSettings:
     end_headings: list[str] = field(default_factory=lambda: ["REFERENCES CITED IN THE DESCRIPTION", "Drawings", "DRAWINGS"])
     claim_reference_words: list[str] = field(default_factory=lambda: list(claimrefs.WORDS))
     field_threshold: Percent = 60.0  # a field whose words' mean confidence is lower is flagged
+    # a word of a name or title read below this is queued: engines lose a capital's accent, tilde or
+    # umlaut with confidence ~80-93 (tuning set of bench/frontpage_eval.py: 90 % of right words are above 93)
+    name_word_threshold: Percent = 93.0
     # INID codes whose date is the publication date, in order (AR prints it under (41) "Fecha")
     publication_date_inids: Annotated[list[str], AfterValidator(_inid_codes)] = field(
         default_factory=lambda: ["43", "45"])

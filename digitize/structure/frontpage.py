@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Source, Word
 from . import normalize as norm
+from . import parties as parties_mod
 from . import repair
 from .config import StructureSettings
 from .layout import BULLETS, strip_bullet, union
@@ -193,6 +194,8 @@ class FieldText:
     lines: list[str]
     words: list[Word]
     page: int
+    line_words: list[list[Word]] = field(default_factory=list)  # the words of each line (as ``lines``)
+    edge: float | None = None  # the right edge of the field's column on the page (where lines wrap)
 
     @property
     def text(self) -> str:
@@ -221,6 +224,7 @@ def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldTe
     anchors, used = find_anchors(page)
     assign(page, anchors, used)
     continue_columns(anchors)
+    edges = column_edges(page, anchors)
     out: dict[str, FieldText] = {}
     for a in anchors:
         lines = field_lines(a)
@@ -228,29 +232,43 @@ def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldTe
         texts = [" ".join(w.text for w in ws) for ws in lines]
         if texts:
             texts[0] = strip_label(texts[0], settings.inid_labels.get(a.code, []))
-        texts = [t for t in texts if t.strip()]
+        kept = [(t, ws) for t, ws in zip(texts, lines) if t.strip()]
+        texts, lines = [t for t, _ in kept], [ws for _, ws in kept]
         words = [w for ws in lines for w in ws]
         if a.code in out:  # a code printed twice (e.g. (30) per priority): one field
             out[a.code].lines += texts
             out[a.code].words += words
+            out[a.code].line_words += lines
         else:
-            out[a.code] = FieldText(texts, words, page.number)
+            out[a.code] = FieldText(texts, words, page.number, lines, edges.get(id(a)))
     return out
 
 
-COMPANY_SUFFIX = re.compile(r"\b(?:Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|GmbH|AG|S\.A\.(?: de C\.V\.)?|S\.L\.|S\.R\.L\.|"
-                            r"Corp(?:oration)?\.?|Co\.|K\.K\.|N\.V\.|B\.V\.|plc|S\.p\.A\.|S\.A\.S\.)(?=,)")
+def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
+    """The right edge of each anchor's column (where the printer wraps a line): for the last
+    column the page's text box, as wide a margin on the right as the INID codes have on the left
+    (a field's own longest line is no evidence of the edge); for a column with another to its
+    right, the furthest right end of a word that starts in it and does not run into the next."""
+    xs = sorted({a.bbox[0] for a in anchors})
+    starts: list[int] = []
+    for x in xs:
+        if not starts or x - starts[-1] > 150:
+            starts.append(x)
+    words = [w for w in page.words() if w.bbox[1] < 0.95 * page.height]
+    out: dict[int, float] = {}
+    for a in anchors:
+        c = max(i for i, s0 in enumerate(starts) if s0 <= a.bbox[0] + 40) if starts[0] <= a.bbox[0] + 40 else 0
+        lo = starts[c] - 40
+        hi = starts[c + 1] - 40 if c + 1 < len(starts) else float("inf")
+        rights = [w.bbox[2] for w in words if lo <= w.bbox[0] < hi and w.bbox[2] < hi]
+        if c + 1 == len(starts) and page.width:
+            out[id(a)] = float(max([page.width - starts[0]] + rights))
+        elif rights:
+            out[id(a)] = float(max(rights))
+    return out
 
 
-def split_name_address(text: str) -> tuple[str, str]:
-    """"GRAIL, LLC, Menlo Park, California" → name and address, on one printed line."""
-    m = COMPANY_SUFFIX.search(text)
-    if m:
-        return text[: m.end()], text[m.end():].strip(" ,")
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) >= 3 and parts[0].isupper():  # "SURNAME, Given name, Town"
-        return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
-    return parts[0], ", ".join(parts[1:])
+from .parties import split_name_address  # noqa: E402  (the one owner: structure/parties.py)
 
 
 @dataclass
@@ -273,60 +291,73 @@ def _codes_line(line: str, codes) -> list[str] | None:
 
 
 def _clean_name(text: str) -> str:
-    """A stray ``|`` (a rule or column edge read as a character) is never part of a name."""
+    """A stray ``|`` (a rule or column edge read as a character) is never part of a name, nor a
+    speck read as ``-`` or ``.`` after it; a full stop that ends an abbreviation stays (``INC.``,
+    ``S.A.``, ``J.``)."""
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
-    return " ".join(repair.umlauts(text).split()).strip(" ,;|")
+    text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
+    text = re.sub(r"\s+[-–—~_'’`.]+$", "", text)
+    last = text.rsplit(" ", 1)[-1]
+    if last.endswith(".") and not (parties_mod.COMPANY_FORM.fullmatch(last) or "." in last[:-1] or len(last) <= 3):
+        text = text[:-1]
+    return text
 
 
 def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party], list[Issue]]:
-    """Parties of one INID field: an entry ends at its country ``(CH)``; a bullet starts one; a
-    "Designated Contracting States" line and the code lines after it belong to the party above."""
-    entries: list[list[str]] = []
-    designations: dict[int, list[str]] = {}
+    """Parties of one INID field, read by structure (``structure/parties.py``): wrapped lines
+    joined, parties cut at line breaks, bullets and the separators offices print, addresses by
+    their shape; a "Designated Contracting States" line and the code lines after it belong to
+    the party above."""
     issues: list[Issue] = []
-    lines = list(ft.lines)
-    if len(lines) == 1 and ";" in lines[0]:
-        lines = [part.strip() for part in lines[0].split(";") if part.strip()]
-        entries = [[strip_bullet(ln)] for ln in lines]
-    else:
-        bullets = any(ln.strip()[:1] in _PARTY_START for ln in lines)
-        designating = False
-        for ln in lines:
-            if DESIGNATED.search(ln):
-                designating = True
-                continue
-            if designating:
-                states = _codes_line(ln, codes)
-                if states is not None:
-                    if entries:
-                        designations.setdefault(len(entries) - 1, []).extend(states)
+    designations: dict[int, list[str]] = {}
+    found: list[parties_mod.Printed] = []
+    chunk: list[tuple[str, list[Word] | None]] = []
+    line_words = ft.line_words if len(ft.line_words) == len(ft.lines) else [None] * len(ft.lines)
+
+    def flush() -> None:
+        while chunk:  # a bullet starts a party: never joined to the line before
+            cut = next((k for k in range(1, len(chunk)) if chunk[k][0].strip()[:1] in _PARTY_START), len(chunk))
+            part, chunk[:] = chunk[:cut], chunk[cut:]
+            texts = [t.lstrip(_PARTY_START + " ").strip() for t, _ in part]
+            words = [w for _, w in part]
+            if bulleted and len(texts) > 1 and part[0][0].strip()[:1] in _PARTY_START:
+                end = next((k for k, t in enumerate(texts) if parties_mod.BRACKET_CC.search(t)), len(texts) - 1)
+                found.append(parties_mod.bulleted(texts[:end + 1], codes))  # EP: a party, its address lines under it
+                texts, words = texts[end + 1:], words[end + 1:]
+                if not texts:
                     continue
-            designating = False
-            closed = bool(entries) and _COUNTRY_READ.search(entries[-1][-1] or "") is not None
-            starts = ((ln.strip()[:1] in _PARTY_START) if bullets else False) or closed
-            if starts or not entries:
-                entries.append([ln.lstrip(_PARTY_START + " ").strip()])
-            else:
-                entries[-1].append(ln.strip())
+            found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge))
+
+    bulleted = any(ln.strip()[:1] in _PARTY_START for ln in ft.lines)
+    designating = False
+    for ln, ws in zip(ft.lines, line_words):
+        if DESIGNATED.search(ln):
+            flush()
+            designating = True
+            continue
+        if designating:
+            states = _codes_line(ln, codes)
+            if states is not None:
+                if found:
+                    designations.setdefault(len(found) - 1, []).extend(states)
+                continue
+        designating = False
+        chunk.append((ln, ws))
+    flush()
     parties = []
     conf = round(ft.conf, 1)
-    for i, entry in enumerate(entries):
-        entry = [e for e in entry if e]
-        if not entry:
-            continue
+    for i, p in enumerate(found):
         country = None
-        m = _COUNTRY_READ.search(entry[-1])
-        if m:
-            country = repair.country(m[1], codes)
+        if p.country:
+            country = repair.country(p.country, codes)
             if country is None:
-                issues.append(Issue(f"parties:{code}", entry[-1], f"country ({m[1]}) is not an ST.3 code", ft))
-            entry[-1] = entry[-1][: m.start()].strip(" ,")
-        if len(entry) == 1 and country and ", " in entry[0]:
-            entry = list(split_name_address(entry[0]))
-        name = _clean_name(entry[0])
-        address = ", ".join(_clean_name(e) for e in entry[1:] if _clean_name(e)) or None
-        if re.search(r"\w[|!]\w|[|!]\w|\w[|!]", entry[0]):
-            issues.append(Issue(f"parties:{code}", entry[0], "a '|' inside a name", ft))
+                issues.append(Issue(f"parties:{code}", p.name, f"country ({p.country}) is not an ST.3 code", ft))
+        name = _clean_name(p.name)
+        address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None
+        if re.search(r"\w[|!]\w|[|!]\w|\w[|!]", p.name):
+            issues.append(Issue(f"parties:{code}", p.name, "a '|' inside a name", ft))
+        for why in parties_mod.problems(name):
+            issues.append(Issue(f"parties:{code}", name, why, ft))
         if name:
             parties.append(Party(name=name, address=address, country=country, confidence=conf, source=ft.source(),
                                  designation=sorted(set(designations.get(i, [])), key=designations.get(i, []).index)))
@@ -337,12 +368,19 @@ _COUNTRY_READ = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")  # "(PH):" 
 
 
 def printed_party_count(ft: FieldText) -> int:
-    """How many parties the field shows: bullets, else countries in brackets, else 1."""
-    lines = [ln for ln in ft.lines if not DESIGNATED.search(ln)]
+    """How many parties the field shows, counted apart from the parser: bullets, countries in
+    brackets, and the name-shaped pieces between line breaks, ``;`` and `` - ``."""
+    lines = [ln for ln in ft.lines if not DESIGNATED.search(ln) and _codes_line(ln, None) is None]
     bullets = sum(1 for ln in lines if ln.strip()[:1] in _PARTY_START)
-    countries = sum(1 for ln in lines if _COUNTRY_READ.search(ln))
-    semis = len([p for p in " ".join(lines).split(";") if p.strip()]) if len(lines) == 1 else 0
-    return max(bullets, countries, semis, 1 if lines else 0)
+    countries = sum(1 for ln in lines for _ in re.finditer(r"\([A-Z]{2}\)", ln))
+    names = 0
+    for ln in parties_mod.logical_lines(lines):
+        for seg in ln.split(";"):
+            if seg.strip() and not parties_mod.is_address(seg):
+                names += len(re.split(r"\s[-–—]\s", seg))
+    if countries and not any(";" in ln or re.search(r"\s[-–—]\s", ln) for ln in lines):
+        names = 0  # EP: a party's lines end at its country; its address lines are no names
+    return max(bullets, countries, names, 1 if lines else 0)
 
 
 def parse_priorities(ft: FieldText, months: dict[str, int]) -> list[Priority]:
@@ -450,13 +488,25 @@ def _states(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
     return issues
 
 
-def _ipc(ft: FieldText, b: Bibliographic) -> list[Issue]:
+def _ipc(ft: FieldText, b: Bibliographic, version_threshold: float = 93.0) -> list[Issue]:
     text = ft.text.replace("\n", " ")
     b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
     issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
     read = len(norm.ipc_symbols_read(text))
     if read > len(b.ipc):
         issues.append(Issue("ipc:51", text, f"{read} IPC symbols printed, {len(b.ipc)} read", ft))
+    intact = set(re.findall(r"\((?:19|20)\d\d\.\d\d\)", text))
+    for c in b.ipc:  # a version must be printed on the page as shipped (or beside it), read with confidence
+        if not c.version:
+            continue
+        if c.version not in text and f"({c.version})" not in intact:
+            issues.append(Issue("ipc:51", text, f"IPC version ({c.version}) of {c.text} is not printed on the page "
+                                "as such (repaired from what was read)", ft))
+            continue
+        year = c.version[:4]
+        confs = [w.conf for w in ft.words if year in w.text]
+        if confs and min(confs) < version_threshold:
+            issues.append(Issue("ipc:51", text, f"IPC version ({c.version}) read with confidence {min(confs):.0f}", ft))
     return issues
 
 
@@ -576,7 +626,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
             if ref is not None:
                 b.related_documents.append(ref)
     if "51" in f:
-        issues += _ipc(f["51"], b)
+        issues += _ipc(f["51"], b, settings.name_word_threshold)
     issues += _check_dates(b) + _check_numbers(b, settings) + _check_title(b)
     return FrontPage(b, f, issues, f.get("57"))
 

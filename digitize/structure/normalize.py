@@ -85,7 +85,9 @@ _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 
 def _ipc_text(text: str) -> str:
-    return re.sub(r"\b([BG])O([1I])|\b([BG])OI", lambda m: (m[1] or m[3]) + "01", text)
+    text = re.sub(r"\b([BG])O([1I])|\b([BG])OI", lambda m: (m[1] or m[3]) + "01", text)
+    # "BOLL 9/00": a class is two digits, so O and L there are 0 and 1 (B01L)
+    return re.sub(r"\b([A-H])[O0o][LlI|1]([A-Z])(?=\s?[\dOolI]{1,4}\s?/)", r"\g<1>01\2", text)
 
 
 def parse_ipc_checked(text: str, published: str | None = None) -> tuple[list[Classification], list[str]]:

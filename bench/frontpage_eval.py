@@ -1,0 +1,80 @@
+"""Front-page fields on the tuning set and on the sealed set, per office and level.
+
+    python bench/frontpage_eval.py tuning        # digitize/synth_frontpages.py (developed against)
+    python bench/frontpage_eval.py sealed        # bench/frontpage_sealed.py (only run to report)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (tuning only)
+
+Each page is degraded ``office`` (300 dpi G4-like) and ``poor`` (200 dpi, JPEG) with
+``digitize.synth.degrade``, read by the real engine (OCR cached in build/frontpage-ocr/ by name,
+level and image hash, so a structure change re-scores in seconds), proofread, structured. A field
+counts as queued when it is flagged or a queue item names it (``synth_frontpages.QUEUE_NAMES``).
+"""
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from digitize import profiles  # noqa: E402
+from digitize.model import OcrPage, PageImage  # noqa: E402
+from digitize.synth import degrade  # noqa: E402
+from digitize.synth_frontpages import score, table, tuning_set, wrong  # noqa: E402
+
+CACHE = Path("build/frontpage-ocr")
+LEVELS = ("office", "poor")
+
+
+def ocr_cached(image, level: int | str, seed: int, profile, number: int):
+    from digitize.pipeline import ocr_page
+
+    d, dpi = degrade(image, level, seed)
+    key = hashlib.sha1(d.tobytes()).hexdigest()[:16] + f"-{profile.name}-{number}"
+    path = CACHE / f"{key}.json"
+    if path.is_file():
+        return OcrPage.from_dict(json.loads(path.read_text()))
+    page = ocr_page(PageImage(number=number, image=d, dpi=dpi), profile)[0]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(page.to_dict()))
+    return page
+
+
+def read_sample(sample, level: str, seed: int = 4242):
+    from digitize.pipeline import document_with_pages
+    from digitize.proofread import auto_correct
+
+    prof = profiles.load(sample.office.lower())
+    pages = [ocr_cached(img, level, seed + n, prof, n) for n, img in enumerate([sample.image] + list(sample.body), 1)]
+    pages, _, _ = auto_correct(pages, prof)
+    return document_with_pages(pages, prof, source=sample.name, doc_id=sample.name)
+
+
+def evaluate(samples, show: bool = False):
+    results = {}
+    for s in samples:
+        for level in LEVELS:
+            doc = read_sample(s, level)
+            results.setdefault((s.office, level), []).extend(score(doc, s.truth))
+            if show:
+                for name, got, want, q in wrong(doc, s.truth):
+                    print(f"{s.name} {level} {name} queued={q}\n   read {got!r}\n   want {want!r}")
+    return results
+
+
+if __name__ == "__main__":
+    which = sys.argv[1] if len(sys.argv) > 1 else "tuning"
+    show = "--show" in sys.argv
+    if which == "sealed":
+        from frontpage_sealed import sealed_set
+        samples, show = sealed_set(), False  # never looked at field by field
+    else:
+        samples = tuning_set()
+    res = evaluate(samples, show)
+    print(f"\n{which} set: {len(samples)} documents x {len(LEVELS)} levels")
+    print("\n".join(table(res)))
+    allr = [r for rows in res.values() for r in rows]
+    off = [r for (o, lv), rows in res.items() if lv == "office" for r in rows]
+    print(f"office quality: {sum(r[1] for r in off) / len(off):.1%} exact; wrong and not queued, all levels: "
+          f"{sum(1 for r in allr if not r[1] and not r[2])}")

@@ -1,0 +1,142 @@
+"""Accents restored by evidence in capitalised titles and names (``VALVULA`` → ``VÁLVULA``).
+
+Engines often lose the accent, tilde or diaeresis of a capital (``CIGUENAL``, ``DESAGUE``). A word
+in capitals is given its accented form only when the evidence leaves one answer: its form as read
+is not a word of the document's language (the profile's own-language lexicons, not the English
+ones an ``es`` profile also loads) nor of the document's own lower-case text, and exactly one
+accented form is (``válvula`` in the description settles ``VALVULA`` in the title). Two real words
+(``PENA``/``PEÑA``, ``ESTA``/``ESTÁ``) are never chosen between: when the document's own text uses
+the accented one, the word is reported as ambiguous for a reviewer. English pages are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from itertools import combinations
+
+# letter -> the accented letters it may have lost (Spanish)
+_MARKS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"}
+WORD = re.compile(r"[A-ZÁÉÍÓÚÜÑa-záéíóúüñ]+")
+
+
+# Spanish surnames with ñ or an accent whose bare form is no Spanish word or name (a word list has
+# no surnames): evidence on Spanish pages only ("Nunez" is how many English pages print the name)
+NAMES_ES = frozenset({
+    "muñoz", "ibáñez", "núñez", "yáñez", "ordóñez", "castañeda", "acuña", "bolaños", "montaño", "treviño",
+    "patiño", "zúñiga", "peñaloza", "cañizares", "saldaña", "villaseñor",
+})
+
+
+@dataclass
+class Evidence:
+    """What a document's words may be checked against."""
+
+    known: object  # a Lexicon, or any object with ``known(word)``
+    own: frozenset[str]  # the document's own words in lower case, as printed (accents kept)
+    names: frozenset[str] = NAMES_ES
+
+    def lexical(self, w: str) -> bool:
+        return bool(self.known.known(w)) or w in self.names
+
+    def is_word(self, w: str) -> bool:
+        """A word of the language, or a word with a mark the document itself prints (its own
+        unmarked lower-case words may be the same engine's losses, so they are not evidence)."""
+        return self.lexical(w) or (w in self.own and plain(w) != w)
+
+
+def plain(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def variants(word: str, limit: int = 2) -> set[str]:
+    """``camara`` → {``cámara``, ``camára``, …}: up to ``limit`` letters given a mark."""
+    spots = [i for i, c in enumerate(word) if c in _MARKS]
+    out = set()
+    for k in range(1, limit + 1):
+        for idx in combinations(spots, k):
+            forms = [""]
+            for i, c in enumerate(word):
+                opts = _MARKS[c] if i in idx else c
+                forms = [f + o for f in forms for o in opts]
+            out.update(forms)
+    return out
+
+
+_GUE = re.compile(r"(?<=[Gg])([Úú])(?=[EIeiÉÍéí])")  # "güe", "güi": an acute on that u is never Spanish
+
+
+def _case_as(new: str, old: str) -> str:
+    if old.isupper():
+        return new.upper()
+    if old[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def restore_word(word: str, ev: Evidence, name: bool = False) -> tuple[str, str | None]:
+    """(the word to print, a reason to ask a reviewer or None). Whole words of three letters or
+    more in capitals (``CAMARA``) or capitalised (``Maria``); a word read with a wrong mark that
+    is no word (``DESAGÚE``, ``CIGÚEÑAL``) is re-marked by the same evidence."""
+    if len(word) < 3 or not word[:1].isupper() or not (word.isupper() or word[1:].islower()):
+        return word, None
+    fixed = _GUE.sub(lambda m: "Ü" if m[1] == "Ú" else "ü", word)
+    if plain(word) != word:
+        if ev.is_word(fixed.lower()):
+            return fixed, None
+        base = plain(word)
+        hits = [v for v in variants(base.lower()) if ev.is_word(v)]
+        if not ev.is_word(word.lower()) and not ev.is_word(base.lower()) and len(hits) == 1:
+            return _case_as(hits[0], word), None
+        return fixed, None
+    low = word.lower()
+    marked = variants(low)
+    lex = sorted(v for v in marked if ev.lexical(v))
+    own = sorted(v for v in marked if v in ev.own and not _GUE.search(v))
+    if ev.lexical(low):
+        if own:
+            return word, f"{word}: '{low}' and '{own[0]}' are both words (the document writes '{own[0]}')"
+        if name and lex and len(word) >= 4:  # a name: PENA or PEÑA, LUCIA or LUCÍA, the page decides
+            return word, f"{word}: '{low}' and '{lex[0]}' are both words"
+        return word, None
+    if len(lex) == 1:
+        return _case_as(lex[0], word), None
+    if len(lex) > 1:
+        both = [v for v in lex if v in own]
+        if len(both) == 1:
+            return _case_as(both[0], word), None
+        return word, f"{word}: {', '.join(v.upper() for v in lex)} are all words"
+    if len(own) == 1:  # no word of the language: the document's own spelling (a name it prints)
+        return _case_as(own[0], word), None
+    if name and len(low) >= 5 and low.endswith("ez") and re.search(r"[aeiou][^aeiou]*[aeiou][^aeiou]*ez$", low):
+        # Spanish spelling: a surname in -ez is stressed on the syllable before it (RAMÍREZ, PÉREZ),
+        # and such a word ending in z is written with an accent; which vowel, no rule says
+        return word, f"{word}: a Spanish surname in -EZ is written with an accent (not read)"
+    return word, None
+
+
+def restore(text: str, ev: Evidence, name: bool = False) -> tuple[str, list[str]]:
+    """The text with its capitalised words restored, and the ambiguities found (in a ``name``,
+    also a word that is a word both with and without a mark)."""
+    doubts: list[str] = []
+    text = unicodedata.normalize("NFC", text)  # engines may give "U" + a combining accent
+
+    def fix(m: re.Match) -> str:
+        new, why = restore_word(m[0], ev, name)
+        if why:
+            doubts.append(why)
+        return new
+
+    return WORD.sub(fix, text), doubts
+
+
+def own_words(pages) -> frozenset[str]:
+    """The document's own lower-case words (``válvula`` in the description), as printed."""
+    out = set()
+    for p in pages:
+        for w in p.words():
+            for tok in WORD.findall(w.text):
+                if len(tok) >= 3 and tok.islower():
+                    out.add(tok)
+    return frozenset(out)

@@ -1,0 +1,228 @@
+"""Party lists of (71)/(72)/(73)/(74) read by their structure, not by one office's layout.
+
+A field's lines are first joined where the printer wrapped them (the next line's first word would
+not have fitted on the line before, or the line before ends on a connector or the next one starts
+with a company form), then cut into parties at line breaks and at the separators offices print:
+`` - `` (AR Boletín: ``SURNAME, NAMES - SURNAME, NAMES``), ``;``, `` y `` / `` and `` between two
+names. A segment shaped like an address (a house number or postcode, a street word, a trailing
+``, CC``) is the address of the party before it, never a party or part of a name: MX prints
+``NAME; street, city, state, CC``, EP the address on the lines under the name and the country in
+brackets. Names are kept as printed (``APELLIDO, NOMBRE`` and ``NOMBRE APELLIDO``), with their
+company form (``S.A. DE C.V.``, ``INC.``, ``LTDA.``, ``GmbH``).
+
+``problems(party)`` says what in a read party is not shaped like a name (digits, address words, a
+separator left inside), for the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+STREET = re.compile(
+    r"^(?:av(?:da|enida)?\.?|calle|c/|blvd\.?|bv\.?|boulevard|bulevar|calzada|carrera|cra\.?|paseo|camino|ruta|"
+    r"carretera|km\.?|rua|via|piso|col(?:onia)?\.?|street|st\.|road|rd\.|drive|dr\.|avenue|ave\.?|lane|suite|"
+    r"p\.?o\.? box|building|bldg\.?|floor|unit)\b", re.I)
+STREET_WORD = re.compile(r"\b(?:stra(?:ß|ss)e|str\.|weg|platz|allee|road|street|avenue|drive|boulevard|blvd\.?)\b", re.I)
+HOUSE_NUMBER = re.compile(r"(?<![\w.])(?:n[o°º]\.?\s?)?\d{1,6}(?:[-/]\d{1,5})?[a-zA-Z]?(?![\w])")
+POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d{4,5}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
+TRAILING_CC = re.compile(r"[,\s]\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")  # a speck before the code ("‘MX")
+BRACKET_CC = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")
+COMPANY_FORM = re.compile(
+    r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
+    r"Inc\.?|LLC|L\.L\.C\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
+    r"CO\.|Co\.|K\.K\.|N\.V\.|B\.V\.|PLC|plc|S\.p\.A\.|SPA|S\.C\.)", re.I)
+FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
+                        r"CORP|LTD|LIMITED|Y ASOCIADOS|AG\b|Inc\.?|Ltd\.?)", re.I)
+CONNECTOR_END = re.compile(r"(?:\b(?:DE|DEL|LA|LAS|LOS|EL|Y|E|AND|OF|THE|FOR|DA|DO|DOS|VAN|VON|DER)|[,&-])$", re.I)
+NAME_SEP = re.compile(r"\s+[-–—]\s+|\s+(?:y|and|e)\s+")
+
+
+@dataclass
+class Printed:
+    """One party as printed: its name, address and country (ST.3 as read, unchecked)."""
+
+    name: str
+    address: list[str] = field(default_factory=list)
+    country: str | None = None
+    closed: bool = False  # its country was printed: nothing after it belongs to it
+
+
+def is_address(text: str) -> bool:
+    """Shaped like an address (never like a name): a house number or postcode, a street word, or
+    ``city, state, CC``."""
+    t = text.strip(" ,;")
+    if not t:
+        return False
+    if HOUSE_NUMBER.search(t) or POSTCODE.search(t) or STREET.match(t) or STREET_WORD.search(t):
+        return True
+    return t.count(",") >= 2 and TRAILING_CC.search(t) is not None and not COMPANY_FORM.search(t)
+
+
+def _trailing_country(text: str, codes) -> tuple[str, str | None, bool]:
+    """``… (US)`` or ``…, Texas, US`` → the text without it, the code read, and whether one was
+    printed (a bracket or a final two-letter code after a comma)."""
+    from . import repair
+
+    text = re.sub(r"[\s©®°'’`|~_]+$", "", text)  # a speck after the code
+    m = BRACKET_CC.search(text)
+    if m:
+        return text[: m.start()].strip(" ,"), m[1], True
+    m = TRAILING_CC.search(text)
+    if m and "," in text and repair.country(m[1], codes) is not None:
+        return text[: m.start()].strip(" ,"), m[1], True
+    return text, None, False
+
+
+def _split_names(text: str) -> list[str]:
+    """``A, B - C, D`` / ``A y B`` → names; a lower-case ``y``/``and`` splits only between two
+    names of two words or more (``Smith and Sons`` stays one)."""
+    pieces = [p.strip() for p in re.split(r"\s+[-–—]\s+", text) if p.strip()]
+    out = []
+    for p in pieces:
+        parts = re.split(r"\s+(?:y|and)\s+", p)
+        if len(parts) > 1 and all(len(x.split()) >= 2 or "," in x for x in parts):
+            out += [x.strip() for x in parts if x.strip()]
+        else:
+            out.append(p)
+    return out
+
+
+def _wrapped(prev_words, next_words, edge: float | None) -> bool:
+    """The printer wrapped here: the next line's first word would not have fitted after the
+    previous line (its right end + a space + the word's width beyond the column's right edge)."""
+    if not prev_words or not next_words or not edge:
+        return False
+    right = max(w.bbox[2] for w in prev_words)
+    if right > edge + 5:  # lines continued in another column (EP): that column's edge is not known
+        return False
+    first = min(next_words, key=lambda w: w.bbox[0])
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in prev_words)
+    height = heights[len(heights) // 2]
+    # ink is narrower than the type's advance: within half a line height of the edge counts as not fitting
+    return right + 0.35 * height + (first.bbox[2] - first.bbox[0]) > edge - 0.5 * height
+
+
+def _terminated(line: str) -> bool:
+    """The line ends a party: its country in brackets, or an address after ``;`` ending ``, CC``."""
+    if BRACKET_CC.search(line):
+        return True
+    last = line.rsplit(";", 1)
+    return len(last) == 2 and is_address(last[1]) and TRAILING_CC.search(last[1]) is not None
+
+
+def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: float | None = None) -> list[str]:
+    """Printed lines joined where they were wrapped."""
+    out: list[str] = []
+    words_of = line_words if line_words and len(line_words) == len(lines) else [None] * len(lines)
+    for i, ln in enumerate(lines):
+        ln = ln.strip()
+        if not ln:
+            continue
+        if out:
+            prev = out[-1]
+            terminated = _terminated(prev)
+            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower()
+            geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge)
+            if not terminated and (cue or geo):
+                out[-1] = f"{prev} {ln}"
+                continue
+        out.append(ln)
+    return out
+
+
+def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None) -> list[Printed]:
+    """The parties of one field's lines (labels and designations already taken off)."""
+    parties: list[Printed] = []
+    buffer: list[str] = []
+    for ln in logical_lines(lines, line_words, edge):
+        buffer.append(ln)
+        m = BRACKET_CC.search(ln)
+        if m and len(buffer) >= 2 and _town_like(ln[: m.start()]) and not any(";" in b for b in buffer) \
+                and not is_address(buffer[0]) and len(_split_names(buffer[0])) == 1:
+            # EP: the name, then its address lines down to "postcode town (CC)"
+            rest, cc, _ = _trailing_country(ln, codes)
+            parties.append(Printed(buffer[0], [b for b in buffer[1:-1]] + ([rest] if rest else []), cc, True))
+            buffer = []
+        elif m or _terminated(ln):
+            for b in buffer:
+                _one_line(b, parties, codes)
+            buffer = []
+    for b in buffer:
+        _one_line(b, parties, codes)
+    return parties
+
+
+def bulleted(lines: list[str], codes=None) -> Printed:
+    """A party that starts with a bullet (EP): its name, then its address lines, the last ending
+    with the country."""
+    rest, cc, printed = _trailing_country(lines[-1], codes)
+    return Printed(lines[0], [ln for ln in lines[1:-1]] + ([rest] if rest else []), cc, printed)
+
+
+def _town_like(text: str) -> bool:
+    """``80331 München``, ``Espoo``, ``San Jose, CA 95128``: an address or a town, not a name
+    (``JONES, Mary``, ``ACME INC.``)."""
+    t = text.strip(" ,")
+    if not t:
+        return False
+    return is_address(t) or not (_starts_like_name(t) or t.isupper() or COMPANY_FORM.search(t))
+
+
+def _one_line(ln: str, parties: list[Printed], codes) -> None:
+    """One printed (logical) line: names cut at the separators, address-shaped pieces given to
+    the party before them."""
+    segments = [s.strip() for s in ln.split(";") if s.strip()]
+    for k, seg in enumerate(segments):
+        open_party = parties and not parties[-1].closed
+        if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
+            rest, cc, printed = _trailing_country(seg, codes)
+            if rest:
+                parties[-1].address.append(rest)
+            if printed:
+                parties[-1].country, parties[-1].closed = cc, True
+            continue
+        for name in _split_names(seg):
+            rest, cc, printed = _trailing_country(name, codes) if BRACKET_CC.search(name) else (name, None, False)
+            p = Printed(rest, country=cc, closed=printed)
+            if printed and ", " in rest:
+                p.name, addr = split_name_address(rest)
+                if addr:
+                    p.address.append(addr)
+            parties.append(p)
+
+
+def _starts_like_name(text: str) -> bool:
+    """A line that starts with a name in capitals and a comma (``MÜLLER, Hans 80331 …``) is a
+    party even with an address on it."""
+    first = text.split(",", 1)[0]
+    return "," in text and first.isupper() and not any(c.isdigit() for c in first) and len(first.split()) <= 4
+
+
+def split_name_address(text: str) -> tuple[str, str]:
+    """``GRAIL, LLC, Menlo Park, California`` → the name (up to its company form) and the address;
+    ``SURNAME, Given name, Town`` → ``SURNAME, Given name`` and the town; ``SURNAME, Given`` stays
+    one name (a given name is not an address)."""
+    for m in COMPANY_FORM.finditer(text):
+        end = m.end()
+        if end < len(text) and text[end] not in ",;":
+            continue
+        return text[:end].strip(" ,"), text[end:].strip(" ,;")
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) >= 3 and parts[0].isupper():
+        return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
+    if len(parts) == 2 and is_address(parts[1]):
+        return parts[0], parts[1]
+    return text.strip(" ,"), ""
+
+
+def problems(name: str) -> list[str]:
+    """What in a name read is not shaped like a name."""
+    out = []
+    if re.search(r"\d", name):
+        out.append("digits inside a name")
+    if STREET.match(name) or STREET_WORD.search(name) or re.search(r";\s*\S", name):
+        out.append("address words inside a name")
+    if re.search(r"\s[-–—]\s", name):
+        out.append("a party separator ' - ' inside a name")
+    return out
