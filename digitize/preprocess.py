@@ -71,11 +71,15 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
 
     ``mode``: ``auto`` chooses the chain from what the page is (``page_kind``); ``plain`` hands
     the engine the page itself (only turned, straightened and scaled: what the raw engine reads),
-    ``full`` the whole chain. The pipeline's harm guard reads a page a second time in the other
-    mode when the first reading looks poor."""
+    ``full`` the whole chain; ``raw`` the pixels as they came, at the header's resolution (what
+    the raw ``tesseract`` CLI reads: the harm guard's reference for a fully prepared grey page).
+    The pipeline's harm guard reads a page a second time in the other mode when the first
+    reading looks poor."""
     image = np.ascontiguousarray(page.image, dtype=np.uint8)
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if mode == "raw":
+        return _as_read(image, page)
     steps: list[str] = []
     bilevel_scan = _is_bilevel(image)
     kind, paper = page_kind(image, bilevel_scan)
@@ -153,6 +157,18 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
     return Prepared(image=image, dpi=dpi, rotation=rotation, skew=round(skew, 3),
                     ink_ratio=ink if ink is not None else ink_ratio(image), steps=steps, resolution=resolution,
                     engine_dpi=engine_dpi)
+
+
+def _as_read(image: np.ndarray, page: PageImage) -> Prepared:
+    """The page as the raw CLI reads it: not scaled, turned or cleaned, the engine told the
+    header's resolution (70 when there is none, as the CLI assumes); the ink mask for the stored
+    image and ``ink_ratio`` from one global (Otsu) threshold, as the engine's own."""
+    level, bw = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    header = int(round(page.header_dpi)) if page.header_dpi >= 70 else 70
+    return Prepared(image=image, dpi=int(page.dpi), ink_ratio=ink_ratio(bw), steps=["as read"],
+                    resolution={"header_dpi": round(float(page.header_dpi or 0), 3), "decision": "as read",
+                                "dpi": int(page.dpi)},
+                    ink_level=int(max(1, min(255, level + 1))), engine_dpi=header)
 
 
 # --------------------------------------------------------------------------- what the page is
