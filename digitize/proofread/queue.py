@@ -89,6 +89,12 @@ CREATE INDEX IF NOT EXISTS queue_skips_reviewer ON queue_skips (reviewer);
 # of every item (100,000 open items made each page 0.8 s): per document (total, decided), per
 # series its open items, and the number of series with open items.
 _COUNTERS = """
+DROP TRIGGER IF EXISTS queue_items_counted;
+DROP TRIGGER IF EXISTS queue_items_uncounted;
+DROP TRIGGER IF EXISTS queue_items_recounted;
+DROP TABLE IF EXISTS queue_doc_counts;
+DROP TABLE IF EXISTS queue_series_open;
+DROP TABLE IF EXISTS queue_stats;
 CREATE TABLE queue_doc_counts (doc_id TEXT PRIMARY KEY, total INTEGER NOT NULL DEFAULT 0,
                                decided INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE queue_series_open (series_key TEXT PRIMARY KEY, n INTEGER NOT NULL);
@@ -387,7 +393,7 @@ class Queue:
                 if statement.strip():
                     con.execute(statement)
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
-                _script(con, _COUNTERS)  # a queue made before the counters: filled from its items
+                _script(con, _COUNTERS)  # a queue made before the counters (or half of them): made from its items
 
     # -- connections and transactions
 
@@ -455,7 +461,7 @@ class Queue:
             where_doc = " AND i.doc_id = ?" if doc_id is not None else ""
             args_doc: tuple[Any, ...] = (doc_id,) if doc_id is not None else ()
             row = con.execute(
-                "SELECT i.id FROM queue_items i WHERE i.state = 'open' AND i.lease_owner = ? AND i.lease_expires >= ?"
+                "SELECT i.id FROM queue_items i WHERE +i.state = 'open' AND i.lease_owner = ? AND i.lease_expires >= ?"
                 + where_doc + " ORDER BY i.id LIMIT 1",
                 (reviewer, now, *args_doc),
             ).fetchone()
@@ -478,7 +484,7 @@ class Queue:
                 return None
             # one lease per reviewer: taking an item (e.g. of another document) gives back the last
             con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?"
-                        " AND state = 'open' AND id != ?", (reviewer, row["id"]))
+                        " AND +state = 'open' AND id != ?", (reviewer, row["id"]))
             con.execute(
                 "UPDATE queue_items SET lease_owner = ?, lease_expires = ? WHERE id = ?",
                 (reviewer, now + lease_seconds, row["id"]),
@@ -557,12 +563,12 @@ class Queue:
         now = time.time()
         with self._tx() as con:
             last = con.execute(
-                "SELECT MAX(decided_at) FROM queue_items WHERE state = 'decided' AND decided_by = ?", (reviewer,)
+                "SELECT MAX(decided_at) FROM queue_items WHERE decided_by = ? AND +state = 'decided'", (reviewer,)
             ).fetchone()[0]
             if last is None:
                 return None
             rows = con.execute(
-                "SELECT * FROM queue_items WHERE state = 'decided' AND decided_by = ? AND decided_at = ? ORDER BY id",
+                "SELECT * FROM queue_items WHERE decided_by = ? AND decided_at = ? AND +state = 'decided' ORDER BY id",
                 (reviewer, last),
             ).fetchall()
             main = con.execute(
@@ -571,7 +577,7 @@ class Queue:
             ).fetchone()
             main_id = main[0] if main else rows[0]["id"]
             con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL"
-                        " WHERE lease_owner = ? AND state = 'open'", (reviewer,))
+                        " WHERE lease_owner = ? AND +state = 'open'", (reviewer,))
             for r in rows:
                 con.execute(
                     "UPDATE queue_items SET state = 'open', action = NULL, value = NULL, decided_by = NULL,"
@@ -620,7 +626,7 @@ class Queue:
         return [
             dict(r) for r in self._con().execute(
                 "SELECT id, doc_id, kind, page, field_name, text, lease_owner, lease_expires FROM queue_items"
-                " WHERE state = 'open' AND lease_owner IS NOT NULL AND lease_expires >= ? ORDER BY lease_owner, id",
+                " WHERE +state = 'open' AND lease_owner IS NOT NULL AND lease_expires >= ? ORDER BY lease_owner, id",
                 (time.time(),),
             )
         ]
@@ -669,7 +675,7 @@ class Queue:
         """Drop every lease the reviewer holds (logout); returns how many."""
         with self._tx() as con:
             return con.execute(
-                "UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ? AND state = 'open'",
+                "UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ? AND +state = 'open'",
                 (reviewer,),
             ).rowcount
 
@@ -686,7 +692,7 @@ class Queue:
                 for r in con.execute("SELECT doc_id, decided, total FROM queue_doc_counts WHERE total > 0 ORDER BY doc_id")
             }
             leased = con.execute(
-                "SELECT COUNT(*) FROM queue_items WHERE lease_owner IS NOT NULL AND lease_expires >= ? AND state = 'open'",
+                "SELECT COUNT(*) FROM queue_items WHERE lease_owner IS NOT NULL AND lease_expires >= ? AND +state = 'open'",
                 (now,),
             ).fetchone()[0]
             series_open = con.execute("SELECT value FROM queue_stats WHERE name = 'series_open'").fetchone()[0]
@@ -751,17 +757,22 @@ class Queue:
         return out
 
     def open_page(self, doc_id: str | None = None, limit: int = 300) -> tuple[list[QueueItem], int]:
-        """The first ``limit`` open items in document order, and how many are open."""
+        """The first ``limit`` open items in document order (by word id: page, then word; fields
+        last), and how many are open."""
         con = self._con()
         if doc_id:
             row = con.execute("SELECT total - decided FROM queue_doc_counts WHERE doc_id = ?", (doc_id,)).fetchone()
             total = row[0] if row else 0
-            ids = con.execute("SELECT id FROM queue_items WHERE doc_id = ? AND state = 'open' ORDER BY page, id"
+            ids = con.execute("SELECT id FROM queue_items WHERE doc_id = ? AND +state = 'open' ORDER BY item_key"
                               " LIMIT ?", (doc_id, limit)).fetchall()
         else:
             total = con.execute("SELECT COALESCE(SUM(total - decided), 0) FROM queue_doc_counts").fetchone()[0]
-            ids = con.execute("SELECT id FROM queue_items WHERE state = 'open' ORDER BY doc_id, page, id LIMIT ?",
-                              (limit,)).fetchall()
+            ids = []
+            for (doc,) in con.execute("SELECT doc_id FROM queue_doc_counts WHERE total > decided ORDER BY doc_id").fetchall():
+                ids += con.execute("SELECT id FROM queue_items WHERE doc_id = ? AND +state = 'open' ORDER BY item_key"
+                                   " LIMIT ?", (doc, limit - len(ids))).fetchall()
+                if len(ids) >= limit:
+                    break
         return [self._item(con, r[0]) for r in ids], total  # type: ignore[misc]
 
     def decided_among(self, item_ids: Iterable[int]) -> set[int]:
@@ -852,13 +863,14 @@ class Queue:
     # -- helpers
 
     def _item(self, con: sqlite3.Connection, item_id: int) -> QueueItem | None:
+        if not 0 < item_id < 2**63:  # no row has it (and SQLite cannot even be asked: OverflowError)
+            return None
         r = con.execute("SELECT * FROM queue_items WHERE id = ?", (item_id,)).fetchone()
         if r is None:
             return None
-        size = con.execute(
-            "SELECT COUNT(*) FROM queue_items WHERE series_key = ? AND (state = 'open' OR id = ?)",
-            (r["series_key"], item_id),
-        ).fetchone()[0]
+        # the open items of its series (a counter kept by triggers), and the item itself if it is not open
+        n_open = con.execute("SELECT n FROM queue_series_open WHERE series_key = ?", (r["series_key"],)).fetchone()
+        size = (n_open[0] if n_open else 0) + (r["state"] != "open")
         return QueueItem(
             id=r["id"], doc_id=r["doc_id"], kind=r["kind"], page=r["page"],
             bbox=tuple(json.loads(r["bbox"])) if r["bbox"] else None,  # type: ignore[arg-type]
