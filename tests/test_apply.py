@@ -164,7 +164,7 @@ def add_reviewer(job: Path, name: str) -> None:
     """The account a sheet's decisions are imported as (an unknown name is refused)."""
     from digitize.review.users import UserStore
 
-    UserStore(job / "ledger.sqlite").add(name, "reviewer", "a password of the test")
+    UserStore(job / "ledger.sqlite").add(name, "reviewer", "a password of the test", replace=True)
 
 
 def _write_decisions(sheet: Path, rows: list[dict], decide) -> None:
