@@ -473,3 +473,71 @@ def test_huge_item_ids_are_not_found_on_every_route(job):
         for path in ("/queue", "/queue/renew", "/queue/release", "/admin/reopen"):
             r = c.post(path, data={"csrf": token, "item_id": big, "action": "accept"})
             assert r.status_code < 500, (path, r.status_code)
+
+
+# --------------------------------------------------------------------------- 15: a sustained login flood
+
+
+def test_login_flood_never_keeps_the_owner_out(job):
+    """Before: under a sustained flood of guesses at 'rita' (from her own address and from three
+    others) every one of her logins with the right password got 429. Now the browser she logged
+    in from before (its device cookie) has its own lane: she gets in, every time, while the
+    guesses without the cookie keep being refused."""
+    import threading as _threading
+
+    from digitize.review.auth import DEVICE_COOKIE
+    from test_review import PASSWORD, csrf_of
+
+    with ReviewCommand(job, "--forwarded-allow-ips", "127.0.0.1") as server:
+        def client(address: str) -> httpx.Client:
+            return httpx.Client(base_url=server.url, timeout=60, headers={"X-Forwarded-For": address})
+
+        with client("10.0.0.1") as owner:
+            assert login(owner, "rita").status_code == 303
+            assert owner.cookies.get(DEVICE_COOKIE)
+            owner.post("/logout", data={"csrf": csrf_of(owner.get("/queue").text)})
+        stop = _threading.Event()
+        refused = []
+
+        def flood(address: str) -> None:
+            with client(address) as c:
+                token = csrf_of(c.get("/login").text)
+                while not stop.is_set():
+                    r = c.post("/login", data={"username": "rita", "password": "a wrong guess", "csrf": token})
+                    refused.append(r.status_code)
+
+        threads = [_threading.Thread(target=flood, args=(a,), daemon=True)
+                   for a in ("10.0.0.1", "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4")]
+        for t in threads:
+            t.start()
+        try:
+            deadline = time.monotonic() + 30
+            while refused.count(429) < 20 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert refused.count(429) >= 20  # the flood is being refused
+            codes = []
+            for _ in range(5):
+                with client("10.0.0.1") as c:
+                    c.cookies.set(DEVICE_COOKIE, owner.cookies.get(DEVICE_COOKIE), domain="127.0.0.1", path="/login")
+                    token = csrf_of(c.get("/login").text)
+                    codes.append(c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf": token}).status_code)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(60)
+    assert codes == [303] * 5, codes
+
+
+def test_device_lane_is_its_own_and_only_for_its_name(job):
+    from digitize.review.auth import DeviceCodec, LoginThrottle
+
+    now = [0.0]
+    t = LoginThrottle(clock=lambda: now[0])
+    for _ in range(30):
+        t.reserve("rita", "10.0.0.1")
+    assert t.reserve("rita", "10.0.0.1") is None  # the flooded name and address: refused
+    codec = DeviceCodec(b"k" * 64)
+    cookie = codec.new("rita")
+    device = codec.device_for(cookie, "rita")
+    assert device and codec.device_for(cookie, "otto") is None and codec.device_for(cookie + "x", "rita") is None
+    assert t.reserve("rita", "10.0.0.1", device) == 0

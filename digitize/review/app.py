@@ -43,7 +43,8 @@ from ..jobfolder import JobFolder, page_path
 from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem, ValueRefused
 from ..proofread.sheet import item_id_of
 from .server import ConcurrencyLimit
-from .auth import COOKIE_NAME, BodyLimit, LoginThrottle, Session, SessionCodec, csrf_ok, load_or_create_secret
+from .auth import (COOKIE_NAME, DEVICE_COOKIE, BodyLimit, DeviceCodec, LoginThrottle, Session, SessionCodec, csrf_ok,
+                   load_or_create_secret)
 from .users import ROLES, User, UserError, UserStore
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class ReviewState:
     codec: SessionCodec
     throttle: LoginThrottle
     templates: Jinja2Templates
+    devices: DeviceCodec
     hashing: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(HASH_SLOTS))
 
 
@@ -213,7 +215,8 @@ async def login(request: Request, form: dict = Depends(form_of)):
     session = session_of(request)
     name, password = form.get("username", "").strip(), form.get("password", "")
     client = request.client.host if request.client else "?"
-    if not await st.throttle.admit(name, client):  # waits out growing delays after failures
+    device = st.devices.device_for(request.cookies.get(DEVICE_COOKIE), name) if name else None
+    if not await st.throttle.admit(name, client, device):  # waits out growing delays after failures
         return render(request, "login.html", session, None, status=429,  # type: ignore[arg-type]
                       error="Too many login attempts just now; try again in a minute.")
     user = None
@@ -224,9 +227,11 @@ async def login(request: Request, form: dict = Depends(form_of)):
         st.throttle.failed(name, client)  # logs it
         return render(request, "login.html", session, None, status=401,  # type: ignore[arg-type]
                       error="Wrong user name or password.")
-    st.throttle.succeeded(name, client)
+    st.throttle.succeeded(name, client, device)
     response = redirect("/queue")
     set_session(request, response, st.codec.new(user.name, user.epoch))  # fresh token: no fixation
+    response.set_cookie(DEVICE_COOKIE, st.devices.new(user.name), max_age=st.devices.max_age, path="/login",
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return response
 
 
@@ -511,6 +516,7 @@ def create_app(job_dir: Path | str, users_db: Path | str | None = None, *,
     cfg = ReviewConfig(job, Path(users_db) if users_db else ledger_path, lease_seconds)
     review = ReviewState(cfg=cfg, queue=JobFolder(job).queue(profile_rules), users=UserStore(cfg.users_db),
                          codec=SessionCodec(load_or_create_secret(job)), throttle=LoginThrottle(),
+                         devices=DeviceCodec(load_or_create_secret(job)),
                          templates=Jinja2Templates(directory=str(HERE / "templates")))
 
     app = FastAPI(title="digitize review", docs_url=None, redoc_url=None, openapi_url=None)
