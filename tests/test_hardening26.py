@@ -541,3 +541,25 @@ def test_device_lane_is_its_own_and_only_for_its_name(job):
     device = codec.device_for(cookie, "rita")
     assert device and codec.device_for(cookie, "otto") is None and codec.device_for(cookie + "x", "rita") is None
     assert t.reserve("rita", "10.0.0.1", device) == 0
+
+
+# --------------------------------------------------------------------------- 10: degenerate page sizes
+
+
+def test_pages_of_one_pixel_or_one_row_are_no_internal_error(tmp_path):
+    """Before: 1 × 1 and 60,000 × 1 pages failed with "internal error" tracebacks (``_reduce``
+    asked OpenCV for a size of 0)."""
+    from PIL import Image
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    Image.new("L", (1, 1), 255).save(inbox / "dot.png", dpi=(300, 300))
+    Image.new("L", (60_000, 1), 0).save(inbox / "row.png", dpi=(300, 300))
+    Image.new("L", (1, 60_000), 0).save(inbox / "column.png", dpi=(300, 300))
+    r = subprocess.run([DIGITIZE, "run", str(inbox), "--out", str(out), "--profile", "generic", "--workers", "1",
+                        "--formats", ""], capture_output=True, text=True, timeout=600, env=ENV)
+    assert r.returncode in (0, 1), r.stderr
+    got = rows(out)
+    assert set(got) == {"dot.png", "row.png", "column.png"}
+    for name, row in got.items():
+        assert "internal error" not in (row["reason"] or "") and "Traceback" not in (row["reason"] or ""), (name, row)
