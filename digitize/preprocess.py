@@ -321,6 +321,8 @@ def _reduce(image: np.ndarray, dpi: int, to_dpi: int) -> tuple[np.ndarray, float
     if factor >= 1.0 or image.size == 0:
         return image, 1.0
     h, w = image.shape[:2]
+    if round(w * factor) >= 1 and round(h * factor) >= 1:  # (by factor: the same pixels as ever)
+        return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA), factor
 
