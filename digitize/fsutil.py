@@ -17,13 +17,28 @@ def new_temp(folder: Path | str, name: str) -> tuple[int, str]:
     the process's umask, exactly as ``open()`` would: outputs renamed from it get the same
     permissions as every other file the job writes (0644 under umask 022, 0600 under 077).
     """
+    short = _short_name(name, 200)  # ``.NAME.<12 hex>.tmp`` within a file name's 255 bytes
     for _ in range(100):
-        tmp = os.path.join(os.fspath(folder), f".{name}.{secrets.token_hex(6)}.tmp")
+        tmp = os.path.join(os.fspath(folder), f".{short}.{secrets.token_hex(6)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
         except FileExistsError:
             continue
     raise FileExistsError(f"{folder}: no free temporary name for {name}")
+
+
+def _short_name(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes in the file system's encoding (whole characters)."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    cut = raw[:limit]
+    while cut:
+        try:
+            return os.fsdecode(cut.decode("utf-8").encode("utf-8"))
+        except UnicodeDecodeError:
+            cut = cut[:-1]
+    return "tmp"
 
 
 def current_umask() -> int:

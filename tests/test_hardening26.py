@@ -563,3 +563,24 @@ def test_pages_of_one_pixel_or_one_row_are_no_internal_error(tmp_path):
     assert set(got) == {"dot.png", "row.png", "column.png"}
     for name, row in got.items():
         assert "internal error" not in (row["reason"] or "") and "Traceback" not in (row["reason"] or ""), (name, row)
+
+
+# --------------------------------------------------------------------------- 11: long file names
+
+
+def test_a_250_character_file_name_is_processed(tmp_path):
+    """Before: its document failed with "File name too long" (the temporary name added 20 bytes)."""
+    from PIL import Image
+
+    from digitize.fsutil import atomic_write
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    name = "a" * 246 + ".png"
+    img, _dpi = page("A long name", 11)
+    Image.fromarray(img).save(inbox / name, dpi=(300, 300))
+    r = subprocess.run([DIGITIZE, "run", str(inbox), "--out", str(out), "--profile", "generic", "--workers", "1",
+                        "--formats", ""], capture_output=True, text=True, timeout=600, env=ENV)
+    assert rows(out)[name]["state"] in ("done", "needs-review"), (rows(out)[name], r.stderr[-1000:])
+    atomic_write(tmp_path / ("é" * 127), "x")  # 254 bytes of name: the temporary one is cut, the file is not
+    assert (tmp_path / ("é" * 127)).read_text() == "x"
