@@ -12,9 +12,11 @@ import gc
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 
-from .errors import DigitizeError
+from .db import DatabaseUnusable, store_problem
+from .errors import DigitizeError, StoreError
 
 # Tesseract's OpenMP threads make a page ~8x slower on a busy machine: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -65,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     except DigitizeError as exc:  # the one handler: every error class carries its exit status
         print(f"digitize {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:  # a damaged file, or a full disk met after opening: one line
+        what = str(exc) if isinstance(exc, DatabaseUnusable) else f"job database: {store_problem('ledger.sqlite', exc)}"
+        print(f"digitize {args.command}: error: {what}", file=sys.stderr)
+        return StoreError.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,6 +7,7 @@ a thread over a real SQLite queue. Memory and load figures are in ``bench/`` (ra
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -584,3 +585,87 @@ def test_a_250_character_file_name_is_processed(tmp_path):
     assert rows(out)[name]["state"] in ("done", "needs-review"), (rows(out)[name], r.stderr[-1000:])
     atomic_write(tmp_path / ("é" * 127), "x")  # 254 bytes of name: the temporary one is cut, the file is not
     assert (tmp_path / ("é" * 127)).read_text() == "x"
+
+
+# --------------------------------------------------------------------------- 12, 13: a damaged ledger, a read-only job, a full disk
+
+
+def _digitize(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([DIGITIZE, *args], capture_output=True, text=True, timeout=300, env=ENV)
+
+
+def test_a_damaged_ledger_is_one_line_and_a_failure_for_every_command(job, tmp_path):
+    """Before: tracebacks from six commands, and ``apply`` and ``queue export`` exited 0."""
+    ledger = job / "ledger.sqlite"
+    for extra in ledger.parent.glob("ledger.sqlite-*"):
+        extra.unlink()
+    ledger.write_bytes(os.urandom(8192))
+    commands = [("status", str(job)), ("report", str(job)), ("apply", str(job)),
+                ("queue", "export", str(job), "--out", str(tmp_path / "q.csv")), ("users", "list", str(job)),
+                ("review", str(job), "--port", str(free_port())),
+                ("run", str(tmp_path / "in"), "--out", str(job), "--profile", "generic", "--workers", "1")]
+    (tmp_path / "in").mkdir()
+    from PIL import Image
+
+    Image.new("L", (50, 50), 255).save(tmp_path / "in" / "a.png")
+    for cmd in commands:
+        r = _digitize(*cmd)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, (cmd, r.stderr[-800:])
+        errors = [ln for ln in r.stderr.splitlines() if ": error: " in ln]
+        assert len(errors) == 1 and "damaged" in errors[0], (cmd, r.stderr[-800:])
+
+
+@contextlib.contextmanager
+def _read_only(folder: Path):
+    """``folder`` made read-only: a read-only bind mount as root (permissions do not stop root),
+    else its modes."""
+    if os.geteuid() == 0:
+        target = folder.with_name(folder.name + "-ro")
+        target.mkdir()
+        if subprocess.run(["mount", "--bind", str(folder), str(target)], capture_output=True).returncode != 0:
+            pytest.skip("root without mount: no way to make a read-only folder here")
+        try:
+            subprocess.run(["mount", "-o", "remount,ro,bind", str(target)], check=True, capture_output=True)
+            yield target
+        finally:
+            subprocess.run(["umount", str(target)], capture_output=True)
+    else:
+        modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")]}
+        for p in modes:
+            p.chmod(p.stat().st_mode & ~0o222)
+        try:
+            yield folder
+        finally:
+            for p, mode in modes.items():
+                p.chmod(mode)
+
+
+def test_status_of_a_read_only_job_folder(job):
+    """Before: even ``status`` failed ("attempt to write a readonly database")."""
+    with _read_only(job) as ro:
+        r = _digitize("status", str(ro))
+        assert r.returncode == 0 and "1 input(s)" in r.stdout and "open item(s)" in r.stdout, r.stderr
+        r = _digitize("report", str(ro))  # a writer: one line, a failure
+        assert r.returncode == 1 and "Traceback" not in r.stderr and "report.html" in r.stderr, r.stderr
+
+
+def test_a_full_disk_while_registering_inputs_is_one_line(tmp_path):
+    """Before: ``sqlite3.OperationalError`` traceback when the ledger could not grow."""
+    from PIL import Image
+
+    if os.geteuid() != 0:
+        pytest.skip("a full disk needs a small tmpfs (root)")
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    out.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(out)], capture_output=True).returncode:
+        pytest.skip("no tmpfs mount here")
+    try:
+        img = Image.new("L", (20, 20), 255)
+        for i in range(1500):
+            img.save(inbox / f"{'x' * 150}{i:05d}.png")
+        r = _digitize("run", str(inbox), "--out", str(out), "--profile", "generic", "--workers", "1", "--formats", "")
+    finally:
+        subprocess.run(["umount", str(out)], capture_output=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-1500:]
+    assert [ln for ln in r.stderr.splitlines() if ": error: " in ln and "full" in ln], r.stderr[-1500:]

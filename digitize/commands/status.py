@@ -48,7 +48,7 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
     """Open queue items and series per document, and documents held back by the quality gate."""
     from ..proofread.queue import Queue
 
-    queue = Queue(db)
+    queue = Queue(db, readonly=True)  # status only reads: it works on a read-only copy of a job
     try:
         docs = queue.progress().get("documents", {})
         lines = []

@@ -380,12 +380,15 @@ class Queue:
 
     def __init__(self, db_path: Path | str, *, timeout: float = 30.0,
                  profile_rules: Callable[[str], "DecisionRules"] | None = None,
-                 profile_of: Callable[[str], str | None] | None = None):
+                 profile_of: Callable[[str], str | None] | None = None, readonly: bool = False):
         self.db_path = Path(db_path)
+        self.readonly = readonly  # a reader (status): opened read-only, nothing created
         self.profile_rules = profile_rules  # profile name → its DecisionRules (given by the layer that loads profiles)
         self.profile_of = profile_of  # doc_id → its profile's name (the ledger's, given by the job folder)
         self.timeout = timeout
         self._local = threading.local()
+        if readonly:
+            return
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._con().execute("PRAGMA journal_mode=WAL")
         with self._tx() as con:
@@ -400,7 +403,7 @@ class Queue:
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None or self._local.pid != os.getpid():
-            con = connect(self.db_path, timeout=self.timeout)
+            con = connect(self.db_path, timeout=self.timeout, readonly=self.readonly)
             self._local.con, self._local.pid = con, os.getpid()
         return con
 
@@ -685,6 +688,9 @@ class Queue:
         """``{"total", "decided", "open", "leased", "series_open", "documents": {doc_id: (decided, total)}}``."""
         con = self._con()
         now = time.time()
+        if self.readonly and not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
+            return _progress_counted(con) if _has_queue(con) else {
+                "total": 0, "decided": 0, "open": 0, "leased": 0, "series_open": 0, "documents": {}}
         con.execute("BEGIN")  # one snapshot of the counters (kept by triggers: no scan of the items)
         try:
             docs = {
@@ -880,6 +886,22 @@ class Queue:
             lease_expires=r["lease_expires"], state=r["state"], action=r["action"], value=r["value"],
             decided_by=r["decided_by"], decided_at=r["decided_at"],
         )
+
+
+def _has_queue(con: sqlite3.Connection) -> bool:
+    return con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'queue_items'").fetchone() is not None
+
+
+def _progress_counted(con: sqlite3.Connection) -> dict[str, Any]:
+    """``Queue.progress`` of a queue without counters, opened read-only: counted from the items."""
+    docs = {r[0]: (r[1], r[2]) for r in con.execute(
+        "SELECT doc_id, SUM(state = 'decided'), COUNT(*) FROM queue_items GROUP BY doc_id ORDER BY doc_id")}
+    leased = con.execute("SELECT COUNT(*) FROM queue_items WHERE state = 'open' AND lease_owner IS NOT NULL"
+                         " AND lease_expires >= ?", (time.time(),)).fetchone()[0]
+    series_open = con.execute("SELECT COUNT(DISTINCT series_key) FROM queue_items WHERE state = 'open'").fetchone()[0]
+    total, decided = sum(t for _, t in docs.values()), sum(d for d, _ in docs.values())
+    return {"total": total, "decided": decided, "open": total - decided, "leased": leased,
+            "series_open": series_open, "documents": docs}
 
 
 def _script(con: sqlite3.Connection, script: str) -> None:
