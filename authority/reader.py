@@ -56,6 +56,11 @@ class AuthorityFile:
                 continue
             tag = el.tag
             if tag == "authority-file-entry":
+                unknown = {x.tag for x in el.iter() if isinstance(x.tag, str)} - ENTRY_TAGS
+                if unknown and len(self.structure_problems) < 100:
+                    self.structure_problems.append(
+                        f"line {el.sourceline}: unknown element(s) in an entry: "
+                        + ", ".join(f"<{t[:60]}>" for t in sorted(unknown)[:5]) + " (not ST.37; not read)")
                 e = entry_from_element(el)
                 if () in (e.description, e.claims, e.abstract):
                     for ns in el.iter("not-searchable-code"):
@@ -117,6 +122,14 @@ def _langs(v: str | None) -> tuple[str, ...] | None:
     if v == "-":
         return ()
     return tuple(x.strip() for x in v.split(",") if x.strip())
+
+
+# the elements of an entry (ST.37 v2.2 as verified: ../shared/standards/st37/README.md)
+ENTRY_TAGS = frozenset({
+    "authority-file-entry", "publication-reference", "document-id", "country", "doc-number", "kind", "date",
+    "application-reference", "filing-date", "priority-claims", "priority-claim", "exception-code",
+    "searchable-description-code", "searchable-claims-code", "searchable-abstract-code",
+    "searchable-language-code", "not-searchable-code"})
 
 
 def _t(el: Any) -> str | None:

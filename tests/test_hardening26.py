@@ -669,3 +669,100 @@ def test_a_full_disk_while_registering_inputs_is_one_line(tmp_path):
         subprocess.run(["umount", str(out)], capture_output=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-1500:]
     assert [ln for ln in r.stderr.splitlines() if ": error: " in ln and "full" in ln], r.stderr[-1500:]
+
+
+# --------------------------------------------------------------------------- 14: what check and validate let through
+
+
+def _authority_xml(tmp_path: Path) -> Path:
+    from authority.build import build_entries
+    from digitize import profiles
+    from test_authority import make_entries
+
+    res = build_entries(make_entries(3), "PH", [(tmp_path / "good.xml", "xml")], profiles.load("ph"),
+                        date_produced="20240101")
+    return res.paths[0]
+
+
+@pytest.mark.parametrize("attack", ["entity", "unknown", "xinclude", "attributes"])
+def test_authority_check_and_build_refuse_what_st37_does_not_allow(tmp_path, attack):
+    """Before: ``<doc-number>123&evil;</doc-number>`` (undeclared, under a DOCTYPE naming the DTD)
+    was valid to ``check`` and read as 123 by ``build`` and ``diff``; unknown elements, xi:include
+    and an entry with 200,000 attributes were valid too."""
+    from authority.check import check_file
+    from authority.reader import read_all
+    from digitize import profiles, xmlsafe
+
+    good = _authority_xml(tmp_path)
+    text = good.read_text(encoding="utf-8")
+    assert check_file(good, profile=profiles.load("ph")) == []
+    doctype = '<!DOCTYPE authority-file SYSTEM "ST37AuthorityFile_V2-2.dtd">\n'
+    if attack == "entity":
+        assert doctype.strip() in text  # as the builder writes it: the DTD is named, not loaded
+        bad = text.replace("<doc-number>1002</doc-number>", "<doc-number>1002&evil;</doc-number>", 1)
+    elif attack == "unknown":
+        bad = text.replace("</authority-file-entry>", "<script>x</script></authority-file-entry>", 1)
+    elif attack == "xinclude":
+        bad = text.replace("<authority-file-entry>", '<authority-file-entry><xi:include '
+                           'xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd" parse="text"/>', 1)
+    else:
+        attrs = " ".join(f'a{i}="x"' for i in range(200_000))
+        bad = text.replace("<authority-file-entry>", f"<authority-file-entry {attrs}>", 1)
+    path = tmp_path / "bad.xml"
+    path.write_text(bad, encoding="utf-8")
+    problems = check_file(path, profile=profiles.load("ph"))
+    assert problems, f"{attack}: check found the file valid"
+    if attack != "unknown":
+        with pytest.raises(xmlsafe.UnsafeXML):
+            read_all(path)  # build and diff read through the same reader: nothing silently dropped
+    r = subprocess.run([DIGITIZE, "authority", "check", str(path), "--profile", "ph"], capture_output=True,
+                       text=True, timeout=120, env=ENV)
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stdout + r.stderr
+
+
+def test_authority_check_refuses_a_formula_as_application_number(tmp_path):
+    import csv
+
+    from authority.check import check_file
+    from digitize import profiles
+
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["office", "publication_number", "kind", "publication_date", "application_number"])
+        w.writerow(["PH", "2001", "A1", "20230105", '=cmd|"/c calc"!A1'])
+    problems = check_file(bad, profile=profiles.load("ph"))
+    assert any(p.startswith("valid-number:") and "application number" in p for p in problems), problems
+
+
+def test_validate_refuses_an_undeclared_entity(tmp_path):
+    """``digitize validate`` on an ST.36 file holding ``&evil;``: refused, not valid."""
+    from digitize import xmlsafe
+
+    path = tmp_path / "doc.xml"
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE patent-document SYSTEM "st36.dtd">\n'
+                    "<patent-document><bibliographic-data><publication-reference><document-id><country>EP</country>"
+                    "<doc-number>123&evil;</doc-number></document-id></publication-reference></bibliographic-data>"
+                    "</patent-document>\n", encoding="utf-8")
+    with pytest.raises(xmlsafe.UnsafeXML):
+        xmlsafe.parse(path)
+    r = subprocess.run([DIGITIZE, "validate", str(path)], capture_output=True, text=True, timeout=120, env=ENV)
+    assert r.returncode != 0 and "Traceback" not in r.stderr and "evil" in r.stdout + r.stderr, r.stdout + r.stderr
+
+
+def test_unparsed_image_entities_of_legacy_uspto_xml_are_read(tmp_path):
+    """Issue 26 item 18: pap XML declares its images as unparsed entities (NDATA): never fetched,
+    read as names; a parsed external entity is still refused."""
+    from digitize import xmlsafe
+
+    head = ('<?xml version="1.0"?>\n<!DOCTYPE patent-application-publication SYSTEM "pap-v16-2002-01-01.dtd" [\n'
+            '<!ENTITY US20020000001A1-20020103-D00000 SYSTEM "US20020000001A1-20020103-D00000.TIF" NDATA TIF>\n')
+    body = ("]>\n<patent-application-publication><subdoc-bibliographic-information><document-id><doc-number>"
+            "20020000001</doc-number></document-id></subdoc-bibliographic-information></patent-application-publication>")
+    ok = tmp_path / "pap.xml"
+    ok.write_text(head + body, encoding="utf-8")
+    assert xmlsafe.parse(ok).getroot().findtext(".//doc-number") == "20020000001"
+    bad = tmp_path / "xxe.xml"
+    bad.write_text(head + '<!ENTITY x SYSTEM "file:///etc/passwd">\n' + body, encoding="utf-8")
+    with pytest.raises(xmlsafe.UnsafeXML):
+        xmlsafe.parse(bad)
