@@ -108,6 +108,10 @@ def sha256_tree(folder: Path | str) -> str:
 # carriage return, escape…), lone surrogates (undecodable bytes of a file name) and the Unicode
 # line and paragraph separators.
 _BREAKING = {"Cc", "Cs", "Zl", "Zp"}
+# bidirectional controls (U+202E turns "gpj.exe" into "exe.jpg" on screen) and other invisible
+# formatting: shown escaped as well (category Cf; the zero-width joiner of emoji and scripts stays)
+_INVISIBLE = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0x200B,
+                               0xFEFF, 0x00AD)}
 
 
 def one_line(text: object) -> str:
@@ -117,6 +121,9 @@ def one_line(text: object) -> str:
     s = os.fspath(text) if isinstance(text, os.PathLike) else str(text)
     if isinstance(s, bytes):
         s = s.decode("utf-8", "surrogateescape")
-    if not any(unicodedata.category(c) in _BREAKING for c in s):
+    def hidden(c: str) -> bool:
+        return c in _INVISIBLE or unicodedata.category(c) in _BREAKING
+
+    if not any(hidden(c) for c in s):
         return s
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in _BREAKING else c for c in s)
+    return "".join((repr(c)[1:-1] if c not in _INVISIBLE else f"\\u{ord(c):04x}") if hidden(c) else c for c in s)

@@ -382,6 +382,17 @@ def _cap_dpi(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
 # --------------------------------------------------------------------------- PDF
 
 
+def _pages_by_pikepdf(path: Path) -> int | None:
+    """The page count qpdf reads, or None when it cannot read the file either."""
+    try:
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - damaged for qpdf too: the caller's reason stands
+        return None
+
+
 @contextlib.contextmanager
 def _open_pdf(path: Path):
     """The document, opened and closed under ``PDFIUM``; the caller holds it for each call made
@@ -403,6 +414,8 @@ def _open_pdf(path: Path):
         except pdfium.PdfiumError as exc:
             if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
                 raise IngestError("encrypted PDF (password required)") from None
+            if _pages_by_pikepdf(path) == 0:  # PDFium refuses a document without pages ("Success")
+                raise IngestError("a PDF without pages: nothing to read") from None
             raise IngestError(f"truncated or damaged PDF: {_one_line(exc)}") from None
     try:
         yield pdf

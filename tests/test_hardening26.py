@@ -766,3 +766,29 @@ def test_unparsed_image_entities_of_legacy_uspto_xml_are_read(tmp_path):
     bad.write_text(head + '<!ENTITY x SYSTEM "file:///etc/passwd">\n' + body, encoding="utf-8")
     with pytest.raises(xmlsafe.UnsafeXML):
         xmlsafe.parse(bad)
+
+
+# --------------------------------------------------------------------------- 16: small things
+
+
+def test_zero_page_pdf_broken_pipe_and_bidi_names(tmp_path):
+    """Before: a PDF without pages was "damaged" (or "encrypted"), ``status | head -1`` ended in
+    a BrokenPipeError, and U+202E in a file name was printed raw (it turns the rest around)."""
+    import pikepdf
+    from PIL import Image
+
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    pikepdf.new().save(inbox / "zero.pdf")
+    for i in range(3000):  # enough status lines to fill a pipe
+        (inbox / f"broken{i:04d}.pdf").write_bytes(b"%PDF-1.4 not really")
+    (inbox / "invoice\u202efdp.pdf").write_bytes(b"%PDF-1.4 not really")
+    r = _digitize("run", str(inbox), "--out", str(out), "--profile", "generic", "--workers", "1", "--formats", "")
+    assert r.returncode == 1, r.stderr[-1000:]
+    assert "\u202e" not in r.stdout + r.stderr
+    assert rows(out)["zero.pdf"]["reason"] == "a PDF without pages: nothing to read"
+    r = _digitize("status", str(out))
+    assert "invoice\\u202efdp.pdf" in r.stdout and "\u202e" not in r.stdout
+    shell = subprocess.run(f"'{DIGITIZE}' status '{out}' | head -1", shell=True, capture_output=True, text=True,
+                           timeout=120, env=ENV)
+    assert shell.stdout.count("\n") == 1 and "Error" not in shell.stderr and "Traceback" not in shell.stderr, shell.stderr

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import UsageError
+from ..fsutil import one_line
 
 HELP = "show counts per state, the failed documents and the open review items of a job folder"
 
@@ -29,17 +30,17 @@ def main(args: argparse.Namespace) -> int:
                               "validated": r["validated"], "warning": r["warning"]}, ensure_ascii=False))
         return 0
     counts = ledger.counts()
-    print(f"{args.dir}: {len(rows)} input(s)")
+    print(f"{one_line(args.dir)}: {len(rows)} input(s)")
     for state, n in counts.items():
         print(f"  {state:<13}{n}")
     failed = [r for r in rows if r["state"] == "failed"]
     if failed:
         print("failed:")
         for r in failed:
-            print(f"  {r['input']}: {r['reason']}")
+            print(f"  {one_line(r['input'])}: {one_line(r['reason'])}")
     warned = [r for r in rows if r["warning"]]
     for r in warned:
-        print(f"warning: {r['input']}: {r['warning']}")
+        print(f"warning: {one_line(r['input'])}: {one_line(r['warning'])}")
     _review(args.dir, JobFolder(args.dir).ledger_path, rows)
     return 0
 
@@ -55,7 +56,7 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
         for doc_id, (decided, total) in docs.items():
             open_items = int(total or 0) - int(decided or 0)
             if open_items:
-                lines.append(f"  {doc_id:<24}{open_items} open item(s) in {queue.open_series(doc_id)} series"
+                lines.append(f"  {one_line(doc_id):<24}{open_items} open item(s) in {queue.open_series(doc_id)} series"
                              f" ({int(decided or 0)} of {int(total or 0)} decided)")
     finally:
         queue.close()
@@ -64,4 +65,4 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
         print("review queue:")
         print("\n".join(lines))
     for r in gated:
-        print(f"held by the quality gate: {r['doc_id']}: {r['reason'][len('quality: '):]}")
+        print(f"held by the quality gate: {one_line(r['doc_id'])}: {one_line(r['reason'][len('quality: '):])}")
