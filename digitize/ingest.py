@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -273,8 +274,14 @@ def _open_image(path: Path):
         im.close()
 
 
+_OBJECT_REPR = re.compile(r"<(?:[\w]+\.)*(\w+)(?: object)?(?: at)? 0x[0-9a-fA-F]+>")
+
+
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    """A library's message for a user: one line, no Python object addresses (``<PdfImage
+    0x7f…>`` in PDFium's reason for an image it cannot decode, a JBIG2 one for instance)."""
+    text = _OBJECT_REPR.sub(lambda m: "the page's image" if m.group(1) == "PdfImage" else "a PDF object", str(exc))
+    return " ".join(text.split())[:200] or type(exc).__name__
 
 
 SOFTWARE_DPI = (72.0, 96.0)  # what image software writes when nobody measured anything

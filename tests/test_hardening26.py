@@ -792,3 +792,11 @@ def test_zero_page_pdf_broken_pipe_and_bidi_names(tmp_path):
     shell = subprocess.run(f"'{DIGITIZE}' status '{out}' | head -1", shell=True, capture_output=True, text=True,
                            timeout=120, env=ENV)
     assert shell.stdout.count("\n") == 1 and "Error" not in shell.stderr and "Traceback" not in shell.stderr, shell.stderr
+
+
+def test_a_library_object_address_never_reaches_a_reason():
+    """Before: the JBIG2 reason read "… <PdfImage 0x7f…>"."""
+    from digitize.ingest import _one_line
+
+    reason = _one_line(RuntimeError("Failed to get bitmap of <PdfImage 0x7f12ab34cd50>.\nJBIG2"))
+    assert "0x" not in reason and "\n" not in reason and "image" in reason
