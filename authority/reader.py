@@ -11,8 +11,8 @@ import csv
 from pathlib import Path
 from typing import Any, Iterator
 
-from .model import Definition, Entry, Priority
-from .writer import CSV_HEADER
+from .model import Definition, Entry, Priority, claim_kind_of
+from .writer import CSV_HEADER, uncell
 
 
 def file_format(path: Path | str) -> str:
@@ -92,7 +92,7 @@ class AuthorityFile:
                 i = idx[name]
                 if i is None or i >= len(row):
                     return None
-                return row[i].strip() or None
+                return uncell(row[i].strip()) or None  # "'=x" (written so no spreadsheet runs it) is "=x"
 
             for row in reader:
                 if not any(c.strip() for c in row):
@@ -102,7 +102,7 @@ class AuthorityFile:
                     if item:
                         parts = (item.split(":") + [""] * 5)[:5]
                         prios.append(Priority(parts[0] or None, parts[1] or None, parts[2] or None,
-                                              parts[3] or "national", parts[4] or None))
+                                              parts[3] or claim_kind_of(parts[0]), parts[4] or None))
                 yield Entry(
                     country=get(row, "office") or "", number=get(row, "publication_number") or "",
                     kind=get(row, "kind") or "", date=get(row, "publication_date") or "",

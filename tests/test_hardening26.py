@@ -800,3 +800,45 @@ def test_a_library_object_address_never_reaches_a_reason():
 
     reason = _one_line(RuntimeError("Failed to get bitmap of <PdfImage 0x7f12ab34cd50>.\nJBIG2"))
     assert "0x" not in reason and "\n" not in reason and "image" in reason
+
+
+# --------------------------------------------------------------------------- 17: the files an office ships
+
+
+def test_st37_csv_and_xml_of_one_build_say_the_same(tmp_path):
+    """Before: the CSV wrote "not searchable" as ``'-`` (the formula guard), reading the XML and
+    the CSV of the same build gave 6 changed entries (an incremental from one against the other
+    was wrong), and an EP priority (read from EPO XML) was labelled national."""
+    import csv
+
+    from authority.build import build, build_entries
+    from authority.diff import changes
+    from authority.reader import read_all
+    from digitize import profiles
+    from test_authority import make_entries
+
+    entries = make_entries(12)
+    res = build_entries(entries, "PH", [(tmp_path / "PH.xml", "xml"), (tmp_path / "PH.csv", "csv")],
+                        profiles.load("ph"), date_produced="20240101")
+    assert res.ok, res.report.lines
+    xml_entries, csv_entries = read_all(tmp_path / "PH.xml")[1], read_all(tmp_path / "PH.csv")[1]
+    changed = [c for c in changes(xml_entries, csv_entries) if c[0] != "same"]
+    assert changed == [], changed[:3]
+    cells = [c for row in csv.reader((tmp_path / "PH.csv").read_text(encoding="utf-8").splitlines(), delimiter=";")
+             for c in row]
+    assert "-" in cells and "'-" not in cells
+    shared = Path(os.environ.get("DIGITIZE_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+    ep = shared / "data" / "patent-xml" / "EP17712785NWA1.xml"
+    if ep.exists():  # the EPO's own XML: its priorities at EP are regional, elsewhere national
+        out = build([ep], "EP", tmp_path / "EP.xml", profile=profiles.load("ep"))
+        for e in read_all(tmp_path / "EP.xml")[1]:
+            for p in e.priorities:
+                assert p.claim_kind == ("regional" if p.country == "EP" else "international" if p.country == "WO"
+                                        else "national"), (p, out.report.lines)
+
+
+def test_priority_claim_kind_of_regional_and_pct_applications():
+    from authority.model import claim_kind_of
+
+    assert [claim_kind_of(c) for c in ("EP", "WO", "US", "ea", None)] == [
+        "regional", "international", "national", "regional", "national"]

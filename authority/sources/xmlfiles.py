@@ -21,7 +21,7 @@ from lxml import etree
 from digitize import xmlsafe as safexml
 from digitize.emit.load_st36 import sdobi_numbers
 
-from ..model import Entry, Priority, norm_date
+from ..model import Entry, Priority, claim_kind_of, norm_date
 from ..findings import Findings
 
 ST36_BIBLIO = ("bibliographic-data", "us-bibliographic-data-grant", "us-bibliographic-data-application")
@@ -128,7 +128,7 @@ def validate_raw(raw: _Raw, where: object, report: Findings) -> Entry | None:
         d = norm_date(pdate) if pdate else None
         if pdate and d is None:
             report.warning(where, f"invalid priority date {pdate!r} left out")
-        prios.append(Priority(country, number, d, claim_kind or "national", seq))
+        prios.append(Priority(country, number, d, claim_kind or claim_kind_of(country), seq))
     s = raw.searchable or {}
     return Entry(
         country=raw.country.strip().upper(),  # type: ignore[union-attr]
@@ -168,7 +168,7 @@ def _st36(root: Any) -> _Raw:
         raw.app_number = n.app_number
         raw.app_country = raw.country if raw.app_number else None
         raw.filing_date = n.filing_date
-        raw.priorities = [(c, num, d, "national", str(seq)) for seq, (c, num, d) in enumerate(n.priorities, 1)]
+        raw.priorities = [(c, num, d, claim_kind_of(c), str(seq)) for seq, (c, num, d) in enumerate(n.priorities, 1)]
     elif biblio is not None:
         did = _child(biblio, "publication-reference", "document-id")
         raw.country = _text(_child(did, "country"))
@@ -181,8 +181,9 @@ def _st36(root: Any) -> _Raw:
         raw.filing_date = _text(_child(app, "date"))
         pcs = _child(biblio, "priority-claims")
         for pc in (c for c in (pcs if pcs is not None else []) if _ln(c) == "priority-claim"):
-            raw.priorities.append((_text(_child(pc, "country")), _text(_child(pc, "doc-number")),
-                                   _text(_child(pc, "date")), pc.get("kind") or "national", pc.get("sequence")))
+            country = _text(_child(pc, "country"))
+            raw.priorities.append((country, _text(_child(pc, "doc-number")),
+                                   _text(_child(pc, "date")), pc.get("kind") or claim_kind_of(country), pc.get("sequence")))
     # the root's attributes (EP: country/doc-number/kind/date-publ; US: country/date-publ) fill gaps
     raw.country = raw.country or root.get("country")
     raw.number = raw.number or root.get("doc-number")
