@@ -842,3 +842,15 @@ def test_priority_claim_kind_of_regional_and_pct_applications():
 
     assert [claim_kind_of(c) for c in ("EP", "WO", "US", "ea", None)] == [
         "regional", "international", "national", "regional", "national"]
+
+
+# --------------------------------------------------------------------------- 19: package and validate
+
+
+def test_validate_fails_on_a_dtd_version_it_cannot_check(tmp_path):
+    """Before: exit 0 for an ST.36 document declaring a model version the DTD here is not."""
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<?xml version="1.0"?>\n<ep-patent-document dtd-version="ep-patent-document-v9-9" lang="en" '
+                   'country="EP"/>\n', encoding="utf-8")
+    r = _digitize("validate", str(doc))
+    assert r.returncode == 1 and "not checked" in r.stdout and "v9-9" in r.stdout, r.stdout + r.stderr
