@@ -854,3 +854,42 @@ def test_validate_fails_on_a_dtd_version_it_cannot_check(tmp_path):
                    'country="EP"/>\n', encoding="utf-8")
     r = _digitize("validate", str(doc))
     assert r.returncode == 1 and "not checked" in r.stdout and "v9-9" in r.stdout, r.stdout + r.stderr
+
+
+PAP = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE patent-application-publication SYSTEM "pap-v16-2002-01-01.dtd" [
+<!ENTITY US20020000001A1-20020103-D00000 SYSTEM "US20020000001A1-20020103-D00000.TIF" NDATA TIF>
+<!ENTITY US20020000001A1-20020103-D00001 SYSTEM "US20020000001A1-20020103-D00001.TIF" NDATA TIF>
+]>
+<patent-application-publication>
+<subdoc-bibliographic-information>
+<document-id><doc-number>20020000001</doc-number><kind-code>A1</kind-code><document-date>20020103</document-date></document-id>
+<publication-filing-type>new-utility</publication-filing-type>
+<domestic-filing-data><application-number><doc-number>09682384</doc-number></application-number>
+<application-number-series-code>09</application-number-series-code><filing-date>20010827</filing-date></domestic-filing-data>
+<foreign-priority-data><priority-application-number><doc-number>2000-259301</doc-number></priority-application-number>
+<filing-date>20000829</filing-date><country-code>JP</country-code></foreign-priority-data>
+</subdoc-bibliographic-information>
+<subdoc-abstract><paragraph id="A-0001" lvl="0">A rice container keeps cooked rice warm.</paragraph></subdoc-abstract>
+<subdoc-description><section><paragraph id="P-0001" lvl="0">The container has a lid.</paragraph></section></subdoc-description>
+<subdoc-claims><claim id="CLM-00001"><claim-text>1. A container.</claim-text></claim></subdoc-claims>
+<subdoc-drawings><figure id="figure-D00000"><image id="EMI-D00000" file="US20020000001A1-20020103-D00000.TIF" /></figure></subdoc-drawings>
+</patent-application-publication>
+"""
+
+
+def test_legacy_uspto_pap_xml_becomes_an_authority_entry(tmp_path):
+    """Issue 26 item 18: real legacy USPTO XML (pap) was refused for its NDATA image entities."""
+    from authority.build import build
+    from authority.reader import read_all
+    from digitize import profiles
+
+    src = tmp_path / "US20020000001A1.xml"
+    src.write_text(PAP, encoding="utf-8")
+    res = build([src], "US", tmp_path / "US.xml", profile=profiles.load("us") if "us" in profiles.available()
+                else None)
+    entries = read_all(tmp_path / "US.xml")[1]
+    assert [(e.country, e.number, e.kind, e.date, e.app_number, e.filing_date) for e in entries] == [
+        ("US", "20020000001", "A1", "20020103", "09682384", "20010827")], res.report.lines
+    assert [(p.country, p.number, p.date) for p in entries[0].priorities] == [("JP", "2000-259301", "20000829")]
+    assert entries[0].description == ("en",) and entries[0].claims == ("en",) and entries[0].abstract == ("en",)
