@@ -325,8 +325,14 @@ def _to_grey(im) -> np.ndarray:
     from PIL import Image
 
     mode = im.mode
-    if mode in ("1", "L"):
-        return np.asarray(im.convert("L"))
+    if mode == "1":  # from the packed bits: one byte a pixel once (convert("L") and asarray made three)
+        w, h = im.size
+        bits = np.frombuffer(im.tobytes("raw", "1"), np.uint8).reshape(h, (w + 7) // 8)
+        grey = np.unpackbits(bits, axis=1, count=w)
+        del bits
+        return np.multiply(grey, 255, out=grey)
+    if mode == "L":
+        return np.asarray(im)
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         a = np.asarray(im, dtype=np.float64)
         lo, hi = float(a.min()), float(a.max())
