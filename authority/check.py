@@ -104,6 +104,8 @@ def check_file(path: Path | str, dtd: Path | str | None = None, profile: Profile
         p.add("readable", str(path), f"CSV: {exc} (a field over {csv.field_size_limit() // 1024} KiB is not an entry)")
     except (ValueError, UnicodeDecodeError) as exc:
         p.add("readable", str(path), ' '.join(str(exc).split())[:200])
+    for problem in af.structure_problems:
+        p.add("structure", str(path), problem)
     if af.format == "xml" and "readable" not in p.counts:
         schema = Path(dtd) if dtd else config.schema_path(profile)
         if schema is not None:
@@ -154,6 +156,9 @@ def _check_schema(path: Path, schema: Path, p: Problems) -> None:
     del tree
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a cell starting so is a formula in a spreadsheet
+
+
 def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> None:
     cov = Coverage()
     prev: Entry | None = None
@@ -186,6 +191,11 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> N
                                                      else _office_profile(country or e.country))
         if strip_zeros and e.number and e.number.isdigit() and e.number.startswith("0"):
             p.add("number-format", lab, f"leading zero: office {e.country} publishes {e.number.lstrip('0') or '0'}")
+        for what, value in (("application number", e.app_number),
+                            *(("priority number", pr.number) for pr in e.priorities)):
+            if value and (value.startswith(_FORMULA) or any(not c.isprintable() for c in value)):
+                p.add("valid-number", lab, f"{what} {value[:40]!r} starts a spreadsheet formula or holds a control"
+                                          " character (not an application number)")
         if e.country and (len(e.country) != 2 or not e.country.isalpha() or not e.country.isupper()):
             p.add("office-code", lab, f"{e.country!r} is not an ST.3 code")
         elif e.country and country and e.country != country:

@@ -21,6 +21,16 @@ NOT_SEARCHABLE_CODE = "N"
 UPDATE_CATEGORIES = ("full", "incremental", "differential")
 
 
+REGIONAL_OFFICES = frozenset({"EP", "EA", "AP", "OA", "GC", "EM", "BX"})  # ST.3 codes of regional offices
+
+
+def claim_kind_of(country: str | None) -> str:
+    """ST.36 ``priority-claim kind`` when the source does not say: an earlier application at a
+    regional office (EP, EA, AP, OA, GC …) is ``regional``, a PCT one (WO) ``international``."""
+    c = (country or "").strip().upper()
+    return "international" if c == "WO" else "regional" if c in REGIONAL_OFFICES else "national"
+
+
 class Priority(NamedTuple):
     country: str | None
     number: str | None

@@ -11,8 +11,8 @@ import csv
 from pathlib import Path
 from typing import Any, Iterator
 
-from .model import Definition, Entry, Priority
-from .writer import CSV_HEADER
+from .model import Definition, Entry, Priority, claim_kind_of
+from .writer import CSV_HEADER, uncell
 
 
 def file_format(path: Path | str) -> str:
@@ -56,6 +56,11 @@ class AuthorityFile:
                 continue
             tag = el.tag
             if tag == "authority-file-entry":
+                unknown = {x.tag for x in el.iter() if isinstance(x.tag, str)} - ENTRY_TAGS
+                if unknown and len(self.structure_problems) < 100:
+                    self.structure_problems.append(
+                        f"line {el.sourceline}: unknown element(s) in an entry: "
+                        + ", ".join(f"<{t[:60]}>" for t in sorted(unknown)[:5]) + " (not ST.37; not read)")
                 e = entry_from_element(el)
                 if () in (e.description, e.claims, e.abstract):
                     for ns in el.iter("not-searchable-code"):
@@ -87,7 +92,7 @@ class AuthorityFile:
                 i = idx[name]
                 if i is None or i >= len(row):
                     return None
-                return row[i].strip() or None
+                return uncell(row[i].strip()) or None  # "'=x" (written so no spreadsheet runs it) is "=x"
 
             for row in reader:
                 if not any(c.strip() for c in row):
@@ -97,7 +102,7 @@ class AuthorityFile:
                     if item:
                         parts = (item.split(":") + [""] * 5)[:5]
                         prios.append(Priority(parts[0] or None, parts[1] or None, parts[2] or None,
-                                              parts[3] or "national", parts[4] or None))
+                                              parts[3] or claim_kind_of(parts[0]), parts[4] or None))
                 yield Entry(
                     country=get(row, "office") or "", number=get(row, "publication_number") or "",
                     kind=get(row, "kind") or "", date=get(row, "publication_date") or "",
@@ -117,6 +122,14 @@ def _langs(v: str | None) -> tuple[str, ...] | None:
     if v == "-":
         return ()
     return tuple(x.strip() for x in v.split(",") if x.strip())
+
+
+# the elements of an entry (ST.37 v2.2 as verified: ../shared/standards/st37/README.md)
+ENTRY_TAGS = frozenset({
+    "authority-file-entry", "publication-reference", "document-id", "country", "doc-number", "kind", "date",
+    "application-reference", "filing-date", "priority-claims", "priority-claim", "exception-code",
+    "searchable-description-code", "searchable-claims-code", "searchable-abstract-code",
+    "searchable-language-code", "not-searchable-code"})
 
 
 def _t(el: Any) -> str | None:

@@ -252,8 +252,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(v: str) -> str:
-    """No cell may start a spreadsheet formula (CSV injection)."""
-    return "'" + v if v.startswith(FORMULA_START) else v
+    """No cell may start a spreadsheet formula (CSV injection). A lone ``-`` (ST.37's "not
+    searchable") is no formula in any spreadsheet and is written as documented."""
+    return "'" + v if v.startswith(FORMULA_START) and v != "-" else v
+
+
+def uncell(v: str) -> str:
+    """Undo ``_cell``: the value as it was (the reader's side)."""
+    return v[1:] if v.startswith("'") and v[1:].startswith(FORMULA_START) and v[1:] != "-" else v
 
 
 def csv_row(e: Entry) -> list[str]:

@@ -12,9 +12,11 @@ import gc
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 
-from .errors import DigitizeError
+from .db import DatabaseUnusable, store_problem
+from .errors import DigitizeError, StoreError
 
 # Tesseract's OpenMP threads make a page ~8x slower on a busy machine: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -92,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
     except DigitizeError as exc:  # the one handler: every error class carries its exit status
         print(f"digitize {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.DatabaseError as exc:  # a damaged file, or a full disk met after opening: one line
+        what = str(exc) if isinstance(exc, DatabaseUnusable) else f"job database: {store_problem('ledger.sqlite', exc)}"
+        print(f"digitize {args.command}: error: {what}", file=sys.stderr)
+        return StoreError.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -106,7 +112,13 @@ def program(argv: list[str] | None = None) -> int:
     the ledger), then ``gc.freeze`` takes the rest out of the collector's sight; objects are
     still released by reference counting as the modules are torn down: ~0.1 s in all. Tests
     call ``main``, which leaves the collector alone."""
-    status = main(argv)
+    try:
+        status = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:  # ``digitize status DIR | head -1``: the reader has what it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+        status = 141 if os.name == "posix" else 1  # as a shell reports a command ended by SIGPIPE
     gc.collect()
     gc.freeze()
     return status

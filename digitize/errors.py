@@ -48,6 +48,11 @@ class MissingDependency(DigitizeError):
     exit_code = 3
 
 
+class StoreError(DigitizeError):
+    """A job's SQLite file (ledger, queue, accounts) that cannot be used: damaged, on a full
+    disk, in a folder that cannot be written. Reported in one line, exit 1."""
+
+
 class InputError(DigitizeError):
     """One document cannot be processed; the message is its complete reason in the ledger (no
     retry will change it). Base of ``IngestError``, ``EngineError``, ``DocumentError`` and

@@ -17,13 +17,28 @@ def new_temp(folder: Path | str, name: str) -> tuple[int, str]:
     the process's umask, exactly as ``open()`` would: outputs renamed from it get the same
     permissions as every other file the job writes (0644 under umask 022, 0600 under 077).
     """
+    short = _short_name(name, 200)  # ``.NAME.<12 hex>.tmp`` within a file name's 255 bytes
     for _ in range(100):
-        tmp = os.path.join(os.fspath(folder), f".{name}.{secrets.token_hex(6)}.tmp")
+        tmp = os.path.join(os.fspath(folder), f".{short}.{secrets.token_hex(6)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
         except FileExistsError:
             continue
     raise FileExistsError(f"{folder}: no free temporary name for {name}")
+
+
+def _short_name(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes in the file system's encoding (whole characters)."""
+    raw = os.fsencode(name)
+    if len(raw) <= limit:
+        return name
+    cut = raw[:limit]
+    while cut:
+        try:
+            return os.fsdecode(cut.decode("utf-8").encode("utf-8"))
+        except UnicodeDecodeError:
+            cut = cut[:-1]
+    return "tmp"
 
 
 def current_umask() -> int:
@@ -93,6 +108,10 @@ def sha256_tree(folder: Path | str) -> str:
 # carriage return, escape…), lone surrogates (undecodable bytes of a file name) and the Unicode
 # line and paragraph separators.
 _BREAKING = {"Cc", "Cs", "Zl", "Zp"}
+# bidirectional controls (U+202E turns "gpj.exe" into "exe.jpg" on screen) and other invisible
+# formatting: shown escaped as well (category Cf; the zero-width joiner of emoji and scripts stays)
+_INVISIBLE = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C, 0x200B,
+                               0xFEFF, 0x00AD)}
 
 
 def one_line(text: object) -> str:
@@ -102,6 +121,9 @@ def one_line(text: object) -> str:
     s = os.fspath(text) if isinstance(text, os.PathLike) else str(text)
     if isinstance(s, bytes):
         s = s.decode("utf-8", "surrogateescape")
-    if not any(unicodedata.category(c) in _BREAKING for c in s):
+    def hidden(c: str) -> bool:
+        return c in _INVISIBLE or unicodedata.category(c) in _BREAKING
+
+    if not any(hidden(c) for c in s):
         return s
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) in _BREAKING else c for c in s)
+    return "".join((repr(c)[1:-1] if c not in _INVISIBLE else f"\\u{ord(c):04x}") if hidden(c) else c for c in s)

@@ -36,13 +36,14 @@ import errno
 import logging
 import os
 import re
+import stat
 import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .fsutil import atomic_write
+from .fsutil import atomic_write, one_line
 from .ingest import discover, not_input, searched
 from .jobfolder import is_job_folder
 
@@ -63,8 +64,20 @@ def completeness(path: Path) -> str:
     """COMPLETE when the file's format proves it completely written, INCOMPLETE when it shows
     that more is to come, UNKNOWN when the format cannot tell (or is not one digitize reads)."""
     try:
-        with open(path, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return UNKNOWN
+    try:
+        st = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        return UNKNOWN
+    if not stat.S_ISREG(st.st_mode):  # a pipe, socket or device: never read (a FIFO would block)
+        os.close(fd)
+        return UNKNOWN
+    try:
+        with os.fdopen(fd, "rb") as f:
+            size = st.st_size
             head = f.read(8)
             if head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf" and b"%PDF-" in head + f.read(1016):
                 return _pdf(f, size)
@@ -307,6 +320,7 @@ class HotFolder:
         self.event = event or (lambda path, name: None)  # (path, "seen"|"taken"|"moved"): the service's trace
         self.pending: dict[str, _Pending] = {}
         self.taken: set[str] = set()
+        self.refused: set[str] = set()  # special files that could not be moved away
         self.next_listing = 0.0
         for sub in (DONE, FAILED):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
@@ -367,15 +381,18 @@ class HotFolder:
         keys.update((k, Path(k)) for k, p in self.pending.items() if p.due(self.settle) <= now)
         ready = []
         for key, path in sorted(keys.items()):
-            if key not in self.taken and self._look(key, path, now, hints.get(path) == "moved"):
+            if key not in self.taken and key not in self.refused and self._look(key, path, now, hints.get(path) == "moved"):
                 ready.append(path)
         return ready
 
     def _look(self, key: str, path: Path, now: float, moved: bool) -> bool:
         try:
-            st = path.stat()
+            st = path.lstat()  # the entry itself: a symbolic link is not followed
         except OSError:
             self.pending.pop(key, None)  # gone between the listing and now
+            return False
+        if not stat.S_ISREG(st.st_mode):
+            self._refuse(key, path, st.st_mode)
             return False
         sig = (st.st_size, st.st_mtime_ns)
         p = self.pending.get(key)
@@ -395,6 +412,26 @@ class HotFolder:
         self.taken.add(key)
         self.event(key, "taken")
         return True
+
+    def _refuse(self, key: str, path: Path, mode: int) -> None:
+        """A symbolic link, named pipe, socket or device dropped in the folder: never opened nor
+        followed (a link could point anywhere the service can read; a pipe blocks its reader),
+        moved at once to ``failed/`` with its reason."""
+        what = ("a symbolic link" if stat.S_ISLNK(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "not a regular file")
+        reason = f"refused: {what}; the hot folder takes regular files only (copy the file itself in)"
+        self.pending.pop(key, None)
+        target = _free_name(self.folder / FAILED / path.name)
+        try:
+            os.replace(path, target)
+        except OSError as exc:
+            log.warning("%s: %s, and not moved to %s/: %s", one_line(str(path)), reason, FAILED, exc)
+            self.refused.add(key)  # not looked at again
+            return
+        atomic_write(target.with_name(target.name + ".reason.txt"), reason + "\n")
+        log.warning("%s: %s; moved to %s/", one_line(str(path)), reason, FAILED)
+        self.event(key, "refused")
 
     def recorded(self, input_path: str, state: str, reason: str | None) -> None:
         """Move the original out of the way once its document is recorded."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import re
 import threading
 import warnings
 from pathlib import Path
@@ -273,8 +274,14 @@ def _open_image(path: Path):
         im.close()
 
 
+_OBJECT_REPR = re.compile(r"<(?:[\w]+\.)*(\w+)(?: object)?(?: at)? 0x[0-9a-fA-F]+>")
+
+
 def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    """A library's message for a user: one line, no Python object addresses (``<PdfImage
+    0x7f…>`` in PDFium's reason for an image it cannot decode, a JBIG2 one for instance)."""
+    text = _OBJECT_REPR.sub(lambda m: "the page's image" if m.group(1) == "PdfImage" else "a PDF object", str(exc))
+    return " ".join(text.split())[:200] or type(exc).__name__
 
 
 SOFTWARE_DPI = (72.0, 96.0)  # what image software writes when nobody measured anything
@@ -318,8 +325,14 @@ def _to_grey(im) -> np.ndarray:
     from PIL import Image
 
     mode = im.mode
-    if mode in ("1", "L"):
-        return np.asarray(im.convert("L"))
+    if mode == "1":  # from the packed bits: one byte a pixel once (convert("L") and asarray made three)
+        w, h = im.size
+        bits = np.frombuffer(im.tobytes("raw", "1"), np.uint8).reshape(h, (w + 7) // 8)
+        grey = np.unpackbits(bits, axis=1, count=w)
+        del bits
+        return np.multiply(grey, 255, out=grey)
+    if mode == "L":
+        return np.asarray(im)
     if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         a = np.asarray(im, dtype=np.float64)
         lo, hi = float(a.min()), float(a.max())
@@ -382,6 +395,17 @@ def _cap_dpi(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, int]:
 # --------------------------------------------------------------------------- PDF
 
 
+def _pages_by_pikepdf(path: Path) -> int | None:
+    """The page count qpdf reads, or None when it cannot read the file either."""
+    try:
+        import pikepdf
+
+        with pikepdf.open(path) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - damaged for qpdf too: the caller's reason stands
+        return None
+
+
 @contextlib.contextmanager
 def _open_pdf(path: Path):
     """The document, opened and closed under ``PDFIUM``; the caller holds it for each call made
@@ -403,6 +427,8 @@ def _open_pdf(path: Path):
         except pdfium.PdfiumError as exc:
             if getattr(exc, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
                 raise IngestError("encrypted PDF (password required)") from None
+            if _pages_by_pikepdf(path) == 0:  # PDFium refuses a document without pages ("Success")
+                raise IngestError("a PDF without pages: nothing to read") from None
             raise IngestError(f"truncated or damaged PDF: {_one_line(exc)}") from None
     try:
         yield pdf

@@ -240,17 +240,20 @@ def _figure_files(folder: Path, doc_id: str) -> list[str]:
     return out
 
 
-def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True) -> tuple[dict[str, bytes], etree._Element, dict[str, str]]:
+def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
+                    public: str | None = None) -> tuple[dict[str, bytes], etree._Element, dict[str, str]]:
     """({name in package folder: bytes}, ST.36 root, {name: role}) for one document; raises
-    PackageError with the reason."""
+    PackageError with the reason. ``public``: the name it is delivered under when the ledger's
+    is a copy's internal one (``DOCID_2``): the XML's ``id`` and ``file`` say the publication."""
     doc_id = row["doc_id"]
+    public = public or doc_id
     folder = (job_dir / (row["out_dir"] or f"documents/{doc_id}")).resolve()
     if job_dir.resolve() not in folder.parents:
         raise PackageError(f"out_dir {row['out_dir']!r} is outside the job folder")
     st36_path = folder / f"{doc_id}.st36.xml"
     if not st36_path.is_file():
         raise PackageError(f"no ST.36 file {st36_path.name}")
-    st36_bytes = st36_path.read_bytes()
+    st36_bytes = _public_name(st36_path.read_bytes(), doc_id, public)
     try:
         st36 = xmlsafe.fromstring(st36_bytes)
     except (etree.XMLSyntaxError, xmlsafe.UnsafeXML) as exc:
@@ -259,7 +262,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True) -> tupl
     roles: dict[str, str] = {}
     st96_path = folder / f"{doc_id}.st96.xml"
     if st96_path.is_file():
-        files[ST96_NAME] = st96_path.read_bytes()
+        files[ST96_NAME] = _public_name(st96_path.read_bytes(), doc_id, public)
     images = {el.get("file") for el in st36.iter("img", "doc-page") if el.get("file")}
     pages_dir = folder / "pages"
     if pages_dir.is_dir():
@@ -283,11 +286,19 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True) -> tupl
         from .facsimile import FacsimileError, facsimile_pdf
 
         try:
-            files[PDF_NAME] = facsimile_pdf(folder, title=doc_id, lang=st36.get("lang"), epoch=_epoch())
+            files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=_epoch())
         except FacsimileError as exc:
             raise PackageError(f"facsimile: {exc}") from None
         roles[PDF_NAME] = "facsimile"
     return files, st36, roles
+
+
+def _public_name(xml: bytes, doc_id: str, public: str) -> bytes:
+    """The XML with the copy's internal name (``DOCID_2``, in the root's ``id`` and ``file``)
+    replaced by the publication's: a delivered file never shows the ledger's copy number."""
+    if doc_id == public:
+        return xml
+    return re.sub(re.escape(doc_id.encode()) + rb"(?![\w-])", public.encode(), xml)
 
 
 Entry = tuple[str, str, int, str]  # name in package, sha256, bytes, role
@@ -448,9 +459,10 @@ def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[st
         withheld_el: list[tuple[str, dict[str, str]]] = []
         for row, others in to_pack:
             doc_id = row["doc_id"]
-            folder = re.sub(r"[^\w.-]", "_", doc_id)
+            public = publication_key(doc_id)  # a second scan (DOCID_2) is delivered as the publication
+            folder = re.sub(r"[^\w.-]", "_", public)
             try:
-                files, st36, roles = _document_files(job_dir, row, facsimile=facsimile)
+                files, st36, roles = _document_files(job_dir, row, facsimile=facsimile, public=public)
             except (PackageError, OSError) as exc:
                 result.skipped.append(f"{doc_id}: {exc}")
                 result.held_back.append((doc_id, "done", f"not packed: {exc}"))
@@ -461,7 +473,8 @@ def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[st
                 continue
             names = [ST36_NAME] + sorted(n for n in files if n != ST36_NAME)  # the full text first, as WIPO does
             files["toc.xml"] = _toc(st36, names)
-            attrs = {k: v for k, v in (("doc-id", doc_id), ("country", st36.get("country")),
+            attrs = {k: v for k, v in (("doc-id", public), ("scan", doc_id if doc_id != public else None),
+                                       ("country", st36.get("country")),
                                        ("doc-number", st36.get("doc-number")), ("kind", st36.get("kind")),
                                        ("date-publ", st36.get("date-publ")), ("validated", row.get("validated"))) if v}
             entries = [writer.add(f"{folder}/{n}", files[n], roles.get(n) or _role(n)) for n in sorted(files)]

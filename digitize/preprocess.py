@@ -331,10 +331,16 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
 
 
 def _reduce(image: np.ndarray, dpi: int, to_dpi: int) -> tuple[np.ndarray, float]:
+    """A copy at ``to_dpi`` (never enlarged), and the factor. Each side keeps at least one pixel:
+    a page of 1 × 1 or 60,000 × 1 pixels made a size of 0 and a traceback."""
     factor = min(1.0, to_dpi / max(dpi, 1))
-    if factor >= 1.0:
+    if factor >= 1.0 or image.size == 0:
         return image, 1.0
-    return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+    h, w = image.shape[:2]
+    if round(w * factor) >= 1 and round(h * factor) >= 1:  # (by factor: the same pixels as ever)
+        return cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), factor
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), factor
 
 
 def _ink_points(image: np.ndarray, dpi: int, to_dpi: int, with_mask: bool = False):

@@ -18,6 +18,7 @@ only from the schema directory.
 from __future__ import annotations
 
 import copy
+import re
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from .xmlsafe import parser as safe_parser
 log = logging.getLogger(__name__)
 
 ST36_DTD = Path("st36") / "ep-patent-document-v1-5.dtd"
+# the dtd-version values the v1-5 DTD checks (the EPO's v1-x documents; v1-0 examples are valid against it)
+_ST36_VERSIONS = re.compile(r"(?:[a-z]{2}-patent-document-)?v?1[-.]\d+(?:[-.]\d+)?", re.I)
 ST96_XSD = Path("st96-v6_0") / "PatentPublication_V6_0.xsd"
 ST96_COMMON = Path("st96-v6_0") / "PatentPublication_V6_0_Common.xsd"
 PAT_NS = "http://www.wipo.int/standards/XMLSchema/ST96/Patent"
@@ -192,6 +195,7 @@ class FileVerdict:
     kind: str  # "ST.36" | "ST.96" | "ST.37" | "USPTO" | "unknown"
     status: str  # "valid" | "invalid" | "not checked: <why>"
     errors: list[str] = field(default_factory=list)
+    unverifiable: bool = False  # the file itself says it is of a model we cannot check (its dtd-version)
 
     @property
     def invalid(self) -> bool:
@@ -252,6 +256,10 @@ def validate_file(path: Path | str, base: Path | None = None, *,
     kind = detect(root)
     try:
         if kind == "ST.36":
+            version = root.get("dtd-version")
+            if version is not None and not _ST36_VERSIONS.fullmatch(version.strip()):
+                return FileVerdict(name, kind, f"not checked: its dtd-version {version[:60]!r} is not a version of "
+                                   f"{ST36_DTD.name} (the ST.36 model here): nothing said about it", unverifiable=True)
             errors = check_st36(root, base, in_place=True)
         elif kind == "ST.96":
             errors = check_st96(root, base)

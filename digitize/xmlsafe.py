@@ -2,7 +2,10 @@
 
 The parser never loads a DTD, never resolves an entity and never opens a network connection;
 on top of that, a file whose DOCTYPE declares any entity (general or parameter, internal or
-external: the vehicle of XXE and of billion-laughs expansion) is refused. The declarations are
+external: the vehicle of XXE and of billion-laughs expansion) is refused, except unparsed entities
+(``NDATA``: names of image files, never opened); so is a reference to an undeclared entity (kept
+by a parser that does not load the named DTD, and dropped from the text), an XInclude element
+and an element with more than ``MAX_ATTRIBUTES`` attributes. The declarations are
 found by parsing (lxml's view of the internal subset), not by scanning text: a comment holding
 ``]>`` inside the DOCTYPE cannot hide one, and a reference such as ``120&x;`` is never read
 as ``120``. Real patent XML only names its DTD by SYSTEM/PUBLIC identifier (not loaded), so
@@ -28,14 +31,43 @@ def parser(**kw: Any) -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, **kw)
 
 
+XINCLUDE = "{http://www.w3.org/2001/XInclude}"
+MAX_ATTRIBUTES = 256  # per element; real patent XML has a handful (an entry with 200,000 was accepted)
+
+
+def unparsed(decl: Any) -> bool:
+    """An unparsed entity (``<!ENTITY name SYSTEM "x.TIF" NDATA TIF>``): legacy USPTO XML names
+    its page images so. Such an entity is never fetched nor expanded: it is only a name that
+    ENTITY attributes refer to (lxml shows its notation as the content)."""
+    return bool(decl.system_url) and decl.orig is None and bool(decl.content)
+
+
 def check_doctype(docinfo: Any) -> None:
-    """Raise ``UnsafeXML`` when the document's internal DTD declares an entity."""
+    """Raise ``UnsafeXML`` when the document's internal DTD declares an entity (other than an
+    unparsed one, which is read as what it is: a name for a file that is never opened)."""
     dtd = docinfo.internalDTD
     if dtd is None:
         return
     for decl in dtd.iterentities():
+        if unparsed(decl):
+            continue
         kind = "an external entity" if decl.system_url else "an entity"
         raise UnsafeXML(f"refused: the DOCTYPE declares {kind} ({decl.name}); not read")
+
+
+def check_elements(elements: Any) -> None:
+    """Raise ``UnsafeXML`` for what a parser without a DTD keeps but must not be read as data:
+    a reference to an entity nobody declared (``123&evil;`` read as ``123``), an XInclude
+    element, an element with more than ``MAX_ATTRIBUTES`` attributes."""
+    for el in elements:
+        if el.tag is etree.Entity:
+            raise UnsafeXML(f"refused: a reference to an undeclared entity ({el.text}); not read")
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag.startswith(XINCLUDE):
+            raise UnsafeXML("refused: an XInclude element (xi:include); not read")
+        if len(el.attrib) > MAX_ATTRIBUTES:
+            raise UnsafeXML(f"refused: an element <{el.tag[:60]}> with {len(el.attrib)} attributes; not read")
 
 
 def parse(source: Path | str, **kw: Any) -> Any:
@@ -46,6 +78,7 @@ def parse(source: Path | str, **kw: Any) -> Any:
         assert_safe(source)  # libxml2 may stop at an entity first (amplification): say why
         raise
     check_doctype(tree.docinfo)
+    check_elements(tree.iter())
     return tree
 
 
@@ -57,6 +90,7 @@ def fromstring(data: bytes, **kw: Any) -> Any:
         assert_safe(io.BytesIO(data))
         raise
     check_doctype(root.getroottree().docinfo)
+    check_elements(root.iter())
     return root
 
 
@@ -66,10 +100,15 @@ def iterparse(path: Path | str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
     events = etree.iterparse(path if hasattr(path, "read") else str(path), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              **kwargs)
     checked = False
+    filtered = "tag" in kwargs  # events for some elements only: each one's whole subtree is checked
     for event, el in events:
         if not checked:
             check_doctype(el.getroottree().docinfo)
             checked = True
+        if event == "start":
+            check_elements((el,))
+        elif event == "end":  # its subtree is whole now; without a filter, every element ends: its children do
+            check_elements(el.iter() if filtered else (el, *el))
         yield event, el
     if not checked and events.root is not None:
         check_doctype(events.root.getroottree().docinfo)
@@ -81,5 +120,7 @@ def assert_safe(path: Path | str | io.BytesIO) -> None:
     try:
         for _ in iterparse(path, events=("start",)):
             return
-    except etree.XMLSyntaxError:
+    except etree.XMLSyntaxError as exc:
+        if "amplification" in str(exc):  # libxml2 stopped an entity expansion before the root
+            raise UnsafeXML("refused: the DOCTYPE declares entities that expand without bound; not read") from None
         return

@@ -163,6 +163,13 @@ def _run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
                           env=env, timeout=timeout)
 
 
+def add_reviewer(job: Path, name: str) -> None:
+    """The account a sheet's decisions are imported as (an unknown name is refused)."""
+    from digitize.review.users import UserStore
+
+    UserStore(job / "ledger.sqlite").add(name, "reviewer", "a password of the test", replace=True)
+
+
 def _write_decisions(sheet: Path, rows: list[dict], decide) -> None:
     """Fill in an exported queue sheet as a reviewer does: ``decide(row)`` gives the row's
     ``(decision, value)`` (value None: left as exported); the sheet is written back."""
@@ -255,6 +262,7 @@ def test_done_when_csv_round_trip_fills_missing_fields_and_flags_illegible(tmp_p
 
     _write_decisions(sheet, rows, decide)
 
+    add_reviewer(job_dir, "ana")
     r = _run("queue", "import", str(job_dir), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"{len(rows)} applied, 0 skipped, 0 refused" in r.stdout

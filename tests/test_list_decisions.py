@@ -8,7 +8,7 @@ import csv
 import json
 from pathlib import Path
 
-from test_apply import _job_from_lines, _run, _state_of, _validate_both, _write_decisions
+from test_apply import _job_from_lines, _run, add_reviewer, _state_of, _validate_both, _write_decisions
 
 LINES = ["(11) EP 3 441 143 A1", "(43) Date of publication: 13.02.2019", "(21) Application number: 17185386.4",
          "(54) Title: Filter fabric", "(71) Applicant: ACME FILTERS GmbH (DE)", "(72) Inventors:",
@@ -29,6 +29,7 @@ def _decide(job: Path, sheet: Path, values: dict[str, str], refused: int = 0) ->
     rows = list(csv.DictReader(sheet.read_text(encoding="utf-8-sig").splitlines()))
     _write_decisions(sheet, rows, lambda row: ("correct", values[row["field"]])
                      if row["kind"] == "field" and row["field"] in values else ("accept", None))
+    add_reviewer(job, "ana")
     r = _run("queue", "import", str(job), str(sheet), "--reviewer", "ana")
     assert r.returncode == (1 if refused else 0) and f" {refused} refused" in r.stdout, r.stdout + r.stderr
     return r.stdout

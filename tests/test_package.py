@@ -227,16 +227,19 @@ def test_one_copy_per_publication_withheld_listed(tmp_path, capsys):
     assert "withheld PH2020000111A1: another scan of PH2020000111A1: lower mean confidence 80.0 < 93.5" in cap.err
     assert "withheld PH2020000111A1_3" in cap.err and "state needs-review" in cap.err
     manifest = etree.fromstring((pkg / "manifest.xml").read_bytes())
-    assert [d.get("doc-id") for d in manifest.findall("document")] == ["PH2020000111A1_2", "PH2020000222A1"]
+    # the best copy (the ledger's PH2020000111A1_2) is delivered under the publication's name (issue 26 item 19)
+    assert [d.get("doc-id") for d in manifest.findall("document")] == ["PH2020000111A1", "PH2020000222A1"]
+    assert manifest.find("document").get("scan") == "PH2020000111A1_2"
     withheld = {w.get("doc-id"): w.get("delivered-as") for w in manifest.findall("withheld")}
-    assert withheld == {"PH2020000111A1": "PH2020000111A1_2", "PH2020000111A1_3": "PH2020000111A1_2"}
+    assert withheld == {"PH2020000111A1": "PH2020000111A1", "PH2020000111A1_3": "PH2020000111A1"}
     assert not manifest.findall("held-back")
+    assert b"PH2020000111A1_2" not in b"".join(p.read_bytes() for p in (pkg / "PH2020000111A1").rglob("*.xml"))
     # the figure the document JSON lists is in the package, byte for byte, and in toc.xml
     src = job / "documents" / "PH2020000111A1_2" / "figures" / "0002-1.tif"
-    assert (pkg / "PH2020000111A1_2" / "figures" / "0002-1.tif").read_bytes() == src.read_bytes()
-    toc = etree.fromstring((pkg / "PH2020000111A1_2" / "toc.xml").read_bytes())
+    assert (pkg / "PH2020000111A1" / "figures" / "0002-1.tif").read_bytes() == src.read_bytes()
+    toc = etree.fromstring((pkg / "PH2020000111A1" / "toc.xml").read_bytes())
     assert "figures/0002-1.tif" in [e.get("FileName") for e in toc.iter("ExtRef")]
-    assert manifest.find("document/file[@role='figure']").get("name") == "PH2020000111A1_2/figures/0002-1.tif"
+    assert manifest.find("document/file[@role='figure']").get("name") == "PH2020000111A1/figures/0002-1.tif"
 
 
 def test_held_back_exit_status_and_nothing_to_deliver(tmp_path, capsys):

@@ -17,7 +17,7 @@ from typing import Iterator
 from digitize.jobfolder import JobFolder
 from digitize.model import Document
 
-from ..model import Entry
+from ..model import Entry, claim_kind_of
 from ..findings import Findings
 from .xmlfiles import _lang, _Raw, validate_raw
 
@@ -86,7 +86,7 @@ def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office:
     raw.app_number = b.value("application_number")
     raw.app_country = raw.country if raw.app_number else None
     raw.filing_date = b.value("filing_date")
-    raw.priorities = [(p.country, p.number, p.date, "national", str(i)) for i, p in enumerate(b.priorities, 1)]
+    raw.priorities = [(p.country, p.number, p.date, claim_kind_of(p.country), str(i)) for i, p in enumerate(b.priorities, 1)]
     flagged = [n for n in b.MANDATORY if getattr(b, n) is not None and getattr(b, n).flagged]
     if flagged:
         report.warning(where, f"mandatory field(s) still flagged for review: {', '.join(flagged)}")

@@ -5,6 +5,8 @@ Recognised by the root element (namespaces ignored):
   ``bibliographic-data``), ``us-patent-grant``/``us-patent-application``, ``xx-patent-document``
   and any other ``*-patent-document``, EPO full-text ``fulltext-document``;
 - ST.96 ``PatentPublication``;
+- USPTO's legacy ``patent-application-publication`` (pap, 2001-2004; its page images are
+  unparsed entities, read as names and never opened);
 - an ST.37 ``authority-file`` (its entries are taken as they are).
 
 Searchable codes: description/claims/abstract present with text -> their ``lang`` (or the
@@ -21,7 +23,7 @@ from lxml import etree
 from digitize import xmlsafe as safexml
 from digitize.emit.load_st36 import sdobi_numbers
 
-from ..model import Entry, Priority, norm_date
+from ..model import Entry, Priority, claim_kind_of, norm_date
 from ..findings import Findings
 
 ST36_BIBLIO = ("bibliographic-data", "us-bibliographic-data-grant", "us-bibliographic-data-application")
@@ -94,6 +96,8 @@ def entries_from_xml(path: Path, report: Findings) -> Iterator[Entry]:
         raw = _st96(root)
     elif name.endswith("patent-document") or name in ("us-patent-grant", "us-patent-application", "fulltext-document"):
         raw = _st36(root)
+    elif name == "patent-application-publication":
+        raw = _pap(root)
     else:
         report.info(path, f"not a patent publication (root element {name!r}); skipped")
         return
@@ -128,7 +132,7 @@ def validate_raw(raw: _Raw, where: object, report: Findings) -> Entry | None:
         d = norm_date(pdate) if pdate else None
         if pdate and d is None:
             report.warning(where, f"invalid priority date {pdate!r} left out")
-        prios.append(Priority(country, number, d, claim_kind or "national", seq))
+        prios.append(Priority(country, number, d, claim_kind or claim_kind_of(country), seq))
     s = raw.searchable or {}
     return Entry(
         country=raw.country.strip().upper(),  # type: ignore[union-attr]
@@ -168,7 +172,7 @@ def _st36(root: Any) -> _Raw:
         raw.app_number = n.app_number
         raw.app_country = raw.country if raw.app_number else None
         raw.filing_date = n.filing_date
-        raw.priorities = [(c, num, d, "national", str(seq)) for seq, (c, num, d) in enumerate(n.priorities, 1)]
+        raw.priorities = [(c, num, d, claim_kind_of(c), str(seq)) for seq, (c, num, d) in enumerate(n.priorities, 1)]
     elif biblio is not None:
         did = _child(biblio, "publication-reference", "document-id")
         raw.country = _text(_child(did, "country"))
@@ -181,8 +185,9 @@ def _st36(root: Any) -> _Raw:
         raw.filing_date = _text(_child(app, "date"))
         pcs = _child(biblio, "priority-claims")
         for pc in (c for c in (pcs if pcs is not None else []) if _ln(c) == "priority-claim"):
-            raw.priorities.append((_text(_child(pc, "country")), _text(_child(pc, "doc-number")),
-                                   _text(_child(pc, "date")), pc.get("kind") or "national", pc.get("sequence")))
+            country = _text(_child(pc, "country"))
+            raw.priorities.append((country, _text(_child(pc, "doc-number")),
+                                   _text(_child(pc, "date")), pc.get("kind") or claim_kind_of(country), pc.get("sequence")))
     # the root's attributes (EP: country/doc-number/kind/date-publ; US: country/date-publ) fill gaps
     raw.country = raw.country or root.get("country")
     raw.number = raw.number or root.get("doc-number")
@@ -190,6 +195,31 @@ def _st36(root: Any) -> _Raw:
     raw.date = raw.date or root.get("date-publ")
     names = {"description": "description", "claims": "claims", "abstract": "abstract"}
     raw.searchable = _searchable(root, names, _lang(root.get("lang")), "lang")
+    return raw
+
+
+def _pap(root: Any) -> _Raw:
+    """USPTO's legacy application publications (pap v1.5/v1.6, 2001-2004, SGML-derived): the
+    office is the USPTO, the number, kind and date in ``subdoc-bibliographic-information/
+    document-id``, the application in ``domestic-filing-data``, foreign priorities in
+    ``foreign-priority-data``; the page images are unparsed entities (``digitize.xmlsafe``)."""
+    raw = _Raw()
+    bib = _child(root, "subdoc-bibliographic-information")
+    did = _child(bib, "document-id")
+    raw.country = "US"
+    raw.number = _text(_child(did, "doc-number"))
+    raw.kind = _text(_child(did, "kind-code"))
+    raw.date = _text(_child(did, "document-date"))
+    dom = _child(bib, "domestic-filing-data")
+    raw.app_number = _text(_child(dom, "application-number", "doc-number"))
+    raw.app_country = "US" if raw.app_number else None
+    raw.filing_date = _text(_child(dom, "filing-date"))
+    for seq, fp in enumerate((c for c in (bib if bib is not None else []) if _ln(c) == "foreign-priority-data"), 1):
+        country = _text(_child(fp, "country-code"))
+        raw.priorities.append((country, _text(_child(fp, "priority-application-number", "doc-number")),
+                               _text(_child(fp, "filing-date")), claim_kind_of(country), str(seq)))
+    raw.searchable = _searchable(root, {"subdoc-description": "description", "subdoc-claims": "claims",
+                                        "subdoc-abstract": "abstract"}, "en", "lang")
     return raw
 
 

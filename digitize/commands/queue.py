@@ -39,14 +39,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     im = sub.add_parser("import", help="apply the decisions of a filled-in CSV file")
     im.add_argument("dir", type=Path, metavar="DIR", help="the --out folder of a run")
     im.add_argument("file", type=Path, metavar="FILE.csv")
-    im.add_argument("--reviewer", required=True, metavar="NAME", help="whose decisions these are (audit trail)")
+    im.add_argument("--reviewer", required=True, metavar="NAME",
+                    help="whose decisions these are (audit trail): a reviewer account ('digitize users add')")
+    im.add_argument("--users-db", type=Path, default=None, metavar="PATH",
+                    help="SQLite file with the reviewer accounts (default: DIR/ledger.sqlite)")
 
 
 def main(args: argparse.Namespace) -> int:
     from ..proofread.queue import QueueError
     from ..proofread.sheet import export_csv, import_csv
 
+    from ..fsutil import one_line
     from ..review.app import profile_rules
+    from ..review.users import UserStore
 
     queue = JobFolder(args.dir).require().queue(profile_rules)
     try:
@@ -57,19 +62,28 @@ def main(args: argparse.Namespace) -> int:
         name = args.reviewer.strip()
         if not name or any(not c.isprintable() for c in name):
             raise UsageError("--reviewer must be a printable name")
+        users_db = args.users_db or JobFolder(args.dir).ledger_path
+        if not users_db.is_file() or UserStore(users_db).get(name) is None:
+            raise UsageError(f"--reviewer {one_line(name[:64])!r}: no such reviewer account in {users_db}; "
+                             f"add it with 'digitize users add {args.dir} NAME --role reviewer'")
         if not args.file.is_file():
             raise UsageError(f"{args.file}: no such file")
         try:
             report = import_csv(queue, args.file, name)
         except (QueueError, UnicodeDecodeError) as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(one_line(str(exc))) from None
     finally:
         queue.close()
     for line, why in report.refused:
-        print(f"line {line}: refused: {why}")
+        print(f"line {line}: refused: {one_line(why)}")
     for line, why in report.skipped:
-        print(f"line {line}: skipped: {why}")
-    print(f"{args.file}: {len(report.applied)} applied, {len(report.skipped)} skipped, {len(report.refused)} refused")
-    if report.applied:
+        if why != "no decision":
+            print(f"line {line}: skipped: {one_line(why)}")
+    counts = report.counts
+    for kind in ("refused", "skipped"):
+        if counts[kind] > len(getattr(report, kind)):
+            print(f"... {counts[kind] - len(getattr(report, kind))} more {kind} row(s) not listed")
+    print(f"{args.file}: {counts['applied']} applied, {counts['skipped']} skipped, {counts['refused']} refused")
+    if counts["applied"]:
         print(f"run 'digitize apply {args.dir}' to put them into the outputs")
-    return 1 if report.refused else 0
+    return 1 if counts["refused"] else 0

@@ -28,7 +28,13 @@ def main(args: argparse.Namespace) -> int:
     from ..jobfolder import JobFolder
     from ..report import write_report
 
+    from ..errors import StoreError
+    from ..fsutil import one_line
+
     JobFolder(args.dir).require()
-    path = write_report(args.dir)
+    try:
+        path = write_report(args.dir)
+    except OSError as exc:  # a read-only or full file system
+        raise StoreError(f"{one_line(str(args.dir / 'report.html'))}: not written ({exc.strerror or exc})") from None
     print(path)
     return 0

@@ -80,6 +80,7 @@ def main(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from ..review import server
     from ..review.app import create_app
     from ..review.users import UserStore
 
@@ -91,7 +92,19 @@ def main(args: argparse.Namespace) -> int:
     if not _loopback(args.host):
         log.warning("binding %s: anyone who can reach it can try to log in; use HTTPS in front", args.host)
     app = create_app(job, users_db, lease_seconds=args.lease_seconds, allowed_hosts=allowed)
-    print(f"review page: http://{args.host}:{args.port}/login  (Ctrl+C to stop)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False,
-                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    try:
+        sock = server.bind(args.host, args.port)  # a busy port fails here, before the URL is shown
+    except OSError as exc:
+        raise UsageError(server.bind_error(args.host, args.port, exc)) from None
+    except UnicodeError:
+        raise UsageError(f"--host {args.host!r}: not a host name or address") from None
+    server.install_log_limits()
+    config = server.config(app, host=args.host, port=args.port, log_level="warning", server_header=False,
+                           proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"review page: http://{shown}:{args.port}/login  (Ctrl+C to stop)", flush=True)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0

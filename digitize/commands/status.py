@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from ..errors import UsageError
+from ..fsutil import one_line
 
 HELP = "show counts per state, the failed documents and the open review items of a job folder"
 
@@ -42,7 +43,7 @@ def main(args: argparse.Namespace) -> int:
     counts = ledger.counts()
     if interrupted and counts.get("running"):
         counts["interrupted"] = counts.pop("running")
-    print(f"{args.dir}: {len(rows)} input(s)")
+    print(f"{one_line(args.dir)}: {len(rows)} input(s)")
     for state, n in counts.items():
         print(f"  {state:<13}{n}")
     running = [r for r in rows if r["state"] == "running"]
@@ -59,10 +60,10 @@ def main(args: argparse.Namespace) -> int:
     if failed:
         print("failed:")
         for r in failed:
-            print(f"  {r['input']}: {r['reason']}")
+            print(f"  {one_line(r['input'])}: {one_line(r['reason'])}")
     warned = [r for r in rows if r["warning"]]
     for r in warned:
-        print(f"warning: {r['input']}: {r['warning']}")
+        print(f"warning: {one_line(r['input'])}: {one_line(r['warning'])}")
     _review(args.dir, folder.ledger_path, rows)
     return 0
 
@@ -83,7 +84,7 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
     """Open queue items and series per document, and documents held back by the quality gate."""
     from ..proofread.queue import Queue
 
-    queue = Queue(db)
+    queue = Queue(db, readonly=True)  # status only reads: it works on a read-only copy of a job
     try:
         docs = queue.progress().get("documents", {})
         lines = []
@@ -91,7 +92,7 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
         for doc_id, (decided, total) in docs.items():
             open_items = int(total or 0) - int(decided or 0)
             if open_items:
-                lines.append(f"  {doc_id + ':':<{width}}{open_items} open item(s) in {queue.open_series(doc_id)} series"
+                lines.append(f"  {one_line(doc_id) + ':':<{width}}{open_items} open item(s) in {queue.open_series(doc_id)} series"
                              f" ({int(decided or 0)} of {int(total or 0)} decided)")
     finally:
         queue.close()
@@ -100,4 +101,4 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
         print("review queue:")
         print("\n".join(lines))
     for r in gated:
-        print(f"held by the quality gate: {r['doc_id']}: {r['reason'][len('quality: '):]}")
+        print(f"held by the quality gate: {one_line(r['doc_id'])}: {one_line(r['reason'][len('quality: '):])}")

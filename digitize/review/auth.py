@@ -94,6 +94,37 @@ class SessionCodec:
                        epoch=key if isinstance(key, str) and key else None)  # an old int epoch: no match
 
 
+DEVICE_COOKIE = "digitize_device"
+DEVICE_MAX_AGE = 30 * 24 * 3600
+
+
+class DeviceCodec:
+    """A device cookie: set at a successful login (signed: user name and a random id, 30 days,
+    sent to ``/login`` only). A login for that name from a browser that holds it is throttled on
+    its own counter, so a flood of guesses at the name or from the address (a shared proxy) never
+    keeps its owner out; a guesser without the cookie is throttled as before (OWASP's "device
+    cookies" against lock-out)."""
+
+    def __init__(self, secret: bytes, max_age: int = DEVICE_MAX_AGE):
+        self._s = URLSafeTimedSerializer(secret, salt="digitize-review-device")
+        self.max_age = max_age
+
+    def new(self, user: str) -> str:
+        return self._s.dumps({"u": user, "d": secrets.token_urlsafe(16)})
+
+    def device_for(self, value: str | None, user: str) -> str | None:
+        """The device id if ``value`` is a valid device cookie of ``user``; else None."""
+        if not value or len(value) > 512:
+            return None
+        try:
+            data = self._s.loads(value, max_age=self.max_age)
+        except (BadSignature, SignatureExpired):
+            return None
+        if not isinstance(data, dict) or data.get("u") != user or not isinstance(data.get("d"), str):
+            return None
+        return data["d"]
+
+
 def csrf_ok(session: Session | None, submitted: str | None) -> bool:
     return bool(session and submitted) and hmac.compare_digest(session.csrf.encode(), str(submitted).encode())
 
@@ -163,25 +194,30 @@ class LoginThrottle:
         self.free_per_name, self.free_per_client = free_per_name, free_per_client
         self.base, self.cap, self.clock = base, cap, clock
         self.names, self.clients = _Counters(max_keys, forget), _Counters(max_keys, forget)
+        self.devices = _Counters(max_keys, forget)
 
     def __len__(self) -> int:
-        return len(self.names) + len(self.clients)
+        return len(self.names) + len(self.clients) + len(self.devices)
 
     def delay(self, fails: int, free: int) -> float:
         """The wait before the attempt after ``fails`` unsuccessful ones."""
         return 0.0 if fails < free else min(self.cap, self.base * 2.0 ** (fails - free))
 
-    def _keys(self, name: str, client: str) -> list[tuple[_Counters, str, int]]:
+    def _keys(self, name: str, client: str, device: str | None = None) -> list[tuple[_Counters, str, int]]:
+        if device:  # a browser this name logged in from: its own lane, whatever floods the name or address
+            return [(self.devices, device[:64], self.free_per_name)]
         keys = [(self.clients, str(client)[:64], self.free_per_client)]
         if NAME_RE.match(name or ""):
             keys.append((self.names, name, self.free_per_name))
         return keys
 
-    def reserve(self, name: str, client: str) -> float | None:
+    def reserve(self, name: str, client: str, device: str | None = None) -> float | None:
         """Count an attempt and return how many seconds to wait before checking its password;
-        None: refuse it now (the queue for this name or address is longer than ``cap``)."""
+        None: refuse it now (the queue for this name or address is longer than ``cap``). With
+        ``device`` (the id of a device cookie this name got at a successful login) only that
+        device's own counter applies."""
         now = self.clock()
-        keys = self._keys(name, client)
+        keys = self._keys(name, client, device)
         start = now
         for counters, key, _ in keys:
             c = counters.get(key, now)
@@ -200,9 +236,9 @@ class LoginThrottle:
                         _shown(name), client, start - now)
         return start - now
 
-    async def admit(self, name: str, client: str) -> bool:
+    async def admit(self, name: str, client: str, device: str | None = None) -> bool:
         """``reserve`` and wait (without holding up other requests); False: refuse with 429."""
-        wait = self.reserve(name, client)
+        wait = self.reserve(name, client, device)
         if wait is None:
             return False
         if wait > 0:
@@ -215,9 +251,11 @@ class LoginThrottle:
         log.warning("review: failed login for %s from %s (%d recent failures for the name)",
                     _shown(name), client, n.fails if n else 0)
 
-    def succeeded(self, name: str, client: str | None = None) -> None:
+    def succeeded(self, name: str, client: str | None = None, device: str | None = None) -> None:
         """The right password: the name's counter goes; the address's attempt was no failure."""
         self.names.drop(name)
+        if device:
+            self.devices.drop(device[:64])
         if client is not None:
             c = self.clients.get(str(client)[:64], self.clock())
             if c is not None:
