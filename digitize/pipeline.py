@@ -195,7 +195,7 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
         ev_now = evidence(result, lexicon)
         ev2 = evidence(result2, lexicon)
         reading.update(second=True, evidence_raw=ev2)
-        if ev2["good_chars"] > GUARD_BETTER * ev_now["good_chars"] + 10 and ev2["known_share"] >= ev_now["known_share"]:
+        if prefer_as_read(ev_now, ev2):
             result, prepared = result2, prepared2
             reading.update(chosen="as read", why=(
                 f"the page as read carries {ev2['good_chars']} confident known characters against "
@@ -210,6 +210,13 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     result.resolution = dict(prepared.resolution)
     result.reading = reading
     return result, prepared, (t_pre, t_ocr)
+
+
+def prefer_as_read(chain: dict, as_read: dict) -> bool:
+    """Whether the page as the raw engine reads it beats the full chain's reading (GUARD_RAW):
+    clearly more confident known characters, and no smaller share of known words."""
+    return as_read["good_chars"] > GUARD_BETTER * chain["good_chars"] + 10 and \
+        as_read["known_share"] >= chain["known_share"]
 
 
 def _ask_header_dpi(page: PageImage, prepared: Prepared, first: str, ev: dict) -> bool:

@@ -124,7 +124,7 @@ def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile):
     tinted = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
     result, _ = ocr_page(tinted, profile)
     reading = result.reading
-    assert reading["first"] in ("plain", "full") and reading["chosen"].split(",")[0] in ("plain", "full")
+    assert reading["first"] in ("plain", "full") and reading["chosen"].split(",")[0] in ("plain", "full", "as read")
     assert reading["why"] and "good_chars" in reading["evidence"]
     gold = read_truth(REAL / "phototest.txt")
     assert score("tinted", gold, result.text).owe < 0.25
@@ -198,3 +198,37 @@ def test_a_ruled_table_of_figures_is_no_figure_region(profile):
     prepared = preprocess(page, profile.preprocess)
     kind, regions = analyse(prepared.image, prepared.dpi)
     assert kind == "text" and regions == [], regions
+
+
+def test_a_fully_prepared_grey_page_is_checked_against_the_page_as_read(profile):
+    """Issue 30: a grey page the whole chain prepared (background division, binarisation) is
+    also read as the raw engine reads it; the page record has both readings' evidence, and what
+    is kept (words, their boxes, the stored image) is one reading, whole."""
+    from digitize.pipeline import prefer_as_read
+
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    grey = page.image.astype(np.float32)
+    h, w = grey.shape
+    light = np.linspace(1.0, 0.5, w, dtype=np.float32)[None, :]  # uneven light: a grey page, the full chain
+    grey = grey * light + 40 * (1 - light) + np.random.default_rng(5).normal(0, 6, grey.shape)
+    uneven = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
+    result, prepared = ocr_page(uneven, profile)
+    reading = result.reading
+    assert result.resolution["kind"] == "grey" and reading["first"] == "full"
+    assert "evidence_raw" in reading and reading["second"]
+    chain = reading["evidence_second"] if reading["chosen"] not in ("full", "as read") else reading["evidence"]
+    if reading["chosen"] == "as read":
+        assert prefer_as_read(chain, reading["evidence_raw"])
+        assert prepared.image.shape == uneven.image.shape and prepared.steps == ["as read"]
+    assert (result.width, result.height) == (prepared.image.shape[1], prepared.image.shape[0])
+    assert score("uneven", read_truth(REAL / "phototest.txt"), result.text).owe < 0.25
+
+
+def test_the_page_as_read_wins_only_on_clearly_better_evidence():
+    from digitize.pipeline import prefer_as_read
+
+    chain = {"good_chars": 1557, "known_share": 0.734}
+    assert prefer_as_read(chain, {"good_chars": 1866, "known_share": 0.856})  # EHRI typescript, 72-96 dpi header
+    assert not prefer_as_read(chain, {"good_chars": 1600, "known_share": 0.9})  # within 5 %: the chain stays
+    assert not prefer_as_read(chain, {"good_chars": 2000, "known_share": 0.7})  # more text, fewer known words
