@@ -276,6 +276,8 @@ def _decide(out: Path, tmp: Path, values: dict[str, str]) -> None:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
+    from digitize.review.users import UserStore
+    UserStore(out / "ledger.sqlite").add("ana", "reviewer", "a password of the test", replace=True)
     r = _cli("queue", "import", str(out), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr
 

@@ -134,7 +134,7 @@ def test_disk_full_fails_documents_with_the_reason_and_a_rerun_finishes(small_di
     assert "Traceback" not in text, text
     assert "no space left on device" in text
     rows = ledger(out)
-    assert not [r for r in rows.values() if r["state"] == "running"], rows
+    assert not [r for r in rows.values() if r["state"] == "running"], (text, rows)
     failed = [r for r in rows.values() if r["state"] == "failed"]
     assert failed and all(r["reason"].startswith("no space left on device") for r in failed), failed
     assert len(rows) < len(names)  # it stopped submitting

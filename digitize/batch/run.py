@@ -435,9 +435,11 @@ class BatchRun:
                 self._skipped(plan)
                 continue
             self._write(lambda: self.ledger.mark_running(plan.input), plan.input)
-            if self.stopped:
-                return
             doc = DocState(plan, self.job.max_attempts, self.job.pages_per_task, self.nworkers, self._pages_after())
+            if self.stopped:  # the disk filled as it was marked running: it fails with the reason
+                doc.failed = self.stopped
+                self._fail(doc, self.stopped)
+                return
             doc.kept = sum(1 for _ in pages_dir(plan.work_dir).glob("[0-9][0-9][0-9][0-9].json"))
             self._less += doc.kept
             self._write(lambda: self.ledger.set_progress(plan.input, plan.page_count, doc.kept), plan.input)
