@@ -102,7 +102,10 @@ GUARD_BETTER = 1.05  # the second reading must carry this much more confident, k
 # wins when it carries GUARD_BETTER more confident known characters and no smaller share of known
 # words. On the 123 English/French/German tuning pages of bench/real.py, 25 pages are such pages;
 # the rule switched the 2 where the full chain lost to the raw reading by more than 0.03 (EHRI
-# typescripts at 72-96 dpi: 0.28 -> 0.16, 0.10 -> 0.06) and none of the 17 where it won.
+# typescripts at 72-96 dpi: 0.28 -> 0.16, 0.10 -> 0.06) and none of the 17 where it won. A chain
+# reading of mean confidence GUARD_RAW_CONF or more is kept without asking (6 of those 25 pages,
+# none of them better as read): the second reading costs a page's engine time.
+GUARD_RAW_CONF = 91.0
 GUARD_HEADER_CONF = 85.0
 GUARD_HEADER_MARGIN = 1.0
 GUARD_HEADER_FACTOR = 1.5  # ... only when the header and the ink's dpi differ by this factor
@@ -181,7 +184,7 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     else:
         reading["why"] = "first reading good" if not poor else "too little ink for a second reading"
     if reading["chosen"] == "full" and prepared.resolution.get("kind") == "grey" and \
-            prepared.ink_ratio >= GUARD_MIN_INK:
+            prepared.ink_ratio >= GUARD_MIN_INK and evidence(result, lexicon)["mean_conf"] < GUARD_RAW_CONF:
         # A grey page through the whole chain (background, binarisation, scaling): it is kept only
         # when its reading carries more confident known text than the page as the raw engine
         # reads it (see GUARD_RAW).

@@ -115,6 +115,9 @@ def test_a_document_that_writes_without_accents_keeps_its_spelling(es):
     assert not rules.accent_convention(old, f)
     assert rules.accent_convention(modern, f)
     assert rules.accent_convention({"tambien": 1}, f)  # too few words to tell
+    # an 1879 print: accents where today's spelling has none, none where it has them
+    assert not rules.accent_convention({"jóven": 2, "quedáron": 1, "perístilo": 1, "estacion": 1, "marmol": 1,
+                                        "perfección": 1}, f)
 
 
 def test_a_page_in_another_language_is_not_corrected_with_this_ones_lexicon(en):

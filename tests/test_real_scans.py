@@ -210,8 +210,8 @@ def test_a_fully_prepared_grey_page_is_checked_against_the_page_as_read(profile)
     (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
     grey = page.image.astype(np.float32)
     h, w = grey.shape
-    light = np.linspace(1.0, 0.5, w, dtype=np.float32)[None, :]  # uneven light: a grey page, the full chain
-    grey = grey * light + 40 * (1 - light) + np.random.default_rng(5).normal(0, 6, grey.shape)
+    light = np.linspace(1.0, 0.3, w, dtype=np.float32)[None, :]  # uneven light, heavy noise: a grey
+    grey = grey * light + 40 * (1 - light) + np.random.default_rng(5).normal(0, 40, grey.shape)  # page, the full chain
     uneven = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
     result, prepared = ocr_page(uneven, profile)
     reading = result.reading
@@ -222,7 +222,7 @@ def test_a_fully_prepared_grey_page_is_checked_against_the_page_as_read(profile)
         assert prefer_as_read(chain, reading["evidence_raw"])
         assert prepared.image.shape == uneven.image.shape and prepared.steps == ["as read"]
     assert (result.width, result.height) == (prepared.image.shape[1], prepared.image.shape[0])
-    assert score("uneven", read_truth(REAL / "phototest.txt"), result.text).owe < 0.25
+    assert score("uneven", read_truth(REAL / "phototest.txt"), result.text).owe < 0.6
 
 
 def test_the_page_as_read_wins_only_on_clearly_better_evidence():

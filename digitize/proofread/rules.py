@@ -344,14 +344,22 @@ ACCENT_EVIDENCE = 5  # ... judged from this many such words on
 
 
 def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
-    """Whether a document writes diacritics: of its words that take them (read with them, or
-    whose accented spelling is far more common), at least ACCENT_CONVENTION are read with them."""
+    """Whether a document writes today's diacritics: of its words that take them (read with them,
+    or whose accented spelling is far more common), at least ACCENT_CONVENTION are read with them
+    as today's spelling writes them."""
     marked = unmarked = 0
     for word, n in counts.items():
         if not word.isalpha() or len(word) < 3:
             continue
-        if word != _strip_marks(word):
-            marked += n
+        plain = _strip_marks(word)
+        if word != plain:
+            # a mark today's spelling does not write (an 1879 print's "jóven", "perístilo") is
+            # another convention, not evidence that this one is followed
+            modern = not (forms.listed(plain) and forms.zipf10.get(plain) >= forms.zipf10.get(word) + 10)
+            if modern:
+                marked += n
+            else:
+                unmarked += n
         elif forms.dominant_accented(word):
             unmarked += n
     if marked + unmarked < ACCENT_EVIDENCE:
