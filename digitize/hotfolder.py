@@ -433,10 +433,10 @@ class HotFolder:
         log.warning("%s: %s; moved to %s/", one_line(str(path)), reason, FAILED)
         self.event(key, "refused")
 
-    def recorded(self, input_path: str, state: str, reason: str | None) -> None:
-        """Move the original out of the way once its document is recorded."""
+    def recorded(self, input_path: str, state: str, reason: str | None) -> Path | None:
+        """Move the original out of the way once its document is recorded; where it went."""
         if input_path not in self.taken:
-            return
+            return None
         self.taken.discard(input_path)
         src = Path(input_path)
         sub = FAILED if state == "failed" else DONE
@@ -445,10 +445,11 @@ class HotFolder:
             os.replace(src, target)
         except OSError as exc:
             log.warning("%s: not moved to %s/: %s", src, sub, exc)
-            return
+            return None
         if state == "failed":
             atomic_write(target.with_name(target.name + ".reason.txt"), (reason or "failed") + "\n")
         self.event(input_path, "moved")
+        return target
 
     def close(self) -> None:
         if self.notify is not None:

@@ -168,6 +168,11 @@ class Ledger:
             (reason, time.time(), time.time(), input_path),
         )
 
+    def note_moved(self, input_path: str, where: str) -> None:
+        """A failed input's original was moved (the hot folder's ``failed/``): its reason says where."""
+        self.conn.execute("UPDATE documents SET reason = COALESCE(reason, 'failed') || ?, updated = ? WHERE input = ?",
+                          (f"; the original is now {where}", time.time(), input_path))
+
     def mark_finished(self, input_path: str, *, state: str, doc_id: str, out_dir: str, pages: int, seconds: float,
                       validated: str, warning: str | None = None, recognised: int | None = None) -> None:
         assert state in ("done", "needs-review")

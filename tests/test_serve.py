@@ -161,7 +161,12 @@ def test_serve_moves_a_bad_file_to_failed_with_its_reason(tmp_path):
         wait_for(lambda: (inbox / "failed" / "broken.pdf.reason.txt").exists(), 180, proc)
     stop(proc)
     reason = (inbox / "failed" / "broken.pdf.reason.txt").read_text().strip()
-    assert reason and reason == rows(out)["broken.pdf"]["reason"]
+    recorded = rows(out)["broken.pdf"]["reason"]
+    assert reason and recorded.startswith(reason)
+    # status names the file where it is now, not where it was dropped (issue 28)
+    assert recorded.endswith(f"; the original is now {inbox / 'failed' / 'broken.pdf'}"), recorded
+    status = subprocess.run([str(BIN), "status", str(out)], capture_output=True, text=True)
+    assert str(inbox / "failed" / "broken.pdf") in status.stdout, status.stdout
 
 
 def test_serve_on_threads_processes_a_dropped_file(tmp_path):

@@ -527,6 +527,10 @@ class BatchRun:
                     log.error("%s: not recorded in the ledger (%s); a re-run takes it again", name, exc)
         return None
 
+    def note_moved(self, input_path: str, where: str) -> None:
+        """The original of a failed input now lies at ``where`` (the service moved it)."""
+        self._write(lambda: self.ledger.note_moved(input_path, where), input_path)
+
     def _record(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
         self.progress.update(Path(name).name, state, pages=pages, reason=reason)
         if self.on_recorded is not None:

@@ -185,7 +185,9 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         if trace:
             trace.mark(input_path, "recorded")
         recorded.append(input_path)
-        hot.recorded(input_path, state, reason)
+        moved = hot.recorded(input_path, state, reason)
+        if moved is not None and state == "failed":
+            run.note_moved(input_path, str(moved))  # status shows where the original is now
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     run = BatchRun(job, profile, post=post_steps(job), on_recorded=on_recorded)
