@@ -43,9 +43,21 @@ def input_key(path: Path, checksum: str, profile: str) -> str:
     return f"{h}-{checksum[:12]}"
 
 
+MAX_STEM_BYTES = 180  # room for "_2", ".st36.xml", ".reason.txt" and a temporary name's suffix within 255
+
+
 def stem_of(path: Path) -> str:
+    """The document's file-name stem (its DOCID when the front page gives none): the input's name
+    made safe, and cut with a short hash of the whole when it is too long for a file name."""
     stem = path.name if path.is_dir() else path.stem
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) or "document"
+    stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in stem) or "document"
+    if len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        import hashlib
+
+        digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:10]
+        cut = stem.encode("utf-8")[: MAX_STEM_BYTES - 11].decode("utf-8", "ignore")
+        stem = f"{cut}_{digest}"
+    return stem
 
 
 def page_count(path: Path) -> int | None:
