@@ -254,6 +254,21 @@ def _open_image(path: Path):
     """PIL image opened lazily (header only), with PIL's own bomb check replaced by ours."""
     from PIL import Image, UnidentifiedImageError
 
+    with _PIL_OPEN:  # the limit is a module global: two threads switching it would race
+        im = _open_unlimited(path, Image, UnidentifiedImageError)
+    try:
+        yield im
+    finally:
+        im.close()
+
+
+# PIL's bomb check is a module global (``Image.MAX_IMAGE_PIXELS``) that _open_image lifts for one
+# call: threads of one process (the thread pool's workers, the client counting pages) take turns,
+# or one thread's restore made another's open raise PIL's DecompressionBombError.
+_PIL_OPEN = threading.Lock()
+
+
+def _open_unlimited(path: Path, Image, UnidentifiedImageError):
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None  # our max_pixels guard runs on the header size instead
     try:
@@ -268,10 +283,7 @@ def _open_image(path: Path):
                 raise IngestError(f"damaged image: {_one_line(exc)}") from None
     finally:
         Image.MAX_IMAGE_PIXELS = saved
-    try:
-        yield im
-    finally:
-        im.close()
+    return im
 
 
 _OBJECT_REPR = re.compile(r"<(?:[\w]+\.)*(\w+)(?: object)?(?: at)? 0x[0-9a-fA-F]+>")

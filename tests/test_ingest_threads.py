@@ -74,3 +74,39 @@ def test_pdfs_decoded_on_threads_at_once_are_the_pages_decoded_alone(tmp_path):
 if __name__ == "__main__":
     errors = _hammer([Path(a) for a in sys.argv[1:]])
     print("\n".join(errors) if errors else "ok")
+
+
+def test_threads_opening_oversized_images_each_get_the_guards_reason(tmp_path):
+    """PIL's bomb check is a module global that ingest lifts for one open: two threads switching it
+    made one thread's open raise PIL's DecompressionBombError (a traceback in the run's log) while
+    the other restored it. Every thread must get digitize's one-line max_pixels reason."""
+    import struct
+    import zlib
+
+    from digitize import ingest
+    from digitize.ingest import IngestError
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    huge = tmp_path / "huge.png"
+    ihdr = struct.pack(">IIBBBBB", 50000, 50000, 8, 0, 0, 0, 0)
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+                     + chunk(b"IEND", b""))
+    reasons: list[str] = []
+
+    def read() -> None:
+        for _ in range(200):
+            try:
+                list(ingest.iter_pages(huge, max_pixels=150_000_000, default_dpi=300))
+            except IngestError as exc:
+                reasons.append("guard" if "max_pixels" in str(exc) else str(exc))
+            except Exception as exc:  # noqa: BLE001  what the race raised
+                reasons.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(reasons) == 800 and set(reasons) == {"guard"}, sorted(set(reasons))
