@@ -66,6 +66,16 @@ SLOW_TESTS = {
     "test_security.py::test_right_password_after_failures_gets_in_after_a_delay",
     "test_authority_hardening.py::test_check_build_validate_stream_in_bounded_memory",
     "test_ingest_threads.py::test_pdfs_decoded_on_threads_at_once_are_the_pages_decoded_alone",
+    # whole runs, servers under attack, a real publication through run/apply/package (5-20 s each)
+    "test_hardening26.py::test_zero_page_pdf_broken_pipe_and_bidi_names",
+    "test_hardening26.py::test_login_flood_never_keeps_the_owner_out",
+    "test_hardening26.py::test_idle_and_half_sent_connections_are_closed_and_reviewers_served",
+    "test_hardening26.py::test_import_reads_a_big_sheet_row_by_row",
+    "test_hardening26.py::test_serve_goes_on_after_a_named_pipe_and_a_link_out_of_the_inbox",
+    "test_hardening26.py::test_forty_simultaneous_wrong_logins_keep_memory_bounded",
+    "test_hardening26.py::test_a_250_character_file_name_is_processed",
+    "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
+    "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
 }
 # fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)
 SLOW_FIXTURES = {"ep_ocr", "spanish_docs", "rendered"}
