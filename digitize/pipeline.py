@@ -183,8 +183,9 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
                               f"{ev['good_chars']}")
     else:
         reading["why"] = "first reading good" if not poor else "too little ink for a second reading"
+    ev_now = evidence(result, lexicon) if reading["second"] else ev  # of the reading kept so far
     if reading["chosen"] == "full" and prepared.resolution.get("kind") == "grey" and \
-            prepared.ink_ratio >= GUARD_MIN_INK and evidence(result, lexicon)["mean_conf"] < GUARD_RAW_CONF:
+            prepared.ink_ratio >= GUARD_MIN_INK and ev_now["mean_conf"] < GUARD_RAW_CONF:
         # A grey page through the whole chain (background, binarisation, scaling): it is kept only
         # when its reading carries more confident known text than the page as the raw engine
         # reads it (see GUARD_RAW).
@@ -195,7 +196,6 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
         result2 = engine.recognize(prepared2, page.number)
         t_pre += t4 - t3
         t_ocr += time.perf_counter() - t4
-        ev_now = evidence(result, lexicon)
         ev2 = evidence(result2, lexicon)
         reading.update(second=True, evidence_raw=ev2)
         if prefer_as_read(ev_now, ev2):

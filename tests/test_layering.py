@@ -19,7 +19,7 @@ PACKAGES = ("digitize", "authority")
 # lowest first; each entry is a component (a module, or a package with everything under it)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("digitize", "digitize.errors", "digitize.resources", "digitize.fsutil", "digitize.model",
-              "digitize.db", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling")),
+              "digitize.db", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling", "digitize.diacritics")),
     ("configuration models", ("digitize.config",)),  # the base of every profile section and job model
     ("profile sections", ("digitize.structure.config", "digitize.proofread.config", "digitize.emit.config",
                           "authority.section")),  # one model per section, beside its stage

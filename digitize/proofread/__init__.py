@@ -64,10 +64,11 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     for page in pages:
         if page.image_only:
             continue
-        ctx.accents = writes_accents(page, lang)
+        hits = _hits(page)
+        ctx.accents = _writes_accents(hits, lang)
         # a page in another language than the profile's (a French page in an English batch): the
         # lexicon is no evidence about its words, so no word is split, "corrected" or re-accented
-        ctx.foreign = page_language(page, lang) != lang
+        ctx.foreign = _language(hits, lang) != lang
         corrections += _correct_page(page, ctx)
         candidates += queue_candidates(page, ctx)
     return pages, corrections, candidates
@@ -128,7 +129,10 @@ def _hits(page: OcrPage) -> dict[str, int]:
 def page_language(page: OcrPage, lang: str) -> str:
     """The language a page of text is written in, judged from its function words; ``lang`` (the
     profile's) when it wins or ties, or when the page has too few of them to tell."""
-    hits = _hits(page)
+    return _language(_hits(page), lang)
+
+
+def _language(hits: dict[str, int], lang: str) -> str:
     best = max(hits, key=lambda code: (hits[code], code == lang))
     if hits[best] < LANGUAGE_EVIDENCE or hits.get(lang, 0) >= hits[best]:
         return lang
@@ -138,10 +142,11 @@ def page_language(page: OcrPage, lang: str) -> str:
 def writes_accents(page: OcrPage, lang: str) -> bool:
     """Whether fixes on this page may add diacritics: only on a page in a language that writes
     them (the profile's language is not English and the page is not in English)."""
-    if lang == "en":
-        return False
-    hits = _hits(page)
-    return hits.get(lang, 0) >= hits["en"]
+    return _writes_accents(_hits(page), lang)
+
+
+def _writes_accents(hits: dict[str, int], lang: str) -> bool:
+    return lang != "en" and hits.get(lang, 0) >= hits["en"]
 
 
 def protected_words() -> frozenset[str]:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..diacritics import MARKS, strip_marks
+
 if TYPE_CHECKING:
     from .lexicon import Lexicon
 
@@ -28,22 +30,20 @@ MIN_ZIPF = 1.5  # rarer entries of the list are mostly noise (typos, foreign wor
 ACCENT_MARGIN = 1.0  # an accented spelling this much more common (Zipf: 10x) is the right one; closer
 # pairs are two real words (afectaran/afectarán 0.5, término 0.6, cálculo 0.8, más 0.8)
 
+_UNMARKED = {m: base for base, marked in MARKS.items() for m in marked}  # á -> a, ü -> u, ñ -> n
 ES_CLITICS = ("selas", "selos", "sela", "selo", "nos", "los", "las", "les", "se", "lo", "la", "le", "me", "te")
-ACCENTED = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "ú"}
-PLAIN = {v: k for k, v in ACCENTED.items()} | {"ü": "u"}
 
 
 class Table:
     """Words with a small number each, packed by length into one sorted string (and the numbers
-    into bytes): 200,000 Spanish forms in ~4 MB instead of ~25 MB as a dict; a lookup is a
-    binary search over fixed-width slices."""
+    into bytes), a fraction of a dict's memory (``bench/README.md``: the thread pool's process
+    with it); a lookup is a binary search over fixed-width slices."""
 
     def __init__(self, items: dict[str, int] | None = None) -> None:
         by_len: dict[int, list[tuple[str, int]]] = {}
-        for word, value in (items or {}).items():
+        for word, value in sorted((items or {}).items()):
             by_len.setdefault(len(word), []).append((word, value))
-        self._rows = {n: ("".join(w for w, _ in sorted(rows)), bytes(v for _, v in sorted(rows)))
-                      for n, rows in by_len.items()}
+        self._rows = {n: ("".join(w for w, _ in rows), bytes(v for _, v in rows)) for n, rows in by_len.items()}
         self._len = sum(len(rows) for rows in by_len.values())
 
     def __len__(self) -> int:
@@ -125,7 +125,8 @@ class Forms:
 @dataclass(frozen=True)
 class Vocabulary:
     """The words of a profile's language: its lexicon (lemmas, patent vocabulary) and the forms
-    of the language. What the harm guard and the quality gate count as "known"."""
+    of the language. What the quality gate counts as "known" (the harm guard keeps to the lexicon:
+    forms would count a German page's words known to an English profile)."""
 
     lexicon: Lexicon
     forms: Forms
@@ -135,7 +136,7 @@ class Vocabulary:
 
 
 def _marks(word: str) -> int:
-    return sum(c != b for c, b in zip(word, strip_accents(word)))
+    return sum(c != b for c, b in zip(word, strip_marks(word)))
 
 
 def _lemmas(w: str, lang: str) -> list[str]:
@@ -144,7 +145,7 @@ def _lemmas(w: str, lang: str) -> list[str]:
     if lang == "es":
         for clitic in ES_CLITICS:
             if w.endswith(clitic) and len(w) > len(clitic) + 3:
-                base = strip_accents(w[: -len(clitic)])
+                base = strip_marks(w[: -len(clitic)])
                 if base.endswith(("ar", "er", "ir", "ando", "iendo", "ad", "id")):
                     out.append(base)
         if w.endswith("es") and len(w) > 4:
@@ -173,13 +174,9 @@ def _lemmas(w: str, lang: str) -> list[str]:
 def _accent_last_vowel(stem: str) -> str:
     """``camion`` → ``camión`` (camiones → camión: the plural drops the written accent)."""
     for k in range(len(stem) - 1, -1, -1):
-        if stem[k] in ACCENTED:
-            return stem[:k] + ACCENTED[stem[k]] + stem[k + 1:]
+        if stem[k] in "aeiou":
+            return stem[:k] + MARKS[stem[k]][0] + stem[k + 1:]
     return stem
-
-
-def strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
 
 
 def accent_variants(word: str, limit: int = 2) -> set[str]:
@@ -187,13 +184,8 @@ def accent_variants(word: str, limit: int = 2) -> set[str]:
     diacritics: the confusions an engine makes on Spanish (``desagúe``/``desagüe``, ``nino``/``niño``)."""
     options = []
     for c in word:
-        base = PLAIN.get(c, c)
-        if base in ACCENTED:
-            alts = {base, ACCENTED[base]} | ({"ü"} if base == "u" else set())
-        elif base == "n" or c == "ñ":
-            alts = {"n", "ñ"}
-        else:
-            alts = {c}
+        base = _UNMARKED.get(c, c)
+        alts = {base, *MARKS[base]} if base in MARKS else {c}
         options.append(sorted(alts - {c}))
     out: set[str] = set()
 

@@ -26,6 +26,8 @@ from typing import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from ..diacritics import strip_marks
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORDLISTS = {
     "american-english": Path("/usr/share/dict/american-english"),
@@ -71,10 +73,6 @@ LIGATURE_COST = 0.3  # a lost fi/fl ligature ("fle" for "file") is the commonest
 def fold(word: str) -> str:
     """Lookup form: NFKC (splits ligatures), case-folded, curly apostrophe straightened."""
     return unicodedata.normalize("NFKC", word).replace("’", "'").casefold()
-
-
-def strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
 
 
 @dataclass
@@ -200,7 +198,7 @@ def _multi_variants(word: str) -> Iterable[tuple[str, float]]:
         letters = "".join(table.get(c, c) for c in word)
         yield letters, 0.3 * sum(c in table for c in word)
         yield letters.replace("l", "i"), 0.4 * sum(c in table for c in word) + 0.2
-    plain = strip_accents(word)
+    plain = strip_marks(word)
     if plain != word:
         yield plain, 0.3
 

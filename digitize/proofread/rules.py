@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import product
 from typing import Callable
 
+from ..diacritics import strip_marks
 from .config import ProofreadSettings
 from .forms import Forms, accent_variants
 from .lexicon import Lexicon, fold, match_case
@@ -83,13 +84,9 @@ class RuleContext:
         return self.doc_counts.get(key, 0) >= 2 or key in self.protected
 
 
-def _strip_marks(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
-
-
 def adds_accents(old: str, new: str) -> bool:
     """``attaches`` -> ``attachés``: the new form has diacritics the old one lacks."""
-    return sum(c != b for c, b in zip(new, _strip_marks(new))) > sum(c != b for c, b in zip(old, _strip_marks(old))) \
+    return sum(c != b for c, b in zip(new, strip_marks(new))) > sum(c != b for c, b in zip(old, strip_marks(old))) \
         or len(unicodedata.normalize("NFD", new)) - len(new) > len(unicodedata.normalize("NFD", old)) - len(old)
 
 
@@ -252,7 +249,7 @@ def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None  # the document's own word (used elsewhere in it) or protected vocabulary
     if core[0].isupper() and conf >= 80:
         return None  # a confidently read capitalised word is a name until a reviewer says otherwise
-    if not ctx.accents and any(not c.isascii() for c in core) and not ctx.lexicon.known(_strip_marks(core)):
+    if not ctx.accents and any(not c.isascii() for c in core) and not ctx.lexicon.known(strip_marks(core)):
         return None  # a word of another language than the page's (procéssing is a misread; café is not)
     if "-" in suf or "-" in core:
         return None  # half of a hyphenated word
@@ -351,7 +348,7 @@ def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
     for word, n in counts.items():
         if not word.isalpha() or len(word) < 3:
             continue
-        plain = _strip_marks(word)
+        plain = strip_marks(word)
         if word != plain:
             # a mark today's spelling does not write (an 1879 print's "jóven", "perístilo") is
             # another convention, not evidence that this one is followed

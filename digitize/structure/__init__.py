@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from ..diacritics import strip_marks
 from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from . import config
 from . import accents, audit, repair
@@ -168,7 +169,7 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
         new, doubts = accents.restore(text, ev, name)
         for a, b in zip(accents.WORD.findall(unicodedata.normalize("NFC", text)), accents.WORD.findall(new)):
             if a != b or ev.is_word(a.lower()):
-                settled.add(accents.plain(a).upper())
+                settled.add(strip_marks(a).upper())
         return new, doubts
 
     b, issues = fp.biblio, []
@@ -197,11 +198,11 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
         ft = fp.fields.get(code)
         if ft is None or not values:
             continue
-        printed = {accents.plain(t).upper() for v in values for t in accents.WORD.findall(v)}
+        printed = {strip_marks(t).upper() for v in values for t in accents.WORD.findall(v)}
         low = []
         for w in ft.words:
             for tok in accents.WORD.findall(w.text):
-                key = accents.plain(tok).upper()
+                key = strip_marks(tok).upper()
                 if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled:
                     low.append(f"{tok} ({w.conf:.0f})")
         if low:

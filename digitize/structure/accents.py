@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
 
-# letter -> the accented letters it may have lost (Spanish)
-_MARKS = {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"}
+from ..diacritics import MARKS, strip_marks
+
 WORD = re.compile(r"[A-ZÁÉÍÓÚÜÑa-záéíóúüñ]+")
 
 
@@ -43,22 +43,18 @@ class Evidence:
     def is_word(self, w: str) -> bool:
         """A word of the language, or a word with a mark the document itself prints (its own
         unmarked lower-case words may be the same engine's losses, so they are not evidence)."""
-        return self.lexical(w) or (w in self.own and plain(w) != w)
-
-
-def plain(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+        return self.lexical(w) or (w in self.own and strip_marks(w) != w)
 
 
 def variants(word: str, limit: int = 2) -> set[str]:
     """``camara`` → {``cámara``, ``camára``, …}: up to ``limit`` letters given a mark."""
-    spots = [i for i, c in enumerate(word) if c in _MARKS]
+    spots = [i for i, c in enumerate(word) if c in MARKS]
     out = set()
     for k in range(1, limit + 1):
         for idx in combinations(spots, k):
             forms = [""]
             for i, c in enumerate(word):
-                opts = _MARKS[c] if i in idx else c
+                opts = MARKS[c] if i in idx else c
                 forms = [f + o for f in forms for o in opts]
             out.update(forms)
     return out
@@ -82,10 +78,10 @@ def restore_word(word: str, ev: Evidence, name: bool = False) -> tuple[str, str 
     if len(word) < 3 or not word[:1].isupper() or not (word.isupper() or word[1:].islower()):
         return word, None
     fixed = _GUE.sub(lambda m: "Ü" if m[1] == "Ú" else "ü", word)
-    if plain(word) != word:
+    if strip_marks(word) != word:
         if ev.is_word(fixed.lower()):
             return fixed, None
-        base = plain(word)
+        base = strip_marks(word)
         hits = [v for v in variants(base.lower()) if ev.is_word(v)]
         if not ev.is_word(word.lower()) and not ev.is_word(base.lower()) and len(hits) == 1:
             return _case_as(hits[0], word), None
