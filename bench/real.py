@@ -162,7 +162,10 @@ def second_readings(job: Path) -> tuple[int, int, list[str]]:
         guard = data.get("reading") or {}
         if guard.get("second"):
             twice += 1
-            notes.append(f"{f.parent.parent.name}: {guard.get('chosen')} ({guard.get('why')})")
+            whole = [c["label"] for c in guard.get("checked", []) if "whole" in c]
+            banded = [c["label"] for c in guard.get("checked", []) if "band" in c and "whole" not in c]
+            notes.append(f"{f.parent.parent.name}: {guard.get('chosen')} (band only: {', '.join(banded) or '-'}; "
+                         f"read whole: {', '.join(whole) or '-'}; {guard.get('why')})")
     return twice, total, notes
 
 

@@ -27,6 +27,7 @@ from .fsutil import atomic_write
 from .jobfolder import page_name, page_path
 from .jobfolder import pages_dir as pages_folder
 from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
+from . import readings
 from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
@@ -78,47 +79,10 @@ def ocr_page(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared]:
     return result, prepared
 
 
-# The harm guard: a first reading this poor is checked against the page read the other way.
-# Measured on 33 real pages (bench/real.py): at 80 / 0.75 a quarter of the pages (charts,
-# tables, a multilingual page) were read twice and the second reading never won; these limits
-# catch a page the chain wiped or OSD turned wrongly (mean confidence ~50) and little else.
-GUARD_MEAN_CONF = 70.0  # mean word confidence below this ...
-GUARD_KNOWN_SHARE = 0.3  # ... or fewer letter words (3+ letters) in the lexicon than this share
-GUARD_KNOWN_CONF = 85.0  # ... while the mean confidence is below this
-GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
-GUARD_BETTER = 1.05  # the second reading must carry this much more confident, known text
-# A page read plain whose file header gave a software default (a PNG's 96 dpi) is recognised at
-# the resolution its ink shows. On tables and forms Tesseract's layout analysis (column and table
-# finding work in inches) sometimes does better when told the header's figure, as the raw CLI is,
-# and sometimes far worse (ocr-benchmark table_10 0.118 vs 0.180 word error, table_07 0.389 vs
-# 0.431; table_11 0.387 vs 0.047, chart_02 0.87 vs 0.46). When the first reading's mean
-# confidence is below GUARD_HEADER_CONF (5 of the 29 ocr-benchmark pages: charts, tables, a
-# form) the page is also recognised at the header's dpi, and that reading is kept only when its
-# mean confidence is GUARD_HEADER_MARGIN higher AND it carries more confident known characters:
-# on those 5 pages this picks the better reading every time (confidence alone or characters
-# alone each get one wrong).
-# GUARD_RAW: a grey page the full chain prepared (background division, Sauvola, a rescale from
-# an ink-measured resolution) is also read as it came, as the raw CLI reads it, and that reading
-# wins when it carries GUARD_BETTER more confident known characters and no smaller share of known
-# words. On the 123 English/French/German tuning pages of bench/real.py, 25 pages are such pages;
-# the rule switched the 2 where the full chain lost to the raw reading by more than 0.03 (EHRI
-# typescripts at 72-96 dpi: 0.28 -> 0.16, 0.10 -> 0.06) and none of the 17 where it won. A chain
-# reading of mean confidence GUARD_RAW_CONF or more is kept without asking (6 of those 25 pages,
-# none of them better as read): the second reading costs a page's engine time.
-GUARD_RAW_CONF = 91.0
-GUARD_HEADER_CONF = 85.0
-GUARD_HEADER_MARGIN = 1.0
-GUARD_HEADER_FACTOR = 1.5  # ... only when the header and the ink's dpi differ by this factor
-
-
 def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tuple[float, float]]:
-    """Preprocess and recognise a page, with the harm guard.
-
-    The first reading uses the chain chosen for what the page is. When its evidence is poor
-    (low mean confidence, few dictionary words, or no words on an inked page) the page is read
-    again the other way (the plain page if the first was fully prepared, else the full chain)
-    and the reading with more confidently recognised dictionary text is kept. The page JSON says
-    which won and why (``reading``)."""
+    """Preprocess and recognise a page, with the harm guard (``readings``): a first reading of low
+    confidence is checked against the page read other ways, and the most confident is kept. The
+    page JSON says which reading won and why (``reading``)."""
     from . import preprocess as pre
 
     engine = get_engine(profile.engine)
@@ -134,104 +98,19 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
     t_pre, t_ocr = t1 - t0, time.perf_counter() - t1
-    lexicon = _lexicon(profile)
-    ev = evidence(result, lexicon)
-    reading = {"first": first, "chosen": first, "second": False, "evidence": ev}
-    poor = ev["words"] == 0 or ev["mean_conf"] < GUARD_MEAN_CONF or \
-        ev["known_share"] < GUARD_KNOWN_SHARE and ev["mean_conf"] < GUARD_KNOWN_CONF
-    if poor and prepared.ink_ratio >= GUARD_MIN_INK:
-        t2 = time.perf_counter()
-        other = "full" if first == "plain" else "plain"
-        detector2 = detector
-        if prepared.rotation:
-            # OSD turned the page (digits-only tables fool it): read it as it came, same chain
-            other, detector2 = first, None
-        prepared2 = pre.preprocess(page, profile.preprocess, detect_orientation=detector2, mode=other)
-        if other == first:
-            other = f"{first}, not turned"
-        t3 = time.perf_counter()
-        result2 = engine.recognize(prepared2, page.number)
-        t_pre += t3 - t2
-        t_ocr += time.perf_counter() - t3
-        ev2 = evidence(result2, lexicon)
-        reading.update(second=True, evidence_second=ev2)
-        if ev2["good_chars"] > GUARD_BETTER * ev["good_chars"] + 10:
-            result, prepared = result2, prepared2
-            reading.update(chosen=other, why=f"{other} reading carries {ev2['good_chars']} confident known "
-                                              f"characters against {ev['good_chars']}")
-        else:
-            reading["why"] = f"{first} reading kept: {ev['good_chars']} confident known characters against " \
-                             f"{ev2['good_chars']}"
-    elif not poor and _ask_header_dpi(page, prepared, first, ev):
-        header = int(round(page.header_dpi))
-        prepared2 = replace(prepared, engine_dpi=header)
-        t3 = time.perf_counter()
-        result2 = engine.recognize(prepared2, page.number)
-        t_ocr += time.perf_counter() - t3
-        ev2 = evidence(result2, lexicon)
-        reading.update(second=True, evidence_second=ev2)
-        told = prepared.engine_dpi or prepared.dpi
-        if ev2["mean_conf"] >= ev["mean_conf"] + GUARD_HEADER_MARGIN and ev2["good_chars"] > ev["good_chars"]:
-            result, prepared = result2, prepared2
-            reading["chosen"] = f"{first}, told the header's {header} dpi"
-            reading["why"] = (f"told the header's {header} dpi: mean confidence {ev2['mean_conf']} against "
-                              f"{ev['mean_conf']} at {told} dpi, {ev2['good_chars']} confident known characters "
-                              f"against {ev['good_chars']}")
-        else:
-            reading["why"] = (f"read at {told} dpi: at the header's {header} dpi mean confidence {ev2['mean_conf']} "
-                              f"against {ev['mean_conf']}, {ev2['good_chars']} confident known characters against "
-                              f"{ev['good_chars']}")
+    if readings.wants_check(result, prepared):
+        result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
+                                                           profile.preprocess, detector)
+        t_ocr += extra
     else:
-        reading["why"] = "first reading good" if not poor else "too little ink for a second reading"
-    ev_now = evidence(result, lexicon) if reading["second"] else ev  # of the reading kept so far
-    if reading["chosen"] == "full" and prepared.resolution.get("kind") == "grey" and \
-            prepared.ink_ratio >= GUARD_MIN_INK and ev_now["mean_conf"] < GUARD_RAW_CONF:
-        # A grey page through the whole chain (background, binarisation, scaling): it is kept only
-        # when its reading carries more confident known text than the page as the raw engine
-        # reads it (see GUARD_RAW).
-        t3 = time.perf_counter()
-        prepared2 = pre.preprocess(page, profile.preprocess, mode="raw")
-        prepared2.resolution["kind"] = prepared.resolution.get("kind")
-        t4 = time.perf_counter()
-        result2 = engine.recognize(prepared2, page.number)
-        t_pre += t4 - t3
-        t_ocr += time.perf_counter() - t4
-        ev2 = evidence(result2, lexicon)
-        reading.update(second=True, evidence_raw=ev2)
-        if prefer_as_read(ev_now, ev2):
-            result, prepared = result2, prepared2
-            reading.update(chosen="as read", why=(
-                f"the page as read carries {ev2['good_chars']} confident known characters against "
-                f"{ev_now['good_chars']} after the full chain (known words {ev2['known_share']:.0%} against "
-                f"{ev_now['known_share']:.0%})"))
-        else:
-            reading["why"] += (f"; the full chain's {ev_now['good_chars']} confident known characters against "
-                               f"{ev2['good_chars']} as read")
+        reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
+    reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)
     result.kind, result.figures = kind, regions
     result.resolution = dict(prepared.resolution)
     result.reading = reading
     return result, prepared, (t_pre, t_ocr)
-
-
-def prefer_as_read(chain: dict, as_read: dict) -> bool:
-    """Whether the page as the raw engine reads it beats the full chain's reading (GUARD_RAW):
-    clearly more confident known characters, and no smaller share of known words."""
-    return as_read["good_chars"] > GUARD_BETTER * chain["good_chars"] + 10 and \
-        as_read["known_share"] >= chain["known_share"]
-
-
-def _ask_header_dpi(page: PageImage, prepared: Prepared, first: str, ev: dict) -> bool:
-    """Whether a plain reading of middling confidence is worth a second reading at the dpi the
-    file's header gave (see GUARD_HEADER_CONF)."""
-    header = page.header_dpi or 0.0
-    told = prepared.engine_dpi or prepared.dpi
-    if first != "plain" or page.dpi_known or header < 70 or any(s.startswith("rescale") for s in prepared.steps):
-        return False
-    if prepared.ink_ratio < GUARD_MIN_INK or 1 / GUARD_HEADER_FACTOR < header / told < GUARD_HEADER_FACTOR:
-        return False
-    return ev["words"] > 0 and ev["mean_conf"] < GUARD_HEADER_CONF
 
 
 def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
@@ -265,29 +144,6 @@ def _lexicon(profile: Profile):
         return lexicon_for(profile)
     except Exception:  # no lexicon configured or readable: the guard judges by confidence only
         return None
-
-
-def evidence(page: OcrPage, lexicon) -> dict:
-    """What the engine's reading says about itself: words, mean confidence, the share of letter
-    words (3+ letters) the lexicon knows, and ``good_chars``, the characters of words read with
-    confidence >= 60 that are known words or numbers (junk from photos and noise adds none)."""
-    from .proofread.rules import split_token
-
-    words = page.words()
-    letters = known = good = 0
-    for w in words:
-        core = split_token(w.text)[1]
-        if not core:
-            continue
-        ok = lexicon.known(core) if lexicon is not None and core.isalpha() else core.isalpha() or core.isdigit()
-        if core.isalpha() and len(core) >= 3:
-            letters += 1
-            known += ok
-        if w.conf >= 60 and (ok or any(c.isdigit() for c in core)):
-            good += len(core)
-    mean = sum(w.conf for w in words) / len(words) if words else 0.0
-    return {"words": len(words), "mean_conf": round(mean, 1),
-            "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
 
 
 def save_page(work_dir: Path, page: OcrPage, prepared: Prepared) -> None:

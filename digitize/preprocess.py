@@ -72,9 +72,8 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
     ``mode``: ``auto`` chooses the chain from what the page is (``page_kind``); ``plain`` hands
     the engine the page itself (only turned, straightened and scaled: what the raw engine reads),
     ``full`` the whole chain; ``raw`` the pixels as they came, at the header's resolution (what
-    the raw ``tesseract`` CLI reads: the harm guard's reference for a fully prepared grey page).
-    The pipeline's harm guard reads a page a second time in the other mode when the first
-    reading looks poor."""
+    the raw ``tesseract`` CLI reads). The harm guard (``digitize.readings``) tries the other modes
+    when the first reading is poor."""
     image = np.ascontiguousarray(page.image, dtype=np.uint8)
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -89,7 +88,9 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
         kind, paper = page_kind(image, bilevel_scan)
         kind = "inverted-" + kind
     # inverted pages (slides) are read plain: the chain's background division and Sauvola wipe them
-    plain = mode == "plain" or (mode == "auto" and (kind.endswith("clean-grey") or kind.startswith("inverted")))
+    noise = noise_level(image, paper) if kind.endswith("grey") and not kind.endswith("clean-grey") else 0.0
+    quiet = kind.endswith("grey") and noise < FULL_CHAIN_NOISE
+    plain = mode == "plain" or (mode == "auto" and (quiet or kind.startswith("inverted")))
     scale = decide_scale(image, page, settings)
     dpi = scale["source_dpi"]
     grey_scan = not bilevel_scan  # a bilevel scan stays bilevel (see keep_grey_ink)
@@ -131,6 +132,8 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
     ink = None
     resolution = {k: v for k, v in scale.items() if k != "source_dpi"}
     resolution["kind"] = kind
+    if noise:
+        resolution["noise"] = round(noise, 2)
     engine_dpi = int(round(scale["engine_dpi"] * dpi / scale["dpi"])) if scale.get("engine_dpi") else 0
     if plain:
         # the engine binarises the page itself (Otsu), as the raw CLI does; the ink mask for the
@@ -174,6 +177,12 @@ def _as_read(image: np.ndarray, page: PageImage) -> Prepared:
 # --------------------------------------------------------------------------- what the page is
 
 CLEAN_PAPER = 238  # paper at least this white (median of the background): a clean grey page
+# A grey page is read plain unless its paper is this noisy (noise_level): on the real grey pages of
+# bench/real.py (typescripts on yellowed paper, 19th-century print, 72-300 dpi; noise 0.2-4.5, one
+# 7.0) Sauvola thins faint strokes and the whole chain read 0.20 word error against 0.15 plain
+# (8 of 30 tuning pages worse than the raw engine by > 0.03, plain 1); on JPEG and sensor noise
+# (the synthetic poor pages: 7.4-9.6) Otsu's one threshold breaks lines up (0.063 against 0.010).
+FULL_CHAIN_NOISE = 6.0
 INVERTED_BELOW = 100  # page median below this: light text on a dark ground
 
 
@@ -183,8 +192,8 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
     A grey page on clean white paper (born-digital renderings, good scanners; magazines with
     photos and tint boxes) is read as it is: background division and Sauvola turn photos and
     tints into noise and wipe light text on them (0.28 word error against the raw engine's 0.04
-    on such pages). Uneven light, dark or yellowed paper and noisy JPEGs (``grey``) get the whole
-    chain, which is what brings the synthetic ``poor`` set from 27 % to under 5 %."""
+    on such pages). Of the other grey pages (``grey``: dark or yellowed paper, uneven light, noise)
+    only the noisy ones get the whole chain (``FULL_CHAIN_NOISE``)."""
     sample = image[::4, ::4]
     median = float(np.median(sample))
     if median < INVERTED_BELOW:

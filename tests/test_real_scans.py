@@ -19,9 +19,9 @@ import cv2
 import numpy as np
 import pytest
 
-from digitize import ingest, profiles
+from digitize import ingest, profiles, readings
 from digitize.evaluate import read_truth, score
-from digitize.model import OcrPage, PageImage
+from digitize.model import Block, Line, OcrPage, PageImage, Word
 from digitize.pipeline import ocr_page, save_page
 from digitize.proofread import auto_correct
 from digitize.structure.figures import analyse, inside, label_ids, running_text
@@ -200,12 +200,11 @@ def test_a_ruled_table_of_figures_is_no_figure_region(profile):
     assert kind == "text" and regions == [], regions
 
 
-def test_a_fully_prepared_grey_page_is_checked_against_the_page_as_read(profile):
-    """Issue 30: a grey page the whole chain prepared (background division, binarisation) is
-    also read as the raw engine reads it; the page record has both readings' evidence, and what
-    is kept (words, their boxes, the stored image) is one reading, whole."""
-    from digitize.pipeline import prefer_as_read
-
+def test_a_poorly_read_page_is_checked_against_the_other_readings(profile):
+    """Issue 30: a grey page read with low confidence is checked against the page read other ways
+    (the other chain, as it came): each on a band of its lines first, whole only when the band
+    reads clearly more confidently; the page record has every check's figures, and what is kept
+    (words, their boxes, the stored image) is one reading, whole, the most confident."""
     s = profile.preprocess
     (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
     grey = page.image.astype(np.float32)
@@ -216,19 +215,35 @@ def test_a_fully_prepared_grey_page_is_checked_against_the_page_as_read(profile)
     result, prepared = ocr_page(uneven, profile)
     reading = result.reading
     assert result.resolution["kind"] == "grey" and reading["first"] == "full"
-    assert "evidence_raw" in reading and reading["second"]
-    chain = reading["evidence_second"] if reading["chosen"] not in ("full", "as read") else reading["evidence"]
+    assert reading["second"] and {c["label"] for c in reading["checked"]} >= {"plain", "as read"}, reading
+    for check in reading["checked"]:
+        assert "band" in check or "whole" in check
+        if "whole" in check and check["label"] != reading["chosen"]:  # it did not clearly beat the kept one
+            kept = {"mean_conf": round(result.mean_conf, 1), "chars": readings.chars(result.words())}
+            assert not readings.beats(kept, check["whole"]["mean_conf"], check["whole"]["chars"]), (kept, check)
     if reading["chosen"] == "as read":
-        assert prefer_as_read(chain, reading["evidence_raw"])
         assert prepared.image.shape == uneven.image.shape and prepared.steps == ["as read"]
     assert (result.width, result.height) == (prepared.image.shape[1], prepared.image.shape[0])
     assert score("uneven", read_truth(REAL / "phototest.txt"), result.text).owe < 0.6
 
 
-def test_the_page_as_read_wins_only_on_clearly_better_evidence():
-    from digitize.pipeline import prefer_as_read
+def test_another_reading_wins_only_when_clearly_more_confident_without_losing_text():
+    first = {"mean_conf": 80.0, "chars": 1000}
+    assert readings.beats(first, 81.5, 990)
+    assert not readings.beats(first, 80.8, 1000)  # within the margin: the first stays
+    assert not readings.beats(first, 95.0, 700)  # confident, but a third of the text gone
 
-    chain = {"good_chars": 1557, "known_share": 0.734}
-    assert prefer_as_read(chain, {"good_chars": 1866, "known_share": 0.856})  # EHRI typescript, 72-96 dpi header
-    assert not prefer_as_read(chain, {"good_chars": 1600, "known_share": 0.9})  # within 5 %: the chain stays
-    assert not prefer_as_read(chain, {"good_chars": 2000, "known_share": 0.7})  # more text, fewer known words
+
+def _page_of_lines(n: int, height: int = 3300) -> OcrPage:
+    lines = [Line(bbox=(100, 200 + 60 * k, 2000, 240 + 60 * k),
+                  words=[Word(id=f"w{k}", text="word", bbox=(100, 200 + 60 * k, 300, 240 + 60 * k), conf=90.0)])
+             for k in range(n)]
+    return OcrPage(number=1, width=2500, height=height, dpi=300, blocks=[Block(bbox=(0, 0, 2500, height), lines=lines)])
+
+
+def test_the_band_is_a_third_of_the_lines_from_the_middle_cut_between_lines():
+    top, bottom = readings.band(_page_of_lines(40))
+    inside = [k for k in range(40) if top <= 220 + 60 * k < bottom]
+    assert len(inside) == 12 and inside[0] == 14  # the middle 12 of 40, whole lines
+    assert readings.band(_page_of_lines(7)) is None  # a short page is read whole
+    assert readings.band(_page_of_lines(0)) is None

@@ -1,0 +1,189 @@
+"""Which reading of a page is kept: the harm guard.
+
+A page is read once, prepared the way its kind calls for (``preprocess`` mode ``auto``). When
+that reading's mean word confidence is low, the page may read better another way: the other
+chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract``
+CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried
+on a **band** of the first reading's text lines (a third of them, from the middle of the page)
+and read whole only when the band reads clearly more confidently; of the whole readings the one
+with the highest mean confidence is kept, whole (words, boxes and the stored image of one
+preparation). Mean confidence is what predicts the better reading best (bench/README.md, issue
+30); the band keeps the price of asking low. The page JSON's ``reading`` records what was tried,
+the figures, and why the kept reading was kept.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from .model import OcrPage, PageImage, Prepared
+
+GUARD_CONF = 85.0  # a first reading of lower mean word confidence is checked against the others
+GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
+GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
+GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
+BAND_SHARE = 0.3  # the band: this share of the first reading's lines (at least BAND_MIN_LINES)
+BAND_MIN_LINES = 4
+BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
+# A page read plain whose file header gave a software default (a PNG's 96 dpi) is recognised at
+# the resolution its ink shows; on tables and charts Tesseract's layout analysis (column and table
+# finding work in inches) sometimes does better told the header's figure, as the raw CLI is
+# (ocr-benchmark table_10), and sometimes far worse (chart_02): the header's dpi is one more
+# candidate when the two differ by HEADER_FACTOR.
+HEADER_FACTOR = 1.5
+
+
+@dataclass
+class Candidate:
+    """Another way to read the page: its label for the page record, and its preparation."""
+
+    label: str
+    prepare: Callable[[], Prepared]
+    same_geometry: bool = True  # its image maps onto the first's by scaling alone (no quarter turn)
+
+
+def mean_conf(words) -> float:
+    return round(sum(w.conf for w in words) / len(words), 1) if words else 0.0
+
+
+def chars(words) -> int:
+    return sum(len(w.text) for w in words)
+
+
+def evidence(page: OcrPage, lexicon=None) -> dict:
+    """What a reading says about itself: words, characters, mean confidence, the share of letter
+    words (3+ letters) the lexicon knows, and ``good_chars``, the characters of words read with
+    confidence >= 60 that are known words or numbers (for the page record and the quality gate)."""
+    from .proofread.rules import split_token
+
+    words = page.words()
+    letters = known = good = 0
+    for w in words:
+        core = split_token(w.text)[1]
+        if not core:
+            continue
+        ok = lexicon.known(core) if lexicon is not None and core.isalpha() else core.isalpha() or core.isdigit()
+        if core.isalpha() and len(core) >= 3:
+            letters += 1
+            known += ok
+        if w.conf >= 60 and (ok or any(c.isdigit() for c in core)):
+            good += len(core)
+    return {"words": len(words), "chars": chars(words), "mean_conf": mean_conf(words),
+            "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
+
+
+def wants_check(first: OcrPage, prepared: Prepared) -> bool:
+    """A first reading worth checking: an inked page read with low confidence, or not at all."""
+    if prepared.ink_ratio < GUARD_MIN_INK:
+        return False
+    words = first.words()
+    return not words or mean_conf(words) < GUARD_CONF
+
+
+def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector) -> list[Candidate]:
+    """The other ways to read this page, cheapest first."""
+    from . import preprocess as pre
+
+    out = []
+    other = "full" if first == "plain" else "plain"
+    out.append(Candidate(other, lambda: pre.preprocess(page, settings, detect_orientation=detector, mode=other),
+                         same_geometry=prepared.rotation % 180 == 0))
+    if prepared.rotation:
+        # OSD turned the page (digits-only tables fool it): the same chain, as the page came
+        out.append(Candidate(f"{first}, not turned",
+                             lambda: pre.preprocess(page, settings, detect_orientation=None, mode=first),
+                             same_geometry=prepared.rotation % 180 == 0))
+    if not (first == "plain" and prepared.steps == ["plain"]):  # else it is the page as read already
+        out.append(Candidate("as read", lambda: pre.preprocess(page, settings, mode="raw"),
+                             same_geometry=prepared.rotation % 180 == 0))
+    header = page.header_dpi or 0.0
+    told = prepared.engine_dpi or prepared.dpi
+    if first == "plain" and not page.dpi_known and header >= 70 and \
+            not any(s.startswith("rescale") for s in prepared.steps) and \
+            not 1 / HEADER_FACTOR < header / told < HEADER_FACTOR:
+        out.append(Candidate(f"{first}, told the header's {int(round(header))} dpi",
+                             lambda: replace(prepared, engine_dpi=int(round(header)))))
+    return out
+
+
+def band(first: OcrPage) -> tuple[int, int] | None:
+    """Rows (top, bottom) of the first reading's image holding a third of its text lines from
+    the middle of the page, cut half-way between lines; None when the page is read whole."""
+    lines = sorted((ln for ln in first.lines() if ln.words), key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
+    n = len(lines)
+    if n < BAND_WHOLE_BELOW:
+        return None
+    k = max(BAND_MIN_LINES, math.ceil(BAND_SHARE * n))
+    s = (n - k) // 2
+    top = lines[s].bbox[1] if s == 0 else (lines[s - 1].bbox[3] + lines[s].bbox[1]) // 2
+    e = s + k - 1
+    bottom = lines[e].bbox[3] if e == n - 1 else (lines[e].bbox[3] + lines[e + 1].bbox[1]) // 2
+    if bottom - top >= 0.8 * first.height:
+        return None
+    return max(0, top), min(first.height, max(bottom, top + 1))
+
+
+def _inside(words, top: float, bottom: float):
+    return [w for w in words if top <= (w.bbox[1] + w.bbox[3]) / 2 < bottom]
+
+
+def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, int], number: int) -> dict:
+    """The candidate read on the band alone (its rows scaled to the candidate's image), and the
+    first reading's words in the same band: the two mean confidences and character counts."""
+    h2 = prepared2.image.shape[0]
+    ratio = h2 / max(1, first.height)
+    top, bottom = rows[0] * ratio, rows[1] * ratio
+    line = max(1, (bottom - top) / 8)
+    y0, y1 = max(0, int(top - line)), min(h2, int(math.ceil(bottom + line)))
+    crop = replace(prepared2, image=prepared2.image[y0:y1])
+    got = engine.recognize(crop, number).words()
+    theirs = _inside(got, top - y0, bottom - y0)
+    ours = _inside(first.words(), rows[0], rows[1])
+    return {"rows": [y0, y1], "mean_conf": mean_conf(theirs), "chars": chars(theirs),
+            "first_mean_conf": mean_conf(ours), "first_chars": chars(ours)}
+
+
+def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
+    """Clearly more confident, without losing much of the text."""
+    return theirs_conf > mine["mean_conf"] + GUARD_MARGIN and theirs_chars >= GUARD_KEEP_CHARS * mine["chars"]
+
+
+def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, first: str,
+           settings, detector) -> tuple[OcrPage, Prepared, dict, float]:
+    """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
+    seconds spent on the extra readings (preparation and engine)."""
+    import time
+
+    t0 = time.perf_counter()
+    mine = {"mean_conf": mean_conf(first_reading.words()), "chars": chars(first_reading.words())}
+    record = {"first": first, "chosen": first, "second": False, "checked": []}
+    best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
+    rows = band(first_reading)
+    for cand in candidates(page, prepared, first, settings, detector):
+        prep2 = cand.prepare()
+        seen = {"label": cand.label}
+        if rows is not None and cand.same_geometry:
+            b = band_reading(engine, prep2, first_reading, rows, page.number)
+            seen["band"] = b
+            record["second"] = True
+            if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
+                record["checked"].append(seen)
+                continue
+        whole = engine.recognize(prep2, page.number)
+        record["second"] = True
+        ev = {"mean_conf": mean_conf(whole.words()), "chars": chars(whole.words())}
+        seen["whole"] = ev
+        record["checked"].append(seen)
+        if beats(best_ev, ev["mean_conf"], ev["chars"]):
+            best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
+    record["chosen"] = best_label
+    if best_label != first:
+        record["why"] = (f"{best_label} reads with mean confidence {best_ev['mean_conf']} against "
+                         f"{mine['mean_conf']} ({best_ev['chars']} characters against {mine['chars']})")
+    elif record["checked"]:
+        record["why"] = f"{first} reading kept (mean confidence {mine['mean_conf']}): no other reads clearly better"
+    else:
+        record["why"] = "first reading good"
+    return best, best_prep, record, time.perf_counter() - t0
