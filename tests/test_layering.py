@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
                 "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.synth_frontpages", "digitize.facsimile")),
+    ("which reading of a page is kept", ("digitize.readings",)),  # over preprocess, ocr and the lexicon
     ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps")),  # synth_es: test sets built on synth
     ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
                                                      "digitize.package", "digitize.report", "authority",
