@@ -42,7 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
-from digitize.evaluate import Score, evaluate, read_truth  # noqa: E402
+from digitize.evaluate import Score, evaluate, read_truth, score  # noqa: E402
 
 IMAGE_EXTS = (".png", ".tif", ".tiff", ".jpg", ".jpeg")
 SHARED = Path(os.environ.get("DIGITIZE_SHARED_DATA", common.ROOT.parent / "shared" / "data"))
@@ -87,6 +87,24 @@ class RealSet:
     lang: str
     profile: str
     pairs: list[tuple[Path, Path]] = field(default_factory=list)
+    upper: bool = False  # truth_case = "upper": the truth is in capitals whatever the print
+
+
+def output_text(u: Score) -> str:
+    """The output text a unit was scored on (``Score.output``: a text file, or a document's
+    ``pages/`` folder whose page texts were joined)."""
+    if not u.output:
+        return ""
+    p = Path(u.output)
+    if p.is_dir():
+        return "\n".join(f.read_text(encoding="utf-8", errors="replace") for f in sorted(p.glob("[0-9]*.txt")))
+    return p.read_text(encoding="utf-8", errors="replace") if p.is_file() else ""
+
+
+def case_free(u: Score, truth: Path) -> Score:
+    """The unit scored again with both texts in capitals: for a source whose truth was
+    transcribed in capitals (the SROIE receipts), where a mixed-case reading is not an error."""
+    return score(u.name, read_truth(truth).upper(), output_text(u).upper(), u.output)
 
 
 def load_sources(config: Path = CONFIG) -> list[dict]:
@@ -127,7 +145,7 @@ def find_sets(names: list[str], part: str, root: Path, ocr_benchmark: Path | Non
         pairs = locate(e, root, ocr_benchmark)[: max_pages or None]
         if pairs:
             found[e["name"]] = RealSet(e["name"], e["part"], e.get("lang", common.LANG),
-                                       e.get("profile", "generic"), pairs)
+                                       e.get("profile", "generic"), pairs, e.get("truth_case") == "upper")
         else:
             print(f"  set {e['name']} skipped: not present", flush=True)
     return found
@@ -243,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         failed += r["failed"]
         jobs.append(job)
         ev = evaluate(job, truth_dirs[prof])
-        dig_units.update({u.name: u for u in ev.units})
+        dig_units.update({u.name: case_free(u, truth_dirs[prof] / f"{u.name}.txt") if owner[u.name].upper else u
+                          for u in ev.units})
         unmatched += ev.unmatched
     raw_dir, raw_time = args.work / "tesseract", args.work / "tesseract-seconds.txt"
     if args.reuse_raw and raw_time.is_file() and all((raw_dir / f"{p.name.split('.')[0]}.txt").is_file() for p in pages):
@@ -252,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         t_raw = common.run_tesseract(pages, raw_dir, args.workers, lang=langs)
         raw_time.write_text(f"{t_raw:.3f}\n")
-    raw_units = {u.name: u for prof in groups for u in evaluate(raw_dir, truth_dirs[prof]).units}
+    raw_units = {u.name: case_free(u, truth_dirs[prof] / f"{u.name}.txt") if owner[u.name].upper else u
+                 for prof in groups for u in evaluate(raw_dir, truth_dirs[prof]).units}
 
     rows: list[Row] = []
     print(f"{'page':<60} {'words':>6} {'digitize':>9} {'raw':>7} {'diff':>7}")
