@@ -262,3 +262,20 @@ def test_real_py_sealed2_is_its_own_part(tmp_path):
     config.write_text(config.read_text().replace('"sealed2"', '"sealed3"'))
     with pytest.raises(SystemExit, match="sealed3"):
         real.find_sets([], "all", tmp_path, None, config)
+
+
+def test_real_py_scores_a_capitals_truth_case_free(tmp_path):
+    from digitize.evaluate import evaluate
+
+    real = _load("real")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "out" / "r.txt").write_text("Gerbang Alaf Restaurants\nTotal 11.10\n")
+    (tmp_path / "truth" / "r.txt").write_text("GERBANG ALAF RESTAURANTS\nTOTAL 11.10\n")
+    (u,) = evaluate(tmp_path / "out", tmp_path / "truth").units
+    assert u.owe == 0.8  # 4 of the 5 words differ by case only
+    folded = real.case_free(u, tmp_path / "truth" / "r.txt")
+    assert folded.owe == 0.0 and folded.truth_words == 5
+    (tmp_path / "out" / "r.txt").write_text("Gerbang Alaf\n")
+    (u,) = evaluate(tmp_path / "out", tmp_path / "truth").units
+    assert real.case_free(u, tmp_path / "truth" / "r.txt").owe == 0.6  # 3 words missing, in any case
