@@ -21,18 +21,20 @@ Truth formats (``format`` in the entry):
   in ``ReadingOrder`` when there is one, else in file order; image from ``Page/@imageFilename``.
 
 XML is read by ``digitize.xmlsafe`` (no DTD, entity or network; a DOCTYPE declaring entities is
-refused and the page left out). ``marks_untranscribed = true``: an ALTO line left empty whose box is
-no wider than three times its height (a page number, a printer's signature mark, an ornament)
-does not make the page partial; its ink counts as outside the transcribed lines. ``image_from`` ([regex, replacement] on the truth file's path) finds
-images kept in another folder; ``drop_pages`` (page name -> why) leaves out pages a pairing check
-found mis-paired, after ``max_pages`` has drawn its sample.
+refused and the page left out). ``image_from`` ([regex, replacement] on the truth file's path)
+finds images kept in another folder. ``marks_untranscribed = true``: an ALTO line left empty whose
+box is no wider than three times its height (a page number, a printer's signature mark, an
+ornament) does not make the page partial; its ink counts as outside the transcribed lines.
+``drop_pages`` (page name -> why) leaves out pages a pairing check (``check_pairs.py``) found
+mis-paired, after ``max_pages`` has drawn its sample. ``truth_case = "upper"`` is read by
+``real.py``: the source's truth is in capitals whatever the print.
 
 A page is kept only when its truth covers it as far as the file can tell: every text line has a
 transcription (a line left empty means the annotators transcribed part of the page), no line is
 typed as handwritten (``LABEL`` containing ``Handwritten``: neither tool reads handwriting, and a
 page that has it measures nothing about print; ``max_handwritten`` lets a typed page keep that many
-such lines, a signature or a note by hand, taken out of the truth), at most ``max_outside`` (default 0.2) of the
-page's text-sized ink components lie outside every transcribed line box (annotators who left a
+such lines, a signature or a note by hand, taken out of the truth), at most ``max_outside``
+(default 0.2) of the page's text-sized ink components lie outside every transcribed line box (annotators who left a
 letterhead, stamps or a quoted passage out: measured on the image alone, no OCR), the page has at least ``min_words`` words and its
 image is in the snapshot (files of 4 MiB and more and LFS content are not). ``replace`` (pairs of
 a regex and its replacement, applied to every truth line) undoes a source's transcription marks
@@ -367,8 +369,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             # a signature or a note by hand on a typed page: out of the truth (neither tool reads
             # handwriting); its ink is outside every transcribed box, so max_outside still holds
             gone = set(page.get("hand", []))
+            page["empty"] -= sum(1 for i in gone if not page["lines"][i])
             page["lines"] = [t for i, t in enumerate(page["lines"]) if i not in gone]
-            page["empty"] = sum(1 for i in range(len(page["lines"])) if not page["lines"][i])
             page["handwritten"] = 0
         image = _image_for(path, page["image"], files, image_from)
         words = sum(len(line.split()) for line in page["lines"])

@@ -243,6 +243,14 @@ def test_collect_keeps_a_typed_letter_signed_by_hand_only_when_the_entry_says(tm
     assert [p["name"] for p in info["pages"]] == ["data_l"]
     truth = (tmp_path / "b" / "letters" / "data_l.gt.txt").read_text()
     assert "Worswick" not in truth and "typed" in truth
+    # a small untranscribed box on the same page still makes it partial unless the entry allows marks
+    mark = '<TextLine ID="n" TAGREFS="LT1" HPOS="45" VPOS="95" WIDTH="6" HEIGHT="5"/>'
+    git_dir, commit = _repo(tmp_path / "m", {"data/l.xml": LETTER.format(image="l.jpg", extra=body + sig + mark).encode(),
+                                             "data/l.jpg": _jpeg()})
+    entry = {**entry, "commit": commit, "max_handwritten": 1}
+    info = collect.collect(entry, git_dir, tmp_path / "c")
+    assert info["pages"] == [] and "without transcription" in info["dropped"][0]["why"]
+    assert len(collect.collect({**entry, "marks_untranscribed": True}, git_dir, tmp_path / "d")["pages"]) == 1
 
 
 def test_real_py_sealed2_is_its_own_part(tmp_path):
