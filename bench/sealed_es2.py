@@ -142,6 +142,7 @@ class Line:
     pt: float
     word_mm: float = 0.0  # extra space per inter-word gap (justification)
     align: str = "left"  # "left", "right" or "center" (x is the left, right or centre)
+    kind: str = "body"  # "body" (the documents' text) or "furniture" (headers, numbers, headings)
 
 
 @dataclass
@@ -158,6 +159,8 @@ class Page:
 
 @lru_cache(maxsize=None)
 def _font(name: str) -> ImageFont.FreeTypeFont:
+    if not Path(FONTS[name][2]).exists():  # Chromium would print another font than the one measured
+        raise FileNotFoundError(f"{FONTS[name][2]}: install fonts-liberation and fonts-dejavu-extra (make bench)")
     return ImageFont.truetype(FONTS[name][2], 200)  # 200 px = 200 "pt" units at 72 dpi
 
 
@@ -273,16 +276,22 @@ def _column(feed: _Feed, lines: list[Line], x: float, y0: float, width: float, b
 def _line_numbers(lines: list[Line], ys: list[float], x: float, font: str, pt: float, align: str) -> None:
     for k, y in enumerate(ys, start=1):
         if k % 5 == 0:
-            lines.append(Line(x, y, str(k), font, pt, 0.0, align))
+            lines.append(Line(x, y, str(k), font, pt, 0.0, align, "furniture"))
+
+
+def source_paragraphs(seed: int = SEED) -> list[str]:
+    """The paragraphs in the order the pages of a seed set them (from a drawn start, wrapping)."""
+    rng = random.Random(seed)
+    paras = [p for _, ps in documents() for p in ps]
+    start = rng.randrange(len(paras))
+    return (paras[start:] + paras[:start]) * 4  # a long run wraps round the text
 
 
 def typeset(n: int, seed: int = SEED) -> list[Page]:
     """``n`` pages laid out from the text file; the same for a seed."""
     rng = random.Random(seed)
-    paras = [p for _, ps in documents() for p in ps]
-    start = rng.randrange(len(paras))
-    paras = paras[start:] + paras[:start]
-    paras = paras * 4  # a long run wraps round the text
+    rng.randrange(len([p for _, ps in documents() for p in ps]))  # the start source_paragraphs drew
+    paras = source_paragraphs(seed)
     feed = _Feed(paras)
     pages = []
     order = []
@@ -295,17 +304,17 @@ def typeset(n: int, seed: int = SEED) -> list[Page]:
         if style == "es-t3":
             pt = rng.choice((10.5, 11.0, 11.5))
             lead = pt * MM_PER_PT * rng.uniform(1.45, 1.6)
-            L.append(Line(105, 12, pub, "sans-bold", 11, align="center"))
+            L.append(Line(105, 12, pub, "sans-bold", 11, align="center", kind="furniture"))
             feed.counter = 0
             ys = _column(feed, L, 32, 26, 150, 275, "sans", pt, lead, indent=8.0, para_gap=lead * 0.5,
                          numbering="none", hyphenate=rng.random() < 0.6, justify=True)
             _line_numbers(L, ys, 22, "sans", 9, "right")
-            L.append(Line(105, 282, str(number + rng.randrange(1, 4)), "sans", 10, align="center"))
+            L.append(Line(105, 282, str(number + rng.randrange(1, 4)), "sans", 10, align="center", kind="furniture"))
         elif style == "ep-b1":
             pt = rng.choice((9.0, 9.5, 10.0))
             lead = pt * MM_PER_PT * rng.uniform(1.3, 1.4)
-            L.append(Line(20, 12, pub, "serifc-bold", 10))
-            L.append(Line(105, 12, str(number + 1), "serifc", 10, align="center"))
+            L.append(Line(20, 12, pub, "serifc-bold", 10, kind="furniture"))
+            L.append(Line(105, 12, str(number + 1), "serifc", 10, align="center", kind="furniture"))
             ys_all = []
             for col, cx in enumerate((20, 112)):
                 ys_all.append(_column(feed, L, cx, 24, 78, 280, "serifc", pt, lead, indent=0.0,
@@ -314,27 +323,27 @@ def typeset(n: int, seed: int = SEED) -> list[Page]:
         elif style == "mx-memoria":
             pt = rng.choice((11.0, 12.0))
             lead = pt * MM_PER_PT * rng.uniform(1.8, 2.0)
-            L.append(Line(190, 10, pub, "narrow", 10, align="right"))
+            L.append(Line(190, 10, pub, "narrow", 10, align="right", kind="furniture"))
             y0 = 22
             if rng.random() < 0.5:
-                L.append(Line(105, 20, "MEMORIA DESCRIPTIVA", "narrow-bold", 13, align="center"))
+                L.append(Line(105, 20, "MEMORIA DESCRIPTIVA", "narrow-bold", 13, align="center", kind="furniture"))
                 y0 = 32
                 feed.counter = 0
             _column(feed, L, 25, y0, 165, 278, "narrow", pt, lead, indent=0.0, para_gap=0.0,
                     numbering="para", hyphenate=False, justify=rng.random() < 0.5)
-            L.append(Line(190, 285, f"{number}/{n}", "narrow", 10, align="right"))
+            L.append(Line(190, 285, f"{number}/{n}", "narrow", 10, align="right", kind="furniture"))
         else:
             pt = rng.choice((10.0, 10.5, 11.0))
             lead = pt * MM_PER_PT * rng.uniform(1.35, 1.5)
             y0 = 20
             if rng.random() < 0.5:
-                L.append(Line(105, 18, "REIVINDICACIONES", "serif-bold", 12, align="center"))
+                L.append(Line(105, 18, "REIVINDICACIONES", "serif-bold", 12, align="center", kind="furniture"))
                 y0 = 30
                 feed.counter = 0
             _column(feed, L, 28, y0, 157, 276, "serif", pt, lead, indent=0.0, para_gap=lead * 0.6,
                     numbering="claims", hyphenate=rng.random() < 0.5, justify=True)
-            L.append(Line(28, 284, pub, "serif", 9))
-            L.append(Line(182, 284, f"Pág. {number}", "serif", 9, align="right"))
+            L.append(Line(28, 284, pub, "serif", 9, kind="furniture"))
+            L.append(Line(182, 284, f"Pág. {number}", "serif", 9, align="right", kind="furniture"))
         pages.append(page)
     return pages
 
