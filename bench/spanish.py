@@ -1,6 +1,6 @@
 """Spanish pages: digitize (``--profile mx``) vs the raw ``tesseract -l spa`` CLI, page by page.
 
-AR and MX are most of the volume, so Spanish text gets its own measurement, on three sets:
+AR and MX are most of the volume, so Spanish text gets its own measurement, on four sets:
 
 * ``own``: description paragraphs of ES 2993312 T1 (``../shared/data/patent-xml``), the team's
   own set. Not evidence: the ``patent-es`` vocabulary was counted from this very document, so

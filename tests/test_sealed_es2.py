@@ -3,6 +3,7 @@ it typeset. No OCR here: the pages are never read by digitize outside the one re
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shutil
 import sys
@@ -13,10 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-import sealed_es2  # noqa: E402
+from digitize.evaluate import normalise
 
-from digitize.evaluate import normalise  # noqa: E402
+# loaded from its file: bench/ is not put on sys.path (its module names, common, real, would shadow)
+_spec = importlib.util.spec_from_file_location("bench_sealed_es2",
+                                               Path(__file__).resolve().parents[1] / "bench" / "sealed_es2.py")
+sealed_es2 = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = sealed_es2  # its dataclasses look their module up
+_spec.loader.exec_module(sealed_es2)
 
 _missing = [f for _, _, f in sealed_es2.FONTS.values() if not Path(f).exists()]
 pytestmark = pytest.mark.skipif(bool(_missing), reason=f"fonts missing (make bench installs them): {_missing}")
