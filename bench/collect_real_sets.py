@@ -15,14 +15,26 @@ Truth formats (``format`` in the entry):
 * ``alto``: ALTO XML (eScriptorium exports), one truth line per ``TextLine`` (its ``String``
   contents joined by spaces, a ``HYP`` kept as ``-``), lines in file order. The image is the
   file named in ``sourceImageInformation/fileName`` beside the XML (else an image of the same stem).
+* ``icdar``: ICDAR-2015 line boxes (``x1,y1,...,x4,y4,transcript`` a line, the SROIE receipts'
+  ``.csv``), one truth line per box in file order; the image is found by ``image_from``.
 * ``page``: PAGE XML, one line per ``TextLine`` (its own ``TextEquiv``, else its words), regions
   in ``ReadingOrder`` when there is one, else in file order; image from ``Page/@imageFilename``.
+
+XML is read by ``digitize.xmlsafe`` (no DTD, entity or network; a DOCTYPE declaring entities is
+refused and the page left out). ``image_from`` ([regex, replacement] on the truth file's path)
+finds images kept in another folder. ``marks_untranscribed = true``: an ALTO line left empty whose
+box is no wider than three times its height (a page number, a printer's signature mark, an
+ornament) does not make the page partial; its ink counts as outside the transcribed lines.
+``drop_pages`` (page name -> why) leaves out pages a pairing check (``check_pairs.py``) found
+mis-paired, after ``max_pages`` has drawn its sample. ``truth_case = "upper"`` is read by
+``real.py``: the source's truth is in capitals whatever the print.
 
 A page is kept only when its truth covers it as far as the file can tell: every text line has a
 transcription (a line left empty means the annotators transcribed part of the page), no line is
 typed as handwritten (``LABEL`` containing ``Handwritten``: neither tool reads handwriting, and a
-page that has it measures nothing about print), at most ``max_outside`` (default 0.2) of the
-page's text-sized ink components lie outside every transcribed line box (annotators who left a
+page that has it measures nothing about print; ``max_handwritten`` lets a typed page keep that many
+such lines, a signature or a note by hand, taken out of the truth), at most ``max_outside``
+(default 0.2) of the page's text-sized ink components lie outside every transcribed line box (annotators who left a
 letterhead, stamps or a quoted passage out: measured on the image alone, no OCR), the page has at least ``min_words`` words and its
 image is in the snapshot (files of 4 MiB and more and LFS content are not). ``replace`` (pairs of
 a regex and its replacement, applied to every truth line) undoes a source's transcription marks
@@ -46,6 +58,9 @@ import tomllib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from digitize import xmlsafe  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "bench" / "real_sets.toml"
@@ -100,12 +115,15 @@ def _local(tag) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+def _xml(data: bytes):
+    """The root of a truth file, read by the project's one safe parser (no DTD, no entity, no
+    network; a DOCTYPE declaring entities is refused). eScriptorium and Transkribus exports of a
+    dense page can pass libxml2's default limits, hence ``huge_tree``."""
+    return xmlsafe.fromstring(data, huge_tree=True)
 
 
 def alto_page(data: bytes) -> dict:
-    root = etree.fromstring(data, _parser())
+    root = _xml(data)
     tags = {}
     image = None
     for el in root.iter():
@@ -114,7 +132,7 @@ def alto_page(data: bytes) -> dict:
             tags[el.get("ID")] = el.get("LABEL", "")
         elif name == "fileName" and el.text and image is None:
             image = el.text.strip()
-    lines, empty, handwritten, boxes = [], 0, 0, []
+    lines, empty, handwritten, boxes, hand, marks = [], 0, 0, [], [], 0
     size = None
     for el in root.iter():
         if _local(el.tag) == "Page" and el.get("WIDTH") and el.get("HEIGHT"):
@@ -123,12 +141,21 @@ def alto_page(data: bytes) -> dict:
     for line in root.iter():
         if _local(line.tag) != "TextLine":
             continue
+        labels = " ".join(tags.get(t, "") for t in (line.get("TAGREFS") or "").split())
+        is_hand = "handwrit" in labels.lower()
+        has_text = any(_local(s.tag) == "String" and (s.get("CONTENT") or "").strip() for s in line)
+        box = None
         if line.get("HPOS") is not None and line.get("HEIGHT") is not None:
             x, y, w, h = (float(line.get(k, 0)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
-            boxes.append((x, y, x + w, y + h))
-        labels = " ".join(tags.get(t, "") for t in (line.get("TAGREFS") or "").split())
-        if "handwrit" in labels.lower():
+            box = (x, y, x + w, y + h)
+            if not has_text and not is_hand and w <= 3 * h:
+                marks += 1  # an untranscribed box no wider than three times its height
+                continue
+        if box and not is_hand:
+            boxes.append(box)
+        if is_hand:
             handwritten += 1
+            hand.append(len(lines))
         parts: list[str] = []
         for s in line:
             n = _local(s.tag)
@@ -140,11 +167,12 @@ def alto_page(data: bytes) -> dict:
         if not text:
             empty += 1
         lines.append(text)
-    return {"image": image, "lines": lines, "empty": empty, "handwritten": handwritten, "boxes": boxes, "size": size}
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": handwritten, "boxes": boxes, "size": size,
+            "hand": hand, "marks": marks}
 
 
 def page_page(data: bytes) -> dict:
-    root = etree.fromstring(data, _parser())
+    root = _xml(data)
     image = None
     regions: dict[str, etree._Element] = {}
     order: list[str] = []
@@ -192,7 +220,34 @@ def page_page(data: bytes) -> dict:
     return {"image": image, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": size}
 
 
-READERS = {"alto": alto_page, "page": page_page}
+def icdar_page(data: bytes) -> dict:
+    """ICDAR-2015-style line boxes as the SROIE receipts ship them: one text line per box,
+    ``x1,y1,x2,y2,x3,y3,x4,y4,transcript`` (the transcript may itself hold commas), UTF-8 (a
+    byte-order mark and CRLF tolerated), lines in file order. No image name inside: the image is
+    found by the entry's ``image_from``."""
+    text = data.decode("utf-8-sig", errors="replace")
+    lines, boxes, empty = [], [], 0
+    for raw in text.splitlines():
+        if not raw.strip():
+            continue
+        parts = raw.split(",", 8)
+        try:
+            xy = [float(v) for v in parts[:8]]
+        except ValueError:
+            xy = []
+        if len(parts) < 9 or len(xy) != 8:
+            raise ValueError(f"not an ICDAR box line: {raw[:60]!r}")
+        xs, ys = xy[0::2], xy[1::2]
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+        t = parts[8].strip()
+        if not t:
+            empty += 1
+        lines.append(t)
+    return {"image": None, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": None}
+
+
+READERS = {"alto": alto_page, "page": page_page, "icdar": icdar_page}
+TRUTH_EXTS = {"alto": (".xml",), "page": (".xml",), "icdar": (".csv", ".txt")}
 
 
 def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
@@ -252,9 +307,13 @@ def _apply(line: str, replace: list) -> str:
     return line.strip()
 
 
-def _image_for(xml_path: str, wanted: str | None, files: dict) -> str | None:
+def _image_for(xml_path: str, wanted: str | None, files: dict, image_from: tuple | None = None) -> str | None:
     folder = str(PurePosixPath(xml_path).parent)
     cands = []
+    if image_from:  # [regex, replacement]: the image's path from the truth file's path
+        pattern, repl = image_from
+        stem = re.sub(pattern, repl, xml_path)
+        cands += [stem] + [stem + e for e in IMAGE_EXTS] + [stem + e.upper() for e in IMAGE_EXTS]
     if wanted:
         cands.append(f"{folder}/{PurePosixPath(wanted).name}")
     stem = str(PurePosixPath(xml_path).with_suffix(""))
@@ -283,11 +342,15 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
     exclude = [re.compile(p) for p in entry.get("exclude", [])]
     min_words = entry.get("min_words", 20)
     max_outside = entry.get("max_outside", 0.2)
+    max_hand = entry.get("max_handwritten", 0)
     strip = entry.get("strip_prefix", "")
     replace = [(re.compile(a), b) for a, b in entry.get("replace", [])]
+    image_from = tuple(entry["image_from"]) if entry.get("image_from") else None
+    drop_pages = dict(entry.get("drop_pages", {}))
+    exts = TRUTH_EXTS[entry["format"]]
     kept, dropped, seen_images = [], [], set()
     for path in sorted(files):
-        if not path.lower().endswith(".xml"):
+        if not path.lower().endswith(exts):
             continue
         if include and not any(p.search(path) for p in include):
             continue
@@ -296,11 +359,20 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
         blob, _size = files[path]
         try:
             page = reader(repo.read(blob))
-        except etree.XMLSyntaxError as e:
-            dropped.append({"path": path, "why": f"XML: {e}"})
+        except (etree.XMLSyntaxError, xmlsafe.UnsafeXML, ValueError) as e:
+            dropped.append({"path": path, "why": f"truth not read: {e}"})
             continue
         page["lines"] = [_apply(line, replace) for line in page["lines"]]
-        image = _image_for(path, page["image"], files)
+        if page.get("marks") and not entry.get("marks_untranscribed"):
+            page["empty"] += page["marks"]  # as any line without transcription, unless the entry says
+        if page["handwritten"] and page["handwritten"] <= max_hand:
+            # a signature or a note by hand on a typed page: out of the truth (neither tool reads
+            # handwriting); its ink is outside every transcribed box, so max_outside still holds
+            gone = set(page.get("hand", []))
+            page["empty"] -= sum(1 for i in gone if not page["lines"][i])
+            page["lines"] = [t for i, t in enumerate(page["lines"]) if i not in gone]
+            page["handwritten"] = 0
+        image = _image_for(path, page["image"], files, image_from)
         words = sum(len(line.split()) for line in page["lines"])
         why = None
         if image is None:
@@ -334,6 +406,11 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             if i not in chosen:
                 dropped.append({"path": k[0], "why": f"not among the {limit} pages taken (max_pages)"})
         kept = [k for i, k in enumerate(kept) if i in chosen]
+    # pages the entry names (after the sample is drawn, so that leaving a page out never brings
+    # another one in): a pairing check found the truth does not describe the image
+    for k in [k for k in kept if _slug(k[0], strip) in drop_pages]:
+        dropped.append({"path": k[0], "why": f"left out by the entry (drop_pages): {drop_pages[_slug(k[0], strip)]}"})
+    kept = [k for k in kept if _slug(k[0], strip) not in drop_pages]
 
     folder = out / entry["name"]
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Spanish pages: digitize (``--profile mx``) vs the raw ``tesseract -l spa`` CLI, page by page.
 
-AR and MX are most of the volume, so Spanish text gets its own measurement, on three sets:
+AR and MX are most of the volume, so Spanish text gets its own measurement, on four sets:
 
 * ``own``: description paragraphs of ES 2993312 T1 (``../shared/data/patent-xml``), the team's
   own set. Not evidence: the ``patent-es`` vocabulary was counted from this very document, so
@@ -10,12 +10,18 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on t
   (``digitize.synth``, DejaVu Sans 10.5 pt, one ragged column) and degraded by ``synth.degrade``;
 * ``sealed`` (run only to report; ``bench/sealed_es.py``): other documents (manual pages of
   sections 7, 5 and 8), typeset by other code (Liberation Serif, justified, one or two columns,
-  other sizes and margins, a running header) and degraded by a scanner model of its own.
+  other sizes and margins, a running header) and degraded by a scanner model of its own;
+* ``sealed2`` (run only to report; ``bench/sealed_es2.py``), fresh after ``sealed`` was seen:
+  Spanish legal and technical prose of the BOE (the Patent Act's preamble, its regulation on
+  descriptions and claims, a low-voltage technical instruction), laid out as patent publications
+  (ES T3, EP B1 two columns, MX memoria, AR numbered paragraphs; line and paragraph numbers,
+  hyphenation as printed) in Liberation Sans, Liberation Sans Narrow and DejaVu Serif, printed by
+  headless Chromium, rasterised by pdftoppm and degraded by a third scanner model.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -77,6 +83,13 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
+    elif part == "sealed2":
+        import sealed_es2
+
+        for k, (img, dpi, text) in enumerate(sealed_es2.pages(n, level), start=1):
+            stem = f"sealed2_{level}_{k:03d}"
+            out.append(_save(img, dpi, level, images / stem))
+            (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
     else:
         import sealed_es
 
@@ -112,7 +125,7 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("own", "tuning", "sealed", "all"), default="tuning")
+    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "all"), default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
     ap.add_argument("--profile", default="mx")
@@ -121,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-raw", action="store_true", help="keep the raw CLI outputs of an earlier run")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    parts = ("own", "tuning", "sealed") if args.part == "all" else (args.part,)
+    parts = ("own", "tuning", "sealed", "sealed2") if args.part == "all" else (args.part,)
     summary, record = [], {}
     worst_all = 0.0
     for part in parts:

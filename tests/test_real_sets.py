@@ -36,7 +36,7 @@ def test_config_every_source_has_its_part_and_provenance():
     names = [e["name"] for e in entries]
     assert len(names) == len(set(names))
     for e in entries:
-        assert e["part"] in ("tuning", "sealed"), e["name"]
+        assert e["part"] in ("tuning", "sealed", "sealed2"), e["name"]
         assert e["repo"] and e["commit"] and e["licence"], e["name"]
         assert "__" not in e["name"] and "." not in e["name"]
         if "format" in e:
@@ -44,7 +44,16 @@ def test_config_every_source_has_its_part_and_provenance():
     assert all(e["part"] == "tuning" for e in entries if e["name"] in USED_BEFORE)
     new = [e for e in entries if e["name"] not in USED_BEFORE]
     assert len({e["repo"] for e in new}) >= 5
-    assert {e["part"] for e in new} == {"tuning", "sealed"}
+    assert {e["part"] for e in new} == {"tuning", "sealed", "sealed2"}
+    # round 2 (sealed2): five or more repositories none of the earlier parts used, each wholly in
+    # one part; the sealed2 part holds most of their pages' sources
+    first = {e["repo"] for e in entries if e["part"] == "sealed" or e["name"] in USED_BEFORE}
+    round2 = [e for e in entries if e["repo"] not in first and e["part"] in ("tuning", "sealed2")
+              and e["name"] not in {"ehri-typescripts", "fondue-fr-print-20", "fondue-es-print-19-a"}]
+    assert len({e["repo"] for e in round2}) >= 5
+    for repo in {e["repo"] for e in round2}:
+        assert len({e["part"] for e in round2 if e["repo"] == repo}) == 1, repo
+    assert sum(e["part"] == "sealed2" for e in round2) > sum(e["part"] == "tuning" for e in round2)
 
 
 ALTO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -138,3 +147,143 @@ def test_real_py_runs_a_sealed_source_only_when_asked(tmp_path):
     assert sorted(real.find_sets([], "all", tmp_path, None, config)) == ["s", "t"]
     with pytest.raises(SystemExit, match="sealed part"):
         real.find_sets(["s"], "tuning", tmp_path, None, config)
+
+
+# ---------------------------------------------------------------- round 2 (sealed2, issue 30)
+
+SROIE = (b"\xef\xbb\xbf72,25,326,25,326,64,72,64,TAN WOON YANN\r\n"
+         b"110,144,383,144,383,163,110,163,NO.53 55,57 & 59, JALAN SAGU 18,\r\n"
+         b"50,372,96,372,96,390,50,390,DATE:\r\n")
+
+
+def test_icdar_line_boxes_keep_commas_of_the_transcript():
+    page = collect.icdar_page(SROIE)
+    assert page["lines"] == ["TAN WOON YANN", "NO.53 55,57 & 59, JALAN SAGU 18,", "DATE:"]
+    assert page["boxes"][1] == (110.0, 144.0, 383.0, 163.0)
+    assert page["empty"] == 0 and page["image"] is None
+    assert collect.icdar_page(b"1,2,3,4,5,6,7,8,\n")["empty"] == 1
+    with pytest.raises(ValueError):
+        collect.icdar_page(b"TOTAL 12.00\n")
+
+
+def test_alto_is_read_by_the_safe_parser():
+    from digitize import xmlsafe
+
+    bomb = ALTO.format(image="p.png", extra="").replace(
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE alto [<!ENTITY x "xxxxxxxx">]>')
+    with pytest.raises(xmlsafe.UnsafeXML):
+        collect.alto_page(bomb.encode())
+
+
+LETTER = ALTO.replace('<OtherTag ID="LT2" LABEL="DefaultLine:Handwritten"/>',
+                      '<OtherTag ID="LT2" LABEL="DefaultLine:Handwritten"/><OtherTag ID="LT3" LABEL="DefaultLine:Signature"/>')
+
+
+def test_alto_signature_by_hand_and_small_untranscribed_marks():
+    extra = ('<TextLine ID="s" TAGREFS="LT2" HPOS="10" VPOS="80" WIDTH="40" HEIGHT="8"><String CONTENT="G D Worswick"/></TextLine>'
+             '<TextLine ID="n" TAGREFS="LT1" HPOS="45" VPOS="95" WIDTH="6" HEIGHT="5"><String CONTENT=""/></TextLine>'
+             '<TextLine ID="t" TAGREFS="LT3" HPOS="10" VPOS="70" WIDTH="40" HEIGHT="8"><String CONTENT="Yours sincerely,"/></TextLine>')
+    page = collect.alto_page(LETTER.format(image="p.png", extra=extra).encode())
+    assert page["handwritten"] == 1 and page["hand"] == [2] and page["marks"] == 1
+    assert page["lines"][2:] == ["G D Worswick", "Yours sincerely,"]
+    assert page["empty"] == 0  # the mark is counted apart, as the entry decides
+    assert (10.0, 80.0, 50.0, 88.0) not in page["boxes"]  # the hand's ink is outside the transcribed lines
+    wide = collect.alto_page(LETTER.format(image="p", extra='<TextLine ID="w" TAGREFS="LT1" HPOS="0" VPOS="50" '
+                                                         'WIDTH="90" HEIGHT="8"/>').encode())
+    assert wide["marks"] == 0 and wide["empty"] == 1  # a whole untranscribed line is partial truth
+
+
+def _repo(tmp_path, files: dict[str, bytes]) -> tuple[Path, str]:
+    src = tmp_path / "src"
+    for name, data in files.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(data)
+    _git(src, "init", "-q")
+    _git(src, "add", ".")
+    _git(src, "commit", "-qm", "pages")
+    return src / ".git", _git(src, "rev-parse", "HEAD")
+
+
+def _jpeg(w: int = 400, h: int = 420) -> bytes:
+    from PIL import Image
+
+    buf = collect.io.BytesIO()
+    Image.new("L", (w, h), 255).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_collect_icdar_images_elsewhere_and_dropped_pages(tmp_path):
+    words = ",".join(["0"] * 8) + "," + " ".join(["ITEM"] * 25) + "\n"
+    files = {f"data/box/{k}.csv": words.encode() for k in ("a", "b", "c")}
+    files.update({f"data/img/{k}.jpg": _jpeg(400 + i) for i, k in enumerate("abc")})
+    git_dir, commit = _repo(tmp_path, files)
+    entry = {"name": "receipts", "repo": "x/y", "commit": commit, "paths": ["data/"], "format": "icdar",
+             "image_from": ["^data/box/(.*)\\.csv$", "data/img/\\1.jpg"], "max_pages": 2,
+             "drop_pages": {"data_box_b": "the truth of another receipt"}, "licence": "x", "part": "tuning"}
+    info = collect.collect(entry, git_dir, tmp_path / "out")
+    assert [p["name"] for p in info["pages"]] == ["data_box_a"]  # c is not brought in for b
+    why = {d["path"]: d["why"] for d in info["dropped"]}
+    assert "another receipt" in why["data/box/b.csv"] and "max_pages" in why["data/box/c.csv"]
+    out = tmp_path / "out" / "receipts"
+    assert (out / "data_box_a.jpg").read_bytes() == files["data/img/a.jpg"]
+    assert (out / "data_box_a.gt.txt").read_text() == " ".join(["ITEM"] * 25) + "\n"
+
+
+def test_collect_keeps_a_typed_letter_signed_by_hand_only_when_the_entry_says(tmp_path):
+    body = "".join(f'<TextLine ID="l{i}" TAGREFS="LT1"><String CONTENT="{" ".join(["typed"] * 10)}"/></TextLine>'
+                   for i in range(3))
+    sig = '<TextLine ID="s" TAGREFS="LT2"><String CONTENT="G D Worswick"/></TextLine>'
+    git_dir, commit = _repo(tmp_path, {"data/l.xml": LETTER.format(image="l.jpg", extra=body + sig).encode(),
+                                       "data/l.jpg": _jpeg()})
+    entry = {"name": "letters", "repo": "x/y", "commit": commit, "paths": ["data/"], "format": "alto",
+             "licence": "x", "part": "tuning"}
+    assert collect.collect(entry, git_dir, tmp_path / "a")["pages"] == []
+    info = collect.collect({**entry, "max_handwritten": 1}, git_dir, tmp_path / "b")
+    assert [p["name"] for p in info["pages"]] == ["data_l"]
+    truth = (tmp_path / "b" / "letters" / "data_l.gt.txt").read_text()
+    assert "Worswick" not in truth and "typed" in truth
+    # a small untranscribed box on the same page still makes it partial unless the entry allows marks
+    mark = '<TextLine ID="n" TAGREFS="LT1" HPOS="45" VPOS="95" WIDTH="6" HEIGHT="5"/>'
+    git_dir, commit = _repo(tmp_path / "m", {"data/l.xml": LETTER.format(image="l.jpg", extra=body + sig + mark).encode(),
+                                             "data/l.jpg": _jpeg()})
+    entry = {**entry, "commit": commit, "max_handwritten": 1}
+    info = collect.collect(entry, git_dir, tmp_path / "c")
+    assert info["pages"] == [] and "without transcription" in info["dropped"][0]["why"]
+    assert len(collect.collect({**entry, "marks_untranscribed": True}, git_dir, tmp_path / "d")["pages"]) == 1
+
+
+def test_real_py_sealed2_is_its_own_part(tmp_path):
+    real = _load("real")
+    config = tmp_path / "sets.toml"
+    config.write_text("".join(f'[[source]]\nname = "{n}"\npart = "{p}"\nrepo = "x/y"\ncommit = "1"\nlicence = "x"\n'
+                              for n, p in (("s", "sealed"), ("s2", "sealed2"), ("t", "tuning"))))
+    for name in ("s", "s2", "t"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "p.png").write_bytes(b"")
+        (tmp_path / name / "p.gt.txt").write_text("text")
+    assert list(real.find_sets([], "sealed2", tmp_path, None, config)) == ["s2"]
+    assert list(real.find_sets([], "tuning", tmp_path, None, config)) == ["t"]
+    assert sorted(real.find_sets([], "all", tmp_path, None, config)) == ["s", "s2", "t"]
+    with pytest.raises(SystemExit, match="sealed2 part"):
+        real.find_sets(["s2"], "tuning", tmp_path, None, config)
+    config.write_text(config.read_text().replace('"sealed2"', '"sealed3"'))
+    with pytest.raises(SystemExit, match="sealed3"):
+        real.find_sets([], "all", tmp_path, None, config)
+
+
+def test_real_py_scores_a_capitals_truth_case_free(tmp_path):
+    from digitize.evaluate import evaluate
+
+    real = _load("real")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "out" / "r.txt").write_text("Gerbang Alaf Restaurants\nTotal 11.10\n")
+    (tmp_path / "truth" / "r.txt").write_text("GERBANG ALAF RESTAURANTS\nTOTAL 11.10\n")
+    (u,) = evaluate(tmp_path / "out", tmp_path / "truth").units
+    assert u.owe == 0.8  # 4 of the 5 words differ by case only
+    folded = real.case_free(u, tmp_path / "truth" / "r.txt")
+    assert folded.owe == 0.0 and folded.truth_words == 5
+    (tmp_path / "out" / "r.txt").write_text("Gerbang Alaf\n")
+    (u,) = evaluate(tmp_path / "out", tmp_path / "truth").units
+    assert real.case_free(u, tmp_path / "truth" / "r.txt").owe == 0.6  # 3 words missing, in any case
