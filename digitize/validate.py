@@ -195,7 +195,11 @@ class FileVerdict:
     kind: str  # "ST.36" | "ST.96" | "ST.37" | "USPTO" | "unknown"
     status: str  # "valid" | "invalid" | "not checked: <why>"
     errors: list[str] = field(default_factory=list)
-    unverifiable: bool = False  # the file itself says it is of a model we cannot check (its dtd-version)
+    schema_missing: bool = False  # not checked because a schema file was not found
+
+    @property
+    def checked(self) -> bool:
+        return not self.status.startswith("not checked")
 
     @property
     def invalid(self) -> bool:
@@ -259,7 +263,7 @@ def validate_file(path: Path | str, base: Path | None = None, *,
             version = root.get("dtd-version")
             if version is not None and not _ST36_VERSIONS.fullmatch(version.strip()):
                 return FileVerdict(name, kind, f"not checked: its dtd-version {version[:60]!r} is not a version of "
-                                   f"{ST36_DTD.name} (the ST.36 model here): nothing said about it", unverifiable=True)
+                                   f"{ST36_DTD.name} (the ST.36 model here): nothing said about it")
             errors = check_st36(root, base, in_place=True)
         elif kind == "ST.96":
             errors = check_st96(root, base)
@@ -279,7 +283,7 @@ def validate_file(path: Path | str, base: Path | None = None, *,
                 f"root element <{root.tag}> is not ST.36 (*-patent-document), ST.96 (pat:PatentPublication) "
                 "or ST.37 (authority-file)"])
     except SchemaMissing as exc:
-        return FileVerdict(name, kind, f"not checked: {exc}")
+        return FileVerdict(name, kind, f"not checked: {exc}", schema_missing=True)
     return FileVerdict(name, kind, "invalid" if errors else "valid", errors)
 
 
