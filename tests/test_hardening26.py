@@ -70,7 +70,7 @@ def test_hot_folder_never_opens_a_named_pipe_and_refuses_links(tmp_path, inotify
         while not found and time.monotonic() < deadline:
             assert _scan_in_thread(hot, found)
             time.sleep(0.05)
-        assert found == [inbox / "real.png"]
+        assert [h.input for h in found] == [inbox / "real.png"]
     finally:
         hot.close()
 
@@ -94,6 +94,66 @@ def test_serve_goes_on_after_a_named_pipe_and_a_link_out_of_the_inbox(tmp_path):
     assert "outside.tif" not in rows(out) and "pipe.tif" not in rows(out)
     assert "symbolic link" in output
 
+
+def _swap(entry: Path, make) -> None:
+    """Replace ``entry`` at once by what ``make(tmp)`` creates (a rename: what an attacker does)."""
+    tmp = entry.with_name(".swap-" + entry.name)
+    make(tmp)
+    os.replace(tmp, entry)
+
+
+def test_hot_folder_reads_the_file_it_checked_whatever_the_entry_becomes(tmp_path):
+    """Issue 26 item 2, the gap left at stop 23: the entry was checked with ``lstat`` and read
+    later by its name (the planner's checksum, every worker's decode), so a file swapped for a
+    link after the check had its target read. Now the file is taken by opening it once (no link
+    followed, no wait on a pipe), checking that descriptor, and copying from it: the workers read
+    the copy, whatever the entry becomes."""
+    from PIL import Image
+
+    inbox, out, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    secret = elsewhere / "confidential.png"
+    Image.fromarray(page("Confidential text", 3)[0]).save(secret)
+    public = page("Public text", 4)[0]
+    hot = HotFolder(inbox, out, settle=0.2, inotify=False)
+    try:
+        # after the take: the entry swapped for a link to a confidential file
+        Image.fromarray(public).save(inbox / "a.png")
+        original = (inbox / "a.png").read_bytes()
+        found: list = []
+        deadline = time.monotonic() + 20
+        while not found and time.monotonic() < deadline:
+            found += hot.scan()
+            time.sleep(0.05)
+        [held] = found
+        _swap(inbox / "a.png", lambda t: t.symlink_to(secret))
+        assert held.input == inbox / "a.png" and held.path.is_relative_to(out)
+        assert held.path.read_bytes() == original  # what the planner and the workers read
+        assert held.size == len(original)
+        moved = hot.recorded(str(held.input), "done", None)  # the entry is renamed, never followed
+        assert not held.path.exists() and moved.is_symlink() and secret.read_bytes() != original
+
+        # between the check and the open: a link, a pipe, another file
+        for name, make, refused in (("b.png", lambda t: t.symlink_to(secret), "symbolic link"),
+                                    ("c.png", os.mkfifo, "named pipe"),
+                                    ("d.png", lambda t: Image.fromarray(public[:-8]).save(t, format="PNG"), None)):
+            Image.fromarray(public).save(inbox / name)
+            path, now = inbox / name, time.monotonic() + 60
+            assert hot._look(str(path), path, now, True), name  # checked: due to be taken
+            _swap(path, make)
+            result: list = []
+            t = threading.Thread(target=lambda: result.append(hot.hold(str(path), path, now)), daemon=True)
+            t.start()
+            t.join(20)
+            assert not t.is_alive(), f"{name}: blocked"
+            assert result == [None], name  # not taken
+            if refused:
+                assert refused in (inbox / FAILED / f"{name}.reason.txt").read_text() and not path.exists()
+            else:  # another file: judged again from its own size and time, then taken
+                assert path.exists() and str(path) in hot.pending and str(path) not in hot.taken
+        assert [p.name for p in (out / "work" / ".inbox").iterdir()] == []
+    finally:
+        hot.close()
 
 # --------------------------------------------------------------------------- 3: idle and half-sent connections
 
