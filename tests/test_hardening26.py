@@ -538,6 +538,8 @@ def test_huge_item_ids_are_not_found_on_every_route(job):
 
 # --------------------------------------------------------------------------- 15: a sustained login flood
 
+from digitize.review.auth import LoginThrottle  # noqa: E402
+
 
 def test_login_flood_never_keeps_the_owner_out(job):
     """Before: under a sustained flood of guesses at 'rita' (from her own address and from three
@@ -582,15 +584,28 @@ def test_login_flood_never_keeps_the_owner_out(job):
                     c.cookies.set(DEVICE_COOKIE, owner.cookies.get(DEVICE_COOKIE), domain="127.0.0.1", path="/login")
                     token = csrf_of(c.get("/login").text)
                     codes.append(c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf": token}).status_code)
+            # a new browser on another address (stop 23: 429 while the name was flooded from
+            # three addresses): the right password gets in, the flood goes on being refused
+            fresh = []
+            for address in ("10.0.0.5", "10.0.0.5", "10.0.0.6"):
+                with client(address) as c:
+                    token = csrf_of(c.get("/login").text)
+                    fresh.append(c.post("/login", data={"username": "rita", "password": PASSWORD, "csrf": token}).status_code)
+            before = refused.count(429)
+            deadline = time.monotonic() + 30
+            while refused.count(429) < before + 5 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert refused.count(429) >= before + 5 and 303 not in refused
         finally:
             stop.set()
             for t in threads:
                 t.join(60)
     assert codes == [303] * 5, codes
+    assert fresh == [303] * 3, fresh
 
 
 def test_device_lane_is_its_own_and_only_for_its_name(job):
-    from digitize.review.auth import DeviceCodec, LoginThrottle
+    from digitize.review.auth import DeviceCodec
 
     now = [0.0]
     t = LoginThrottle(clock=lambda: now[0])
@@ -602,6 +617,40 @@ def test_device_lane_is_its_own_and_only_for_its_name(job):
     device = codec.device_for(cookie, "rita")
     assert device and codec.device_for(cookie, "otto") is None and codec.device_for(cookie + "x", "rita") is None
     assert t.reserve("rita", "10.0.0.1", device) == 0
+
+
+def test_fresh_addresses_are_not_queued_behind_a_flood_and_add_little_to_guessing():
+    """Issue 26 item 15: an address that has not been guessing at a name does not wait behind the
+    addresses that do; spreading guesses over fresh addresses buys at most one more checked guess
+    per ``cap`` seconds for the name."""
+    now = [0.0]
+    t = LoginThrottle(clock=lambda: now[0])
+    checked = 0
+    for step in range(2400):  # 120 s of guesses at 'rita', 20 a second, from three addresses
+        now[0] = step * 0.05
+        if t.reserve("rita", f"10.0.0.{2 + step % 3}") is not None:
+            checked += 1
+            t.failed("rita", "x")
+    # the flooding addresses are refused; so is (the limit that stays) a new browser behind one
+    assert t.reserve("rita", "10.0.0.2") is None
+    assert t.reserve("rita", "10.0.0.9") == 0  # another address: checked at once
+    t.succeeded("rita", "10.0.0.9")
+    assert t.reserve("rita", "10.0.0.10") == 0
+    t.succeeded("rita", "10.0.0.10")
+
+    # a guesser with a fresh address for every guess, 10 a second for an hour, and one that
+    # reuses three: the checked guesses stay within two lanes' worth (one per `cap` seconds each)
+    hour = 3600.0
+    for spread in (True, False):
+        now[0], t, checked = 1e6, LoginThrottle(clock=lambda: now[0]), 0
+        for i in range(int(hour * 10)):
+            now[0] += 0.1
+            address = f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}" if spread else f"10.0.0.{i % 3}"
+            if t.reserve("otto", address) is not None:
+                checked += 1
+        lane = hour / t.cap
+        assert checked <= 2 * lane + t.free_fresh + t.free_per_name + 3 * t.free_per_name, (spread, checked)
+        assert checked >= lane, (spread, checked)  # throttled, not locked
 
 
 # --------------------------------------------------------------------------- 10: degenerate page sizes
