@@ -903,6 +903,60 @@ def test_unparsed_image_entities_of_legacy_uspto_xml_are_read(tmp_path):
         xmlsafe.parse(bad)
 
 
+REAL = Path(__file__).resolve().parent / "data" / "real"
+
+
+def test_real_legacy_uspto_pap_xml_becomes_an_entry(tmp_path):
+    """Issue 26 items 14 and 18 on a real file (tests/data/real/SOURCES.md: US 2001/0031492 A1 as
+    USPTO published it, pap-v15, from docling's tests): besides its NDATA image entities it uses
+    the ISO 8879 character entities its DTD brings in (``&lsqb;0001&rsqb;``, ``Zeocin&trade;``,
+    ``200 &mgr;l``). Before: refused ("a reference to an undeclared entity (&lsqb;)"), so no
+    entry. Now each is read as its character; an unknown name is still refused, and so are these
+    names in a document that does not name a USPTO DTD (item 14)."""
+    from authority.build import build
+    from authority.reader import read_all
+    from digitize import xmlsafe
+
+    real = REAL / "uspto" / "pa20010031492.xml"
+    root = xmlsafe.parse(real).getroot()
+    assert root.findtext(".//paragraph[@id='P-0001']/number") == "[0001]"
+    text = "".join(root.find(".//subdoc-description").itertext())
+    assert "Zeocin\u2122 treated cells" in text and "200 \u03bcl aliquots" in text and "&" not in text
+    res = build([real], "US", tmp_path / "US.xml")
+    entries = read_all(tmp_path / "US.xml")[1]
+    assert [(e.country, e.number, e.kind, e.date, e.app_number, e.filing_date) for e in entries] == [
+        ("US", "20010031492", "A1", "20011018", "09728320", "20001201")], res.report.lines
+    assert [(p.country, p.number, p.date) for p in entries[0].priorities] == [("GB", "9811845.8", "19980602")]
+    assert entries[0].description == entries[0].claims == entries[0].abstract == ("en",)
+    data = real.read_text(encoding="utf-8")
+    for changed in (data.replace("&trade;", "&evil;", 1),  # a name of no ISO set
+                    data.replace("pap-v15-2001-01-31.dtd", "other.dtd", 1)):  # not a USPTO DTD
+        (tmp_path / "x.xml").write_text(changed, encoding="utf-8")
+        with pytest.raises(xmlsafe.UnsafeXML):
+            xmlsafe.parse(tmp_path / "x.xml")
+
+
+def test_a_real_jbig2_pdf_decodes_to_its_page():
+    """Issue 26 item 16 on a real file (tests/data/real/SOURCES.md: OCRmyPDF's jbig2.pdf, a scanned
+    page encoded JBIG2 with a global symbol dictionary): one 300-dpi bilevel page of 2550 x 3300,
+    whose ink is the same scan's in CCITT G4 (OCRmyPDF's ccitt.pdf, ../shared) but for the
+    symbol coder's substitutions (0.4 % of pixels)."""
+    import numpy as np
+
+    from digitize import ingest
+    from digitize.resources import shared_data_dir
+
+    [page] = ingest.iter_pages(REAL / "pdf" / "jbig2.pdf", max_pixels=10**8, default_dpi=300)
+    assert page.image.shape == (3300, 2550) and page.dpi == 300
+    assert set(np.unique(page.image)) == {0, 255}
+    g4 = (shared_data_dir() or Path("/nonexistent")) / "scans" / "ocrmypdf" / "ccitt.pdf"
+    if not g4.exists():
+        pytest.skip("../shared/data/scans/ocrmypdf/ccitt.pdf absent")
+    [twin] = ingest.iter_pages(g4, max_pixels=10**8, default_dpi=300)
+    ink = page.image < 128
+    assert (ink != (twin.image < 128)).mean() < 0.01 and 0.02 < ink.mean() < 0.2
+
+
 # --------------------------------------------------------------------------- 16: small things
 
 
