@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps({"kind": kind, "slope": slope, "runs": runs}))
             continue
-        sizes = ", ".join(f"{r['side']}² {r['grown'] / 2**20:.0f} MB ({r['grown'] / r['pixels']:.2f} B/px)" for r in runs)
+        sizes = ", ".join(f"{r['side']}² {r['grown'] / 2**20:.0f} MB ({r['grown'] / r['pixels']:.2f} B/px)"
+                          for r in runs)
         print(f"prep memory [{kind}: {' '.join(runs[0]['steps'])}] over the page: {sizes}; "
               f"growth {slope:.2f} bytes per added pixel")
     return 0

@@ -28,10 +28,10 @@ and copying the file from it into the job folder (``OUT/work/.inbox/``): the wor
 copy. Swapping the inbox entry for a link, a pipe or another file after the check changes
 nothing that is read (the entry is only renamed afterwards, which never follows a link).
 
-After its document is recorded, its copy is removed and an original is moved to ``IN/done/`` (done, needs-review, or
-already done before) or ``IN/failed/`` with ``NAME.reason.txt`` beside it. The ledger keeps its
-row under the path where it was dropped, so a file dropped again with the same content is
-recognised as done.
+After its document is recorded, its copy is removed and the original is moved to ``IN/done/``
+(done, needs-review, or already done before) or ``IN/failed/`` with ``NAME.reason.txt`` beside
+it. The ledger keeps its row under the path where it was dropped, so a file dropped again with
+the same content is recognised as done.
 """
 
 from __future__ import annotations
@@ -39,9 +39,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import logging
 import os
-import hashlib
 import re
 import shutil
 import stat

@@ -223,7 +223,8 @@ def detect(root: etree._Element) -> str:
     local = qname.localname if qname else ""
     if qname and qname.namespace == PAT_NS and local == "PatentPublication":
         return "ST.96"
-    if qname and qname.namespace is None and (local.startswith("us-patent-") or local == "patent-application-publication"):
+    if qname and qname.namespace is None and (local.startswith("us-patent-")
+                                              or local == "patent-application-publication"):
         return "USPTO"
     if qname and qname.namespace is None and local.endswith("-patent-document"):
         return "ST.36"
