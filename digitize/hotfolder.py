@@ -52,16 +52,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .batch.planner import Held
 from .fsutil import atomic_write, new_temp, one_line
 from .ingest import discover, not_input, searched
-from .jobfolder import is_job_folder
+from .jobfolder import JobFolder, is_job_folder
+from .model import Held
 
 log = logging.getLogger("digitize")
 
 PART = ".part"
 DONE, FAILED = "done", "failed"
-HOLD = ".inbox"  # OUT/work/.inbox/: the copies of the files taken (see ``HotFolder.hold``)
 OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC  # never a link's target, never a pipe's wait
 GRACE = 0.2  # seconds a file proven complete must stay unchanged (not for a rename into the folder)
 STALE = 30.0  # seconds a file shown incomplete must stay unchanged before it is taken (to fail)
@@ -340,7 +339,7 @@ class HotFolder:
         # the copies of the files taken: the job folder's (the service holds its run lock; a
         # copy left by a service killed is removed, its original is still in the inbox)
         if out is not None:
-            self.hold_dir = Path(out) / "work" / HOLD
+            self.hold_dir = JobFolder(out).held_dir
             shutil.rmtree(self.hold_dir, ignore_errors=True)
             self.hold_dir.mkdir(parents=True, exist_ok=True)
             self._own_hold = False

@@ -16,28 +16,13 @@ from pathlib import Path
 from ..fsutil import sha256_file, sha256_tree
 from ..jobfolder import JobFolder
 from ..ledger import Ledger
-
-
-@dataclass(frozen=True)
-class Held:
-    """An input read from a private copy: the hot folder's file, copied from the one descriptor
-    it checked (see ``hotfolder.HotFolder.hold``). ``input`` is where it was dropped (its name in
-    the ledger, its work folder and DOCID stem), ``path`` the copy the workers read, ``size`` and
-    ``mtime_ns`` the dropped file's as checked."""
-
-    input: Path
-    path: Path
-    size: int
-    mtime_ns: int
-
-    def __str__(self) -> str:
-        return str(self.input)
+from ..model import Held
 
 
 @dataclass(frozen=True)
 class Planned:
     """An input to process: ``input`` its name in the ledger, ``path`` the file the workers read
-    (the same file, or a ``Held`` input's copy)."""
+    (the same file, or a ``model.Held`` input's copy)."""
 
     input: str
     path: Path

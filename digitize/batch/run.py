@@ -40,7 +40,8 @@ from ..jobfolder import JobFolder, pages_dir
 from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
-from .planner import Held, Planned, Planner, Skipped
+from ..model import Held
+from .planner import Planned, Planner, Skipped
 from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
 from .worker import WORKER_ENV, WorkerSetup
 
@@ -393,7 +394,7 @@ class BatchRun:
 
     # -- the loop ------------------------------------------------------------------------------
     def add(self, paths: Iterable[Path | Held]) -> None:
-        """More inputs (``digitize serve``: the hot folder's copies, ``planner.Held``)."""
+        """More inputs (``digitize serve``: the hot folder's copies, ``model.Held``)."""
         self.todo.extend(paths)
 
     @property
