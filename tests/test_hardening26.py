@@ -928,6 +928,12 @@ def test_real_legacy_uspto_pap_xml_becomes_an_entry(tmp_path):
         ("US", "20010031492", "A1", "20011018", "09728320", "20001201")], res.report.lines
     assert [(p.country, p.number, p.date) for p in entries[0].priorities] == [("GB", "9811845.8", "19980602")]
     assert entries[0].description == entries[0].claims == entries[0].abstract == ("en",)
+    mixed = tmp_path / "mixed.xml"  # references between and after child elements keep their places
+    mixed.write_text('<!DOCTYPE patent-application-publication SYSTEM "pap-v16-2002-01-01.dtd">\n'
+                     "<patent-application-publication><p>a&lsqb;x<b>B&rsqb;</b>t&trade;<i/>&mgr;l</p>"
+                     "</patent-application-publication>", encoding="utf-8")
+    p = xmlsafe.parse(mixed).getroot()[0]
+    assert (p.text, p[0].text, p[0].tail, p[1].tail) == ("a[x", "B]", "t\u2122", "\u03bcl")
     data = real.read_text(encoding="utf-8")
     for changed in (data.replace("&trade;", "&evil;", 1),  # a name of no ISO set
                     data.replace("pap-v15-2001-01-31.dtd", "other.dtd", 1)):  # not a USPTO DTD
