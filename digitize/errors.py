@@ -48,6 +48,16 @@ class MissingDependency(DigitizeError):
     exit_code = 3
 
 
+class SchemasMissing(MissingDependency):
+    """The WIPO schemas a check needs are not found (no schema folder, or a file missing from
+    it): what needs them was not checked, and the command says so (exit 3)."""
+
+
+class NotChecked(DigitizeError):
+    """A file that could not be checked at all (a model version the schemas here are not, a
+    USPTO DTD, an ST.37 file without its checker): never a pass (exit 1)."""
+
+
 class StoreError(DigitizeError):
     """A job's SQLite file (ledger, queue, accounts) that cannot be used: damaged, on a full
     disk, in a folder that cannot be written. Reported in one line, exit 1."""

@@ -22,10 +22,16 @@ that pauses longer than ``GRACE`` between the pages of a multi-page TIFF it keep
 and closing (each page makes a complete TIFF) must use the rename: nothing in the file tells
 such a pause from the end.
 
-After its document is recorded, an original is moved to ``IN/done/`` (done, needs-review, or
-already done before) or ``IN/failed/`` with ``NAME.reason.txt`` beside it. The ledger keeps its
-row under the path where it was dropped, so a file dropped again with the same content is
-recognised as done.
+A file is taken by opening it once, without following a link and without blocking on a pipe
+(``O_NOFOLLOW | O_NONBLOCK``), checking that descriptor (a regular file, the size and time seen)
+and copying the file from it into the job folder (``OUT/work/.inbox/``): the workers read that
+copy. Swapping the inbox entry for a link, a pipe or another file after the check changes
+nothing that is read (the entry is only renamed afterwards, which never follows a link).
+
+After its document is recorded, its copy is removed and the original is moved to ``IN/done/``
+(done, needs-review, or already done before) or ``IN/failed/`` with ``NAME.reason.txt`` beside
+it. The ledger keeps its row under the path where it was dropped, so a file dropped again with
+the same content is recognised as done.
 """
 
 from __future__ import annotations
@@ -33,24 +39,29 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import logging
 import os
 import re
+import shutil
 import stat
 import struct
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .fsutil import atomic_write, one_line
+from .fsutil import atomic_write, new_temp, one_line
 from .ingest import discover, not_input, searched
-from .jobfolder import is_job_folder
+from .jobfolder import JobFolder, is_job_folder
+from .model import Held
 
 log = logging.getLogger("digitize")
 
 PART = ".part"
 DONE, FAILED = "done", "failed"
+OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC  # never a link's target, never a pipe's wait
 GRACE = 0.2  # seconds a file proven complete must stay unchanged (not for a rename into the folder)
 STALE = 30.0  # seconds a file shown incomplete must stay unchanged before it is taken (to fail)
 
@@ -64,7 +75,7 @@ def completeness(path: Path) -> str:
     """COMPLETE when the file's format proves it completely written, INCOMPLETE when it shows
     that more is to come, UNKNOWN when the format cannot tell (or is not one digitize reads)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(path, OPEN_FLAGS)
     except OSError:
         return UNKNOWN
     try:
@@ -321,9 +332,19 @@ class HotFolder:
         self.pending: dict[str, _Pending] = {}
         self.taken: set[str] = set()
         self.refused: set[str] = set()  # special files that could not be moved away
+        self.held: dict[str, Held] = {}
         self.next_listing = 0.0
         for sub in (DONE, FAILED):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        # the copies of the files taken: the job folder's (the service holds its run lock; a
+        # copy left by a service killed is removed, its original is still in the inbox)
+        if out is not None:
+            self.hold_dir = JobFolder(out).held_dir
+            shutil.rmtree(self.hold_dir, ignore_errors=True)
+            self.hold_dir.mkdir(parents=True, exist_ok=True)
+            self._own_hold = False
+        else:
+            self.hold_dir, self._own_hold = Path(tempfile.mkdtemp(prefix="digitize-inbox-")), True
         self.notify = Inotify.open() if inotify else None
         if self.notify is not None:
             self._watch_tree(self.folder)
@@ -361,8 +382,9 @@ class HotFolder:
         return max(0.0, due - time.monotonic())
 
     # -- taking --------------------------------------------------------------------------------
-    def scan(self) -> list[Path]:
-        """Files completely written since the last look, each returned once."""
+    def scan(self) -> list[Held]:
+        """Files completely written since the last look, each returned once, as the copy taken
+        (``hold``)."""
         now = time.monotonic()
         hints: dict[Path, str] = {}
         listing = now >= self.next_listing
@@ -382,7 +404,9 @@ class HotFolder:
         ready = []
         for key, path in sorted(keys.items()):
             if key not in self.taken and key not in self.refused and self._look(key, path, now, hints.get(path) == "moved"):
-                ready.append(path)
+                held = self.hold(key, path, now)
+                if held is not None:
+                    ready.append(held)
         return ready
 
     def _look(self, key: str, path: Path, now: float, moved: bool) -> bool:
@@ -406,21 +430,65 @@ class HotFolder:
         if st.st_size == 0:  # just created: looked at again when written, or at the next listing
             p.since = now
             return False
-        if p.due(self.settle) > now:
-            return False
+        return p.due(self.settle) <= now
+
+    def hold(self, key: str, path: Path, now: float) -> Held | None:
+        """Take a file: open it once (no link followed, no wait on a pipe), check the descriptor
+        (a regular file, the size and time its completeness was judged on) and copy the file from
+        that descriptor into ``hold_dir``. None when it is not taken now: refused (moved to
+        ``failed/``), changed since (looked at again), or the copy could not be written."""
+        try:
+            fd = os.open(path, OPEN_FLAGS)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # the entry became a link after it was looked at
+                self._refuse(key, path, stat.S_IFLNK)
+            elif exc.errno == errno.ENOENT:
+                self.pending.pop(key, None)  # gone
+            else:  # a file the service may not read
+                self._refuse(key, path, 0, f"cannot read input: {exc.strerror or exc}")
+            return None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                os.close(fd)
+                fd = -1
+                self._refuse(key, path, st.st_mode)
+                return None
+            p = self.pending.get(key)
+            sig = (st.st_size, st.st_mtime_ns)
+            if p is None or p.sig != sig:  # another file, or written since it was judged
+                self.pending[key] = _Pending(sig, now)
+                return None
+            copy = self.hold_dir / (hashlib.sha1(key.encode("utf-8", "surrogateescape")).hexdigest()[:20]
+                                    + path.suffix[:16])
+            _copy_from(fd, copy)
+            after = os.fstat(fd)
+            if (after.st_size, after.st_mtime_ns) != sig:  # written while it was copied
+                copy.unlink(missing_ok=True)
+                self.pending[key] = _Pending((after.st_size, after.st_mtime_ns), now)
+                return None
+        except OSError as exc:  # the copy could not be written (a full disk): looked at again later
+            log.warning("%s: not taken yet: %s", one_line(str(path)), exc)
+            if key in self.pending:
+                self.pending[key].since = now
+            return None
+        finally:
+            if fd >= 0:
+                os.close(fd)
         del self.pending[key]
         self.taken.add(key)
+        self.held[key] = held = Held(path, copy, *sig)
         self.event(key, "taken")
-        return True
+        return held
 
-    def _refuse(self, key: str, path: Path, mode: int) -> None:
+    def _refuse(self, key: str, path: Path, mode: int, reason: str | None = None) -> None:
         """A symbolic link, named pipe, socket or device dropped in the folder: never opened nor
         followed (a link could point anywhere the service can read; a pipe blocks its reader),
-        moved at once to ``failed/`` with its reason."""
+        moved at once to ``failed/`` with its reason (or ``reason``: a file that cannot be read)."""
         what = ("a symbolic link" if stat.S_ISLNK(mode) else "a named pipe" if stat.S_ISFIFO(mode)
                 else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
                 else "not a regular file")
-        reason = f"refused: {what}; the hot folder takes regular files only (copy the file itself in)"
+        reason = reason or f"refused: {what}; the hot folder takes regular files only (copy the file itself in)"
         self.pending.pop(key, None)
         target = _free_name(self.folder / FAILED / path.name)
         try:
@@ -438,6 +506,9 @@ class HotFolder:
         if input_path not in self.taken:
             return None
         self.taken.discard(input_path)
+        held = self.held.pop(input_path, None)
+        if held is not None:
+            held.path.unlink(missing_ok=True)
         src = Path(input_path)
         sub = FAILED if state == "failed" else DONE
         target = _free_name(self.folder / sub / src.name)
@@ -455,6 +526,35 @@ class HotFolder:
         if self.notify is not None:
             self.notify.close()
             self.notify = None
+        if self._own_hold:
+            shutil.rmtree(self.hold_dir, ignore_errors=True)
+
+
+def _copy_from(fd: int, target: Path) -> None:
+    """Copy an open file from its start into ``target`` (a temporary name renamed into place),
+    in the kernel where it can (``copy_file_range``: a reflink on filesystems that share blocks)."""
+    out, tmp = new_temp(target.parent, target.name)
+    try:
+        offset = 0
+        try:
+            while n := os.copy_file_range(fd, out, 1 << 30, offset, offset):
+                offset += n
+        except OSError as exc:  # another filesystem on an old kernel, or no copy_file_range
+            if exc.errno not in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                raise
+            while block := os.pread(fd, 1 << 20, offset):
+                view = memoryview(block)
+                while view:  # a full disk raises ENOSPC
+                    n = os.pwrite(out, view, offset)
+                    view, offset = view[n:], offset + n
+        os.close(out)
+        out = -1
+        os.replace(tmp, target)
+    except BaseException:
+        if out >= 0:
+            os.close(out)
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _free_name(path: Path) -> Path:

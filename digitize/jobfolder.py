@@ -6,6 +6,7 @@ of joining names itself, so the layout is written down once::
     OUT/ledger.sqlite               the ledger (documents), the correction queue, the reviewers
     OUT/run.lock                    held by the one ``digitize run`` working on the folder
     OUT/work/<input key>/           a document's files while it is being processed
+    OUT/work/.inbox/                ``digitize serve``: copies of the files taken from the hot folder
     OUT/documents/<DOCID>/          a finished document; its pages in pages/NNNN.*
     OUT/authority/                  the batch's ST.37 authority file
     OUT/report.html                 the batch report
@@ -66,6 +67,7 @@ class JobFolder:
         self.lock_path = self.root / LOCK
         self.documents_dir = self.root / "documents"
         self.work_dir = self.root / "work"
+        self.held_dir = self.work_dir / ".inbox"
         self.authority_dir = self.root / "authority"
         self.report_path = self.root / "report.html"
 

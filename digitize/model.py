@@ -12,6 +12,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 # The XML a document can be emitted as, in the order they are written: the one list of them
@@ -120,6 +121,22 @@ class Record:
 
 
 # --------------------------------------------------------------------------- image level
+
+
+@dataclass(frozen=True)
+class Held:
+    """An input read from a private copy: the hot folder's file, copied from the one descriptor
+    it checked (``hotfolder.HotFolder.hold``) into ``JobFolder.held_dir``. ``input`` is where it
+    was dropped (its name in the ledger, its work folder and DOCID stem), ``path`` the copy the
+    workers read, ``size`` and ``mtime_ns`` the dropped file's as checked."""
+
+    input: Path
+    path: Path
+    size: int
+    mtime_ns: int
+
+    def __str__(self) -> str:
+        return str(self.input)
 
 
 @dataclass

@@ -156,7 +156,7 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
             bw = clean(bw, dpi, borders=settings.remove_borders, speckles=settings.denoise, in_place=True)
             steps += ["borders"] * settings.remove_borders + ["speckles"] * settings.denoise
         ink = ink_ratio(bw)
-        image = keep_grey_ink(image, bw) if KEEP_GREY_INK and grey_scan else bw
+        image = keep_grey_ink(image, bw, in_place=True) if KEEP_GREY_INK and grey_scan else bw
     return Prepared(image=image, dpi=dpi, rotation=rotation, skew=round(skew, 3),
                     ink_ratio=ink if ink is not None else ink_ratio(image), steps=steps, resolution=resolution,
                     engine_dpi=engine_dpi)
@@ -363,7 +363,7 @@ def _ink_points(image: np.ndarray, dpi: int, to_dpi: int, with_mask: bool = Fals
     keep = (stats[:, cv2.CC_STAT_WIDTH] < max_side) & (stats[:, cv2.CC_STAT_HEIGHT] < max_side) & \
         (stats[:, cv2.CC_STAT_AREA] >= 2)
     keep[0] = False
-    mask = np.take(keep, labels).view(np.uint8)
+    mask = _lookup(keep, labels).view(np.uint8)
     # (x, y) of the kept pixels in row order, as np.nonzero gives them (cv2: ~2 ms, numpy ~25)
     found = cv2.findNonZero(mask)
     points = found.reshape(-1, 2).astype(np.float32) if found is not None else np.zeros((0, 2), np.float32)
@@ -490,7 +490,7 @@ def normalize_background(image: np.ndarray, dpi: int) -> np.ndarray:
     h, w = image.shape
     background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
     # very dark "paper" is a picture or a border: do not blow its noise up to full contrast
-    background = np.maximum(background, 96)
+    np.maximum(background, 96, out=background)
     return cv2.divide(image, background, scale=255)
 
 
@@ -523,16 +523,85 @@ def sauvola(image: np.ndarray, window: int = 37, k: float = SAUVOLA_K, r: float 
     """Sauvola's threshold T = m·(1 + k·(s/R − 1)) over a ``window``² neighbourhood.
 
     Mean and variance come from box filters (integral images inside OpenCV), computed on a
-    half-size copy: the threshold surface is smooth at that scale, and it halves the cost."""
+    half-size copy: the threshold surface is smooth at that scale, and it halves the cost.
+
+    Memory: the surface is computed in place on the half-size copy, and brought to full size
+    and compared a band of rows at a time when that gives the same pixels (see
+    ``_enlarge_compare``): a 12,000 × 12,000 page needed 1.8 GB here (two full-size float
+    copies), now about three half-size float copies."""
     h, w = image.shape
     half = cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
     win = max(3, window // 2) | 1
     mean = cv2.boxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
     sq = cv2.sqrBoxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
-    std = cv2.sqrt(cv2.max(sq - mean * mean, 0))
-    threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
-    threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.compare(image.astype(np.float32), threshold, cv2.CMP_GT)  # 255 above, 0 else
+    del half
+    # the same operations, in the same order and precision, as
+    # mean * (1 + k * (sqrt(max(sq - mean * mean, 0)) * (1 / r) - 1)), without a temporary page
+    for rows in _strips(sq.shape):
+        m, t = mean[rows], sq[rows]
+        np.subtract(t, m * m, out=t)
+        cv2.max(t, 0, dst=t)
+        cv2.sqrt(t, dst=t)
+        np.multiply(t, 1.0 / r, out=t)
+        np.subtract(t, 1.0, out=t)
+        np.multiply(k, t, out=t)
+        np.add(1.0, t, out=t)
+        np.multiply(m, t, out=t)
+    del mean
+    return _enlarge_compare(image, sq)
+
+
+def _enlarge_compare(image: np.ndarray, surface: np.ndarray, whole_up_to: int = 0) -> np.ndarray:
+    """``cv2.compare(image, resize(surface, image's size, INTER_LINEAR), CMP_GT)`` for a
+    half-size float ``surface``, without the full-size float copies (4 bytes a pixel each).
+
+    When the image has an even number of rows (columns), the surface has exactly half as many
+    and each output row's source position is ``y / 2 - 0.25``, for a band of rows as for the
+    whole: a band is enlarged from its source rows and one more on each side and trimmed, which
+    gives the same values as enlarging the whole. With both sides odd, and for pages up to
+    ``whole_up_to`` pixels (the tests compare both ways), the whole page at once."""
+    h, w = image.shape
+    sh, sw = surface.shape
+    out = np.empty((h, w), np.uint8)
+    by_rows = h == 2 * sh
+    if not (by_rows or w == 2 * sw) or h * w <= whole_up_to:
+        threshold = cv2.resize(surface, (w, h), interpolation=cv2.INTER_LINEAR)
+        return cv2.compare(image.astype(np.float32), threshold, cv2.CMP_GT)
+    n, size = (sh, h) if by_rows else (sw, w)
+    step = max(1, BAND_PIXELS // (2 * (w if by_rows else h)))  # surface rows (columns) a band
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        lo, hi = max(0, a - 1), min(n, b + 1)  # one more source row each side (edges: as the whole)
+        src = surface[lo:hi] if by_rows else surface[:, lo:hi]
+        dsize = (w, 2 * (hi - lo)) if by_rows else (2 * (hi - lo), h)
+        band = cv2.resize(src, dsize, interpolation=cv2.INTER_LINEAR)
+        cut = slice(2 * (a - lo), 2 * (a - lo) + 2 * (b - a))
+        if by_rows:
+            out[2 * a:2 * b] = cv2.compare(image[2 * a:2 * b].astype(np.float32), band[cut], cv2.CMP_GT)
+        else:
+            out[:, 2 * a:2 * b] = cv2.compare(image[:, 2 * a:2 * b].astype(np.float32), band[:, cut], cv2.CMP_GT)
+    return out
+
+
+BAND_PIXELS = 1 << 19  # pixels of a band of the page worked at once (as floats: 2 MiB)
+
+
+def _strips(shape: tuple[int, ...], pixels: int = BAND_PIXELS):
+    """Slices of rows covering an array of ``shape`` about ``pixels`` at a time."""
+    h = shape[0]
+    w = max(1, int(np.prod(shape[1:])))
+    step = max(1, pixels // w)
+    for a in range(0, h, step):
+        yield slice(a, min(h, a + step))
+
+
+def _lookup(table: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``np.take(table, labels)`` a band of rows at a time: numpy turns 16-bit labels into 64-bit
+    indices first (8 bytes a pixel of the whole page)."""
+    out = np.empty(labels.shape, table.dtype)
+    for rows in _strips(labels.shape):
+        np.take(table, labels[rows], out=out[rows])
+    return out
 
 
 def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:
@@ -543,12 +612,18 @@ def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:
     return cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
 
 
-def keep_grey_ink(grey: np.ndarray, bw: np.ndarray) -> np.ndarray:
+def keep_grey_ink(grey: np.ndarray, bw: np.ndarray, in_place: bool = False) -> np.ndarray:
     """Paper white, ink pixels at their grey level: Tesseract's LSTM reads grey line images, and
     anti-aliased strokes recognise better than thresholded ones on blurred low-resolution scans.
-    Only for grey scans: a bilevel scan gains nothing from the grey edges deskewing leaves."""
+    Only for grey scans: a bilevel scan gains nothing from the grey edges deskewing leaves.
+    ``in_place``: written into ``bw`` (``preprocess`` owns its mask), a band of rows at a time."""
     # bw is 0/255, so max(min(grey, 200), bw) is exactly that, without numpy's temporaries
-    return cv2.max(cv2.min(grey, 200), bw)
+    if not in_place:
+        return cv2.max(cv2.min(grey, 200), bw)
+    for rows in _strips(bw.shape):
+        band = bw[rows]
+        cv2.max(cv2.min(grey[rows], 200), band, dst=band)
+    return bw
 
 
 def bilevel(image: np.ndarray, level: int = 255) -> np.ndarray:
@@ -590,9 +665,16 @@ def remove_speckles(bw: np.ndarray, dpi: int) -> np.ndarray:
 def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = True,
           in_place: bool = False) -> np.ndarray:
     """Borders and speckles from one connected-component pass over the bilevel page.
-    ``in_place``: whiten them in ``bw`` itself (``preprocess`` owns its mask: no page copy)."""
-    inv = (bw < 128).view(np.uint8)
-    n, labels, stats, centroids = label(inv)
+    ``in_place``: whiten them in ``bw`` itself (``preprocess`` owns its mask: no page copy; a
+    0/255 mask is labelled inverted in place and turned back, instead of a copy of its ink)."""
+    if in_place and bw.dtype == np.uint8 and bw.flags.c_contiguous and _only_0_255(bw):
+        cv2.bitwise_not(bw, dst=bw)  # ink 255: the components of (bw < 128), the same labels
+        try:
+            n, labels, stats, centroids = label(bw)
+        finally:
+            cv2.bitwise_not(bw, dst=bw)
+    else:
+        n, labels, stats, centroids = label((bw < 128).view(np.uint8))
     if n <= 1:
         return bw
     drop = np.zeros(n, dtype=bool)
@@ -606,13 +688,19 @@ def clean(bw: np.ndarray, dpi: int, *, borders: bool = True, speckles: bool = Tr
     out = bw if in_place else bw.copy()
     ids = np.flatnonzero(drop)
     if len(ids) > 2000 or stats[ids, cv2.CC_STAT_AREA].sum() > 0.02 * bw.size:
-        out[np.take(drop, labels)] = 255
+        for rows in _strips(labels.shape):
+            out[rows][np.take(drop, labels[rows])] = 255
         return out
     for i in ids:  # few small boxes: cheaper than a lookup over the whole page
         x, y, w, h = stats[i, :4]
         box = out[y:y + h, x:x + w]
         box[labels[y:y + h, x:x + w] == i] = 255
     return out
+
+
+def _only_0_255(bw: np.ndarray) -> bool:
+    """Every pixel 0 or 255 (a thresholded mask), checked a band at a time."""
+    return all(not cv2.countNonZero(cv2.inRange(bw[rows], 1, 254)) for rows in _strips(bw.shape))
 
 
 def _border_components(labels: np.ndarray, stats: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -628,7 +716,10 @@ def _border_components(labels: np.ndarray, stats: np.ndarray, shape: tuple[int, 
     long = touches & ~drop & ((ch > h / 3) | (cw > w / 3))
     if long.any():  # an L or a frame: how much of it lies in the outer margin?
         m = max(1, min(h, w) // 10)
-        inner = np.bincount(labels[m:h - m, m:w - m].ravel(), minlength=n)
+        inner = np.zeros(n, np.int64)
+        centre = labels[m:h - m, m:w - m]
+        for rows in _strips(centre.shape):
+            inner += np.bincount(centre[rows].ravel(), minlength=n)
         drop |= long & (inner < 0.2 * area)
     return drop
 

@@ -195,7 +195,11 @@ class FileVerdict:
     kind: str  # "ST.36" | "ST.96" | "ST.37" | "USPTO" | "unknown"
     status: str  # "valid" | "invalid" | "not checked: <why>"
     errors: list[str] = field(default_factory=list)
-    unverifiable: bool = False  # the file itself says it is of a model we cannot check (its dtd-version)
+    schema_missing: bool = False  # not checked because a schema file was not found
+
+    @property
+    def checked(self) -> bool:
+        return not self.status.startswith("not checked")
 
     @property
     def invalid(self) -> bool:
@@ -209,13 +213,18 @@ class FileVerdict:
         return out + [f"  {e}" for e in self.errors]
 
 
+def local_name(root: etree._Element) -> str:
+    return etree.QName(root.tag).localname if isinstance(root.tag, str) else ""
+
+
 def detect(root: etree._Element) -> str:
     tag = root.tag if isinstance(root.tag, str) else ""
     qname = etree.QName(tag) if tag else None
     local = qname.localname if qname else ""
     if qname and qname.namespace == PAT_NS and local == "PatentPublication":
         return "ST.96"
-    if qname and qname.namespace is None and local.startswith("us-patent-"):
+    if qname and qname.namespace is None and (local.startswith("us-patent-")
+                                              or local == "patent-application-publication"):
         return "USPTO"
     if qname and qname.namespace is None and local.endswith("-patent-document"):
         return "ST.36"
@@ -259,11 +268,14 @@ def validate_file(path: Path | str, base: Path | None = None, *,
             version = root.get("dtd-version")
             if version is not None and not _ST36_VERSIONS.fullmatch(version.strip()):
                 return FileVerdict(name, kind, f"not checked: its dtd-version {version[:60]!r} is not a version of "
-                                   f"{ST36_DTD.name} (the ST.36 model here): nothing said about it", unverifiable=True)
+                                   f"{ST36_DTD.name} (the ST.36 model here): nothing said about it")
             errors = check_st36(root, base, in_place=True)
         elif kind == "ST.96":
             errors = check_st96(root, base)
         elif kind == "USPTO":
+            if local_name(root) == "patent-application-publication":
+                return FileVerdict(name, kind, "not checked: a legacy USPTO pap document (2001-2004; its SGML-derived "
+                                   "DTD is not here; 'authority build' reads it)")
             return FileVerdict(name, kind, "not checked: USPTO DTD needs MathML (USPTO ST.36-derived, reference only)")
         elif kind == "ST.37":
             return _check_st37(path, st37)
@@ -279,7 +291,7 @@ def validate_file(path: Path | str, base: Path | None = None, *,
                 f"root element <{root.tag}> is not ST.36 (*-patent-document), ST.96 (pat:PatentPublication) "
                 "or ST.37 (authority-file)"])
     except SchemaMissing as exc:
-        return FileVerdict(name, kind, f"not checked: {exc}")
+        return FileVerdict(name, kind, f"not checked: {exc}", schema_missing=True)
     return FileVerdict(name, kind, "invalid" if errors else "valid", errors)
 
 

@@ -10,11 +10,18 @@ found by parsing (lxml's view of the internal subset), not by scanning text: a c
 ``]>`` inside the DOCTYPE cannot hide one, and a reference such as ``120&x;`` is never read
 as ``120``. Real patent XML only names its DTD by SYSTEM/PUBLIC identifier (not loaded), so
 nothing legitimate is refused.
+
+One exception to the undeclared reference: USPTO's SGML-derived DTDs (pap 2001-2004, the ST.32
+grant DTD) bring in the ISO 8879 character entity sets, and their documents use them
+(``&lsqb;0001&rsqb;``, ``Zeocin&trade;``, ``200 &mgr;l``). In a document naming one of those
+DTDs, a reference to a name of those sets is read as its one character (a fixed table: nothing
+is loaded, fetched or expanded); any other reference is refused as above.
 """
 
 from __future__ import annotations
 
 import io
+from html.entities import html5
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -70,6 +77,51 @@ def check_elements(elements: Any) -> None:
             raise UnsafeXML(f"refused: an element <{el.tag[:60]}> with {len(el.attrib)} attributes; not read")
 
 
+# USPTO's SGML-derived DTDs, which include the ISO 8879 character entity sets
+ISO_ENTITY_DTDS = ("pap-v15-2001-01-31.dtd", "pap-v16-2002-01-01.dtd", "ST32-US-Grant-025xml.dtd")
+# ISOgrk1 (Greek letters; ISOlat1, ISOnum, ISOpub, ISOdia, ISOtech names are HTML's, ``html5``)
+_ISOGRK1 = dict(zip(
+    "agr bgr ggr dgr egr zgr eegr thgr igr kgr lgr mgr ngr xgr ogr pgr rgr sgr sfgr tgr ugr phgr khgr psgr ohgr "
+    "Agr Bgr Ggr Dgr Egr Zgr EEgr THgr Igr Kgr Lgr Mgr Ngr Xgr Ogr Pgr Rgr Sgr Tgr Ugr PHgr KHgr PSgr OHgr".split(),
+    "αβγδεζηθικλμνξοπρσςτυφχψω" "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"))
+
+
+def iso_character(name: str) -> str | None:
+    """The character an ISO 8879 entity name stands for, or None."""
+    return _ISOGRK1.get(name) or html5.get(name + ";")
+
+
+def read_characters(tree: Any) -> None:
+    """In a document naming one of ``ISO_ENTITY_DTDS``, each reference to an ISO character
+    entity becomes its character in the text (other references stay, for ``check_elements``).
+    Each element's text is rebuilt once: a million references in one paragraph cost a million
+    steps, not a million copies of the paragraph."""
+    system = (tree.docinfo.system_url or "").rsplit("/", 1)[-1]
+    if system not in ISO_ENTITY_DTDS:
+        return
+    parents = dict.fromkeys(ref.getparent() for ref in tree.getroot().iter(etree.Entity)
+                            if iso_character(ref.name) is not None)
+    for parent in parents:
+        kept, pieces = None, [parent.text or ""]  # the text after ``kept`` (the parent's own before any child)
+        for child in list(parent):
+            char = iso_character(child.name) if child.tag is etree.Entity else None
+            if char is None:
+                _put(parent, kept, pieces)
+                kept, pieces = child, [child.tail or ""]
+                continue
+            pieces += (char, child.tail or "")
+            parent.remove(child)
+        _put(parent, kept, pieces)
+
+
+def _put(parent: Any, kept: Any, pieces: list[str]) -> None:
+    text = "".join(pieces) or None
+    if kept is None:
+        parent.text = text
+    else:
+        kept.tail = text
+
+
 def parse(source: Path | str, **kw: Any) -> Any:
     """A parsed tree (``etree._ElementTree``), or ``UnsafeXML`` / ``etree.XMLSyntaxError``."""
     try:
@@ -78,6 +130,7 @@ def parse(source: Path | str, **kw: Any) -> Any:
         assert_safe(source)  # libxml2 may stop at an entity first (amplification): say why
         raise
     check_doctype(tree.docinfo)
+    read_characters(tree)
     check_elements(tree.iter())
     return tree
 
@@ -90,6 +143,7 @@ def fromstring(data: bytes, **kw: Any) -> Any:
         assert_safe(io.BytesIO(data))
         raise
     check_doctype(root.getroottree().docinfo)
+    read_characters(root.getroottree())
     check_elements(root.iter())
     return root
 

@@ -75,6 +75,7 @@ SLOW_TESTS = {
     "test_hardening26.py::test_serve_goes_on_after_a_named_pipe_and_a_link_out_of_the_inbox",
     "test_hardening26.py::test_forty_simultaneous_wrong_logins_keep_memory_bounded",
     "test_hardening26.py::test_a_250_character_file_name_is_processed",
+    "test_hardening26.py::test_preprocessing_memory_grows_with_the_page_by_a_few_bytes_a_pixel",
     "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
     "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
 }

@@ -234,6 +234,8 @@ def test_one_copy_per_publication_withheld_listed(tmp_path, capsys):
     assert withheld == {"PH2020000111A1": "PH2020000111A1", "PH2020000111A1_3": "PH2020000111A1"}
     assert not manifest.findall("held-back")
     assert b"PH2020000111A1_2" not in b"".join(p.read_bytes() for p in (pkg / "PH2020000111A1").rglob("*.xml"))
+    assert not [p for p in pkg.rglob("*") if "_2" in p.name]  # no file or folder under the internal name
+    assert not [p for p in (pkg / "PH2020000111A1").rglob("*") if p.is_file() and b"PH2020000111A1_2" in p.read_bytes()]
     # the figure the document JSON lists is in the package, byte for byte, and in toc.xml
     src = job / "documents" / "PH2020000111A1_2" / "figures" / "0002-1.tif"
     assert (pkg / "PH2020000111A1" / "figures" / "0002-1.tif").read_bytes() == src.read_bytes()

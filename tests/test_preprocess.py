@@ -248,6 +248,57 @@ def test_fast_paths_give_what_the_plain_formulas_give(page):
     assert pp._ink_points(np.full((400, 400), 255, np.uint8), 300, 150).shape == (0, 2)
 
 
+def _sauvola_whole(image, window, k=pp.SAUVOLA_K, r=pp.SAUVOLA_R):
+    """Sauvola as it was written before issue 26 item 10: full-size float copies."""
+    h, w = image.shape
+    half = cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
+    win = max(3, window // 2) | 1
+    mean = cv2.boxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
+    sq = cv2.sqrBoxFilter(half, cv2.CV_32F, (win, win), borderType=cv2.BORDER_REFLECT)
+    std = cv2.sqrt(cv2.max(sq - mean * mean, 0))
+    threshold = mean * (1.0 + k * (std * (1.0 / r) - 1.0))
+    threshold = cv2.resize(threshold, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.compare(image.astype(np.float32), threshold, cv2.CMP_GT)
+
+
+def test_work_in_bands_gives_the_pixels_of_the_whole_page(page):
+    """Issue 26 item 10: Sauvola's surface enlarged and compared a band of rows (or columns) at
+    a time, the components' lookups and the ink kept in bands, the mask labelled inverted in
+    place: the same pixels as the whole-page formulas, on every parity of the page's sides (a
+    band is exact only when a side is even: both odd is done whole; the page is 3507 x 2481)."""
+    rng = np.random.default_rng(26)
+    w = page.shape[1]
+    uneven = page.astype(np.int16) - np.linspace(0, 60, w)[None, :].astype(np.int16) - rng.integers(0, 25, page.shape)
+    uneven = np.clip(uneven, 0, 255).astype(np.uint8)
+    for img in (uneven, uneven[:-1], uneven[:, :-1], uneven[:-1, :-1], uneven[:301, :77]):
+        window = pp._odd(300 * pp.SAUVOLA_WINDOW_IN)
+        assert np.array_equal(pp.sauvola(img, window), _sauvola_whole(img, window)), img.shape
+        half = cv2.resize(img, ((img.shape[1] + 1) // 2, (img.shape[0] + 1) // 2)).astype(np.float32)
+        whole = pp._enlarge_compare(img, half, whole_up_to=img.size)
+        assert np.array_equal(pp._enlarge_compare(img, half), whole), img.shape
+    # cleaning: the inverted in-place labelling, the banded lookups and margin counts
+    dirty = np.where(page < 128, 0, 255).astype(np.uint8)
+    dirty[:, :60] = 0  # an L of scanner border: the margin count decides
+    dirty[:40, :] = 0
+    grid = dirty[::8, ::8]  # a view: thousands of specks, the lookup path
+    grid[(rng.integers(0, 4, grid.shape) == 0) & (grid == 255)] = 0
+    n, labels, stats, centroids = cv2.connectedComponentsWithStats((dirty < 128).view(np.uint8), connectivity=8)
+    drop = pp._border_components(labels, stats, dirty.shape)
+    drop |= pp._speckle_components(stats, centroids, 300, dirty.shape) & ~drop
+    drop[0] = False
+    assert drop.sum() > 2000
+    ref = dirty.copy()
+    ref[drop[labels]] = 255
+    assert np.array_equal(pp.clean(dirty, 300), ref)
+    mine = dirty.copy()
+    assert pp.clean(mine, 300, in_place=True) is mine and np.array_equal(mine, ref)
+    grey = pp.smooth_bilevel(dirty, 300, "blur")
+    bw = pp.threshold_smoothed(grey)
+    expected = pp.keep_grey_ink(grey, bw)
+    assert pp.keep_grey_ink(grey, bw, in_place=True) is bw and np.array_equal(bw, expected)
+    assert np.array_equal(pp._lookup(drop, labels), drop[labels])
+
+
 def test_ink_ratio_and_timing_figures(page):
     prepared = pp.preprocess(PageImage(1, page, 300), DEFAULT)
     assert abs(prepared.ink_ratio - (page < 128).mean()) < 0.01

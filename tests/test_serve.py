@@ -243,17 +243,18 @@ def test_hot_folder_takes_a_file_written_in_pieces_only_when_complete(tmp_path, 
         while not taken and time.time() < deadline:
             taken.extend(hot.scan())
             time.sleep(0.05)
-        assert taken == [inbox / "slow.tif"]
+        assert [h.input for h in taken] == [inbox / "slow.tif"]
+        assert taken[0].path.read_bytes() == (inbox / "slow.tif").read_bytes()  # the copy the workers read
 
         write_tiff([img], tmp_path / "renamed.tif.part", dpi)
         os.replace(tmp_path / "renamed.tif.part", inbox / "renamed.tif")
         if inotify:
-            assert hot.scan() == [inbox / "renamed.tif"]
+            assert [h.input for h in hot.scan()] == [inbox / "renamed.tif"]
         else:
             deadline = time.time() + 30
             while not (found := hot.scan()) and time.time() < deadline:
                 time.sleep(0.05)
-            assert found == [inbox / "renamed.tif"]
+            assert [h.input for h in found] == [inbox / "renamed.tif"]
         assert hot.scan() == []  # each file is returned once
 
         (inbox / "empty.tif").touch()  # never taken, and no busy loop waiting for it

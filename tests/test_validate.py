@@ -34,7 +34,7 @@ def test_real_examples_are_valid(capsys, schemas):
     us = sorted((schemas / "st36" / "examples").glob("US*.xml"))
     if us:
         rc, out = _run(capsys, "--schemas", str(schemas), str(us[0]))
-        assert rc == 0 and "not checked" in out and "USPTO" in out
+        assert rc == 1 and "not checked" in out and "USPTO" in out  # never a pass (issue 26 item 19)
 
 
 def test_broken_copies_are_invalid_with_line_numbers(tmp_path, capsys, schemas):
@@ -90,10 +90,14 @@ def test_no_entity_expansion_or_external_fetch(tmp_path, capsys, schemas):
 
 
 def test_missing_schema_says_so(tmp_path, capsys, schemas):
+    """Issue 26 item 19: without the schemas a file is not checked, and that is no pass (was exit 0)."""
     empty = tmp_path / "none"
     empty.mkdir()
-    rc, out = _run(capsys, "--schemas", str(empty), str(schemas / "st96-v6_0" / "PatentPublication_Example_V6_0.xml"))
-    assert rc == 0 and "not checked" in out and "not found" in out
+    example = str(schemas / "st96-v6_0" / "PatentPublication_Example_V6_0.xml")
+    rc, out = _run(capsys, "--schemas", str(empty), example)
+    assert rc == 3 and "not checked" in out and "not found" in out
+    rc, out = _run(capsys, "--schemas", str(schemas), example)
+    assert rc == 0 and ": valid" in out
 
 
 def test_st37_files_go_to_the_authority_checker(tmp_path, capsys):
@@ -103,7 +107,7 @@ def test_st37_files_go_to_the_authority_checker(tmp_path, capsys):
     try:
         import authority.check  # noqa: F401
     except ImportError:
-        assert rc == 0 and "ST.37 checker not available" in out
+        assert rc == 1 and "ST.37 checker not available" in out
     else:
         assert rc in (0, 1) and (": valid" in out or "checked as ST.37" in out)
 

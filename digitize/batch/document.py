@@ -40,7 +40,7 @@ class DocState:
 
     def _ocr(self, first: int, last: int) -> OcrTask:
         self.outstanding.add(first)
-        return OcrTask(self.input, str(self.plan.work_dir), first, last, self._attempt(f"ocr-{first}-{last}"))
+        return OcrTask(str(self.plan.path), str(self.plan.work_dir), first, last, self._attempt(f"ocr-{first}-{last}"))
 
     def _finish(self) -> FinishTask:
         return FinishTask(self.input, str(self.plan.work_dir), self.forced_id or self.plan.stem,

@@ -16,11 +16,13 @@ from pathlib import Path
 from ..fsutil import sha256_file, sha256_tree
 from ..jobfolder import JobFolder
 from ..ledger import Ledger
+from ..model import Held
 
 
 @dataclass(frozen=True)
 class Planned:
-    """An input to process."""
+    """An input to process: ``input`` its name in the ledger, ``path`` the file the workers read
+    (the same file, or a ``model.Held`` input's copy)."""
 
     input: str
     path: Path
@@ -102,6 +104,10 @@ def page_ranges(pages: int, workers: int, max_size: int, after: int | None = Non
     return ranges
 
 
+def _sig(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
+
+
 class Planner:
     def __init__(self, ledger: Ledger, folder: JobFolder, profile_name: str):
         self.ledger, self.folder, self.profile_name = ledger, folder, profile_name
@@ -110,36 +116,38 @@ class Planner:
         return bool(row and row["state"] in ("done", "needs-review") and row["out_dir"]
                     and self.folder.out_dir(row["out_dir"]).is_dir())
 
-    def done_unchanged(self, path: Path, st: os.stat_result | None = None) -> bool:
-        """Done by an earlier run with the same profile, and the file's size and time unchanged:
-        skipped without reading it (the cheap test; ``plan`` then compares checksums)."""
+    def done_unchanged(self, path: Path, sig: tuple[int, int] | None = None) -> bool:
+        """Done by an earlier run with the same profile, and the file's size and time (``sig``,
+        else read) unchanged: skipped without reading it (the cheap test; ``plan`` then compares
+        checksums)."""
         try:
-            st = st or path.stat()
+            size, mtime_ns = sig or _sig(path.stat())
         except OSError:
             return False
         row = self.ledger.get(str(path))
-        return bool(row and row["size"] == st.st_size and row["mtime_ns"] == st.st_mtime_ns
+        return bool(row and row["size"] == size and row["mtime_ns"] == mtime_ns
                     and row["profile"] == self.profile_name and self._done(row))
 
-    def plan(self, path: Path) -> Planned | Skipped:
+    def plan(self, item: Path | Held) -> Planned | Skipped:
+        path, read = (item.input, item.path) if isinstance(item, Held) else (item, item)
         name = str(path)
         try:
-            st = path.stat()
+            sig = (item.size, item.mtime_ns) if isinstance(item, Held) else _sig(path.stat())
         except OSError as exc:
             reason = f"cannot read input: {exc.strerror or exc}"
             self.ledger.fail_missing(name, reason)
             return Skipped(name, path, reason)
-        if self.done_unchanged(path, st):
+        if self.done_unchanged(path, sig):
             return Skipped(name, path)
         try:
-            checksum = sha256_tree(path) if path.is_dir() else sha256_file(path)
+            checksum = sha256_tree(read) if read.is_dir() else sha256_file(read)
         except OSError as exc:
             reason = f"cannot read input: {exc.strerror or exc}"
             self.ledger.fail_missing(name, reason)
             return Skipped(name, path, reason)
-        row = self.ledger.register(name, st.st_size, st.st_mtime_ns, checksum, self.profile_name)
+        row = self.ledger.register(name, *sig, checksum, self.profile_name)
         if self._done(row):
             return Skipped(name, path)
         key = input_key(path, checksum, self.profile_name)
-        return Planned(input=name, path=path, work_dir=self.folder.work_dir / key, stem=stem_of(path),
-                       page_count=page_count(path))
+        return Planned(input=name, path=read, work_dir=self.folder.work_dir / key, stem=stem_of(path),
+                       page_count=page_count(read))

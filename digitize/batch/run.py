@@ -40,6 +40,7 @@ from ..jobfolder import JobFolder, pages_dir
 from ..ledger import Ledger
 from ..profiles import Profile
 from .document import DocState
+from ..model import Held
 from .planner import Planned, Planner, Skipped
 from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
 from .worker import WORKER_ENV, WorkerSetup
@@ -252,7 +253,7 @@ class BatchRun:
         self.schemas = str(job.schemas) if job.schemas else None
         self.post = tuple(post)
         self.on_recorded = on_recorded
-        self.todo: deque[Path] = deque(inputs)
+        self.todo: deque[Path | Held] = deque(inputs)
         self.ledger.adopt_relative((str(p) for p in self.todo), os.getcwd())
         self.planned: deque[Planned | Skipped] = deque()
         self.urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
@@ -392,7 +393,8 @@ class BatchRun:
         self.progress.set_total(sum(self._counts.values()) - self._less - skipped)
 
     # -- the loop ------------------------------------------------------------------------------
-    def add(self, paths: Iterable[Path]) -> None:
+    def add(self, paths: Iterable[Path | Held]) -> None:
+        """More inputs (``digitize serve``: the hot folder's copies, ``model.Held``)."""
         self.todo.extend(paths)
 
     @property

@@ -21,7 +21,7 @@ log = logging.getLogger("digitize")
 class OcrTask:
     """Recognise pages ``first``..``last`` of one input into its work folder."""
 
-    input: str
+    input: str  # the file read (a hot-folder input's private copy: ``planner.Held``)
     work_dir: str
     first: int
     last: int

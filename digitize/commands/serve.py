@@ -94,11 +94,12 @@ def main(args: argparse.Namespace) -> int:
     job = replace(job, out=out)  # absolute: a worker resolves a relative path against its own folder
     watch.mkdir(parents=True, exist_ok=True)
     trace = Trace(Path(os.environ[TRACE_ENV])) if os.environ.get(TRACE_ENV) else None
-    hot = HotFolder(watch, out, settle=args.poll, event=trace.mark if trace else None)
     from ..runlog import run_log
 
     with JobFolder(out).run_lock(), run_log(out, "serve", getattr(args, "verbose", 0)):
-        # one run or service per output folder (exit 2 otherwise)
+        # one run or service per output folder (exit 2 otherwise); the hot folder's copies are
+        # the job folder's, so it starts under the lock
+        hot = HotFolder(watch, out, settle=args.poll, event=trace.mark if trace else None)
         return _serve(job, profile, hot, watch, out, args.poll, trace)
 
 
@@ -201,7 +202,7 @@ def _serve(job, profile, hot, watch: Path, out: Path, poll: float, trace: Trace 
         log.info("digitize serve: watching %s (profile %s, %s; %s every %g s); results in %s; Ctrl-C stops", watch,
                  profile.name, where, how, poll, out)
         hooked: set = set()
-        waiting: deque[Path] = deque()  # taken, not yet handed to the batch (see below)
+        waiting: deque = deque()  # taken (planner.Held), not yet handed to the batch (see below)
         while not stop and not run.stopped:
             waiting.extend(hot.scan())
             # A new document goes to the batch only while a worker would otherwise be idle: a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import NotChecked, SchemasMissing, UsageError
 
 HELP = "check ST.36 / ST.96 / ST.37 files against their schemas (exit 1 if any is invalid)"
 DESCRIPTION = """\
@@ -14,7 +14,8 @@ EP v1.5 DTD with the root renamed), ST.96 (pat:PatentPublication, V6_0 XSD), ST.
 with the authority checker). Prints 'FILE: valid' or 'FILE: invalid' and the first errors with
 their line numbers. Files are read without loading DTDs, resolving entities or using the network.
 
-Exit status: 0 all valid (or not checkable, said so), 1 any invalid, 2 usage error."""
+Exit status: 0 all valid; 1 any invalid, or any not checked (a dtd-version the DTD here is not, a
+USPTO DTD: said so, never a pass); 2 usage error; 3 the schemas are not found (said so)."""
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -41,7 +42,7 @@ def main(args: argparse.Namespace) -> int:
     base = schema_dir(args.schemas)
     if args.schemas and not args.schemas.is_dir():
         raise UsageError(f"--schemas {args.schemas}: not a folder")
-    invalid = 0
+    invalid, unchecked, missing = 0, 0, []
     files = _expand(args.files)
     if not files:
         raise UsageError("no XML files found")
@@ -52,5 +53,12 @@ def main(args: argparse.Namespace) -> int:
             continue
         report = validate_file(path, base, st37=check_file)
         print("\n".join(report.lines()), flush=True)
-        invalid += report.invalid or report.unverifiable  # a version nobody can check is no pass
+        invalid += report.invalid
+        unchecked += not report.checked  # a file nobody checked is no pass
+        if report.schema_missing:
+            missing.append(report.status.removeprefix("not checked: "))
+    if missing:
+        raise SchemasMissing(f"{len(missing)} file(s) not checked: {missing[0]}")
+    if unchecked:
+        raise NotChecked(f"{unchecked} file(s) not checked" + (f", {invalid} invalid" if invalid else ""))
     return 1 if invalid else 0

@@ -179,9 +179,26 @@ class LoginThrottle:
     checked at once; after that each attempt is checked only ``base`` × 2^k seconds (capped at
     ``cap``) after the previous one on the same name or address. Attempts arriving together queue
     one behind the other; one that would have to wait more than ``cap`` is refused (429) without
-    checking its password. So a guesser gets one try per ``cap`` seconds per name and per address,
-    while the owner of the name, typing the right password, waits at most ``cap`` seconds (unless
-    someone floods the name at that very moment). A right password clears the name's counter.
+    checking its password. A right password clears the name's counters.
+
+    Three lanes, so that a flood of guesses keeps only the guessers out:
+
+    * a browser holding a device cookie of the name (``DeviceCodec``: it logged in as that name
+      before) has its own counter, whatever floods the name or its address;
+    * an address that has not been guessing at the name (fewer than ``free_per_name`` recent
+      failures for it: the owner on another network, a colleague's machine) queues on the
+      name's *fresh* counter, not behind the flood: guesses from addresses that keep guessing
+      never delay it. The lane has ``free_fresh`` attempts at once (the first guesses of a few
+      addresses before they count as guessing, the owner's), then delays of its own; its
+      attempts count on the name too. So a guesser who spreads guesses over fresh addresses
+      gets at most one more checked attempt per ``cap`` seconds for the name than one who does
+      not;
+    * every other attempt (an address that has been guessing at the name) queues on the name.
+
+    What stays: the owner in a new browser behind the very address that floods her name shares
+    that address's lane with the guesser and can be refused. Nothing but the password tells
+    those two apart, and checking every password of a flood would let it guess at the speed of
+    the hash.
 
     Memory is bounded: ``max_keys`` counters per kind (least recently used evicted), only for
     names that could be accounts (``users.NAME_RE``, at most 64 characters), addresses cut to 64
@@ -190,34 +207,47 @@ class LoginThrottle:
 
     def __init__(self, free_per_name: int = 3, free_per_client: int = 10, base: float = 1.0,
                  cap: float = 30.0, forget: float = 900.0, max_keys: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic):
-        self.free_per_name, self.free_per_client = free_per_name, free_per_client
+                 clock: Callable[[], float] = time.monotonic, free_fresh: int = 10):
+        self.free_per_name, self.free_per_client, self.free_fresh = free_per_name, free_per_client, free_fresh
         self.base, self.cap, self.clock = base, cap, clock
         self.names, self.clients = _Counters(max_keys, forget), _Counters(max_keys, forget)
         self.devices = _Counters(max_keys, forget)
+        self.fresh = _Counters(max_keys, forget)  # per name: attempts from addresses not guessing at it
+        self.pairs = _Counters(max_keys, forget)  # per name and address: how much this address guessed
 
     def __len__(self) -> int:
-        return len(self.names) + len(self.clients) + len(self.devices)
+        return len(self.names) + len(self.clients) + len(self.devices) + len(self.fresh) + len(self.pairs)
 
     def delay(self, fails: int, free: int) -> float:
         """The wait before the attempt after ``fails`` unsuccessful ones."""
         return 0.0 if fails < free else min(self.cap, self.base * 2.0 ** (fails - free))
 
-    def _keys(self, name: str, client: str, device: str | None = None) -> list[tuple[_Counters, str, int]]:
+    @staticmethod
+    def _pair(name: str, client: str) -> str:
+        return f"{name}\0{client}"
+
+    def _keys(self, name: str, client: str, device: str | None, now: float
+              ) -> tuple[list[tuple[_Counters, str, int]], list[tuple[_Counters, str, int]]]:
+        """(the counters whose queue the attempt waits on, counters it only counts on)."""
         if device:  # a browser this name logged in from: its own lane, whatever floods the name or address
-            return [(self.devices, device[:64], self.free_per_name)]
-        keys = [(self.clients, str(client)[:64], self.free_per_client)]
-        if NAME_RE.match(name or ""):
-            keys.append((self.names, name, self.free_per_name))
-        return keys
+            return [(self.devices, device[:64], self.free_per_name)], []
+        client = str(client)[:64]
+        keys = [(self.clients, client, self.free_per_client)]
+        if not NAME_RE.match(name or ""):
+            return keys, []
+        pair = (self.pairs, self._pair(name, client), self.free_per_name)
+        guessed = self.pairs.get(pair[1], now)
+        if guessed is None or guessed.fails < self.free_per_name:  # not an address guessing at the name
+            return keys + [(self.fresh, name, self.free_fresh), pair], [(self.names, name, self.free_per_name)]
+        return keys + [(self.names, name, self.free_per_name), pair], []
 
     def reserve(self, name: str, client: str, device: str | None = None) -> float | None:
         """Count an attempt and return how many seconds to wait before checking its password;
-        None: refuse it now (the queue for this name or address is longer than ``cap``). With
-        ``device`` (the id of a device cookie this name got at a successful login) only that
-        device's own counter applies."""
+        None: refuse it now (the queue of its lane is longer than ``cap``). With ``device`` (the
+        id of a device cookie this name got at a successful login) only that device's own
+        counter applies."""
         now = self.clock()
-        keys = self._keys(name, client, device)
+        keys, counted = self._keys(name, client, device, now)
         start = now
         for counters, key, _ in keys:
             c = counters.get(key, now)
@@ -231,6 +261,10 @@ class LoginThrottle:
             c = counters.touch(key, now)
             c.fails += 1
             c.next_at = start + self.delay(c.fails, free)
+        for counters, key, free in counted:  # the name's own queue grows, this attempt does not wait on it
+            c = counters.touch(key, now)
+            c.fails += 1
+            c.next_at = max(c.next_at, now) + self.delay(c.fails, free)
         if start > now:
             log.warning("review: login attempt for %s from %s delayed %.1f s after repeated failures",
                         _shown(name), client, start - now)
@@ -252,11 +286,13 @@ class LoginThrottle:
                     _shown(name), client, n.fails if n else 0)
 
     def succeeded(self, name: str, client: str | None = None, device: str | None = None) -> None:
-        """The right password: the name's counter goes; the address's attempt was no failure."""
+        """The right password: the name's counters go; the address's attempt was no failure."""
         self.names.drop(name)
+        self.fresh.drop(name)
         if device:
             self.devices.drop(device[:64])
         if client is not None:
+            self.pairs.drop(self._pair(name, str(client)[:64]))
             c = self.clients.get(str(client)[:64], self.clock())
             if c is not None:
                 c.fails = max(0, c.fails - 1)
