@@ -35,6 +35,7 @@ from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
 from .structure.figures import label_ids, outside_figures, running_text
+from .table_ocr import read_tables
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +213,9 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     result.kind, result.figures = kind, regions
     result.resolution = dict(prepared.resolution)
     result.reading = reading
+    t5 = time.perf_counter()
+    read_tables(engine, prepared, result)  # each table's cells read on their own crops (digitize/table_ocr.py)
+    t_ocr += time.perf_counter() - t5
     return result, prepared, (t_pre, t_ocr)
 
 

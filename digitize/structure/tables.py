@@ -1,0 +1,390 @@
+"""Table regions and their cell structure, from the page image (before the cells are read).
+
+    tables = find_tables(gray, dpi, page=3)     # [Table(bbox, rows, cols, cells=[TableCell(bbox)…])]
+
+Two kinds are found, both from OpenCV morphology on the ink:
+
+* ``ruled``: a frame of lines with a grid inside. Row and column boundaries are the horizontal and
+  vertical rules (opened out of the ink with long thin kernels); two neighbouring grid cells are
+  one spanning cell where the rule between them is missing (EP tables' ``morerows`` and
+  ``namest``/``nameend`` print that way).
+* ``partly``: horizontal rules only (a rule above the head, one under it, one closing the table,
+  as most typeset tables print). Rows are the text lines between the rules; columns are the
+  vertical gaps no line's ink crosses; a run of ink that crosses a gap (a head cell over two
+  columns) is one spanning cell.
+
+A candidate is kept only when it looks like a table, not a drawing or a framed paragraph: at
+least two rows and two columns, text-sized ink in at least half its cells, no cell wider than
+the page's running text would make it (a framed paragraph is one cell). Words are not needed
+here: cells are read one by one afterwards (``digitize/table_ocr.py``), so detection never
+depends on how the engine grouped the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..model import BBox, Table, TableCell
+
+H_RULE_MM = 8.0  # a horizontal rule is at least this long (kernel of the opening)
+V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt type and its padding)
+MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
+FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
+SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
+GAP_MM = 2.2  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
+MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
+PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
+
+
+@dataclass
+class _Seg:
+    a: int  # start along the rule
+    b: int  # end along the rule
+    at: int  # position across (y of a horizontal rule, x of a vertical one)
+    thick: int
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return (gray < 128).astype(np.uint8)
+
+
+def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) rule pixels of a page: the ink that survives an opening with a
+    long thin kernel."""
+    ink = _ink(gray)
+    mm = dpi / 25.4
+    hk = max(int(H_RULE_MM * mm), 15)
+    vk = max(int(V_RULE_MM * mm), 10)
+    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+    return horiz, vert
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[_Seg]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, _area in stats[1:]:
+        if horizontal:
+            out.append(_Seg(int(x), int(x + w), int(y + h // 2), int(h)))
+        else:
+            out.append(_Seg(int(y), int(y + h), int(x + w // 2), int(w)))
+    return out
+
+
+def _cluster(values: list[int], tol: int) -> list[int]:
+    """Positions within ``tol`` of each other as one (their mean)."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(sum(g) / len(g))) for g in out]
+
+
+def _cover(mask: np.ndarray, horizontal: bool, at: int, a: int, b: int, tol: int) -> float:
+    """Share of [a, b) along a rule at ``at`` (± tol) that is rule ink."""
+    if b <= a:
+        return 0.0
+    if horizontal:
+        band = mask[max(0, at - tol): at + tol + 1, a:b]
+    else:
+        band = mask[a:b, max(0, at - tol): at + tol + 1].T
+    if band.size == 0:
+        return 0.0
+    return float(np.count_nonzero(band.max(axis=0))) / (b - a)
+
+
+def _text_ink(ink: np.ndarray, box: BBox, rules: np.ndarray, dpi: int) -> bool:
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return False
+    part = ink[y0:y1, x0:x1] & (1 - rules[y0:y1, x0:x1])
+    return int(np.count_nonzero(part)) >= max(6, int((dpi / 25.4) ** 2 * 0.15))
+
+
+# --------------------------------------------------------------------------- ruled tables
+
+
+def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
+    mm = dpi / 25.4
+    x0, y0, x1, y1 = box
+    tol = max(2, int(0.6 * mm))
+    hs = [s for s in _segments(horiz[y0:y1 + 1, x0:x1 + 1], True)]
+    vs = [s for s in _segments(vert[y0:y1 + 1, x0:x1 + 1], False)]
+    ys = _cluster([s.at + y0 for s in hs if s.b - s.a >= 4 * mm], tol)
+    xs = _cluster([s.at + x0 for s in vs if s.b - s.a >= 2.5 * mm], tol)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    width, height = xs[-1] - xs[0], ys[-1] - ys[0]
+    if not (_cover(horiz, True, ys[0], xs[0], xs[-1], tol) >= FRAME_COVER and
+            _cover(horiz, True, ys[-1], xs[0], xs[-1], tol) >= FRAME_COVER and
+            _cover(vert, False, xs[0], ys[0], ys[-1], tol) >= FRAME_COVER and
+            _cover(vert, False, xs[-1], ys[0], ys[-1], tol) >= FRAME_COVER):
+        return None
+    # rules inside: a row rule must cover at least one column's width, a column rule one row's height
+    ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
+        _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
+    xs = [x for x in xs if x in (xs[0], xs[-1]) or any(
+        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:]))]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
+        return None
+    # union-find over grid cells: merged where the rule between them is missing
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and _cover(vert, False, xs[c + 1], ys[r] + tol, ys[r + 1] - tol, tol) < SEP_COVER:
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and _cover(horiz, True, ys[r + 1], xs[c] + tol, xs[c + 1] - tol, tol) < SEP_COVER:
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            groups.setdefault(find(r * cols + c), []).append((r, c))
+    rules = np.maximum(horiz, vert)
+    cells: list[TableCell] = []
+    taken: set[tuple[int, int]] = set()
+    for members in sorted(groups.values(), key=lambda m: min(m)):
+        r0, c0 = min(r for r, _ in members), min(c for _, c in members)
+        r1, c1 = max(r for r, _ in members), max(c for _, c in members)
+        span = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        if span & taken:  # a non-rectangular merge: keep the grid cells that are still free
+            for r, c in members:
+                if (r, c) not in taken:
+                    taken.add((r, c))
+                    cells.append(TableCell(row=r, col=c, bbox=(xs[c], ys[r], xs[c + 1], ys[r + 1])))
+            continue
+        taken |= span
+        cells.append(TableCell(row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+                               bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    if len(cells) < 3:
+        return None  # a framed paragraph or a box of a drawing
+    filled = sum(1 for c in cells if _text_ink(ink, _inner(c.bbox, dpi), rules, dpi))
+    if filled < MIN_FILLED * len(cells):
+        return None
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), rows=rows, cols=cols, cells=cells, ruling="ruled",
+                 col_widths=[b - a for a, b in zip(xs, xs[1:])])
+
+
+def _inner(bbox: BBox, dpi: int) -> BBox:
+    pad = max(2, int(0.35 * dpi / 25.4))
+    x0, y0, x1, y1 = bbox
+    return (x0 + pad, y0 + pad, max(x0 + pad, x1 - pad), max(y0 + pad, y1 - pad))
+
+
+# --------------------------------------------------------------------------- partly ruled tables
+
+
+def _bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Runs of non-zero values, runs closer than ``min_gap`` joined."""
+    on = np.flatnonzero(profile > 0)
+    if not len(on):
+        return []
+    out = [[int(on[0]), int(on[0]) + 1]]
+    for v in on[1:]:
+        if v - out[-1][1] < min_gap:
+            out[-1][1] = int(v) + 1
+        else:
+            out.append([int(v), int(v) + 1])
+    return [(a, b) for a, b in out]
+
+
+def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> Table | None:
+    mm = dpi / 25.4
+    group = sorted(group, key=lambda s: s.at)
+    x0, x1 = min(s.a for s in group), max(s.b for s in group)
+    y0, y1 = group[0].at + group[0].thick, group[-1].at - group[-1].thick
+    if y1 - y0 < MIN_TABLE_H_MM * mm:
+        return None
+    body = ink[y0:y1, x0:x1] & (1 - horiz[y0:y1, x0:x1])
+    lines = [(a + y0, b + y0) for a, b in _bands(body.sum(axis=1), max(2, int(0.5 * mm)))
+             if b - a >= 0.8 * mm]
+    if len(lines) < 2:
+        return None
+    # head: the lines above the second rule when there are three or more rules
+    head_end = group[1].at if len(group) >= 3 else y0
+    body_lines = [ln for ln in lines if ln[0] >= head_end] or lines
+    gap = max(3, int(GAP_MM * mm))
+    colprof = np.zeros(x1 - x0, np.uint64)
+    for a, b in body_lines:
+        colprof += (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0)
+    cols_x = _bands(colprof, gap)
+    if len(cols_x) < 2:
+        return None
+    bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
+    ncols = len(bounds) - 1
+    # rows: the head's lines are one row; in the body a line starts a row when the first
+    # column has ink (a key column), else it continues the row above (a wrapped cell)
+    groups: list[list[tuple[int, int]]] = []
+    for a, b in lines:
+        head = a < head_end
+        first_ink = np.count_nonzero(ink[a:b, bounds[0]:bounds[1]] & (1 - horiz[a:b, bounds[0]:bounds[1]]))
+        if groups and ((head and groups[-1][0][0] < head_end) or (not head and not first_ink and groups[-1][0][0] >= head_end)):
+            groups[-1].append((a, b))
+        else:
+            groups.append([(a, b)])
+    rows = len(groups)
+    ys = [y0] + [(groups[i][-1][1] + groups[i + 1][0][0]) // 2 for i in range(rows - 1)] + [y1]
+    cells: list[TableCell] = []
+    for r, grp in enumerate(groups):
+        joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
+        for a, b in grp:
+            for ra, rb in _bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
+                for c in range(ncols - 1):
+                    if ra + x0 < bounds[c + 1] < rb + x0:
+                        joined[c] = True
+        c = 0
+        header = grp[0][0] < head_end
+        while c < ncols:
+            e = c
+            while e < ncols - 1 and joined[e]:
+                e += 1
+            cells.append(TableCell(row=r, col=c, colspan=e - c + 1, bbox=(bounds[c], ys[r], bounds[e + 1], ys[r + 1]),
+                                   header=header))
+            c = e + 1
+    filled = sum(1 for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2)
+    if filled < max(2, 0.5 * rows):
+        return None  # running text between two rules: one run of ink a line
+    cells.sort(key=lambda c: (c.row, c.col))
+    header_rows = sum(1 for g in groups if g[0][0] < head_end)
+    return Table(page=page, bbox=(x0, group[0].at, x1, group[-1].at), rows=rows, cols=ncols, cells=cells,
+                 ruling="partly", header_rows=header_rows, col_widths=[b - a for a, b in zip(bounds, bounds[1:])])
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
+    """The tables of a page image (0 black .. 255 white), top to bottom; [] on a page without."""
+    if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
+        return []
+    dpi = max(int(dpi), 50)
+    mm = dpi / 25.4
+    ink = _ink(gray)
+    horiz, vert = rule_masks(gray, dpi)
+    if not np.count_nonzero(horiz):
+        return []
+    out: list[Table] = []
+    # ruled: connected frames of rules
+    both = cv2.dilate(np.maximum(horiz, vert), np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    for x, y, w, h, _a in stats[1:]:
+        if w < MIN_TABLE_W_MM * mm or h < MIN_TABLE_H_MM * mm:
+            continue
+        t = _ruled(ink, horiz, vert, (int(x), int(y), int(x + w - 1), int(y + h - 1)), dpi, page)
+        if t is not None:
+            out.append(t)
+    # partly ruled: groups of long horizontal rules of the same extent, not inside a ruled table
+    long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
+              and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
+    long_h.sort(key=lambda s: s.at)
+    used: set[int] = set()
+    for i, s in enumerate(long_h):
+        if i in used:
+            continue
+        group = [s]
+        for j in range(i + 1, len(long_h)):
+            o = long_h[j]
+            if abs(o.a - s.a) <= 3 * mm and abs(o.b - s.b) <= 3 * mm and o.at - group[-1].at <= 200 * mm:
+                group.append(o)
+                used.add(j)
+        if len(group) < 2:
+            continue
+        vert_inside = vert[group[0].at:group[-1].at, s.a:s.b]
+        if np.count_nonzero(vert_inside.max(axis=0)) > 2:  # vertical rules: a ruled table or a drawing
+            continue
+        t = _partly(ink, horiz, group, dpi, page, gray.shape[1])
+        if t is not None:
+            out.append(t)
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return out
+
+
+def _within(inner: BBox, outer: BBox, pad: int) -> bool:
+    return inner[0] >= outer[0] - pad and inner[1] >= outer[1] - pad and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
+
+
+def head_rows(table: Table) -> int:
+    """Head rows of a ruled table, from what its cells say once read: a first row of words over
+    a body with figures (numbers, ranges, units) is a head; so are first rows of spanning cells
+    above it. 0 when the first row carries figures too."""
+    if table.ruling != "ruled" or table.rows < 2:
+        return table.header_rows
+    grid_rows: dict[int, list[TableCell]] = {}
+    for c in table.cells:
+        grid_rows.setdefault(c.row, []).append(c)
+
+    def numeric(text: str) -> bool:
+        t = text.replace(" ", "")
+        return bool(t) and sum(ch.isdigit() for ch in t) >= max(1, len(t) // 3)
+
+    first = [c for c in grid_rows.get(0, []) if c.text.strip()]
+    if not first or any(numeric(c.text) for c in first):
+        return 0
+    body = [c for r, cs in grid_rows.items() if r > 0 for c in cs if c.text.strip()]
+    if not body or sum(numeric(c.text) for c in body) < 0.3 * len(body):
+        return 0
+    return 1
+
+
+def mark_head(table: Table) -> None:
+    """Set ``header_rows`` (``head_rows``) and the cells' ``header`` flags."""
+    n = head_rows(table)
+    table.header_rows = n
+    for c in table.cells:
+        c.header = c.row < n
+
+
+def drop_covered_rows(table: Table) -> None:
+    """Rows in which no cell starts (every position spanned from above) are folded into the row
+    above: CALS needs an ``entry`` in every ``row``."""
+    starts = {c.row for c in table.cells}
+    empty = [r for r in range(table.rows) if r not in starts]
+    for r in reversed(empty):
+        for c in table.cells:
+            if c.row < r < c.row + c.rowspan:
+                c.rowspan -= 1
+            if c.row > r:
+                c.row -= 1
+        table.rows -= 1
+    if table.header_rows > table.rows:
+        table.header_rows = table.rows
+
+
+def page_text(page, labels: set[str] | None = None) -> str:
+    """The page's ``.txt``: its running text (``figures.running_text``: figure labels out) with each
+    table as its rows, one line a row, cells separated by tabs. A page without tables: exactly
+    ``running_text``."""
+    from .figures import label_ids, running_text
+
+    if not page.tables:
+        return running_text(page, labels)
+    labels = label_ids(page) if labels is None else labels
+    owner = {}
+    for t in page.tables:
+        for wid in t.word_ids():
+            owner[wid] = t
+    parts = []
+    for b in page.blocks:
+        words = [w for ln in b.lines for w in ln.words]
+        t = owner.get(words[0].id) if words else None
+        if t is not None and all(owner.get(w.id) is t for w in words):
+            parts.append(t.text)
+            continue
+        lines = [" ".join(w.text for w in ln.words if w.id not in labels) for ln in b.lines
+                 if not ln.words or any(w.id not in labels for w in ln.words)]
+        if lines:
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)
