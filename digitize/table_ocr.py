@@ -21,6 +21,7 @@ from .model import Block, Line, OcrPage, Prepared, Table, Word
 from .structure.tables import _inner, drop_covered_rows, find_tables, mark_head, rule_masks
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
+MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
 BORDER_MM = 2.0  # white border around a crop: the engine reads a glyph touching the edge badly
 _ID = re.compile(r"_w(\d+)$")
 
@@ -39,13 +40,13 @@ def _lines_of_ink(crop: np.ndarray, dpi: int) -> int:
     return bands
 
 
-def _crop(gray: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
+def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
     x0, y0, x1, y1 = _inner(bbox, dpi)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     part = gray[y0:y1, x0:x1].copy()
     part[rules[y0:y1, x0:x1] > 0] = 255
-    ink = part < 128
+    ink = (bw[y0:y1, x0:x1] == 0) & (rules[y0:y1, x0:x1] == 0)
     if np.count_nonzero(ink) < 8:
         return None
     ys, xs = np.nonzero(ink)
@@ -53,24 +54,26 @@ def _crop(gray: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarr
     ty0, ty1 = max(0, ys.min() - pad), min(part.shape[0], ys.max() + pad + 1)
     tx0, tx1 = max(0, xs.min() - pad), min(part.shape[1], xs.max() + pad + 1)
     part = part[ty0:ty1, tx0:tx1]
+    lines = _lines_of_ink(np.where(ink[ty0:ty1, tx0:tx1], 0, 255), dpi)
     border = int(BORDER_MM * dpi / 25.4)
     framed = np.full((part.shape[0] + 2 * border, part.shape[1] + 2 * border), 255, np.uint8)
     framed[border:border + part.shape[0], border:border + part.shape[1]] = part
-    return framed, (x0 + tx0 - border, y0 + ty0 - border)
+    return framed, (int(x0 + tx0 - border), int(y0 + ty0 - border)), lines
 
 
-def read_cells(engine, image: np.ndarray, dpi: int, table: Table, number: int, first_id: int) -> int:
-    """Read every cell of ``table`` on ``image``; returns the next free word number."""
-    horiz, vert = rule_masks(image, dpi)
+def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table, number: int, first_id: int) -> int:
+    """Read every cell of ``table`` on ``image`` (``bw``: its ink as 0, paper 255); returns the
+    next free word number."""
+    horiz, vert = rule_masks(bw, dpi)
     rules = np.maximum(horiz, vert)
     n = first_id
     for cell in table.cells:
-        got = _crop(image, rules, cell.bbox, dpi)
+        got = _crop(image, bw, rules, cell.bbox, dpi)
         cell.words = []
         if got is None:
             continue
-        crop, (ox, oy) = got
-        psm = SINGLE_LINE if _lines_of_ink(crop, dpi) <= 1 else BLOCK
+        crop, (ox, oy), lines = got
+        psm = SINGLE_LINE if lines <= 1 else BLOCK
         try:
             blocks = engine.recognize_region(crop, dpi, number, psm)
         except Exception:  # noqa: BLE001 - a cell the engine cannot read stays empty, the page goes on
@@ -78,9 +81,11 @@ def read_cells(engine, image: np.ndarray, dpi: int, table: Table, number: int, f
         for b in blocks:
             for ln in b.lines:
                 for w in ln.words:
+                    if w.conf < MARK_CONF and not any(ch.isalnum() for ch in w.text):
+                        continue  # a speck or the stub of a rule read as "‘", "©", ";"
                     x0, y0, x1, y1 = w.bbox
                     cell.words.append(Word(id=f"p{number:04d}_w{n:05d}", text=w.text,
-                                           bbox=(x0 + ox, y0 + oy, x1 + ox, y1 + oy), conf=w.conf))
+                                           bbox=(int(x0 + ox), int(y0 + oy), int(x1 + ox), int(y1 + oy)), conf=float(w.conf)))
                     n += 1
     return n
 
@@ -130,13 +135,15 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     if page.kind == "drawing" and not page.words():
         return []
     image = prepared.image
-    tables = find_tables(image, prepared.dpi, page.number)
+    # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
+    bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
+    tables = find_tables(bw, prepared.dpi, page.number)
     if not tables:
         return []
     dpi = int(prepared.engine_dpi or prepared.dpi)
     n = _next_id(page)
     for t in tables:
-        n = read_cells(engine, image, dpi, t, page.number, n)
+        n = read_cells(engine, image, bw, dpi, t, page.number, n)
         mark_head(t)
         drop_covered_rows(t)
     tables = [t for t in tables if any(c.words for c in t.cells)]

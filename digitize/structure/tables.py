@@ -34,7 +34,7 @@ V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt t
 MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
 FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
 SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
-GAP_MM = 2.2  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
+GAP_MM = 1.5  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
 MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
 
@@ -58,8 +58,12 @@ def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     mm = dpi / 25.4
     hk = max(int(H_RULE_MM * mm), 15)
     vk = max(int(V_RULE_MM * mm), 10)
-    horiz = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+    # a thin rule scanned at an angle or rescaled is a staircase with breaks: thickened across
+    # and closed along first, so the opening keeps it (the text's letters stay apart)
+    h_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
+    v_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
+    horiz = cv2.morphologyEx(h_src, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
+    vert = cv2.morphologyEx(v_src, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
     return horiz, vert
 
 
@@ -309,6 +313,11 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         if t is not None:
             out.append(t)
     out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    for t in out:  # plain ints: the page JSON
+        t.bbox = tuple(int(v) for v in t.bbox)
+        t.col_widths = [int(v) for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(int(v) for v in c.bbox)
     return out
 
 
@@ -388,3 +397,44 @@ def page_text(page, labels: set[str] | None = None) -> str:
         if lines:
             parts.append("\n".join(lines))
     return "\n\n".join(parts)
+
+
+TABLES = "tables"  # <document folder>/tables/NNNN-k.tif: each table's image, kept beside its markup
+
+
+def number_tables(paragraphs) -> None:
+    """Ids (``tabl0001`` …, in document order) and image files of the tables of ``paragraphs``."""
+    per_page: dict[int, int] = {}
+    n = 0
+    for p in paragraphs:
+        for t in p.tables:
+            n += 1
+            per_page[t.page] = per_page.get(t.page, 0) + 1
+            t.id = f"tabl{n:04d}"
+            t.file = f"{TABLES}/{t.page:04d}-{per_page[t.page]}.tif"
+
+
+def crop(doc_dir, doc) -> list[str]:
+    """Write each table's region from ``pages/NNNN.tif`` to its ``tables/NNNN-k.tif`` (CCITT G4)."""
+    from PIL import Image
+
+    from ..jobfolder import page_path  # noqa: PLC0415 - as figures.crop
+
+    written = []
+    for p in doc.description:
+        for t in p.tables:
+            if not t.file:
+                continue
+            src = page_path(doc_dir, t.page, ".tif")
+            if not src.is_file():
+                continue
+            with Image.open(src) as im:
+                dpi = im.info.get("dpi", (300, 300))
+                part = im.crop(tuple(t.bbox)).convert("1", dither=Image.Dither.NONE)
+            dest = doc_dir / t.file
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp")
+            part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
+            tmp.replace(dest)
+            written.append(t.file)
+    return written
