@@ -76,6 +76,8 @@ SLOW_TESTS = {
     "test_hardening26.py::test_a_250_character_file_name_is_processed",
     "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
     "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
+    # a scanned table page through OCR (each cell read on its own), finish and both schemas (~8-20 s)
+    "test_tables.py::test_scanned_table_page_reads_cell_by_cell_into_valid_xml",
 }
 # fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)
 SLOW_FIXTURES = {"ep_ocr", "spanish_docs", "rendered"}
