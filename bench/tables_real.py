@@ -29,7 +29,10 @@ from digitize import ingest  # noqa: E402
 from digitize.evaluate import read_truth, score  # noqa: E402
 from digitize.pipeline import ocr_page  # noqa: E402
 from digitize.profiles import load  # noqa: E402
-from digitize.structure.tables import page_text  # noqa: E402
+try:
+    from digitize.structure.tables import page_text  # noqa: E402
+except ImportError:  # a checkout before tables (the baseline): the page's running text
+    from digitize.structure.figures import running_text as page_text  # noqa: E402
 
 
 def default_root() -> Path:
@@ -58,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = subprocess.run(["tesseract", str(img), "-", "-l", "eng"], capture_output=True, text=True,
                              env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
         theirs = score(img.stem, gold, raw)
-        found = ", ".join(f"{t.ruling} {t.rows}x{t.cols}" for t in result.tables) or "-"
+        found = ", ".join(f"{t.ruling} {t.rows}x{t.cols}" for t in getattr(result, "tables", [])) or "-"
         rows.append({"page": img.stem, "words": ours.truth_words, "digitize": round(ours.owe, 4),
                      "raw": round(theirs.owe, 4), "tables": found,
                      "edits": ours.owe_edits, "raw_edits": theirs.owe_edits})

@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from .model import Block, Line, OcrPage, Prepared, Table, Word
-from .structure.tables import _inner, drop_covered_rows, find_tables, mark_head, rule_masks
+from .structure.tables import _bands, _inner, drop_covered_rows, find_tables, mark_head, rule_masks
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -27,17 +27,8 @@ _ID = re.compile(r"_w(\d+)$")
 
 
 def _lines_of_ink(crop: np.ndarray, dpi: int) -> int:
-    rows = (crop < 128).sum(axis=1)
-    on = rows > 0
-    bands, prev = 0, False
-    gap = 0
-    min_gap = max(1, int(0.4 * dpi / 25.4))
-    for v in on:
-        if v and not prev and (bands == 0 or gap >= min_gap):
-            bands += 1
-        gap = 0 if v else gap + 1
-        prev = v if v else (prev and gap < min_gap)
-    return bands
+    """Text lines of a crop (0 ink, 255 paper): runs of inked pixel rows, gaps under 0.4 mm joined."""
+    return len(_bands((crop < 128).sum(axis=1), max(1, int(0.4 * dpi / 25.4))))
 
 
 def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
@@ -140,7 +131,7 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     tables = find_tables(bw, prepared.dpi, page.number)
     if not tables:
         return []
-    dpi = int(prepared.engine_dpi or prepared.dpi)
+    dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
     n = _next_id(page)
     for t in tables:
         n = read_cells(engine, image, bw, dpi, t, page.number, n)

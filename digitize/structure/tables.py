@@ -221,10 +221,13 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> T
     head_end = group[1].at if len(group) >= 3 else y0
     body_lines = [ln for ln in lines if ln[0] >= head_end] or lines
     gap = max(3, int(GAP_MM * mm))
-    colprof = np.zeros(x1 - x0, np.uint64)
+    # a column gap: x positions where (almost) no body line has ink; one line may cross a gap
+    # when there are several (a footnote over the whole width, a long word run into the next column)
+    crossing = np.zeros(x1 - x0, np.int32)
     for a, b in body_lines:
-        colprof += (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0)
-    cols_x = _bands(colprof, gap)
+        crossing += (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
+    allowed = 1 if len(body_lines) >= 5 else 0
+    cols_x = _bands(np.where(crossing > allowed, 1, 0), gap)
     if len(cols_x) < 2:
         return None
     bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
@@ -244,10 +247,13 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> T
     cells: list[TableCell] = []
     for r, grp in enumerate(groups):
         joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
+        head_row = grp[0][0] < head_end
         for a, b in grp:
             for ra, rb in _bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
-                for c in range(ncols - 1):
-                    if ra + x0 < bounds[c + 1] < rb + x0:
+                crossed = [c for c in range(ncols - 1) if ra + x0 < bounds[c + 1] < rb + x0]
+                # in the body a run over one gap is a long word run on; over two or more, a spanning cell
+                if head_row or len(crossed) >= 2:
+                    for c in crossed:
                         joined[c] = True
         c = 0
         header = grp[0][0] < head_end
