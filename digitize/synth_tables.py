@@ -110,8 +110,19 @@ def read_tables(xml_path: Path) -> list[TruthTable]:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, f, width: int) -> list[str]:
-    lines: list[str] = []
+    """Lines of ``text`` no wider than ``width``; a word longer than a line is broken, as the EP
+    typesetter does in narrow cells ("Equilibr ation")."""
+    words: list[str] = []
     for word in text.split():
+        while draw.textlength(word, font=f) > width and len(word) > 1:
+            k = len(word) - 1
+            while k > 1 and draw.textlength(word[:k], font=f) > width:
+                k -= 1
+            words.append(word[:k])
+            word = word[k:]
+        words.append(word)
+    lines: list[str] = []
+    for word in words:
         if lines and draw.textlength(lines[-1] + " " + word, font=f) <= width:
             lines[-1] += " " + word
         else:

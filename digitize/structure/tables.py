@@ -34,7 +34,7 @@ V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt t
 MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
 FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
 SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
-GAP_MM = 1.5  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
+GAP_MM = 2.0  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
 MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
 
@@ -223,22 +223,34 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> T
     gap = max(3, int(GAP_MM * mm))
     # a column gap: x positions where (almost) no body line has ink; one line may cross a gap
     # when there are several (a footnote over the whole width, a long word run into the next column)
+    # a line that is one run of ink (a footnote's lines, a cell's wrapped line alone in its row)
+    # says nothing about the columns: the lines with two runs or more draw them
     crossing = np.zeros(x1 - x0, np.int32)
+    single = np.zeros(x1 - x0, np.int32)
     for a, b in body_lines:
-        crossing += (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
-    allowed = 1 if len(body_lines) >= 5 else 0
-    cols_x = _bands(np.where(crossing > allowed, 1, 0), gap)
+        on = (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
+        if len(_bands(on, gap)) >= 2:
+            crossing += on
+        else:
+            single += on
+    cols_x = _bands(crossing if crossing.any() else single, gap)
     if len(cols_x) < 2:
         return None
     bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
     ncols = len(bounds) - 1
     # rows: the head's lines are one row; in the body a line starts a row when the first
     # column has ink (a key column), else it continues the row above (a wrapped cell)
+    # ... or when the space above it is clearly wider than between the lines of one cell
+    gaps = sorted(lines[i + 1][0] - lines[i][1] for i in range(len(lines) - 1))
+    g_min = gaps[len(gaps) // 4] if gaps else 0
+    wide = max(1.8 * g_min, g_min + 1.5 * mm)
     groups: list[list[tuple[int, int]]] = []
     for a, b in lines:
         head = a < head_end
         first_ink = np.count_nonzero(ink[a:b, bounds[0]:bounds[1]] & (1 - horiz[a:b, bounds[0]:bounds[1]]))
-        if groups and ((head and groups[-1][0][0] < head_end) or (not head and not first_ink and groups[-1][0][0] >= head_end)):
+        spaced = bool(groups) and a - groups[-1][-1][1] >= wide
+        if groups and ((head and groups[-1][0][0] < head_end) or
+                       (not head and not first_ink and not spaced and groups[-1][0][0] >= head_end)):
             groups[-1].append((a, b))
         else:
             groups.append([(a, b)])
