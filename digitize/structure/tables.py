@@ -129,6 +129,13 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
             _cover(vert, False, xs[0], ys[0], ys[-1], tol) >= FRAME_COVER and
             _cover(vert, False, xs[-1], ys[0], ys[-1], tol) >= FRAME_COVER):
         return None
+    # a frame's top and bottom rules end at its sides: rules running on past them make the
+    # "frame" two column rules of a larger table ruled between its columns (read as partly ruled)
+    out_l = (max(0, xs[0] - int(6 * mm)), max(0, xs[0] - int(1.5 * mm)))
+    out_r = (xs[-1] + int(1.5 * mm), min(horiz.shape[1], xs[-1] + int(6 * mm)))
+    for y in (ys[0], ys[-1]):
+        if _cover(horiz, True, y, *out_l, tol) >= 0.5 or _cover(horiz, True, y, *out_r, tol) >= 0.5:
+            return None
     # rules inside: a row rule must cover at least one column's width, a column rule one row's height
     ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
         _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
@@ -205,9 +212,21 @@ def _bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> Table | None:
+def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
+            separators: list[int] | None = None) -> Table | None:
+    """``separators``: x of vertical rules between the columns (a table ruled between its
+    columns but not around them); else the columns come from the gaps between the words."""
     mm = dpi / 25.4
     group = sorted(group, key=lambda s: s.at)
+    merged: list[_Seg] = []
+    for s in group:  # a double rule is one rule
+        if merged and s.at - merged[-1].at <= 1.5 * mm:
+            merged[-1] = _Seg(min(merged[-1].a, s.a), max(merged[-1].b, s.b), s.at, merged[-1].thick + s.thick)
+        else:
+            merged.append(s)
+    group = merged
+    if len(group) < 2:
+        return None
     x0, x1 = min(s.a for s in group), max(s.b for s in group)
     y0, y1 = group[0].at + group[0].thick, group[-1].at - group[-1].thick
     if y1 - y0 < MIN_TABLE_H_MM * mm:
@@ -233,10 +252,13 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int) -> T
             crossing += on
         else:
             single += on
-    cols_x = _bands(crossing if crossing.any() else single, gap)
-    if len(cols_x) < 2:
-        return None
-    bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
+    if separators:
+        bounds = [x0] + sorted(separators) + [x1]
+    else:
+        cols_x = _bands(crossing if crossing.any() else single, gap)
+        if len(cols_x) < 2:
+            return None
+        bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
     ncols = len(bounds) - 1
     # rows: the head's lines are one row; in the body a line starts a row when the first
     # column has ink (a key column), else it continues the row above (a wrapped cell)
@@ -308,6 +330,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         t = _ruled(ink, horiz, vert, (int(x), int(y), int(x + w - 1), int(y + h - 1)), dpi, page)
         if t is not None:
             out.append(t)
+    rules = np.maximum(horiz, vert)  # what is not text inside a partly ruled table
     # partly ruled: groups of long horizontal rules of the same extent, not inside a ruled table
     long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
               and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
@@ -324,10 +347,20 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
                 used.add(j)
         if len(group) < 2:
             continue
-        vert_inside = vert[group[0].at:group[-1].at, s.a:s.b]
-        if np.count_nonzero(vert_inside.max(axis=0)) > 2:  # vertical rules: a ruled table or a drawing
+        # vertical rules inside: rules between the columns (each over most of the height and
+        # clear of the sides) make the columns; any other vertical ink there is a drawing's
+        top, bottom = group[0].at, group[-1].at
+        seps = []
+        for v in _segments(vert[top:bottom, s.a:s.b], False):
+            if v.b - v.a >= 0.6 * (bottom - top) and 3 * mm < v.at < s.b - s.a - 3 * mm:
+                seps.append(v.at + s.a)
+            elif v.b - v.a >= 2 * V_RULE_MM * mm:
+                seps = None
+                break
+        if seps is None:
             continue
-        t = _partly(ink, horiz, group, dpi, page, gray.shape[1])
+        seps = _cluster(seps, max(2, int(mm)))
+        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps)
         if t is not None:
             out.append(t)
     out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
