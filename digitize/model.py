@@ -268,6 +268,16 @@ class OcrPage(Record):
 
     OMIT_EMPTY = ("tables",)  # a page without tables: the same JSON as before tables were read
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        page = super().from_dict(data)
+        if page.tables:  # a cell holds the page's own words (a correction of one is the cell's too)
+            by_id = {w.id: w for w in page.words()}
+            for t in page.tables:
+                for c in t.cells:
+                    c.words = [by_id.get(w.id, w) for w in c.words]
+        return page
+
     def words(self) -> list[Word]:
         return [w for b in self.blocks for ln in b.lines for w in ln.words]
 

@@ -192,3 +192,27 @@ def test_scanned_table_page_reads_cell_by_cell_into_valid_xml(table_document):
     assert "com:IPOASISTable" in st96
     if (SCHEMAS / "st96-v6_0").is_dir():
         assert validate.check_st96(etree.fromstring(st96.encode()), SCHEMAS) == []
+
+
+def test_a_cell_holds_the_page_words_so_a_correction_reaches_the_table():
+    w = Word("p0001_w00001", "O.5N", (0, 0, 1, 1), 40.0)
+    t = Table(page=1, bbox=(0, 0, 5, 5), rows=1, cols=1, cells=[TableCell(row=0, col=0, bbox=(0, 0, 5, 5), words=[w])])
+    from digitize.model import Block, Line
+
+    page = OcrPage(number=1, width=5, height=5, dpi=300, tables=[t],
+                   blocks=[Block(bbox=(0, 0, 5, 5), lines=[Line(bbox=(0, 0, 5, 5), words=[w])])])
+    again = OcrPage.from_json(page.to_json(compact=True))
+    again.words()[0].text = "0.5N"
+    assert again.tables[0].text == "0.5N"
+
+
+def test_a_reviewers_correction_of_a_cell_word_reaches_both_xml_tables(table_document):
+    t, work, _ = table_document
+    page = OcrPage.from_json((work / "pages" / "0001.json").read_text(encoding="utf-8"))
+    word = page.tables[0].cells[0].words[0]
+    finish_document(work, load("ep"), source="table.tif", doc_id="table", schema_dir=SCHEMAS,
+                    overrides={word.id: "Tampon"})
+    st36 = etree.parse(str(work / "table.st36.xml"))
+    first = st36.find(".//tables/table/tgroup/*/row/entry")
+    assert first.text.split()[0] == "Tampon"
+    assert "Tampon" in (work / "table.st96.xml").read_text(encoding="utf-8")
