@@ -18,6 +18,8 @@ import re
 import numpy as np
 
 from .model import Block, Line, OcrPage, Prepared, Table, Word
+from .structure.frontpage import is_front_page
+from .structure.sections import is_search_report_page
 from .structure.tables import _bands, _inner, drop_covered_rows, find_tables, mark_head, rule_masks
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
@@ -125,6 +127,8 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     A page without tables is left exactly as it was."""
     if page.kind == "drawing" and not page.words():
         return []
+    if is_front_page(page) or is_search_report_page(page):
+        return []  # a front page's boxes and columns, a search report's form: not the description's tables
     image = prepared.image
     # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
     bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)

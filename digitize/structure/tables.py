@@ -37,6 +37,8 @@ SEP_COVER = 0.5  # a rule between two grid cells covering less than this of thei
 GAP_MM = 2.0  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
 MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
+MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
+MAX_ROW_MM = 90.0
 
 
 @dataclass
@@ -144,6 +146,10 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     rows, cols = len(ys) - 1, len(xs) - 1
     if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
         return None
+    if min(b - a for a, b in zip(ys, ys[1:])) < MIN_ROW_MM * mm or min(b - a for a, b in zip(xs, xs[1:])) < MIN_COL_MM * mm:
+        return None  # rules closer than a line of text: hatching, a chart's grid, a form's boxes
+    if max(b - a for a, b in zip(ys, ys[1:])) > MAX_ROW_MM * mm:
+        return None  # a "row" taller than a third of a page: a page frame or a box around text
     # union-find over grid cells: merged where the rule between them is missing
     parent = list(range(rows * cols))
 
@@ -212,6 +218,23 @@ def _bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
+PROSE_FILL = 0.5  # share of a gap-found table's cell lines filling their column: running text
+
+
+def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
+    """Share of the (line, column) pieces with ink whose ink spans 85 % of the column or more:
+    lines of running text fill their column, a table's cells mostly do not."""
+    full = total = 0
+    for a, b in lines:
+        for ca, cb in cols_x:
+            part = (ink[a:b, x0 + ca:x0 + cb] & (1 - rules[a:b, x0 + ca:x0 + cb])).max(axis=0)
+            on = np.flatnonzero(part)
+            if len(on):
+                total += 1
+                full += (on[-1] - on[0] + 1) >= 0.85 * (cb - ca)
+    return full / total if total else 0.0
+
+
 def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
             separators: list[int] | None = None) -> Table | None:
     """``separators``: x of vertical rules between the columns (a table ruled between its
@@ -259,6 +282,10 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         if len(cols_x) < 2:
             return None
         bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
+        if len(cols_x) == 2 and min(b - a for a, b in zip(bounds, bounds[1:])) > 0.35 * (x1 - x0):
+            return None  # two even columns of words between two rules: a page set in two columns
+        if _prose_columns(ink, horiz, body_lines, cols_x, x0) >= PROSE_FILL:
+            return None  # columns of running text (a magazine page between two rules), not a table
     ncols = len(bounds) - 1
     # rows: the head's lines are one row; in the body a line starts a row when the first
     # column has ink (a key column), else it continues the row above (a wrapped cell)
