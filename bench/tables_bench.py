@@ -120,9 +120,16 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(rec)
                     print(json.dumps(rec), flush=True)
     for level in a.levels.split(","):
+        for ruling in a.rulings.split(","):
+            rs = [r for r in results if r["level"] == level and r["ruling"] == ruling]
+            if rs:
+                print(f"{a.part} {level} {ruling}: TEDS {sum(r['teds'] for r in rs) / len(rs):.3f}  TEDS-S "
+                      f"{sum(r['teds_s'] for r in rs) / len(rs):.3f}  tables {len(rs)}, found "
+                      f"{sum(1 for r in rs if r['found'] != 'no table')}")
+    for level in a.levels.split(","):
         rs = [r for r in results if r["level"] == level]
         if rs:
-            print(f"{a.part} {level}: TEDS {sum(r['teds'] for r in rs) / len(rs):.3f}  TEDS-S "
+            print(f"{a.part} {level}, all: TEDS {sum(r['teds'] for r in rs) / len(rs):.3f}  TEDS-S "
                   f"{sum(r['teds_s'] for r in rs) / len(rs):.3f}  word error {sum(r['owe'] for r in rs) / len(rs):.3f}"
                   + (f" (raw {sum(r['owe_raw'] for r in rs) / len(rs):.3f})" if a.raw else "") + f"  pages {len(rs)}")
     if a.json:

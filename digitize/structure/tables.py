@@ -255,7 +255,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     if y1 - y0 < MIN_TABLE_H_MM * mm:
         return None
     body = ink[y0:y1, x0:x1] & (1 - horiz[y0:y1, x0:x1])
-    lines = [(a + y0, b + y0) for a, b in _bands(body.sum(axis=1), max(2, int(0.5 * mm)))
+    lines = [(a + y0, b + y0) for a, b in _bands(body.sum(axis=1), max(1, int(0.2 * mm)))
              if b - a >= 0.8 * mm]
     if len(lines) < 2:
         return None
@@ -287,6 +287,8 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         if _prose_columns(ink, horiz, body_lines, cols_x, x0) >= PROSE_FILL:
             return None  # columns of running text (a magazine page between two rules), not a table
     ncols = len(bounds) - 1
+    edge = int(1.0 * mm)  # no rule at the sides: the cells reach past the rules' ends (right-aligned figures)
+    bounds[0], bounds[-1] = max(0, bounds[0] - edge), min(ink.shape[1], bounds[-1] + edge)
     # rows: the head's lines are one row; in the body a line starts a row when the first
     # column has ink (a key column), else it continues the row above (a wrapped cell)
     # ... or when the space above it is clearly wider than between the lines of one cell
@@ -308,13 +310,10 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     cells: list[TableCell] = []
     for r, grp in enumerate(groups):
         joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
-        head_row = grp[0][0] < head_end
         for a, b in grp:
             for ra, rb in _bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
-                crossed = [c for c in range(ncols - 1) if ra + x0 < bounds[c + 1] < rb + x0]
-                # in the body a run over one gap is a long word run on; over two or more, a spanning cell
-                if head_row or len(crossed) >= 2:
-                    for c in crossed:
+                for c in range(ncols - 1):  # a run of words over a column boundary: one spanning cell
+                    if ra + x0 < bounds[c + 1] < rb + x0:
                         joined[c] = True
         c = 0
         header = grp[0][0] < head_end
