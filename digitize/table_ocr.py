@@ -83,6 +83,39 @@ def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table
     return n
 
 
+SURER = 5.0  # the page reading's words of a cell replace the cell's own reading when this much surer
+
+
+def _inside(bbox, box, share: float = 0.8) -> bool:
+    w = min(bbox[2], box[2]) - max(bbox[0], box[0])
+    h = min(bbox[3], box[3]) - max(bbox[1], box[1])
+    area = max(1, (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]))
+    return w > 0 and h > 0 and w * h >= share * area
+
+
+def keep_surer(table: Table, page_words: list[Word], number: int, first_id: int) -> int:
+    """A cell keeps its own reading unless the page reading read the same cell clearly more
+    surely: the page's words lying within the cell (none of them across its edges), as many as
+    the cell's own, with a mean confidence ``SURER`` higher. A cell the page reading ran into
+    its neighbour (a word across the edge) always keeps its own reading. Returns the next free
+    word number."""
+    n = first_id
+    for cell in table.cells:
+        mine = cell.words
+        if not mine:
+            continue
+        theirs = [w for w in page_words if _centre_in(w.bbox, cell.bbox)]
+        if not theirs or len(theirs) != len(mine) or not all(_inside(w.bbox, cell.bbox) for w in theirs):
+            continue
+        if sum(w.conf for w in theirs) / len(theirs) >= sum(w.conf for w in mine) / len(mine) + SURER:
+            cell.words = []
+            for w in theirs:
+                cell.words.append(Word(id=f"p{number:04d}_w{n:05d}", text=w.text, bbox=w.bbox, conf=w.conf,
+                                       ocr_text=w.ocr_text))
+                n += 1
+    return n
+
+
 def _next_id(page: OcrPage) -> int:
     best = 0
     for w in page.words():
@@ -137,8 +170,10 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         return []
     dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
     n = _next_id(page)
+    page_words = page.words()
     for t in tables:
         n = read_cells(engine, image, bw, dpi, t, page.number, n)
+        n = keep_surer(t, page_words, page.number, n)
         mark_head(t)
         drop_covered_rows(t)
     tables = [t for t in tables if any(c.words for c in t.cells)]
