@@ -7,9 +7,14 @@ Two sets, by document and by generator (made once; tune on ``tuning`` only):
 
 * tuning: EP 3 351 249 A1 (``EP18151178NWA1.xml``, 4 tables; github.com/wzyjerry/EPO-patent-process
   @49cde91f ``resources/``, MIT) typeset by ``digitize/synth_tables.py`` (PIL);
-* sealed: EP 3 441 903? no — EP16898049 (``EP16898049NWA1.xml``, 1 table, same repository) and
-  EP 1 599 469 B1 (WIPO's ST.36 example, ``../shared/standards/st36/examples/ep-B1-EP1599469``,
-  3 tables) typeset by ``bench/tables_sealed_render.py`` (HTML in headless Chromium).
+* sealed: EP16898049NWA1 (``EP16898049NWA1.xml``, 1 table, same repository) and EP 1 599 469 B1
+  (WIPO's ST.36 example, ``../shared/standards/st36/examples/ep-B1-EP1599469``, 3 tables) typeset
+  by ``bench/tables_sealed_render.py`` (HTML in headless Chromium).
+
+The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
+
+    git clone --bare https://github.com/wzyjerry/EPO-patent-process /tmp/epo && for d in EP18151178NWA1 EP16898049NWA1; do
+      git --git-dir /tmp/epo show 49cde91f:resources/$d.xml > build/table-sources/$d.xml; done
 
 Each table is printed ``ruled`` (every rule the CALS attributes give, as EP prints) and
 ``partly`` (rules above and under the head and under the table only), then degraded to
@@ -47,7 +52,7 @@ from digitize.synth_tables import page_truth_text, read_tables, render_page  # n
 from digitize.teds import rows_of, teds  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-SOURCES = Path("/tmp/tbl/src")  # the fetched XML (see --sources)
+SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
 
 
 def sets(sources: Path) -> dict[str, list[Path]]:
