@@ -336,6 +336,16 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
 # --------------------------------------------------------------------------- the page
 
 
+def _any_rule(ink: np.ndarray, dpi: int) -> bool:
+    """Whether the page has a horizontal run of ink as long as a rule (``H_RULE_MM``), checked on
+    a half-resolution copy (a pixel is ink when any of its four was) with the same tolerance."""
+    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
+    small = ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+    k = max(int(H_RULE_MM * dpi / 25.4 / 2), 8)
+    src = cv2.morphologyEx(cv2.dilate(small, np.ones((2, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 2), np.uint8))
+    return bool(np.count_nonzero(cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))))
+
+
 def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     """The tables of a page image (0 black .. 255 white), top to bottom; [] on a page without."""
     if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
@@ -343,6 +353,8 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     dpi = max(int(dpi), 50)
     mm = dpi / 25.4
     ink = _ink(gray)
+    if not _any_rule(ink, dpi):
+        return []  # most pages: no rule at all, found at half resolution before the full passes
     horiz, vert = rule_masks(gray, dpi)
     if not np.count_nonzero(horiz):
         return []
