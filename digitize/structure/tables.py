@@ -416,8 +416,9 @@ def _within(inner: BBox, outer: BBox, pad: int) -> bool:
 
 def head_rows(table: Table) -> int:
     """Head rows of a ruled table, from what its cells say once read: a first row of words over
-    a body with figures (numbers, ranges, units) is a head; so are first rows of spanning cells
-    above it. 0 when the first row carries figures too."""
+    a body with figures (numbers, ranges, units) is a head of one row. 0 when the first row
+    carries figures too. (A head of two rows, a spanning head cell over sub-heads, is not told
+    yet: its second row is read as body.)"""
     if table.ruling != "ruled" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
