@@ -27,8 +27,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                              "digitize.review.users")),
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
-                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.synth_frontpages", "digitize.facsimile")),
-    ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps")),  # synth_es: test sets built on synth
+                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages", "digitize.facsimile")),
+    ("a step over two stages", ("digitize.table_ocr",)),  # tables: found by structure, cells read by the engine
+    ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps", "digitize.synth_tables")),  # synth_es: test sets built on synth
     ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
                                                      "digitize.package", "digitize.report", "authority",
                                                      "digitize.hotfolder")),
