@@ -85,7 +85,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _names(type(value))}
+        omit = getattr(value, "OMIT_EMPTY", ())
+        return {name: _plain(getattr(value, name)) for name in _names(type(value))
+                if not (name in omit and not getattr(value, name))}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value] if isinstance(value, list) else tuple(_plain(v) for v in value)
     if isinstance(value, dict):
@@ -206,6 +208,62 @@ class Block(Record):
 
 
 @dataclass
+class TableCell(Record):
+    """One cell of a table: its place in the grid (0-based row and column, spans), its box on
+    the page, and the words read on its own crop (ids continue the page's numbering)."""
+
+    row: int
+    col: int
+    bbox: BBox
+    rowspan: int = 1
+    colspan: int = 1
+    header: bool = False  # in the table's head rows (ST.36 ``thead``, ST.96 ``com:TableHead``)
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words if w.text)
+
+    @property
+    def conf(self) -> float:
+        return min((w.conf for w in self.words), default=100.0)
+
+
+@dataclass
+class Table(Record):
+    """A table region of a page and its cell structure (``structure/tables.py``). ``ruling`` says
+    how it was found: ``ruled`` (a grid of lines), ``partly`` (horizontal rules only, columns from
+    the words' alignment)."""
+
+    page: int
+    bbox: BBox
+    rows: int
+    cols: int
+    cells: list[TableCell] = field(default_factory=list)
+    ruling: str = "ruled"
+    header_rows: int = 0
+    col_widths: list[int] = field(default_factory=list)  # pixels, for ``colspec/@colwidth``
+    id: str = ""  # "tabl0001": the key of the table's image and XML element, numbered per document
+    file: str = ""  # the table's image, relative to the document folder (``tables/NNNN-k.tif``)
+
+    def grid(self) -> list[list[str]]:
+        """Rows of cell texts, a spanned cell's text in its first row and column only."""
+        out = [["" for _ in range(self.cols)] for _ in range(self.rows)]
+        for c in self.cells:
+            if 0 <= c.row < self.rows and 0 <= c.col < self.cols:
+                out[c.row][c.col] = c.text
+        return out
+
+    @property
+    def text(self) -> str:
+        """Row by row, cells separated by tabs (the page's ``.txt``)."""
+        return "\n".join("\t".join(row) for row in self.grid())
+
+    def word_ids(self) -> set[str]:
+        return {w.id for c in self.cells for w in c.words}
+
+
+@dataclass
 class OcrPage(Record):
     """The OCR result of one page: the unit the OCR stage produces and review edits."""
 
@@ -223,6 +281,19 @@ class OcrPage(Record):
     figures: list[BBox] = field(default_factory=list)  # figure regions (structure/figures.py)
     resolution: dict[str, Any] = field(default_factory=dict)  # header/estimated dpi and the decision
     reading: dict[str, Any] = field(default_factory=dict)  # which preparation was read, second reading, why
+    tables: list[Table] = field(default_factory=list)  # table regions and cells; their words are in ``blocks`` too
+
+    OMIT_EMPTY = ("tables",)  # a page without tables: the same JSON as before tables were read
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        page = super().from_dict(data)
+        if page.tables:  # a cell holds the page's own words (a correction of one is the cell's too)
+            by_id = {w.id: w for w in page.words()}
+            for t in page.tables:
+                for c in t.cells:
+                    c.words = [by_id.get(w.id, w) for w in c.words]
+        return page
 
     def words(self) -> list[Word]:
         return [w for b in self.blocks for ln in b.lines for w in ln.words]
@@ -376,6 +447,9 @@ class Paragraph(Record):
     level: int = 1  # heading level
     sources: list[Source] = field(default_factory=list)
     doubts: list[Doubt] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)  # tables printed after the paragraph's text (ST.36 p/tables)
+
+    OMIT_EMPTY = ("tables",)
 
 
 @dataclass

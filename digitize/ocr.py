@@ -209,11 +209,31 @@ class Engine:
             engine=self.name, ink_ratio=round(prepared.ink_ratio, 5),
         )
 
-    def _pytesseract_tsv(self, image: np.ndarray, dpi: int, number: int) -> str:
+    def recognize_region(self, image: np.ndarray, dpi: int, number: int, psm: int) -> list[Block]:
+        """Recognise a small image (a table cell's crop) with page segmentation mode ``psm``
+        (7: one line, 6: a block of lines); the engine's own mode is restored after. Word ids
+        restart at 1: the caller renumbers them into the page."""
+        image = np.ascontiguousarray(image, dtype=np.uint8)
+        height, width = image.shape[:2]
+        if self.backend != "tesserocr":
+            return parse_tsv(self._pytesseract_tsv(image, dpi, number, psm=psm), number)
+        api = self._tesserocr_api()
+        api.SetPageSegMode(int(psm))
+        try:
+            api.SetImageBytes(image.tobytes(), width, height, 1, width)
+            api.SetSourceResolution(int(dpi))
+            if not api.Recognize(timeout=int(self.settings.timeout * 1000)) and self.settings.timeout:
+                raise self._timed_out(number)
+            return read_blocks(api, number)
+        finally:
+            api.Clear()
+            api.SetPageSegMode(int(self.settings.psm))
+
+    def _pytesseract_tsv(self, image: np.ndarray, dpi: int, number: int, psm: int | None = None) -> str:
         import pytesseract
         from PIL import Image
 
-        config = f"--psm {self.settings.psm} --oem {self.settings.oem} --dpi {int(dpi)} --tessdata-dir {self.tessdata}"
+        config = f"--psm {psm if psm is not None else self.settings.psm} --oem {self.settings.oem} --dpi {int(dpi)} --tessdata-dir {self.tessdata}"
         for key, value in self.settings.variables.items():
             config += f" -c {key}={value}"
         try:

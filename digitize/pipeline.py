@@ -35,7 +35,10 @@ from .structure import build_document, incomplete
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
-from .structure.figures import label_ids, outside_figures, running_text
+from .structure.figures import label_ids, outside_figures
+from .structure.tables import crop as crop_tables
+from .structure.tables import page_text
+from .table_ocr import read_tables
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,9 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     result.kind, result.figures = kind, regions
     result.resolution = dict(prepared.resolution)
     result.reading = reading
+    t5 = time.perf_counter()
+    read_tables(engine, prepared, result)  # each table's cells read on their own crops (digitize/table_ocr.py)
+    t_ocr += time.perf_counter() - t5
     return result, prepared, (t_pre, t_ocr)
 
 
@@ -318,6 +324,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     if illegible:
         _mark_illegible(doc, pages, illegible)
     crop_figures(work_dir, doc)
+    crop_tables(work_dir, doc)
     candidates = outside_figures(candidates, pages)
     if force_doc_id:
         doc.doc_id = doc_id
@@ -510,7 +517,7 @@ def _write_texts(work_dir: Path, doc: Document, pages: list[OcrPage]) -> list[st
     for page in pages:
         name = page_name(page.number)
         labels = label_ids(page)  # figure labels stay in the JSON/hOCR/ALTO only
-        texts.append(running_text(page, labels) + "\n")
+        texts.append(page_text(page, labels) + "\n")  # running_text, tables row by row (tab-separated cells)
         _write_if_changed(pages_dir / f"{name}.txt", texts[-1].encode("utf-8"))
         _write_if_changed(pages_dir / f"{name}.hocr", page_to_hocr(page, f"{name}.tif"))
         _write_if_changed(pages_dir / f"{name}.alto.xml", page_to_alto(page, f"{name}.tif", labels))

@@ -78,6 +78,9 @@ SLOW_TESTS = {
     "test_hardening26.py::test_preprocessing_memory_grows_with_the_page_by_a_few_bytes_a_pixel",
     "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
     "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
+    # a scanned table page through OCR (each cell read on its own), finish and both schemas (~8-20 s)
+    "test_tables.py::test_scanned_table_page_reads_cell_by_cell_into_valid_xml",
+    "test_tables.py::test_a_reviewers_correction_of_a_cell_word_reaches_both_xml_tables",
 }
 # fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)
 SLOW_FIXTURES = {"ep_ocr", "spanish_docs", "rendered"}

@@ -27,9 +27,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
                              "digitize.review.users")),
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
-                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.synth_frontpages", "digitize.facsimile")),
-    ("which reading of a page is kept", ("digitize.readings",)),  # over preprocess, ocr and the lexicon
-    ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps")),  # synth_es: test sets built on synth
+                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages", "digitize.facsimile")),
+    # steps over several stages: which reading of a page is kept (preprocess, ocr, the lexicon);
+    # tables found by structure, their cells read by the engine
+    ("steps over several stages", ("digitize.readings", "digitize.table_ocr")),
+    ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps", "digitize.synth_tables")),  # synth_es: test sets built on synth
     ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
                                                      "digitize.package", "digitize.report", "authority",
                                                      "digitize.hotfolder")),

@@ -228,7 +228,7 @@ def _abstract(doc: Document, pages: _Pages, markup: bool) -> list[dict[str, Any]
             for i, p in enumerate(doc.abstract, 1)]
 
 
-def _description(doc: Document, pages: _Pages, markup: bool) -> list[dict[str, Any]]:
+def _description(doc: Document, pages: _Pages, markup: bool, info: dict | None = None) -> list[dict[str, Any]]:
     """Ids by position (printed numbers may repeat after OCR); trailing headings become paragraphs
     because the DTD wants every heading group to end with a paragraph."""
     paras: list[Paragraph] = list(doc.description)
@@ -244,8 +244,46 @@ def _description(doc: Document, pages: _Pages, markup: bool) -> list[dict[str, A
         else:
             n_p += 1
             num = clean(p.num).strip() if p.num else f"{n_p:04d}"
-            out.append({"heading": False, "id": f"p{n_p:04d}", "num": num, "dp": dp, "segs": segs})
+            tables = [_table(t, getattr((info or {}).get(t.page), "dpi", 300)) for t in getattr(p, "tables", None) or []]
+            out.append({"heading": False, "id": f"p{n_p:04d}", "num": num, "dp": dp, "segs": segs, "tables": tables})
     return out
+
+
+def _table(t, dpi: int) -> dict[str, Any]:
+    """A table as the CALS/OASIS exchange model lays it out: ``colspec`` per column, head and body
+    rows of entries (a spanning entry names its first and last column, ``morerows`` the rows it
+    covers below). A row every position of which is spanned from above does not occur (the
+    structure stage folds it), and a table whose rows would all be head keeps its last row as body."""
+    cols = max(1, _int(t.cols, 1))
+    rows = max(1, _int(t.rows, 1))
+    head = min(max(0, _int(t.header_rows)), rows - 1)
+    by_row: dict[int, list] = {}
+    for c in sorted(t.cells, key=lambda c: (_int(c.row), _int(c.col))):
+        r, col = _int(c.row), _int(c.col)
+        if 0 <= r < rows and 0 <= col < cols:
+            by_row.setdefault(r, []).append(c)
+    out_rows = []
+    for r in range(rows):
+        entries = []
+        for c in by_row.get(r, []):
+            col = _int(c.col)
+            last = min(cols - 1, col + max(1, _int(c.colspan, 1)) - 1)
+            below = min(rows - 1 - r, max(1, _int(c.rowspan, 1)) - 1)
+            if r < head and r + below >= head:  # a head cell does not reach into the body
+                below = head - 1 - r
+            entries.append({"colname": f"col{col + 1}", "namest": f"col{col + 1}" if last > col else None,
+                            "nameend": f"col{last + 1}" if last > col else None, "morerows": below or None,
+                            "text": clean(c.text)})
+        if not entries:  # nothing starts in this row: one empty entry keeps it a row
+            entries.append({"colname": "col1", "namest": None, "nameend": None, "morerows": None, "text": ""})
+        out_rows.append(entries)
+    widths = list(t.col_widths or [])
+    colspecs = [{"num": i + 1, "name": f"col{i + 1}",
+                 "width": f"{_mm(widths[i], dpi)}mm" if i < len(widths) and widths[i] else None} for i in range(cols)]
+    tid = xml_id(clean(t.id) or "tabl", "t")
+    num = re.sub(r"\D", "", tid) or "1"
+    return {"id": tid, "num": num.zfill(4), "number": str(int(num)), "cols": cols, "colspecs": colspecs,
+            "head": out_rows[:head], "body": out_rows[head:]}
 
 
 def _claim_ids(cs, key: str) -> dict[int, str]:
@@ -371,7 +409,7 @@ def build(doc: Document, *, profile_office: str, profile_lang: str, settings: Em
     markup = settings.ocr_confidence_markup
     info = {p.number: p for p in doc.pages}
     abstract = _abstract(doc, pages, markup)
-    description = _description(doc, pages, markup)
+    description = _description(doc, pages, markup, info)
     claim_sets = _claim_sets(doc, lang, codes, pages, settings)
     main_claims = next((cs for cs in claim_sets if cs["lang"] == lang), claim_sets[0] if claim_sets else None)
     image_only = not (abstract or description or claim_sets)

@@ -20,6 +20,7 @@ from .figures import figure_entries, inside
 from .frontpage import is_front_page, read_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
+from .tables import number_tables
 
 if TYPE_CHECKING:
     from ..profiles import Profile
@@ -87,6 +88,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     own = {doc.biblio.value("doc_number") or ""} - {""}
     sections = parse_sections(body_lines(body, own), settings, lang)
     doc.description = sections.description
+    number_tables(doc.description)
     doc.claims = sections.claims
     if abstract_field is not None and abstract_field.words:
         tb = TextBuilder()

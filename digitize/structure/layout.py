@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import BBox, Doubt, OcrPage, Source, Word
+from ..model import BBox, Doubt, OcrPage, Source, Table, Word
 
 BULLETS = "•*¢«·●◦▪-–—>»"
 DOUBT_CONF = 50.0  # a word below this confidence is marked as doubtful in the text
@@ -19,6 +19,7 @@ class TextLine:
     page: int
     words: list[Word]
     block_start: bool = False
+    table: Table | None = None  # a whole table (its words row by row): the parsers place it as one
 
     @property
     def text(self) -> str:

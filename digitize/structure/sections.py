@@ -78,8 +78,13 @@ def body_lines(pages: list[OcrPage], header_numbers: set[str] | None = None) -> 
     for page in pages:
         h = page.height or 1
         w = page.width or 1
+        owner = {wid: t for t in page.tables for wid in t.word_ids()}
         for block in ordered_blocks(page):
             words = [wd for ln in block.lines for wd in ln.words]
+            table = owner.get(words[0].id) if words else None
+            if table is not None and all(owner.get(wd.id) is table for wd in words):
+                out.append(TextLine(page=page.number, words=words, block_start=True, table=table))
+                continue
             if words and all(MARGIN.match(wd.text) for wd in words):
                 continue  # margin line numbers of two-column publications
             first = True
@@ -188,6 +193,7 @@ class _Parser:
         self.state = "description"  # "description" | "abstract" | "claims" | "end"
         self.current: TextBuilder | None = None  # the paragraph being read
         self.current_num: str | None = None
+        self.current_tables: list = []  # tables printed after the current paragraph's text
         self.last_num = 0
         self.claims: list[_Claim] = []  # of the claim set being read
         self.sets: list[tuple[ClaimSet, list[_Claim]]] = []
@@ -195,6 +201,9 @@ class _Parser:
 
     # -- the stream
     def feed(self, line: TextLine) -> None:
+        if line.table is not None:
+            self.table(line)
+            return
         text = line.text.strip()
         key = _key(text.rstrip(":"))
         if key in self.claims_keys and len(text) < 40:
@@ -219,13 +228,30 @@ class _Parser:
                 self.out.claims.append(cs)
         return self.out
 
+    # -- tables
+    def table(self, line: TextLine) -> None:
+        """A table in the description belongs to the paragraph before it (EP prints
+        ``<p>…text<tables>…</tables></p>``) and ends it; in the claims its words are text, row by row."""
+        if self.state == "claims":
+            if self.claims:
+                self.claims[-1].builder.add_line(TextLine(page=line.page, words=line.words))
+            return
+        if self.state == "end":
+            return
+        if self.current is None:
+            self.current = TextBuilder()
+            self.current.boxes.setdefault(line.page, []).append(line.bbox)
+        self.current_tables.append(line.table)
+        self.close_paragraph()
+
     # -- description
     def close_paragraph(self) -> None:
-        if self.current is not None and self.current.text.strip():
+        if self.current is not None and (self.current.text.strip() or self.current_tables):
             target = self.out.abstract if self.state == "abstract" else self.out.description
             target.append(Paragraph(text=self.current.text.strip(), num=self.current_num, sources=self.current.sources(),
-                                    doubts=self.current.doubts))
+                                    doubts=self.current.doubts, tables=list(self.current_tables)))
         self.current, self.current_num = None, None
+        self.current_tables = []
 
     def description_line(self, line: TextLine, text: str, key: str) -> None:
         if key in self.desc_keys and len(text) < 40:

@@ -1,0 +1,146 @@
+"""Issue 27: tables read from rendered EP table pages, scored with TEDS against the XML's own table.
+
+    PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py --part tuning
+    PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py --part sealed   # report only
+
+Two sets, by document and by generator (made once; tune on ``tuning`` only):
+
+* tuning: EP 3 351 249 A1 (``EP18151178NWA1.xml``, 4 tables; github.com/wzyjerry/EPO-patent-process
+  @49cde91f ``resources/``, MIT) typeset by ``digitize/synth_tables.py`` (PIL);
+* sealed: EP16898049NWA1 (``EP16898049NWA1.xml``, 1 table, same repository) and EP 1 599 469 B1
+  (WIPO's ST.36 example, ``../shared/standards/st36/examples/ep-B1-EP1599469``, 3 tables) typeset
+  by ``bench/tables_sealed_render.py`` (HTML in headless Chromium).
+
+The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
+
+    git clone --bare https://github.com/wzyjerry/EPO-patent-process /tmp/epo && for d in EP18151178NWA1 EP16898049NWA1; do
+      git --git-dir /tmp/epo show 49cde91f:resources/$d.xml > build/table-sources/$d.xml; done
+
+Each table is printed ``ruled`` (every rule the CALS attributes give, as EP prints) and
+``partly`` (rules above and under the head and under the table only), then degraded to
+``office`` and ``poor`` with ``digitize.synth.degrade``. A page is read by the pipeline's
+``ocr_page`` (the ``ep`` profile); the table it finds (the largest, when several) is scored with
+TEDS (content) and TEDS-S (structure only) against the truth grid; a page where no table is
+found scores 0. Word error (order-free, ``digitize.evaluate``) of the page's text as the
+product writes it (``.txt``: cells tab-separated) and of the raw ``tesseract`` CLI on the same
+image, against the page's printed words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from digitize.evaluate import score  # noqa: E402
+from digitize.model import PageImage  # noqa: E402
+from digitize.pipeline import ocr_page  # noqa: E402
+from digitize.profiles import load  # noqa: E402
+from digitize.structure.tables import page_text  # noqa: E402
+from digitize.synth import degrade  # noqa: E402
+from digitize.synth_tables import page_truth_text, read_tables, render_page  # noqa: E402
+from digitize.teds import rows_of, teds  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
+
+
+def sets(sources: Path) -> dict[str, list[Path]]:
+    return {
+        "tuning": [sources / "EP18151178NWA1.xml"],
+        "sealed": [sources / "EP16898049NWA1.xml", SHARED / "standards/st36/examples/ep-B1-EP1599469/DOC00001.xml"],
+    }
+
+
+def raw_text(image: np.ndarray, dpi: int) -> str:
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "page.png"
+        Image.fromarray(image).save(p, dpi=(dpi, dpi))
+        return subprocess.run(["tesseract", str(p), "-", "-l", "eng"], capture_output=True, text=True,
+                              env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
+
+
+def render(part: str, table, ruling: str) -> np.ndarray:
+    if part == "sealed":
+        from tables_sealed_render import render_html  # bench/ is on sys.path when run as a script
+
+        return render_html(table, ruling=ruling)
+    return render_page(table, ruling=ruling)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--part", choices=("tuning", "sealed"), default="tuning")
+    ap.add_argument("--sources", type=Path, default=SOURCES)
+    ap.add_argument("--levels", default="office,poor")
+    ap.add_argument("--rulings", default="ruled,partly")
+    ap.add_argument("--only", default="", help="substring of the table names to run")
+    ap.add_argument("--raw", action="store_true", help="also the raw tesseract CLI's word error")
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args(argv)
+    profile = load("ep")
+    results = []
+    for xml in sets(a.sources)[a.part]:
+        for ti, t in enumerate(read_tables(xml)):
+            if a.only and a.only not in t.name:
+                continue
+            for ruling in a.rulings.split(","):
+                clean = render(a.part, t, ruling)
+                for level in a.levels.split(","):
+                    seed = 27 + ti * 7 + (ruling == "partly")
+                    img, dpi = degrade(clean, level, seed=seed, dpi=300)
+                    t0 = time.perf_counter()
+                    page, _ = ocr_page(PageImage(number=1, image=img, dpi=dpi, source=t.name), profile)
+                    secs = time.perf_counter() - t0
+                    truth_rows = [[(c.text, c.rowspan, c.colspan) for c in row] for row in t.rows]
+                    found = sorted(page.tables, key=lambda x: -(x.bbox[2] - x.bbox[0]) * (x.bbox[3] - x.bbox[1]))
+                    if found:
+                        got = found[0]
+                        s = teds(truth_rows, t.header_rows, rows_of(got), got.header_rows)
+                        ss = teds(truth_rows, t.header_rows, rows_of(got), got.header_rows, structure_only=True)
+                        shape = f"{got.ruling} {got.rows}x{got.cols} head {got.header_rows}"
+                    else:
+                        s = ss = 0.0
+                        shape = "no table"
+                    truth_text = page_truth_text(t)
+                    ours = score(t.name, truth_text, page_text(page)).owe
+                    rec = {"table": t.name, "ruling": ruling, "level": level, "teds": round(s, 3),
+                           "teds_s": round(ss, 3), "found": shape,
+                           "truth": f"{len(t.rows)}x{t.cols} head {t.header_rows}", "owe": round(ours, 3),
+                           "seconds": round(secs, 1)}
+                    if a.raw:
+                        rec["owe_raw"] = round(score(t.name, truth_text, raw_text(img, dpi)).owe, 3)
+                    results.append(rec)
+                    print(json.dumps(rec), flush=True)
+    for level in a.levels.split(","):
+        for ruling in a.rulings.split(","):
+            rs = [r for r in results if r["level"] == level and r["ruling"] == ruling]
+            if rs:
+                print(f"{a.part} {level} {ruling}: TEDS {sum(r['teds'] for r in rs) / len(rs):.3f}  TEDS-S "
+                      f"{sum(r['teds_s'] for r in rs) / len(rs):.3f}  tables {len(rs)}, found "
+                      f"{sum(1 for r in rs if r['found'] != 'no table')}")
+    for level in a.levels.split(","):
+        rs = [r for r in results if r["level"] == level]
+        if rs:
+            print(f"{a.part} {level}, all: TEDS {sum(r['teds'] for r in rs) / len(rs):.3f}  TEDS-S "
+                  f"{sum(r['teds_s'] for r in rs) / len(rs):.3f}  word error {sum(r['owe'] for r in rs) / len(rs):.3f}"
+                  + (f" (raw {sum(r['owe_raw'] for r in rs) / len(rs):.3f})" if a.raw else "") + f"  pages {len(rs)}")
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

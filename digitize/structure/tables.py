@@ -1,0 +1,530 @@
+"""Table regions and their cell structure, from the page image (before the cells are read).
+
+    tables = find_tables(gray, dpi, page=3)     # [Table(bbox, rows, cols, cells=[TableCell(bbox)…])]
+
+Two kinds are found, both from OpenCV morphology on the ink:
+
+* ``ruled``: a frame of lines with a grid inside. Row and column boundaries are the horizontal and
+  vertical rules (opened out of the ink with long thin kernels); two neighbouring grid cells are
+  one spanning cell where the rule between them is missing (EP tables' ``morerows`` and
+  ``namest``/``nameend`` print that way).
+* ``partly``: horizontal rules only (a rule above the head, one under it, one closing the table,
+  as most typeset tables print). Rows are the text lines between the rules; columns are the
+  vertical gaps no line's ink crosses; a run of ink that crosses a gap (a head cell over two
+  columns) is one spanning cell.
+
+A candidate is kept only when it looks like a table, not a drawing or a framed paragraph: at
+least two rows and two columns, text-sized ink in at least half its cells, no cell wider than
+the page's running text would make it (a framed paragraph is one cell). Words are not needed
+here: cells are read one by one afterwards (``digitize/table_ocr.py``), so detection never
+depends on how the engine grouped the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..model import BBox, Table, TableCell
+
+H_RULE_MM = 8.0  # a horizontal rule is at least this long (kernel of the opening)
+V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt type and its padding)
+MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
+FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
+SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
+GAP_MM = 2.0  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
+MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
+PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
+MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
+MAX_ROW_MM = 90.0
+
+
+@dataclass
+class _Seg:
+    a: int  # start along the rule
+    b: int  # end along the rule
+    at: int  # position across (y of a horizontal rule, x of a vertical one)
+    thick: int
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return (gray < 128).astype(np.uint8)
+
+
+def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) rule pixels of a page: the ink that survives an opening with a
+    long thin kernel."""
+    ink = _ink(gray)
+    mm = dpi / 25.4
+    hk = max(int(H_RULE_MM * mm), 15)
+    vk = max(int(V_RULE_MM * mm), 10)
+    # a thin rule scanned at an angle or rescaled is a staircase with breaks: thickened across
+    # and closed along first, so the opening keeps it (the text's letters stay apart)
+    h_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((3, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
+    v_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
+    horiz = cv2.morphologyEx(h_src, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
+    vert = cv2.morphologyEx(v_src, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+    return horiz, vert
+
+
+def _segments(mask: np.ndarray, horizontal: bool) -> list[_Seg]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    out = []
+    for x, y, w, h, _area in stats[1:]:
+        if horizontal:
+            out.append(_Seg(int(x), int(x + w), int(y + h // 2), int(h)))
+        else:
+            out.append(_Seg(int(y), int(y + h), int(x + w // 2), int(w)))
+    return out
+
+
+def _cluster(values: list[int], tol: int) -> list[int]:
+    """Positions within ``tol`` of each other as one (their mean)."""
+    out: list[list[int]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [int(round(sum(g) / len(g))) for g in out]
+
+
+def _cover(mask: np.ndarray, horizontal: bool, at: int, a: int, b: int, tol: int) -> float:
+    """Share of [a, b) along a rule at ``at`` (± tol) that is rule ink."""
+    if b <= a:
+        return 0.0
+    if horizontal:
+        band = mask[max(0, at - tol): at + tol + 1, a:b]
+    else:
+        band = mask[a:b, max(0, at - tol): at + tol + 1].T
+    if band.size == 0:
+        return 0.0
+    return float(np.count_nonzero(band.max(axis=0))) / (b - a)
+
+
+def _text_ink(ink: np.ndarray, box: BBox, rules: np.ndarray, dpi: int) -> bool:
+    x0, y0, x1, y1 = box
+    if x1 <= x0 or y1 <= y0:
+        return False
+    part = ink[y0:y1, x0:x1] & (1 - rules[y0:y1, x0:x1])
+    return int(np.count_nonzero(part)) >= max(6, int((dpi / 25.4) ** 2 * 0.15))
+
+
+# --------------------------------------------------------------------------- ruled tables
+
+
+def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
+    mm = dpi / 25.4
+    x0, y0, x1, y1 = box
+    tol = max(2, int(0.6 * mm))
+    hs = [s for s in _segments(horiz[y0:y1 + 1, x0:x1 + 1], True)]
+    vs = [s for s in _segments(vert[y0:y1 + 1, x0:x1 + 1], False)]
+    ys = _cluster([s.at + y0 for s in hs if s.b - s.a >= 4 * mm], tol)
+    xs = _cluster([s.at + x0 for s in vs if s.b - s.a >= 2.5 * mm], tol)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    width, height = xs[-1] - xs[0], ys[-1] - ys[0]
+    if not (_cover(horiz, True, ys[0], xs[0], xs[-1], tol) >= FRAME_COVER and
+            _cover(horiz, True, ys[-1], xs[0], xs[-1], tol) >= FRAME_COVER and
+            _cover(vert, False, xs[0], ys[0], ys[-1], tol) >= FRAME_COVER and
+            _cover(vert, False, xs[-1], ys[0], ys[-1], tol) >= FRAME_COVER):
+        return None
+    # a frame's top and bottom rules end at its sides: rules running on past them make the
+    # "frame" two column rules of a larger table ruled between its columns (read as partly ruled)
+    out_l = (max(0, xs[0] - int(6 * mm)), max(0, xs[0] - int(1.5 * mm)))
+    out_r = (xs[-1] + int(1.5 * mm), min(horiz.shape[1], xs[-1] + int(6 * mm)))
+    for y in (ys[0], ys[-1]):
+        if _cover(horiz, True, y, *out_l, tol) >= 0.5 or _cover(horiz, True, y, *out_r, tol) >= 0.5:
+            return None
+    # rules inside: a row rule must cover at least one column's width, a column rule one row's height
+    ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
+        _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
+    xs = [x for x in xs if x in (xs[0], xs[-1]) or any(
+        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:]))]
+    rows, cols = len(ys) - 1, len(xs) - 1
+    if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
+        return None
+    if min(b - a for a, b in zip(ys, ys[1:])) < MIN_ROW_MM * mm or min(b - a for a, b in zip(xs, xs[1:])) < MIN_COL_MM * mm:
+        return None  # rules closer than a line of text: hatching, a chart's grid, a form's boxes
+    if max(b - a for a, b in zip(ys, ys[1:])) > MAX_ROW_MM * mm:
+        return None  # a "row" taller than a third of a page: a page frame or a box around text
+    # union-find over grid cells: merged where the rule between them is missing
+    parent = list(range(rows * cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(rows):
+        for c in range(cols):
+            if c + 1 < cols and _cover(vert, False, xs[c + 1], ys[r] + tol, ys[r + 1] - tol, tol) < SEP_COVER:
+                parent[find(r * cols + c + 1)] = find(r * cols + c)
+            if r + 1 < rows and _cover(horiz, True, ys[r + 1], xs[c] + tol, xs[c + 1] - tol, tol) < SEP_COVER:
+                parent[find((r + 1) * cols + c)] = find(r * cols + c)
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for r in range(rows):
+        for c in range(cols):
+            groups.setdefault(find(r * cols + c), []).append((r, c))
+    rules = np.maximum(horiz, vert)
+    cells: list[TableCell] = []
+    taken: set[tuple[int, int]] = set()
+    for members in sorted(groups.values(), key=lambda m: min(m)):
+        r0, c0 = min(r for r, _ in members), min(c for _, c in members)
+        r1, c1 = max(r for r, _ in members), max(c for _, c in members)
+        span = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+        if span & taken:  # a non-rectangular merge: keep the grid cells that are still free
+            for r, c in members:
+                if (r, c) not in taken:
+                    taken.add((r, c))
+                    cells.append(TableCell(row=r, col=c, bbox=(xs[c], ys[r], xs[c + 1], ys[r + 1])))
+            continue
+        taken |= span
+        cells.append(TableCell(row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+                               bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    if len(cells) < 3:
+        return None  # a framed paragraph or a box of a drawing
+    filled = sum(1 for c in cells if _text_ink(ink, _inner(c.bbox, dpi), rules, dpi))
+    if filled < MIN_FILLED * len(cells):
+        return None
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), rows=rows, cols=cols, cells=cells, ruling="ruled",
+                 col_widths=[b - a for a, b in zip(xs, xs[1:])])
+
+
+def _inner(bbox: BBox, dpi: int) -> BBox:
+    pad = max(2, int(0.35 * dpi / 25.4))
+    x0, y0, x1, y1 = bbox
+    return (x0 + pad, y0 + pad, max(x0 + pad, x1 - pad), max(y0 + pad, y1 - pad))
+
+
+# --------------------------------------------------------------------------- partly ruled tables
+
+
+def _bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Runs of non-zero values, runs closer than ``min_gap`` joined."""
+    on = np.flatnonzero(profile > 0)
+    if not len(on):
+        return []
+    out = [[int(on[0]), int(on[0]) + 1]]
+    for v in on[1:]:
+        if v - out[-1][1] < min_gap:
+            out[-1][1] = int(v) + 1
+        else:
+            out.append([int(v), int(v) + 1])
+    return [(a, b) for a, b in out]
+
+
+PROSE_FILL = 0.5  # share of a gap-found table's cell lines filling their column: running text
+
+
+def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
+    """Share of the (line, column) pieces with ink whose ink spans 85 % of the column or more:
+    lines of running text fill their column, a table's cells mostly do not."""
+    full = total = 0
+    for a, b in lines:
+        for ca, cb in cols_x:
+            part = (ink[a:b, x0 + ca:x0 + cb] & (1 - rules[a:b, x0 + ca:x0 + cb])).max(axis=0)
+            on = np.flatnonzero(part)
+            if len(on):
+                total += 1
+                full += (on[-1] - on[0] + 1) >= 0.85 * (cb - ca)
+    return full / total if total else 0.0
+
+
+def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
+            separators: list[int] | None = None) -> Table | None:
+    """``separators``: x of vertical rules between the columns (a table ruled between its
+    columns but not around them); else the columns come from the gaps between the words."""
+    mm = dpi / 25.4
+    group = sorted(group, key=lambda s: s.at)
+    merged: list[_Seg] = []
+    for s in group:  # a double rule is one rule
+        if merged and s.at - merged[-1].at <= 1.5 * mm:
+            merged[-1] = _Seg(min(merged[-1].a, s.a), max(merged[-1].b, s.b), s.at, merged[-1].thick + s.thick)
+        else:
+            merged.append(s)
+    group = merged
+    if len(group) < 2:
+        return None
+    x0, x1 = min(s.a for s in group), max(s.b for s in group)
+    y0, y1 = group[0].at + group[0].thick, group[-1].at - group[-1].thick
+    if y1 - y0 < MIN_TABLE_H_MM * mm:
+        return None
+    body = ink[y0:y1, x0:x1] & (1 - horiz[y0:y1, x0:x1])
+    lines = [(a + y0, b + y0) for a, b in _bands(body.sum(axis=1), max(1, int(0.2 * mm)))
+             if b - a >= 0.8 * mm]
+    if len(lines) < 2:
+        return None
+    # head: the lines above the second rule when there are three or more rules
+    head_end = group[1].at if len(group) >= 3 else y0
+    body_lines = [ln for ln in lines if ln[0] >= head_end] or lines
+    gap = max(3, int(GAP_MM * mm))
+    # a column gap: x positions where (almost) no body line has ink; one line may cross a gap
+    # when there are several (a footnote over the whole width, a long word run into the next column)
+    # a line that is one run of ink (a footnote's lines, a cell's wrapped line alone in its row)
+    # says nothing about the columns: the lines with two runs or more draw them
+    crossing = np.zeros(x1 - x0, np.int32)
+    single = np.zeros(x1 - x0, np.int32)
+    for a, b in body_lines:
+        on = (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
+        if len(_bands(on, gap)) >= 2:
+            crossing += on
+        else:
+            single += on
+    if separators:
+        bounds = [x0] + sorted(separators) + [x1]
+    else:
+        cols_x = _bands(crossing if crossing.any() else single, gap)
+        if len(cols_x) < 2:
+            return None
+        bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
+        if len(cols_x) == 2 and min(b - a for a, b in zip(bounds, bounds[1:])) > 0.35 * (x1 - x0):
+            return None  # two even columns of words between two rules: a page set in two columns
+        if _prose_columns(ink, horiz, body_lines, cols_x, x0) >= PROSE_FILL:
+            return None  # columns of running text (a magazine page between two rules), not a table
+    ncols = len(bounds) - 1
+    edge = int(1.0 * mm)  # no rule at the sides: the cells reach past the rules' ends (right-aligned figures)
+    bounds[0], bounds[-1] = max(0, bounds[0] - edge), min(ink.shape[1], bounds[-1] + edge)
+    # rows: the head's lines are one row; in the body a line starts a row when the first
+    # column has ink (a key column), else it continues the row above (a wrapped cell)
+    # ... or when the space above it is clearly wider than between the lines of one cell
+    gaps = sorted(lines[i + 1][0] - lines[i][1] for i in range(len(lines) - 1))
+    g_min = gaps[len(gaps) // 4] if gaps else 0
+    wide = max(1.8 * g_min, g_min + 1.5 * mm)
+    groups: list[list[tuple[int, int]]] = []
+    for a, b in lines:
+        head = a < head_end
+        first_ink = np.count_nonzero(ink[a:b, bounds[0]:bounds[1]] & (1 - horiz[a:b, bounds[0]:bounds[1]]))
+        spaced = bool(groups) and a - groups[-1][-1][1] >= wide
+        if groups and ((head and groups[-1][0][0] < head_end) or
+                       (not head and not first_ink and not spaced and groups[-1][0][0] >= head_end)):
+            groups[-1].append((a, b))
+        else:
+            groups.append([(a, b)])
+    rows = len(groups)
+    ys = [y0] + [(groups[i][-1][1] + groups[i + 1][0][0]) // 2 for i in range(rows - 1)] + [y1]
+    cells: list[TableCell] = []
+    for r, grp in enumerate(groups):
+        joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
+        for a, b in grp:
+            for ra, rb in _bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
+                for c in range(ncols - 1):  # a run of words over a column boundary: one spanning cell
+                    if ra + x0 < bounds[c + 1] < rb + x0:
+                        joined[c] = True
+        c = 0
+        header = grp[0][0] < head_end
+        while c < ncols:
+            e = c
+            while e < ncols - 1 and joined[e]:
+                e += 1
+            cells.append(TableCell(row=r, col=c, colspan=e - c + 1, bbox=(bounds[c], ys[r], bounds[e + 1], ys[r + 1]),
+                                   header=header))
+            c = e + 1
+    filled = sum(1 for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2)
+    if filled < max(2, 0.5 * rows):
+        return None  # running text between two rules: one run of ink a line
+    cells.sort(key=lambda c: (c.row, c.col))
+    header_rows = sum(1 for g in groups if g[0][0] < head_end)
+    return Table(page=page, bbox=(x0, group[0].at, x1, group[-1].at), rows=rows, cols=ncols, cells=cells,
+                 ruling="partly", header_rows=header_rows, col_widths=[b - a for a, b in zip(bounds, bounds[1:])])
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def _any_rule(ink: np.ndarray, dpi: int) -> bool:
+    """Whether the page has a horizontal run of ink as long as a rule (``H_RULE_MM``), checked on
+    a half-resolution copy (a pixel is ink when any of its four was) with the same tolerance."""
+    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
+    small = ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+    k = max(int(H_RULE_MM * dpi / 25.4 / 2), 8)
+    src = cv2.morphologyEx(cv2.dilate(small, np.ones((2, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 2), np.uint8))
+    return bool(np.count_nonzero(cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))))
+
+
+def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
+    """The tables of a page image (0 black .. 255 white), top to bottom; [] on a page without."""
+    if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
+        return []
+    dpi = max(int(dpi), 50)
+    mm = dpi / 25.4
+    ink = _ink(gray)
+    if not _any_rule(ink, dpi):
+        return []  # most pages: no rule at all, found at half resolution before the full passes
+    horiz, vert = rule_masks(gray, dpi)
+    if not np.count_nonzero(horiz):
+        return []
+    out: list[Table] = []
+    # ruled: connected frames of rules
+    both = cv2.dilate(np.maximum(horiz, vert), np.ones((3, 3), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
+    for x, y, w, h, _a in stats[1:]:
+        if w < MIN_TABLE_W_MM * mm or h < MIN_TABLE_H_MM * mm:
+            continue
+        t = _ruled(ink, horiz, vert, (int(x), int(y), int(x + w - 1), int(y + h - 1)), dpi, page)
+        if t is not None:
+            out.append(t)
+    rules = np.maximum(horiz, vert)  # what is not text inside a partly ruled table
+    # partly ruled: groups of long horizontal rules of the same extent, not inside a ruled table
+    long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
+              and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
+    long_h.sort(key=lambda s: s.at)
+    used: set[int] = set()
+    for i, s in enumerate(long_h):
+        if i in used:
+            continue
+        group = [s]
+        for j in range(i + 1, len(long_h)):
+            o = long_h[j]
+            if abs(o.a - s.a) <= 3 * mm and abs(o.b - s.b) <= 3 * mm and o.at - group[-1].at <= 200 * mm:
+                group.append(o)
+                used.add(j)
+        if len(group) < 2:
+            continue
+        # vertical rules inside: rules between the columns (each over most of the height and
+        # clear of the sides) make the columns; any other vertical ink there is a drawing's
+        top, bottom = group[0].at, group[-1].at
+        seps = []
+        for v in _segments(vert[top:bottom, s.a:s.b], False):
+            if v.b - v.a >= 0.6 * (bottom - top) and 3 * mm < v.at < s.b - s.a - 3 * mm:
+                seps.append(v.at + s.a)
+            elif v.b - v.a >= 2 * V_RULE_MM * mm:
+                seps = None
+                break
+        if seps is None:
+            continue
+        seps = _cluster(seps, max(2, int(mm)))
+        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps)
+        if t is not None:
+            out.append(t)
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    for t in out:  # plain ints: the page JSON
+        t.bbox = tuple(int(v) for v in t.bbox)
+        t.col_widths = [int(v) for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+def _within(inner: BBox, outer: BBox, pad: int) -> bool:
+    return inner[0] >= outer[0] - pad and inner[1] >= outer[1] - pad and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
+
+
+def head_rows(table: Table) -> int:
+    """Head rows of a ruled table, from what its cells say once read: a first row of words over
+    a body with figures (numbers, ranges, units) is a head of one row. 0 when the first row
+    carries figures too. (A head of two rows, a spanning head cell over sub-heads, is not told
+    yet: its second row is read as body.)"""
+    if table.ruling != "ruled" or table.rows < 2:
+        return table.header_rows
+    grid_rows: dict[int, list[TableCell]] = {}
+    for c in table.cells:
+        grid_rows.setdefault(c.row, []).append(c)
+
+    def numeric(text: str) -> bool:
+        t = text.replace(" ", "")
+        return bool(t) and sum(ch.isdigit() for ch in t) >= max(1, len(t) // 3)
+
+    first = [c for c in grid_rows.get(0, []) if c.text.strip()]
+    if not first or any(numeric(c.text) for c in first):
+        return 0
+    body = [c for r, cs in grid_rows.items() if r > 0 for c in cs if c.text.strip()]
+    if not body or sum(numeric(c.text) for c in body) < 0.3 * len(body):
+        return 0
+    return 1
+
+
+def mark_head(table: Table) -> None:
+    """Set ``header_rows`` (``head_rows``) and the cells' ``header`` flags."""
+    n = head_rows(table)
+    table.header_rows = n
+    for c in table.cells:
+        c.header = c.row < n
+
+
+def drop_covered_rows(table: Table) -> None:
+    """Rows in which no cell starts (every position spanned from above) are folded into the row
+    above: CALS needs an ``entry`` in every ``row``."""
+    starts = {c.row for c in table.cells}
+    empty = [r for r in range(table.rows) if r not in starts]
+    for r in reversed(empty):
+        for c in table.cells:
+            if c.row < r < c.row + c.rowspan:
+                c.rowspan -= 1
+            if c.row > r:
+                c.row -= 1
+        table.rows -= 1
+    if table.header_rows > table.rows:
+        table.header_rows = table.rows
+
+
+def page_text(page, labels: set[str] | None = None) -> str:
+    """The page's ``.txt``: its running text (``figures.running_text``: figure labels out) with each
+    table as its rows, one line a row, cells separated by tabs. A page without tables: exactly
+    ``running_text``."""
+    from .figures import label_ids, running_text
+
+    if not page.tables:
+        return running_text(page, labels)
+    labels = label_ids(page) if labels is None else labels
+    owner = {}
+    for t in page.tables:
+        for wid in t.word_ids():
+            owner[wid] = t
+    parts = []
+    for b in page.blocks:
+        words = [w for ln in b.lines for w in ln.words]
+        t = owner.get(words[0].id) if words else None
+        if t is not None and all(owner.get(w.id) is t for w in words):
+            parts.append(t.text)
+            continue
+        lines = [" ".join(w.text for w in ln.words if w.id not in labels) for ln in b.lines
+                 if not ln.words or any(w.id not in labels for w in ln.words)]
+        if lines:
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)
+
+
+TABLES = "tables"  # <document folder>/tables/NNNN-k.tif: each table's image, kept beside its markup
+
+
+def number_tables(paragraphs) -> None:
+    """Ids (``tabl0001`` …, in document order) and image files of the tables of ``paragraphs``."""
+    per_page: dict[int, int] = {}
+    n = 0
+    for p in paragraphs:
+        for t in p.tables:
+            n += 1
+            per_page[t.page] = per_page.get(t.page, 0) + 1
+            t.id = f"tabl{n:04d}"
+            t.file = f"{TABLES}/{t.page:04d}-{per_page[t.page]}.tif"
+
+
+def crop(doc_dir, doc) -> list[str]:
+    """Write each table's region from ``pages/NNNN.tif`` to its ``tables/NNNN-k.tif`` (CCITT G4)."""
+    from PIL import Image
+
+    from ..jobfolder import page_path  # noqa: PLC0415 - as figures.crop
+
+    written = []
+    for p in doc.description:
+        for t in p.tables:
+            if not t.file:
+                continue
+            src = page_path(doc_dir, t.page, ".tif")
+            if not src.is_file():
+                continue
+            with Image.open(src) as im:
+                dpi = im.info.get("dpi", (300, 300))
+                part = im.crop(tuple(t.bbox)).convert("1", dither=Image.Dither.NONE)
+            dest = doc_dir / t.file
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp")
+            part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
+            tmp.replace(dest)
+            written.append(t.file)
+    return written

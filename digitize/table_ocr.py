@@ -1,0 +1,190 @@
+"""Tables on a recognised page: found on the image (``structure.tables``), each cell read on its own
+crop, and the page's words inside a table replaced by the cells' words.
+
+    tables = read_tables(engine, prepared, page)    # page.blocks/page.tables updated in place
+
+Each cell's crop is the cell inside its rules, the rules themselves painted white, with a white
+border; a crop holding one line of ink is read as one line (page segmentation mode 7), more as a
+block (6), so no word runs across two columns and a number is never read as part of its
+neighbour. The table's words go into one block of their own, a line per cell in row order, so the
+hOCR and ALTO keep each word with its cell and ``page.text`` reads row by row. Word ids continue
+the page's numbering (``p0003_w00412`` …), stable across re-runs of the same page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .model import Block, Line, OcrPage, Prepared, Table, Word
+from .structure.frontpage import is_front_page
+from .structure.sections import is_search_report_page
+from .structure.tables import _bands, _inner, drop_covered_rows, find_tables, mark_head, rule_masks
+
+SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
+MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
+BORDER_MM = 2.0  # white border around a crop: the engine reads a glyph touching the edge badly
+_ID = re.compile(r"_w(\d+)$")
+
+
+def _lines_of_ink(crop: np.ndarray, dpi: int) -> int:
+    """Text lines of a crop (0 ink, 255 paper): runs of inked pixel rows, gaps under 0.4 mm joined."""
+    return len(_bands((crop < 128).sum(axis=1), max(1, int(0.4 * dpi / 25.4))))
+
+
+def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
+    x0, y0, x1, y1 = _inner(bbox, dpi)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    part = gray[y0:y1, x0:x1].copy()
+    part[rules[y0:y1, x0:x1] > 0] = 255
+    ink = (bw[y0:y1, x0:x1] == 0) & (rules[y0:y1, x0:x1] == 0)
+    if np.count_nonzero(ink) < 8:
+        return None
+    ys, xs = np.nonzero(ink)
+    pad = max(2, int(0.3 * dpi / 25.4))
+    ty0, ty1 = max(0, ys.min() - pad), min(part.shape[0], ys.max() + pad + 1)
+    tx0, tx1 = max(0, xs.min() - pad), min(part.shape[1], xs.max() + pad + 1)
+    part = part[ty0:ty1, tx0:tx1]
+    lines = _lines_of_ink(np.where(ink[ty0:ty1, tx0:tx1], 0, 255), dpi)
+    border = int(BORDER_MM * dpi / 25.4)
+    framed = np.full((part.shape[0] + 2 * border, part.shape[1] + 2 * border), 255, np.uint8)
+    framed[border:border + part.shape[0], border:border + part.shape[1]] = part
+    return framed, (int(x0 + tx0 - border), int(y0 + ty0 - border)), lines
+
+
+def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table, number: int, first_id: int) -> int:
+    """Read every cell of ``table`` on ``image`` (``bw``: its ink as 0, paper 255); returns the
+    next free word number."""
+    horiz, vert = rule_masks(bw, dpi)
+    rules = np.maximum(horiz, vert)
+    n = first_id
+    for cell in table.cells:
+        got = _crop(image, bw, rules, cell.bbox, dpi)
+        cell.words = []
+        if got is None:
+            continue
+        crop, (ox, oy), lines = got
+        psm = SINGLE_LINE if lines <= 1 else BLOCK
+        try:
+            blocks = engine.recognize_region(crop, dpi, number, psm)
+        except Exception:  # noqa: BLE001 - a cell the engine cannot read stays empty, the page goes on
+            continue
+        for b in blocks:
+            for ln in b.lines:
+                for w in ln.words:
+                    if w.conf < MARK_CONF and not any(ch.isalnum() for ch in w.text):
+                        continue  # a speck or the stub of a rule read as "‘", "©", ";"
+                    x0, y0, x1, y1 = w.bbox
+                    cell.words.append(Word(id=f"p{number:04d}_w{n:05d}", text=w.text,
+                                           bbox=(int(x0 + ox), int(y0 + oy), int(x1 + ox), int(y1 + oy)), conf=float(w.conf)))
+                    n += 1
+    return n
+
+
+SURER = 5.0  # the page reading's words of a cell replace the cell's own reading when this much surer
+
+
+def _inside(bbox, box, share: float = 0.8) -> bool:
+    w = min(bbox[2], box[2]) - max(bbox[0], box[0])
+    h = min(bbox[3], box[3]) - max(bbox[1], box[1])
+    area = max(1, (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]))
+    return w > 0 and h > 0 and w * h >= share * area
+
+
+def keep_surer(table: Table, page_words: list[Word], number: int, first_id: int) -> int:
+    """A cell keeps its own reading unless the page reading read the same cell clearly more
+    surely: the page's words lying within the cell (none of them across its edges), as many as
+    the cell's own, with a mean confidence ``SURER`` higher. A cell the page reading ran into
+    its neighbour (a word across the edge) always keeps its own reading. Returns the next free
+    word number."""
+    n = first_id
+    for cell in table.cells:
+        mine = cell.words
+        if not mine:
+            continue
+        theirs = [w for w in page_words if _centre_in(w.bbox, cell.bbox)]
+        if not theirs or len(theirs) != len(mine) or not all(_inside(w.bbox, cell.bbox) for w in theirs):
+            continue
+        if sum(w.conf for w in theirs) / len(theirs) >= sum(w.conf for w in mine) / len(mine) + SURER:
+            cell.words = []
+            for w in theirs:
+                cell.words.append(Word(id=f"p{number:04d}_w{n:05d}", text=w.text, bbox=w.bbox, conf=w.conf,
+                                       ocr_text=w.ocr_text))
+                n += 1
+    return n
+
+
+def _next_id(page: OcrPage) -> int:
+    best = 0
+    for w in page.words():
+        m = _ID.search(w.id)
+        if m:
+            best = max(best, int(m.group(1)))
+    return best + 1
+
+
+def _centre_in(bbox, box) -> bool:
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def place(page: OcrPage, tables: list[Table]) -> None:
+    """Put the tables' words into ``page``: the words the page reading found inside a table go,
+    a block per table (a line per cell, row by row) takes their place in reading order."""
+    if not tables:
+        return
+    boxes = [t.bbox for t in tables]
+    blocks = []
+    for b in page.blocks:
+        for ln in b.lines:
+            ln.words = [w for w in ln.words if not any(_centre_in(w.bbox, t) for t in boxes)]
+        b.lines = [ln for ln in b.lines if ln.words]
+        if b.lines:
+            blocks.append(b)
+    for t in tables:
+        lines = [Line(bbox=c.bbox, words=list(c.words)) for c in sorted(t.cells, key=lambda c: (c.row, c.col)) if c.words]
+        if not lines:
+            continue
+        block = Block(bbox=t.bbox, lines=lines)
+        # before the first block that starts below the table's top
+        at = next((i for i, b in enumerate(blocks) if b.bbox[1] > t.bbox[1] and b.bbox[0] < t.bbox[2]), len(blocks))
+        blocks.insert(at, block)
+    page.blocks = blocks
+    page.tables = tables
+
+
+def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
+    """Find and read the tables of a recognised page; ``page`` is updated in place (see ``place``).
+    A page without tables is left exactly as it was."""
+    if page.kind == "drawing" and not page.words():
+        return []
+    image = prepared.image
+    # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
+    bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
+    tables = find_tables(bw, prepared.dpi, page.number)
+    if not tables or is_front_page(page) or is_search_report_page(page):
+        return []  # (a front page's boxes and columns, a search report's form: not the description's tables)
+    dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
+    n = _next_id(page)
+    page_words = page.words()
+    for t in tables:
+        n = read_cells(engine, image, bw, dpi, t, page.number, n)
+        n = keep_surer(t, page_words, page.number, n)
+        mark_head(t)
+        drop_covered_rows(t)
+    tables = [t for t in tables if any(c.words for c in t.cells)]
+    # a figure region that is a table is not a figure
+    page.figures = [f for f in page.figures if not any(_overlap(f, t.bbox) > 0.5 for t in tables)]
+    place(page, tables)
+    return tables
+
+
+def _overlap(a, b) -> float:
+    """Share of ``a``'s area inside ``b``."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, (a[2] - a[0]) * (a[3] - a[1]))
