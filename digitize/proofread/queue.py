@@ -83,6 +83,17 @@ CREATE INDEX IF NOT EXISTS queue_items_held ON queue_items (lease_owner, lease_e
 CREATE INDEX IF NOT EXISTS queue_items_doc_next ON queue_items (doc_id, state, mandatory DESC, confidence, id);
 CREATE INDEX IF NOT EXISTS queue_items_decider ON queue_items (decided_by, decided_at) WHERE decided_by IS NOT NULL;
 CREATE INDEX IF NOT EXISTS queue_skips_reviewer ON queue_skips (reviewer);
+-- the other readings of an item's word in the same document: one question for one word
+-- (``cigueñal``, ``cigiieñal``, ``cigúeñal,`` … on pages 1-3 are one item, the decision goes to each)
+CREATE TABLE IF NOT EXISTS queue_members (
+    item_id INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    word_id TEXT NOT NULL,
+    page INTEGER,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, word_id)
+);
+CREATE INDEX IF NOT EXISTS queue_members_item ON queue_members (item_id);
 """
 
 # Counters kept by triggers, so that the progress shown with every item reads a few rows instead
@@ -338,6 +349,13 @@ def plausible_suggestions(text: str, suggestions: Iterable[str]) -> list[str]:
     return out
 
 
+def word_group(candidate: QueueCandidate) -> str:
+    """The word a word candidate stands for, whatever the engine made of it: its lexicon form (the
+    top suggestion) when there is one, else its own normalised text. Readings of one document
+    with the same group are one item."""
+    return normalise(candidate.suggestions[0]) if candidate.suggestions else normalise(candidate.text)
+
+
 def _item_key(candidate: QueueCandidate) -> str:
     if candidate.kind == "field":
         if not candidate.field_name:
@@ -395,6 +413,12 @@ class Queue:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     con.execute(statement)
+            # fields before words (mandatory fields first of all): ``rank`` 2, 1, 0; a queue made
+            # before it gets the column and its values from its items
+            if "rank" not in {r[1] for r in con.execute("PRAGMA table_info(queue_items)")}:
+                con.execute("ALTER TABLE queue_items ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
+                con.execute("UPDATE queue_items SET rank = 2 * mandatory + (kind = 'field')")
+            con.execute("CREATE INDEX IF NOT EXISTS queue_items_ranked ON queue_items (state, rank DESC, confidence, id)")
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
                 _script(con, _COUNTERS)  # a queue made before the counters (or half of them): made from its items
 
@@ -424,30 +448,50 @@ class Queue:
         one gets the fresh text, confidence and suggestions)."""
         now = time.time()
         added = 0
+        # the least sure reading of a word stands for it (the others become its members)
+        candidates = sorted(candidates, key=lambda c: c.confidence if c.kind == "word" else -1.0)
         with self._tx() as con:
+            # one item for one word: an item already standing for the word's group takes it as a member
+            groups: dict[str, int] = {}
+            for r in con.execute("SELECT id, text, suggestions FROM queue_items WHERE doc_id = ? AND kind = 'word'",
+                                 (doc_id,)):
+                sugg = json.loads(r["suggestions"])
+                groups.setdefault(normalise(sugg[0]) if sugg else normalise(r["text"]), r["id"])
             for c in candidates:
                 key = _item_key(c)
                 row = con.execute(
                     "SELECT id, state FROM queue_items WHERE doc_id = ? AND item_key = ?", (doc_id, key)
                 ).fetchone()
+                if c.kind == "word" and row is None:
+                    if con.execute("SELECT 1 FROM queue_members WHERE doc_id = ? AND word_id = ?",
+                                   (doc_id, key)).fetchone():
+                        continue  # already a reading of an item
+                    owner = groups.get(word_group(c))
+                    if owner is not None:
+                        con.execute("INSERT INTO queue_members (item_id, doc_id, word_id, page, text)"
+                                    " VALUES (?, ?, ?, ?, ?)", (owner, doc_id, key, c.page, c.text))
+                        continue
                 values = (
                     c.kind, c.page, json.dumps(list(c.bbox)) if c.bbox else None, c.text, float(c.confidence),
                     json.dumps(plausible_suggestions(c.text, c.suggestions) if c.kind == "word" else list(c.suggestions),
                                ensure_ascii=False), c.context or "", c.word_id,
                     c.field_name, int(bool(c.mandatory)), series_key(c, doc_id),
+                    2 * bool(c.mandatory) + (c.kind == "field"),
                 )
                 if row is None:
                     con.execute(
                         "INSERT INTO queue_items (kind, page, bbox, text, confidence, suggestions, context, word_id,"
-                        " field_name, mandatory, series_key, doc_id, item_key, created)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " field_name, mandatory, series_key, rank, doc_id, item_key, created)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, doc_id, key, now),
                     )
                     added += 1
+                    if c.kind == "word":
+                        groups.setdefault(word_group(c), con.execute("SELECT last_insert_rowid()").fetchone()[0])
                 elif row["state"] == "open":
                     con.execute(
                         "UPDATE queue_items SET kind = ?, page = ?, bbox = ?, text = ?, confidence = ?, suggestions = ?,"
-                        " context = ?, word_id = ?, field_name = ?, mandatory = ?, series_key = ? WHERE id = ?",
+                        " context = ?, word_id = ?, field_name = ?, mandatory = ?, series_key = ?, rank = ? WHERE id = ?",
                         (*values, row["id"]),
                     )
         return added
@@ -473,14 +517,14 @@ class Queue:
                 row = con.execute(
                     "SELECT i.id FROM queue_items i WHERE i.state = 'open'" + free + where_doc
                     + " AND NOT EXISTS (SELECT 1 FROM queue_skips s WHERE s.item_id = i.id AND s.reviewer = ?)"
-                    " ORDER BY i.mandatory DESC, i.confidence, i.id LIMIT 1",
+                    " ORDER BY i.rank DESC, i.confidence, i.id LIMIT 1",
                     (now, reviewer, *args_doc, reviewer),
                 ).fetchone()
             if row is None:  # only items this reviewer skipped are left: least skipped first
                 row = con.execute(
                     "SELECT i.id FROM queue_skips s JOIN queue_items i ON i.id = s.item_id"
                     " WHERE s.reviewer = ? AND i.state = 'open'" + free + where_doc
-                    + " ORDER BY s.count, i.mandatory DESC, i.confidence, i.id LIMIT 1",
+                    + " ORDER BY s.count, i.rank DESC, i.confidence, i.id LIMIT 1",
                     (reviewer, now, reviewer, *args_doc),
                 ).fetchone()
             if row is None:
@@ -794,23 +838,38 @@ class Queue:
 
     def decisions(self, doc_id: str) -> dict[str, str]:
         """word_id (or ``field:<name>``) → final text for every decided item of the document."""
-        return {
-            r["item_key"]: r["value"]
-            for r in self._con().execute(
-                "SELECT item_key, value FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id", (doc_id,)
-            )
-        }
+        return {r["item_key"]: r["value"] for r in self.decided_items(doc_id)}
 
     def decided_items(self, doc_id: str) -> list[dict[str, Any]]:
-        """The decided items of a document with who decided and how (for apply's Corrections)."""
-        return [
-            dict(r)
-            for r in self._con().execute(
-                "SELECT id, item_key, kind, page, text, value, action, decided_by, decided_at, applied_at"
-                " FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id",
-                (doc_id,),
-            )
-        ]
+        """The decided items of a document with who decided and how (for apply's Corrections);
+        each other reading of an item's word (``members``) follows its item as a row of its own,
+        the decision adapted to its case and punctuation (``item_key`` its word id, ``id`` the item's)."""
+        con = self._con()
+        out = []
+        for r in con.execute(
+            "SELECT id, item_key, kind, page, text, value, action, decided_by, decided_at, applied_at"
+            " FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id",
+            (doc_id,),
+        ).fetchall():
+            out.append(dict(r))
+            for m in con.execute("SELECT word_id, page, text FROM queue_members WHERE item_id = ? ORDER BY rowid",
+                                 (r["id"],)):
+                row = dict(r, item_key=m["word_id"], page=m["page"], text=m["text"])
+                if r["action"] in ("accept", "illegible"):
+                    row["value"] = m["text"]
+                elif r["action"] == "not-text":
+                    row["value"] = ""
+                elif r["action"] == "line":
+                    row["action"], row["value"] = "accept", m["text"]  # a line is the item's own
+                else:
+                    row["value"] = adapt(r["value"] or "", r["text"], m["text"])
+                out.append(row)
+        return out
+
+    def members(self, item_id: int) -> list[dict[str, Any]]:
+        """The other readings of the item's word in its document (word_id, page, text)."""
+        return [dict(r) for r in self._con().execute(
+            "SELECT word_id, page, text FROM queue_members WHERE item_id = ? ORDER BY rowid", (item_id,))]
 
     def documents(self) -> list[str]:
         """Documents that have items in the queue."""
