@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS memory_decisions (
     id INTEGER PRIMARY KEY,
     office TEXT NOT NULL,
     kind TEXT NOT NULL,               -- word | field
-    name TEXT NOT NULL DEFAULT '',    -- a field's name (parties:71, title …); '' for words
+    name TEXT NOT NULL DEFAULT '',    -- a field's name (parties:71, title …), '' for words
     form TEXT NOT NULL,               -- the word as read, normalised (NFKC, case-folded, no edge punctuation)
     before TEXT NOT NULL,             -- as read
     after TEXT NOT NULL,              -- as decided
@@ -127,6 +127,37 @@ def save_rules(job_dir: Path | str, rules: MemoryRules) -> Path:
     path = Path(job_dir) / SNAPSHOT
     atomic_write(path, rules.to_json())
     return path
+
+
+def automatic_changes(documents: Iterable[tuple[str, Path]]) -> list[dict]:
+    """What the office memory changed in these documents (``(doc_id, <DOCID>.json)``): one row
+    per word, ``doc_id``, ``word_id``, ``page``, ``old``, ``new``, ``form`` (the form read). A file
+    that cannot be read is passed over."""
+    out = []
+    for doc_id, path in documents:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for c in data.get("corrections") or ():
+            if isinstance(c, dict) and c.get("rule") == AUTO:
+                out.append({"doc_id": doc_id, "word_id": c.get("word_id"), "page": c.get("page"),
+                            "old": c.get("old") or "", "new": c.get("new") or "", "form": form_of(c.get("old") or "")})
+    return out
+
+
+def drop_correction(job_dir: Path | str, form: str) -> MemoryRules | None:
+    """The job's rules without the correction of ``form`` (an admin reversed it): ``apply``
+    no longer makes it anywhere in the job. Returns the rules as they are now."""
+    rules = load_rules(job_dir)
+    if rules is None or form not in rules.corrections:
+        return rules
+    rest = {k: v for k, v in rules.corrections.items() if k != form}
+    from dataclasses import replace
+
+    rules = replace(rules, corrections=rest)
+    save_rules(job_dir, rules)
+    return rules
 
 
 class OfficeMemory:
@@ -214,10 +245,12 @@ class OfficeMemory:
                 "SELECT DISTINCT after FROM memory_decisions WHERE office = ? AND kind = 'field'"
                 " AND name LIKE 'parties:%' AND action IN ('accept', 'correct', 'suggestion') ORDER BY after",
                 (office,)):
+            address = False  # "NAME;" then its address on the next line(s) (MX, AR)
             for line in (value or "").splitlines():
                 name = line.split(";")[0].strip().rstrip(",")
-                if len(name) >= 5 and name not in parties:
+                if not address and len(name) >= 5 and not any(c.isdigit() for c in name) and name not in parties:
                     parties.append(name)
+                address = line.rstrip().endswith(";") or (address and not line.rstrip().endswith(")"))
         return MemoryRules(office=office, store=store, confirmations=confirmations, lexicon_after=lexicon_after,
                            corrections=corrections, accepted=frozenset(accepted), parties=tuple(parties))
 

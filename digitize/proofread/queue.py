@@ -650,6 +650,29 @@ class Queue:
             self._audit(con, r, by, now, "reopen", r["value"], r["text"])
             return True
 
+    def reverse_automatic(self, doc_id: str, word_id: str, page: int | None, text: str, value: str, by: str,
+                          *, what: str = "reverse-auto-memory") -> int:
+        """An admin takes back an automatic change of a word (``text`` as the outputs have it,
+        ``value`` as the engine read it): a decided item (``correct``, by ``by``) that the next
+        ``digitize apply`` puts into every output, audited as ``what``. Returns the item's id."""
+        now = time.time()
+        with self._tx() as con:
+            row = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND item_key = ?", (doc_id, word_id)).fetchone()
+            if row is None:
+                con.execute(
+                    "INSERT INTO queue_items (doc_id, item_key, kind, page, text, confidence, word_id, series_key,"
+                    " state, action, value, decided_by, decided_at, created) VALUES (?, ?, 'word', ?, ?, 100, ?, ?,"
+                    " 'decided', 'correct', ?, ?, ?, ?)",
+                    (doc_id, word_id, page, text, word_id, f"auto\x1f{doc_id}\x1f{word_id}", value, by, now, now))
+                row = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND item_key = ?",
+                                  (doc_id, word_id)).fetchone()
+            else:
+                con.execute("UPDATE queue_items SET state = 'decided', action = 'correct', value = ?, decided_by = ?,"
+                            " decided_at = ?, applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
+                            (value, by, now, row["id"]))
+            self._audit(con, row, by, now, what, text, value)
+            return row["id"]
+
     def renew(self, item_id: int, reviewer: str, lease_seconds: int = 300) -> bool:
         """Extend the lease while the reviewer still has the item on screen (page heartbeat)."""
         with self._tx() as con:
