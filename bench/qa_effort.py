@@ -31,7 +31,7 @@ Sets (``--sets``):
 
 ``--two-batches`` runs the office's memory figure: batch A and then batch B of the same office
 (different documents: other front pages and other paragraphs) share one office memory store
-(``[memory]`` of the profile, here given by ``DIGITIZE_MEMORY``… see ``--memory``); B's items per
+(a fresh store, or ``--memory FILE``: the `digitize run --memory` of a batch); B's items per
 1,000 words against A's, and B's word error and fields wrong after review against A's.
 
     python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--two-batches] [--json F]
@@ -69,6 +69,7 @@ from digitize.evaluate import score as eval_score  # noqa: E402
 SECONDS = {
     ("word", "accept"): 3.0, ("word", "correct"): 7.0, ("word", "not-text"): 3.0, ("word", "illegible"): 4.0,
     ("field", "accept"): 5.0, ("field", "correct"): 15.0, ("list", "accept"): 6.0, ("list", "correct"): 30.0,
+    ("document", "not-publication"): 10.0,
 }
 REVIEWER = "sim-reviewer"
 WORK = ROOT / "build" / "qa-effort"
@@ -408,6 +409,13 @@ def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: s
                 action, value = ("accept", None) if same(item.text, want) else ("correct", want)
             useful = any(not same(shown[item.doc_id].get(w, item.text), t.get(w)) for w in members)
             kind = "word"
+        elif not truths[by_doc[item.doc_id]].fields and hasattr(queue, "not_a_publication"):
+            # a page of text with no front page: the reviewer says so once for the document
+            queue.not_a_publication(item.doc_id, REVIEWER, "a page of text, no front page")
+            fig.items += 1
+            fig.seconds += SECONDS[("document", "not-publication")]
+            fig.decisions["document:not-publication"] = fig.decisions.get("document:not-publication", 0) + 1
+            continue
         else:
             ftruth = truths[by_doc[item.doc_id]].fields
             want = truth_value(item.field_name or "", ftruth)
@@ -530,10 +538,14 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
     return ocr, truths, profile
 
 
-def replay(ocr: Path, out: Path, profile: str, env: dict) -> None:
-    """A fresh job folder from the cached OCR: the pages kept, everything after the engine run
-    again by ``digitize run`` itself (it resumes: the pages are not read again), so the queue
-    and the office memory are filled exactly as in a batch."""
+def replay(ocr: Path, out: Path, profile: str, memory: Path | None = None) -> None:
+    """A fresh job folder from the cached OCR: the pages kept, the document half run again as
+    the batch runs it (``finish_document`` with the office memory's rules, then ``enqueue``), so
+    queue and review changes are measured without reading the pages again."""
+    from digitize import profiles
+    from digitize.jobfolder import JobFolder
+    from digitize.pipeline import finish_document
+
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(ocr, out)
@@ -542,17 +554,27 @@ def replay(ocr: Path, out: Path, profile: str, env: dict) -> None:
         for t in [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
                                             " AND name LIKE 'queue%'")]:
             con.execute(f"DROP TABLE {t}")
-        con.execute("UPDATE documents SET state = 'pending'")
         con.commit()
     finally:
         con.close()
-    inputs = ocr.parent / "inputs"
-    cmd = [sys.executable, "-m", "digitize", "run", str(inputs), "--profile", profile, "--out", str(out),
-           "--workers", "1", "--document-unit", "folder", "--progress", "none", "--no-authority", "--no-report",
-           "--formats", "st36"]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"digitize run (replay) failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    (out / "memory.json").unlink(missing_ok=True)
+    prof = profiles.load(profile)
+    kw = {}
+    try:
+        from digitize.batch.run import office_memory
+        from digitize.job import JobSettings
+
+        kw["memory"] = office_memory(JobSettings(out=out, profile=profile, memory=memory), prof, out)
+    except ImportError:  # the code before issue 29: no office memory
+        pass
+    job = JobFolder(out)
+    queue = job.queue()
+    for name, (doc_id, out_dir) in ledger_docs(out).items():
+        r = finish_document(job.out_dir(out_dir), prof, source=name, doc_id=doc_id, force_doc_id=True,
+                            formats=("st36",), **kw)
+        if r.candidates:
+            queue.enqueue(doc_id, r.candidates)
+    queue.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -575,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     for s in [x for x in args.sets.split(",") if x]:
         ocr, truths, profile = prepare(s, args.docs, 1, args.fresh, env)
         out = ocr.parent / "review"
-        replay(ocr, out, profile, env)
+        replay(ocr, out, profile)
         fig = measure(s, out, truths, profile)
         print(fig.row(), flush=True)
         record[s] = fig.to_dict()
@@ -583,12 +605,11 @@ def main(argv: list[str] | None = None) -> int:
         memory = args.memory or (WORK / "office-memory.sqlite")
         if not args.memory and memory.exists():
             memory.unlink()
-        env_m = dict(env, DIGITIZE_MEMORY=str(memory))
         figs = []
         for label, first in (("A", 1), ("B", 1 + args.docs)):
             ocr, truths, profile = prepare(args.office_set, args.docs, first, args.fresh, env)
             out = ocr.parent / "review-memory"
-            replay(ocr, out, profile, env_m)
+            replay(ocr, out, profile, memory)
             fig = measure(f"{args.office_set}:{label}", out, truths, profile)
             # the decisions go into the office memory when applied (apply_job did it)
             print(fig.row(), flush=True)

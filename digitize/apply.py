@@ -18,7 +18,7 @@ from pathlib import Path
 from . import profiles
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder, pages_dir
-from .ledger import Ledger
+from .ledger import NOT_PUBLICATION, Ledger
 from .memory import MemoryRules, OfficeMemory, load_rules
 from .model import XML_FORMATS, Correction
 from .pipeline import finish_document
@@ -77,7 +77,8 @@ def remember(job_dir: Path, memory: MemoryRules, queue: Queue, doc_ids: list[str
     a warning: the decisions stay in the job's queue (``digitize apply`` again records them)."""
     rows = []
     for doc_id in doc_ids:
-        rows += [dict(i, doc_id=doc_id) for i in queue.decided_items(doc_id) if i["applied_at"] is not None]
+        rows += [dict(i, doc_id=doc_id) for i in queue.decided_items(doc_id)
+                 if i["applied_at"] is not None and i.get("action") != "not-publication"]
     if not rows:
         return 0
     try:
@@ -99,6 +100,13 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
         raise FileNotFoundError(f"{pages_dir(work_dir)} is missing")
     items = queue.decided_items(doc_id)
     pending = [i for i in items if i["applied_at"] is None]
+    closed = [i for i in items if i.get("action") == "not-publication"]
+    if closed and queue.open_count(doc_id) == 0:  # a reviewer said it is no publication
+        ledger.set_state(doc_id, "done")
+        ledger.set_reason(doc_id, NOT_PUBLICATION + (closed[0]["value"] or ""))
+        queue.mark_applied(doc_id, [i["id"] for i in items])
+        return ApplyResult(doc_id, decisions=len(items), state="not-publication",
+                           validated=row.get("validated") or "", skipped=not pending)
     if not pending and not force:
         reason = row.get("reason") or ""
         state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)

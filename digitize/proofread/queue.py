@@ -650,6 +650,27 @@ class Queue:
             self._audit(con, r, by, now, "reopen", r["value"], r["text"])
             return True
 
+    def not_a_publication(self, doc_id: str, reviewer: str, reason: str, rules: DecisionRules | None = None) -> int:
+        """The reviewer says the document is no publication (a drawing sheet alone, a cover
+        letter, a blank): every open item of it is closed with that decision (``not-publication``,
+        the reason as value, audited), so nobody invents its office, number, kind and date.
+        ``digitize apply`` then takes it out of the delivery and the authority file. Returns the
+        items closed; ValueRefused without a reason."""
+        text = check_text(reason or "", rules or DecisionRules.default())
+        if not text:
+            raise ValueRefused("say why the document is not a publication (e.g. a drawing sheet alone, a blank)")
+        now = time.time()
+        with self._tx() as con:
+            rows = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND state = 'open'"
+                               " AND (lease_owner IS NULL OR lease_expires < ? OR lease_owner = ?)",
+                               (doc_id, now, reviewer)).fetchall()
+            for r in rows:
+                con.execute("UPDATE queue_items SET state = 'decided', action = 'not-publication', value = ?,"
+                            " decided_by = ?, decided_at = ?, applied_at = NULL, lease_owner = NULL,"
+                            " lease_expires = NULL WHERE id = ?", (text, reviewer, now, r["id"]))
+                self._audit(con, r, reviewer, now, "not-publication", r["text"], text, series=r is not rows[0])
+            return len(rows)
+
     def reverse_automatic(self, doc_id: str, word_id: str, page: int | None, text: str, value: str, by: str,
                           *, what: str = "reverse-auto-memory") -> int:
         """An admin takes back an automatic change of a word (``text`` as the outputs have it,

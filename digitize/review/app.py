@@ -68,6 +68,7 @@ MESSAGES = {
     "nothing-to-undo": "There is no decision of yours to undo.",
     "doc-done": "That document has nothing left to review: here is the next one.",
     "reopened": "The decision was reopened: the item is back in the queue.",
+    "not-publication": "The document is marked as no publication: its items are closed.",
     "reversed": "The automatic correction was taken back in every document: run digitize apply to rebuild them.",
     "user-added": "User added.",
     "user-removed": "User removed.",
@@ -342,6 +343,23 @@ def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = D
     except QueueError:
         return _back(doc, "invalid")
     return _back(doc, "series" if n > 1 else "saved")
+
+
+@queue_router.post("/queue/not-publication")
+def not_a_publication(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
+    """The document of the item this reviewer holds is no publication (issue 29): its open items
+    are closed with the reviewer's reason."""
+    st = state(request)
+    doc = form.get("doc", "")
+    item_id = item_id_of(form.get("item_id", ""))
+    item = st.queue.get(item_id) if item_id is not None else None
+    if item is None or item.state != "open" or item.lease_owner != auth.user.name:
+        return _back(doc, "expired")
+    try:
+        st.queue.not_a_publication(item.doc_id, auth.user.name, form.get("reason", ""), st.queue.rules_for(item.doc_id))
+    except ValueRefused as exc:
+        return _queue_view(request, auth, item, doc, status=422, error=str(exc))
+    return _back(doc, "not-publication")
 
 
 @queue_router.post("/queue/undo")
