@@ -583,6 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=4, help="documents per set (default 4: 16 pages)")
     ap.add_argument("--two-batches", action="store_true", help="also batch A then B of one office with memory")
     ap.add_argument("--office-set", default="es-office")
+    ap.add_argument("--docs-a", type=int, default=0, help="documents of batch A (default: --docs)")
     ap.add_argument("--memory", type=Path, help="office memory store for --two-batches (default: a fresh one)")
     ap.add_argument("--fresh", action="store_true", help="read the pages again (no OCR cache)")
     ap.add_argument("--json", type=Path)
@@ -606,8 +607,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.memory and memory.exists():
             memory.unlink()
         figs = []
-        for label, first in (("A", 1), ("B", 1 + args.docs)):
-            ocr, truths, profile = prepare(args.office_set, args.docs, first, args.fresh, env)
+        for label, first, n in (("A", 1, args.docs_a or args.docs), ("B", 1 + (args.docs_a or args.docs), args.docs)):
+            ocr, truths, profile = prepare(args.office_set, n, first, args.fresh, env)
             out = ocr.parent / "review-memory"
             replay(ocr, out, profile, memory)
             fig = measure(f"{args.office_set}:{label}", out, truths, profile)

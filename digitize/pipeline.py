@@ -475,6 +475,7 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
         done_fields = decided_fields - {k.split(":", 1)[1] for k in refused}
         doc.candidates = [c for c in doc.candidates if c.field_name not in done_fields]
     if memory is not None and memory.parties:
+        doc.candidates = known_parties_settled(doc, memory.parties)
         doc.candidates = gazetteer(doc, memory.parties) + doc.candidates
     doc.corrections = corrections + doc.corrections
     doc.candidates = candidates + doc.candidates
@@ -514,6 +515,23 @@ def _party_line(p) -> str:
     if p.address:
         return f"{p.name};\n{p.address}" + (f", {p.country}" if p.country else "")
     return p.name + (f" ({p.country})" if p.country else "")
+
+
+def known_parties_settled(doc: Document, known: tuple[str, ...]) -> list:
+    """The document's queue candidates less the party lists whose every name read is, letter for
+    letter, a party reviewers confirmed before (the office memory's gazetteer) and whose item
+    shows exactly those names: nothing left to ask about them."""
+    names = set(known)
+    out = []
+    for c in doc.candidates:
+        code = (c.field_name or "").removeprefix("parties:")
+        attr = dict(PARTY_LISTS).get(code) if c.kind == "field" and (c.field_name or "").startswith("parties:") else None
+        parties = list(getattr(doc.biblio, attr, []) or []) if attr else []
+        if parties and all(p.name in names for p in parties) and all(p.name in c.text for p in parties) \
+                and len(c.text.replace(";", "\n").split("\n")) >= len(parties):
+            continue
+        out.append(c)
+    return out
 
 
 def gazetteer(doc: Document, known: tuple[str, ...]) -> list:

@@ -349,3 +349,29 @@ def test_suggestions_fit_the_token(queue):
                           word("p0001_w00003", "tbe", 22, ["the", "tube"])])
     got = {i.text: i.suggestions for i in queue.items("EP1")}
     assert got == {"and/or": ["and/or"], "CZ,": [], "tbe": ["the", "tube"]}
+
+
+def test_reviewer_time_per_item_and_document_from_screen_to_decision(queue):
+    """Issue 29: the time an item was on the reviewer's screen is audited with the decision (at
+    most MAX_ITEM_SECONDS), summed per reviewer and per document; asking for the held item again
+    does not restart its clock; series members and imported decisions carry no time."""
+    from digitize.proofread.queue import MAX_ITEM_SECONDS
+
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
+    queue.enqueue("EP2", [word("p0001_w00002", "tbe", 30, ["the"]), word("p0001_w00003", "wbich", 40, ["which"])])
+    item = queue.next_item("ana")
+    con = sqlite3.connect(queue.db_path)
+    con.execute("UPDATE queue_items SET taken_at = taken_at - 7 WHERE id = ?", (item.id,))  # 7 s on screen
+    con.commit()
+    assert queue.next_item("ana").id == item.id  # the same item: its clock goes on
+    queue.decide(item.id, "ana", "suggestion", "the", series=True)
+    rest = queue.next_item("ben")
+    con.execute("UPDATE queue_items SET taken_at = taken_at - 3600 WHERE id = ?", (rest.id,))  # left for lunch
+    con.commit()
+    queue.decide(rest.id, "ben", "accept")
+    timed = [(a["reviewer"], a["series"], a["seconds"]) for a in queue.audit()]
+    assert timed[1] == ("ana", True, None) and timed[2] == ("ben", False, MAX_ITEM_SECONDS)
+    assert 7 <= timed[0][2] < 60
+    spent = queue.time_spent()
+    assert spent["reviewers"]["ben"] == {"items": 1, "seconds": MAX_ITEM_SECONDS, "per_item": MAX_ITEM_SECONDS}
+    assert spent["documents"]["EP1"]["items"] == 1 and spent["documents"]["EP2"]["seconds"] == MAX_ITEM_SECONDS

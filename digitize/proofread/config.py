@@ -125,8 +125,8 @@ class ProofreadSettings:
     # how many documents confirm a correction before it is applied as auto-memory, and how many
     # accept a word before it is a word of the office's lexicon
     queue_memory: str = ""
-    queue_memory_confirmations: Annotated[int, Field(ge=1, le=1000)] = 3
-    queue_memory_lexicon_after: Annotated[int, Field(ge=1, le=1000)] = 3
+    queue_memory_confirmations: Annotated[int, Field(ge=1, le=1000)] = 2
+    queue_memory_lexicon_after: Annotated[int, Field(ge=1, le=1000)] = 2
 
 
 QUEUE = "queue_"

@@ -146,6 +146,9 @@ END;
 """
 
 
+MAX_ITEM_SECONDS = 300.0  # the most one decision is counted as a reviewer's time
+
+
 class QueueError(Exception):
     """A queue operation that cannot be done (unknown item, bad action)."""
 
@@ -415,9 +418,16 @@ class Queue:
                     con.execute(statement)
             # fields before words (mandatory fields first of all): ``rank`` 2, 1, 0; a queue made
             # before it gets the column and its values from its items
-            if "rank" not in {r[1] for r in con.execute("PRAGMA table_info(queue_items)")}:
+            columns = {r[1] for r in con.execute("PRAGMA table_info(queue_items)")}
+            if "rank" not in columns:
                 con.execute("ALTER TABLE queue_items ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
                 con.execute("UPDATE queue_items SET rank = 2 * mandatory + (kind = 'field')")
+            # reviewer time (issue 29): when the item came on the reviewer's screen, and what a
+            # decision cost (seconds, at most MAX_ITEM_SECONDS: a reviewer gone for coffee is not work)
+            if "taken_at" not in columns:
+                con.execute("ALTER TABLE queue_items ADD COLUMN taken_at REAL")
+            if "seconds" not in {r[1] for r in con.execute("PRAGMA table_info(queue_audit)")}:
+                con.execute("ALTER TABLE queue_audit ADD COLUMN seconds REAL")
             con.execute("CREATE INDEX IF NOT EXISTS queue_items_ranked ON queue_items (state, rank DESC, confidence, id)")
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
                 _script(con, _COUNTERS)  # a queue made before the counters (or half of them): made from its items
@@ -533,8 +543,9 @@ class Queue:
             con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?"
                         " AND +state = 'open' AND id != ?", (reviewer, row["id"]))
             con.execute(
-                "UPDATE queue_items SET lease_owner = ?, lease_expires = ? WHERE id = ?",
-                (reviewer, now + lease_seconds, row["id"]),
+                "UPDATE queue_items SET lease_owner = ?, lease_expires = ?,"
+                " taken_at = CASE WHEN lease_owner IS ? AND taken_at IS NOT NULL THEN taken_at ELSE ? END WHERE id = ?",
+                (reviewer, now + lease_seconds, reviewer, now, row["id"]),
             )
             return self._item(con, row["id"])
 
@@ -577,6 +588,9 @@ class Queue:
                     " AND (lease_owner IS NULL OR lease_expires < ? OR lease_owner = ?) ORDER BY id",
                     (row["series_key"], item_id, now, reviewer),
                 ).fetchall()
+            spent = None
+            if row["taken_at"] is not None and row["lease_owner"] == reviewer:
+                spent = max(0.0, min(MAX_ITEM_SECONDS, now - row["taken_at"]))
             for r in rows:
                 if r["id"] == item_id:
                     after = final
@@ -591,16 +605,18 @@ class Queue:
                     " applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
                     (action, after, reviewer, now, r["id"]),
                 )
-                self._audit(con, r, reviewer, now, action, r["text"], after, series=r["id"] != item_id)
+                self._audit(con, r, reviewer, now, action, r["text"], after, series=r["id"] != item_id,
+                            seconds=spent if r["id"] == item_id else None)
             return len(rows)
 
     @staticmethod
     def _audit(con: sqlite3.Connection, r: Any, reviewer: str, at: float, action: str, before: str | None,
-               after: str | None, series: bool = False) -> None:
+               after: str | None, series: bool = False, seconds: float | None = None) -> None:
         con.execute(
-            "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r["id"], r["doc_id"], r["item_key"], reviewer, at, action, before, after, int(series)),
+            "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series, seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r["id"], r["doc_id"], r["item_key"], reviewer, at, action, before, after, int(series),
+             round(seconds, 1) if seconds is not None else None),
         )
 
     def undo(self, reviewer: str, lease_seconds: int = 300) -> int | None:
@@ -628,9 +644,9 @@ class Queue:
             for r in rows:
                 con.execute(
                     "UPDATE queue_items SET state = 'open', action = NULL, value = NULL, decided_by = NULL,"
-                    " decided_at = NULL, applied_at = NULL, lease_owner = ?, lease_expires = ? WHERE id = ?",
+                    " decided_at = NULL, applied_at = NULL, lease_owner = ?, lease_expires = ?, taken_at = ? WHERE id = ?",
                     (reviewer if r["id"] == main_id else None, now + lease_seconds if r["id"] == main_id else None,
-                     r["id"]),
+                     now if r["id"] == main_id else None, r["id"]),
                 )
                 self._audit(con, r, reviewer, now, "undo", r["value"], r["text"], series=r["id"] != main_id)
             return main_id
@@ -811,7 +827,7 @@ class Queue:
                 "word_id": None if key.startswith("field:") else key,
                 "field_name": key[6:] if key.startswith("field:") else None,
                 "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
-                "before": r["before"], "after": r["after"], "series": bool(r["series"]),
+                "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
             })
         return out
 
@@ -823,8 +839,21 @@ class Queue:
             "word_id": None if key.startswith("field:") else key,
             "field_name": key[6:] if key.startswith("field:") else None,
             "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
-            "before": r["before"], "after": r["after"], "series": bool(r["series"]),
+            "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
         }
+
+    def time_spent(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Reviewer time from the audit: ``{"reviewers": {name: {"items", "seconds", "per_item"}},
+        "documents": {doc_id: {...}}}`` (decisions timed on the review page; series members and
+        imported rows carry no time of their own)."""
+        out: dict[str, dict[str, dict[str, float]]] = {"reviewers": {}, "documents": {}}
+        for key, column in (("reviewers", "reviewer"), ("documents", "doc_id")):
+            for r in self._con().execute(
+                    f"SELECT {column}, COUNT(*), SUM(seconds) FROM queue_audit WHERE seconds IS NOT NULL"
+                    f" GROUP BY {column} ORDER BY {column}"):
+                out[key][r[0]] = {"items": r[1], "seconds": round(r[2] or 0.0, 1),
+                                  "per_item": round((r[2] or 0.0) / r[1], 1) if r[1] else 0.0}
+        return out
 
     def audit_page(self, doc_id: str | None = None, reviewer: str | None = None, action: str | None = None,
                    limit: int = 200) -> tuple[list[dict[str, Any]], int]:

@@ -468,7 +468,7 @@ def admin(request: Request, doc: str = "", reviewer: str = "", action: str = "",
                   progress=progress, per_reviewer=per_reviewer, audit=recent,
                   audit_total=audit_total, open_items=open_items, open_total=open_total,
                   holders=holders, quality=held_by_quality(st.cfg.job_dir),
-                  auto_memory=auto_memory_view(st.cfg.job_dir),
+                  auto_memory=auto_memory_view(st.cfg.job_dir), time_spent=q.time_spent(),
                   filters={"doc": doc, "reviewer": reviewer, "action": action},
                   reviewers=sorted(per_reviewer), actions=sorted({a for c in per_reviewer.values() for a in c} - {"total"}),
                   documents=[d["doc_id"] for d in progress["documents"]])
@@ -482,11 +482,13 @@ def audit_csv(request: Request, doc: str = "", reviewer: str = "", action: str =
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["time", "reviewer", "document", "item_id", "item", "action", "before", "after", "series"])
+    w.writerow(["time", "reviewer", "document", "item_id", "item", "action", "before", "after", "series",
+                "seconds"])
     for a in _filtered_audit(state(request).queue, doc, reviewer, action):
         w.writerow([_when(a["at"]), neutralise(a["reviewer"]), neutralise(a["doc_id"]), a["item_id"],
                     neutralise(audit_title(a)), a["action"], neutralise(a["before"] or ""),
-                    neutralise(a["after"] or ""), "yes" if a["series"] else ""])
+                    neutralise(a["after"] or ""), "yes" if a["series"] else "",
+                    "" if a.get("seconds") is None else f"{a['seconds']:.1f}"])
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
