@@ -102,11 +102,8 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     pending = [i for i in items if i["applied_at"] is None]
     closed = [i for i in items if i.get("action") == "not-publication"]
     if closed and queue.open_count(doc_id) == 0:  # a reviewer said it is no publication
-        ledger.set_state(doc_id, "done")
-        ledger.set_reason(doc_id, NOT_PUBLICATION + (closed[0]["value"] or ""))
-        queue.mark_applied(doc_id, [i["id"] for i in items])
-        return ApplyResult(doc_id, decisions=len(items), state="not-publication",
-                           validated=row.get("validated") or "", skipped=not pending)
+        return _not_a_publication(job_dir, work_dir, row, items, closed[0]["value"] or "", queue, ledger,
+                                  force=force, schema_dir=schema_dir, memory=memory)
     if not pending and not force:
         reason = row.get("reason") or ""
         state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
@@ -140,6 +137,28 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
                       f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
+
+
+def _not_a_publication(job_dir: Path, work_dir: Path, row: dict, items: list[dict], reason: str, queue: Queue,
+                       ledger: Ledger, *, force: bool, schema_dir: Path | None,
+                       memory: MemoryRules | None) -> ApplyResult:
+    """A document a reviewer marked as no publication: the decisions made on its words before
+    are put into its text as for any document; it ends ``done`` with the reason, which keeps it
+    out of the delivery and the authority file."""
+    doc_id = row["doc_id"]
+    pending = [i for i in items if i["applied_at"] is None]
+    words = [i for i in items if i.get("action") != "not-publication"]
+    if pending or force:
+        overrides, illegible, lines = decisions_of(words)
+        finish_document(work_dir, profiles.load(row["profile"] or "generic"), source=row["input"], doc_id=doc_id,
+                        force_doc_id=True, overrides=overrides, illegible=illegible, lines=lines,
+                        schema_dir=schema_dir, formats=formats_of(work_dir, doc_id), memory=memory)
+        _record_reviews(work_dir / f"{doc_id}.json", words)
+    ledger.set_state(doc_id, "done")
+    ledger.set_reason(doc_id, NOT_PUBLICATION + reason)
+    queue.mark_applied(doc_id, [i["id"] for i in items])
+    return ApplyResult(doc_id, decisions=len(items), state="not-publication", validated=row.get("validated") or "",
+                       skipped=not pending)
 
 
 def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 import time
 import unicodedata
@@ -245,12 +246,9 @@ class OfficeMemory:
                 "SELECT DISTINCT after FROM memory_decisions WHERE office = ? AND kind = 'field'"
                 " AND name LIKE 'parties:%' AND action IN ('accept', 'correct', 'suggestion') ORDER BY after",
                 (office,)):
-            address = False  # "NAME;" then its address on the next line(s) (MX, AR)
-            for line in (value or "").splitlines():
-                name = line.split(";")[0].strip().rstrip(",")
-                if not address and len(name) >= 5 and not any(c.isdigit() for c in name) and name not in parties:
+            for name in party_names(value or ""):
+                if name not in parties:
                     parties.append(name)
-                address = line.rstrip().endswith(";") or (address and not line.rstrip().endswith(")"))
         return MemoryRules(office=office, store=store, confirmations=confirmations, lexicon_after=lexicon_after,
                            corrections=corrections, accepted=frozenset(accepted), parties=tuple(parties))
 
@@ -314,6 +312,27 @@ class OfficeMemory:
             for job, rs in by_job.items():
                 added += self.record(office, rs, job=job)
         return added, problems
+
+
+def party_names(value: str) -> list[str]:
+    """The names in a party list as reviewers decided it: one party a line or ``;`` between
+    parties (``A S.A.; B LTDA.``), ``NAME;`` with its address on the next line(s) (MX), ``Name,
+    Address (CC)``: what has digits or follows a ``NAME;`` line is an address, not a name."""
+    names, address = [], False
+    for line in value.splitlines():
+        if not address:
+            for piece in line.split(";"):
+                kept = []
+                for part in re.sub(r"\s*\([A-Z]{2}\)$", "", piece.strip()).split(", "):
+                    if any(c.isdigit() for c in part):
+                        break  # the address begins
+                    kept.append(part.strip())
+                name = ", ".join(kept).rstrip(",").strip()
+                if len(name) >= 5:
+                    names.append(name)
+        ends = re.search(r"(, [A-Z]{2}|\([A-Z]{2}\))$", line.rstrip())
+        address = line.rstrip().endswith(";") or (address and not ends)
+    return names
 
 
 def _cell(v) -> str:
