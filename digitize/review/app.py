@@ -350,8 +350,8 @@ def not_a_publication(request: Request, auth: Auth = Depends(reviewer_page), for
     """The document of the item this reviewer holds is no publication (issue 29): its open items
     are closed with the reviewer's reason."""
     st = state(request)
-    doc = form.get("doc", "")
-    item_id = item_id_of(form.get("item_id", ""))
+    doc = form.get("in_doc", "")
+    item_id = item_id_of(form.get("item", ""))  # not "item_id": the decision form's field stays the only one
     item = st.queue.get(item_id) if item_id is not None else None
     if item is None or item.state != "open" or item.lease_owner != auth.user.name:
         return _back(doc, "expired")
