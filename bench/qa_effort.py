@@ -244,6 +244,16 @@ def align_page(words: list[tuple[str, str]], truth: str) -> dict[str, str | None
         if out[wid] is None and free.get(okeys[a]):
             b = free[okeys[a]].pop(0)
             out[wid] = ttoks[b]
+            used.add(b)
+    # last, a word still alone takes the most similar unused token (a misread word of a column read
+    # in another order: ``HO4W`` is the ``H04W`` of the other column)
+    left = [b for b in range(len(ttoks)) if b not in used]
+    for a, (wid, _) in enumerate(words):
+        if out[wid] is None and left and len(okeys[a]) >= 2:
+            best = max(left, key=lambda b: difflib.SequenceMatcher(None, okeys[a], tkeys[b]).ratio())
+            if difflib.SequenceMatcher(None, okeys[a], tkeys[best]).ratio() >= 0.6:
+                out[wid] = ttoks[best]
+                left.remove(best)
     return out
 
 

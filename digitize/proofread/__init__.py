@@ -300,17 +300,25 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             pre, core, suf = rules.split_token(word.text)
             if not core or not any(c.isalnum() for c in core):
                 continue  # a stray bar or dot from the page edge: nothing a reviewer could restore
+            odd = bool(_ODD_EDGE.search(pre + suf))  # ``_tarea,``: a speck glued to a word
             if any(c.isdigit() for c in core):
-                if confident or word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
+                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
+                    pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
+                elif odd and word.conf < s.queue_threshold:
+                    pass
+                elif confident or word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
                     continue  # margin line numbers and reference signs
                 if PARAGRAPH.fullmatch(word.text):
                     continue  # a well-formed paragraph number
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                if all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
+                lost_accent = ctx.accents and bool(ctx.forms.dominant_accented(core.casefold()))
+                joined = "-" in core and not confident  # a join at a line end read with doubt (``salida-de``)
+                if not (odd or lost_accent or joined) and \
+                        all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not _misread(core, ctx) and not _ODD_EDGE.search(pre + suf):
+                if confident and not (odd or lost_accent or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 own = _own_spelling(core, vocabulary)
@@ -341,7 +349,8 @@ def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:
 
 CHEAP_MISREADING = 0.6  # confusion cost of a lexicon word a confident reading is still asked about
 CHEAP_MISREADING_CAPITALS = 1.0  # capitals lose their marks and read alike (CIGUENAL → CIGÜEÑAL)
-_ODD_EDGE = re.compile(r"[_~|‘’\\]")  # glued to a word, not punctuation of the text (``_tarea,``)
+_LETTER_O_IN_NUMBER = re.compile(r"(?<=[A-Z\d])O(?=\d)|(?<=\d)O(?=[A-Z\d])")  # HO4W, FO2B, 2O19 (not SpO2)
+_ODD_EDGE = re.compile(r"[_~|\\]")  # glued to a word, not punctuation of the text (``_tarea,``)
 _ACUTE = re.compile("[áéíóú]")
 
 
