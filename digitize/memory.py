@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .db import connect
+from .errors import UsageError
 from .fsutil import atomic_write
 
 SNAPSHOT = "memory.json"  # in the job folder: the rules the run used, and the store's path
@@ -64,8 +65,9 @@ CSV_COLUMNS = ("office", "kind", "name", "before", "after", "action", "reviewer"
 CORRECTING = ("correct", "suggestion")
 
 
-class MemoryError_(ValueError):
-    """A memory store or file that cannot be used; the message names it and says why."""
+class MemoryError_(UsageError, ValueError):
+    """A memory store or file that cannot be used; the message names it and says why (one line,
+    exit 2, as every usage error)."""
 
 
 def form_of(text: str) -> str:
