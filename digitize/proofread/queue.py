@@ -429,6 +429,8 @@ class Queue:
             if "seconds" not in {r[1] for r in con.execute("PRAGMA table_info(queue_audit)")}:
                 con.execute("ALTER TABLE queue_audit ADD COLUMN seconds REAL")
             con.execute("CREATE INDEX IF NOT EXISTS queue_items_ranked ON queue_items (state, rank DESC, confidence, id)")
+            con.execute("CREATE INDEX IF NOT EXISTS queue_items_doc_ranked"
+                        " ON queue_items (doc_id, state, rank DESC, confidence, id)")
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
                 _script(con, _COUNTERS)  # a queue made before the counters (or half of them): made from its items
 
