@@ -87,16 +87,14 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
 def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
     """The office memory's confirmed corrections (``auto-memory``), on the words as the rules
     left them: what reviewers were shown and corrected the same way, document after document."""
-    from .queue import adapt
-
     out = []
     for word in page.words():
         if not word.text:
             continue
-        fixed = memory.correction(word.text)
-        if fixed and fixed != word.text.casefold():
-            core = rules.split_token(word.text)[1]
-            out.append(_change(word, page.number, adapt(fixed, core, word.text), AUTO_MEMORY, 99.0))
+        fixed = memory.correction(word.text)  # a folded form: the word's own case is put back
+        pre, core, suf = rules.split_token(word.text)
+        if fixed and core and fixed != core.casefold():
+            out.append(_change(word, page.number, pre + match_case(fixed, core) + suf, AUTO_MEMORY, 99.0))
     return out
 
 
