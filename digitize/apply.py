@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import profiles
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder, pages_dir
-from .ledger import Ledger
+from .ledger import NOT_PUBLICATION, Ledger
+from .memory import MemoryRules, OfficeMemory, load_rules
 from .model import XML_FORMATS, Correction
 from .pipeline import finish_document
 from .proofread.queue import Queue
@@ -49,24 +51,47 @@ def apply_job(job_dir: Path, doc_ids: list[str] | None = None, *, force: bool = 
         raise FileNotFoundError(f"{job_dir} is not a job folder (no {LEDGER})")
     queue = job.queue()
     ledger = job.ledger()
+    memory = load_rules(job_dir)
     schema_dir = schema_dir or default_schema_dir()
     wanted = doc_ids if doc_ids else queue.documents()
     results = []
     try:
         for doc_id in wanted:
             try:
-                results.append(apply_document(job_dir, doc_id, queue, ledger, force=force, schema_dir=schema_dir))
+                results.append(apply_document(job_dir, doc_id, queue, ledger, force=force, schema_dir=schema_dir,
+                                              memory=memory))
             except Exception as exc:  # one bad document must not stop the others
                 log.debug("%s: apply failed", doc_id, exc_info=True)
                 results.append(ApplyResult(doc_id, error=" ".join(f"{type(exc).__name__}: {exc}".split())[:300]))
+        if memory is not None and memory.store:
+            remember(job_dir, memory, queue, [r.doc_id for r in results if not r.error])
     finally:
         ledger.close()
         queue.close()
     return results
 
 
+def remember(job_dir: Path, memory: MemoryRules, queue: Queue, doc_ids: list[str]) -> int:
+    """The applied decisions of these documents into the office memory (who and when, the job
+    folder and the document); recording twice adds nothing. A store that cannot be written is
+    a warning: the decisions stay in the job's queue (``digitize apply`` again records them)."""
+    rows = []
+    for doc_id in doc_ids:
+        rows += [dict(i, doc_id=doc_id) for i in queue.decided_items(doc_id)
+                 if i["applied_at"] is not None and i.get("action") != "not-publication"]
+    if not rows:
+        return 0
+    try:
+        with OfficeMemory(memory.store) as store:
+            return store.record(memory.office, rows, job=str(Path(job_dir).absolute()))
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("office memory %s not written (%s): the decisions stay in %s; run apply again to record them",
+                    memory.store, exc, job_dir)
+        return 0
+
+
 def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, force: bool = False,
-                   schema_dir: Path | None = None) -> ApplyResult:
+                   schema_dir: Path | None = None, memory: MemoryRules | None = None) -> ApplyResult:
     row = ledger.by_doc_id(doc_id)
     if row is None or not row.get("out_dir"):
         raise LookupError(f"document {doc_id} is not in the ledger")
@@ -75,6 +100,10 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
         raise FileNotFoundError(f"{pages_dir(work_dir)} is missing")
     items = queue.decided_items(doc_id)
     pending = [i for i in items if i["applied_at"] is None]
+    closed = [i for i in items if i.get("action") == "not-publication"]
+    if closed and queue.open_count(doc_id) == 0:  # a reviewer said it is no publication
+        return _not_a_publication(job_dir, work_dir, row, items, closed[0]["value"] or "", queue, ledger,
+                                  force=force, schema_dir=schema_dir, memory=memory)
     if not pending and not force:
         reason = row.get("reason") or ""
         state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
@@ -89,7 +118,7 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     overrides, illegible, lines = decisions_of(items)
     result = finish_document(work_dir, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
                              overrides=overrides, illegible=illegible, lines=lines, schema_dir=schema_dir,
-                             formats=formats_of(work_dir, doc_id))
+                             formats=formats_of(work_dir, doc_id), memory=memory)
     _record_reviews(work_dir / f"{doc_id}.json", items)
     by_key = {i["item_key"]: i for i in items}
     for key, reason in result.refused.items():  # a value that no longer fits goes back to the queue
@@ -108,6 +137,28 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
                       f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
+
+
+def _not_a_publication(job_dir: Path, work_dir: Path, row: dict, items: list[dict], reason: str, queue: Queue,
+                       ledger: Ledger, *, force: bool, schema_dir: Path | None,
+                       memory: MemoryRules | None) -> ApplyResult:
+    """A document a reviewer marked as no publication: the decisions made on its words before
+    are put into its text as for any document; it ends ``done`` with the reason, which keeps it
+    out of the delivery and the authority file."""
+    doc_id = row["doc_id"]
+    pending = [i for i in items if i["applied_at"] is None]
+    words = [i for i in items if i.get("action") != "not-publication"]
+    if pending or force:
+        overrides, illegible, lines = decisions_of(words)
+        finish_document(work_dir, profiles.load(row["profile"] or "generic"), source=row["input"], doc_id=doc_id,
+                        force_doc_id=True, overrides=overrides, illegible=illegible, lines=lines,
+                        schema_dir=schema_dir, formats=formats_of(work_dir, doc_id), memory=memory)
+        _record_reviews(work_dir / f"{doc_id}.json", words)
+    ledger.set_state(doc_id, "done")
+    ledger.set_reason(doc_id, NOT_PUBLICATION + reason)
+    queue.mark_applied(doc_id, [i["id"] for i in items])
+    return ApplyResult(doc_id, decisions=len(items), state="not-publication", validated=row.get("validated") or "",
+                       skipped=not pending)
 
 
 def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 COMMANDS = (
     "run", "serve", "status", "validate", "package", "authority", "report", "eval",
-    "review", "users", "apply", "lexicon", "queue",
+    "review", "users", "apply", "lexicon", "queue", "memory",
 )
 
 

@@ -58,6 +58,7 @@ class JobSettings:
     report: bool = True  # write DIR/report.html at the end
     progress: Literal["auto", "bar", "log", "none"] = "auto"
     description: str = ""  # what the job is, for the people who run it
+    memory: AnyPath | None = None  # the office memory (digitize/memory.py); default: the profile's [queue] memory
 
     def effective_workers(self) -> int:
         return self.workers or max(1, os.cpu_count() or 1)
@@ -83,7 +84,7 @@ def load_job(path: Path) -> JobSettings:
     values = dict(data)
     if isinstance(values.get("inputs"), list):
         values["inputs"] = [resolve(v) for v in values["inputs"]]
-    for key in ("out", "schemas"):
+    for key in ("out", "schemas", "memory"):
         if key in values:
             values[key] = resolve(values[key])
     return _build(values, f"{path}:")

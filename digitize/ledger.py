@@ -19,6 +19,15 @@ from .db import connect
 from .fsutil import create_following_umask
 
 STATES = ("pending", "running", "done", "needs-review", "failed")
+# a document a reviewer said is no publication (a drawing sheet alone, a cover letter, a blank):
+# state done, this reason; it is left out of the delivery and the authority file (issue 29)
+NOT_PUBLICATION = "not a publication: "
+
+
+def not_a_publication(row: dict | None) -> str | None:
+    """The reviewer's reason when the ledger row is a document marked as no publication."""
+    reason = (row or {}).get("reason") or ""
+    return reason[len(NOT_PUBLICATION):] if reason.startswith(NOT_PUBLICATION) else None
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -47,6 +47,7 @@ from lxml import etree
 from .errors import DigitizeError
 from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
+from .ledger import not_a_publication
 from . import xmlsafe
 from .xmlsafe import parser as safe_parser
 
@@ -93,6 +94,7 @@ class PackageResult:
     held_back: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, state, why)
     withheld: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, delivered doc_id, why)
     refreshed: list[str] = field(default_factory=list)  # derived outputs rebuilt because they were stale
+    not_publications: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, the reviewer's reason)
 
 
 def _epoch() -> int:
@@ -439,6 +441,9 @@ def build(job_dir: Path, dest: Path, *, facsimile: bool = True, refresh: dict[st
     dest = Path(dest)
     rows = ledger_documents(job_dir)
     result = PackageResult(dest=dest)
+    # documents a reviewer marked as no publication are not delivered (issue 29)
+    result.not_publications = [(r["doc_id"], not_a_publication(r) or "") for r in rows if not_a_publication(r) is not None]
+    rows = [r for r in rows if not_a_publication(r) is None]
     if refresh:  # {"authority": ..., "report": ...}: see refresh_derived
         result.refreshed = refresh_derived(job_dir, only_stale=True, **refresh)
     chosen = choose_copies(job_dir, rows)

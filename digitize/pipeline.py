@@ -25,6 +25,7 @@ from .emit import emit_document
 from .errors import InputError
 from .fsutil import atomic_write
 from .jobfolder import page_name, page_path
+from .memory import MemoryRules
 from .jobfolder import pages_dir as pages_folder
 from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from . import readings
@@ -281,7 +282,7 @@ def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
                     overrides: dict[str, str] | None = None, formats: tuple[str, ...] = XML_FORMATS,
                     schema_dir: Path | None = None, illegible: dict[str, str] | None = None,
-                    lines: dict[str, str] | None = None) -> DocResult:
+                    lines: dict[str, str] | None = None, memory: MemoryRules | None = None) -> DocResult:
     """Proofread, structure and emit the OCR'd pages in ``work_dir``; write text, JSON and XML.
 
     ``doc_id`` is the fallback identifier (the input's stem); the structure stage replaces it with
@@ -291,14 +292,16 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     Reviewers' decisions: ``overrides`` (word id or ``field:<name>`` → text; "" removes a word),
     ``illegible`` (word id → reviewer: the word stays as read, flagged in every output) and
     ``lines`` (word id → the word's whole line as corrected). A field value for a field the OCR
-    never found creates the field, once it fits the profile's format."""
+    never found creates the field, once it fits the profile's format. ``memory``: the office
+    memory's rules (``digitize.memory``): its confirmed corrections are applied (``auto-memory``),
+    its known words not queued, and a party name one edit from a known one gets it suggested."""
     start = time.perf_counter()
     pages = load_pages(work_dir)
     if not pages:
         raise DocumentError("no pages were recognised")
     illegible = dict(illegible or {})
     _flag_page_files(work_dir, pages, set(illegible))
-    pages, corrections, candidates = auto_correct(pages, profile, in_place=True)
+    pages, corrections, candidates = auto_correct(pages, profile, in_place=True, memory=memory)
     decided_words = set(overrides or {}) | set(illegible) | set(lines or {})
     if overrides:
         _apply_overrides(pages, overrides)
@@ -334,6 +337,9 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
         refused = _apply_fields(doc, profile, {n: overrides[f"field:{n}"] for n in decided_fields})
         done_fields = decided_fields - {k.split(":", 1)[1] for k in refused}
         doc.candidates = [c for c in doc.candidates if c.field_name not in done_fields]
+    if memory is not None and memory.parties:
+        doc.candidates = known_parties_settled(doc, memory.parties)
+        doc.candidates = gazetteer(doc, memory.parties) + doc.candidates
     doc.corrections = corrections + doc.corrections
     doc.candidates = candidates + doc.candidates
     doc.quality = quality
@@ -363,6 +369,66 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
         candidates=list(doc.candidates), corrections=len(doc.corrections), files=files,
         quality=quality.get("reason"), refused=refused, incomplete=missing,
     )
+
+
+PARTY_LISTS = (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents"))
+
+
+def _party_line(p) -> str:
+    if p.address:
+        return f"{p.name};\n{p.address}" + (f", {p.country}" if p.country else "")
+    return p.name + (f" ({p.country})" if p.country else "")
+
+
+def known_parties_settled(doc: Document, known: tuple[str, ...]) -> list:
+    """The document's queue candidates less the party lists whose every name read is, letter for
+    letter, a party reviewers confirmed before (the office memory's gazetteer) and whose item
+    shows exactly those names: nothing left to ask about them."""
+    names = set(known)
+    out = []
+    for c in doc.candidates:
+        code = (c.field_name or "").removeprefix("parties:")
+        attr = dict(PARTY_LISTS).get(code) if c.kind == "field" and (c.field_name or "").startswith("parties:") else None
+        parties = list(getattr(doc.biblio, attr, []) or []) if attr else []
+        if parties and all(p.name in names for p in parties) and all(p.name in c.text for p in parties) \
+                and len(c.text.replace(";", "\n").split("\n")) >= len(parties):
+            continue
+        out.append(c)
+    return out
+
+
+def gazetteer(doc: Document, known: tuple[str, ...]) -> list:
+    """Names on the front page one OCR edit from a party the office knows (two on long names):
+    the known name is suggested on the list's queue item, never put in silently (issue 29)."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from .model import QueueCandidate
+
+    names = set(known)
+    out = []
+    existing = {c.field_name: c for c in doc.candidates if c.kind == "field"}
+    for code, attr in PARTY_LISTS:
+        parties = list(getattr(doc.biblio, attr, []) or [])
+        fixed, changed = [], False
+        for p in parties:
+            hit = None
+            if p.name and p.name not in names:
+                hit = process.extractOne(p.name, list(names), scorer=Levenshtein.distance,
+                                         score_cutoff=2 if len(p.name) > 15 else 1)
+            fixed.append(replace(p, name=hit[0]) if hit else p)
+            changed = changed or bool(hit)
+        if not changed:
+            continue
+        suggestion = "\n".join(_party_line(p) for p in fixed)
+        name = f"parties:{code}"
+        if name in existing:
+            existing[name].suggestions = [suggestion] + [x for x in existing[name].suggestions if x != suggestion]
+        else:
+            out.append(QueueCandidate(kind="field", page=1, bbox=None, text="\n".join(_party_line(p) for p in parties),
+                                      confidence=min(p.confidence for p in parties), suggestions=[suggestion],
+                                      field_name=name))
+    return out
 
 
 def _flag_page_files(work_dir: Path, pages: list[OcrPage], illegible: set[str]) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder
+from .ledger import NOT_PUBLICATION
+from .memory import AUTO as AUTO_MEMORY
 from .proofread.queue import state_counts as queue_state_counts
 
 STATE_ORDER = ("done", "needs-review", "failed", "running", "pending")
@@ -69,6 +71,8 @@ class JobStats:
     run_pages: int = 0  # pages the last run recognised (the ledger's runs row, as the CLI printed)
     run_outcome: str | None = None  # finished, interrupted, …; None: no run recorded (older ledger)
     changes: int = 0  # automatic changes by the proofreading rules: the rules table's total
+    not_publications: list[tuple[str, str]] = field(default_factory=list)  # (doc_id or input, reviewer's reason)
+    auto_memory: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, read, written) by the office memory
 
 
 # --------------------------------------------------------------------------- gathering
@@ -169,7 +173,11 @@ def gather(job_dir: Path) -> JobStats:
     fixes: Counter[tuple[str, str]] = Counter()
     rules: Counter[str] = Counter()
     corrected = queued = 0
+    not_publications: list[tuple[str, str]] = []
+    auto_memory: list[tuple[str, str, str]] = []
     for r in rows:
+        if r.get("reason", "") and str(r["reason"]).startswith(NOT_PUBLICATION):
+            not_publications.append((r.get("doc_id") or r["input"], r["reason"][len(NOT_PUBLICATION):]))
         row = DocRow(input=r["input"], state=r["state"], reason=r.get("reason"), doc_id=r.get("doc_id"),
                      pages=r.get("pages"), seconds=r.get("seconds"), validated=r.get("validated"),
                      attempts=r.get("attempts") or 0)
@@ -189,6 +197,8 @@ def gather(job_dir: Path) -> JobStats:
                 page_confs.extend(confs)
                 row.mean_conf = sum(confs) / len(confs) if confs else None
                 auto = [c for c in doc.get("corrections") or [] if not str(c.get("rule", "")).startswith("review:")]
+                auto_memory += [(r["doc_id"], c.get("old", ""), c.get("new", "")) for c in auto
+                                if c.get("rule") == AUTO_MEMORY]
                 rules.update(str(c.get("rule", "")) for c in auto)
                 # a word changed into another counts; a join (hyphenation), a removed speck and the
                 # emptied second half of a joined word are changes, not corrections
@@ -208,7 +218,7 @@ def gather(job_dir: Path) -> JobStats:
         changes=sum(rules.values()), timeline=timeline, word_confs=_word_confs(files),
         page_confs=page_confs, sampled_pages=len(files), corrected=corrected, queued=queued,
         corrections=[(o, n, k) for (o, n), k in fixes.most_common(15)], queue=_queue_counts(job_folder),
-        rules=rules.most_common(),
+        rules=rules.most_common(), not_publications=not_publications, auto_memory=auto_memory,
     )
 
 

@@ -52,6 +52,7 @@ SLOW_MODULES = {
 }
 SLOW_TESTS = {
     "test_sealed_es2.py::test_printed_pdf_holds_the_truth_and_scans_are_deterministic",
+    "test_memory.py::test_memory_across_job_folders_and_machines_and_an_admins_reversal_reaching_every_output",
     "test_batch.py::test_end_to_end_cli", "test_batch.py::test_bad_inputs_fail_alone",
     "test_batch.py::test_same_publication_twice_keeps_both",
     "test_batch.py::test_a_page_over_the_engine_timeout_fails_its_document",

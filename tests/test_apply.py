@@ -457,3 +457,36 @@ def test_apply_rebuilds_the_documents_facsimile_pdf(job):
     assert "tbe" not in words and "the" in words
     text = (folder / f"{DOC_ID}.txt").read_text(encoding="utf-8")
     assert "comprising the woven" in text
+
+
+def test_not_a_publication_leaves_delivery_and_authority_file_and_is_reported(job, tmp_path):
+    """Issue 29: a reviewer marks the document as no publication with a reason instead of inventing
+    its number; apply leaves it done with that reason; package and the authority build leave it
+    out and say so; the report lists it. A reason is required."""
+    from digitize.ledger import not_a_publication
+    from digitize.proofread.queue import ValueRefused
+    from digitize.report import gather
+
+    job_dir, _ = job
+    q = Queue(job_dir / "ledger.sqlite")
+    with pytest.raises(ValueRefused):
+        q.not_a_publication(DOC_ID, "ana", "  ")
+    assert q.not_a_publication(DOC_ID, "ana", "a cover letter") == 2
+    assert q.open_count(DOC_ID) == 0
+    assert [a["action"] for a in q.audit(DOC_ID)] == ["not-publication", "not-publication"]
+    (r,) = apply_job(job_dir)
+    assert r.error is None and r.state == "not-publication"
+    led = Ledger(job_dir / "ledger.sqlite")
+    try:
+        row = led.by_doc_id(DOC_ID)
+    finally:
+        led.close()
+    assert row["state"] == "done" and not_a_publication(row) == "a cover letter"
+    assert gather(job_dir).not_publications == [(DOC_ID, "a cover letter")]
+    pkg = subprocess.run([sys.executable, "-m", "digitize", "package", str(job_dir), "--dest", str(tmp_path / "pkg")],
+                         capture_output=True, text=True, timeout=300)
+    assert pkg.returncode == 1 and "nothing to deliver" in pkg.stderr  # its only document is no publication
+    af = subprocess.run([sys.executable, "-m", "digitize", "authority", "build", str(job_dir), "--office", "XX",
+                         "--out", str(tmp_path / "XX_AF.xml")], capture_output=True, text=True, timeout=300)
+    assert "not a publication" in af.stdout + af.stderr
+    assert not (tmp_path / "XX_AF.xml").exists() or "0000001" not in (tmp_path / "XX_AF.xml").read_text()

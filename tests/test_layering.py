@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("profile sections", ("digitize.structure.config", "digitize.proofread.config", "digitize.emit.config",
                           "authority.section")),  # one model per section, beside its stage
     ("settings and stores", ("digitize.profiles", "digitize.job", "digitize.ledger", "digitize.proofread.queue",
-                             "digitize.review.users")),
+                             "digitize.review.users", "digitize.memory")),
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
                 "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages", "digitize.facsimile")),

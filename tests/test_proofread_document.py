@@ -102,3 +102,20 @@ def test_a_repeated_run_together_of_function_words_is_still_split(generic, lexic
     ctx = rules.RuleContext(settings(generic), lexicon, doc_counts={"atleast": 7, "switchgear": 3})
     assert rules.split_joined("atleast", ctx, 90).new == "at least"
     assert rules.split_joined("switchgear", ctx, 90) is None
+
+
+def test_office_memory_corrects_in_the_words_own_case_and_its_known_words_are_not_asked(generic, lexicon):
+    """Issue 29: a confirmed correction (stored folded) is applied as ``auto-memory`` in the case
+    and punctuation of each reading (``FO2B`` → ``F02B``, ``(fo2b,`` → ``(f02b,``); a word the
+    office accepted is no longer a queue candidate; without the memory both are as before."""
+    from digitize.memory import AUTO, MemoryRules
+
+    memory = MemoryRules(office="XX", corrections={"fo2b": "f02b"}, accepted=frozenset({"glorbix"}))
+    page = _page(["Int. Cl. FO2B 75/32 and (fo2b, in the glorbix housing"], conf=40.0)
+    pages, corrections, candidates = auto_correct([page], generic, lexicon, memory=memory)
+    made = [(c.old, c.new) for c in corrections if c.rule == AUTO]
+    assert made == [("FO2B", "F02B"), ("(fo2b,", "(f02b,")]
+    assert "F02B 75/32" in _text(pages)
+    assert "glorbix" not in [c.text for c in candidates]
+    _, corrections, candidates = auto_correct([page], generic, lexicon)
+    assert not [c for c in corrections if c.rule == AUTO] and "glorbix" in [c.text for c in candidates]

@@ -45,7 +45,7 @@ def test_enqueue_is_idempotent(queue):
         queue.enqueue("EP1", [QueueCandidate(kind="word", page=1, bbox=None, text="x", confidence=1)])
 
 
-def test_order_mandatory_fields_then_lowest_confidence(queue):
+def test_order_mandatory_fields_then_other_fields_then_lowest_confidence(queue):
     queue.enqueue("EP1", [
         word("p0001_w00001", "wbich", 55, ["which"]),
         word("p0001_w00002", "tlie", 12, ["the"]),
@@ -60,37 +60,58 @@ def test_order_mandatory_fields_then_lowest_confidence(queue):
             queue.decide(item.id, "ana", "correct", "2400812")
         else:
             queue.decide(item.id, "ana", "accept")
-    assert seen == ["24OO812", "tlie", "Metbod", "c1aim", "wbich"]
+    assert seen == ["24OO812", "Metbod", "tlie", "c1aim", "wbich"]  # issue 29: fields before words
 
 
 def test_series_groups_the_same_error_across_documents(queue):
     queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"]), word("p0001_w00002", "Tbe", 25, ["The"])])
     queue.enqueue("EP2", [word("p0003_w00010", "tbe,", 30, ["the,"]), word("p0003_w00011", "tbe", 35, ["toe"])])
     item = queue.next_item("ana")
-    assert item.text == "tbe" and item.series_size == 3  # "tbe"→"toe" is another series
-    assert queue.decide(item.id, "ana", "suggestion", "the", series=True) == 3
+    # "Tbe" is the same word of EP1 (one item, issue 29); "tbe"→"toe" is another series
+    assert item.text == "tbe" and item.series_size == 2
+    assert queue.decide(item.id, "ana", "suggestion", "the", series=True) == 2
     assert queue.decisions("EP1") == {"p0001_w00001": "the", "p0001_w00002": "The"}
     assert queue.decisions("EP2") == {"p0003_w00010": "the,"}
     rest = queue.next_item("ana")
     assert rest.suggestions == ["toe"] and rest.series_size == 1
     audit = queue.audit()
-    assert [a["series"] for a in audit] == [False, True, True]
-    assert {a["before"] for a in audit} == {"tbe", "Tbe", "tbe,"}
+    assert [a["series"] for a in audit] == [False, True]
+    assert {a["before"] for a in audit} == {"tbe", "tbe,"}
     assert all(a["reviewer"] == "ana" and a["action"] == "suggestion" for a in audit)
 
 
+def test_one_item_for_one_word_of_a_document_whatever_the_readings(queue):
+    """Issue 29: ``cigueñal``, ``cigiieñal``, ``cigúeñal,`` on three pages of one document are one
+    question (grouped by the lexicon form, not the OCR spelling); the decision reaches each
+    reading with its own punctuation; another document asks again; enqueueing again adds nothing."""
+    readings = [word("p0001_w00004", "cigueñal", 60, ["cigüeñal"]), word("p0002_w00010", "cigiieñal", 40, ["cigüeñal"]),
+                word("p0003_w00002", "cigúeñal,", 50, ["cigüeñal,"]), word("p0003_w00009", "motor", 50, ["rotor"])]
+    assert queue.enqueue("MX1", readings) == 2
+    assert queue.enqueue("MX1", readings) == 0
+    assert queue.enqueue("MX2", readings[:1]) == 1
+    assert queue.progress()["documents"]["MX1"] == (0, 2)
+    item = queue.next_item("ana", doc_id="MX1")
+    assert item.text == "cigiieñal"  # the lowest confidence stands for the word
+    assert {m["text"] for m in queue.members(item.id)} == {"cigueñal", "cigúeñal,"}
+    queue.decide(item.id, "ana", "correct", "cigüeñal")
+    assert queue.decisions("MX1") == {"p0002_w00010": "cigüeñal", "p0001_w00004": "cigüeñal",
+                                      "p0003_w00002": "cigüeñal,"}
+    assert queue.open_count("MX1") == 1 and queue.open_count("MX2") == 1
+
+
 def test_series_does_not_take_items_leased_by_someone_else(queue):
-    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"]), word("p0001_w00002", "tbe", 25, ["the"])])
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
+    queue.enqueue("EP2", [word("p0001_w00002", "tbe", 25, ["the"])])
     mine = queue.next_item("ana")
     theirs = queue.next_item("ben")
     assert mine.id != theirs.id
     assert queue.decide(mine.id, "ana", "suggestion", "the", series=True) == 1
     assert queue.decide(theirs.id, "ben", "correct", "thee") == 1
-    assert queue.decisions("EP1") == {"p0001_w00001": "the", "p0001_w00002": "thee"}
+    assert queue.decisions("EP1") == {"p0001_w00001": "the"} and queue.decisions("EP2") == {"p0001_w00002": "thee"}
 
 
 def test_actions_and_lease_rules(queue):
-    queue.enqueue("EP1", [word(f"p0001_w{i:05d}", f"w{i}", i, ["x"]) for i in range(1, 5)])
+    queue.enqueue("EP1", [word(f"p0001_w{i:05d}", f"w{i}", i, [f"x{i}"]) for i in range(1, 5)])
     a = queue.next_item("ana")
     assert queue.next_item("ana").id == a.id  # asking again returns the item already held
     with pytest.raises(LeaseError):
@@ -254,14 +275,14 @@ def test_control_characters_and_megabyte_values_are_refused(queue):
 
 
 def test_undo_reopens_the_last_decision_with_its_series_and_leases_it_back(queue):
-    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"]), word("p0001_w00002", "Tbe", 25, ["The"]),
-                          word("p0001_w00003", "wbich", 30, ["which"])])
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"]), word("p0001_w00003", "wbich", 30, ["which"])])
+    queue.enqueue("EP2", [word("p0001_w00002", "Tbe", 25, ["The"])])
     item = queue.next_item("ana")
     assert queue.decide(item.id, "ana", "suggestion", "the", series=True) == 2
     assert queue.undo("ana") == item.id
     again = queue.get(item.id)
     assert again.state == "open" and again.lease_owner == "ana"
-    assert all(i.state == "open" for i in queue.items("EP1", None))
+    assert all(i.state == "open" for i in queue.items(None, None))
     assert [a["action"] for a in queue.audit()][-2:] == ["undo", "undo"]
     assert queue.next_item("ana").id == item.id  # the undone item comes back first
     assert queue.undo("ben") is None
@@ -328,3 +349,29 @@ def test_suggestions_fit_the_token(queue):
                           word("p0001_w00003", "tbe", 22, ["the", "tube"])])
     got = {i.text: i.suggestions for i in queue.items("EP1")}
     assert got == {"and/or": ["and/or"], "CZ,": [], "tbe": ["the", "tube"]}
+
+
+def test_reviewer_time_per_item_and_document_from_screen_to_decision(queue):
+    """Issue 29: the time an item was on the reviewer's screen is audited with the decision (at
+    most MAX_ITEM_SECONDS), summed per reviewer and per document; asking for the held item again
+    does not restart its clock; series members and imported decisions carry no time."""
+    from digitize.proofread.queue import MAX_ITEM_SECONDS
+
+    queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
+    queue.enqueue("EP2", [word("p0001_w00002", "tbe", 30, ["the"]), word("p0001_w00003", "wbich", 40, ["which"])])
+    item = queue.next_item("ana")
+    con = sqlite3.connect(queue.db_path)
+    con.execute("UPDATE queue_items SET taken_at = taken_at - 7 WHERE id = ?", (item.id,))  # 7 s on screen
+    con.commit()
+    assert queue.next_item("ana").id == item.id  # the same item: its clock goes on
+    queue.decide(item.id, "ana", "suggestion", "the", series=True)
+    rest = queue.next_item("ben")
+    con.execute("UPDATE queue_items SET taken_at = taken_at - 3600 WHERE id = ?", (rest.id,))  # left for lunch
+    con.commit()
+    queue.decide(rest.id, "ben", "accept")
+    timed = [(a["reviewer"], a["series"], a["seconds"]) for a in queue.audit()]
+    assert timed[1] == ("ana", True, None) and timed[2] == ("ben", False, MAX_ITEM_SECONDS)
+    assert 7 <= timed[0][2] < 60
+    spent = queue.time_spent()
+    assert spent["reviewers"]["ben"] == {"items": 1, "seconds": MAX_ITEM_SECONDS, "per_item": MAX_ITEM_SECONDS}
+    assert spent["documents"]["EP1"]["items"] == 1 and spent["documents"]["EP2"]["seconds"] == MAX_ITEM_SECONDS

@@ -160,6 +160,9 @@ def test_keyboard_map_series_skip_illegible_suggestion_and_digits(tmp_path, brow
     assert len(rice) == 2
     q = Queue(job / "ledger.sqlite")
     q.enqueue("PH12023050123A1", [candidate(page_data, w.text, ["grain"], conf=20.0 + i) for i, w in enumerate(rice)])
+    # the two readings are one item of their document (issue 29); the same word of another
+    # document makes the series of two
+    q.enqueue("PH12023050124A1", [candidate(page_data, rice[1].text, ["grain"], conf=22.0)])
     add_user(job, "rita", "reviewer")
     with Server(job) as server:
         page = browser.new_page()
@@ -191,6 +194,7 @@ def test_keyboard_map_series_skip_illegible_suggestion_and_digits(tmp_path, brow
     decisions = q.decisions("PH12023050123A1")
     by_text = {w.text: decisions.get(w.id) for w in page_data.words() if w.id in decisions}
     assert by_text == {"RICE": "grain", "rice": "grain", "tbe": "12023050999", "containers": "containers"}
+    assert q.decisions("PH12023050124A1") == {rice[1].id: "grain"}
     actions = {a["before"]: a["action"] for a in q.audit()}
     assert actions == {"RICE": "suggestion", "rice": "suggestion", "tbe": "correct", "containers": "illegible"}
 
@@ -346,3 +350,38 @@ def test_whole_journey_two_reviewers_fields_illegible_line_undo_then_apply(tmp_p
     assert "OCRConfidenceData" in (folder / f"{doc_id}.st96.xml").read_text(encoding="utf-8")
     assert "x_confs 0" in (folder / "pages" / "0001.hocr").read_text(encoding="utf-8")
     assert 'TAGREFS="illegible"' in (folder / "pages" / "0001.alto.xml").read_text(encoding="utf-8")
+
+
+def test_not_a_publication_from_the_review_page(tmp_path, browser):
+    """Issue 29: a reviewer opens "This document is not a publication", types the reason (the
+    keys go to the reason, not to a correction), submits: the document's items are closed with
+    it, and apply takes the document out of the delivery (ledger: done, "not a publication: …")."""
+    from digitize.apply import apply_job
+    from digitize.ledger import Ledger, not_a_publication
+
+    job, page_data = build_job(tmp_path)
+    add_user(job, "rita", "reviewer")
+    q = Queue(job / "ledger.sqlite")
+    doc_id = q.documents()[0]
+    with Server(job) as server:
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        _login(page, server.url, "rita")
+        shown = page.inner_text("#ocr-text")
+        page.click("details.not-publication summary")
+        page.fill("#not-publication input[name=reason]", "")
+        page.click("#not-publication input[name=reason]")
+        page.keyboard.type("a cover letter")
+        assert page.input_value("#correction") == ""  # typing went to the reason
+        with page.expect_navigation():
+            page.click("#not-publication button")
+        assert "not-publication" in page.url
+    assert q.open_count(doc_id) == 0 and shown
+    assert {a["action"] for a in q.audit(doc_id)} == {"not-publication"}
+    apply_job(job)
+    led = Ledger(job / "ledger.sqlite")
+    try:
+        row = led.by_doc_id(doc_id)
+    finally:
+        led.close()
+    assert row["state"] == "done" and not_a_publication(row) == "a cover letter"

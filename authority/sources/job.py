@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from digitize.jobfolder import JobFolder
+from digitize.ledger import not_a_publication
 from digitize.model import Document
 
 from ..model import Entry, claim_kind_of
@@ -44,6 +45,10 @@ def entries_from_job(job_dir: Path, report: Findings, office: str | None = None)
         state = row["state"]
         if state in ("pending", "running"):
             report.warning(where, f"not finished (state {state}); not in the authority file")
+            continue
+        why = not_a_publication(row)
+        if why is not None:
+            report.warning(where, f"marked not a publication by a reviewer ({why}); not in the authority file")
             continue
         doc = _document(job_dir, row, report)
         if doc is None:

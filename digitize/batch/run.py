@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .. import deps
-from ..errors import SharedFolderError
+from ..errors import SharedFolderError, UsageError
 from ..fsutil import one_line
 from ..job import JobSettings, Summary
 from ..jobfolder import JobFolder, pages_dir
 from ..ledger import Ledger
+from ..memory import MemoryRules
 from ..profiles import Profile
 from .document import DocState
 from ..model import Held
@@ -251,6 +252,7 @@ class BatchRun:
         self.planner = Planner(self.ledger, self.folder, profile.name)
         self.summary = Summary(out=self.out)
         self.schemas = str(job.schemas) if job.schemas else None
+        self.memory = office_memory(job, profile, self.out)
         self.post = tuple(post)
         self.on_recorded = on_recorded
         self.todo: deque[Path | Held] = deque(inputs)
@@ -406,7 +408,7 @@ class BatchRun:
             fut = self.client.submit(run_ocr, task, self.profile, key=task.key, pure=False)
         else:
             fut = self.client.submit(run_finish, task, self.profile, tuple(self.job.formats), self.schemas,
-                                     key=task.key, pure=False, priority=FINISH_PRIORITY)
+                                     self.memory, key=task.key, pure=False, priority=FINISH_PRIORITY)
         self.running[fut] = (doc, task)
 
     def pump(self) -> None:
@@ -618,6 +620,30 @@ def _replace_dir(src: Path, dst: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
     else:
         os.replace(src, dst)
+
+
+def office_memory(job: JobSettings, profile: Profile, out: Path) -> MemoryRules | None:
+    """The office memory's rules for this run (``digitize.memory``), kept in the job folder
+    (``memory.json``) for ``apply``; None when no store is named. A store that cannot be read
+    is a usage error naming it."""
+    from ..memory import MemoryError_, OfficeMemory, save_rules, store_path
+    from ..proofread.config import settings
+
+    s = settings(profile)
+    path = store_path(s.queue_memory, profile.path.parent if getattr(profile, "path", None) else None, job.memory)
+    if path is None:
+        return None
+    office = getattr(profile, "office", None) or profile.name
+    try:
+        with OfficeMemory(path) as store:
+            rules = store.rules(office.upper(), confirmations=s.queue_memory_confirmations,
+                                lexicon_after=s.queue_memory_lexicon_after, store=str(path))
+    except (sqlite3.Error, OSError, MemoryError_) as exc:
+        raise UsageError(f"office memory {path}: {exc}") from None
+    save_rules(out, rules)
+    log.info("office memory %s: %d correction(s), %d word(s), %d part(y/ies) known", path, len(rules.corrections),
+             len(rules.accepted), len(rules.parties))
+    return rules
 
 
 def run_batch(job: JobSettings, profile: Profile, inputs: list[Path], post: Sequence[PostStep] = ()) -> Summary:

@@ -119,7 +119,8 @@ def run_ocr(task: OcrTask, profile: Profile) -> OcrDone | TaskFailed:
     return OcrDone(page_count=r.page_count, pages=len(r.pages), seconds=r.seconds)
 
 
-def run_finish(task: FinishTask, profile: Profile, formats: tuple[str, ...], schemas: str | None) -> FinishDone | TaskFailed:
+def run_finish(task: FinishTask, profile: Profile, formats: tuple[str, ...], schemas: str | None,
+               memory=None) -> FinishDone | TaskFailed:
     from ..pipeline import finish_document
     from .worker import prepare_process
 
@@ -127,7 +128,7 @@ def run_finish(task: FinishTask, profile: Profile, formats: tuple[str, ...], sch
     try:
         r = finish_document(Path(task.work_dir), profile, source=task.input, doc_id=task.doc_id,
                             force_doc_id=task.force_doc_id, formats=formats,
-                            schema_dir=Path(schemas) if schemas else None)
+                            schema_dir=Path(schemas) if schemas else None, memory=memory)
     except Exception as exc:
         return failure(exc, task.work_dir)
     return FinishDone(r)

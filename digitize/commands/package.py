@@ -75,6 +75,8 @@ def main(args: argparse.Namespace) -> int:
         print(f"warning: withheld {doc_id}: {why}; delivered {kept}", file=sys.stderr)
     for s in result.skipped:
         print(f"  skipped {s}")
+    for doc_id, why in result.not_publications:
+        print(f"  not delivered: {doc_id} is not a publication ({why})")
     others = [(d, st, why) for d, st, why in result.held_back if not why.startswith("not packed")]
     for doc_id, state, why in others:
         print(f"held back: {doc_id} ({state})" + (f": {why}" if why else ""), file=sys.stderr)

@@ -52,6 +52,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
     p.add_argument("--formats", help=f"comma-separated outputs: {','.join(FORMATS)} (pdf: searchable facsimile; "
                    "default st36,st96; '' for none)")
+    p.add_argument("--memory", type=Path, help="the office memory file (default: the job file's 'memory', "
+                   "$DIGITIZE_MEMORY, else the profile's [queue] memory; none: no memory)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
@@ -74,7 +76,7 @@ def main(args: argparse.Namespace) -> int:
         job = merge(
             job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
             workers=args.workers, pool=args.pool, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
-            schemas=args.schemas, progress=args.progress, formats=formats,
+            schemas=args.schemas, progress=args.progress, formats=formats, memory=getattr(args, "memory", None),
         )
         if args.no_authority or args.no_report:
             from dataclasses import replace

@@ -13,11 +13,12 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
+from ..memory import AUTO as AUTO_MEMORY, MemoryRules
 from ..model import Correction, OcrPage, QueueCandidate, Word
 from . import forms as word_forms
 from . import rules
 from .config import ProofreadSettings, settings as read_settings
-from .lexicon import Lexicon, load as load_lexicon
+from .lexicon import Lexicon, load as load_lexicon, match_case
 
 if TYPE_CHECKING:
     from ..profiles import Profile
@@ -40,8 +41,8 @@ def vocabulary_for(profile: Profile, proof: ProofreadSettings | None = None) -> 
     return word_forms.Vocabulary(lexicon_for(profile, proof), word_forms.load(getattr(profile, "lang", "en")))
 
 
-def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None = None, *, in_place: bool = False
-                 ) -> tuple[list[OcrPage], list[Correction], list[QueueCandidate]]:
+def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None = None, *, in_place: bool = False,
+                 memory: MemoryRules | None = None) -> tuple[list[OcrPage], list[Correction], list[QueueCandidate]]:
     """Apply the profile's confident fixes to copies of ``pages`` (to ``pages`` themselves with
     ``in_place``: the pipeline's freshly loaded pages, where a copy cost 30 ms a page); return the
     corrected pages, the corrections made and the words left for review. Words emptied by a fix
@@ -70,8 +71,49 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         # lexicon is no evidence about its words, so no word is split, "corrected" or re-accented
         ctx.foreign = _language(hits, lang) != lang
         corrections += _correct_page(page, ctx)
-        candidates += queue_candidates(page, ctx)
+        if memory is not None:
+            corrections += _remembered(page, memory)
+    ctx.memo["vocabulary"] = document_vocabulary(pages)
+    for page in pages:
+        if page.image_only:
+            continue
+        hits = _hits(page)
+        ctx.accents = _writes_accents(hits, lang)
+        ctx.foreign = _language(hits, lang) != lang
+        candidates += queue_candidates(page, ctx, memory)
     return pages, corrections, candidates
+
+
+def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
+    """The office memory's confirmed corrections (``auto-memory``), on the words as the rules
+    left them: what reviewers were shown and corrected the same way, document after document."""
+    out = []
+    for word in page.words():
+        if not word.text:
+            continue
+        fixed = memory.correction(word.text)  # a folded form: the word's own case is put back
+        pre, core, suf = rules.split_token(word.text)
+        if fixed and core and fixed != core.casefold():
+            out.append(_change(word, page.number, pre + match_case(fixed, core) + suf, AUTO_MEMORY, 99.0))
+    return out
+
+
+DOCUMENT_WORD_CONFIDENCE = 90.0  # a word the document reads this sure, twice or more, is its own
+
+
+def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
+    """The document's own words: read with confidence at least twice (folded form → the
+    spelling read): a suggestion from here comes before the lexicon's (issue 29)."""
+    from .lexicon import fold
+
+    seen: dict[str, list] = {}
+    for p in pages:
+        for w in p.words():
+            core = rules.split_token(w.text)[1]
+            if len(core) >= 4 and core.isalpha() and w.conf >= DOCUMENT_WORD_CONFIDENCE:
+                entry = seen.setdefault(fold(core), [0, core])
+                entry[0] += 1
+    return {k: v[1] for k, v in seen.items() if v[0] >= 2}
 
 
 _PARTY_LINE = re.compile(r"^[\(\[]?7[1-6][\)\]]$")
@@ -239,35 +281,94 @@ def _same_column(line, following) -> bool:
     return y0 < v0 <= y1 + 1.5 * height and u0 < x1 and u1 > x0
 
 
-def queue_candidates(page: OcrPage, ctx: rules.RuleContext) -> list[QueueCandidate]:
+def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules | None = None) -> list[QueueCandidate]:
     """Words the reviewer should see: below the ``[queue] threshold`` and not a known word
-    (numbers only when far below it), with ranked suggestions and the line as context."""
+    (numbers only when far below it), or read with confidence but looking misread
+    (``_misread``), with ranked suggestions (the document's own spelling of the word first) and
+    the line as context. Words the office memory knows (accepted often enough) are not asked."""
     s = ctx.settings
+    vocabulary = ctx.memo.get("vocabulary") or {}
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         for word in line.words:
-            if not word.text or word.conf >= s.queue_threshold:
+            if not word.text:
                 continue
+            confident = word.conf >= s.queue_threshold
             pre, core, suf = rules.split_token(word.text)
             if not core or not any(c.isalnum() for c in core):
                 continue  # a stray bar or dot from the page edge: nothing a reviewer could restore
+            odd = bool(_ODD_EDGE.search(pre + suf))  # ``_tarea,``: a speck glued to a word
             if any(c.isdigit() for c in core):
-                if word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
+                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
+                    pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
+                elif odd and word.conf < s.queue_threshold:
+                    pass
+                elif confident or word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
                     continue  # margin line numbers and reference signs
                 if PARAGRAPH.fullmatch(word.text):
                     continue  # a well-formed paragraph number
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                if all(_a_word(p, ctx) for p in parts if p):
+                lost_accent = ctx.accents and bool(ctx.forms.dominant_accented(core.casefold()))
+                joined = "-" in core and not confident  # a join at a line end read with doubt (``salida-de``)
+                if not (odd or lost_accent or joined) and \
+                        all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
+                if confident and not (odd or lost_accent or _misread(core, ctx)):
+                    continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
+                own = _own_spelling(core, vocabulary)
+                if own:
+                    own = pre + match_case(own, core) + suf
+                    suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
             out.append(QueueCandidate(
                 kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
             ))
     return out
+
+
+def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:
+    """The document's own word one or two edits from ``core`` (``cigiieñal`` → the ``cigüeñal``
+    read well on page 3), else None."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    from .lexicon import fold
+
+    key = fold(core)
+    if len(key) < 4 or not vocabulary or key in vocabulary:
+        return None
+    hit = process.extractOne(key, list(vocabulary), scorer=Levenshtein.distance, score_cutoff=2 if len(key) > 5 else 1)
+    return vocabulary[hit[0]] if hit else None
+
+
+CHEAP_MISREADING = 0.6  # confusion cost of a lexicon word a confident reading is still asked about
+CHEAP_MISREADING_CAPITALS = 1.0  # capitals lose their marks and read alike (CIGUENAL → CIGÜEÑAL)
+_LETTER_O_IN_NUMBER = re.compile(r"(?<=[A-Z\d])O(?=\d)|(?<=\d)O(?=[A-Z\d])")  # HO4W, FO2B, 2O19 (not SpO2)
+_ODD_EDGE = re.compile(r"[_~|\\]")  # glued to a word, not punctuation of the text (``_tarea,``)
+_ACUTE = re.compile("[áéíóú]")
+
+
+def _misread(core: str, ctx: rules.RuleContext) -> bool:
+    """A word the engine read with confidence that is still worth a question (issue 29: recall):
+    a word of the language that lost its accent (``podria``, ``DESAGUE``), a spelling no word of
+    an accent language has (two acute accents, ``alfábéticos``), or an unknown word one cheap OCR
+    confusion away from a lexicon word (``memary`` → ``memory``, ``CIGUENAL`` → ``cigüeñal``).
+    Not: inner brackets or dots (``Inventor(es)``, ``S.A.``): labels and abbreviations."""
+    if any(c in core for c in "().") or len(core) < 3:
+        return False
+    if ctx.accents and ctx.forms.dominant_accented(core.casefold()):
+        return True
+    if ctx.accents and len(_ACUTE.findall(core.casefold())) > 1:
+        return True
+    if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
+        return False
+    limit = CHEAP_MISREADING_CAPITALS if core.isupper() else CHEAP_MISREADING
+    best = ctx.lexicon.ranked(core.casefold(), 1, max_cost=limit)
+    return bool(best) and best[0][2] <= limit
 
 
 def _a_word(core: str, ctx: rules.RuleContext) -> bool:

@@ -121,6 +121,12 @@ class ProofreadSettings:
     queue_min_mean_confidence: Percent = 80.0  # mean word confidence (Tesseract 0..100)
     queue_min_lexicon_share: Annotated[float, Field(ge=0, le=1)] = 0.5  # alphabetic words (3+ letters) known
     queue_quality_min_words: Annotated[int, Field(ge=0)] = 30  # documents with fewer words are not judged
+    # the office memory (digitize/memory.py): its file (relative to the profile's folder; "" none),
+    # how many documents confirm a correction before it is applied as auto-memory, and how many
+    # accept a word before it is a word of the office's lexicon
+    queue_memory: str = ""
+    queue_memory_confirmations: Annotated[int, Field(ge=1, le=1000)] = 2
+    queue_memory_lexicon_after: Annotated[int, Field(ge=1, le=1000)] = 2
 
 
 QUEUE = "queue_"

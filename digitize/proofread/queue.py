@@ -83,6 +83,17 @@ CREATE INDEX IF NOT EXISTS queue_items_held ON queue_items (lease_owner, lease_e
 CREATE INDEX IF NOT EXISTS queue_items_doc_next ON queue_items (doc_id, state, mandatory DESC, confidence, id);
 CREATE INDEX IF NOT EXISTS queue_items_decider ON queue_items (decided_by, decided_at) WHERE decided_by IS NOT NULL;
 CREATE INDEX IF NOT EXISTS queue_skips_reviewer ON queue_skips (reviewer);
+-- the other readings of an item's word in the same document: one question for one word
+-- (``cigueñal``, ``cigiieñal``, ``cigúeñal,`` … on pages 1-3 are one item, the decision goes to each)
+CREATE TABLE IF NOT EXISTS queue_members (
+    item_id INTEGER NOT NULL,
+    doc_id TEXT NOT NULL,
+    word_id TEXT NOT NULL,
+    page INTEGER,
+    text TEXT NOT NULL,
+    PRIMARY KEY (doc_id, word_id)
+);
+CREATE INDEX IF NOT EXISTS queue_members_item ON queue_members (item_id);
 """
 
 # Counters kept by triggers, so that the progress shown with every item reads a few rows instead
@@ -133,6 +144,9 @@ BEGIN
     UPDATE queue_series_open SET n = n + 1 WHERE series_key = new.series_key AND new.state = 'open';
 END;
 """
+
+
+MAX_ITEM_SECONDS = 300.0  # the most one decision is counted as a reviewer's time
 
 
 class QueueError(Exception):
@@ -338,6 +352,13 @@ def plausible_suggestions(text: str, suggestions: Iterable[str]) -> list[str]:
     return out
 
 
+def word_group(candidate: QueueCandidate) -> str:
+    """The word a word candidate stands for, whatever the engine made of it: its lexicon form (the
+    top suggestion) when there is one, else its own normalised text. Readings of one document
+    with the same group are one item."""
+    return normalise(candidate.suggestions[0]) if candidate.suggestions else normalise(candidate.text)
+
+
 def _item_key(candidate: QueueCandidate) -> str:
     if candidate.kind == "field":
         if not candidate.field_name:
@@ -395,6 +416,21 @@ class Queue:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     con.execute(statement)
+            # fields before words (mandatory fields first of all): ``rank`` 2, 1, 0; a queue made
+            # before it gets the column and its values from its items
+            columns = {r[1] for r in con.execute("PRAGMA table_info(queue_items)")}
+            if "rank" not in columns:
+                con.execute("ALTER TABLE queue_items ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
+                con.execute("UPDATE queue_items SET rank = 2 * mandatory + (kind = 'field')")
+            # reviewer time (issue 29): when the item came on the reviewer's screen, and what a
+            # decision cost (seconds, at most MAX_ITEM_SECONDS: a reviewer gone for coffee is not work)
+            if "taken_at" not in columns:
+                con.execute("ALTER TABLE queue_items ADD COLUMN taken_at REAL")
+            if "seconds" not in {r[1] for r in con.execute("PRAGMA table_info(queue_audit)")}:
+                con.execute("ALTER TABLE queue_audit ADD COLUMN seconds REAL")
+            con.execute("CREATE INDEX IF NOT EXISTS queue_items_ranked ON queue_items (state, rank DESC, confidence, id)")
+            con.execute("CREATE INDEX IF NOT EXISTS queue_items_doc_ranked"
+                        " ON queue_items (doc_id, state, rank DESC, confidence, id)")
             if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'queue_stats'").fetchone():
                 _script(con, _COUNTERS)  # a queue made before the counters (or half of them): made from its items
 
@@ -424,30 +460,50 @@ class Queue:
         one gets the fresh text, confidence and suggestions)."""
         now = time.time()
         added = 0
+        # the least sure reading of a word stands for it (the others become its members)
+        candidates = sorted(candidates, key=lambda c: c.confidence if c.kind == "word" else -1.0)
         with self._tx() as con:
+            # one item for one word: an item already standing for the word's group takes it as a member
+            groups: dict[str, int] = {}
+            for r in con.execute("SELECT id, text, suggestions FROM queue_items WHERE doc_id = ? AND kind = 'word'",
+                                 (doc_id,)):
+                sugg = json.loads(r["suggestions"])
+                groups.setdefault(normalise(sugg[0]) if sugg else normalise(r["text"]), r["id"])
             for c in candidates:
                 key = _item_key(c)
                 row = con.execute(
                     "SELECT id, state FROM queue_items WHERE doc_id = ? AND item_key = ?", (doc_id, key)
                 ).fetchone()
+                if c.kind == "word" and row is None:
+                    if con.execute("SELECT 1 FROM queue_members WHERE doc_id = ? AND word_id = ?",
+                                   (doc_id, key)).fetchone():
+                        continue  # already a reading of an item
+                    owner = groups.get(word_group(c))
+                    if owner is not None:
+                        con.execute("INSERT INTO queue_members (item_id, doc_id, word_id, page, text)"
+                                    " VALUES (?, ?, ?, ?, ?)", (owner, doc_id, key, c.page, c.text))
+                        continue
                 values = (
                     c.kind, c.page, json.dumps(list(c.bbox)) if c.bbox else None, c.text, float(c.confidence),
                     json.dumps(plausible_suggestions(c.text, c.suggestions) if c.kind == "word" else list(c.suggestions),
                                ensure_ascii=False), c.context or "", c.word_id,
                     c.field_name, int(bool(c.mandatory)), series_key(c, doc_id),
+                    2 * bool(c.mandatory) + (c.kind == "field"),
                 )
                 if row is None:
                     con.execute(
                         "INSERT INTO queue_items (kind, page, bbox, text, confidence, suggestions, context, word_id,"
-                        " field_name, mandatory, series_key, doc_id, item_key, created)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        " field_name, mandatory, series_key, rank, doc_id, item_key, created)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (*values, doc_id, key, now),
                     )
                     added += 1
+                    if c.kind == "word":
+                        groups.setdefault(word_group(c), con.execute("SELECT last_insert_rowid()").fetchone()[0])
                 elif row["state"] == "open":
                     con.execute(
                         "UPDATE queue_items SET kind = ?, page = ?, bbox = ?, text = ?, confidence = ?, suggestions = ?,"
-                        " context = ?, word_id = ?, field_name = ?, mandatory = ?, series_key = ? WHERE id = ?",
+                        " context = ?, word_id = ?, field_name = ?, mandatory = ?, series_key = ?, rank = ? WHERE id = ?",
                         (*values, row["id"]),
                     )
         return added
@@ -473,14 +529,14 @@ class Queue:
                 row = con.execute(
                     "SELECT i.id FROM queue_items i WHERE i.state = 'open'" + free + where_doc
                     + " AND NOT EXISTS (SELECT 1 FROM queue_skips s WHERE s.item_id = i.id AND s.reviewer = ?)"
-                    " ORDER BY i.mandatory DESC, i.confidence, i.id LIMIT 1",
+                    " ORDER BY i.rank DESC, i.confidence, i.id LIMIT 1",
                     (now, reviewer, *args_doc, reviewer),
                 ).fetchone()
             if row is None:  # only items this reviewer skipped are left: least skipped first
                 row = con.execute(
                     "SELECT i.id FROM queue_skips s JOIN queue_items i ON i.id = s.item_id"
                     " WHERE s.reviewer = ? AND i.state = 'open'" + free + where_doc
-                    + " ORDER BY s.count, i.mandatory DESC, i.confidence, i.id LIMIT 1",
+                    + " ORDER BY s.count, i.rank DESC, i.confidence, i.id LIMIT 1",
                     (reviewer, now, reviewer, *args_doc),
                 ).fetchone()
             if row is None:
@@ -489,8 +545,9 @@ class Queue:
             con.execute("UPDATE queue_items SET lease_owner = NULL, lease_expires = NULL WHERE lease_owner = ?"
                         " AND +state = 'open' AND id != ?", (reviewer, row["id"]))
             con.execute(
-                "UPDATE queue_items SET lease_owner = ?, lease_expires = ? WHERE id = ?",
-                (reviewer, now + lease_seconds, row["id"]),
+                "UPDATE queue_items SET lease_owner = ?, lease_expires = ?,"
+                " taken_at = CASE WHEN lease_owner IS ? AND taken_at IS NOT NULL THEN taken_at ELSE ? END WHERE id = ?",
+                (reviewer, now + lease_seconds, reviewer, now, row["id"]),
             )
             return self._item(con, row["id"])
 
@@ -533,6 +590,9 @@ class Queue:
                     " AND (lease_owner IS NULL OR lease_expires < ? OR lease_owner = ?) ORDER BY id",
                     (row["series_key"], item_id, now, reviewer),
                 ).fetchall()
+            spent = None
+            if row["taken_at"] is not None and row["lease_owner"] == reviewer:
+                spent = max(0.0, min(MAX_ITEM_SECONDS, now - row["taken_at"]))
             for r in rows:
                 if r["id"] == item_id:
                     after = final
@@ -547,16 +607,18 @@ class Queue:
                     " applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
                     (action, after, reviewer, now, r["id"]),
                 )
-                self._audit(con, r, reviewer, now, action, r["text"], after, series=r["id"] != item_id)
+                self._audit(con, r, reviewer, now, action, r["text"], after, series=r["id"] != item_id,
+                            seconds=spent if r["id"] == item_id else None)
             return len(rows)
 
     @staticmethod
     def _audit(con: sqlite3.Connection, r: Any, reviewer: str, at: float, action: str, before: str | None,
-               after: str | None, series: bool = False) -> None:
+               after: str | None, series: bool = False, seconds: float | None = None) -> None:
         con.execute(
-            "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r["id"], r["doc_id"], r["item_key"], reviewer, at, action, before, after, int(series)),
+            "INSERT INTO queue_audit (item_id, doc_id, item_key, reviewer, at, action, before, after, series, seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (r["id"], r["doc_id"], r["item_key"], reviewer, at, action, before, after, int(series),
+             round(seconds, 1) if seconds is not None else None),
         )
 
     def undo(self, reviewer: str, lease_seconds: int = 300) -> int | None:
@@ -584,9 +646,9 @@ class Queue:
             for r in rows:
                 con.execute(
                     "UPDATE queue_items SET state = 'open', action = NULL, value = NULL, decided_by = NULL,"
-                    " decided_at = NULL, applied_at = NULL, lease_owner = ?, lease_expires = ? WHERE id = ?",
+                    " decided_at = NULL, applied_at = NULL, lease_owner = ?, lease_expires = ?, taken_at = ? WHERE id = ?",
                     (reviewer if r["id"] == main_id else None, now + lease_seconds if r["id"] == main_id else None,
-                     r["id"]),
+                     now if r["id"] == main_id else None, r["id"]),
                 )
                 self._audit(con, r, reviewer, now, "undo", r["value"], r["text"], series=r["id"] != main_id)
             return main_id
@@ -605,6 +667,50 @@ class Queue:
             )
             self._audit(con, r, by, now, "reopen", r["value"], r["text"])
             return True
+
+    def not_a_publication(self, doc_id: str, reviewer: str, reason: str, rules: DecisionRules | None = None) -> int:
+        """The reviewer says the document is no publication (a drawing sheet alone, a cover
+        letter, a blank): every open item of it is closed with that decision (``not-publication``,
+        the reason as value, audited), so nobody invents its office, number, kind and date.
+        ``digitize apply`` then takes it out of the delivery and the authority file. Returns the
+        items closed; ValueRefused without a reason."""
+        text = check_text(reason or "", rules or DecisionRules.default())
+        if not text:
+            raise ValueRefused("say why the document is not a publication (e.g. a drawing sheet alone, a blank)")
+        now = time.time()
+        with self._tx() as con:
+            rows = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND state = 'open'"
+                               " AND (lease_owner IS NULL OR lease_expires < ? OR lease_owner = ?)",
+                               (doc_id, now, reviewer)).fetchall()
+            for r in rows:
+                con.execute("UPDATE queue_items SET state = 'decided', action = 'not-publication', value = ?,"
+                            " decided_by = ?, decided_at = ?, applied_at = NULL, lease_owner = NULL,"
+                            " lease_expires = NULL WHERE id = ?", (text, reviewer, now, r["id"]))
+                self._audit(con, r, reviewer, now, "not-publication", r["text"], text, series=r is not rows[0])
+            return len(rows)
+
+    def reverse_automatic(self, doc_id: str, word_id: str, page: int | None, text: str, value: str, by: str,
+                          *, what: str = "reverse-auto-memory") -> int:
+        """An admin takes back an automatic change of a word (``text`` as the outputs have it,
+        ``value`` as the engine read it): a decided item (``correct``, by ``by``) that the next
+        ``digitize apply`` puts into every output, audited as ``what``. Returns the item's id."""
+        now = time.time()
+        with self._tx() as con:
+            row = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND item_key = ?", (doc_id, word_id)).fetchone()
+            if row is None:
+                con.execute(
+                    "INSERT INTO queue_items (doc_id, item_key, kind, page, text, confidence, word_id, series_key,"
+                    " state, action, value, decided_by, decided_at, created) VALUES (?, ?, 'word', ?, ?, 100, ?, ?,"
+                    " 'decided', 'correct', ?, ?, ?, ?)",
+                    (doc_id, word_id, page, text, word_id, f"auto\x1f{doc_id}\x1f{word_id}", value, by, now, now))
+                row = con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND item_key = ?",
+                                  (doc_id, word_id)).fetchone()
+            else:
+                con.execute("UPDATE queue_items SET state = 'decided', action = 'correct', value = ?, decided_by = ?,"
+                            " decided_at = ?, applied_at = NULL, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
+                            (value, by, now, row["id"]))
+            self._audit(con, row, by, now, what, text, value)
+            return row["id"]
 
     def renew(self, item_id: int, reviewer: str, lease_seconds: int = 300) -> bool:
         """Extend the lease while the reviewer still has the item on screen (page heartbeat)."""
@@ -723,7 +829,7 @@ class Queue:
                 "word_id": None if key.startswith("field:") else key,
                 "field_name": key[6:] if key.startswith("field:") else None,
                 "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
-                "before": r["before"], "after": r["after"], "series": bool(r["series"]),
+                "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
             })
         return out
 
@@ -735,8 +841,21 @@ class Queue:
             "word_id": None if key.startswith("field:") else key,
             "field_name": key[6:] if key.startswith("field:") else None,
             "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
-            "before": r["before"], "after": r["after"], "series": bool(r["series"]),
+            "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
         }
+
+    def time_spent(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Reviewer time from the audit: ``{"reviewers": {name: {"items", "seconds", "per_item"}},
+        "documents": {doc_id: {...}}}`` (decisions timed on the review page; series members and
+        imported rows carry no time of their own)."""
+        out: dict[str, dict[str, dict[str, float]]] = {"reviewers": {}, "documents": {}}
+        for key, column in (("reviewers", "reviewer"), ("documents", "doc_id")):
+            for r in self._con().execute(
+                    f"SELECT {column}, COUNT(*), SUM(seconds) FROM queue_audit WHERE seconds IS NOT NULL"
+                    f" GROUP BY {column} ORDER BY {column}"):
+                out[key][r[0]] = {"items": r[1], "seconds": round(r[2] or 0.0, 1),
+                                  "per_item": round((r[2] or 0.0) / r[1], 1) if r[1] else 0.0}
+        return out
 
     def audit_page(self, doc_id: str | None = None, reviewer: str | None = None, action: str | None = None,
                    limit: int = 200) -> tuple[list[dict[str, Any]], int]:
@@ -794,23 +913,38 @@ class Queue:
 
     def decisions(self, doc_id: str) -> dict[str, str]:
         """word_id (or ``field:<name>``) → final text for every decided item of the document."""
-        return {
-            r["item_key"]: r["value"]
-            for r in self._con().execute(
-                "SELECT item_key, value FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id", (doc_id,)
-            )
-        }
+        return {r["item_key"]: r["value"] for r in self.decided_items(doc_id)}
 
     def decided_items(self, doc_id: str) -> list[dict[str, Any]]:
-        """The decided items of a document with who decided and how (for apply's Corrections)."""
-        return [
-            dict(r)
-            for r in self._con().execute(
-                "SELECT id, item_key, kind, page, text, value, action, decided_by, decided_at, applied_at"
-                " FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id",
-                (doc_id,),
-            )
-        ]
+        """The decided items of a document with who decided and how (for apply's Corrections);
+        each other reading of an item's word (``members``) follows its item as a row of its own,
+        the decision adapted to its case and punctuation (``item_key`` its word id, ``id`` the item's)."""
+        con = self._con()
+        out = []
+        for r in con.execute(
+            "SELECT id, item_key, kind, page, text, value, action, decided_by, decided_at, applied_at"
+            " FROM queue_items WHERE doc_id = ? AND state = 'decided' ORDER BY id",
+            (doc_id,),
+        ).fetchall():
+            out.append(dict(r))
+            for m in con.execute("SELECT word_id, page, text FROM queue_members WHERE item_id = ? ORDER BY rowid",
+                                 (r["id"],)):
+                row = dict(r, item_key=m["word_id"], page=m["page"], text=m["text"])
+                if r["action"] in ("accept", "illegible"):
+                    row["value"] = m["text"]
+                elif r["action"] == "not-text":
+                    row["value"] = ""
+                elif r["action"] == "line":
+                    row["action"], row["value"] = "accept", m["text"]  # a line is the item's own
+                else:
+                    row["value"] = adapt(r["value"] or "", r["text"], m["text"])
+                out.append(row)
+        return out
+
+    def members(self, item_id: int) -> list[dict[str, Any]]:
+        """The other readings of the item's word in its document (word_id, page, text)."""
+        return [dict(r) for r in self._con().execute(
+            "SELECT word_id, page, text FROM queue_members WHERE item_id = ? ORDER BY rowid", (item_id,))]
 
     def documents(self) -> list[str]:
         """Documents that have items in the queue."""

@@ -68,6 +68,8 @@ MESSAGES = {
     "nothing-to-undo": "There is no decision of yours to undo.",
     "doc-done": "That document has nothing left to review: here is the next one.",
     "reopened": "The decision was reopened: the item is back in the queue.",
+    "not-publication": "The document is marked as no publication: its items are closed.",
+    "reversed": "The automatic correction was taken back in every document: run digitize apply to rebuild them.",
     "user-added": "User added.",
     "user-removed": "User removed.",
     "user-error": "Could not change users: check the name, role and password (at least 8 characters).",
@@ -343,6 +345,23 @@ def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = D
     return _back(doc, "series" if n > 1 else "saved")
 
 
+@queue_router.post("/queue/not-publication")
+def not_a_publication(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
+    """The document of the item this reviewer holds is no publication (issue 29): its open items
+    are closed with the reviewer's reason."""
+    st = state(request)
+    doc = form.get("in_doc", "")
+    item_id = item_id_of(form.get("item", ""))  # not "item_id": the decision form's field stays the only one
+    item = st.queue.get(item_id) if item_id is not None else None
+    if item is None or item.state != "open" or item.lease_owner != auth.user.name:
+        return _back(doc, "expired")
+    try:
+        st.queue.not_a_publication(item.doc_id, auth.user.name, form.get("reason", ""), st.queue.rules_for(item.doc_id))
+    except ValueRefused as exc:
+        return _queue_view(request, auth, item, doc, status=422, error=str(exc))
+    return _back(doc, "not-publication")
+
+
 @queue_router.post("/queue/undo")
 def undo(request: Request, auth: Auth = Depends(reviewer_page), form: dict = Depends(form_of)):
     st = state(request)
@@ -449,6 +468,7 @@ def admin(request: Request, doc: str = "", reviewer: str = "", action: str = "",
                   progress=progress, per_reviewer=per_reviewer, audit=recent,
                   audit_total=audit_total, open_items=open_items, open_total=open_total,
                   holders=holders, quality=held_by_quality(st.cfg.job_dir),
+                  auto_memory=auto_memory_view(st.cfg.job_dir), time_spent=q.time_spent(),
                   filters={"doc": doc, "reviewer": reviewer, "action": action},
                   reviewers=sorted(per_reviewer), actions=sorted({a for c in per_reviewer.values() for a in c} - {"total"}),
                   documents=[d["doc_id"] for d in progress["documents"]])
@@ -462,11 +482,13 @@ def audit_csv(request: Request, doc: str = "", reviewer: str = "", action: str =
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["time", "reviewer", "document", "item_id", "item", "action", "before", "after", "series"])
+    w.writerow(["time", "reviewer", "document", "item_id", "item", "action", "before", "after", "series",
+                "seconds"])
     for a in _filtered_audit(state(request).queue, doc, reviewer, action):
         w.writerow([_when(a["at"]), neutralise(a["reviewer"]), neutralise(a["doc_id"]), a["item_id"],
                     neutralise(audit_title(a)), a["action"], neutralise(a["before"] or ""),
-                    neutralise(a["after"] or ""), "yes" if a["series"] else ""])
+                    neutralise(a["after"] or ""), "yes" if a["series"] else "",
+                    "" if a.get("seconds") is None else f"{a['seconds']:.1f}"])
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
@@ -478,6 +500,63 @@ def admin_reopen(request: Request, auth: Auth = Depends(admin_page), form: dict 
         return redirect("/admin")
     state(request).queue.reopen(item_id, auth.user.name)
     return redirect("/admin?msg=reopened")
+
+
+def automatic_changes(job_dir: Path) -> list[dict[str, Any]]:
+    """The office memory's automatic corrections in the job's documents (their JSON)."""
+    from ..memory import automatic_changes as changes
+
+    docs = []
+    try:
+        ledger = JobFolder(job_dir).ledger(readonly=True)
+        try:
+            rows = [(r["doc_id"], r["out_dir"]) for r in ledger.rows(order="doc_id") if r["doc_id"] and r["out_dir"]]
+        finally:
+            ledger.close()
+    except sqlite3.Error:
+        return []
+    for doc_id, out_dir in rows:
+        path = (job_dir / out_dir / f"{doc_id}.json").resolve()
+        if path.is_relative_to(job_dir) and path.is_file():
+            docs.append((doc_id, path))
+    return changes(docs)
+
+
+def auto_memory_view(job_dir: Path) -> list[dict[str, Any]]:
+    """One row per correction the memory made (form read → written), with its documents."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in automatic_changes(job_dir):
+        row = out.setdefault(c["form"], {"form": c["form"], "old": c["old"], "new": c["new"], "words": 0, "docs": set()})
+        row["words"] += 1
+        row["docs"].add(c["doc_id"])
+    return [dict(r, docs=", ".join(sorted(r["docs"]))) for r in out.values()]
+
+
+@admin_router.post("/admin/auto-memory/reverse")
+def admin_reverse_auto_memory(request: Request, auth: Auth = Depends(admin_page), form: dict = Depends(form_of)):
+    """Take back one of the office memory's automatic corrections in the whole job: every word it
+    changed gets a decided item (the word as read, by this admin), the job's rules drop it and
+    the office memory records the reversal, so it is never applied again. ``digitize apply``
+    puts the words back in every output."""
+    from ..memory import MemoryError_, OfficeMemory, drop_correction
+
+    st = state(request)
+    job_dir = st.cfg.job_dir
+    what = form.get("form", "")
+    changes = [c for c in automatic_changes(job_dir) if c["form"] == what]
+    if not what or not changes:
+        return redirect("/admin")
+    for c in changes:
+        st.queue.reverse_automatic(c["doc_id"], c["word_id"], c["page"], c["new"], c["old"], auth.user.name)
+    try:
+        rules = drop_correction(job_dir, what)
+        if rules is not None and rules.store:
+            with OfficeMemory(rules.store) as store:
+                store.reverse(rules.office, changes[0]["old"], changes[0]["new"], auth.user.name,
+                              job=str(job_dir), doc_id=changes[0]["doc_id"], item_key=changes[0]["word_id"])
+    except (MemoryError_, sqlite3.Error, OSError) as exc:
+        log.warning("review: the office memory did not record the reversal of %r: %s", what, exc)
+    return redirect("/admin?msg=reversed")
 
 
 @admin_router.post("/admin/users/add")

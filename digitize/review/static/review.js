@@ -129,7 +129,7 @@
     if (e.defaultPrevented) return;
     var active = document.activeElement;
     var inField = active === field || (line && active === line);
-    var other = active && active.tagName === "SELECT";
+    var other = active && (active.tagName === "SELECT" || !!active.closest("#not-publication"));  // its reason is typed there
     if (other || e.altKey || e.metaKey || e.isComposing) return;
 
     if (e.ctrlKey) {
