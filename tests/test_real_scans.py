@@ -247,3 +247,24 @@ def test_the_band_is_a_third_of_the_lines_from_the_middle_cut_between_lines():
     assert len(inside) == 12 and inside[0] == 14  # the middle 12 of 40, whole lines
     assert readings.band(_page_of_lines(7)) is None  # a short page is read whole
     assert readings.band(_page_of_lines(0)) is None
+
+
+def test_a_page_read_plain_as_it_came_is_not_tried_as_read_again(profile):
+    """The candidates are the other ways to read the page: a page read plain with nothing done
+    to it (no scale, turn or straightening) is the page as the raw engine reads it already, so it
+    is tried in the other chain only; a page the chain scaled is also tried as it came."""
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(REAL / "phototest.tif", max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    from digitize.preprocess import preprocess
+
+    prepared = preprocess(page, s)
+    first = "plain" if "plain" in prepared.steps else "full"
+    labels = [c.label for c in readings.candidates(page, prepared, first, s, None)]
+    assert labels[0] == ("full" if first == "plain" else "plain")
+    assert ("as read" in labels) == (prepared.steps != ["plain"])
+    small = PageImage(1, cv2.resize(page.image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 100,
+                      dpi_known=True, header_dpi=100.0)
+    scaled = preprocess(small, s)
+    assert any(st.startswith("rescale") for st in scaled.steps)
+    assert "as read" in [c.label for c in readings.candidates(small, scaled, "plain" if "plain" in scaled.steps
+                                                              else "full", s, None)]
