@@ -47,9 +47,11 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
         fp = read_front_page(front, settings, repair.st3_codes())
         settled: set[str] = set()
         if lang != "en":
-            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages)),
+            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages),
+                                                           caps=accents.own_capitals(pages)),
                                           settled)
         fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled)
+        fp.issues += _usually_marked_names(fp, accents.NAME_LANGS.get(lang, ()))
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
@@ -208,6 +210,27 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
         if low:
             issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "
                                 f"or umlaut?): {', '.join(dict.fromkeys(low))}", ft))
+    return issues
+
+
+def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
+    """A name word read without a mark whose marked spelling is the usual one (``MULLER`` →
+    ``MÜLLER`` on an English page, ``Joaquin`` → ``Joaquín`` on a Spanish one): an engine without
+    the letter, or one that dropped the mark with confidence. Queued, never changed."""
+    from .frontpage import PARTY_CODES, Issue
+
+    issues = []
+    for code, attr in PARTY_CODES:
+        asked = []
+        for party in getattr(fp.biblio, attr):
+            for tok in accents.WORD.findall(party.name):
+                usual = accents.usually_marked(tok, langs)
+                if usual:
+                    asked.append(f"{tok} (usually {usual})")
+        if asked:
+            issues.append(Issue(f"parties:{code}", "; ".join(p.name for p in getattr(fp.biblio, attr)),
+                                "a name read without a mark it usually has: " + ", ".join(dict.fromkeys(asked)),
+                                fp.fields.get(code)))
     return issues
 
 

@@ -78,7 +78,7 @@ def parse_publication_number(text: str, offices: set[str] | None = None) -> tupl
 
 _IPC = re.compile(
     r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
-    r"(?:\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*\)|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
+    r"(?:\s*[,;]?\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*(?:\)|(?=\s|$))|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
 _IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIB]{2})\s?([A-Z0-9])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
 _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
@@ -118,6 +118,14 @@ def parse_ipc_checked(text: str, published: str | None = None) -> tuple[list[Cla
 def parse_ipc(text: str) -> list[Classification]:
     """IPC symbols with their version: ``B01L 9/00 (2006.01)``."""
     return parse_ipc_checked(text)[0]
+
+
+VERSION_SHAPED = re.compile(r"\(?\s*(?:19|20)[\dOolI]{2}\s?[.,]\s?[\dOolI]{2}\s*\)?")
+
+
+def ipc_versions_read(text: str) -> int:
+    """How many IPC versions (``(2006.01)``) the text shows, however read (to count what was printed)."""
+    return len(VERSION_SHAPED.findall(_ipc_text(text)))
 
 
 def ipc_symbols_read(text: str) -> list[str]:

@@ -225,4 +225,18 @@ def problems(name: str) -> list[str]:
         out.append("address words inside a name")
     if re.search(r"\s[-–—]\s", name):
         out.append("a party separator ' - ' inside a name")
+    lower = [w for w in re.findall(r"[^\W\d_]+", name) if w.islower() and w not in PARTICLES]
+    if lower:  # names print given names capitalised; a lower-case word came from another field
+        out.append(f"a lower-case word inside a name: {', '.join(lower)}")
+    if re.search(r"[^\w.)\]]$", name):
+        out.append("a name ending in a mark")
+    if len(re.findall(r"[^\W\d_]", name)) < 4:
+        out.append("too short for a name (a speck or a piece of another line?)")
+    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$", name):
+        out.append("a company form without its full stop")
     return out
+
+
+# lower-case words a name may hold (María de los Ángeles, Ludwig van Beethoven, Smith and Sons)
+PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du", "van", "von",
+                       "der", "den", "ter", "le", "und", "bin", "al", "el", "and", "of", "the", "for", "et", "zu"})
