@@ -175,6 +175,7 @@ class Doc:
         self.applicants = self._parties("firm", r.randint(1, 3))
         self.inventors = self._parties("person", r.randint(1, 4))
         self.agents = self._parties("agent", r.choice([1, 1, 2]))
+        self.prn = random.Random(r.getrandbits(64))  # the printing's own choices: a page prints alike alone or in the set
 
     def _person(self) -> str:
         r = self.rng
@@ -246,17 +247,17 @@ class Doc:
         num_code = "10" if self.office == "AR" else "11"
         date_code = "41" if self.office == "AR" else "43"
         pub = self.date(self.pub)
-        if self.office == "EP" and self.rng.random() < 0.6:
-            pub += f"<br>Bulletin {self.pub[0]}/{self.rng.randint(1, 52):02d}"
-        elif self.office == "AR" and self.rng.random() < 0.5:
-            pub += f" &nbsp; Bol. Nro.: {self.rng.randint(1100, 1399)}"
-        ipc_sep = self.rng.choice(["<br>", "; ", " &nbsp; "])
+        if self.office == "EP" and self.prn.random() < 0.6:
+            pub += f"<br>Bulletin {self.pub[0]}/{self.prn.randint(1, 52):02d}"
+        elif self.office == "AR" and self.prn.random() < 0.5:
+            pub += f" &nbsp; Bol. Nro.: {self.prn.randint(1100, 1399)}"
+        ipc_sep = self.prn.choice(["<br>", "; ", " &nbsp; "])
         out = [(num_code, self.lab[num_code], e(self.printed_number)),
                ("21", self.lab["21"], e(self.app)),
                ("22", self.lab["22"], self.date(self.fil))]
         if self.pri:
-            cc = self.rng.choice(["US", "EP", "JP", "ES"])
-            out.append(("30", self.lab["30"], f"{self.date(self.pri)} {cc} {self.rng.randint(10, 99)}/{self.rng.randint(100000, 999999)}"))
+            cc = self.prn.choice(["US", "EP", "JP", "ES"])
+            out.append(("30", self.lab["30"], f"{self.date(self.pri)} {cc} {self.prn.randint(10, 99)}/{self.prn.randint(100000, 999999)}"))
         out += [(date_code, self.lab[date_code], pub),
                 ("51", self.lab["51"], ipc_sep.join(e(c) for c in self.ipc)),
                 ("71", self.lab["71"], self.party_html("71", self.applicants)),
@@ -299,7 +300,7 @@ class Doc:
             def blk(c, lab, v):
                 return (f"<div class=f><span class=c>({c})</span><div class=v>"
                         + (f"<div class=l>{e(lab)}:</div>" if lab else "") + f"<div class=ind>{v}</div></div></div>")
-            two = self.rng.random() < 0.5
+            two = self.prn.random() < 0.5
             if two:
                 left = [x for x in f if x[0] not in ("71", "72", "74", "54", "57")]
                 right = [x for x in f if x[0] in ("71", "72", "74")]
@@ -336,8 +337,8 @@ def documents(n: int = N_DOCS, seed: int = SEED) -> list[Doc]:
 
 
 def render(docs: list[Doc]) -> dict[str, dict[int, np.ndarray]]:
-    """name -> {dpi: grey page}; the whole set is one HTML file, one PDF, cached by its hash."""
-    pages = [d.page_html(k) for k, d in enumerate(docs)]
+    """name -> {dpi: grey page}; the documents are one HTML file, one PDF, cached by its hash."""
+    pages = [d.page_html(d.i) for d in docs]
     doc = ("<!doctype html><html><head><meta charset=utf-8><style>@page { size: A4; margin: 0 } "
            "body { margin: 0 }</style></head><body>" + "".join(pages) + "</body></html>")
     key = hashlib.sha1(doc.encode()).hexdigest()[:12]
@@ -416,12 +417,10 @@ def poor_scan(grey200: np.ndarray, seed: int) -> np.ndarray:
 
 def sealed2_set(n: int = N_DOCS, seed: int = SEED, names: tuple[str, ...] | None = None) -> list[FrontPageSample]:
     """The samples, each with ``degraded = {"office": (image, 300), "poor": (image, 200)}``."""
-    docs = documents(n, seed)
+    docs = [d for d in documents(n, seed) if names is None or d.name in names]
     grey = render(docs)
     out = []
     for d in docs:
-        if names is not None and d.name not in names:
-            continue
         s = FrontPageSample(d.name, d.office, grey[d.name][300], d.truth())
         k = seed + 97 * d.i
         s.degraded = {"office": (office_scan(grey[d.name][300], k), 300), "poor": (poor_scan(grey[d.name][200], k + 1), 200)}

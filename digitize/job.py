@@ -58,6 +58,9 @@ class JobSettings:
     report: bool = True  # write DIR/report.html at the end
     progress: Literal["auto", "bar", "log", "none"] = "auto"
     description: str = ""  # what the job is, for the people who run it
+    # the office's register of numbers (the CSV ``authority build --register`` reads): each
+    # document's number, kind and dates are checked against it (digitize/structure/register.py)
+    register: AnyPath | None = None
 
     def effective_workers(self) -> int:
         return self.workers or max(1, os.cpu_count() or 1)
@@ -83,7 +86,7 @@ def load_job(path: Path) -> JobSettings:
     values = dict(data)
     if isinstance(values.get("inputs"), list):
         values["inputs"] = [resolve(v) for v in values["inputs"]]
-    for key in ("out", "schemas"):
+    for key in ("out", "schemas", "register"):
         if key in values:
             values[key] = resolve(values[key])
     return _build(values, f"{path}:")
@@ -97,6 +100,32 @@ def merge(job: JobSettings, *, formats: tuple[str, ...] | None = None, **overrid
     if formats is not None:
         values["formats"] = formats
     return _build({**{f.name: getattr(job, f.name) for f in fields(JobSettings)}, **values}, "command line:")
+
+
+def check_register(job: JobSettings, where: str) -> bytes | None:
+    """The register the job names, read and checked once at the edge: its bytes (copied into the
+    job folder, so workers and ``apply`` check against the same file), or ``JobError`` naming
+    ``where`` and the key."""
+    if job.register is None:
+        return None
+    from .structure.register import RegisterError, parse
+
+    try:
+        data = Path(job.register).read_bytes()
+        reg = parse(data.decode("utf-8"), Path(job.register).name)
+    except FileNotFoundError:
+        raise JobError(f"{where}: register: no such file {job.register}") from None
+    except IsADirectoryError:
+        raise JobError(f"{where}: register: {job.register} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise JobError(f"{where}: register: cannot read {job.register}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise JobError(f"{where}: register: {job.register} is not UTF-8 (byte {exc.start})") from None
+    except RegisterError as exc:
+        raise JobError(f"{where}: register: {exc}") from None
+    if not reg.rows:
+        raise JobError(f"{where}: register: {job.register} has no rows")
+    return data
 
 
 def validate(job: JobSettings, where: str = "command line") -> JobSettings:

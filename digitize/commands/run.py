@@ -54,6 +54,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "default st36,st96; '' for none)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
+    p.add_argument("--register", type=Path, metavar="CSV",
+                   help="the office's register of numbers (the CSV 'authority build --register' reads): number, "
+                   "kind and dates of every document are checked against it; a mismatch is a field item")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
     p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html at the end")
     p.add_argument("--dry-run", action="store_true",
@@ -64,7 +67,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
-    from ..job import JobError, JobSettings, load_job, merge, validate
+    from ..job import JobError, JobSettings, check_register, load_job, merge, validate
     from ..jobfolder import JobFolder, is_job_folder
 
     log = logging.getLogger("digitize")
@@ -74,13 +77,14 @@ def main(args: argparse.Namespace) -> int:
         job = merge(
             job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
             workers=args.workers, pool=args.pool, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
-            schemas=args.schemas, progress=args.progress, formats=formats,
+            schemas=args.schemas, progress=args.progress, formats=formats, register=args.register,
         )
         if args.no_authority or args.no_report:
             from dataclasses import replace
 
             job = replace(job, authority=job.authority and not args.no_authority, report=job.report and not args.no_report)
         job = validate(job)
+        register = check_register(job, "command line" if args.register is not None or not args.job else str(args.job))
         profile = profiles.load(job.profile)
     except (JobError, profiles.ProfileError) as exc:
         raise UsageError(str(exc)) from None
@@ -110,12 +114,25 @@ def main(args: argparse.Namespace) -> int:
         inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
         if not inputs:
             raise UsageError("no documents found in the inputs")
+        _keep_register(JobFolder(job.out), register)
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
         summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
     print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
+
+
+def _keep_register(folder, data: bytes | None) -> None:
+    """The job's register copied into the job folder (``register.csv``), where the workers and
+    ``digitize apply`` read it; a run whose job names none removes an older copy."""
+    from ..fsutil import atomic_write
+
+    if data is None:
+        folder.register_path.unlink(missing_ok=True)
+        return
+    folder.root.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder.register_path, data)
 
 
 def absolute(path: Path) -> Path:

@@ -24,7 +24,7 @@ from .sections import body_lines, is_drawing_page, is_search_report_page, parse_
 if TYPE_CHECKING:
     from ..profiles import Profile
 
-__all__ = ["build_document", "incomplete"]
+__all__ = ["build_document", "incomplete", "check_register"]
 
 MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (11)", "kind": "kind code (13)",
                     "publication_date": "publication date (43)/(45)"}
@@ -268,3 +268,29 @@ def incomplete(b) -> list[str]:
     if not any(p.name and not PLACEHOLDER.match(p.name) for p in b.applicants):
         out.append(COMPLETE_LABELS["parties:71"])
     return out
+
+
+def check_register(doc: Document, reg, decided: set[str] = frozenset()) -> None:
+    """The office's register (``structure/register.py``) against the document: each disagreement
+    a field item with its reason (joined to the field's item when it has one already). A field a
+    reviewer decided is not asked again: their value stands."""
+    from . import register
+
+    by_name = {c.field_name: c for c in doc.candidates if c.kind == "field"}
+    for name, value, reason in register.check(doc.biblio, reg):
+        if name in decided:
+            continue
+        doc.flags.append(f"register: {reason}")
+        fld = getattr(doc.biblio, name, None)
+        if fld is not None and hasattr(fld, "flagged"):
+            fld.flagged = True
+        c = by_name.get(name)
+        if c is not None:
+            c.context = f"{c.context}; {reason}" if c.context else reason
+            continue
+        src = getattr(fld, "source", None)
+        c = QueueCandidate(kind="field", page=src.page if src else 1, bbox=src.bbox if src else None, text=value,
+                           confidence=getattr(fld, "confidence", 0.0) or 0.0, field_name=name,
+                           mandatory=name in MANDATORY_LABELS, context=reason)
+        doc.candidates.append(c)
+        by_name[name] = c
