@@ -75,6 +75,7 @@ SLOW_TESTS = {
     "test_hardening26.py::test_forty_simultaneous_wrong_logins_keep_memory_bounded",
     "test_hardening26.py::test_a_250_character_file_name_is_processed",
     "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
+    "test_frontpage_register.py::test_register_through_run_and_apply",
     "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
 }
 # fixtures that recognise many real pages (module-scoped: paid once by every test that uses them)

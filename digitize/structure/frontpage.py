@@ -122,10 +122,12 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             if best is None:
                 best = cand
             elif cand.bbox[1] > best.bbox[1] and (
-                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8)
+                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8
+                 and not (abs(best.bbox[1] - w.bbox[1]) < height * 0.8 and best.bbox[2] <= w.bbox[0]))
                 or w.bbox[1] - last_bottom[id(best)] > 3 * height
             ):
-                best = cand  # a field printed across the columns, or continued in the next column
+                best = cand  # a field printed across the columns (unless the word follows its own code on
+                # the same line: "(54) Title: … (57), Abstract: …"), or continued in the next column
         if best is not None:
             best.words.append(w)
             best.line_of[w.id] = li
