@@ -142,3 +142,35 @@ def test_name_problems():
     assert any("too short" in p for p in problems("DO"))
     assert any("full stop" in p for p in problems("ACME DIAGNOSTICS, INC"))
     assert problems("ACME DIAGNOSTICS, INC.") == []
+
+
+def test_separator_lost_between_two_names():
+    """``;`` read as ``:`` or lost: ``SURNAME, Given SURNAME, Given`` is two names; a company form
+    or ``and`` between names is not mistaken for it."""
+    from digitize.structure.parties import parse
+
+    assert [p.name for p in parse(["GUTIÉRREZ, Joaquín ESPÍNDOLA, Verónica"])] == ["GUTIÉRREZ, Joaquín", "ESPÍNDOLA, Verónica"]
+    assert [p.name for p in parse(["OKAFOR, Pierre: NAKAMURA, Pierre: TAN, Maricel"])] == [
+        "OKAFOR, Pierre", "NAKAMURA, Pierre", "TAN, Maricel"]
+    assert [p.name for p in parse(["NAKAMURA, Erik and DUBOIS, Pierre"])] == ["NAKAMURA, Erik", "DUBOIS, Pierre"]
+    assert [p.name for p in parse(["ACME, Inc. (US)"])] == ["ACME, Inc."]
+
+
+def test_specks_and_connectors_around_a_name():
+    from digitize.structure.frontpage import _clean_name
+
+    assert _clean_name(".BAUTISTA, Chidi") == "BAUTISTA, Chidi"
+    assert _clean_name("and KESTREL MEDICAL DEVICES, INC.") == "KESTREL MEDICAL DEVICES, INC."
+    assert _clean_name("BENÍTEZ, Verónica y") == "BENÍTEZ, Verónica"
+    assert _clean_name("ENVASES PATAGÓNICOS S.R.L") == "ENVASES PATAGÓNICOS S.R.L."
+    assert _clean_name("LÓPEZ, María de los Ángeles") == "LÓPEZ, María de los Ángeles"
+
+
+def test_usual_spelling_given_and_asked(ep):
+    """MÜLLER outnumbers MULLER in German by far: given meanwhile, and asked all the same."""
+    from digitize.structure.accents import usual_spelling
+
+    assert usual_spelling("ÁNGEL", ("es", "de")) is None and usual_spelling("ANGEL", ("es", "de"))[1] < 0.7
+    assert usual_spelling("GUTIERREZ", ("es", "de"))[0] == "GUTIÉRREZ"
+    assert [p.name for p in ep.biblio.inventors] == ["MÜLLER, Pierre"]
+    assert "usual spelling MÜLLER" in _queued(ep)["parties:72"]

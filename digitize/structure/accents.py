@@ -168,7 +168,14 @@ def usually_marked(word: str, langs: tuple[str, ...], margin: float = 0.4, floor
     """A name word read without marks (``MULLER``, ``Joaquin``), or with a mark no language of
     ``langs`` writes it with (``SCHÁFER``), whose spelling with one mark is clearly the usual one
     in one of ``langs`` (word frequencies: ``müller`` in German, ``joaquín`` in Spanish): that
-    spelling, for a reviewer to confirm. Never applied, only asked."""
+    spelling, for a reviewer to confirm."""
+    found = usual_spelling(word, langs, floor)
+    return found[0] if found and found[1] >= margin else None
+
+
+def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0) -> tuple[str, float] | None:
+    """The most frequent spelling of ``word`` with one mark in ``langs`` that is more frequent
+    than the word as read, and by how much (Zipf units); None when there is none."""
     read = word.lower()
     low = strip_marks(read)
     if len(low) < 4 or not low.isalpha():
@@ -187,6 +194,6 @@ def usually_marked(word: str, langs: tuple[str, ...], margin: float = 0.4, floor
             for m in marks.get(c, ""):
                 v = low[:i] + m + low[i + 1:]
                 f = zipf_frequency(v, lang)
-                if v != read and f >= floor and f >= base + margin and (best is None or f > best[0]):
-                    best = (f, v, lang)
-    return _case_as(best[1], word) if best else None
+                if v != read and f >= floor and f > base and (best is None or f - base > best[0]):
+                    best = (f - base, v)
+    return (_case_as(best[1], word), round(best[0], 2)) if best else None

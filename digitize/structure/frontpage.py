@@ -343,6 +343,9 @@ def _clean_name(text: str) -> str:
     ``S.A.``, ``J.``)."""
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
     text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
+    text = re.sub(r"^[.,;:'’`~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA")
+    text = re.sub(r"^(?:and|y|e|und)\s+(?=[A-ZÁÉÍÓÚÑÜ])", "", text)  # a separator left at a wrapped line's start
+    text = re.sub(r"(?<=[a-záéíóúñü])\s+(?:and|y|und)$", "", text)  # … or at its end
     text = re.sub(r"\s+[-–—~_'’`.:;]+$", "", text).rstrip(" :;")
     # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
     text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
@@ -576,9 +579,10 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
         return []
     bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
     fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
-    if re.fullmatch(pattern, fixed):
-        fld.raw, fld.value = fld.raw or fld.value, fixed
-        return []
+    for candidate in (fixed, re.sub(r"^[A-Za-z]{2}(?=/)", lambda m: m[0].upper(), fixed)):  # "Mx/a/…"
+        if re.fullmatch(pattern, candidate):
+            fld.raw, fld.value = fld.raw or fld.value, candidate
+            return []
     return [Issue(name, fld.value, f"not in the office's format {pattern}")]
 
 
