@@ -48,7 +48,7 @@ def pytest_runtest_makereport(item, call):
 # single tests by id, and every test that needs the EP publications' OCR (54 pages) or Chromium.
 SLOW_MODULES = {
     "test_real_scans", "test_office_scan", "test_spanish_set", "test_proofread_wer", "test_review_browser",
-    "test_serve", "test_inputs_hardening",
+    "test_serve", "test_inputs_hardening", "test_frontpage_sealed2",
 }
 SLOW_TESTS = {
     "test_batch.py::test_end_to_end_cli", "test_batch.py::test_bad_inputs_fail_alone",

@@ -588,6 +588,9 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
 
 def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
     issues = _number(b.application_number, settings.application_number_pattern, "application_number")
+    app = b.value("application_number")
+    if app and not issues and re.search(r"[^\w/.\- ]|^\W|[-/.]$", app):  # a mark no number prints, or cut short
+        issues.append(Issue("application_number", app, "a mark inside the application number, or a number cut short"))
     issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
     pct = b.pct_application
     if pct is not None and pct.number.startswith("PCT") and not re.fullmatch(r"PCT/[A-Z]{2}\d{4}/\d{6}", pct.number):

@@ -136,7 +136,9 @@ def ipc_symbols_read(text: str) -> list[str]:
 
 
 def clean_number(text: str) -> str:
-    """An application number as printed, without labels or spaces around separators."""
+    """An application number as printed, without labels, specks after it (``17779078.0 |``) or
+    spaces around separators."""
+    text = re.sub(r"(?:\s+[|!©®°'’`~_*]+)+\s*$", "", text)
     text = re.sub(r"\s*([/.-])\s*", r"\1", text.strip(" :;,."))
     return re.sub(r"\s+", " ", text)
 
