@@ -50,7 +50,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
             fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages),
                                                            caps=accents.own_capitals(pages)),
                                           settled)
-        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled)
+        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang)
         fp.issues += _usually_marked_names(fp, accents.NAME_LANGS.get(lang, ()))
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
@@ -188,9 +188,12 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     return issues
 
 
-def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
+def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = "") -> list:
     """A word of the title or of a name read below ``threshold`` and not settled by evidence: an
-    engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24)."""
+    engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24).
+    A word read without a mark that is a common word of the page's language and has no spelling
+    with a mark in it or the names' languages (``DEVICES``, ``Harold``, ``BOMBA``) has no mark to
+    lose: not asked (the review load)."""
     from .frontpage import PARTY_CODES, Issue
 
     b, issues = fp.biblio, []
@@ -205,7 +208,8 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
         for w in ft.words:
             for tok in accents.WORD.findall(w.text):
                 key = strip_marks(tok).upper()
-                if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled:
+                if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled \
+                        and not accents.nothing_to_lose(tok, lang, accents.NAME_LANGS.get(lang, ())):
                     low.append(f"{tok} ({w.conf:.0f})")
         if low:
             issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "

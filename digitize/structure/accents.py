@@ -197,3 +197,24 @@ def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0) -> tup
                 if v != read and f >= floor and f > base and (best is None or f - base > best[0]):
                     best = (f - base, v)
     return (_case_as(best[1], word), round(best[0], 2)) if best else None
+
+
+def nothing_to_lose(word: str, lang: str, langs: tuple[str, ...], common: float = 2.5) -> bool:
+    """``word`` read without a mark is a common word of ``lang`` (Zipf ≥ ``common``) and no
+    spelling of it with one mark is a word of ``lang`` or ``langs`` at all: a low confidence on it
+    is no lost accent, tilde or umlaut."""
+    if not lang or strip_marks(word) != word or len(word) < 3:
+        return False
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return False
+    low = word.lower()
+    if zipf_frequency(low, lang) < common:
+        return False
+    for lg in dict.fromkeys((lang, *langs)):
+        for i, c in enumerate(low):
+            for m in LANG_MARKS.get(lg, {}).get(c, ""):
+                if zipf_frequency(low[:i] + m + low[i + 1:], lg) >= 1.5:
+                    return False
+    return True
