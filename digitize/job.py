@@ -102,32 +102,6 @@ def merge(job: JobSettings, *, formats: tuple[str, ...] | None = None, **overrid
     return _build({**{f.name: getattr(job, f.name) for f in fields(JobSettings)}, **values}, "command line:")
 
 
-def check_register(job: JobSettings, where: str) -> bytes | None:
-    """The register the job names, read and checked once at the edge: its bytes (copied into the
-    job folder, so workers and ``apply`` check against the same file), or ``JobError`` naming
-    ``where`` and the key."""
-    if job.register is None:
-        return None
-    from .structure.register import RegisterError, parse
-
-    try:
-        data = Path(job.register).read_bytes()
-        reg = parse(data.decode("utf-8"), Path(job.register).name)
-    except FileNotFoundError:
-        raise JobError(f"{where}: register: no such file {job.register}") from None
-    except IsADirectoryError:
-        raise JobError(f"{where}: register: {job.register} is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise JobError(f"{where}: register: cannot read {job.register}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise JobError(f"{where}: register: {job.register} is not UTF-8 (byte {exc.start})") from None
-    except RegisterError as exc:
-        raise JobError(f"{where}: register: {exc}") from None
-    if not reg.rows:
-        raise JobError(f"{where}: register: {job.register} has no rows")
-    return data
-
-
 def validate(job: JobSettings, where: str = "command line") -> JobSettings:
     """The job checked again (after ``dataclasses.replace``), errors naming ``where``."""
     return _build({f.name: getattr(job, f.name) for f in fields(JobSettings)}, f"{where}:")

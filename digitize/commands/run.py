@@ -67,7 +67,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from .. import profiles
     from ..batch import run_batch
-    from ..job import JobError, JobSettings, check_register, load_job, merge, validate
+    from ..job import JobError, JobSettings, load_job, merge, validate
     from ..jobfolder import JobFolder, is_job_folder
 
     log = logging.getLogger("digitize")
@@ -121,6 +121,33 @@ def main(args: argparse.Namespace) -> int:
     print_summary(summary)
     print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
+
+
+def check_register(job, where: str) -> bytes | None:
+    """The register the job names, read and checked once at the edge: its bytes (copied into the
+    job folder, so workers and ``apply`` check against the same file), or ``JobError`` naming
+    ``where`` and the key."""
+    if job.register is None:
+        return None
+    from ..job import JobError
+    from ..structure.register import RegisterError, parse
+
+    try:
+        data = Path(job.register).read_bytes()
+        reg = parse(data.decode("utf-8"), Path(job.register).name)
+    except FileNotFoundError:
+        raise JobError(f"{where}: register: no such file {job.register}") from None
+    except IsADirectoryError:
+        raise JobError(f"{where}: register: {job.register} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise JobError(f"{where}: register: cannot read {job.register}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise JobError(f"{where}: register: {job.register} is not UTF-8 (byte {exc.start})") from None
+    except RegisterError as exc:
+        raise JobError(f"{where}: register: {exc}") from None
+    if not reg.rows:
+        raise JobError(f"{where}: register: {job.register} has no rows")
+    return data
 
 
 def _keep_register(folder, data: bytes | None) -> None:

@@ -51,7 +51,7 @@ def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | 
 
 def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
     """Every INID code on the page; a code read with a mark after it (``(57),``) only when its own
-    label follows (``labels``: code -> labels)."""
+    label follows (``labels``: code -> labels) or it is alone on its line (a column of codes)."""
     anchors, used = [], set()
     for line in page.lines():
         ws = line.words
@@ -62,7 +62,7 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
             code = (m[1] or m[2]) if m else None
             if code is None:
                 mp = INID_PUNCT.match(w.text)
-                if mp and _label_follows(mp[1], ws[i + 1:], labels):
+                if mp and (_label_follows(mp[1], ws[i + 1:], labels) or len(ws) == 1):  # or alone on its line
                     code = mp[1]
             elif code not in KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in KNOWN and _label_follows(c, ws[i + 1:], labels)]

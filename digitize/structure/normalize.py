@@ -58,7 +58,7 @@ def parse_date(text: str, months: dict[str, int]) -> str | None:
 
 
 _PUBNO = re.compile(
-    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlI]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
+    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
 )
 
 
