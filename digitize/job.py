@@ -59,6 +59,9 @@ class JobSettings:
     progress: Literal["auto", "bar", "log", "none"] = "auto"
     description: str = ""  # what the job is, for the people who run it
     memory: AnyPath | None = None  # the office memory (digitize/memory.py); default: the profile's [queue] memory
+    # the office's register of numbers (the CSV ``authority build --register`` reads): each
+    # document's number, kind and dates are checked against it (digitize/structure/register.py)
+    register: AnyPath | None = None
 
     def effective_workers(self) -> int:
         return self.workers or max(1, os.cpu_count() or 1)
@@ -84,7 +87,7 @@ def load_job(path: Path) -> JobSettings:
     values = dict(data)
     if isinstance(values.get("inputs"), list):
         values["inputs"] = [resolve(v) for v in values["inputs"]]
-    for key in ("out", "schemas", "memory"):
+    for key in ("out", "schemas", "memory", "register"):
         if key in values:
             values[key] = resolve(values[key])
     return _build(values, f"{path}:")

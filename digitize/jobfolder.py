@@ -55,6 +55,17 @@ def pages_dir(doc_dir: Path | str) -> Path:
     return Path(doc_dir) / PAGES
 
 
+REGISTER = "register.csv"  # the job's register of numbers, copied in by ``digitize run`` (job key ``register``)
+
+
+def register_for(doc_dir: Path | str) -> Path | None:
+    """The register copy of the job folder a document folder (``OUT/work/KEY``,
+    ``OUT/documents/DOCID``) belongs to, when the job named one."""
+    root = Path(doc_dir).parent.parent
+    path = root / REGISTER
+    return path if is_job_folder(root) and path.is_file() else None
+
+
 def is_job_folder(path: Path | str) -> bool:
     """A folder holding a ledger (an output folder of ``digitize run``)."""
     return (Path(path) / LEDGER).is_file()
@@ -70,6 +81,7 @@ class JobFolder:
         self.held_dir = self.work_dir / ".inbox"
         self.authority_dir = self.root / "authority"
         self.report_path = self.root / "report.html"
+        self.register_path = self.root / REGISTER
 
     def __repr__(self) -> str:
         return f"JobFolder({str(self.root)!r})"

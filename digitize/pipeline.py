@@ -24,7 +24,7 @@ from PIL import Image
 from .emit import emit_document
 from .errors import InputError
 from .fsutil import atomic_write
-from .jobfolder import page_name, page_path
+from .jobfolder import page_name, page_path, register_for
 from .memory import MemoryRules
 from .jobfolder import pages_dir as pages_folder
 from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
@@ -32,7 +32,7 @@ from . import readings
 from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
-from .structure import build_document, incomplete
+from .structure import build_document, check_register, incomplete
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
@@ -340,6 +340,14 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     if memory is not None and memory.parties:
         doc.candidates = known_parties_settled(doc, memory.parties)
         doc.candidates = gazetteer(doc, memory.parties) + doc.candidates
+    reg_path = register_for(work_dir)
+    if reg_path is not None:  # the office's register of numbers, when the job named one
+        reg = _register(reg_path)
+        if isinstance(reg, str):
+            doc.flags.append(f"register not checked: {reg}")
+        else:
+            decided = {k.split(":", 1)[1] for k in (overrides or {}) if k.startswith("field:")}
+            check_register(doc, reg, decided)
     doc.corrections = corrections + doc.corrections
     doc.candidates = candidates + doc.candidates
     doc.quality = quality
@@ -429,6 +437,23 @@ def gazetteer(doc: Document, known: tuple[str, ...]) -> list:
                                       confidence=min(p.confidence for p in parties), suggestions=[suggestion],
                                       field_name=name))
     return out
+_REGISTERS: dict[tuple[str, int, int], object] = {}
+
+
+def _register(path: Path):
+    """The register parsed once per file version (a worker finishes many documents), or the
+    reason it cannot be read (the run checked it at start; a later change must not crash a batch)."""
+    from .structure.register import RegisterError, parse
+
+    try:
+        st = path.stat()
+        k = (str(path), st.st_mtime_ns, st.st_size)
+        if k not in _REGISTERS:
+            _REGISTERS.clear()
+            _REGISTERS[k] = parse(path.read_text(encoding="utf-8"), path.name)
+        return _REGISTERS[k]
+    except (OSError, UnicodeDecodeError, RegisterError) as exc:
+        return " ".join(str(exc).split())
 
 
 def _flag_page_files(work_dir: Path, pages: list[OcrPage], illegible: set[str]) -> None:

@@ -48,7 +48,7 @@ def pytest_runtest_makereport(item, call):
 # single tests by id, and every test that needs the EP publications' OCR (54 pages) or Chromium.
 SLOW_MODULES = {
     "test_real_scans", "test_office_scan", "test_spanish_set", "test_proofread_wer", "test_review_browser",
-    "test_serve", "test_inputs_hardening",
+    "test_serve", "test_inputs_hardening", "test_frontpage_sealed2",
 }
 SLOW_TESTS = {
     "test_sealed_es2.py::test_printed_pdf_holds_the_truth_and_scans_are_deterministic",
@@ -78,6 +78,7 @@ SLOW_TESTS = {
     "test_hardening26.py::test_a_250_character_file_name_is_processed",
     "test_hardening26.py::test_preprocessing_memory_grows_with_the_page_by_a_few_bytes_a_pixel",
     "test_frontpage_issue24.py::test_ca2944968_never_done_nor_packaged_with_empty_mandatory_fields",
+    "test_frontpage_register.py::test_register_through_run_and_apply",
     "test_list_decisions.py::test_corrected_inventors_and_states_reach_json_st36_st96",
     # a scanned table page through OCR (each cell read on its own), finish and both schemas (~8-20 s)
     "test_tables.py::test_scanned_table_page_reads_cell_by_cell_into_valid_xml",

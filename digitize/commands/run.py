@@ -56,6 +56,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "$DIGITIZE_MEMORY, else the profile's [queue] memory; none: no memory)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")
     p.add_argument("--progress", choices=("auto", "bar", "log", "none"), help="progress display (default auto)")
+    p.add_argument("--register", type=Path, metavar="CSV",
+                   help="the office's register of numbers (the CSV 'authority build --register' reads): number, "
+                   "kind and dates of every document are checked against it; a mismatch is a field item")
     p.add_argument("--no-authority", action="store_true", help="do not build OUT/authority/ at the end")
     p.add_argument("--no-report", action="store_true", help="do not write OUT/report.html at the end")
     p.add_argument("--dry-run", action="store_true",
@@ -77,12 +80,14 @@ def main(args: argparse.Namespace) -> int:
             job, inputs=tuple(args.inputs), profile=args.profile, out=args.out, scheduler=args.scheduler,
             workers=args.workers, pool=args.pool, document_unit=args.document_unit, pages_per_task=args.pages_per_task,
             schemas=args.schemas, progress=args.progress, formats=formats, memory=getattr(args, "memory", None),
+            register=args.register,
         )
         if args.no_authority or args.no_report:
             from dataclasses import replace
 
             job = replace(job, authority=job.authority and not args.no_authority, report=job.report and not args.no_report)
         job = validate(job)
+        register = check_register(job, "command line" if args.register is not None or not args.job else str(args.job))
         profile = profiles.load(job.profile)
     except (JobError, profiles.ProfileError) as exc:
         raise UsageError(str(exc)) from None
@@ -112,12 +117,52 @@ def main(args: argparse.Namespace) -> int:
         inputs = discover(list(job.inputs), unit=job.document_unit, exclude=[job.out], skip=is_job_folder)
         if not inputs:
             raise UsageError("no documents found in the inputs")
+        _keep_register(JobFolder(job.out), register)
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
         summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
     print_summary(summary)
     print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
+
+
+def check_register(job, where: str) -> bytes | None:
+    """The register the job names, read and checked once at the edge: its bytes (copied into the
+    job folder, so workers and ``apply`` check against the same file), or ``JobError`` naming
+    ``where`` and the key."""
+    if job.register is None:
+        return None
+    from ..job import JobError
+    from ..structure.register import RegisterError, parse
+
+    try:
+        data = Path(job.register).read_bytes()
+        reg = parse(data.decode("utf-8"), Path(job.register).name)
+    except FileNotFoundError:
+        raise JobError(f"{where}: register: no such file {job.register}") from None
+    except IsADirectoryError:
+        raise JobError(f"{where}: register: {job.register} is a folder, not a CSV file") from None
+    except OSError as exc:
+        raise JobError(f"{where}: register: cannot read {job.register}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise JobError(f"{where}: register: {job.register} is not UTF-8 (byte {exc.start})") from None
+    except RegisterError as exc:
+        raise JobError(f"{where}: register: {exc}") from None
+    if not reg.rows:
+        raise JobError(f"{where}: register: {job.register} has no rows")
+    return data
+
+
+def _keep_register(folder, data: bytes | None) -> None:
+    """The job's register copied into the job folder (``register.csv``), where the workers and
+    ``digitize apply`` read it; a run whose job names none removes an older copy."""
+    from ..fsutil import atomic_write
+
+    if data is None:
+        folder.register_path.unlink(missing_ok=True)
+        return
+    folder.root.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder.register_path, data)
 
 
 def absolute(path: Path) -> Path:

@@ -25,7 +25,7 @@ from .tables import number_tables
 if TYPE_CHECKING:
     from ..profiles import Profile
 
-__all__ = ["build_document", "incomplete"]
+__all__ = ["build_document", "incomplete", "check_register"]
 
 MANDATORY_LABELS = {"office": "office (19)", "doc_number": "publication number (11)", "kind": "kind code (13)",
                     "publication_date": "publication date (43)/(45)"}
@@ -48,9 +48,11 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
         fp = read_front_page(front, settings, repair.st3_codes())
         settled: set[str] = set()
         if lang != "en":
-            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages)),
+            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages),
+                                                           caps=accents.own_capitals(pages)),
                                           settled)
-        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled)
+        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang)
+        fp.issues += _usually_marked_names(fp, accents.NAME_LANGS.get(lang, ()))
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
@@ -188,9 +190,12 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     return issues
 
 
-def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
+def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = "") -> list:
     """A word of the title or of a name read below ``threshold`` and not settled by evidence: an
-    engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24)."""
+    engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24).
+    A word read without a mark that is a common word of the page's language and has no spelling
+    with a mark in it or the names' languages (``DEVICES``, ``Harold``, ``BOMBA``) has no mark to
+    lose: not asked (the review load)."""
     from .frontpage import PARTY_CODES, Issue
 
     b, issues = fp.biblio, []
@@ -205,11 +210,45 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str]) -> list:
         for w in ft.words:
             for tok in accents.WORD.findall(w.text):
                 key = strip_marks(tok).upper()
-                if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled:
+                if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled \
+                        and not accents.nothing_to_lose(tok, lang, accents.NAME_LANGS.get(lang, ())):
                     low.append(f"{tok} ({w.conf:.0f})")
         if low:
             issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "
                                 f"or umlaut?): {', '.join(dict.fromkeys(low))}", ft))
+    return issues
+
+
+# Zipf units by which a marked spelling must outnumber the one read: to ask a reviewer, and to give
+# the marked spelling in the meantime (MÜLLER 1.8, GUTIÉRREZ 0.9, JOAQUÍN 0.9; ÁNGEL 0.45 is only asked)
+ASK_MARGIN, GIVE_MARGIN = 0.4, 0.7
+
+
+def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
+    """A name word read without a mark whose marked spelling is the usual one (``MULLER`` →
+    ``MÜLLER`` on an English page, ``Joaquin`` → ``Joaquín`` on a Spanish one): an engine without
+    the letter, or one that dropped the mark with confidence. Always queued for a reviewer; when
+    the usual spelling clearly dominates it is given meanwhile (the reviewer's value stands)."""
+    from .frontpage import PARTY_CODES, Issue
+
+    issues = []
+    for code, attr in PARTY_CODES:
+        asked = []
+        for party in getattr(fp.biblio, attr):
+            def fix(m: re.Match) -> str:
+                found = accents.usual_spelling(m[0], langs)
+                if not found or found[1] < ASK_MARGIN:
+                    return m[0]
+                if found[1] >= GIVE_MARGIN:
+                    asked.append(f"{m[0]} read, given as its usual spelling {found[0]}")
+                    return found[0]
+                asked.append(f"{m[0]} (usually {found[0]})")
+                return m[0]
+            party.name = accents.WORD.sub(fix, party.name)
+        if asked:
+            issues.append(Issue(f"parties:{code}", "; ".join(p.name for p in getattr(fp.biblio, attr)),
+                                "a name read without a mark it usually has: " + ", ".join(dict.fromkeys(asked)),
+                                fp.fields.get(code)))
     return issues
 
 
@@ -247,3 +286,29 @@ def incomplete(b) -> list[str]:
     if not any(p.name and not PLACEHOLDER.match(p.name) for p in b.applicants):
         out.append(COMPLETE_LABELS["parties:71"])
     return out
+
+
+def check_register(doc: Document, reg, decided: set[str] = frozenset()) -> None:
+    """The office's register (``structure/register.py``) against the document: each disagreement
+    a field item with its reason (joined to the field's item when it has one already). A field a
+    reviewer decided is not asked again: their value stands."""
+    from . import register
+
+    by_name = {c.field_name: c for c in doc.candidates if c.kind == "field"}
+    for name, value, reason in register.check(doc.biblio, reg):
+        if name in decided:
+            continue
+        doc.flags.append(f"register: {reason}")
+        fld = getattr(doc.biblio, name, None)
+        if fld is not None and hasattr(fld, "flagged"):
+            fld.flagged = True
+        c = by_name.get(name)
+        if c is not None:
+            c.context = f"{c.context}; {reason}" if c.context else reason
+            continue
+        src = getattr(fld, "source", None)
+        c = QueueCandidate(kind="field", page=src.page if src else 1, bbox=src.bbox if src else None, text=value,
+                           confidence=getattr(fld, "confidence", 0.0) or 0.0, field_name=name,
+                           mandatory=name in MANDATORY_LABELS, context=reason)
+        doc.candidates.append(c)
+        by_name[name] = c

@@ -36,6 +36,7 @@ class Evidence:
     known: object  # a Lexicon, or any object with ``known(word)``
     own: frozenset[str]  # the document's own words in lower case, as printed (accents kept)
     names: frozenset[str] = NAMES_ES
+    caps: frozenset[str] = frozenset()  # marked capitals the document prints (``own_capitals``)
 
     def lexical(self, w: str) -> bool:
         return bool(self.known.known(w)) or w in self.names
@@ -89,7 +90,7 @@ def restore_word(word: str, ev: Evidence, name: bool = False) -> tuple[str, str 
     low = word.lower()
     marked = variants(low)
     lex = sorted(v for v in marked if ev.lexical(v))
-    own = sorted(v for v in marked if v in ev.own and not _GUE.search(v))
+    own = sorted(v for v in marked if (v in ev.own or v in ev.caps) and not _GUE.search(v))
     if ev.lexical(low):
         if own:
             return word, f"{word}: '{low}' and '{own[0]}' are both words (the document writes '{own[0]}')"
@@ -136,3 +137,84 @@ def own_words(pages) -> frozenset[str]:
                 if len(tok) >= 3 and tok.islower():
                     out.add(tok)
     return frozenset(out)
+
+
+def own_capitals(pages) -> frozenset[str]:
+    """Words in capitals the document prints with a mark (``CÁRDENAS``), in lower case: evidence
+    for the same word read elsewhere without it, never for the word itself (an engine's wrong
+    mark, ``SCHÁFER``, is not its own proof)."""
+    out = set()
+    for p in pages:
+        for w in p.words():
+            for tok in WORD.findall(w.text):
+                if len(tok) >= 3 and tok.isupper() and strip_marks(tok) != tok:
+                    out.add(tok.lower())
+    return frozenset(out)
+
+
+# letters each language writes with a mark, per bare letter (for names read without one)
+LANG_MARKS = {
+    "es": {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"},
+    "de": {"a": "ä", "o": "ö", "u": "ü"},
+    "sv": {"a": "åä", "o": "ö"},
+    "fr": {"a": "àâ", "e": "éèê", "i": "î", "o": "ô", "u": "ù", "c": "ç"},
+}
+# the languages whose names a page's engine may have read without their marks: an English page
+# (PH, EP) prints Spanish names without accents by convention, but a German umlaut it prints
+NAME_LANGS = {"es": ("es", "de"), "en": ("de", "sv")}  # French marks: English words (MEDICAL) would be asked
+
+
+def usually_marked(word: str, langs: tuple[str, ...], margin: float = 0.4, floor: float = 2.0) -> str | None:
+    """A name word read without marks (``MULLER``, ``Joaquin``), or with a mark no language of
+    ``langs`` writes it with (``SCHÁFER``), whose spelling with one mark is clearly the usual one
+    in one of ``langs`` (word frequencies: ``müller`` in German, ``joaquín`` in Spanish): that
+    spelling, for a reviewer to confirm."""
+    found = usual_spelling(word, langs, floor)
+    return found[0] if found and found[1] >= margin else None
+
+
+def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0) -> tuple[str, float] | None:
+    """The most frequent spelling of ``word`` with one mark in ``langs`` that is more frequent
+    than the word as read, and by how much (Zipf units); None when there is none."""
+    read = word.lower()
+    low = strip_marks(read)
+    if len(low) < 4 or not low.isalpha():
+        return None
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover - wordfreq is a locked dependency
+        return None
+    if read != low and max(zipf_frequency(read, lang) for lang in langs) >= floor:
+        return None  # read with a mark that is a usual spelling
+    best = None
+    for lang in langs:
+        marks = LANG_MARKS.get(lang, {})
+        base = zipf_frequency(low, lang)
+        for i, c in enumerate(low):
+            for m in marks.get(c, ""):
+                v = low[:i] + m + low[i + 1:]
+                f = zipf_frequency(v, lang)
+                if v != read and f >= floor and f > base and (best is None or f - base > best[0]):
+                    best = (f - base, v)
+    return (_case_as(best[1], word), round(best[0], 2)) if best else None
+
+
+def nothing_to_lose(word: str, lang: str, langs: tuple[str, ...], common: float = 2.5) -> bool:
+    """``word`` read without a mark is a common word of ``lang`` (Zipf ≥ ``common``) and no
+    spelling of it with one mark is a word of ``lang`` or ``langs`` at all: a low confidence on it
+    is no lost accent, tilde or umlaut."""
+    if not lang or strip_marks(word) != word or len(word) < 3:
+        return False
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return False
+    low = word.lower()
+    if zipf_frequency(low, lang) < common:
+        return False
+    for lg in dict.fromkeys((lang, *langs)):
+        for i, c in enumerate(low):
+            for m in LANG_MARKS.get(lg, {}).get(c, ""):
+                if zipf_frequency(low[:i] + m + low[i + 1:], lg) >= 1.5:
+                    return False
+    return True

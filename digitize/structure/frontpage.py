@@ -24,6 +24,7 @@ from .layout import BULLETS, strip_bullet, union
 INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
 INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
+INID_PUNCT = re.compile(r"^[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|][,.:;]$")  # "(57)," : an anchor when its label follows
 KNOWN = {"10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
          "43", "44", "45", "46", "47", "48", "51", "52", "54", "56", "57", "58", "60", "62", "63", "64", "65", "66",
          "67", "68", "71", "72", "73", "74", "75", "76", "81", "83", "84", "85", "86", "87", "88"}
@@ -40,7 +41,17 @@ class Anchor:
     continued: set[int] = field(default_factory=set)  # line indices continued from the next column
 
 
-def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
+def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | None) -> bool:
+    """The words after a code begin with one of that code's labels (``(57), Resumen:``)."""
+    if not labels or not words:
+        return False
+    head = " ".join(w.text for w in words[:6]).lower()
+    return any(lab and fuzz.partial_ratio(lab.lower(), head[: len(lab) + 3]) >= 85 for lab in labels.get(code, []))
+
+
+def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
+    """Every INID code on the page; a code read with a mark after it (``(57),``) only when its own
+    label follows (``labels``: code -> labels) or it is alone on its line (a column of codes)."""
     anchors, used = [], set()
     for line in page.lines():
         ws = line.words
@@ -49,6 +60,13 @@ def find_anchors(page: OcrPage) -> tuple[list[Anchor], set[str]]:
             w = ws[i]
             m = INID.match(w.text)
             code = (m[1] or m[2]) if m else None
+            if code is None:
+                mp = INID_PUNCT.match(w.text)
+                if mp and (_label_follows(mp[1], ws[i + 1:], labels) or len(ws) == 1):  # or alone on its line
+                    code = mp[1]
+            elif code not in KNOWN and labels:  # "(61) IPC:": no such code; the label says which
+                hits = [c for c in labels if c in KNOWN and _label_follows(c, ws[i + 1:], labels)]
+                code = hits[0] if len(hits) == 1 else None
             if code in KNOWN:
                 anchors.append(Anchor(code, w.bbox))
                 used.add(w.id)
@@ -104,10 +122,12 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             if best is None:
                 best = cand
             elif cand.bbox[1] > best.bbox[1] and (
-                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8)
+                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8
+                 and not (abs(best.bbox[1] - w.bbox[1]) < height * 0.8 and best.bbox[2] <= w.bbox[0]))
                 or w.bbox[1] - last_bottom[id(best)] > 3 * height
             ):
-                best = cand  # a field printed across the columns, or continued in the next column
+                best = cand  # a field printed across the columns (unless the word follows its own code on
+                # the same line: "(54) Title: … (57), Abstract: …"), or continued in the next column
         if best is not None:
             best.words.append(w)
             best.line_of[w.id] = li
@@ -220,9 +240,36 @@ class FieldText:
                      flagged=conf < threshold)
 
 
+def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]) -> str | None:
+    """An INID code misread (``(24)`` for ``(74)``, ``(61)`` for ``(51)``) whose printed label is
+    another code's and not its own: that other code, when it is not on the page already."""
+    first = sorted((w for w in anchor.words if anchor.line_of[w.id] == min(anchor.line_of.values())),
+                   key=lambda w: w.bbox[0]) if anchor.words else []
+    text = " ".join(w.text for w in first)
+    head, sep, _ = text.partition(":")
+    if not sep or len(head) > 60 or re.search(r"\d", head):
+        return None
+    head = head.lower().strip(" .|")
+
+    def score(code: str) -> float:
+        return max((fuzz.ratio(head, lab.lower().rstrip(":. ")) for lab in labels.get(code, []) if lab), default=0.0)
+    if score(anchor.code) >= 75:
+        return None
+    best = sorted(((score(c), c) for c in labels if c != anchor.code and c not in codes), reverse=True)
+    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75):
+        return best[0][1]
+    return None
+
+
 def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
-    anchors, used = find_anchors(page)
+    anchors, used = find_anchors(page, settings.inid_labels)
     assign(page, anchors, used)
+    present = {a.code for a in anchors}
+    for a in anchors:
+        fixed = _code_by_label(a, present, settings.inid_labels)
+        if fixed is not None:
+            present.add(fixed)
+            a.code = fixed
     continue_columns(anchors)
     edges = column_edges(page, anchors)
     out: dict[str, FieldText] = {}
@@ -296,7 +343,13 @@ def _clean_name(text: str) -> str:
     ``S.A.``, ``J.``)."""
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
     text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
-    text = re.sub(r"\s+[-–—~_'’`.]+$", "", text)
+    text = re.sub(r"^[.,;:'’`~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA")
+    text = re.sub(r"^(?:and|y|e|und)\s+(?=[A-ZÁÉÍÓÚÑÜ])", "", text)  # a separator left at a wrapped line's start
+    text = re.sub(r"(?<=[a-záéíóúñü])\s+(?:and|y|und)$", "", text)  # … or at its end
+    text = re.sub(r"\s+[-–—~_'’`.:;]+$", "", text).rstrip(" :;")
+    # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
+    text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
+                  r"K\.\s?K|S\.\s?C|L\.\s?L\.\s?C|S\.\s?A\.\s?P\.\s?I\.\s?DE\s?C\.\s?V))$", r"\1.", text)
     last = text.rsplit(" ", 1)[-1]
     if last.endswith(".") and not (parties_mod.COMPANY_FORM.fullmatch(last) or "." in last[:-1] or len(last) <= 3):
         text = text[:-1]
@@ -493,8 +546,12 @@ def _ipc(ft: FieldText, b: Bibliographic, version_threshold: float = 93.0) -> li
     b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
     issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
     read = len(norm.ipc_symbols_read(text))
-    if read > len(b.ipc):
-        issues.append(Issue("ipc:51", text, f"{read} IPC symbols printed, {len(b.ipc)} read", ft))
+    versions = norm.ipc_versions_read(text)
+    if max(read, versions) > len(b.ipc):
+        issues.append(Issue("ipc:51", text, f"{max(read, versions)} IPC symbols printed, {len(b.ipc)} read", ft))
+    elif versions > sum(1 for c in b.ipc if c.version):
+        issues.append(Issue("ipc:51", text, f"{versions} IPC versions printed, "
+                            f"{sum(1 for c in b.ipc if c.version)} read with their symbols", ft))
     intact = set(re.findall(r"\((?:19|20)\d\d\.\d\d\)", text))
     for c in b.ipc:  # a version must be printed on the page as shipped (or beside it), read with confidence
         if not c.version:
@@ -522,14 +579,18 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
         return []
     bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
     fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
-    if re.fullmatch(pattern, fixed):
-        fld.raw, fld.value = fld.raw or fld.value, fixed
-        return []
+    for candidate in (fixed, re.sub(r"^[A-Za-z]{2}(?=/)", lambda m: m[0].upper(), fixed)):  # "Mx/a/…"
+        if re.fullmatch(pattern, candidate):
+            fld.raw, fld.value = fld.raw or fld.value, candidate
+            return []
     return [Issue(name, fld.value, f"not in the office's format {pattern}")]
 
 
 def _check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
     issues = _number(b.application_number, settings.application_number_pattern, "application_number")
+    app = b.value("application_number")
+    if app and not issues and re.search(r"[^\w/.\- ]|^\W|[-/.]$", app):  # a mark no number prints, or cut short
+        issues.append(Issue("application_number", app, "a mark inside the application number, or a number cut short"))
     issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
     pct = b.pct_application
     if pct is not None and pct.number.startswith("PCT") and not re.fullmatch(r"PCT/[A-Z]{2}\d{4}/\d{6}", pct.number):
@@ -549,12 +610,17 @@ def _check_title(b: Bibliographic) -> list[Issue]:
     if b.title is None:
         return []
     fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
+    fixed = re.sub(r"\s+[-–—~_'’`.,:;|]+$", "", fixed)  # a speck after the last word: a title never ends so
     if fixed != b.title.value:
-        b.title.value = fixed
+        b.title.raw, b.title.value = b.title.raw or b.title.value, fixed
     t = b.title.value
+    issues = []
     if re.search(r"[a-záéíóúñ][.;] [a-záéíóúñ]", t):
-        return [Issue("title", t, "a stray mark inside the title")]
-    return []
+        issues.append(Issue("title", t, "a stray mark inside the title"))
+    m = re.search(r"\((\d{2})\)", t)
+    if m and m[1] in KNOWN:
+        issues.append(Issue("title", t, f"an INID code ({m[1]}) inside the title: another field may be in it"))
+    return issues
 
 
 def _check_dates(b: Bibliographic) -> list[Issue]:

@@ -16,7 +16,8 @@ from . import repair as _repair
 DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1", "|": "1", "!": "1",
                            "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "G": "6", "b": "6", "T": "7"})
 KIND_FIX = {"Al": "A1", "AI": "A1", "Bl": "B1", "BI": "B1", "A l": "A1", "B l": "B1", "Cl": "C1", "Ul": "U1",
-            "Yl": "Y1", "Tl": "T1", "Sl": "S1", "A 1": "A1", "B 1": "B1", "A 2": "A2", "B 2": "B2"}
+            "Yl": "Y1", "Tl": "T1", "Sl": "S1", "A 1": "A1", "B 1": "B1", "A 2": "A2", "B 2": "B2",
+            "At": "A1", "Bt": "B1"}  # a 1 read as t
 
 _DATE_NUMERIC = re.compile(r"(?<![\dA-Za-z])([0-3Oo]?[\dOolI])\s?[./-]\s?([01Oo]?[\dOolI])\s?[./-]\s?((?:1[89]|2[0O])[\dOolI]{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
@@ -57,7 +58,7 @@ def parse_date(text: str, months: dict[str, int]) -> str | None:
 
 
 _PUBNO = re.compile(
-    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlI]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
+    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
 )
 
 
@@ -77,17 +78,18 @@ def parse_publication_number(text: str, offices: set[str] | None = None) -> tupl
 
 
 _IPC = re.compile(
-    r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
-    r"(?:\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*\)|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
+    r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
+    r"(?:\s*[,;]?\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*(?:\)|(?=\s|$))|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
-_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIB]{2})\s?([A-Z0-9])\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIBQ]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
 _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 
 def _ipc_text(text: str) -> str:
     text = re.sub(r"\b([BG])O([1I])|\b([BG])OI", lambda m: (m[1] or m[3]) + "01", text)
     # "BOLL 9/00": a class is two digits, so O and L there are 0 and 1 (B01L)
-    return re.sub(r"\b([A-H])[O0o][LlI|1]([A-Z])(?=\s?[\dOolI]{1,4}\s?/)", r"\g<1>01\2", text)
+    # ("AQ1D": a Q there is a 0 too)
+    return re.sub(r"\b([A-H])[O0oQ][LlI|1]([A-Z])(?=,?\s?[\dOolI]{1,4}\s?/)", r"\g<1>01\2", text)
 
 
 def parse_ipc_checked(text: str, published: str | None = None) -> tuple[list[Classification], list[str]]:
@@ -120,13 +122,23 @@ def parse_ipc(text: str) -> list[Classification]:
     return parse_ipc_checked(text)[0]
 
 
+VERSION_SHAPED = re.compile(r"\(?\s*(?:19|20)[\dOolI]{2}\s?[.,]\s?[\dOolI]{2}\s*\)?")
+
+
+def ipc_versions_read(text: str) -> int:
+    """How many IPC versions (``(2006.01)``) the text shows, however read (to count what was printed)."""
+    return len(VERSION_SHAPED.findall(_ipc_text(text)))
+
+
 def ipc_symbols_read(text: str) -> list[str]:
     """Everything shaped like an IPC symbol, however badly read (to count what was printed)."""
     return [m[0] for m in _IPC_SLOPPY.finditer(_ipc_text(text))]
 
 
 def clean_number(text: str) -> str:
-    """An application number as printed, without labels or spaces around separators."""
+    """An application number as printed, without labels, specks after it (``17779078.0 |``) or
+    spaces around separators."""
+    text = re.sub(r"(?:\s+[|!©®°'’`~_*]+)+\s*$", "", text)
     text = re.sub(r"\s*([/.-])\s*", r"\1", text.strip(" :;,."))
     return re.sub(r"\s+", " ", text)
 

@@ -74,9 +74,15 @@ def _trailing_country(text: str, codes) -> tuple[str, str | None, bool]:
     return text, None, False
 
 
+# two ``SURNAME, Given`` names whose separator the engine lost or misread (``;`` as ``:`` or nothing):
+# a capitalised given name, then a surname in capitals with its comma
+_LOST_SEP = re.compile(r"(?<=[a-záéíóúñü])\s*[:;]?\s+(?=[A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ'-]+(?:\s[A-ZÁÉÍÓÚÑÜ'-]+){0,2},\s[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü])")
+
+
 def _split_names(text: str) -> list[str]:
     """``A, B - C, D`` / ``A y B`` → names; a lower-case ``y``/``and`` splits only between two
-    names of two words or more (``Smith and Sons`` stays one)."""
+    names of two words or more (``Smith and Sons`` stays one); ``SURNAME, Given SURNAME, Given``
+    (the separator lost) is two names."""
     pieces = [p.strip() for p in re.split(r"\s+[-–—]\s+", text) if p.strip()]
     out = []
     for p in pieces:
@@ -85,7 +91,7 @@ def _split_names(text: str) -> list[str]:
             out += [x.strip() for x in parts if x.strip()]
         else:
             out.append(p)
-    return out
+    return [q.strip() for p in out for q in (_LOST_SEP.split(p) if p.count(",") >= 2 else [p]) if q.strip()]
 
 
 def _wrapped(prev_words, next_words, edge: float | None) -> bool:
@@ -225,4 +231,18 @@ def problems(name: str) -> list[str]:
         out.append("address words inside a name")
     if re.search(r"\s[-–—]\s", name):
         out.append("a party separator ' - ' inside a name")
+    lower = [w for w in re.findall(r"[^\W\d_]+", name) if w.islower() and w not in PARTICLES]
+    if lower:  # names print given names capitalised; a lower-case word came from another field
+        out.append(f"a lower-case word inside a name: {', '.join(lower)}")
+    if re.search(r"[^\w.)\]]$", name):
+        out.append("a name ending in a mark")
+    if len(re.findall(r"[^\W\d_]", name)) < 4:
+        out.append("too short for a name (a speck or a piece of another line?)")
+    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$", name):
+        out.append("a company form without its full stop")
     return out
+
+
+# lower-case words a name may hold (María de los Ángeles, Ludwig van Beethoven, Smith and Sons)
+PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du", "van", "von",
+                       "der", "den", "ter", "le", "und", "bin", "al", "el", "and", "of", "the", "for", "et", "zu"})
