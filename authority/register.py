@@ -14,17 +14,14 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from digitize.structure.register import ALIASES
+
 from .model import Entry, norm_date, number_key, number_problem
 from .findings import Findings
 from .store import Store
 
-ALIASES = {
-    "publication_number": "number", "number": "number", "doc_number": "number", "doc-number": "number",
-    "kind": "kind", "kind_code": "kind",
-    "publication_date": "date", "date": "date",
-    "exception_code": "exception", "exception": "exception",
-    "office": "office", "country": "office",
-}
+# the register's column names: one table, shared with the per-document check (its application
+# and filing columns are not used here)
 
 
 def load_register(path: Path, office: str, store: Store, report: Findings) -> int:

@@ -65,11 +65,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     for page in pages:
         if page.image_only:
             continue
-        hits = _hits(page)
-        ctx.accents = _writes_accents(hits, lang)
-        # a page in another language than the profile's (a French page in an English batch): the
-        # lexicon is no evidence about its words, so no word is split, "corrected" or re-accented
-        ctx.foreign = _language(hits, lang) != lang
+        _for_page(ctx, page, lang)
         corrections += _correct_page(page, ctx)
         if memory is not None:
             corrections += _remembered(page, memory)
@@ -77,9 +73,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     for page in pages:
         if page.image_only:
             continue
-        hits = _hits(page)
-        ctx.accents = _writes_accents(hits, lang)
-        ctx.foreign = _language(hits, lang) != lang
+        _for_page(ctx, page, lang)
         candidates += queue_candidates(page, ctx, memory)
     return pages, corrections, candidates
 
@@ -161,6 +155,15 @@ FUNCTION_WORDS = {
            "no", "na", "por", "se", "ao", "mais", "como"},
 }
 LANGUAGE_EVIDENCE = 8  # function words a page needs before its language is judged
+
+
+def _for_page(ctx, page, lang: str) -> None:
+    """What the rules need to know of the page at hand: whether it writes accents, and whether it
+    is in another language than the profile's (a French page in an English batch: the lexicon is
+    no evidence about its words, so no word is split, "corrected" or re-accented)."""
+    hits = _hits(page)
+    ctx.accents = _writes_accents(hits, lang)
+    ctx.foreign = _language(hits, lang) != lang
 
 
 def _hits(page: OcrPage) -> dict[str, int]:

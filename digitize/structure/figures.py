@@ -314,25 +314,30 @@ def crop(doc_dir: Path, doc: Document) -> list[str]:
     """Write every figure region of ``doc`` from ``pages/NNNN.tif`` to its ``figures/NNNN-k.tif``
     (CCITT G4, the page's resolution). Returns the files written; a missing page image is skipped
     (the figure keeps its region, the file is reported missing by the package step)."""
-    from PIL import Image
-
     written = []
     for f in doc.figures:
         if not f.bbox or not f.file.startswith(f"{FIGURES}/"):
             continue
-        src = page_path(doc_dir, f.page, ".tif")
-        if not src.is_file():
-            continue
-        with Image.open(src) as im:
-            dpi = im.info.get("dpi", (300, 300))
-            part = im.crop(tuple(f.bbox)).convert("1", dither=Image.Dither.NONE)
-        dest = doc_dir / f.file
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.tmp")
-        part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
-        tmp.replace(dest)
-        written.append(f.file)
+        if save_crop(page_path(doc_dir, f.page, ".tif"), f.bbox, doc_dir / f.file):
+            written.append(f.file)
     return written
+
+
+def save_crop(src, bbox, dest) -> bool:
+    """A region of a stored page image (``pages/NNNN.tif``) written atomically as CCITT G4 at the
+    page's resolution; False when the page image is missing. Figures and tables are cut so."""
+    from PIL import Image
+
+    if not src.is_file():
+        return False
+    with Image.open(src) as im:
+        dpi = im.info.get("dpi", (300, 300))
+        part = im.crop(tuple(bbox)).convert("1", dither=Image.Dither.NONE)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
+    tmp.replace(dest)
+    return True
 
 
 def figure_entries(pages: list[OcrPage]) -> list[Figure]:

@@ -506,25 +506,12 @@ def number_tables(paragraphs) -> None:
 
 def crop(doc_dir, doc) -> list[str]:
     """Write each table's region from ``pages/NNNN.tif`` to its ``tables/NNNN-k.tif`` (CCITT G4)."""
-    from PIL import Image
-
     from ..jobfolder import page_path  # noqa: PLC0415 - as figures.crop
+    from .figures import save_crop
 
     written = []
     for p in doc.description:
         for t in p.tables:
-            if not t.file:
-                continue
-            src = page_path(doc_dir, t.page, ".tif")
-            if not src.is_file():
-                continue
-            with Image.open(src) as im:
-                dpi = im.info.get("dpi", (300, 300))
-                part = im.crop(tuple(t.bbox)).convert("1", dither=Image.Dither.NONE)
-            dest = doc_dir / t.file
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp")
-            part.save(tmp, format="TIFF", compression="group4", dpi=dpi)
-            tmp.replace(dest)
-            written.append(t.file)
+            if t.file and save_crop(page_path(doc_dir, t.page, ".tif"), t.bbox, doc_dir / t.file):
+                written.append(t.file)
     return written
