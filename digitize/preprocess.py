@@ -88,11 +88,7 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
         kind, paper = page_kind(image, bilevel_scan)
         kind = "inverted-" + kind
     # inverted pages (slides) are read plain: the chain's background division and Sauvola wipe them
-    noise = dark = 0.0
-    if kind.endswith("grey") and not kind.endswith("clean-grey"):
-        noise, dark = noise_level(image, paper), dark_paper(image)
-    quiet = kind.endswith("grey") and noise < FULL_CHAIN_NOISE and dark < FULL_CHAIN_DARK_PAPER
-    plain = mode == "plain" or (mode == "auto" and (quiet or kind.startswith("inverted")))
+    plain = mode == "plain" or (mode == "auto" and (kind.endswith("clean-grey") or kind.startswith("inverted")))
     scale = decide_scale(image, page, settings)
     dpi = scale["source_dpi"]
     grey_scan = not bilevel_scan  # a bilevel scan stays bilevel (see keep_grey_ink)
@@ -134,8 +130,6 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
     ink = None
     resolution = {k: v for k, v in scale.items() if k != "source_dpi"}
     resolution["kind"] = kind
-    if noise or dark:
-        resolution.update(noise=round(noise, 2), dark_paper=round(dark, 3))
     engine_dpi = int(round(scale["engine_dpi"] * dpi / scale["dpi"])) if scale.get("engine_dpi") else 0
     if plain:
         # the engine binarises the page itself (Otsu), as the raw CLI does; the ink mask for the
@@ -179,18 +173,6 @@ def _as_read(image: np.ndarray, page: PageImage) -> Prepared:
 # --------------------------------------------------------------------------- what the page is
 
 CLEAN_PAPER = 238  # paper at least this white (median of the background): a clean grey page
-# A grey page is read plain unless its paper is this noisy (noise_level): on the real grey pages of
-# bench/real.py (typescripts on yellowed paper, 19th-century print, 72-300 dpi; noise 0.2-4.5, one
-# 7.0) Sauvola thins faint strokes and the whole chain read 0.20 word error against 0.15 plain
-# (8 of 30 tuning pages worse than the raw engine by > 0.03, plain 1); on JPEG and sensor noise
-# (the synthetic poor pages: 7.4-9.6) Otsu's one threshold breaks lines up (0.063 against 0.010).
-FULL_CHAIN_NOISE = 6.0
-# ... or unless so much of its paper is darker than the page's one global (Otsu) threshold that
-# the engine's own binarisation would turn it into ink (lamp fall-off, a shadow across a
-# photographed page): on the grey pages measured, every page with a fifth of its paper so dark
-# read better or as well through the whole chain; pages at 0.14-0.16 (dark borders round a
-# typescript) read far better plain.
-FULL_CHAIN_DARK_PAPER = 0.2
 INVERTED_BELOW = 100  # page median below this: light text on a dark ground
 
 
@@ -200,9 +182,9 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
     A grey page on clean white paper (born-digital renderings, good scanners; magazines with
     photos and tint boxes) is read as it is: background division and Sauvola turn photos and
     tints into noise and wipe light text on them (0.28 word error against the raw engine's 0.04
-    on such pages). Of the other grey pages (``grey``: dark or yellowed paper, uneven light, noise)
-    only the noisy ones and those with much paper darker than one threshold allows get the whole
-    chain (``FULL_CHAIN_NOISE``, ``FULL_CHAIN_DARK_PAPER``)."""
+    on such pages). Uneven light, dark or yellowed paper and noisy JPEGs (``grey``) get the whole
+    chain, which is what brings the synthetic ``poor`` set from 27 % to under 5 %; where it
+    makes a real page worse, the harm guard (``digitize.readings``) keeps a plainer reading."""
     sample = image[::4, ::4]
     median = float(np.median(sample))
     if median < INVERTED_BELOW:
@@ -216,16 +198,6 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
 
 
 NOISY = 3.0  # grey levels of pixel noise on the paper above which a page is not "clean"
-
-
-def dark_paper(image: np.ndarray) -> float:
-    """The share of the page's paper (its background at 1/16 scale, text closed over) at or below
-    the page's global Otsu threshold: paper a single threshold would make ink."""
-    level, _ = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    small = cv2.resize(image, (max(1, image.shape[1] // 16), max(1, image.shape[0] // 16)),
-                       interpolation=cv2.INTER_AREA)
-    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
-    return float((background <= level).mean())
 
 
 def noise_level(image: np.ndarray, paper: float) -> float:
