@@ -375,3 +375,25 @@ def test_reviewer_time_per_item_and_document_from_screen_to_decision(queue):
     spent = queue.time_spent()
     assert spent["reviewers"]["ben"] == {"items": 1, "seconds": MAX_ITEM_SECONDS, "per_item": MAX_ITEM_SECONDS}
     assert spent["documents"]["EP1"]["items"] == 1 and spent["documents"]["EP2"]["seconds"] == MAX_ITEM_SECONDS
+
+
+def test_a_party_list_keeps_its_line_breaks_and_only_them(queue):
+    """A party list shows one party a line: accepting it as read or correcting it with a line
+    break is no control character (queue import refused "accept" on such a list); a word still
+    refuses one, and so does a list value with a NUL."""
+    from digitize.model import QueueCandidate
+    from digitize.proofread.queue import ValueRefused
+
+    text = "GARCÍA LÓPEZ, Juan\nPÉREZ, Ana"
+    queue.enqueue("MX1", [QueueCandidate(kind="field", page=1, bbox=None, text=text, confidence=60.0,
+                                         suggestions=[], field_name="parties:72")])
+    item = queue.next_item("ana")
+    queue.decide(item.id, "ana", "accept")
+    assert queue.get(item.id).value == text
+    queue.enqueue("MX2", [QueueCandidate(kind="field", page=1, bbox=None, text=text, confidence=60.0,
+                                         suggestions=[], field_name="parties:72")])
+    item = queue.next_item("ana")
+    with pytest.raises(ValueRefused, match="control character"):
+        queue.decide(item.id, "ana", "correct", "GARCÍA\x00 LÓPEZ, Juan\nPÉREZ, Ana")
+    queue.decide(item.id, "ana", "correct", "GARCÍA LÓPEZ, Juan\r\nPÉREZ, Ana María")
+    assert queue.get(item.id).value == "GARCÍA LÓPEZ, Juan\nPÉREZ, Ana María"

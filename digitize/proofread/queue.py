@@ -218,10 +218,13 @@ def _strict_date(value: str) -> str | None:
     return None
 
 
-def check_text(value: str, rules: DecisionRules) -> str:
+def check_text(value: str, rules: DecisionRules, *, lines: bool = False) -> str:
     """Any reviewer text: no control characters (a NUL or form feed would break the ``.txt``
-    page separators), at most ``max_length`` characters. Returns it stripped."""
-    m = _CONTROL.search(value)
+    page separators), at most ``max_length`` characters. Returns it stripped. A list field
+    (``lines``: parties, one a line) keeps its line breaks."""
+    if lines:
+        value = value.replace("\r\n", "\n")
+    m = _CONTROL.search(value.replace("\n", " ") if lines else value)
     if m:
         raise ValueRefused(f"the value contains a control character (U+{ord(m.group()):04X}); type plain text only")
     value = value.strip()
@@ -259,6 +262,7 @@ def checked_value(row: Any, action: str, value: str | None, rules: DecisionRules
     """The final text of ``row`` (a queue item) under ``action``: every check a decision gets,
     from the web page and the CSV import alike."""
     kind, field_name, mandatory = row["kind"], row["field_name"], bool(row["mandatory"])
+    lines = kind == "field" and ":" in (field_name or "")  # a list: one entry a line
     if kind == "field" and action in ("illegible", "not-text", "line"):
         if action == "illegible" and not mandatory:
             return row["text"]
@@ -267,9 +271,10 @@ def checked_value(row: Any, action: str, value: str | None, rules: DecisionRules
         return ""
     if action in ("accept", "illegible"):
         if kind == "field":
-            return check_field(field_name, check_text(row["text"] or "", rules), rules, mandatory=mandatory)
+            return check_field(field_name, check_text(row["text"] or "", rules, lines=lines), rules,
+                               mandatory=mandatory)
         return row["text"]
-    text = check_text(value or "", rules)
+    text = check_text(value or "", rules, lines=lines)
     if not text:
         if kind == "field":
             check_field(field_name, "", rules, mandatory=True)
