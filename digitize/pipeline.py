@@ -97,7 +97,11 @@ def _ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tu
     kind, regions = marks.kind, marks.regions
     first = "plain" if "plain" in prepared.steps else "full"
     first_image = prepared.image
-    if marks.sheet or marks.empty:
+    # A page the chain left empty whose own pixels showed letters (the x-height count, taken
+    # before any cleaning) was wiped by the chain (faint thermal print): it is read, and the harm
+    # guard finds the reading that keeps the text (SROIE receipt 516 came out blank).
+    wiped = marks.empty and prepared.resolution.get("letters", 0) >= pre.MIN_LETTERS
+    if marks.sheet or (marks.empty and not wiped):
         return _read_sparse(engine, page, prepared, marks, first, t0)
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
