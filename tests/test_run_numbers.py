@@ -54,7 +54,10 @@ def test_interrupt_status_resume_and_true_throughput(tmp_path):
     out = tmp_path / "out"
     args = ["run", str(tmp_path / "in"), "--profile", "generic", "--out", str(out), "--workers", "1",
             "--pages-per-task", "1", "--pool", "threads", "--progress", "log", "--formats", "", "--no-authority"]
-    run = subprocess.Popen([str(BIN), *args], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Ctrl-C as a terminal sends it: a test runner started in the background of a shell has SIGINT
+    # ignored, and the run would inherit that (it then finished every page and exited 0)
+    run = subprocess.Popen([str(BIN), *args], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 180
     while time.time() < deadline and run.poll() is None and not list(out.glob("work/*/pages/0001.json")):
         time.sleep(0.05)
