@@ -15,6 +15,7 @@ the figures, and why the kept reading was kept.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -52,10 +53,15 @@ def chars(words) -> int:
     return sum(len(w.text) for w in words)
 
 
+def figures(words) -> dict:
+    """What the guard compares: mean confidence and characters read."""
+    return {"mean_conf": mean_conf(words), "chars": chars(words)}
+
+
 def evidence(page: OcrPage, lexicon=None) -> dict:
     """What a reading says about itself: words, characters, mean confidence, the share of letter
     words (3+ letters) the lexicon knows, and ``good_chars``, the characters of words read with
-    confidence >= 60 that are known words or numbers (for the page record and the quality gate)."""
+    confidence >= 60 that are known words or numbers (for the page record)."""
     from .proofread.rules import split_token
 
     words = page.words()
@@ -70,7 +76,7 @@ def evidence(page: OcrPage, lexicon=None) -> dict:
             known += ok
         if w.conf >= 60 and (ok or any(c.isdigit() for c in core)):
             good += len(core)
-    return {"words": len(words), "chars": chars(words), "mean_conf": mean_conf(words),
+    return {"words": len(words), **figures(words),
             "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
 
 
@@ -83,21 +89,22 @@ def wants_check(first: OcrPage, prepared: Prepared) -> bool:
 
 
 def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector) -> list[Candidate]:
-    """The other ways to read this page, cheapest first."""
+    """The other ways to read this page."""
     from . import preprocess as pre
 
+    upright = prepared.rotation % 180 == 0  # else a candidate's image is not the first's, scaled
     out = []
     other = "full" if first == "plain" else "plain"
     out.append(Candidate(other, lambda: pre.preprocess(page, settings, detect_orientation=detector, mode=other),
-                         same_geometry=prepared.rotation % 180 == 0))
+                         same_geometry=upright))
     if prepared.rotation:
         # OSD turned the page (digits-only tables fool it): the same chain, as the page came
         out.append(Candidate(f"{first}, not turned",
                              lambda: pre.preprocess(page, settings, detect_orientation=None, mode=first),
-                             same_geometry=prepared.rotation % 180 == 0))
+                             same_geometry=upright))
     if not (first == "plain" and prepared.steps == ["plain"]):  # else it is the page as read already
         out.append(Candidate("as read", lambda: pre.preprocess(page, settings, mode="raw"),
-                             same_geometry=prepared.rotation % 180 == 0))
+                             same_geometry=upright))
     header = page.header_dpi or 0.0
     told = prepared.engine_dpi or prepared.dpi
     if first == "plain" and not page.dpi_known and header >= 70 and \
@@ -139,10 +146,9 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     y0, y1 = max(0, int(top - line)), min(h2, int(math.ceil(bottom + line)))
     crop = replace(prepared2, image=prepared2.image[y0:y1])
     got = engine.recognize(crop, number).words()
-    theirs = _inside(got, top - y0, bottom - y0)
-    ours = _inside(first.words(), rows[0], rows[1])
-    return {"rows": [y0, y1], "mean_conf": mean_conf(theirs), "chars": chars(theirs),
-            "first_mean_conf": mean_conf(ours), "first_chars": chars(ours)}
+    theirs = figures(_inside(got, top - y0, bottom - y0))
+    ours = figures(_inside(first.words(), rows[0], rows[1]))
+    return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
 def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
@@ -154,11 +160,9 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
            settings, detector) -> tuple[OcrPage, Prepared, dict, float]:
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
     seconds spent on the extra readings (preparation and engine)."""
-    import time
-
     t0 = time.perf_counter()
-    mine = {"mean_conf": mean_conf(first_reading.words()), "chars": chars(first_reading.words())}
-    record = {"first": first, "chosen": first, "second": False, "checked": []}
+    mine = figures(first_reading.words())
+    record = {"first": first, "chosen": first, "second": True, "checked": []}  # every candidate is read
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading)
     for cand in candidates(page, prepared, first, settings, detector):
@@ -167,13 +171,11 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
         if rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
-            record["second"] = True
             if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
-        record["second"] = True
-        ev = {"mean_conf": mean_conf(whole.words()), "chars": chars(whole.words())}
+        ev = figures(whole.words())
         seen["whole"] = ev
         record["checked"].append(seen)
         if beats(best_ev, ev["mean_conf"], ev["chars"]):
@@ -182,8 +184,6 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     if best_label != first:
         record["why"] = (f"{best_label} reads with mean confidence {best_ev['mean_conf']} against "
                          f"{mine['mean_conf']} ({best_ev['chars']} characters against {mine['chars']})")
-    elif record["checked"]:
-        record["why"] = f"{first} reading kept (mean confidence {mine['mean_conf']}): no other reads clearly better"
     else:
-        record["why"] = "first reading good"
+        record["why"] = f"{first} reading kept (mean confidence {mine['mean_conf']}): no other reads clearly better"
     return best, best_prep, record, time.perf_counter() - t0
