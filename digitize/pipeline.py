@@ -33,6 +33,7 @@ from .ocr import get_engine
 from .profiles import Profile
 from .proofread import auto_correct
 from .structure import build_document, check_register, incomplete
+from .structure.frontpage import PARTY_CODES
 from .structure.figures import analyse_marks, labels_only
 from .structure.figures import analyse as analyse_figures
 from .structure.figures import crop as crop_figures
@@ -383,9 +384,6 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     )
 
 
-PARTY_LISTS = (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents"))
-
-
 def _party_line(p) -> str:
     if p.address:
         return f"{p.name};\n{p.address}" + (f", {p.country}" if p.country else "")
@@ -400,7 +398,7 @@ def known_parties_settled(doc: Document, known: tuple[str, ...]) -> list:
     out = []
     for c in doc.candidates:
         code = (c.field_name or "").removeprefix("parties:")
-        attr = dict(PARTY_LISTS).get(code) if c.kind == "field" and (c.field_name or "").startswith("parties:") else None
+        attr = dict(PARTY_CODES).get(code) if c.kind == "field" and (c.field_name or "").startswith("parties:") else None
         parties = list(getattr(doc.biblio, attr, []) or []) if attr else []
         if parties and all(p.name in names for p in parties) and all(p.name in c.text for p in parties) \
                 and len(c.text.replace(";", "\n").split("\n")) >= len(parties):
@@ -420,7 +418,7 @@ def gazetteer(doc: Document, known: tuple[str, ...]) -> list:
     names = set(known)
     out = []
     existing = {c.field_name: c for c in doc.candidates if c.kind == "field"}
-    for code, attr in PARTY_LISTS:
+    for code, attr in PARTY_CODES:
         parties = list(getattr(doc.biblio, attr, []) or [])
         fixed, changed = [], False
         for p in parties:
