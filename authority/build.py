@@ -21,7 +21,7 @@ from .store import Store
 from .writer import write_file
 
 if TYPE_CHECKING:
-    from digitize.profiles import Profile
+    from digitize.settings.profile import Profile
 
 
 @dataclass

@@ -39,7 +39,7 @@ from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, nu
 from .reader import AuthorityFile
 
 if TYPE_CHECKING:
-    from digitize.profiles import Profile
+    from digitize.settings.profile import Profile
 
 MAX_PER_RULE = 50
 # Validation against a DTD/XSD needs the whole tree in memory (lxml: ~10x the file size); the other

@@ -1,23 +1,6 @@
-"""The ``[authority]`` section of an office profile, validated on every profile load.
+"""What the authority build reads of a profile: kind and exception codes, numbers, the schema.
 
-Keys:
-- ``kind_codes``: table ``CODE = "description"`` (ST.16 kind codes; ``generic.toml`` holds the
-  common ST.16/EP-style meanings);
-- ``office_kind_codes``: the office's own list, ``[{code, description, confirmed, source}]``, as its
-  publications print them. A list replaces the inherited one (profiles merge tables key by key but
-  replace lists), so an office profile never publishes generic descriptions by accident; when it
-  is given, ``kind_codes`` is ignored;
-- ``exception_codes``: table ``CODE = "description"`` or ``CODE = {description, confirmed}``
-  (``N = "Not used publication number"``, the one code ST.37 verifiably defines);
-- ``confirmed = false`` on a code: its description (or letter) was not confirmed against the
-  office's own publications or the standard; ``build`` warns whenever it publishes it;
-- ``strip_leading_zeros``: digit-only publication numbers lose leading zeros (``08926509`` ->
-  ``8926509``), for offices whose publications print them so (US);
-- ``schema``: optional path of the official ``ST37AuthorityFile_V2-2.dtd`` (or an XSD) that
-  ``digitize authority check`` validates against as well (relative paths: to the profile file).
-
-Descriptions are data of the office, not of the code: a kind or exception code used in a file
-without a description here is an error (``build`` stops and names the code), never a blank.
+The ``[authority]`` section's model and its keys are in ``digitize/settings/authority.py``.
 """
 
 from __future__ import annotations
@@ -25,13 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .section import EXCEPTION_RE, KIND_RE, AuthoritySettings, CodeNote, from_profile, validate
+from digitize.settings.authority import CodeNote
 
 if TYPE_CHECKING:
-    from digitize.profiles import Profile
+    from digitize.settings.profile import Profile
 
-__all__ = ["AuthoritySettings", "EXCEPTION_RE", "KIND_RE", "exception_codes", "from_profile", "kind_codes",
-           "profile_for_office", "schema_path", "strip_leading_zeros", "unconfirmed", "validate"]
+__all__ = ["exception_codes", "kind_codes", "profile_for_office", "schema_path", "strip_leading_zeros", "unconfirmed"]
 
 
 def _desc(value: str | CodeNote) -> str:
@@ -78,7 +60,7 @@ def schema_path(profile: Profile | None) -> Path | None:
 
 def profile_for_office(office: str, name: str | None = None) -> Profile:
     """The named profile, else the one named after the office (``ep``), else ``generic``."""
-    from digitize import profiles
+    from digitize.settings import profile as profiles
 
     if name:
         return profiles.load(name)

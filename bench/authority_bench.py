@@ -47,7 +47,7 @@ def _peak_mb() -> float:
 
 def _build(n: int, out: str, fmt: str, q) -> None:
     from authority.build import build_entries
-    from digitize import profiles
+    from digitize.settings import profile as profiles
 
     t = time.perf_counter()
     res = build_entries(generate(n), "PH", [(Path(out), fmt)], profiles.load("ph"), date_produced="20240101",

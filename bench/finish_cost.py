@@ -76,7 +76,7 @@ def _hashes(folder: Path) -> dict[str, str]:
 
 def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path, refinish: bool = False) -> dict:
     from digitize import pipeline
-    from digitize.profiles import load as load_profile
+    from digitize.settings.profile import load as load_profile
 
     profile = load_profile("ep")
     totals: dict[str, float] = {}

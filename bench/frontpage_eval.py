@@ -23,7 +23,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from digitize import profiles  # noqa: E402
+from digitize.settings import profile as profiles
 from digitize.model import OcrPage, PageImage  # noqa: E402
 from digitize.synth import degrade  # noqa: E402
 from digitize.synth_frontpages import score, table, tuning_set, wrong  # noqa: E402

@@ -8,7 +8,7 @@ A field is "queued" when it is flagged or a queue item names it. Run from the ch
 """
 import glob, json, os, sys
 os.environ["OMP_THREAD_LIMIT"] = "1"
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import OcrPage, PageImage
 from digitize.pipeline import ocr_page
 from digitize.proofread import auto_correct

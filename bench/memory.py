@@ -49,7 +49,7 @@ def _peak_mb() -> float:
 def child_worker(input_path: str) -> None:
     import distributed  # noqa: F401  (a worker process has it loaded)
 
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from digitize.batch.tasks import FinishTask, OcrTask, TaskFailed, run_finish, run_ocr
     from digitize.ingest import page_count
 

@@ -100,7 +100,7 @@ def run(inputs: list[Path], profile_name: str, repeat: int, ocr: bool, limit: in
     from digitize import ingest, pipeline
     from digitize import preprocess as pre
     from digitize.ocr import get_engine
-    from digitize.profiles import load as load_profile
+    from digitize.settings.profile import load as load_profile
     from digitize.structure import figures
 
     cv2.setNumThreads(1)

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from digitize import preprocess as pp  # noqa: E402
-from digitize import profiles, synth  # noqa: E402
+from digitize.settings import profile as profiles
+from digitize import synth
 from digitize.model import PageImage, Prepared  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
 from digitize.resources import shared_data_dir  # noqa: E402

@@ -319,13 +319,13 @@ def page_words(work_dir: Path) -> list[list[tuple[str, str]]]:
 
 def auto_texts(work_dir: Path, profile_name: str) -> dict[str, str]:
     """word id → its text after the automatic fixes (what the run put in the outputs)."""
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from digitize.pipeline import load_pages
     from digitize.proofread import auto_correct
 
     kw = {}
     try:
-        from digitize.memory import load_rules
+        from digitize.store.memory import load_rules
 
         kw["memory"] = load_rules(work_dir.parent.parent)  # the rules the batch ran with
     except ImportError:  # the code before issue 29
@@ -388,7 +388,8 @@ def truth_value(name: str, truth: dict) -> str | None:
 def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: str) -> None:
     """Answer every open item from the truth, in the queue's own order."""
     from digitize.jobfolder import JobFolder
-    from digitize.proofread.queue import LeaseError, QueueError, ValueRefused
+    from digitize.store.queue import LeaseError
+    from digitize.proofread.decisions import QueueError, ValueRefused
 
     job = JobFolder(out)
     queue = job.queue()
@@ -576,7 +577,7 @@ def replay(ocr: Path, out: Path, profile: str, memory: Path | None = None) -> No
     """A fresh job folder from the cached OCR: the pages kept, the document half run again as
     the batch runs it (``finish_document`` with the office memory's rules, then ``enqueue``), so
     queue and review changes are measured without reading the pages again."""
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from digitize.jobfolder import JobFolder
     from digitize.pipeline import finish_document
 
@@ -596,7 +597,7 @@ def replay(ocr: Path, out: Path, profile: str, memory: Path | None = None) -> No
     kw = {}
     try:
         from digitize.batch.run import office_memory
-        from digitize.job import JobSettings
+        from digitize.settings.job import JobSettings
 
         kw["memory"] = office_memory(JobSettings(out=out, profile=profile, memory=memory), prof, out)
     except ImportError:  # the code before issue 29: no office memory

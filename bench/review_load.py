@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 
-from digitize.ledger import Ledger  # noqa: E402
+from digitize.store.ledger import Ledger
 from digitize.model import QueueCandidate  # noqa: E402
-from digitize.proofread.queue import Queue  # noqa: E402
+from digitize.store.queue import Queue
 from digitize.review import server as review_server  # noqa: E402
-from digitize.review.users import UserStore  # noqa: E402
+from digitize.store.users import UserStore
 
 PASSWORD = "load test password"
 WORDS = [f"w{i:04d}" for i in range(5000)]  # 5,000 distinct texts: series of ~20 items each

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from digitize.evaluate import score  # noqa: E402
 from digitize.model import PageImage  # noqa: E402
 from digitize.pipeline import ocr_page  # noqa: E402
-from digitize.profiles import load  # noqa: E402
+from digitize.settings.profile import load
 from digitize.structure.tables import page_text  # noqa: E402
 from digitize.synth import degrade  # noqa: E402
 from digitize.synth_tables import page_truth_text, read_tables, render_page  # noqa: E402

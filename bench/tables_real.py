@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from digitize import ingest  # noqa: E402
 from digitize.evaluate import read_truth, score  # noqa: E402
 from digitize.pipeline import ocr_page  # noqa: E402
-from digitize.profiles import load  # noqa: E402
+from digitize.settings.profile import load
 try:
     from digitize.structure.tables import page_text  # noqa: E402
 except ImportError:  # a checkout before tables (the baseline): the page's running text

@@ -15,14 +15,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import profiles
+from .settings import profile as profiles
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder, pages_dir
-from .ledger import NOT_PUBLICATION, Ledger
-from .memory import MemoryRules, OfficeMemory, load_rules
+from .store.ledger import NOT_PUBLICATION, Ledger
+from .store.memory import MemoryRules, OfficeMemory, load_rules
 from .model import XML_FORMATS, Correction
 from .pipeline import finish_document
-from .proofread.queue import Queue
+from .store.queue import Queue
 from .resources import default_schema_dir
 
 log = logging.getLogger(__name__)

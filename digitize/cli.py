@@ -9,22 +9,21 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import logging
 import os
 import sqlite3
 import sys
 
-from .db import DatabaseUnusable, store_problem
+from .commands import apply, authority, eval, lexicon, memory, package, queue, report, review, run, serve, status, users, validate
 from .errors import DigitizeError, StoreError
+from .store.sqlite import DatabaseUnusable, store_problem
 
 # Tesseract's OpenMP threads make a page ~8x slower on a busy machine: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-COMMANDS = (
-    "run", "serve", "status", "validate", "package", "authority", "report", "eval",
-    "review", "users", "apply", "lexicon", "queue", "memory",
-)
+COMMANDS = {m.__name__.rsplit(".", 1)[1]: m for m in (  # in the order --help lists them
+    run, serve, status, validate, package, authority, report, eval, review, users, apply, lexicon, queue, memory,
+)}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,8 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"digitize {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"digitize.commands.{name.replace('-', '_')}")
+    for name, module in COMMANDS.items():
         p = sub.add_parser(
             name, help=module.HELP, description=getattr(module, "DESCRIPTION", module.HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,

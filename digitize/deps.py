@@ -71,7 +71,7 @@ def missing(profile: Any = None, *, engine: bool = True, modules=PIPELINE_MODULE
         if not shutil.which("tesseract"):
             items.append("the tesseract program (apt-get install tesseract-ocr)")
     if not items:  # the language models, found the way the engine finds them
-        from .ocr import EngineError, check_languages, find_tessdata
+        from .tessdata import EngineError, check_languages, find_tessdata
 
         try:
             check_languages(find_tessdata(settings.tessdata), settings.languages)

@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .errors import LockedError, NotAJobFolder
-from .ledger import Ledger
-from .proofread.queue import Queue
-from .review.users import UserStore
+from .store.ledger import Ledger
+from .store.queue import Queue
+from .store.users import UserStore
 
 LEDGER = "ledger.sqlite"
 LOCK = "run.lock"

@@ -17,52 +17,17 @@ import os
 import shutil
 import subprocess
 import threading
-from pathlib import Path
 
 import numpy as np
 
-from .errors import InputError
 from .model import Block, Line, OcrPage, Prepared, Word
-from .profiles import EngineSettings
+from .settings.engine import EngineSettings
+from .tessdata import EngineError, check_languages, find_tessdata
 
 log = logging.getLogger(__name__)
 
 # One OpenMP thread per engine: Tesseract's threads make a page ~8x slower on a loaded machine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
-TESSDATA_CANDIDATES = (
-    "/usr/share/tesseract-ocr/5/tessdata",
-    "/usr/share/tesseract-ocr/4.00/tessdata",
-    "/usr/share/tessdata",
-    "/usr/local/share/tessdata",
-)
-
-
-class EngineError(InputError, RuntimeError):
-    """The engine cannot run as configured (missing language, no Tesseract)."""
-
-
-def find_tessdata(explicit: str | None = None) -> Path:
-    """The tessdata folder of the system's language packages.
-
-    The tesserocr wheel bundles its own Tesseract but no models: it must be pointed at Debian's.
-    """
-    candidates = [explicit, os.environ.get("TESSDATA_PREFIX"), *TESSDATA_CANDIDATES]
-    for c in candidates:
-        if c and Path(c).is_dir() and any(Path(c).glob("*.traineddata")):
-            return Path(c)
-    raise EngineError(
-        "no Tesseract language data found; install Debian's tesseract-ocr-eng "
-        "(or set TESSDATA_PREFIX / [engine] tessdata)"
-    )
-
-
-def check_languages(tessdata: Path, languages: str) -> None:
-    missing = [lang for lang in languages.split("+") if not (tessdata / f"{lang}.traineddata").exists()]
-    if missing:
-        pkgs = " ".join(f"tesseract-ocr-{m}" for m in missing)
-        raise EngineError(f"Tesseract language(s) {', '.join(missing)} not installed in {tessdata} (apt-get install {pkgs})")
-
 
 def parse_tsv(tsv: str, number: int) -> list[Block]:
     """Tesseract TSV → blocks (Tesseract paragraphs) of lines of words."""

@@ -47,7 +47,7 @@ from lxml import etree
 from .errors import DigitizeError
 from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
-from .ledger import not_a_publication
+from .store.ledger import not_a_publication
 from . import xmlsafe
 from .xmlsafe import parser as safe_parser
 
@@ -544,7 +544,7 @@ def refresh_derived(job_dir: Path, *, authority: Callable[[Path, str, Any], Any]
             names = [r.get("profile") for r in rows if r.get("profile")]
             profile = None
             if names:
-                from . import profiles
+                from .settings import profile as profiles
 
                 name = max(set(names), key=names.count)
                 try:

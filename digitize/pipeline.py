@@ -25,12 +25,12 @@ from .emit import emit_document
 from .errors import InputError
 from .fsutil import atomic_write
 from .jobfolder import page_name, page_path, register_for
-from .memory import MemoryRules
+from .store.memory import MemoryRules
 from .jobfolder import pages_dir as pages_folder
 from .model import XML_FORMATS, Document, OcrPage, PageImage, PageInfo, Prepared
 from . import readings
 from .ocr import get_engine
-from .profiles import Profile
+from .settings.profile import Profile, or_defaults
 from .proofread import auto_correct
 from .structure import build_document, check_register, incomplete
 from .structure.frontpage import PARTY_CODES
@@ -259,12 +259,11 @@ def own_language_words(profile: Profile):
     """The profile's lexicons of its own language (an ``es`` profile also loads English ones, in
     which ``camara`` or ``combustion`` are words): the evidence for accents in capitals. None for
     English profiles (no accents are added on English pages)."""
-    from .proofread.config import DEFAULT_LEXICONS
-    from .proofread.config import settings as proof_settings
+    from .settings.proofread import DEFAULT_LEXICONS
 
     if (getattr(profile, "lang", "en") or "en") == "en":
         return None
-    own = tuple(n for n in proof_settings(profile).lexicons if n not in DEFAULT_LEXICONS["en"])
+    own = tuple(n for n in or_defaults(profile).proofread.lexicons if n not in DEFAULT_LEXICONS["en"])
     if not own:
         return None
     base = str(profile.path.parent) if getattr(profile, "path", None) else None
@@ -511,9 +510,8 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
     set, creating a field the OCR never found. Returns ``field:<name>`` → reason for values that
     do not fit (they stay in the queue)."""
     from .model import Field
-    from .proofread.queue import DecisionRules, QueueError, check_field
+    from .proofread.decisions import DecisionRules, QueueError, check_field
     from .structure import MANDATORY_LABELS, decided
-    from .structure import config as structure_config
 
     rules = DecisionRules.from_profile(profile)
     refused = {}
@@ -524,7 +522,7 @@ def _apply_fields(doc: Document, profile: Profile, values: dict[str, str]) -> di
         elif decided.is_list_item(name):  # parties:72, states:84, ipc:51, inid:86 …: a list item
             if value.strip():  # "" = accepted as read: the extracted list stays
                 try:
-                    note = decided.apply_list(doc.biblio, name, value.strip(), structure_config.settings(profile))
+                    note = decided.apply_list(doc.biblio, name, value.strip(), or_defaults(profile).structure)
                 except decided.Refused as exc:
                     refused[key] = str(exc)
                     doc.flags.append(f"review value refused: {name}: {exc}")
@@ -561,9 +559,8 @@ def _quality(pages: list[OcrPage], profile: Profile, reviewed: set[str]) -> dict
     a garbage scan (60 dpi, mean confidence 74, words the lexicon does not know) must not become
     ``done`` just because its few queued words were decided. Reviewed words count as sure."""
     from .proofread import vocabulary_for
-    from .proofread.config import settings
 
-    s = settings(profile)
+    s = or_defaults(profile).proofread
     words = [w for p in pages if not p.image_only for w in p.words() if w.text.strip()]
     if not words:
         return {"words": 0}

@@ -42,7 +42,7 @@ import numpy as np
 
 from .labelling import label
 from .model import PageImage, Prepared
-from .profiles import PreprocessSettings
+from .settings.engine import PreprocessSettings
 
 Detector = Callable[[np.ndarray], tuple[int, float]]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from .fsutil import atomic_write
 from .jobfolder import LEDGER, JobFolder
-from .ledger import NOT_PUBLICATION
-from .memory import AUTO as AUTO_MEMORY
-from .proofread.queue import state_counts as queue_state_counts
+from .store.ledger import NOT_PUBLICATION
+from .store.memory import AUTO as AUTO_MEMORY
+from .store.queue import state_counts as queue_state_counts
 
 STATE_ORDER = ("done", "needs-review", "failed", "running", "pending")
 STATE_COLOURS = {"done": "#2e7d32", "needs-review": "#ef6c00", "failed": "#c62828", "running": "#1565c0",

@@ -20,7 +20,7 @@ import numpy as np
 from .model import Block, Line, OcrPage, Prepared, Table, Word
 from .structure.frontpage import is_front_page
 from .structure.sections import is_search_report_page
-from .structure.tables import _bands, _inner, drop_covered_rows, find_tables, mark_head, rule_masks
+from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -30,11 +30,11 @@ _ID = re.compile(r"_w(\d+)$")
 
 def _lines_of_ink(crop: np.ndarray, dpi: int) -> int:
     """Text lines of a crop (0 ink, 255 paper): runs of inked pixel rows, gaps under 0.4 mm joined."""
-    return len(_bands((crop < 128).sum(axis=1), max(1, int(0.4 * dpi / 25.4))))
+    return len(ink_bands((crop < 128).sum(axis=1), max(1, int(0.4 * dpi / 25.4))))
 
 
 def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
-    x0, y0, x1, y1 = _inner(bbox, dpi)
+    x0, y0, x1, y1 = inner_box(bbox, dpi)
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     part = gray[y0:y1, x0:x1].copy()

@@ -110,11 +110,11 @@ def english_lexicon():
     """A loader: profile → the lexicon its ``[proofread] lexicons`` give. Without Debian's English
     word list (wamerican) that is only the project's own lists, too small to judge English text
     by: the test skips, and on CI that skip fails (the set-up installs it)."""
-    from digitize.proofread.config import settings
+    from digitize.settings.profile import or_defaults
     from digitize.proofread.lexicon import load
 
     def load_for(profile):
-        lx = load(tuple(settings(profile).lexicons), None)
+        lx = load(tuple(or_defaults(profile).proofread.lexicons), None)
         if len(lx) < 50_000:
             pytest.skip("the Debian word list (wamerican) is not installed")
         return lx
@@ -133,7 +133,7 @@ def schema_dir() -> Path:
 def _ocr_pdf_pages(pdf: str, pages: list[int], level: str, profile_name: str) -> list[dict]:
     """Worker: render, degrade, preprocess and OCR some pages of one PDF."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from digitize.model import PageImage
     from digitize.pipeline import ocr_page
     from digitize.synth import degrade, render_pdf

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from digitize import profiles
-from digitize.ledger import Ledger
+from digitize.settings import profile as profiles
+from digitize.store.ledger import Ledger
 from digitize.model import Prepared, QueueCandidate
 from digitize.apply import apply_job
-from digitize.proofread.queue import Queue
+from digitize.store.queue import Queue
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
@@ -165,7 +165,7 @@ def _run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
 
 def add_reviewer(job: Path, name: str) -> None:
     """The account a sheet's decisions are imported as (an unknown name is refused)."""
-    from digitize.review.users import UserStore
+    from digitize.store.users import UserStore
 
     UserStore(job / "ledger.sqlite").add(name, "reviewer", "a password of the test", replace=True)
 
@@ -463,8 +463,8 @@ def test_not_a_publication_leaves_delivery_and_authority_file_and_is_reported(jo
     """Issue 29: a reviewer marks the document as no publication with a reason instead of inventing
     its number; apply leaves it done with that reason; package and the authority build leave it
     out and say so; the report lists it. A reason is required."""
-    from digitize.ledger import not_a_publication
-    from digitize.proofread.queue import ValueRefused
+    from digitize.store.ledger import not_a_publication
+    from digitize.proofread.decisions import ValueRefused
     from digitize.report import gather
 
     job_dir, _ = job

@@ -15,16 +15,16 @@ from lxml import etree
 
 from authority.build import build, build_entries, build_from_job
 from authority.check import check_file
-from authority.config import validate
+from digitize.settings.authority import from_profile
 from authority.diff import apply_incremental, diff_files
 from authority.model import Entry, Priority
 from authority.reader import read_all
 from authority.findings import Findings
 from authority.writer import CSV_HEADER
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize import xmlsafe as safexml
 from digitize.cli import main as cli
-from digitize.profiles import ProfileError
+from digitize.settings.profile import ProfileError
 
 # --------------------------------------------------------------------------- helpers
 
@@ -187,11 +187,11 @@ def test_code_without_description_stops_the_build(tmp_path):
 
 def test_profile_section_validation():
     with pytest.raises(ProfileError, match=r"kind_codes.A1: the description"):
-        validate({"kind_codes": {"A1": ""}}, "x.toml: [authority]")
+        from_profile({"kind_codes": {"A1": ""}}, "x.toml: [authority]")
     with pytest.raises(ProfileError, match="unknown key"):
-        validate({"kinds": {}}, "x.toml: [authority]")
+        from_profile({"kinds": {}}, "x.toml: [authority]")
     with pytest.raises(ProfileError, match="not a valid code"):
-        validate({"exception_codes": {"not-a-code": "x"}}, "x.toml: [authority]")
+        from_profile({"exception_codes": {"not-a-code": "x"}}, "x.toml: [authority]")
     gen = profiles.load("generic").section("authority")
     assert gen["exception_codes"]["N"] == "Not used publication number"
     assert {"A1", "A2", "A3", "B1", "B2", "C", "U", "Y", "S", "T"} <= set(gen["kind_codes"])
@@ -434,7 +434,7 @@ def test_register_unused_numbers_become_exception_entries(tmp_path):
 
 
 def _job(tmp_path: Path) -> Path:
-    from digitize.ledger import connect, SCHEMA
+    from digitize.store.ledger import connect, SCHEMA
     from digitize.model import (Bibliographic, Claim, ClaimSet, ClaimText, Document, Field, PageInfo,
                                 Paragraph, Priority as P)
 

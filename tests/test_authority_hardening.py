@@ -19,7 +19,7 @@ from authority.build import build, build_entries
 from authority.check import check_file
 from authority.model import Entry
 from authority.reader import read_all
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.cli import main as cli
 
 from test_authority import make_entries, st36

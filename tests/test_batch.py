@@ -404,7 +404,7 @@ def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
     from the headers), processes above and for ``serve`` (no inputs known); a real job on
     threads writes the same documents and ledger rows as on processes."""
     from digitize.batch.run import SMALL_JOB_PAGES, choose_pool
-    from digitize.job import JobSettings
+    from digitize.settings.job import JobSettings
 
     names = _pages_docs(tmp_path / "in", n_docs=3, pages=2)
     inputs = [tmp_path / "in" / n for n in names]

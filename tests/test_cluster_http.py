@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from digitize.batch.run import connect
-from digitize.job import JobSettings
+from digitize.settings.job import JobSettings
 
 
 def _listening(pids: set[int]) -> list[tuple[str, int, int]]:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from digitize import profiles, validate
+from digitize.settings import profile as profiles
+from digitize import validate
 from digitize.emit import EmitError, emit_document, render_document
 from digitize.emit.load_st36 import load
 from digitize.emit.xmltext import clean, normalize_space

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from digitize import profiles, validate
+from digitize.settings import profile as profiles
+from digitize import validate
 from digitize.emit import render_document
 from digitize.model import Document
 from digitize.resources import default_schema_dir

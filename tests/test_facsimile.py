@@ -14,7 +14,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.evaluate import score
 from digitize.model import Prepared
 
@@ -54,7 +54,7 @@ def doc_folder(tmp_path_factory) -> Path:
 
 
 def test_pdf_is_a_run_output_format():
-    from digitize.job import JobError, JobSettings, merge, validate
+    from digitize.settings.job import JobError, JobSettings, merge, validate
 
     assert validate(JobSettings(formats=("st36", "pdf"))).formats == ("st36", "pdf")
     assert "pdf" not in JobSettings().formats  # on request only

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import OcrPage, QueueCandidate
 from digitize.structure import build_document
 from digitize.structure.figures import analyse, crop, inside, outside_figures

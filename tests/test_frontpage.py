@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import Block, Line, OcrPage, Word
-from digitize.structure import build_document, config
+from digitize.structure import build_document
+
 from digitize.structure import repair
 from digitize.structure.frontpage import read_front_page
 from digitize.structure.normalize import parse_ipc_checked
@@ -207,7 +208,7 @@ def test_party_printed_but_not_read_is_queued():
 
     page = _page(HEAD + [(300, "(72) Inventors:"), (300, "• ONE, A"), (300, "Town (DE)"), (300, "• TWO, B"),
                          (300, "Town (DE)"), (300, "• THREE, C"), (300, "Town (DE)")])
-    fp = read_front_page(page, config.settings(profiles.load("ep")), ST3)
+    fp = read_front_page(page, profiles.load("ep").structure, ST3)
     assert len(fp.biblio.inventors) == 3 and not [i for i in audit(fp, 60) if i.field == "parties:72"]
     fp.biblio.inventors.pop()
     assert [i for i in audit(fp, 60) if isinstance(i, Issue) and i.field == "parties:72"]
@@ -261,7 +262,6 @@ def test_related_documents_and_availability_dates():
 
 def test_child_claims_keep_their_doubts():
     """A doubtful word in a claim element stays marked in that element (it was dropped)."""
-    from digitize.structure import config as cfg
     from digitize.structure.layout import TextLine
     from digitize.structure.sections import parse_sections
 
@@ -271,7 +271,7 @@ def test_child_claims_keep_their_doubts():
         if w.text == "devlce.":
             w.conf = 31.0
     lines = [TextLine(page=2, words=ln.words, block_start=True) for ln in page.lines()]
-    claims = parse_sections(lines, cfg.settings(profiles.load("ep")), "en").claims[0].claims
+    claims = parse_sections(lines, profiles.load("ep").structure, "en").claims[0].claims
     child = claims[0].body.children[1]
     assert child.text == "a pipetting devlce."
     assert [(child.text[d.start:d.end], d.confidence) for d in child.doubts] == [("devlce.", 31.0)]

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.structure import parties
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -253,7 +253,7 @@ def _cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
 
 
 def _state(out: Path) -> dict[str, str]:
-    from digitize.ledger import Ledger
+    from digitize.store.ledger import Ledger
 
     led = Ledger(out / "ledger.sqlite")
     try:
@@ -276,7 +276,7 @@ def _decide(out: Path, tmp: Path, values: dict[str, str]) -> None:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    from digitize.review.users import UserStore
+    from digitize.store.users import UserStore
     UserStore(out / "ledger.sqlite").add("ana", "reviewer", "a password of the test", replace=True)
     r = _cli("queue", "import", str(out), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr

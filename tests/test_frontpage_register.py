@@ -141,7 +141,7 @@ def test_register_through_run_and_apply(tmp_path, schema_dir):
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
         w.writerows(rows)
-    from digitize.review.users import UserStore
+    from digitize.store.users import UserStore
 
     UserStore(out / "ledger.sqlite").add("ana", "reviewer", "a password of the test", replace=True)
     r = _cli("queue", "import", str(out), str(sheet), "--reviewer", "ana")

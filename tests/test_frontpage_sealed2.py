@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -331,7 +331,7 @@ def test_forty_simultaneous_wrong_logins_keep_memory_bounded(job):
 
 def test_reviewer_cannot_decide_an_item_never_shown(job):
     """Before: POST /queue with any free item's id decided it (``decide`` leased it on the fly)."""
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
     from test_review import csrf_of
 
     q = Queue(job / "ledger.sqlite")
@@ -357,7 +357,7 @@ def _queue_of(path: Path, items: int, docs: int = 50):
     import random
 
     from digitize.model import QueueCandidate
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
 
     q = Queue(path)
     rng = random.Random(4)
@@ -418,7 +418,7 @@ def test_counters_stay_exact_through_every_change(tmp_path):
     decisions, a series, undo, reopen, re-enqueue and a queue made before the counters existed."""
     import sqlite3
 
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
 
     q = _queue_of(tmp_path / "q.sqlite", 300, docs=3)
     item = q.next_item("ana", 120)
@@ -470,7 +470,7 @@ def _import(job: Path, sheet: Path, reviewer: str = "rita") -> subprocess.Comple
 def test_import_checks_the_row_is_about_its_item_and_the_reviewer_exists(job, tmp_path):
     """Before: a row about a date field corrected a word item (kind, field, ocr_text ignored), and
     an unknown --reviewer name went into the audit trail."""
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
 
     q = Queue(job / "ledger.sqlite")
     word = q.items()[0]
@@ -506,7 +506,7 @@ def test_import_reads_a_big_sheet_row_by_row(job, tmp_path):
     does not grow with the rows: 200,000 rows without a decision cost what 20,000 do."""
     import tracemalloc
 
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
     from digitize.proofread.sheet import import_csv
 
     q = Queue(job / "ledger.sqlite")
@@ -811,7 +811,7 @@ def test_a_full_disk_while_registering_inputs_is_one_line(tmp_path):
 
 def _authority_xml(tmp_path: Path) -> Path:
     from authority.build import build_entries
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from test_authority import make_entries
 
     res = build_entries(make_entries(3), "PH", [(tmp_path / "good.xml", "xml")], profiles.load("ph"),
@@ -826,7 +826,8 @@ def test_authority_check_and_build_refuse_what_st37_does_not_allow(tmp_path, att
     and an entry with 200,000 attributes were valid too."""
     from authority.check import check_file
     from authority.reader import read_all
-    from digitize import profiles, xmlsafe
+    from digitize.settings import profile as profiles
+    from digitize import xmlsafe
 
     good = _authority_xml(tmp_path)
     text = good.read_text(encoding="utf-8")
@@ -859,7 +860,7 @@ def test_authority_check_refuses_a_formula_as_application_number(tmp_path):
     import csv
 
     from authority.check import check_file
-    from digitize import profiles
+    from digitize.settings import profile as profiles
 
     bad = tmp_path / "bad.csv"
     with bad.open("w", encoding="utf-8", newline="") as fh:
@@ -1009,7 +1010,7 @@ def test_st37_csv_and_xml_of_one_build_say_the_same(tmp_path):
     from authority.build import build, build_entries
     from authority.diff import changes
     from authority.reader import read_all
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from test_authority import make_entries
 
     entries = make_entries(12)
@@ -1077,7 +1078,7 @@ def test_legacy_uspto_pap_xml_becomes_an_authority_entry(tmp_path):
     """Issue 26 item 18: real legacy USPTO XML (pap) was refused for its NDATA image entities."""
     from authority.build import build
     from authority.reader import read_all
-    from digitize import profiles
+    from digitize.settings import profile as profiles
 
     src = tmp_path / "US20020000001A1.xml"
     src.write_text(PAP, encoding="utf-8")

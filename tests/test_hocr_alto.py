@@ -141,8 +141,9 @@ def test_alto_structure():
 def test_real_ocr_page_round_trips_through_both(tmp_path):
     """A page recognised by the real engine: both files carry exactly its words and boxes."""
     try:
-        from digitize.ocr import EngineError, get_engine
-        from digitize.profiles import EngineSettings
+        from digitize.tessdata import EngineError
+        from digitize.ocr import get_engine
+        from digitize.settings.engine import EngineSettings
 
         engine = get_engine(EngineSettings())
     except (ImportError, EngineError) as exc:

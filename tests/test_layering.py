@@ -1,5 +1,9 @@
 """Dependencies point one way: model → stages → pipeline → batch / apply / review → commands.
 
+Three more rules keep the graph honest: no import hidden from this check (``importlib`` or
+``__import__`` naming a project module), no ``_private`` name taken from another module (make it
+public or move it), and no circle among modules (imports inside functions count too).
+
 Every module of ``digitize`` and ``authority`` is read with ``ast`` (imports inside functions
 count too) and given a layer; a module may import a lower layer, or its own component (its own
 package) in the same layer, never a higher layer or a sibling component (``batch`` does not
@@ -19,12 +23,17 @@ PACKAGES = ("digitize", "authority")
 # lowest first; each entry is a component (a module, or a package with everything under it)
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("digitize", "digitize.errors", "digitize.resources", "digitize.fsutil", "digitize.model",
-              "digitize.db", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling", "digitize.diacritics")),
-    ("configuration models", ("digitize.config",)),  # the base of every profile section and job model
-    ("profile sections", ("digitize.structure.config", "digitize.proofread.config", "digitize.emit.config",
-                          "authority.section")),  # one model per section, beside its stage
-    ("settings and stores", ("digitize.profiles", "digitize.job", "digitize.ledger", "digitize.proofread.queue",
-                             "digitize.review.users", "digitize.memory")),
+              "digitize.store.sqlite", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling",
+              "digitize.diacritics")),
+    ("the engine's data on this machine", ("digitize.tessdata",)),
+    ("configuration models", ("digitize.settings.base",)),  # the base of every profile section and job model
+    ("profile sections", ("digitize.settings.engine", "digitize.settings.structure", "digitize.settings.proofread",
+                          "digitize.settings.emit", "digitize.settings.authority")),  # one model per section
+    ("settings", ("digitize.settings",)),  # the profile (every section) and the job file
+    # what a reviewer's decision may be, and series of the same error: the rules the queue store applies
+    ("decision rules", ("digitize.proofread.decisions",)),
+    ("series", ("digitize.proofread.series",)),
+    ("stores", ("digitize.store",)),  # ledger, queue, users, office memory (SQLite through store.sqlite)
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
                 "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages", "digitize.facsimile")),
@@ -105,6 +114,101 @@ def violations(root: Path) -> list[str]:
     return problems
 
 
+# modules whose computed imports name third-party libraries only (never a project module)
+THIRD_PARTY_ONLY = {"digitize.deps"}  # checks that the libraries a run needs are installed, by their names
+
+
+def _project_names(node: ast.AST) -> str:
+    """The project module a dynamic import names, or ''."""
+    if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        text = node.args[0].value
+    elif node.args and isinstance(node.args[0], ast.JoinedStr):
+        text = "".join(v.value for v in node.args[0].values if isinstance(v, ast.Constant))
+    else:
+        return "<computed>"
+    return text if text.split(".")[0] in PACKAGES else ""
+
+
+def hidden_and_private(root: Path) -> list[str]:
+    """Dynamic imports of project modules, and private names taken from another module."""
+    mods = modules(root)
+    known = set(mods)
+    problems = []
+    for mod, path in mods.items():
+        where = path.relative_to(root)
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        resolved = [t for _, t in imports(mod, path, known)]
+        module_names: set[str] = set()  # local names bound to project modules
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                f = node.func
+                name = f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else ""
+                if (name in ("import_module", "__import__") and (target := _project_names(node))
+                        and not (target == "<computed>" and mod in THIRD_PARTY_ONLY)):
+                    problems.append(f"{where}:{node.lineno}: {mod} imports {target} by name, hidden from the layering check")
+            elif isinstance(node, ast.ImportFrom):
+                for a in node.names:
+                    if a.name.startswith("_") and not a.name.startswith("__"):
+                        problems.append(f"{where}:{node.lineno}: {mod} takes the private name {a.name} from another module")
+                    if any(t.endswith("." + a.name) for t in resolved):
+                        module_names.add(a.asname or a.name)
+            elif isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.name.split(".")[0] in PACKAGES and a.asname:
+                        module_names.add(a.asname)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in module_names
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                problems.append(f"{where}:{node.lineno}: {mod} uses the private name {node.value.id}.{node.attr}")
+    return problems
+
+
+def circles(root: Path) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), a package's own __init__ aside."""
+    mods = modules(root)
+    known = set(mods)
+    graph = {m: {t for _, t in imports(m, p, known) if t in known and t != m and not m.startswith(t + ".")}
+             for m, p in mods.items()}
+    index, low, stack, on, out, counter = {}, {}, [], set(), [], [0]
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_hidden_or_private_imports():
+    problems = hidden_and_private(ROOT)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_circles():
+    found = circles(ROOT)
+    assert not found, "\n".join(" <-> ".join(g) for g in found)
+
+
 def test_dependencies_point_down():
     problems = violations(ROOT)
     assert not problems, "\n".join(problems)
@@ -125,3 +229,21 @@ def test_the_check_catches_an_upward_import(tmp_path):
     assert len(problems) == 2, problems
     assert "digitize.proofread.rules (stages) imports digitize.pipeline (pipeline), a higher layer" in problems[0] + problems[1]
     assert any("digitize.batch imports authority.build, a sibling" in p for p in problems), problems
+
+
+def test_the_checks_catch_hidden_private_and_circular_imports(tmp_path):
+    """On a copy of the tree: an import by name, a private name taken, and a circle added."""
+    for pkg in PACKAGES:
+        shutil.copytree(ROOT / pkg, tmp_path / pkg, ignore=shutil.ignore_patterns("__pycache__", "*.html", "static",
+                                                                                  "templates", "data"))
+    assert hidden_and_private(tmp_path) == [] and circles(tmp_path) == []
+    rules = tmp_path / "digitize" / "proofread" / "rules.py"
+    rules.write_text(rules.read_text(encoding="utf-8")
+                     + "\n\ndef _hidden():\n    import importlib\n    return importlib.import_module('digitize.pipeline')\n"
+                     + "\n\ndef _private():\n    from .lexicon import _secret\n    return _secret\n", encoding="utf-8")
+    lexicon = tmp_path / "digitize" / "proofread" / "lexicon.py"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8") + "\n\ndef _back():\n    from . import rules\n", encoding="utf-8")
+    problems = hidden_and_private(tmp_path)
+    assert any("imports digitize.pipeline by name" in p for p in problems), problems
+    assert any("takes the private name _secret" in p for p in problems), problems
+    assert any({"digitize.proofread.lexicon", "digitize.proofread.rules"} <= set(g) for g in circles(tmp_path))

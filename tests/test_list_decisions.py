@@ -36,7 +36,7 @@ def _decide(job: Path, sheet: Path, values: dict[str, str], refused: int = 0) ->
 
 
 def _open_items(job: Path) -> set[str]:
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
 
     q = Queue(job / "ledger.sqlite")
     try:
@@ -59,7 +59,7 @@ def test_corrected_inventors_and_states_reach_json_st36_st96(tmp_path, schema_di
 
     # one recorded without that check (a queue opened without the profile's rules): refused by
     # apply, the item back in the queue, the reason in the flags, the document not done
-    from digitize.proofread.queue import Queue
+    from digitize.store.queue import Queue
 
     q = Queue(job / "ledger.sqlite")
     item = next(i for i in q.items(DOC_ID) if i.field_name == "states:84")
@@ -109,7 +109,7 @@ def test_list_values_read_by_the_structure_parsers_or_refused():
     """Each kind of list item in ``_apply_fields`` (the step ``finish_document`` runs for
     decisions): IPC, an INID code with a Field of its own, (86), one with no field, an accepted
     list; every malformed value refused with its reason, the list left as read."""
-    from digitize import profiles
+    from digitize.settings import profile as profiles
     from digitize.apply import decisions_of
     from digitize.pipeline import _apply_fields
     from test_frontpage import _doc, _needs_codes
@@ -150,7 +150,7 @@ def test_review_page_and_import_check_list_values_when_decided():
     with the structure stage's parsers when it is entered; "accept" keeps the text as read."""
     import pytest
 
-    from digitize.proofread.queue import ValueRefused, checked_value
+    from digitize.proofread.decisions import ValueRefused, checked_value
     from digitize.review.app import profile_rules
     from test_frontpage import _needs_codes
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from digitize.memory import AUTO, MemoryRules, OfficeMemory, form_of
+from digitize.store.memory import AUTO, MemoryRules, OfficeMemory, form_of
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 DIGITIZE = [sys.executable, "-m", "digitize"]

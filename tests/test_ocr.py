@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import PageImage, Prepared
-from digitize.ocr import EngineError, check_languages, find_tessdata, get_engine, parse_tsv, read_blocks
+from digitize.tessdata import EngineError, check_languages, find_tessdata
+from digitize.ocr import get_engine, parse_tsv, read_blocks
 from digitize.synth import render_text_page
 
 LINES = ["Claims", "", "1. A container for cooked rice comprising an inner vessel.",

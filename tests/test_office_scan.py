@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from digitize import ingest, profiles
+from digitize import ingest
+from digitize.settings import profile as profiles
 from digitize.evaluate import score
 from digitize.pipeline import ocr_page
 from digitize.proofread import auto_correct

@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from digitize import cli, profiles, validate
+from digitize import cli, validate
+from digitize.settings import profile as profiles
 from digitize.emit import emit_document
 from digitize.model import (Bibliographic, Claim, ClaimSet, ClaimText, Document, Field, Figure, PageInfo, Paragraph,
                             Party)
@@ -178,7 +179,7 @@ def test_packaged_xml_is_valid(job, tmp_path, capsys):
 
 def _ledger(job: Path, rows: list[tuple]) -> None:
     """rows: (input, state, doc_id, finished)"""
-    from digitize.ledger import SCHEMA
+    from digitize.store.ledger import SCHEMA
 
     job.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(job / "ledger.sqlite")

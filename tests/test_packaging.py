@@ -20,7 +20,7 @@ def test_wheel_finds_profiles_and_templates_without_the_checkout(tmp_path):
     code = (
         "import sys; sys.path = [p for p in sys.path if 'work' not in p or 'site-packages' in p];"
         f"sys.path.insert(0, {str(site)!r});"
-        "import digitize, digitize.resources as r, digitize.profiles as p;"
+        "import digitize, digitize.resources as r, digitize.settings.profile as p;"
         f"assert digitize.__file__.startswith({str(site)!r}), digitize.__file__;"
         "print(r.profiles_dir()); print(r.templates_dir()); print(','.join(p.available()));"
         "p.load('mx')"

@@ -10,7 +10,7 @@ import pytest
 
 from digitize import preprocess as pp
 from digitize.model import PageImage
-from digitize.profiles import PreprocessSettings
+from digitize.settings.engine import PreprocessSettings
 from digitize.synth import render_text_page
 
 LINES = [f"Line {i}: the quick brown fox jumps over the lazy dog, claim {i}." for i in range(30)]
@@ -326,8 +326,9 @@ def test_cardinal_pages_come_out_upright(shared_data):
     """cardinal.pdf shows one scan at 0, 90, 180 and 270°: with Tesseract's OSD the four
     prepared pages are the same upright page."""
     try:
-        from digitize.ocr import EngineError, get_engine
-        from digitize.profiles import EngineSettings
+        from digitize.tessdata import EngineError
+        from digitize.ocr import get_engine
+        from digitize.settings.engine import EngineSettings
 
         engine = get_engine(EngineSettings())
     except (ImportError, EngineError) as exc:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from digitize import profiles
-from digitize.emit.config import DEFAULT_CLAIM_REF_WORDS
-from digitize.job import JobError, JobSettings, load_job, merge
-from digitize.ocr import find_tessdata
-from digitize.profiles import ProfileError
-from digitize.structure.config import StructureSettings
+from digitize.settings import profile as profiles
+from digitize.settings.emit import DEFAULT_CLAIM_REF_WORDS
+from digitize.settings.job import JobError, JobSettings, load_job, merge
+from digitize.tessdata import find_tessdata
+from digitize.settings.profile import ProfileError
+from digitize.settings.structure import StructureSettings
 
 DIGITIZE = Path(sys.executable).parent / "digitize"
 

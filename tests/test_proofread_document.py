@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import Block, Line, OcrPage, Word
 from digitize.proofread import auto_correct, rules
-from digitize.proofread.config import settings
+from digitize.settings.profile import or_defaults
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_a_word_used_twice_in_the_document_is_its_own(generic, lexicon):
     ctx_twice = auto_correct(twice, generic, lexicon)[0]
     assert "gearbell" in _text(ctx_twice)
     # the rule itself: owned words are never split or respelled
-    ctx = rules.RuleContext(settings(generic), lexicon, doc_counts={"gearbell": 2})
+    ctx = rules.RuleContext(or_defaults(generic).proofread, lexicon, doc_counts={"gearbell": 2})
     assert rules.split_joined("gearbell", ctx, 60) is None and rules.lexicon_fix("gearbell", ctx, 60) is None
     assert ctx_once  # (once: whatever the rules decide, it runs)
 
@@ -74,7 +74,7 @@ def test_english_pages_never_gain_accents(generic, lexicon):
     pages = [_page(["The bracket attaches to the housing and the clip attaches to the rail."], conf=70)]
     fixed, corrections, _ = auto_correct(pages, generic, lexicon)
     assert "attachés" not in _text(fixed) and "attaches" in _text(fixed)
-    ctx = rules.RuleContext(settings(generic), lexicon, accents=False)
+    ctx = rules.RuleContext(or_defaults(generic).proofread, lexicon, accents=False)
     assert rules.lexicon_fix("attaches", ctx, 60) is None
     assert rules.adds_accents("attaches", "attachés") and not rules.adds_accents("procéssing", "processing")
     # a misread accent is still removed on an English page
@@ -92,14 +92,14 @@ def test_spanish_pages_may_gain_accents():
 def test_domain_vocabulary_is_protected(generic, lexicon):
     from digitize.proofread.lexicon import protected
     assert {"switchgear", "wellbore", "proppant"} <= protected()
-    ctx = rules.RuleContext(settings(generic), lexicon, protected=protected())
+    ctx = rules.RuleContext(or_defaults(generic).proofread, lexicon, protected=protected())
     assert rules.split_joined("Switchgear", ctx, 50) is None
 
 
 def test_a_repeated_run_together_of_function_words_is_still_split(generic, lexicon):
     """'atleast' seven times in one EP publication (tight spacing in one font): owned words are
     kept, but a split into function words only is the same misreading again."""
-    ctx = rules.RuleContext(settings(generic), lexicon, doc_counts={"atleast": 7, "switchgear": 3})
+    ctx = rules.RuleContext(or_defaults(generic).proofread, lexicon, doc_counts={"atleast": 7, "switchgear": 3})
     assert rules.split_joined("atleast", ctx, 90).new == "at least"
     assert rules.split_joined("switchgear", ctx, 90) is None
 
@@ -108,7 +108,7 @@ def test_office_memory_corrects_in_the_words_own_case_and_its_known_words_are_no
     """Issue 29: a confirmed correction (stored folded) is applied as ``auto-memory`` in the case
     and punctuation of each reading (``FO2B`` → ``F02B``, ``(fo2b,`` → ``(f02b,``); a word the
     office accepted is no longer a queue candidate; without the memory both are as before."""
-    from digitize.memory import AUTO, MemoryRules
+    from digitize.store.memory import AUTO, MemoryRules
 
     memory = MemoryRules(office="XX", corrections={"fo2b": "f02b"}, accepted=frozenset({"glorbix"}))
     page = _page(["Int. Cl. FO2B 75/32 and (fo2b, in the glorbix housing"], conf=40.0)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.proofread import auto_correct, forms, rules
-from digitize.proofread.config import settings
+from digitize.settings.profile import or_defaults
 from digitize.proofread.lexicon import load
 
 from test_proofread_rules import page_of
@@ -17,18 +17,18 @@ from test_proofread_rules import page_of
 @pytest.fixture(scope="module")
 def es():
     mx = profiles.load("mx")
-    lx = load(tuple(settings(mx).lexicons), None)
+    lx = load(tuple(or_defaults(mx).proofread.lexicons), None)
     if not lx.known("reivindicación"):
         pytest.skip("the Debian Spanish word list (wspanish) is not installed")
-    ctx = rules.RuleContext(settings(mx), lx, lang="es", forms=forms.load("es"), accents=True)
+    ctx = rules.RuleContext(or_defaults(mx).proofread, lx, lang="es", forms=forms.load("es"), accents=True)
     return mx, lx, ctx
 
 
 @pytest.fixture(scope="module")
 def en():
     ep = profiles.load("ep")
-    lx = load(tuple(settings(ep).lexicons), None)
-    return rules.RuleContext(settings(ep), lx, lang="en", forms=forms.load("en"))
+    lx = load(tuple(or_defaults(ep).proofread.lexicons), None)
+    return rules.RuleContext(or_defaults(ep).proofread, lx, lang="en", forms=forms.load("en"))
 
 
 SPANISH_WORDS = ["laterales", "paredes", "móviles", "interiores", "listones", "cabezales", "comunidades",

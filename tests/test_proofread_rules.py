@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import Block, Line, OcrPage, Word
-from digitize.profiles import ProfileError
+from digitize.settings.profile import ProfileError
 from digitize.proofread import auto_correct, rules, undo
-from digitize.proofread.config import ProofreadSettings, settings, validate, validate_queue
+from digitize.settings.profile import or_defaults
+from digitize.settings.proofread import ProofreadSettings, from_profile
 from digitize.proofread.lexicon import Lexicon, confusion_cost, load
 
 
@@ -34,7 +35,7 @@ def lexicon(profile, english_lexicon):
 
 @pytest.fixture(scope="module")
 def ctx(profile, lexicon):
-    return rules.RuleContext(settings(profile), lexicon, lang="en", step_references=True)
+    return rules.RuleContext(or_defaults(profile).proofread, lexicon, lang="en", step_references=True)
 
 
 @pytest.mark.parametrize("ocr, fixed", [
@@ -199,17 +200,17 @@ def test_disabled_and_threshold(profile, lexicon):
 
 def test_profile_sections_are_validated():
     with pytest.raises(ProfileError, match=r"x.toml: \[proofread\] unknown key 'dehyphenation'"):
-        validate({"dehyphenation": True}, "x.toml: [proofread]")
+        from_profile({"dehyphenation": True}, {}, "x.toml:")
     with pytest.raises(ProfileError, match="confusions"):
-        validate({"confusions": [["0", "O"]]}, "x.toml: [proofread]")
+        from_profile({"confusions": [["0", "O"]]}, {}, "x.toml:")
     with pytest.raises(ProfileError, match="not a regular expression"):
-        validate({"number_patterns": ["(\\d"]}, "x.toml: [proofread]")
+        from_profile({"number_patterns": ["(\\d"]}, {}, "x.toml:")
     with pytest.raises(ProfileError, match=r"\[queue\] threshold must be between 0 and 100"):
-        validate_queue({"threshold": 160}, "x.toml: [queue]")
+        from_profile({}, {"threshold": 160}, "x.toml:")
     with pytest.raises(ProfileError, match="threshold must be number"):
-        validate_queue({"threshold": "60"}, "x.toml: [queue]")
-    assert isinstance(settings(profiles.load("mx")), ProofreadSettings)
-    assert "spanish" in settings(profiles.load("mx")).lexicons
+        from_profile({}, {"threshold": "60"}, "x.toml:")
+    assert isinstance(profiles.load("mx").proofread, ProofreadSettings)
+    assert "spanish" in profiles.load("mx").proofread.lexicons
 
 
 def test_lexicon_build_command(tmp_path):
@@ -249,7 +250,7 @@ def test_a_speck_after_the_hyphen_does_not_stop_the_join(profile, lexicon):
 
 def test_spanish_profile():
     mx = profiles.load("mx")
-    lx = load(tuple(settings(mx).lexicons), None)
+    lx = load(tuple(mx.proofread.lexicons), None)
     if not lx.known("reivindicación"):
         pytest.skip("the Debian Spanish word list (wspanish) is not installed")
     clean = "La presente invención se refiere a una composición farmacéutica según la reivindicación 1".split()

@@ -12,7 +12,7 @@ from pathlib import Path
 import jiwer
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import OcrPage, PageImage, Prepared
 from digitize.proofread import auto_correct
 

@@ -10,7 +10,9 @@ import time
 import pytest
 
 from digitize.model import QueueCandidate
-from digitize.proofread.queue import LeaseError, Queue, QueueError, adapt
+from digitize.store.queue import LeaseError, Queue
+from digitize.proofread.decisions import QueueError
+from digitize.proofread.series import adapt
 
 
 def word(wid: str, text: str, conf: float, sugg=(), context="") -> QueueCandidate:
@@ -236,7 +238,7 @@ def _check_all_decided_once(db, n):
 def test_mandatory_field_refuses_empty_and_wrong_format_with_the_reason(queue):
     """Defect 4: an empty value for a mandatory field is refused, so is one that does not fit the
     profile's format; the reason names the expected format."""
-    from digitize.proofread.queue import ValueRefused
+    from digitize.proofread.decisions import ValueRefused
 
     queue.enqueue("EP1", [field("publication_date", "", 0), field("doc_number", "", 0), field("office", "", 0)])
     item = queue.next_item("ana")
@@ -260,7 +262,7 @@ def test_mandatory_field_refuses_empty_and_wrong_format_with_the_reason(queue):
 
 def test_control_characters_and_megabyte_values_are_refused(queue):
     """Defect 7: a NUL or form feed would break the .txt page separator; a huge value is capped."""
-    from digitize.proofread.queue import ValueRefused
+    from digitize.proofread.decisions import ValueRefused
 
     queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
     item = queue.next_item("ana")
@@ -355,7 +357,7 @@ def test_reviewer_time_per_item_and_document_from_screen_to_decision(queue):
     """Issue 29: the time an item was on the reviewer's screen is audited with the decision (at
     most MAX_ITEM_SECONDS), summed per reviewer and per document; asking for the held item again
     does not restart its clock; series members and imported decisions carry no time."""
-    from digitize.proofread.queue import MAX_ITEM_SECONDS
+    from digitize.store.queue import MAX_ITEM_SECONDS
 
     queue.enqueue("EP1", [word("p0001_w00001", "tbe", 20, ["the"])])
     queue.enqueue("EP2", [word("p0001_w00002", "tbe", 30, ["the"]), word("p0001_w00003", "wbich", 40, ["which"])])
@@ -382,7 +384,7 @@ def test_a_party_list_keeps_its_line_breaks_and_only_them(queue):
     break is no control character (queue import refused "accept" on such a list); a word still
     refuses one, and so does a list value with a NUL."""
     from digitize.model import QueueCandidate
-    from digitize.proofread.queue import ValueRefused
+    from digitize.proofread.decisions import ValueRefused
 
     text = "GARCÍA LÓPEZ, Juan\nPÉREZ, Ana"
     queue.enqueue("MX1", [QueueCandidate(kind="field", page=1, bbox=None, text=text, confidence=60.0,

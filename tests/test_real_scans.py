@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 import pytest
 
-from digitize import ingest, profiles, readings
+from digitize import ingest, readings
+from digitize.settings import profile as profiles
 from digitize.evaluate import read_truth, score
 from digitize.model import Block, Line, OcrPage, PageImage, Word
 from digitize.pipeline import ocr_page, save_page

@@ -21,11 +21,11 @@ import httpx
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from digitize.ledger import Ledger
+from digitize.store.ledger import Ledger
 from digitize.model import Block, Line, OcrPage, QueueCandidate, Word
-from digitize.proofread.queue import Queue
+from digitize.store.queue import Queue
 from digitize.review.auth import COOKIE_NAME, SECRET_FILE
-from digitize.review.users import UserStore, hash_password, verify_password
+from digitize.store.users import UserStore, hash_password, verify_password
 
 DOC_ID = "PH12023050123A1"
 LINES = [

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from digitize.model import OcrPage
-from digitize.proofread.queue import Queue
+from digitize.store.queue import Queue
 
 from test_review import DIGITIZE, PASSWORD, Server, add_user, build_job, candidate
 
@@ -357,7 +357,7 @@ def test_not_a_publication_from_the_review_page(tmp_path, browser):
     keys go to the reason, not to a correction), submits: the document's items are closed with
     it, and apply takes the document out of the delivery (ledger: done, "not a publication: …")."""
     from digitize.apply import apply_job
-    from digitize.ledger import Ledger, not_a_publication
+    from digitize.store.ledger import Ledger, not_a_publication
 
     job, page_data = build_job(tmp_path)
     add_user(job, "rita", "reviewer")

@@ -23,7 +23,7 @@ import httpx
 import pytest
 
 from digitize.fsutil import atomic_write, current_umask, one_line
-from digitize.proofread.queue import Queue
+from digitize.store.queue import Queue
 from digitize.review.auth import COOKIE_NAME, MAX_BODY, LoginThrottle
 from test_review import (DIGITIZE, PASSWORD, Server, add_user, build_job, candidate, csrf_of, free_port,
                          login)
@@ -149,7 +149,7 @@ def test_removed_user_recreated_does_not_revive_the_old_cookie(job):
 
 
 def test_session_keys_are_random_and_replaced(tmp_path):
-    from digitize.review.users import UserStore
+    from digitize.store.users import UserStore
 
     store = UserStore(tmp_path / "users.sqlite")
     a = store.add("ann", "admin", PASSWORD)
@@ -164,7 +164,7 @@ def test_session_keys_are_random_and_replaced(tmp_path):
 
 def test_old_users_table_is_migrated(tmp_path):
     """A table of the name + epoch version gets random keys; its old cookies (int epoch) stop."""
-    from digitize.review.users import UserStore, hash_password
+    from digitize.store.users import UserStore, hash_password
 
     db = tmp_path / "old.sqlite"
     with sqlite3.connect(db) as con:

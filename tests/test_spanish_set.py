@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import OcrPage, PageImage
 from digitize.synth_es import QUEUE_NAMES, ar, compare, mx, spanish_text
 

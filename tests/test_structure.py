@@ -12,11 +12,11 @@ import textwrap
 
 import pytest
 
-from digitize import profiles
+from digitize.settings import profile as profiles
 from digitize.model import Block, Line, OcrPage, PageImage, Word
 from digitize.structure import build_document
 from digitize.structure.normalize import parse_date, parse_ipc, parse_publication_number
-from digitize.structure.config import MONTHS
+from digitize.settings.structure import MONTHS
 
 EP_NAMES = ("EP17185386NWA1", "EP15906245NWA1")
 MANDATORY = ("office", "doc_number", "kind", "publication_date")

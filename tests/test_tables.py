@@ -18,7 +18,7 @@ from digitize import validate
 from digitize.emit import render_document
 from digitize.model import Document, OcrPage, Paragraph, Table, TableCell, Word
 from digitize.pipeline import finish_document, ocr_range
-from digitize.profiles import load
+from digitize.settings.profile import load
 from digitize.structure.tables import find_tables, page_text
 from digitize.synth import degrade, render_text_page, write_tiff
 from digitize.synth_tables import read_tables, render_page

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Iterator
 
 from digitize.jobfolder import JobFolder
-from digitize.ledger import not_a_publication
+from digitize.store.ledger import not_a_publication
 from digitize.model import Document
 
 from ..model import Entry, claim_kind_of
 from ..findings import Findings
-from .xmlfiles import _lang, _Raw, validate_raw
+from .xmlfiles import lang_code, RawEntry, validate_raw
 
 
 def _rows(job: JobFolder) -> list[dict]:
@@ -83,7 +83,7 @@ def _document(job_dir: Path, row: dict, report: Findings) -> Document | None:
 
 def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office: str | None) -> Entry | None:
     b = doc.biblio
-    raw = _Raw()
+    raw = RawEntry()
     raw.country = b.value("office") or office
     raw.number = b.value("doc_number")
     raw.kind = b.value("kind")
@@ -95,7 +95,7 @@ def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office:
     flagged = [n for n in b.MANDATORY if getattr(b, n) is not None and getattr(b, n).flagged]
     if flagged:
         report.warning(where, f"mandatory field(s) still flagged for review: {', '.join(flagged)}")
-    lang = _lang(doc.lang)
+    lang = lang_code(doc.lang)
     if failed:
         raw.searchable = {"description": (), "claims": (), "abstract": ()}
     else:
@@ -104,7 +104,7 @@ def _entry(doc: Document, *, failed: bool, where: str, report: Findings, office:
 
         claim_langs: list[str] = []
         for cs in doc.claims:
-            cl = _lang(cs.lang) or lang
+            cl = lang_code(cs.lang) or lang
             if cs.claims and cl and cl not in claim_langs:
                 claim_langs.append(cl)
         if lang is None and (doc.description or doc.abstract):

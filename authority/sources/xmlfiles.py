@@ -54,14 +54,14 @@ def _has_text(el: Any) -> bool:
     return any(t.strip() for t in el.itertext())
 
 
-def _lang(value: str | None) -> str | None:
+def lang_code(value: str | None) -> str | None:
     if not value:
         return None
     v = value.strip().lower()[:2]
     return v if len(v) == 2 and v.isalpha() else None
 
 
-class _Raw:
+class RawEntry:
     """What a file said, before validation: strings exactly as found."""
 
     def __init__(self) -> None:
@@ -112,7 +112,7 @@ def _root_name(path: Path) -> str:
     return ""
 
 
-def validate_raw(raw: _Raw, where: object, report: Findings) -> Entry | None:
+def validate_raw(raw: RawEntry, where: object, report: Findings) -> Entry | None:
     """An entry from what a source said, or None with the reason reported. Optional data that is
     invalid is dropped with a warning; mandatory data is never filled in."""
     missing = [n for n, v in (("office", raw.country), ("publication number", raw.number),
@@ -156,14 +156,14 @@ def _searchable(root: Any, names: dict[str, str], default_lang: str | None, lang
         field = names.get(_ln(el))
         if field is None or not _has_text(el):
             continue
-        lang = _lang(el.get(lang_attr)) or default_lang
+        lang = lang_code(el.get(lang_attr)) or default_lang
         if lang and lang not in found[field]:
             found[field].append(lang)
     return {f: tuple(v) for f, v in found.items()}
 
 
-def _st36(root: Any) -> _Raw:
-    raw = _Raw()
+def _st36(root: Any) -> RawEntry:
+    raw = RawEntry()
     sdobi = _child(root, "SDOBI")
     biblio = next((c for c in root if _ln(c) in ST36_BIBLIO), None)
     if sdobi is not None:  # EPO B-tags: read by the one ST.36 reader
@@ -194,16 +194,16 @@ def _st36(root: Any) -> _Raw:
     raw.kind = raw.kind or root.get("kind")
     raw.date = raw.date or root.get("date-publ")
     names = {"description": "description", "claims": "claims", "abstract": "abstract"}
-    raw.searchable = _searchable(root, names, _lang(root.get("lang")), "lang")
+    raw.searchable = _searchable(root, names, lang_code(root.get("lang")), "lang")
     return raw
 
 
-def _pap(root: Any) -> _Raw:
+def _pap(root: Any) -> RawEntry:
     """USPTO's legacy application publications (pap v1.5/v1.6, 2001-2004, SGML-derived): the
     office is the USPTO, the number, kind and date in ``subdoc-bibliographic-information/
     document-id``, the application in ``domestic-filing-data``, foreign priorities in
     ``foreign-priority-data``; the page images are unparsed entities (``digitize.xmlsafe``)."""
-    raw = _Raw()
+    raw = RawEntry()
     bib = _child(root, "subdoc-bibliographic-information")
     did = _child(bib, "document-id")
     raw.country = "US"
@@ -223,8 +223,8 @@ def _pap(root: Any) -> _Raw:
     return raw
 
 
-def _st96(root: Any) -> _Raw:
-    raw = _Raw()
+def _st96(root: Any) -> RawEntry:
+    raw = RawEntry()
     bib = _child(root, "BibliographicData")
     pid = _child(bib, "PatentPublicationIdentification")
     raw.country = _text(_child(pid, "IPOfficeCode")) or _text(_child(root, "IPOfficeCode"))
@@ -243,5 +243,5 @@ def _st96(root: Any) -> _Raw:
                                _text(_child(pc, "FilingDate")), cat, seq))
     lang_attr = next((k for k in root.attrib if k.endswith("}languageCode")), "languageCode")
     names = {"Description": "description", "Claims": "claims", "Abstract": "abstract"}
-    raw.searchable = _searchable(root, names, _lang(root.get(lang_attr)), lang_attr)
+    raw.searchable = _searchable(root, names, lang_code(root.get(lang_attr)), lang_attr)
     return raw

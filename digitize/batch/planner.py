@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..fsutil import sha256_file, sha256_tree
 from ..jobfolder import JobFolder
-from ..ledger import Ledger
+from ..store.ledger import Ledger
 from ..model import Held
 
 

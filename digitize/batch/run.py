@@ -35,11 +35,11 @@ from typing import Any, Callable, Iterable, Sequence
 from .. import deps
 from ..errors import SharedFolderError, UsageError
 from ..fsutil import one_line
-from ..job import JobSettings, Summary
+from ..settings.job import JobSettings, Summary
 from ..jobfolder import JobFolder, pages_dir
-from ..ledger import Ledger
-from ..memory import MemoryRules
-from ..profiles import Profile
+from ..store.ledger import Ledger
+from ..store.memory import MemoryRules
+from ..settings.profile import Profile
 from .document import DocState
 from ..model import Held
 from .planner import Planned, Planner, Skipped
@@ -626,10 +626,10 @@ def office_memory(job: JobSettings, profile: Profile, out: Path) -> MemoryRules 
     """The office memory's rules for this run (``digitize.memory``), kept in the job folder
     (``memory.json``) for ``apply``; None when no store is named. A store that cannot be read
     is a usage error naming it."""
-    from ..memory import MemoryError_, OfficeMemory, save_rules, store_path
-    from ..proofread.config import settings
+    from ..store.memory import MemoryError_, OfficeMemory, save_rules, store_path
+    from ..settings.profile import or_defaults
 
-    s = settings(profile)
+    s = or_defaults(profile).proofread
     path = store_path(s.queue_memory, profile.path.parent if getattr(profile, "path", None) else None, job.memory)
     if path is None:
         return None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from ..errors import InputError
-from ..profiles import Profile, ProfileError
+from ..settings.profile import Profile, ProfileError
 
 log = logging.getLogger("digitize")
 

@@ -131,7 +131,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _profile(name: str | None, office: str | None = None):
-    from digitize.profiles import ProfileError
+    from ..settings.profile import ProfileError
 
     from authority.config import profile_for_office
 

@@ -45,7 +45,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..memory import MemoryError_, OfficeMemory
+    from ..store.memory import MemoryError_, OfficeMemory
 
     try:
         if args.action == "export":

@@ -46,12 +46,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..proofread.queue import QueueError
+    from ..proofread.decisions import QueueError
     from ..proofread.sheet import export_csv, import_csv
 
     from ..fsutil import one_line
     from ..review.app import profile_rules
-    from ..review.users import UserStore
+    from ..store.users import UserStore
 
     queue = JobFolder(args.dir).require().queue(profile_rules)
     try:

@@ -82,7 +82,7 @@ def main(args: argparse.Namespace) -> int:
 
     from ..review import server
     from ..review.app import create_app
-    from ..review.users import UserStore
+    from ..store.users import UserStore
 
     users_db = args.users_db or JobFolder(job).ledger_path
     if not UserStore(users_db).list():

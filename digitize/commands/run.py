@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..fsutil import one_line
-from ..job import FORMATS
+from ..settings.job import FORMATS
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\
@@ -67,9 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from .. import profiles
+    from ..settings import profile as profiles
     from ..batch import run_batch
-    from ..job import JobError, JobSettings, load_job, merge, validate
+    from ..settings.job import JobError, JobSettings, load_job, merge, validate
     from ..jobfolder import JobFolder, is_job_folder
 
     log = logging.getLogger("digitize")
@@ -132,7 +132,7 @@ def check_register(job, where: str) -> bytes | None:
     ``where`` and the key."""
     if job.register is None:
         return None
-    from ..job import JobError
+    from ..settings.job import JobError
     from ..structure.register import RegisterError, parse
 
     try:

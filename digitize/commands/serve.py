@@ -72,10 +72,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from .. import profiles
+    from ..settings import profile as profiles
     from ..hotfolder import HotFolder
     from ..jobfolder import JobFolder
-    from ..job import JobError, JobSettings, merge, validate
+    from ..settings.job import JobError, JobSettings, merge, validate
 
     if args.poll <= 0:
         raise UsageError("--poll must be > 0 seconds")

@@ -82,7 +82,7 @@ def _pages_on_disk(folder, row: dict) -> int:
 
 def _review(job: Path, db: Path, rows: list[dict]) -> None:
     """Open queue items and series per document, and documents held back by the quality gate."""
-    from ..proofread.queue import Queue
+    from ..store.queue import Queue
 
     queue = Queue(db, readonly=True)  # status only reads: it works on a read-only copy of a job
     try:

@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def _store(args: argparse.Namespace):
     from ..errors import UsageError
     from ..jobfolder import JobFolder
-    from ..review.users import UserStore
+    from ..store.users import UserStore
 
     if not args.job_dir.is_dir():
         raise UsageError(f"{args.job_dir}: no such job folder")
@@ -70,7 +70,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def main(args: argparse.Namespace) -> int:
     from ..errors import UsageError
-    from ..review.users import UserError, check_name, check_role
+    from ..store.users import UserError, check_name, check_role
 
     if not args.users_command:
         raise UsageError("missing ACTION: add, list or remove (see 'digitize users --help')")

@@ -27,11 +27,12 @@ from .. import validate
 from ..errors import InputError
 from ..fsutil import atomic_write
 from ..model import Document
-from . import config, st36, st96, view
+from ..settings.profile import or_defaults
+from . import st36, st96, view
 from .templates import TemplateError, serialize
 
 if TYPE_CHECKING:
-    from ..profiles import Profile
+    from ..settings.profile import Profile
 
 __all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
 
@@ -66,7 +67,7 @@ def _office(profile: Profile) -> str:
 def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...] | None = None,
                     schema_dir: Path | None = None, produced: _dt.date | None = None) -> tuple[dict[str, bytes], str]:
     """Render and validate without writing: ({format: bytes}, validated). Raises ``EmitError``."""
-    settings = config.settings(profile)
+    settings = or_defaults(profile).emit
     fmts = tuple(formats) if formats is not None else settings.formats
     unknown = [f for f in fmts if f not in _BUILDERS]
     if unknown:

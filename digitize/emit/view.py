@@ -19,7 +19,7 @@ from typing import Any
 
 from ..model import ClaimText, Document, Paragraph, Party
 from .. import claimrefs
-from .config import EmitSettings
+from ..settings.emit import EmitSettings
 from .xmltext import clean, segments
 
 _NAME_START = re.compile(r"^[A-Za-z_]")

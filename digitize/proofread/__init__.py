@@ -13,15 +13,16 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
-from ..memory import AUTO as AUTO_MEMORY, MemoryRules
+from ..store.memory import AUTO as AUTO_MEMORY, MemoryRules
 from ..model import Correction, OcrPage, QueueCandidate, Word
 from . import forms as word_forms
 from . import rules
-from .config import ProofreadSettings, settings as read_settings
+from ..settings.profile import or_defaults
+from ..settings.proofread import ProofreadSettings
 from .lexicon import Lexicon, load as load_lexicon, match_case
 
 if TYPE_CHECKING:
-    from ..profiles import Profile
+    from ..settings.profile import Profile
 
 __all__ = ["auto_correct", "undo", "lexicon_for", "vocabulary_for", "queue_candidates"]
 
@@ -31,7 +32,7 @@ PARAGRAPH = re.compile(r"\[\d{4}\][.,:;]?")
 
 def lexicon_for(profile: Profile, proof: ProofreadSettings | None = None) -> Lexicon:
     """The profile's merged lexicon (cached per process)."""
-    proof = proof or read_settings(profile)
+    proof = proof or or_defaults(profile).proofread
     base = str(profile.path.parent) if getattr(profile, "path", None) else None
     return load_lexicon(tuple(proof.lexicons), base)
 
@@ -48,7 +49,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     corrected pages, the corrections made and the words left for review. Words emptied by a fix
     (the second half of a hyphenated word, a speck) keep their id with empty text; the pipeline
     drops them."""
-    proof = read_settings(profile)
+    proof = or_defaults(profile).proofread
     if not in_place:
         pages = copy.deepcopy(pages)
     if not proof.enabled:

@@ -18,7 +18,7 @@ from itertools import product
 from typing import Callable
 
 from ..diacritics import strip_marks
-from .config import ProofreadSettings
+from ..settings.proofread import ProofreadSettings
 from .forms import Forms, accent_variants
 from .lexicon import Lexicon, fold, match_case
 

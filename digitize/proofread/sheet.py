@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fsutil import atomic_write
-from .queue import Queue, QueueError, QueueItem
+from ..store.queue import Queue, QueueItem
+from .decisions import QueueError
 
 COLUMNS = ("item_id", "document", "kind", "field", "page", "ocr_text", "context", "suggestions", "expected",
            "confidence", "state", "decided_by", "decision", "value")
@@ -188,7 +189,7 @@ def _import_row(queue: Queue, reviewer: str, report: ImportReport, line: int, ro
 def _same_value(item: QueueItem, decision: str, value: str, rules) -> bool:
     if decision in ("accept", "illegible", "not-text"):
         return True
-    from .queue import checked_value
+    from .decisions import checked_value
 
     row = {"kind": item.kind, "field_name": item.field_name, "mandatory": item.mandatory, "text": item.text}
     try:

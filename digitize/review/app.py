@@ -40,12 +40,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..jobfolder import JobFolder, page_path
-from ..proofread.queue import LeaseError, Queue, QueueError, QueueItem, ValueRefused
+from ..store.queue import LeaseError, Queue, QueueItem
+from ..proofread.decisions import QueueError, ValueRefused
 from ..proofread.sheet import item_id_of
 from .server import ConcurrencyLimit
 from .auth import (COOKIE_NAME, DEVICE_COOKIE, BodyLimit, DeviceCodec, LoginThrottle, Session, SessionCodec, csrf_ok,
                    load_or_create_secret)
-from .users import ROLES, User, UserError, UserStore
+from ..store.users import ROLES, User, UserError, UserStore
 
 log = logging.getLogger(__name__)
 
@@ -504,7 +505,7 @@ def admin_reopen(request: Request, auth: Auth = Depends(admin_page), form: dict 
 
 def automatic_changes(job_dir: Path) -> list[dict[str, Any]]:
     """The office memory's automatic corrections in the job's documents (their JSON)."""
-    from ..memory import automatic_changes as changes
+    from ..store.memory import automatic_changes as changes
 
     docs = []
     try:
@@ -538,7 +539,7 @@ def admin_reverse_auto_memory(request: Request, auth: Auth = Depends(admin_page)
     changed gets a decided item (the word as read, by this admin), the job's rules drop it and
     the office memory records the reversal, so it is never applied again. ``digitize apply``
     puts the words back in every output."""
-    from ..memory import MemoryError_, OfficeMemory, drop_correction
+    from ..store.memory import MemoryError_, OfficeMemory, drop_correction
 
     st = state(request)
     job_dir = st.cfg.job_dir
@@ -644,14 +645,14 @@ def profile_rules(name: str):
     from dataclasses import replace
     from functools import partial
 
-    from ..profiles import load
-    from ..proofread.queue import DecisionRules
-    from ..structure import config as structure_config
+    from ..settings.profile import load
+    from ..proofread.decisions import DecisionRules
+    from ..settings.profile import or_defaults
     from ..structure import decided
 
     profile = load(name)
     return replace(DecisionRules.from_profile(profile),
-                   list_check=partial(decided.check, structure_config.settings(profile)))
+                   list_check=partial(decided.check, or_defaults(profile).structure))
 
 
 def item_title(item: QueueItem | None) -> str:

@@ -29,7 +29,7 @@ from typing import Any, Callable
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from .users import NAME_RE  # one rule for what a user name is
+from ..store.users import NAME_RE
 
 SECRET_FILE = ".review-secret"
 COOKIE_NAME = "digitize_review"

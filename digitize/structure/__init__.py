@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..diacritics import strip_marks
 from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
-from . import config
+from ..settings.profile import or_defaults
 from . import accents, audit, repair
 from .figures import figure_entries, inside
 from .frontpage import is_front_page, read_front_page
@@ -23,7 +23,7 @@ from .sections import body_lines, is_drawing_page, is_search_report_page, parse_
 from .tables import number_tables
 
 if TYPE_CHECKING:
-    from ..profiles import Profile
+    from ..settings.profile import Profile
 
 __all__ = ["build_document", "incomplete", "check_register"]
 
@@ -39,7 +39,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
                    known_words=None) -> Document:
     """``known_words``: the words of the document's language (an object with ``known(word)``,
     the pipeline passes the profile's own-language lexicon) for restoring accents in capitals."""
-    settings = config.settings(profile)
+    settings = or_defaults(profile).structure
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
     front = next((p for p in pages[:3] if is_front_page(p)), None)

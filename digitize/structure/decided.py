@@ -10,8 +10,8 @@ import re
 from ..model import Bibliographic
 from . import normalize as norm
 from . import repair
-from .config import StructureSettings
-from .frontpage import PARTY_CODES, FieldText, _states, doc_ref, parse_parties, parse_priorities
+from ..settings.structure import StructureSettings
+from .frontpage import PARTY_CODES, FieldText, designated_states_from, doc_ref, parse_parties, parse_priorities
 
 LIST_PREFIXES = ("parties:", "states:", "ipc:", "inid:")
 
@@ -110,7 +110,7 @@ def states(value: str) -> Bibliographic:
     """ST.3 codes separated by spaces or commas; an "Extension"/"Validation" line starts those."""
     fresh = Bibliographic()
     lines = _lines(value)
-    issues = _states(FieldText(lines, [], 0), fresh, repair.st3_codes())
+    issues = designated_states_from(FieldText(lines, [], 0), fresh, repair.st3_codes())
     if issues:
         raise Refused(issues[0].reason)
     for ln in lines:  # a word the state reader passes over (``France``) is not silently lost

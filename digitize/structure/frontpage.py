@@ -18,7 +18,7 @@ from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Sour
 from . import normalize as norm
 from . import parties as parties_mod
 from . import repair
-from .config import StructureSettings
+from ..settings.structure import StructureSettings
 from .layout import BULLETS, strip_bullet, union
 
 INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
@@ -521,7 +521,7 @@ def doc_ref(ft: FieldText, relation: str, months: dict[str, int]) -> DocRef | No
                   confidence=round(ft.conf, 1), source=ft.source())
 
 
-def _states(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
+def designated_states_from(ft: FieldText, b: Bibliographic, codes) -> list[Issue]:
     """(84) designated states, then the EP extension and validation states printed under it."""
     target = b.designated_states
     issues = []
@@ -682,7 +682,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
             setattr(b, attr, parties)
             issues += found
     if "84" in f:
-        issues += _states(f["84"], b, codes)
+        issues += designated_states_from(f["84"], b, codes)
     for code, attr in (("86", "pct_application"), ("87", "pct_publication")):
         if code in f:
             setattr(b, attr, doc_ref(f[code], code, settings.months))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..model import Claim, ClaimSet, ClaimText, Doubt, OcrPage, Paragraph
 from .. import claimrefs
 from . import normalize as norm
-from .config import StructureSettings
+from ..settings.structure import StructureSettings
 from .figures import inside
 from .layout import BULLETS, TextBuilder, TextLine, ordered_blocks
 

@@ -187,7 +187,7 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
                                bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     if len(cells) < 3:
         return None  # a framed paragraph or a box of a drawing
-    filled = sum(1 for c in cells if _text_ink(ink, _inner(c.bbox, dpi), rules, dpi))
+    filled = sum(1 for c in cells if _text_ink(ink, inner_box(c.bbox, dpi), rules, dpi))
     if filled < MIN_FILLED * len(cells):
         return None
     cells.sort(key=lambda c: (c.row, c.col))
@@ -195,7 +195,7 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
                  col_widths=[b - a for a, b in zip(xs, xs[1:])])
 
 
-def _inner(bbox: BBox, dpi: int) -> BBox:
+def inner_box(bbox: BBox, dpi: int) -> BBox:
     pad = max(2, int(0.35 * dpi / 25.4))
     x0, y0, x1, y1 = bbox
     return (x0 + pad, y0 + pad, max(x0 + pad, x1 - pad), max(y0 + pad, y1 - pad))
@@ -204,7 +204,7 @@ def _inner(bbox: BBox, dpi: int) -> BBox:
 # --------------------------------------------------------------------------- partly ruled tables
 
 
-def _bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+def ink_bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
     """Runs of non-zero values, runs closer than ``min_gap`` joined."""
     on = np.flatnonzero(profile > 0)
     if not len(on):
@@ -255,7 +255,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     if y1 - y0 < MIN_TABLE_H_MM * mm:
         return None
     body = ink[y0:y1, x0:x1] & (1 - horiz[y0:y1, x0:x1])
-    lines = [(a + y0, b + y0) for a, b in _bands(body.sum(axis=1), max(1, int(0.2 * mm)))
+    lines = [(a + y0, b + y0) for a, b in ink_bands(body.sum(axis=1), max(1, int(0.2 * mm)))
              if b - a >= 0.8 * mm]
     if len(lines) < 2:
         return None
@@ -271,14 +271,14 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     single = np.zeros(x1 - x0, np.int32)
     for a, b in body_lines:
         on = (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
-        if len(_bands(on, gap)) >= 2:
+        if len(ink_bands(on, gap)) >= 2:
             crossing += on
         else:
             single += on
     if separators:
         bounds = [x0] + sorted(separators) + [x1]
     else:
-        cols_x = _bands(crossing if crossing.any() else single, gap)
+        cols_x = ink_bands(crossing if crossing.any() else single, gap)
         if len(cols_x) < 2:
             return None
         bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
@@ -311,7 +311,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     for r, grp in enumerate(groups):
         joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
         for a, b in grp:
-            for ra, rb in _bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
+            for ra, rb in ink_bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
                 for c in range(ncols - 1):  # a run of words over a column boundary: one spanning cell
                     if ra + x0 < bounds[c + 1] < rb + x0:
                         joined[c] = True

@@ -32,9 +32,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .db import connect
-from .errors import UsageError
-from .fsutil import atomic_write
+from .sqlite import connect
+from ..errors import UsageError
+from ..fsutil import atomic_write
 
 SNAPSHOT = "memory.json"  # in the job folder: the rules the run used, and the store's path
 AUTO = "auto-memory"  # the rule (and reviewer) name of what the memory decided

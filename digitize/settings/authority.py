@@ -1,8 +1,23 @@
-"""The ``[authority]`` profile section: its one model (``authority/config.py`` reads it).
+"""The ``[authority]`` profile section, validated on every profile load (``authority/config.py`` reads it).
 
-Kept apart from ``authority/config.py`` so that ``digitize.profiles`` can build it without
-importing the authority package's builders (``tests/test_layering.py``: profile sections sit
-below the settings layer).
+Keys:
+- ``kind_codes``: table ``CODE = "description"`` (ST.16 kind codes; ``generic.toml`` holds the
+  common ST.16/EP-style meanings);
+- ``office_kind_codes``: the office's own list, ``[{code, description, confirmed, source}]``, as its
+  publications print them. A list replaces the inherited one (profiles merge tables key by key but
+  replace lists), so an office profile never publishes generic descriptions by accident; when it
+  is given, ``kind_codes`` is ignored;
+- ``exception_codes``: table ``CODE = "description"`` or ``CODE = {description, confirmed}``
+  (``N = "Not used publication number"``, the one code ST.37 verifiably defines);
+- ``confirmed = false`` on a code: its description (or letter) was not confirmed against the
+  office's own publications or the standard; ``build`` warns whenever it publishes it;
+- ``strip_leading_zeros``: digit-only publication numbers lose leading zeros (``08926509`` ->
+  ``8926509``), for offices whose publications print them so (US);
+- ``schema``: optional path of the official ``ST37AuthorityFile_V2-2.dtd`` (or an XSD) that
+  ``digitize authority check`` validates against as well (relative paths: to the profile file).
+
+Descriptions are data of the office, not of the code: a kind or exception code used in a file
+without a description here is an error (``build`` stops and names the code), never a blank.
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, PlainValidator
 
-from digitize.config import build, section
+from .base import build, section
 
 KIND_RE = re.compile(r"^[A-Z][0-9]?$")
 EXCEPTION_RE = re.compile(r"^[A-Z0-9]{1,2}$")
@@ -113,8 +128,3 @@ def from_profile(table: Any, where: str, *, folder: Path | None = None) -> Autho
     if s.schema and not Path(s.schema).is_absolute() and folder is not None:
         s = dataclasses.replace(s, schema=str(folder / s.schema))
     return s
-
-
-def validate(table: dict[str, Any], where: str) -> None:
-    """Raise ``ProfileError`` naming ``where`` (``file: [authority]``) and the key."""
-    build(AuthoritySettings, table, where)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..db import connect
+from .sqlite import connect
 from ..fsutil import create_following_umask
 
 ROLES = ("reviewer", "admin")

@@ -17,9 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationError
 
-from .config import Tuple, describe, read_toml, section
-from .errors import ConfigError
-from .model import XML_FORMATS
+from .base import Tuple, describe, read_toml, section
+from ..errors import ConfigError
+from ..model import XML_FORMATS
 
 
 class JobError(ConfigError):

@@ -11,24 +11,20 @@ Tables (prefix ``queue_``) live beside the ledger's ``documents`` table in ``DIR
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from ..db import connect
+from ..store.sqlite import connect
 from ..model import BBox, QueueCandidate
+from ..proofread.decisions import ACTIONS, DecisionRules, QueueError, ValueRefused, check_text, checked_value
+from ..proofread.series import adapt, item_key, normalise, plausible_suggestions, series_key, word_group
 
-ACTIONS = ("accept", "suggestion", "correct", "illegible", "not-text", "line")
-# ``line``: ``value`` is the whole corrected line the word belongs to (split and joined words);
-# ``not-text``: a drawing label, stamp or speck: the word leaves the text and the queue.
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS queue_items (
@@ -149,144 +145,8 @@ END;
 MAX_ITEM_SECONDS = 300.0  # the most one decision is counted as a reviewer's time
 
 
-class QueueError(Exception):
-    """A queue operation that cannot be done (unknown item, bad action)."""
-
-
 class LeaseError(QueueError):
     """The reviewer does not hold the item (never took it, lost it to expiry, or it is decided)."""
-
-
-class ValueRefused(QueueError):
-    """A decision whose value is not acceptable; the message is the reason shown to the reviewer."""
-
-
-# --------------------------------------------------------------------------- what a value may be
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_EXAMPLES = {"office": "EP", "doc_number": "2400812", "kind": "A1", "application_number": "17185386.1",
-             "date": "2024-03-15 or 15.03.2024"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y%m%d", "%Y.%m.%d")
-
-
-@dataclass(frozen=True)
-class DecisionRules:
-    """What a reviewer's value may be: bibliographic field formats from the profile
-    (``[queue] field_formats``) and the longest correction (``[queue] max_length``)."""
-
-    field_formats: tuple[tuple[str, str], ...] = ()
-    max_length: int = 300
-    # (field name, value) → None or ValueError(reason): a list item's value (parties:72, states:84 …)
-    # read by the structure stage's parsers; given by the layer that may import them (review)
-    list_check: Callable[[str, str], None] | None = field(default=None, compare=False)
-
-    @classmethod
-    def from_profile(cls, profile: Any) -> "DecisionRules":
-        from .config import settings
-
-        s = settings(profile)
-        return cls(field_formats=tuple(s.queue_field_formats), max_length=int(s.queue_max_length))
-
-    @classmethod
-    def default(cls) -> "DecisionRules":
-        from .config import DEFAULT_FIELD_FORMATS, ProofreadSettings
-
-        return cls(field_formats=DEFAULT_FIELD_FORMATS, max_length=ProofreadSettings.queue_max_length)
-
-    def format_of(self, field_name: str | None) -> str | None:
-        return dict(self.field_formats).get(field_name or "")
-
-    def expected(self, field_name: str | None) -> str:
-        """The expected format in words, for the review page and refusals."""
-        fmt = self.format_of(field_name)
-        if fmt is None:
-            return ""
-        if fmt == "date":
-            return f"a date, e.g. {_EXAMPLES['date']}"
-        example = _EXAMPLES.get(field_name or "")
-        return f"matching {fmt}" + (f", e.g. {example}" if example else "")
-
-
-def _strict_date(value: str) -> str | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            d = _dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if 1800 <= d.year <= 2200:
-            return d.isoformat()
-    return None
-
-
-def check_text(value: str, rules: DecisionRules, *, lines: bool = False) -> str:
-    """Any reviewer text: no control characters (a NUL or form feed would break the ``.txt``
-    page separators), at most ``max_length`` characters. Returns it stripped. A list field
-    (``lines``: parties, one a line) keeps its line breaks."""
-    if lines:
-        value = value.replace("\r\n", "\n")
-    m = _CONTROL.search(value.replace("\n", " ") if lines else value)
-    if m:
-        raise ValueRefused(f"the value contains a control character (U+{ord(m.group()):04X}); type plain text only")
-    value = value.strip()
-    if len(value) > rules.max_length:
-        raise ValueRefused(f"the value is {len(value)} characters long; at most {rules.max_length} are allowed")
-    return value
-
-
-def check_field(field_name: str | None, value: str, rules: DecisionRules, *, mandatory: bool) -> str:
-    """A bibliographic field's value against the profile's format; returns it normalised (dates
-    as ISO, codes in capitals). Raises ValueRefused with the expected format."""
-    name = field_name or "field"
-    if not value:
-        if mandatory:
-            raise ValueRefused(f"{name} is mandatory: enter a value ({rules.expected(field_name) or 'any text'})")
-        return value
-    fmt = rules.format_of(field_name)
-    if fmt is None:
-        return value
-    if fmt == "date":
-        iso = _strict_date(value)
-        if iso is None:
-            raise ValueRefused(f"{value!r} is not a valid date for {name}: expected {rules.expected(field_name)}")
-        return iso
-    if field_name in ("office", "kind"):
-        value = value.upper()
-    if field_name == "doc_number":
-        value = re.sub(r"[\s.,]", "", value)
-    if not re.fullmatch(fmt, value):
-        raise ValueRefused(f"{value!r} does not fit {name}: expected {rules.expected(field_name)}")
-    return value
-
-
-def checked_value(row: Any, action: str, value: str | None, rules: DecisionRules) -> str:
-    """The final text of ``row`` (a queue item) under ``action``: every check a decision gets,
-    from the web page and the CSV import alike."""
-    kind, field_name, mandatory = row["kind"], row["field_name"], bool(row["mandatory"])
-    lines = kind == "field" and ":" in (field_name or "")  # a list: one entry a line
-    if kind == "field" and action in ("illegible", "not-text", "line"):
-        if action == "illegible" and not mandatory:
-            return row["text"]
-        raise ValueRefused(f"{action} is for words; a field takes a value ({rules.expected(field_name) or 'any text'})")
-    if action == "not-text":
-        return ""
-    if action in ("accept", "illegible"):
-        if kind == "field":
-            return check_field(field_name, check_text(row["text"] or "", rules, lines=lines), rules,
-                               mandatory=mandatory)
-        return row["text"]
-    text = check_text(value or "", rules, lines=lines)
-    if not text:
-        if kind == "field":
-            check_field(field_name, "", rules, mandatory=True)
-        raise ValueRefused(f"action {action!r} needs a non-empty value (use Not text to remove a word)")
-    if kind == "field" and rules.list_check is not None and ":" in (field_name or ""):
-        try:
-            rules.list_check(field_name, text)
-        except ValueError as exc:
-            raise ValueRefused(f"{field_name}: {exc}") from None
-    if kind == "field":
-        return check_field(field_name, text, rules, mandatory=mandatory)
-    return text
 
 
 @dataclass
@@ -315,87 +175,6 @@ class QueueItem:
 
 
 # --------------------------------------------------------------------------- series keys and text
-
-
-def _core(text: str) -> tuple[str, str, str]:
-    """Split leading/trailing punctuation off a token: ``'(tbe,'`` → ``('(', 'tbe', ',')``."""
-    start, end = 0, len(text)
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
-    if start == end:  # all punctuation: keep it whole
-        return "", text, ""
-    return text[:start], text[start:end], text[end:]
-
-
-def normalise(text: str) -> str:
-    """The form series are grouped on: NFKC, case-folded, without surrounding punctuation."""
-    return _core(unicodedata.normalize("NFKC", text))[1].casefold()
-
-
-def series_key(candidate: QueueCandidate, doc_id: str) -> str:
-    """Words: normalised OCR text + top suggestion; fields are never grouped across items."""
-    if candidate.kind == "field":
-        return f"field\x1f{doc_id}\x1f{candidate.field_name}"
-    top = normalise(candidate.suggestions[0]) if candidate.suggestions else ""
-    return f"word\x1f{normalise(candidate.text)}\x1f{top}"
-
-
-def plausible_suggestions(text: str, suggestions: Iterable[str]) -> list[str]:
-    """Suggestions a reviewer should see: none for a code (``CZ`` is a state code, not a typo of
-    ``OZ``), none that drop the inner punctuation of a compound (``and/or`` is not ``indoor``)."""
-    core = _core(text)[1]
-    if re.fullmatch(r"[A-Z]{2,3}", core):
-        return []
-    inner = [c for c in core if not c.isalnum() and c not in "'’"]
-    out = []
-    for s in suggestions:
-        if inner and [c for c in _core(s)[1] if not c.isalnum() and c not in "'’"] != inner:
-            continue
-        out.append(s)
-    return out
-
-
-def word_group(candidate: QueueCandidate) -> str:
-    """The word a word candidate stands for, whatever the engine made of it: its lexicon form (the
-    top suggestion) when there is one, else its own normalised text. Readings of one document
-    with the same group are one item."""
-    return normalise(candidate.suggestions[0]) if candidate.suggestions else normalise(candidate.text)
-
-
-def _item_key(candidate: QueueCandidate) -> str:
-    if candidate.kind == "field":
-        if not candidate.field_name:
-            raise QueueError("a field candidate needs field_name")
-        return f"field:{candidate.field_name}"
-    if not candidate.word_id:
-        raise QueueError("a word candidate needs word_id")
-    return candidate.word_id
-
-
-def _match_case(value: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return value.upper()
-    if like[:1].isupper() and not value[:1].isupper():
-        return value[:1].upper() + value[1:]
-    if like.islower() and value[:1].isupper() and value[1:].islower():
-        return value.lower()
-    return value
-
-
-def adapt(value: str, model_text: str, item_text: str) -> str:
-    """Carry a series decision made on ``model_text`` over to ``item_text``: same surrounding
-    punctuation and capitalisation as the item (``tbe``→``the`` makes ``Tbe,`` → ``The,``)."""
-    if model_text == item_text:
-        return value
-    mpre, mcore, msuf = _core(model_text)
-    ipre, icore, isuf = _core(item_text)
-    vpre, vcore, vsuf = _core(value)
-    pre = ipre if vpre == mpre else vpre
-    suf = isuf if vsuf == msuf else vsuf
-    return pre + _match_case(vcore, icore) + suf
-
 
 # --------------------------------------------------------------------------- the store
 
@@ -475,7 +254,7 @@ class Queue:
                 sugg = json.loads(r["suggestions"])
                 groups.setdefault(normalise(sugg[0]) if sugg else normalise(r["text"]), r["id"])
             for c in candidates:
-                key = _item_key(c)
+                key = item_key(c)
                 row = con.execute(
                     "SELECT id, state FROM queue_items WHERE doc_id = ? AND item_key = ?", (doc_id, key)
                 ).fetchone()
@@ -1081,3 +860,4 @@ def state_counts(db_path: Path | str) -> dict[str, int]:
         return {state: n for state, n in con.execute("SELECT state, COUNT(*) FROM queue_items GROUP BY state")}
     finally:
         con.close()
+

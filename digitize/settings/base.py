@@ -28,7 +28,7 @@ import annotated_types
 from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass as _pydantic_dataclass
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 __all__ = ["ProfileError", "Percent", "Tuple", "section", "build", "describe", "read_toml", "short"]
 

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .db import connect
-from .fsutil import create_following_umask
+from .sqlite import connect
+from ..fsutil import create_following_umask
 
 STATES = ("pending", "running", "done", "needs-review", "failed")
 # a document a reviewer said is no publication (a drawing sheet alone, a cover letter, a blank):

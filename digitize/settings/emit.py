@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-from ..config import Tuple, build, section
+from .base import Tuple, build, section
 
 from ..model import XML_FORMATS as FORMATS
 from .. import claimrefs
@@ -66,17 +66,3 @@ def from_profile(table: Any, where: str, *, folder: Path | None = None) -> EmitS
         templates = str(folder / templates)
     words = tuple(w.lower() for w in table.get("claim_ref_words", ()))
     return dataclasses.replace(s, templates=templates, claim_ref_words=tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS + words)))
-
-
-def validate(table: dict[str, Any], where: str) -> None:
-    """Raise ``ProfileError`` naming ``where`` (``file: [emit]``) and the key for a bad value."""
-    build(EmitSettings, table, where)
-
-
-class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
-    emit: EmitSettings
-
-
-def settings(profile: _Profile | None) -> EmitSettings:
-    """The emit settings of a loaded ``Profile`` (or defaults for None)."""
-    return profile.emit if profile is not None else EmitSettings()

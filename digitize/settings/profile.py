@@ -23,68 +23,24 @@ a field to ``Profile`` below and one line to ``load()`` that builds it.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator
 
-from authority.section import AuthoritySettings
-from authority.section import from_profile as _authority
-from .config import ProfileError, build, read_toml, section
-from .emit.config import EmitSettings
-from .emit.config import from_profile as _emit
-from .proofread.config import ProofreadSettings
-from .proofread.config import from_profile as _proofread
-from .resources import profiles_dir
-from .structure.config import StructureSettings
-from .structure.config import from_profile as _structure
+from .authority import AuthoritySettings
+from .authority import from_profile as _authority
+from .base import ProfileError, build, read_toml, section
+from .engine import EngineSettings, PreprocessSettings, check_installed
+from .emit import EmitSettings
+from .emit import from_profile as _emit
+from .proofread import ProofreadSettings
+from .proofread import from_profile as _proofread
+from ..resources import profiles_dir
+from .structure import StructureSettings
+from .structure import from_profile as _structure
 
 __all__ = ["ProfileError", "Profile", "EngineSettings", "PreprocessSettings", "load", "available"]
-
-def _languages(value: str) -> str:
-    parts = value.split("+")
-    if not all(p and all(c.isalnum() or c in "_-/" for c in p) for p in parts):
-        raise ValueError(f"must be Tesseract language names joined by '+' (such as 'spa+eng'), got {value!r}")
-    return value
-
-
-def _psm(value: int) -> int:
-    if value in (0, 2):
-        raise ValueError(f"{value} reads no text (0 only detects the orientation, 2 only the layout); "
-                         "use 3 (automatic), 4 (one column), 6 (one block) or another of 1 and 3-13")
-    return value
-
-
-@section
-class EngineSettings:
-    languages: Annotated[str, AfterValidator(_languages)] = "eng"  # Tesseract's "+"-joined names
-    psm: Annotated[int, Field(ge=0, le=13, description="Tesseract's page segmentation mode"),
-                   AfterValidator(_psm)] = 3  # fully automatic
-    oem: Annotated[int, Field(ge=0, le=3, description="Tesseract's engine mode: 1 = LSTM")] = 1  # LSTM only
-    backend: Literal["auto", "tesserocr", "pytesseract"] = "auto"
-    variables: dict[str, str | int | float | bool] = dataclasses.field(default_factory=dict)  # Tesseract -c
-    tessdata: str | None = None  # folder with *.traineddata; found automatically when None
-    # seconds one page may take in the engine; the document then fails (0 = none)
-    timeout: Annotated[float, Field(ge=0, description="seconds a page may take; 0 = no limit")] = 300.0
-
-
-@section
-class PreprocessSettings:
-    orientation: bool = True  # detect 90/180/270 with Tesseract OSD
-    deskew: bool = True
-    normalize_background: bool = True  # flatten uneven illumination
-    binarize: Literal["sauvola", "adaptive", "otsu", "none"] = "sauvola"
-    denoise: bool = True  # remove speckles
-    remove_borders: bool = True  # black scanner borders
-    target_dpi: Annotated[int, Field(ge=70, le=1200, description="the resolution pages are OCR'd at")] = 300
-    # upscale scans below this toward target_dpi (0 = never)
-    rescale_below_dpi: Annotated[int, Field(ge=0, le=1200, description="0 = never upscale")] = 250
-    default_dpi: Annotated[int, Field(ge=70, le=1200, description="assumed when a file does not say")] = 300
-    max_pixels: Annotated[int, Field(gt=0, description=(
-        "the largest page accepted, in pixels, a guard against decompression bombs; 0 would refuse every page"
-    ))] = 150_000_000
-
 
 def _iso639(value: str) -> str:
     if len(value) != 2 or not value.isalpha():
@@ -169,7 +125,7 @@ def _build(data: dict[str, Any], path: Path) -> Profile:
     lang = data.get("lang", "en")
     where = f"{path}:"
     engine = build(EngineSettings, data.get("engine", {}), f"{where} [engine]")
-    _check_installed(engine, f"{where} [engine]")
+    check_installed(engine, f"{where} [engine]")
     return build(Profile, {
         "name": data.get("name", path.stem),
         "description": data.get("description", ""),
@@ -185,25 +141,10 @@ def _build(data: dict[str, Any], path: Path) -> Profile:
     }, where)
 
 
-def _check_installed(engine: EngineSettings, where: str) -> None:
-    """The languages must exist where Tesseract will look for them, a given ``tessdata`` folder too.
+DEFAULTS = Profile(name="defaults", description="every section's defaults, English lexicons", office="XX", lang="en",
+                   proofread=_proofread({}, {}, "defaults", lang="en"))
 
-    Checked on this machine; when it has no Tesseract data at all (a client of a remote cluster)
-    the workers check at start instead (``ocr.Engine``). The OCR stage sits above this module
-    (tests/test_layering.py), so its one tessdata finder is looked up by name here."""
-    ocr = importlib.import_module("digitize.ocr")
-    EngineError, check_languages, find_tessdata = ocr.EngineError, ocr.check_languages, ocr.find_tessdata
 
-    if engine.tessdata is not None:
-        folder = Path(engine.tessdata)
-        if not (folder.is_dir() and any(folder.glob("*.traineddata"))):
-            raise ProfileError(f"{where} tessdata: {folder} is not a folder of Tesseract language data "
-                               "(*.traineddata); fix the path or remove the key to use the system's")
-    try:
-        folder = find_tessdata(engine.tessdata)
-    except EngineError:
-        return
-    try:
-        check_languages(folder, engine.languages)
-    except EngineError as exc:
-        raise ProfileError(f"{where} languages: {exc}") from None
+def or_defaults(profile: Profile | None) -> Profile:
+    """The profile, or the built-in defaults when a caller has none (a page read without a profile)."""
+    return profile if profile is not None else DEFAULTS

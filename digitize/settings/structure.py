@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import field
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
 from .. import claimrefs
-from ..config import Percent, build, section
+from .base import Percent, build, section
 
 MONTHS = {
     # English
@@ -156,16 +156,3 @@ def from_profile(table: Any, where: str) -> StructureSettings:
         elif key in _TABLES:
             values[key] = {**inherited, **value}
     return dataclasses.replace(own, **values)
-
-
-def validate(table: dict[str, Any], where: str) -> None:
-    """Raise ``ProfileError`` naming ``where`` (``file: [structure]``) and the key."""
-    build(StructureSettings, table, where)
-
-
-class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
-    structure: StructureSettings
-
-
-def settings(profile: _Profile | None) -> StructureSettings:
-    return profile.structure if profile is not None else StructureSettings()

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from ..config import Percent, ProfileError, Tuple, short, build, section
+from .base import Percent, ProfileError, Tuple, short, build, section
 
 DEFAULT_LEXICONS = {
     "en": ("american-english", "patent-en"),
@@ -156,24 +156,3 @@ def from_profile(proofread: Any, queue: Any, where: str, *, lang: str = "en") ->
     if "lexicons" not in proofread:
         s = dataclasses.replace(s, lexicons=DEFAULT_LEXICONS.get(lang, DEFAULT_LEXICONS["en"]))
     return s
-
-
-def validate(section: dict[str, Any], where: str) -> None:
-    """``[proofread]`` alone: raise ProfileError naming the file and key (``where``: ``file: [proofread]``)."""
-    from_profile(section, {}, where.removesuffix(" [proofread]"))
-
-
-def validate_queue(section: dict[str, Any], where: str) -> None:
-    """``[queue]`` alone."""
-    from_profile({}, section, where.removesuffix(" [queue]"))
-
-
-class _Profile(Protocol):  # digitize.profiles.Profile (a layer above this module)
-    proofread: ProofreadSettings
-
-
-def settings(profile: _Profile | None) -> ProofreadSettings:
-    """The profile's proofreading settings (the defaults, English lexicons, for None)."""
-    if profile is None:
-        return dataclasses.replace(ProofreadSettings(), lexicons=DEFAULT_LEXICONS["en"])
-    return profile.proofread

@@ -1,0 +1,1 @@
+"""Configuration: every profile section model, profile loading and job files, validated at the edge."""

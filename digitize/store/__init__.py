@@ -1,0 +1,1 @@
+"""The SQLite stores: the ledger, the review queue, the users, and the one connection helper."""
