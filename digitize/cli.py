@@ -103,13 +103,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def program(argv: list[str] | None = None) -> int:
     """The ``digitize`` program (the console script and ``python -m digitize``): ``main``, then
-    an exit without the interpreter's last collections. Python's finalisation went over the
-    ~100,000 objects a run leaves (Dask, lxml, the lexicon) in several passes: 0.3-0.4 s after
-    the summary, 1.5 % of an 11-page job. One collection first finalises what the command left
-    in reference cycles (an SQLite connection not closed would leave its ``-wal`` file beside
-    the ledger), then ``gc.freeze`` takes the rest out of the collector's sight; objects are
-    still released by reference counting as the modules are torn down: ~0.1 s in all. Tests
-    call ``main``, which leaves the collector alone."""
+    an exit without the interpreter's last collections over the many objects a run leaves
+    (Dask, lxml, the lexicon; bench/README.md has the cost). One collection first finalises what
+    the command left in reference cycles (an SQLite connection not closed would leave its
+    ``-wal`` file beside the ledger), then ``gc.freeze`` takes the rest out of the collector's
+    sight; objects are still released by reference counting. Tests call ``main``, which leaves
+    the collector alone."""
     try:
         status = main(argv)
         sys.stdout.flush()

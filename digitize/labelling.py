@@ -1,8 +1,7 @@
 """Connected components of a bilevel image, the one labelling that preprocessing (x-height,
 cleaning, skew evidence) and the figure analysis all run on full pages.
 
-OpenCV 5's 32-bit labels with stats are ~2.7x slower than its 16-bit ones (70 -> 26 ms a 300-dpi
-pass), so 16-bit labels are used, and 32-bit ones only when a page has more than 65,535
+OpenCV 5's 32-bit labels with stats are much slower than its 16-bit ones, so 16-bit labels are used, and 32-bit ones only when a page has more than 65,535
 components (OpenCV then raises instead of wrapping). Same labels, stats and centroids either way.
 """
 

@@ -7,8 +7,8 @@ CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of t
 on a **band** of the first reading's text lines (a third of them, from the middle of the page)
 and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
-preparation). Mean confidence is what predicts the better reading best (bench/README.md, issue
-30); the band keeps the price of asking low. The page JSON's ``reading`` records what was tried,
+preparation). Mean confidence is what predicts the better reading best (measured: bench/README.md);
+the band keeps the price of asking low. The page JSON's ``reading`` records what was tried,
 the figures, and why the kept reading was kept.
 """
 

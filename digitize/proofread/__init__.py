@@ -45,7 +45,7 @@ def vocabulary_for(profile: Profile, proof: ProofreadSettings | None = None) -> 
 def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None = None, *, in_place: bool = False,
                  memory: MemoryRules | None = None) -> tuple[list[OcrPage], list[Correction], list[QueueCandidate]]:
     """Apply the profile's confident fixes to copies of ``pages`` (to ``pages`` themselves with
-    ``in_place``: the pipeline's freshly loaded pages, where a copy cost 30 ms a page); return the
+    ``in_place``: the pipeline's freshly loaded pages, which nobody else holds); return the
     corrected pages, the corrections made and the words left for review. Words emptied by a fix
     (the second half of a hyphenated word, a speck) keep their id with empty text; the pipeline
     drops them."""
@@ -98,7 +98,7 @@ DOCUMENT_WORD_CONFIDENCE = 90.0  # a word the document reads this sure, twice or
 
 def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
     """The document's own words: read with confidence at least twice (folded form → the
-    spelling read): a suggestion from here comes before the lexicon's (issue 29)."""
+    spelling read): a suggestion from here comes before the lexicon's."""
     from .lexicon import fold
 
     seen: dict[str, list] = {}
@@ -357,7 +357,7 @@ _ACUTE = re.compile("[áéíóú]")
 
 
 def _misread(core: str, ctx: rules.RuleContext) -> bool:
-    """A word the engine read with confidence that is still worth a question (issue 29: recall):
+    """A word the engine read with confidence that is still worth a question (a reviewer's recall):
     a word of the language that lost its accent (``podria``, ``DESAGUE``), a spelling no word of
     an accent language has (two acute accents, ``alfábéticos``), or an unknown word one cheap OCR
     confusion away from a lexicon word (``memary`` → ``memory``, ``CIGUENAL`` → ``cigüeñal``).

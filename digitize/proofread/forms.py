@@ -36,8 +36,7 @@ ES_CLITICS = ("selas", "selos", "sela", "selo", "nos", "los", "las", "les", "se"
 
 class Table:
     """Words with a small number each, packed by length into one sorted string (and the numbers
-    into bytes), a fraction of a dict's memory (``bench/README.md``: the thread pool's process
-    with it); a lookup is a binary search over fixed-width slices."""
+    into bytes), a fraction of a dict's memory (a thread pool's process holds one); a lookup is a binary search over fixed-width slices."""
 
     def __init__(self, items: dict[str, int] | None = None) -> None:
         by_len: dict[int, list[tuple[str, int]]] = {}

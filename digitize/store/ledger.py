@@ -20,7 +20,7 @@ from ..fsutil import create_following_umask
 
 STATES = ("pending", "running", "done", "needs-review", "failed")
 # a document a reviewer said is no publication (a drawing sheet alone, a cover letter, a blank):
-# state done, this reason; it is left out of the delivery and the authority file (issue 29)
+# state done, this reason; it is left out of the delivery and the authority file
 NOT_PUBLICATION = "not a publication: "
 
 

@@ -206,7 +206,7 @@ class Queue:
             if "rank" not in columns:
                 con.execute("ALTER TABLE queue_items ADD COLUMN rank INTEGER NOT NULL DEFAULT 0")
                 con.execute("UPDATE queue_items SET rank = 2 * mandatory + (kind = 'field')")
-            # reviewer time (issue 29): when the item came on the reviewer's screen, and what a
+            # reviewer time: when the item came on the reviewer's screen, and what a
             # decision cost (seconds, at most MAX_ITEM_SECONDS: a reviewer gone for coffee is not work)
             if "taken_at" not in columns:
                 con.execute("ALTER TABLE queue_items ADD COLUMN taken_at REAL")

@@ -115,7 +115,7 @@ def analyse_marks(gray: np.ndarray, dpi: int = 300) -> Marks:
     (read for its labels only) from a page of text."""
     c = components(gray, dpi)
     kind = _classify(c)
-    # runs counted on drawings only: on a text page of ~2,000 glyphs the count costs ~40 ms
+    # runs counted on drawings only: on a text page the count costs more than the rest
     size = np.maximum(c.boxes[:, 2] - c.boxes[:, 0], c.boxes[:, 3] - c.boxes[:, 1]) if len(c.boxes) else np.zeros(0)
     return Marks(kind, _regions(c, kind), len(c.boxes), len(text_runs(c, 3)) if kind == "drawing" else 0,
                  int(np.count_nonzero(c.mm(size) >= TEXT_MIN_MM)))
@@ -228,7 +228,7 @@ def _regions(c: Components, kind: str) -> list[BBox]:
         seeds = [b for b in seeds if sum(1 for r in runs if _inside_any(r, [b])) < 3]
         if len(seeds):  # a ruled table of figures has no run of 10 glyphs but hundreds of 3+
             # (ocr-benchmark table_10: 259 and 223; charts <= 5, photos <= 12), counted among the
-            # marks inside the seeds only (the whole page's runs cost ~7 ms a page)
+            # marks inside the seeds only (counting the whole page's runs is not needed)
             cx, cy = (c.boxes[:, 0] + c.boxes[:, 2]) / 2, (c.boxes[:, 1] + c.boxes[:, 3]) / 2
             framed = np.zeros(len(c.boxes), bool)
             for b in seeds:
