@@ -3,6 +3,7 @@
     python bench/frontpage_eval.py tuning        # digitize/synth_frontpages.py (developed against)
     python bench/frontpage_eval.py sealed1       # bench/frontpage_sealed.py: reported once, now seen (tuned on)
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium, only run to report)
+    python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans; only run to report)
     python bench/frontpage_eval.py tuning --show # also every wrong field (tuning and sealed1)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
 
@@ -89,6 +90,9 @@ if __name__ == "__main__":
                     read_sample(s, level)
             print(f"OCR cached for {len(samples)} documents")
             sys.exit(0)
+    elif which == "sealed3":
+        from frontpage_sealed3 import sealed3_set
+        samples, show = sealed3_set(), False  # never looked at field by field
     else:
         samples = tuning_set()
     res = evaluate(samples, show)
