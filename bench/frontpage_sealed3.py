@@ -266,6 +266,7 @@ class Page:
         self.d = ImageDraw.Draw(self.img)
         self.rows: list[tuple[int, int, str]] = []
         self.tag = "head"  # the field being drawn
+        self.boxes: list[tuple[float, float, float, float]] = []  # the ink box of every row
         self.by_field: dict[str, list[str]] = {}  # code -> its rows in drawing order
 
     def put(self, x: float, y: float, s: str, font=None) -> float:
@@ -276,6 +277,11 @@ class Page:
         right = x + font.getlength(s)
         if right > W - 120 or y + self.lead > H - 150 or x < 100:
             raise Overflow(s)
+        l, t, rr, b = font.getbbox(s)
+        box = (x + l - 2, y + 0.3 * font.size, x + rr + 2, y + 0.95 * font.size)  # the letters' body, not accents
+        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in self.boxes):
+            raise Overflow(s)  # would print over another row (the big number beside a long heading)
+        self.boxes.append(box)
         self.d.text((x, y), s, font=font, fill=0)
         self.rows.append((int(y), int(x), s))
         self.by_field.setdefault(self.tag, []).append(s)
@@ -335,13 +341,17 @@ def field_block(p: Page, st: Style, x0: float, x1: float, y: float, code: str, l
     many = len(paras) > 1
     row_x = xt
     if lab and st.label_place != "none":
-        s = lab + st.label_mark
+        lrows = p.wrap(lab + st.label_mark, lab_font, x1 - xt, x1 - xt - p.px * 0.8)
+        for k, lr in enumerate(lrows[:-1]):  # a label wider than its column wraps
+            p.put(xt + (p.px * 0.8 if k else 0), y, lr, lab_font)
+            y += p.lead
+        lx = xt + (p.px * 0.8 if len(lrows) > 1 else 0)
         if st.label_place == "above":
-            p.put(xt, y, s, lab_font)
+            p.put(lx, y, lrows[-1], lab_font)
             y += p.lead
             xpara = row_x = xt + p.px * 0.8
         else:
-            row_x = p.put(xt, y, s, lab_font) + p.body.getlength(" ")
+            row_x = p.put(lx, y, lrows[-1], lab_font) + p.body.getlength(" ")
             xpara = x0 if st.cont == "flush" else xt
     else:
         xpara = x0 if st.cont == "flush" else xt
@@ -350,6 +360,9 @@ def field_block(p: Page, st: Style, x0: float, x1: float, y: float, code: str, l
     for i, para in enumerate(paras):
         if i > 0:
             row_x = xpara + hang if sub[i] else xpara
+        if i == 0 and row_x > xpara and font.getlength(para.split(" ")[0]) > x1 - row_x:
+            y += p.lead  # the first word does not fit beside the label: the value starts below it
+            row_x = xpara
         rest_x = max(xwrap, row_x) if sub[i] else xwrap
         rows = p.wrap(para, font, x1 - row_x, x1 - rest_x)
         for k, r in enumerate(rows):
