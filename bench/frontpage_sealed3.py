@@ -661,6 +661,8 @@ class Doc:
                    gap=r.choice([0.25, 0.5, 0.8]))
         if st.label_place == "above" and st.label_mark == " -":
             st.label_mark = ":"
+        if st.label_upper and not st.label_mark and st.label_place == "inline" and st.label_font == "body":
+            st.label_mark = ":"  # a label in capitals, in the value's face, before a name in capitals: the colon shows where it ends
         columns = r.choice(["one", "split", "flow"]) if o != "EP" else r.choice(["split", "split", "one"])
         x0, x1 = r.choice([170, 200, 240]), W - r.choice([170, 200, 240])
         # ---- header
