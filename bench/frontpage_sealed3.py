@@ -1,12 +1,16 @@
 """SEALED-3 front pages: a fourth generator, for a set nobody has looked at (bench/frontpage_eval.py sealed3).
 
-Shares no code, names or layouts with the tuning set (``digitize/synth_frontpages.py``, not
-imported), sealed-1 (``bench/frontpage_sealed.py``) or sealed-2 (``bench/frontpage_sealed2.py``):
+Shares no code and no people, companies, addresses, titles, IPC symbols or number ranges with the
+tuning set (``digitize/synth_frontpages.py``, not imported), sealed-1 (``bench/frontpage_sealed.py``)
+or sealed-2 (``bench/frontpage_sealed2.py``); besides one and two columns it prints layouts none of
+them prints (margin or bare codes, flush wraps, flowing columns, the number on top, a separate
+(13), the Boletín order, EP representative blocks):
 
 * its own page builder (PIL, mixed faces on one line: labels bold or italic, titles bold), with
   per-document layout choices: INID codes inline ``(71) Label: value`` or in a left margin
   column (right-aligned, bare ``71`` or ``(71)``); labels inline, above the value, or absent;
-  label wording, capitals and the mark after them (``:``, nothing, ``-``) varied; wrapped rows
+  label wording, capitals and the mark after them (``:``, nothing, ``-``) varied, no label where
+  the office prints none (EP's title, AR's acta number sometimes); wrapped rows
   under the text, flush under the code, or with a hanging indent; one column, two columns split
   by kind (numbers left, parties right) or flowing in printed order; the number in the field
   list or large at the top right; the kind sometimes in its own ``(13)``; AR Boletín order with
@@ -20,9 +24,10 @@ imported), sealed-1 (``bench/frontpage_sealed.py``) or sealed-2 (``bench/frontpa
 * parties: 1-4 applicants and inventors, 1-2 agents; separated by line breaks, `` - ``, ``; ``,
   `` y ``/`` and ``; an address after ``;`` on the party's line or on continuation lines under
   the name, ``(CC)`` after a name, or nothing; long names that wrap;
-* fonts: faces the earlier sets do not use as their text face (Liberation Serif Bold / Sans
-  Italic / Mono Bold, DejaVu Serif Italic, DejaVu Sans Condensed Bold ...) paired with a body
-  face; sizes 8.5-12 pt at 300 dpi;
+* fonts: this machine has only DejaVu and Liberation (no FreeFont), and each regular face was the
+  text face of some earlier set; here a body face is paired per document with a label face (its
+  bold or italic, or Liberation Sans Bold beside Liberation Serif) and a bold title face; sizes
+  8.6-12 pt (36-50 px at 300 dpi);
 * its own degradation: ``office`` = 300 dpi, slight rotation, scanner blur and noise, threshold,
   a few specks, then a real CCITT G4 TIFF written and read back; ``poor`` = 200 dpi grey, slight
   skew (0.4-1.4 degrees), grey paper with a shadow band at one edge, blur, noise, JPEG 45-65.
@@ -42,7 +47,6 @@ from __future__ import annotations
 import io
 import json
 import random
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -227,10 +231,6 @@ LABELS = {
 }
 
 
-def _plain(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn")
-
-
 # ----------------------------------------------------------------------------------- the sample
 
 @dataclass
@@ -311,7 +311,7 @@ class Page:
 class Style:
     code_place: str  # "inline" | "margin"
     code_fmt: str  # "({})" | "{}"
-    label_place: str  # "inline" | "above" | "none"
+    label_place: str  # "inline" | "above"
     label_mark: str  # ":" | "" | " -"
     label_upper: bool
     label_font: str  # "label" | "body"
