@@ -19,6 +19,23 @@ Truth formats (``format`` in the entry):
   ``.csv``), one truth line per box in file order; the image is found by ``image_from``.
 * ``page``: PAGE XML, one line per ``TextLine`` (its own ``TextEquiv``, else its words), regions
   in ``ReadingOrder`` when there is one, else in file order; image from ``Page/@imageFilename``.
+* ``funsd``: the FUNSD form annotations (``{"form": [{"text", "box", "words": [{"text", "box"}]}]}``),
+  one truth line per entity with text, in file order (an entity may span lines of print; word
+  order does not matter to the score); entities without text (logos, boxes) are not text; the
+  words' boxes are the transcribed boxes of ``max_outside``. The image is found by ``image_from``.
+* ``text``: a plain UTF-8 text, its lines the truth (no boxes: ``max_outside`` is not measured).
+  Such a source names its pages in ``pairs`` ([truth path, image path] each; several images may
+  share a truth: photographs of one printed sheet), and the pages are named after their images.
+* ``soduco``: the SoDUCo trade-directory benchmark (soduco/paper-ner-bench-das22): one JSON file
+  (``paths[0]``, the cleaned human annotation ``10-ref-ocr-ner-json/all.json``) holds every
+  directory entry of every page (``book``, ``page``, ``box`` [x, y, w, h], ``valid_box``, the
+  human text with its line breaks); the page table (``paths[1]``, ``annotation_table.csv``) gives
+  each page's row number ``#``, its entry count and unchecked entries, and the image is
+  ``paths[2]`` + the row number on four digits + ``.jpg`` (the deskewed page the annotators saw).
+  One truth line per printed line of an entry, entries in file order. A page is left out when an
+  entry box is not valid, when the table counts unchecked entries, or when it counts more entries
+  than the file holds (partial truth); page headers and running titles are not annotated: their
+  ink is outside the transcribed boxes (``max_outside``). Pages are named ``<book>_<page>``.
 
 XML is read by ``digitize.xmlsafe`` (no DTD, entity or network; a DOCTYPE declaring entities is
 refused and the page left out). ``image_from`` ([regex, replacement] on the truth file's path)
@@ -246,8 +263,74 @@ def icdar_page(data: bytes) -> dict:
     return {"image": None, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": None}
 
 
-READERS = {"alto": alto_page, "page": page_page, "icdar": icdar_page}
-TRUTH_EXTS = {"alto": (".xml",), "page": (".xml",), "icdar": (".csv", ".txt")}
+def funsd_page(data: bytes) -> dict:
+    """A FUNSD form annotation (Jaume et al. 2019): one truth line per entity that has text, in
+    file order; the boxes of its words (``[x0, y0, x1, y1]`` in image pixels) for ``max_outside``.
+    No image name inside: the image is found by the entry's ``image_from``."""
+    form = json.loads(data.decode("utf-8-sig")).get("form")
+    if not isinstance(form, list):
+        raise ValueError("not a FUNSD annotation (no 'form' list)")
+    lines, boxes = [], []
+    for entity in form:
+        text = " ".join((entity.get("text") or "").split())
+        if not text:
+            continue  # an entity without text (a logo, a box): nothing to read
+        lines.append(text)
+        for word in entity.get("words") or []:
+            box = word.get("box")
+            if (word.get("text") or "").strip() and isinstance(box, list) and len(box) == 4:
+                boxes.append(tuple(float(v) for v in box))
+    return {"image": None, "lines": lines, "empty": 0, "handwritten": 0, "boxes": boxes, "size": None}
+
+
+def text_page(data: bytes) -> dict:
+    """A plain text truth: its non-blank lines; no boxes (``max_outside`` is not measured)."""
+    lines = [" ".join(line.split()) for line in data.decode("utf-8-sig").splitlines()]
+    return {"image": None, "lines": [t for t in lines if t], "empty": 0, "handwritten": 0, "boxes": [], "size": None}
+
+
+def soduco_pages(repo: "Repo", files: dict, entry: dict) -> list[tuple[str, str, str | None, dict | str]]:
+    """The pages of the SoDUCo benchmark (format ``soduco``, see the module docstring): one
+    (name, truth path, image path, page dict or why it is left out) per page of the table."""
+    import csv
+
+    truth_path, table_path, image_dir = entry["paths"][:3]
+    entries = json.loads(repo.read(files[truth_path][0]).decode("utf-8"))
+    by_page: dict[tuple[str, int], list[dict]] = {}
+    for e in entries:
+        by_page.setdefault((e["book"], int(e["page"])), []).append(e)
+    table = repo.read(files[table_path][0]).decode("utf-8-sig").splitlines()
+    out = []
+    for row in csv.DictReader(table):
+        num = (row.get("#") or "").strip()
+        if not num.isdigit() or not (row.get("PDF") or "").strip():
+            continue
+        book, view = row["PDF"].strip(), int(row["VUE"])
+        name, image = f"{book}_{view}", f"{image_dir.rstrip('/')}/{int(num):04d}.jpg"
+        ents = by_page.get((book, view), [])
+        counted = (row.get("N ENTRÉES") or "").strip()
+        unchecked = (row.get("N UNCHECKED") or "").strip()
+        if not ents:
+            out.append((name, truth_path, image, "no annotated entry in the truth file"))
+        elif not all(e.get("valid_box", True) for e in ents):
+            out.append((name, truth_path, image, "an entry box marked not valid (partial truth)"))
+        elif unchecked not in ("", "0"):
+            out.append((name, truth_path, image, f"{unchecked} entries not checked by the annotators"))
+        elif counted.isdigit() and int(counted) > len(ents):
+            out.append((name, truth_path, image, f"{len(ents)} of {counted} entries in the truth (partial truth)"))
+        else:
+            lines = [t.strip() for e in ents for t in (e.get("text_ocr") or "").splitlines()]
+            boxes = [(float(e["box"][0]), float(e["box"][1]), float(e["box"][0]) + float(e["box"][2]),
+                      float(e["box"][1]) + float(e["box"][3])) for e in ents]
+            out.append((name, truth_path, image, {"image": None, "lines": [t for t in lines if t], "empty": 0,
+                                                 "handwritten": 0, "boxes": boxes, "size": None}))
+    return out
+
+
+READERS = {"alto": alto_page, "page": page_page, "icdar": icdar_page, "funsd": funsd_page, "text": text_page,
+           "soduco": None}
+TRUTH_EXTS = {"alto": (".xml",), "page": (".xml",), "icdar": (".csv", ".txt"), "funsd": (".json",), "text": (".txt",),
+              "soduco": (".json",)}
 
 
 def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
@@ -349,7 +432,17 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
     drop_pages = dict(entry.get("drop_pages", {}))
     exts = TRUTH_EXTS[entry["format"]]
     kept, dropped, seen_images = [], [], set()
-    for path in sorted(files):
+    # ``pairs`` ([truth, image] each): the pages are named; else every truth file of the paths
+    pairs = [(t, i, None) for t, i in entry.get("pairs", [])] or [(path, None, None) for path in sorted(files)]
+    if entry["format"] == "soduco":  # one truth file for every page: the pages come from its table
+        pairs = [(truth, image, (name, page)) for name, truth, image, page in soduco_pages(repo, files, entry)]
+    for path, named_image, given in pairs:
+        if given and isinstance(given[1], str):
+            dropped.append({"path": given[0], "why": given[1]})
+            continue
+        if path not in files:
+            dropped.append({"path": path, "why": "truth file not in the snapshot at this commit"})
+            continue
         if not path.lower().endswith(exts):
             continue
         if include and not any(p.search(path) for p in include):
@@ -358,7 +451,7 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             continue
         blob, _size = files[path]
         try:
-            page = reader(repo.read(blob))
+            page = given[1] if given else reader(repo.read(blob))
         except (etree.XMLSyntaxError, xmlsafe.UnsafeXML, ValueError) as e:
             dropped.append({"path": path, "why": f"truth not read: {e}"})
             continue
@@ -372,7 +465,10 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             page["empty"] -= sum(1 for i in gone if not page["lines"][i])
             page["lines"] = [t for i, t in enumerate(page["lines"]) if i not in gone]
             page["handwritten"] = 0
-        image = _image_for(path, page["image"], files, image_from)
+        image = named_image if named_image in files else (None if named_image else
+                                                          _image_for(path, page["image"], files, image_from))
+        # what the page is named after: its image when the entry names pairs, its name in a table
+        key = given[0] if given else (named_image or path)
         words = sum(len(line.split()) for line in page["lines"])
         why = None
         if image is None:
@@ -394,10 +490,10 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             if outside is not None and outside > max_outside:
                 why = f"{outside:.0%} of the text-sized ink outside the transcribed lines (partial truth)"
         if why:
-            dropped.append({"path": path, "why": why})
+            dropped.append({"path": key, "why": why})
             continue
         seen_images.add(files[image][0])
-        kept.append((path, image, page, words, outside))
+        kept.append((key, path, image, page, words, outside))
     limit = entry.get("max_pages")
     if limit and len(kept) > limit:
         step = len(kept) / limit
@@ -418,8 +514,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
         if old.is_file():
             old.unlink()
     pages = []
-    for path, image, page, words, outside in kept:
-        name = _slug(path, strip)
+    for key, path, image, page, words, outside in kept:
+        name = _slug(key, strip)
         ext = PurePosixPath(image).suffix.lower().replace(".jpeg", ".jpg").replace(".tiff", ".tif")
         data = repo.read(files[image][0])
         (folder / f"{name}{ext}").write_bytes(data)
