@@ -36,7 +36,7 @@ def test_config_every_source_has_its_part_and_provenance():
     names = [e["name"] for e in entries]
     assert len(names) == len(set(names))
     for e in entries:
-        assert e["part"] in ("tuning", "sealed", "sealed2"), e["name"]
+        assert e["part"] in ("tuning", "sealed", "sealed2", "sealed3"), e["name"]
         assert e["repo"] and e["commit"] and e["licence"], e["name"]
         assert "__" not in e["name"] and "." not in e["name"]
         if "format" in e:
@@ -44,7 +44,7 @@ def test_config_every_source_has_its_part_and_provenance():
     assert all(e["part"] == "tuning" for e in entries if e["name"] in USED_BEFORE)
     new = [e for e in entries if e["name"] not in USED_BEFORE]
     assert len({e["repo"] for e in new}) >= 5
-    assert {e["part"] for e in new} == {"tuning", "sealed", "sealed2"}
+    assert {e["part"] for e in new} == {"tuning", "sealed", "sealed2", "sealed3"}
     # round 2 (sealed2): five or more repositories none of the earlier parts used, each wholly in
     # one part; the sealed2 part holds most of their pages' sources
     first = {e["repo"] for e in entries if e["part"] == "sealed" or e["name"] in USED_BEFORE}
@@ -54,6 +54,10 @@ def test_config_every_source_has_its_part_and_provenance():
     for repo in {e["repo"] for e in round2}:
         assert len({e["part"] for e in round2 if e["repo"] == repo}) == 1, repo
     assert sum(e["part"] == "sealed2" for e in round2) > sum(e["part"] == "tuning" for e in round2)
+    # round 3 (sealed3): four or more repositories no earlier part used, wholly sealed
+    earlier = {e["repo"] for e in entries if e["part"] != "sealed3"}
+    round3 = [e for e in entries if e["part"] == "sealed3"]
+    assert len({e["repo"] for e in round3}) >= 4 and not {e["repo"] for e in round3} & earlier
 
 
 ALTO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -267,8 +271,8 @@ def test_real_py_sealed2_is_its_own_part(tmp_path):
     assert sorted(real.find_sets([], "all", tmp_path, None, config)) == ["s", "s2", "t"]
     with pytest.raises(SystemExit, match="sealed2 part"):
         real.find_sets(["s2"], "tuning", tmp_path, None, config)
-    config.write_text(config.read_text().replace('"sealed2"', '"sealed3"'))
-    with pytest.raises(SystemExit, match="sealed3"):
+    config.write_text(config.read_text().replace('"sealed2"', '"sealed9"'))
+    with pytest.raises(SystemExit, match="sealed9"):
         real.find_sets([], "all", tmp_path, None, config)
 
 
