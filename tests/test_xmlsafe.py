@@ -7,9 +7,11 @@ Entity declarations are found by parsing the DOCTYPE, not by scanning text: a co
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -19,6 +21,7 @@ from authority.reader import read_entries
 from digitize import xmlsafe
 from digitize.cli import main as cli
 from digitize.proofread.lexicon import count_xml_words
+from digitize.xmlread import st36
 from test_authority import valid_file
 from test_validate import _run
 
@@ -113,3 +116,23 @@ def test_lexicon_build_reads_through_xmlsafe(tmp_path, capsys):
     assert counts["pipetting"] == 1 and counts["μl"] == 1 and not {"lsqb", "rsqb", "mgr"} & set(counts), counts
     assert cli(["lexicon", "build", str(clean), "--out", str(out)]) == 0
     assert "pipetting\t1" in out.read_text(encoding="utf-8")
+
+
+def test_patent_xml_readers_parse_only_through_xmlsafe(tmp_path, shared_data):
+    """``digitize.xmlread`` and the readers of truth and vocabulary call no lxml parser of their
+    own; a real EPO file with an entity declared in its DOCTYPE is refused by the ST.36 reader."""
+    root = Path(__file__).resolve().parents[1]
+    readers = [*sorted((root / "digitize" / "xmlread").glob("*.py")), *sorted((root / "authority" / "sources").glob("*.py")),
+               root / "digitize" / "evaluate.py", root / "digitize" / "proofread" / "lexicon.py"]
+    own = [f"{f.relative_to(root)}:{n.lineno}" for f in readers for n in ast.walk(ast.parse(f.read_text(encoding="utf-8")))
+           if isinstance(n, ast.Attribute) and n.attr in ("parse", "fromstring", "iterparse", "XML", "XMLParser")
+           and isinstance(n.value, ast.Name) and n.value.id == "etree"]
+    assert own == [], own
+    text = (shared_data / "patent-xml" / "EP17711782NWA1.xml").read_text(encoding="utf-8")
+    assert st36.load(shared_data / "patent-xml" / "EP17711782NWA1.xml").publication_id
+    doctype = re.search(r"<!DOCTYPE[^>\[]*", text)
+    attack = tmp_path / "attack.xml"
+    attack.write_text(text[:doctype.end()].rstrip() + ' [\n<!ENTITY ext SYSTEM "file:///etc/hostname">\n]'
+                      + text[doctype.end():], encoding="utf-8")
+    with pytest.raises(xmlsafe.UnsafeXML, match=r"external entity \(ext\)"):
+        st36.load(attack)
