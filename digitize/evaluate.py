@@ -36,12 +36,13 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from lxml import etree, html
+from lxml import html
 from rapidfuzz.distance import Levenshtein
 
 from .errors import DigitizeError
 from .jobfolder import JobFolder
-from .xmlsafe import parser as safe_parser
+from . import xmlsafe
+from .xmlread.elements import local_name
 
 TRUTH_SUFFIXES = (".gt.txt", ".txt", ".hocr", ".html", ".alto.xml", ".page.xml", ".xml")
 _PAGE_NAME = re.compile(r"^(?P<stem>.+?)(?:-|_p)(?P<page>\d{1,5})$")
@@ -166,29 +167,29 @@ def truth_name(path: Path) -> str | None:
     return None
 
 
-def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
-
-
 def _xml_text(path: Path) -> str:
-    """Text of an ALTO or PAGE file (PAGE: region TextEquiv, else lines, else words)."""
-    root = etree.parse(str(path), safe_parser(huge_tree=True)).getroot()
-    kind = _local(root.tag)
+    """Text of an ALTO or PAGE file (PAGE: region TextEquiv, else lines, else words). Parsed
+    through ``xmlsafe``: a file declaring entities is refused with an ``EvalError``."""
+    try:
+        root = xmlsafe.parse(path, huge_tree=True).getroot()
+    except xmlsafe.UnsafeXML as exc:
+        raise EvalError(f"{path}: {exc}") from None
+    kind = local_name(root)
     if kind == "alto":
         lines = []
         for line in root.iter():
-            if _local(line.tag) == "TextLine":
-                lines.append(" ".join(s.get("CONTENT", "") for s in line if _local(s.tag) == "String"))
+            if local_name(line) == "TextLine":
+                lines.append(" ".join(s.get("CONTENT", "") for s in line if local_name(s) == "String"))
         return "\n".join(lines)
     if kind == "PcGts":
         for level in ("TextRegion", "TextLine", "Word"):
             parts = []
             for el in root.iter():
-                if _local(el.tag) != level:
+                if local_name(el) != level:
                     continue
                 for eq in el:
-                    if _local(eq.tag) == "TextEquiv":
-                        uni = [u for u in eq if _local(u.tag) == "Unicode"]
+                    if local_name(eq) == "TextEquiv":
+                        uni = [u for u in eq if local_name(u) == "Unicode"]
                         if uni and uni[0].text:
                             parts.append(uni[0].text)
                         break

@@ -39,7 +39,7 @@ def parser(**kw: Any) -> etree.XMLParser:
 
 
 XINCLUDE = "{http://www.w3.org/2001/XInclude}"
-MAX_ATTRIBUTES = 256  # per element; real patent XML has a handful (an entry with 200,000 was accepted)
+MAX_ATTRIBUTES = 256  # per element; real patent XML has a handful
 
 
 def unparsed(decl: Any) -> bool:

@@ -125,3 +125,19 @@ def test_bad_folders_are_one_line_errors(tmp_path, capsys):
         evaluate(tmp_path, tmp_path / "empty")
     assert main(["eval", str(tmp_path / "nope"), "--truth", str(tmp_path / "empty")]) == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_truth_declaring_an_entity_is_refused(tmp_path, capsys):
+    """ALTO/PAGE truth is parsed through ``xmlsafe``: a DOCTYPE declaring an entity is refused in
+    one line (the text is never read with the reference dropped); one naming its DTD is read."""
+    doctype = '<!DOCTYPE PcGts [\n<!-- ]> -->\n<!ENTITY x SYSTEM "file:///etc/hostname">\n]>\n'
+    write(tmp_path / "truth" / "a.xml", doctype + PAGE.replace("Hello world", "Hello &x; world"))
+    write(tmp_path / "out" / "a.txt", "Hello world again")
+    with pytest.raises(EvalError, match=r"a\.xml: refused: the DOCTYPE declares an external entity \(x\)"):
+        evaluate(tmp_path / "out", tmp_path / "truth")
+    assert main(["eval", str(tmp_path / "out"), "--truth", str(tmp_path / "truth")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "refused" in err, err
+    write(tmp_path / "truth" / "a.xml", '<!DOCTYPE PcGts SYSTEM "pagecontent.dtd">\n' + PAGE)
+    (u,) = evaluate(tmp_path / "out", tmp_path / "truth").units
+    assert (u.truth_words, u.word_edits) == (3, 0)

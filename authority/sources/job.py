@@ -17,10 +17,11 @@ from typing import Iterator
 from digitize.jobfolder import JobFolder
 from digitize.store.ledger import not_a_publication
 from digitize.model import Document
+from digitize.xmlread.elements import lang_code
 
 from ..model import Entry, claim_kind_of
 from ..findings import Findings
-from .xmlfiles import lang_code, RawEntry, validate_raw
+from .xmlfiles import RawEntry, validate_raw
 
 
 def _rows(job: JobFolder) -> list[dict]:

@@ -29,6 +29,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from ..proofread.lexicon import count_xml_words, write_vocabulary
+    from ..xmlsafe import UnsafeXML
 
     files: list[Path] = []
     for path in args.xml:
@@ -44,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out}: the vocabulary file must end in .tsv or .tsv.gz")
     try:
         counts = count_xml_words(files)
-    except OSError as exc:
+    except (OSError, UnsafeXML) as exc:  # a file that cannot be read, or declares entities
         raise UsageError(str(exc)) from None
     n = write_vocabulary(counts, args.out, min_count=args.min_count, sources=[f.name for f in files])
     print(f"{args.out}: {n} words from {len(files)} file(s), {sum(counts.values())} tokens")
