@@ -3,8 +3,8 @@
 Scanned PDFs usually hold one image per page. Then the embedded image is taken at its native
 resolution (PDFium decodes CCITT G4, JBIG2, JPEG and Flate, and applies decode arrays); its
 placement on the page (a 90° multiple) and the page's ``/Rotate`` are applied, so the page comes
-out the way a viewer shows it. Any other page (text, several images, an image placed at an angle)
-is rendered at ``RENDER_DPI``.
+out the way a viewer shows it. Any other page (text, several images) is rendered at
+``RENDER_DPI``; one image placed at an angle is rendered as shown, at the image's own resolution.
 
 PDFium is not thread-safe, not even across documents (pypdfium2's documentation: concurrent calls
 "would crash or corrupt the process"), and a small job runs its pages on threads of one process

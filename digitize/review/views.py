@@ -2,7 +2,7 @@
 around a word, a series, and the admin page's lists read from the ledger and document JSON.
 
 No request or response here: each function takes the queue, an item or the job folder and
-returns text, tuples and dicts, so a template gets nothing it would have to compute.
+returns text, tuples and dicts that the routes hand to the templates.
 """
 
 from __future__ import annotations

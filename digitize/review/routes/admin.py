@@ -1,8 +1,9 @@
 """The admin page: progress, the open items, who holds what, the audit trail (page and CSV),
 documents the quality gate holds, the office memory's automatic corrections, and the users.
 
-Everything is read by SQL with limits (the first 300 open items, the latest 200 audit rows),
-never the whole queue. The admin page never reserves an item.
+The page reads the open items and the audit trail by SQL with limits (the first 300 open
+items, the latest 200 audit rows), never the whole queue; the CSV export is the whole audit
+trail, filtered like the page. The admin page never reserves an item.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 An item is reserved only when a reviewer is shown it (``GET /queue``); the page renews the lease
 while it is open (``/queue/renew``) and gives it back when the reviewer leaves
 (``/queue/release``, by ``navigator.sendBeacon``); a lease nobody renews expires after
-``lease_seconds``. After a POST the browser is sent back to ``/queue`` with a message key.
+``lease_seconds``. After a decision the browser is sent back to ``/queue`` with a message key.
 """
 
 from __future__ import annotations
