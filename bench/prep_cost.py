@@ -44,9 +44,22 @@ PRE_STEPS = ("page_kind", "decide_scale", "estimate_xheight", "noise_level", "sm
 FIG_STEPS = ("components", "_classify", "_regions", "text_runs")
 
 
-def _wrap(module, names, totals: dict[str, float], prefix: str = "") -> None:
+def _modules(package) -> list:
+    """The package and the modules under it: a step is called through the name in the module that
+    defines it and through the names other modules import."""
+    import importlib
+    import pkgutil
+
+    found = [package]
+    for info in pkgutil.iter_modules(getattr(package, "__path__", [])):
+        found.append(importlib.import_module(f"{package.__name__}.{info.name}"))
+    return found
+
+
+def _wrap(package, names, totals: dict[str, float], prefix: str = "") -> None:
+    modules = _modules(package)
     for name in names:
-        fn = getattr(module, name, None)
+        fn = next((getattr(m, name) for m in modules if callable(getattr(m, name, None))), None)
         if fn is None or getattr(fn, "_timed", False):
             continue
 
@@ -58,7 +71,9 @@ def _wrap(module, names, totals: dict[str, float], prefix: str = "") -> None:
                 totals[__name] = totals.get(__name, 0.0) + time.process_time() - t
 
         wrapped._timed = True
-        setattr(module, name, wrapped)
+        for m in modules:
+            if getattr(m, name, None) is fn:
+                setattr(m, name, wrapped)
 
 
 def _sha(data: bytes) -> str:

@@ -26,7 +26,8 @@ CHILD = r"""
 import sys
 import cv2
 import numpy as np
-from digitize import preprocess, profiles
+from digitize import preprocess
+from digitize.settings import profile as profiles
 from digitize.model import PageImage
 
 side, kind = int(sys.argv[1]), sys.argv[2]

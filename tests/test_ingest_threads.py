@@ -1,6 +1,6 @@
 """PDFium is not thread-safe: a small job decodes its PDFs on threads of one process while the
 client counts the next input's pages (``batch.run``'s thread pool). Pages decoded by several
-threads at once must be the pages decoded by one. Without ``ingest.PDFIUM`` this crashed the
+threads at once must be the pages decoded by one. Without ``ingest.pdf.PDFIUM`` this crashed the
 process (segmentation fault) every time, so the threads run in a child process of their own."""
 
 from __future__ import annotations

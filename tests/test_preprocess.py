@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from digitize import preprocess as pp
+from digitize.labelling import label
+from digitize.preprocess import arrays, cleaning, geometry, tone
 from digitize.model import PageImage
 from digitize.settings.engine import PreprocessSettings
 from digitize.synth import render_text_page
@@ -225,11 +227,11 @@ def test_fast_paths_give_what_the_plain_formulas_give(page):
     text = (page < 128).view(np.uint8)
     for bw in (text, noise):
         ref = cv2.connectedComponentsWithStats(bw, connectivity=8, ltype=cv2.CV_32S)
-        got = pp.label(bw)
+        got = label(bw)
         assert got[0] == ref[0] and np.array_equal(got[1], ref[1])
         assert np.array_equal(got[2], ref[2]) and np.array_equal(got[3], ref[3])
-    assert pp.label(noise)[0] > 65_536 and pp.label(noise)[1].dtype == np.int32
-    assert pp.label(text)[1].dtype == np.uint16
+    assert label(noise)[0] > 65_536 and label(noise)[1].dtype == np.int32
+    assert label(text)[1].dtype == np.uint16
     grey = pp.smooth_bilevel(np.where(page < 128, 0, 255).astype(np.uint8), 300, "blur")
     bw = pp.threshold_smoothed(grey)
     assert np.array_equal(pp.keep_grey_ink(grey, bw), np.where(bw == 0, np.minimum(grey, 200), 255).astype(np.uint8))
@@ -242,13 +244,13 @@ def test_fast_paths_give_what_the_plain_formulas_give(page):
     keep = (stats[:, 2] < 75) & (stats[:, 3] < 75) & (stats[:, 4] >= 2)
     keep[0] = False
     ys, xs = np.nonzero(keep[labels])
-    points, mask = pp._ink_points(grey, 300, 150, with_mask=True)
+    points, mask = geometry._ink_points(grey, 300, 150, with_mask=True)
     assert np.array_equal(points, np.stack([xs, ys], axis=1).astype(np.float32))
     assert np.array_equal(mask, keep[labels].astype(np.uint8) * 255)
-    assert pp._ink_points(np.full((400, 400), 255, np.uint8), 300, 150).shape == (0, 2)
+    assert geometry._ink_points(np.full((400, 400), 255, np.uint8), 300, 150).shape == (0, 2)
 
 
-def _sauvola_whole(image, window, k=pp.SAUVOLA_K, r=pp.SAUVOLA_R):
+def _sauvola_whole(image, window, k=tone.SAUVOLA_K, r=tone.SAUVOLA_R):
     """Sauvola as it was written before issue 26 item 10: full-size float copies."""
     h, w = image.shape
     half = cv2.resize(image, ((w + 1) // 2, (h + 1) // 2), interpolation=cv2.INTER_AREA).astype(np.float32)
@@ -271,11 +273,11 @@ def test_work_in_bands_gives_the_pixels_of_the_whole_page(page):
     uneven = page.astype(np.int16) - np.linspace(0, 60, w)[None, :].astype(np.int16) - rng.integers(0, 25, page.shape)
     uneven = np.clip(uneven, 0, 255).astype(np.uint8)
     for img in (uneven, uneven[:-1], uneven[:, :-1], uneven[:-1, :-1], uneven[:301, :77]):
-        window = pp._odd(300 * pp.SAUVOLA_WINDOW_IN)
+        window = arrays.odd(300 * tone.SAUVOLA_WINDOW_IN)
         assert np.array_equal(pp.sauvola(img, window), _sauvola_whole(img, window)), img.shape
         half = cv2.resize(img, ((img.shape[1] + 1) // 2, (img.shape[0] + 1) // 2)).astype(np.float32)
-        whole = pp._enlarge_compare(img, half, whole_up_to=img.size)
-        assert np.array_equal(pp._enlarge_compare(img, half), whole), img.shape
+        whole = tone._enlarge_compare(img, half, whole_up_to=img.size)
+        assert np.array_equal(tone._enlarge_compare(img, half), whole), img.shape
     # cleaning: the inverted in-place labelling, the banded lookups and margin counts
     dirty = np.where(page < 128, 0, 255).astype(np.uint8)
     dirty[:, :60] = 0  # an L of scanner border: the margin count decides
@@ -283,8 +285,8 @@ def test_work_in_bands_gives_the_pixels_of_the_whole_page(page):
     grid = dirty[::8, ::8]  # a view: thousands of specks, the lookup path
     grid[(rng.integers(0, 4, grid.shape) == 0) & (grid == 255)] = 0
     n, labels, stats, centroids = cv2.connectedComponentsWithStats((dirty < 128).view(np.uint8), connectivity=8)
-    drop = pp._border_components(labels, stats, dirty.shape)
-    drop |= pp._speckle_components(stats, centroids, 300, dirty.shape) & ~drop
+    drop = cleaning._border_components(labels, stats, dirty.shape)
+    drop |= cleaning._speckle_components(stats, centroids, 300, dirty.shape) & ~drop
     drop[0] = False
     assert drop.sum() > 2000
     ref = dirty.copy()
@@ -296,7 +298,7 @@ def test_work_in_bands_gives_the_pixels_of_the_whole_page(page):
     bw = pp.threshold_smoothed(grey)
     expected = pp.keep_grey_ink(grey, bw)
     assert pp.keep_grey_ink(grey, bw, in_place=True) is bw and np.array_equal(bw, expected)
-    assert np.array_equal(pp._lookup(drop, labels), drop[labels])
+    assert np.array_equal(arrays.lookup(drop, labels), drop[labels])
 
 
 def test_ink_ratio_and_timing_figures(page):

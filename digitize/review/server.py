@@ -1,8 +1,7 @@
 """Running the review application: uvicorn with bounds on what a visitor can make it hold.
 
-Before: 20,000 idle or half-sent connections used up the process's file descriptors; none was
-ever closed (uvicorn's h11 protocol has no timeout before a request's headers), no request was
-served, and the accept loop logged "Too many open files" 160 MB in 50 s. Now:
+Idle or half-sent connections must not use up the process's file descriptors (uvicorn's h11
+protocol has no timeout before a request's headers), so:
 
 * every request must arrive whole (request line, headers and body) within ``HEADER_TIMEOUT``
   seconds of its first byte, or of the connection's opening: else the connection is closed
