@@ -147,13 +147,23 @@ def _ocr_pdf_pages(pdf: str, pages: list[int], level: str, profile_name: str) ->
     return out
 
 
-def _code_hash() -> str:
+OCR_CODE = ("synth.py", "preprocess", "ocr.py", "ingest", "readings.py", "settings/engine.py")
+
+
+def ocr_code_hash(names=OCR_CODE) -> str:
+    """A key for cached OCR: the code that renders, prepares and reads a page (files and packages)."""
     h = hashlib.sha256()
-    for name in ("synth.py", "preprocess.py", "ocr.py", "ingest.py"):
+    for name in names:
         p = ROOT / "digitize" / name
-        if p.exists():
-            h.update(p.read_bytes())
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+            h.update(f.read_bytes() if f.exists() else b"-")
     return h.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def ocr_code():
+    """``ocr_code_hash()`` for tests that cache OCR themselves."""
+    return ocr_code_hash()
 
 
 def ocr_pdf(pdf: Path, level: str, cache_dir: Path, profile: str = "ep", pages: list[int] | None = None):
@@ -166,7 +176,7 @@ def ocr_pdf(pdf: Path, level: str, cache_dir: Path, profile: str = "ep", pages: 
         doc = pdfium.PdfDocument(str(pdf))
         pages = list(range(1, len(doc) + 1))
         doc.close()
-    key = hashlib.sha256(f"{pdf.name}|{level}|{profile}|{pages}|{SEED}|{_code_hash()}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{pdf.name}|{level}|{profile}|{pages}|{SEED}|{ocr_code_hash()}".encode()).hexdigest()[:20]
     cached = cache_dir / f"{pdf.stem}-{level}-{key}.json"
     if cached.exists():
         return [OcrPage.from_dict(d) for d in json.loads(cached.read_text())]

@@ -304,7 +304,7 @@ def test_forty_simultaneous_wrong_logins_keep_memory_bounded(job):
     the peak grows by a few of them, not forty (measured: 34 MiB with 2 slots, 1001 MiB with 40)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from digitize.review.app import HASH_SLOTS
+    from digitize.review.web import HASH_SLOTS
     from test_review import csrf_of
 
     with ReviewCommand(job, "--forwarded-allow-ips", "127.0.0.1") as server:
@@ -784,7 +784,7 @@ def test_status_of_a_read_only_job_folder(job):
         assert r.returncode == 1 and "Traceback" not in r.stderr and "report.html" in r.stderr, r.stderr
 
 
-def test_a_full_disk_while_registering_inputs_is_one_line(tmp_path):
+def test_a_full_disk_while_registering_inputs_isone_line(tmp_path):
     """Before: ``sqlite3.OperationalError`` traceback when the ledger could not grow."""
     from PIL import Image
 
@@ -992,9 +992,9 @@ def test_zero_page_pdf_broken_pipe_and_bidi_names(tmp_path):
 
 def test_a_library_object_address_never_reaches_a_reason():
     """Before: the JBIG2 reason read "… <PdfImage 0x7f…>"."""
-    from digitize.ingest import _one_line
+    from digitize.ingest.checks import one_line
 
-    reason = _one_line(RuntimeError("Failed to get bitmap of <PdfImage 0x7f12ab34cd50>.\nJBIG2"))
+    reason = one_line(RuntimeError("Failed to get bitmap of <PdfImage 0x7f12ab34cd50>.\nJBIG2"))
     assert "0x" not in reason and "\n" not in reason and "image" in reason
 
 
@@ -1097,9 +1097,9 @@ def test_bilevel_pages_decode_to_the_same_pixels_with_one_copy():
     import numpy as np
     from PIL import Image
 
-    from digitize.ingest import _to_grey
+    from digitize.ingest.images import to_grey
 
     for w in (1, 7, 8, 9, 13, 100):
         bits = np.random.default_rng(w).random((5, w)) > 0.5
         im = Image.fromarray((bits * 255).astype(np.uint8)).convert("1")
-        assert np.array_equal(_to_grey(im), np.asarray(im.convert("L"))), w
+        assert np.array_equal(to_grey(im), np.asarray(im.convert("L"))), w

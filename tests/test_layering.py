@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
               "digitize.store.sqlite", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling",
               "digitize.diacritics")),
     ("the engine's data on this machine", ("digitize.tessdata",)),
+    ("readers of patent XML", ("digitize.xmlread",)),  # ST.36, ST.96, pap files from outside, through xmlsafe
     ("configuration models", ("digitize.settings.base",)),  # the base of every profile section and job model
     ("profile sections", ("digitize.settings.engine", "digitize.settings.structure", "digitize.settings.proofread",
                           "digitize.settings.emit", "digitize.settings.authority")),  # one model per section

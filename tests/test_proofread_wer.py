@@ -3,7 +3,6 @@ layer: it must lower the word error on degraded renders and never raise it on cl
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -38,13 +37,9 @@ def _ocr(pdf: Path, number: int, level: str, profile) -> OcrPage:
 
 
 @pytest.fixture(scope="module")
-def renders(request, shared_data):
+def renders(request, shared_data, ocr_code):
     """{level: [(page, truth)]}, OCR cached in pytest's cache keyed by the code that makes it."""
     profile = profiles.load("ep")
-    h = hashlib.sha256()
-    for name in ("synth.py", "preprocess.py", "ocr.py"):
-        p = ROOT / "digitize" / name
-        h.update(p.read_bytes() if p.exists() else b"-")
     cache = Path(request.config.cache.mkdir("digitize-proofread-ocr"))
     import pypdfium2 as pdfium
 
@@ -55,7 +50,7 @@ def renders(request, shared_data):
             doc = pdfium.PdfDocument(str(pdf))
             for n in numbers:
                 truth = doc[n - 1].get_textpage().get_text_range()
-                f = cache / f"{name}-{n}-{level}-{h.hexdigest()[:16]}.json"
+                f = cache / f"{name}-{n}-{level}-{ocr_code}.json"
                 if f.exists():
                     page = OcrPage.from_dict(json.loads(f.read_text()))
                 else:
