@@ -403,7 +403,7 @@ def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
     """``pool = "auto"``: threads in the client's process up to SMALL_JOB_PAGES pages (counted
     from the headers), processes above and for ``serve`` (no inputs known); a real job on
     threads writes the same documents and ledger rows as on processes."""
-    from digitize.batch.run import SMALL_JOB_PAGES, choose_pool
+    from digitize.batch.cluster import SMALL_JOB_PAGES, choose_pool
     from digitize.settings.job import JobSettings
 
     names = _pages_docs(tmp_path / "in", n_docs=3, pages=2)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
-from collections import Counter
 from pathlib import Path
 
 from ..errors import UsageError
@@ -120,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
         _keep_register(JobFolder(job.out), register)
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
-        summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
+        summary = run_batch(job, profile, inputs)  # a missing dependency: exit 3
     print_summary(summary)
     print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
@@ -230,30 +228,6 @@ def dry_run(job, profile, inputs: list[Path]) -> int:
         print("nothing to do: no cluster would start")
     print("\n".join(lines))
     return 0
-
-
-def post_steps(job) -> list:
-    """The job-level steps after the documents: the authority file and the report."""
-    from ..batch import PostStep
-
-    steps = []
-    if job.authority:
-        from authority.build import build_from_job
-
-        steps.append(PostStep("authority file", lambda out, ledger, profile: build_from_job(out, office(ledger, profile), profile)))
-    if job.report:
-        from ..report import write_report
-
-        steps.append(PostStep("report", lambda out, ledger, profile: write_report(out)))
-    return steps
-
-
-def office(ledger, profile) -> str:
-    """The profile's office; for a generic profile, the office most documents say they are from."""
-    if profile.office != "XX":
-        return profile.office
-    offices = Counter(r["doc_id"][:2] for r in ledger.rows() if r["doc_id"] and re.match(r"[A-Z]{2}\d", r["doc_id"]))
-    return offices.most_common(1)[0][0] if offices else "XX"
 
 
 def print_summary(summary) -> None:
