@@ -3,6 +3,7 @@
 * ``tasks``: the typed tasks and results that travel to and from workers, and the two worker
   functions (``run_ocr``, ``run_finish``);
 * ``planner``: which inputs need work (checksums, skip and resume) and their page ranges;
+* ``preview``: what a run would do (``--dry-run``), nothing written;
 * ``document``: one document's state, which yields its next tasks;
 * ``worker``: the ``WorkerPlugin`` that checks dependencies and sets each worker up, and the
   one warm-up (``warm``);
