@@ -134,7 +134,7 @@ def warm_service(pages: list[Path], work: Path, w: int, serve_args: tuple[str, .
 
 
 # A dropped document's way through the service, from the events of its trace (see
-# ``digitize/commands/serve.py``, ``Trace``): each step is the time from the previous event.
+# ``digitize/batch/service.py``, ``Trace``): each step is the time from the previous event.
 STEPS = (("seen", "dropped", "seen"), ("taken", "seen", "taken"), ("planned+submitted", "taken", "submitted"),
          ("to a worker", "submitted", "ocr_start"), ("OCR", "ocr_start", "ocr_stop"),
          ("to the finish", "ocr_stop", "finish_start"), ("finish", "finish_start", "finish_stop"),

@@ -8,8 +8,8 @@ inside the file. A file proven complete is taken once it has not changed for ``G
 or at once when it was renamed into the folder (the ``NAME.part`` convention below: a rename is
 atomic). A file whose format shows it is not complete yet (a writer pausing between pieces) waits
 until it has not changed for ``STALE`` seconds: it is then damaged, and fails with its reason. A
-file that cannot be checked (another format, content that does not match its name) is taken, as
-before, once its size and modification time have not changed for ``settle`` seconds (``--poll``).
+file that cannot be checked (another format, content that does not match its name) is taken
+once its size and modification time have not changed for ``settle`` seconds (``--poll``).
 
 On Linux the folder is watched with inotify (close-after-write and moved-in events, no new
 dependency): a file is looked at the moment its writer closes it. The folder is also listed every

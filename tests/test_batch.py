@@ -403,7 +403,7 @@ def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
     """``pool = "auto"``: threads in the client's process up to SMALL_JOB_PAGES pages (counted
     from the headers), processes above and for ``serve`` (no inputs known); a real job on
     threads writes the same documents and ledger rows as on processes."""
-    from digitize.batch.run import SMALL_JOB_PAGES, choose_pool
+    from digitize.batch.cluster import SMALL_JOB_PAGES, choose_pool
     from digitize.settings.job import JobSettings
 
     names = _pages_docs(tmp_path / "in", n_docs=3, pages=2)
@@ -429,3 +429,25 @@ def test_a_small_job_runs_on_threads_and_a_large_one_on_processes(tmp_path):
         assert all(r["state"] in ("done", "needs-review") and r["pages"] == 2 for r in rows), rows
         texts[pool] = {p.relative_to(out): p.read_text() for p in (out / "documents").rglob("*.txt")}
     assert texts["auto"] == texts["processes"] and len(texts["auto"]) == 3 * 3  # a document's text + 2 pages
+
+
+@pytest.mark.slow
+def test_run_batch_as_a_library_writes_the_products_the_job_asks_for(tmp_path):
+    """``run_batch`` called as a library (no command): the documents, then the report and the
+    authority file, as the job says; a second job folder asks for neither and gets neither."""
+    from digitize.batch import run_batch
+    from digitize.demo import page_images
+    from digitize.settings import profile as profiles
+    from digitize.settings.job import JobSettings
+
+    images, dpi = page_images(RICE_BOX, "clean", seed=5)
+    write_tiff(images[:1], tmp_path / "rice.tif", dpi)
+    profile = profiles.load("ph")
+    for out, wanted in ((tmp_path / "with", True), (tmp_path / "without", False)):
+        job = JobSettings(out=out, profile="ph", workers=1, pool="threads", progress="none", formats=("st36",),
+                          authority=wanted, report=wanted)
+        summary = run_batch(job, profile, [tmp_path / "rice.tif"])
+        assert summary.counts.get("failed", 0) == 0 and not summary.failures, summary
+        assert (out / "documents" / RICE_BOX.doc_id / f"{RICE_BOX.doc_id}.st36.xml").is_file()
+        assert (out / "report.html").is_file() is wanted
+        assert any((out / "authority").glob("PH_AF_*.xml")) is wanted

@@ -10,7 +10,7 @@ import socket
 import psutil
 import pytest
 
-from digitize.batch.run import connect
+from digitize.batch.cluster import connect
 from digitize.settings.job import JobSettings
 
 

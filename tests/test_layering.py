@@ -7,8 +7,8 @@ public or move it), and no circle among modules (imports inside functions count 
 Every module of ``digitize`` and ``authority`` is read with ``ast`` (imports inside functions
 count too) and given a layer; a module may import a lower layer, or its own component (its own
 package) in the same layer, never a higher layer or a sibling component (``batch`` does not
-import ``authority``: the run command passes the authority build in). A new module must be given
-a layer here, so the rule cannot be dodged by adding one.
+import ``review``). A new module must be given a layer here, so the rule cannot be dodged by
+adding one.
 """
 
 from __future__ import annotations
@@ -42,9 +42,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # tables found by structure, their cells read by the engine
     ("steps over several stages", ("digitize.readings", "digitize.table_ocr")),
     ("pipeline", ("digitize.pipeline", "digitize.synth_es", "digitize.deps", "digitize.synth_tables")),  # synth_es: test sets built on synth
-    ("batch, apply, review and the job's products", ("digitize.batch", "digitize.apply", "digitize.review",
-                                                     "digitize.package", "digitize.report", "authority",
-                                                     "digitize.hotfolder")),
+    # what a job leaves besides its documents (authority file, report, delivery package), read from
+    # the job folder; and the hot folder a service takes its inputs from: the batch writes and uses them
+    ("the job's products and the hot folder", ("authority", "digitize.report", "digitize.package",
+                                              "digitize.hotfolder")),
+    ("batch, apply and review", ("digitize.batch", "digitize.apply", "digitize.review")),
     ("commands", ("digitize.commands", "digitize.demo")),
     ("the command line", ("digitize.cli",)),  # imports the commands; they raise digitize.errors, not its
     ("python -m digitize", ("digitize.__main__",)),
@@ -225,11 +227,11 @@ def test_the_check_catches_an_upward_import(tmp_path):
     rules.write_text(rules.read_text(encoding="utf-8") + "\n\ndef _up():\n    from ..pipeline import ocr_page\n",
                      encoding="utf-8")
     batch = tmp_path / "digitize" / "batch" / "__init__.py"
-    batch.write_text(batch.read_text(encoding="utf-8") + "\nimport authority.build\n", encoding="utf-8")
+    batch.write_text(batch.read_text(encoding="utf-8") + "\nimport digitize.review\n", encoding="utf-8")
     problems = violations(tmp_path)
     assert len(problems) == 2, problems
     assert "digitize.proofread.rules (stages) imports digitize.pipeline (pipeline), a higher layer" in problems[0] + problems[1]
-    assert any("digitize.batch imports authority.build, a sibling" in p for p in problems), problems
+    assert any("digitize.batch imports digitize.review, a sibling" in p for p in problems), problems
 
 
 def test_the_checks_catch_hidden_private_and_circular_imports(tmp_path):

@@ -14,6 +14,7 @@ results, never images.
 * No space left on the device: the documents in flight fail with that reason, nothing more is
   submitted, the run ends (exit 1); a re-run after freeing space resumes.
 * The ledger (SQLite) is written here only, so a killed run resumes where it stopped.
+* After the documents, the job's products (authority file, report: ``products``).
 """
 
 from __future__ import annotations
@@ -23,253 +24,77 @@ import logging
 import os
 import shutil
 import sqlite3
-import sys
 import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable
 
 from .. import deps
-from ..errors import SharedFolderError, UsageError
+from ..errors import UsageError
 from ..fsutil import one_line
-from ..settings.job import JobSettings, Summary
 from ..jobfolder import JobFolder, pages_dir
-from ..store.ledger import Ledger
-from ..store.memory import MemoryRules
-from ..settings.profile import Profile
-from .document import DocState
 from ..model import Held
+from ..settings.job import JobSettings, Summary
+from ..settings.profile import Profile
+from ..store.memory import MemoryRules
+from .cluster import choose_pool, connect, set_up_workers
+from .document import DocState
 from .planner import Planned, Planner, Skipped
+from .products import write_products
+from .progress import Progress
 from .tasks import NO_SPACE, FinishDone, FinishTask, OcrDone, OcrTask, Task, TaskFailed, run_finish, run_ocr
-from .worker import WORKER_ENV, WorkerSetup
+from .worker import warm
 
 log = logging.getLogger("digitize")
 
 # A document's finish runs before page ranges queued earlier: otherwise it waits behind them and
-# lands at the end of the run, where it leaves the other workers idle (31 pages on 2 workers: a
-# worker stood idle for 6 s at the end).
+# lands at the end of the run, where it leaves the other workers idle.
 FINISH_PRIORITY = 10
 RESERVE_BYTES = 256 << 10
-# ``pool = "auto"``: a job of up to this many pages runs on threads in the client's process. Start-up
-# is the point: 2 worker processes and their nannies each import digitize and Dask (and compiled the
-# ST.96 XSD, ~3 s of CPU, until validate.py stood in for its MathML part), which on 11 single pages
-# was a third of the run's CPU time; one process pays it once. Larger jobs keep processes: a crash
-# there costs a worker, not the run.
-SMALL_JOB_PAGES = 64
-# ... and on up to this many workers: the threads share one GIL for their Python parts (page
-# files, proofreading, the finish: ~10 % of a page), which stops paying beyond a few cores.
-THREADS_MAX_WORKERS = 4
-
-
-# Dask's own periodic work, set before the cluster starts (its worker processes get it from their
-# nanny). A service pays it every second it waits for documents, a run on every page: the
-# statistical profiler sampling each worker's threads every 10 ms, the event-loop tick every
-# 20 ms, the system and memory monitors. Idle, the service with 2 worker processes used 0.11 s
-# of CPU a second with Dask's defaults, 0.018 s with these (0.037 and 0.006 on threads). The
-# dashboard (not started) is what loses the profile; the nanny still restarts a worker over
-# its memory limit, looking twice a second instead of ten times.
-QUIET_DASK = {
-    "distributed.worker.profile.enabled": False,
-    "distributed.admin.tick.interval": "1s",
-    "distributed.admin.system-monitor.interval": "1s",
-    "distributed.worker.memory.monitor-interval": "500ms",
-}
-
-
-# The scheduler and every worker start a web server whatever the dashboard (health, metrics, and
-# with Bokeh the dashboard: worker folders, logs, call stacks), unauthenticated. Left alone, the
-# scheduler's takes port 8787 on the address it listens on (the machine's own address for the
-# thread pool, whose in-process address names it; "Port 8787 is already in use" when taken) and a
-# worker's a random port there. Both are bound to the loopback interface on a free port, and the
-# scheduler's dashboard is not started.
-LOOPBACK_HTTP = {
-    "scheduler_kwargs": {"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-    "worker_dashboard_address": "127.0.0.1:0",
-}
-
-
-@dataclass(frozen=True)
-class PostStep:
-    """A job-level step run after the documents (the authority file, the report), given by the
-    command: the batch does not import what sits above it. A failing step is a warning: the
-    documents' results stand."""
-
-    name: str
-    run: Callable[[Path, Ledger, Profile], Any]
-
-
-def choose_pool(job: JobSettings, inputs: Sequence[Path]) -> str:
-    """The local cluster's pool, "threads" or "processes" (see ``SMALL_JOB_PAGES``); the pages are
-    counted from the files' headers. No inputs yet (``digitize serve``), or more than
-    ``THREADS_MAX_WORKERS`` workers: processes."""
-    if job.pool != "auto":
-        return job.pool
-    if not inputs or len(inputs) > SMALL_JOB_PAGES or job.effective_workers() > THREADS_MAX_WORKERS:
-        return "processes"
-    from ..ingest import page_count
-
-    pages = 0
-    for path in inputs:
-        try:
-            pages += page_count(path)
-        except Exception:  # noqa: BLE001  a bad input fails later, with its reason
-            pages += 1
-        if pages > SMALL_JOB_PAGES:
-            return "processes"
-    return "threads"
-
-
-def connect(job: JobSettings, pool: str = "processes"):
-    """A client on an existing scheduler, or on a LocalCluster: single-threaded processes, or
-    (``pool == "threads"``) one in-process worker with a thread per core."""
-    import dask
-    from distributed import Client, LocalCluster
-
-    if not log.isEnabledFor(logging.DEBUG):  # distributed sets its own levels when imported
-        for name in ("distributed", "distributed.scheduler", "distributed.worker", "distributed.nanny",
-                     "distributed.core", "distributed.http.proxy", "distributed.shuffle"):
-            logging.getLogger(name).setLevel(logging.ERROR)
-
-    # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand
-    # memory back after every large free: Tesseract and the page arrays allocate and free tens
-    # of MB a page, and a page took ~6 % longer (preprocessing ~40 %) with it. glibc's own
-    # dynamic threshold keeps a worker's RSS within the same bound (bench/memory.py).
-    spawn_env = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
-                 if k != "MALLOC_TRIM_THRESHOLD_"}
-    dask.config.set({
-        "distributed.scheduler.allowed-failures": max(0, job.max_attempts - 1),
-        "distributed.worker.daemon": False,
-        "distributed.admin.tick.limit": "30s",
-        "distributed.nanny.pre-spawn-environ": spawn_env,
-        **QUIET_DASK,
-    })
-    if job.scheduler:
-        client = Client(job.scheduler, timeout="20s")
-        return client, None
-    os.environ.update(WORKER_ENV)  # inherited by the worker processes too
-    if pool == "threads":
-        cluster = LocalCluster(n_workers=1, threads_per_worker=job.effective_workers(), processes=False,
-                               silence_logs=logging.CRITICAL, **LOOPBACK_HTTP)
-        return Client(cluster), cluster
-    cluster = LocalCluster(
-        n_workers=job.effective_workers(), threads_per_worker=1, processes=True, host="127.0.0.1",
-        silence_logs=logging.CRITICAL, env=dict(WORKER_ENV), **LOOPBACK_HTTP,
-    )
-    return Client(cluster), cluster
-
-
-def set_up_workers(client, profile: Profile, job: JobSettings, marker: tuple[str, str] | None = None) -> None:
-    """Register the worker plugin (dependency check, the output folder seen through ``marker``,
-    one-core set-up, warm-up); a worker that lacks a dependency or does not see the output
-    folder stops the run here, with one line naming it."""
-    schemas = str(job.schemas) if job.schemas else None
-    try:
-        client.register_plugin(WorkerSetup(profile, tuple(job.formats), schemas, marker), name=WorkerSetup.name)
-    except (deps.MissingDependency, SharedFolderError):
-        raise
-    except Exception as exc:  # the plugin did not even unpickle there (digitize itself cannot import)
-        text = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        if "MissingDependency" in text or "missing on worker" in text:
-            raise deps.MissingDependency(str(exc).splitlines()[0]) from None
-        raise deps.MissingDependency(f"a worker cannot load digitize: {text}") from None
-
-
-class Progress:
-    """A bar over pages with an ETA on a terminal (its total known once the inputs' pages are
-    counted), a log line per document otherwise."""
-
-    def __init__(self, documents: int | None, mode: str):
-        self.documents, self.done, self.failed, self.pages = documents, 0, 0, 0
-        self.total_pages: int | None = None
-        self.start = time.time()
-        if mode == "auto":
-            mode = "bar" if sys.stderr.isatty() else "log"
-        self.mode = mode
-        self.bar = None
-        if mode == "bar":
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=None, unit="page", dynamic_ncols=True, file=sys.stderr)
-            self._postfix()
-
-    def rate(self) -> float:
-        elapsed = time.time() - self.start
-        return 60 * self.pages / elapsed if elapsed > 0 else 0.0
-
-    def _postfix(self) -> None:
-        of = f"/{self.documents}" if self.documents else ""
-        self.bar.set_postfix_str(f"documents {self.done + self.failed}{of}, failed {self.failed}", refresh=False)
-
-    def set_total(self, pages: int) -> None:
-        """The pages this run has to recognise (known after counting; lowered for kept pages, skipped
-        and failed documents)."""
-        self.total_pages = max(pages, self.pages)
-        if self.bar is not None:
-            self.bar.total = self.total_pages
-            self.bar.refresh()
-
-    def recognised(self, pages: int) -> None:
-        """Pages recognised (one task's range)."""
-        self.pages += pages
-        if self.bar is not None and pages:
-            self.bar.update(pages)
-
-    def update(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
-        """A document ended (``pages``: its page count)."""
-        if state == "failed":
-            self.failed += 1
-        else:
-            self.done += 1
-        n = self.done + self.failed
-        if self.bar is not None:
-            self._postfix()
-            self.bar.refresh()
-        extra = f": {reason}" if reason else f" ({pages} pages)"
-        of = f"/{self.documents}" if self.documents else ""
-        # on the terminal in log mode; always in the run's log file
-        log.info("[%d%s] %s %s%s  %.1f pages/min", n, of, state, one_line(name), one_line(extra), self.rate(),
-                 extra={"file_only": self.mode != "log"})
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 class BatchRun:
-    """One job folder, one client. ``run()`` processes a fixed list of inputs; ``digitize serve``
-    drives the same object with ``add()`` and ``poll()`` for as long as it runs."""
+    """One job folder, one client. ``run()`` processes a fixed list of inputs; the service
+    (``service.serve``) drives the same object with ``start()``, ``add()``, ``pump()`` and
+    ``poll()`` for as long as it runs, and its other public methods.
+
+    ``on_recorded(input, state, reason)`` is called when a document is recorded in the ledger;
+    ``on_task_end(future)`` when a submitted task ends (in Dask's thread: it must only wake the
+    caller's loop). Public attributes, to read: ``job``, ``profile``, ``out``, ``folder``,
+    ``ledger``, ``summary``, ``nworkers`` (known once started) and ``stopped`` (why nothing more
+    is submitted: no space left)."""
 
     def __init__(self, job: JobSettings, profile: Profile, inputs: Iterable[Path] = (), *,
-                 post: Sequence[PostStep] = (), on_recorded: Callable[[str, str, str | None], None] | None = None):
+                 on_recorded: Callable[[str, str, str | None], None] | None = None,
+                 on_task_end: Callable[[Any], None] | None = None):
         assert job.out is not None
         self.job, self.profile = job, profile
         self.out = Path(job.out)
         self.folder = JobFolder(self.out).create()
         self.ledger = self.folder.ledger()
-        self.planner = Planner(self.ledger, self.folder, profile.name)
+        self._planner = Planner(self.ledger, self.folder, profile.name)
         self.summary = Summary(out=self.out)
-        self.schemas = str(job.schemas) if job.schemas else None
-        self.memory = office_memory(job, profile, self.out)
-        self.post = tuple(post)
-        self.on_recorded = on_recorded
-        self.todo: deque[Path | Held] = deque(inputs)
-        self.ledger.adopt_relative((str(p) for p in self.todo), os.getcwd())
-        self.planned: deque[Planned | Skipped] = deque()
-        self.urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
-        self.running: dict[Any, tuple[DocState, Task]] = {}
+        self._schemas = str(job.schemas) if job.schemas else None
+        self._memory = office_memory(job, profile, self.out)
+        self._on_recorded = on_recorded
+        self._on_task_end = on_task_end
+        self._todo: deque[Path | Held] = deque(inputs)
+        self.ledger.adopt_relative((str(p) for p in self._todo), os.getcwd())
+        self._planned: deque[Planned | Skipped] = deque()
+        self._urgent: deque[tuple[DocState, Task]] = deque()  # ranges and finishes of started documents
+        self._running: dict[Any, tuple[DocState, Task]] = {}
         self.stopped: str | None = None  # why nothing more is submitted (no space left)
-        self.client = self.cluster = None
+        self._client = self._cluster = None
         self.nworkers = job.effective_workers()
-        self.pool = "scheduler" if job.scheduler else choose_pool(job, list(self.todo))
+        self._pool = "scheduler" if job.scheduler else choose_pool(job, list(self._todo))
         self._queue = None
-        self.progress = Progress(len(self.todo) or None, job.progress)
-        self.reserve = self.folder.work_dir / ".space-reserve"
-        self.marker_path = self.folder.work_dir / ".workers-see-this"
-        self.run_id: int | None = None
-        self.finished_docs = 0
+        self._progress = Progress(len(self._todo) or None, job.progress)
+        self._reserve_path = self.folder.work_dir / ".space-reserve"
+        self._marker_path = self.folder.work_dir / ".workers-see-this"
+        self._run_id: int | None = None
+        self._finished_docs = 0
         # the bar's total: the to-do inputs' pages, counted in a thread, less what turns out not
         # to be needed (pages kept from an earlier run, skipped and failed documents)
         self._counts: dict[str, int] | None = None
@@ -277,15 +102,15 @@ class BatchRun:
         self._less = 0
         self._skipped_inputs: list[str] = []
 
-    def _reserve(self) -> None:
+    def _make_reserve(self) -> None:
         """A little room kept aside: when the disk fills up, it is given back so that the ledger
         can still record the documents that failed (SQLite needs a few pages to write)."""
         try:
-            if not self.reserve.exists():
-                with open(self.reserve, "wb") as f:
+            if not self._reserve_path.exists():
+                with open(self._reserve_path, "wb") as f:
                     f.write(b"\0" * RESERVE_BYTES)
         except OSError:
-            self.reserve.unlink(missing_ok=True)
+            self._reserve_path.unlink(missing_ok=True)
 
     # -- start and stop ------------------------------------------------------------------------
     def start(self) -> None:
@@ -295,67 +120,102 @@ class BatchRun:
             deps.check(self.profile, where="this machine")  # before starting workers that would say the same
         else:
             deps.check(self.profile, where="this machine (the client)", engine=False, modules=deps.CLIENT_MODULES)
-        self._reserve()
+        self._make_reserve()
         interrupted = self.ledger.reset_interrupted()
         if interrupted:
             log.info("resuming: %d input(s) left running by an earlier run", interrupted)
         with ThreadPoolExecutor(1, thread_name_prefix="digitize-connect") as pool:
-            connecting = pool.submit(connect, self.job, self.pool)
+            connecting = pool.submit(connect, self.job, self._pool)
             window = 2 * self.nworkers + 1
-            while not connecting.done() and len(self.planned) < window and self.todo:
-                self.planned.append(self.planner.plan(self.todo.popleft()))
-            self.client, self.cluster = connecting.result()
+            while not connecting.done() and len(self._planned) < window and self._todo:
+                self._planned.append(self._planner.plan(self._todo.popleft()))
+            self._client, self._cluster = connecting.result()
         try:
-            set_up_workers(self.client, self.profile, self.job, self._marker())
+            set_up_workers(self._client, self.profile, self.job, self._marker())
         except BaseException:
             self.close()
             raise
-        workers = self.client.scheduler_info().get("workers", {})
+        workers = self._client.scheduler_info().get("workers", {})
         self.nworkers = max(1, sum(w.get("nthreads", 1) for w in workers.values()) or self.nworkers)
-        if self.pool != "scheduler":
+        if self._pool != "scheduler":
             log.info("local cluster: %d %s", self.nworkers,
-                     "thread(s) in this process" if self.pool == "threads" else "worker process(es)")
+                     "thread(s) in this process" if self._pool == "threads" else "worker process(es)")
 
     def _marker(self) -> tuple[str, str]:
         """A file in the output folder that every worker must read (kept while the run lasts: a
         worker that joins later checks it too)."""
         token = os.urandom(16).hex()
-        self.marker_path.write_text(token, encoding="ascii")
-        return os.path.abspath(self.marker_path), token
+        self._marker_path.write_text(token, encoding="ascii")
+        return os.path.abspath(self._marker_path), token
 
     def close(self) -> None:
-        self.progress.close()
-        self.marker_path.unlink(missing_ok=True)
-        if self.client is not None:
-            self.client.close()
-        if self.cluster is not None:
-            self.cluster.close()
-        self.client = self.cluster = None
-        self.reserve.unlink(missing_ok=True)
+        self._progress.close()
+        self._marker_path.unlink(missing_ok=True)
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self._client = self._cluster = None
+        self._reserve_path.unlink(missing_ok=True)
         if self._queue is not None:
             self._queue.close()
             self._queue = None
+
+    # -- a service's needs ---------------------------------------------------------------------
+    def warm_up(self, stopped: Callable[[], bool], seconds: float = 120) -> None:
+        """A small page through OCR and the finish on each worker thread (``worker.warm``), waited
+        for up to ``seconds`` or until ``stopped()``: a service warms its workers before it says
+        it is watching, so that the first document dropped is not the one to load the engine and
+        the code it runs. A worker that joins later (one replaced after a crash) starts cold."""
+        from distributed import wait
+
+        schemas = Path(self._schemas) if self._schemas else None
+        futures = []
+        for address, info in self._client.scheduler_info().get("workers", {}).items():
+            for i in range(info.get("nthreads", 1)):
+                futures.append(self._client.submit(warm, self.profile, tuple(self.job.formats), schemas, page=True,
+                                                   workers=[address], allow_other_workers=False, pure=False,
+                                                   key=f"warm-up-{address}-{i}"))
+        deadline = time.monotonic() + seconds
+        while futures and not stopped() and time.monotonic() < deadline:
+            try:
+                wait(futures, timeout=0.2)
+                break
+            except TimeoutError:
+                continue
+        self._client.cancel(futures)
+
+    def cancel(self) -> None:
+        """Cancel the tasks in flight (a service that stops): their documents stay unfinished in
+        the ledger, and the next run resumes them."""
+        if self._client is not None and self._running:
+            self._client.cancel(list(self._running))
+
+    def task_stream(self) -> list[dict]:
+        """Dask's record of the tasks that ran (``Client.get_task_stream``); the first call starts
+        the recording. Empty once closed."""
+        return self._client.get_task_stream() if self._client is not None else []
 
     def run(self) -> Summary:
         """Process the inputs. When every one is done with the same content there is nothing to
         do: no cluster starts and no run is recorded. Otherwise the run gets a ``runs`` row in the
         ledger (its time, the pages it recognised), closed however it ends; the summary's numbers
         are that row's."""
-        todo = [p for p in self.todo if not self.planner.done_unchanged(p)]
+        todo = [p for p in self._todo if not self._planner.done_unchanged(p)]
         if not todo:
-            self.summary.skipped = len(self.todo)
-            self.todo.clear()
-            self.progress.close()
-            self.after()
+            self.summary.skipped = len(self._todo)
+            self._todo.clear()
+            self._progress.close()
+            self._after()
             return self.summary
         self._count_pages(todo)
-        self.run_id = self.ledger.start_run()
+        self._run_id = self.ledger.start_run()
         outcome = "error"
         try:
             self.start()
             self.summary.started_cluster = True
             self.pump()
-            while self.running:
+            while self._running:
                 self.poll(None)
             outcome = "stopped: " + self.stopped if self.stopped else "finished"
         except KeyboardInterrupt:
@@ -363,12 +223,12 @@ class BatchRun:
             raise
         finally:
             self.close()
-            run = self._write(lambda: self.ledger.end_run(self.run_id, outcome, self.progress.pages, self.finished_docs),
+            run = self._write(lambda: self.ledger.end_run(self._run_id, outcome, self._progress.pages, self._finished_docs),
                               "the run's row")
             if run is None:  # not recorded (a full disk): the same figures, from this process
-                run = {"pages": self.progress.pages, "started": self.progress.start, "ended": time.time()}
+                run = {"pages": self._progress.pages, "started": self._progress.start, "ended": time.time()}
             self.summary.pages, self.summary.seconds = run["pages"], run["ended"] - run["started"]
-        self.after()
+        self._after()
         return self.summary
 
     # -- pages to do ---------------------------------------------------------------------------
@@ -392,30 +252,48 @@ class BatchRun:
         if self._counts is None:
             return
         skipped = sum(self._counts.get(name, 0) for name in self._skipped_inputs)
-        self.progress.set_total(sum(self._counts.values()) - self._less - skipped)
+        self._progress.set_total(sum(self._counts.values()) - self._less - skipped)
 
     # -- the loop ------------------------------------------------------------------------------
     def add(self, paths: Iterable[Path | Held]) -> None:
         """More inputs (``digitize serve``: the hot folder's copies, ``model.Held``)."""
-        self.todo.extend(paths)
+        self._todo.extend(paths)
 
     @property
     def idle(self) -> bool:
-        return not (self.running or self.urgent or self.todo or self.planned)
+        """Nothing in flight, queued or left to plan."""
+        return not (self._running or self._urgent or self._todo or self._planned)
+
+    @property
+    def in_flight(self) -> int:
+        """Tasks submitted and not yet recorded."""
+        return len(self._running)
+
+    def wants_input(self) -> bool:
+        """A worker would be idle without a new input: fewer tasks in flight or queued than
+        workers. The service holds its inputs back until then, so that a document's finish is
+        not queued behind the next document's pages."""
+        return len(self._running) + len(self._urgent) < self.nworkers
+
+    def any_ended(self) -> bool:
+        """A task in flight has ended (``poll(None)`` then returns at once)."""
+        return any(fut.done() for fut in self._running)
 
     def _submit(self, doc: DocState, task: Task) -> None:
         if isinstance(task, OcrTask):
-            fut = self.client.submit(run_ocr, task, self.profile, key=task.key, pure=False)
+            fut = self._client.submit(run_ocr, task, self.profile, key=task.key, pure=False)
         else:
-            fut = self.client.submit(run_finish, task, self.profile, tuple(self.job.formats), self.schemas,
-                                     self.memory, key=task.key, pure=False, priority=FINISH_PRIORITY)
-        self.running[fut] = (doc, task)
+            fut = self._client.submit(run_finish, task, self.profile, tuple(self.job.formats), self._schemas,
+                                      self._memory, key=task.key, pure=False, priority=FINISH_PRIORITY)
+        self._running[fut] = (doc, task)
+        if self._on_task_end is not None:
+            fut.add_done_callback(self._on_task_end)
 
     def pump(self) -> None:
         window = 2 * self.nworkers + 1
-        while len(self.running) < window:
-            if self.urgent:
-                doc, task = self.urgent.popleft()
+        while len(self._running) < window:
+            if self._urgent:
+                doc, task = self._urgent.popleft()
                 if doc.failed:
                     continue
                 if self.stopped:  # nothing more is written: the document fails with the reason
@@ -426,11 +304,11 @@ class BatchRun:
                 continue
             if self.stopped:
                 return
-            if self.planned:
-                plan = self.planned.popleft()
-            elif self.todo:
-                path = self.todo.popleft()
-                plan = self._write(lambda: self.planner.plan(path), str(path))
+            if self._planned:
+                plan = self._planned.popleft()
+            elif self._todo:
+                path = self._todo.popleft()
+                plan = self._write(lambda: self._planner.plan(path), str(path))
                 if plan is None:  # not recorded: the disk is full; a re-run takes it again
                     return
             else:
@@ -449,28 +327,28 @@ class BatchRun:
             self._write(lambda: self.ledger.set_progress(plan.input, plan.page_count, doc.kept), plan.input)
             tasks = doc.start()
             self._submit(doc, tasks[0])
-            self.urgent.extend((doc, t) for t in tasks[1:])
+            self._urgent.extend((doc, t) for t in tasks[1:])
 
     def _pages_after(self) -> int | None:
         """The pages of the inputs queued behind the one being started, when they are all the job
         still holds and their counts are known (its tail: see ``page_ranges``); else None."""
-        if self.todo or any(isinstance(p, Planned) and p.page_count is None for p in self.planned):
+        if self._todo or any(isinstance(p, Planned) and p.page_count is None for p in self._planned):
             return None
-        return sum(p.page_count for p in self.planned if isinstance(p, Planned))
+        return sum(p.page_count for p in self._planned if isinstance(p, Planned))
 
     def poll(self, timeout: float | None) -> int:
         """Wait up to ``timeout`` seconds (None: until one task ends) and record what ended."""
         from distributed import wait
 
-        if not self.running:
+        if not self._running:
             return 0
         try:
-            done = wait(list(self.running), timeout=timeout, return_when="FIRST_COMPLETED").done
+            done = wait(list(self._running), timeout=timeout, return_when="FIRST_COMPLETED").done
         except TimeoutError:
             return 0
         self._refresh_total()
         for fut in done:
-            doc, task = self.running.pop(fut)
+            doc, task = self._running.pop(fut)
             self._handle(doc, task, self._result(fut, task))
         self.pump()
         self._refresh_total()
@@ -493,7 +371,7 @@ class BatchRun:
             self._stop(NO_SPACE)
         follow = doc.on_result(task, result)
         if isinstance(result, OcrDone):
-            self.progress.recognised(result.pages)
+            self._progress.recognised(result.pages)
             self._write(lambda: self.ledger.set_progress(doc.input, doc.page_count, doc.kept + doc.recognised), doc.input)
         if doc.failed:
             self._fail(doc, doc.failed)
@@ -503,15 +381,15 @@ class BatchRun:
             return
         for t in follow:  # a finish first: it frees a document's pages and overlaps the next OCR
             if isinstance(t, FinishTask):
-                self.urgent.appendleft((doc, t))
+                self._urgent.appendleft((doc, t))
             else:
-                self.urgent.append((doc, t))
+                self._urgent.append((doc, t))
 
     def _stop(self, reason: str) -> None:
         if not self.stopped:
             self.stopped = reason
-            self.reserve.unlink(missing_ok=True)  # room for the ledger to record the failures
-            left = len(self.todo) + sum(isinstance(p, Planned) for p in self.planned)
+            self._reserve_path.unlink(missing_ok=True)  # room for the ledger to record the failures
+            left = len(self._todo) + sum(isinstance(p, Planned) for p in self._planned)
             log.error("%s: no more documents are started (%d input(s) not started); free space and run again",
                       reason, left)
 
@@ -536,9 +414,9 @@ class BatchRun:
         self._write(lambda: self.ledger.note_moved(input_path, where), input_path)
 
     def _record(self, name: str, state: str, pages: int = 0, reason: str | None = None) -> None:
-        self.progress.update(Path(name).name, state, pages=pages, reason=reason)
-        if self.on_recorded is not None:
-            self.on_recorded(name, state, reason)
+        self._progress.update(Path(name).name, state, pages=pages, reason=reason)
+        if self._on_recorded is not None:
+            self._on_recorded(name, state, reason)
 
     def _skipped(self, plan: Skipped) -> None:
         if plan.reason:
@@ -568,7 +446,7 @@ class BatchRun:
             # Another input already produced this publication: keep both, say so.
             warning = f"publication {wanted} already produced by another input; written as {final}"
             log.warning("%s: %s", one_line(doc.input), one_line(warning))
-            self.urgent.appendleft((doc, doc.rename(final, warning)))
+            self._urgent.appendleft((doc, doc.rename(final, warning)))
             return
         target = self.folder.document_dir(final)
         _replace_dir(doc.plan.work_dir, target)
@@ -579,7 +457,7 @@ class BatchRun:
         if result.candidates:
             self._write(lambda: self._enqueue(final, result.candidates), doc.input)
         self.summary.kept += doc.kept
-        self.finished_docs += 1
+        self._finished_docs += 1
         self._record(doc.input, result.state, pages=result.pages)
 
     def _enqueue(self, doc_id: str, candidates: list) -> None:
@@ -587,8 +465,8 @@ class BatchRun:
             self._queue = self.folder.queue()
         self._queue.enqueue(doc_id, candidates)
 
-    def after(self) -> None:
-        """Counts, failures, and the command's post-run steps."""
+    def _after(self) -> None:
+        """Counts, failures, and the job's products."""
         self.summary.counts = self.ledger.counts()
         for row in self.ledger.rows("failed"):
             if (row["input"], row["reason"]) not in self.summary.failures:
@@ -598,16 +476,12 @@ class BatchRun:
         self.refresh()
 
     def refresh(self) -> None:
-        """The command's post steps: the derived files (authority file, report) written again from
-        the ledger and the documents. ``run`` calls it at its end, ``serve`` whenever it has
-        recorded documents and is idle, and when it stops."""
+        """The job's products (authority file, report: ``products``) written again from the ledger
+        and the documents. ``run`` calls it at its end, the service whenever it has recorded
+        documents and is idle, and when it stops. Not after the disk filled up."""
         if self.stopped:
             return
-        for step in self.post:
-            try:
-                step.run(self.out, self.ledger, self.profile)
-            except Exception as exc:  # noqa: BLE001  the batch's results stand
-                log.warning("%s not written: %s", step.name, exc)
+        write_products(self.job, self.out, self.ledger, self.profile)
 
 
 def _replace_dir(src: Path, dst: Path) -> None:
@@ -646,8 +520,10 @@ def office_memory(job: JobSettings, profile: Profile, out: Path) -> MemoryRules 
     return rules
 
 
-def run_batch(job: JobSettings, profile: Profile, inputs: list[Path], post: Sequence[PostStep] = ()) -> Summary:
-    run = BatchRun(job, profile, inputs, post=post)
+def run_batch(job: JobSettings, profile: Profile, inputs: list[Path]) -> Summary:
+    """Process ``inputs`` into the job folder ``job.out``, then write the job's products that
+    ``job`` asks for (``authority``, ``report``). The summary says what was done."""
+    run = BatchRun(job, profile, inputs)
     try:
         return run.run()
     finally:

@@ -4,9 +4,10 @@ including workers that join later.
 
 The plugin checks the dependencies (the run refuses to start when one is missing, naming the
 worker), sets the process up for one core, and loads what every document's finish needs (the
-ST.96 XSD, 0.03 s to compile with MathML stood in for (see ``validate``); the DTD; the profile's lexicon) in a background thread, overlapped
-with the first pages' OCR: tesserocr and OpenCV release the GIL, and a finish that comes before
-the load ends waits on the same lock instead of compiling again.
+ST.96 XSD, compiled with MathML stood in for (see ``validate``); the DTD; the profile's lexicon:
+``warm``) in a background thread, overlapped with the first pages' OCR: tesserocr and OpenCV
+release the GIL, and a finish that comes before the load ends waits on the same lock instead of
+compiling again. A service also warms each worker thread with a page (``warm(page=True)``).
 
 Only the standard library and ``digitize.deps`` are imported at the top: the plugin must unpickle
 on a worker that lacks a dependency, to say which one.
@@ -44,8 +45,8 @@ def prepare_process() -> None:
     would compete with the other workers' engines. And, on a worker that Dask's nanny started
     with ``MALLOC_TRIM_THRESHOLD_`` (any ``dask worker`` of an existing cluster), thresholds that
     let glibc keep page-sized blocks: that variable also freezes the mmap threshold at 128 KiB, so
-    every page buffer was mapped and unmapped again (preprocessing ~2x slower, a page ~5 %;
-    measured, and undone by these two calls). Idempotent; the tasks call it too, for a worker
+    every page buffer was mapped and unmapped again (slower preprocessing, undone by these two
+    calls; bench/README.md). Idempotent; the tasks call it too, for a worker
     the plugin has not reached."""
     global _prepared
     if _missing is not None:  # a worker that joined after the start-up check
@@ -70,10 +71,14 @@ def prepare_process() -> None:
             pass
 
 
-def warm(profile: Any, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: Path | None = None) -> float:
-    """Load what a process's first finish would: the ST.96 XSD and code lists, the DTD, the
-    lexicon. Never raises: a missing schema or word list is reported by the real finish, with its
-    document. Returns the seconds."""
+def warm(profile: Any, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: Path | None = None, *,
+         page: bool = False) -> float:
+    """The one warm-up of a worker. Load what a process's first finish would: the ST.96 XSD and
+    code lists, the DTD, the lexicon (the plugin does this in a thread of every worker). With
+    ``page`` (a service, on each worker thread), a synthetic page then goes through OCR and the
+    finish in a temporary folder: this thread's engine, the readers, preprocessing,
+    proofreading, emitters, validation. Never raises: a missing schema or word list is reported
+    by the real finish, with its document; a page that fails is logged. Returns the seconds."""
     start = time.perf_counter()
     try:
         from .. import validate
@@ -92,7 +97,32 @@ def warm(profile: Any, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: 
         lexicon_for(profile)
     except Exception as exc:  # noqa: BLE001
         log.debug("warm-up of the lexicon skipped: %s", exc)
+    if page:
+        _warm_page(profile, formats, schema_dir)
     return time.perf_counter() - start
+
+
+def _warm_page(profile: Any, formats: tuple[str, ...], schema_dir: Path | None) -> None:
+    import shutil
+    import tempfile
+
+    from ..pipeline import finish_document, ocr_range
+    from ..synth import degrade, render_text_page, write_tiff
+
+    folder = Path(tempfile.mkdtemp(prefix="digitize-warm-up-"))
+    try:
+        prepare_process()
+        img, dpi = degrade(render_text_page(["Warm-up page.", "", "A line of text to read before the first document."]),
+                           "clean", 0)
+        write_tiff([img], folder / "warm-up.tif", dpi)
+        ocr_range(folder / "warm-up.tif", folder / "work", profile)
+        finish_document(folder / "work", profile, source="warm-up.tif", doc_id="WARMUP", formats=formats,
+                        schema_dir=schema_dir)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("warm-up of a worker failed (the first document will load what it needs): %s: %s",
+                    type(exc).__name__, exc)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def sees_output(marker: tuple[str, str] | None, where: str) -> str | None:

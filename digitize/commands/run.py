@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
-from collections import Counter
 from pathlib import Path
 
 from ..errors import UsageError
@@ -120,7 +118,7 @@ def main(args: argparse.Namespace) -> int:
         _keep_register(JobFolder(job.out), register)
         log.info("digitize: %d document(s), profile %s, %s", len(inputs), profile.name,
                  f"scheduler {job.scheduler}" if job.scheduler else f"at most {job.effective_workers()} local worker(s)")
-        summary = run_batch(job, profile, inputs, post=post_steps(job))  # a missing dependency: exit 3
+        summary = run_batch(job, profile, inputs)  # a missing dependency: exit 3
     print_summary(summary)
     print(f"log:     {log_file}")
     return 1 if summary.counts.get("failed") or summary.failures else 0
@@ -170,90 +168,22 @@ def absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-# Without a run measured in the job folder: what bench/throughput.py measured per worker on this
-# project's 2-core machine (40 pages/min with 2 workers, office-quality text pages).
-PAGES_PER_MINUTE_PER_WORKER = 20.0
-
-
 def dry_run(job, profile, inputs: list[Path]) -> int:
-    """What ``run`` would do with ``inputs``, read from the files' headers and the job folder's
-    ledger (opened read-only; nothing is written, no cluster starts)."""
-    from ..batch.planner import Planner, input_key
-    from ..ingest import page_count
-    from ..jobfolder import JobFolder, pages_dir
+    """Print what ``run`` would do with ``inputs`` (``batch.preview``): nothing is recognised or
+    written, no cluster starts."""
+    from ..batch.preview import preview
 
-    folder = JobFolder(job.out)
-    ledger = folder.ledger(readonly=True) if folder.exists() else None
-    planner = Planner(ledger, folder, profile.name) if ledger else None
-    lines, todo_docs, todo_pages, kept_pages, skipped, bad = [], 0, 0, 0, 0, 0
-    try:
-        for path in inputs:
-            name = one_line(str(path))
-            if planner and planner.done_unchanged(path):
-                skipped += 1
-                lines.append(f"  skip     {name}: done already, same content")
-                continue
-            try:
-                pages = page_count(path)
-            except Exception as exc:  # noqa: BLE001  the run would fail it with this reason
-                bad += 1
-                lines.append(f"  fail     {name}: {one_line(str(exc))}")
-                continue
-            kept = 0
-            row = ledger.get(str(path)) if ledger else None
-            if row and row["checksum"] and row["state"] not in ("done", "needs-review"):
-                work = folder.work_dir / input_key(path, row["checksum"], profile.name)
-                kept = min(pages, sum(1 for _ in pages_dir(work).glob("[0-9][0-9][0-9][0-9].json")))
-            todo_docs += 1
-            todo_pages += pages - kept
-            kept_pages += kept
-            what = f"{pages - kept} of {pages} page(s), {kept} kept from an interrupted run" if kept else f"{pages} page(s)"
-            lines.append(f"  {'resume' if kept else 'run':<9}{name}: {what}")
-        last = ledger.last_run() if ledger else None
-    finally:
-        if ledger:
-            ledger.close()
-    workers = job.effective_workers()
-    if last and last.get("ended") and last["pages"] and last["ended"] > last["started"]:
-        rate = 60 * last["pages"] / (last["ended"] - last["started"])
-        source = "the rate of this job folder's last run"
-    else:
-        rate = PAGES_PER_MINUTE_PER_WORKER * workers
-        source = f"{PAGES_PER_MINUTE_PER_WORKER:g} pages/min per worker as measured on a 2-core machine, bench/README.md"
+    p = preview(job, profile, inputs)
     print(f"dry run: nothing is recognised or written ({job.out})")
-    print(f"{len(inputs)} document(s): {todo_docs} to run ({todo_pages} page(s) to recognise"
-          + (f", {kept_pages} kept from an interrupted run" if kept_pages else "") + f"), {skipped} skipped (done), "
-          f"{bad} would fail")
-    if todo_pages:
-        print(f"estimate: {todo_pages / rate:.1f} min at {rate:.1f} pages/min ({source})")
+    print(f"{len(inputs)} document(s): {p.todo_docs} to run ({p.todo_pages} page(s) to recognise"
+          + (f", {p.kept_pages} kept from an interrupted run" if p.kept_pages else "") + f"), {p.skipped} skipped (done), "
+          f"{p.bad} would fail")
+    if p.todo_pages:
+        print(f"estimate: {p.minutes:.1f} min at {p.rate:.1f} pages/min ({p.source})")
     else:
         print("nothing to do: no cluster would start")
-    print("\n".join(lines))
+    print("\n".join(f"  {what:<9}{name}: {detail}" for what, name, detail in p.items))
     return 0
-
-
-def post_steps(job) -> list:
-    """The job-level steps after the documents: the authority file and the report."""
-    from ..batch import PostStep
-
-    steps = []
-    if job.authority:
-        from authority.build import build_from_job
-
-        steps.append(PostStep("authority file", lambda out, ledger, profile: build_from_job(out, office(ledger, profile), profile)))
-    if job.report:
-        from ..report import write_report
-
-        steps.append(PostStep("report", lambda out, ledger, profile: write_report(out)))
-    return steps
-
-
-def office(ledger, profile) -> str:
-    """The profile's office; for a generic profile, the office most documents say they are from."""
-    if profile.office != "XX":
-        return profile.office
-    offices = Counter(r["doc_id"][:2] for r in ledger.rows() if r["doc_id"] and re.match(r"[A-Z]{2}\d", r["doc_id"]))
-    return offices.most_common(1)[0][0] if offices else "XX"
 
 
 def print_summary(summary) -> None:
