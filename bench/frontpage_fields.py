@@ -16,7 +16,7 @@ from digitize.pipeline import document_with_pages
 from digitize.synth import degrade
 from digitize.synth_es import QUEUE_NAMES, ar, compare, mx, ph, spanish_text
 from digitize.resources import shared_data_dir
-from digitize.emit.load_st36 import load
+from digitize.xmlread.st36 import load
 
 def queued_names(doc):
     return {c.field_name for c in doc.candidates if c.kind == "field"}

@@ -5,7 +5,7 @@ documents.
 Worker: a fresh process that imports ``distributed`` (as a worker has) and runs the worker's own
 task functions, ``digitize.batch.tasks.run_ocr`` then ``run_finish``, on one document; its peak RSS
 (``ru_maxrss``) is exact. Thread pool: a small job runs its workers as threads of the ``digitize
-run`` process (``batch.run.SMALL_JOB_PAGES``), so that one process holds the client, the scheduler
+run`` process (``batch.cluster.SMALL_JOB_PAGES``), so that one process holds the client, the scheduler
 and every worker's engine; a fresh process runs ``digitize run`` in-process on the 17-page PDF
 of the ``text`` set with 1 and with 2 worker threads, and the difference is what a worker thread
 adds. Scheduler: a fresh process runs ``digitize run`` in-process on N tiny one-page PNG

@@ -12,7 +12,7 @@ from lxml import etree
 from digitize.settings import profile as profiles
 from digitize import validate
 from digitize.emit import EmitError, emit_document, render_document
-from digitize.emit.load_st36 import load
+from digitize.xmlread.st36 import load
 from digitize.emit.xmltext import clean, normalize_space
 from digitize.model import Classification as Classification_
 from digitize.model import (Bibliographic, Claim, ClaimSet, ClaimText, Document, Doubt, Field, Figure, PageInfo,

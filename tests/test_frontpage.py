@@ -30,7 +30,7 @@ def _needs_codes():
 
 @pytest.fixture(scope="module")
 def ep_docs(ep_ocr_pages, shared_data):
-    from digitize.emit.load_st36 import load
+    from digitize.xmlread.st36 import load
     from digitize.proofread import auto_correct
 
     profile = profiles.load("ep")

@@ -55,7 +55,7 @@ def test_ipc_with_ocr_confusions():
 
 @pytest.fixture(scope="module")
 def ep_documents(ep_ocr_pages, shared_data):
-    from digitize.emit.load_st36 import load
+    from digitize.xmlread.st36 import load
     from digitize.proofread import auto_correct
 
     profile = profiles.load("ep")
