@@ -105,9 +105,8 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
         return _not_a_publication(job_dir, work_dir, row, items, closed[0]["value"] or "", queue, ledger,
                                   force=force, schema_dir=schema_dir, memory=memory)
     if not pending and not force:
-        reason = row.get("reason") or ""
-        state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
-        if reason.startswith("incomplete: "):
+        state = _state(queue, doc_id, row.get("quality"))
+        if (row.get("reason") or "").startswith("incomplete: "):
             state = "needs-review"
         if state != row["state"]:
             ledger.set_state(doc_id, state)
@@ -133,8 +132,9 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
         state = "needs-review"
     ledger.set_state(doc_id, state)
     ledger.set_validated(doc_id, result.validated)
-    ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else
-                      f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None)
+    ledger.set_reason(doc_id, None if result.quality else
+                      f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None,
+                      quality=result.quality)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
                        quality=result.quality, refused=dict(result.refused))
 
