@@ -568,3 +568,43 @@ class Document(Record):
         b = self.biblio
         parts = [b.value("office"), b.value("doc_number"), b.value("kind")]
         return "".join(parts) if all(parts) else None  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- reviewers' decisions
+
+# A queue item's key: a word's id, or ``field:<name>`` for a bibliographic field (``publication_date``,
+# ``parties:72``). The queue stores it; these two say how it is built and read.
+FIELD_KEY = "field:"
+
+
+def field_key(name: str) -> str:
+    """The queue item key of the field ``name``."""
+    return f"{FIELD_KEY}{name}"
+
+
+def field_of(key: str) -> str | None:
+    """The field name a queue item key stands for; None for a word's key (its id)."""
+    return key[len(FIELD_KEY):] if key.startswith(FIELD_KEY) else None
+
+
+@dataclass
+class Decisions:
+    """Reviewers' decisions on one document, as the finish stage applies them.
+
+    ``words``: word id → its text ("" removes the word: not text); ``fields``: field name →
+    value (a list item's "" keeps the list as read); ``lines``: word id → the word's whole line as
+    corrected; ``illegible``: word id → the reviewer (the word stays as read, flagged in every
+    output)."""
+
+    words: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict)
+    illegible: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.fields or self.lines or self.illegible)
+
+    @property
+    def decided_words(self) -> set[str]:
+        """The ids of the words a reviewer decided (their queue items are settled; they count as sure)."""
+        return set(self.words) | set(self.illegible) | set(self.lines)
