@@ -28,9 +28,13 @@ from ..settings.profile import Profile
 from ..store.memory import MemoryRules
 from ..structure.figures import crop as crop_figures
 from ..structure.tables import crop as crop_tables
-from .document import finish
+from .document import document_with_pages, finish
 from .pagefiles import flag_illegible, load_pages, remove_stale, save_page, write_texts
-from .recognise import ocr_timed
+from .recognise import ocr_page, ocr_timed
+
+# the package's face: the two halves on a folder, and the steps callers use on their own
+__all__ = ["DocResult", "DocumentError", "RangeResult", "document_with_pages", "finish", "finish_document",
+           "load_pages", "ocr_page", "ocr_range", "ocr_timed", "save_page"]
 
 
 class DocumentError(InputError):
