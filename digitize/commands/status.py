@@ -78,7 +78,8 @@ def _pages_on_disk(folder, row: dict) -> int:
 
     if not row.get("checksum") or not row.get("profile"):
         return 0
-    return DocumentFolder(folder.work_dir / input_key(Path(row["input"]), row["checksum"], row["profile"])).pages_recognised()
+    work = folder.work_dir / input_key(Path(row["input"]), row["checksum"], row["profile"])
+    return DocumentFolder(work).pages_recognised()
 
 
 def _review(job: Path, db: Path, rows: list[dict]) -> None:
