@@ -1,4 +1,4 @@
-"""The office memory's known parties on a document's front page (issue 29).
+"""The office memory's known parties on a document's front page.
 
 A party list whose every name is one reviewers confirmed before is not asked about again; a
 name one OCR edit from a known party gets that name suggested on the list's queue item, never
@@ -38,7 +38,7 @@ def known_parties_settled(doc: Document, known: tuple[str, ...]) -> list:
 
 def gazetteer(doc: Document, known: tuple[str, ...]) -> list:
     """Names on the front page one OCR edit from a party the office knows (two on long names):
-    the known name is suggested on the list's queue item, never put in silently (issue 29)."""
+    the known name is suggested on the list's queue item, never put in silently."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
