@@ -7,7 +7,7 @@ copied to a scratch folder, reduced to what the OCR leaves (``pages/NNNN.json`` 
 ``--refinish`` keeps the earlier outputs, as ``digitize apply`` finds them), and
 ``pipeline.finish_document`` runs on the copy: once to warm the
 process (lexicon, XSD), then ``--repeat`` times measured (process CPU seconds, best run; per-step
-CPU from wrappers around the pipeline's steps). ``--reviewed`` also passes reviewer decisions
+CPU from wrappers around the pipeline's steps, ``STEPS``: each wrapped where it is called). ``--reviewed`` also passes reviewer decisions
 (an override, a deleted word, an illegible word, a corrected line, picked from the pages
 deterministically) so the review paths are exercised too.
 
@@ -33,16 +33,26 @@ import tempfile
 import time
 from pathlib import Path
 
-STEPS = ("load_pages", "_flag_page_files", "auto_correct", "_quality", "document_with_pages", "crop_figures",
-         "_write_texts", "emit_document", "_remove_stale")
+# (module, name): each step wrapped in the module that calls it
+STEPS = (("digitize.pipeline", "load_pages"), ("digitize.pipeline", "flag_illegible"),
+         ("digitize.pipeline.document", "auto_correct"), ("digitize.pipeline.document", "gate"),
+         ("digitize.pipeline.document", "document_with_pages"), ("digitize.pipeline", "crop_figures"),
+         ("digitize.pipeline", "write_texts"), ("digitize.pipeline", "emit_document"),
+         ("digitize.pipeline", "remove_stale"))
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 
-def _instrument(pipeline, totals: dict[str, float]) -> None:
-    for name in STEPS:
-        fn = getattr(pipeline, name, None)
+def _instrument(totals: dict[str, float]) -> None:
+    import importlib
+
+    for module, name in STEPS:
+        try:
+            where = importlib.import_module(module)
+        except ImportError:  # an older checkout (compared with --compare)
+            continue
+        fn = getattr(where, name, None)
         if fn is None:
             continue
 
@@ -53,19 +63,25 @@ def _instrument(pipeline, totals: dict[str, float]) -> None:
             finally:
                 totals[__name] = totals.get(__name, 0.0) + time.process_time() - t
 
-        setattr(pipeline, name, wrapped)
+        setattr(where, name, wrapped)
 
 
 def _decisions(folder: Path) -> dict:
-    """Reviewer decisions on words of the first text page: fixed picks, so both checkouts get the same."""
+    """Reviewer decisions on words of the first text page: fixed picks, so both checkouts get the
+    same (as ``decisions=Decisions(...)``, or the three dicts an older checkout takes)."""
     for f in sorted((folder / "pages").glob("[0-9][0-9][0-9][0-9].json")):
         page = json.loads(f.read_text(encoding="utf-8"))
         lines = [ln for b in page.get("blocks", []) for ln in b.get("lines", []) if len(ln.get("words", [])) >= 3]
         if len(lines) >= 4:
             w = [ln["words"] for ln in lines]
-            return {"overrides": {w[0][0]["id"]: "Corrected", w[1][1]["id"]: ""},
-                    "illegible": {w[2][0]["id"]: "alice"},
-                    "lines": {w[3][0]["id"]: "a whole new line of words here"}}
+            kw = {"words": {w[0][0]["id"]: "Corrected", w[1][1]["id"]: ""},
+                  "illegible": {w[2][0]["id"]: "alice"},
+                  "lines": {w[3][0]["id"]: "a whole new line of words here"}}
+            try:
+                from digitize.model import Decisions
+            except ImportError:
+                return {"overrides": kw["words"], "illegible": kw["illegible"], "lines": kw["lines"]}
+            return {"decisions": Decisions(**kw)}
     return {}
 
 
@@ -80,7 +96,7 @@ def run(folders: list[Path], repeat: int, reviewed: bool, schema: Path, refinish
 
     profile = load_profile("ep")
     totals: dict[str, float] = {}
-    _instrument(pipeline, totals)
+    _instrument(totals)
     out = {}
     scratch = Path(tempfile.mkdtemp(prefix="finish-cost-"))
     try:

@@ -2,7 +2,7 @@
 
 The page files (``pages/NNNN.json``) always hold the engine's output, so applying is a pure
 re-run: the pipeline's second half (auto-correction → structure → emission) runs again with the
-decisions as overrides. Running it twice gives the same files (idempotent), and a decision
+decisions (``model.Decisions``). Running it twice gives the same files (idempotent), and a decision
 changed later is applied by simply running it again. A document whose queue is fully decided is
 ``done`` in the ledger afterwards; one with items left stays ``needs-review``.
 """
@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .settings import profile as profiles
 from .fsutil import atomic_write
-from .jobfolder import LEDGER, JobFolder, pages_dir
+from .jobfolder import LEDGER, DocumentFolder, JobFolder
 from .store.ledger import NOT_PUBLICATION, Ledger
 from .store.memory import MemoryRules, OfficeMemory, load_rules
-from .model import XML_FORMATS, Correction
+from .model import XML_FORMATS, Correction, Decisions, field_of
 from .pipeline import finish_document
 from .store.queue import Queue
 from .resources import default_schema_dir
@@ -95,19 +95,18 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     row = ledger.by_doc_id(doc_id)
     if row is None or not row.get("out_dir"):
         raise LookupError(f"document {doc_id} is not in the ledger")
-    work_dir = JobFolder(job_dir).out_dir(row["out_dir"])
-    if not pages_dir(work_dir).is_dir():
-        raise FileNotFoundError(f"{pages_dir(work_dir)} is missing")
+    folder = JobFolder(job_dir).document(row["out_dir"])
+    if not folder.pages_dir.is_dir():
+        raise FileNotFoundError(f"{folder.pages_dir} is missing")
     items = queue.decided_items(doc_id)
     pending = [i for i in items if i["applied_at"] is None]
     closed = [i for i in items if i.get("action") == "not-publication"]
     if closed and queue.open_count(doc_id) == 0:  # a reviewer said it is no publication
-        return _not_a_publication(job_dir, work_dir, row, items, closed[0]["value"] or "", queue, ledger,
+        return _not_a_publication(folder, row, items, closed[0]["value"] or "", queue, ledger,
                                   force=force, schema_dir=schema_dir, memory=memory)
     if not pending and not force:
-        reason = row.get("reason") or ""
-        state = _state(queue, doc_id, reason[len("quality: "):] if reason.startswith("quality: ") else None)
-        if reason.startswith("incomplete: "):
+        state = _state(queue, doc_id, row.get("quality"))
+        if (row.get("reason") or "").startswith("incomplete: "):
             state = "needs-review"
         if state != row["state"]:
             ledger.set_state(doc_id, state)
@@ -115,31 +114,31 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
                            skipped=True)
 
     profile = profiles.load(row["profile"] or "generic")
-    overrides, illegible, lines = decisions_of(items)
-    result = finish_document(work_dir, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
-                             overrides=overrides, illegible=illegible, lines=lines, schema_dir=schema_dir,
-                             formats=formats_of(work_dir, doc_id), memory=memory)
-    _record_reviews(work_dir / f"{doc_id}.json", items)
-    by_key = {i["item_key"]: i for i in items}
-    for key, reason in result.refused.items():  # a value that no longer fits goes back to the queue
-        if key in by_key:
-            queue.reopen(by_key[key]["id"], "apply")
-            log.warning("%s: %s reopened: %s", doc_id, key, reason)
+    result = finish_document(folder.root, profile, source=row["input"], doc_id=doc_id, force_doc_id=True,
+                             decisions=decisions_of(items), schema_dir=schema_dir,
+                             formats=formats_of(folder.root, doc_id), memory=memory)
+    _record_reviews(folder.json(doc_id), items)
+    by_field = {field_of(i["item_key"]): i for i in items}
+    refused = {by_field[name]["item_key"]: reason for name, reason in result.refused.items() if name in by_field}
+    for key, reason in refused.items():  # a value that no longer fits goes back to the queue
+        queue.reopen(by_field[field_of(key)]["id"], "apply")
+        log.warning("%s: %s reopened: %s", doc_id, key, reason)
     if result.candidates:
         queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
-    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in result.refused])
+    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in refused])
     state = _state(queue, doc_id, result.quality)
     if result.incomplete:  # the completeness gate: never done with an empty mandatory field
         state = "needs-review"
     ledger.set_state(doc_id, state)
     ledger.set_validated(doc_id, result.validated)
-    ledger.set_reason(doc_id, f"quality: {result.quality}" if result.quality else
-                      f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None)
+    ledger.set_reason(doc_id, None if result.quality else
+                      f"incomplete: {', '.join(result.incomplete)}" if result.incomplete else None,
+                      quality=result.quality)
     return ApplyResult(doc_id, decisions=len(items), state=state, validated=result.validated, files=result.files,
-                       quality=result.quality, refused=dict(result.refused))
+                       quality=result.quality, refused=refused)
 
 
-def _not_a_publication(job_dir: Path, work_dir: Path, row: dict, items: list[dict], reason: str, queue: Queue,
+def _not_a_publication(folder: DocumentFolder, row: dict, items: list[dict], reason: str, queue: Queue,
                        ledger: Ledger, *, force: bool, schema_dir: Path | None,
                        memory: MemoryRules | None) -> ApplyResult:
     """A document a reviewer marked as no publication: the decisions made on its words before
@@ -149,11 +148,10 @@ def _not_a_publication(job_dir: Path, work_dir: Path, row: dict, items: list[dic
     pending = [i for i in items if i["applied_at"] is None]
     words = [i for i in items if i.get("action") != "not-publication"]
     if pending or force:
-        overrides, illegible, lines = decisions_of(words)
-        finish_document(work_dir, profiles.load(row["profile"] or "generic"), source=row["input"], doc_id=doc_id,
-                        force_doc_id=True, overrides=overrides, illegible=illegible, lines=lines,
-                        schema_dir=schema_dir, formats=formats_of(work_dir, doc_id), memory=memory)
-        _record_reviews(work_dir / f"{doc_id}.json", words)
+        finish_document(folder.root, profiles.load(row["profile"] or "generic"), source=row["input"], doc_id=doc_id,
+                        force_doc_id=True, decisions=decisions_of(words), schema_dir=schema_dir,
+                        formats=formats_of(folder.root, doc_id), memory=memory)
+        _record_reviews(folder.json(doc_id), words)
     ledger.set_state(doc_id, "done")
     ledger.set_reason(doc_id, NOT_PUBLICATION + reason)
     queue.mark_applied(doc_id, [i["id"] for i in items])
@@ -164,28 +162,33 @@ def _not_a_publication(job_dir: Path, work_dir: Path, row: dict, items: list[dic
 def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:
     """The outputs to rebuild: the XML formats, and the searchable facsimile when the run made
     one (``<DOCID>.pdf``), so no file of the document keeps the text as it was before review."""
-    return (*XML_FORMATS, "pdf") if (folder / f"{doc_id}.pdf").is_file() else XML_FORMATS
+    return (*XML_FORMATS, "pdf") if DocumentFolder(folder).pdf(doc_id).is_file() else XML_FORMATS
 
 
-def decisions_of(items: list[dict]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Decided queue items → the pipeline's ``overrides`` (text; "" for not-text), ``illegible``
-    (word id → reviewer) and ``lines`` (word id → the whole corrected line)."""
-    overrides, illegible, lines = {}, {}, {}
+def decisions_of(items: list[dict]) -> Decisions:
+    """Decided queue items → the reviewers' ``Decisions``: a word's text ("" for not-text), a
+    field's value, a whole corrected line, an illegible word (and who said so)."""
+    from .structure.decided import is_list_item
+
+    out = Decisions()
     for i in items:
         action, key = i.get("action"), i["item_key"]
+        name = field_of(key)
         if action == "line":
-            lines[key] = i["value"]
-        elif action == "illegible" and not key.startswith("field:"):
-            illegible[key] = i.get("decided_by") or ""
+            out.lines[key] = i["value"]
+        elif action == "illegible" and name is None:
+            out.illegible[key] = i.get("decided_by") or ""
         elif action == "not-text":
-            overrides[key] = ""
-        elif action == "accept" and key.startswith("field:") and not i["value"]:
+            (out.words if name is None else out.fields)[name or key] = ""
+        elif action == "accept" and name is not None and not i["value"]:
             continue  # nothing to set
-        elif action == "accept" and key.startswith(("field:parties:", "field:states:", "field:ipc:", "field:inid:")):
-            overrides[key] = ""  # a list read right: the structure stage's list stays (its item is done)
+        elif action == "accept" and name is not None and is_list_item(name):
+            out.fields[name] = ""  # a list read right: the structure stage's list stays (its item is done)
+        elif name is None:
+            out.words[key] = i["value"]
         else:
-            overrides[key] = i["value"]
-    return overrides, illegible, lines
+            out.fields[name] = i["value"]
+    return out
 
 
 def _state(queue: Queue, doc_id: str, quality: str | None = None) -> str:

@@ -7,7 +7,7 @@ of joining names itself, so the layout is written down once::
     OUT/run.lock                    held by the one ``digitize run`` working on the folder
     OUT/work/<input key>/           a document's files while it is being processed
     OUT/work/.inbox/                ``digitize serve``: copies of the files taken from the hot folder
-    OUT/documents/<DOCID>/          a finished document; its pages in pages/NNNN.*
+    OUT/documents/<DOCID>/          a finished document (a ``DocumentFolder``); its pages in pages/NNNN.*
     OUT/authority/                  the batch's ST.37 authority file
     OUT/report.html                 the batch report
 
@@ -66,6 +66,67 @@ def register_for(doc_dir: Path | str) -> Path | None:
     return path if is_job_folder(root) and path.is_file() else None
 
 
+# the outputs named after the document's identifier, in the order a finish writes them
+DOCUMENT_SUFFIXES = (".txt", ".json", ".st36.xml", ".st96.xml", ".pdf")
+PAGE_JSON = "[0-9][0-9][0-9][0-9].json"  # a recognised page's file (pages/0001.json)
+
+
+class DocumentFolder:
+    """One document's folder: ``OUT/work/<input key>`` while it is processed,
+    ``OUT/documents/<DOCID>`` once finished, or any folder ``digitize.api.process_file`` writes.
+    The one owner of its file names::
+
+        pages/NNNN.tif, .json           the page image the word boxes refer to, its OCR result
+        pages/NNNN.txt, .hocr, .alto.xml  each page's text outputs
+        <DOCID>.txt, .json              the document's text (pages split by form feeds), its structure
+        <DOCID>.st36.xml, .st96.xml     the full-text XML
+        <DOCID>.pdf                     the searchable facsimile, when asked for
+    """
+
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.pages_dir = self.root / PAGES
+
+    def __repr__(self) -> str:
+        return f"DocumentFolder({str(self.root)!r})"
+
+    def page(self, number: int, suffix: str) -> Path:
+        """``pages/0001<suffix>``: ``.tif``, ``.json``, ``.txt``, ``.hocr``, ``.alto.xml``."""
+        return self.pages_dir / f"{page_name(number)}{suffix}"
+
+    def page_jsons(self) -> list[Path]:
+        """The recognised pages' files, in page order."""
+        return sorted(self.pages_dir.glob(PAGE_JSON))
+
+    def pages_recognised(self) -> int:
+        """How many pages are recognised (their JSON written: a page is complete)."""
+        return sum(1 for _ in self.pages_dir.glob(PAGE_JSON))
+
+    def text(self, doc_id: str) -> Path:
+        return self.root / f"{doc_id}.txt"
+
+    def json(self, doc_id: str) -> Path:
+        return self.root / f"{doc_id}.json"
+
+    def xml(self, doc_id: str, fmt: str) -> Path:
+        """``<DOCID>.st36.xml`` for ``st36``, ``<DOCID>.st96.xml`` for ``st96``."""
+        return self.root / f"{doc_id}.{fmt}.xml"
+
+    def pdf(self, doc_id: str) -> Path:
+        return self.root / f"{doc_id}.pdf"
+
+    def stale(self, doc_id: str) -> list[Path]:
+        """Outputs named after another DOCID than ``doc_id`` (an earlier one of the same input,
+        before structure knew the publication's number)."""
+        out = []
+        for suffix in DOCUMENT_SUFFIXES:
+            for f in self.root.glob(f"*{suffix}"):
+                stem = f.name[: -len(suffix)]
+                if stem != doc_id and "." not in stem:
+                    out.append(f)
+        return out
+
+
 def is_job_folder(path: Path | str) -> bool:
     """A folder holding a ledger (an output folder of ``digitize run``)."""
     return (Path(path) / LEDGER).is_file()
@@ -89,6 +150,10 @@ class JobFolder:
     # -- paths -------------------------------------------------------------------------------
     def document_dir(self, doc_id: str) -> Path:
         return self.documents_dir / doc_id
+
+    def document(self, rel: str) -> DocumentFolder:
+        """A document folder as the ledger records it (``out_dir``, relative to the job folder)."""
+        return DocumentFolder(self.root / rel)
 
     def out_dir(self, rel: str) -> Path:
         """A document folder as the ledger records it (``out_dir``, relative to the job folder)."""

@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-# The XML a document can be emitted as, in the order they are written: the one list of them
-# (job setting ``formats``, the emit stage, the pipeline's default, ``digitize run --formats``).
+# The XML a document can be emitted as, in the order they are written.
 XML_FORMATS = ("st36", "st96")
 
 BBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (of the OCR'd image)
@@ -34,7 +33,7 @@ def _from(tp: Any, value: Any) -> Any:
 def _converter(tp: Any):
     """The function that rebuilds a non-None JSON value of type ``tp`` (None: the value as is).
     Worked out once per type: a dense page holds a thousand words, and asking ``typing`` about
-    every field of every word cost more than parsing the JSON (29 pages: 0.45 s -> ~0.15 s)."""
+    every field of every word cost more than parsing the JSON."""
     origin = get_origin(tp)
     if dataclasses.is_dataclass(tp):
         return tp.from_dict
@@ -81,7 +80,7 @@ def _names(cls: type) -> tuple[str, ...]:
 
 
 def _plain(value: Any) -> Any:
-    """``dataclasses.asdict`` without its deep copies (a dense page: 31 ms -> a few ms)."""
+    """``dataclasses.asdict`` without its deep copies (a dense page holds thousands of values)."""
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -112,7 +111,7 @@ class Record:
 
     def to_json(self, compact: bool = False) -> str:
         """Indented for files people read; ``compact`` for machine hand-offs such as page files
-        (json's C encoder serves only unindented output: 19 ms -> ~3 ms for a dense page)."""
+        (json's C encoder serves only unindented output, several times faster)."""
         if compact:
             return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, sort_keys=False)
@@ -568,3 +567,43 @@ class Document(Record):
         b = self.biblio
         parts = [b.value("office"), b.value("doc_number"), b.value("kind")]
         return "".join(parts) if all(parts) else None  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- reviewers' decisions
+
+# A queue item's key: a word's id, or ``field:<name>`` for a bibliographic field (``publication_date``,
+# ``parties:72``). The queue stores it; these two say how it is built and read.
+FIELD_KEY = "field:"
+
+
+def field_key(name: str) -> str:
+    """The queue item key of the field ``name``."""
+    return f"{FIELD_KEY}{name}"
+
+
+def field_of(key: str) -> str | None:
+    """The field name a queue item key stands for; None for a word's key (its id)."""
+    return key[len(FIELD_KEY):] if key.startswith(FIELD_KEY) else None
+
+
+@dataclass
+class Decisions:
+    """Reviewers' decisions on one document, as the finish stage applies them.
+
+    ``words``: word id → its text ("" removes the word: not text); ``fields``: field name →
+    value (a list item's "" keeps the list as read); ``lines``: word id → the word's whole line as
+    corrected; ``illegible``: word id → the reviewer (the word stays as read, flagged in every
+    output)."""
+
+    words: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    lines: dict[str, str] = field(default_factory=dict)
+    illegible: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.fields or self.lines or self.illegible)
+
+    @property
+    def decided_words(self) -> set[str]:
+        """The ids of the words a reviewer decided (their queue items are settled; they count as sure)."""
+        return set(self.words) | set(self.illegible) | set(self.lines)

@@ -356,6 +356,10 @@ def test_quality_gate_keeps_a_garbage_document_in_review(tmp_path):
     (r,) = apply_job(job_dir)
     assert not r.error and r.state == "needs-review" and "mean word confidence" in r.quality
     assert _state_of(job_dir, "garbage") == "needs-review"
+    led = Ledger(job_dir / "ledger.sqlite", readonly=True)
+    row = led.by_doc_id("garbage")
+    led.close()
+    assert row["quality"] == r.quality and row["reason"] is None  # the gate's reason in its own field
     doc = json.loads((job_dir / "documents" / "garbage" / "garbage.json").read_text(encoding="utf-8"))
     assert doc["quality"]["mean_confidence"] < 80 and "reason" in doc["quality"]
     assert any(f.startswith("quality: ") for f in doc["flags"])

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from digitize.errors import LockedError, NotAJobFolder
-from digitize.jobfolder import JobFolder, page_file, page_name, page_path
+from digitize.jobfolder import DocumentFolder, JobFolder, page_file, page_name, page_path
 from digitize.synth import degrade, render_text_page, write_tiff
 
 BIN = Path(sys.executable).parent / "digitize"
@@ -43,6 +43,27 @@ def test_layout_and_page_names(tmp_path):
             ro.conn.execute("DELETE FROM documents")
     finally:
         ro.close()
+
+
+def test_document_folder_names_its_files(tmp_path):
+    """A document's files named in one place: pages, the outputs after the DOCID, and which of
+    those belong to an earlier DOCID (stale) once structure found the publication's number."""
+    doc = JobFolder(tmp_path / "out").document("documents/EP1A1")
+    assert doc.root == tmp_path / "out" / "documents" / "EP1A1"
+    assert doc.page(3, ".alto.xml") == doc.root / "pages" / "0003.alto.xml" == page_path(doc.root, 3, ".alto.xml")
+    assert [doc.text("EP1A1").name, doc.json("EP1A1").name, doc.xml("EP1A1", "st36").name,
+            doc.xml("EP1A1", "st96").name, doc.pdf("EP1A1").name] == [
+        "EP1A1.txt", "EP1A1.json", "EP1A1.st36.xml", "EP1A1.st96.xml", "EP1A1.pdf"]
+    doc.pages_dir.mkdir(parents=True)
+    for n in (2, 1):
+        doc.page(n, ".json").write_text("{}")
+    doc.page(1, ".tif").write_bytes(b"")
+    (doc.pages_dir / ".0003.json.tmp").write_text("")
+    assert doc.page_jsons() == [doc.page(1, ".json"), doc.page(2, ".json")] and doc.pages_recognised() == 2
+    for name in ("scan.txt", "scan.json", "scan.st36.xml", "EP1A1.txt", "EP1A1.st96.xml", "notes.v2.txt"):
+        (doc.root / name).write_text("")
+    assert sorted(p.name for p in doc.stale("EP1A1")) == ["scan.json", "scan.st36.xml", "scan.txt"]
+    assert DocumentFolder(doc.root).stale("scan") == [doc.root / "EP1A1.txt", doc.root / "EP1A1.st96.xml"]
 
 
 def test_lock_is_exclusive_and_released(tmp_path):

@@ -106,12 +106,12 @@ def test_corrected_inventors_and_states_reach_json_st36_st96(tmp_path, schema_di
 
 
 def test_list_values_read_by_the_structure_parsers_or_refused():
-    """Each kind of list item in ``_apply_fields`` (the step ``finish_document`` runs for
-    decisions): IPC, an INID code with a Field of its own, (86), one with no field, an accepted
+    """Each kind of list item in ``apply_fields`` (the step ``finish`` runs for decided
+    fields): IPC, an INID code with a Field of its own, (86), one with no field, an accepted
     list; every malformed value refused with its reason, the list left as read."""
     from digitize.settings import profile as profiles
     from digitize.apply import decisions_of
-    from digitize.pipeline import _apply_fields
+    from digitize.pipeline.decide import apply_fields
     from test_frontpage import _doc, _needs_codes
 
     _needs_codes()
@@ -123,9 +123,9 @@ def test_list_values_read_by_the_structure_parsers_or_refused():
              {"item_key": "field:inid:24", "action": "correct", "value": "2017-08-09"},
              {"item_key": "field:inid:86", "action": "correct", "value": "PCT/JP2015/079100 (14.10.2015)"},
              {"item_key": "field:inid:99", "action": "correct", "value": "something printed"}]
-    overrides = decisions_of(items)[0]
-    assert overrides["field:states:84"] == ""  # accepted: the read list stays
-    refused = _apply_fields(doc, profiles.load("ep"), {k[len("field:"):]: v for k, v in overrides.items()})
+    decisions = decisions_of(items)
+    assert decisions.fields["states:84"] == "" and not decisions.words  # accepted: the read list stays
+    refused = apply_fields(doc, profiles.load("ep"), decisions.fields)
     b = doc.biblio
     assert refused == {}
     assert b.designated_states == ["AT", "BE"] and not [f for f in doc.flags if f.startswith("states:84")]
@@ -136,10 +136,10 @@ def test_list_values_read_by_the_structure_parsers_or_refused():
 
     bad = {"ipc:51": "A61K 31/4439 (2006.01); not a symbol", "parties:71": "ACME GmbH, Berlin (QQ)",
            "states:84": "AT Germany", "inid:24": "31.02.2017", "inid:87": "no number here"}
-    refused = _apply_fields(doc, profiles.load("ep"), bad)
-    assert set(refused) == {f"field:{k}" for k in bad}, refused
-    assert "not one IPC symbol" in refused["field:ipc:51"] and "(QQ) is not an ST.3 code" in refused["field:parties:71"]
-    assert "Germany" in refused["field:states:84"] and "not a valid date" in refused["field:inid:24"]
+    refused = apply_fields(doc, profiles.load("ep"), bad)
+    assert set(refused) == set(bad), refused
+    assert "not one IPC symbol" in refused["ipc:51"] and "(QQ) is not an ST.3 code" in refused["parties:71"]
+    assert "Germany" in refused["states:84"] and "not a valid date" in refused["inid:24"]
     assert [c.text for c in b.ipc] == ["A61K 31/4439 (2006.01)", "C07D 401/04"] and b.applicants == []
     assert b.designated_states == ["AT", "BE"] and b.rights_effective_date.value == "2017-08-09"
     assert sum(f.startswith("review value refused") for f in doc.flags) == len(bad)

@@ -19,6 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from ..jobfolder import JobFolder
+    from ..store.ledger import shown_reason
 
     folder = JobFolder(args.dir).require()
     ledger = folder.ledger(readonly=True)
@@ -34,7 +35,8 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         for r in rows:
             out_dir = str(args.dir / r["out_dir"]) if r["out_dir"] else None
-            print(json.dumps({"input": r["input"], "state": r["state"], "reason": r["reason"], "output": out_dir,
+            print(json.dumps({"input": r["input"], "state": r["state"], "reason": shown_reason(r),
+                              "quality": r["quality"], "output": out_dir,
                               "doc_id": r["doc_id"], "pages": r["pages"], "page_count": r.get("page_count"),
                               "pages_done": r.get("pages_done"), "interrupted": r["state"] == "running" and not held,
                               "attempts": r["attempts"], "validated": r["validated"], "warning": r["warning"]},
@@ -72,12 +74,12 @@ def _pages_on_disk(folder, row: dict) -> int:
     """The pages of a running (or interrupted) input recognised into its work folder: a page a
     worker wrote just before an interrupt is kept even if the run had not recorded it yet."""
     from ..batch.planner import input_key
-    from ..jobfolder import pages_dir
+    from ..jobfolder import DocumentFolder
 
     if not row.get("checksum") or not row.get("profile"):
         return 0
     work = folder.work_dir / input_key(Path(row["input"]), row["checksum"], row["profile"])
-    return sum(1 for _ in pages_dir(work).glob("[0-9][0-9][0-9][0-9].json"))
+    return DocumentFolder(work).pages_recognised()
 
 
 def _review(job: Path, db: Path, rows: list[dict]) -> None:
@@ -96,9 +98,9 @@ def _review(job: Path, db: Path, rows: list[dict]) -> None:
                              f" ({int(decided or 0)} of {int(total or 0)} decided)")
     finally:
         queue.close()
-    gated = [r for r in rows if r["state"] == "needs-review" and (r["reason"] or "").startswith("quality: ")]
+    gated = [r for r in rows if r["state"] == "needs-review" and r["quality"]]
     if lines:
         print("review queue:")
         print("\n".join(lines))
     for r in gated:
-        print(f"held by the quality gate: {one_line(r['doc_id'])}: {one_line(r['reason'][len('quality: '):])}")
+        print(f"held by the quality gate: {one_line(r['doc_id'])}: {one_line(r['quality'])}")

@@ -24,10 +24,37 @@ STATES = ("pending", "running", "done", "needs-review", "failed")
 NOT_PUBLICATION = "not a publication: "
 
 
+# A document the quality gate keeps in review has its reason in the ``quality`` column; ledgers
+# written before that column held it in ``reason`` behind this prefix (read and migrated here only).
+OLD_QUALITY_PREFIX = "quality: "
+
+
 def not_a_publication(row: dict | None) -> str | None:
     """The reviewer's reason when the ledger row is a document marked as no publication."""
     reason = (row or {}).get("reason") or ""
     return reason[len(NOT_PUBLICATION):] if reason.startswith(NOT_PUBLICATION) else None
+
+
+def shown_reason(row: dict | None) -> str | None:
+    """The one-line reason shown for a document (report, delivery, ``status --json``): the
+    ledger's ``reason``, else the quality gate's as ``quality: <why>``."""
+    row = row or {}
+    if row.get("reason"):
+        return row["reason"]
+    return f"quality: {row['quality']}" if row.get("quality") else None
+
+
+def _row(row: sqlite3.Row) -> dict[str, Any]:
+    """A ``documents`` row as a dict with its ``quality``: a ledger opened read-only before its
+    migration holds the gate's reason in ``reason`` still (``OLD_QUALITY_PREFIX``)."""
+    out = dict(row)
+    if "quality" not in out:
+        reason = out.get("reason") or ""
+        old = reason.startswith(OLD_QUALITY_PREFIX)
+        out["quality"] = reason[len(OLD_QUALITY_PREFIX):] if old else None
+        if old:
+            out["reason"] = None
+    return out
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -65,8 +92,10 @@ CREATE TABLE IF NOT EXISTS runs (
 # Columns added after the first ledgers were written: (name, type), added to an older ledger when a
 # run opens it. page_count: the pages the input has, once known; pages_done: its pages recognised so
 # far (those an earlier run kept included), for progress while it runs; recognised: the pages the
-# run that finished it recognised itself.
-ADDED_COLUMNS = (("page_count", "INTEGER"), ("pages_done", "INTEGER"), ("recognised", "INTEGER"))
+# run that finished it recognised itself; quality: why the document-level quality gate keeps the
+# document in review (None: it passed, or was not judged since).
+ADDED_COLUMNS = (("page_count", "INTEGER"), ("pages_done", "INTEGER"), ("recognised", "INTEGER"),
+                 ("quality", "TEXT"))
 
 
 class Ledger:
@@ -86,6 +115,10 @@ class Ledger:
         for name, kind in ADDED_COLUMNS:
             if name not in have:
                 self.conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {kind}")
+        if "quality" not in have:  # the gate's reasons of an older ledger move to their column
+            n = len(OLD_QUALITY_PREFIX)
+            self.conn.execute(f"UPDATE documents SET quality = substr(reason, {n + 1}), reason = NULL "
+                              f"WHERE substr(reason, 1, {n}) = ?", (OLD_QUALITY_PREFIX,))
 
     def close(self) -> None:
         self.conn.close()
@@ -103,11 +136,11 @@ class Ledger:
     # -- reads -------------------------------------------------------------------------------
     def get(self, input_path: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT * FROM documents WHERE input = ?", (input_path,)).fetchone()
-        return dict(row) if row else None
+        return _row(row) if row else None
 
     def by_doc_id(self, doc_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT * FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        return dict(row) if row else None
+        return _row(row) if row else None
 
     def rows(self, state: str | None = None, *, order: str = "input") -> list[dict[str, Any]]:
         """Every row (of one ``state``), by ``order``: ``input``, ``id`` (the order registered) or ``doc_id``."""
@@ -116,7 +149,7 @@ class Ledger:
         sql, args = "SELECT * FROM documents", ()
         if state:
             sql, args = sql + " WHERE state = ?", (state,)
-        return [dict(r) for r in self.conn.execute(sql + f" ORDER BY {order}", args)]
+        return [_row(r) for r in self.conn.execute(sql + f" ORDER BY {order}", args)]
 
     def out_dir(self, doc_id: str) -> str | None:
         """The folder (relative to the job folder) the document was last written to."""
@@ -147,7 +180,7 @@ class Ledger:
             elif row["checksum"] != checksum or row["profile"] != profile:
                 c.execute(
                     "UPDATE documents SET checksum=?, size=?, mtime_ns=?, state='pending', attempts=0, reason=NULL, "
-                    "profile=?, updated=? WHERE input=?",
+                    "quality=NULL, profile=?, updated=? WHERE input=?",
                     (checksum, size, mtime_ns, profile, now, input_path),
                 )
             elif row["size"] != size or row["mtime_ns"] != mtime_ns:
@@ -159,7 +192,8 @@ class Ledger:
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO documents (input, state, reason, updated) VALUES (?, 'failed', ?, ?) "
-                "ON CONFLICT(input) DO UPDATE SET state='failed', reason=excluded.reason, updated=excluded.updated",
+                "ON CONFLICT(input) DO UPDATE SET state='failed', reason=excluded.reason, quality=NULL, "
+                "updated=excluded.updated",
                 (input_path, reason, now),
             )
 
@@ -173,7 +207,7 @@ class Ledger:
     def mark_failed(self, input_path: str, reason: str) -> None:
         reason = " ".join(str(reason).split())[:500]  # one line
         self.conn.execute(
-            "UPDATE documents SET state='failed', reason=?, finished=?, updated=? WHERE input=?",
+            "UPDATE documents SET state='failed', reason=?, quality=NULL, finished=?, updated=? WHERE input=?",
             (reason, time.time(), time.time(), input_path),
         )
 
@@ -187,7 +221,7 @@ class Ledger:
         assert state in ("done", "needs-review")
         now = time.time()
         self.conn.execute(
-            "UPDATE documents SET state=?, reason=NULL, doc_id=?, out_dir=?, pages=?, seconds=?, validated=?, "
+            "UPDATE documents SET state=?, reason=NULL, quality=NULL, doc_id=?, out_dir=?, pages=?, seconds=?, validated=?, "
             "finished=?, updated=?, completions=completions+1, warning=?, page_count=?, pages_done=?, recognised=? "
             "WHERE input=?",
             (state, doc_id, out_dir, pages, seconds, validated, now, now, warning, pages, pages, recognised, input_path),
@@ -239,10 +273,12 @@ class Ledger:
             raise ValueError(f"unknown state {state!r}")
         self.conn.execute("UPDATE documents SET state=?, updated=? WHERE doc_id=?", (state, time.time(), doc_id))
 
-    def set_reason(self, doc_id: str, reason: str | None) -> None:
-        """The one-line reason a document is where it is (e.g. held by the quality gate)."""
+    def set_reason(self, doc_id: str, reason: str | None, *, quality: str | None = None) -> None:
+        """The one-line reason a document is where it is, and why the quality gate keeps it in
+        review (None: it does not)."""
         with self.transaction() as c:
-            c.execute("UPDATE documents SET reason = ?, updated = ? WHERE doc_id = ?", (reason, time.time(), doc_id))
+            c.execute("UPDATE documents SET reason = ?, quality = ?, updated = ? WHERE doc_id = ?",
+                      (reason, quality, time.time(), doc_id))
 
     def profile_of(self, doc_id: str) -> str | None:
         """The profile the document was last processed with."""

@@ -1,0 +1,102 @@
+"""One page image → its OCR result: preprocess, the engine, the harm guard, the tables.
+
+The page's marks are analysed before recognition: a drawing sheet is read for its labels only and
+an empty page is not read (``_read_sparse``). A first reading of low confidence is checked against
+the page read other ways (``digitize.readings``) and the most confident is kept; the page JSON
+says which reading won and why (``reading``). Tables found on the page have their cells read on
+their own crops (``digitize.table_ocr``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from .. import readings
+from ..model import OcrPage, PageImage, Prepared
+from ..ocr import get_engine
+from ..settings.profile import Profile
+from ..structure.figures import analyse as analyse_figures
+from ..structure.figures import analyse_marks, labels_only
+from ..table_ocr import read_tables
+
+
+def ocr_page(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared]:
+    """One page image → its OCR result and the preprocessed image the engine saw."""
+    result, prepared, _ = ocr_timed(page, profile)
+    return result, prepared
+
+
+def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tuple[float, float]]:
+    """Preprocess and recognise a page, with the harm guard (``readings``): a first reading of low
+    confidence is checked against the page read other ways, and the most confident is kept. The
+    page JSON says which reading won and why (``reading``)."""
+    from .. import preprocess as pre
+
+    engine = get_engine(profile.engine)
+    detector = engine.detect_orientation if profile.preprocess.orientation else None
+    t0 = time.perf_counter()
+    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    marks = analyse_marks(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
+    kind, regions = marks.kind, marks.regions
+    first = "plain" if "plain" in prepared.steps else "full"
+    first_image = prepared.image
+    # A page the chain left empty whose own pixels showed letters (the x-height count, taken
+    # before any cleaning) was wiped by the chain (faint thermal print): it is read, and the harm
+    # guard finds the reading that keeps the text (SROIE receipt 516 came out blank).
+    wiped = marks.empty and prepared.resolution.get("letters", 0) >= pre.MIN_LETTERS
+    if marks.sheet or (marks.empty and not wiped):
+        return _read_sparse(engine, page, prepared, marks, first, t0)
+    t1 = time.perf_counter()
+    result = engine.recognize(prepared, page.number)
+    t_pre, t_ocr = t1 - t0, time.perf_counter() - t1
+    if readings.wants_check(result, prepared):
+        result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
+                                                           profile.preprocess, detector)
+        t_ocr += extra
+    else:
+        reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
+    reading["evidence"] = readings.evidence(result, _lexicon(profile))
+    if prepared.image is not first_image:  # the figure regions of the preparation that was read
+        kind, regions = analyse_figures(prepared.image, prepared.dpi)
+    result.kind, result.figures = kind, regions
+    result.resolution = dict(prepared.resolution)
+    result.reading = reading
+    t5 = time.perf_counter()
+    read_tables(engine, prepared, result)  # each table's cells read on their own crops (digitize/table_ocr.py)
+    t_ocr += time.perf_counter() - t5
+    return result, prepared, (t_pre, t_ocr)
+
+
+def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
+                 t0: float) -> tuple[OcrPage, Prepared, tuple[float, float]]:
+    """What is not a page of text is not read as one. A drawing sheet: the engine reads the sheet
+    without its line art (``labels_only``: labels, numerals, "FIG. n"; the structure stage knows
+    the sheet and its figures from the components already); no second reading. An empty page
+    (fewer than ``EMPTY_MARKS`` ink components, none letter-sized: dust): no engine call, no words. A page classed a
+    drawing that holds many word-like runs (a ruled table) is read as a page of text. The stored image is
+    the whole page either way."""
+    if marks.sheet:
+        labels = replace(prepared, image=labels_only(prepared.image, prepared.dpi))
+        t1 = time.perf_counter()
+        result = engine.recognize(labels, page.number)
+        why = "drawing sheet: its labels read without the line art"
+    else:
+        t1 = time.perf_counter()
+        h, w = prepared.image.shape[:2]
+        result = OcrPage(number=page.number, width=w, height=h, dpi=int(prepared.dpi), rotation=prepared.rotation,
+                         skew=round(prepared.skew, 3), engine=engine.name, ink_ratio=round(prepared.ink_ratio, 5))
+        why = f"empty page ({marks.marks} ink marks): not read"
+    result.kind, result.figures = marks.kind, marks.regions
+    result.resolution = dict(prepared.resolution)
+    result.reading = {"first": first, "chosen": first, "second": False, "why": why}
+    return result, prepared, (t1 - t0, time.perf_counter() - t1)
+
+
+def _lexicon(profile: Profile):
+    """The profile's lexicon for the page record's evidence; None when none can be loaded."""
+    try:
+        from ..proofread import lexicon_for
+        return lexicon_for(profile)
+    except Exception:  # no lexicon configured or readable: the guard judges by confidence only
+        return None
