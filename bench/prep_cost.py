@@ -5,7 +5,7 @@ image), per step, and a manifest of everything it decides, to prove a change lea
     python bench/prep_cost.py --compare A.json B.json
 
 Each INPUT is a file or folder (``ingest.discover``); every page goes through what
-``pipeline._ocr_timed`` does before the engine: ``ingest.iter_pages`` (decoding), ``preprocess``
+``pipeline.ocr_timed`` does before the engine: ``ingest.iter_pages`` (decoding), ``preprocess``
 (mode ``auto``, with the engine's OSD as orientation detector), ``analyse_marks``, ``labels_only``
 on a drawing sheet, and what ``save_page`` stores (``bilevel`` + the CCITT G4 encoding). Also,
 outside the timed path, the page prepared the other way (``plain`` / ``full``, what the harm
@@ -16,7 +16,7 @@ and are inclusive (``decide_scale`` contains ``estimate_xheight``).
 
 The manifest holds per page the SHA-256 of the prepared image (bytes, shape), of the stored G4
 file and of ``labels_only``'s image, and the decisions (dpi, rotation, skew, ink ratio, steps,
-resolution, kind, regions, mark counts). ``--ocr`` runs ``pipeline._ocr_timed`` as well (the
+resolution, kind, regions, mark counts). ``--ocr`` runs ``pipeline.ocr_timed`` as well (the
 engine; slow) and adds the hash of the page JSON with its ``reading``. Two manifests from two
 checkouts (``PYTHONPATH=OLD`` / ``PYTHONPATH=NEW``) compared with ``--compare`` list every page
 that differs and how.
@@ -175,7 +175,7 @@ def run(inputs: list[Path], profile_name: str, repeat: int, ocr: bool, limit: in
                         "other": dict(_prepared_record(other), kind=kind, regions=[list(map(int, r)) for r in regions]),
                         "cpu": cpu}
                     if ocr:
-                        result, final, _ = pipeline._ocr_timed(page, profile)
+                        result, final, _ = pipeline.ocr_timed(page, profile)
                         rec["ocr"] = {"json": _sha(result.to_json(compact=True).encode()), "reading": result.reading,
                                       "kind": result.kind, "figures": [list(map(int, r)) for r in result.figures],
                                       "final_image": _image_hash(final.image)}
@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("inputs", nargs="*", type=Path)
     ap.add_argument("--profile", default="generic")
     ap.add_argument("--repeat", type=int, default=2, help="passes per document; the cheapest per page is kept")
-    ap.add_argument("--ocr", action="store_true", help="also run the engine (pipeline._ocr_timed): the page JSON")
+    ap.add_argument("--ocr", action="store_true", help="also run the engine (pipeline.ocr_timed): the page JSON")
     ap.add_argument("--limit", type=int, help="only the first N documents")
     ap.add_argument("--manifest", type=Path)
     ap.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"))

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .fsutil import atomic_write
-from .jobfolder import LEDGER, JobFolder
-from .store.ledger import NOT_PUBLICATION
+from .jobfolder import LEDGER, DocumentFolder, JobFolder
+from .store.ledger import NOT_PUBLICATION, shown_reason
 from .store.memory import AUTO as AUTO_MEMORY
 from .store.queue import state_counts as queue_state_counts
 
@@ -178,16 +178,16 @@ def gather(job_dir: Path) -> JobStats:
     for r in rows:
         if r.get("reason", "") and str(r["reason"]).startswith(NOT_PUBLICATION):
             not_publications.append((r.get("doc_id") or r["input"], r["reason"][len(NOT_PUBLICATION):]))
-        row = DocRow(input=r["input"], state=r["state"], reason=r.get("reason"), doc_id=r.get("doc_id"),
+        row = DocRow(input=r["input"], state=r["state"], reason=shown_reason(r), doc_id=r.get("doc_id"),
                      pages=r.get("pages"), seconds=r.get("seconds"), validated=r.get("validated"),
                      attempts=r.get("attempts") or 0)
         if r.get("out_dir") and r.get("doc_id"):
-            folder = job / r["out_dir"]
-            for label, name in (("text", f"{r['doc_id']}.txt"), ("ST.36", f"{r['doc_id']}.st36.xml"),
-                                ("ST.96", f"{r['doc_id']}.st96.xml"), ("JSON", f"{r['doc_id']}.json")):
-                if (folder / name).is_file():
-                    row.links.append((label, f"{r['out_dir']}/{name}"))
-            doc_json = folder / f"{r['doc_id']}.json"
+            docf = DocumentFolder(job / r["out_dir"])
+            for label, path in (("text", docf.text(r["doc_id"])), ("ST.36", docf.xml(r["doc_id"], "st36")),
+                                ("ST.96", docf.xml(r["doc_id"], "st96")), ("JSON", docf.json(r["doc_id"]))):
+                if path.is_file():
+                    row.links.append((label, f"{r['out_dir']}/{path.name}"))
+            doc_json = docf.json(r["doc_id"])
             if doc_json.is_file():
                 try:
                     doc = json.loads(doc_json.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from lxml import etree
 
 from digitize import validate
 from digitize.emit import render_document
-from digitize.model import Document, OcrPage, Paragraph, Table, TableCell, Word
+from digitize.model import Decisions, Document, OcrPage, Paragraph, Table, TableCell, Word
 from digitize.pipeline import finish_document, ocr_range
 from digitize.settings.profile import load
 from digitize.structure.tables import find_tables, page_text
@@ -211,7 +211,7 @@ def test_a_reviewers_correction_of_a_cell_word_reaches_both_xml_tables(table_doc
     page = OcrPage.from_json((work / "pages" / "0001.json").read_text(encoding="utf-8"))
     word = page.tables[0].cells[0].words[0]
     finish_document(work, load("ep"), source="table.tif", doc_id="table", schema_dir=SCHEMAS,
-                    overrides={word.id: "Tampon"})
+                    decisions=Decisions(words={word.id: "Tampon"}))
     st36 = etree.parse(str(work / "table.st36.xml"))
     first = st36.find(".//tables/table/tgroup/*/row/entry")
     assert first.text.split()[0] == "Tampon"

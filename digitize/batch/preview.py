@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..fsutil import one_line
-from ..jobfolder import JobFolder, pages_dir
+from ..jobfolder import DocumentFolder, JobFolder
 from ..settings.job import JobSettings
 from ..settings.profile import Profile
 from .planner import Planner, input_key
@@ -64,7 +64,7 @@ def preview(job: JobSettings, profile: Profile, inputs: list[Path]) -> Preview:
             row = ledger.get(str(path)) if ledger else None
             if row and row["checksum"] and row["state"] not in ("done", "needs-review"):
                 work = folder.work_dir / input_key(path, row["checksum"], profile.name)
-                kept = min(pages, sum(1 for _ in pages_dir(work).glob("[0-9][0-9][0-9][0-9].json")))
+                kept = min(pages, DocumentFolder(work).pages_recognised())
             p.todo_docs += 1
             p.todo_pages += pages - kept
             p.kept_pages += kept

@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable
 from .. import deps
 from ..errors import UsageError
 from ..fsutil import one_line
-from ..jobfolder import JobFolder, pages_dir
+from ..jobfolder import DocumentFolder, JobFolder
 from ..model import Held
 from ..settings.job import JobSettings, Summary
 from ..settings.profile import Profile
@@ -322,7 +322,7 @@ class BatchRun:
                 doc.failed = self.stopped
                 self._fail(doc, self.stopped)
                 return
-            doc.kept = sum(1 for _ in pages_dir(plan.work_dir).glob("[0-9][0-9][0-9][0-9].json"))
+            doc.kept = DocumentFolder(plan.work_dir).pages_recognised()
             self._less += doc.kept
             self._write(lambda: self.ledger.set_progress(plan.input, plan.page_count, doc.kept), plan.input)
             tasks = doc.start()

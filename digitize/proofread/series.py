@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Iterable
 
-from ..model import QueueCandidate
+from ..model import QueueCandidate, field_key
 from .decisions import QueueError
 
 
@@ -66,7 +66,7 @@ def item_key(candidate: QueueCandidate) -> str:
     if candidate.kind == "field":
         if not candidate.field_name:
             raise QueueError("a field candidate needs field_name")
-        return f"field:{candidate.field_name}"
+        return field_key(candidate.field_name)
     if not candidate.word_id:
         raise QueueError("a word candidate needs word_id")
     return candidate.word_id

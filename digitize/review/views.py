@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..jobfolder import JobFolder
+from ..jobfolder import DocumentFolder, JobFolder
 from ..store.queue import Queue, QueueItem
 
 
@@ -84,16 +84,15 @@ def held_by_quality(job_dir: Path) -> list[dict[str, str]]:
     try:
         ledger = JobFolder(job_dir).ledger(readonly=True)
         try:
-            rows = [(r["doc_id"], r["out_dir"], r["reason"]) for r in ledger.rows("needs-review", order="doc_id")
+            rows = [(r["doc_id"], r["out_dir"], r["quality"]) for r in ledger.rows("needs-review", order="doc_id")
                     if r["doc_id"]]
         finally:
             ledger.close()
     except sqlite3.Error:
         return out
-    for doc_id, out_dir, reason in rows:
-        why = reason[len("quality: "):] if reason and reason.startswith("quality: ") else None
-        if why is None and out_dir:
-            path = (job_dir / out_dir / f"{doc_id}.json").resolve()
+    for doc_id, out_dir, why in rows:
+        if not why and out_dir:
+            path = DocumentFolder(job_dir / out_dir).json(doc_id).resolve()
             if path.is_relative_to(job_dir) and path.is_file():
                 try:
                     why = (json.loads(path.read_text(encoding="utf-8")).get("quality") or {}).get("reason")
@@ -118,7 +117,7 @@ def automatic_changes(job_dir: Path) -> list[dict[str, Any]]:
     except sqlite3.Error:
         return []
     for doc_id, out_dir in rows:
-        path = (job_dir / out_dir / f"{doc_id}.json").resolve()
+        path = DocumentFolder(job_dir / out_dir).json(doc_id).resolve()
         if path.is_relative_to(job_dir) and path.is_file():
             docs.append((doc_id, path))
     return changes(docs)

@@ -35,6 +35,7 @@ from typing import Iterable, Iterator
 from .sqlite import connect
 from ..errors import UsageError
 from ..fsutil import atomic_write
+from ..model import field_key, field_of
 
 SNAPSHOT = "memory.json"  # in the job folder: the rules the run used, and the store's path
 AUTO = "auto-memory"  # the rule (and reviewer) name of what the memory decided
@@ -199,7 +200,7 @@ class OfficeMemory:
         try:
             for d in decisions:
                 key = d.get("item_key") or ""
-                kind = "field" if key.startswith("field:") else "word"
+                kind = "field" if field_of(key) is not None else "word"
                 added += self.con.execute(
                     "INSERT OR IGNORE INTO memory_decisions (office, kind, name, form, before, after, action, reviewer,"
                     " decided_at, job, doc_id, item_key, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -301,7 +302,7 @@ class OfficeMemory:
                 if row["kind"] not in ("word", "field") or not row["office"] or not row["reviewer"]:
                     problems.append(f"line {line}: needs office, kind word|field and reviewer")
                     continue
-                key = row.get("item_key") or (f"field:{row.get('name')}" if row["kind"] == "field" else "")
+                key = row.get("item_key") or (field_key(row.get("name")) if row["kind"] == "field" else "")
                 good.setdefault(row["office"], []).append({
                     "item_key": key, "text": row["before"], "value": row["after"], "action": row["action"],
                     "decided_by": row["reviewer"], "decided_at": at, "doc_id": row.get("doc_id", ""),

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..store.sqlite import connect
-from ..model import BBox, QueueCandidate
+from ..model import BBox, QueueCandidate, field_of
 from ..proofread.decisions import ACTIONS, DecisionRules, QueueError, ValueRefused, check_text, checked_value
 from ..proofread.series import adapt, item_key, normalise, plausible_suggestions, series_key, word_group
 
@@ -610,8 +610,8 @@ class Queue:
             key = r["item_key"]
             out.append({
                 "item_id": r["item_id"], "doc_id": r["doc_id"],
-                "word_id": None if key.startswith("field:") else key,
-                "field_name": key[6:] if key.startswith("field:") else None,
+                "word_id": None if field_of(key) is not None else key,
+                "field_name": field_of(key),
                 "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
                 "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
             })
@@ -622,8 +622,8 @@ class Queue:
         key = r["item_key"]
         return {
             "item_id": r["item_id"], "doc_id": r["doc_id"],
-            "word_id": None if key.startswith("field:") else key,
-            "field_name": key[6:] if key.startswith("field:") else None,
+            "word_id": None if field_of(key) is not None else key,
+            "field_name": field_of(key),
             "reviewer": r["reviewer"], "at": r["at"], "action": r["action"],
             "before": r["before"], "after": r["after"], "series": bool(r["series"]), "seconds": r["seconds"],
         }
