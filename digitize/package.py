@@ -48,7 +48,7 @@ from .errors import DigitizeError
 from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
 from .store.ledger import not_a_publication
-from . import xmlsafe
+from . import dates, xmlsafe
 from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 ST36_NAME = "DOC00001.xml"
 ST96_NAME = "DOC00001.st96.xml"
 PDF_NAME = "DOC00001.pdf"
-FIXED_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 TOC_DOCTYPE = """<!DOCTYPE Application-body [
@@ -95,11 +94,6 @@ class PackageResult:
     withheld: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, delivered doc_id, why)
     refreshed: list[str] = field(default_factory=list)  # derived outputs rebuilt because they were stale
     not_publications: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, the reviewer's reason)
-
-
-def _epoch() -> int:
-    v = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(v) if v.isdigit() else FIXED_EPOCH
 
 
 def ledger_documents(job_dir: Path, state: str | None = None) -> list[dict]:
@@ -288,7 +282,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         from .facsimile import FacsimileError, facsimile_pdf
 
         try:
-            files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=_epoch())
+            files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=dates.fixed_epoch())
         except FacsimileError as exc:
             raise PackageError(f"facsimile: {exc}") from None
         roles[PDF_NAME] = "facsimile"
@@ -361,7 +355,7 @@ class _Writer:
                                        "not overwriting it")
             dest.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-        self.epoch = _epoch()
+        self.epoch = dates.fixed_epoch()
 
     def add(self, name: str, data: bytes, role: str) -> Entry:
         self.count += 1

@@ -17,13 +17,12 @@ default reruns and diffs are exact.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import validate
+from .. import dates, validate
 from ..errors import InputError
 from ..fsutil import atomic_write
 from ..model import Document
@@ -54,10 +53,8 @@ def produced_date(explicit: _dt.date | None = None) -> _dt.date | None:
     """The production date to write: ``explicit``, else ``$SOURCE_DATE_EPOCH`` (UTC), else None."""
     if explicit is not None:
         return explicit
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-    return None
+    epoch = dates.source_date_epoch()
+    return None if epoch is None else dates.utc_day(epoch)
 
 
 def _office(profile: Profile) -> str:

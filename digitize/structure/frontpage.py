@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .. import inid
+from .. import dates, inid
 from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Source, Word
 from . import normalize as norm
 from . import parties as parties_mod
@@ -624,7 +624,7 @@ def _check_dates(b: Bibliographic) -> list[Issue]:
     issues = []
     for name in ("publication_date", "filing_date"):
         fld = getattr(b, name)
-        if fld is not None and not repair.plausible_date(fld.value):
+        if fld is not None and not dates.plausible(fld.value):
             issues.append(Issue(name, fld.value, "not a plausible date"))
     pub, fil = b.value("publication_date"), b.value("filing_date")
     if pub and fil and fil > pub:
