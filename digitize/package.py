@@ -45,6 +45,7 @@ from typing import Any, Callable
 from lxml import etree
 
 from .errors import DigitizeError
+from .formats import file_name
 from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
 from .store.ledger import not_a_publication
@@ -246,7 +247,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
     folder = (job_dir / (row["out_dir"] or f"documents/{doc_id}")).resolve()
     if job_dir.resolve() not in folder.parents:
         raise PackageError(f"out_dir {row['out_dir']!r} is outside the job folder")
-    st36_path = folder / f"{doc_id}.st36.xml"
+    st36_path = folder / file_name(doc_id, "st36")
     if not st36_path.is_file():
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = _public_name(st36_path.read_bytes(), doc_id, public)
@@ -256,7 +257,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     roles: dict[str, str] = {}
-    st96_path = folder / f"{doc_id}.st96.xml"
+    st96_path = folder / file_name(doc_id, "st96")
     if st96_path.is_file():
         files[ST96_NAME] = _public_name(st96_path.read_bytes(), doc_id, public)
     images = {el.get("file") for el in st36.iter("img", "doc-page") if el.get("file")}
@@ -279,7 +280,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         else:
             files[rel] = _g4(src) if src.suffix.lower() in (".tif", ".tiff") else src.read_bytes()
     if facsimile and pages_dir.is_dir():
-        from .facsimile import FacsimileError, facsimile_pdf
+        from .emit.facsimile import FacsimileError, facsimile_pdf
 
         try:
             files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=dates.fixed_epoch())

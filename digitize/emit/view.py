@@ -20,6 +20,7 @@ from typing import Any
 from ..model import ClaimText, Document, Paragraph, Party
 from .. import claimrefs
 from .. import dates
+from ..formats import file_name
 from ..settings.emit import EmitSettings
 from .xmltext import clean, segments
 
@@ -387,8 +388,8 @@ def _doc_info(doc: Document, doc_id: str, lang: str, office: str, settings: Emit
         "status": clean(settings.status),
         "produced8": produced.strftime("%Y%m%d") if produced else None,
         "produced_iso": produced.isoformat() if produced else None,
-        "st36_file": f"{clean(doc.doc_id)}.st36.xml",
-        "st96_file": f"{clean(doc.doc_id)}.st96.xml",
+        "st36_file": file_name(clean(doc.doc_id), "st36"),
+        "st96_file": file_name(clean(doc.doc_id), "st96"),
     }
 
 

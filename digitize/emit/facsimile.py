@@ -28,7 +28,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from . import dates
+from .. import dates
+from ..formats import file_name
+from ..fsutil import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -149,8 +151,6 @@ def _pdfa(pdf, pikepdf, icc: Path, *, title: str, lang: str | None, when: _dt.da
 
 def write_facsimile(doc_folder: Path, doc_id: str, *, lang: str | None = None) -> Path:
     """``digitize run --formats ...,pdf``: write ``<DOCID>.pdf`` beside the XML (atomically)."""
-    from .fsutil import atomic_write
-
-    path = Path(doc_folder) / f"{doc_id}.pdf"
+    path = Path(doc_folder) / file_name(doc_id, "pdf")
     atomic_write(path, facsimile_pdf(Path(doc_folder), title=doc_id, lang=lang, epoch=dates.fixed_epoch()))
     return path
