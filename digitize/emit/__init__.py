@@ -1,21 +1,14 @@
-"""Emission: a structured ``Document`` → its output files: ST.36 and ST.96 full-text XML,
-validated before writing, and the searchable facsimile PDF (``facsimile.py``).
+"""Emission: a ``Document`` → its files in the formats of ``digitize/formats.py``, each bound to
+its writer here (this package does not load if a registered format has none).
 
     result = write_outputs(doc, out_dir, profile, formats=("st36", "st96", "pdf"))
     result.validated                                    # "yes" | "not-validated: <why>"
 
-Every format of the registry (``digitize/formats.py``) is bound to its writer here, once: this
-package does not load if a registered format has no writer.
-
-One view of the document (``view.build``) feeds both templates (``st36_templates/``), so the two
-files carry the same data. Each result is parsed by lxml and validated (ST.36 against the EP v1.5
-DTD, ST.96 against the V6_0 XSD); if any requested format is invalid, ``EmitError`` is raised
-with the validator's first messages and *nothing* is written. Files are written atomically.
-
-Output is byte-identical for the same Document and settings. The only date that is not the
-document's own is the production date (ST.36 ``@date-produced``, ST.96 ``@com:creationDate``):
-it is written only when given (``produced=``) or when ``SOURCE_DATE_EPOCH`` is set, so by
-default reruns and diffs are exact.
+One view of the document (``view.build``) feeds the ST.36 and ST.96 templates, so both carry the
+same data; each is validated (EP v1.5 DTD, ST.96 V6_0 XSD) and if any is invalid ``EmitError``
+is raised and *nothing* is written. The facsimile PDF is made from the folder's page images
+(``facsimile.py``). The production date is written only when given or when ``SOURCE_DATE_EPOCH``
+is set, so reruns are byte-identical.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A job file holds the same settings as the command line (the command line wins), 
 be re-run exactly. Paths in a job file are relative to the job file's folder.
 
 ``JobSettings`` is the one model of both (a frozen dataclass checked by pydantic, see
-``digitize/config.py``): to add a setting, add one field line with its type, default and range,
+``settings/base.py``): to add a setting, add one field line with its type, default and range,
 and (if the command line sets it too) an argument in ``commands/run.py``.
 """
 
