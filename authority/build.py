@@ -8,10 +8,11 @@ stops the build with the code, how many entries use it and an example, instead o
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
+
+from digitize import dates
 
 from . import config
 from .model import NOT_SEARCHABLE_CODE, Coverage, Definition, Entry, normalise_number, number_problem
@@ -38,12 +39,7 @@ class BuildResult:
 
 def today() -> str:
     """The default date-produced: today (UTC), or ``$SOURCE_DATE_EPOCH``'s day for reproducible builds."""
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).strftime("%Y%m%d")
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%d")
+    return f"{dates.today_utc():%Y%m%d}"
 
 
 def fill_store(store: Store, entries: Iterable[Entry], office: str, report: Findings, profile: Any = None) -> None:

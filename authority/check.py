@@ -33,9 +33,11 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from digitize import xmlsafe as safexml
+from digitize.dates import compact
+from digitize.numbers import order_key
 
 from . import config
-from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, norm_date, number_key, number_problem
+from .model import UPDATE_CATEGORIES, Coverage, Definition, Entry, number_problem
 from .reader import AuthorityFile
 
 if TYPE_CHECKING:
@@ -200,18 +202,18 @@ def _check_entries(af: AuthorityFile, p: Problems, profile: Profile | None) -> N
             p.add("office-code", lab, f"{e.country!r} is not an ST.3 code")
         elif e.country and country and e.country != country:
             p.add("office-code", lab, f"office {e.country} in a file of office {country}")
-        if e.date and norm_date(e.date) != e.date:
+        if e.date and compact(e.date) != e.date:
             p.add("valid-date", lab, f"publication date {e.date!r} is not a valid YYYYMMDD date")
-        if e.filing_date and norm_date(e.filing_date) != e.filing_date:
+        if e.filing_date and compact(e.filing_date) != e.filing_date:
             p.add("valid-date", lab, f"filing date {e.filing_date!r} is not a valid YYYYMMDD date")
         for pr in e.priorities:
-            if pr.date and norm_date(pr.date) != pr.date:
+            if pr.date and compact(pr.date) != pr.date:
                 p.add("valid-date", lab, f"priority date {pr.date!r} is not a valid YYYYMMDD date")
         if e.kind and e.kind not in kinds_used:
             kinds_used[e.kind] = str(lab)
         if e.exception and e.exception not in exceptions_used:
             exceptions_used[e.exception] = str(lab)
-        nk = number_key(e.number)
+        nk = order_key(e.number)
         key = (nk, e.kind or "", e.date or "")
         if prev_key is not None and key < prev_key:
             p.add("sorted", lab, f"comes after {_entry_label(prev)} (order: number, kind, date)")  # type: ignore[arg-type]
@@ -250,7 +252,7 @@ def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str,
         p.add("definition", where, f"update-af-category {d.update_category!r} is not one of {', '.join(UPDATE_CATEGORIES)}")
     if d.grouped not in ("yes", "no"):
         p.add("definition", where, f"grouped-af-indicator {d.grouped!r} is not yes or no")
-    if norm_date(d.date_produced) != d.date_produced:
+    if compact(d.date_produced) != d.date_produced:
         p.add("valid-date", "authority-file", f"date-produced {d.date_produced!r} is not a valid YYYYMMDD date")
     for code, lab in sorted(kinds_used.items()):
         if not d.kind_codes.get(code):
@@ -283,7 +285,7 @@ def _check_definition(d: Definition | None, cov: Coverage, kinds_used: dict[str,
         p.add("date-range", where, "no publication-date-range")
     else:
         for label, v in (("start-date", d.date_range[0]), ("end-date", d.date_range[1])):
-            if norm_date(v) != v:
+            if compact(v) != v:
                 p.add("valid-date", f"publication-date-range {label}", f"{v!r} is not a valid YYYYMMDD date")
         if d.date_range != (cov.min_date, cov.max_date):
             p.add("date-range", where, f"publication-date-range {d.date_range[0]}-{d.date_range[1]} but the entries "

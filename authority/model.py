@@ -11,11 +11,11 @@ Searchable-text fields (``description``, ``claims``, ``abstract``) use three sta
 
 from __future__ import annotations
 
-import datetime as _dt
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from digitize.numbers import order_key
 
 NOT_SEARCHABLE_CODE = "N"
 UPDATE_CATEGORIES = ("full", "incremental", "differential")
@@ -64,17 +64,7 @@ class Entry(NamedTuple):
     @property
     def identity(self) -> tuple[str, str]:
         """A publication is its number and kind (an A1 and its B1 share a number)."""
-        return number_key(self.number), self.kind or ""
-
-
-def number_key(number: str | None) -> str:
-    """Sort and identity key of a publication number: numeric order for digit-only numbers
-    (``08926509`` == ``8926509`` < ``11646472``), text order after them for anything else."""
-    n = (number or "").strip()
-    if n.isdigit():
-        d = n.lstrip("0") or "0"
-        return "0" + d.rjust(30, "0")
-    return "1" + n
+        return order_key(self.number), self.kind or ""
 
 
 _NUMBER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9./ -]{0,48}[A-Za-z0-9])?")
@@ -111,29 +101,7 @@ def normalise_number(number: str, strip_zeros: bool) -> str:
 
 def sort_key(e: Entry) -> tuple[str, str, str]:
     """ST.37 order: publication number, then kind, then date."""
-    return number_key(e.number), e.kind or "", e.date or ""
-
-
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def norm_date(value: str | None) -> str | None:
-    """``YYYYMMDD`` for a real calendar date given as ``YYYYMMDD`` or ``YYYY-MM-DD``; ``None``
-    for anything else (``20231399``, ``2023-02-30``, empty): callers report, never guess."""
-    if not value:
-        return None
-    v = value.strip()
-    m = _COMPACT.match(v) or _ISO.match(v)
-    if not m:
-        return None
-    y, mo, d = (int(x) for x in m.groups())
-    try:
-        _dt.date(y, mo, d)
-    except ValueError:
-        return None
-    return f"{y:04d}{mo:02d}{d:02d}"
+    return order_key(e.number), e.kind or "", e.date or ""
 
 
 @dataclass

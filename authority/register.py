@@ -14,9 +14,11 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from digitize.dates import compact
+from digitize.numbers import order_key
 from digitize.structure.register import ALIASES
 
-from .model import Entry, norm_date, number_key, number_problem
+from .model import Entry, number_problem
 from .findings import Findings
 from .store import Store
 
@@ -60,11 +62,11 @@ def load_register(path: Path, office: str, store: Store, report: Findings) -> in
             report.error(where, f"publication number {problem}; row skipped")
             continue
         raw_date = rec.get("date") or None
-        date = norm_date(raw_date) if raw_date else None
+        date = compact(raw_date) if raw_date else None
         if raw_date and date is None:
             report.error(where, f"invalid publication date {raw_date!r}; row skipped")
             continue
-        rows.append((number_key(number), number, (rec.get("kind") or "").upper() or None, date,
+        rows.append((order_key(number), number, (rec.get("kind") or "").upper() or None, date,
                      (rec.get("exception") or "").upper() or None, line))
     store.conn.executemany("INSERT OR IGNORE INTO reg VALUES (?,?,?,?,?,?)", rows)
     return len(rows)

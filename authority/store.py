@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .model import Entry, Priority, number_key
+from digitize.numbers import order_key
+
+from .model import Entry, Priority
 from .findings import Findings
 
 BATCH = 20000
@@ -81,7 +83,7 @@ class Store:
         self.count += 1
         if not self.not_searchable and () in (e.description, e.claims, e.abstract):
             self.not_searchable = True
-        self._buf.append((number_key(e.number), e.kind, e.date, self.count, e.number, e.exception, pack(e), source))
+        self._buf.append((order_key(e.number), e.kind, e.date, self.count, e.number, e.exception, pack(e), source))
         if len(self._buf) >= BATCH:
             self.flush()
 
@@ -108,7 +110,7 @@ class Store:
 
     def has_number(self, number: str) -> bool:
         self._index()
-        return self.conn.execute("SELECT 1 FROM e WHERE nkey=? LIMIT 1", (number_key(number),)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM e WHERE nkey=? LIMIT 1", (order_key(number),)).fetchone() is not None
 
     # ------------------------------------------------------------------ output
     def resolved(self, report: Findings | None = None) -> Iterator[Entry]:

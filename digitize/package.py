@@ -45,10 +45,11 @@ from typing import Any, Callable
 from lxml import etree
 
 from .errors import DigitizeError
+from .formats import file_name
 from .fsutil import current_umask, new_temp
 from .jobfolder import LEDGER, JobFolder
 from .store.ledger import not_a_publication
-from . import xmlsafe
+from . import dates, xmlsafe
 from .xmlsafe import parser as safe_parser
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 ST36_NAME = "DOC00001.xml"
 ST96_NAME = "DOC00001.st96.xml"
 PDF_NAME = "DOC00001.pdf"
-FIXED_EPOCH = 946684800  # 2000-01-01T00:00:00Z
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 TOC_DOCTYPE = """<!DOCTYPE Application-body [
@@ -95,11 +95,6 @@ class PackageResult:
     withheld: list[tuple[str, str, str]] = field(default_factory=list)  # (doc_id, delivered doc_id, why)
     refreshed: list[str] = field(default_factory=list)  # derived outputs rebuilt because they were stale
     not_publications: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, the reviewer's reason)
-
-
-def _epoch() -> int:
-    v = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(v) if v.isdigit() else FIXED_EPOCH
 
 
 def ledger_documents(job_dir: Path, state: str | None = None) -> list[dict]:
@@ -252,7 +247,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
     folder = (job_dir / (row["out_dir"] or f"documents/{doc_id}")).resolve()
     if job_dir.resolve() not in folder.parents:
         raise PackageError(f"out_dir {row['out_dir']!r} is outside the job folder")
-    st36_path = folder / f"{doc_id}.st36.xml"
+    st36_path = folder / file_name(doc_id, "st36")
     if not st36_path.is_file():
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = _public_name(st36_path.read_bytes(), doc_id, public)
@@ -262,7 +257,7 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     roles: dict[str, str] = {}
-    st96_path = folder / f"{doc_id}.st96.xml"
+    st96_path = folder / file_name(doc_id, "st96")
     if st96_path.is_file():
         files[ST96_NAME] = _public_name(st96_path.read_bytes(), doc_id, public)
     images = {el.get("file") for el in st36.iter("img", "doc-page") if el.get("file")}
@@ -285,10 +280,10 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         else:
             files[rel] = _g4(src) if src.suffix.lower() in (".tif", ".tiff") else src.read_bytes()
     if facsimile and pages_dir.is_dir():
-        from .facsimile import FacsimileError, facsimile_pdf
+        from .emit.facsimile import FacsimileError, facsimile_pdf
 
         try:
-            files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=_epoch())
+            files[PDF_NAME] = facsimile_pdf(folder, title=public, lang=st36.get("lang"), epoch=dates.fixed_epoch())
         except FacsimileError as exc:
             raise PackageError(f"facsimile: {exc}") from None
         roles[PDF_NAME] = "facsimile"
@@ -361,7 +356,7 @@ class _Writer:
                                        "not overwriting it")
             dest.parent.mkdir(parents=True, exist_ok=True)
             self.tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}."))
-        self.epoch = _epoch()
+        self.epoch = dates.fixed_epoch()
 
     def add(self, name: str, data: bytes, role: str) -> Entry:
         self.count += 1

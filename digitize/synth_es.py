@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import inid
 from .synth import render_text_page
 
 WRAP = 72
@@ -155,8 +156,5 @@ def compare(biblio, truth: dict) -> dict[str, bool]:
 
 
 # a field of ``truth`` -> the queue field names that would put it before a reviewer
-QUEUE_NAMES = {
-    "applicants": ("parties:71", "inid:71"), "inventors": ("parties:72", "inid:72"), "agents": ("parties:74", "inid:74"),
-    "ipc": ("ipc:51", "inid:51"), "priorities": ("inid:30",), "pct_application": ("inid:86",),
-    "pct_publication": ("inid:87",), "title": ("inid:54",),
-}
+QUEUE_NAMES = {name: inid.queue_names(name) for name in (
+    "applicants", "inventors", "agents", "ipc", "priorities", "pct_application", "pct_publication", "title")}

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from . import inid
+
 FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 # name pools (the sealed set has its own; none of these names are there)
@@ -242,14 +244,10 @@ def tuning_set(seed: int = 700, n: int = 24) -> list[FrontPageSample]:
 # --------------------------------------------------------------------------- scoring
 
 # a field of the truth -> the queue field names that would put it before a reviewer
-QUEUE_NAMES = {
-    "office": ("office", "inid:19"), "doc_number": ("doc_number", "inid:11", "inid:10"), "kind": ("kind", "inid:13"),
-    "publication_date": ("publication_date", "inid:43", "inid:41", "inid:45"),
-    "application_number": ("application_number", "inid:21"), "filing_date": ("filing_date", "inid:22"),
-    "title": ("title", "inid:54"), "ipc": ("ipc:51", "inid:51"),
-    "applicants": ("parties:71", "inid:71"), "inventors": ("parties:72", "inid:72"),
-    "agents": ("parties:74", "inid:74"), "assignees": ("parties:73", "inid:73"),
-}
+QUEUE_NAMES = {name: inid.queue_names(name) for name in (
+    "office", "doc_number", "kind", "publication_date", "application_number", "filing_date", "title", "ipc",
+    "applicants", "inventors", "agents", "assignees")}
+QUEUE_NAMES["publication_date"] += ("inid:41",)  # AR prints the publication date under (41)
 
 
 def read_value(biblio, name: str):

@@ -134,7 +134,7 @@ def test_check_build_validate_stream_in_bounded_memory(tmp_path):
         from pathlib import Path
         from authority.build import build_entries
         from authority.model import Entry, Priority
-        from digitize import profiles
+        from digitize.settings import profile as profiles
         def gen():
             for i in range(24000):
                 yield Entry("PH", str(10_000_000 + i), "A1" if i % 3 else "B1", f"2023{{1 + i % 12:02d}}{{1 + i % 28:02d}}",

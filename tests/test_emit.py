@@ -445,3 +445,16 @@ def test_front_page_inid_fields_reach_both_formats(schemas, ph_profile):
     assert bd96.findtext(f"{PAT}RightsEffectiveDateBag/{PAT}EnteredIntoForceDate") == "2020-01-01"
     assert bd96.find(f"{PAT}PublicAvailabilityDataBag/{PAT}NotPrintedPatentGrant") is not None
     assert bd96.findtext(f".//{PAT}Applicant[1]/{PAT}DesignationCategory") == "As indicated"
+
+
+def test_every_registered_format_has_a_writer(tmp_path, schemas, ph_profile):
+    from digitize import formats
+    from digitize.emit import FILE_WRITERS, XML_BUILDERS, write_outputs
+
+    assert sorted([*XML_BUILDERS, *FILE_WRITERS]) == sorted(formats.NAMES)
+    doc = _doc()
+    result = write_outputs(doc, tmp_path, ph_profile, formats=formats.DEFAULT, schema_dir=schemas)
+    assert [p.name for p in result.files] == [formats.file_name(doc.doc_id, n) for n in formats.DEFAULT]
+    assert result.validated == "yes"
+    none = write_outputs(doc, tmp_path / "none", ph_profile, formats=(), schema_dir=schemas)
+    assert none.files == [] and none.validated == "not-validated: no XML format requested"

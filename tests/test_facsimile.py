@@ -87,7 +87,7 @@ def test_images_are_the_stored_streams(doc_folder, tmp_path):
 
 
 def test_jpeg_page_is_embedded_as_is(doc_folder, tmp_path):
-    from digitize.facsimile import facsimile_pdf
+    from digitize.emit.facsimile import facsimile_pdf
 
     folder = tmp_path / "doc"
     (folder / "pages").mkdir(parents=True)
@@ -115,6 +115,6 @@ def test_pdfa_identification_and_fonts(doc_folder):
         assert intent.S == "/GTS_PDFA1" and len(intent.DestOutputProfile.read_bytes()) > 1000
         assert "/Encrypt" not in pdf.trailer and len(pdf.trailer.ID) == 2
     # the same pages give the same bytes
-    from digitize.facsimile import facsimile_pdf
+    from digitize.emit.facsimile import facsimile_pdf
 
     assert facsimile_pdf(doc_folder, title=DOC_ID, lang="en") == facsimile_pdf(doc_folder, title=DOC_ID, lang="en")

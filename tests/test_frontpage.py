@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from digitize import dates
 from digitize.settings import profile as profiles
 from digitize.model import Block, Line, OcrPage, Word
 from digitize.structure import build_document
@@ -184,7 +185,7 @@ def test_dates_plausible_and_in_order():
     doc = _doc([(300, "(22) Date of filing: 08.08.2027"), (300, "(30) Priority: 10.08.2017 US 62/123456")])
     assert doc.biblio.value("filing_date") == "2027-08-08" and doc.biblio.filing_date.flagged
     assert "filing_date" in _queued(doc) and "after the publication date" in _queued(doc)["filing_date"]
-    assert repair.plausible_date("2017-08-08") and not repair.plausible_date("1817-08-08")
+    assert dates.plausible("2017-08-08") and not dates.plausible("1817-08-08")
 
 
 def test_low_confidence_filing_date_is_queued():

@@ -247,3 +247,65 @@ def test_low_confidence_mandatory_field_is_flagged_not_trusted():
     assert doc.biblio.value("doc_number") == "12023050123"
     assert doc.biblio.doc_number.flagged and doc.doc_id == "f"  # not renamed on a doubtful number
     assert any(c.field_name == "doc_number" for c in doc.candidates)
+
+
+# --------------------------------------------------------------------------- shared concepts: dates, numbers, INID codes
+
+
+def test_stored_dates_one_reader_two_forms():
+    from digitize import dates
+
+    for given in ("20231114", "2023-11-14", " 2023-11-14 "):
+        assert dates.iso(given) == "2023-11-14" and dates.compact(given) == "20231114"
+    for bad in ("20231399", "2023-02-30", "2023-1114", "14.11.2023", "", None):
+        assert dates.iso(bad) is None and dates.compact(bad) is None
+
+
+def test_typed_and_printed_dates_have_their_own_year_ranges():
+    import datetime as dt
+
+    from digitize import dates
+
+    assert dates.written("15.03.2024", dates.TYPED_FORMATS) == dt.date(2024, 3, 15)
+    assert dates.written("1799-12-31", dates.TYPED_FORMATS) is None  # before dates.YEARS
+    assert dates.written("15.03.2024", ("%Y-%m-%d", "%Y%m%d")) is None  # not one of the given forms
+    today = dt.date(2024, 1, 1)
+    assert dates.plausible("2024-12-31", today) and not dates.plausible("2025-01-02", today)
+    assert dates.written("1850-01-01", dates.TYPED_FORMATS) and not dates.plausible("1850-01-01", today)
+
+
+def test_source_date_epoch_fixes_every_clock(monkeypatch):
+    import datetime as dt
+
+    from authority.build import today
+    from digitize import dates
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert dates.fixed_epoch() == 1700000000 and dates.today_utc() == dt.date(2023, 11, 14) and today() == "20231114"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "not a number")
+    assert dates.source_date_epoch() is None and dates.fixed_epoch() == dates.FIXED_EPOCH
+
+
+def test_number_keys_order_and_match_differently():
+    from digitize.numbers import match_key, order_key
+
+    assert order_key("08926509") == order_key("8926509") < order_key("11646472") < order_key("MX/a/2023/1")
+    assert order_key("MX 2023012345") != order_key("2023012345")  # stored numbers are compared as written
+    assert match_key("MX 2023012345") == match_key("2023012345") == match_key("2 023 012 345")
+    assert match_key("08926509") == match_key("8926509")
+
+
+def test_inid_table_names_bibliographic_fields():
+    from digitize import inid
+    from digitize.model import Bibliographic
+    from digitize.structure.audit import placed
+
+    b = Bibliographic()
+    assert all(hasattr(b, attr) for attr in inid.FIELD.values() if attr != "abstract")
+    assert set(inid.FIELD) - inid.KNOWN == {"61"}  # not an anchor (a misread (51) often is): a reviewer's value only
+    assert dict(inid.PARTY_CODES)["72"] == "inventors" and inid.CODES["doc_number"] == ("10", "11")
+    assert all(inid.FIELD[c] == attr for c, attr in inid.SINGLE_VALUE.items())
+    assert not placed(b, "72") and placed(b, "57") and not placed(b, "99")
+    b.inventors = [object()]
+    assert placed(b, "72")
+    assert inid.queue_names("inventors") == ("parties:72", "inid:72")

@@ -144,11 +144,11 @@ def _profile(name: str | None, office: str | None = None):
 
 
 def _date(value: str | None) -> str | None:
-    from authority.model import norm_date
+    from ..dates import compact
 
     if value is None:
         return None
-    d = norm_date(value)
+    d = compact(value)
     if d is None:
         raise UsageError(f"--date {value!r} is not a valid date (YYYYMMDD)")
     return d

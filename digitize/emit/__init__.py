@@ -1,42 +1,45 @@
-"""Emission: a structured ``Document`` → ST.36 and ST.96 full-text XML, validated before writing.
+"""Emission: a ``Document`` → its files in the formats of ``digitize/formats.py``, each bound to
+its writer here (this package does not load if a registered format has none).
 
-    result = emit_document(doc, out_dir, profile)      # writes <DOCID>.st36.xml, <DOCID>.st96.xml
+    result = write_outputs(doc, out_dir, profile, formats=("st36", "st96", "pdf"))
     result.validated                                    # "yes" | "not-validated: <why>"
 
-One view of the document (``view.build``) feeds both templates (``st36_templates/``), so the two
-files carry the same data. Each result is parsed by lxml and validated (ST.36 against the EP v1.5
-DTD, ST.96 against the V6_0 XSD); if any requested format is invalid, ``EmitError`` is raised
-with the validator's first messages and *nothing* is written. Files are written atomically.
-
-Output is byte-identical for the same Document and settings. The only date that is not the
-document's own is the production date (ST.36 ``@date-produced``, ST.96 ``@com:creationDate``):
-it is written only when given (``produced=``) or when ``SOURCE_DATE_EPOCH`` is set, so by
-default reruns and diffs are exact.
+One view of the document (``view.build``) feeds the ST.36 and ST.96 templates, so both carry the
+same data; each is validated (EP v1.5 DTD, ST.96 V6_0 XSD) and if any is invalid ``EmitError``
+is raised and *nothing* is written. The facsimile PDF is made from the folder's page images
+(``facsimile.py``). The production date is written only when given or when ``SOURCE_DATE_EPOCH``
+is set, so reruns are byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import validate
+from .. import dates, validate
 from ..errors import InputError
+from ..formats import DEFAULT, NAMES, XML, file_name
 from ..fsutil import atomic_write
 from ..model import Document
 from ..settings.profile import or_defaults
-from . import st36, st96, view
+from . import facsimile, st36, st96, view
 from .templates import TemplateError, serialize
 
 if TYPE_CHECKING:
     from ..settings.profile import Profile
 
-__all__ = ["EmitError", "EmitResult", "emit_document", "render_document"]
+__all__ = ["EmitError", "EmitResult", "emit_document", "render_document", "write_outputs"]
 
-_BUILDERS = {"st36": st36, "st96": st96}
+# the writer of every registered format: the XML ones are rendered from the document's view and
+# written together once all are valid; the others are made from the document folder's files
+XML_BUILDERS = {"st36": st36, "st96": st96}
+FILE_WRITERS = {"pdf": facsimile.write_facsimile}
+_BOUND = (*XML_BUILDERS, *FILE_WRITERS)
+if sorted(_BOUND) != sorted(NAMES) or set(XML_BUILDERS) != set(XML):
+    raise RuntimeError(f"every output format needs one writer: registered {NAMES}, bound {_BOUND}")
 
 
 class EmitError(InputError):
@@ -54,10 +57,8 @@ def produced_date(explicit: _dt.date | None = None) -> _dt.date | None:
     """The production date to write: ``explicit``, else ``$SOURCE_DATE_EPOCH`` (UTC), else None."""
     if explicit is not None:
         return explicit
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-    return None
+    epoch = dates.source_date_epoch()
+    return None if epoch is None else dates.utc_day(epoch)
 
 
 def _office(profile: Profile) -> str:
@@ -68,10 +69,10 @@ def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...]
                     schema_dir: Path | None = None, produced: _dt.date | None = None) -> tuple[dict[str, bytes], str]:
     """Render and validate without writing: ({format: bytes}, validated). Raises ``EmitError``."""
     settings = or_defaults(profile).emit
-    fmts = tuple(formats) if formats is not None else settings.formats
-    unknown = [f for f in fmts if f not in _BUILDERS]
+    fmts = tuple(formats) if formats is not None else DEFAULT
+    unknown = [f for f in fmts if f not in XML_BUILDERS]
     if unknown:
-        raise EmitError(f"unknown output format(s) {unknown}; known: {', '.join(_BUILDERS)}")
+        raise EmitError(f"unknown output format(s) {unknown}; known: {', '.join(XML_BUILDERS)}")
     base = validate.schema_dir(schema_dir)
     codes = validate.st96_codes(base)
     context = view.build(doc, profile_office=_office(profile), profile_lang=str(getattr(profile, "lang", "") or ""),
@@ -80,7 +81,7 @@ def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...]
     out: dict[str, bytes] = {}
     notes: list[str] = []
     for fmt in fmts:
-        builder = _BUILDERS[fmt]
+        builder = XML_BUILDERS[fmt]
         try:
             root = builder.build(context, template_set, settings.templates)
         except TemplateError as exc:
@@ -103,13 +104,29 @@ def emit_document(doc: Document, out_dir: Path, profile: Profile, *, formats: tu
                   schema_dir: Path | None = None, produced: _dt.date | None = None) -> EmitResult:
     """Write ``<DOCID>.st36.xml`` / ``<DOCID>.st96.xml`` into ``out_dir`` once all are valid.
 
-    ``formats`` defaults to both (``digitize run`` passes the job's ``formats``)."""
+    ``formats`` (XML ones only) defaults to both."""
     start = time.perf_counter()
     data, validated = render_document(doc, profile, formats=formats, schema_dir=schema_dir, produced=produced)
     files = []
     out_dir = Path(out_dir)
     for fmt, payload in data.items():
-        path = out_dir / f"{doc.doc_id}.{fmt}.xml"
+        path = out_dir / file_name(doc.doc_id, fmt)
         atomic_write(path, payload)
         files.append(path)
     return EmitResult(files=files, validated=validated, seconds=time.perf_counter() - start)
+
+
+def write_outputs(doc: Document, out_dir: Path, profile: Profile, *, formats: tuple[str, ...] = DEFAULT,
+                  schema_dir: Path | None = None) -> EmitResult:
+    """Write the document's files in ``formats`` into its folder ``out_dir``: the XML ones once
+    all are valid (``emit_document``), then the facsimile from the folder's page images and hOCR."""
+    start = time.perf_counter()
+    result = EmitResult(validated="not-validated: no XML format requested")
+    xml_formats = tuple(f for f in formats if f not in FILE_WRITERS)
+    if xml_formats:
+        result = emit_document(doc, out_dir, profile, formats=xml_formats, schema_dir=schema_dir)
+    for name, write in FILE_WRITERS.items():
+        if name in formats:
+            result.files.append(write(Path(out_dir), doc.doc_id, lang=doc.lang))
+    result.seconds = time.perf_counter() - start
+    return result

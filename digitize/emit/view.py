@@ -19,6 +19,8 @@ from typing import Any
 
 from ..model import ClaimText, Document, Paragraph, Party
 from .. import claimrefs
+from .. import dates
+from ..formats import file_name
 from ..settings.emit import EmitSettings
 from .xmltext import clean, segments
 
@@ -34,17 +36,10 @@ def xml_id(value: str, prefix: str = "d") -> str:
     return v if v and _NAME_START.match(v) else f"{prefix}{v}"
 
 
-def dates(value: str | None) -> tuple[str | None, str | None]:
+def date_forms(value: str | None) -> tuple[str | None, str | None]:
     """(ISO ``YYYY-MM-DD``, ST.36 ``YYYYMMDD``) of a real calendar date, else (None, None)."""
-    v = (value or "").strip()
-    for fmt in ("%Y-%m-%d", "%Y%m%d"):
-        try:
-            d = _dt.datetime.strptime(v, fmt).date()
-        except ValueError:
-            continue
-        if 1800 <= d.year <= 2200:
-            return d.isoformat(), d.strftime("%Y%m%d")
-    return None, None
+    d = dates.written(value, ("%Y-%m-%d", "%Y%m%d"))
+    return (d.isoformat(), d.strftime("%Y%m%d")) if d else (None, None)
 
 
 def _code(value: str | None, allowed: frozenset[str] | None) -> str | None:
@@ -123,14 +118,14 @@ def _ref(r, default_country: str, st3) -> dict[str, Any] | None:
     """A document named on the front page ((86)/(87)/(62)/(60)) as document-id parts."""
     if r is None or not clean(r.number).strip():
         return None
-    iso, d8 = dates(r.date)
+    iso, d8 = date_forms(r.date)
     country = _code(r.country, st3) or default_country
     return {"country": country, "number": clean(r.number).strip(), "kind": re.sub(r"\s+", "", clean(r.kind)).upper(),
             "date8": d8, "date_iso": iso}
 
 
 def _date_part(f) -> dict[str, Any] | None:
-    iso, d8 = dates(f.value if f is not None else None)
+    iso, d8 = date_forms(f.value if f is not None else None)
     return {"date8": d8, "date_iso": iso} if iso else None
 
 
@@ -171,7 +166,7 @@ def _office_and_lang(doc: Document, profile_office: str, profile_lang: str, code
 
 
 def _priority(seq: int, pr, st3) -> dict[str, Any]:
-    iso, d8 = dates(pr.date)
+    iso, d8 = date_forms(pr.date)
     country = _code(pr.country, None) or "XX"
     kind = "international" if country == "WO" else "regional" if country in REGIONAL else "national"
     return {
@@ -184,8 +179,8 @@ def _priority(seq: int, pr, st3) -> dict[str, Any]:
 def _biblio(doc: Document, office: str, lang: str, codes) -> dict[str, Any]:
     b = doc.biblio
     st3 = codes["st3"] if codes else None
-    pub_iso, pub8 = dates(b.value("publication_date"))
-    app_iso, app8 = dates(b.value("filing_date"))
+    pub_iso, pub8 = date_forms(b.value("publication_date"))
+    app_iso, app8 = date_forms(b.value("filing_date"))
     title_lang = clean(b.title_lang).strip().lower() or lang
     if codes and title_lang not in codes["lang"]:
         title_lang = lang
@@ -393,8 +388,8 @@ def _doc_info(doc: Document, doc_id: str, lang: str, office: str, settings: Emit
         "status": clean(settings.status),
         "produced8": produced.strftime("%Y%m%d") if produced else None,
         "produced_iso": produced.isoformat() if produced else None,
-        "st36_file": f"{clean(doc.doc_id)}.st36.xml",
-        "st96_file": f"{clean(doc.doc_id)}.st96.xml",
+        "st36_file": file_name(clean(doc.doc_id), "st36"),
+        "st96_file": file_name(clean(doc.doc_id), "st96"),
     }
 
 

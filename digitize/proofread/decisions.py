@@ -6,10 +6,11 @@ them to every decision, the review page and the sheet import show their reasons.
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .. import dates
 
 ACTIONS = ("accept", "suggestion", "correct", "illegible", "not-text", "line")
 # ``line``: ``value`` is the whole corrected line the word belongs to (split and joined words);
@@ -28,7 +29,6 @@ class ValueRefused(QueueError):
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _EXAMPLES = {"office": "EP", "doc_number": "2400812", "kind": "A1", "application_number": "17185386.1",
              "date": "2024-03-15 or 15.03.2024"}
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y%m%d", "%Y.%m.%d")
 
 
 @dataclass(frozen=True)
@@ -69,17 +69,6 @@ class DecisionRules:
         return f"matching {fmt}" + (f", e.g. {example}" if example else "")
 
 
-def _strict_date(value: str) -> str | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            d = _dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        if 1800 <= d.year <= 2200:
-            return d.isoformat()
-    return None
-
-
 def check_text(value: str, rules: DecisionRules, *, lines: bool = False) -> str:
     """Any reviewer text: no control characters (a NUL or form feed would break the ``.txt``
     page separators), at most ``max_length`` characters. Returns it stripped. A list field
@@ -107,10 +96,10 @@ def check_field(field_name: str | None, value: str, rules: DecisionRules, *, man
     if fmt is None:
         return value
     if fmt == "date":
-        iso = _strict_date(value)
-        if iso is None:
+        typed = dates.written(value, dates.TYPED_FORMATS)
+        if typed is None:
             raise ValueRefused(f"{value!r} is not a valid date for {name}: expected {rules.expected(field_name)}")
-        return iso
+        return typed.isoformat()
     if field_name in ("office", "kind"):
         value = value.upper()
     if field_name == "doc_number":

@@ -20,10 +20,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-from .base import Tuple, build, section
-
-from ..model import XML_FORMATS as FORMATS
 from .. import claimrefs
+from .base import Tuple, build, section
 
 # Words that introduce a claim reference ("according to claim 1"), in the languages of the
 # profiles we ship; a profile may add its own.
@@ -50,11 +48,6 @@ class EmitSettings:
     page_comments: bool = True
     claim_ref_words: Annotated[tuple[str, ...], Tuple, AfterValidator(_words)] = tuple(dict.fromkeys(DEFAULT_CLAIM_REF_WORDS))
     status: str = "n"
-
-    @property
-    def formats(self) -> tuple[str, ...]:
-        """Both: which files are written is the job's ``formats`` setting, not the profile's."""
-        return FORMATS
 
 
 def from_profile(table: Any, where: str, *, folder: Path | None = None) -> EmitSettings:

@@ -4,7 +4,7 @@ A job file holds the same settings as the command line (the command line wins), 
 be re-run exactly. Paths in a job file are relative to the job file's folder.
 
 ``JobSettings`` is the one model of both (a frozen dataclass checked by pydantic, see
-``digitize/config.py``): to add a setting, add one field line with its type, default and range,
+``settings/base.py``): to add a setting, add one field line with its type, default and range,
 and (if the command line sets it too) an argument in ``commands/run.py``.
 """
 
@@ -19,14 +19,11 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from .base import Tuple, describe, read_toml, section
 from ..errors import ConfigError
-from ..model import XML_FORMATS
+from ..formats import DEFAULT, NAMES
 
 
 class JobError(ConfigError):
     """A job that cannot run as configured; the message names the file and the key."""
-
-
-FORMATS = (*XML_FORMATS, "pdf")  # pdf: the searchable facsimile (digitize/facsimile.py)
 
 
 def _path(value: Any) -> Any:
@@ -52,7 +49,7 @@ class JobSettings:
     pages_per_task: Annotated[int, Field(ge=1)] = 8
     # a document whose task fails or kills its worker this often is failed
     max_attempts: Annotated[int, Field(ge=1)] = 2
-    formats: Annotated[tuple[Literal[FORMATS], ...], Tuple] = XML_FORMATS  # "pdf" on request
+    formats: Annotated[tuple[Literal[NAMES], ...], Tuple] = DEFAULT  # digitize/formats.py: "pdf" on request
     schemas: AnyPath | None = None  # schema directory; default: ../shared/standards when present
     authority: bool = True  # build DIR/authority/ at the end
     report: bool = True  # write DIR/report.html at the end

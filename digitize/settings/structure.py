@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from .. import claimrefs
+from .. import claimrefs, inid
 from .base import Percent, build, section
 
 MONTHS = {
@@ -117,7 +117,7 @@ class StructureSettings:
     name_word_threshold: Percent = 93.0
     # INID codes whose date is the publication date, in order (AR prints it under (41) "Fecha")
     publication_date_inids: Annotated[list[str], AfterValidator(_inid_codes)] = field(
-        default_factory=lambda: ["43", "45"])
+        default_factory=lambda: list(inid.PUBLICATION_DATE))
     # the office's number formats (regular expressions; "" = not checked); a number that does not
     # match, even after the digit repairs, is queued
     application_number_pattern: Annotated[str, AfterValidator(_regex)] = ""

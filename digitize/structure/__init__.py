@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from .. import inid
 from ..diacritics import strip_marks
 from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from ..settings.profile import or_defaults
@@ -167,7 +168,7 @@ class _NoWords:
 def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     """Accents of the title's and the names' capitals, by evidence (``structure/accents.py``);
     an ambiguity is an issue of the field. ``settled`` gets the words the evidence decided."""
-    from .frontpage import PARTY_CODES, Issue
+    from .frontpage import Issue
 
     def run(text: str, name: bool = False) -> tuple[str, list[str]]:
         new, doubts = accents.restore(text, ev, name)
@@ -182,7 +183,7 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
         if new != b.title.value:
             b.title.raw, b.title.value = b.title.raw or b.title.value, new
         issues += [Issue("title", b.title.value, f"accent: {d}", fp.fields.get("54")) for d in doubts]
-    for code, attr in PARTY_CODES:
+    for code, attr in inid.PARTY_CODES:
         for party in getattr(b, attr):
             new, doubts = run(party.name, name=True)
             party.name = new
@@ -196,11 +197,11 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = ""
     A word read without a mark that is a common word of the page's language and has no spelling
     with a mark in it or the names' languages (``DEVICES``, ``Harold``, ``BOMBA``) has no mark to
     lose: not asked (the review load)."""
-    from .frontpage import PARTY_CODES, Issue
+    from .frontpage import Issue
 
     b, issues = fp.biblio, []
     targets = [("54", "title", [b.title.value] if b.title is not None else [])]
-    targets += [(code, f"parties:{code}", [p.name for p in getattr(b, attr)]) for code, attr in PARTY_CODES]
+    targets += [(code, f"parties:{code}", [p.name for p in getattr(b, attr)]) for code, attr in inid.PARTY_CODES]
     for code, name, values in targets:
         ft = fp.fields.get(code)
         if ft is None or not values:
@@ -229,10 +230,10 @@ def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
     ``MÜLLER`` on an English page, ``Joaquin`` → ``Joaquín`` on a Spanish one): an engine without
     the letter, or one that dropped the mark with confidence. Always queued for a reviewer; when
     the usual spelling clearly dominates it is given meanwhile (the reviewer's value stands)."""
-    from .frontpage import PARTY_CODES, Issue
+    from .frontpage import Issue
 
     issues = []
-    for code, attr in PARTY_CODES:
+    for code, attr in inid.PARTY_CODES:
         asked = []
         for party in getattr(fp.biblio, attr):
             def fix(m: re.Match) -> str:

@@ -9,46 +9,30 @@ it instead of a shorter XML.
 from __future__ import annotations
 
 import re
-from typing import Callable
 
+from .. import inid
 from ..model import Bibliographic, QueueCandidate
-from .frontpage import KNOWN, PARTY_CODES, FrontPage, Issue, printed_party_count
+from .frontpage import FrontPage, Issue, printed_party_count
 
-# INID code -> "was it placed?" (codes the structure stage reads)
-PLACED: dict[str, Callable[[Bibliographic], bool]] = {
-    "10": lambda b: b.doc_number is not None,
-    "11": lambda b: b.doc_number is not None,
-    "12": lambda b: b.document_type is not None,
-    "13": lambda b: b.kind is not None,
-    "19": lambda b: b.office is not None,
-    "21": lambda b: b.application_number is not None,
-    "22": lambda b: b.filing_date is not None,
-    "24": lambda b: b.rights_effective_date is not None,
-    "30": lambda b: bool(b.priorities),
-    "41": lambda b: b.unexamined_available_date is not None,
-    "43": lambda b: b.publication_date is not None,
-    "45": lambda b: b.publication_date is not None,
-    "47": lambda b: b.granted_available_date is not None,
-    "51": lambda b: bool(b.ipc),
-    "54": lambda b: b.title is not None,
-    "57": lambda b: True,  # the abstract: checked as a document part ("no abstract")
-    "60": lambda b: any(r.relation == "60" for r in b.related_documents),
-    "61": lambda b: any(r.relation == "61" for r in b.related_documents),
-    "62": lambda b: any(r.relation == "62" for r in b.related_documents),
-    "63": lambda b: any(r.relation == "63" for r in b.related_documents),
-    "64": lambda b: any(r.relation == "64" for r in b.related_documents),
-    "71": lambda b: bool(b.applicants),
-    "72": lambda b: bool(b.inventors),
-    "73": lambda b: bool(b.assignees),
-    "74": lambda b: bool(b.agents),
-    "84": lambda b: bool(b.designated_states),
-    "86": lambda b: b.pct_application is not None,
-    "87": lambda b: b.pct_publication is not None,
-}
+
+def placed(b: Bibliographic, code: str) -> bool:
+    """The field INID ``code`` fills (``inid.FIELD``) holds a value; a related document must carry
+    that code; the abstract (57) is checked as a document part ("no abstract")."""
+    attr = inid.FIELD.get(code)
+    if attr is None:
+        return False
+    if attr == "abstract":
+        return True
+    value = getattr(b, attr)
+    if attr == "related_documents":
+        return any(r.relation == code for r in value)
+    return bool(value) if isinstance(value, list) else value is not None
+
+
 MANDATORY = {"office", "doc_number", "kind", "publication_date"}  # queued by structure's own check
 
 
-def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ...] = ("43", "45")) -> list[Issue]:
+def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ...] = inid.PUBLICATION_DATE) -> list[Issue]:
     """The front page's issues plus every INID field read but not placed, every party printed
     but not read, and every party field below the confidence threshold."""
     b, f = fp.biblio, fp.fields
@@ -56,16 +40,15 @@ def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ..
     for code, ft in f.items():
         if not ft.text.strip():
             continue
-        placed = PLACED["43"] if code in publication_date_inids else PLACED.get(code)
-        if placed is None or not placed(b):
+        if not placed(b, "43" if code in publication_date_inids else code):
             issues.append(Issue(f"inid:{code}", ft.text, f"({code}) read on the front page but not placed", ft))
     for code, ft in f.items():  # an INID code read inside another field: a field may be lost in it
         if code in ("54", "57"):
             continue  # a title or abstract may print reference signs "(10)"
         for m in re.finditer(r"\((\d{2})\)", ft.text):
-            if m[1] in KNOWN and m[1] != code:
+            if m[1] in inid.KNOWN and m[1] != code:
                 issues.append(Issue(f"inid:{m[1]}", ft.text, f"({m[1]}) read inside ({code})", ft))
-    for code, attr in PARTY_CODES:
+    for code, attr in inid.PARTY_CODES:
         if code not in f:
             continue
         printed, read = printed_party_count(f[code]), len(getattr(b, attr))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from .. import dates, inid
 from ..model import Bibliographic, DocRef, Field, OcrPage, Party, Priority, Source, Word
 from . import normalize as norm
 from . import parties as parties_mod
@@ -25,9 +26,6 @@ INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9]
 INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
 INID_PUNCT = re.compile(r"^[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|][,.:;]$")  # "(57)," : an anchor when its label follows
-KNOWN = {"10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
-         "43", "44", "45", "46", "47", "48", "51", "52", "54", "56", "57", "58", "60", "62", "63", "64", "65", "66",
-         "67", "68", "71", "72", "73", "74", "75", "76", "81", "83", "84", "85", "86", "87", "88"}
 SPANNING = {"12", "54"}  # printed across the columns
 DESIGNATED = re.compile(r"designated|designación|estados designados", re.I)
 
@@ -64,15 +62,15 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                 mp = INID_PUNCT.match(w.text)
                 if mp and (_label_follows(mp[1], ws[i + 1:], labels) or len(ws) == 1):  # or alone on its line
                     code = mp[1]
-            elif code not in KNOWN and labels:  # "(61) IPC:": no such code; the label says which
-                hits = [c for c in labels if c in KNOWN and _label_follows(c, ws[i + 1:], labels)]
+            elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
+                hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
                 code = hits[0] if len(hits) == 1 else None
-            if code in KNOWN:
+            if code in inid.KNOWN:
                 anchors.append(Anchor(code, w.bbox))
                 used.add(w.id)
             elif i + 1 < len(ws):
                 a, b = INID_HALF_OPEN.match(w.text), INID_HALF_CLOSE.match(ws[i + 1].text)
-                if a and b and a[1] + b[1] in KNOWN:
+                if a and b and a[1] + b[1] in inid.KNOWN:
                     anchors.append(Anchor(a[1] + b[1], union([w.bbox, ws[i + 1].bbox])))
                     used.update((w.id, ws[i + 1].id))
                     i += 1
@@ -134,7 +132,6 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
 
 
-PARTY_INID = ("71", "72", "73", "74")
 _PARTY_START = BULLETS + "+"
 
 
@@ -166,9 +163,9 @@ def continue_columns(anchors: list[Anchor]) -> None:
     height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
     left_x = min(a.bbox[0] for a in anchors)
     for a in anchors:
-        if a.bbox[0] - left_x < 400 or a.code in PARTY_INID:
+        if a.bbox[0] - left_x < 400 or a.code in inid.PARTIES:
             continue
-        left = [b for b in anchors if b.code in PARTY_INID and b.bbox[0] - left_x < 150]
+        left = [b for b in anchors if b.code in inid.PARTIES and b.bbox[0] - left_x < 150]
         if not left:
             continue
         target = max(left, key=lambda b: b.bbox[1])
@@ -466,7 +463,7 @@ def office_from_names(text: str, settings: StructureSettings) -> str | None:
 def _publication(f: dict[str, FieldText], page: OcrPage, b: Bibliographic, offices, th: float) -> None:
     """(11)/(10) publication number, else the number printed anywhere on the page; (13); (19)."""
     pub = None
-    for code in ("11", "10"):
+    for code in inid.PUBLICATION_NUMBER:
         if code in f and pub is None:
             pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices)
             if pub:
@@ -490,12 +487,11 @@ def _dates(f: dict[str, FieldText], b: Bibliographic, settings: StructureSetting
             iso = norm.parse_date(f[code].text, months)
             if iso:
                 b.publication_date = f[code].field(iso, threshold=th, digits=True)
-    for code, attr in (("22", "filing_date"), ("24", "rights_effective_date"), ("41", "unexamined_available_date"),
-                       ("47", "granted_available_date")):
+    for code in inid.DATES:
         if code in f and code not in settings.publication_date_inids:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                setattr(b, attr, f[code].field(iso, threshold=th, digits=True))
+                setattr(b, inid.FIELD[code], f[code].field(iso, threshold=th, digits=True))
 
 
 _DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d[\d\s]{1,5}\s?/\s?\d[\d\s]{2,7}\d|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
@@ -618,7 +614,7 @@ def _check_title(b: Bibliographic) -> list[Issue]:
     if re.search(r"[a-záéíóúñ][.;] [a-záéíóúñ]", t):
         issues.append(Issue("title", t, "a stray mark inside the title"))
     m = re.search(r"\((\d{2})\)", t)
-    if m and m[1] in KNOWN:
+    if m and m[1] in inid.KNOWN:
         issues.append(Issue("title", t, f"an INID code ({m[1]}) inside the title: another field may be in it"))
     return issues
 
@@ -628,7 +624,7 @@ def _check_dates(b: Bibliographic) -> list[Issue]:
     issues = []
     for name in ("publication_date", "filing_date"):
         fld = getattr(b, name)
-        if fld is not None and not repair.plausible_date(fld.value):
+        if fld is not None and not dates.plausible(fld.value):
             issues.append(Issue(name, fld.value, "not a plausible date"))
     pub, fil = b.value("publication_date"), b.value("filing_date")
     if pub and fil and fil > pub:
@@ -645,9 +641,6 @@ class FrontPage:
     fields: dict[str, FieldText]
     issues: list[Issue]
     abstract: FieldText | None = None
-
-
-PARTY_CODES = (("71", "applicants"), ("72", "inventors"), ("73", "assignees"), ("74", "agents"))
 
 
 def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> FrontPage:
@@ -676,17 +669,17 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
         title = " ".join(f["54"].lines).strip()
         if title:
             b.title = f["54"].field(title)
-    for code, attr in PARTY_CODES:
+    for code, attr in inid.PARTY_CODES:
         if code in f:
             parties, found = parse_parties(f[code], codes, code)
             setattr(b, attr, parties)
             issues += found
     if "84" in f:
         issues += designated_states_from(f["84"], b, codes)
-    for code, attr in (("86", "pct_application"), ("87", "pct_publication")):
+    for code in inid.PCT:
         if code in f:
-            setattr(b, attr, doc_ref(f[code], code, settings.months))
-    for code in ("62", "60", "61", "63", "64"):
+            setattr(b, inid.FIELD[code], doc_ref(f[code], code, settings.months))
+    for code in inid.RELATED:
         if code in f:
             ref = doc_ref(f[code], code, settings.months)
             if ref is not None:

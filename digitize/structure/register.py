@@ -18,9 +18,10 @@ Pure functions of text and data: ``parse`` reads the CSV text, ``check`` compare
 from __future__ import annotations
 
 import csv
-import datetime as _dt
-import re
 from dataclasses import dataclass, field
+
+from ..dates import iso
+from ..numbers import match_key
 
 ALIASES = {
     "publication_number": "number", "number": "number", "doc_number": "number", "doc-number": "number",
@@ -49,33 +50,14 @@ class Row:
 
 @dataclass
 class Register:
-    """Rows by publication number (digits only, leading zeros dropped)."""
+    """Rows by publication number (``numbers.match_key``: digits only, leading zeros dropped)."""
 
     name: str
     rows: dict[str, list[Row]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # rows skipped, with their line
 
     def lookup(self, office: str | None, number: str) -> list[Row]:
-        return [r for r in self.rows.get(key(number), []) if not (r.office and office) or r.office == office]
-
-
-def key(number: str) -> str:
-    """``MX 2023012345``, ``4 512 345``, ``08926509`` → the digits (and letters) without spaces or
-    leading zeros, so a register and a front page that print a number differently agree."""
-    n = re.sub(r"[\s./-]", "", number or "").upper()
-    n = re.sub(r"^[A-Z]{2}(?=\d)", "", n)
-    return n.lstrip("0") or n
-
-
-def iso(value: str) -> str | None:
-    v = value.strip()
-    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", v)
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        return None
+        return [r for r in self.rows.get(match_key(number), []) if not (r.office and office) or r.office == office]
 
 
 def parse(text: str, name: str) -> Register:
@@ -107,7 +89,7 @@ def parse(text: str, name: str) -> Register:
                 reg.problems.append(f"{name}:{line}: {col} {raw!r} is not a date (YYYYMMDD or YYYY-MM-DD); not checked")
         row = Row(rec["number"], (rec.get("kind") or "").upper() or None, dates["date"],
                   rec.get("application") or None, dates["filing"], (rec.get("office") or "").upper() or None, line)
-        reg.rows.setdefault(key(row.number), []).append(row)
+        reg.rows.setdefault(match_key(row.number), []).append(row)
     return reg
 
 
@@ -135,7 +117,7 @@ def check(b, reg: Register) -> list[tuple[str, str, str]]:
                         f"{' or '.join(sorted(known))}, read {read or 'nothing'}"))
     app = b.value("application_number")
     known = {r.application for r in rows if r.application}
-    if known and (not app or key(app) not in {key(a) for a in known}):
+    if known and (not app or match_key(app) not in {match_key(a) for a in known}):
         out.append(("application_number", app or "", f"the office's register ({reg.name}) gives {number} the application "
                     f"number {' or '.join(sorted(known))}, read {app or 'nothing'}"))
     return out

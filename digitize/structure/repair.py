@@ -6,8 +6,7 @@ every other value is returned unsettled, and the caller queues it for a reviewer
 
 - country and state codes: the ST.3 list enumerated by the ST.96 Common XSD (``WIPOST3CodeType``);
 - IPC versions: the IPC editions (``(2006.01)`` …), one missing or misread digit repaired when a
-  single edition fits (or, among several, the one printed intact elsewhere in the same field);
-- dates: a real calendar date, not in the future, and priority ≤ filing ≤ publication.
+  single edition fits (or, among several, the one printed intact elsewhere in the same field).
 """
 
 from __future__ import annotations
@@ -143,13 +142,3 @@ def umlauts(text: str) -> str:
         return hit.upper() if w.isupper() else hit
 
     return _STRASSE.sub("straße", re.sub(r"[A-Za-zÀ-ÿ]{4,}", fix, text))
-
-
-def plausible_date(iso: str | None, today: _dt.date | None = None) -> bool:
-    """A real date between 1900 and a year from today (a publication may be dated ahead)."""
-    try:
-        d = _dt.date.fromisoformat(iso or "")
-    except ValueError:
-        return False
-    today = today or _dt.date.today()
-    return _dt.date(1900, 1, 1) <= d <= today + _dt.timedelta(days=366)

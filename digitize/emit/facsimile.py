@@ -28,6 +28,10 @@ import re
 import tempfile
 from pathlib import Path
 
+from .. import dates
+from ..formats import file_name
+from ..fsutil import atomic_write
+
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg")
@@ -76,7 +80,7 @@ def _pdf_date(when: _dt.datetime) -> str:
     return "D:" + when.strftime("%Y%m%d%H%M%S") + "Z"
 
 
-def facsimile_pdf(doc_folder: Path, *, title: str = "", lang: str | None = None, epoch: int = 946684800) -> bytes:
+def facsimile_pdf(doc_folder: Path, *, title: str = "", lang: str | None = None, epoch: int = dates.FIXED_EPOCH) -> bytes:
     """The document's facsimile PDF (bytes); raises ``FacsimileError`` with the reason."""
     try:
         import img2pdf
@@ -147,12 +151,6 @@ def _pdfa(pdf, pikepdf, icc: Path, *, title: str, lang: str | None, when: _dt.da
 
 def write_facsimile(doc_folder: Path, doc_id: str, *, lang: str | None = None) -> Path:
     """``digitize run --formats ...,pdf``: write ``<DOCID>.pdf`` beside the XML (atomically)."""
-    import os
-
-    from .fsutil import atomic_write
-
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # as emit's production date: fixed unless set
-    epoch = int(value) if value.isdigit() else 946684800
-    path = Path(doc_folder) / f"{doc_id}.pdf"
-    atomic_write(path, facsimile_pdf(Path(doc_folder), title=doc_id, lang=lang, epoch=epoch))
+    path = Path(doc_folder) / file_name(doc_id, "pdf")
+    atomic_write(path, facsimile_pdf(Path(doc_folder), title=doc_id, lang=lang, epoch=dates.fixed_epoch()))
     return path

@@ -1,0 +1,62 @@
+"""INID codes (WIPO ST.9): which codes a front page prints and which bibliographic field each fills.
+
+One table for every reader of the codes: the front-page reader (anchors, parties, dates, related
+documents), the audit that checks every code read was placed, a reviewer's value for an
+``inid:NN`` item, and the test sets that name queue items. Data only: field names are the
+attributes of ``model.Bibliographic``.
+"""
+
+from __future__ import annotations
+
+# the codes a front page prints that the reader takes as field anchors
+KNOWN = frozenset({
+    "10", "11", "12", "13", "15", "19", "21", "22", "23", "24", "25", "26", "30", "31", "32", "33", "40", "41",
+    "43", "44", "45", "46", "47", "48", "51", "52", "54", "56", "57", "58", "60", "62", "63", "64", "65", "66",
+    "67", "68", "71", "72", "73", "74", "75", "76", "81", "83", "84", "85", "86", "87", "88"})
+
+# code -> the Bibliographic attribute it fills ("abstract": the document's abstract, not a
+# bibliographic field). A profile may name other codes for the publication date
+# (``[structure] publication_date_inids``: AR prints it under (41)).
+FIELD: dict[str, str] = {
+    "10": "doc_number", "11": "doc_number", "12": "document_type", "13": "kind", "19": "office",
+    "21": "application_number", "22": "filing_date", "24": "rights_effective_date", "30": "priorities",
+    "41": "unexamined_available_date", "43": "publication_date", "45": "publication_date",
+    "47": "granted_available_date", "51": "ipc", "54": "title", "57": "abstract",
+    "60": "related_documents", "61": "related_documents", "62": "related_documents", "63": "related_documents",
+    "64": "related_documents",
+    "71": "applicants", "72": "inventors", "73": "assignees", "74": "agents",
+    "84": "designated_states", "86": "pct_application", "87": "pct_publication",
+}
+
+# attribute -> its codes, in code order
+CODES: dict[str, tuple[str, ...]] = {}
+for _code, _attr in FIELD.items():
+    CODES[_attr] = CODES.get(_attr, ()) + (_code,)
+del _code, _attr
+
+PUBLICATION_NUMBER = ("11", "10")  # in the order the reader tries them
+PUBLICATION_DATE = ("43", "45")  # the default of [structure] publication_date_inids
+# dates other than the publication date, each with a field of its own
+DATES = ("22", "24", "41", "47")
+# the party lists, in the order the reader fills them (the ST.36 order of the parties)
+PARTY_CODES: tuple[tuple[str, str], ...] = tuple((c, FIELD[c]) for c in ("71", "72", "73", "74"))
+PARTIES = tuple(c for c, _ in PARTY_CODES)
+PCT = ("86", "87")  # the PCT application and publication
+RELATED = ("62", "60", "61", "63", "64")  # related documents, in the order they are listed
+
+# codes whose reviewer's value sets a single-value Field (checked against the profile's format);
+# (10) is not among them: a reviewer's (10) is kept as a note (no Field takes it)
+SINGLE_VALUE: dict[str, str] = {c: FIELD[c] for c in (
+    "11", "12", "13", "19", "21", "22", "24", "41", "43", "45", "47", "54")}
+
+# the list fields whose queue items are named by kind and code (``parties:72``, ``ipc:51``, ``states:84``)
+LIST_ITEM = {"applicants": "parties", "inventors": "parties", "assignees": "parties", "agents": "parties",
+             "ipc": "ipc", "designated_states": "states"}
+
+
+def queue_names(attr: str) -> tuple[str, ...]:
+    """The queue item names that put the field ``attr`` before a reviewer: its own (a list's
+    ``kind:code``), then ``inid:NN`` for each of its codes."""
+    codes = CODES.get(attr, ())
+    own = tuple(f"{LIST_ITEM[attr]}:{c}" for c in codes) if attr in LIST_ITEM else (attr,)
+    return own + tuple(f"inid:{c}" for c in codes)
