@@ -20,7 +20,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .model import XML_FORMATS, Decisions, Document, OcrPage, PageImage
+from .formats import DEFAULT as DEFAULT_FORMATS
+from .model import Decisions, Document, OcrPage, PageImage
 
 if TYPE_CHECKING:
     from .pipeline import DocResult
@@ -103,7 +104,7 @@ def document_text(pages: list[OcrPage]) -> str:
 
 
 def process_file(path: str | Path, out: str | Path, profile: Profile | str = "generic",
-                 formats: tuple[str, ...] = XML_FORMATS, *, schema_dir: Path | None = None) -> DocResult:
+                 formats: tuple[str, ...] = DEFAULT_FORMATS, *, schema_dir: Path | None = None) -> DocResult:
     """One input into the document folder ``out``: ``pages/NNNN.*``, ``<DOCID>.txt``, ``.json``,
     the XML ``formats`` (``pdf`` adds the searchable facsimile), as ``digitize run`` writes
     them. Pages already recognised in ``out`` are kept. Returns the DOCID, the state

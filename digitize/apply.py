@@ -20,7 +20,8 @@ from .fsutil import atomic_write
 from .jobfolder import LEDGER, DocumentFolder, JobFolder
 from .store.ledger import NOT_PUBLICATION, Ledger
 from .store.memory import MemoryRules, OfficeMemory, load_rules
-from .model import XML_FORMATS, Correction, Decisions, field_of
+from .formats import XML
+from .model import Correction, Decisions, field_of
 from .pipeline import finish_document
 from .store.queue import Queue
 from .resources import default_schema_dir
@@ -162,7 +163,7 @@ def _not_a_publication(folder: DocumentFolder, row: dict, items: list[dict], rea
 def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:
     """The outputs to rebuild: the XML formats, and the searchable facsimile when the run made
     one (``<DOCID>.pdf``), so no file of the document keeps the text as it was before review."""
-    return (*XML_FORMATS, "pdf") if DocumentFolder(folder).pdf(doc_id).is_file() else XML_FORMATS
+    return (*XML, "pdf") if DocumentFolder(folder).pdf(doc_id).is_file() else XML
 
 
 def decisions_of(items: list[dict]) -> Decisions:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .errors import LockedError, NotAJobFolder
+from .formats import SUFFIXES, file_name
 from .store.ledger import Ledger
 from .store.queue import Queue
 from .store.users import UserStore
@@ -67,7 +68,7 @@ def register_for(doc_dir: Path | str) -> Path | None:
 
 
 # the outputs named after the document's identifier, in the order a finish writes them
-DOCUMENT_SUFFIXES = (".txt", ".json", ".st36.xml", ".st96.xml", ".pdf")
+DOCUMENT_SUFFIXES = (".txt", ".json", *SUFFIXES)
 PAGE_JSON = "[0-9][0-9][0-9][0-9].json"  # a recognised page's file (pages/0001.json)
 
 
@@ -108,12 +109,15 @@ class DocumentFolder:
     def json(self, doc_id: str) -> Path:
         return self.root / f"{doc_id}.json"
 
+    def output(self, doc_id: str, fmt: str) -> Path:
+        """The file of an output format (``digitize/formats.py``): ``<DOCID>.st36.xml`` for ``st36``."""
+        return self.root / file_name(doc_id, fmt)
+
     def xml(self, doc_id: str, fmt: str) -> Path:
-        """``<DOCID>.st36.xml`` for ``st36``, ``<DOCID>.st96.xml`` for ``st96``."""
-        return self.root / f"{doc_id}.{fmt}.xml"
+        return self.output(doc_id, fmt)
 
     def pdf(self, doc_id: str) -> Path:
-        return self.root / f"{doc_id}.pdf"
+        return self.output(doc_id, "pdf")
 
     def stale(self, doc_id: str) -> list[Path]:
         """Outputs named after another DOCID than ``doc_id`` (an earlier one of the same input,

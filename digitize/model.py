@@ -15,9 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-# The XML a document can be emitted as, in the order they are written.
-XML_FORMATS = ("st36", "st96")
-
 BBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in page pixels (of the OCR'd image)
 
 

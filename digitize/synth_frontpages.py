@@ -14,7 +14,6 @@ reached the reviewer (flagged, or a queue item names it).
 from __future__ import annotations
 
 import random
-import re
 import unicodedata
 from dataclasses import dataclass, field
 

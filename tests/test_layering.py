@@ -24,7 +24,7 @@ PACKAGES = ("digitize", "authority")
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("digitize", "digitize.errors", "digitize.resources", "digitize.fsutil", "digitize.model",
               "digitize.store.sqlite", "digitize.xmlsafe", "digitize.claimrefs", "digitize.labelling",
-              "digitize.diacritics")),
+              "digitize.diacritics", "digitize.inid", "digitize.dates", "digitize.numbers", "digitize.formats")),
     ("the engine's data on this machine", ("digitize.tessdata",)),
     ("readers of patent XML", ("digitize.xmlread",)),  # ST.36, ST.96, pap files from outside, through xmlsafe
     ("configuration models", ("digitize.settings.base",)),  # the base of every profile section and job model
@@ -37,7 +37,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("stores", ("digitize.store",)),  # ledger, queue, users, office memory (SQLite through store.sqlite)
     ("job folder and schema checks", ("digitize.jobfolder", "digitize.validate")),
     ("stages", ("digitize.ingest", "digitize.preprocess", "digitize.ocr", "digitize.structure", "digitize.proofread",
-                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages", "digitize.facsimile")),
+                "digitize.emit", "digitize.evaluate", "digitize.synth", "digitize.teds", "digitize.synth_frontpages")),
     # steps over several stages: which reading of a page is kept (preprocess, ocr, the lexicon);
     # tables found by structure, their cells read by the engine
     ("steps over several stages", ("digitize.readings", "digitize.table_ocr")),

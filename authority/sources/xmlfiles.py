@@ -26,7 +26,9 @@ from digitize import xmlread, xmlsafe
 from digitize.xmlread.elements import local_name
 from digitize.xmlread.publication import Publication
 
-from ..model import Entry, Priority, claim_kind_of, norm_date
+from digitize.dates import compact
+
+from ..model import Entry, Priority, claim_kind_of
 from ..findings import Findings
 
 
@@ -89,16 +91,16 @@ def validate_raw(raw: RawEntry, where: object, report: Findings) -> Entry | None
     if missing:
         report.error(where, f"no {', '.join(missing)} found; not an entry")
         return None
-    date = norm_date(raw.date)
+    date = compact(raw.date)
     if date is None:
         report.error(where, f"invalid publication date {raw.date!r}; not an entry")
         return None
-    filing = norm_date(raw.filing_date) if raw.filing_date else None
+    filing = compact(raw.filing_date) if raw.filing_date else None
     if raw.filing_date and filing is None:
         report.warning(where, f"invalid filing date {raw.filing_date!r} left out")
     prios = []
     for country, number, pdate, claim_kind, seq in raw.priorities:
-        d = norm_date(pdate) if pdate else None
+        d = compact(pdate) if pdate else None
         if pdate and d is None:
             report.warning(where, f"invalid priority date {pdate!r} left out")
         prios.append(Priority(country, number, d, claim_kind or claim_kind_of(country), seq))

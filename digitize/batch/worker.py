@@ -30,6 +30,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 from .. import deps
 from ..errors import SharedFolderError
+from ..formats import DEFAULT
 
 log = logging.getLogger("digitize")
 
@@ -71,7 +72,7 @@ def prepare_process() -> None:
             pass
 
 
-def warm(profile: Any, formats: tuple[str, ...] = ("st36", "st96"), schema_dir: Path | None = None, *,
+def warm(profile: Any, formats: tuple[str, ...] = DEFAULT, schema_dir: Path | None = None, *,
          page: bool = False) -> float:
     """The one warm-up of a worker. Load what a process's first finish would: the ST.96 XSD and
     code lists, the DTD, the lexicon (the plugin does this in a thread of every worker). With

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import UsageError
 
 HELP = "apply review decisions: rebuild text, JSON and XML of the documents concerned"
 DESCRIPTION = """\

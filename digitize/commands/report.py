@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import UsageError
 
 HELP = "write DIR/report.html: states, failures, pages/min, confidence, corrections, links"
 DESCRIPTION = """\

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..fsutil import one_line
-from ..settings.job import FORMATS
+from ..formats import DEFAULT, NAMES
 
 HELP = "OCR scanned publications (PDF, TIFF, PNG, JPEG) into text, hOCR, ALTO, ST.36 and ST.96"
 DESCRIPTION = """\
@@ -48,8 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "up to 64 pages on up to 4 workers (default auto)")
     p.add_argument("--document-unit", choices=("file", "folder"), help="what one document is (default file)")
     p.add_argument("--pages-per-task", type=int, help="split documents into page ranges of this size (default 8)")
-    p.add_argument("--formats", help=f"comma-separated outputs: {','.join(FORMATS)} (pdf: searchable facsimile; "
-                   "default st36,st96; '' for none)")
+    p.add_argument("--formats", help=f"comma-separated outputs: {','.join(NAMES)} (pdf: searchable facsimile; "
+                   f"default {','.join(DEFAULT)}; '' for none)")
     p.add_argument("--memory", type=Path, help="the office memory file (default: the job file's 'memory', "
                    "$DIGITIZE_MEMORY, else the profile's [queue] memory; none: no memory)")
     p.add_argument("--schemas", type=Path, help="WIPO schema folder (default $DIGITIZE_SCHEMAS or ../shared/standards)")

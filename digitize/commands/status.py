@@ -6,7 +6,6 @@ import argparse
 import json
 from pathlib import Path
 
-from ..errors import UsageError
 from ..fsutil import one_line
 
 HELP = "show counts per state, the failed documents and the open review items of a job folder"

@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..emit import emit_document
+from ..emit import write_outputs
 from ..errors import InputError
 from ..jobfolder import DocumentFolder, register_for
-from ..model import XML_FORMATS, Decisions
+from ..formats import DEFAULT as DEFAULT_FORMATS
+from ..model import Decisions
 from ..settings.profile import Profile
 from ..store.memory import MemoryRules
 from ..structure.figures import crop as crop_figures
@@ -95,7 +96,7 @@ def ocr_range(input_path: Path, work_dir: Path, profile: Profile, first: int = 1
 
 
 def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: str, force_doc_id: bool = False,
-                    decisions: Decisions | None = None, formats: tuple[str, ...] = XML_FORMATS,
+                    decisions: Decisions | None = None, formats: tuple[str, ...] = DEFAULT_FORMATS,
                     schema_dir: Path | None = None, memory: MemoryRules | None = None) -> DocResult:
     """``finish`` on the OCR'd pages in ``work_dir``, then its files: figure and table crops,
     text, hOCR, ALTO, JSON, the XML ``formats`` (``pdf``: the searchable facsimile).
@@ -120,16 +121,9 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
 
     files = write_texts(work_dir, doc, pages)
     t_emit = time.perf_counter()
-    validated = "not-validated: no XML format requested"
-    xml_formats = tuple(f for f in formats if f != "pdf")
-    if xml_formats:
-        result = emit_document(doc, work_dir, profile, formats=xml_formats, schema_dir=schema_dir)
-        validated = result.validated
-        files += [Path(f).name for f in result.files]
-    if "pdf" in formats:  # the searchable facsimile (digitize/facsimile.py)
-        from ..facsimile import write_facsimile
-
-        files.append(write_facsimile(work_dir, doc.doc_id, lang=doc.lang).name)
+    result = write_outputs(doc, work_dir, profile, formats=formats, schema_dir=schema_dir)
+    validated = result.validated
+    files += [Path(f).name for f in result.files]
     emit_seconds = time.perf_counter() - t_emit
     remove_stale(work_dir, doc.doc_id)
     reason = doc.quality.get("reason")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Document
-from ..structure.frontpage import PARTY_CODES
+from ..inid import PARTY_CODES
 
 
 def _party_line(p) -> str:

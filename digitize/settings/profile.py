@@ -4,19 +4,19 @@ A profile is data, not code: languages and engine settings, preprocessing switch
 section headings, date and number patterns, correction rules, output switches. A profile may
 ``extends = "generic"``; tables are merged key by key, lists and scalars are replaced.
 
-Each section has ONE typed, frozen model (a dataclass checked by pydantic, ``digitize/config.py``),
-kept beside the stage that reads it: ``[engine]`` and ``[preprocess]`` here, ``[structure]`` in
-``structure/config.py``, ``[proofread]`` and ``[queue]`` in ``proofread/config.py``, ``[emit]`` in
-``emit/config.py``, ``[authority]`` in ``authority/section.py``. Those modules import only
-``digitize/config.py`` (their layer in ``tests/test_layering.py`` is "profile sections"). ``load()`` builds them all, so a typo
-or a value out of range stops the run before any page, in one line naming the file and the key.
+Each section has ONE typed, frozen model (a dataclass checked by pydantic, ``settings/base.py``),
+one module each in this package: ``engine.py`` (``[engine]``, ``[preprocess]``), ``structure.py``,
+``proofread.py`` (``[proofread]`` and ``[queue]``), ``emit.py``, ``authority.py``. They import only
+``settings/base.py``; a stage takes its own section (``profile.structure``). ``load()`` builds them
+all, so a typo or a value out of range stops the run before any page, in one line naming the file
+and the key.
 
 To add a key to a section: add ONE field line to the section's model, with its type, default and
 (numbers) range, e.g. ``max_skew: Annotated[float, Field(ge=0, le=45, description="degrees")] = 10.0``;
 a rule a type cannot say goes in an ``AfterValidator`` raising ``ValueError("must be ...")``. The
 stage reads ``profile.<section>.<key>``. Then document the key in ``ocr_profiles/generic.toml``.
 
-To add a section: write its model (decorated with ``@section``) in the stage's ``config.py``, add
+To add a section: write its model (decorated with ``@section``) in a module of this package, add
 a field to ``Profile`` below and one line to ``load()`` that builds it.
 """
 

@@ -11,16 +11,11 @@ from ..model import Bibliographic
 from . import normalize as norm
 from . import repair
 from ..settings.structure import StructureSettings
-from .frontpage import PARTY_CODES, FieldText, designated_states_from, doc_ref, parse_parties, parse_priorities
+from ..inid import PARTY_CODES, RELATED, SINGLE_VALUE as SINGLE
+from .frontpage import FieldText, designated_states_from, doc_ref, parse_parties, parse_priorities
 
 LIST_PREFIXES = ("parties:", "states:", "ipc:", "inid:")
 
-# INID code → the single-value Field it fills (the reviewer's value goes the Field way: checked
-# against the profile's format)
-SINGLE = {"11": "doc_number", "12": "document_type", "13": "kind", "19": "office", "21": "application_number",
-          "22": "filing_date", "24": "rights_effective_date", "41": "unexamined_available_date",
-          "43": "publication_date", "45": "publication_date", "47": "granted_available_date", "54": "title"}
-RELATED = ("60", "61", "62", "63", "64")
 
 
 class Refused(ValueError):

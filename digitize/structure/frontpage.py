@@ -20,7 +20,7 @@ from . import normalize as norm
 from . import parties as parties_mod
 from . import repair
 from ..settings.structure import StructureSettings
-from .layout import BULLETS, strip_bullet, union
+from .layout import BULLETS, union
 
 INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
 INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
@@ -312,7 +312,6 @@ def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
     return out
 
 
-from .parties import split_name_address  # noqa: E402  (the one owner: structure/parties.py)
 
 
 @dataclass
