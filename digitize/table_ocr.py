@@ -18,7 +18,7 @@ import re
 import numpy as np
 
 from .model import Block, Line, OcrPage, Prepared, Table, Word
-from .structure.frontpage import is_front_page
+from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
 from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks
 

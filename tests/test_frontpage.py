@@ -205,7 +205,7 @@ def test_inid_code_read_but_not_placed_is_queued():
 def test_party_printed_but_not_read_is_queued():
     """Three bullets under (72) and only two parties read: the field is queued."""
     from digitize.structure.audit import audit
-    from digitize.structure.frontpage import Issue
+    from digitize.structure.fields import Issue
 
     page = _page(HEAD + [(300, "(72) Inventors:"), (300, "• ONE, A"), (300, "Town (DE)"), (300, "• TWO, B"),
                          (300, "Town (DE)"), (300, "• THREE, C"), (300, "Town (DE)")])

@@ -157,7 +157,7 @@ def test_separator_lost_between_two_names():
 
 
 def test_specks_and_connectors_around_a_name():
-    from digitize.structure.frontpage import _clean_name
+    from digitize.structure.fields import _clean_name
 
     assert _clean_name(".BAUTISTA, Chidi") == "BAUTISTA, Chidi"
     assert _clean_name("and KESTREL MEDICAL DEVICES, INC.") == "KESTREL MEDICAL DEVICES, INC."

@@ -18,7 +18,8 @@ from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from ..settings.profile import or_defaults
 from . import accents, audit, repair
 from .figures import figure_entries, inside
-from .frontpage import is_front_page, read_front_page
+from .anchors import is_front_page
+from .frontpage import read_front_page
 from .layout import TextBuilder, TextLine
 from .sections import body_lines, is_drawing_page, is_search_report_page, parse_sections
 from .tables import number_tables
@@ -168,7 +169,7 @@ class _NoWords:
 def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     """Accents of the title's and the names' capitals, by evidence (``structure/accents.py``);
     an ambiguity is an issue of the field. ``settled`` gets the words the evidence decided."""
-    from .frontpage import Issue
+    from .fields import Issue
 
     def run(text: str, name: bool = False) -> tuple[str, list[str]]:
         new, doubts = accents.restore(text, ev, name)
@@ -197,7 +198,7 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = ""
     A word read without a mark that is a common word of the page's language and has no spelling
     with a mark in it or the names' languages (``DEVICES``, ``Harold``, ``BOMBA``) has no mark to
     lose: not asked (the review load)."""
-    from .frontpage import Issue
+    from .fields import Issue
 
     b, issues = fp.biblio, []
     targets = [("54", "title", [b.title.value] if b.title is not None else [])]
@@ -230,7 +231,7 @@ def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
     ``MÜLLER`` on an English page, ``Joaquin`` → ``Joaquín`` on a Spanish one): an engine without
     the letter, or one that dropped the mark with confidence. Always queued for a reviewer; when
     the usual spelling clearly dominates it is given meanwhile (the reviewer's value stands)."""
-    from .frontpage import Issue
+    from .fields import Issue
 
     issues = []
     for code, attr in inid.PARTY_CODES:

@@ -12,7 +12,8 @@ import re
 
 from .. import inid
 from ..model import Bibliographic, QueueCandidate
-from .frontpage import FrontPage, Issue, printed_party_count
+from .frontpage import FrontPage
+from .fields import Issue, printed_party_count
 
 
 def placed(b: Bibliographic, code: str) -> bool:

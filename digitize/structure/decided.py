@@ -12,7 +12,8 @@ from . import normalize as norm
 from . import repair
 from ..settings.structure import StructureSettings
 from ..inid import PARTY_CODES, RELATED, SINGLE_VALUE as SINGLE
-from .frontpage import FieldText, designated_states_from, doc_ref, parse_parties, parse_priorities
+from .anchors import FieldText
+from .fields import designated_states_from, doc_ref, parse_parties, parse_priorities
 
 LIST_PREFIXES = ("parties:", "states:", "ipc:", "inid:")
 

@@ -1,0 +1,309 @@
+"""Where each INID field is on a front page: anchors, columns, and each field's words and text.
+
+Front pages are printed in two columns with fields side by side, and Tesseract often reads a
+line straight across both ("(43) Date of publication: (51) Int Cl.:"). So fields are found by
+layout, not by text order: every INID code ("(21)") is an anchor, and every other word belongs to
+the nearest anchor above it in its own column. A field's confidence is its words' mean
+confidence; its source is their page and box.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .. import inid
+from ..model import Field, OcrPage, Source, Word
+from ..settings.structure import StructureSettings
+from .layout import BULLETS, union
+
+INID = re.compile(r"^[_.,'‘’`~-]*[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|]$|^([1-9][0-9])[\)\]}|]$")
+INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
+INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
+INID_PUNCT = re.compile(r"^[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|][,.:;]$")  # "(57)," : an anchor when its label follows
+SPANNING = {"12", "54"}  # printed across the columns
+DESIGNATED = re.compile(r"designated|designación|estados designados", re.I)
+
+
+@dataclass
+class Anchor:
+    code: str
+    bbox: tuple[int, int, int, int]
+    words: list[Word] = field(default_factory=list)  # the field's words, in reading order
+    line_of: dict[str, int] = field(default_factory=dict)  # word id -> line index
+    continued: set[int] = field(default_factory=set)  # line indices continued from the next column
+
+
+def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | None) -> bool:
+    """The words after a code begin with one of that code's labels (``(57), Resumen:``)."""
+    if not labels or not words:
+        return False
+    head = " ".join(w.text for w in words[:6]).lower()
+    return any(lab and fuzz.partial_ratio(lab.lower(), head[: len(lab) + 3]) >= 85 for lab in labels.get(code, []))
+
+
+def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
+    """Every INID code on the page; a code read with a mark after it (``(57),``) only when its own
+    label follows (``labels``: code -> labels) or it is alone on its line (a column of codes)."""
+    anchors, used = [], set()
+    for line in page.lines():
+        ws = line.words
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            m = INID.match(w.text)
+            code = (m[1] or m[2]) if m else None
+            if code is None:
+                mp = INID_PUNCT.match(w.text)
+                if mp and (_label_follows(mp[1], ws[i + 1:], labels) or len(ws) == 1):  # or alone on its line
+                    code = mp[1]
+            elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
+                hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
+                code = hits[0] if len(hits) == 1 else None
+            if code in inid.KNOWN:
+                anchors.append(Anchor(code, w.bbox))
+                used.add(w.id)
+            elif i + 1 < len(ws):
+                a, b = INID_HALF_OPEN.match(w.text), INID_HALF_CLOSE.match(ws[i + 1].text)
+                if a and b and a[1] + b[1] in inid.KNOWN:
+                    anchors.append(Anchor(a[1] + b[1], union([w.bbox, ws[i + 1].bbox])))
+                    used.update((w.id, ws[i + 1].id))
+                    i += 1
+            i += 1
+    return anchors, used
+
+
+def is_front_page(page: OcrPage) -> bool:
+    anchors, _ = find_anchors(page)
+    return len({a.code for a in anchors}) >= 3
+
+
+def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
+    """Give every word to the nearest anchor above it in its column (see the module docstring)."""
+    if not anchors:
+        return
+    height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    xs = sorted({a.bbox[0] for a in anchors})
+    columns: list[int] = []
+    for x in xs:  # anchors within 150 px share a column
+        if not columns or x - columns[-1] > 150:
+            columns.append(x)
+
+    def column(x: float) -> int:
+        idx = 0
+        for i, cx in enumerate(columns):
+            if cx <= x + 40:
+                idx = i
+        return idx
+
+    by_col: dict[int, list[Anchor]] = {}
+    for a in anchors:
+        by_col.setdefault(column(a.bbox[0]), []).append(a)
+    last_bottom: dict[int, int] = {id(a): a.bbox[3] for a in anchors}
+    words = [(li, w) for li, line in enumerate(page.lines()) for w in line.words if w.id not in used]
+    for li, w in sorted(words, key=lambda t: (t[1].bbox[1], t[1].bbox[0])):
+        if w.bbox[1] > 0.95 * page.height or w.bbox[2] < columns[0] - 20:
+            continue  # the printer's footer; the number printed sideways in the margin
+        yc = (w.bbox[1] + w.bbox[3]) / 2
+        col = column(w.bbox[0])
+        best = None
+        for c in range(col, -1, -1):  # own column first, then the ones to its left
+            above = [a for a in by_col.get(c, []) if a.bbox[1] <= yc + height * 0.3]
+            if not above:
+                continue
+            cand = max(above, key=lambda a: a.bbox[1])
+            if best is None:
+                best = cand
+            elif cand.bbox[1] > best.bbox[1] and (
+                (cand.code in SPANNING and abs(cand.bbox[1] - w.bbox[1]) < height * 0.8
+                 and not (abs(best.bbox[1] - w.bbox[1]) < height * 0.8 and best.bbox[2] <= w.bbox[0]))
+                or w.bbox[1] - last_bottom[id(best)] > 3 * height
+            ):
+                best = cand  # a field printed across the columns (unless the word follows its own code on
+                # the same line: "(54) Title: … (57), Abstract: …"), or continued in the next column
+        if best is not None:
+            best.words.append(w)
+            best.line_of[w.id] = li
+            last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
+
+
+PARTY_START = BULLETS + "+"
+
+
+def _runs(anchor: Anchor, gap: float) -> list[list[int]]:
+    """The anchor's line indices in runs separated by a vertical gap wider than ``gap``."""
+    lines: dict[int, list[Word]] = {}
+    for w in anchor.words:
+        lines.setdefault(anchor.line_of[w.id], []).append(w)
+    order = sorted(lines, key=lambda li: min(w.bbox[1] for w in lines[li]))
+    runs: list[list[int]] = []
+    bottom = anchor.bbox[3]
+    for li in order:
+        top = min(w.bbox[1] for w in lines[li])
+        if not runs or top - bottom > gap:
+            runs.append([li])
+        else:
+            runs[-1].append(li)
+        bottom = max(bottom, max(w.bbox[3] for w in lines[li]))
+    return runs
+
+
+def continue_columns(anchors: list[Anchor]) -> None:
+    """Two-column front pages are read column by column: parties continued at the top of the
+    right-hand column (EP: the 2nd and 3rd inventor under (87)) belong to the last party field of
+    the left-hand column, not to the field printed above them. A run of lines is moved only when it
+    is set apart by a gap and starts like a party entry (a bullet)."""
+    if not anchors:
+        return
+    height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    left_x = min(a.bbox[0] for a in anchors)
+    for a in anchors:
+        if a.bbox[0] - left_x < 400 or a.code in inid.PARTIES:
+            continue
+        left = [b for b in anchors if b.code in inid.PARTIES and b.bbox[0] - left_x < 150]
+        if not left:
+            continue
+        target = max(left, key=lambda b: b.bbox[1])
+        runs = _runs(a, 1.5 * height)
+        for run in runs[1:]:
+            words = [w for w in a.words if a.line_of[w.id] in run]
+            first = sorted((w for w in words if a.line_of[w.id] == run[0]), key=lambda w: w.bbox[0])
+            if not first or first[0].text[:1] not in PARTY_START:
+                continue
+            moved = {w.id for w in words}
+            a.words = [w for w in a.words if w.id not in moved]
+            for w in words:
+                target.words.append(w)
+                target.line_of[w.id] = a.line_of.pop(w.id)
+            target.continued.update(run)
+
+
+def field_lines(anchor: Anchor) -> list[list[Word]]:
+    lines: dict[int, list[Word]] = {}
+    for w in anchor.words:
+        lines.setdefault(anchor.line_of[w.id], []).append(w)
+
+    def order(kv):  # lines continued in the next column come after the field's own lines
+        return (kv[0] in anchor.continued, min(w.bbox[1] for w in kv[1]))
+
+    return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
+
+
+def strip_label(text: str, labels: list[str]) -> str:
+    t = text.strip()
+    head, sep, rest = t.partition(":")
+    if sep and len(head) <= 60:
+        if any(fuzz.ratio(head.lower().strip(" .|"), lab.lower().rstrip(":")) >= 75 for lab in labels) or not re.search(r"\d", head):
+            return rest.strip()
+    for lab in sorted(labels, key=len, reverse=True):
+        if t.lower().startswith(lab.lower()):
+            return t[len(lab):].strip(" :.")
+    return t
+
+
+@dataclass
+class FieldText:
+    lines: list[str]
+    words: list[Word]
+    page: int
+    line_words: list[list[Word]] = field(default_factory=list)  # the words of each line (as ``lines``)
+    edge: float | None = None  # the right edge of the field's column on the page (where lines wrap)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def conf(self) -> float:
+        return sum(w.conf for w in self.words) / len(self.words) if self.words else 0.0
+
+    def source(self) -> Source | None:
+        return Source(page=self.page, bbox=union([w.bbox for w in self.words])) if self.words else None
+
+    @property
+    def digits_conf(self) -> float:
+        """The confidence of the words that carry digits (a date or number, not its label)."""
+        ws = [w for w in self.words if any(c.isdigit() for c in w.text)]
+        return sum(w.conf for w in ws) / len(ws) if ws else self.conf
+
+    def field(self, value: str, raw: str | None = None, threshold: float = 0.0, digits: bool = False) -> Field:
+        conf = round(self.digits_conf if digits else self.conf, 1)
+        return Field(value=value, confidence=conf, source=self.source(), raw=raw if raw is not None else self.text,
+                     flagged=conf < threshold)
+
+
+def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]) -> str | None:
+    """An INID code misread (``(24)`` for ``(74)``, ``(61)`` for ``(51)``) whose printed label is
+    another code's and not its own: that other code, when it is not on the page already."""
+    first = sorted((w for w in anchor.words if anchor.line_of[w.id] == min(anchor.line_of.values())),
+                   key=lambda w: w.bbox[0]) if anchor.words else []
+    text = " ".join(w.text for w in first)
+    head, sep, _ = text.partition(":")
+    if not sep or len(head) > 60 or re.search(r"\d", head):
+        return None
+    head = head.lower().strip(" .|")
+
+    def score(code: str) -> float:
+        return max((fuzz.ratio(head, lab.lower().rstrip(":. ")) for lab in labels.get(code, []) if lab), default=0.0)
+    if score(anchor.code) >= 75:
+        return None
+    best = sorted(((score(c), c) for c in labels if c != anchor.code and c not in codes), reverse=True)
+    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75):
+        return best[0][1]
+    return None
+
+
+def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
+    anchors, used = find_anchors(page, settings.inid_labels)
+    assign(page, anchors, used)
+    present = {a.code for a in anchors}
+    for a in anchors:
+        fixed = _code_by_label(a, present, settings.inid_labels)
+        if fixed is not None:
+            present.add(fixed)
+            a.code = fixed
+    continue_columns(anchors)
+    edges = column_edges(page, anchors)
+    out: dict[str, FieldText] = {}
+    for a in anchors:
+        lines = field_lines(a)
+        lines = [ws for ws in lines if any(c.isalnum() for w in ws for c in w.text)]
+        texts = [" ".join(w.text for w in ws) for ws in lines]
+        if texts:
+            texts[0] = strip_label(texts[0], settings.inid_labels.get(a.code, []))
+        kept = [(t, ws) for t, ws in zip(texts, lines) if t.strip()]
+        texts, lines = [t for t, _ in kept], [ws for _, ws in kept]
+        words = [w for ws in lines for w in ws]
+        if a.code in out:  # a code printed twice (e.g. (30) per priority): one field
+            out[a.code].lines += texts
+            out[a.code].words += words
+            out[a.code].line_words += lines
+        else:
+            out[a.code] = FieldText(texts, words, page.number, lines, edges.get(id(a)))
+    return out
+
+
+def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
+    """The right edge of each anchor's column (where the printer wraps a line): for the last
+    column the page's text box, as wide a margin on the right as the INID codes have on the left
+    (a field's own longest line is no evidence of the edge); for a column with another to its
+    right, the furthest right end of a word that starts in it and does not run into the next."""
+    xs = sorted({a.bbox[0] for a in anchors})
+    starts: list[int] = []
+    for x in xs:
+        if not starts or x - starts[-1] > 150:
+            starts.append(x)
+    words = [w for w in page.words() if w.bbox[1] < 0.95 * page.height]
+    out: dict[int, float] = {}
+    for a in anchors:
+        c = max(i for i, s0 in enumerate(starts) if s0 <= a.bbox[0] + 40) if starts[0] <= a.bbox[0] + 40 else 0
+        lo = starts[c] - 40
+        hi = starts[c + 1] - 40 if c + 1 < len(starts) else float("inf")
+        rights = [w.bbox[2] for w in words if lo <= w.bbox[0] < hi and w.bbox[2] < hi]
+        if c + 1 == len(starts) and page.width:
+            out[id(a)] = float(max([page.width - starts[0]] + rights))
+        elif rights:
+            out[id(a)] = float(max(rights))
+    return out
