@@ -18,6 +18,8 @@ from digitize.model import Prepared, QueueCandidate
 from digitize.apply import apply_job
 from digitize.store.queue import Queue
 
+from sheets import add_reviewer, fill_sheet
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 LINES = [  # a front page whose mandatory fields the structure stage finds, then the text under review
@@ -163,29 +165,6 @@ def _run(*args: str, timeout: int = 180) -> subprocess.CompletedProcess:
                           env=env, timeout=timeout)
 
 
-def add_reviewer(job: Path, name: str) -> None:
-    """The account a sheet's decisions are imported as (an unknown name is refused)."""
-    from digitize.store.users import UserStore
-
-    UserStore(job / "ledger.sqlite").add(name, "reviewer", "a password of the test", replace=True)
-
-
-def _write_decisions(sheet: Path, rows: list[dict], decide) -> None:
-    """Fill in an exported queue sheet as a reviewer does: ``decide(row)`` gives the row's
-    ``(decision, value)`` (value None: left as exported); the sheet is written back."""
-    import csv
-
-    for row in rows:
-        decision, value = decide(row)
-        row["decision"] = decision
-        if value is not None:
-            row["value"] = value
-    with sheet.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-
-
 def _job_from_lines(root: Path, lines: list[str], doc_id: str, *, dpi_level: str = "clean") -> tuple[Path, object]:
     """A job folder as ``digitize run`` leaves it (ledger row, page image, OCR JSON, outputs, queue)."""
     _needs_pipeline()
@@ -260,7 +239,7 @@ def test_done_when_csv_round_trip_fills_missing_fields_and_flags_illegible(tmp_p
             return "illegible", None
         return "accept", None
 
-    _write_decisions(sheet, rows, decide)
+    fill_sheet(sheet, rows, decide)
 
     add_reviewer(job_dir, "ana")
     r = _run("queue", "import", str(job_dir), str(sheet), "--reviewer", "ana")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from digitize.settings import profile as profiles
 from digitize.structure import parties
+
+from sheets import add_reviewer, write_sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -272,12 +273,8 @@ def _decide(out: Path, tmp: Path, values: dict[str, str]) -> None:
             row["decision"], row["value"] = "correct", values[row["field"]]
         elif row["kind"] == "word":
             row["decision"] = "accept"
-    with sheet.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    from digitize.store.users import UserStore
-    UserStore(out / "ledger.sqlite").add("ana", "reviewer", "a password of the test", replace=True)
+    write_sheet(sheet, rows)
+    add_reviewer(out, "ana")
     r = _cli("queue", "import", str(out), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr
 

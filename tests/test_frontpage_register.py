@@ -20,6 +20,8 @@ import pytest
 from digitize.model import Bibliographic, Field
 from digitize.structure import register
 
+from sheets import add_reviewer, write_sheet
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -137,13 +139,8 @@ def test_register_through_run_and_apply(tmp_path, schema_dir):
     r = _cli("queue", "export", str(out), "--out", str(sheet))
     rows = [row for row in csv.DictReader(open(sheet, encoding="utf-8", newline="")) if row["field"] == "kind"]
     rows[0]["decision"], rows[0]["value"] = "accept", rows[0]["ocr_text"]
-    with open(sheet, "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    from digitize.store.users import UserStore
-
-    UserStore(out / "ledger.sqlite").add("ana", "reviewer", "a password of the test", replace=True)
+    write_sheet(sheet, rows)
+    add_reviewer(out, "ana")
     r = _cli("queue", "import", str(out), str(sheet), "--reviewer", "ana")
     assert r.returncode == 0, r.stdout + r.stderr
     r = _cli("apply", str(out), "--schemas", str(schema_dir))

@@ -8,7 +8,8 @@ import csv
 import json
 from pathlib import Path
 
-from test_apply import _job_from_lines, _run, add_reviewer, _state_of, _validate_both, _write_decisions
+from sheets import add_reviewer, fill_sheet
+from test_apply import _job_from_lines, _run, _state_of, _validate_both
 
 LINES = ["(11) EP 3 441 143 A1", "(43) Date of publication: 13.02.2019", "(21) Application number: 17185386.4",
          "(54) Title: Filter fabric", "(71) Applicant: ACME FILTERS GmbH (DE)", "(72) Inventors:",
@@ -27,7 +28,7 @@ def _decide(job: Path, sheet: Path, values: dict[str, str], refused: int = 0) ->
     r = _run("queue", "export", str(job), "--out", str(sheet))
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(sheet.read_text(encoding="utf-8-sig").splitlines()))
-    _write_decisions(sheet, rows, lambda row: ("correct", values[row["field"]])
+    fill_sheet(sheet, rows, lambda row: ("correct", values[row["field"]])
                      if row["kind"] == "field" and row["field"] in values else ("accept", None))
     add_reviewer(job, "ana")
     r = _run("queue", "import", str(job), str(sheet), "--reviewer", "ana")

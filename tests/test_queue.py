@@ -14,6 +14,8 @@ from digitize.store.queue import LeaseError, Queue
 from digitize.proofread.decisions import QueueError
 from digitize.proofread.series import adapt
 
+from sheets import write_sheet
+
 
 def word(wid: str, text: str, conf: float, sugg=(), context="") -> QueueCandidate:
     return QueueCandidate(kind="word", page=1, bbox=(10, 20, 60, 40), text=text, confidence=conf,
@@ -328,10 +330,7 @@ def test_csv_export_neutralises_formulas_and_import_restores_them(tmp_path, queu
     by_text["'-based"].update(decision="accept")
     by_text["tbe"].update(decision="correct", value="th\x00e")
     by_text[""].update(decision="correct", value="A12")
-    with out.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_sheet(out, rows)
     report = import_csv(queue, out, "ana")
     assert len(report.applied) == 2 and len(report.refused) == 2, report
     reasons = " ".join(r for _, r in report.refused)
