@@ -71,6 +71,9 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         if memory is not None:
             corrections += _remembered(page, memory)
     ctx.memo["vocabulary"] = document_vocabulary(pages)
+    # fixes a reviewer confirms: the word as read is the first suggestion
+    ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
+                           if c.new and c.confidence < proof.queue_confirm_below and c.rule != AUTO_MEMORY}
     for page in pages:
         if page.image_only:
             continue
@@ -231,6 +234,9 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                 if joined:
                     out.append(_change(a, n, joined[0], "ligature-split", 85.0))
                     out.append(_change(b, n, joined[1], "ligature-split", 85.0))
+                kind = rules.kind_code(a.text, b.text, ctx)
+                if kind:
+                    out.append(_change(b, n, kind, "kind-code", 90.0))
         following = [w for w in lines[i + 1].words if w.text] if i + 1 < len(lines) else []
         if words and following:
             last, first = words[-1], following[0]
@@ -292,11 +298,19 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     the line as context. Words the office memory knows (accepted often enough) are not asked."""
     s = ctx.settings
     vocabulary = ctx.memo.get("vocabulary") or {}
+    confirm = ctx.memo.get("confirm") or {}
+    short_words = _short_words(ctx)
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         for word in line.words:
             if not word.text:
+                continue
+            if word.id in confirm:  # fixed automatically, but not surely: shown fixed, asked
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[word.ocr_text or confirm[word.id]], context=context,
+                    word_id=word.id))
                 continue
             confident = word.conf >= s.queue_threshold
             pre, core, suf = rules.split_token(word.text)
@@ -315,14 +329,23 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                lost_accent = ctx.accents and bool(ctx.forms.dominant_accented(core.casefold()))
+                lost_accent = _lost_accent(core, ctx, page.number)
                 joined = "-" in core and not confident  # a join at a line end read with doubt (``salida-de``)
-                if not (odd or lost_accent or joined) and \
+                # a letter or two read with doubt that the page's language does not write alone
+                # (Spanish ``i``, ``fh`` for ``ñ``): no lexicon vouches for a speck's reading
+                stray = not confident and len(core) <= 2 and short_words is not None and \
+                    core.casefold() not in short_words and not core.isupper() and not suf.startswith(".")
+                if not (odd or lost_accent or joined or stray) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
                 if confident and not (odd or lost_accent or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
+                if lost_accent:
+                    marked = _marked_spelling(core, ctx)
+                    if marked:
+                        marked = pre + _case_like(marked, core) + suf
+                        suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
                 own = _own_spelling(core, vocabulary)
                 if own:
                     own = pre + match_case(own, core) + suf
@@ -332,6 +355,63 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
             ))
     return out
+
+
+COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
+
+
+def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
+    """A word read without the diacritics its usual spelling has: on a page that writes them,
+    the spellings a fix would write, and those likelier by ``[queue] accent_margin``; on a page
+    that writes none (English), one the document reads elsewhere with the mark."""
+    low = core.casefold()
+    if not core.isalpha() or len(core) < 3:
+        return False
+    if ctx.accents:
+        if ctx.forms.dominant_accented(low):
+            return True
+        margin = ctx.settings.queue_accent_margin
+        return bool(margin) and ctx.forms.zipf(low) < COMMON_ZIPF and bool(ctx.forms.likelier_accented(low, margin))
+    if not core.isascii():
+        return False
+    # a page that writes no marks: the document's own evidence only (``Nuevo León`` read on
+    # the same front page asks ``Leon``; names an office prints bare are left alone)
+    return _marked_in_document(low, ctx) is not None
+
+
+def _marked_in_document(low: str, ctx: rules.RuleContext) -> str | None:
+    """The spelling of ``low`` with one mark more that the document itself reads, else None."""
+    hits = [v for v in word_forms.accent_variants(low, limit=1) if ctx.doc_counts.get(v, 0)]
+    return max(hits, key=lambda v: ctx.doc_counts[v]) if hits else None
+
+
+def _marked_spelling(core: str, ctx: rules.RuleContext) -> str | None:
+    low = core.casefold()
+    if not ctx.accents:
+        return _marked_in_document(low, ctx)
+    return ctx.forms.dominant_accented(low) or ctx.forms.likelier_accented(low, ctx.settings.queue_accent_margin or 1.0)
+
+
+def _case_like(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _short_words(ctx: rules.RuleContext) -> frozenset[str] | None:
+    """The words of one or two letters the page's language writes alone (None: not judged)."""
+    if not ctx.settings.queue_short_words or ctx.foreign:
+        return None
+    table = rules.FUNCTION_WORDS.get(ctx.lang)
+    if table is None:
+        return None
+    extra = {"es": {"ha", "he", "ya", "mi", "tu", "te", "me", "le", "ni", "si", "sí", "él", "tú", "mí", "ir", "ve",
+                    "da", "va", "fe", "km", "cm", "mm", "kg", "mg", "ml", "nº", "no"},
+             "en": {"he", "me", "my", "so", "us", "go", "i", "km", "cm", "mm", "kg", "mg", "ml", "ii", "vs", "id"}}
+    return frozenset(w for w in table | FUNCTION_WORDS.get(ctx.lang, set()) | extra.get(ctx.lang, set())
+                     if len(w) <= 2)
 
 
 def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:

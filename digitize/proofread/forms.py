@@ -104,7 +104,13 @@ class Forms:
         answer = self._dominant[w] = self._dominant_accented(w)
         return answer
 
-    def _dominant_accented(self, w: str) -> str | None:
+    def likelier_accented(self, word: str, margin: float) -> str | None:
+        """The spelling with diacritics more common than ``word`` by ``margin`` (Zipf) and than
+        every other such spelling: what a question may offer (``titulo`` → ``título``, 0.9 apart),
+        where ``dominant_accented`` (10x) is what a fix may write."""
+        return self._dominant_accented(word.casefold(), margin)
+
+    def _dominant_accented(self, w: str, margin: float = ACCENT_MARGIN) -> str | None:
         here = self.zipf10.get(w, 0)
         best, best_z, second = None, 0, 0
         marks = _marks(w)
@@ -116,7 +122,7 @@ class Forms:
                 best, best_z, second = cand, z, best_z
             elif z > second:
                 second = z
-        if best is None or best_z < here + ACCENT_MARGIN * 10 or best_z < second + ACCENT_MARGIN * 10:
+        if best is None or best_z < here + margin * 10 or best_z < second + margin * 10:
             return None
         return best
 

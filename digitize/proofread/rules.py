@@ -326,7 +326,9 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
         if not ctx.restore_accents or ctx.owned(core):
             return None  # the document's own spelling (an old print's "despues", used five times)
         best = ctx.forms.dominant_accented(low)  # varía stays (varia is rarer); tambien does not
-        return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+        # the spelling read is itself written (the web's "caracter", an old or plain-ASCII text's
+        # "opcion"): less sure than a spelling no text writes, so the fix is also asked
+        return Fix(pre + _same_case(best, core) + suf, "diacritic", LISTED_FORM_ACCENT) if best else None
     known = {v for v in accent_variants(low) if ctx.lexicon.known(v)}
     if len(known) == 1:
         return Fix(pre + _same_case((known.pop()), core) + suf, "diacritic", 90.0)
@@ -336,6 +338,7 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
 
 
+LISTED_FORM_ACCENT = 80.0  # a fix's confidence when the unmarked spelling read is a written form too
 ACCENT_CONVENTION = 0.6  # share of the words that take diacritics read with them
 ACCENT_EVIDENCE = 5  # ... judged from this many such words on
 
@@ -459,6 +462,23 @@ def join_broken(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     if not ctx.lexicon.known(a + b):
         return None
     return a_pre + a + b + b_suf, ""
+
+
+KIND_MISREAD = re.compile(r"([A-Z])([lI|iZ])([.,;:)]?)")  # Al, BI, A| (A1, B1), AZ (A2)
+KIND_DIGIT = {"l": "1", "I": "1", "|": "1", "i": "1", "Z": "2"}
+PUBLICATION_NUMBER = re.compile(r"[\dOo]{6,}[.,]?|\d{1,4}(?:[-/]\d{2,8}){1,3}")  # 12020053559, 1-2020-053559
+
+
+def kind_code(number: str, code: str, ctx: RuleContext) -> str | None:
+    """The kind code printed after a publication number read with its digit as a letter:
+    ``PH 12020053559 Al`` → ``A1``, ``EP 1234567 BI`` → ``B1``. Only right after a number of six
+    digits or more (a sentence's ``5 Al`` stays aluminium)."""
+    if not PUBLICATION_NUMBER.fullmatch(number) or sum(c.isdigit() for c in number) < 6:
+        return None
+    m = KIND_MISREAD.fullmatch(code)
+    if not m or m.group(1) not in "ABCTUWYEFGHKLPS":
+        return None
+    return m.group(1) + KIND_DIGIT[m.group(2)] + m.group(3)
 
 
 def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:

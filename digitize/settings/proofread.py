@@ -115,6 +115,16 @@ class ProofreadSettings:
     queue_threshold: Annotated[float, Field(ge=0, le=100, description="a Tesseract confidence")] = 75.0
     queue_suggestions: Annotated[int, Field(ge=0, le=20)] = 5
     queue_numbers_below: Percent = 30.0  # tokens with digits are queued only under this confidence
+    # an automatic fix its rule is less sure of than this (a listed spelling given its accents,
+    # a split, a stray stop, a dear lexicon reading) is applied and asked as well; 0: never asked
+    queue_confirm_below: Percent = 82.0
+    # a word of one or two letters read under the threshold that is no function word of the
+    # page's language (Spanish "i", "fh" for ñ) is asked; False: only unknown words are
+    queue_short_words: bool = True
+    # a word read without diacritics whose marked spelling is this much more common (Zipf; 1.0 is
+    # 10x) is asked (``Titulo``, ``AGUERO``), the word itself not a common one (``esta``/``está``:
+    # two words); 0: only the spellings a fix would write are asked
+    queue_accent_margin: Annotated[float, Field(ge=0, le=5)] = 0.5
     queue_field_formats: Annotated[tuple[tuple[str, str], ...], BeforeValidator(_field_formats)] = DEFAULT_FIELD_FORMATS
     queue_max_length: Annotated[int, Field(ge=1, le=10000)] = 300  # characters of one correction (a line)
     # the document-level quality gate: a document below either figure stays needs-review
