@@ -171,9 +171,11 @@ def test_auto_correct_records_undoes_and_queues(profile, lexicon):
     assert {"paragraph-number", "hyphenation", "letters-in-word", "split-joined", "noise", "number-pattern"} <= by_rule
     changed = {w.id: w for w in pages[0].words() if w.ocr_text is not None}
     assert {w.ocr_text for w in changed.values()} == {"{0012]", "man-", "agement", "c1aim", "atleast", "~", "l4.O2.2019"}
-    # only unknown low-confidence words are queued, with suggestions and their line
+    # unknown low-confidence words are queued, with suggestions and their line, and the fix its
+    # rule is least sure of (a split: split-joined) is asked too, the word as read offered
     queued = {c.text: c for c in candidates}
-    assert set(queued) == {"Ghrzwq", "contral"}
+    assert set(queued) == {"Ghrzwq", "contral", "at least"}
+    assert queued["at least"].suggestions == ["atleast"]
     assert queued["contral"].suggestions[:2] and {"control", "central"} <= set(queued["contral"].suggestions)
     assert queued["contral"].context.startswith("filed on 14.02.2019") and queued["contral"].word_id
     # undo restores the engine's words exactly

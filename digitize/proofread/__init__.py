@@ -96,6 +96,7 @@ def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
     return out
 
 
+HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and asked
 DOCUMENT_WORD_CONFIDENCE = 90.0  # a word the document reads this sure, twice or more, is its own
 
 
@@ -243,8 +244,11 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
             if _same_column(line, lines[i + 1]):
                 joined = rules.dehyphenate(last.text, first.text, ctx)
                 if joined:
-                    out.append(_change(last, n, joined[0], "hyphenation", 90.0))
-                    out.append(_change(first, n, joined[1], "hyphenation", 90.0))
+                    # two words joined with the hyphen kept (``multi-sensor``) or not: a choice
+                    # the line end hid, less sure than a word made whole (``management``)
+                    sure = HYPHEN_KEPT if rules.split_token(last.text)[1] + "-" in joined[0] else 90.0
+                    out.append(_change(last, n, joined[0], "hyphenation", sure))
+                    out.append(_change(first, n, joined[1], "hyphenation", sure))
     names = _party_words(lines)
     fixes_of, joined_of = ctx.memo.setdefault("word", {}), ctx.memo.setdefault("split", {})
     for word in page.words():
@@ -320,8 +324,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
-                elif odd and word.conf < s.queue_threshold:
-                    pass
+                elif odd:
+                    pass  # ``_(74)``: a speck glued to a code, whatever the confidence
                 elif confident or word.conf >= s.queue_numbers_below or core.isdigit() and len(core) <= 3:
                     continue  # margin line numbers and reference signs
                 if PARAGRAPH.fullmatch(word.text):
@@ -330,11 +334,12 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
                 lost_accent = _lost_accent(core, ctx, page.number)
-                joined = "-" in core and not confident  # a join at a line end read with doubt (``salida-de``)
+                joined = "-" in core and word.conf < JOINED_CONFIDENCE  # a join at a line end read with doubt (``salida-de``)
                 # a letter or two read with doubt that the page's language does not write alone
                 # (Spanish ``i``, ``fh`` for ``ñ``): no lexicon vouches for a speck's reading
                 stray = not confident and len(core) <= 2 and short_words is not None and \
-                    core.casefold() not in short_words and not core.isupper() and not suf.startswith(".")
+                    (core.casefold() not in short_words or word.conf < s.noise_confidence) and \
+                    not core.isupper() and not suf.startswith(".")
                 if not (odd or lost_accent or joined or stray) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
@@ -370,6 +375,8 @@ def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
     if ctx.accents:
         if ctx.forms.dominant_accented(low):
             return True
+        if not ctx.forms.listed(low) and not ctx.lexicon.known(low) and _marked_listed(low, ctx.forms):
+            return True  # no word as read, a word with its marks (``CIGUENAL``: cigüeñal)
         margin = ctx.settings.queue_accent_margin
         return bool(margin) and ctx.forms.zipf(low) < COMMON_ZIPF and bool(ctx.forms.likelier_accented(low, margin))
     if not core.isascii():
@@ -377,6 +384,12 @@ def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
     # a page that writes no marks: the document's own evidence only (``Nuevo León`` read on
     # the same front page asks ``Leon``; names an office prints bare are left alone)
     return _marked_in_document(low, ctx) is not None
+
+
+def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
+    """The commonest spelling of ``low`` with up to two marks more that the language writes."""
+    hits = [v for v in word_forms.accent_variants(low, limit=2) if forms.listed(v)]
+    return max(hits, key=forms.zipf) if hits else None
 
 
 def _marked_in_document(low: str, ctx: rules.RuleContext) -> str | None:
@@ -389,7 +402,8 @@ def _marked_spelling(core: str, ctx: rules.RuleContext) -> str | None:
     low = core.casefold()
     if not ctx.accents:
         return _marked_in_document(low, ctx)
-    return ctx.forms.dominant_accented(low) or ctx.forms.likelier_accented(low, ctx.settings.queue_accent_margin or 1.0)
+    return ctx.forms.dominant_accented(low) or ctx.forms.likelier_accented(low, ctx.settings.queue_accent_margin or 1.0) \
+        or (None if ctx.forms.listed(low) else _marked_listed(low, ctx.forms))
 
 
 def _case_like(word: str, like: str) -> str:
@@ -429,6 +443,7 @@ def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:
     return vocabulary[hit[0]] if hit else None
 
 
+JOINED_CONFIDENCE = 90.0  # a hyphenated join read below this is asked (``salida-de``)
 CHEAP_MISREADING = 0.6  # confusion cost of a lexicon word a confident reading is still asked about
 CHEAP_MISREADING_CAPITALS = 1.0  # capitals lose their marks and read alike (CIGUENAL → CIGÜEÑAL)
 _LETTER_O_IN_NUMBER = re.compile(r"(?<=[A-Z\d])O(?=\d)|(?<=\d)O(?=[A-Z\d])")  # HO4W, FO2B, 2O19 (not SpO2)

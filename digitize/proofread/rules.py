@@ -399,7 +399,7 @@ def _segment(word: str, ctx: RuleContext) -> list[str] | None:
     return final[2] if final else None
 
 
-STRAY_STOP = re.compile(r"([^\W\d_]{2,})([,;:]?)[.·]([^\W\d_A-Z][^\W\d_]+)(\W*)")
+STRAY_STOP = re.compile(r"([^\W\d_]+)([,;:]?)[.·]([^\W\d_A-Z][^\W\d_]+)(\W*)")
 
 
 def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
@@ -408,6 +408,9 @@ def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
     m = STRAY_STOP.fullmatch(text)
     if not m or not (ctx.lexicon.known(m.group(1)) and ctx.lexicon.known(m.group(3))):
         return None
+    if len(m.group(1)) == 1 and (m.group(1) not in FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+                                 or len(m.group(3)) < 3):
+        return None  # one letter before the stop: an article (``a.sensor``), not ``e.g``, ``i.e``
     return Fix(f"{m.group(1)}{m.group(2)} {m.group(3)}{m.group(4)}", "stray-stop", 75.0)
 
 
