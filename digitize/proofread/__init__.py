@@ -304,6 +304,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     vocabulary = ctx.memo.get("vocabulary") or {}
     confirm = ctx.memo.get("confirm") or {}
     short_words = _short_words(ctx)
+    spanish_address = _spanish_address_words(page) if not ctx.accents and s.queue_accent_margin else set()
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
@@ -333,21 +334,27 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                lost_accent = _lost_accent(core, ctx, page.number)
-                joined = "-" in core and word.conf < JOINED_CONFIDENCE  # a join at a line end read with doubt (``salida-de``)
+                lost_accent = _lost_accent(core, ctx, page.number) or \
+                    word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
+                # a join at a line end read with doubt (``salida-de``); read surer, only one of a
+                # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
+                # of two words (``micro-controller``) is the text's own
+                joined = "-" in core and (not confident or word.conf < JOINED_CONFIDENCE and _odd_join(core, ctx))
                 # a letter or two read with doubt that the page's language does not write alone
                 # (Spanish ``i``, ``fh`` for ``ñ``): no lexicon vouches for a speck's reading
                 stray = not confident and len(core) <= 2 and short_words is not None and \
                     (core.casefold() not in short_words or word.conf < s.noise_confidence) and \
                     not core.isupper() and not suf.startswith(".")
-                if not (odd or lost_accent or joined or stray) and \
+                doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
+                if not (odd or lost_accent or joined or stray or doubtful) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
-                    marked = _marked_spelling(core, ctx)
+                    marked = _marked_spelling(core, ctx) or \
+                        (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
                         marked = pre + _case_like(marked, core) + suf
                         suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
@@ -384,6 +391,51 @@ def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
     # a page that writes no marks: the document's own evidence only (``Nuevo León`` read on
     # the same front page asks ``Leon``; names an office prints bare are left alone)
     return _marked_in_document(low, ctx) is not None
+
+
+SPANISH_SPEAKING = frozenset("MX AR ES CO CL PE VE EC UY PY BO CR GT HN NI PA SV DO CU PR".split())
+_COUNTRY = re.compile(r"\(?([A-Z]{2})\)?[.,;]?")
+
+
+def _spanish_address_words(page: OcrPage) -> set[str]:
+    """Ids of the words of a party's address in a Spanish-speaking country, on a page that
+    writes no marks (an English front page): after the ``;`` that ends the party's name, on its
+    line and the lines under it in its column, down to the country code (``Blvd. Diaz Ordaz 130,
+    Monterrey, Nuevo Leon, MX``). Its places are spelt the Spanish way."""
+    out: set[str] = set()
+    lines = page.lines()
+    for i, line in enumerate(lines):
+        words = [w for w in line.words if w.text]
+        cut = max((k for k, w in enumerate(words) if w.text.endswith(";")), default=None)
+        if cut is None:
+            continue
+        segment = words[cut + 1:]
+        j = i
+        while j + 1 < len(lines) and j - i < 2 and not any(_COUNTRY.fullmatch(w.text) for w in segment[-1:]):
+            nxt = [w for w in lines[j + 1].words if w.text]
+            if not nxt or not _same_column(lines[j], lines[j + 1]) or any(w.text.endswith(";") for w in nxt):
+                break
+            segment += nxt
+            j += 1
+        m = _COUNTRY.fullmatch(segment[-1].text) if segment else None
+        if m and m.group(1) in SPANISH_SPEAKING:
+            out.update(w.id for w in segment[:-1])
+    return out
+
+
+def _spanish_spelling(core: str, margin: float) -> str | None:
+    """A capitalised word's Spanish spelling with its marks, likelier by ``margin`` (``Diaz``)."""
+    low = core.casefold()
+    if len(core) < 3 or not core.isalpha() or not core.isascii() or not core[0].isupper():
+        return None
+    spanish = word_forms.load("es")
+    return None if spanish.zipf(low) >= COMMON_ZIPF else spanish.likelier_accented(low, margin)
+
+
+def _odd_join(core: str, ctx: rules.RuleContext) -> bool:
+    short = rules.FUNCTION_WORDS.get(ctx.lang, rules.FUNCTION_WORDS["en"])
+    parts = [p for p in core.split("-") if p]
+    return any(p.casefold() in short or p.isalpha() and not _a_word(p, ctx) for p in parts)
 
 
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:

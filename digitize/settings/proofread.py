@@ -121,6 +121,8 @@ class ProofreadSettings:
     # a word of one or two letters read under the threshold that is no function word of the
     # page's language (Spanish "i", "fh" for ñ) is asked; False: only unknown words are
     queue_short_words: bool = True
+    # a word read below this confidence is asked even when it is a word (``BOLL`` for ``B01L``)
+    queue_known_below: Percent = 0.0
     # a word read without diacritics whose marked spelling is this much more common (Zipf; 1.0 is
     # 10x) is asked (``Titulo``, ``AGUERO``), the word itself not a common one (``esta``/``está``:
     # two words); 0: only the spellings a fix would write are asked
