@@ -114,7 +114,7 @@ class ProofreadSettings:
     # [queue]
     queue_threshold: Annotated[float, Field(ge=0, le=100, description="a Tesseract confidence")] = 75.0
     queue_suggestions: Annotated[int, Field(ge=0, le=20)] = 5
-    queue_numbers_below: Percent = 30.0  # tokens with digits are queued only under this confidence
+    queue_numbers_below: Percent = 50.0  # tokens with digits are queued only under this confidence
     # an automatic fix its rule is less sure of than this (a listed spelling given its accents,
     # a split, a stray stop, a dear lexicon reading) is applied and asked as well; 0: never asked
     queue_confirm_below: Percent = 82.0
