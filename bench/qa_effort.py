@@ -417,7 +417,11 @@ def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: s
         if not known:
             action, value = "not-text", None
         else:
-            want = max(set(known), key=known.count)
+            # the shown word's own truth (a reviewer corrects what they see: ``NUNEZ;`` to
+            # ``NÚÑEZ;``, the other readings adapted to their punctuation by the queue), else
+            # the members' commonest, ties in reading order (never hash order: runs must agree)
+            own = t.get(item.word_id)
+            want = own if own is not None else max(dict.fromkeys(known), key=known.count)
             action, value = ("accept", None) if same(item.text, want) else ("correct", want)
         return action, value, any(not same(shown[item.doc_id].get(w, item.text), t.get(w)) for w in members)
 

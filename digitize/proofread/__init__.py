@@ -13,6 +13,7 @@ import copy
 import re
 from typing import TYPE_CHECKING
 
+from ..diacritics import strip_marks
 from ..store.memory import AUTO as AUTO_MEMORY, MemoryRules
 from ..model import Correction, OcrPage, QueueCandidate, Word
 from . import forms as word_forms
@@ -91,6 +92,10 @@ def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
             continue
         fixed = memory.correction(word.text)  # a folded form: the word's own case is put back
         pre, core, suf = rules.split_token(word.text)
+        if fixed and core and strip_marks(fixed) == strip_marks(core.casefold()) and \
+                (word.ocr_text is None or word.ocr_text == word.text):
+            continue  # only marks changed (opción → opcion): reviewers undid a rule's accents, and
+            # this word the engine read with its own (no rule touched it)
         if fixed and core and fixed != core.casefold():
             out.append(_change(word, page.number, pre + match_case(fixed, core) + suf, AUTO_MEMORY, 99.0))
     return out
