@@ -54,6 +54,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -557,8 +558,25 @@ SETS = {"es-office": ("es", "office", "mx"), "es-poor": ("es", "poor", "mx"), "e
         "en-poor": ("en", "poor", "ph"), "real-es": ("es", "real", "es")}
 
 
+OVERRIDES: dict[str, str] = {}  # profile name → a profile file extending it with --queue settings
+
+
+def override_profile(name: str, settings: list[str]) -> str:
+    """A profile file extending ``name`` with ``[queue]`` settings (``KEY=VALUE``, VALUE as TOML)."""
+    lines = [f'extends = "{name}"', f'name = "{name}"', "[queue]"]
+    for kv in settings:
+        key, _, value = kv.partition("=")
+        lines.append(f"{key.strip()} = {value.strip()}")
+    text = "\n".join(lines) + "\n"
+    path = WORK / "profiles" / f"{name}-{zlib.crc32(text.encode()):08x}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
 def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tuple[Path, list[DocTruth], str]:
-    """The set's documents and an OCR'd job folder of them (cached)."""
+    """The set's documents and an OCR'd job folder of them (cached; OCR with the set's own
+    profile, the queue measured with ``--queue`` settings when given)."""
     lang, level, profile = SETS[set_name]
     base = WORK / f"{set_name}-{first}-{docs}"
     inputs, ocr = base / "inputs", base / "ocr"
@@ -574,7 +592,7 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
         run_job(inputs, ocr, profile, env)
         truth_file.write_text(json.dumps([t.__dict__ for t in truths], ensure_ascii=False))
     truths = [DocTruth(**d) for d in json.loads(truth_file.read_text(encoding="utf-8"))]
-    return ocr, truths, profile
+    return ocr, truths, OVERRIDES.get(profile, profile)
 
 
 def replay(ocr: Path, out: Path, profile: str, memory: Path | None = None) -> None:
@@ -627,7 +645,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="read the pages again (no OCR cache)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", action="store_true", help="every item and every missed error")
+    ap.add_argument("--queue", action="append", default=[], metavar="KEY=VALUE",
+                    help="a [queue] setting for this measurement (repeatable: --queue confirm_below=0"
+                         " --queue accent_margin=0): the office's curve of items against recall")
     args = ap.parse_args(argv)
+    if args.queue:
+        for name in {v[2] for v in SETS.values()}:
+            OVERRIDES[name] = override_profile(name, args.queue)
     global SHOW
     SHOW = args.show
     env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONPATH=str(ROOT))
