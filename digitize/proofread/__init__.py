@@ -75,6 +75,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     # fixes a reviewer confirms: the word as read is the first suggestion
     ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
                            if c.new and c.confidence < proof.queue_confirm_below and c.rule != AUTO_MEMORY}
+    ctx.memo["remembered"] = {c.word_id for c in corrections if c.rule == AUTO_MEMORY}  # decided: not asked
     for page in pages:
         if page.image_only:
             continue
@@ -308,15 +309,16 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     s = ctx.settings
     vocabulary = ctx.memo.get("vocabulary") or {}
     confirm = ctx.memo.get("confirm") or {}
+    remembered = ctx.memo.get("remembered") or set()
     short_words = _short_words(ctx)
     spanish_address = _spanish_address_words(page) if not ctx.accents and s.queue_accent_margin else set()
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         for word in line.words:
-            if not word.text:
+            if not word.text or word.id in remembered:
                 continue
-            if word.id in confirm:  # fixed automatically, but not surely: shown fixed, asked
+            if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                     confidence=float(word.conf), suggestions=[word.ocr_text or confirm[word.id]], context=context,

@@ -1,0 +1,108 @@
+"""What the queue asks beyond unknown words (issue 29): the OCR errors qa_effort found neither
+queued nor corrected (a kind code read ``Al``, a letter read with doubt where Spanish writes none,
+a word without the marks its likelier spelling has, an accent restored to a spelling texts write
+too). The strings are what Tesseract read on the team's office-quality MX and PH sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from digitize.settings import profile as profiles
+from digitize.proofread import auto_correct, forms as word_forms, rules
+from digitize.settings.profile import or_defaults
+
+from test_proofread_rules import page_of
+
+
+@pytest.fixture(scope="module")
+def en_ctx():
+    profile = profiles.load("ph")
+    from digitize.proofread import lexicon_for
+    return rules.RuleContext(or_defaults(profile).proofread, lexicon_for(profile), lang="en")
+
+
+@pytest.mark.parametrize("number, code, fixed", [
+    ("12020053559", "Al", "A1"), ("12024051938", "AI", "A1"), ("3441143", "Bl", "B1"), ("1-2019-000123", "A|", "A1"),
+    ("2019012345", "AZ,", "A2,"),
+])
+def test_kind_code_after_a_publication_number(en_ctx, number, code, fixed):
+    assert rules.kind_code(number, code, en_ctx) == fixed
+
+
+@pytest.mark.parametrize("number, code", [("5", "Al"), ("2019", "Al"), ("12020053559", "A1"), ("12020053559", "All"),
+                                          ("12020053559", "the"), ("NUMBER", "Al")])
+def test_kind_code_left_alone(en_ctx, number, code):
+    assert rules.kind_code(number, code, en_ctx) is None
+
+
+def test_kind_code_on_a_front_page_line():
+    profile = profiles.load("ph")
+    page = page_of([[("(11)", 95), ("Publication", 96), ("Number:", 95), ("PH", 96), ("12020053559", 93), ("Al", 70)]])
+    pages, corrections, _ = auto_correct([page], profile)
+    assert [w.text for w in pages[0].words()][-1] == "A1"
+    assert [c.rule for c in corrections] == ["kind-code"]
+
+
+def spanish_page(words):
+    # enough Spanish function words that the page is judged Spanish and writing accents
+    filler = [("de", 96), ("la", 96), ("que", 96), ("el", 96), ("en", 96), ("los", 96), ("por", 96), ("con", 96),
+              ("una", 96), ("para", 96)]
+    return page_of([filler, words], number=3)
+
+
+def test_a_doubtful_letter_spanish_does_not_write_alone_is_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("El", 96), ("tamaño", 95), ("i", 55), ("la", 60), ("y", 50), ("US", 60), ("Cl.", 62)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text for c in candidates} == {"i"}  # not "la", "y" (words), "US" (a code), "Cl." (an abbreviation)
+
+
+def test_a_listed_spelling_given_its_accent_is_fixed_and_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("el", 96), ("caracter", 96), ("de", 96), ("la", 96), ("opcion", 96)])
+    pages, corrections, candidates = auto_correct([page], profile)
+    assert {c.new for c in corrections if c.rule == "diacritic"} == {"carácter", "opción"}
+    asked = {c.text: c.suggestions for c in candidates}
+    assert asked == {"carácter": ["caracter"], "opción": ["opcion"]}
+
+
+def test_a_word_without_the_marks_its_likelier_spelling_has_is_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("Titulo:", 93), ("AGUERO,", 90), ("esta", 96), ("solo", 96), ("continuo", 95)])
+    _, _, candidates = auto_correct([page], profile)
+    asked = {c.text: c.suggestions for c in candidates}
+    assert set(asked) == {"Titulo:", "AGUERO,"}
+    assert asked["Titulo:"][0] == "Título:" and asked["AGUERO,"][0] == "AGÜERO,"
+
+
+def test_likelier_accented_margin():
+    es = word_forms.load("es")
+    assert es.likelier_accented("titulo", 0.5) == "título" and es.dominant_accented("titulo") is None
+    assert es.likelier_accented("esta", 0.5) is None
+
+
+def test_an_english_page_asks_a_bare_name_only_when_the_document_reads_it_marked():
+    profile = profiles.load("ph")
+    line = [("Blvd.", 95), ("Diaz", 95), ("Ordaz", 95), ("Nuevo", 95), ("Leon,", 95), ("MX", 95)]
+    _, _, candidates = auto_correct([page_of([line])], profile)
+    assert candidates == []
+    _, _, candidates = auto_correct([page_of([line, [("Nuevo", 95), ("León,", 95), ("MX", 95)]])], profile)
+    asked = {c.text: c.suggestions for c in candidates}
+    assert set(asked) == {"Leon,"} and asked["Leon,"][0] == "León,"
+
+
+def test_a_remembered_mark_change_undoes_a_rule_only():
+    """Reviewers restored ``opcion`` where the accent rule wrote ``opción`` (a text that writes
+    no accents): the memory undoes that rule's fix, never a mark the engine read on the page."""
+    from digitize.store.memory import MemoryRules
+
+    profile = profiles.load("mx")
+    memory = MemoryRules(office="MX", corrections={"opción": "opcion", "fo2b": "f02b"})
+    page = spanish_page([("la", 96), ("opcion", 96), ("y", 96), ("opción", 95), ("FO2B", 90)])
+    pages, corrections, candidates = auto_correct([page], profile, memory=memory)
+    words = {w.ocr_text or w.text: w.text for w in pages[0].words()}
+    assert candidates == []  # the fix undone is no longer asked
+    assert words["opcion"] == "opcion"  # the rule's accent, undone by the memory
+    assert words["opción"] == "opción"  # read so by the engine: left alone
+    assert words["FO2B"] == "F02B"  # other remembered corrections as before
+    assert [c.rule for c in corrections if c.word_id == pages[0].words()[-2].id] == []
