@@ -353,10 +353,11 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                     (core.casefold() not in short_words or word.conf < s.noise_confidence) and \
                     not core.isupper() and not suf.startswith(".")
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
-                if not (odd or lost_accent or joined or stray or doubtful) and \
+                slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
+                if not (odd or lost_accent or joined or stray or doubtful or slip) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or joined or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or slip or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
@@ -437,6 +438,44 @@ def _spanish_spelling(core: str, margin: float) -> str | None:
         return None
     spanish = word_forms.load("es")
     return None if spanish.zipf(low) >= COMMON_ZIPF else spanish.likelier_accented(low, margin)
+
+
+SLIP_ZIPF = 3.5  # a function word this much commoner (Zipf: 3000x), one edit away: a slip of the engine
+EXTRA_MARK_ZIPF = 2.5  # the same letters without marks this much commoner: a speck read as a mark (én)
+_INNER_SYMBOL = re.compile(r"[^\W\d_][&#%*@§][^\W\d_]")  # Hauptstra&e (ß)
+
+
+def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
+    """A real word the engine read with confidence that is still a likely misreading: a rare word
+    one edit from a function word thousands of times commoner (``porn`` → ``por``, ``ora`` →
+    ``or``, ``lam`` → ``la``), a mark on letters that are a far commoner word without it (``én``),
+    a symbol inside a word (``Hauptstra&e``)."""
+    if _INNER_SYMBOL.search(core):
+        return True
+    if not core.isalpha() or len(core) > 5 or ctx.foreign or core.isupper():
+        return False
+    low = core.casefold()
+    here = ctx.forms.zipf(low) if ctx.forms.lang else 0.0
+    if not ctx.forms.lang or here >= 4.0:
+        return False
+    plain = strip_marks(low)
+    if plain != low and ctx.forms.zipf(plain) >= here + EXTRA_MARK_ZIPF:
+        return True
+    if low in _function_words(ctx):
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    return len(low) >= 3 and any(Levenshtein.distance(low, f) == 1 and ctx.forms.zipf(f) >= here + SLIP_ZIPF
+                                 for f in _function_words(ctx) if len(f) >= 2)
+
+
+def _function_words(ctx: rules.RuleContext) -> frozenset[str]:
+    key = ("function-words", ctx.lang)
+    cached = ctx.memo.setdefault("cache", {}).get(key)
+    if cached is None:
+        cached = ctx.memo["cache"][key] = frozenset(rules.FUNCTION_WORDS.get(ctx.lang, set()) |
+                                                    FUNCTION_WORDS.get(ctx.lang, set()))
+    return cached
 
 
 def _odd_join(core: str, ctx: rules.RuleContext) -> bool:
