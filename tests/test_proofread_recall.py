@@ -106,3 +106,24 @@ def test_a_remembered_mark_change_undoes_a_rule_only():
     assert words["opción"] == "opción"  # read so by the engine: left alone
     assert words["FO2B"] == "F02B"  # other remembered corrections as before
     assert [c.rule for c in corrections if c.word_id == pages[0].words()[-2].id] == []
+
+
+@pytest.mark.parametrize("code, group, fixed", [("BOLL", "9/00", "B01L"), ("HO4W", "72/04", "H04W"),
+                                                ("FO2B", "75/32", "F02B"), ("A6lK", "31/519", "A61K")])
+def test_ipc_subclass_before_its_group(en_ctx, code, group, fixed):
+    assert rules.ipc_subclass(code, group, en_ctx) == fixed
+
+
+@pytest.mark.parametrize("code, group", [("BOLL", "plant"), ("B01L", "9/00"), ("BOLD", "type"), ("XO4W", "72/04")])
+def test_ipc_subclass_left_alone(en_ctx, code, group):
+    assert rules.ipc_subclass(code, group, en_ctx) is None
+
+
+@pytest.mark.parametrize("text, fixed", [("a.sensor,", "a sensor,"), ("exportar.a", "exportar a")])
+def test_stray_stop_beside_a_one_letter_word(text, fixed):
+    profile = profiles.load("mx")
+    from digitize.proofread import lexicon_for
+    ctx = rules.RuleContext(or_defaults(profile).proofread, lexicon_for(profile), lang="es",
+                            forms=word_forms.load("es"))
+    assert rules.stray_stop(text, ctx).new == fixed
+    assert rules.stray_stop("e.g", ctx) is None and rules.stray_stop("i.e.", ctx) is None

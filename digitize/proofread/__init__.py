@@ -244,6 +244,9 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                 kind = rules.kind_code(a.text, b.text, ctx)
                 if kind:
                     out.append(_change(b, n, kind, "kind-code", 90.0))
+                ipc = rules.ipc_subclass(a.text, b.text, ctx)
+                if ipc:
+                    out.append(_change(a, n, ipc, "ipc-subclass", 90.0))
         following = [w for w in lines[i + 1].words if w.text] if i + 1 < len(lines) else []
         if words and following:
             last, first = words[-1], following[0]

@@ -399,19 +399,25 @@ def _segment(word: str, ctx: RuleContext) -> list[str] | None:
     return final[2] if final else None
 
 
-STRAY_STOP = re.compile(r"([^\W\d_]+)([,;:]?)[.·]([^\W\d_A-Z][^\W\d_]+)(\W*)")
+STRAY_STOP = re.compile(r"([^\W\d_]+)([,;:]?)[.·]([^\W\d_A-Z][^\W\d_]*)(\W*)")
 
 
 def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
     """A speck read as a full stop between two words: ``that.causes`` → ``that causes``,
     ``storing,.and`` → ``storing, and`` (not ``e.g``, not ``file.docx``)."""
     m = STRAY_STOP.fullmatch(text)
-    if not m or not (ctx.lexicon.known(m.group(1)) and ctx.lexicon.known(m.group(3))):
+    if not m or not (_known(m.group(1), ctx) and _known(m.group(3), ctx)):
         return None
-    if len(m.group(1)) == 1 and (m.group(1) not in FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
-                                 or len(m.group(3)) < 3):
-        return None  # one letter before the stop: an article (``a.sensor``), not ``e.g``, ``i.e``
+    short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
+    if min(len(m.group(1)), len(m.group(3))) == 1 and (
+            (m.group(1) if len(m.group(1)) == 1 else m.group(3)) not in short or max(len(m.group(1)), len(m.group(3))) < 3):
+        return None  # one letter on a side: an article or a preposition (``a.sensor``, ``exportar.a``),
+        # not ``e.g``, ``i.e``
     return Fix(f"{m.group(1)}{m.group(2)} {m.group(3)}{m.group(4)}", "stray-stop", 75.0)
+
+
+def _known(word: str, ctx: RuleContext) -> bool:
+    return ctx.lexicon.known(word) or ctx.forms.is_word(word, ctx.lexicon)  # especificó: a form
 
 
 WordRule = Callable[[str, RuleContext], "Fix | None"]
@@ -482,6 +488,25 @@ def kind_code(number: str, code: str, ctx: RuleContext) -> str | None:
     if not m or m.group(1) not in "ABCTUWYEFGHKLPS":
         return None
     return m.group(1) + KIND_DIGIT[m.group(2)] + m.group(3)
+
+
+IPC_SUBCLASS = re.compile(r"([A-H])([0-9OoDIl|LSZB]{2})([A-Z])([.,;:]?)")  # B01L, read BOLL, BO1L
+IPC_GROUP = re.compile(r"\d{1,4}/\d{2,6}[.,;:]?")  # 9/00, 31/519
+IPC_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "L": "1", "S": "5", "Z": "2", "B": "8"}
+
+
+def ipc_subclass(code: str, group: str, ctx: RuleContext) -> str | None:
+    """An IPC subclass before its group read with letters for its two digits: ``BOLL 9/00`` →
+    ``B01L``, ``HO4W 72/04`` → ``H04W`` (only before a main group/subgroup: ``BOLD 9/00`` is
+    no subclass either, ``BOLD`` alone a word)."""
+    if not IPC_GROUP.fullmatch(group):
+        return None
+    m = IPC_SUBCLASS.fullmatch(code)
+    if not m:
+        return None
+    digits = "".join(IPC_DIGIT.get(c, c) for c in m.group(2))
+    new = m.group(1) + digits + m.group(3) + m.group(4)
+    return new if new != code and digits.isdigit() else None
 
 
 def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:
