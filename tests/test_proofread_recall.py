@@ -127,3 +127,4 @@ def test_stray_stop_beside_a_one_letter_word(text, fixed):
                             forms=word_forms.load("es"))
     assert rules.stray_stop(text, ctx).new == fixed
     assert rules.stray_stop("e.g", ctx) is None and rules.stray_stop("i.e.", ctx) is None
+    assert rules.stray_stop("caball.os,.", ctx).new == "caballos,."  # a speck inside a word

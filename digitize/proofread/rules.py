@@ -406,7 +406,13 @@ def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
     """A speck read as a full stop between two words: ``that.causes`` → ``that causes``,
     ``storing,.and`` → ``storing, and`` (not ``e.g``, not ``file.docx``)."""
     m = STRAY_STOP.fullmatch(text)
-    if not m or not (_known(m.group(1), ctx) and _known(m.group(3), ctx)):
+    if not m:
+        return None
+    whole = m.group(1) + m.group(3)
+    if not m.group(2) and len(whole) >= 5 and _known(whole, ctx) and not (
+            ctx.lexicon.known(m.group(1)) and ctx.lexicon.known(m.group(3))):
+        return Fix(f"{whole}{m.group(4)}", "stray-stop", 75.0)  # a speck inside a word: caball.os
+    if not (_known(m.group(1), ctx) and _known(m.group(3), ctx)):
         return None
     short = FUNCTION_WORDS.get(ctx.lang, FUNCTION_WORDS["en"])
     if min(len(m.group(1)), len(m.group(3))) == 1 and (
@@ -417,7 +423,8 @@ def stray_stop(text: str, ctx: RuleContext) -> Fix | None:
 
 
 def _known(word: str, ctx: RuleContext) -> bool:
-    return ctx.lexicon.known(word) or ctx.forms.is_word(word, ctx.lexicon)  # especificó: a form
+    # especificó: a form of the language; a short one is no evidence (caball.os is caballos)
+    return ctx.lexicon.known(word) or len(word) >= 4 and ctx.forms.is_word(word, ctx.lexicon)
 
 
 WordRule = Callable[[str, RuleContext], "Fix | None"]
