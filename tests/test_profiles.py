@@ -69,7 +69,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "custom.toml") -> Path:
     ('lang = "eng"\n', "lang: must be an ISO 639-1 code such as 'en' or 'es', got 'eng'"),
     ('[engine\n', "not valid TOML"),
     ('engine = 3\n', "[engine] must be a table, got 3"),
-    ('[queue]\nthreshhold = 60\n', "[queue] unknown key 'threshhold'; allowed: field_formats, max_length, memory, memory_confirmations, memory_lexicon_after, min_lexicon_share, min_mean_confidence, numbers_below, quality_min_words, suggestions, threshold"),
+    ('[queue]\nthreshhold = 60\n', "[queue] unknown key 'threshhold'; allowed: accent_margin, confirm_below, field_formats, known_below, max_length, memory, memory_confirmations, memory_lexicon_after, min_lexicon_share, min_mean_confidence, numbers_below, quality_min_words, short_words, suggestions, threshold"),
     ('[proofread]\nqueue_threshold = 60\n', "[proofread] unknown key 'queue_threshold'"),
     ('[structure]\nfield_threshold = "high"\n', "[structure] field_threshold must be number, got 'high'"),
     ('[structure.inid_labels]\n"5" = ["x"]\n', "[structure] inid_labels: '5' must be a two-digit INID code"),
