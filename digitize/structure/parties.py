@@ -129,7 +129,8 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
             prev = out[-1]
             terminated = _terminated(prev)
             cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower()
-            geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge)
+            geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
+                and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
             if not terminated and (cue or geo):
                 out[-1] = f"{prev} {ln}"
                 continue
@@ -163,7 +164,11 @@ def bulleted(lines: list[str], codes=None) -> Printed:
     """A party that starts with a bullet (EP): its name, then its address lines, the last ending
     with the country."""
     rest, cc, printed = _trailing_country(lines[-1], codes)
-    return Printed(lines[0], [ln for ln in lines[1:-1]] + ([rest] if rest else []), cc, printed)
+    lines = lines[:-1] + ([rest] if rest else [])
+    name, k = lines[0], 1
+    while k < len(lines) and not _town_like(lines[k]):  # a name wrapped (``ARCHIPELAGO FOOD`` / ``TECHNOLOGIES, INC.``)
+        name, k = f"{name} {lines[k]}", k + 1
+    return Printed(name, lines[k:], cc, printed)
 
 
 def _town_like(text: str) -> bool:
@@ -218,6 +223,9 @@ def split_name_address(text: str) -> tuple[str, str]:
     if len(parts) >= 3 and parts[0].isupper():
         return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
     if len(parts) == 2 and is_address(parts[1]):
+        given = re.match(r"(?:[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüäöß'-]+\s+)+(?=\S*\d)", parts[1] + " ")
+        if parts[0].isupper() and given:  # ``SURNAME, Given Names 8000 Town``: the given names are the name's
+            return f"{parts[0]}, {given[0].strip()}", parts[1][given.end():].strip()
         return parts[0], parts[1]
     return text.strip(" ,"), ""
 
@@ -234,6 +242,8 @@ def problems(name: str) -> list[str]:
     lower = [w for w in re.findall(r"[^\W\d_]+", name) if w.islower() and w not in PARTICLES]
     if lower:  # names print given names capitalised; a lower-case word came from another field
         out.append(f"a lower-case word inside a name: {', '.join(lower)}")
+    if name.count("(") != name.count(")"):
+        out.append("an unbalanced bracket inside a name (a country code's remains?)")
     if re.search(r"[^\w.)\]]$", name):
         out.append("a name ending in a mark")
     if len(re.findall(r"[^\W\d_]", name)) < 4:
