@@ -191,18 +191,33 @@ def publication_fields(f: dict[str, FieldText], page: OcrPage, b: Bibliographic,
                 break
 
 
+# a date is as sure as the word that prints it: a field's mean (a bulletin number beside the date
+# lifts it) hides a date word read at 65 with a digit changed
+DATE_WORD_THRESHOLD = 75.0
+_DATE_WORD = re.compile(r"\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}|\b(?:19|20)\d\d\b")
+
+
+def _date_field(ft: FieldText, iso: str, th: float) -> Field:
+    fld = ft.field(iso, threshold=th, digits=True)
+    confs = [w.conf for w in ft.words if _DATE_WORD.search(w.text)]
+    if confs and min(confs) < min(DATE_WORD_THRESHOLD, fld.confidence):
+        fld.confidence = round(min(confs), 1)
+        fld.flagged = True
+    return fld
+
+
 def date_fields(f: dict[str, FieldText], b: Bibliographic, settings: StructureSettings) -> None:
     months, th = settings.months, settings.field_threshold
     for code in settings.publication_date_inids:
         if code in f and b.publication_date is None:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                b.publication_date = f[code].field(iso, threshold=th, digits=True)
+                b.publication_date = _date_field(f[code], iso, th)
     for code in inid.DATES:
         if code in f and code not in settings.publication_date_inids:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                setattr(b, inid.FIELD[code], f[code].field(iso, threshold=th, digits=True))
+                setattr(b, inid.FIELD[code], _date_field(f[code], iso, th))
 
 
 _DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d[\d\s]{1,5}\s?/\s?\d[\d\s]{2,7}\d|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
