@@ -144,3 +144,29 @@ def test_title_rule_and_name_bracket_remains():
     assert _clean_name("CASTELLANOS, SOLEDAD)") == "CASTELLANOS, SOLEDAD"
     assert _clean_name("ACME (PTY) LTD.") == "ACME (PTY) LTD."
     assert parties.problems("ACME (PTY LTD.")  # an unbalanced bracket is asked about
+
+
+def test_parties_after_a_bracketed_country_and_a_comma_and_dutch_postcodes():
+    """``A B.V. (US), B CORP. (NL); C GmbH (MX)``: three parties; ``1095 KR`` is a postcode, not
+    Korea; an address's last line ``City, Province, CC`` ends its party (the next line's name is
+    not glued to it)."""
+    got = parties.parse(["KONINKLIJKE ZUIDERZEE B.V. (US), LUZON AGRI-VENTURES CORPORATION (NL); WESTFALEN "
+                         "KUNSTSTOFFWERK GmbH (MX)"])
+    assert [(p.name, p.country) for p in got] == [("KONINKLIJKE ZUIDERZEE B.V.", "US"),
+                                                   ("LUZON AGRI-VENTURES CORPORATION", "NL"),
+                                                   ("WESTFALEN KUNSTSTOFFWERK GmbH", "MX")]
+    got = parties.parse(["POLÍMEROS Y RESINAS DEL PACÍFICO, S.A. DE C.V.; Zuiderzeeweg 15, 1095 KR",
+                         "Amsterdam, Noord-Holland, NL", "CEMENTOS DEL SUR S.A.; Av. San Martín 2150,",
+                         "Mendoza, Mendoza, AR"])
+    assert [(p.name, p.country) for p in got] == [("POLÍMEROS Y RESINAS DEL PACÍFICO, S.A. DE C.V.", "NL"),
+                                                   ("CEMENTOS DEL SUR S.A.", "AR")]
+
+
+def test_specks_around_a_name_and_a_dotted_form_cut_short():
+    from digitize.structure.fields import _clean_name
+
+    assert _clean_name("o CEMENTOS Y AGREGADOS S.A.") == "CEMENTOS Y AGREGADOS S.A."
+    assert _clean_name("THE REGENTS OF THE UNIVERSITY OF CALIFORNIA a") == "THE REGENTS OF THE UNIVERSITY OF CALIFORNIA"
+    assert _clean_name("MARTÍNEZ y LÓPEZ S.A.") == "MARTÍNEZ y LÓPEZ S.A."
+    assert parties.problems("SIERRA MADRE ORIENTAL S.A.PI. DE C.V")  # its last full stop lost: asked
+    assert parties.problems("ACME S.A. DE C.V.") == []

@@ -44,6 +44,9 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
     text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
     text = re.sub(r"^[.,;:'’`~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA")
+    # a speck read as a lone lower-case letter before or after a name in capitals ("o CEMENTOS …", "… CALIFORNIA a")
+    text = re.sub(r"^[a-df-xz]\s+(?=[A-ZÁÉÍÓÚÑÜ]{2,}[\s,])", "", text)
+    text = re.sub(r"(?<=[A-ZÁÉÍÓÚÑÜ.]{2})\s+[a-df-xz]$", "", text)
     text = re.sub(r"^(?:and|y|e|und)\s+(?=[A-ZÁÉÍÓÚÑÜ])", "", text)  # a separator left at a wrapped line's start
     text = re.sub(r"(?<=[a-záéíóúñü])\s+(?:and|y|und)$", "", text)  # … or at its end
     text = re.sub(r"\s+[-–—~_'’`.:;]+$", "", text).rstrip(" :;")

@@ -26,7 +26,8 @@ STREET = re.compile(
 STREET_WORD = re.compile(r"\b(?:stra(?:ß|ss)e|str\.|weg|platz|allee|road|street|avenue|drive|boulevard|blvd\.?)\b", re.I)
 HOUSE_NUMBER = re.compile(r"(?<![\w.])(?:n[o°º]\.?\s?)?\d{1,6}(?:[-/]\d{1,5})?[a-zA-Z]?(?![\w])")
 POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d{4,5}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
-TRAILING_CC = re.compile(r"[,\s]\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")  # a speck before the code ("‘MX")
+# ``…, Texas, US``: after a comma (``1095 KR Amsterdam``'s ``KR`` is a postcode's, not a country); a speck before it ("‘MX")
+TRAILING_CC = re.compile(r",\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")
 BRACKET_CC = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")
 COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
@@ -113,6 +114,8 @@ def _terminated(line: str) -> bool:
     """The line ends a party: its country in brackets, or an address after ``;`` ending ``, CC``."""
     if BRACKET_CC.search(line):
         return True
+    if ";" not in line and is_address(line) and TRAILING_CC.search(line):  # an address's last line ``City, State, CC``
+        return True
     last = line.rsplit(";", 1)
     return len(last) == 2 and is_address(last[1]) and TRAILING_CC.search(last[1]) is not None
 
@@ -183,7 +186,8 @@ def _town_like(text: str) -> bool:
 def _one_line(ln: str, parties: list[Printed], codes) -> None:
     """One printed (logical) line: names cut at the separators, address-shaped pieces given to
     the party before them."""
-    segments = [s.strip() for s in ln.split(";") if s.strip()]
+    # ``;`` cuts; so does a comma after a country in brackets (``ACME B.V. (US), BETA CORP. (NL)``)
+    segments = [s.strip() for s in re.split(r";|(?<=\([A-Z]{2}\))\s*,(?=\s)", ln) if s.strip()]
     for k, seg in enumerate(segments):
         open_party = parties and not parties[-1].closed
         if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
@@ -248,8 +252,8 @@ def problems(name: str) -> list[str]:
         out.append("a name ending in a mark")
     if len(re.findall(r"[^\W\d_]", name)) < 4:
         out.append("too short for a name (a speck or a piece of another line?)")
-    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$", name):
-        out.append("a company form without its full stop")
+    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$|(?<![\w])(?:[A-Z]{1,2}\.\s?)+[A-Z]{1,2}$", name):
+        out.append("a company form without its full stop")  # ``INC``, ``DE C.V``, ``S.A``
     return out
 
 
