@@ -170,3 +170,20 @@ def test_specks_around_a_name_and_a_dotted_form_cut_short():
     assert _clean_name("MARTÍNEZ y LÓPEZ S.A.") == "MARTÍNEZ y LÓPEZ S.A."
     assert parties.problems("SIERRA MADRE ORIENTAL S.A.PI. DE C.V")  # its last full stop lost: asked
     assert parties.problems("ACME S.A. DE C.V.") == []
+
+
+def test_application_number_after_its_label_on_the_same_or_the_next_line():
+    """AR prints ``(21) Acta N°: P2023…`` (the label holds a digit-like ``N°``, read ``N2``), on one
+    line or with the number under it: the number is what follows the colon."""
+    for rows21 in ([(250, "(21) Acta N°: P20231000941")], [(250, "(21) Acta N°:"), (330, "P20231000941")]):
+        rows = [(250, "(19) REPUBLICA ARGENTINA"), (250, "INSTITUTO NACIONAL DE LA PROPIEDAD INDUSTRIAL"),
+                (250, "(10) AR125678 A1")] + rows21 + [
+                (250, "(22) Fecha de presentación: 02/05/2023"), (250, "(41) Fecha: 20/12/2023"),
+                (250, "(51) Int. Cl.: A01B 15/00 (2006.01)"), (250, "(71) Titular: METALÚRGICA PAMPA LTDA. (AR)"),
+                (250, "(72) Inventor: SOSA, Raúl"), (250, ""), (250, "(54) Título: ARADO DE DISCOS"),
+                (250, "(57) Resumen: Un arado.")]
+        doc = _read([_page(rows)], "ar")
+        assert doc.biblio.value("application_number") == "P20231000941", doc.biblio.value("application_number")
+    from digitize.structure.fields import _clean_name
+
+    assert _clean_name("‘ITZEL URQUIZA") == "ITZEL URQUIZA"

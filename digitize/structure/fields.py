@@ -43,7 +43,7 @@ def _clean_name(text: str) -> str:
     ``S.A.``, ``J.``)."""
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
     text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
-    text = re.sub(r"^[.,;:'’`~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA")
+    text = re.sub(r"^[.,;:'‘’`´\"“”~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA", "‘ITZEL")
     # a speck read as a lone lower-case letter before or after a name in capitals ("o CEMENTOS …", "… CALIFORNIA a")
     text = re.sub(r"^[a-df-xz]\s+(?=[A-ZÁÉÍÓÚÑÜ]{2,}[\s,])", "", text)
     text = re.sub(r"(?<=[A-ZÁÉÍÓÚÑÜ.]{2})\s+[a-df-xz]$", "", text)
