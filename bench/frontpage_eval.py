@@ -2,9 +2,9 @@
 
     python bench/frontpage_eval.py tuning        # digitize/synth_frontpages.py (developed against)
     python bench/frontpage_eval.py sealed1       # bench/frontpage_sealed.py: reported once, now seen (tuned on)
-    python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium, only run to report)
+    python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (tuning and sealed1)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (tuning, sealed1, sealed2)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
 
 ``sealed`` is the old name of ``sealed1``. ``sealed2`` leaves out the documents the tests keep
@@ -59,12 +59,16 @@ def read_sample(sample, level: str, seed: int = 4242):
     return document_with_pages(pages, prof, source=sample.name, doc_id=sample.name)
 
 
+QUEUED: dict[str, list[int]] = {}  # level -> field items queued per document (the reviewer's cost)
+
+
 def evaluate(samples, show: bool = False):
     results = {}
     for s in samples:
         for level in LEVELS:
             doc = read_sample(s, level)
             results.setdefault((s.office, level), []).extend(score(doc, s.truth))
+            QUEUED.setdefault(level, []).append(len({c.field_name for c in doc.candidates if c.kind == "field"}))
             if show:
                 for name, got, want, q in wrong(doc, s.truth):
                     print(f"{s.name} {level} {name} queued={q}\n   read {got!r}\n   want {want!r}")
@@ -79,9 +83,9 @@ if __name__ == "__main__":
         which, samples = "sealed1", sealed_set()
     elif which == "sealed2":
         from frontpage_sealed2 import REGRESSION, sealed2_set
-        samples, show = sealed2_set(), False  # never looked at field by field
+        samples = sealed2_set()  # reported at the second stop: seen since, developed on
         if "--regression" in sys.argv:
-            which, samples, show = "sealed2 regression sample", [s for s in samples if s.name in REGRESSION], "--show" in sys.argv
+            which, samples = "sealed2 regression sample", [s for s in samples if s.name in REGRESSION]
         else:
             samples = [s for s in samples if s.name not in REGRESSION]
         if "--ocr-only" in sys.argv:
@@ -102,3 +106,5 @@ if __name__ == "__main__":
     off = [r for (o, lv), rows in res.items() if lv == "office" for r in rows]
     print(f"office quality: {sum(r[1] for r in off) / len(off):.1%} exact; wrong and not queued, all levels: "
           f"{sum(1 for r in allr if not r[1] and not r[2])}")
+    print("field items queued per document: " + ", ".join(
+        f"{lv} {sum(q) / len(q):.2f}" for lv, q in QUEUED.items() if q))

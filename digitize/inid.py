@@ -44,6 +44,22 @@ PARTIES = tuple(c for c, _ in PARTY_CODES)
 PCT = ("86", "87")  # the PCT application and publication
 RELATED = ("62", "60", "61", "63", "64")  # related documents, in the order they are listed
 
+# labels front pages print after a code, in the offices' languages, besides a profile's own
+# ``[structure] inid_labels``: a label whose code the engine lost (``Inventors:`` without ``(72)``)
+# still marks where its field starts (``structure/anchors.py``, ``label_anchors``)
+LABELS: dict[str, tuple[str, ...]] = {
+    "21": ("Application number", "Número de solicitud", "Numero de solicitud", "Acta N°", "Acta Nº"),
+    "22": ("Date of filing", "Filing date", "Fecha de presentación", "Fecha de presentacion"),
+    "54": ("Title", "Title of the invention", "Título", "Titulo", "Título de la invención"),
+    "57": ("Abstract", "Resumen"),
+    "71": ("Applicant", "Applicants", "Applicant(s)", "Solicitante", "Solicitante(s)", "Solicitantes", "Titular",
+           "Titulares"),
+    "72": ("Inventor", "Inventors", "Inventor(s)", "Inventor(es)", "Inventores"),
+    "73": ("Proprietor", "Proprietors", "Assignee", "Assignees", "Titular de la patente"),
+    "74": ("Representative", "Agent", "Agents", "Agent(s)", "Agente", "Agentes", "Agente/s", "Apoderado",
+           "Mandatario"),
+}
+
 # codes whose reviewer's value sets a single-value Field (checked against the profile's format);
 # (10) is not among them: a reviewer's (10) is kept as a note (no Field takes it)
 SINGLE_VALUE: dict[str, str] = {c: FIELD[c] for c in (

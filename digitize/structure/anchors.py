@@ -75,6 +75,73 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
     return anchors, used
 
 
+_LABEL_SPECK = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def label_anchors(page: OcrPage, anchors: list[Anchor], used: set[str],
+                  labels: dict[str, list[str]] | None) -> list[Anchor]:
+    """Fields whose code the engine lost but whose label it read (``Inventors:`` without ``(72)``):
+    a label ending in a colon, at the start of a line or after a gap wider than a column gutter,
+    that names a code not on the page, is that code's anchor. It stands where the label is,
+    moved left to the codes' column when the page's codes stand just left of their labels (the
+    same column). Returns the new anchors (their words added to ``used``)."""
+    present = {a.code for a in anchors}
+    table: dict[str, list[str]] = {}
+    for code, labs in list((labels or {}).items()) + list(inid.LABELS.items()):
+        if code in inid.KNOWN:
+            table.setdefault(code, []).extend(lab.lower() for lab in labs if lab)
+    scale = page.width / 2480 if page.width else 1.0
+    code_xs = [a.bbox[0] for a in anchors]
+    out: list[Anchor] = []
+    for line in page.lines():
+        ws = line.words
+        i = 0
+        while i < len(ws):
+            w = ws[i]
+            h = max(1, w.bbox[3] - w.bbox[1])
+            starts = i == 0 or w.bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
+            hit = None
+            if starts and w.id not in used:
+                for k in range(1, 6):
+                    if i + k > len(ws) or any(x.id in used for x in ws[i:i + k]):
+                        break
+                    text = " ".join(x.text for x in ws[i:i + k]).rstrip(" .;|")
+                    if not text.endswith(":"):
+                        continue
+                    head = _LABEL_SPECK.sub("", text[:-1]).lower()
+                    head = re.sub(r"[^\w()/°º ]+$", "", head)
+                    if len(head) < 4:
+                        continue
+                    scores = sorted(((max(fuzz.ratio(head, lab) for lab in labs), c) for c, labs in table.items()
+                                     if labs), reverse=True)
+                    top = [c for sc, c in scores if sc >= 80]
+                    if scores and scores[0][0] >= 88 and len(top) == 1 and top[0] not in present \
+                            and not _beside_code(w, anchors, scale):
+                        hit = (top[0], k)
+                    break  # the first colon ends the candidate label
+            if hit is None:
+                i += 1
+                continue
+            code, k = hit
+            x0 = w.bbox[0]
+            left = [x for x in code_xs if 60 * scale <= x0 - x <= 260 * scale]
+            if left:
+                x0 = max(left)
+            bbox = union([x.bbox for x in ws[i:i + k]])
+            out.append(Anchor(code, (x0, bbox[1], bbox[2], bbox[3])))
+            used.update(x.id for x in ws[i:i + k])
+            present.add(code)
+            i += k
+    return out
+
+
+def _beside_code(w: Word, anchors: list[Anchor], scale: float) -> bool:
+    """A code printed just left of the word on its row: the label is that code's."""
+    h = w.bbox[3] - w.bbox[1]
+    return any(abs(a.bbox[1] - w.bbox[1]) < h and a.bbox[0] < w.bbox[0] and w.bbox[0] - a.bbox[2] < 300 * scale
+               for a in anchors)
+
+
 def is_front_page(page: OcrPage) -> bool:
     anchors, _ = find_anchors(page)
     return len({a.code for a in anchors}) >= 3
@@ -129,7 +196,7 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
 
 
-PARTY_START = BULLETS + "+"
+PARTY_START = BULLETS + "+°"  # "°": a bullet "•" as the engine often reads it
 
 
 def _runs(anchor: Anchor, gap: float) -> list[list[int]]:
@@ -257,6 +324,8 @@ def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]
 
 def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
     anchors, used = find_anchors(page, settings.inid_labels)
+    if len({a.code for a in anchors}) >= 3:  # a front page: codes lost by the engine, found by their labels
+        anchors += label_anchors(page, anchors, used, settings.inid_labels)
     assign(page, anchors, used)
     present = {a.code for a in anchors}
     for a in anchors:

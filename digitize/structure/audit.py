@@ -14,6 +14,7 @@ from .. import inid
 from ..model import Bibliographic, QueueCandidate
 from .frontpage import FrontPage
 from .fields import Issue, printed_party_count
+from .parties import COMPANY_FORM
 
 
 def placed(b: Bibliographic, code: str) -> bool:
@@ -57,6 +58,17 @@ def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ..
             issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) shows {printed} parties, {read} read", f[code]))
         elif read and f[code].conf < threshold:
             issues.append(Issue(f"parties:{code}", f[code].text, f"({code}) read with low confidence", f[code]))
+    if not b.inventors:  # a patent's front page names its inventors: none read means (72) was lost
+        where = f.get("72")
+        issues.append(Issue("parties:72", where.text if where else "",
+                            "(72) read but no inventor in it" if where else "no inventor (72) found on the front page",
+                            where))
+    if b.title is None:  # the title's lines are somewhere: in the party field printed above it?
+        for code, attr in inid.PARTY_CODES:
+            ps = getattr(b, attr)
+            if ps and "," not in ps[-1].name and not COMPANY_FORM.search(ps[-1].name) and len(ps[-1].name.split()) >= 3:
+                issues.append(Issue(f"parties:{code}", ps[-1].name, f"no title (54) found: '{ps[-1].name}' may be "
+                                    "the title's lines, not a party", f.get(code)))
     for name in ("application_number", "filing_date", "rights_effective_date", "unexamined_available_date",
                  "granted_available_date"):
         fld = getattr(b, name)

@@ -43,13 +43,18 @@ def _clean_name(text: str) -> str:
     ``S.A.``, ``J.``)."""
     text = re.sub(r"(?:(?<=\s)|^)[|!](?=\s|$)", " ", text)
     text = " ".join(repair.umlauts(text).split()).strip(" ,;|")
-    text = re.sub(r"^[.,;:'’`~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA")
+    text = re.sub(r"^[.,;:'‘’`´\"“”~_-]+\s*", "", text)  # a speck before the name (".BAUTISTA", "‘ITZEL")
+    # a speck read as a lone lower-case letter before or after a name in capitals ("o CEMENTOS …", "… CALIFORNIA a")
+    text = re.sub(r"^[a-df-xz]\s+(?=[A-ZÁÉÍÓÚÑÜ]{2,}[\s,])", "", text)
+    text = re.sub(r"(?<=[A-ZÁÉÍÓÚÑÜ.]{2})\s+[a-df-xz]$", "", text)
     text = re.sub(r"^(?:and|y|e|und)\s+(?=[A-ZÁÉÍÓÚÑÜ])", "", text)  # a separator left at a wrapped line's start
     text = re.sub(r"(?<=[a-záéíóúñü])\s+(?:and|y|und)$", "", text)  # … or at its end
     text = re.sub(r"\s+[-–—~_'’`.:;]+$", "", text).rstrip(" :;")
     # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
     text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
                   r"K\.\s?K|S\.\s?C|L\.\s?L\.\s?C|S\.\s?A\.\s?P\.\s?I\.\s?DE\s?C\.\s?V))$", r"\1.", text)
+    if text.endswith(")") and text.count(")") > text.count("("):  # what is left of a country "(AR)"
+        text = text[:-1].rstrip(" ,;")
     last = text.rsplit(" ", 1)[-1]
     if last.endswith(".") and not (parties_mod.COMPANY_FORM.fullmatch(last) or "." in last[:-1] or len(last) <= 3):
         text = text[:-1]
@@ -107,6 +112,8 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
                 issues.append(Issue(f"parties:{code}", p.name, f"country ({p.country}) is not an ST.3 code", ft))
         name = _clean_name(p.name)
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None
+        if country is None and p.address and not p.country and re.search(r"\)[\s.,;:'’`]*$", p.address[-1]):
+            issues.append(Issue(f"parties:{code}", p.name, f"the country after '{p.address[-1]}' is not read", ft))
         if re.search(r"\w[|!]\w|[|!]\w|\w[|!]", p.name):
             issues.append(Issue(f"parties:{code}", p.name, "a '|' inside a name", ft))
         for why in parties_mod.problems(name):
@@ -133,7 +140,11 @@ def printed_party_count(ft: FieldText) -> int:
                 names += len(re.split(r"\s[-–—]\s", seg))
     if countries and not any(";" in ln or re.search(r"\s[-–—]\s", ln) for ln in lines):
         names = 0  # EP: a party's lines end at its country; its address lines are no names
-    return max(bullets, countries, names, 1 if lines else 0)
+    # lines that start with a person's name ``SURNAME, Given`` (a bullet or speck before it aside)
+    persons = sum(1 for ln in parties_mod.logical_lines(lines)
+                  if re.match(r"[A-ZÁÉÍÓÚÑÜ'-]{2,}(?:\s[A-ZÁÉÍÓÚÑÜ'-]+){0,3},\s[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü]",
+                              re.sub(r"^[\W_]+", "", ln)))
+    return max(bullets, countries, names, persons, 1 if lines else 0)
 
 
 def parse_priorities(ft: FieldText, months: dict[str, int]) -> list[Priority]:
@@ -183,18 +194,33 @@ def publication_fields(f: dict[str, FieldText], page: OcrPage, b: Bibliographic,
                 break
 
 
+# a date is as sure as the word that prints it: a field's mean (a bulletin number beside the date
+# lifts it) hides a date word read at 65 with a digit changed
+DATE_WORD_THRESHOLD = 75.0
+_DATE_WORD = re.compile(r"\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}|\b(?:19|20)\d\d\b")
+
+
+def _date_field(ft: FieldText, iso: str, th: float) -> Field:
+    fld = ft.field(iso, threshold=th, digits=True)
+    confs = [w.conf for w in ft.words if _DATE_WORD.search(w.text)]
+    if confs and min(confs) < min(DATE_WORD_THRESHOLD, fld.confidence):
+        fld.confidence = round(min(confs), 1)
+        fld.flagged = True
+    return fld
+
+
 def date_fields(f: dict[str, FieldText], b: Bibliographic, settings: StructureSettings) -> None:
     months, th = settings.months, settings.field_threshold
     for code in settings.publication_date_inids:
         if code in f and b.publication_date is None:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                b.publication_date = f[code].field(iso, threshold=th, digits=True)
+                b.publication_date = _date_field(f[code], iso, th)
     for code in inid.DATES:
         if code in f and code not in settings.publication_date_inids:
             iso = norm.parse_date(f[code].text, months)
             if iso:
-                setattr(b, inid.FIELD[code], f[code].field(iso, threshold=th, digits=True))
+                setattr(b, inid.FIELD[code], _date_field(f[code], iso, th))
 
 
 _DOC_NUMBER = re.compile(r"(PCT\s?/\s?[A-Z]{2}\s?\d[\d\s]{1,5}\s?/\s?\d[\d\s]{2,7}\d|WO\s?\d{2,4}\s?/\s?\d{3,6}(?:\s?A\d)?|"
@@ -288,7 +314,9 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
 def check_numbers(b: Bibliographic, settings: StructureSettings) -> list[Issue]:
     issues = _number(b.application_number, settings.application_number_pattern, "application_number")
     app = b.value("application_number")
-    if app and not issues and re.search(r"[^\w/.\- ]|^\W|[-/.]$", app):  # a mark no number prints, or cut short
+    if app is not None and not re.search(r"\d", app):
+        issues.append(Issue("application_number", app, "no digit in the application number"))
+    elif app and not issues and re.search(r"[^\w/.\- ]|^\W|[-/.]$", app):  # a mark no number prints, or cut short
         issues.append(Issue("application_number", app, "a mark inside the application number, or a number cut short"))
     issues += _number(b.doc_number, settings.publication_number_pattern, "doc_number")
     pct = b.pct_application
@@ -310,6 +338,7 @@ def check_title(b: Bibliographic) -> list[Issue]:
         return []
     fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
     fixed = re.sub(r"\s+[-–—~_'’`.,:;|]+$", "", fixed)  # a speck after the last word: a title never ends so
+    fixed = re.sub(r"^[|!¦_~'’`.,:;]+\s+", "", fixed)  # … nor starts so (a rule or speck before the first word)
     if fixed != b.title.value:
         b.title.raw, b.title.value = b.title.raw or b.title.value, fixed
     t = b.title.value

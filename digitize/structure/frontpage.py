@@ -47,8 +47,12 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
     if "12" in f:
         b.document_type = f["12"].field(" ".join(f["12"].lines[:1]).strip())
     date_fields(f, b, settings)
-    if "21" in f and f["21"].lines:
-        b.application_number = f["21"].field(norm.clean_number(f["21"].lines[0]), threshold=th, digits=True)
+    if "21" in f and f["21"].lines:  # the first line with a digit (not a speck read above the number) after its
+        # label (``Acta N°:`` read ``Acta N2:``: a label ends at its colon)
+        after = [ln.rsplit(":", 1)[-1].strip() if re.search(r"\d", ln.rsplit(":", 1)[-1]) or ":" in ln else ln
+                 for ln in f["21"].lines]
+        line = next((ln for ln in after if re.search(r"\d", ln)), f["21"].lines[0])
+        b.application_number = f["21"].field(norm.clean_number(line), threshold=th, digits=True)
     if "30" in f:
         b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:

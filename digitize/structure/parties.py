@@ -26,7 +26,8 @@ STREET = re.compile(
 STREET_WORD = re.compile(r"\b(?:stra(?:ß|ss)e|str\.|weg|platz|allee|road|street|avenue|drive|boulevard|blvd\.?)\b", re.I)
 HOUSE_NUMBER = re.compile(r"(?<![\w.])(?:n[o°º]\.?\s?)?\d{1,6}(?:[-/]\d{1,5})?[a-zA-Z]?(?![\w])")
 POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d{4,5}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
-TRAILING_CC = re.compile(r"[,\s]\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")  # a speck before the code ("‘MX")
+# ``…, Texas, US``: after a comma (``1095 KR Amsterdam``'s ``KR`` is a postcode's, not a country); a speck before it ("‘MX")
+TRAILING_CC = re.compile(r",\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")
 BRACKET_CC = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")
 COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
@@ -113,6 +114,8 @@ def _terminated(line: str) -> bool:
     """The line ends a party: its country in brackets, or an address after ``;`` ending ``, CC``."""
     if BRACKET_CC.search(line):
         return True
+    if ";" not in line and is_address(line) and TRAILING_CC.search(line):  # an address's last line ``City, State, CC``
+        return True
     last = line.rsplit(";", 1)
     return len(last) == 2 and is_address(last[1]) and TRAILING_CC.search(last[1]) is not None
 
@@ -129,7 +132,8 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
             prev = out[-1]
             terminated = _terminated(prev)
             cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower()
-            geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge)
+            geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
+                and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
             if not terminated and (cue or geo):
                 out[-1] = f"{prev} {ln}"
                 continue
@@ -163,7 +167,11 @@ def bulleted(lines: list[str], codes=None) -> Printed:
     """A party that starts with a bullet (EP): its name, then its address lines, the last ending
     with the country."""
     rest, cc, printed = _trailing_country(lines[-1], codes)
-    return Printed(lines[0], [ln for ln in lines[1:-1]] + ([rest] if rest else []), cc, printed)
+    lines = lines[:-1] + ([rest] if rest else [])
+    name, k = lines[0], 1
+    while k < len(lines) and not _town_like(lines[k]):  # a name wrapped (``ARCHIPELAGO FOOD`` / ``TECHNOLOGIES, INC.``)
+        name, k = f"{name} {lines[k]}", k + 1
+    return Printed(name, lines[k:], cc, printed)
 
 
 def _town_like(text: str) -> bool:
@@ -178,7 +186,8 @@ def _town_like(text: str) -> bool:
 def _one_line(ln: str, parties: list[Printed], codes) -> None:
     """One printed (logical) line: names cut at the separators, address-shaped pieces given to
     the party before them."""
-    segments = [s.strip() for s in ln.split(";") if s.strip()]
+    # ``;`` cuts; so does a comma after a country in brackets (``ACME B.V. (US), BETA CORP. (NL)``)
+    segments = [s.strip() for s in re.split(r";|(?<=\([A-Z]{2}\))\s*,(?=\s)", ln) if s.strip()]
     for k, seg in enumerate(segments):
         open_party = parties and not parties[-1].closed
         if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
@@ -218,6 +227,9 @@ def split_name_address(text: str) -> tuple[str, str]:
     if len(parts) >= 3 and parts[0].isupper():
         return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
     if len(parts) == 2 and is_address(parts[1]):
+        given = re.match(r"(?:[A-ZÁÉÍÓÚÑÜ][a-záéíóúñüäöß'-]+\s+)+(?=\S*\d)", parts[1] + " ")
+        if parts[0].isupper() and given:  # ``SURNAME, Given Names 8000 Town``: the given names are the name's
+            return f"{parts[0]}, {given[0].strip()}", parts[1][given.end():].strip()
         return parts[0], parts[1]
     return text.strip(" ,"), ""
 
@@ -234,12 +246,14 @@ def problems(name: str) -> list[str]:
     lower = [w for w in re.findall(r"[^\W\d_]+", name) if w.islower() and w not in PARTICLES]
     if lower:  # names print given names capitalised; a lower-case word came from another field
         out.append(f"a lower-case word inside a name: {', '.join(lower)}")
+    if name.count("(") != name.count(")"):
+        out.append("an unbalanced bracket inside a name (a country code's remains?)")
     if re.search(r"[^\w.)\]]$", name):
         out.append("a name ending in a mark")
     if len(re.findall(r"[^\W\d_]", name)) < 4:
         out.append("too short for a name (a speck or a piece of another line?)")
-    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$", name):
-        out.append("a company form without its full stop")
+    elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$|(?<![\w])(?:[A-Z]{1,2}\.\s?)+[A-Z]{1,2}$", name):
+        out.append("a company form without its full stop")  # ``INC``, ``DE C.V``, ``S.A``
     return out
 
 
