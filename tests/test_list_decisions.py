@@ -166,3 +166,16 @@ def test_review_page_and_import_check_list_values_when_decided():
     with pytest.raises(ValueRefused, match=r"\(QQ\) is not an ST.3 code"):
         checked_value(row, "correct", "ACME GmbH, Berlin (QQ)", rules)
     assert checked_value(row, "correct", "ACME GmbH, Berlin (DE)", rules) == "ACME GmbH, Berlin (DE)"
+
+
+def test_a_reviewers_party_with_its_address_after_a_comma():
+    """``Name, Street 12, City (CC)`` as a reviewer types it: the address begins at the first
+    piece with a digit, whatever the street is called (it was refused as digits inside a name)."""
+    from digitize.structure import decided
+
+    got = [(p.name, p.address, p.country) for p in
+           decided.parties("HÉCTOR BRAUN, Hauptstraße 12, Stuttgart, Baden-Württemberg (DE)\n"
+                           "Juan Pérez, Calle Falsa 123, Córdoba (AR)", "72")]
+    assert got == [("HÉCTOR BRAUN", "Hauptstraße 12, Stuttgart, Baden-Württemberg", "DE"),
+                   ("Juan Pérez", "Calle Falsa 123, Córdoba", "AR")]
+    assert [p.name for p in decided.parties("PÉREZ, Juan, Calle 5 nº 12, Buenos Aires (AR)", "72")] == ["PÉREZ, Juan"]

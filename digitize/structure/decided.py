@@ -91,6 +91,13 @@ def parties(value: str, code: str) -> list:
     out = []
     for part in _parts(value):
         found, issues = parse_parties(FieldText([part], [], 0), repair.st3_codes(), code)
+        pieces = part.split(", ")
+        at = next((i for i, piece in enumerate(pieces) if i and any(c.isdigit() for c in piece)), None)
+        if (issues or len(found) != 1) and at is not None:
+            # the reviewer's own form, ``Name, Street 12, City (CC)``: the address begins at the
+            # first piece with a digit (as the office memory reads decided names)
+            found, issues = parse_parties(FieldText([f"{', '.join(pieces[:at])}; {', '.join(pieces[at:])}"], [], 0),
+                                          repair.st3_codes(), code)
         if issues:
             raise Refused(f"{part!r}: {issues[0].reason}")
         if len(found) != 1:
