@@ -187,3 +187,85 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     else:
         record["why"] = f"{first} reading kept (mean confidence {mine['mean_conf']}): no other reads clearly better"
     return best, best_prep, record, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------- text ink read
+# A confidence cannot see text that is missing: a preparation that wiped a faint line, or an
+# engine that took a column for a picture, reads the rest as confidently as before. The page's
+# own letters can: letter-sized marks of the page as it came (a local threshold, as the x-height
+# estimate counts them), and the share of them a reading's word boxes hold.
+
+MARK_MIN_H, MARK_MAX_H = 6, 250  # px: letter-sized marks (as ``preprocess.scale.estimate_xheight``)
+
+
+def text_marks(image) -> "np.ndarray":
+    """Centres (x, y) of the letter-like marks of a page as it came (float32, N x 2): components of
+    a local threshold shaped like lower-case letters (see ``preprocess.scale.estimate_xheight``)."""
+    import cv2
+    import numpy as np
+
+    from .labelling import label
+    from .preprocess.arrays import odd
+
+    h, w = image.shape[:2]
+    factor = 1
+    if h * w > 20_000_000:
+        factor = 2
+        image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    block = odd(max(31, w // (60 * factor)))
+    bw = cv2.adaptiveThreshold(cv2.medianBlur(image, 3), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                               block, 12)
+    _, _, stats, centroids = label(bw)
+    cw, ch, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    ok = (ch >= MARK_MIN_H) & (ch <= MARK_MAX_H) & (cw >= 0.4 * ch) & (cw <= 1.6 * ch) & \
+        (area >= 0.2 * cw * ch) & (area <= 0.85 * cw * ch)
+    return (centroids[1:][ok] * factor).astype(np.float32)
+
+
+def marks_in_frame(marks, source_shape: tuple[int, int], prepared: Prepared) -> "np.ndarray":
+    """The marks' centres in the coordinates of ``prepared.image`` (the reading's word boxes): the
+    page scaled, turned a quarter as OSD turned it, and deskewed as preprocessing did."""
+    import cv2
+    import numpy as np
+
+    h0, w0 = source_shape
+    hp, wp = prepared.image.shape[:2]
+    turn = prepared.rotation % 360
+    pts = marks.astype(np.float64)
+    x, y = pts[:, 0], pts[:, 1]
+    if turn == 90:
+        x, y, w0, h0 = h0 - 1 - y, x, h0, w0
+    elif turn == 180:
+        x, y = w0 - 1 - x, h0 - 1 - y
+    elif turn == 270:
+        x, y, w0, h0 = y, w0 - 1 - x, h0, w0
+    x, y = x * (wp / max(1, w0)), y * (hp / max(1, h0))
+    if prepared.skew:
+        m = cv2.getRotationMatrix2D((wp / 2.0, hp / 2.0), prepared.skew, 1.0)
+        x, y = m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]
+    return np.stack([x, y], axis=1)
+
+
+def ink_read(reading: OcrPage, points) -> float:
+    """The share of the page's letter marks (in the reading's frame) inside one of its word boxes,
+    each box grown by a fifth of its height (a box fits the letters tightly)."""
+    import numpy as np
+
+    if len(points) == 0:
+        return 1.0
+    words = reading.words()
+    if not words:
+        return 0.0
+    boxes = np.array([w.bbox for w in words], dtype=np.float64)
+    pad = (boxes[:, 3] - boxes[:, 1]) * 0.2
+    x0, y0, x1, y1 = boxes[:, 0] - pad, boxes[:, 1] - pad, boxes[:, 2] + pad, boxes[:, 3] + pad
+    # marks sorted by y; each box counts the marks in its rows (boxes are few hundred, marks thousands)
+    order = np.argsort(points[:, 1])
+    px, py = points[order, 0], points[order, 1]
+    hit = np.zeros(len(px), dtype=bool)
+    lo, hi = np.searchsorted(py, y0), np.searchsorted(py, y1)
+    for a, b, l, r in zip(lo, hi, x0, x1):
+        if b > a:
+            seg = px[a:b]
+            hit[a:b] |= (seg >= l) & (seg <= r)
+    return round(float(hit.mean()), 4)
