@@ -8,8 +8,11 @@ on a **band** of the first reading's text lines (a third of them, from the middl
 and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
 preparation). Mean confidence is what predicts the better reading best (measured: bench/README.md);
-the band keeps the price of asking low. The page JSON's ``reading`` records what was tried,
-the figures, and why the kept reading was kept.
+the band keeps the price of asking low. A confidence cannot see text that is missing, so each
+whole reading is also measured against the page's own letter marks (``ink_read``, below): one
+that holds clearly less of them than the kept reading (``INK_LOST``) has lost text and is not
+kept, however confident. The page JSON's ``reading`` records what was tried, the figures, and
+why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ GUARD_CONF = 85.0  # a first reading of lower mean word confidence is checked ag
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
+# A reading that holds clearly less of the page's letter marks than the kept one has lost text
+# (a line wiped by a threshold, a column taken for a picture) whatever its confidence: it is not kept.
+INK_LOST = 0.1
 BAND_SHARE = 0.3  # the band: this share of the first reading's lines (at least BAND_MIN_LINES)
 BAND_MIN_LINES = 4
 BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
@@ -161,8 +167,12 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
     seconds spent on the extra readings (preparation and engine)."""
     t0 = time.perf_counter()
-    mine = figures(first_reading.words())
-    record = {"first": first, "chosen": first, "second": True, "checked": []}  # every candidate is read
+    marks = text_marks(page.image)
+    shape = page.image.shape[:2]
+    mine = {**figures(first_reading.words()),
+            "ink_read": ink_read(first_reading, marks_in_frame(marks, shape, prepared))}
+    record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
+              "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading)
     for cand in candidates(page, prepared, first, settings, detector):
@@ -175,12 +185,18 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
-        ev = figures(whole.words())
+        ev = {**figures(whole.words()), "ink_read": ink_read(whole, marks_in_frame(marks, shape, prep2))}
         seen["whole"] = ev
         record["checked"].append(seen)
         if beats(best_ev, ev["mean_conf"], ev["chars"]):
+            if ev["ink_read"] < best_ev["ink_read"] - INK_LOST:
+                seen["lost_text"] = True  # more confident, but on less of the page's text
+                continue
             best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
     record["chosen"] = best_label
+    lost = [c["label"] for c in record["checked"] if c.get("lost_text")]
+    if lost:
+        record["lost_text"] = lost
     if best_label != first:
         record["why"] = (f"{best_label} reads with mean confidence {best_ev['mean_conf']} against "
                          f"{mine['mean_conf']} ({best_ev['chars']} characters against {mine['chars']})")

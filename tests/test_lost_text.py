@@ -78,3 +78,26 @@ def test_marks_follow_a_rescale_and_a_deskew(profile, upright):
     assert prepared.skew != 0 and prepared.image.shape != skewed.shape
     share = readings.ink_read(reading, readings.marks_in_frame(readings.text_marks(skewed), skewed.shape, prepared))
     assert share >= 0.9
+
+
+def test_the_guard_records_the_text_ink_of_every_reading_it_compares(profile, upright):
+    """A page read poorly (uneven light, heavy noise) is checked against other readings; the
+    record has the first reading's share of the page's letter marks and every whole reading's,
+    and the reading kept holds no less of them than INK_LOST below the first."""
+    from digitize.pipeline import ocr_page
+
+    from digitize import ingest
+
+    s = profile.preprocess
+    (page,) = list(ingest.iter_pages(PHOTOTEST, max_pixels=s.max_pixels, default_dpi=s.default_dpi))
+    grey = page.image.astype(np.float32)
+    h, w = grey.shape
+    light = np.linspace(1.0, 0.3, w, dtype=np.float32)[None, :]
+    grey = grey * light + 40 * (1 - light) + np.random.default_rng(5).normal(0, 40, grey.shape)
+    page = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
+    result, prepared = ocr_page(page, profile)
+    reading = result.reading
+    assert reading["second"] and 0.0 <= reading["first_ink_read"] <= 1.0 and reading["text_marks"] > 0
+    kept = [c["whole"] for c in reading["checked"] if c["label"] == reading["chosen"] and "whole" in c]
+    for ev in kept:
+        assert ev["ink_read"] >= reading["first_ink_read"] - readings.INK_LOST
