@@ -31,6 +31,12 @@ GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
 # A reading that holds clearly less of the page's letter marks than the kept one has lost text
 # (a line wiped by a threshold, a column taken for a picture) whatever its confidence: it is not kept.
 INK_LOST = 0.1
+# ... and one that holds clearly more of them (INK_LOST) at a confidence at most INK_CONF_SLACK
+# lower is kept: the more confident reading had left text out. A first reading that holds less than
+# INK_LOW of the marks is checked whole, not on a band: the band is cut from the first reading's
+# own lines, so the text it left out is in no band.
+INK_CONF_SLACK = 5.0
+INK_LOW = 0.5
 BAND_SHARE = 0.3  # the band: this share of the first reading's lines (at least BAND_MIN_LINES)
 BAND_MIN_LINES = 4
 BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
@@ -174,7 +180,7 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
               "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
-    rows = band(first_reading)
+    rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
     for cand in candidates(page, prepared, first, settings, detector):
         prep2 = cand.prepare()
         seen = {"label": cand.label}
@@ -193,11 +199,17 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
                 seen["lost_text"] = True  # more confident, but on less of the page's text
                 continue
             best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
+        elif ev["ink_read"] >= best_ev["ink_read"] + INK_LOST and ev["mean_conf"] >= best_ev["mean_conf"] - INK_CONF_SLACK:
+            seen["more_text"] = True  # the kept reading had left text out
+            best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
     record["chosen"] = best_label
     lost = [c["label"] for c in record["checked"] if c.get("lost_text")]
     if lost:
         record["lost_text"] = lost
-    if best_label != first:
+    if best_label != first and any(c.get("more_text") and c["label"] == best_label for c in record["checked"]):
+        record["why"] = (f"{best_label} holds more of the page's text ({best_ev['ink_read']} of its letter marks "
+                         f"against {mine['ink_read']}) at mean confidence {best_ev['mean_conf']} against {mine['mean_conf']}")
+    elif best_label != first:
         record["why"] = (f"{best_label} reads with mean confidence {best_ev['mean_conf']} against "
                          f"{mine['mean_conf']} ({best_ev['chars']} characters against {mine['chars']})")
     else:
