@@ -8,8 +8,11 @@ on a **band** of the first reading's text lines (a third of them, from the middl
 and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
 preparation). Mean confidence is what predicts the better reading best (measured: bench/README.md);
-the band keeps the price of asking low. The page JSON's ``reading`` records what was tried,
-the figures, and why the kept reading was kept.
+the band keeps the price of asking low. A confidence cannot see text that is missing, so each
+whole reading is also measured against the page's own letter marks (``ink_read``, below): one
+that holds clearly less of them than the kept reading (``INK_LOST``) has lost text and is not
+kept, however confident. The page JSON's ``reading`` records what was tried, the figures, and
+why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -25,6 +28,15 @@ GUARD_CONF = 85.0  # a first reading of lower mean word confidence is checked ag
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
+# A reading that holds clearly less of the page's letter marks than the kept one has lost text
+# (a line wiped by a threshold, a column taken for a picture) whatever its confidence: it is not kept.
+INK_LOST = 0.1
+# ... and one that holds clearly more of them (INK_LOST) at a confidence at most INK_CONF_SLACK
+# lower is kept: the more confident reading had left text out. A first reading that holds less than
+# INK_LOW of the marks is checked whole, not on a band: the band is cut from the first reading's
+# own lines, so the text it left out is in no band.
+INK_CONF_SLACK = 5.0
+INK_LOW = 0.5
 BAND_SHARE = 0.3  # the band: this share of the first reading's lines (at least BAND_MIN_LINES)
 BAND_MIN_LINES = 4
 BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
@@ -161,10 +173,14 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
     seconds spent on the extra readings (preparation and engine)."""
     t0 = time.perf_counter()
-    mine = figures(first_reading.words())
-    record = {"first": first, "chosen": first, "second": True, "checked": []}  # every candidate is read
+    marks = text_marks(page.image)
+    shape = page.image.shape[:2]
+    mine = {**figures(first_reading.words()),
+            "ink_read": ink_read(first_reading, marks_in_frame(marks, shape, prepared))}
+    record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
+              "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
-    rows = band(first_reading)
+    rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
     for cand in candidates(page, prepared, first, settings, detector):
         prep2 = cand.prepare()
         seen = {"label": cand.label}
@@ -175,15 +191,109 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
-        ev = figures(whole.words())
+        ev = {**figures(whole.words()), "ink_read": ink_read(whole, marks_in_frame(marks, shape, prep2))}
         seen["whole"] = ev
         record["checked"].append(seen)
         if beats(best_ev, ev["mean_conf"], ev["chars"]):
+            if ev["ink_read"] < best_ev["ink_read"] - INK_LOST:
+                seen["lost_text"] = True  # more confident, but on less of the page's text
+                continue
+            best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
+        elif ev["ink_read"] >= best_ev["ink_read"] + INK_LOST and ev["mean_conf"] >= best_ev["mean_conf"] - INK_CONF_SLACK:
+            seen["more_text"] = True  # the kept reading had left text out
             best, best_prep, best_ev, best_label = whole, prep2, ev, cand.label
     record["chosen"] = best_label
-    if best_label != first:
+    lost = [c["label"] for c in record["checked"] if c.get("lost_text")]
+    if lost:
+        record["lost_text"] = lost
+    if best_label != first and any(c.get("more_text") and c["label"] == best_label for c in record["checked"]):
+        record["why"] = (f"{best_label} holds more of the page's text ({best_ev['ink_read']} of its letter marks "
+                         f"against {mine['ink_read']}) at mean confidence {best_ev['mean_conf']} against {mine['mean_conf']}")
+    elif best_label != first:
         record["why"] = (f"{best_label} reads with mean confidence {best_ev['mean_conf']} against "
                          f"{mine['mean_conf']} ({best_ev['chars']} characters against {mine['chars']})")
     else:
         record["why"] = f"{first} reading kept (mean confidence {mine['mean_conf']}): no other reads clearly better"
     return best, best_prep, record, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------- text ink read
+# A confidence cannot see text that is missing: a preparation that wiped a faint line, or an
+# engine that took a column for a picture, reads the rest as confidently as before. The page's
+# own letters can: letter-sized marks of the page as it came (a local threshold, as the x-height
+# estimate counts them), and the share of them a reading's word boxes hold.
+
+MARK_MIN_H, MARK_MAX_H = 6, 250  # px: letter-sized marks (as ``preprocess.scale.estimate_xheight``)
+
+
+def text_marks(image) -> "np.ndarray":
+    """Centres (x, y) of the letter-like marks of a page as it came (float32, N x 2): components of
+    a local threshold shaped like lower-case letters (see ``preprocess.scale.estimate_xheight``)."""
+    import cv2
+    import numpy as np
+
+    from .labelling import label
+    from .preprocess.arrays import odd
+
+    h, w = image.shape[:2]
+    factor = 1
+    if h * w > 20_000_000:
+        factor = 2
+        image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    block = odd(max(31, w // (60 * factor)))
+    bw = cv2.adaptiveThreshold(cv2.medianBlur(image, 3), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                               block, 12)
+    _, _, stats, centroids = label(bw)
+    cw, ch, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    ok = (ch >= MARK_MIN_H) & (ch <= MARK_MAX_H) & (cw >= 0.4 * ch) & (cw <= 1.6 * ch) & \
+        (area >= 0.2 * cw * ch) & (area <= 0.85 * cw * ch)
+    return (centroids[1:][ok] * factor).astype(np.float32)
+
+
+def marks_in_frame(marks, source_shape: tuple[int, int], prepared: Prepared) -> "np.ndarray":
+    """The marks' centres in the coordinates of ``prepared.image`` (the reading's word boxes): the
+    page scaled, turned a quarter as OSD turned it, and deskewed as preprocessing did."""
+    import cv2
+    import numpy as np
+
+    h0, w0 = source_shape
+    hp, wp = prepared.image.shape[:2]
+    turn = prepared.rotation % 360
+    pts = marks.astype(np.float64)
+    x, y = pts[:, 0], pts[:, 1]
+    if turn == 90:
+        x, y, w0, h0 = h0 - 1 - y, x, h0, w0
+    elif turn == 180:
+        x, y = w0 - 1 - x, h0 - 1 - y
+    elif turn == 270:
+        x, y, w0, h0 = y, w0 - 1 - x, h0, w0
+    x, y = x * (wp / max(1, w0)), y * (hp / max(1, h0))
+    if prepared.skew:
+        m = cv2.getRotationMatrix2D((wp / 2.0, hp / 2.0), prepared.skew, 1.0)
+        x, y = m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]
+    return np.stack([x, y], axis=1)
+
+
+def ink_read(reading: OcrPage, points) -> float:
+    """The share of the page's letter marks (in the reading's frame) inside one of its word boxes,
+    each box grown by a fifth of its height (a box fits the letters tightly)."""
+    import numpy as np
+
+    if len(points) == 0:
+        return 1.0
+    words = reading.words()
+    if not words:
+        return 0.0
+    boxes = np.array([w.bbox for w in words], dtype=np.float64)
+    pad = (boxes[:, 3] - boxes[:, 1]) * 0.2
+    x0, y0, x1, y1 = boxes[:, 0] - pad, boxes[:, 1] - pad, boxes[:, 2] + pad, boxes[:, 3] + pad
+    # marks sorted by y; each box counts the marks in its rows (boxes are few hundred, marks thousands)
+    order = np.argsort(points[:, 1])
+    px, py = points[order, 0], points[order, 1]
+    hit = np.zeros(len(px), dtype=bool)
+    lo, hi = np.searchsorted(py, y0), np.searchsorted(py, y1)
+    for a, b, l, r in zip(lo, hi, x0, x1):
+        if b > a:
+            seg = px[a:b]
+            hit[a:b] |= (seg >= l) & (seg <= r)
+    return round(float(hit.mean()), 4)

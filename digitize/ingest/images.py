@@ -3,7 +3,12 @@
 PIL opens the file lazily (header only) with its own decompression-bomb check lifted for that
 call, because ingest checks every frame's size against ``max_pixels`` itself before decoding it.
 Any mode becomes 2-D uint8, 0 black .. 255 white; the header's resolution is judged by
-``ingest.resolution``.
+``ingest.resolution``. A frame's EXIF Orientation tag (phones store the pixels as the sensor lay
+and say how to turn them) is applied as PIL's ``ImageOps.exif_transpose`` would; the page keeps
+the tag it applied (``exif_orientation``) for its page record. Every format is turned here: PIL's TIFF
+reader would apply the tag itself while loading, and for the quarter-turns (5..8) it decodes the
+strips at the turned size (Pillow 13: the pixels come out scrambled), so a TIFF frame's tag is
+taken off before it is decoded (``_stored_orientation``).
 """
 
 from __future__ import annotations
@@ -90,6 +95,45 @@ def to_grey(im) -> np.ndarray:
     return np.asarray(im.convert("L"))
 
 
+EXIF_ORIENTATION = 0x0112
+
+# tag -> the numpy form of PIL's transpose for it (ImageOps.exif_transpose); 5..8 swap the axes
+_TRANSPOSE = {
+    2: lambda a: a[:, ::-1],  # FLIP_LEFT_RIGHT
+    3: lambda a: a[::-1, ::-1],  # ROTATE_180
+    4: lambda a: a[::-1, :],  # FLIP_TOP_BOTTOM
+    5: lambda a: a.T,  # TRANSPOSE
+    6: lambda a: np.rot90(a, -1),  # ROTATE_270 (a quarter-turn clockwise)
+    7: lambda a: a[::-1, ::-1].T,  # TRANSVERSE
+    8: lambda a: np.rot90(a, 1),  # ROTATE_90 (a quarter-turn counter-clockwise)
+}
+
+
+def exif_orientation(im) -> int:
+    """The frame's EXIF Orientation tag (1..8), 0 when absent or unreadable."""
+    try:
+        tag = int(im.getexif().get(EXIF_ORIENTATION, 0) or 0)
+    except Exception:  # a damaged EXIF block: the pixels are read as stored
+        return 0
+    return tag if 1 <= tag <= 8 else 0
+
+
+def _stored_orientation(im) -> None:
+    """A TIFF frame decoded as stored: its Orientation tag removed before ``load`` and its size the
+    header's ImageWidth x ImageLength (PIL reports the turned size for tags 5..8)."""
+    im.tag_v2.pop(EXIF_ORIENTATION, None)
+    im.getexif().pop(EXIF_ORIENTATION, None)
+    width, length = im.tag_v2.get(256), im.tag_v2.get(257)
+    if width and length:
+        im._size = (int(width), int(length))  # PIL's own attribute: no public setter
+
+
+def exif_transpose(grey: np.ndarray, tag: int) -> np.ndarray:
+    """The pixels turned/flipped as the Orientation tag says (1 and 0: as stored)."""
+    turn = _TRANSPOSE.get(tag)
+    return grey if turn is None else np.ascontiguousarray(turn(grey))
+
+
 def iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last: int | None) -> Iterator[PageImage]:
     with open_image(path) as im:
         frames = int(getattr(im, "n_frames", 1))
@@ -104,14 +148,23 @@ def iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last: 
                 raise too_big(w, h, max_pixels)
             xd, yd, known = image_dpi(im, default_dpi)
             header = header_dpi(im)
+            orientation = exif_orientation(im)
+            if orientation > 1 and im.format == "TIFF":
+                _stored_orientation(im)
             try:
                 im.load()
                 grey = to_grey(im)
             except (OSError, ValueError, SyntaxError) as exc:
                 raise IngestError(f"truncated or damaged image (page {index + 1}): {one_line(exc)}") from None
+            if orientation >= 5:  # a quarter-turn: the header's x and y resolutions swap with the axes
+                xd, yd, header = yd, xd, (header[1], header[0])
+            grey = exif_transpose(grey, orientation)
             if not known and header[0] > 0:
                 grey = square(grey, header[0], header[1])  # the header's aspect may still be right
             grey, dpi = cap_dpi(square(grey, xd, yd), xd)
-            yield PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known,
-                            header_dpi=round(header[0], 3))
+            page = PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known,
+                             header_dpi=round(header[0], 3))
+            if orientation > 1:
+                page.exif_orientation = orientation  # read by preprocess into the page record
+            yield page
             del grey

@@ -45,11 +45,17 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     # before any cleaning) was wiped by the chain (faint thermal print): it is read, and the harm
     # guard finds the reading that keeps the text (SROIE receipt 516 came out blank).
     wiped = marks.empty and prepared.resolution.get("letters", 0) >= pre.MIN_LETTERS
+    t_labels = 0.0
     if marks.sheet or (marks.empty and not wiped):
-        return _read_sparse(engine, page, prepared, marks, first, t0)
+        sparse = _read_sparse(engine, page, prepared, marks, first, t0)
+        if sparse is not None:
+            return sparse
+        t_labels = time.perf_counter() - t0  # a "sheet" whose labels are running text: read as a page of text
+        marks = replace(marks, kind="text", regions=[])
+        kind, regions = marks.kind, marks.regions
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
-    t_pre, t_ocr = t1 - t0, time.perf_counter() - t1
+    t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
     if readings.wants_check(result, prepared):
         result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
                                                            profile.preprocess, detector)
@@ -57,8 +63,10 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     else:
         reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
-    if prepared.image is not first_image:  # the figure regions of the preparation that was read
+    if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)
+    if t_labels:
+        reading["why"] = f"classed a drawing sheet, but its labels are running text: read as text; {reading['why']}"
     result.kind, result.figures = kind, regions
     result.resolution = dict(prepared.resolution)
     result.reading = reading
@@ -68,19 +76,31 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     return result, prepared, (t_pre, t_ocr)
 
 
+# A page classed a drawing sheet whose labels read as this many confident words of 3+ letters is
+# running text (receipts, typescripts with a stamp or logo; seen pages: 34-36) and is read as a
+# page of text; a drawing sheet's labels are numerals and "FIG. n" (EP sheets: at most 3 such words).
+SHEET_TEXT_WORDS = 20
+SHEET_TEXT_CONF = 80.0
+
+
 def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
-                 t0: float) -> tuple[OcrPage, Prepared, tuple[float, float]]:
+                 t0: float) -> tuple[OcrPage, Prepared, tuple[float, float]] | None:
     """What is not a page of text is not read as one. A drawing sheet: the engine reads the sheet
     without its line art (``labels_only``: labels, numerals, "FIG. n"; the structure stage knows
     the sheet and its figures from the components already); no second reading. An empty page
     (fewer than ``EMPTY_MARKS`` ink components, none letter-sized: dust): no engine call, no words. A page classed a
-    drawing that holds many word-like runs (a ruled table) is read as a page of text. The stored image is
-    the whole page either way."""
+    drawing that holds many word-like runs (a ruled table) is read as a page of text, and so is a
+    sheet whose labels read as running text (``SHEET_TEXT_WORDS``: None is returned). The stored
+    image is the whole page either way."""
     if marks.sheet:
         labels = replace(prepared, image=labels_only(prepared.image, prepared.dpi))
         t1 = time.perf_counter()
         result = engine.recognize(labels, page.number)
         why = "drawing sheet: its labels read without the line art"
+        text_words = sum(1 for w in result.words()
+                         if w.conf >= SHEET_TEXT_CONF and sum(c.isalpha() for c in w.text) >= 3)
+        if text_words >= SHEET_TEXT_WORDS:
+            return None
     else:
         t1 = time.perf_counter()
         h, w = prepared.image.shape[:2]

@@ -1,0 +1,89 @@
+"""Every way the harm guard could read a page, read whole, with the figures it could judge by.
+
+For each page of the named real-set part (``bench/real.py``'s sources): the first reading
+(preparation ``auto``) and every candidate of ``digitize.readings.candidates``, each read whole;
+per reading its mean word confidence, characters, the share of the page's letter marks its
+word boxes hold (``readings.ink_read``) and its order-free word error against the truth (engine
+words, before proofreading). One JSON line a page, to study guard rules offline:
+
+    python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import real  # noqa: E402
+
+from digitize import api, preprocess as pre, readings  # noqa: E402
+from digitize.evaluate import read_truth, score  # noqa: E402
+from digitize.ocr import get_engine  # noqa: E402
+
+
+def study(img: Path, truth: str, profile, upper: bool) -> dict:
+    engine = get_engine(profile.engine)
+    detector = engine.detect_orientation if profile.preprocess.orientation else None
+    (page,) = list(api.read_pages(img, profile))[:1]
+    t = time.perf_counter()
+    marks = readings.text_marks(page.image)
+    t_marks = time.perf_counter() - t
+    t = time.perf_counter()
+    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    first = "plain" if "plain" in prepared.steps else "full"
+    ocr = engine.recognize(prepared, 1)
+    out = {"marks": len(marks), "t_marks": round(t_marks, 3), "first": first, "readings": []}
+
+    def add(label, prep, reading, seconds):
+        text = reading.text
+        owe = score("p", truth.upper() if upper else truth, text.upper() if upper else text).owe
+        pts = readings.marks_in_frame(marks, page.image.shape[:2], prep)
+        out["readings"].append({"label": label, **readings.figures(reading.words()), "words": len(reading.words()),
+                                "ink_read": readings.ink_read(reading, pts), "owe": round(owe, 4),
+                                "seconds": round(seconds, 2), "steps": prep.steps})
+
+    add(first, prepared, ocr, time.perf_counter() - t)
+    for cand in readings.candidates(page, prepared, first, profile.preprocess, detector):
+        t = time.perf_counter()
+        prep2 = cand.prepare()
+        add(cand.label, prep2, engine.recognize(prep2, 1), time.perf_counter() - t)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--part", default="tuning")
+    ap.add_argument("--sets", default="")
+    ap.add_argument("--root", type=Path, default=real.default_root())
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args()
+    if args.part == "sealed3":
+        raise SystemExit("sealed3 is not studied")
+    sets = real.find_sets([s for s in args.sets.split(",") if s], args.part, args.root, None)
+    done = set()
+    if args.out.is_file():
+        done = {json.loads(x)["page"] for x in args.out.read_text().splitlines() if x.strip()}
+    profiles = {}
+    with args.out.open("a") as f:
+        for name, rs in sets.items():
+            if rs.part == "sealed3":
+                continue
+            prof = profiles.setdefault(rs.profile, api.load_profile(rs.profile))
+            for img, truth in rs.pairs:
+                key = f"{name}__{img.name}"
+                if key in done:
+                    continue
+                rec = {"page": key, "set": name, "part": rs.part,
+                       **study(img, read_truth(truth), prof, rs.upper)}
+                f.write(json.dumps(rec) + "\n")
+                f.flush()
+                print(key, [(r["label"], r["mean_conf"], r["ink_read"], r["owe"]) for r in rec["readings"]], flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
