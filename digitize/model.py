@@ -148,6 +148,7 @@ class PageImage:
     source: str = ""  # e.g. "file.pdf#3"
     dpi_known: bool = True  # False when the file did not say and ``dpi`` is a default
     header_dpi: float = 0.0  # what the file's header said (0: nothing), kept for the page record
+    exif_orientation: int = 0  # the EXIF Orientation tag ingest applied to the pixels (0/1: none)
 
 
 @dataclass

@@ -163,8 +163,6 @@ def iter_image(path: Path, max_pixels: int, default_dpi: int, first: int, last: 
                 grey = square(grey, header[0], header[1])  # the header's aspect may still be right
             grey, dpi = cap_dpi(square(grey, xd, yd), xd)
             page = PageImage(number=index + 1, image=grey, dpi=dpi, source=f"{path}#{index + 1}", dpi_known=known,
-                             header_dpi=round(header[0], 3))
-            if orientation > 1:
-                page.exif_orientation = orientation  # read by preprocess into the page record
+                             header_dpi=round(header[0], 3), exif_orientation=orientation if orientation > 1 else 0)
             yield page
             del grey

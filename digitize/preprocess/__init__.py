@@ -155,7 +155,7 @@ def _as_read(image: np.ndarray, page: PageImage) -> Prepared:
     level, bw = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     header = int(round(page.header_dpi)) if page.header_dpi >= 70 else 70
     resolution = {"header_dpi": round(float(page.header_dpi or 0), 3), "decision": "as read", "dpi": int(page.dpi)}
-    if getattr(page, "exif_orientation", 0):  # ingest turned the pixels as the file's EXIF tag said
+    if page.exif_orientation:  # ingest turned the pixels as the file's EXIF tag said
         resolution["exif_orientation"] = int(page.exif_orientation)
     return Prepared(image=image, dpi=int(page.dpi), ink_ratio=ink_ratio(bw), steps=["as read"],
                     resolution=resolution, ink_level=int(max(1, min(255, level + 1))), engine_dpi=header)

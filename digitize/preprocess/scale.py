@@ -77,7 +77,7 @@ def decide_scale(image: np.ndarray, page: PageImage, settings: PreprocessSetting
     xh, letters = estimate_xheight(image, noisy)
     out = {"header_dpi": round(header, 3), "header_trusted": bool(page.dpi_known), "x_height": xh,
            "letters": letters}
-    if getattr(page, "exif_orientation", 0):  # ingest turned the pixels as the file's EXIF tag said
+    if page.exif_orientation:  # ingest turned the pixels as the file's EXIF tag said
         out["exif_orientation"] = int(page.exif_orientation)
     estimate = int(round(xh / BODY_XHEIGHT_IN)) if xh else 0
     out["estimated_dpi"] = estimate
