@@ -28,6 +28,7 @@ LINES = [  # a front page whose mandatory fields the structure stage finds, then
     "(21) Application number: 24150123.4",  # with title and applicant: what issue 24's gate needs for done
     "(54) Title: Filter fabric",
     "(71) Applicant: ACME FILTERS GmbH (DE)",
+    "(72) Inventor: WEBER, Anna (DE)",  # a front page without inventors is asked about (issue 24)
     "(57) Abstract",
     "The present invention relates to a woven fabric for filters.",
     "A filter comprising tbe woven fabric and a frame is described.",
