@@ -558,6 +558,13 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
         after += list(zip(t.pages, doc_text_pages(work_dir)))
         if t.fields:
             fig.fields_wrong_after += fields_wrong(work_dir, doc_id, t.fields)[0]
+            if SHOW:
+                from digitize.model import Document
+                from digitize.synth_frontpages import wrong
+
+                doc = Document.from_dict(json.loads((work_dir / f"{doc_id}.json").read_text(encoding="utf-8")))
+                for name, got, want, _ in wrong(doc, t.fields):
+                    print(f"  wrong after review {doc_id} {name}: {got!r} for {want!r}")
     fig.wer_after = wer(after)
     return fig
 
