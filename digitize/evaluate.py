@@ -40,7 +40,7 @@ from lxml import html
 from rapidfuzz.distance import Levenshtein
 
 from .errors import DigitizeError
-from .jobfolder import JobFolder
+from .jobfolder import DocumentFolder, JobFolder
 from . import xmlsafe
 from .xmlread.elements import local_name
 
@@ -249,12 +249,13 @@ class OutputDoc:
 
 def _doc_from_folder(folder: Path, doc_id: str) -> OutputDoc:
     pages = {}
-    pages_dir = folder / "pages"
+    docf = DocumentFolder(folder)
+    pages_dir = docf.pages_dir
     if pages_dir.is_dir():
         for p in pages_dir.glob("*.txt"):
             if p.stem.isdigit():
                 pages[int(p.stem)] = p
-    text = folder / f"{doc_id}.txt"
+    text = docf.text(doc_id)
     return OutputDoc(folder, text if text.is_file() else None, pages)
 
 

@@ -52,10 +52,6 @@ def page_path(doc_dir: Path | str, number: int, suffix: str) -> Path:
     return Path(doc_dir) / PAGES / f"{page_name(number)}{suffix}"
 
 
-def pages_dir(doc_dir: Path | str) -> Path:
-    return Path(doc_dir) / PAGES
-
-
 REGISTER = "register.csv"  # the job's register of numbers, copied in by ``digitize run`` (job key ``register``)
 
 
@@ -86,14 +82,14 @@ class DocumentFolder:
 
     def __init__(self, root: Path | str):
         self.root = Path(root)
-        self.pages_dir = self.root / PAGES
+        self.pages_dir = self.root / PAGES  # the folder page_path names files in
 
     def __repr__(self) -> str:
         return f"DocumentFolder({str(self.root)!r})"
 
     def page(self, number: int, suffix: str) -> Path:
         """``pages/0001<suffix>``: ``.tif``, ``.json``, ``.txt``, ``.hocr``, ``.alto.xml``."""
-        return self.pages_dir / f"{page_name(number)}{suffix}"
+        return page_path(self.root, number, suffix)
 
     def page_jsons(self) -> list[Path]:
         """The recognised pages' files, in page order."""

@@ -45,9 +45,8 @@ from typing import Any, Callable
 from lxml import etree
 
 from .errors import DigitizeError
-from .formats import file_name
 from .fsutil import current_umask, new_temp
-from .jobfolder import LEDGER, JobFolder
+from .jobfolder import LEDGER, DocumentFolder, JobFolder
 from .store.ledger import not_a_publication
 from . import dates, xmlsafe
 from .xmlsafe import parser as safe_parser
@@ -226,7 +225,7 @@ def _figure_files(folder: Path, doc_id: str) -> list[str]:
     import json
 
     try:
-        data = json.loads((folder / f"{doc_id}.json").read_text(encoding="utf-8"))
+        data = json.loads(DocumentFolder(folder).json(doc_id).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     out = []
@@ -247,7 +246,8 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
     folder = (job_dir / (row["out_dir"] or f"documents/{doc_id}")).resolve()
     if job_dir.resolve() not in folder.parents:
         raise PackageError(f"out_dir {row['out_dir']!r} is outside the job folder")
-    st36_path = folder / file_name(doc_id, "st36")
+    docf = DocumentFolder(folder)
+    st36_path = docf.xml(doc_id, "st36")
     if not st36_path.is_file():
         raise PackageError(f"no ST.36 file {st36_path.name}")
     st36_bytes = _public_name(st36_path.read_bytes(), doc_id, public)
@@ -257,11 +257,11 @@ def _document_files(job_dir: Path, row: dict, *, facsimile: bool = True,
         raise PackageError(f"{st36_path.name}: not well-formed: {exc}") from None
     files: dict[str, bytes] = {ST36_NAME: st36_bytes}
     roles: dict[str, str] = {}
-    st96_path = folder / file_name(doc_id, "st96")
+    st96_path = docf.xml(doc_id, "st96")
     if st96_path.is_file():
         files[ST96_NAME] = _public_name(st96_path.read_bytes(), doc_id, public)
     images = {el.get("file") for el in st36.iter("img", "doc-page") if el.get("file")}
-    pages_dir = folder / "pages"
+    pages_dir = docf.pages_dir
     if pages_dir.is_dir():
         images |= {f"pages/{p.name}" for p in pages_dir.glob("*.tif") if not p.name.startswith(".")}
     figures = set(_figure_files(folder, doc_id))

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterator
 
-from digitize.jobfolder import JobFolder
+from digitize.jobfolder import DocumentFolder, JobFolder
 from digitize.store.ledger import not_a_publication
 from digitize.model import Document
 from digitize.xmlread.elements import lang_code
@@ -72,7 +72,7 @@ def _document(job_dir: Path, row: dict, report: Findings) -> Document | None:
         return None
     folder = job_dir / out_dir
     doc_id = row["doc_id"] or folder.name
-    path = folder / f"{doc_id}.json"
+    path = DocumentFolder(folder).json(doc_id)
     if not path.is_file():
         return None
     try:

@@ -29,7 +29,7 @@ import tempfile
 from pathlib import Path
 
 from .. import dates
-from ..formats import file_name
+from ..jobfolder import DocumentFolder
 from ..fsutil import atomic_write
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class FacsimileError(Exception):
 
 def page_images(doc_folder: Path) -> list[tuple[Path, Path | None]]:
     """[(page image, its hOCR or None)] in page order."""
-    pages_dir = Path(doc_folder) / "pages"
+    pages_dir = DocumentFolder(doc_folder).pages_dir
     found: dict[str, Path] = {}
     for p in sorted(pages_dir.iterdir()) if pages_dir.is_dir() else []:
         m = _PAGE.match(p.name)
@@ -151,6 +151,6 @@ def _pdfa(pdf, pikepdf, icc: Path, *, title: str, lang: str | None, when: _dt.da
 
 def write_facsimile(doc_folder: Path, doc_id: str, *, lang: str | None = None) -> Path:
     """``digitize run --formats ...,pdf``: write ``<DOCID>.pdf`` beside the XML (atomically)."""
-    path = Path(doc_folder) / file_name(doc_id, "pdf")
+    path = DocumentFolder(doc_folder).pdf(doc_id)
     atomic_write(path, facsimile_pdf(Path(doc_folder), title=doc_id, lang=lang, epoch=dates.fixed_epoch()))
     return path
