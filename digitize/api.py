@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 __all__ = ["Decisions", "Document", "OcrPage", "PageImage", "document_text", "finish", "load_profile",
            "process_file", "read_pages", "recognise", "render", "render_page"]
 
-PAGE_FORMATS = ("text", "hocr", "alto")  # what ``render_page`` gives
-
 
 def load_profile(name: str | Path = "generic") -> Profile:
     """A profile by name (``generic``, ``ep``, ``mx`` …) or by the path of its TOML file."""
@@ -89,11 +87,9 @@ def render(doc: Document, fmt: str, profile: Profile, *, schema_dir: Path | None
 def render_page(page: OcrPage, fmt: str) -> str | bytes:
     """A finished page as ``text`` (str: running text, tables row by row), ``hocr`` or ``alto``
     (bytes; the image is named ``NNNN.tif``, as in a document folder's ``pages/``)."""
-    from .pipeline.pagefiles import page_outputs
+    from .pipeline.pagefiles import page_output
 
-    if fmt not in PAGE_FORMATS:
-        raise ValueError(f"unknown page format {fmt!r}; known: {', '.join(PAGE_FORMATS)}")
-    return page_outputs(page)[PAGE_FORMATS.index(fmt)]
+    return page_output(page, fmt)
 
 
 def document_text(pages: list[OcrPage]) -> str:

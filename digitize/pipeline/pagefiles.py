@@ -65,15 +65,29 @@ def flag_illegible(work_dir: Path, pages: list[OcrPage], illegible: set[str]) ->
             atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
-def page_outputs(page: OcrPage) -> tuple[str, bytes, bytes]:
-    """A finished page's text (running text, tables row by row with tab-separated cells; figure
-    labels left out), hOCR and ALTO; the two XML name the page image ``NNNN.tif`` beside them."""
+PAGE_FORMATS = ("text", "hocr", "alto")  # a page's files: pages/NNNN.txt, .hocr, .alto.xml
+
+
+def page_output(page: OcrPage, fmt: str, labels: set[str] | None = None) -> str | bytes:
+    """One of a finished page's files: its text (str: running text, tables row by row with
+    tab-separated cells; figure labels left out), hOCR or ALTO (bytes; they name the page image
+    ``NNNN.tif`` beside them). ``labels``: the page's figure label ids, when already known."""
     from ..emit.alto import page_to_alto
     from ..emit.hocr import page_to_hocr
 
+    if fmt not in PAGE_FORMATS:
+        raise ValueError(f"unknown page format {fmt!r}; known: {', '.join(PAGE_FORMATS)}")
     image = f"{page_name(page.number)}.tif"
-    labels = label_ids(page)  # figure labels stay in the JSON/hOCR/ALTO only
-    return page_text(page, labels) + "\n", page_to_hocr(page, image), page_to_alto(page, image, labels)
+    if fmt == "hocr":
+        return page_to_hocr(page, image)
+    labels = label_ids(page) if labels is None else labels  # figure labels stay in the JSON/hOCR/ALTO only
+    return page_text(page, labels) + "\n" if fmt == "text" else page_to_alto(page, image, labels)
+
+
+def page_outputs(page: OcrPage) -> tuple[str, bytes, bytes]:
+    """The page's text, hOCR and ALTO (``page_output`` of each), its figure labels found once."""
+    labels = label_ids(page)
+    return tuple(page_output(page, fmt, labels) for fmt in PAGE_FORMATS)  # type: ignore[return-value]
 
 
 def document_text(page_texts: list[str]) -> str:
