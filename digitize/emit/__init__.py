@@ -23,6 +23,7 @@ from .. import dates, validate
 from ..errors import InputError
 from ..formats import DEFAULT, NAMES, XML, file_name
 from ..fsutil import atomic_write
+from ..jobfolder import DocumentFolder
 from ..model import Document
 from ..settings.profile import or_defaults
 from . import facsimile, st36, st96, view
@@ -93,7 +94,7 @@ def render_document(doc: Document, profile: Profile, *, formats: tuple[str, ...]
             notes.append(f"{fmt}: {exc}")
             errors = []
         if errors:
-            raise EmitError("\n".join([f"{doc.doc_id}.{fmt}.xml is invalid:"] + errors[:5]))
+            raise EmitError("\n".join([f"{file_name(doc.doc_id, fmt)} is invalid:"] + errors[:5]))
         out[fmt] = serialize(root)
     if not fmts:
         notes.append("no output format requested")
@@ -108,9 +109,9 @@ def emit_document(doc: Document, out_dir: Path, profile: Profile, *, formats: tu
     start = time.perf_counter()
     data, validated = render_document(doc, profile, formats=formats, schema_dir=schema_dir, produced=produced)
     files = []
-    out_dir = Path(out_dir)
+    folder = DocumentFolder(out_dir)
     for fmt, payload in data.items():
-        path = out_dir / file_name(doc.doc_id, fmt)
+        path = folder.output(doc.doc_id, fmt)
         atomic_write(path, payload)
         files.append(path)
     return EmitResult(files=files, validated=validated, seconds=time.perf_counter() - start)
