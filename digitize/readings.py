@@ -20,9 +20,12 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .model import OcrPage, PageImage, Prepared
+
+if TYPE_CHECKING:
+    import numpy as np
 
 GUARD_CONF = 85.0  # a first reading of lower mean word confidence is checked against the others
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
@@ -223,31 +226,15 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
 # own letters can: letter-sized marks of the page as it came (a local threshold, as the x-height
 # estimate counts them), and the share of them a reading's word boxes hold.
 
-MARK_MIN_H, MARK_MAX_H = 6, 250  # px: letter-sized marks (as ``preprocess.scale.estimate_xheight``)
-
 
 def text_marks(image) -> "np.ndarray":
-    """Centres (x, y) of the letter-like marks of a page as it came (float32, N x 2): components of
-    a local threshold shaped like lower-case letters (see ``preprocess.scale.estimate_xheight``)."""
-    import cv2
+    """Centres (x, y) of the letter-like marks of a page as it came (float32, N x 2), the marks the
+    x-height estimate counts (``preprocess.scale.letter_marks``)."""
     import numpy as np
 
-    from .labelling import label
-    from .preprocess.arrays import odd
+    from .preprocess.scale import letter_marks
 
-    h, w = image.shape[:2]
-    factor = 1
-    if h * w > 20_000_000:
-        factor = 2
-        image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    block = odd(max(31, w // (60 * factor)))
-    bw = cv2.adaptiveThreshold(cv2.medianBlur(image, 3), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                               block, 12)
-    _, _, stats, centroids = label(bw)
-    cw, ch, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    ok = (ch >= MARK_MIN_H) & (ch <= MARK_MAX_H) & (cw >= 0.4 * ch) & (cw <= 1.6 * ch) & \
-        (area >= 0.2 * cw * ch) & (area <= 0.85 * cw * ch)
-    return (centroids[1:][ok] * factor).astype(np.float32)
+    return letter_marks(image)[2].astype(np.float32)
 
 
 def marks_in_frame(marks, source_shape: tuple[int, int], prepared: Prepared) -> "np.ndarray":

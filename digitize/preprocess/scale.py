@@ -31,33 +31,38 @@ MIN_LETTERS = 40  # fewer letter-like components: no estimate (drawings, empty p
 MIN_LETTERS_AGAINST_HEADER = 500  # a measured header is overruled only on this much evidence
 
 
-def estimate_xheight(image: np.ndarray, noisy: bool = False) -> tuple[int, int]:
-    """The page's x-height in pixels from its letters, and how many letter-like marks it rests
-    on ((0, n) when there are too few).
+def letter_marks(image: np.ndarray, noisy: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The connected components of a page that look like lower-case letters without ascenders:
+    their heights and areas (at the scale measured: large pages at half size, ``factor`` 2) and
+    their centres (x, y) in the page's own pixels; returns (heights, areas, centres, factor).
 
-    Connected components of the Otsu ink that look like lower-case letters without ascenders
-    (as wide as about half to one and a half times their height, not solid blocks, not hairlines)
-    are counted by height; the most common height is the x-height, as most letters of running
-    text are ``a c e m n o r s u v w x z``. Large pages are measured at half size."""
-    h, w = image.shape
+    A local threshold (uneven light and tints do not merge letters into blobs) after a median that
+    removes single-pixel noise; a letter is as wide as about half to one and a half times its
+    height, not a solid block, not a hairline."""
+    h, w = image.shape[:2]
     factor = 1
     if h * w > 20_000_000:
         factor = 2
         image = cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
-    # a local threshold (uneven light and tints do not merge letters into blobs), after a median
-    # that removes single-pixel noise
     block = odd(max(31, w // (60 * factor)))
     bw = cv2.adaptiveThreshold(cv2.medianBlur(image, 5 if noisy else 3), 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
                                block, 12)
-    _, _, stats, _ = label(bw)
+    _, _, stats, centroids = label(bw)
     cw, ch, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
     ok = (ch >= 6) & (ch <= 250) & (cw >= 0.4 * ch) & (cw <= 1.6 * ch) & \
         (area >= 0.2 * cw * ch) & (area <= 0.85 * cw * ch)
-    heights = ch[ok]
+    return ch[ok], area[ok], centroids[1:][ok] * factor, factor
+
+
+def estimate_xheight(image: np.ndarray, noisy: bool = False) -> tuple[int, int]:
+    """The page's x-height in pixels from its letters (``letter_marks``), and how many letter-like
+    marks it rests on ((0, n) when there are too few): the most common height, as most letters of
+    running text are ``a c e m n o r s u v w x z``."""
+    heights, areas, _, factor = letter_marks(image, noisy)
     if len(heights) < MIN_LETTERS:
         return 0, int(len(heights))
     # weighted by ink: specks of noise are many but small, letters carry the ink
-    hist = np.bincount(heights, weights=area[ok]).astype(np.float64)
+    hist = np.bincount(heights, weights=areas).astype(np.float64)
     smooth = np.convolve(hist, [1.0, 2.0, 3.0, 2.0, 1.0], mode="same")
     return int(np.argmax(smooth)) * factor, int(len(heights))
 
