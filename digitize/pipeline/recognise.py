@@ -47,10 +47,11 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     wiped = marks.empty and prepared.resolution.get("letters", 0) >= pre.MIN_LETTERS
     t_labels = 0.0
     if marks.sheet or (marks.empty and not wiped):
+        t_sheet = time.perf_counter()
         sparse = _read_sparse(engine, page, prepared, marks, first, t0)
         if sparse is not None:
             return sparse
-        t_labels = time.perf_counter() - t0  # a "sheet" whose labels are running text: read as a page of text
+        t_labels = time.perf_counter() - t_sheet  # a "sheet" whose labels are running text: read as a page of text
         marks = replace(marks, kind="text", regions=[])
         kind, regions = marks.kind, marks.regions
     t1 = time.perf_counter()
