@@ -367,7 +367,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                     marked = _marked_spelling(core, ctx) or \
                         (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
-                        marked = pre + _case_like(marked, core) + suf
+                        marked = pre + match_case(marked, core) + suf  # core: 3+ letters
                         suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
                 own = _own_spelling(core, vocabulary)
                 if own:
@@ -507,26 +507,27 @@ def _marked_spelling(core: str, ctx: rules.RuleContext) -> str | None:
         or (None if ctx.forms.listed(low) else _marked_listed(low, ctx.forms))
 
 
-def _case_like(word: str, like: str) -> str:
-    if like.isupper():
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
+# words of one or two letters a language writes alone, besides its function words
+SHORT_WORDS = {"es": frozenset({"ha", "he", "ya", "mi", "tu", "te", "me", "le", "ni", "si", "sí", "él", "tú", "mí", "ir",
+                                "ve", "da", "va", "fe", "km", "cm", "mm", "kg", "mg", "ml", "nº", "no"}),
+               "en": frozenset({"he", "me", "my", "so", "us", "go", "i", "km", "cm", "mm", "kg", "mg", "ml", "ii", "vs",
+                                "id"})}
 
 
 def _short_words(ctx: rules.RuleContext) -> frozenset[str] | None:
-    """The words of one or two letters the page's language writes alone (None: not judged)."""
+    """The words of one or two letters the page's language writes alone (None: not judged); built
+    once per language, as ``_function_words``."""
     if not ctx.settings.queue_short_words or ctx.foreign:
         return None
     table = rules.FUNCTION_WORDS.get(ctx.lang)
     if table is None:
         return None
-    extra = {"es": {"ha", "he", "ya", "mi", "tu", "te", "me", "le", "ni", "si", "sí", "él", "tú", "mí", "ir", "ve",
-                    "da", "va", "fe", "km", "cm", "mm", "kg", "mg", "ml", "nº", "no"},
-             "en": {"he", "me", "my", "so", "us", "go", "i", "km", "cm", "mm", "kg", "mg", "ml", "ii", "vs", "id"}}
-    return frozenset(w for w in table | FUNCTION_WORDS.get(ctx.lang, set()) | extra.get(ctx.lang, set())
-                     if len(w) <= 2)
+    key = ("short-words", ctx.lang)
+    cached = ctx.memo.setdefault("cache", {}).get(key)
+    if cached is None:
+        cached = ctx.memo["cache"][key] = frozenset(
+            w for w in table | FUNCTION_WORDS.get(ctx.lang, set()) | SHORT_WORDS.get(ctx.lang, set()) if len(w) <= 2)
+    return cached
 
 
 def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:
