@@ -16,12 +16,18 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on f
   descriptions and claims, a low-voltage technical instruction), laid out as patent publications
   (ES T3, EP B1 two columns, MX memoria, AR numbered paragraphs; line and paragraph numbers,
   hyphenation as printed) in Liberation Sans, Liberation Sans Narrow and DejaVu Serif, printed by
-  headless Chromium, rasterised by pdftoppm and degraded by a third scanner model.
+  headless Chromium, rasterised by pdftoppm and degraded by a third scanner model;
+* ``sealed3`` (run only to report; ``bench/sealed_es3.py``), fresh after ``sealed2`` was seen:
+  Spanish patent prose (abstracts, descriptions and claims of OEPM, IMPI and PCT publications:
+  reference numerals, claim references, ``desagüe``, ``cigüeñal``), laid out as AR INPI and MX
+  IMPI publications print them (one and two columns, line numbers, publication-number headers,
+  headings in capitals with and without their accents), written by fpdf2, rasterised by PDFium
+  and degraded by a fourth scanner model.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|sealed2|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -83,11 +89,12 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
-    elif part == "sealed2":
-        import sealed_es2
+    elif part in ("sealed2", "sealed3"):
+        import importlib
 
-        for k, (img, dpi, text) in enumerate(sealed_es2.pages(n, level), start=1):
-            stem = f"sealed2_{level}_{k:03d}"
+        source = importlib.import_module("sealed_es2" if part == "sealed2" else "sealed_es3")
+        for k, (img, dpi, text) in enumerate(source.pages(n, level), start=1):
+            stem = f"{part}_{level}_{k:03d}"
             out.append(_save(img, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
     else:
@@ -125,7 +132,7 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "all"), default="tuning")
+    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "all"), default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
     ap.add_argument("--profile", default="mx")
@@ -134,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse-raw", action="store_true", help="keep the raw CLI outputs of an earlier run")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    parts = ("own", "tuning", "sealed", "sealed2") if args.part == "all" else (args.part,)
+    parts = ("own", "tuning", "sealed", "sealed2", "sealed3") if args.part == "all" else (args.part,)
     summary, record = [], {}
     worst_all = 0.0
     for part in parts:
