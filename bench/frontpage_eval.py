@@ -4,6 +4,7 @@
     python bench/frontpage_eval.py sealed1       # bench/frontpage_sealed.py: reported once, now seen (tuned on)
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans; only run to report)
+    python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans; only run to report)
     python bench/frontpage_eval.py tuning --show # also every wrong field (tuning, sealed1, sealed2)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
 
@@ -97,6 +98,12 @@ if __name__ == "__main__":
     elif which == "sealed3":
         from frontpage_sealed3 import sealed3_set
         samples, show = sealed3_set(), False  # never looked at field by field
+    elif which == "sealed4":
+        from frontpage_sealed4 import regression_set, sealed4_set
+        if "--regression" in sys.argv:
+            which, samples = "sealed4 regression sample", regression_set()
+        else:
+            samples, show = sealed4_set(), False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()
     res = evaluate(samples, show)
