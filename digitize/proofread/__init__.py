@@ -70,7 +70,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         _for_page(ctx, page, lang)
         corrections += _correct_page(page, ctx)
         if memory is not None:
-            corrections += _remembered(page, memory)
+            corrections += _remembered(page, memory, ctx)
     ctx.memo["vocabulary"] = document_vocabulary(pages)
     # fixes a reviewer confirms: the word as read is the first suggestion
     ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
@@ -84,15 +84,26 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     return pages, corrections, candidates
 
 
-def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
+def _remembered(page: OcrPage, memory: MemoryRules, ctx: rules.RuleContext) -> list[Correction]:
     """The office memory's confirmed corrections (``auto-memory``), on the words as the rules
-    left them: what reviewers were shown and corrected the same way, document after document."""
+    left them: what reviewers were shown and corrected the same way, document after document;
+    and another misreading of a word reviewers corrected to in as many documents
+    (``_remembered_target``)."""
     out = []
+    names = None
     for word in page.words():
         if not word.text:
             continue
         fixed = memory.correction(word.text)  # a folded form: the word's own case is put back
         pre, core, suf = rules.split_token(word.text)
+        if not fixed and memory.targets and core:
+            if names is None:
+                lines = page.lines()
+                names = _party_words(lines) - set(_address_words(page, every_country=True))
+            target = None if word.id in names else _remembered_target(core, memory, ctx)
+            if target:
+                out.append(_change(word, page.number, pre + target + suf, AUTO_MEMORY, 99.0))
+            continue
         if fixed and core and strip_marks(fixed) == strip_marks(core.casefold()) and \
                 (word.ocr_text is None or word.ocr_text == word.text):
             continue  # only marks changed (opción → opcion): reviewers undid a rule's accents, and
@@ -100,6 +111,41 @@ def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
         if fixed and core and fixed != core.casefold():
             out.append(_change(word, page.number, pre + match_case(fixed, core) + suf, AUTO_MEMORY, 99.0))
     return out
+
+
+TARGET_MIN_LENGTH = 6  # a reading this long or longer may be taken for a remembered word
+
+
+def _remembered_target(core: str, memory: MemoryRules, ctx: rules.RuleContext) -> str | None:
+    """The word reviewers corrected misreadings to in ``confirmations`` documents that ``core``
+    is one OCR edit from (two from a word of ten letters or more), when it is no other such word
+    as close, ``core`` is no word itself (of the lexicon, the language, the office's accepted
+    words) and no admin took this correction back: ``Hauptstrafe``, ``HauptstraBe``,
+    ``Hauptstraffe`` → ``Hauptstraße`` once reviewers wrote ``Hauptstraße`` in two documents.
+    Never a party's name (the gazetteer suggests those)."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ..store.memory import form_of
+
+    form = form_of(core)
+    if len(core) < TARGET_MIN_LENGTH or form in memory.refused or form in memory.targets or memory.knows(core):
+        return None
+    if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
+        return None
+    low = core.lower()
+    hits = []
+    for spelling in memory.targets.values():
+        limit = 2 if len(spelling) >= 10 else 1
+        d = Levenshtein.distance(low, spelling.lower(), score_cutoff=limit)
+        if d <= limit:
+            hits.append((d, spelling))
+    if not hits:
+        return None
+    hits.sort()
+    if len(hits) > 1 and hits[1][0] == hits[0][0]:
+        return None  # two remembered words as close: a reviewer's call
+    spelling = hits[0][1]
+    return spelling.upper() if core.isupper() and len(core) > 1 else spelling
 
 
 HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and asked
@@ -425,7 +471,7 @@ _COUNTRY = re.compile(r"\(?([A-Z]{2})\)?[.,;]?")
 GERMAN_SPEAKING = frozenset({"DE", "AT"})
 
 
-def _address_words(page: OcrPage) -> dict[str, str]:
+def _address_words(page: OcrPage, every_country: bool = False) -> dict[str, str]:
     """Ids of the words of a party's address → the language its country spells its places in
     (``es``: a Spanish-speaking country, ``de``: Germany, Austria): after the ``;`` that ends the
     party's name, on its line and the lines under it in its column, down to the country code
@@ -448,8 +494,8 @@ def _address_words(page: OcrPage) -> dict[str, str]:
             j += 1
         m = _COUNTRY.fullmatch(segment[-1].text) if segment else None
         lang = None if not m else "es" if m.group(1) in SPANISH_SPEAKING else \
-            "de" if m.group(1) in GERMAN_SPEAKING else None
-        if lang:
+            "de" if m.group(1) in GERMAN_SPEAKING else "" if every_country else None
+        if lang is not None:
             out.update((w.id, lang) for w in segment[:-1])
     return out
 
@@ -595,9 +641,11 @@ def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
     short = _short_words(ctx)
     if short is None:
         return False
-    parts = [p for p in core.split("-") if p]
-    return len(parts) >= 2 and any(p.isalpha() and p.islower() and len(p) <= 2 and p not in short and
-                                   p not in rules.PREFIXES for p in parts)  # not re-charged, co-pending
+    parts = core.split("-")
+    if len(parts) != 2 or not all(p.isalpha() and p.islower() for p in parts):
+        return False  # not a key (``M-x``, ``ESC-Control-x``), not ``re-charged``, ``co-pending``
+    word, speck = sorted(parts, key=len, reverse=True)
+    return len(word) >= 4 and len(speck) <= 2 and speck not in short and speck not in rules.PREFIXES
 
 
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
