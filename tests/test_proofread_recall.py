@@ -174,3 +174,13 @@ def test_a_german_address_is_asked_for_its_umlauts_and_sharp_s():
         assert asked == {"HauptstraBe": "Hauptstraße", words[5][0]: "Baden-Württemberg,"}, name
     _, _, candidates = auto_correct([page_of([line[:-1] + [("US", 95)]])], profiles.load("ph"))
     assert [c.text for c in candidates] == ["HauptstraBe"]  # a capital inside a lower-case word, any address
+
+
+def test_a_capital_after_a_specks_full_stop_is_asked():
+    """``. More processing``: a lone full stop beginning a line is a speck, and the common word
+    after it keeps its small letter; a sentence's own capital (``. Wireline`` is rarer) is not."""
+    page = page_of([[("the", 96), ("device", 96), ("has", 96)], [(".", 60), ("More", 93), ("processing", 96)],
+                    [("power.", 96), ("More", 95), ("units", 96)]])
+    _, _, candidates = auto_correct([page], profiles.load("ph"))
+    asked = {c.word_id: c.suggestions[0] for c in candidates}
+    assert asked == {"p0001_w00005": "more"}

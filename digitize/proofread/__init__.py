@@ -368,6 +368,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
+        shown = [w for w in line.words if w.text]
+        before = {b.id: a for a, b in zip(shown, shown[1:])}
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -417,10 +419,11 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
-                if not (odd or lost_accent or joined or stray or doubtful or slip) and \
+                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
+                if not (odd or lost_accent or joined or stray or doubtful or slip or capital) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or joined or stray or slip or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or stray or slip or capital or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
@@ -429,6 +432,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                     if marked:
                         marked = pre + match_case(marked, core) + suf  # core: 3+ letters
                         suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
+                if capital:
+                    suggestions = [pre + core.lower() + suf] + suggestions[: max(0, s.queue_suggestions - 1)]
                 own = _own_spelling(core, vocabulary)
                 if own:
                     own = pre + match_case(own, core) + suf
@@ -633,6 +638,21 @@ def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
     if not core.isalpha() or sum(c.isupper() for c in core[1:]) != 1 or not _INNER_CAPITAL.search(core):
         return False
     return not ctx.lexicon.known(core)
+
+
+CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
+
+
+def _odd_capital(core: str, previous, line, ctx: rules.RuleContext) -> bool:
+    """A capital where the sentence has none: a common word after a lone full stop that begins
+    its line, a speck (``. More processing``, ``. Memory element``): no sentence begins so. (A
+    function word capitalised after a lower-case word, ``y Su primer``, is not asked: run-in
+    headings and list items of a text begin so far more often.)"""
+    if previous is None or not core.isalpha() or not core.istitle() or len(core) < 2 or ctx.foreign:
+        return False
+    first = next((w for w in line.words if w.text), None)
+    return previous is first and previous.text == "." and bool(ctx.forms.lang) and \
+        ctx.forms.zipf(core.lower()) >= CAPITAL_ZIPF
 
 
 def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
