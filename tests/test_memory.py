@@ -182,3 +182,18 @@ def test_a_word_reviewers_corrected_to_in_enough_documents_fixes_its_other_misre
     store.reverse("MX", "HauptstraBe", "Hauptstraße", "admin")
     assert "hauptstrabe" in store.rules("MX", confirmations=2).refused
     store.close()
+
+
+def test_a_target_decided_on_a_title_in_capitals_takes_the_readings_case(tmp_path):
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+
+    from test_proofread_rules import page_of
+
+    store = OfficeMemory(tmp_path / "mx.sqlite")
+    store.record("MX", decisions("CIGUENAL", "CIGÜEÑAL", "correct", 2))
+    rules = store.rules("MX", confirmations=2)
+    store.close()
+    _, corrections, _ = auto_correct([page_of([[("el", 96), ("cigieñal", 84), ("del", 96)]])], profiles.load("mx"),
+                                     memory=rules)
+    assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("cigieñal", "cigüeñal")]

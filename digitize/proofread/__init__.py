@@ -145,7 +145,9 @@ def _remembered_target(core: str, memory: MemoryRules, ctx: rules.RuleContext) -
     if len(hits) > 1 and hits[1][0] == hits[0][0]:
         return None  # two remembered words as close: a reviewer's call
     spelling = hits[0][1]
-    return spelling.upper() if core.isupper() and len(core) > 1 else spelling
+    if spelling.isupper() or spelling.islower():  # decided on a title in capitals: the reading's case
+        return match_case(spelling.lower(), core)
+    return spelling.upper() if core.isupper() and len(core) > 1 else spelling  # Baden-Württemberg
 
 
 HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and asked
