@@ -416,7 +416,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                     not suf.startswith(".") and (
                         not confident and (core.casefold() not in short_words or word.conf < s.noise_confidence)
                         or word.conf < STRAY_CONFIDENCE and len(core) == 2 and core.casefold() not in short_words
-                        and (core.islower() or core.istitle()) and not (pre + suf).strip(",;:)")
+                        and core.islower() and not (pre + suf).strip(",;:)")
                         and core.casefold() not in _ANY_FUNCTION_WORD)
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
@@ -612,7 +612,6 @@ def _odd_join(core: str, ctx: rules.RuleContext) -> bool:
 _ANY_FUNCTION_WORD = frozenset().union(*FUNCTION_WORDS.values(), *rules.FUNCTION_WORDS.values())
 STRAY_CONFIDENCE = 96.0  # a letter or two the language never writes alone, read below this: asked
 _INNER_MARK = re.compile(r"[^\W\d_][',.;:’]+[^\W_]")  # la'shell, ECG,.SpO2 (not S.A., e.g)
-_CONTRACTION = re.compile(r"[^\W\d_]+['’](?:s|t|d|m|ll|re|ve)", re.I)  # English: it's, don't, we'll
 
 
 def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
@@ -621,22 +620,23 @@ def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
     row (``ECG,.SpO2``). Not an abbreviation's dots (``S.A.``, ``e.g``), an English contraction,
     a decimal number."""
     m = _INNER_MARK.search(core)
-    if not m:
+    if not m or ctx.foreign:
         return False
     marks = m.group(0)[1:-1]
     if len(marks) > 1:
         return True
-    if marks in "'’":
-        return ctx.lang == "es" or ctx.lang == "en" and not _CONTRACTION.fullmatch(core)
-    return False
+    # an apostrophe: only where the page's language elides nothing (English contractions and
+    # names, O'Brien, and the elisions of a French quotation, l’on, d’un, are the text's own)
+    return marks in "'’" and ctx.lang == "es"
 
 
-_INNER_CAPITAL = re.compile(r"[a-zß-ÿ]{2}[A-Z][a-zß-ÿ]")  # HauptstraBe (not McDonald, iPhone)
+_INNER_CAPITAL = re.compile(r"[a-zß-ÿ]{3}[A-Z][a-zß-ÿ]{1,2}$")  # HauptstraBe (not LinnDrum, McDonald, iPhone)
 
 
 def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
-    """A capital inside a lower-case word the lexicon does not know: a letter misread as another
-    (``HauptstraBe`` for ß); CamelCase names (``SetClipboardData``) have two or more."""
+    """A capital among the last letters of a lower-case word the lexicon does not know: a letter
+    misread as another (``HauptstraBe`` for ß). A capital that begins a part of three letters or
+    more is CamelCase (``LinnSequencer``, ``FinalCode``), a name's own spelling."""
     if not core.isalpha() or sum(c.isupper() for c in core[1:]) != 1 or not _INNER_CAPITAL.search(core):
         return False
     return not ctx.lexicon.known(core)
