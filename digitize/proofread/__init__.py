@@ -483,7 +483,7 @@ def _address_words(page: OcrPage, every_country: bool = False) -> dict[str, str]
     (``es``: a Spanish-speaking country, ``de``: Germany, Austria): after the ``;`` that ends the
     party's name, on its line and the lines under it in its column, down to the country code
     (``Blvd. Diaz Ordaz 130, Monterrey, Nuevo Leon, MX``; ``Hauptstrasse 12, Stuttgart,
-    Baden-Wurttemberg, DE``)."""
+    Baden-Wurttemberg, DE``); with ``every_country``, other countries' addresses too, as ``""``."""
     out: dict[str, str] = {}
     lines = page.lines()
     for i, line in enumerate(lines):
@@ -505,11 +505,6 @@ def _address_words(page: OcrPage, every_country: bool = False) -> dict[str, str]
         if lang is not None:
             out.update((w.id, lang) for w in segment[:-1])
     return out
-
-
-def _spanish_address_words(page: OcrPage) -> set[str]:
-    """Ids of the words of an address in a Spanish-speaking country (``_address_words``)."""
-    return {w for w, lang in _address_words(page).items() if lang == "es"}
 
 
 GERMAN_ZIPF_MARGIN = 1.0  # a spelling with umlauts or ß this much commoner (Zipf: 10x) in German
@@ -616,9 +611,8 @@ _INNER_MARK = re.compile(r"[^\W\d_][',.;:’]+[^\W_]")  # la'shell, ECG,.SpO2 (n
 
 def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
     """Two words, or a word and a speck, run together through a mark that words do not hold
-    inside: an apostrophe in a language without elision (Spanish ``la'shell``), or two marks in a
-    row (``ECG,.SpO2``). Not an abbreviation's dots (``S.A.``, ``e.g``), an English contraction,
-    a decimal number."""
+    inside: an apostrophe on a Spanish page (``la'shell``), or two marks in a row
+    (``ECG,.SpO2``). Not an abbreviation's dots (``S.A.``, ``e.g``), a decimal number."""
     m = _INNER_MARK.search(core)
     if not m or ctx.foreign:
         return False
