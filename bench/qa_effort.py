@@ -29,12 +29,20 @@ Sets (``--sets``):
   (``fondue-es-print-19-a``: 19th-century Spanish print), one page per document; never the
   ``sealed`` parts.
 
+Named batches (``--batch``): ``A`` is documents 1-8 of a set and ``B`` documents 9-16 (the two
+batches of ``--two-batches --docs 8``: both developed on); ``held-out`` is documents 18-29 of
+``es-office`` and ``en-office`` (front pages of other seeds, prose paragraphs 126-216 of each
+language, which A and B never print), defined before the third stop's work and run once, at its
+end, to report whether the figures developed on A and B hold. ``--first N`` starts any run at
+document N.
+
 ``--two-batches`` runs the office's memory figure: batch A and then batch B of the same office
 (different documents: other front pages and other paragraphs) share one office memory store
 (a fresh store, or ``--memory FILE``: the `digitize run --memory` of a batch); B's items per
 1,000 words against A's, and B's word error and fields wrong after review against A's.
 
-    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--two-batches] [--json F]
+    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out]
+                              [--two-batches] [--json F]
 
 OCR is cached: a set's job folder is kept under ``build/qa-effort/<set>/ocr`` (per document
 content) and copied for each measurement, so queue and review changes are re-measured without
@@ -569,6 +577,9 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
     return fig
 
 
+# named batches: (first document, documents, sets); held-out is run only to report
+BATCHES = {"A": (1, 8, None), "B": (9, 8, None), "held-out": (18, 12, "es-office,en-office")}
+
 SETS = {"es-office": ("es", "office", "mx"), "es-poor": ("es", "poor", "mx"), "en-office": ("en", "office", "ph"),
         "en-poor": ("en", "poor", "ph"), "real-es": ("es", "real", "es")}
 
@@ -653,6 +664,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default="es-office,en-office,es-poor,en-poor,real-es")
     ap.add_argument("--docs", type=int, default=4, help="documents per set (default 4: 16 pages)")
+    ap.add_argument("--first", type=int, default=1, help="the first document of each set (default 1)")
+    ap.add_argument("--batch", choices=sorted(BATCHES), help="a named batch: its first document, documents"
+                    " and sets (held-out: run only to report)")
     ap.add_argument("--two-batches", action="store_true", help="also batch A then B of one office with memory")
     ap.add_argument("--office-set", default="es-office")
     ap.add_argument("--docs-a", type=int, default=0, help="documents of batch A (default: --docs)")
@@ -664,6 +678,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="a [queue] setting for this measurement (repeatable: --queue confirm_below=0"
                          " --queue accent_margin=0): the office's curve of items against recall")
     args = ap.parse_args(argv)
+    if args.batch:
+        args.first, args.docs, sets = BATCHES[args.batch]
+        args.sets = sets or args.sets
     if args.queue:
         for name in {v[2] for v in SETS.values()}:
             OVERRIDES[name] = override_profile(name, args.queue)
@@ -674,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {}
     print(HEADER)
     for s in [x for x in args.sets.split(",") if x]:
-        ocr, truths, profile = prepare(s, args.docs, 1, args.fresh, env)
+        ocr, truths, profile = prepare(s, args.docs, args.first, args.fresh, env)
         out = ocr.parent / f"review{TAG}"
         replay(ocr, out, profile)
         fig = measure(s, out, truths, profile)

@@ -150,3 +150,50 @@ def test_memory_across_job_folders_and_machines_and_an_admins_reversal_reaching_
     # the office memory heard it: a third job folder no longer gets the correction
     run_job(scan, tmp_path / "job3", store)
     assert not any("weaved" in t for t in outputs(tmp_path / "job3").values())
+
+
+def test_a_word_reviewers_corrected_to_in_enough_documents_fixes_its_other_misreadings(tmp_path):
+    """``Hauptstraße`` typed in two documents for two readings: a third reading one or two OCR
+    edits from it is corrected (``auto-memory``), not a word of the language, not a party's
+    name, not a reading an admin took the correction back from."""
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+    from digitize.store.memory import drop_correction, save_rules
+
+    from test_proofread_rules import page_of
+
+    store = OfficeMemory(tmp_path / "mx.sqlite")
+    store.record("MX", decisions("Hauptstrafe", "Hauptstraße", "correct", 1) +
+                 decisions("Hauptstra&e", "Hauptstraße", "correct", 1, start=1))
+    rules = store.rules("MX", confirmations=2, lexicon_after=2)
+    assert rules.targets == {"hauptstrasse": "Hauptstraße"} and not rules.corrections
+    page = page_of([[("Calle", 95), ("HauptstraBe", 86), ("12,", 95), ("Hauptstraffe", 60), ("Hauptstrasse", 90)],
+                    [("(72)", 95), ("Inventor:", 95), ("HAUPTSTRABE;", 90), ("Calle", 95), ("5,", 95), ("DE", 95)]])
+    pages, corrections, candidates = auto_correct([page], profiles.load("mx"), memory=rules)
+    assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("HauptstraBe", "Hauptstraße"),
+                                                                        ("Hauptstraffe", "Hauptstraße")]
+    assert "HauptstraBe" not in {c.text for c in candidates}
+    # an admin takes it back in this job: the job's rules refuse that reading from then on
+    save_rules(tmp_path, rules)
+    rules = drop_correction(tmp_path, form_of("HauptstraBe"))
+    _, corrections, _ = auto_correct([page], profiles.load("mx"), memory=rules)
+    assert [c.old for c in corrections if c.rule == AUTO] == ["Hauptstraffe"]
+    # and the office memory never learns the target from a reversal's side again
+    store.reverse("MX", "HauptstraBe", "Hauptstraße", "admin")
+    assert "hauptstrabe" in store.rules("MX", confirmations=2).refused
+    store.close()
+
+
+def test_a_target_decided_on_a_title_in_capitals_takes_the_readings_case(tmp_path):
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+
+    from test_proofread_rules import page_of
+
+    store = OfficeMemory(tmp_path / "mx.sqlite")
+    store.record("MX", decisions("CIGUENAL", "CIGÜEÑAL", "correct", 2))
+    rules = store.rules("MX", confirmations=2)
+    store.close()
+    _, corrections, _ = auto_correct([page_of([[("el", 96), ("cigieñal", 84), ("del", 96)]])], profiles.load("mx"),
+                                     memory=rules)
+    assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("cigieñal", "cigüeñal")]

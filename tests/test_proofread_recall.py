@@ -128,3 +128,60 @@ def test_stray_stop_beside_a_one_letter_word(text, fixed):
     assert rules.stray_stop(text, ctx).new == fixed
     assert rules.stray_stop("e.g", ctx) is None and rules.stray_stop("i.e.", ctx) is None
     assert rules.stray_stop("caball.os,.", ctx).new == "caballos,."  # a speck inside a word
+
+
+# --- third stop: misreadings confident enough to pass the threshold, found on batch B (documents
+# 9-16 of the office sets), asked for what they are, not for their words
+
+
+def test_two_letters_spanish_never_writes_alone_are_asked_however_confident():
+    """``fi``, ``ii`` for ``ñ`` read at 76-95; not a word the language writes (``su``), another
+    language's function word (``at``, a name's ``de``), half of a hyphenated word, a quoted term
+    or a unit (``mW``)."""
+    profile = profiles.load("mx")
+    page = spanish_page([("la", 96), ("fi", 95), ("ii", 76), ("su", 95), ("at", 95), ("in-", 92), ("“fg", 93),
+                         ("mW,", 93)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text for c in candidates} == {"fi", "ii"}
+
+
+def test_words_run_together_through_a_mark_or_a_speck_are_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("la'shell,", 95), ("orden-bg", 91), ("S.A.", 95), ("re-iniciar", 95)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text for c in candidates} == {"la'shell,", "orden-bg"}
+    english = page_of([[("ECG,.SpO2,", 87), ("don't", 95), ("it's", 95), ("re-charged", 95), ("e.g.", 95),
+                        ("O'Brien", 95), ("l’on", 95), ("LinnSequencer", 95), ("FinalCode,", 95), ("Sr", 95)]])
+    _, _, candidates = auto_correct([english], profiles.load("ph"))
+    assert {c.text for c in candidates} == {"ECG,.SpO2,"}  # not a contraction, an elision, CamelCase
+
+
+def test_a_spanish_adverb_keeps_its_adjectives_accent():
+    profile = profiles.load("mx")
+    page = spanish_page([("asincronamente", 92), ("rápidamente", 95), ("claramente", 95)])
+    _, _, candidates = auto_correct([page], profile)
+    asked = {c.text: c.suggestions for c in candidates}
+    assert set(asked) == {"asincronamente"} and asked["asincronamente"][0] == "asíncronamente"
+
+
+def test_a_german_address_is_asked_for_its_umlauts_and_sharp_s():
+    """An address ending in DE, on an English or a Spanish front page: its places as German
+    spells them far more often (``Württemberg``, ``Hauptstraße``); an address elsewhere is not."""
+    line = [("JOHNSON", 95), ("INC.;", 95), ("HauptstraBe", 86), ("12,", 95), ("Stuttgart,", 95),
+            ("Baden-Wurttemberg,", 92), ("DE", 95)]
+    for name, words in (("ph", line), ("mx", [(t.replace("Wurtt", "Wúrtt"), c) for t, c in line])):
+        _, _, candidates = auto_correct([page_of([words])], profiles.load(name))
+        asked = {c.text: c.suggestions[0] for c in candidates}
+        assert asked == {"HauptstraBe": "Hauptstraße", words[5][0]: "Baden-Württemberg,"}, name
+    _, _, candidates = auto_correct([page_of([line[:-1] + [("US", 95)]])], profiles.load("ph"))
+    assert [c.text for c in candidates] == ["HauptstraBe"]  # a capital inside a lower-case word, any address
+
+
+def test_a_capital_after_a_specks_full_stop_is_asked():
+    """``. More processing``: a lone full stop beginning a line is a speck, and the common word
+    after it keeps its small letter; a sentence's own capital (``. Wireline`` is rarer) is not."""
+    page = page_of([[("the", 96), ("device", 96), ("has", 96)], [(".", 60), ("More", 93), ("processing", 96)],
+                    [("power.", 96), ("More", 95), ("units", 96)]])
+    _, _, candidates = auto_correct([page], profiles.load("ph"))
+    asked = {c.word_id: c.suggestions[0] for c in candidates}
+    assert asked == {"p0001_w00005": "more"}

@@ -70,7 +70,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         _for_page(ctx, page, lang)
         corrections += _correct_page(page, ctx)
         if memory is not None:
-            corrections += _remembered(page, memory)
+            corrections += _remembered(page, memory, ctx)
     ctx.memo["vocabulary"] = document_vocabulary(pages)
     # fixes a reviewer confirms: the word as read is the first suggestion
     ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
@@ -84,15 +84,26 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     return pages, corrections, candidates
 
 
-def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
+def _remembered(page: OcrPage, memory: MemoryRules, ctx: rules.RuleContext) -> list[Correction]:
     """The office memory's confirmed corrections (``auto-memory``), on the words as the rules
-    left them: what reviewers were shown and corrected the same way, document after document."""
+    left them: what reviewers were shown and corrected the same way, document after document;
+    and another misreading of a word reviewers corrected to in as many documents
+    (``_remembered_target``)."""
     out = []
+    names = None
     for word in page.words():
         if not word.text:
             continue
         fixed = memory.correction(word.text)  # a folded form: the word's own case is put back
         pre, core, suf = rules.split_token(word.text)
+        if not fixed and memory.targets and core:
+            if names is None:
+                lines = page.lines()
+                names = _party_words(lines) - set(_address_words(page, every_country=True))
+            target = None if word.id in names else _remembered_target(core, memory, ctx)
+            if target:
+                out.append(_change(word, page.number, pre + target + suf, AUTO_MEMORY, 99.0))
+            continue
         if fixed and core and strip_marks(fixed) == strip_marks(core.casefold()) and \
                 (word.ocr_text is None or word.ocr_text == word.text):
             continue  # only marks changed (opción → opcion): reviewers undid a rule's accents, and
@@ -100,6 +111,43 @@ def _remembered(page: OcrPage, memory: MemoryRules) -> list[Correction]:
         if fixed and core and fixed != core.casefold():
             out.append(_change(word, page.number, pre + match_case(fixed, core) + suf, AUTO_MEMORY, 99.0))
     return out
+
+
+TARGET_MIN_LENGTH = 6  # a reading this long or longer may be taken for a remembered word
+
+
+def _remembered_target(core: str, memory: MemoryRules, ctx: rules.RuleContext) -> str | None:
+    """The word reviewers corrected misreadings to in ``confirmations`` documents that ``core``
+    is one OCR edit from (two from a word of ten letters or more), when it is no other such word
+    as close, ``core`` is no word itself (of the lexicon, the language, the office's accepted
+    words) and no admin took this correction back: ``Hauptstrafe``, ``HauptstraBe``,
+    ``Hauptstraffe`` → ``Hauptstraße`` once reviewers wrote ``Hauptstraße`` in two documents.
+    Never a party's name (the gazetteer suggests those)."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ..store.memory import form_of
+
+    form = form_of(core)
+    if len(core) < TARGET_MIN_LENGTH or form in memory.refused or form in memory.targets or memory.knows(core):
+        return None
+    if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
+        return None
+    low = core.lower()
+    hits = []
+    for spelling in memory.targets.values():
+        limit = 2 if len(spelling) >= 10 else 1
+        d = Levenshtein.distance(low, spelling.lower(), score_cutoff=limit)
+        if d <= limit:
+            hits.append((d, spelling))
+    if not hits:
+        return None
+    hits.sort()
+    if len(hits) > 1 and hits[1][0] == hits[0][0]:
+        return None  # two remembered words as close: a reviewer's call
+    spelling = hits[0][1]
+    if spelling.isupper() or spelling.islower():  # decided on a title in capitals: the reading's case
+        return match_case(spelling.lower(), core)
+    return spelling.upper() if core.isupper() and len(core) > 1 else spelling  # Baden-Württemberg
 
 
 HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and asked
@@ -314,10 +362,16 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     confirm = ctx.memo.get("confirm") or {}
     remembered = ctx.memo.get("remembered") or set()
     short_words = _short_words(ctx)
-    spanish_address = _spanish_address_words(page) if not ctx.accents and s.queue_accent_margin else set()
+    addresses = _address_words(page) if s.queue_accent_margin else {}
+    # a Spanish address on a page that writes no marks (an English front page); a German one on
+    # any page (neither profile's language spells its umlauts and ß)
+    spanish_address = {w for w, lang in addresses.items() if lang == "es" and not ctx.accents}
+    german_address = {w for w, lang in addresses.items() if lang == "de"}
     out = []
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
+        shown = [w for w in line.words if w.text]
+        before = {b.id: a for a, b in zip(shown, shown[1:])}
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -331,7 +385,9 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             pre, core, suf = rules.split_token(word.text)
             if not core or not any(c.isalnum() for c in core):
                 continue  # a stray bar or dot from the page edge: nothing a reviewer could restore
-            odd = bool(_ODD_EDGE.search(pre + suf))  # ``_tarea,``: a speck glued to a word
+            # ``_tarea,``: a speck glued to a word; two words, or a word and a speck, run together
+            # through a mark a word does not hold inside (``la'shell``, ``ECG,.SpO2``)
+            odd = bool(_ODD_EDGE.search(pre + suf)) or _inner_mark(core, ctx)
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
@@ -344,31 +400,42 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 suggestions: list[str] = []
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
-                lost_accent = _lost_accent(core, ctx, page.number) or \
+                german = _german_spelling(core) if word.id in german_address else None
+                lost_accent = _lost_accent(core, ctx, page.number) or german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
                 # of two words (``micro-controller``) is the text's own
-                joined = "-" in core and (not confident or word.conf < JOINED_CONFIDENCE and _odd_join(core, ctx))
+                joined = "-" in core and (not confident or word.conf < JOINED_CONFIDENCE and _odd_join(core, ctx)
+                                          or _speck_part(core, ctx))
                 # a letter or two read with doubt that the page's language does not write alone
                 # (Spanish ``i``, ``fh`` for ``ñ``): no lexicon vouches for a speck's reading
-                stray = not confident and len(core) <= 2 and short_words is not None and \
-                    (core.casefold() not in short_words or word.conf < s.noise_confidence) and \
-                    not core.isupper() and not suf.startswith(".")
+                # (read surer: two letters, neither half of a hyphenated word nor quoted, a term's
+                # own spelling: ``ii``, ``fi`` for ``ñ``, not ``in-``, ``“fg``, a variable ``x``)
+                stray = len(core) <= 2 and short_words is not None and not core.isupper() and \
+                    not suf.startswith(".") and (
+                        not confident and (core.casefold() not in short_words or word.conf < s.noise_confidence)
+                        or word.conf < STRAY_CONFIDENCE and len(core) == 2 and core.casefold() not in short_words
+                        and core.islower() and not (pre + suf).strip(",;:)")
+                        and core.casefold() not in _ANY_FUNCTION_WORD)
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
-                if not (odd or lost_accent or joined or stray or doubtful or slip) and \
+                odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
+                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
+                if not (odd or lost_accent or joined or stray or doubtful or slip or capital) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or joined or slip or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or stray or slip or capital or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
-                    marked = _marked_spelling(core, ctx) or \
+                    marked = german or _marked_spelling(core, ctx) or \
                         (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
                         marked = pre + match_case(marked, core) + suf  # core: 3+ letters
                         suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
+                if capital:
+                    suggestions = [pre + core.lower() + suf] + suggestions[: max(0, s.queue_suggestions - 1)]
                 own = _own_spelling(core, vocabulary)
                 if own:
                     own = pre + match_case(own, core) + suf
@@ -391,7 +458,7 @@ def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
     if not core.isalpha() or len(core) < 3:
         return False
     if ctx.accents:
-        if ctx.forms.dominant_accented(low):
+        if ctx.forms.dominant_accented(low) or _marked_adverb(low, ctx):
             return True
         if not ctx.forms.listed(low) and not ctx.lexicon.known(low) and _marked_listed(low, ctx.forms):
             return True  # no word as read, a word with its marks (``CIGUENAL``: cigüeñal)
@@ -408,12 +475,16 @@ SPANISH_SPEAKING = frozenset("MX AR ES CO CL PE VE EC UY PY BO CR GT HN NI PA SV
 _COUNTRY = re.compile(r"\(?([A-Z]{2})\)?[.,;]?")
 
 
-def _spanish_address_words(page: OcrPage) -> set[str]:
-    """Ids of the words of a party's address in a Spanish-speaking country, on a page that
-    writes no marks (an English front page): after the ``;`` that ends the party's name, on its
-    line and the lines under it in its column, down to the country code (``Blvd. Diaz Ordaz 130,
-    Monterrey, Nuevo Leon, MX``). Its places are spelt the Spanish way."""
-    out: set[str] = set()
+GERMAN_SPEAKING = frozenset({"DE", "AT"})
+
+
+def _address_words(page: OcrPage, every_country: bool = False) -> dict[str, str]:
+    """Ids of the words of a party's address → the language its country spells its places in
+    (``es``: a Spanish-speaking country, ``de``: Germany, Austria): after the ``;`` that ends the
+    party's name, on its line and the lines under it in its column, down to the country code
+    (``Blvd. Diaz Ordaz 130, Monterrey, Nuevo Leon, MX``; ``Hauptstrasse 12, Stuttgart,
+    Baden-Wurttemberg, DE``); with ``every_country``, other countries' addresses too, as ``""``."""
+    out: dict[str, str] = {}
     lines = page.lines()
     for i, line in enumerate(lines):
         words = [w for w in line.words if w.text]
@@ -429,9 +500,53 @@ def _spanish_address_words(page: OcrPage) -> set[str]:
             segment += nxt
             j += 1
         m = _COUNTRY.fullmatch(segment[-1].text) if segment else None
-        if m and m.group(1) in SPANISH_SPEAKING:
-            out.update(w.id for w in segment[:-1])
+        lang = None if not m else "es" if m.group(1) in SPANISH_SPEAKING else \
+            "de" if m.group(1) in GERMAN_SPEAKING else "" if every_country else None
+        if lang is not None:
+            out.update((w.id, lang) for w in segment[:-1])
     return out
+
+
+GERMAN_ZIPF_MARGIN = 1.0  # a spelling with umlauts or ß this much commoner (Zipf: 10x) in German
+_UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "á": "ä", "ó": "ö", "ú": "ü", "à": "ä", "ò": "ö", "ù": "ü"}
+
+
+def _german_spelling(core: str) -> str | None:
+    """A German place or street spelt with its umlauts and ß, when German writes that spelling
+    far more often than the one read: ``Wurttemberg`` and ``Wúrttemberg`` → ``Württemberg``,
+    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe`` → ``Hauptstraße``.
+    Each part of a hyphenated name on its own; None when no part changes."""
+    german = word_forms.spellings("de")
+    if not len(german.zipf10):
+        return None
+    parts = core.split("-")
+    changed = False
+    for k, part in enumerate(parts):
+        if len(part) < 4 or not part.isalpha():
+            continue
+        best = _umlaut_variant(part, german)
+        if best:
+            parts[k], changed = best, True
+    return "-".join(parts) if changed else None
+
+
+def _umlaut_variant(part: str, german: word_forms.Forms) -> str | None:
+    here = german.zipf(part)
+    options = []
+    for i, c in enumerate(part):
+        low = c.lower()
+        if low in _UMLAUT:
+            u = _UMLAUT[low]
+            options.append(part[:i] + (u.upper() if c.isupper() else u) + part[i + 1:])
+        if part[i:i + 2].lower() == "ii":
+            options.append(part[:i] + ("Ü" if c.isupper() else "ü") + part[i + 2:])
+        if c == "B" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 1:])
+    scored = [(german.zipf(o), o) for o in options]
+    if not scored:
+        return None
+    z, best = max(scored)
+    return best if z >= here + GERMAN_ZIPF_MARGIN else None
 
 
 def _spanish_spelling(core: str, margin: float) -> str | None:
@@ -487,6 +602,68 @@ def _odd_join(core: str, ctx: rules.RuleContext) -> bool:
     return any(p.casefold() in short or p.isalpha() and not _a_word(p, ctx) for p in parts)
 
 
+# a word of one language's commonest short words, in a page of another (a name's ``de``, a
+# command's ``at``): not a stray reading
+_ANY_FUNCTION_WORD = frozenset().union(*FUNCTION_WORDS.values(), *rules.FUNCTION_WORDS.values())
+STRAY_CONFIDENCE = 96.0  # a letter or two the language never writes alone, read below this: asked
+_INNER_MARK = re.compile(r"[^\W\d_][',.;:’]+[^\W_]")  # la'shell, ECG,.SpO2 (not S.A., e.g)
+
+
+def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
+    """Two words, or a word and a speck, run together through a mark that words do not hold
+    inside: an apostrophe on a Spanish page (``la'shell``), or two marks in a row
+    (``ECG,.SpO2``). Not an abbreviation's dots (``S.A.``, ``e.g``), a decimal number."""
+    m = _INNER_MARK.search(core)
+    if not m or ctx.foreign:
+        return False
+    marks = m.group(0)[1:-1]
+    if len(marks) > 1:
+        return True
+    # an apostrophe: only where the page's language elides nothing (English contractions and
+    # names, O'Brien, and the elisions of a French quotation, l’on, d’un, are the text's own)
+    return marks in "'’" and ctx.lang == "es"
+
+
+_INNER_CAPITAL = re.compile(r"[a-zß-ÿ]{3}[A-Z][a-zß-ÿ]{1,2}$")  # HauptstraBe (not LinnDrum, McDonald, iPhone)
+
+
+def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
+    """A capital among the last letters of a lower-case word the lexicon does not know: a letter
+    misread as another (``HauptstraBe`` for ß). A capital that begins a part of three letters or
+    more is CamelCase (``LinnSequencer``, ``FinalCode``), a name's own spelling."""
+    if not core.isalpha() or sum(c.isupper() for c in core[1:]) != 1 or not _INNER_CAPITAL.search(core):
+        return False
+    return not ctx.lexicon.known(core)
+
+
+CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
+
+
+def _odd_capital(core: str, previous, line, ctx: rules.RuleContext) -> bool:
+    """A capital where the sentence has none: a common word after a lone full stop that begins
+    its line, a speck (``. More processing``, ``. Memory element``): no sentence begins so. (A
+    function word capitalised after a lower-case word, ``y Su primer``, is not asked: run-in
+    headings and list items of a text begin so far more often.)"""
+    if previous is None or not core.isalpha() or not core.istitle() or len(core) < 2 or ctx.foreign:
+        return False
+    first = next((w for w in line.words if w.text), None)
+    return previous is first and previous.text == "." and bool(ctx.forms.lang) and \
+        ctx.forms.zipf(core.lower()) >= CAPITAL_ZIPF
+
+
+def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
+    """A join whose one part is a letter or two no word of the language is (``orden-bg``): a
+    speck or a stray mark read into the word, whatever the confidence."""
+    short = _short_words(ctx)
+    if short is None:
+        return False
+    parts = core.split("-")
+    if len(parts) != 2 or not all(p.isalpha() and p.islower() for p in parts):
+        return False  # not a key (``M-x``, ``ESC-Control-x``), not ``re-charged``, ``co-pending``
+    word, speck = sorted(parts, key=len, reverse=True)
+    return len(word) >= 4 and len(speck) <= 2 and speck not in short and speck not in rules.PREFIXES
+
+
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
     """The commonest spelling of ``low`` with up to two marks more that the language writes."""
     hits = [v for v in word_forms.accent_variants(low, limit=2) if forms.listed(v)]
@@ -504,7 +681,24 @@ def _marked_spelling(core: str, ctx: rules.RuleContext) -> str | None:
     if not ctx.accents:
         return _marked_in_document(low, ctx)
     return ctx.forms.dominant_accented(low) or ctx.forms.likelier_accented(low, ctx.settings.queue_accent_margin or 1.0) \
-        or (None if ctx.forms.listed(low) else _marked_listed(low, ctx.forms))
+        or (None if ctx.forms.listed(low) else _marked_listed(low, ctx.forms)) or _marked_adverb(low, ctx)
+
+
+def _marked_adverb(low: str, ctx: rules.RuleContext) -> str | None:
+    """A Spanish adverb in -mente keeps its adjective's accent (``rápidamente``): one read
+    without it (``asincronamente``, too rare for the word list) whose adjective is written with
+    a mark (``asíncrona``) → the adverb with it, else None."""
+    if ctx.lang != "es" or not low.endswith("mente") or len(low) < 10 or ctx.forms.dominant_accented(low):
+        return None
+    stem = low[: -len("mente")]
+    if stem != strip_marks(stem):
+        return None  # the adjective has its mark already
+    marked = ctx.forms.dominant_accented(stem) or \
+        (None if ctx.forms.listed(stem) else _marked_listed(stem, ctx.forms))
+    if not marked:
+        return None
+    adverb = marked + "mente"
+    return adverb if not ctx.forms.listed(low) or ctx.forms.zipf(adverb) >= ctx.forms.zipf(low) + 1.0 else None
 
 
 # words of one or two letters a language writes alone, besides its function words

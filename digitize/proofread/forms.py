@@ -216,6 +216,24 @@ def load(lang: str) -> Forms:
     rare entry included, cached for the life of the process: +70 MB)."""
     if lang not in ("es", "en"):
         return Forms(lang)
+    return _read(lang)
+
+
+@lru_cache(maxsize=2)
+def spellings(lang: str) -> Forms:
+    """The full-form list of any language ``wordfreq`` has (``de``: how a German address is
+    spelt), read only when asked; ``load`` keeps a profile's forms to the languages whose
+    inflection rules are here. Empty when the list is missing."""
+    from importlib.resources import files
+
+    if lang in ("es", "en"):
+        return load(lang)
+    if not (files("wordfreq") / "data" / f"large_{lang}.msgpack.gz").is_file():
+        return Forms(lang)
+    return _read(lang)
+
+
+def _read(lang: str) -> Forms:
     import gzip
     from importlib.resources import files
 

@@ -71,15 +71,18 @@ class MemoryError_(UsageError, ValueError):
     exit 2, as every usage error)."""
 
 
+def _strip_edges(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return text[start:end]
+
+
 def form_of(text: str) -> str:
     """What decisions are matched on: NFKC, case-folded, without the punctuation around it."""
-    t = unicodedata.normalize("NFKC", text or "")
-    start, end = 0, len(t)
-    while start < end and not t[start].isalnum():
-        start += 1
-    while end > start and not t[end - 1].isalnum():
-        end -= 1
-    return t[start:end].casefold()
+    return _strip_edges(unicodedata.normalize("NFKC", text or "")).casefold()
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,16 @@ class MemoryRules:
     corrections: dict[str, str] = field(default_factory=dict)  # form as read → form as corrected
     accepted: frozenset[str] = frozenset()
     parties: tuple[str, ...] = ()
+    # words reviewers corrected to in ``confirmations`` documents, whatever the reading (form →
+    # the spelling decided, ``hauptstrasse`` → ``Hauptstraße``): another misreading of the same
+    # word, close to one of them and to no other, is corrected to it (``proofread``)
+    targets: dict[str, str] = field(default_factory=dict)
+    refused: frozenset[str] = frozenset()  # readings an admin took an automatic correction back from
 
     def to_json(self) -> str:
         d = asdict(self)
         d["accepted"] = sorted(self.accepted)
+        d["refused"] = sorted(self.refused)
         return json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
 
     @classmethod
@@ -105,6 +114,8 @@ class MemoryRules:
         d["accepted"] = frozenset(d.get("accepted", ()))
         d["parties"] = tuple(d.get("parties", ()))
         d["corrections"] = dict(d.get("corrections", {}))
+        d["targets"] = dict(d.get("targets", {}))
+        d["refused"] = frozenset(d.get("refused", ()))
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
     def correction(self, text: str) -> str | None:
@@ -154,12 +165,12 @@ def drop_correction(job_dir: Path | str, form: str) -> MemoryRules | None:
     """The job's rules without the correction of ``form`` (an admin reversed it): ``apply``
     no longer makes it anywhere in the job. Returns the rules as they are now."""
     rules = load_rules(job_dir)
-    if rules is None or form not in rules.corrections:
+    if rules is None or form in rules.refused:
         return rules
     rest = {k: v for k, v in rules.corrections.items() if k != form}
     from dataclasses import replace
 
-    rules = replace(rules, corrections=rest)
+    rules = replace(rules, corrections=rest, refused=rules.refused | {form})  # nor to a target
     save_rules(job_dir, rules)
     return rules
 
@@ -229,8 +240,17 @@ class OfficeMemory:
         for r in self.con.execute("SELECT form, before, after, action, doc_id, job FROM memory_decisions"
                                   " WHERE office = ? AND kind = 'word' AND form != ''", (office,)):
             by_form.setdefault(r["form"], []).append(r)
-        corrections, accepted = {}, set()
+        corrections, accepted, refused = {}, set(), set()
+        target_docs: dict[str, set] = {}
+        spelling: dict[str, str] = {}
         for form, rows in by_form.items():
+            for r in rows:
+                target = form_of(r["after"]) if r["action"] in CORRECTING else ""
+                if target and target != form and " " not in target:
+                    target_docs.setdefault(target, set()).add((r["job"], r["doc_id"]))
+                    spelling[target] = _strip_edges(unicodedata.normalize("NFC", r["after"]))
+                if r["action"] == "reverse":
+                    refused.add(form)
             if any(r["action"] == "reverse" for r in rows):
                 continue  # an admin said no: never again
             outcomes = {form_of(r["after"]) if r["action"] in CORRECTING else
@@ -252,8 +272,16 @@ class OfficeMemory:
             for name in party_names(value or ""):
                 if name not in parties:
                     parties.append(name)
+        # a target is the word itself: never one reviewers corrected away from, nor one an admin's
+        # reversal led to
+        contradicted = {t for t in target_docs
+                        if any(r["action"] in CORRECTING and form_of(r["after"]) != t for r in by_form.get(t, ()))}
+        contradicted |= {form_of(r["after"]) for rows in by_form.values() for r in rows if r["action"] == "reverse"}
+        targets = {t: spelling[t] for t, docs in sorted(target_docs.items())
+                   if len(docs) >= confirmations and t not in contradicted and len(t) >= 6}
         return MemoryRules(office=office, store=store, confirmations=confirmations, lexicon_after=lexicon_after,
-                           corrections=corrections, accepted=frozenset(accepted), parties=tuple(parties))
+                           corrections=corrections, accepted=frozenset(accepted), parties=tuple(parties),
+                           targets=targets, refused=frozenset(refused))
 
     def count(self, office: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM memory_decisions" + (" WHERE office = ?" if office else "")
