@@ -515,8 +515,8 @@ def office_memory(job: JobSettings, profile: Profile, out: Path) -> MemoryRules 
     except (sqlite3.Error, OSError, MemoryError_) as exc:
         raise UsageError(f"office memory {path}: {exc}") from None
     save_rules(out, rules)
-    log.info("office memory %s: %d correction(s), %d word(s), %d part(y/ies) known", path, len(rules.corrections),
-             len(rules.accepted), len(rules.parties))
+    log.info("office memory %s: %d correction(s), %d target(s), %d word(s), %d part(y/ies) known", path,
+             len(rules.corrections), len(rules.targets), len(rules.accepted), len(rules.parties))
     return rules
 
 

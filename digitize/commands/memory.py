@@ -18,7 +18,8 @@ job file (memory = "…"), with 'digitize run --memory FILE' or $DIGITIZE_MEMORY
           after, action, reviewer, decided_at (seconds since 1970, UTC), job, doc_id, item_key;
   import: the rows of such a file into a memory file (made when missing); importing twice adds
           nothing;
-  show:   what the next job of an office would use: corrections applied as auto-memory, words
+  show:   what the next job of an office would use: corrections applied as auto-memory (a
+          target "~word -> word" also takes other misreadings one OCR edit from it), words
           known, parties of the gazetteer.
 
 examples:
@@ -68,6 +69,8 @@ def main(args: argparse.Namespace) -> int:
                                 lexicon_after=max(1, args.lexicon_after))
         for k, v in sorted(rules.corrections.items()):
             print(f"auto-memory  {k} -> {v}")
+        for k, v in sorted(rules.targets.items()):
+            print(f"auto-memory  ~{k} -> {v}")
         for w in sorted(rules.accepted):
             print(f"known word   {w}")
         for name in rules.parties:
