@@ -27,6 +27,8 @@ from digitize.model import QueueCandidate
 
 from test_review import DIGITIZE, PASSWORD, Server, add_user
 
+pytestmark = pytest.mark.slow  # every test here runs ``digitize run`` on a scanned table (~10-20 s)
+
 DATA = Path(__file__).parent / "data" / "tables" / "EP18151178NWA1-tables.xml"
 ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 SCREENSHOT = Path("/tmp/review-cell.png")

@@ -66,7 +66,48 @@ def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     v_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     horiz = cv2.morphologyEx(h_src, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
     vert = cv2.morphologyEx(v_src, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+    got = _rule_dots(ink, dpi)
+    if got is not None:  # dotted rules: the dots joined along the rule, then opened the same way;
+        dots, halftone = got  # a halftone's dots are no rule of either kind
+        horiz[halftone > 0] = 0
+        vert[halftone > 0] = 0
+        gap = max(3, int(DOT_GAP_MM * mm))
+        horiz |= cv2.morphologyEx(cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)),
+                                  cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
+        vert |= cv2.morphologyEx(cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)),
+                                 cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
     return horiz, vert
+
+
+DOT_MM = 0.5  # a dot of a dotted rule fits in a square this wide
+DOT_GAP_MM = 0.6  # ... and the next dot is at most this far (a dot leader's periods are 1 mm and more apart)
+MIN_DOTS = 200
+HALFTONE_HOLE_MM = 4.0  # a hole this wide in a halftone (a word printed on the grey) is part of it  # fewer dots than this on a page: no dotted rule worth looking for
+
+
+def _rule_dots(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The page's small dots that may make dotted rules: components no larger than ``DOT_MM``
+    square, without those of a halftone (a grey fill behind a table's head: dots close on every
+    side, which a closing over ``DOT_GAP_MM`` turns into a solid area, unlike a line of dots),
+    and that halftone's area. None when the page has too few dots for a rule."""
+    mm = dpi / 25.4
+    _n, labels, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    lim = max(2, int(DOT_MM * mm))
+    small = (stats[:, 2] <= lim) & (stats[:, 3] <= lim)
+    small[0] = False
+    if int(np.count_nonzero(small)) < MIN_DOTS:
+        return None
+    dots = small[labels].astype(np.uint8)
+    gap = max(3, int(DOT_GAP_MM * mm))
+    solid = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
+    t = max(3, int(DOT_MM * mm))
+    halftone = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((t, t), np.uint8))
+    if np.count_nonzero(halftone):  # the letters printed on it too (their glyphs join its dots): holes filled
+        k = max(3, int(HALFTONE_HOLE_MM * mm))
+        halftone = cv2.morphologyEx(halftone, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    halftone = cv2.dilate(halftone, np.ones((3, 3), np.uint8))
+    dots[halftone > 0] = 0
+    return dots, halftone
 
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[_Seg]:
