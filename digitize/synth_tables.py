@@ -61,6 +61,20 @@ class TruthTable:
         return out
 
 
+def grouped_head(t: TruthTable, group: str = "Measured values") -> TruthTable:
+    """``t`` with a head of two rows: its last two columns' heads under a group head spanning
+    both, every other head cell over the two rows (as a table groups related columns). A table
+    whose head is not one row of single cells, or of fewer than three columns, comes back as is."""
+    if t.header_rows != 1 or t.cols < 3 or len(t.rows[0]) != t.cols or any(
+            c.rowspan > 1 or c.colspan > 1 for c in t.rows[0]):
+        return t
+    head = t.rows[0]
+    top = [TruthCell(c.text, rowspan=2) for c in head[:-2]] + [TruthCell(group, colspan=2)]
+    sub = [TruthCell(c.text) for c in head[-2:]]
+    return TruthTable(name=t.name + "+head2", cols=t.cols, rows=[top, sub] + t.rows[1:], header_rows=2,
+                      title=t.title, intro=t.intro, col_mm=list(t.col_mm))
+
+
 def read_tables(xml_path: Path) -> list[TruthTable]:
     """The marked-up tables of an ST.36 document (image tables skipped), each as a grid: entries
     placed by ``colname``/``namest``/``nameend`` and ``morerows`` as the CALS model says."""

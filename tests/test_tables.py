@@ -109,6 +109,35 @@ def test_a_dotted_table_on_a_real_page_reads_better_than_the_raw_engine():
     assert score("t", gold, page_text(page)).owe <= score("t", gold, raw).owe
 
 
+def _read_table(rows: list[list[tuple[str, int, int]]], cols: int) -> Table:
+    """A ruled table as read: rows of (text, rowspan, colspan) in column order."""
+    cells, busy = [], set()
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rs, cs in row:
+            while (r, c) in busy:
+                c += 1
+            busy |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+            words = [Word(f"p0001_w{len(cells):05d}_{k}", w, (0, 0, 1, 1), 90.0) for k, w in enumerate(text.split())]
+            cells.append(TableCell(row=r, col=c, rowspan=rs, colspan=cs, bbox=(0, 0, 1, 1), words=words))
+            c += cs
+    return Table(page=1, bbox=(0, 0, 10, 10), rows=len(rows), cols=cols, cells=cells, ruling="ruled")
+
+
+def test_a_group_head_over_sub_heads_is_a_head_of_two_rows():
+    from digitize.structure.tables import head_rows
+
+    two = _read_table([[("Phase", 2, 1), ("Buffer", 2, 1), ("Ranges", 1, 2)], [("pH", 1, 1), ("Conductivity", 1, 1)],
+                       [("Load", 1, 1), ("20 mM MES", 1, 1), ("5.0-6.0", 1, 1), ("5 mS/cm", 1, 1)],
+                       [("Wash", 1, 1), ("25 mM HEPES", 1, 1), ("7.5", 1, 1), ("2 mS/cm", 1, 1)]], 4)
+    assert head_rows(two) == 2
+    one = _read_table([[("Phase", 1, 1), ("Buffer", 1, 1), ("Ranges", 1, 2)],
+                       [("Load", 1, 1), ("20 mM MES", 1, 1), ("5.0-6.0", 1, 1), ("5 mS/cm", 1, 1)],
+                       [("Wash", 1, 1), ("25 mM HEPES", 1, 1), ("7.5", 1, 1), ("2 mS/cm", 1, 1)],
+                       [("Strip", 1, 1), ("1 M NaCl", 1, 1), ("7.0", 1, 1), ("90 mS/cm", 1, 1)]], 4)
+    assert head_rows(one) == 1  # the second row carries figures: body
+
+
 def test_running_text_and_a_drawing_are_not_tables():
     text = render_text_page(["A line of running text that goes on for a while, as paragraphs do."] * 30)
     assert find_tables(text, 300) == []

@@ -457,9 +457,9 @@ def _within(inner: BBox, outer: BBox, pad: int) -> bool:
 
 def head_rows(table: Table) -> int:
     """Head rows of a ruled table, from what its cells say once read: a first row of words over
-    a body with figures (numbers, ranges, units) is a head of one row. 0 when the first row
-    carries figures too. (A head of two rows, a spanning head cell over sub-heads, is not told
-    yet: its second row is read as body.)"""
+    a body with figures (numbers, ranges, units) is a head of one row; of two rows when a
+    first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
+    and the second row is words too. 0 when the first row carries figures too."""
     if table.ruling != "ruled" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
@@ -470,12 +470,22 @@ def head_rows(table: Table) -> int:
         t = text.replace(" ", "")
         return bool(t) and sum(ch.isdigit() for ch in t) >= max(1, len(t) // 3)
 
+    def figures_under(n: int) -> bool:  # the rows below the first n carry figures
+        body = [c for r, cs in grid_rows.items() if r >= n for c in cs if c.text.strip()]
+        return bool(body) and sum(numeric(c.text) for c in body) >= 0.3 * len(body)
+
     first = [c for c in grid_rows.get(0, []) if c.text.strip()]
-    if not first or any(numeric(c.text) for c in first):
+    if not first or any(numeric(c.text) for c in first) or not figures_under(1):
         return 0
-    body = [c for r, cs in grid_rows.items() if r > 0 for c in cs if c.text.strip()]
-    if not body or sum(numeric(c.text) for c in body) < 0.3 * len(body):
-        return 0
+    # a head of two rows: a first-row cell over two columns or more (a group's head over its
+    # sub-heads), or over the first two rows (a head beside such a group), and a second row of
+    # words alone, over a body with figures
+    second = [c for c in grid_rows.get(1, []) if c.text.strip()]
+    grouped = any(c.colspan > 1 and c.rowspan == 1 for c in grid_rows.get(0, [])) or any(
+        c.rowspan == 2 for c in grid_rows.get(0, []))
+    if (table.rows > 3 and grouped and second and not any(numeric(c.text) for c in second)
+            and all(c.rowspan == 1 for c in grid_rows.get(1, [])) and figures_under(2)):
+        return 2
     return 1
 
 
