@@ -39,6 +39,8 @@ from ..store.queue import CELL_KEY, STRUCTURE_ACTIONS
 TEXT_ACTIONS = ("accept", "correct", "suggestion", "not-text")
 _KEY = re.compile(r"cell:p(\d{4})_t(\d+)_r(\d+)_c(\d+)$")
 NOT_APPLIED = "not applied: "  # a refused decision's candidate context starts so
+CELL_WORDS = 8  # a cell of more words (a paragraph set in a table) keeps its words in doubt asked one by one
+HEAD_CHARS = 60  # a header's text in an item's context is cut to this length
 
 
 def cell_key(page: int, table: int, row: int, col: int) -> str:
@@ -97,11 +99,15 @@ def neighbour(table: Table, cell: TableCell, direction: str) -> TableCell | None
 def context_of(table: Table, cell: TableCell) -> str:
     """The cell's row and column headers, as the queue item's context."""
     row_head, col_head = headers(table, cell)
+
+    def cut(text: str) -> str:
+        return (text[:HEAD_CHARS - 1].rstrip() + "…") if len(text) > HEAD_CHARS else text or "(empty)"
+
     parts = []
     if row_head is not None:
-        parts.append(f"row: {row_head.text or '(empty)'}")
+        parts.append(f"row: {cut(row_head.text)}")
     if col_head is not None:
-        parts.append(f"column: {col_head.text or '(empty)'}")
+        parts.append(f"column: {cut(col_head.text)}")
     parts.append(f"table cell, row {cell.row + 1}, column {cell.col + 1}"
                  + (f", spans {cell.rowspan}×{cell.colspan}" if cell.rowspan > 1 or cell.colspan > 1 else ""))
     return " · ".join(parts)
@@ -330,7 +336,8 @@ def review_cells(pages: list[OcrPage], decisions, candidates: list[QueueCandidat
     """The reviewers' cell decisions applied to ``pages`` (``Decisions.cells``; see ``apply_cells``),
     and the queue candidates with the words in doubt inside a table replaced by their cells: a
     cell with a word in doubt is one candidate (its crop and headers are what a reviewer sees), a
-    decided cell none, a decision that could not be applied its cell again (context: why)."""
+    decided cell none, a decision that could not be applied its cell again (context: why). A cell
+    of more than ``CELL_WORDS`` words keeps its words as they were asked, one by one."""
     decided: dict[str, tuple[str, str]] = dict(getattr(decisions, "cells", None) or {})
     if not decided and not any(p.tables for p in pages):
         return candidates
@@ -342,7 +349,8 @@ def review_cells(pages: list[OcrPage], decisions, candidates: list[QueueCandidat
             for c in t.cells:
                 for w in c.words:
                     owner[w.id] = c
-    out = [c for c in candidates if not (c.kind == "word" and c.word_id in owner)]
+    out = [c for c in candidates if not (c.kind == "word" and c.word_id in owner
+                                         and len(owner[c.word_id].words) <= CELL_WORDS)]
     settled = {k for k in decided if k not in refused}
     seen: set[int] = set()
     for page in pages:
@@ -357,7 +365,7 @@ def review_cells(pages: list[OcrPage], decisions, candidates: list[QueueCandidat
                 if keys & settled and not failed:
                     continue
                 words = [doubt[w.id] for w in cell.words if w.id in doubt]
-                if not words and not failed:
+                if (not words or len(cell.words) > CELL_WORDS) and not failed:
                     continue
                 context = context_of(t, cell)
                 if failed:
