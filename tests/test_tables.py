@@ -136,6 +136,10 @@ def test_a_group_head_over_sub_heads_is_a_head_of_two_rows():
                        [("Wash", 1, 1), ("25 mM HEPES", 1, 1), ("7.5", 1, 1), ("2 mS/cm", 1, 1)],
                        [("Strip", 1, 1), ("1 M NaCl", 1, 1), ("7.0", 1, 1), ("90 mS/cm", 1, 1)]], 4)
     assert head_rows(one) == 1  # the second row carries figures: body
+    marks = _read_table([[("", 2, 1), ("Comfort", 2, 1), ("Area of view", 1, 2)], [("Landscape", 1, 1), ("Indoor", 1, 1)],
+                         [("Blind", 1, 1), ("x", 1, 1), ("-", 1, 1), ("x", 1, 1)],
+                         [("Panel", 1, 1), ("o", 1, 1), ("x", 1, 1), ("o", 1, 1)]], 4)
+    assert head_rows(marks) == 2  # a body of marks, not figures: the head's pattern alone says so
 
 
 def test_running_text_and_a_drawing_are_not_tables():

@@ -459,7 +459,8 @@ def head_rows(table: Table) -> int:
     """Head rows of a ruled table, from what its cells say once read: a first row of words over
     a body with figures (numbers, ranges, units) is a head of one row; of two rows when a
     first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
-    and the second row is words too. 0 when the first row carries figures too."""
+    and the second row is words too, or when the first two rows are such a head cell for cell
+    (whatever the body holds). 0 when the first row carries figures too."""
     if table.ruling != "ruled" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
@@ -475,18 +476,23 @@ def head_rows(table: Table) -> int:
         return bool(body) and sum(numeric(c.text) for c in body) >= 0.3 * len(body)
 
     first = [c for c in grid_rows.get(0, []) if c.text.strip()]
-    if not first or any(numeric(c.text) for c in first) or not figures_under(1):
+    if not first or any(numeric(c.text) for c in first):
         return 0
     # a head of two rows: a first-row cell over two columns or more (a group's head over its
     # sub-heads), or over the first two rows (a head beside such a group), and a second row of
-    # words alone, over a body with figures
-    second = [c for c in grid_rows.get(1, []) if c.text.strip()]
-    grouped = any(c.colspan > 1 and c.rowspan == 1 for c in grid_rows.get(0, [])) or any(
-        c.rowspan == 2 for c in grid_rows.get(0, []))
-    if (table.rows > 3 and grouped and second and not any(numeric(c.text) for c in second)
-            and all(c.rowspan == 1 for c in grid_rows.get(1, [])) and figures_under(2)):
-        return 2
-    return 1
+    # words alone, over a body with figures; or, whatever the body holds, the whole pattern:
+    # every first-row cell a group's head or over both rows, the second row the groups' sub-heads
+    top, second = grid_rows.get(0, []), [c for c in grid_rows.get(1, []) if c.text.strip()]
+    groups = [c for c in top if c.colspan > 1 and c.rowspan == 1]
+    if table.rows > 3 and second and not any(numeric(c.text) for c in second) and all(
+            c.rowspan == 1 for c in grid_rows.get(1, [])):
+        grouped = bool(groups) or any(c.rowspan == 2 for c in top)
+        if grouped and figures_under(2):
+            return 2
+        under = all(any(g.col <= c.col < g.col + g.colspan for g in groups) for c in grid_rows.get(1, []))
+        if groups and under and all(c in groups or c.rowspan == 2 for c in top):
+            return 2
+    return 1 if figures_under(1) else 0
 
 
 def mark_head(table: Table) -> None:
