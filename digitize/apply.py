@@ -128,15 +128,19 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     # a table cell the re-run asks about again although decided: its decision could not be
     # applied (``structure.table_review``; the candidate's context says why): back to the queue
     asked = {c.word_id: c for c in result.candidates if c.kind == "cell"}
+    back: set[str] = set()
     for i in items:
-        if i["item_key"] in asked and i.get("action") != SETTLED and i["item_key"] not in refused:
+        if i["item_key"] in asked and i.get("action") == SETTLED:  # its cell is back (a merge taken back)
+            queue.reopen(i["id"], "apply")
+            back.add(i["item_key"])
+        elif i["item_key"] in asked and i["item_key"] not in refused:
             refused[i["item_key"]] = asked[i["item_key"]].context
             queue.reopen(i["id"], "apply")
             log.warning("%s: %s reopened: %s", doc_id, i["item_key"], asked[i["item_key"]].context)
     if result.candidates:
         queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
     queue.settle_cells(doc_id, asked, by="apply")
-    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in refused])
+    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in refused and i["item_key"] not in back])
     state = _state(queue, doc_id, result.quality)
     if result.incomplete:  # the completeness gate: never done with an empty mandatory field
         state = "needs-review"

@@ -113,7 +113,10 @@ def test_cell_text_merge_and_split_reach_st36_st96_and_txt_audited_and_kept(tabl
         return o if o is not None and o.rowspan == c.rowspan else None
 
     # a cell with a neighbour to merge with, another cell to correct, a spanning cell to split
-    merge = next(i for k, i in cells.items() if right_of(by_pos[parse_key(k)[2:]]) is not None)
+    mergeable = [i for k, i in cells.items() if right_of(by_pos[parse_key(k)[2:]]) is not None]
+    both = [i for i in mergeable if cell_key(1, 1, *(lambda c: (c.row, c.col))(right_of(by_pos[parse_key(i.word_id)[2:]])))
+            in cells]  # the neighbour in doubt too: its item is settled by the merge
+    merge = (both or mergeable)[0]
     mcell = by_pos[parse_key(merge.word_id)[2:]]
     neighbour = right_of(mcell)
     fix = next(i for k, i in cells.items() if i is not merge and parse_key(k)[2:] != (neighbour.row, neighbour.col))
@@ -167,6 +170,14 @@ def test_cell_text_merge_and_split_reach_st36_st96_and_txt_audited_and_kept(tabl
     before = {p.name: p.read_bytes() for p in (folder / f"{doc_id}.st36.xml", folder / f"{doc_id}.txt")}
     _apply(job, "--force")
     assert {p: (folder / p).read_bytes() for p in before} == before
+
+    # an admin takes the merge back: the two cells are two again, the neighbour's question back
+    assert q.reopen(merge.id, "admin")
+    _apply(job, "--force")  # (a reopened item leaves nothing new to apply: forced, as for words)
+    rows = _st36_rows(folder, doc_id)
+    assert all(e[1] is None for e in rows[mcell.row - head] if e[0] == f"col{mcell.col + 1}")
+    if gone in cells:
+        assert q.get(cells[gone].id).state == "open"
 
 
 def test_a_cell_decision_that_does_not_fit_goes_back_to_the_queue_with_the_reason(table_job, tmp_path):

@@ -84,6 +84,22 @@ def test_dot_leaders_and_a_halftone_picture_are_no_rules():
     assert find_tables(picture, 300) == []
 
 
+def test_a_box_of_text_with_a_few_rules_is_no_table():
+    """A frame whose one cell covers most of it (a box of text, a table whose inner rules were
+    lost under a halftone) is no ruled table: read as text, not cell by cell."""
+    import cv2
+
+    page = np.full((1400, 2000), 255, np.uint8)
+    cv2.rectangle(page, (200, 200), (1800, 1100), 0, 3)
+    cv2.line(page, (1500, 200), (1500, 1100), 0, 3)
+    cv2.line(page, (1500, 500), (1800, 500), 0, 3)
+    for i, y in enumerate(range(260, 1060, 60)):
+        cv2.putText(page, f"a line of text in the box, number {i}", (230, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    for y in (300, 700):
+        cv2.putText(page, "12.5", (1560, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    assert find_tables(page, 300) == []
+
+
 @pytest.mark.slow
 def test_a_dotted_table_on_a_real_page_reads_better_than_the_raw_engine():
     """ocr-benchmark table_07 (dotted rules, a halftone head): found as a ruled table and read

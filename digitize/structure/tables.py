@@ -39,6 +39,7 @@ MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
 MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
 MAX_ROW_MM = 90.0
+MAX_CELL_SHARE = 0.5  # no cell of a ruled table covers more than this share of it
 
 
 @dataclass
@@ -228,6 +229,9 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
                                bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     if len(cells) < 3:
         return None  # a framed paragraph or a box of a drawing
+    area = (xs[-1] - xs[0]) * (ys[-1] - ys[0])
+    if max((c.bbox[2] - c.bbox[0]) * (c.bbox[3] - c.bbox[1]) for c in cells) > MAX_CELL_SHARE * area:
+        return None  # one cell over most of the frame: a box around text with a few rules in it
     filled = sum(1 for c in cells if _text_ink(ink, inner_box(c.bbox, dpi), rules, dpi))
     if filled < MIN_FILLED * len(cells):
         return None
