@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from digitize.model import OcrPage
+from digitize.model import OcrPage, QueueCandidate
 from digitize.store.queue import Queue
 from digitize.structure.table_review import cell_key, context_of, parse_key
-from digitize.model import QueueCandidate
 
 from test_review import DIGITIZE, PASSWORD, Server, add_user
 
