@@ -48,7 +48,7 @@ from digitize.pipeline import ocr_page  # noqa: E402
 from digitize.settings.profile import load
 from digitize.structure.tables import page_text  # noqa: E402
 from digitize.synth import degrade  # noqa: E402
-from digitize.synth_tables import page_truth_text, read_tables, render_page  # noqa: E402
+from digitize.synth_tables import grouped_head, page_truth_text, read_tables, render_page  # noqa: E402
 from digitize.teds import rows_of, teds  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rulings", default="ruled,partly")
     ap.add_argument("--only", default="", help="substring of the table names to run")
     ap.add_argument("--raw", action="store_true", help="also the raw tesseract CLI's word error")
+    ap.add_argument("--heads", choices=("as-printed", "two"), default="as-printed",
+                    help="two: each table's last two columns grouped under a head cell (synth_tables.grouped_head)")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
     profile = load("ep")
@@ -96,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         for ti, t in enumerate(read_tables(xml)):
             if a.only and a.only not in t.name:
                 continue
+            if a.heads == "two":
+                t = grouped_head(t)
             for ruling in a.rulings.split(","):
                 clean = render(a.part, t, ruling)
                 for level in a.levels.split(","):

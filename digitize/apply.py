@@ -23,7 +23,7 @@ from .store.memory import MemoryRules, OfficeMemory, load_rules
 from .formats import XML
 from .model import Correction, Decisions, field_of
 from .pipeline import finish_document
-from .store.queue import Queue
+from .store.queue import CELL_KEY, SETTLED, STRUCTURE_ACTIONS, Queue
 from .resources import default_schema_dir
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ def remember(job_dir: Path, memory: MemoryRules, queue: Queue, doc_ids: list[str
     rows = []
     for doc_id in doc_ids:
         rows += [dict(i, doc_id=doc_id) for i in queue.decided_items(doc_id)
-                 if i["applied_at"] is not None and i.get("action") != "not-publication"]
+                 if i["applied_at"] is not None and i.get("action") != "not-publication"
+                 and not i["item_key"].startswith(CELL_KEY)]  # a cell's text is no word form to learn
     if not rows:
         return 0
     try:
@@ -124,9 +125,22 @@ def apply_document(job_dir: Path, doc_id: str, queue: Queue, ledger: Ledger, *, 
     for key, reason in refused.items():  # a value that no longer fits goes back to the queue
         queue.reopen(by_field[field_of(key)]["id"], "apply")
         log.warning("%s: %s reopened: %s", doc_id, key, reason)
+    # a table cell the re-run asks about again although decided: its decision could not be
+    # applied (``structure.table_review``; the candidate's context says why): back to the queue
+    asked = {c.word_id: c for c in result.candidates if c.kind == "cell"}
+    back: set[str] = set()
+    for i in items:
+        if i["item_key"] in asked and i.get("action") == SETTLED:  # its cell is back (a merge taken back)
+            queue.reopen(i["id"], "apply")
+            back.add(i["item_key"])
+        elif i["item_key"] in asked and i["item_key"] not in refused:
+            refused[i["item_key"]] = asked[i["item_key"]].context
+            queue.reopen(i["id"], "apply")
+            log.warning("%s: %s reopened: %s", doc_id, i["item_key"], asked[i["item_key"]].context)
     if result.candidates:
         queue.enqueue(doc_id, result.candidates)  # anything new the re-run found (idempotent)
-    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in refused])
+    queue.settle_cells(doc_id, asked, by="apply")
+    queue.mark_applied(doc_id, [i["id"] for i in items if i["item_key"] not in refused and i["item_key"] not in back])
     state = _state(queue, doc_id, result.quality)
     if result.incomplete:  # the completeness gate: never done with an empty mandatory field
         state = "needs-review"
@@ -168,13 +182,16 @@ def formats_of(folder: Path, doc_id: str) -> tuple[str, ...]:
 
 def decisions_of(items: list[dict]) -> Decisions:
     """Decided queue items → the reviewers' ``Decisions``: a word's text ("" for not-text), a
-    field's value, a whole corrected line, an illegible word (and who said so)."""
+    field's value, a whole corrected line, an illegible word (and who said so), a table cell's
+    text or structure (merge, split), in the order they were decided."""
     from .structure.decided import is_list_item
 
     out = Decisions()
     for i in items:
         action, key = i.get("action"), i["item_key"]
         name = field_of(key)
+        if key.startswith(CELL_KEY):  # a table cell: its text, a merge or a split (structure.table_review)
+            continue
         if action == "line":
             out.lines[key] = i["value"]
         elif action == "illegible" and name is None:
@@ -189,6 +206,9 @@ def decisions_of(items: list[dict]) -> Decisions:
             out.words[key] = i["value"]
         else:
             out.fields[name] = i["value"]
+    cells = [i for i in items if i["item_key"].startswith(CELL_KEY) and i.get("action") != SETTLED]
+    for i in sorted(cells, key=lambda i: (i.get("decided_at") or 0.0, i["id"])):
+        out.cells[i["item_key"]] = (i["action"], i["value"] or "")
     return out
 
 
@@ -199,15 +219,18 @@ def _state(queue: Queue, doc_id: str, quality: str | None = None) -> str:
 def _record_reviews(doc_json: Path, items: list[dict]) -> None:
     """Add a ``review:<user>`` Correction per changed item to ``<DOCID>.json`` (rewritten by
     ``finish_document`` just before, so this never accumulates duplicates)."""
-    changes = [i for i in items if i["value"] != i["text"] or i.get("action") == "illegible"]
+    structure = STRUCTURE_ACTIONS
+    changes = [i for i in items if (i["value"] != i["text"] and i.get("action") not in structure)
+               or i.get("action") in ("illegible", *structure)]
     if not changes or not doc_json.is_file():
         return
     data = json.loads(doc_json.read_text(encoding="utf-8"))
     data.setdefault("corrections", [])
     for i in changes:
         data["corrections"].append(Correction(
-            word_id=i["item_key"], page=int(i["page"] or 0), old=i["text"], new=i["value"],
-            rule=f"review:{i['decided_by']}" + (f":{i['action']}" if i.get("action") in ("illegible", "not-text", "line") else ""),
+            word_id=i["item_key"], page=int(i["page"] or 0), old=i["text"],
+            new=(i["value"] or i["text"]) if i.get("action") in structure else i["value"],
+            rule=f"review:{i['decided_by']}" + (f":{i['action']}" if i.get("action") in ("illegible", "not-text", "line", *structure) else ""),
             confidence=100.0,
         ).to_dict())
     atomic_write(doc_json, json.dumps(data, ensure_ascii=False, indent=1))

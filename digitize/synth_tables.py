@@ -61,6 +61,20 @@ class TruthTable:
         return out
 
 
+def grouped_head(t: TruthTable, group: str = "Measured values") -> TruthTable:
+    """``t`` with a head of two rows: its last two columns' heads under a group head spanning
+    both, every other head cell over the two rows (as a table groups related columns). A table
+    whose head is not one row of single cells, or of fewer than three columns, comes back as is."""
+    if t.header_rows != 1 or t.cols < 3 or len(t.rows[0]) != t.cols or any(
+            c.rowspan > 1 or c.colspan > 1 for c in t.rows[0]):
+        return t
+    head = t.rows[0]
+    top = [TruthCell(c.text, rowspan=2) for c in head[:-2]] + [TruthCell(group, colspan=2)]
+    sub = [TruthCell(c.text) for c in head[-2:]]
+    return TruthTable(name=t.name + "+head2", cols=t.cols, rows=[top, sub] + t.rows[1:], header_rows=2,
+                      title=t.title, intro=t.intro, col_mm=list(t.col_mm))
+
+
 def read_tables(xml_path: Path) -> list[TruthTable]:
     """The marked-up tables of an ST.36 document (image tables skipped), each as a grid: entries
     placed by ``colname``/``namest``/``nameend`` and ``morerows`` as the CALS model says."""
@@ -133,7 +147,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, f, width: int) -> list[str]:
 def render_page(t: TruthTable, *, ruling: str = "ruled", dpi: int = 300, font_pt: float = 9.5) -> np.ndarray:
     """An A4 page: the introducing paragraph, the title, the table (``ruled``: every rule the
     CALS attributes print, EP style; ``partly``: rules above and under the head and under the
-    table only), a closing line of text."""
+    table only; ``dotted``: the rules of ``ruled`` printed as dots, the head on a halftone grey,
+    as office software prints them), a closing line of text."""
     w, h = int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi)
     img = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(img)
@@ -184,6 +199,9 @@ def render_page(t: TruthTable, *, ruling: str = "ruled", dpi: int = 300, font_pt
     if ys[-1] > h - margin:
         raise ValueError(f"{t.name}: the table does not fit on one page")
     lw = max(2, int(0.25 * mm))
+    if ruling == "dotted":  # the rules on a layer of their own, dotted afterwards
+        rules_img = Image.new("L", (w, h), 255)
+        draw_rules = ImageDraw.Draw(rules_img)
     for r, row in enumerate(placed):
         for c, cell in row:
             x0, x1 = xs[c], xs[min(c + cell.colspan, t.cols)]
@@ -192,20 +210,36 @@ def render_page(t: TruthTable, *, ruling: str = "ruled", dpi: int = 300, font_pt
             for line in wrapped[(r, c)]:
                 draw.text((x0 + pad, ty), line, font=cell_f, fill=0)
                 ty += clh
-            if ruling == "ruled":
-                draw.line([(x0, y0), (x1, y0)], fill=0, width=lw)
-                draw.line([(x0, y0), (x0, y1)], fill=0, width=lw)
-                draw.line([(x1, y0), (x1, y1)], fill=0, width=lw)
+            if ruling in ("ruled", "dotted"):
+                d = draw if ruling == "ruled" else draw_rules
+                d.line([(x0, y0), (x1, y0)], fill=0, width=lw)
+                d.line([(x0, y0), (x0, y1)], fill=0, width=lw)
+                d.line([(x1, y0), (x1, y1)], fill=0, width=lw)
                 if cell.rowsep or r + cell.rowspan >= len(t.rows):
-                    draw.line([(x0, y1), (x1, y1)], fill=0, width=lw)
+                    d.line([(x0, y1), (x1, y1)], fill=0, width=lw)
+    if ruling == "dotted":
+        draw_rules.rectangle([xs[0], ys[0], xs[-1], ys[-1]], outline=0, width=lw)
+        page = np.array(img)
+        yy, xx = np.mgrid[0:h, 0:w]
+        step = max(2, int(0.25 * mm))  # a dot and a gap of a quarter millimetre along every rule
+        dots = ((xx // step + yy // step) % 2 == 0) & (np.array(rules_img) < 128)
+        head = max(t.header_rows, 1)
+        grey = np.zeros_like(dots)  # the head's halftone: a dot every 4 pixels, every other row offset
+        grey[ys[0]:ys[head], xs[0]:xs[-1]] = True
+        grey &= ((xx % 4 == 0) & (yy % 4 == 0)) | (((xx + 2) % 4 == 0) & ((yy + 2) % 4 == 0))
+        page[dots | grey] = 0
+        return _closing_line(Image.fromarray(page), ys[-1] + lh, margin, body_f)
     if ruling != "ruled":
         head = max(t.header_rows, 1)
         for yy in (ys[0], ys[head], ys[-1]):
             draw.line([(xs[0], yy), (xs[-1], yy)], fill=0, width=lw)
     else:
         draw.rectangle([xs[0], ys[0], xs[-1], ys[-1]], outline=0, width=lw)
-    y = ys[-1] + lh
-    draw.text((margin, y), "The values above were measured at room temperature.", font=body_f, fill=0)
+    return _closing_line(img, ys[-1] + lh, margin, body_f)
+
+
+def _closing_line(img: Image.Image, y: int, margin: int, f) -> np.ndarray:
+    ImageDraw.Draw(img).text((margin, y), "The values above were measured at room temperature.", font=f, fill=0)
     return np.array(img)
 
 

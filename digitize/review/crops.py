@@ -163,6 +163,69 @@ def page_png(job_dir: Path, item: QueueItem) -> bytes:
     return png(img)
 
 
+def _cell_of(job_dir: Path, item: QueueItem):
+    """(table, cell, page) of a table-cell item from its page file, as read; None when gone."""
+    from ..model import OcrPage
+    from ..structure.table_review import table_of
+
+    try:
+        page = OcrPage.from_json(page_file(job_dir, item, ".json").read_text(encoding="utf-8"))
+    except (NotFoundError, OSError, ValueError, KeyError, TypeError):
+        return None
+    got = table_of(page, item.word_id or "")
+    return (*got, page) if got else None
+
+
+def cell_actions(job_dir: Path, item: QueueItem) -> dict[str, bool]:
+    """Which structure changes the cell allows: a merge with the cell right of it (same rows),
+    with the one below it (same columns), a split (it spans more than one grid cell)."""
+    from ..structure.table_review import neighbour
+
+    got = _cell_of(job_dir, item) if item.kind == "cell" else None
+    if got is None:
+        return {"merge-right": False, "merge-down": False, "split": False}
+    table, cell, _ = got
+    return {"merge-right": neighbour(table, cell, "right") is not None,
+            "merge-down": neighbour(table, cell, "down") is not None,
+            "split": cell.rowspan > 1 or cell.colspan > 1}
+
+
+def cell_png(job_dir: Path, item: QueueItem) -> bytes:
+    """The cell as scanned, boxed in red, with its headers where the reader expects them: the
+    column's head cell above it, the row's first cell left of it (a corner left blank). A cell
+    in the first column or the head has only the header it has."""
+    from ..structure.table_review import headers
+
+    got = _cell_of(job_dir, item)
+    if got is None:
+        raise NotFoundError()
+    table, cell, _ = got
+    page = load_page_image(job_dir, item).convert("RGB")
+    row_head, col_head = headers(table, cell)
+
+    def cut(box) -> Image.Image:
+        x0, y0, x1, y1 = (int(v) for v in box)
+        x0, y0 = max(0, x0), max(0, y0)
+        x1, y1 = min(page.width, max(x0 + 1, x1)), min(page.height, max(y0 + 1, y1))
+        return page.crop((x0, y0, x1, y1))
+
+    me = cut(cell.bbox)
+    top = cut((cell.bbox[0], col_head.bbox[1], cell.bbox[2], col_head.bbox[3])) if col_head else None
+    left = cut((row_head.bbox[0], cell.bbox[1], row_head.bbox[2], cell.bbox[3])) if row_head else None
+    gap = 6
+    lw = left.width + gap if left else 0
+    th = top.height + gap if top else 0
+    img = Image.new("RGB", (lw + me.width, th + me.height), (235, 235, 235))
+    if top:
+        img.paste(top, (lw, 0))
+    if left:
+        img.paste(left, (0, th))
+    img.paste(me, (lw, th))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((lw, th, lw + me.width - 1, th + me.height - 1), outline=(220, 30, 30), width=3)
+    return png(img)
+
+
 def png(img: Image.Image) -> bytes:
     """The image as PNG, no side over ``MAX_IMAGE_SIDE``."""
     if max(img.size) > MAX_IMAGE_SIDE:

@@ -24,13 +24,33 @@ def item_title(item: QueueItem | None) -> str:
     where = f"{item.doc_id} · page {item.page}" if item.page else item.doc_id
     if item.kind == "field":
         return f"{where} · field {item.field_name}"
+    if item.kind == "cell":
+        return f"{where} · table cell “{item.text}”"
     return f"{where} · word “{item.text}”"
+
+
+def cell_view(item: QueueItem | None) -> dict[str, str] | None:
+    """A table cell's context as the page shows it: why a decision was not applied (if so), its
+    row header, its column header and its place (``structure.table_review.context_of``)."""
+    if item is None or item.kind != "cell":
+        return None
+    out = {"note": "", "row": "", "column": "", "place": ""}
+    for part in (item.context or "").split(" · "):
+        for name, prefix in (("note", "not applied: "), ("row", "row: "), ("column", "column: ")):
+            if part.startswith(prefix):
+                out[name] = part[len(prefix):]
+                break
+        else:
+            out["place"] = part
+    return out
 
 
 def audit_title(a: dict[str, Any]) -> str:
     if a.get("field_name"):
         return f"{a['doc_id']} · field {a['field_name']}"
     wid = a.get("word_id") or ""
+    if wid.startswith("cell:p") and wid[6:10].isdigit():
+        return f"{a['doc_id']} · page {wid[6:10].lstrip('0')} · table cell “{a.get('before') or ''}”"
     page = wid[1:5].lstrip("0") if wid.startswith("p") and wid[1:5].isdigit() else ""
     return f"{a['doc_id']} · page {page} · word “{a.get('before') or ''}”" if page else f"{a['doc_id']} · {wid}"
 

@@ -142,6 +142,12 @@ END;
 """
 
 
+# a table cell (``structure.table_review``): its item key, and what a reviewer may do to a cell's
+# structure besides the text actions (accept, correct, suggestion, not-text: the cell emptied)
+CELL_KEY = "cell:"
+STRUCTURE_ACTIONS = ("merge-right", "merge-down", "split")
+SETTLED = "settled"  # a cell item the re-run no longer asks about (a merge took its cell): closed by apply
+
 MAX_ITEM_SECONDS = 300.0  # the most one decision is counted as a reviewer's time
 
 
@@ -271,7 +277,8 @@ class Queue:
                     c.kind, c.page, json.dumps(list(c.bbox)) if c.bbox else None, c.text, float(c.confidence),
                     json.dumps(plausible_suggestions(c.text, c.suggestions) if c.kind == "word" else list(c.suggestions),
                                ensure_ascii=False), c.context or "", c.word_id,
-                    c.field_name, int(bool(c.mandatory)), series_key(c, doc_id),
+                    c.field_name, int(bool(c.mandatory)),
+                    f"cell\x1f{doc_id}\x1f{key}" if c.kind == "cell" else series_key(c, doc_id),
                     2 * bool(c.mandatory) + (c.kind == "field"),
                 )
                 if row is None:
@@ -352,8 +359,8 @@ class Queue:
         held until another reviewer takes the item; ``take`` (the CSV import) takes a free or
         expired lease in the same transaction.
         """
-        if action not in ACTIONS:
-            raise QueueError(f"unknown action {action!r}; expected one of {', '.join(ACTIONS)}")
+        if action not in ACTIONS and action not in STRUCTURE_ACTIONS:
+            raise QueueError(f"unknown action {action!r}; expected one of {', '.join(ACTIONS + STRUCTURE_ACTIONS)}")
         rules = rules or DecisionRules.default()
         now = time.time()
         with self._tx() as con:
@@ -366,7 +373,8 @@ class Queue:
             if row["lease_owner"] != reviewer and not (take and free):
                 raise LeaseError(f"{reviewer} does not hold item {item_id}"
                                  + (f" (held by {row['lease_owner']})" if take else ""))
-            final = checked_value(row, action, value, rules)
+            final = _cell_value(row, action, value, rules) if row["kind"] == "cell" or action in STRUCTURE_ACTIONS \
+                else checked_value(row, action, value, rules)
             rows = [row]
             if series and action not in ("line",) and row["kind"] == "word":
                 rows += con.execute(
@@ -495,6 +503,22 @@ class Queue:
                             (value, by, now, row["id"]))
             self._audit(con, row, by, now, what, text, value)
             return row["id"]
+
+    def settle_cells(self, doc_id: str, live: Iterable[str], by: str = "apply") -> int:
+        """Close the open table-cell items of a document that the re-run no longer asks about
+        (``live``: the cell keys it queued): a merge took their cell, or nothing in it is in doubt
+        any more. Audited as ``settled`` by ``by``; returns how many."""
+        keep = set(live)
+        now = time.time()
+        with self._tx() as con:
+            rows = [r for r in con.execute("SELECT * FROM queue_items WHERE doc_id = ? AND kind = 'cell'"
+                                           " AND state = 'open'", (doc_id,)).fetchall() if r["item_key"] not in keep]
+            for r in rows:
+                con.execute("UPDATE queue_items SET state = 'decided', action = ?, value = text, decided_by = ?,"
+                            " decided_at = ?, applied_at = ?, lease_owner = NULL, lease_expires = NULL WHERE id = ?",
+                            (SETTLED, by, now, now, r["id"]))
+                self._audit(con, r, by, now, SETTLED, r["text"], r["text"])
+            return len(rows)
 
     def renew(self, item_id: int, reviewer: str, lease_seconds: int = 300) -> bool:
         """Extend the lease while the reviewer still has the item on screen (page heartbeat)."""
@@ -804,6 +828,18 @@ class Queue:
             lease_expires=r["lease_expires"], state=r["state"], action=r["action"], value=r["value"],
             decided_by=r["decided_by"], decided_at=r["decided_at"],
         )
+
+
+def _cell_value(row: Any, action: str, value: str | None, rules: DecisionRules) -> str:
+    """The final text of a table cell's item: its text actions as a word's, a merge or split
+    with the text the cell should then read ("" as read). Not for words or fields."""
+    if row["kind"] != "cell":
+        raise QueueError(f"{action} is for table cells")
+    if action in ("line", "illegible"):
+        raise ValueRefused(f"{action} is for words; correct the cell's text, or empty it (Not text)")
+    if action in STRUCTURE_ACTIONS:
+        return check_text(value or "", rules)
+    return checked_value(row, action, value, rules)
 
 
 def _has_queue(con: sqlite3.Connection) -> bool:

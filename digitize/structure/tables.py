@@ -39,6 +39,7 @@ MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
 MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
 MAX_ROW_MM = 90.0
+MAX_CELL_SHARE = 0.5  # no cell of a ruled table covers more than this share of it
 
 
 @dataclass
@@ -66,7 +67,48 @@ def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     v_src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((3, 1), np.uint8))
     horiz = cv2.morphologyEx(h_src, cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
     vert = cv2.morphologyEx(v_src, cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
+    got = _rule_dots(ink, dpi)
+    if got is not None:  # dotted rules: the dots joined along the rule, then opened the same way;
+        dots, halftone = got  # a halftone's dots are no rule of either kind
+        horiz[halftone > 0] = 0
+        vert[halftone > 0] = 0
+        gap = max(3, int(DOT_GAP_MM * mm))
+        horiz |= cv2.morphologyEx(cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8)),
+                                  cv2.MORPH_OPEN, np.ones((1, hk), np.uint8))
+        vert |= cv2.morphologyEx(cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8)),
+                                 cv2.MORPH_OPEN, np.ones((vk, 1), np.uint8))
     return horiz, vert
+
+
+DOT_MM = 0.5  # a dot of a dotted rule fits in a square this wide
+DOT_GAP_MM = 0.6  # ... and the next dot is at most this far (a dot leader's periods are 1 mm and more apart)
+MIN_DOTS = 200
+HALFTONE_HOLE_MM = 4.0  # a hole this wide in a halftone (a word printed on the grey) is part of it  # fewer dots than this on a page: no dotted rule worth looking for
+
+
+def _rule_dots(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The page's small dots that may make dotted rules: components no larger than ``DOT_MM``
+    square, without those of a halftone (a grey fill behind a table's head: dots close on every
+    side, which a closing over ``DOT_GAP_MM`` turns into a solid area, unlike a line of dots),
+    and that halftone's area. None when the page has too few dots for a rule."""
+    mm = dpi / 25.4
+    _n, labels, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    lim = max(2, int(DOT_MM * mm))
+    small = (stats[:, 2] <= lim) & (stats[:, 3] <= lim)
+    small[0] = False
+    if int(np.count_nonzero(small)) < MIN_DOTS:
+        return None
+    dots = small[labels].astype(np.uint8)
+    gap = max(3, int(DOT_GAP_MM * mm))
+    solid = cv2.morphologyEx(dots, cv2.MORPH_CLOSE, np.ones((gap, gap), np.uint8))
+    t = max(3, int(DOT_MM * mm))
+    halftone = cv2.morphologyEx(solid, cv2.MORPH_OPEN, np.ones((t, t), np.uint8))
+    if np.count_nonzero(halftone):  # the letters printed on it too (their glyphs join its dots): holes filled
+        k = max(3, int(HALFTONE_HOLE_MM * mm))
+        halftone = cv2.morphologyEx(halftone, cv2.MORPH_CLOSE, np.ones((k, k), np.uint8))
+    halftone = cv2.dilate(halftone, np.ones((3, 3), np.uint8))
+    dots[halftone > 0] = 0
+    return dots, halftone
 
 
 def _segments(mask: np.ndarray, horizontal: bool) -> list[_Seg]:
@@ -187,6 +229,9 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
                                bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     if len(cells) < 3:
         return None  # a framed paragraph or a box of a drawing
+    area = (xs[-1] - xs[0]) * (ys[-1] - ys[0])
+    if max((c.bbox[2] - c.bbox[0]) * (c.bbox[3] - c.bbox[1]) for c in cells) > MAX_CELL_SHARE * area:
+        return None  # one cell over most of the frame: a box around text with a few rules in it
     filled = sum(1 for c in cells if _text_ink(ink, inner_box(c.bbox, dpi), rules, dpi))
     if filled < MIN_FILLED * len(cells):
         return None
@@ -416,9 +461,10 @@ def _within(inner: BBox, outer: BBox, pad: int) -> bool:
 
 def head_rows(table: Table) -> int:
     """Head rows of a ruled table, from what its cells say once read: a first row of words over
-    a body with figures (numbers, ranges, units) is a head of one row. 0 when the first row
-    carries figures too. (A head of two rows, a spanning head cell over sub-heads, is not told
-    yet: its second row is read as body.)"""
+    a body with figures (numbers, ranges, units) is a head of one row; of two rows when a
+    first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
+    and the second row is words too, or when the first two rows are such a head cell for cell
+    (whatever the body holds). 0 when the first row carries figures too."""
     if table.ruling != "ruled" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
@@ -429,13 +475,28 @@ def head_rows(table: Table) -> int:
         t = text.replace(" ", "")
         return bool(t) and sum(ch.isdigit() for ch in t) >= max(1, len(t) // 3)
 
+    def figures_under(n: int) -> bool:  # the rows below the first n carry figures
+        body = [c for r, cs in grid_rows.items() if r >= n for c in cs if c.text.strip()]
+        return bool(body) and sum(numeric(c.text) for c in body) >= 0.3 * len(body)
+
     first = [c for c in grid_rows.get(0, []) if c.text.strip()]
     if not first or any(numeric(c.text) for c in first):
         return 0
-    body = [c for r, cs in grid_rows.items() if r > 0 for c in cs if c.text.strip()]
-    if not body or sum(numeric(c.text) for c in body) < 0.3 * len(body):
-        return 0
-    return 1
+    # a head of two rows: a first-row cell over two columns or more (a group's head over its
+    # sub-heads), or over the first two rows (a head beside such a group), and a second row of
+    # words alone, over a body with figures; or, whatever the body holds, the whole pattern:
+    # every first-row cell a group's head or over both rows, the second row the groups' sub-heads
+    top, second = grid_rows.get(0, []), [c for c in grid_rows.get(1, []) if c.text.strip()]
+    groups = [c for c in top if c.colspan > 1 and c.rowspan == 1]
+    if table.rows > 3 and second and not any(numeric(c.text) for c in second) and all(
+            c.rowspan == 1 for c in grid_rows.get(1, [])):
+        grouped = bool(groups) or any(c.rowspan == 2 for c in top)
+        if grouped and figures_under(2):
+            return 2
+        under = all(any(g.col <= c.col < g.col + g.colspan for g in groups) for c in grid_rows.get(1, []))
+        if groups and under and all(c in groups or c.rowspan == 2 for c in top):
+            return 2
+    return 1 if figures_under(1) else 0
 
 
 def mark_head(table: Table) -> None:

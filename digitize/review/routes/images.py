@@ -1,4 +1,5 @@
-"""An item's images, addressed by queue item id only: the word, its line, its page.
+"""An item's images, addressed by queue item id only: the word, its line, its page; a table
+cell with its headers.
 
 A reviewer sees the images of the item they hold, an admin those of any item; the pixels come
 from ``review.crops``.
@@ -11,7 +12,7 @@ from fastapi.responses import Response
 
 from ...store.queue import QueueItem
 from ...store.users import User
-from ..crops import line_png, page_png, word_png
+from ..crops import cell_png, line_png, page_png, word_png
 from ..web import Auth, NotAllowed, NotFoundError, reviewer_api, state
 
 router = APIRouter()
@@ -41,6 +42,15 @@ def word_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api
 def line_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api)):
     item = visible_item(request, item_id, auth.user)
     return png_response(line_png(state(request).cfg.job_dir, item))
+
+
+@router.get("/item/{item_id}/cell.png")
+def cell_image(request: Request, item_id: int, auth: Auth = Depends(reviewer_api)):
+    """A table cell with its row and column headers (``crops.cell_png``)."""
+    item = visible_item(request, item_id, auth.user)
+    if item.kind != "cell":
+        raise NotFoundError()
+    return png_response(cell_png(state(request).cfg.job_dir, item))
 
 
 @router.get("/item/{item_id}/page.png")

@@ -15,9 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...proofread.decisions import QueueError, ValueRefused
 from ...proofread.sheet import item_id_of
-from ...store.queue import LeaseError, QueueItem
-from ..crops import focus_of
-from ..views import highlight, item_title, progress_view, series_view
+from ...store.queue import STRUCTURE_ACTIONS, LeaseError, QueueItem
+from ..crops import cell_actions, focus_of
+from ..views import cell_view, highlight, item_title, progress_view, series_view
 from ..web import MESSAGES, RENEW_SECONDS, Auth, form_of, redirect, render, reviewer_api, reviewer_page, state
 
 router = APIRouter()
@@ -54,6 +54,7 @@ def _queue_view(request: Request, auth: Auth, item: QueueItem | None, doc: str, 
         held_by_others=len(others), next_doc=next_doc, doc_choices=sorted(doc_choices, key=lambda d: d["doc_id"]),
         docs_not_listed=len(open_docs) - len(doc_choices), notice=notice, renew_ms=RENEW_SECONDS * 1000,
         title=item_title(item) if item else "", focus=focus_of(st.cfg.job_dir, item),
+        cell=cell_view(item), cell_actions=cell_actions(st.cfg.job_dir, item) if item and item.kind == "cell" else {},
     )
 
 
@@ -88,7 +89,7 @@ def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = D
         if not (len(index) <= 4 and index.isascii() and index.isdigit() and 1 <= int(index) <= len(item.suggestions)):
             return _back(doc, "invalid")
         value, action = item.suggestions[int(index) - 1], "suggestion"
-    elif action == "correct":
+    elif action == "correct" or action in STRUCTURE_ACTIONS:  # a merge or split: the text the cell then reads
         value = form.get("correction", "")
     elif action == "line":
         value = form.get("line", "")
@@ -97,7 +98,7 @@ def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = D
             if item.lease_owner == auth.user.name:
                 st.queue.skip(item.id, auth.user.name)
             return _back(doc, "skipped")
-        if action not in ("accept", "suggestion", "correct", "illegible", "not-text", "line"):
+        if action not in ("accept", "suggestion", "correct", "illegible", "not-text", "line", *STRUCTURE_ACTIONS):
             return _back(doc, "invalid")
         # only the item this reviewer was shown: a lease the page gave back a moment ago (reload,
         # beacon) keeps its owner until someone else takes the item; a free item is never taken here
@@ -108,7 +109,7 @@ def decide(request: Request, auth: Auth = Depends(reviewer_page), form: dict = D
         if again is None or again.id != item.id:
             return _back(doc, "expired")
         return _queue_view(request, auth, again, doc, status=422, error=str(exc),
-                           typed=(value or "") if action == "correct" else "",
+                           typed=(value or "") if action == "correct" or action in STRUCTURE_ACTIONS else "",
                            typed_line=value if action == "line" else None)
     except LeaseError:
         return _back(doc, "expired")

@@ -1,7 +1,8 @@
 // Keyboard-first review. Enter accepts; any printable key (digits too) starts a correction with
 // that key; Down/Up choose a suggestion; Ctrl+E edits the whole line, Ctrl+I marks illegible,
-// Ctrl+D "not text", Ctrl+S toggles the series box, Ctrl+Z undoes, PageDown goes to the next
-// document, Esc skips. The lease of the item on screen is renewed while the page is open and
+// Ctrl+D "not text" (a table cell: empty it), Ctrl+S toggles the series box, Ctrl+Z undoes,
+// PageDown goes to the next document, Esc skips; a table cell: Ctrl+M merges it with the cell to
+// its right, Ctrl+B with the cell below, Ctrl+U splits it. The lease of the item on screen is renewed while the page is open and
 // given back (sendBeacon) when the reviewer leaves. The form works without this script.
 (function () {
   "use strict";
@@ -136,6 +137,9 @@
       var k = e.key.toLowerCase();
       if (k === "i") { e.preventDefault(); press("illegible"); }
       else if (k === "d") { e.preventDefault(); press("not-text"); }
+      else if (k === "m" && document.getElementById("merge-right")) { e.preventDefault(); press("merge-right"); }
+      else if (k === "b" && document.getElementById("merge-down")) { e.preventDefault(); press("merge-down"); }
+      else if (k === "u" && document.getElementById("split")) { e.preventDefault(); press("split"); }
       else if (k === "e" && line) { e.preventDefault(); line.focus(); line.select(); }
       else if (k === "s" && series) {
         e.preventDefault();
