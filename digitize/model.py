@@ -597,9 +597,10 @@ class Decisions:
     fields: dict[str, str] = field(default_factory=dict)
     lines: dict[str, str] = field(default_factory=dict)
     illegible: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # table cell key → (action, value): structure.table_review
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.fields or self.lines or self.illegible)
+        return bool(self.words or self.fields or self.lines or self.illegible or self.cells)
 
     @property
     def decided_words(self) -> set[str]:

@@ -19,6 +19,7 @@ from ..settings.profile import Profile, or_defaults
 from ..store.memory import MemoryRules
 from ..structure import build_document, check_register, incomplete
 from ..structure.figures import outside_figures
+from ..structure.table_review import review_cells
 from .decide import apply_fields, apply_lines, apply_words, drop_empty_words, mark_illegible
 from .gazetteer import gazetteer, known_parties_settled
 from .quality import gate
@@ -84,6 +85,7 @@ def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None =
     if decisions.lines:
         apply_lines(pages, decisions.lines)
     candidates = [c for c in candidates if c.word_id not in decided_words]
+    candidates = review_cells(pages, decisions, candidates)
     drop_empty_words(pages)
     quality = gate(pages, profile, decided_words)
 
