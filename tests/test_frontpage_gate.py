@@ -152,12 +152,17 @@ def test_ipc_and_filing_date_never_silently_empty():
     assert doc.biblio.ipc == [] and "IPC" in q.get("ipc:51", "")
 
 
-def test_a_page_without_a_front_page_asks_for_every_field():
+def test_a_front_page_not_read_asks_for_every_field():
+    """Two front-page labels and no INID code read: every field is asked for; a page of prose
+    only for the mandatory ones."""
+    rows = [(250, "INSTITUTO MEXICANO DE LA PROPIEDAD INDUSTRIAL"), (250, "Solicitante: ACME S.A."),
+            (250, "Inventor: RUIZ, Ana"), (250, "La invención se refiere a una válvula de alivio.")]
+    q = _queued(_read([_page(rows, SANS)], "mx"))
+    assert {"filing_date", "ipc:51", "parties:72", "parties:74", "doc_number", "title"} <= set(q)
     rows = [(250, "DESCRIPCIÓN"), (250, "La invención se refiere a una válvula de alivio para tuberías."),
             (250, "Se describe además su procedimiento de montaje.")]
-    doc = _read([_page(rows, SANS)], "mx")
-    q = _queued(doc)
-    assert {"filing_date", "ipc:51", "parties:72", "parties:74", "doc_number", "title"} <= set(q)
+    q = _queued(_read([_page(rows, SANS)], "mx"))
+    assert "doc_number" in q and not {"filing_date", "ipc:51", "parties:72", "parties:74"} & set(q)
 
 
 def test_one_party_with_its_country_one_without_is_asked():

@@ -69,7 +69,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
         doc.candidates += found
     else:
         doc.flags.append("no front page with INID codes found")
-        for name, why in gate.no_front_page():
+        for name, why in gate.no_front_page(pages[:3], settings.inid_labels):
             doc.candidates.append(QueueCandidate(kind="field", page=1, bbox=None, text="", confidence=0.0,
                                                  field_name=name, context=why))
 

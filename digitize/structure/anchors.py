@@ -372,7 +372,7 @@ def strip_label(text: str, labels: list[str]) -> str:
         n = len(lab.split())
         for k in range(max(1, n - 1), min(len(words), n + 1) + 1):
             score = fuzz.ratio(_compact(" ".join(words[:k])), key)
-            if score >= 88 and (score, -k) > (best[0], -best[1]):
+            if score >= 88 and (score, k) > best:  # the best reading; of equals, the longer label
                 best = (score, k)
     if best[1]:
         rest = " ".join(words[best[1]:]).lstrip(" :.-–—")

@@ -145,9 +145,16 @@ def check(fp, page: OcrPage, labels: dict[str, list[str]] | None) -> list[Issue]
     return issues
 
 
-def no_front_page() -> list[tuple[str, str]]:
-    """The field items a document without a front page read gets besides the mandatory ones:
-    (queue field name, reason)."""
-    why = "no front page with INID codes found: not read"
+def no_front_page(pages: list[OcrPage], labels: dict[str, list[str]] | None) -> list[tuple[str, str]]:
+    """The field items a document whose front page was not read gets besides the mandatory ones:
+    (queue field name, reason). Only when a page looks like a front page nobody could read (two
+    INID codes, or two front-page labels): a letter or a receipt is asked for no inventor."""
+    from .anchors import find_anchors
+
+    table = label_table(labels)
+    if not any(len({a.code for a in find_anchors(p, labels)[0]}) >= 2 or len(labels_seen(p, table)) >= 2
+               for p in pages):
+        return []
+    why = "a front page whose INID fields were not found: not read"
     return [("filing_date", why), ("ipc:51", why), ("parties:72", why), ("parties:74", why)]
 
