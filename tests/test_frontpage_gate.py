@@ -189,3 +189,13 @@ def test_two_real_spellings_of_a_name_word_are_asked():
             (250, "(54) Título: VÁLVULA DE ALIVIO"), (250, "(57) Resumen: Una válvula.")]
     doc = _read([_page(rows, SANS)], "mx")
     assert "parties:74" in _queued(doc)
+
+
+def test_a_country_code_ending_a_name_is_asked():
+    """MX poor: ``…; Carretera Federal 57 Km 12, San`` / ``Luis Potosí, S.L.P., MX`` read as a
+    second party (``S.L.P.`` looks like a company form, so the line is not taken as an address):
+    the name ends with an ST.3 code after a comma, an address's last line."""
+    from digitize.structure import parties
+
+    assert parties.problems("Luis Potosí, S.L.P., MX")
+    assert not parties.problems("GRAIL, LLC") and not parties.problems("PÉREZ, Juan")
