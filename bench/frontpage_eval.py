@@ -3,9 +3,10 @@
     python bench/frontpage_eval.py tuning        # digitize/synth_frontpages.py (developed against)
     python bench/frontpage_eval.py sealed1       # bench/frontpage_sealed.py: reported once, now seen (tuned on)
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
-    python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans; only run to report)
+    python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (tuning, sealed1, sealed2)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every set but sealed4)
+    python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
 
 ``sealed`` is the old name of ``sealed1``. ``sealed2`` leaves out the documents the tests keep
@@ -79,6 +80,9 @@ def evaluate(samples, show: bool = False):
 if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "tuning"
     show = "--show" in sys.argv
+    if "--ask-margin" in sys.argv:  # the knob of the name-accent question (structure.ASK_MARGIN): the curve
+        import digitize.structure as _structure
+        _structure.ASK_MARGIN = float(sys.argv[sys.argv.index("--ask-margin") + 1])
     if which in ("sealed", "sealed1"):
         from frontpage_sealed import sealed_set
         which, samples = "sealed1", sealed_set()
@@ -97,7 +101,7 @@ if __name__ == "__main__":
             sys.exit(0)
     elif which == "sealed3":
         from frontpage_sealed3 import sealed3_set
-        samples, show = sealed3_set(), False  # never looked at field by field
+        samples = sealed3_set()  # reported at the third stop: seen since, developed on
     elif which == "sealed4":
         from frontpage_sealed4 import regression_set, sealed4_set
         if "--regression" in sys.argv:

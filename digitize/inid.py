@@ -46,18 +46,38 @@ RELATED = ("62", "60", "61", "63", "64")  # related documents, in the order they
 
 # labels front pages print after a code, in the offices' languages, besides a profile's own
 # ``[structure] inid_labels``: a label whose code the engine lost (``Inventors:`` without ``(72)``)
-# still marks where its field starts (``structure/anchors.py``, ``label_anchors``)
+# still marks where its field starts (``structure/anchors.py``, ``label_anchors``); a bare code
+# (``21 Número de solicitud``, a margin column of ``11``/``21``/``22``) is taken as a code when its
+# label confirms it; the label is taken off the value
 LABELS: dict[str, tuple[str, ...]] = {
-    "21": ("Application number", "Número de solicitud", "Numero de solicitud", "Acta N°", "Acta Nº"),
-    "22": ("Date of filing", "Filing date", "Fecha de presentación", "Fecha de presentacion"),
-    "54": ("Title", "Title of the invention", "Título", "Titulo", "Título de la invención"),
+    "10": ("Publication number", "Número de publicación", "Numero de publicacion", "Patent number", "Pub. No."),
+    "11": ("Publication number", "Publication No.", "Pub. No.", "Patent number", "Patent No.", "Document number",
+           "Número de publicación", "Numero de publicacion", "No. de publicación", "Nº de publicación",
+           "Número de patente", "N° de publicación"),
+    "13": ("Kind", "Kind code", "Kind of document", "Tipo de documento", "Código de tipo"),
+    "21": ("Application number", "Application No.", "Appl. No.", "Número de solicitud", "Numero de solicitud",
+           "No. de solicitud", "N° de solicitud", "Nº de solicitud", "Acta N°", "Acta Nº", "Acta No."),
+    "22": ("Date of filing", "Filing date", "Filing Date", "Date filed", "Fecha de presentación",
+           "Fecha de presentacion", "Fecha de solicitud"),
+    "30": ("Priority", "Priority data", "Prioridad", "Prioridades", "Datos de prioridad"),
+    "41": ("Fecha de puesta a disposición", "Date of making available to the public"),
+    "43": ("Date of publication", "Publication date", "Fecha de publicación", "Fecha de publicacion",
+           "Fecha de publicación de la solicitud"),
+    "45": ("Date of grant", "Date issued", "Issue date", "Fecha de concesión", "Fecha de publicación de la concesión"),
+    "51": ("Int. Cl.", "Int Cl.", "IPC", "International Classification", "International Patent Classification",
+           "Clasificación Internacional", "Clasificacion Internacional", "Clasificación", "CIP"),
+    "54": ("Title", "Title of the invention", "Title of invention", "Título", "Titulo", "Título de la invención",
+           "Titulo de la invencion"),
     "57": ("Abstract", "Resumen"),
-    "71": ("Applicant", "Applicants", "Applicant(s)", "Solicitante", "Solicitante(s)", "Solicitantes", "Titular",
-           "Titulares"),
-    "72": ("Inventor", "Inventors", "Inventor(s)", "Inventor(es)", "Inventores"),
+    "71": ("Applicant", "Applicants", "Applicant(s)", "Name of applicant", "Names of applicants", "Solicitante",
+           "Solicitante(s)", "Solicitantes", "Titular", "Titulares", "Titular/es"),
+    "72": ("Inventor", "Inventors", "Inventor(s)", "Inventor(es)", "Inventores", "Name of inventor",
+           "Names of inventors", "Inventor/es"),
     "73": ("Proprietor", "Proprietors", "Assignee", "Assignees", "Titular de la patente"),
-    "74": ("Representative", "Agent", "Agents", "Agent(s)", "Agente", "Agentes", "Agente/s", "Apoderado",
-           "Mandatario"),
+    "74": ("Representative", "Agent", "Agents", "Agent(s)", "Attorney", "Attorney/Agent", "Agente", "Agentes",
+           "Agente/s", "Apoderado", "Mandatario"),
+    "86": ("International application", "PCT application", "Solicitud internacional"),
+    "87": ("International publication", "PCT publication", "Publicación internacional"),
 }
 
 # codes whose reviewer's value sets a single-value Field (checked against the profile's format);

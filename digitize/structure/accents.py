@@ -173,9 +173,10 @@ def usually_marked(word: str, langs: tuple[str, ...], margin: float = 0.4, floor
     return found[0] if found and found[1] >= margin else None
 
 
-def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0) -> tuple[str, float] | None:
+def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0, gain: float = 0.0) -> tuple[str, float] | None:
     """The most frequent spelling of ``word`` with one mark in ``langs`` that is more frequent
-    than the word as read, and by how much (Zipf units); None when there is none."""
+    than the word as read by more than ``gain`` (a negative ``gain``: nearly as frequent, both
+    spellings real), and by how much (Zipf units); None when there is none."""
     read = word.lower()
     low = strip_marks(read)
     if len(low) < 4 or not low.isalpha():
@@ -194,7 +195,7 @@ def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0) -> tup
             for m in marks.get(c, ""):
                 v = low[:i] + m + low[i + 1:]
                 f = zipf_frequency(v, lang)
-                if v != read and f >= floor and f > base and (best is None or f - base > best[0]):
+                if v != read and f >= floor and f - base > gain and (best is None or f - base > best[0]):
                     best = (f - base, v)
     return (_case_as(best[1], word), round(best[0], 2)) if best else None
 

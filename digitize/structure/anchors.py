@@ -44,10 +44,40 @@ def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | 
     return any(lab and fuzz.partial_ratio(lab.lower(), head[: len(lab) + 3]) >= 85 for lab in labels.get(code, []))
 
 
+BARE = re.compile(r"^([1-9][0-9])$")  # a code printed without brackets (``21 Número de solicitud``, a margin column)
+
+
+def label_table(labels: dict[str, list[str]] | None) -> dict[str, list[str]]:
+    """The profile's labels per code, then the offices' (``inid.LABELS``) it does not repeat."""
+    out: dict[str, list[str]] = {c: [lab for lab in labs if lab] for c, labs in (labels or {}).items()}
+    for code, labs in inid.LABELS.items():
+        have = out.setdefault(code, [])
+        have += [lab for lab in labs if lab not in have]
+    return out
+
+
+def label_starts(code: str, words: list[Word], table: dict[str, list[str]]) -> bool:
+    """The words begin with one of ``code``'s labels (whole, not a part of a longer phrase's
+    middle): what confirms a bare number as that code."""
+    if not words:
+        return False
+    head = " ".join(w.text for w in words[:7]).lower()
+    for lab in table.get(code, []):
+        lab = lab.lower().rstrip(":. ")
+        if len(lab) >= 4 and fuzz.ratio(lab, head[:len(lab)]) >= 85:
+            return True
+    return False
+
+
 def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
     """Every INID code on the page; a code read with a mark after it (``(57),``) only when its own
-    label follows (``labels``: code -> labels) or it is alone on its line (a column of codes)."""
+    label follows (``labels``: code -> labels) or it is alone on its line (a column of codes). A
+    code printed bare (``21``) is a code only when two signals agree: its own label follows it on
+    the line, or it stands in a column of bare codes, alone on their lines, most of them with their
+    label beside them on the same row."""
+    table = label_table(labels)
     anchors, used = [], set()
+    alone: list[Word] = []  # bare codes alone on their lines: a margin column?
     for line in page.lines():
         ws = line.words
         i = 0
@@ -59,6 +89,14 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                 mp = INID_PUNCT.match(w.text)
                 if mp and (_label_follows(mp[1], ws[i + 1:], labels) or len(ws) == 1):  # or alone on its line
                     code = mp[1]
+                mb = BARE.match(w.text)
+                if mb and mb[1] in inid.KNOWN:
+                    h = max(1, w.bbox[3] - w.bbox[1])
+                    starts = i == 0 or w.bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
+                    if len(ws) == 1:
+                        alone.append(w)
+                    elif starts and label_starts(mb[1], ws[i + 1:], table):
+                        code = mb[1]
             elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
                 code = hits[0] if len(hits) == 1 else None
@@ -72,7 +110,34 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                     used.update((w.id, ws[i + 1].id))
                     i += 1
             i += 1
+    for w in _code_column(page, alone, table):
+        anchors.append(Anchor(w.text, w.bbox))
+        used.add(w.id)
     return anchors, used
+
+
+def _code_column(page: OcrPage, alone: list[Word], table: dict[str, list[str]]) -> list[Word]:
+    """Bare codes alone on their lines that form a margin column: three or more different codes
+    whose left edges align, at least two (and half) of them with their own label beside them on
+    the same row. A column of numbers in a table has no such labels."""
+    if len(alone) < 3:
+        return []
+    scale = page.width / 2480 if page.width else 1.0
+    words = page.words()
+    best: list[Word] = []
+    for w in alone:
+        col = [x for x in alone if abs(x.bbox[0] - w.bbox[0]) <= 40 * scale]
+        if len({x.text for x in col}) > len({x.text for x in best}):
+            best = col
+    if len({x.text for x in best}) < 3:
+        return []
+    confirmed = 0
+    for c in best:
+        h = max(1, c.bbox[3] - c.bbox[1])
+        row = sorted((x for x in words if x is not c and c.bbox[2] < x.bbox[0] < c.bbox[2] + 400 * scale
+                      and abs(x.bbox[1] - c.bbox[1]) < 0.8 * h), key=lambda x: x.bbox[0])
+        confirmed += label_starts(c.text, row, table)
+    return best if confirmed >= max(2, len(best) // 2) else []
 
 
 _LABEL_SPECK = re.compile(r"^[\W_]+|[\W_]+$")
@@ -194,6 +259,29 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             best.words.append(w)
             best.line_of[w.id] = li
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
+    _keep_lines_whole(page, anchors, used, column)
+
+
+def _keep_lines_whole(page: OcrPage, anchors: list[Anchor], used: set[str], column) -> None:
+    """A line printed across the column boundary (a full-width abstract under a two-column
+    front page) is one field's: a word that follows the word before it at a word space, not a
+    gutter, stays with that word's field, not with the field above it in the next column."""
+    owner = {w.id: a for a in anchors for w in a.words}
+    for line in page.lines():
+        prev = None
+        for w in sorted(line.words, key=lambda x: x.bbox[0]):
+            a = owner.get(w.id)
+            if prev is not None and a is not None and w.id not in used:
+                p = owner.get(prev.id)
+                h = max(1, prev.bbox[3] - prev.bbox[1])
+                if p is not None and p is not a and w.bbox[0] - prev.bbox[2] < 1.2 * h \
+                        and column(a.bbox[0]) > column(p.bbox[0]):
+                    a.words.remove(w)
+                    li = a.line_of.pop(w.id)
+                    p.words.append(w)
+                    p.line_of[w.id] = li
+                    owner[w.id] = a = p
+            prev = w
 
 
 PARTY_START = BULLETS + "+°"  # "°": a bullet "•" as the engine often reads it
@@ -258,15 +346,37 @@ def field_lines(anchor: Anchor) -> list[list[Word]]:
     return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
 
 
+def _compact(text: str) -> str:
+    return re.sub(r"[\s.:]+", "", text.lower())
+
+
+# what is left of a label's plural or gender ending once its word is taken off (``Inventor(s)`` read
+# ``Inventor (s)``, ``Titular/es``)
+_LABEL_ENDING = re.compile(r"^(?:\((?:s|es|as|os|e)\)|/(?:s|es|as|os))(?=[\s:.\-–—]|$)", re.I)
+
+
 def strip_label(text: str, labels: list[str]) -> str:
+    """A field's first line without its printed label: up to a colon, or the label's words (read
+    fuzzily, with or without the spaces the engine gives) followed by nothing or a mark (``-``)."""
     t = text.strip()
     head, sep, rest = t.partition(":")
     if sep and len(head) <= 60:
         if any(fuzz.ratio(head.lower().strip(" .|"), lab.lower().rstrip(":")) >= 75 for lab in labels) or not re.search(r"\d", head):
-            return rest.strip()
-    for lab in sorted(labels, key=len, reverse=True):
-        if t.lower().startswith(lab.lower()):
-            return t[len(lab):].strip(" :.")
+            return _LABEL_ENDING.sub("", rest.strip()).strip()
+    words = t.split()
+    best = (0.0, 0)  # (how well, words): the words that read most like a label
+    for lab in labels:
+        key = _compact(lab)
+        if len(key) < 3:
+            continue
+        n = len(lab.split())
+        for k in range(max(1, n - 1), min(len(words), n + 1) + 1):
+            score = fuzz.ratio(_compact(" ".join(words[:k])), key)
+            if score >= 88 and (score, k) > best:  # the best reading; of equals, the longer label
+                best = (score, k)
+    if best[1]:
+        rest = " ".join(words[best[1]:]).lstrip(" :.-–—")
+        return _LABEL_ENDING.sub("", rest).lstrip(" :.-–—").strip()
     return t
 
 
@@ -323,6 +433,7 @@ def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]
 
 
 def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
+    table = label_table(settings.inid_labels)
     anchors, used = find_anchors(page, settings.inid_labels)
     if len({a.code for a in anchors}) >= 3:  # a front page: codes lost by the engine, found by their labels
         anchors += label_anchors(page, anchors, used, settings.inid_labels)
@@ -341,7 +452,7 @@ def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldTe
         lines = [ws for ws in lines if any(c.isalnum() for w in ws for c in w.text)]
         texts = [" ".join(w.text for w in ws) for ws in lines]
         if texts:
-            texts[0] = strip_label(texts[0], settings.inid_labels.get(a.code, []))
+            texts[0] = strip_label(texts[0], table.get(a.code, []))
         kept = [(t, ws) for t, ws in zip(texts, lines) if t.strip()]
         texts, lines = [t for t, _ in kept], [ws for _, ws in kept]
         words = [w for ws in lines for w in ws]

@@ -79,10 +79,18 @@ def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ..
     return issues
 
 
-def candidates(issues: list[Issue], page: int) -> list[QueueCandidate]:
+def party_line(p) -> str:
+    """A party as a reviewer's value gives it (``structure.decided.parties``): ``Name, Address (CC)``."""
+    return p.name + (f", {p.address}" if p.address else "") + (f" ({p.country})" if p.country else "")
+
+
+def candidates(issues: list[Issue], page: int, b: Bibliographic | None = None) -> list[QueueCandidate]:
     """One queue item per field (the queue keys field items by name: the first reason wins, the
-    others join its context)."""
+    others join its context). A party list's item shows the parties as read, one a line (``b``):
+    the printed lines beside the page image would hide a wrong cut (two names joined as one)
+    from a reviewer who accepts what looks right."""
     by_field: dict[str, QueueCandidate] = {}
+    attrs = dict(inid.PARTY_CODES)
     for i in issues:
         if i.field in MANDATORY:
             continue
@@ -91,8 +99,12 @@ def candidates(issues: list[Issue], page: int) -> list[QueueCandidate]:
             c.context = f"{c.context}; {i.reason}"
             continue
         src = i.ft.source() if i.ft is not None else None
+        text = i.text
+        code = i.field.removeprefix("parties:")
+        if b is not None and i.field.startswith("parties:") and getattr(b, attrs.get(code, ""), None):
+            text = "\n".join(party_line(p) for p in getattr(b, attrs[code]))
         by_field[i.field] = QueueCandidate(
-            kind="field", page=src.page if src else page, bbox=src.bbox if src else None, text=i.text,
+            kind="field", page=src.page if src else page, bbox=src.bbox if src else None, text=text,
             confidence=round(i.ft.conf, 1) if i.ft is not None else 0.0, field_name=i.field, context=i.reason)
     return list(by_field.values())
 

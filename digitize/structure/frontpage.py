@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import inid
 from ..model import Bibliographic, OcrPage
+from . import gate
 from . import normalize as norm
 from ..settings.structure import StructureSettings
 from .anchors import FieldText, read_fields
@@ -77,7 +78,9 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
     if "51" in f:
         issues += ipc_field(f["51"], b, settings.name_word_threshold)
     issues += check_dates(b) + check_numbers(b, settings) + check_title(b)
-    return FrontPage(b, f, issues, f.get("57"))
+    fp = FrontPage(b, f, issues, f.get("57"))
+    fp.issues += gate.check(fp, page, settings.inid_labels)
+    return fp
 
 
 def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str] | None = None) -> tuple[Bibliographic, str | None, FieldText | None]:

@@ -246,6 +246,12 @@ def problems(name: str) -> list[str]:
     lower = [w for w in re.findall(r"[^\W\d_]+", name) if w.islower() and w not in PARTICLES]
     if lower:  # names print given names capitalised; a lower-case word came from another field
         out.append(f"a lower-case word inside a name: {', '.join(lower)}")
+    cc = re.search(r",\s*([A-Z]{2})\.?$", name)
+    if cc and not COMPANY_FORM.fullmatch(cc[1]):
+        from . import repair
+
+        if repair.country(cc[1], None) == cc[1]:
+            out.append(f"a country code ({cc[1]}) ending the name: an address's last line?")
     if name.count("(") != name.count(")"):
         out.append("an unbalanced bracket inside a name (a country code's remains?)")
     if re.search(r"[^\w.)\]]$", name):
