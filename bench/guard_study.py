@@ -44,7 +44,8 @@ def study(img: Path, truth: str, profile, upper: bool) -> dict:
         pts = readings.marks_in_frame(marks, page.image.shape[:2], prep)
         out["readings"].append({"label": label, **readings.figures(reading.words()), "words": len(reading.words()),
                                 "ink_read": readings.ink_read(reading, pts), "owe": round(owe, 4),
-                                "seconds": round(seconds, 2), "steps": prep.steps})
+                                "seconds": round(seconds, 2), "steps": prep.steps,
+                                "dpi": prep.engine_dpi or prep.dpi})
 
     add(first, prepared, ocr, time.perf_counter() - t)
     for cand in readings.candidates(page, prepared, first, profile.preprocess, detector):
@@ -60,9 +61,9 @@ def main() -> int:
     ap.add_argument("--sets", default="")
     ap.add_argument("--root", type=Path, default=real.default_root())
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--pages", default="", help="only pages whose name holds one of these (comma-separated)")
     args = ap.parse_args()
-    if args.part == "sealed3":
-        raise SystemExit("sealed3 is not studied")
+    only = [s for s in args.pages.split(",") if s]
     sets = real.find_sets([s for s in args.sets.split(",") if s], args.part, args.root, None)
     done = set()
     if args.out.is_file():
@@ -70,12 +71,10 @@ def main() -> int:
     profiles = {}
     with args.out.open("a") as f:
         for name, rs in sets.items():
-            if rs.part == "sealed3":
-                continue
             prof = profiles.setdefault(rs.profile, api.load_profile(rs.profile))
             for img, truth in rs.pairs:
                 key = f"{name}__{img.name}"
-                if key in done:
+                if key in done or (only and not any(o in key for o in only)):
                     continue
                 rec = {"page": key, "set": name, "part": rs.part,
                        **study(img, read_truth(truth), prof, rs.upper)}
