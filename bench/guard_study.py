@@ -4,9 +4,11 @@ For each page of the named real-set part (``bench/real.py``'s sources): the firs
 (preparation ``auto``) and every candidate of ``digitize.readings.candidates``, each read whole;
 per reading its mean word confidence, characters, the share of the page's letter marks its
 word boxes hold (``readings.ink_read``) and its order-free word error against the truth (engine
-words, before proofreading). One JSON line a page, to study guard rules offline:
+words, before proofreading) and the resolution the engine was told. One JSON line a page, to
+study guard rules offline; every part that has been seen may be studied (tuning, sealed, sealed2,
+sealed3), never one still sealed:
 
-    python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b]
+    python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b] [--pages x,y]
 """
 
 from __future__ import annotations
