@@ -27,6 +27,9 @@ from digitize.evaluate import read_truth, score  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
 
 
+STUDIED = ("tuning", "sealed", "sealed2", "sealed3")  # the parts that have been seen: no other is read
+
+
 def study(img: Path, truth: str, profile, upper: bool) -> dict:
     engine = get_engine(profile.engine)
     detector = engine.detect_orientation if profile.preprocess.orientation else None
@@ -66,6 +69,8 @@ def main() -> int:
     ap.add_argument("--pages", default="", help="only pages whose name holds one of these (comma-separated)")
     args = ap.parse_args()
     only = [s for s in args.pages.split(",") if s]
+    if args.part not in STUDIED + ("all",):
+        raise SystemExit(f"part {args.part!r} is not studied (only {', '.join(STUDIED)})")
     sets = real.find_sets([s for s in args.sets.split(",") if s], args.part, args.root, None)
     done = set()
     if args.out.is_file():
@@ -73,6 +78,8 @@ def main() -> int:
     profiles = {}
     with args.out.open("a") as f:
         for name, rs in sets.items():
+            if rs.part not in STUDIED:
+                continue
             prof = profiles.setdefault(rs.profile, api.load_profile(rs.profile))
             for img, truth in rs.pairs:
                 key = f"{name}__{img.name}"
