@@ -44,10 +44,6 @@ INK_LOW = 0.5
 BAND_SHARE = 0.3  # the band: this share of the first reading's lines (at least BAND_MIN_LINES)
 BAND_MIN_LINES = 4
 BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
-# On the band, "without losing text" counts the characters of words read at least this
-# confidently: the band is where the first reading is weakest, often specks and rules read as
-# strings of low-confidence characters, and a reading that leaves those out has lost nothing.
-BAND_SURE_CONF = 60.0
 # A page read plain whose file header gave a software default (a PNG's 96 dpi) is recognised at
 # the resolution its ink shows; on tables and charts Tesseract's layout analysis (column and table
 # finding work in inches) sometimes does better told the header's figure, as the raw CLI is
@@ -174,11 +170,9 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     y0, y1 = max(0, int(top - line)), min(h2, int(math.ceil(bottom + line)))
     crop = replace(prepared2, image=prepared2.image[y0:y1])
     got = engine.recognize(crop, number).words()
-    mine = _inside(got, top - y0, bottom - y0)
-    theirs = figures(mine)
+    theirs = figures(_inside(got, top - y0, bottom - y0))
     ours = figures(_inside(first.words(), rows[0], rows[1]))
-    return {"rows": [y0, y1], **theirs, "sure_chars": chars([w for w in mine if w.conf >= BAND_SURE_CONF]),
-            "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
+    return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
 def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
@@ -209,7 +203,7 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
                 record["band"] = own
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
-            if not beats({"mean_conf": own["mean_conf"], "chars": own["sure_chars"]}, b["mean_conf"], b["sure_chars"]):
+            if not beats(own, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
