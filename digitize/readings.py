@@ -4,9 +4,8 @@ A page is read once, prepared the way its kind calls for (``preprocess`` mode ``
 that reading's mean word confidence is low, the page may read better another way: the other
 chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract``
 CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried
-on a **band** of the first reading's text lines (the third of them it read least confidently),
-against the first preparation's own band read the same way, and read whole only when the band
-reads clearly more confidently; of the whole readings the one
+on a **band** of the first reading's text lines (a third of them, from the middle of the page)
+and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
 preparation). Mean confidence is what predicts the better reading best (measured: bench/README.md);
 the band keeps the price of asking low. A confidence cannot see text that is missing, so each
@@ -132,19 +131,14 @@ def candidates(page: PageImage, prepared: Prepared, first: str, settings, detect
 
 
 def band(first: OcrPage) -> tuple[int, int] | None:
-    """Rows (top, bottom) of the first reading's image holding the third of its text lines that
-    it read least confidently (the run of lines of the lowest mean confidence, weighted by
-    characters), cut half-way between lines; None when the page is read whole. Another
-    preparation helps, if at all, where the first reading struggles: on a photograph the
-    middle of the page is the best lit, and a band there read every way alike."""
+    """Rows (top, bottom) of the first reading's image holding a third of its text lines from
+    the middle of the page, cut half-way between lines; None when the page is read whole."""
     lines = sorted((ln for ln in first.lines() if ln.words), key=lambda ln: (ln.bbox[1] + ln.bbox[3]) / 2)
     n = len(lines)
     if n < BAND_WHOLE_BELOW:
         return None
     k = max(BAND_MIN_LINES, math.ceil(BAND_SHARE * n))
-    weight = [sum(w.conf * len(w.text) for w in ln.words) for ln in lines]
-    size = [sum(len(w.text) for w in ln.words) for ln in lines]
-    s = min(range(n - k + 1), key=lambda i: (sum(weight[i:i + k]) / max(1, sum(size[i:i + k])), abs(2 * i + k - n)))
+    s = (n - k) // 2
     top = lines[s].bbox[1] if s == 0 else (lines[s - 1].bbox[3] + lines[s].bbox[1]) // 2
     e = s + k - 1
     bottom = lines[e].bbox[3] if e == n - 1 else (lines[e].bbox[3] + lines[e + 1].bbox[1]) // 2
@@ -159,10 +153,7 @@ def _inside(words, top: float, bottom: float):
 
 def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, int], number: int) -> dict:
     """The candidate read on the band alone (its rows scaled to the candidate's image), and the
-    first reading's words in the same band: the two mean confidences and character counts. The
-    guard compares a candidate's band with the first preparation's band read the same way
-    (``choose``): the first reading's own words there were read with the whole page around them,
-    and the band is where they are least confident, so they are no fair measure."""
+    first reading's words in the same band: the two mean confidences and character counts."""
     h2 = prepared2.image.shape[0]
     ratio = h2 / max(1, first.height)
     top, bottom = rows[0] * ratio, rows[1] * ratio
@@ -193,17 +184,13 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
               "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
-    own = None  # the first preparation's band, read as a candidate's band is
     for cand in candidates(page, prepared, first, settings, detector):
         prep2 = cand.prepare()
         seen = {"label": cand.label}
         if rows is not None and cand.same_geometry:
-            if own is None:
-                own = band_reading(engine, prepared, first_reading, rows, page.number)
-                record["band"] = own
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
-            if not beats(own, b["mean_conf"], b["chars"]):
+            if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
