@@ -4,9 +4,11 @@ For each page of the named real-set part (``bench/real.py``'s sources): the firs
 (preparation ``auto``) and every candidate of ``digitize.readings.candidates``, each read whole;
 per reading its mean word confidence, characters, the share of the page's letter marks its
 word boxes hold (``readings.ink_read``) and its order-free word error against the truth (engine
-words, before proofreading). One JSON line a page, to study guard rules offline:
+words, before proofreading) and the resolution the engine was told. One JSON line a page, to
+study guard rules offline; every part that has been seen may be studied (tuning, sealed, sealed2,
+sealed3), never one still sealed:
 
-    python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b]
+    python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b] [--pages x,y]
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ import real  # noqa: E402
 from digitize import api, preprocess as pre, readings  # noqa: E402
 from digitize.evaluate import read_truth, score  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
+
+
+STUDIED = ("tuning", "sealed", "sealed2", "sealed3")  # the parts that have been seen: no other is read
 
 
 def study(img: Path, truth: str, profile, upper: bool) -> dict:
@@ -44,7 +49,8 @@ def study(img: Path, truth: str, profile, upper: bool) -> dict:
         pts = readings.marks_in_frame(marks, page.image.shape[:2], prep)
         out["readings"].append({"label": label, **readings.figures(reading.words()), "words": len(reading.words()),
                                 "ink_read": readings.ink_read(reading, pts), "owe": round(owe, 4),
-                                "seconds": round(seconds, 2), "steps": prep.steps})
+                                "seconds": round(seconds, 2), "steps": prep.steps,
+                                "dpi": prep.engine_dpi or prep.dpi})
 
     add(first, prepared, ocr, time.perf_counter() - t)
     for cand in readings.candidates(page, prepared, first, profile.preprocess, detector):
@@ -60,9 +66,11 @@ def main() -> int:
     ap.add_argument("--sets", default="")
     ap.add_argument("--root", type=Path, default=real.default_root())
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--pages", default="", help="only pages whose name holds one of these (comma-separated)")
     args = ap.parse_args()
-    if args.part == "sealed3":
-        raise SystemExit("sealed3 is not studied")
+    only = [s for s in args.pages.split(",") if s]
+    if args.part not in STUDIED + ("all",):
+        raise SystemExit(f"part {args.part!r} is not studied (only {', '.join(STUDIED)})")
     sets = real.find_sets([s for s in args.sets.split(",") if s], args.part, args.root, None)
     done = set()
     if args.out.is_file():
@@ -70,12 +78,12 @@ def main() -> int:
     profiles = {}
     with args.out.open("a") as f:
         for name, rs in sets.items():
-            if rs.part == "sealed3":
+            if rs.part not in STUDIED:
                 continue
             prof = profiles.setdefault(rs.profile, api.load_profile(rs.profile))
             for img, truth in rs.pairs:
                 key = f"{name}__{img.name}"
-                if key in done:
+                if key in done or (only and not any(o in key for o in only)):
                     continue
                 rec = {"page": key, "set": name, "part": rs.part,
                        **study(img, read_truth(truth), prof, rs.upper)}

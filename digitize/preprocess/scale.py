@@ -29,6 +29,9 @@ BODY_XHEIGHT_IN = 0.07  # x-height of 10-11 pt body text (~5 pt), to turn an x-h
 AGREE = 2.0  # the header's dpi is believed when the ink's estimate is within this factor of it
 MIN_LETTERS = 40  # fewer letter-like components: no estimate (drawings, empty pages)
 MIN_LETTERS_AGAINST_HEADER = 500  # a measured header is overruled only on this much evidence
+# Tesseract's lowest credible resolution: told it, the engine estimates the page's resolution from
+# its own text lines (the raw CLI's "Estimating resolution as N" for a file without one).
+ENGINE_ESTIMATES = 70
 
 
 def letter_marks(image: np.ndarray, noisy: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -100,6 +103,12 @@ def decide_scale(image: np.ndarray, page: PageImage, settings: PreprocessSetting
         if xh and new > dpi and xh * new / dpi > MAX_XHEIGHT:  # large print: no need to grow it
             new = dpi
         out.update(decision="header" if agrees else "header (no letters to measure)", source_dpi=dpi, dpi=new)
+        if not xh and not page.dpi_known:
+            # Neither the file nor the ink says the resolution (small grey print whose letters
+            # touch: no letter-sized marks to measure): ``dpi`` is a guess, and the engine is
+            # not told it. Told ENGINE_ESTIMATES, it measures the page from its own text
+            # lines, as the raw CLI does for a file without a resolution.
+            out["engine_dpi"] = ENGINE_ESTIMATES
         return out
     source = max(50, estimate)
     factor = 1.0
