@@ -26,6 +26,8 @@ LINES = [  # a front page whose mandatory fields the structure stage finds, then
     "(11) XX 0000001 A1",
     "(43) Date of publication: 15.03.2024",
     "(21) Application number: 24150123.4",  # with title and applicant: what issue 24's gate needs for done
+    "(22) Date of filing: 10.01.2024",  # a front page without filing date or IPC is asked about (the trust gate)
+    "(51) IPC: D03D 15/00 (2006.01)",
     "(54) Title: Filter fabric",
     "(71) Applicant: ACME FILTERS GmbH (DE)",
     "(72) Inventor: WEBER, Anna (DE)",  # a front page without inventors is asked about (issue 24)

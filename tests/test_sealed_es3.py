@@ -44,7 +44,7 @@ def test_headings_in_capitals_keep_the_enye_when_accents_are_dropped():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not sealed_es3.DATA.exists(), reason="the sealed Spanish patent text is not on this machine")
+@pytest.mark.skipif(not sealed_es3.DATA.exists(), reason="uncommitted real set absent: the sealed Spanish patent text (bench/sealed_es3.py DATA)")
 def test_pages_are_deterministic_and_their_truth_is_spanish_patent_text():
     office = list(sealed_es3.pages(4, "office"))
     again = list(sealed_es3.pages(4, "office"))
