@@ -27,7 +27,7 @@ from .model import OcrPage, PageImage, Prepared
 if TYPE_CHECKING:
     import numpy as np
 
-GUARD_CONF = 85.0  # a first reading of lower mean word confidence is checked against the others
+GUARD_CONF = 92.0  # a first reading of lower mean word confidence is checked against the others
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
