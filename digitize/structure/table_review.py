@@ -32,9 +32,9 @@ import re
 from dataclasses import dataclass
 
 from ..model import BBox, Block, Line, OcrPage, QueueCandidate, Table, TableCell, Word
-from .tables import drop_covered_rows
-
 from ..store.queue import CELL_KEY, STRUCTURE_ACTIONS
+from .layout import union
+from .tables import drop_covered_rows
 
 TEXT_ACTIONS = ("accept", "correct", "suggestion", "not-text")
 _KEY = re.compile(r"cell:p(\d{4})_t(\d+)_r(\d+)_c(\d+)$")
@@ -151,7 +151,7 @@ class _Cells:
             cell.colspan += other.colspan
         else:
             cell.rowspan += other.rowspan
-        cell.bbox = _union(cell.bbox, other.bbox)
+        cell.bbox = union([cell.bbox, other.bbox])
         cell.words = cell.words + other.words
         where.table.cells.remove(other)
         _join_lines(where.page, cell, other)
@@ -216,10 +216,6 @@ class _Cells:
                     w.ocr_text = w.text
                 w.text = new
         cell.words = [w for w in words if w.text.strip()]
-
-
-def _union(a: BBox, b: BBox) -> BBox:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _distance(box: BBox, x: float, y: float) -> float:
