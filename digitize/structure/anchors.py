@@ -47,6 +47,13 @@ def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | 
 BARE = re.compile(r"^([1-9][0-9])$")  # a code printed without brackets (``21 Número de solicitud``, a margin column)
 
 
+def starts_field(ws: list[Word], i: int) -> bool:
+    """Word ``i`` of a line begins a field: it starts the line or follows a gap wider than a word
+    space (a column gutter)."""
+    h = max(1, ws[i].bbox[3] - ws[i].bbox[1])
+    return i == 0 or ws[i].bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
+
+
 def label_table(labels: dict[str, list[str]] | None) -> dict[str, list[str]]:
     """The profile's labels per code, then the offices' (``inid.LABELS``) it does not repeat."""
     out: dict[str, list[str]] = {c: [lab for lab in labs if lab] for c, labs in (labels or {}).items()}
@@ -91,11 +98,9 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                     code = mp[1]
                 mb = BARE.match(w.text)
                 if mb and mb[1] in inid.KNOWN:
-                    h = max(1, w.bbox[3] - w.bbox[1])
-                    starts = i == 0 or w.bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
                     if len(ws) == 1:
                         alone.append(w)
-                    elif starts and label_starts(mb[1], ws[i + 1:], table):
+                    elif starts_field(ws, i) and label_starts(mb[1], ws[i + 1:], table):
                         code = mb[1]
             elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
@@ -151,10 +156,7 @@ def label_anchors(page: OcrPage, anchors: list[Anchor], used: set[str],
     moved left to the codes' column when the page's codes stand just left of their labels (the
     same column). Returns the new anchors (their words added to ``used``)."""
     present = {a.code for a in anchors}
-    table: dict[str, list[str]] = {}
-    for code, labs in list((labels or {}).items()) + list(inid.LABELS.items()):
-        if code in inid.KNOWN:
-            table.setdefault(code, []).extend(lab.lower() for lab in labs if lab)
+    table = {c: [lab.lower() for lab in labs] for c, labs in label_table(labels).items() if c in inid.KNOWN}
     scale = page.width / 2480 if page.width else 1.0
     code_xs = [a.bbox[0] for a in anchors]
     out: list[Anchor] = []
@@ -163,10 +165,8 @@ def label_anchors(page: OcrPage, anchors: list[Anchor], used: set[str],
         i = 0
         while i < len(ws):
             w = ws[i]
-            h = max(1, w.bbox[3] - w.bbox[1])
-            starts = i == 0 or w.bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
             hit = None
-            if starts and w.id not in used:
+            if starts_field(ws, i) and w.id not in used:
                 for k in range(1, 6):
                     if i + k > len(ws) or any(x.id in used for x in ws[i:i + k]):
                         break

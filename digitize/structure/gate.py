@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from .. import inid
 from ..model import OcrPage
-from .anchors import label_starts, label_table
+from .anchors import find_anchors, label_starts, label_table, starts_field
 from .fields import Issue
 
 # words a title does not end on: its last line was lost, or is in another field
@@ -76,8 +76,7 @@ def labels_seen(page: OcrPage, table: dict[str, list[str]]) -> set[str]:
     for line in page.lines():
         ws = line.words
         for i, w in enumerate(ws):
-            h = max(1, w.bbox[3] - w.bbox[1])
-            if i and w.bbox[0] - ws[i - 1].bbox[2] <= 2.5 * h:
+            if not starts_field(ws, i):
                 continue
             k = i + 1 if i + 1 < len(ws) and re.fullmatch(r"[(\[{]?\d\d[)\]}]?", w.text) else i
             for code in table:
@@ -149,8 +148,6 @@ def no_front_page(pages: list[OcrPage], labels: dict[str, list[str]] | None) -> 
     """The field items a document whose front page was not read gets besides the mandatory ones:
     (queue field name, reason). Only when a page looks like a front page nobody could read (two
     INID codes, or two front-page labels): a letter or a receipt is asked for no inventor."""
-    from .anchors import find_anchors
-
     table = label_table(labels)
     if not any(len({a.code for a in find_anchors(p, labels)[0]}) >= 2 or len(labels_seen(p, table)) >= 2
                for p in pages):
