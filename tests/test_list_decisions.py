@@ -179,3 +179,17 @@ def test_a_reviewers_party_with_its_address_after_a_comma():
     assert got == [("HÉCTOR BRAUN", "Hauptstraße 12, Stuttgart, Baden-Württemberg", "DE"),
                    ("Juan Pérez", "Calle Falsa 123, Córdoba", "AR")]
     assert [p.name for p in decided.parties("PÉREZ, Juan, Calle 5 nº 12, Buenos Aires (AR)", "72")] == ["PÉREZ, Juan"]
+
+
+def test_a_party_shown_to_a_reviewer_reads_back_as_the_same_party():
+    """What an item shows of a party (the audit's list, the gazetteer's suggestion) is the form
+    ``decided.parties`` reads: taking it as it stands gives the same party, address included (the
+    gazetteer's own ``NAME;`` form was refused as digits inside a name)."""
+    from digitize.model import Party
+    from digitize.structure import decided
+
+    shown = [Party("ACME FILTROS S.A.", "Calle Mayor 12, Madrid", "ES"), Party("WEBER, Anna", None, "DE"),
+             Party("Juan Pérez", "Av. Libertador 1200, Buenos Aires", "AR")]
+    value = "\n".join(decided.party_value(p) for p in shown)
+    assert [(p.name, p.address, p.country) for p in decided.parties(value, "71")] == \
+        [(p.name, p.address, p.country) for p in shown]

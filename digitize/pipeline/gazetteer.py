@@ -11,12 +11,7 @@ from dataclasses import replace
 
 from ..model import Document
 from ..inid import PARTY_CODES
-
-
-def _party_line(p) -> str:
-    if p.address:
-        return f"{p.name};\n{p.address}" + (f", {p.country}" if p.country else "")
-    return p.name + (f" ({p.country})" if p.country else "")
+from ..structure.decided import party_value
 
 
 def known_parties_settled(doc: Document, known: tuple[str, ...]) -> list:
@@ -59,12 +54,12 @@ def gazetteer(doc: Document, known: tuple[str, ...]) -> list:
             changed = changed or bool(hit)
         if not changed:
             continue
-        suggestion = "\n".join(_party_line(p) for p in fixed)
+        suggestion = "\n".join(party_value(p) for p in fixed)
         name = f"parties:{code}"
         if name in existing:
             existing[name].suggestions = [suggestion] + [x for x in existing[name].suggestions if x != suggestion]
         else:
-            out.append(QueueCandidate(kind="field", page=1, bbox=None, text="\n".join(_party_line(p) for p in parties),
+            out.append(QueueCandidate(kind="field", page=1, bbox=None, text="\n".join(party_value(p) for p in parties),
                                       confidence=min(p.confidence for p in parties), suggestions=[suggestion],
                                       field_name=name))
     return out

@@ -14,6 +14,7 @@ from .. import inid
 from ..model import Bibliographic, QueueCandidate
 from .frontpage import FrontPage
 from .fields import Issue, printed_party_count
+from .decided import party_value
 from .parties import COMPANY_FORM
 
 
@@ -79,11 +80,6 @@ def audit(fp: FrontPage, threshold: float, publication_date_inids: tuple[str, ..
     return issues
 
 
-def party_line(p) -> str:
-    """A party as a reviewer's value gives it (``structure.decided.parties``): ``Name, Address (CC)``."""
-    return p.name + (f", {p.address}" if p.address else "") + (f" ({p.country})" if p.country else "")
-
-
 def candidates(issues: list[Issue], page: int, b: Bibliographic | None = None) -> list[QueueCandidate]:
     """One queue item per field (the queue keys field items by name: the first reason wins, the
     others join its context). A party list's item shows the parties as read, one a line (``b``):
@@ -102,7 +98,7 @@ def candidates(issues: list[Issue], page: int, b: Bibliographic | None = None) -
         text = i.text
         code = i.field.removeprefix("parties:")
         if b is not None and i.field.startswith("parties:") and getattr(b, attrs.get(code, ""), None):
-            text = "\n".join(party_line(p) for p in getattr(b, attrs[code]))
+            text = "\n".join(party_value(p) for p in getattr(b, attrs[code]))
         by_field[i.field] = QueueCandidate(
             kind="field", page=src.page if src else page, bbox=src.bbox if src else None, text=text,
             confidence=round(i.ft.conf, 1) if i.ft is not None else 0.0, field_name=i.field, context=i.reason)

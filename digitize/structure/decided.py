@@ -86,6 +86,11 @@ def _parts(value: str) -> list[str]:
     return [p.strip() for ln in value.splitlines() for p in ln.split(";") if p.strip()]
 
 
+def party_value(p) -> str:
+    """A party as a reviewer types it and ``parties`` reads it back: ``Name, Address (CC)``."""
+    return p.name + (f", {p.address}" if p.address else "") + (f" ({p.country})" if p.country else "")
+
+
 def parties(value: str, code: str) -> list:
     """One party per line or per ``;``, as the front page prints it: ``Name, Address (CC)``."""
     out = []
