@@ -6,7 +6,12 @@ licence, part). This script downloads nothing: it reads a bare git directory tha
 the machine (a ``git clone --bare`` or a mirror), at the commit the entry names.
 
     python bench/collect_real_sets.py SOURCE GIT_DIR [--out DIR]   # one source
+    python bench/collect_real_sets.py --part PART --mirrors DIR [--out DIR] [--manifest]
+                                          # every collectable source of a part, from DIR/<owner>+<name>
     python bench/collect_real_sets.py --manifest [--out DIR]       # OUT/MANIFEST.toml from what is there
+
+``--mirrors DIR`` holds one bare git directory per repository, as ``fetch`` leaves them:
+``DIR/<owner>+<name>/repo`` (or ``DIR/<owner>+<name>`` itself, or ``DIR/<name>.git``).
 
 ``--out`` defaults to ``$DIGITIZE_REAL_SETS`` or ``build/real-sets``.
 
@@ -569,6 +574,24 @@ def manifest(entries: list[dict], out: Path) -> Path:
     return path
 
 
+def mirror_dir(mirrors: Path, repo: str) -> Path | None:
+    """The bare git directory of ``owner/name`` under ``mirrors``, None when it is not there."""
+    owner, _, name = repo.partition("/")
+    for cand in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}", mirrors / f"{name}.git"):
+        if (cand / "HEAD").is_file() and (cand / "objects").is_dir():
+            return cand
+    return None
+
+
+def _report(entry: dict, info: dict, out: Path) -> None:
+    reasons: dict[str, int] = {}
+    for d in info["dropped"]:
+        key = re.sub(r"\d+", "N", d["why"])
+        reasons[key] = reasons.get(key, 0) + 1
+    print(f"{entry['name']}: {len(info['pages'])} pages, {sum(p['words'] for p in info['pages'])} words "
+          f"-> {out / entry['name']}; left out: {reasons or 'none'}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("source", nargs="?", help="a name from bench/real_sets.toml")
@@ -576,25 +599,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=default_out())
     ap.add_argument("--config", type=Path, default=CONFIG)
     ap.add_argument("--manifest", action="store_true", help="write OUT/MANIFEST.toml")
+    ap.add_argument("--part", help="collect every collectable source of this part (needs --mirrors)")
+    ap.add_argument("--mirrors", type=Path, help="folder of bare git dirs, DIR/<owner>+<name>[/repo]")
     args = ap.parse_args(argv)
     entries = load_config(args.config)
+    if args.part:
+        if args.source or args.mirrors is None:
+            ap.error("--part takes --mirrors DIR and no SOURCE")
+        chosen = [e for e in entries if e["part"] == args.part and "format" in e]
+        if not chosen:
+            raise SystemExit(f"no collectable source in part {args.part!r} of {args.config}")
+        missing = [e["repo"] for e in chosen if mirror_dir(args.mirrors, e["repo"]) is None]
+        if missing:
+            raise SystemExit(f"not under {args.mirrors}: {', '.join(sorted(set(missing)))} (fetch them first)")
+        for entry in chosen:
+            _report(entry, collect(entry, mirror_dir(args.mirrors, entry["repo"]), args.out), args.out)
     if args.source:
         if args.git_dir is None:
             ap.error("give the bare git directory of the source's repository")
         entry = next((e for e in entries if e["name"] == args.source), None)
         if entry is None or "format" not in entry:
             raise SystemExit(f"{args.source!r} is not a collectable source of {args.config}")
-        info = collect(entry, args.git_dir, args.out)
-        reasons: dict[str, int] = {}
-        for d in info["dropped"]:
-            key = re.sub(r"\d+", "N", d["why"])
-            reasons[key] = reasons.get(key, 0) + 1
-        print(f"{entry['name']}: {len(info['pages'])} pages, {sum(p['words'] for p in info['pages'])} words "
-              f"-> {args.out / entry['name']}; left out: {reasons or 'none'}")
+        _report(entry, collect(entry, args.git_dir, args.out), args.out)
     if args.manifest:
         print(f"wrote {manifest(entries, args.out)}")
-    if not args.source and not args.manifest:
-        ap.error("nothing to do: give SOURCE GIT_DIR and/or --manifest")
+    if not args.source and not args.manifest and not args.part:
+        ap.error("nothing to do: give SOURCE GIT_DIR, --part PART --mirrors DIR and/or --manifest")
     return 0
 
 
