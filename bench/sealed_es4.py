@@ -24,8 +24,8 @@ document with them:
   patterns, so every word of seven letters or more carries its Spanish syllable breaks as
   ``\\%`` hyphenation points and troff breaks lines only there. Four layouts, drawn per page:
   an AR INPI-like *memoria descriptiva* (Times 10.5-12 pt, one column, ``AR 1xxxxx A1`` running
-  head, ``Pág. n`` footer); an MX IMPI-like two-column page (Helvetica 8.5-9.5 pt,
-  ``MX/a/20yy/0nnnnn`` head, ``Hoja n de m`` footer); a claims page (Bookman 10-11 pt,
+  head, ``Folio n`` footer); an MX IMPI-like two-column page (Helvetica 8.5-9.5 pt,
+  ``MX/a/20yy/0nnnnn`` head with ``Hoja n/m``); a claims page (Bookman 10-11 pt,
   ``REIVINDICACIONES``, paragraphs numbered as claims ``1.``, ``2.`` with a hanging indent); a
   Palatino two-column abstract-and-description page (9-10 pt, the title in capitals under the
   head). Description paragraphs are numbered ``[0001]`` within their document; a document's
@@ -196,23 +196,23 @@ class Layout:
 def draw_layout(k: int) -> tuple[Layout, np.random.Generator]:
     rng = np.random.default_rng([SEED, k, 7])
     kind = ("ar", "mx", "claims", "palatino")[k % 4] if k < 8 else ("ar", "mx", "claims", "palatino")[int(rng.integers(0, 4))]
-    n = int(rng.integers(2, 9))
+    n = page_number(k)
     if kind == "ar":
         size = float(rng.choice([10.5, 11.0, 11.5, 12.0]))
         lay = Layout(kind, "TR", "TB", size, size * float(rng.uniform(1.25, 1.45)), 1,
-                     f"AR {int(rng.integers(104000, 129999))} A1", "Pág. {n}", float(rng.uniform(1.0, 1.25)),
+                     f"AR {int(rng.integers(131000, 159999))} A1", "Folio {n}", float(rng.uniform(1.0, 1.25)),
                      float(rng.uniform(5.9, 6.3)), 0)
     elif kind == "mx":
         size = float(rng.choice([8.5, 9.0, 9.5]))
         lay = Layout(kind, "HR", "HB", size, size * float(rng.uniform(1.2, 1.35)), 2,
-                     f"MX/a/20{int(rng.integers(19, 26))}/0{int(rng.integers(10000, 16999))}",
-                     "Hoja {n} de " + str(n + int(rng.integers(2, 12))), float(rng.uniform(0.8, 0.95)),
+                     f"MX/a/20{int(rng.integers(19, 24))}/0{int(rng.integers(16000, 19999))}",
+                     "Hoja {n}/" + str(n + int(rng.integers(2, 12))), float(rng.uniform(0.8, 0.95)),
                      float(rng.uniform(6.5, 6.8)), float(rng.uniform(0.25, 0.35)))
     elif kind == "claims":
         size = float(rng.choice([10.0, 10.5, 11.0]))
         lay = Layout(kind, "BMR", "BMB", size, size * float(rng.uniform(1.3, 1.5)), 1,
-                     f"AR {int(rng.integers(104000, 129999))} A1" if rng.random() < 0.5
-                     else f"MX/a/20{int(rng.integers(19, 26))}/0{int(rng.integers(10000, 16999))}",
+                     f"AR {int(rng.integers(131000, 159999))} A1" if rng.random() < 0.5
+                     else f"MX/a/20{int(rng.integers(19, 24))}/0{int(rng.integers(16000, 19999))}",
                      "- {n} -", float(rng.uniform(1.0, 1.2)), float(rng.uniform(5.8, 6.2)), 0)
     else:
         size = float(rng.choice([9.0, 9.5, 10.0]))
@@ -376,7 +376,7 @@ def read_lines(z: str) -> list[tuple[int, int, str]]:
 
 
 def truth_text(lines: list[tuple[int, int, str]], lay: Layout) -> str:
-    top, bottom = 1.1 * UNIT, (11.69 - 1.0) * UNIT
+    top, bottom = 1.1 * UNIT, (11.69 - 0.75) * UNIT  # the head is set at 0.55 in, the footer 0.65 in above the edge
     head = [ln for ln in lines if ln[0] < top]
     foot = [ln for ln in lines if ln[0] > bottom]
     body = [ln for ln in lines if top <= ln[0] <= bottom]
@@ -392,7 +392,7 @@ def typeset(k: int, paras: list[Para], dpi: int, work: Path) -> tuple[np.ndarray
     """Page ``k`` rendered at ``dpi`` (grey, ink dark) and its printed text."""
     n = len(paras)
     start = (k * n * 5 // 24 + int(np.random.default_rng(SEED).integers(0, n))) % n
-    src, lay = troff_source(k, paras, start, words=1000)
+    src, lay = troff_source(k, paras, start, words=1500)
     (work / "page.tr").write_text(src, encoding="utf-8")
     z = subprocess.run(["groff", "-k", "-Tps", "-Z", "-o1", str(work / "page.tr")], capture_output=True,
                        text=True, check=True).stdout
