@@ -287,7 +287,7 @@ def troff_source(k: int, paras: list[Para], start: int, words: int) -> tuple[str
         body = troff_text(p.text)
         if lay.name == "claims":
             claim_no += 1
-            body = re.sub(r"^\d+\\?%?\.\s*", "", body)
+            body = re.sub(r"^(?:\\%)?\d+\.\s*", "", body)  # the claim's own number: the page numbers its claims
             src += [".sp 0.5v", f".in {indent}", f".ti -{indent}", f"\\&{claim_no}. " + body, ".br", ".in 0"]
         elif p.kind == "claim":
             src += [".sp 0.4v", "\\&" + body, ".br"]
