@@ -23,11 +23,18 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on f
   IMPI publications print them (one and two columns, line numbers, publication-number headers,
   headings in capitals with and without their accents), written by fpdf2, rasterised by PDFium
   and degraded by a fourth scanner model.
+* ``sealed4`` (run only to report; ``bench/sealed_es4.py``; not in ``all``), fresh after ``sealed3``
+  was seen: other Spanish patent prose (MX IMPI applications, PCT and OEPM publications: packaging,
+  syringes, formwork, valves, terminals, pharmaceutical compositions), typeset by GNU troff
+  (``groff -Tps``, Times, Helvetica, Bookman, Palatino; AR INPI and MX IMPI-like pages, one and two
+  columns, ``[0001]`` paragraphs, numbered claims, a running head with the publication number,
+  Spanish hyphenation as printed), rasterised by Ghostscript and degraded by a fifth scanner model;
+  its text is not committed (``$DIGITIZE_REAL_SETS/spanish-patent-text``): ``--part sealed4 --pages 24``.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -89,10 +96,10 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
-    elif part in ("sealed2", "sealed3"):
+    elif part in ("sealed2", "sealed3", "sealed4"):
         import importlib
 
-        source = importlib.import_module("sealed_es2" if part == "sealed2" else "sealed_es3")
+        source = importlib.import_module({"sealed2": "sealed_es2", "sealed3": "sealed_es3", "sealed4": "sealed_es4"}[part])
         for k, (img, dpi, text) in enumerate(source.pages(n, level), start=1):
             stem = f"{part}_{level}_{k:03d}"
             out.append(_save(img, dpi, level, images / stem))
@@ -132,7 +139,7 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "all"), default="tuning")
+    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "all"), default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
     ap.add_argument("--profile", default="mx")
