@@ -201,10 +201,10 @@ MON = ["January", "February", "March", "April", "May", "June", "July", "August",
 MON3 = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.", "Nov.", "Dec."]
 
 ABSTRACT = {
-    "es": "Se da a conocer {t}. Comprende una base, un bastidor de soporte y un conjunto de regulación "
+    "es": "La invención se refiere a: {t}. Comprende una base, un bastidor de soporte y un conjunto de regulación "
           "alojado en una carcasa desmontable, de manera que el operario puede ajustar el equipo en el lugar "
           "de uso; el conjunto reduce las pérdidas y prolonga la vida útil de las piezas de desgaste.",
-    "en": "Provided is {t}. It comprises a base, a supporting frame and a regulating assembly housed in a "
+    "en": "The invention relates to: {t}. It comprises a base, a supporting frame and a regulating assembly housed in a "
           "removable casing, so that an operator can adjust the equipment where it is used; the assembly "
           "reduces losses and lengthens the service life of the wearing parts.",
 }
@@ -636,7 +636,7 @@ def content(r: random.Random, office: str) -> dict:
     if agents:
         blocks.append(("74", L["74"], agents))
     tl = title.lower() if title.isupper() else title[0].lower() + title[1:]
-    blocks.append(("57", L["57"], ABSTRACT["es" if c.es else "en"].format(t=("un " if c.es else "a ") + tl)))
+    blocks.append(("57", L["57"], ABSTRACT["es" if c.es else "en"].format(t=tl)))
 
     truth = {"office": o, "doc_number": num, "kind": kind, "publication_date": pub, "application_number": app,
              "filing_date": fil, "title": title, "ipc": ipc_truth}
