@@ -49,8 +49,10 @@ from PIL import Image, ImageFilter
 SEED = 5_550_505
 PER_OFFICE = 20
 OFFICES = ("PH", "AR", "MX", "EP")
-# kept out of the reported figure (the lead may put them in tests); which six is fixed here, before
-# anything was read: one per office plus a second MX and AR page (the gazette grid layouts)
+# kept out of the reported figure (the lead may put them in tests); the six were named before any
+# page was built: PH-07 one column, addresses on continuation lines; AR-03 bare codes, one a line;
+# AR-16 Nimbus Mono, one a line; MX-05 two columns, applicants joined by "; ", inventors with
+# addresses on continuation lines; MX-18 the boxed grid, inventors "(CC)"; EP-11 two columns, bare codes
 REGRESSION = ["S5-PH-07", "S5-AR-03", "S5-AR-16", "S5-MX-05", "S5-MX-18", "S5-EP-11"]
 
 AFM_DIR = Path("/usr/share/fonts/type1/urw-base35")
