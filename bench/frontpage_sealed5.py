@@ -905,7 +905,6 @@ def printed(sample: Sealed5Sample) -> list[str]:
                 missing.append(f"{key} address: {addr}")
             if cc and f"({cc})" not in text and f"[{cc}]" not in text and f", {cc}" not in text:
                 missing.append(f"{key} country: {cc}")
-    y, m, d = (int(v) for v in t["publication_date"].split("-"))
     for key in ("publication_date", "filing_date"):
         y, m, d = (int(v) for v in t[key].split("-"))
         forms = [f"{d:02d}/{m:02d}/{y}", f"{d:02d}-{m:02d}-{y}", f"{d:02d}.{m:02d}.{y}", f"{d} de {MES[m - 1]} de {y}",
