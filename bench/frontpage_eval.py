@@ -5,7 +5,8 @@
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (every set but sealed4)
+    python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans; only run to report)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every set but sealed4 and sealed5)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
 
@@ -108,6 +109,12 @@ if __name__ == "__main__":
             which, samples = "sealed4 regression sample", regression_set()
         else:
             samples, show = sealed4_set(), False  # only run to report: aggregate lines only
+    elif which == "sealed5":
+        from frontpage_sealed5 import regression_set, sealed5_set
+        if "--regression" in sys.argv:
+            which, samples = "sealed5 regression sample", regression_set()
+        else:
+            samples, show = sealed5_set(), False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()
     res = evaluate(samples, show)
