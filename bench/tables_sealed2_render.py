@@ -108,12 +108,13 @@ def set_root() -> Path:
     return Path(os.environ.get("DIGITIZE_REAL_SETS") or ROOT / "build" / "real-sets") / "tables-sealed2"
 
 
-def sources(root: Path | None = None) -> list[Path]:
-    """The truth files ``build`` wrote (for ``tables_bench.sets``); a missing one stops the bench."""
+def sources(root: Path | None = None, *, strict: bool = False) -> list[Path]:
+    """The truth files ``build`` writes (for ``tables_bench.sets``, which lists every part's files
+    whichever it runs: a file not built fails only when ``sealed2`` is read; ``strict`` stops here)."""
     root = root or set_root()
     paths = [root / f"{name}.xml" for name in SOURCES]
     missing = [p for p in paths if not p.exists()]
-    if missing:
+    if missing and strict:
         raise SystemExit(f"sealed2 tables not built ({missing[0]}): python bench/tables_sealed2_render.py build")
     return paths
 
@@ -699,7 +700,7 @@ def check(root: Path, out: Path, tesseract: int) -> int:
     out.mkdir(parents=True, exist_ok=True)
     bad = 0
     n = 0
-    for path in sources(root):
+    for path in sources(root, strict=True):
         for t in read_truth(path):
             covered: dict[int, int] = {}
             for r, (row, starts) in enumerate(zip(t.rows, _start_columns(t))):
@@ -723,7 +724,7 @@ def check(root: Path, out: Path, tesseract: int) -> int:
                     print(f"{t.name} {ruling}: pages {pages_of(pdf)}, words not printed: {list(missing)[:8]}")
     print(f"{n} pages typeset, {bad} with a word of the truth not printed or more than one sheet")
     stems = []
-    for path in sources(root)[:tesseract]:
+    for path in sources(root, strict=True)[:tesseract]:
         t = read_truth(path)[0]
         for ruling in ("ruled", "partly", "unruled"):
             pdf = render_pdf(t, ruling=ruling)
