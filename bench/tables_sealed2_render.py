@@ -29,7 +29,7 @@ Condensed, URW Nimbus Sans Narrow), 8-9.5 pt cells, fpdf2's word wrapping and ro
 (its first words) and the title, under it a closing sentence of this file's own. ``scan`` rasterises
 the PDF with PDFium and degrades it: ``office`` (300 dpi, bilevel: skew, toner density drift, a
 blur, a fixed threshold, toner dropouts and specks) and ``poor`` (200 dpi grey: skew, a lamp
-gradient, paper tone, defocus, sensor noise, JPEG at quality 30-50). Seeded by ``SEED`` and the
+gradient, paper tone and grain, defocus, sensor noise, JPEG at quality 30-50). Seeded by ``SEED`` and the
 table's name, so every page is the same on every run.
 
 Used by ``bench/tables_bench.py --part sealed2`` only, to report: never to tune.
@@ -530,7 +530,9 @@ def render_pdf(t, *, ruling: str = "ruled") -> bytes:
                         border |= top_rule
                     if (head and r + c.rowspan == head) or r + c.rowspan >= n:
                         border |= bottom_rule
-                row.cell(c.text, colspan=c.colspan, rowspan=c.rowspan, border=border)
+                # a cell over several columns is centred on them (a group head, a formula over "A B")
+                row.cell(c.text, colspan=c.colspan, rowspan=c.rowspan, border=border,
+                         align="CENTER" if c.colspan > 1 else None)
     pdf.ln(4)
     pdf.set_font("F", "", body_pt)
     pdf.multi_cell(0, body_pt * 0.53, CLOSING, new_x="LMARGIN", new_y="NEXT")
@@ -607,11 +609,14 @@ def scan(pdf: bytes, level: str, name: str, ruling: str) -> tuple[np.ndarray, in
         paper = rng.uniform(200, 232)
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         side = rng.uniform(0, 2 * np.pi)
-        lamp = 1.0 - rng.uniform(0.12, 0.25) * (0.5 + 0.5 * np.cos(side) * (xx / w - 0.5) * 2
+        lamp = 1.0 - rng.uniform(0.06, 0.14) * (0.5 + 0.5 * np.cos(side) * (xx / w - 0.5) * 2
                                                   + 0.5 * np.sin(side) * (yy / h - 0.5) * 2)
-        ink_level = rng.uniform(25, 60)
+        ink_level = rng.uniform(15, 45)
         a = ink_level + (a / 255.0) * (paper - ink_level)
-        a = a * lamp + rng.normal(0, rng.uniform(6, 11), a.shape)
+        # paper grain: blotches a few pixels wide (the sensor's own noise is small beside them)
+        grain = rng.normal(0, 1, (h // 4 + 1, w // 4 + 1)).astype(np.float32)
+        grain = np.asarray(Image.fromarray(grain).resize((w, h), Image.BICUBIC))[:h, :w]
+        a = a * lamp + grain * rng.uniform(3, 7) + rng.normal(0, rng.uniform(2, 4.5), a.shape)
         out = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
         buf = io.BytesIO()
         out.save(buf, "JPEG", quality=int(rng.integers(30, 51)))
