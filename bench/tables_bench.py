@@ -2,6 +2,8 @@
 
     PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py --part tuning
     PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py --part sealed   # report only
+    DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
+        --part sealed2 --rulings ruled,partly,unruled   # report only, once
 
 Two sets, by document and by generator (made once; tune on ``tuning`` only):
 
@@ -10,6 +12,14 @@ Two sets, by document and by generator (made once; tune on ``tuning`` only):
 * sealed: EP16898049NWA1 (``EP16898049NWA1.xml``, 1 table, same repository) and EP 1 599 469 B1
   (WIPO's ST.36 example, ``../shared/standards/st36/examples/ep-B1-EP1599469``, 3 tables) typeset
   by ``bench/tables_sealed_render.py`` (HTML in headless Chromium).
+
+sealed2 (fresh after ``sealed`` was seen; see ``bench/tables_sealed2_render.py``): 19 table pages
+from seven US publications (USPTO/PatentPublicData, DS4SD/docling, patent-dev/uspto-odp at pinned
+commits; US public-domain data), restated as one-group CALS tables in
+``$DIGITIZE_REAL_SETS/tables-sealed2`` (``python bench/tables_sealed2_render.py build``), typeset
+by fpdf2's table API, rasterised by PDFium and degraded by that file's own scanner model (not
+``synth.degrade``); a third ruling, ``unruled``; the page's words are its own
+(``tables_sealed2_render.page_truth_text``).
 
 The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
 
@@ -50,6 +60,7 @@ from digitize.structure.tables import page_text  # noqa: E402
 from digitize.synth import degrade  # noqa: E402
 from digitize.synth_tables import grouped_head, page_truth_text, read_tables, render_page  # noqa: E402
 from digitize.teds import rows_of, teds  # noqa: E402
+from tables_sealed2_render import page_truth_text as sealed2_truth, scan as sealed2_scan, sources as sealed2_sources  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
@@ -59,6 +70,7 @@ def sets(sources: Path) -> dict[str, list[Path]]:
     return {
         "tuning": [sources / "EP18151178NWA1.xml"],
         "sealed": [sources / "EP16898049NWA1.xml", SHARED / "standards/st36/examples/ep-B1-EP1599469/DOC00001.xml"],
+        "sealed2": sealed2_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed2 (tables_sealed2_render.py build)
     }
 
 
@@ -73,6 +85,10 @@ def raw_text(image: np.ndarray, dpi: int) -> str:
 
 
 def render(part: str, table, ruling: str) -> np.ndarray:
+    if part == "sealed2":  # a PDF: each level scans it (tables_sealed2_render.scan)
+        from tables_sealed2_render import render_pdf
+
+        return render_pdf(table, ruling=ruling)
     if part == "sealed":
         from tables_sealed_render import render_html  # bench/ is on sys.path when run as a script
 
@@ -82,7 +98,7 @@ def render(part: str, table, ruling: str) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("tuning", "sealed"), default="tuning")
+    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2"), default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--rulings", default="ruled,partly")
@@ -104,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
                 clean = render(a.part, t, ruling)
                 for level in a.levels.split(","):
                     seed = 27 + ti * 7 + (ruling == "partly")
-                    img, dpi = degrade(clean, level, seed=seed, dpi=300)
+                    if a.part == "sealed2":  # its own scanner model
+                        img, dpi = sealed2_scan(clean, level, t.name, ruling)
+                    else:
+                        img, dpi = degrade(clean, level, seed=seed, dpi=300)
                     t0 = time.perf_counter()
                     page, _ = ocr_page(PageImage(number=1, image=img, dpi=dpi, source=t.name), profile)
                     secs = time.perf_counter() - t0
@@ -118,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         s = ss = 0.0
                         shape = "no table"
-                    truth_text = page_truth_text(t)
+                    truth_text = sealed2_truth(t) if a.part == "sealed2" else page_truth_text(t)
                     ours = score(t.name, truth_text, page_text(page)).owe
                     rec = {"table": t.name, "ruling": ruling, "level": level, "teds": round(s, 3),
                            "teds_s": round(ss, 3), "found": shape,
