@@ -29,10 +29,6 @@ if TYPE_CHECKING:
 
 GUARD_CONF = 92.0  # a first reading of lower mean word confidence is checked against the others
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
-# A candidate is read whole only when its band beats the first reading's words in the same band by
-# this many points: a band that gains less is as often a reading that loses whole (the middle third
-# reads alike every way), so its whole reading is mostly a cost (bench/README.md, issue 30).
-BAND_MARGIN = 1.5
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
 # A reading that holds clearly less of the page's letter marks than the kept one has lost text
@@ -170,9 +166,9 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
-def beats(mine: dict, theirs_conf: float, theirs_chars: int, margin: float = GUARD_MARGIN) -> bool:
-    """Clearly more confident (by ``margin`` points), without losing much of the text."""
-    return theirs_conf > mine["mean_conf"] + margin and theirs_chars >= GUARD_KEEP_CHARS * mine["chars"]
+def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
+    """Clearly more confident, without losing much of the text."""
+    return theirs_conf > mine["mean_conf"] + GUARD_MARGIN and theirs_chars >= GUARD_KEEP_CHARS * mine["chars"]
 
 
 def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, first: str,
@@ -194,8 +190,7 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
         if rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
-            if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"],
-                         BAND_MARGIN):
+            if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
         whole = engine.recognize(prep2, page.number)
