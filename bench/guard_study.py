@@ -2,11 +2,12 @@
 
 For each page of the named real-set part (``bench/real.py``'s sources): the first reading
 (preparation ``auto``) and every candidate of ``digitize.readings.candidates``, each read whole;
-per reading its mean word confidence, characters, the share of the page's letter marks its
+per reading its mean word confidence (and, for a candidate the guard screens on a band, the band's
+figures, ``readings.band_reading``), characters, the share of the page's letter marks its
 word boxes hold (``readings.ink_read``) and its order-free word error against the truth (engine
 words, before proofreading) and the resolution the engine was told. One JSON line a page, to
 study guard rules offline; every part that has been seen may be studied (tuning, sealed, sealed2,
-sealed3), never one still sealed:
+sealed3, sealed4), never one still sealed:
 
     python bench/guard_study.py --part tuning --out build/guard-tuning.jsonl [--sets a,b] [--pages x,y]
 """
@@ -27,7 +28,7 @@ from digitize.evaluate import read_truth, score  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
 
 
-STUDIED = ("tuning", "sealed", "sealed2", "sealed3")  # the parts that have been seen: no other is read
+STUDIED = ("tuning", "sealed", "sealed2", "sealed3", "sealed4")  # the parts that have been seen: no other is read
 
 
 def study(img: Path, truth: str, profile, upper: bool) -> dict:
@@ -53,10 +54,13 @@ def study(img: Path, truth: str, profile, upper: bool) -> dict:
                                 "dpi": prep.engine_dpi or prep.dpi})
 
     add(first, prepared, ocr, time.perf_counter() - t)
+    rows = readings.band(ocr)
     for cand in readings.candidates(page, prepared, first, profile.preprocess, detector):
         t = time.perf_counter()
         prep2 = cand.prepare()
         add(cand.label, prep2, engine.recognize(prep2, 1), time.perf_counter() - t)
+        if rows is not None and cand.same_geometry:  # what the guard's band screen saw
+            out["readings"][-1]["band"] = readings.band_reading(engine, prep2, ocr, rows, 1)
     return out
 
 
@@ -66,7 +70,7 @@ def main() -> int:
     ap.add_argument("--sets", default="")
     ap.add_argument("--root", type=Path, default=real.default_root())
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--pages", default="", help="only pages whose name holds one of these (comma-separated)")
+    ap.add_argument("--pages", default="", help="only pages whose name (or real.py's document name) holds one of these (comma-separated)")
     args = ap.parse_args()
     only = [s for s in args.pages.split(",") if s]
     if args.part not in STUDIED + ("all",):
@@ -83,7 +87,8 @@ def main() -> int:
             prof = profiles.setdefault(rs.profile, api.load_profile(rs.profile))
             for img, truth in rs.pairs:
                 key = f"{name}__{img.name}"
-                if key in done or (only and not any(o in key for o in only)):
+                staged = f"{name}__{img.name[: -len(img.suffix)]}".replace(".", "_")  # real.py's document name
+                if key in done or (only and not any(o in key or o in staged for o in only)):
                     continue
                 rec = {"page": key, "set": name, "part": rs.part,
                        **study(img, read_truth(truth), prof, rs.upper)}

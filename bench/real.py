@@ -177,10 +177,13 @@ def stage(sets: dict[str, RealSet], work: Path, profile: str) -> tuple[dict[str,
     return groups, truth_dirs, langs, owner
 
 
-def second_readings(job: Path) -> tuple[int, int, list[str]]:
-    """Pages read twice by the harm guard, pages in all, and why (from the page JSON)."""
+def second_readings(job: Path, counts: dict | None = None) -> tuple[int, int, list[str]]:
+    """Pages read twice by the harm guard, pages in all, and why (from the page JSON); ``counts``
+    (when given) gains the guard's band and whole readings, the engine work it added, which no
+    load on the machine changes."""
     twice = total = 0
     notes = []
+    counts = {} if counts is None else counts
     for f in sorted(job.glob("documents/*/pages/[0-9][0-9][0-9][0-9].json")):
         total += 1
         data = json.loads(f.read_text(encoding="utf-8"))
@@ -189,6 +192,8 @@ def second_readings(job: Path) -> tuple[int, int, list[str]]:
             twice += 1
             whole = [c["label"] for c in guard.get("checked", []) if "whole" in c]
             banded = [c["label"] for c in guard.get("checked", []) if "band" in c and "whole" not in c]
+            counts["band"] = counts.get("band", 0) + sum(1 for c in guard.get("checked", []) if "band" in c)
+            counts["whole"] = counts.get("whole", 0) + len(whole)
             notes.append(f"{f.parent.parent.name}: {guard.get('chosen')} (band only: {', '.join(banded) or '-'}; "
                          f"read whole: {', '.join(whole) or '-'}; {guard.get('why')})")
     return twice, total, notes
@@ -291,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     for name in unmatched:
         print(f"{name:<60} no digitize output (failed?)")
     twice = total = 0
+    counts: dict = {}
     for job in jobs:
-        a, b, notes = second_readings(job)
+        a, b, notes = second_readings(job, counts)
         twice, total = twice + a, total + b
         for n in notes:
             print(f"  second reading: {n}")
@@ -326,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     blanks = sum(1 for r in rows if r.dig.blank)
     worse = sum(1 for r in rows if r.diff > WORSE)
     print(f"pages {len(rows)}; digitize failed documents {failed}; blank pages digitize {blanks}, "
-          f"raw {sum(1 for r in rows if r.raw.blank)}; second reading {twice}/{total} pages")
+          f"raw {sum(1 for r in rows if r.raw.blank)}; second reading {twice}/{total} pages "
+          f"({counts.get('band', 0)} band readings, {counts.get('whole', 0)} whole readings besides the first)")
     print(f"accuracy OWE digitize {d_all:.4f} vs raw tesseract {t_all:.4f}: x{ratio:.2f} (target <= 0.90); "
           f"worst page {worst.name} {worst.dig.owe:.4f} vs {worst.raw.owe:.4f} ({worst.diff:+.4f}, target <= +{WORSE}); "
           f"{worse} pages worse by > {WORSE}")

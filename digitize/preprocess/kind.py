@@ -25,7 +25,7 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
     makes a real page worse, the harm guard (``digitize.readings``) keeps a plainer reading."""
     sample = image[::4, ::4]
     median = float(np.median(sample))
-    if median < INVERTED_BELOW:
+    if median < INVERTED_BELOW and _centre_median(image) < INVERTED_BELOW:
         return "inverted", median
     if bilevel_scan:
         return "bilevel", 255.0
@@ -33,6 +33,15 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
                        interpolation=cv2.INTER_AREA)
     paper = float(np.median(cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))))
     return ("clean-grey" if paper >= CLEAN_PAPER and noise_level(image, paper) < NOISY else "grey"), paper
+
+
+def _centre_median(image: np.ndarray) -> float:
+    """The median of the middle half of the page (rows and columns): a light page lying on a dark
+    ground (a scanner lid or a book's edge thresholded black around the leaf: old-books-otsu h011,
+    62 % of its pixels black) is dark by area but light where its text is; a page of light text on
+    a dark ground (a slide) is dark there too."""
+    h, w = image.shape[:2]
+    return float(np.median(image[h // 4: h - h // 4: 4, w // 4: w - w // 4: 4]))
 
 
 NOISY = 3.0  # grey levels of pixel noise on the paper above which a page is not "clean"
