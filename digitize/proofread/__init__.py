@@ -136,6 +136,9 @@ def _remembered_target(core: str, memory: MemoryRules, ctx: rules.RuleContext) -
     hits = []
     for spelling in memory.targets.values():
         limit = 2 if len(spelling) >= 10 else 1
+        if strip_marks(low) == strip_marks(spelling.lower()):
+            hits.append((0, spelling))  # its marks lost or misread only (CIGUENAL: cigüeñal)
+            continue
         d = Levenshtein.distance(low, spelling.lower(), score_cutoff=limit)
         if d <= limit:
             hits.append((d, spelling))
@@ -376,6 +379,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             if not word.text or word.id in remembered:
                 continue
             if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
+                if memory is not None and memory.knows(rules.split_token(word.text)[1]):
+                    continue  # the spelling the fix wrote, reviewers accepted in as many documents
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                     confidence=float(word.conf), suggestions=[word.ocr_text or confirm[word.id]], context=context,
