@@ -212,10 +212,17 @@ def test_marks_no_word_holds_are_asked():
     """A semicolon or a double quote between letters (``'a;b;``, ``a"ya!.``), a line-end hyphen
     with a speck after it (``computer-.``), a join that begins with an article
     (``the-mid-dialog``); not a quoted word, a list's semicolon, a compound."""
-    es = spanish_page([("'a;b;", 88), ('a"ya!.', 82), ('"nombre"', 92), ("fichero;", 95)])
+    es = spanish_page([("'a;b;", 88), ('a"ya!.', 82), ('"nombre"', 92), ("fichero;", 95), ("Si-el", 92),
+                       ("teórico-práctico", 93)])
     _, _, candidates = auto_correct([es], profiles.load("mx"))
-    assert {c.text for c in candidates} == {"'a;b;", 'a"ya!.'}
+    assert {c.text for c in candidates} == {"'a;b;", 'a"ya!.', "Si-el"}
     en = page_of([[("a", 96), ("computer-.", 91), ("the-mid-dialog", 91), ("state-of-the-art", 93),
                    ("non-", 93)], [("volatile", 95), ("medium", 95)]])
     _, _, candidates = auto_correct([en], profiles.load("ph"))
     assert {c.text for c in candidates} == {"computer-.", "the-mid-dialog"}
+
+
+def test_a_german_sharp_s_read_as_f_is_asked():
+    line = [("ACME", 95), ("INC.;", 95), ("Hauptstrafe", 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
+    _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
+    assert {c.text: c.suggestions[0] for c in candidates} == {"Hauptstrafe": "Hauptstraße"}

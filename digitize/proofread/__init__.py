@@ -520,7 +520,7 @@ _UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "á": "ä", "ó": "ö", "ú": "ü", 
 def _german_spelling(core: str) -> str | None:
     """A German place or street spelt with its umlauts and ß, when German writes that spelling
     far more often than the one read: ``Wurttemberg`` and ``Wúrttemberg`` → ``Württemberg``,
-    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe`` → ``Hauptstraße``.
+    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe`` → ``Hauptstraße``.
     Each part of a hyphenated name on its own; None when no part changes."""
     german = word_forms.spellings("de")
     if not len(german.zipf10):
@@ -546,8 +546,8 @@ def _umlaut_variant(part: str, german: word_forms.Forms) -> str | None:
             options.append(part[:i] + (u.upper() if c.isupper() else u) + part[i + 1:])
         if part[i:i + 2].lower() == "ii":
             options.append(part[:i] + ("Ü" if c.isupper() else "ü") + part[i + 2:])
-        if c == "B" and 0 < i and part[i - 1].islower():
-            options.append(part[:i] + "ß" + part[i + 1:])
+        if c in "Bf" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B or f (Hauptstrafe)
     scored = [(german.zipf(o), o) for o in options]
     if not scored:
         return None
@@ -677,11 +677,12 @@ ARTICLES = {"en": frozenset({"the"}), "es": frozenset({"el", "la", "los", "las"}
 
 
 def _article_join(core: str, ctx: rules.RuleContext) -> bool:
-    """A join that begins with a definite article (``the-mid-dialog``): no compound does; the
-    space after the article was read as a hyphen, whatever the confidence."""
+    """A join that begins or ends with a definite article (``the-mid-dialog``, ``Si-el``): no
+    compound does; the space beside the article was read as a hyphen, whatever the confidence."""
     parts = core.split("-")
-    return len(parts) > 1 and all(parts) and parts[0].casefold() in ARTICLES.get(ctx.lang, frozenset()) \
-        and not ctx.foreign
+    articles = ARTICLES.get(ctx.lang, frozenset())
+    return len(parts) > 1 and all(parts) and not ctx.foreign and \
+        (parts[0].casefold() in articles or parts[-1].casefold() in articles)
 
 
 def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
