@@ -234,7 +234,7 @@ def align_page(words: list[tuple[str, str]], truth: str) -> dict[str, str | None
     matched to unused truth tokens of the same letters (a column read in another order)."""
     from digitize.evaluate import normalise
 
-    ttoks = normalise(truth).split()
+    ttoks = normalise(truth.translate(HYPHENS)).split()
     tkeys = [core(t).casefold() for t in ttoks]
     okeys = [core(t).casefold() for _, t in words]
     out: dict[str, str | None] = {wid: None for wid, _ in words}
@@ -270,6 +270,30 @@ def align_page(words: list[tuple[str, str]], truth: str) -> dict[str, str | None
                 out[wid] = ttoks[best]
                 left.remove(best)
     return out
+
+
+HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})  # the manual pages' own hyphen (``reatau‐ rando``) as the engine reads it
+
+
+def page_units(words: list[tuple[str, str]], texts: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], str]]:
+    """The page's words as ``digitize.evaluate.normalise`` counts them, which the truth is
+    aligned as: a word ending in a hyphen and the next beginning in lower case are one
+    (``non-`` ``aqueous``: ``nonaqueous``, the line end the page broke the word at). Each unit:
+    its word ids and its text (``texts``: the words' texts to join instead of the engine's,
+    e.g. after the automatic fixes; an emptied word adds nothing)."""
+    from digitize.evaluate import normalise
+
+    units: list[tuple[list[str], list[str]]] = []
+    for wid, text in words:
+        text = text.translate(HYPHENS)
+        prev = units[-1][1][-1] if units else ""
+        if units and len(prev) > 1 and prev.endswith("-") and prev[-2].isalpha() and text[:1].islower():
+            units[-1][0].append(wid)
+            units[-1][1].append(text)
+        else:
+            units.append(([wid], [text]))
+    return [(tuple(ids), normalise(" ".join(t for t in ((texts or {}).get(i, raw) for i, raw in zip(ids, raw_texts)) if t)))
+            for ids, raw_texts in units]
 
 
 def same(text: str, truth: str | None) -> bool:
@@ -416,12 +440,21 @@ def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: s
     def truth_of(doc_id: str) -> dict[str, str | None]:
         if doc_id not in align:
             t = truths[by_doc[doc_id]]
+            shown[doc_id] = auto_texts(dirs[doc_id], profile_name)
             m: dict[str, str | None] = {}
             for k, words in enumerate(page_words(dirs[doc_id])):
-                if k < len(t.pages):
-                    m.update(align_page(words, t.pages[k]))
+                if k >= len(t.pages):
+                    continue
+                units = page_units(words)
+                found = align_page([(ids[0], text) for ids, text in units], t.pages[k])
+                shown_units = dict(page_units(words, shown[doc_id]))
+                for ids, _ in units:
+                    want = found[ids[0]]
+                    if len(ids) > 1 and same(shown_units[ids], want):
+                        m.update((i, shown[doc_id].get(i) or None) for i in ids)  # right as shown: accepted
+                    else:  # the whole word on its first half, the rest deleted
+                        m.update((i, want if i == ids[0] else None) for i in ids)
             align[doc_id] = m
-            shown[doc_id] = auto_texts(dirs[doc_id], profile_name)
         return align[doc_id]
 
     def page_tokens(doc_id: str, page: int) -> set[str]:
@@ -545,13 +578,15 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
             if k >= len(t.pages):
                 continue
             fig.words += len(words)
-            for wid, truth in align_page(words, t.pages[k]).items():
-                raw = dict(words)[wid]
-                shown = texts.get(wid, raw)
+            units = page_units(words)
+            shown_units = dict(page_units(words, texts))
+            found = align_page([(ids[0], text) for ids, text in units], t.pages[k])
+            for ids, raw in units:
+                wid, truth, shown = ids[0], found[ids[0]], shown_units[ids]
                 if same(raw, truth) and same(shown, truth):
                     continue
                 fig.errors += 1
-                hit = wid in queued.get(doc_id, set()) or same(shown, truth) or \
+                hit = any(i in queued.get(doc_id, set()) for i in ids) or same(shown, truth) or \
                     (bare(shown) in in_fields.get(doc_id, set()) and wid.startswith("p0001_"))
                 fig.covered += hit
                 if SHOW and not hit:

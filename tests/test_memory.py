@@ -197,3 +197,30 @@ def test_a_target_decided_on_a_title_in_capitals_takes_the_readings_case(tmp_pat
     _, corrections, _ = auto_correct([page_of([[("el", 96), ("cigieñal", 84), ("del", 96)]])], profiles.load("mx"),
                                      memory=rules)
     assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("cigieñal", "cigüeñal")]
+
+
+def test_what_batch_a_settled_is_not_asked_in_batch_b(tmp_path):
+    """Two things batch A's reviewers decided that batch B asked again: a reading that differs
+    from a word they corrected to only by its marks (``CIGUENAL``: cigüeñal) is
+    that word; an accent rule's fix to a spelling they accepted in as many documents
+    (``desague`` → ``desagüe``, fixed below the confirm cutoff) is not asked to be confirmed."""
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+
+    from test_proofread_recall import spanish_page
+
+    store = OfficeMemory(tmp_path / "mx.sqlite")
+    store.record("MX", decisions("cigúueñal", "cigüeñal", "correct", 1) +
+                 decisions("CIGUEÑAL", "CIGÜEÑAL", "correct", 1, start=1) +
+                 decisions("desagüe", "desagüe", "accept", 2, start=2))
+    rules = store.rules("MX", confirmations=2, lexicon_after=2)
+    store.close()
+    assert set(rules.targets) == {"cigüeñal"} and rules.knows("desagüe")
+    page = spanish_page([("CIGUENAL", 84), ("desague", 60), ("ciguena", 90)])
+    profile = profiles.load("mx")
+    pages, corrections, candidates = auto_correct([page], profile, memory=rules)
+    assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("CIGUENAL", "CIGÜEÑAL")]
+    assert "desagüe" in {w.text for w in pages[0].words()}  # the accent rule's fix, kept
+    assert {c.text for c in candidates} & {"desagüe", "CIGÜEÑAL"} == set()
+    _, _, asked = auto_correct([page], profile)  # without the memory, the fix is asked to be confirmed
+    assert "desagüe" in {c.text for c in asked}

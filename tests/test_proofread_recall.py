@@ -185,3 +185,44 @@ def test_a_capital_after_a_specks_full_stop_is_asked():
     _, _, candidates = auto_correct([page], profiles.load("ph"))
     asked = {c.word_id: c.suggestions[0] for c in candidates}
     assert asked == {"p0001_w00005": "more"}
+
+
+def test_marked_letters_read_as_other_letters_are_asked():
+    """Read with confidence on the held-out MX batch: ü as ``ii`` or (after g) ``i``, ñ as ``f``:
+    no word as read, a word with its marked letters back (the suggestion). A word of the
+    language that has an ``ii`` or an ``f`` is not asked."""
+    profile = profiles.load("mx")
+    page = spanish_page([("desagiie", 91), ("cigiiefal", 79), ("cigieñal", 84), ("fuego", 95), ("chiita", 95)])
+    _, _, candidates = auto_correct([page], profile)
+    asked = {c.text: c.suggestions[0] for c in candidates}
+    assert asked == {"desagiie": "desagüe", "cigiiefal": "cigüeñal", "cigieñal": "cigüeñal"}
+
+
+def test_confident_slips_into_rare_words_are_asked():
+    """``uria`` (ri for n: una), ``conocé`` (a speck read as an accent on a word of six letters);
+    not the rare word's common neighbours (``una``, ``conoce``) nor a marked word as common
+    as its plain spelling (``está``)."""
+    profile = profiles.load("mx")
+    page = spanish_page([("uria", 92), ("conocé", 87), ("una", 95), ("conoce", 95), ("está", 95)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text for c in candidates} == {"uria", "conocé"}
+
+
+def test_marks_no_word_holds_are_asked():
+    """A semicolon or a double quote between letters (``'a;b;``, ``a"ya!.``), a line-end hyphen
+    with a speck after it (``computer-.``), a join that begins with an article
+    (``the-mid-dialog``); not a quoted word, a list's semicolon, a compound."""
+    es = spanish_page([("'a;b;", 88), ('a"ya!.', 82), ('"nombre"', 92), ("fichero;", 95), ("Si-el", 92),
+                       ("teórico-práctico", 93)])
+    _, _, candidates = auto_correct([es], profiles.load("mx"))
+    assert {c.text for c in candidates} == {"'a;b;", 'a"ya!.', "Si-el"}
+    en = page_of([[("a", 96), ("computer-.", 91), ("the-mid-dialog", 91), ("state-of-the-art", 93),
+                   ("non-", 93)], [("volatile", 95), ("medium", 95)]])
+    _, _, candidates = auto_correct([en], profiles.load("ph"))
+    assert {c.text for c in candidates} == {"computer-.", "the-mid-dialog"}
+
+
+def test_a_german_sharp_s_read_as_f_is_asked():
+    line = [("ACME", 95), ("INC.;", 95), ("Hauptstrafe", 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
+    _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
+    assert {c.text: c.suggestions[0] for c in candidates} == {"Hauptstrafe": "Hauptstraße"}

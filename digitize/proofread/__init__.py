@@ -136,6 +136,9 @@ def _remembered_target(core: str, memory: MemoryRules, ctx: rules.RuleContext) -
     hits = []
     for spelling in memory.targets.values():
         limit = 2 if len(spelling) >= 10 else 1
+        if strip_marks(low) == strip_marks(spelling.lower()):
+            hits.append((0, spelling))  # its marks lost or misread only (CIGUENAL: cigüeñal)
+            continue
         d = Levenshtein.distance(low, spelling.lower(), score_cutoff=limit)
         if d <= limit:
             hits.append((d, spelling))
@@ -376,6 +379,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             if not word.text or word.id in remembered:
                 continue
             if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
+                if memory is not None and memory.knows(rules.split_token(word.text)[1]):
+                    continue  # the spelling the fix wrote, reviewers accepted in as many documents
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                     confidence=float(word.conf), suggestions=[word.ocr_text or confirm[word.id]], context=context,
@@ -387,7 +392,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 continue  # a stray bar or dot from the page edge: nothing a reviewer could restore
             # ``_tarea,``: a speck glued to a word; two words, or a word and a speck, run together
             # through a mark a word does not hold inside (``la'shell``, ``ECG,.SpO2``)
-            odd = bool(_ODD_EDGE.search(pre + suf)) or _inner_mark(core, ctx)
+            # (or a line-end hyphen with a speck after it: ``computer-.``)
+            odd = bool(_ODD_EDGE.search(pre + suf)) or bool(_HYPHEN_MARK.match(suf)) or _inner_mark(core, ctx)
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
@@ -407,7 +413,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
                 # of two words (``micro-controller``) is the text's own
                 joined = "-" in core and (not confident or word.conf < JOINED_CONFIDENCE and _odd_join(core, ctx)
-                                          or _speck_part(core, ctx))
+                                          or _speck_part(core, ctx) or _article_join(core, ctx))
                 # a letter or two read with doubt that the page's language does not write alone
                 # (Spanish ``i``, ``fh`` for ``ñ``): no lexicon vouches for a speck's reading
                 # (read surer: two letters, neither half of a hyphenated word nor quoted, a term's
@@ -514,7 +520,7 @@ _UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "á": "ä", "ó": "ö", "ú": "ü", 
 def _german_spelling(core: str) -> str | None:
     """A German place or street spelt with its umlauts and ß, when German writes that spelling
     far more often than the one read: ``Wurttemberg`` and ``Wúrttemberg`` → ``Württemberg``,
-    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe`` → ``Hauptstraße``.
+    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe`` → ``Hauptstraße``.
     Each part of a hyphenated name on its own; None when no part changes."""
     german = word_forms.spellings("de")
     if not len(german.zipf10):
@@ -540,8 +546,8 @@ def _umlaut_variant(part: str, german: word_forms.Forms) -> str | None:
             options.append(part[:i] + (u.upper() if c.isupper() else u) + part[i + 1:])
         if part[i:i + 2].lower() == "ii":
             options.append(part[:i] + ("Ü" if c.isupper() else "ü") + part[i + 2:])
-        if c == "B" and 0 < i and part[i - 1].islower():
-            options.append(part[:i] + "ß" + part[i + 1:])
+        if c in "Bf" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B or f (Hauptstrafe)
     scored = [(german.zipf(o), o) for o in options]
     if not scored:
         return None
@@ -570,7 +576,7 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     a symbol inside a word (``Hauptstra&e``)."""
     if _INNER_SYMBOL.search(core):
         return True
-    if not core.isalpha() or len(core) > 5 or ctx.foreign or core.isupper():
+    if not core.isalpha() or ctx.foreign or core.isupper():
         return False
     low = core.casefold()
     here = ctx.forms.zipf(low) if ctx.forms.lang else 0.0
@@ -578,13 +584,29 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
         return False
     plain = strip_marks(low)
     if plain != low and ctx.forms.zipf(plain) >= here + EXTRA_MARK_ZIPF:
-        return True
-    if low in _function_words(ctx):
+        return True  # at any length: ``conocé`` for ``conoce``
+    if len(core) > 5 or low in _function_words(ctx):
         return False
     from rapidfuzz.distance import Levenshtein
 
-    return len(low) >= 3 and any(Levenshtein.distance(low, f) == 1 and ctx.forms.zipf(f) >= here + SLIP_ZIPF
-                                 for f in _function_words(ctx) if len(f) >= 2)
+    if len(low) >= 3 and any(Levenshtein.distance(low, f) == 1 and ctx.forms.zipf(f) >= here + SLIP_ZIPF
+                             for f in _function_words(ctx) if len(f) >= 2):
+        return True
+    # one letter group read for another (``uria`` for ``una``: ri for n, ``cl`` for d)
+    return any(v in _function_words(ctx) and ctx.forms.zipf(v) >= here + SLIP_ZIPF for v in _group_variants(low))
+
+
+def _group_variants(low: str) -> set[str]:
+    """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``)."""
+    from .lexicon import MULTI_CONFUSIONS
+
+    out = set()
+    for wrong, right in MULTI_CONFUSIONS:
+        i = low.find(wrong)
+        while i != -1:
+            out.add(low[:i] + right + low[i + len(wrong):])
+            i = low.find(wrong, i + 1)
+    return out
 
 
 def _function_words(ctx: rules.RuleContext) -> frozenset[str]:
@@ -606,7 +628,7 @@ def _odd_join(core: str, ctx: rules.RuleContext) -> bool:
 # command's ``at``): not a stray reading
 _ANY_FUNCTION_WORD = frozenset().union(*FUNCTION_WORDS.values(), *rules.FUNCTION_WORDS.values())
 STRAY_CONFIDENCE = 96.0  # a letter or two the language never writes alone, read below this: asked
-_INNER_MARK = re.compile(r"[^\W\d_][',.;:’]+[^\W_]")  # la'shell, ECG,.SpO2 (not S.A., e.g)
+_INNER_MARK = re.compile(r"[^\W\d_][',.;:’\"“”]+[^\W_]")  # la'shell, ECG,.SpO2, a"ya (not S.A., e.g)
 
 
 def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
@@ -617,8 +639,8 @@ def _inner_mark(core: str, ctx: rules.RuleContext) -> bool:
     if not m or ctx.foreign:
         return False
     marks = m.group(0)[1:-1]
-    if len(marks) > 1:
-        return True
+    if len(marks) > 1 or marks in ';"“”':
+        return True  # two marks in a row; a semicolon or a double quote, which no word holds inside
     # an apostrophe: only where the page's language elides nothing (English contractions and
     # names, O'Brien, and the elisions of a French quotation, l’on, d’un, are the text's own)
     return marks in "'’" and ctx.lang == "es"
@@ -651,6 +673,18 @@ def _odd_capital(core: str, previous, line, ctx: rules.RuleContext) -> bool:
         ctx.forms.zipf(core.lower()) >= CAPITAL_ZIPF
 
 
+ARTICLES = {"en": frozenset({"the"}), "es": frozenset({"el", "la", "los", "las"})}
+
+
+def _article_join(core: str, ctx: rules.RuleContext) -> bool:
+    """A join that begins or ends with a definite article (``the-mid-dialog``, ``Si-el``): no
+    compound does; the space beside the article was read as a hyphen, whatever the confidence."""
+    parts = core.split("-")
+    articles = ARTICLES.get(ctx.lang, frozenset())
+    return len(parts) > 1 and all(parts) and not ctx.foreign and \
+        (parts[0].casefold() in articles or parts[-1].casefold() in articles)
+
+
 def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
     """A join whose one part is a letter or two no word of the language is (``orden-bg``): a
     speck or a stray mark read into the word, whatever the confidence."""
@@ -665,8 +699,11 @@ def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
 
 
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
-    """The commonest spelling of ``low`` with up to two marks more that the language writes."""
+    """The commonest spelling of ``low`` with up to two marks more that the language writes,
+    or with up to two marked letters the engine read as other letters (``cigiiefal``: cigüeñal)."""
     hits = [v for v in word_forms.accent_variants(low, limit=2) if forms.listed(v)]
+    if not hits and forms.lang == "es":
+        hits = [v for v in word_forms.marked_letter_variants(low) if forms.listed(v)]
     return max(hits, key=forms.zipf) if hits else None
 
 
@@ -744,6 +781,7 @@ CHEAP_MISREADING = 0.6  # confusion cost of a lexicon word a confident reading i
 CHEAP_MISREADING_CAPITALS = 1.0  # capitals lose their marks and read alike (CIGUENAL → CIGÜEÑAL)
 _LETTER_O_IN_NUMBER = re.compile(r"(?<=[A-Z\d])O(?=\d)|(?<=\d)O(?=[A-Z\d])")  # HO4W, FO2B, 2O19 (not SpO2)
 _ODD_EDGE = re.compile(r"[_~|\\]")  # glued to a word, not punctuation of the text (``_tarea,``)
+_HYPHEN_MARK = re.compile(r"-[.,;:]")  # a hyphen ends a word part, no stop or comma follows it
 _ACUTE = re.compile("[áéíóú]")
 
 

@@ -184,6 +184,29 @@ def _accent_last_vowel(stem: str) -> str:
     return stem
 
 
+# letter groups an engine reads for a Spanish marked letter: ü as ``ii``, ``ti`` or (after g) ``i``,
+# ñ as ``fi`` or ``f`` (a mark lost, ``u`` for ü, ``n`` for ñ, is ``accent_variants``)
+MARKED_READINGS = (("ii", "ü"), ("ti", "ü"), ("gi", "gü"), ("fi", "ñ"), ("f", "ñ"))
+
+
+def marked_letter_variants(word: str, limit: int = 2) -> set[str]:
+    """Spellings of ``word`` with up to ``limit`` of its letter groups read back as the marked
+    letter they stand for (``cigiiefal`` → ``cigüeñal``, ``desagiie`` → ``desagüe``)."""
+    out: set[str] = set()
+    frontier = {word}
+    for _ in range(limit):
+        found = set()
+        for w in frontier:
+            for wrong, right in MARKED_READINGS:
+                i = w.find(wrong)
+                while i != -1:
+                    found.add(w[:i] + right + w[i + len(wrong):])
+                    i = w.find(wrong, i + 1)
+        out |= found
+        frontier = found
+    return out
+
+
 def accent_variants(word: str, limit: int = 2) -> set[str]:
     """Spellings of ``word`` with up to ``limit`` vowels (and n) given or relieved of their
     diacritics: the confusions an engine makes on Spanish (``desagúe``/``desagüe``, ``nino``/``niño``)."""

@@ -49,14 +49,30 @@ def _prose(words) -> bool:
     return real / len(words) >= 0.7
 
 
+PROSE_LINES = 4  # lines of running text that make a page text, whatever else is on it
+PROSE_SHARE = 0.75  # or: two such lines or more holding this share of the page's words
+
+
+def is_running_text(page: OcrPage) -> bool:
+    """A page of running text, however short: several lines of prose, or two or more that hold
+    nearly all its words (a description's last lines, a one-paragraph notice): a drawing sheet's
+    words are labels and reference numerals."""
+    words = [w for w in page.words() if w.text.strip()]
+    prose = [ln for ln in page.lines() if _prose(ln.words)]
+    if len(prose) >= PROSE_LINES:
+        return True
+    in_prose = sum(1 for ln in prose for w in ln.words if w.text.strip())
+    return len(prose) >= 2 and in_prose >= PROSE_SHARE * len(words)
+
+
 def is_drawing_page(page: OcrPage, settings: StructureSettings) -> bool:
+    """A page read as a drawing sheet from its words: few words, mostly short, or a "FIG. n";
+    never a page of running text (``is_running_text``)."""
     words = [w for w in page.words() if w.text.strip()]
     if not words:
         return page.ink_ratio > 0.002  # a blank page is not a drawing unless it has ink
-    if len(words) >= settings.drawing_max_words:
+    if len(words) >= settings.drawing_max_words or is_running_text(page):
         return False
-    if sum(1 for ln in page.lines() if _prose(ln.words)) >= 4:
-        return False  # several lines of running text: a short text page, not a drawing
     text = " ".join(w.text for w in words)
     long_words = [w for w in words if sum(c.isalpha() for c in w.text) >= 4]
     return bool(FIG.search(text)) or len(long_words) / len(words) < 0.5 or len(words) < 25
