@@ -4,11 +4,12 @@
     python bench/frontpage_eval.py sealed1       # bench/frontpage_sealed.py: reported once, now seen (tuned on)
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
-    python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans; only run to report)
+    python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans): reported at stop 33, now seen
     python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (every set but sealed4 and sealed5)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed5)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
+    python bench/frontpage_eval.py sealed4 --show --only S4-EP-05,S4-AR-02  # those documents only
 
 ``sealed`` is the old name of ``sealed1``. ``sealed2`` leaves out the documents the tests keep
 (``frontpage_sealed2.REGRESSION``: no longer sealed); ``--regression`` scores those alone.
@@ -107,8 +108,12 @@ if __name__ == "__main__":
         from frontpage_sealed4 import regression_set, sealed4_set
         if "--regression" in sys.argv:
             which, samples = "sealed4 regression sample", regression_set()
+        elif "--only" in sys.argv:  # built one by one (building the whole set takes minutes)
+            from frontpage_sealed4 import build
+            names = sys.argv[sys.argv.index("--only") + 1].split(",")
+            samples = [build(n.split("-")[1], int(n.split("-")[2])) for n in names]
         else:
-            samples, show = sealed4_set(), False  # only run to report: aggregate lines only
+            samples = sealed4_set()  # reported at stop 33: seen since, developed on
     elif which == "sealed5":
         from frontpage_sealed5 import regression_set, sealed5_set
         if "--regression" in sys.argv:
@@ -117,6 +122,9 @@ if __name__ == "__main__":
             samples, show = sealed5_set(), False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()
+    if "--only" in sys.argv:  # a few documents while developing: --only S4-EP-05,S4-AR-02
+        names = sys.argv[sys.argv.index("--only") + 1].split(",")
+        samples = [s for s in samples if s.name in names]
     res = evaluate(samples, show)
     print(f"\n{which} set: {len(samples)} documents x {len(LEVELS)} levels")
     print("\n".join(table(res)))

@@ -49,12 +49,16 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     if front is not None:
         fp = read_front_page(front, settings, repair.st3_codes())
         settled: set[str] = set()
+        own = accents.own_words(pages)
+        _rejoin_title(fp, known_words or _NoWords(), own)
         if lang != "en":
-            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), accents.own_words(pages),
+            fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), own,
                                                            caps=accents.own_capitals(pages)),
                                           settled)
-        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang)
-        fp.issues += _usually_marked_names(fp, accents.NAME_LANGS.get(lang, ()))
+        langs = accents.name_langs(lang, getattr(profile, "office", None))
+        fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang, langs)
+        _swap_marks(fp)
+        fp.issues += _usually_marked_names(fp, langs, accents.NAME_LANGS.get(lang, ()))
         doc.biblio, abstract_field = fp.biblio, fp.abstract
         if doc.biblio.title is not None:
             doc.biblio.title_lang = lang
@@ -195,7 +199,8 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     return issues
 
 
-def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = "") -> list:
+def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = "",
+                         langs: tuple[str, ...] | None = None) -> list:
     """A word of the title or of a name read below ``threshold`` and not settled by evidence: an
     engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24).
     A word read without a mark that is a common word of the page's language and has no spelling
@@ -216,7 +221,8 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = ""
             for tok in accents.WORD.findall(w.text):
                 key = strip_marks(tok).upper()
                 if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled \
-                        and not accents.nothing_to_lose(tok, lang, accents.NAME_LANGS.get(lang, ())):
+                        and not accents.nothing_to_lose(tok, lang, accents.NAME_LANGS.get(lang, ()) if langs is None
+                                                        else langs):
                     low.append(f"{tok} ({w.conf:.0f})")
         if low:
             issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "
@@ -232,11 +238,14 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = ""
 ASK_MARGIN, GIVE_MARGIN = -0.6, 0.7
 
 
-def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
+def _usually_marked_names(fp, langs: tuple[str, ...], give: tuple[str, ...] | None = None) -> list:
     """A name word read without a mark whose marked spelling is the usual one (``MULLER`` →
     ``MÜLLER`` on an English page, ``Joaquin`` → ``Joaquín`` on a Spanish one): an engine without
     the letter, or one that dropped the mark with confidence. Always queued for a reviewer; when
-    the usual spelling clearly dominates it is given meanwhile (the reviewer's value stands)."""
+    the usual spelling in the ``give`` languages (default: ``langs``) clearly dominates it is given
+    meanwhile (the reviewer's value stands). An office's own extra languages (PH: Spanish's ñ) are
+    only asked: its pages print both ``NUÑEZ`` and ``NUNEZ``."""
+    give = langs if give is None else give
     from .fields import Issue
 
     issues = []
@@ -247,9 +256,10 @@ def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
                 found = accents.usual_spelling(m[0], langs, gain=ASK_MARGIN)
                 if not found or found[1] < ASK_MARGIN:
                     return m[0]
-                if found[1] >= GIVE_MARGIN:
-                    asked.append(f"{m[0]} read, given as its usual spelling {found[0]}")
-                    return found[0]
+                sure = found if give == langs else accents.usual_spelling(m[0], give, gain=GIVE_MARGIN)
+                if sure and sure[1] >= GIVE_MARGIN:
+                    asked.append(f"{m[0]} read, given as its usual spelling {sure[0]}")
+                    return sure[0]
                 asked.append(f"{m[0]} (usually {found[0]})")
                 return m[0]
             party.name = accents.WORD.sub(fix, party.name)
@@ -258,6 +268,56 @@ def _usually_marked_names(fp, langs: tuple[str, ...]) -> list:
                                 "a name read without a mark it usually has: " + ", ".join(dict.fromkeys(asked)),
                                 fp.fields.get(code)))
     return issues
+
+
+def _rejoin_title(fp, known, own: frozenset[str]) -> None:
+    """A title word the engine cut in two, a piece of it read twice (``TROP OPICALES``, the
+    word's middle ``OP`` on both pieces) or not (``TROP ICALES``): joined when neither piece is a
+    word and the joined word is one the document prints in lower case (``tropicales`` in the
+    abstract) or a word of the language."""
+    t = fp.biblio.title
+    if t is None:
+        return
+
+    def word(w: str) -> bool:
+        w = w.lower()
+        return w in own or bool(known.known(w))
+
+    words = t.value.split()
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        a = words[i]
+        b = words[i + 1] if i + 1 < len(words) else None
+        joined = None
+        if b and a.isalpha() and b.isalpha() and a.isupper() == b.isupper() and not word(a) and not word(b):
+            for k in range(min(len(a), len(b)) - 1, -1, -1):  # the longest piece read twice first
+                if (k == 0 or a[-k:] == b[:k]) and word(a + b[k:]):
+                    joined = a + b[k:]
+                    break
+        if joined:
+            out.append(joined)
+            i += 2
+        else:
+            out.append(a)
+            i += 1
+    value = " ".join(out)
+    if value != t.value:
+        t.raw, t.value = t.raw or t.value, value
+
+
+def _swap_marks(fp) -> None:
+    """A name word read with the wrong mark (``Lumiére`` for ``Lumière``, ``Séren`` for
+    ``Sören``): given the one spelling the evidence leaves (``accents.swapped_mark``)."""
+    def fix(m: re.Match) -> str:
+        return accents.swapped_mark(m[0]) or m[0]
+
+    for _code, attr in inid.PARTY_CODES:
+        for party in getattr(fp.biblio, attr):
+            party.name = _WORD_ANY.sub(fix, party.name)
+
+
+_WORD_ANY = re.compile(r"[^\W\d_][^\W_]*")  # a word in any script's letters (ö, è, å), a digit read inside it
 
 
 def _check_complete(doc: Document) -> None:

@@ -161,7 +161,26 @@ LANG_MARKS = {
 }
 # the languages whose names a page's engine may have read without their marks: an English page
 # (PH, EP) prints Spanish names without accents by convention, but a German umlaut it prints
-NAME_LANGS = {"es": ("es", "de"), "en": ("de", "sv")}  # French marks: English words (MEDICAL) would be asked
+# French marks: English words (MEDICAL) would be asked; but not its î, which no English word takes (Benoît)
+NAME_LANGS = {"es": ("es", "de"), "en": ("de", "sv", "fr:î")}
+# an office whose names keep some marks its page's language does not write: "lang:letters" limits a
+# language to those marked letters. Philippine names and places keep Spanish's ñ (ZUÑIGA, LOS BAÑOS,
+# PARAÑAQUE) but not its acute accents (Jose, Maria, Concepcion)
+OFFICE_NAME_LANGS = {"PH": ("de", "sv", "fr:î", "es:ñ")}
+
+
+def name_langs(lang: str, office: str | None = None) -> tuple[str, ...]:
+    """The languages (``lang`` or ``lang:letters``) whose marks a page's names may have lost."""
+    return OFFICE_NAME_LANGS.get((office or "").upper()) or NAME_LANGS.get(lang, ())
+
+
+def _marks(entry: str) -> tuple[str, dict[str, str]]:
+    """``es:ñ`` → (``es``, {``n``: ``ñ``}); ``de`` → (``de``, all of German's marks)."""
+    lang, _, only = entry.partition(":")
+    marks = LANG_MARKS.get(lang, {})
+    if only:
+        marks = {c: "".join(m for m in ms if m in only) for c, ms in marks.items()}
+    return lang, {c: ms for c, ms in marks.items() if ms}
 
 
 def usually_marked(word: str, langs: tuple[str, ...], margin: float = 0.4, floor: float = 2.0) -> str | None:
@@ -185,11 +204,11 @@ def usual_spelling(word: str, langs: tuple[str, ...], floor: float = 2.0, gain: 
         from wordfreq import zipf_frequency
     except ImportError:  # pragma: no cover - wordfreq is a locked dependency
         return None
-    if read != low and max(zipf_frequency(read, lang) for lang in langs) >= floor:
+    if read != low and max(zipf_frequency(read, _marks(lang)[0]) for lang in langs) >= floor:
         return None  # read with a mark that is a usual spelling
     best = None
-    for lang in langs:
-        marks = LANG_MARKS.get(lang, {})
+    for entry in langs:
+        lang, marks = _marks(entry)
         base = zipf_frequency(low, lang)
         for i, c in enumerate(low):
             for m in marks.get(c, ""):
@@ -213,9 +232,47 @@ def nothing_to_lose(word: str, lang: str, langs: tuple[str, ...], common: float 
     low = word.lower()
     if zipf_frequency(low, lang) < common:
         return False
-    for lg in dict.fromkeys((lang, *langs)):
+    for entry in dict.fromkeys((lang, *langs)):
+        lg, marks = _marks(entry)
         for i, c in enumerate(low):
-            for m in LANG_MARKS.get(lg, {}).get(c, ""):
+            for m in marks.get(c, ""):
                 if zipf_frequency(low[:i] + m + low[i + 1:], lg) >= 1.5:
                     return False
     return True
+
+
+SWAP_LANGS = ("fr", "de", "es", "sv")
+_UMLAUT_READ = re.compile(r"(?<=[a-z])(?:ii|li|il)(?=[a-z])")  # ``Jiirgen``: an ü read as two narrow letters
+
+
+def swapped_mark(word: str, gain: float = 2.0, floor: float = 3.0) -> str | None:
+    """A word read with a mark that makes it no word (``Lumiére``, ``Férderung``) whose one
+    marked letter, read as another marked letter, makes a common word of one of the names'
+    languages (``Lumière``, ``Förderung``; Zipf ≥ ``floor`` and ``gain`` above the word as read):
+    the engine saw a mark and chose the wrong one. So too an umlaut read as two narrow letters or
+    a digit (``Jiirgen``, ``S6ren``, ``Foérdertechnik``). None when no such word, or when two are
+    (``Séren``: ``Sören`` or ``såren``; never a guess)."""
+    low = word.lower()
+    misread = [(m.start(), m.end(), "ü") for m in _UMLAUT_READ.finditer(low)]
+    misread += [(m.start(), m.end(), "ö") for m in re.finditer(r"(?<=[a-zäöüéè])6(?=[a-zäöüéè])|oé", low)]
+    if len(low) < 4 or not (strip_marks(low) != low or misread) or not low.replace("6", "").isalpha():
+        return None
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # pragma: no cover
+        return None
+    read = max(zipf_frequency(low, lg) for lg in SWAP_LANGS)
+    marked = sorted({m for lg in SWAP_LANGS for ms in LANG_MARKS[lg].values() for m in ms})
+    found: dict[str, float] = {}
+    edits = [(i, i + 1, m) for i, c in enumerate(low) if strip_marks(c) != c for m in marked if m != c] + misread
+    for a, b, m in edits:
+        v = low[:a] + m + low[b:]
+        f = max(zipf_frequency(v, lg) for lg in SWAP_LANGS)
+        if f >= floor and f - read >= gain:
+            found[v] = f
+    if not found:
+        return None
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[1][1] > ranked[0][1] - 1.0:
+        return None
+    return _case_as(ranked[0][0], word)

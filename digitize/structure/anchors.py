@@ -73,18 +73,24 @@ def label_starts(code: str, words: list[Word], table: dict[str, list[str]]) -> b
         lab = lab.lower().rstrip(":. ")
         if len(lab) >= 4 and fuzz.ratio(lab, head[:len(lab)]) >= 85:
             return True
+        if len(lab) == 3 and re.match(re.escape(lab) + r"\s?:", head):  # a short label, whole, and its colon (``IPC:``)
+            return True
     return False
 
 
-def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
+def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
+                 table: dict[str, list[str]] | None = None) -> tuple[list[Anchor], set[str]]:
     """Every INID code on the page; a code read with a mark after it (``(57),``) only when its own
     label follows (``labels``: code -> labels) or it is alone on its line (a column of codes). A
     code printed bare (``21``) is a code only when two signals agree: its own label follows it on
     the line, or it stands in a column of bare codes, alone on their lines, most of them with their
-    label beside them on the same row."""
-    table = label_table(labels)
+    label beside them on the same row. ``table``: ``label_table(labels)`` when the caller has it
+    (built once per page)."""
+    table = label_table(labels) if table is None else table
     anchors, used = [], set()
     alone: list[Word] = []  # bare codes alone on their lines: a margin column?
+    leading: list[Word] = []  # bare codes starting a line, their label not beside them: in such a column?
+    labelled: list[Word] = []  # bare codes their label confirmed
     for line in page.lines():
         ws = line.words
         i = 0
@@ -102,6 +108,9 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                         alone.append(w)
                     elif starts_field(ws, i) and label_starts(mb[1], ws[i + 1:], table):
                         code = mb[1]
+                        labelled.append(w)
+                    elif i == 0:
+                        leading.append(w)
             elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
                 code = hits[0] if len(hits) == 1 else None
@@ -115,9 +124,25 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None) -> t
                     used.update((w.id, ws[i + 1].id))
                     i += 1
             i += 1
-    for w in _code_column(page, alone, table):
-        anchors.append(Anchor(w.text, w.bbox))
-        used.add(w.id)
+    scale = page.width / 2480 if page.width else 1.0
+    columns = []
+    while True:  # one column of codes per column of fields (EP: the left one, and the right one)
+        col = _code_column(page, alone, table)
+        if not col:
+            break
+        columns.append(min(w.bbox[0] for w in col))
+        for w in col:
+            anchors.append(Anchor(w.text, w.bbox))
+            used.add(w.id)
+        alone = [w for w in alone if w.id not in used]
+    for w in labelled:  # three different bare codes, each with its label, starting lines at one left edge
+        col = {x.text for x in labelled if abs(x.bbox[0] - w.bbox[0]) <= 40 * scale}
+        if len(col) >= 3:
+            columns.append(w.bbox[0])
+    for w in leading:  # a code of such a column with its field's text beside it (``54 METHOD FOR …``)
+        if any(abs(w.bbox[0] - x) <= 40 * scale for x in columns):
+            anchors.append(Anchor(w.text, w.bbox))
+            used.add(w.id)
     return anchors, used
 
 
@@ -149,14 +174,15 @@ _LABEL_SPECK = re.compile(r"^[\W_]+|[\W_]+$")
 
 
 def label_anchors(page: OcrPage, anchors: list[Anchor], used: set[str],
-                  labels: dict[str, list[str]] | None) -> list[Anchor]:
+                  table: dict[str, list[str]]) -> list[Anchor]:
     """Fields whose code the engine lost but whose label it read (``Inventors:`` without ``(72)``):
     a label ending in a colon, at the start of a line or after a gap wider than a column gutter,
     that names a code not on the page, is that code's anchor. It stands where the label is,
     moved left to the codes' column when the page's codes stand just left of their labels (the
-    same column). Returns the new anchors (their words added to ``used``)."""
+    same column). ``table``: the page's labels (``label_table``). Returns the new anchors (their
+    words added to ``used``)."""
     present = {a.code for a in anchors}
-    table = {c: [lab.lower() for lab in labs] for c, labs in label_table(labels).items() if c in inid.KNOWN}
+    table = {c: [lab.lower() for lab in labs] for c, labs in table.items() if c in inid.KNOWN}
     scale = page.width / 2480 if page.width else 1.0
     code_xs = [a.bbox[0] for a in anchors]
     out: list[Anchor] = []
@@ -432,11 +458,14 @@ def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]
     return None
 
 
-def read_fields(page: OcrPage, settings: StructureSettings) -> dict[str, FieldText]:
-    table = label_table(settings.inid_labels)
-    anchors, used = find_anchors(page, settings.inid_labels)
+def read_fields(page: OcrPage, settings: StructureSettings,
+                table: dict[str, list[str]] | None = None) -> dict[str, FieldText]:
+    """The page's INID fields by code. ``table``: the page's labels (``label_table`` of the
+    profile's), built once per page by the caller and shared with the gate."""
+    table = label_table(settings.inid_labels) if table is None else table
+    anchors, used = find_anchors(page, settings.inid_labels, table)
     if len({a.code for a in anchors}) >= 3:  # a front page: codes lost by the engine, found by their labels
-        anchors += label_anchors(page, anchors, used, settings.inid_labels)
+        anchors += label_anchors(page, anchors, used, table)
     assign(page, anchors, used)
     present = {a.code for a in anchors}
     for a in anchors:

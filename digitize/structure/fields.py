@@ -50,6 +50,13 @@ def _clean_name(text: str) -> str:
     text = re.sub(r"^(?:and|y|e|und)\s+(?=[A-ZÁÉÍÓÚÑÜ])", "", text)  # a separator left at a wrapped line's start
     text = re.sub(r"(?<=[a-záéíóúñü])\s+(?:and|y|und)$", "", text)  # … or at its end
     text = re.sub(r"\s+[-–—~_'’`.:;]+$", "", text).rstrip(" :;")
+    # ``SURNAME. Given`` / ``SURNAME,.Given``: the comma of ``SURNAME, Given`` read as a full stop, or a speck after it
+    text = re.sub(r"^((?:[A-ZÁÉÍÓÚÑÜÖÄÅ'’-]{2,} ){0,3}[A-ZÁÉÍÓÚÑÜÖÄÅ'’-]{3,})(?:\.|,\s*[.·'’`])\s*"
+                  r"(?=[A-ZÁÉÍÓÚÑÜÖÄÅ][a-záéíóúñüöäåßèéêëïîç]+(?:[\s-]|$))",
+                  lambda m: m[0] if parties_mod.COMPANY_FORM.fullmatch(m[1].rsplit(" ", 1)[-1] + ".") else m[1] + ", ",
+                  text)
+    # ``S.A. DE CV.``: the only thing a Mexican company form there can be is ``DE C.V.``
+    text = re.sub(r"(S\.\s?A\.(?:\s?P\.\s?I\.)?\s?DE\s?)C\.?\s?V\.?(?!\w)", r"\1C.V.", text)
     # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
     text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
                   r"K\.\s?K|S\.\s?C|L\.\s?L\.\s?C|S\.\s?A\.\s?P\.\s?I\.\s?DE\s?C\.\s?V))$", r"\1.", text)
@@ -132,7 +139,7 @@ def printed_party_count(ft: FieldText) -> int:
     brackets, and the name-shaped pieces between line breaks, ``;`` and `` - ``."""
     lines = [ln for ln in ft.lines if not DESIGNATED.search(ln) and _codes_line(ln, None) is None]
     bullets = sum(1 for ln in lines if ln.strip()[:1] in PARTY_START)
-    countries = sum(1 for ln in lines for _ in re.finditer(r"\([A-Z]{2}\)", ln))
+    countries = sum(1 for ln in lines for _ in re.finditer(r"\([A-Z]{2}[A-Z]?\)", ln))  # ``(COQ)``: (CO) and a speck
     names = 0
     for ln in parties_mod.logical_lines(lines):
         for seg in ln.split(";"):
@@ -267,9 +274,10 @@ def designated_states_from(ft: FieldText, b: Bibliographic, codes) -> list[Issue
 
 
 def ipc_field(ft: FieldText, b: Bibliographic, version_threshold: float = 93.0) -> list[Issue]:
-    text = ft.text.replace("\n", " ")
+    text, subclass = norm.ipc_subclass_digits(ft.text.replace("\n", " "))
     b.ipc, unsettled = norm.parse_ipc_checked(text, b.value("publication_date"))
     issues = [Issue("ipc:51", u, "IPC version not settled by the pattern", ft) for u in unsettled]
+    issues += [Issue("ipc:51", text, f"IPC subclass letter read as a digit: {r}", ft) for r in subclass]
     read = len(norm.ipc_symbols_read(text))
     versions = norm.ipc_versions_read(text)
     if max(read, versions) > len(b.ipc):
@@ -292,7 +300,6 @@ def ipc_field(ft: FieldText, b: Bibliographic, version_threshold: float = 93.0) 
     return issues
 
 
-_DIGIT_RUN = re.compile(r"[0-9OolISBZg|]*[0-9][0-9OolISBZg|]*")
 
 
 def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
@@ -303,7 +310,7 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
     if re.fullmatch(pattern, fld.value):
         return []
     bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
-    fixed = _DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
+    fixed = norm.DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
     for candidate in (fixed, re.sub(r"^[A-Za-z]{2}(?=/)", lambda m: m[0].upper(), fixed)):  # "Mx/a/…"
         if re.fullmatch(pattern, candidate):
             fld.raw, fld.value = fld.raw or fld.value, candidate

@@ -15,7 +15,7 @@ from ..model import Bibliographic, OcrPage
 from . import gate
 from . import normalize as norm
 from ..settings.structure import StructureSettings
-from .anchors import FieldText, read_fields
+from .anchors import FieldText, label_table, read_fields
 from .fields import (
     Issue, check_dates, check_numbers, check_title, date_fields, designated_states_from, doc_ref, ipc_field,
     office_from_names, parse_parties, parse_priorities, publication_fields,
@@ -32,7 +32,8 @@ class FrontPage:
 
 def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> FrontPage:
     """Every INID field of the page → bibliographic data, and the issues a reviewer must settle."""
-    f = read_fields(page, settings)
+    table = label_table(settings.inid_labels)  # once per page: the code finder, the fields and the gate
+    f = read_fields(page, settings, table)
     b = Bibliographic()
     th = settings.field_threshold
     issues: list[Issue] = []
@@ -53,11 +54,12 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
         after = [ln.rsplit(":", 1)[-1].strip() if re.search(r"\d", ln.rsplit(":", 1)[-1]) or ":" in ln else ln
                  for ln in f["21"].lines]
         line = next((ln for ln in after if re.search(r"\d", ln)), f["21"].lines[0])
+        line = _in_format(f["21"].lines, settings.application_number_pattern) or line
         b.application_number = f["21"].field(norm.clean_number(line), threshold=th, digits=True)
     if "30" in f:
         b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:
-        title = " ".join(f["54"].lines).strip()
+        title = _title_text(f["54"].lines)
         if title:
             b.title = f["54"].field(title)
     for code, attr in inid.PARTY_CODES:
@@ -65,6 +67,8 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
             parties, found = parse_parties(f[code], codes, code)
             setattr(b, attr, parties)
             issues += found
+    if b.title is None:
+        issues += _title_under_parties(f, b, th)
     if "84" in f:
         issues += designated_states_from(f["84"], b, codes)
     for code in inid.PCT:
@@ -79,8 +83,76 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
         issues += ipc_field(f["51"], b, settings.name_word_threshold)
     issues += check_dates(b) + check_numbers(b, settings) + check_title(b)
     fp = FrontPage(b, f, issues, f.get("57"))
-    fp.issues += gate.check(fp, page, settings.inid_labels)
+    fp.issues += gate.check(fp, page, table)
     return fp
+
+
+def _title_under_parties(f: dict[str, FieldText], b: Bibliographic, th: float) -> list[Issue]:
+    """No (54) read: a title printed under the last party field with its code lost (EP: the
+    right-hand column ends with the title) was read as that field's last "parties". Such lines
+    are in capitals, with no comma, company form, address or country, after parties that have
+    their country. They are taken as the title, and the title is queued with the reason."""
+    from .parties import COMPANY_FORM
+
+    for code, attr in inid.PARTY_CODES:
+        ps = getattr(b, attr)
+        k = len(ps)
+        while k > 0 and _title_like(ps[k - 1], COMPANY_FORM):
+            k -= 1
+        tail = ps[k:]
+        if not tail or k == 0 or not any(p.country for p in ps[:k]):
+            continue
+        title = _title_text([p.name for p in tail])
+        if len(title.split()) < 3:
+            continue
+        setattr(b, attr, ps[:k])
+        b.title = f[code].field(title, threshold=th)
+        b.title.flagged = True
+        return [Issue("title", title, f"no (54) read: the title taken from the lines in capitals under ({code})",
+                      f[code])]
+    return []
+
+
+def _title_like(p, company_form) -> bool:
+    return (not p.country and not p.address and "," not in p.name and p.name.upper() == p.name
+            and not company_form.search(p.name) and not re.search(r"\d", p.name))
+
+
+_SPECK = re.compile(r"^[|©®°_~•*·¢]+$")  # a rule, a column edge or a speck read as a mark: never a word of a title
+
+
+def _title_text(lines: list[str]) -> str:
+    """A title's lines as one line: one space between words, without the specks read as marks
+    (``BARRIER | LAYER``, ``© RICE HULL``, ``_DUST``) nor its own code's remains before it (``.54``)."""
+    words = [w for w in " ".join(lines).split() if not _SPECK.match(w)]
+    if words and re.fullmatch(r"[\W_]*54[\W_]*", words[0]):
+        words = words[1:]
+    if words:
+        words[0] = words[0].lstrip("_~•*·|")
+    text = " ".join(w for w in words if w)
+    return re.sub(r"(?<=[A-Z])- (?=[A-Z])", "-", text)  # ``SEAWEED- BASED``: a hyphen at a wrap, kept whole
+
+
+def _in_format(lines: list[str], pattern: str) -> str | None:
+    """The one piece of a field's lines (a word, or two or three run together at a space the
+    engine put in) that is a number in the office's format once OCR letter-for-digit errors in its
+    digit runs are repaired: the number without the label's remains around it (``Acta N2
+    P20220159197``, ``P20200163900 71``). None when no piece, or more than one, is."""
+    if not pattern:
+        return None
+    hits = []
+    for ln in lines:
+        toks = ln.split()
+        for i in range(len(toks)):
+            for k in (1, 2, 3):
+                piece = "".join(toks[i:i + k]).strip(".,;:|-–—_'’`*\"")
+                if i + k > len(toks) or not piece:
+                    continue
+                fixed = norm.DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), piece)
+                if re.fullmatch(pattern, piece) or re.fullmatch(pattern, fixed):
+                    hits.append(piece)
+                    break
+    return hits[0] if len(set(hits)) == 1 else None
 
 
 def parse_front_page(page: OcrPage, settings: StructureSettings, offices: set[str] | None = None) -> tuple[Bibliographic, str | None, FieldText | None]:

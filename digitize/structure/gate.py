@@ -62,11 +62,27 @@ def title_issues(title: str) -> list[str]:
                 out.append(f"the title repeats '{' '.join(words[i:i + n])}': other text in it?")
                 break
             seen.add(run)
+    lone = [w for w in words[1:-1] if re.fullmatch(r"[.,;:·'’`\"|!_~^*-]+", w)]
+    if lone:
+        out.append(f"a lone '{lone[0]}' inside the title (a speck?)")
     stray = [w for w in words[:-1] if re.fullmatch(r"[^\W\d_]{3,}[.;:]", w)]
     if stray:
         out.append(f"a stray mark after '{stray[0]}' inside the title (a speck?)")
     if len(words) > LONG_TITLE:
         out.append(f"a title of {len(words)} words: other text in it?")
+    return out
+
+
+def _title_vs_abstract(title: str, abstract: str) -> list[str]:
+    """The abstract repeats the title's words: a word the title joins with a hyphen that the
+    abstract writes as two words (``electric-vehicle`` / ``electric vehicle``), and never joined,
+    is a space the engine read as a hyphen, or the other way round."""
+    text = " ".join(abstract.split()).lower()
+    out = []
+    for m in re.finditer(r"([^\W\d_]{2,})-([^\W\d_]{2,})", title):
+        a, b = m[1].lower(), m[2].lower()
+        if f"{a} {b}" in text and f"{a}-{b}" not in text:
+            out.append(f"the title's '{m[0]}' is '{m[1]} {m[2]}' in the abstract")
     return out
 
 
@@ -93,14 +109,18 @@ def _is_label(name: str, table: dict[str, list[str]]) -> bool:
                for code in inid.PARTIES for lab in table.get(code, ()))
 
 
-def check(fp, page: OcrPage, labels: dict[str, list[str]] | None) -> list[Issue]:
+def check(fp, page: OcrPage, table: dict[str, list[str]] | None) -> list[Issue]:
     """The gate's issues for a front page read (``frontpage.FrontPage``); parties that are labels
-    are taken out of their lists."""
+    are taken out of their lists. ``table``: the page's labels (``anchors.label_table``, built
+    once per page by the reader; None: the offices' own)."""
     b, f = fp.biblio, fp.fields
-    table = label_table(labels)
+    table = label_table(None) if table is None else table
     issues: list[Issue] = []
     if b.title is not None:
         issues += [Issue("title", b.title.value, why, f.get("54")) for why in title_issues(b.title.value)]
+        if fp.abstract is not None:
+            issues += [Issue("title", b.title.value, why, f.get("54")) for why in _title_vs_abstract(
+                b.title.value, fp.abstract.text)]
     for code, attr in inid.PARTY_CODES:
         ps = getattr(b, attr)
         labelled = [p for p in ps if _is_label(p.name, table)]
@@ -149,7 +169,7 @@ def no_front_page(pages: list[OcrPage], labels: dict[str, list[str]] | None) -> 
     (queue field name, reason). Only when a page looks like a front page nobody could read (two
     INID codes, or two front-page labels): a letter or a receipt is asked for no inventor."""
     table = label_table(labels)
-    if not any(len({a.code for a in find_anchors(p, labels)[0]}) >= 2 or len(labels_seen(p, table)) >= 2
+    if not any(len({a.code for a in find_anchors(p, labels, table)[0]}) >= 2 or len(labels_seen(p, table)) >= 2
                for p in pages):
         return []
     why = "a front page whose INID fields were not found: not read"

@@ -18,6 +18,8 @@ DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I"
 KIND_FIX = {"Al": "A1", "AI": "A1", "Bl": "B1", "BI": "B1", "A l": "A1", "B l": "B1", "Cl": "C1", "Ul": "U1",
             "Yl": "Y1", "Tl": "T1", "Sl": "S1", "A 1": "A1", "B 1": "B1", "A 2": "A2", "B 2": "B2",
             "At": "A1", "Bt": "B1"}  # a 1 read as t
+# a run of digits and the letters the engine reads for them (``2O19``, ``l5``)
+DIGIT_RUN = re.compile(r"[0-9OolISBZg|]*[0-9][0-9OolISBZg|]*")
 
 _DATE_NUMERIC = re.compile(r"(?<![\dA-Za-z])([0-3Oo]?[\dOolI])\s?[./-]\s?([01Oo]?[\dOolI])\s?[./-]\s?((?:1[89]|2[0O])[\dOolI]{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
@@ -81,7 +83,7 @@ _IPC = re.compile(
     r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
     r"(?:\s*[,;]?\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*(?:\)|(?=\s|$))|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
-_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIBQ]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIBQA]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
 _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 
@@ -128,6 +130,24 @@ VERSION_SHAPED = re.compile(r"\(?\s*(?:19|20)[\dOolI]{2}\s?[.,]\s?[\dOolI]{2}\s*
 def ipc_versions_read(text: str) -> int:
     """How many IPC versions (``(2006.01)``) the text shows, however read (to count what was printed)."""
     return len(VERSION_SHAPED.findall(_ipc_text(text)))
+
+
+# a subclass letter the engine read as a digit (``A2387/02`` for ``A23B 7/02``, ``B65041/04`` for ``B65D 41/04``)
+_SUBCLASS_DIGIT = re.compile(r"\b([A-H])(\d\d)([08526])\s{0,2}(\d{1,4}\s?/\s?\d{2,6})")
+SUBCLASS_FIX = {"8": "B", "0": "D", "5": "S", "2": "Z", "6": "G"}
+
+
+def ipc_subclass_digits(text: str) -> tuple[str, list[str]]:
+    """The text with each subclass letter read as a digit given back as the letter that digit is
+    read for, and the symbols so repaired (a reviewer confirms: ``0`` may have been ``Q``)."""
+    fixed: list[str] = []
+
+    def fix(m: re.Match) -> str:
+        sym = f"{m[1]}{m[2]}{SUBCLASS_FIX[m[3]]} {m[4]}"
+        fixed.append(f"{m[0]} → {sym}")
+        return sym
+
+    return _SUBCLASS_DIGIT.sub(fix, text), fixed
 
 
 def ipc_symbols_read(text: str) -> list[str]:

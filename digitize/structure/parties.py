@@ -256,6 +256,8 @@ def problems(name: str) -> list[str]:
         out.append("an unbalanced bracket inside a name (a country code's remains?)")
     if re.search(r"[^\w.)\]]$", name):
         out.append("a name ending in a mark")
+    if re.search(r"[A-ZÁÉÍÓÚÑÜ]{2,}\s+[A-Z]$", name) and len(name.split()) >= 3:
+        out.append("a lone letter ending the name (a speck?)")  # ``UNIVERSIDAD NACIONAL DE CÓRDOBA A``
     if len(re.findall(r"[^\W\d_]", name)) < 4:
         out.append("too short for a name (a speck or a piece of another line?)")
     elif re.search(r"(?<![\w.])(?:INC|LTDA|CORP|Inc|Ltda|Corp)$|(?<![\w])(?:[A-Z]{1,2}\.\s?)+[A-Z]{1,2}$", name):
