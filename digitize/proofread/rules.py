@@ -151,6 +151,8 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
     converted = "".join(ctx.letter_to_digit.get(c, c) for c in core)
     if ctx.matches_number(converted) and not ctx.matches_number(core) and not CODE_RE.fullmatch(core):
         return Fix(pre + converted + suf, "number-pattern", 90.0)
+    if formula_elements(core) and not (ctx.step_references and STEP_CORE.fullmatch(core)):
+        return None  # H2S04, H2O2, Al2O3: every letter of a formula is an atom, not a digit
     # letters between digits only (reference signs such as S710 or H04L keep their letters)
     out = list(core)
     i, changed = 0, False
@@ -175,6 +177,41 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
     return None
 
 
+ELEMENTS = frozenset("""H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se
+    Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu
+    Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr""".split())
+FORMULA_RE = re.compile(r"(?:[A-Z][a-z]?\d{0,2})+")
+
+
+def formula_elements(core: str) -> frozenset[int]:
+    """Where the letters of a chemical formula's element symbols stand in ``core`` (``H2S04`` →
+    {0, 2}), empty when it is not one. A formula: element symbols with counts from 2 to 99 (a
+    formula never writes a 1: ``S1O2`` is step S102), at least two symbols and a count, starting
+    with a symbol (``2O12`` is a year, ``US5O12345`` a number); a 0 may be an O misread (``H2S04``
+    is H2SO4)."""
+    if not any(c.isdigit() for c in core) or not FORMULA_RE.fullmatch(core.replace("0", "O")):
+        return frozenset()
+    found = _parse_formula(core, 0, 0)
+    return frozenset(k for k in found if core[k].isalpha()) if found is not None else frozenset()
+
+
+def _parse_formula(core: str, i: int, symbols: int) -> frozenset[int] | None:
+    if i == len(core):
+        return frozenset() if symbols >= 2 else None
+    for size in (2, 1):  # Cl before C
+        sym = core[i:i + size]
+        if len(sym) < size or (size == 2 and not sym[1].islower()) or sym.replace("0", "O") not in ELEMENTS:
+            continue
+        for count in (2, 1, 0):
+            digits = core[i + size:i + size + count]
+            if len(digits) < count or count and (not digits.isdigit() or digits[0] == "0" or digits == "1"):
+                continue
+            rest = _parse_formula(core, i + size + count, symbols + 1)
+            if rest is not None:
+                return rest | set(range(i, i + size))
+    return None
+
+
 def _digitish(c: str) -> bool:
     return c.isdigit()
 
@@ -187,6 +224,7 @@ def _digit_run(s: str, start: int, step: int) -> int:
     return n
 
 
+STEP_CORE = re.compile(r"S[\dOo]{3,4}[a-z]?")  # S7O5 in a document that numbers its steps S705
 STEP_RE = re.compile(r"(\(?)\$(\d{2,4}[a-z]?)(\W*)")
 
 
