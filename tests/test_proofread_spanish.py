@@ -76,3 +76,23 @@ def test_the_kind_code_after_a_publication_number_stays(es):
     pages, corrections, _ = auto_correct([page_of([ocr])], mx, lx)
     assert " ".join(w.text for w in pages[0].words()) == "AR 121340 A1 Al final del tubo"
     assert rules.letters_in_word("A1", es[2]) is None
+
+
+@pytest.mark.parametrize("ocr, fixed", [
+    ("caractenzado", "caracterizado"), ("honzontal,", "horizontal,"), ("matenal", "material"),
+    ("mcluye", "incluye"), ("mvención;", "invención;"),
+])
+def test_ri_read_as_n_and_in_as_m(es, ocr, fixed):
+    """On grey JPEG pages the engine reads ``ri`` as ``n`` and ``in`` as ``m`` (sealed3 poor: 40
+    words): one such confusion undone is a cheap reading, as ``rn`` for ``m`` is."""
+    _, _, ctx = es
+    fix = rules.lexicon_fix(ocr, ctx, 88)
+    assert fix is not None and fix.new == fixed
+
+
+def test_a_lemma_only_the_webs_list_has_may_be_its_typo(es):
+    """``utlizar`` is in the frequency list (1.7), a typo of ``utilizar``: ``utlizando`` is no form
+    of it, and is corrected."""
+    _, _, ctx = es
+    assert not rules.is_form("utlizando", ctx)
+    assert rules.lexicon_fix("utlizando", ctx, 60).new == "utilizando"

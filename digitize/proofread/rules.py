@@ -299,6 +299,7 @@ ES_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted({
     **{e: ("ir",) for e in ("imos", "ís", "irá", "irán", "iría", "irían", "iremos")},
 }.items(), key=lambda kv: -len(kv[0])))
 ES_ADJECTIVE = (("as", "o"), ("os", "o"), ("a", "o"))
+TYPO_COST, TYPO_ZIPF = 1.0, 1.5
 
 
 def is_form(word: str, ctx: RuleContext) -> bool:
@@ -314,7 +315,13 @@ def _spanish_form(w: str, ctx: RuleContext) -> bool:
         return False
 
     def known(lemma: str) -> bool:
-        return ctx.lexicon.known(lemma) or ctx.forms.listed(lemma)
+        if ctx.lexicon.known(lemma):
+            return True
+        # a lemma only the web's list has may be its typo (utlizar, 1.7): not when a cheap
+        # misreading away from a word far more common (utilizar, 4.6)
+        return ctx.forms.listed(lemma) and not any(
+            raw <= TYPO_COST and ctx.forms.zipf(word) >= ctx.forms.zipf(lemma) + TYPO_ZIPF
+            for word, _, raw in ctx.lexicon.ranked(lemma, limit=3, max_cost=TYPO_COST))
 
     # the first-person and -as/-an/-en/-es/... endings overlap; any lemma that fits will do
     for ending, infinitives in ES_ENDINGS:
