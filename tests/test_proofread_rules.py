@@ -64,6 +64,25 @@ def test_codes_keep_their_letters(ctx, text):
     assert rules.number_context(text, ctx) is None
 
 
+@pytest.mark.parametrize("text", ["H2S04", "H2S04.", "(H2O2)", "Al2O3,", "Fe2O3", "Na2S2O3", "K2Cr2O7"])
+def test_formulas_keep_their_atoms(ctx, text):
+    """Issue 29's held-out batch: the number rule turned H2S04 (H2SO4 with O read as 0) into
+    H2504; the S and the O between digits of a formula are element symbols."""
+    assert rules.number_context(text, replace(ctx, step_references=False)) is None
+
+
+@pytest.mark.parametrize("ocr, fixed", [("S7O5", "S705"), ("US5O12345", "US5012345"), ("1O5,", "105,")])
+def test_numbers_that_are_no_formula(ctx, ocr, fixed):
+    assert rules.number_context(ocr, ctx).new == fixed
+
+
+def test_formula_shape():
+    assert rules.formula_elements("H2S04") == {0, 2}
+    assert rules.formula_elements("CaCO3") == {0, 1, 2, 3}
+    for text in ("2O12", "S1O2", "US5O12345", "H04L", "A61K31", "EP3441143A1", "water"):
+        assert not rules.formula_elements(text)
+
+
 def test_step_references_need_evidence(ctx):
     assert rules.step_reference("($720).", ctx).new == "(S720)."
     assert rules.step_reference("$730,", ctx).new == "S730,"

@@ -63,7 +63,7 @@ INSERT_DELETE_COST = {".": 0.5, ",": 0.5, "'": 0.5, "i": 0.6, "l": 0.7, "-": 0.6
 # Multi-character confusions (OCR text → intended text), tried before generic edits.
 MULTI_CONFUSIONS = [
     ("rn", "m"), ("m", "rn"), ("cl", "d"), ("d", "cl"), ("vv", "w"), ("w", "vv"), ("li", "h"), ("h", "li"),
-    ("ii", "u"), ("nn", "m"), ("ri", "n"), ("fl", "fi"), ("fi", "fl"), ("f", "fi"), ("f", "fl"), ("tl", "ti"),
+    ("ii", "u"), ("nn", "m"), ("ri", "n"), ("n", "ri"), ("m", "in"), ("fl", "fi"), ("fi", "fl"), ("f", "fi"), ("f", "fl"), ("tl", "ti"),
     ("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬀ", "ff"), ("ﬃ", "ffi"), ("ﬄ", "ffl"), ("rnm", "mm"), ("iii", "m"),
 ]
 MULTI_COST = 0.4

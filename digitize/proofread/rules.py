@@ -41,6 +41,7 @@ PREFIXES = {"non", "sub", "pre", "re", "un", "co", "bi", "tri", "multi", "inter"
 
 DIGIT_AS_LETTER = {"1": "lI", "0": "oOó", "5": "sS", "6": "óbG", "8": "B", "!": "lI", "|": "lI", "$": "sS", "@": "a"}
 CODE_RE = re.compile(r"[A-Z]{1,4}\d+[A-Za-z]{0,2}\d*|\d+[A-Za-z]{1,3}")  # S710, H04L, A61K31, 3D, 2nd, 10mm
+KIND_SHAPE = re.compile(r"[A-Z][1-9]")
 STRONG = set("OolI|")  # letters OCR gives for 0 and 1 so often that two digits around them suffice
 
 
@@ -151,6 +152,8 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
     converted = "".join(ctx.letter_to_digit.get(c, c) for c in core)
     if ctx.matches_number(converted) and not ctx.matches_number(core) and not CODE_RE.fullmatch(core):
         return Fix(pre + converted + suf, "number-pattern", 90.0)
+    if formula_elements(core) and not (ctx.step_references and STEP_CORE.fullmatch(core)):
+        return None  # H2S04, H2O2, Al2O3: every letter of a formula is an atom, not a digit
     # letters between digits only (reference signs such as S710 or H04L keep their letters)
     out = list(core)
     i, changed = 0, False
@@ -175,6 +178,41 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
     return None
 
 
+ELEMENTS = frozenset("""H He Li Be B C N O F Ne Na Mg Al Si P S Cl Ar K Ca Sc Ti V Cr Mn Fe Co Ni Cu Zn Ga Ge As Se
+    Br Kr Rb Sr Y Zr Nb Mo Tc Ru Rh Pd Ag Cd In Sn Sb Te I Xe Cs Ba La Ce Pr Nd Pm Sm Eu Gd Tb Dy Ho Er Tm Yb Lu
+    Hf Ta W Re Os Ir Pt Au Hg Tl Pb Bi Po At Rn Fr Ra Ac Th Pa U Np Pu Am Cm Bk Cf Es Fm Md No Lr""".split())
+FORMULA_RE = re.compile(r"(?:[A-Z][a-z]?\d{0,2})+")
+
+
+def formula_elements(core: str) -> frozenset[int]:
+    """Where the letters of a chemical formula's element symbols stand in ``core`` (``H2S04`` →
+    {0, 2}), empty when it is not one. A formula: element symbols with counts from 2 to 99 (a
+    formula never writes a 1: ``S1O2`` is step S102), at least two symbols and a count, starting
+    with a symbol (``2O12`` is a year, ``US5O12345`` a number); a 0 may be an O misread (``H2S04``
+    is H2SO4)."""
+    if not any(c.isdigit() for c in core) or not FORMULA_RE.fullmatch(core.replace("0", "O")):
+        return frozenset()
+    found = _parse_formula(core, 0, 0)
+    return frozenset(k for k in found if core[k].isalpha()) if found is not None else frozenset()
+
+
+def _parse_formula(core: str, i: int, symbols: int) -> frozenset[int] | None:
+    if i == len(core):
+        return frozenset() if symbols >= 2 else None
+    for size in (2, 1):  # Cl before C
+        sym = core[i:i + size]
+        if len(sym) < size or (size == 2 and not sym[1].islower()) or sym.replace("0", "O") not in ELEMENTS:
+            continue
+        for count in (2, 1, 0):
+            digits = core[i + size:i + size + count]
+            if len(digits) < count or count and (not digits.isdigit() or digits[0] == "0" or digits == "1"):
+                continue
+            rest = _parse_formula(core, i + size + count, symbols + 1)
+            if rest is not None:
+                return rest | set(range(i, i + size))
+    return None
+
+
 def _digitish(c: str) -> bool:
     return c.isdigit()
 
@@ -187,6 +225,7 @@ def _digit_run(s: str, start: int, step: int) -> int:
     return n
 
 
+STEP_CORE = re.compile(r"S[\dOo]{3,4}[a-z]?")  # S7O5 in a document that numbers its steps S705
 STEP_RE = re.compile(r"(\(?)\$(\d{2,4}[a-z]?)(\W*)")
 
 
@@ -218,6 +257,9 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     stem = core.rstrip("!")
     if core[-1] == "!" and len(core) > 2 and ctx.lexicon.known(stem) and not stem.isupper():
         return None  # an exclamation mark after a word
+    if KIND_SHAPE.fullmatch(core):
+        return None  # A1, B2: a kind code (or a grid reference) as printed; "Al" read as "A1" is rarer
+        # than the code, and the kind-code rule has just made it from "Al" after a publication number
     options = [DIGIT_AS_LETTER.get(c, c) for c in core]
     readings = {"".join(p) for p in product(*options)}
     if CODE_RE.fullmatch(core):  # 3D, 5G, 2nd are codes; 0f, 1n, 1S are "of", "in", "IS"
@@ -233,6 +275,61 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     upper = sum(c.isupper() for c in core if c.isalpha()) > sum(c.islower() for c in core if c.isalpha())
     forms.sort(key=lambda r: sum((ch.isupper() != upper) for ch, o in zip(r, core) if o in DIGIT_AS_LETTER))
     return Fix(pre + forms[0] + suf, "letters-in-word", 88.0)
+
+
+# Spanish verb endings (present, imperfect, preterite, future, conditional, subjunctive, gerund,
+# participle) and derivations (-able/-ible, feminine and plural adjectives) → the lemma endings they
+# may come from: ``refunden`` → refundir, ``entrecomilla`` → entrecomillar, ``escamoteable`` →
+# escamotear, ``booleana`` → booleano. Word lists hold lemmas; a form too rare for the frequency
+# list is still a word when its lemma is one.
+_AR = ("ar",)
+_ER_IR = ("er", "ir")
+_ALL = ("ar", "er", "ir")
+ES_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted({
+    **{e: _AR for e in ("o", "as", "a", "amos", "áis", "an", "aba", "abas", "ábamos", "abais", "aban", "é", "aste",
+                        "ó", "asteis", "aron", "aré", "arás", "ará", "aremos", "aréis", "arán", "aría", "arías",
+                        "aríamos", "aríais", "arían", "e", "es", "emos", "éis", "en", "ara", "aras", "áramos",
+                        "arais", "aran", "ase", "ases", "ásemos", "asen", "ando", "ado", "ada", "ados", "adas",
+                        "able", "ables", "ación", "aciones", "amiento", "amientos", "ador", "adora", "adores",
+                        "adoras")},
+    **{e: _ER_IR for e in ("ía", "ías", "íamos", "íais", "ían", "í", "iste", "ió", "isteis", "ieron", "iera",
+                           "ieras", "iéramos", "ieran", "iese", "iesen", "iendo", "ido", "ida", "idos", "idas",
+                           "ible", "ibles", "imiento", "imientos", "e", "es", "en", "o", "a", "as", "an", "amos")},
+    **{e: ("er",) for e in ("emos", "éis", "erá", "erán", "ería", "erían", "eremos")},
+    **{e: ("ir",) for e in ("imos", "ís", "irá", "irán", "iría", "irían", "iremos")},
+}.items(), key=lambda kv: -len(kv[0])))
+ES_ADJECTIVE = (("as", "o"), ("os", "o"), ("a", "o"))
+TYPO_COST, TYPO_ZIPF = 1.0, 1.5
+
+
+def is_form(word: str, ctx: RuleContext) -> bool:
+    """A word of the page's language: listed, known, an inflection ``forms`` knows, or (Spanish) a
+    verb form, an -able/-ible derivation or an adjective's gender and number of a known lemma."""
+    if ctx.forms.is_word(word, ctx.lexicon):
+        return True
+    return ctx.lang == "es" and _spanish_form(word.casefold(), ctx)
+
+
+def _spanish_form(w: str, ctx: RuleContext) -> bool:
+    if len(w) < 5 or not w.isalpha():
+        return False
+
+    def known(lemma: str) -> bool:
+        if ctx.lexicon.known(lemma):
+            return True
+        # a lemma only the web's list has may be its typo (utlizar, 1.7): not when a cheap
+        # misreading away from a word far more common (utilizar, 4.6)
+        return ctx.forms.listed(lemma) and not any(
+            raw <= TYPO_COST and ctx.forms.zipf(word) >= ctx.forms.zipf(lemma) + TYPO_ZIPF
+            for word, _, raw in ctx.lexicon.ranked(lemma, limit=3, max_cost=TYPO_COST))
+
+    # the first-person and -as/-an/-en/-es/... endings overlap; any lemma that fits will do
+    for ending, infinitives in ES_ENDINGS:
+        stem = w[: -len(ending)]
+        if w.endswith(ending) and len(stem) >= 3 and any(known(stem + inf) for inf in infinitives):
+            return True
+    return any(w.endswith(ending) and len(w) - len(ending) >= 3 and known(w[: -len(ending)] + lemma)
+               for ending, lemma in ES_ADJECTIVE)
 
 
 def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
@@ -253,7 +350,7 @@ def lexicon_fix(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         return None  # a word of another language than the page's (procéssing is a misread; café is not)
     if "-" in suf or "-" in core:
         return None  # half of a hyphenated word
-    if ctx.forms.is_word(core, ctx.lexicon):
+    if is_form(core, ctx):
         return None  # an inflected form of the language (varía, laterales): a word, not a misreading
     ranked = ctx.lexicon.ranked(core, limit=2, max_cost=s.lexicon_max_cost + s.lexicon_margin + 1)
     if not ranked:
@@ -287,8 +384,9 @@ def split_joined(text: str, ctx: RuleContext, conf: float) -> Fix | None:
         # list is evidence only when the joined form is common (suelen, not "su el en")
         if ctx.forms.zipf(core) >= FUNCTION_RUN_ZIPF or ctx.forms.is_word(core, ctx.lexicon) and not ctx.forms.listed(core):
             return None
-    elif ctx.forms.is_word(core, ctx.lexicon):
-        return None  # the joined form is a word of the language (laterales, montarse, colocada)
+    elif is_form(core, ctx):
+        return None  # the joined form is a word of the language (laterales, montarse, colocada,
+        # escamoteable, refunden)
     if ctx.owned(core) and not all(p.lower() in short for p in parts):
         return None  # the document uses this word elsewhere (switchgear 33 times): it is a word;
         # function words only (atleast, seven times in one EP text) are the same misreading again
@@ -334,8 +432,44 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
         return Fix(pre + _same_case((known.pop()), core) + suf, "diacritic", 90.0)
     if known:
         return None  # two real words: a reviewer's call
-    best = ctx.forms.dominant_accented(low)
+    best = ctx.forms.dominant_accented(low) or (
+        _accented_tail(low, ctx) if core.islower() and ctx.restore_accents else None)
     return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+
+
+MIN_TAIL = 6  # letters of a compound's last word that carry its accent (oxígeno in peroxígeno)
+
+
+def _accented_tail(low: str, ctx: RuleContext) -> str | None:
+    """A word no list knows whose last word does, with a mark: ``peroxigeno`` → ``peroxígeno``
+    (oxígeno), ``cinematicamente`` → ``cinemáticamente`` (cinemática + -mente). A prefix does not
+    move a Spanish word's stress, so the tail keeps its accent in the compound. Only when exactly
+    one marked spelling of the tail is a word and the tail as read is not (``indices``, ``seria``
+    are words: no evidence), the longest such tail; lower case only (``Sumillon`` is a name, not
+    a compound of ``millón``), and only in a document that writes today's accents."""
+    if ctx.lang != "es":
+        return None
+    if low.endswith("mente") and len(low) - 5 >= MIN_TAIL:
+        stem = low[:-5]
+        fixed = _marked_word(stem, ctx) if not ctx.lexicon.known(stem) else None
+        return fixed + "mente" if fixed else None
+    for k in range(2, len(low) - MIN_TAIL + 1):
+        fixed = _marked_word(low[k:], ctx)
+        if fixed:
+            return low[:k] + fixed
+        if ctx.lexicon.known(low[k:]) or _spanish_form(low[k:], ctx):
+            return None  # the longest known tail has no mark to give (encargan: cargan, not argán)
+    return None
+
+
+def _marked_word(tail: str, ctx: RuleContext) -> str | None:
+    if ctx.lexicon.known(tail):
+        return None
+    marked = {v for v in accent_variants(tail, limit=1) if ctx.lexicon.known(v)}
+    if len(marked) != 1:
+        return None
+    (word,) = marked
+    return word if ctx.forms.zipf(word) > ctx.forms.zipf(tail) and adds_accents(tail, word) else None
 
 
 LISTED_FORM_ACCENT = 80.0  # a fix's confidence when the unmarked spelling read is a written form too
