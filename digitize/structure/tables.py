@@ -268,7 +268,7 @@ SPECK_MM = 0.45  # ink smaller than this both ways is a speck (or a full stop): 
 WORD_GAP_MM = 1.2  # ink closer than this along a line is one run of words (a word space is ~0.25 em)
 SEP_MM = 1.0  # a column gap: at least this wide, crossed by no line of the body with two runs or more
 WRAP_FILL = 0.7  # a cell's line reaching this share of its column's width was wrapped (the next continues it)
-ROW_JUMP = 1.4  # a gap between lines this many times the one below it in size separates rows
+ROW_JUMP = 1.3  # a gap between lines this many times the one below it in size separates rows
 
 
 def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
@@ -306,7 +306,7 @@ class _TextLine:
 def _text_lines(clean: np.ndarray, x0: int, y0: int, dpi: int) -> list[_TextLine]:
     """The lines of text of a region's ink (specks and rules out), each with its runs of words:
     ink joined along the line over gaps up to a word space, measured on the region (the
-    lower quartile of the gaps of 0.8 mm or more between its ink, times 1.35, within
+    lower quartile of the gaps of 0.8 mm or more between its ink, times 1.6, within
     ``WORD_GAP_MM`` and 2 mm: a table of one figure a cell has column gaps only, never under
     2.4 mm)."""
     mm = dpi / 25.4
@@ -317,7 +317,7 @@ def _text_lines(clean: np.ndarray, x0: int, y0: int, dpi: int) -> list[_TextLine
         gaps += [r2[0] - r1[1] for r1, r2 in zip(runs, runs[1:]) if r2[0] - r1[1] >= 0.8 * mm]
     join = WORD_GAP_MM * mm
     if gaps:
-        join = min(max(join, 1.35 * float(np.percentile(gaps, 25))), 2.0 * mm)
+        join = min(max(join, 1.6 * float(np.percentile(gaps, 25))), 2.0 * mm)
     out = []
     for a, b in bands:
         band = clean[a:b]
@@ -347,12 +347,31 @@ def _column_gaps(lines: list[_TextLine], x0: int, x1: int, dpi: int) -> list[tup
     seps = [(a, b) for a, b in free if b - a >= SEP_MM * mm and a > 0 and b < x1 - x0]
     out = []
     for i, (a, b) in enumerate(seps):
+        clear = [(a + ca, a + cb) for ca, cb in ink_bands((count[a:b] == 0).astype(np.int32), 1)
+                 if cb - ca >= SEP_MM * mm]
+        if clear:  # crossed by no line where it is widest
+            out.append(max(clear, key=lambda g: g[1] - g[0]))
+            continue
         nxt = seps[i + 1][0] if i + 1 < len(seps) else x1 - x0
         starts = sum(1 for ln in multi if any(b <= ra - x0 < nxt for ra, _ in ln.runs))
-        if count[a:b].max() > 0 and starts < 0.5 * len(multi):
-            continue
-        out.append((x0 + a, x0 + b))
-    return out or None
+        if starts >= 0.5 * len(multi):
+            out.append((a, b))
+    return [(x0 + a, x0 + b) for a, b in out] or None
+
+
+def _head_columns(gaps: list[tuple[int, int]], head: list[_TextLine], dpi: int) -> list[tuple[int, int]]:
+    """A head's words standing inside a gap of the body, clear of both its sides, head a column
+    the body leaves empty (a "Structure" column whose drawings are not text): the gap becomes
+    two, one each side of them."""
+    mm = dpi / 25.4
+    out = []
+    for a, b in gaps:
+        inner = [(ra, rb) for ln in head for ra, rb in ln.runs if ra - a >= SEP_MM * mm and b - rb >= SEP_MM * mm]
+        if inner:
+            out += [(a, min(ra for ra, _ in inner)), (max(rb for _, rb in inner), b)]
+        else:
+            out.append((a, b))
+    return out
 
 
 def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
@@ -372,8 +391,7 @@ def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[lis
     """The body's lines grouped into rows. Rows set apart by more space than a cell's lines
     (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there; rows set
     solid are cut at every line but one that continues a wrapped cell: its words only in columns
-    where the line above has words, and in each of them the line above full (``WRAP_FILL``) or
-    the first column empty."""
+    where the line above has words reaching across most of the column (``WRAP_FILL``)."""
     mm = dpi / 25.4
     if not lines:
         return []
@@ -382,7 +400,7 @@ def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[lis
     srt = sorted(gaps)
     best = 0.0
     for lo, hi in zip(srt, srt[1:]):
-        if hi >= ROW_JUMP * max(lo, 1) and hi - lo >= 0.6 * mm and hi / max(lo, 1) > best:
+        if hi >= ROW_JUMP * max(lo, 1) and hi - lo >= 0.8 * mm and hi / max(lo, 1) > best:
             best, cut = hi / max(lo, 1), (lo + hi) / 2
     groups = [[lines[0]]]
     for prev, ln, gap in zip(lines, lines[1:], gaps):
@@ -390,8 +408,8 @@ def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[lis
             new = gap > cut
         else:
             mine, above = _occupied(ln, bounds), _occupied(prev, bounds)
-            wrapped = bool(mine) and all(c in above for c in mine) and (
-                0 not in mine or all((above[c][1] - bounds[c]) >= WRAP_FILL * (bounds[c + 1] - bounds[c]) for c in mine))
+            wrapped = bool(mine) and all(
+                c in above and above[c][1] - bounds[c] >= WRAP_FILL * (bounds[c + 1] - bounds[c]) for c in mine)
             new = not wrapped
         if new:
             groups.append([ln])
@@ -442,10 +460,51 @@ def _cells_of_rows(groups: list[list[_TextLine]], gaps: list[tuple[int, int]], b
     return cells
 
 
+def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int], y0: int,
+                y1: int) -> tuple[list[TableCell], int]:
+    """The head's cells and rows. One row, unless a head word runs over a gap between columns (a
+    group's head) and the lines under it have words in two or more of the group's columns (its
+    sub-heads): then two rows, the group's head over its sub-heads, every other head cell over
+    both rows."""
+    ncols = len(bounds) - 1
+    spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
+    for i, ln in enumerate(head):
+        for ra, rb in ln.runs:
+            over = [c for c in range(ncols - 1) if ra < gaps[c][0] and rb > gaps[c][1]]
+            if over:
+                spans.append((i, min(over), max(over) + 1))
+    groups: list[tuple[int, int]] = []
+    last = max((i for i, _, _ in spans), default=-1)
+    for _i, c0, c1 in sorted(spans, key=lambda s: s[1]):
+        if groups and c0 <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], c1))
+        else:
+            groups.append((c0, c1))
+    below = head[last + 1:]
+    groups = [(c0, c1) for c0, c1 in groups
+              if len({c for ln in below for c in _occupied(ln, bounds) if c0 <= c <= c1}) >= 2]
+    if not groups:
+        return _cells_of_rows([head], gaps, bounds, [y0, y1], 1), 1
+    split = (head[last].b + below[0].a) // 2
+    xs = _row_bounds(head, gaps, bounds)
+    cells, grouped = [], set()
+    for c0, c1 in groups:
+        cells.append(TableCell(row=0, col=c0, colspan=c1 - c0 + 1, bbox=(xs[c0], y0, xs[c1 + 1], split), header=True))
+        for c in range(c0, c1 + 1):
+            grouped.add(c)
+            cells.append(TableCell(row=1, col=c, bbox=(xs[c], split, xs[c + 1], y1), header=True))
+    for c in range(ncols):
+        if c not in grouped:
+            cells.append(TableCell(row=0, col=c, rowspan=2, bbox=(xs[c], y0, xs[c + 1], y1), header=True))
+    return cells, 2
+
+
 def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
-            separators: list[int] | None = None) -> Table | None:
+            separators: list[int] | None = None, inner: list[int] | None = None) -> Table | None:
     """``separators``: x of vertical rules between the columns (a table ruled between its
-    columns but not around them); else the columns come from the words' alignment."""
+    columns but not around them); else the columns come from the words' alignment. ``inner``:
+    y of shorter rules inside (under a group of head columns): with no rule across under the
+    head, the lowest of them in the table's upper half ends the head."""
     mm = dpi / 25.4
     group = sorted(group, key=lambda s: s.at)
     merged: list[_Seg] = []
@@ -469,6 +528,9 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         return None
     # head: the lines above the second rule when there are three or more rules
     head_end = group[1].at if len(group) >= 3 else y0
+    upper = [y for y in inner or [] if y < (y0 + y1) / 2]
+    if len(group) < 3 and upper:
+        head_end = max(upper)
     head_lines = [ln for ln in lines if ln.a < head_end]
     body_lines = [ln for ln in lines if ln.a >= head_end] or lines
     if separators:
@@ -477,6 +539,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         gaps = _column_gaps(body_lines, ex0, ex1, dpi)
         if gaps is None:
             return None
+        gaps = _head_columns(gaps, head_lines, dpi)
     bounds = [ex0] + [(a + b) // 2 for a, b in gaps] + [ex1]
     if not separators:
         cols_x = [(bounds[i] - ex0, bounds[i + 1] - ex0) for i in range(len(bounds) - 1)]
@@ -484,11 +547,15 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
             return None  # two even columns of words between two rules: a page set in two columns
         if _prose_columns(ink, horiz, [(ln.a, ln.b) for ln in body_lines], cols_x, ex0) >= PROSE_FILL:
             return None  # columns of running text (a magazine page between two rules), not a table
-    groups = ([head_lines] if head_lines else []) + _row_groups(body_lines if head_lines else lines, bounds, dpi)
-    rows = len(groups)
-    ys = [y0] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(rows - 1)] + [y1]
-    header_rows = 1 if head_lines else 0
-    cells = _cells_of_rows(groups, gaps, bounds, ys, header_rows)
+    body = body_lines if head_lines else lines
+    hy1 = (head_lines[-1].b + body[0].a) // 2 if head_lines and body_lines is not lines else y0
+    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1) if head_lines else ([], 0)
+    groups = _row_groups(body, bounds, dpi)
+    ys = [hy1] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+    for c in _cells_of_rows(groups, gaps, bounds, ys, 0):
+        c.row += header_rows
+        cells.append(c)
+    rows = header_rows + len(groups)
     filled = sum(1 for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2)
     if filled < max(2, 0.5 * rows):
         return None  # running text between two rules: one run of ink a line
@@ -567,6 +634,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
               and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
     long_h.sort(key=lambda s: s.at)
+    mid_h = [s for s in _segments(horiz, True) if s.b - s.a >= 2 * H_RULE_MM * mm]
     used: set[int] = set()
     for i, s in enumerate(long_h):
         if i in used:
@@ -592,7 +660,10 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         if seps is None:
             continue
         seps = _cluster(seps, max(2, int(mm)))
-        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps)
+        # shorter rules inside, under a head's group of columns only (as ``\cmidrule`` prints)
+        inner = [o.at for o in mid_h if top + 2 * mm < o.at < bottom - 2 * mm and o.a >= s.a - 3 * mm
+                 and o.b <= s.b + 3 * mm and not any(abs(o.at - g.at) <= 1.5 * mm for g in group)]
+        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps, inner=inner)
         if t is not None:
             out.append(t)
     out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
