@@ -288,7 +288,7 @@ def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
 def _despeckle(ink: np.ndarray, dpi: int) -> np.ndarray:
     """``ink`` without its specks: components no larger than ``SPECK_MM`` either way (dust, a
     scan's noise, full stops: nothing a column or a row is drawn from)."""
-    lim = max(2, int(SPECK_MM * dpi / 25.4))
+    lim = max(2, int(np.ceil(SPECK_MM * dpi / 25.4)))
     n, labels, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = (stats[:, 2] > lim) | (stats[:, 3] > lim)
     keep[0] = False
@@ -389,7 +389,9 @@ def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
 
 def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[list[_TextLine]]:
     """The body's lines grouped into rows. Rows set apart by more space than a cell's lines
-    (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there; rows set
+    (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there, and
+    inside such a row of four lines or more at a line with words in the same two columns or more
+    as the line above (records set solid between rules, not a cell's wrapped lines); rows set
     solid are cut at every line but one that continues a wrapped cell: its words only in columns
     where the line above has words reaching across most of the column (``WRAP_FILL``)."""
     mm = dpi / 25.4
@@ -415,7 +417,18 @@ def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[lis
             groups.append([ln])
         else:
             groups[-1].append(ln)
-    return groups
+    if cut is None:
+        return groups
+    out = []  # a space-set row of four lines or more, each over the same two columns or more: a line a record
+    for grp in groups:
+        out.append([grp[0]])
+        for prev, ln in zip(grp, grp[1:]):
+            cols = set(_occupied(ln, bounds))
+            if len(grp) >= 4 and len(cols) >= 2 and cols == set(_occupied(prev, bounds)):
+                out.append([ln])
+            else:
+                out[-1].append(ln)
+    return out
 
 
 def _row_bounds(grp: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int]) -> list[int]:
@@ -567,11 +580,16 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
 # --------------------------------------------------------------------------- the page
 
 
+def _half(ink: np.ndarray) -> np.ndarray:
+    """A half-resolution copy of the ink: a pixel is ink when any of its four was."""
+    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
+    return ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+
+
 def _any_rule(ink: np.ndarray, dpi: int) -> bool:
     """Whether the page has a horizontal run of ink as long as a rule (``H_RULE_MM``), checked on
-    a half-resolution copy (a pixel is ink when any of its four was) with the same tolerance."""
-    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
-    small = ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+    a half-resolution copy (``_half``) with the same tolerance."""
+    small = _half(ink)
     k = max(int(H_RULE_MM * dpi / 25.4 / 2), 8)
     src = cv2.morphologyEx(cv2.dilate(small, np.ones((2, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 2), np.uint8))
     return bool(np.count_nonzero(cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))))
@@ -612,10 +630,28 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
         return []
     dpi = max(int(dpi), 50)
-    mm = dpi / 25.4
     ink = _ink(gray)
-    if not _any_rule(ink, dpi):
-        return []  # most pages: no rule at all, found at half resolution before the full passes
+    out = _rule_tables(gray, ink, dpi, page) if _any_rule(ink, dpi) else []  # (most pages have no rule at all)
+    # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
+    # was), the page's every line is looked at; the boxes doubled back
+    for t in _unruled(_half(ink), dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
+        t.bbox = tuple(2 * v for v in t.bbox)
+        t.col_widths = [2 * v for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(2 * v for v in c.bbox)
+        out.append(t)
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    for t in out:  # plain ints: the page JSON
+        t.bbox = tuple(int(v) for v in t.bbox)
+        t.col_widths = [int(v) for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list[Table]:
+    """The ruled and partly ruled tables of a page that has a rule."""
+    mm = dpi / 25.4
     horiz, vert = rule_masks(gray, dpi)
     if not np.count_nonzero(horiz):
         return []
@@ -666,12 +702,82 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps, inner=inner)
         if t is not None:
             out.append(t)
-    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-    for t in out:  # plain ints: the page JSON
-        t.bbox = tuple(int(v) for v in t.bbox)
-        t.col_widths = [int(v) for v in t.col_widths]
-        for c in t.cells:
-            c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+UNRULED_MIN_LINES = 3  # an unruled table has this many lines of two runs of words or more, in a block
+UNRULED_MIN_COLS = 3  # ... and this many columns (two columns of words between margins: a page in two columns)
+UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
+
+
+def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Table]:
+    """Tables printed without any rule: blocks of consecutive lines whose runs of words stand in
+    columns (``_column_gaps``: gaps no line crosses), told apart from running text (a line of
+    one run across the block, or columns whose lines fill them: ``_prose_columns``), from a page
+    set in two columns (fewer than ``UNRULED_MIN_COLS``; a "line" much taller than the page's
+    usual one is lines of two columns run together, and ends a block) and from a drawing's labels
+    (a block of fewer than ``UNRULED_MIN_LINES`` such lines, or rows). ``skip``: the boxes of tables found already."""
+    mm = dpi / 25.4
+    clean = _despeckle(ink, dpi)
+    for x0, y0, x1, y1 in skip:
+        clean[max(0, y0 - int(mm)):y1 + int(mm), max(0, x0 - int(mm)):x1 + int(mm)] = 0
+    lines = _text_lines(clean, 0, 0, dpi)
+    if len(lines) < UNRULED_MIN_LINES:
+        return []
+    wide = 3.0 * mm  # a run of words this far from the next: a column gap, not a word space
+    pitch = sorted(b.a - a.b for a, b in zip(lines, lines[1:]))
+    usual = pitch[len(pitch) // 2] if pitch else 0
+
+    def tabular(ln: _TextLine) -> bool:
+        return len(ln.runs) >= 2 and any(r2[0] - r1[1] >= wide for r1, r2 in zip(ln.runs, ln.runs[1:]))
+
+    tall = 1.8 * sorted(ln.b - ln.a for ln in lines)[len(lines) // 2]  # lines of two columns set at different pitches, run together
+    blocks: list[list[_TextLine]] = []
+    cur: list[_TextLine] = []
+    for ln in lines:
+        if ln.b - ln.a > tall:
+            cur = []
+            continue
+        near = bool(cur) and ln.a - cur[-1].b <= max(UNRULED_LINE_GAP * usual, 2 * mm)
+        if tabular(ln):
+            if not near:
+                cur = []
+                blocks.append(cur)
+            cur.append(ln)
+        elif cur and near and ln.runs and ln.runs[-1][1] - ln.runs[0][0] < 0.5 * (
+                max(r[1] for c in cur for r in c.runs) - min(r[0] for c in cur for r in c.runs)):
+            cur.append(ln)  # a wrapped cell's next line
+        else:
+            cur = []
+    out = []
+    for block in blocks:
+        while block and not tabular(block[-1]):
+            block.pop()
+        if sum(1 for ln in block if tabular(ln)) < UNRULED_MIN_LINES:
+            continue
+        x0 = min(r[0] for ln in block for r in ln.runs)
+        x1 = max(r[1] for ln in block for r in ln.runs)
+        gaps = _column_gaps(block, x0, x1, dpi)
+        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS:
+            continue
+        bounds = [x0] + [(a + b) // 2 for a, b in gaps] + [x1]
+        cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
+        none = np.zeros_like(ink)
+        if _prose_columns(clean, none, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
+            continue
+        # most lines have words in most columns: a table, not a list with a few aligned words
+        occupied = [len(_occupied(ln, bounds)) for ln in block if tabular(ln)]
+        if sum(occupied) < 0.5 * len(occupied) * len(cols_x):
+            continue
+        y0, y1 = block[0].a - int(0.5 * mm), block[-1].b + int(0.5 * mm)
+        groups = _row_groups(block, bounds, dpi)
+        if len(groups) < UNRULED_MIN_LINES:
+            continue
+        ys = [y0] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+        cells = _cells_of_rows(groups, gaps, bounds, ys, 0)
+        cells.sort(key=lambda c: (c.row, c.col))
+        out.append(Table(page=page, bbox=(x0, y0, x1, y1), rows=len(groups), cols=len(bounds) - 1, cells=cells,
+                         ruling="unruled", header_rows=0, col_widths=[b - a for a, b in zip(bounds, bounds[1:])]))
     return out
 
 
@@ -685,7 +791,7 @@ def head_rows(table: Table) -> int:
     first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
     and the second row is words too, or when the first two rows are such a head cell for cell
     (whatever the body holds). 0 when the first row carries figures too."""
-    if table.ruling != "ruled" or table.rows < 2:
+    if table.ruling == "partly" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
     for c in table.cells:
