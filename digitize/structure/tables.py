@@ -731,7 +731,7 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
     def tabular(ln: _TextLine) -> bool:
         return len(ln.runs) >= 2 and any(r2[0] - r1[1] >= wide for r1, r2 in zip(ln.runs, ln.runs[1:]))
 
-    tall = 1.8 * sorted(ln.b - ln.a for ln in lines)[len(lines) // 2]  # lines of two columns set at different pitches, run together
+    tall = 2.6 * sorted(ln.b - ln.a for ln in lines)[len(lines) // 2]  # lines of two columns set at different pitches, run together
     blocks: list[list[_TextLine]] = []
     cur: list[_TextLine] = []
     for ln in lines:
@@ -765,11 +765,14 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         none = np.zeros_like(ink)
         if _prose_columns(clean, none, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
             continue
-        # most lines have words in most columns: a table, not a list with a few aligned words
-        occupied = [len(_occupied(ln, bounds)) for ln in block if tabular(ln)]
-        if sum(occupied) < 0.5 * len(occupied) * len(cols_x):
+        # every column has words in a third of the lines or more: a table, not two columns of
+        # text with the line numbers between them (an EP description page) or a few aligned words
+        rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
+        if any(sum(1 for cs in rows_in if c in cs) < len(rows_in) / 3 for c in range(len(cols_x))):
             continue
         y0, y1 = block[0].a - int(0.5 * mm), block[-1].b + int(0.5 * mm)
+        if any(min(x1, b[2]) > max(x0, b[0]) and min(y1, b[3]) > max(y0, b[1]) for b in skip):
+            continue  # lines beside a table found by its rules, run together with the lines above it
         groups = _row_groups(block, bounds, dpi)
         if len(groups) < UNRULED_MIN_LINES:
             continue
