@@ -705,7 +705,7 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list
     return out
 
 
-UNRULED_MIN_LINES = 3  # an unruled table has this many lines of two runs of words or more, in a block
+UNRULED_MIN_LINES = 4  # an unruled table has this many lines of two runs of words or more, in a block (three: a typescript's spaced-out prose)
 UNRULED_MIN_COLS = 3  # ... and this many columns (two columns of words between margins: a page in two columns)
 UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
 
@@ -758,6 +758,8 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         x0 = min(r[0] for ln in block for r in ln.runs)
         x1 = max(r[1] for ln in block for r in ln.runs)
         gaps = _column_gaps(block, x0, x1, dpi)
+        edge = int(1.0 * mm)  # the outer cells reach past their words (a cell is read inside its box)
+        x0, x1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
         if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS:
             continue
         bounds = [x0] + [(a + b) // 2 for a, b in gaps] + [x1]
