@@ -85,6 +85,7 @@ def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table
     return n
 
 
+KEPT_WORDS = 0.8  # a table whose cells hold fewer than this share of the page reading's words inside it is not kept
 SURER = 5.0  # the page reading's words of a cell replace the cell's own reading when this much surer
 
 
@@ -214,12 +215,16 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     if turn is not None:  # the page reading's words where they lie on the turned page
         page_words = [Word(id=w.id, text=w.text, bbox=turn.word(w.bbox, turn.to), conf=w.conf, ocr_text=w.ocr_text)
                       for w in page_words]
+    kept = []
     for t in tables:
         n = read_cells(engine, image, bw, dpi, t, page.number, n)
         n = keep_surer(t, page_words, page.number, n)
         mark_head(t)
         drop_covered_rows(t)
-    tables = [t for t in tables if any(c.words for c in t.cells)]
+        inside = sum(1 for w in page_words if _centre_in(w.bbox, t.bbox))
+        if sum(len(c.words) for c in t.cells) >= KEPT_WORDS * inside:
+            kept.append(t)  # (cells holding far fewer words than the page reading found there: the structure lost them)
+    tables = [t for t in kept if any(c.words for c in t.cells)]
     inside = None
     if turn is not None:
         level = [t.bbox for t in tables]
