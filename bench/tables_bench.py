@@ -27,7 +27,8 @@ The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
       git --git-dir /tmp/epo show 49cde91f:resources/$d.xml > build/table-sources/$d.xml; done
 
 Each table is printed ``ruled`` (every rule the CALS attributes give, as EP prints) and
-``partly`` (rules above and under the head and under the table only), then degraded to
+``partly`` (rules above and under the head and under the table only), or, asked for
+(``--rulings``), ``unruled`` (no rule at all: columns set apart by space alone), then degraded to
 ``office`` and ``poor`` with ``digitize.synth.degrade``. A page is read by the pipeline's
 ``ocr_page`` (the ``ep`` profile); the table it finds (the largest, when several) is scored with
 TEDS (content) and TEDS-S (structure only) against the truth grid; a page where no table is
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--part", choices=("tuning", "sealed", "sealed2"), default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
-    ap.add_argument("--rulings", default="ruled,partly")
+    ap.add_argument("--rulings", default="ruled,partly", help="any of ruled, partly, unruled (no rule at all)")
     ap.add_argument("--only", default="", help="substring of the table names to run")
     ap.add_argument("--raw", action="store_true", help="also the raw tesseract CLI's word error")
     ap.add_argument("--heads", choices=("as-printed", "two"), default="as-printed",
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             for ruling in a.rulings.split(","):
                 clean = render(a.part, t, ruling)
                 for level in a.levels.split(","):
-                    seed = 27 + ti * 7 + (ruling == "partly")
+                    seed = 27 + ti * 7 + {"partly": 1, "unruled": 2}.get(ruling, 0)
                     if a.part == "sealed2":  # its own scanner model
                         img, dpi = sealed2_scan(clean, level, t.name, ruling)
                     else:

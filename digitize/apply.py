@@ -23,7 +23,8 @@ from .store.memory import MemoryRules, OfficeMemory, load_rules
 from .formats import XML
 from .model import Correction, Decisions, field_of
 from .pipeline import finish_document
-from .store.queue import CELL_KEY, SETTLED, STRUCTURE_ACTIONS, Queue
+from .store.queue import SETTLED, STRUCTURE_ACTIONS, Queue
+from .structure.table_review import is_cell_key
 from .resources import default_schema_dir
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def remember(job_dir: Path, memory: MemoryRules, queue: Queue, doc_ids: list[str
     for doc_id in doc_ids:
         rows += [dict(i, doc_id=doc_id) for i in queue.decided_items(doc_id)
                  if i["applied_at"] is not None and i.get("action") != "not-publication"
-                 and not i["item_key"].startswith(CELL_KEY)]  # a cell's text is no word form to learn
+                 and not is_cell_key(i["item_key"])]  # a cell's text is no word form to learn
     if not rows:
         return 0
     try:
@@ -190,7 +191,7 @@ def decisions_of(items: list[dict]) -> Decisions:
     for i in items:
         action, key = i.get("action"), i["item_key"]
         name = field_of(key)
-        if key.startswith(CELL_KEY):  # a table cell: its text, a merge or a split (structure.table_review)
+        if is_cell_key(key):  # a table cell: its text, a merge or a split (structure.table_review)
             continue
         if action == "line":
             out.lines[key] = i["value"]
@@ -206,7 +207,7 @@ def decisions_of(items: list[dict]) -> Decisions:
             out.words[key] = i["value"]
         else:
             out.fields[name] = i["value"]
-    cells = [i for i in items if i["item_key"].startswith(CELL_KEY) and i.get("action") != SETTLED]
+    cells = [i for i in items if is_cell_key(i["item_key"]) and i.get("action") != SETTLED]
     for i in sorted(cells, key=lambda i: (i.get("decided_at") or 0.0, i["id"])):
         out.cells[i["item_key"]] = (i["action"], i["value"] or "")
     return out

@@ -148,7 +148,8 @@ def render_page(t: TruthTable, *, ruling: str = "ruled", dpi: int = 300, font_pt
     """An A4 page: the introducing paragraph, the title, the table (``ruled``: every rule the
     CALS attributes print, EP style; ``partly``: rules above and under the head and under the
     table only; ``dotted``: the rules of ``ruled`` printed as dots, the head on a halftone grey,
-    as office software prints them), a closing line of text."""
+    as office software prints them; ``unruled``: no rule at all, the columns set apart by space
+    alone), a closing line of text."""
     w, h = int(A4_INCHES[0] * dpi), int(A4_INCHES[1] * dpi)
     img = Image.new("L", (w, h), 255)
     draw = ImageDraw.Draw(img)
@@ -229,11 +230,11 @@ def render_page(t: TruthTable, *, ruling: str = "ruled", dpi: int = 300, font_pt
         grey &= ((xx % 4 == 0) & (yy % 4 == 0)) | (((xx + 2) % 4 == 0) & ((yy + 2) % 4 == 0))
         page[dots | grey] = 0
         return _closing_line(Image.fromarray(page), ys[-1] + lh, margin, body_f)
-    if ruling != "ruled":
+    if ruling == "partly":
         head = max(t.header_rows, 1)
         for yy in (ys[0], ys[head], ys[-1]):
             draw.line([(xs[0], yy), (xs[-1], yy)], fill=0, width=lw)
-    else:
+    elif ruling == "ruled":
         draw.rectangle([xs[0], ys[0], xs[-1], ys[-1]], outline=0, width=lw)
     return _closing_line(img, ys[-1] + lh, margin, body_f)
 

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 
 from .model import Block, Line, OcrPage, Prepared, Table, Word
+from .preprocess.geometry import rotate
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
-from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks
+from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks, rule_skew
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -83,6 +85,7 @@ def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table
     return n
 
 
+KEPT_WORDS = 0.8  # a table whose cells hold fewer than this share of the page reading's words inside it is not kept
 SURER = 5.0  # the page reading's words of a cell replace the cell's own reading when this much surer
 
 
@@ -130,16 +133,20 @@ def _centre_in(bbox, box) -> bool:
     return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
 
 
-def place(page: OcrPage, tables: list[Table]) -> None:
+def place(page: OcrPage, tables: list[Table], inside=None) -> None:
     """Put the tables' words into ``page``: the words the page reading found inside a table go,
-    a block per table (a line per cell, row by row) takes their place in reading order."""
+    a block per table (a line per cell, row by row) takes their place in reading order.
+    ``inside(bbox)``: whether a page word lies in a table (default: its centre in a table's box)."""
     if not tables:
         return
     boxes = [t.bbox for t in tables]
+    if inside is None:
+        def inside(bbox) -> bool:
+            return any(_centre_in(bbox, t) for t in boxes)
     blocks = []
     for b in page.blocks:
         for ln in b.lines:
-            ln.words = [w for w in ln.words if not any(_centre_in(w.bbox, t) for t in boxes)]
+            ln.words = [w for w in ln.words if not inside(w.bbox)]
         b.lines = [ln for ln in b.lines if ln.words]
         if b.lines:
             blocks.append(b)
@@ -155,6 +162,35 @@ def place(page: OcrPage, tables: list[Table]) -> None:
     page.tables = tables
 
 
+class _Turn:
+    """A page turned by ``angle`` degrees about its centre (a page read as scanned whose rules
+    slope, ``rule_skew``): boxes from the turned page back to the page's own pixels and there."""
+
+    def __init__(self, shape, angle: float):
+        h, w = shape[:2]
+        self.to = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+        self.back = cv2.invertAffineTransform(self.to)
+        self.w, self.h = w, h
+
+    def _map(self, m, x: float, y: float) -> tuple[float, float]:
+        return m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]
+
+    def box(self, bbox, m=None):
+        """A region's box: the box around its four turned corners."""
+        m = self.back if m is None else m
+        pts = [self._map(m, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return (max(0, int(min(xs))), max(0, int(min(ys))), min(self.w, int(round(max(xs)))), min(self.h, int(round(max(ys)))))
+
+    def word(self, bbox, m=None):
+        """A word's box: its centre turned, its size kept."""
+        m = self.back if m is None else m
+        cx, cy = self._map(m, (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
+        hw, hh = (bbox[2] - bbox[0]) / 2, (bbox[3] - bbox[1]) / 2
+        return (max(0, int(round(cx - hw))), max(0, int(round(cy - hh))), min(self.w, int(round(cx + hw))),
+                min(self.h, int(round(cy + hh))))
+
+
 def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     """Find and read the tables of a recognised page; ``page`` is updated in place (see ``place``).
     A page without tables is left exactly as it was."""
@@ -163,21 +199,48 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     image = prepared.image
     # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
     bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
+    # a page read as scanned, not straightened (the harm guard may keep such a reading), is
+    # turned level for its tables only: found and read there, their boxes turned back
+    angle = rule_skew(bw, prepared.dpi)
+    turn = _Turn(image.shape, angle) if angle else None
+    if turn is not None:
+        image = rotate(image, angle)
+        bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
     tables = find_tables(bw, prepared.dpi, page.number)
     if not tables or is_front_page(page) or is_search_report_page(page):
         return []  # (a front page's boxes and columns, a search report's form: not the description's tables)
     dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
     n = _next_id(page)
     page_words = page.words()
+    if turn is not None:  # the page reading's words where they lie on the turned page
+        page_words = [Word(id=w.id, text=w.text, bbox=turn.word(w.bbox, turn.to), conf=w.conf, ocr_text=w.ocr_text)
+                      for w in page_words]
+    kept = []
     for t in tables:
         n = read_cells(engine, image, bw, dpi, t, page.number, n)
         n = keep_surer(t, page_words, page.number, n)
         mark_head(t)
         drop_covered_rows(t)
-    tables = [t for t in tables if any(c.words for c in t.cells)]
+        inside = sum(1 for w in page_words if _centre_in(w.bbox, t.bbox))
+        if sum(len(c.words) for c in t.cells) >= KEPT_WORDS * inside:
+            kept.append(t)  # (cells holding far fewer words than the page reading found there: the structure lost them)
+    tables = [t for t in kept if any(c.words for c in t.cells)]
+    inside = None
+    if turn is not None:
+        level = [t.bbox for t in tables]
+
+        def inside(bbox) -> bool:  # a page word inside a table, judged on the turned page
+            return any(_centre_in(turn.word(bbox, turn.to), b) for b in level)
+
+        for t in tables:
+            t.bbox = turn.box(t.bbox)
+            for c in t.cells:
+                c.bbox = turn.box(c.bbox)
+                for w in c.words:
+                    w.bbox = turn.word(w.bbox)
     # a figure region that is a table is not a figure
     page.figures = [f for f in page.figures if not any(_overlap(f, t.bbox) > 0.5 for t in tables)]
-    place(page, tables)
+    place(page, tables, inside)
     return tables
 
 

@@ -59,6 +59,64 @@ def test_partly_ruled_table_columns_from_the_words_alignment():
     assert found[0].rows >= len(t.rows)  # a wrapped cell may add a row, never lose one
 
 
+def test_partly_ruled_rows_and_spans_from_the_words_alignment():
+    """Rules over and under the head and under the table only: every row and column found, the
+    footnote one cell over all columns, the head's words set wider than their column's figures
+    kept in their own cells, specks between the columns no column."""
+    t = truth(1)  # 6 columns: a head, wrapped cells, rows of two lines set apart by space, a footnote
+    image = render_page(t, ruling="partly")
+    rng = np.random.default_rng(28)
+    ys, xs = rng.integers(800, 1800, 300), rng.integers(300, 2180, 300)
+    for y, x in zip(ys, xs):  # dust: specks of 2 x 2 pixels
+        image[y:y + 2, x:x + 2] = 0
+    found = find_tables(image, 300)
+    assert [(x.ruling, x.rows, x.cols, x.header_rows) for x in found] == [("partly", 11, 6, 1)]
+    cells = found[0].cells
+    assert [c.colspan for c in cells if c.row == 0] == [1] * 6  # no head cell joined to its neighbour
+    assert [(c.col, c.colspan) for c in cells if c.row == found[0].rows - 1] == [(0, 6)]  # the footnote
+
+
+def test_a_page_read_as_scanned_with_sloping_rules_is_turned_level_for_its_tables():
+    from digitize.preprocess.geometry import rotate
+    from digitize.structure.tables import rule_skew
+
+    page = render_page(truth(0), ruling="partly")
+    assert rule_skew(page, 300) == 0.0
+    tilted = rotate(page, -2.0)
+    angle = rule_skew(tilted, 300)
+    assert 1.7 < angle < 2.3
+    level = np.where(rotate(tilted, angle) < 128, 0, 255).astype(np.uint8)
+    assert [(x.ruling, x.cols) for x in find_tables(level, 300)] == [("partly", 3)]
+
+
+def test_unruled_table_columns_and_rows_from_the_words_alignment():
+    t = truth(1)
+    found = find_tables(render_page(t, ruling="unruled"), 300)
+    assert [(x.ruling, x.cols) for x in found] == [("unruled", 6)]
+    assert len(t.rows) - 1 <= found[0].rows <= len(t.rows) + 1
+
+
+def test_two_columns_of_text_with_line_numbers_between_them_are_no_table():
+    """An EP description page: two columns of running text, the line numbers 5, 10, 15 in the
+    gutter: three columns of words, but the middle one holds a word in one line of five."""
+    from PIL import Image, ImageDraw
+
+    from digitize.synth import font
+
+    img = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(img)
+    f = font(42)
+    left = "the present invention relates to an access management system and a"
+    right = "a file access system, an encrypting apparatus and a program for it"
+    for i in range(40):
+        y = 300 + i * 62
+        draw.text((250, y), " ".join(left.split()[i % 3:i % 3 + 8]), font=f, fill=0)
+        draw.text((1300, y), " ".join(right.split()[i % 4:i % 4 + 8]), font=f, fill=0)
+        if (i + 1) % 5 == 0:
+            draw.text((1215, y), str(i + 1), font=f, fill=0)
+    assert find_tables(np.array(img), 300) == []
+
+
 def test_dotted_rules_and_a_halftone_head_make_a_ruled_table():
     """Office software prints a table's rules as dots and its head on a halftone grey (ocr-benchmark
     table_07): the dots are joined along the rules; the grey's dots (and the words on it) are no

@@ -278,7 +278,11 @@ def _table(t, dpi: int) -> dict[str, Any]:
     tid = xml_id(clean(t.id) or "tabl", "t")
     num = re.sub(r"\D", "", tid) or "1"
     return {"id": tid, "num": num.zfill(4), "number": str(int(num)), "cols": cols, "colspecs": colspecs,
-            "head": out_rows[:head], "body": out_rows[head:]}
+            "head": out_rows[:head], "body": out_rows[head:], "frame": FRAMES.get(getattr(t, "ruling", ""), "all")}
+
+
+# CALS/OASIS ``frame`` of a table by how it is ruled: a frame all round, rules over and under it, none
+FRAMES = {"ruled": "all", "partly": "topbot", "unruled": "none"}
 
 
 def _claim_ids(cs, key: str) -> dict[int, str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..jobfolder import DocumentFolder, JobFolder
 from ..store.queue import Queue, QueueItem
+from ..structure.table_review import parse_key
 
 
 def item_title(item: QueueItem | None) -> str:
@@ -49,8 +50,9 @@ def audit_title(a: dict[str, Any]) -> str:
     if a.get("field_name"):
         return f"{a['doc_id']} · field {a['field_name']}"
     wid = a.get("word_id") or ""
-    if wid.startswith("cell:p") and wid[6:10].isdigit():
-        return f"{a['doc_id']} · page {wid[6:10].lstrip('0')} · table cell “{a.get('before') or ''}”"
+    cell = parse_key(wid)
+    if cell is not None:
+        return f"{a['doc_id']} · page {cell[0]} · table cell “{a.get('before') or ''}”"
     page = wid[1:5].lstrip("0") if wid.startswith("p") and wid[1:5].isdigit() else ""
     return f"{a['doc_id']} · page {page} · word “{a.get('before') or ''}”" if page else f"{a['doc_id']} · {wid}"
 

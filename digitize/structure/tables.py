@@ -264,6 +264,11 @@ def ink_bands(profile: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
 
 
 PROSE_FILL = 0.5  # share of a gap-found table's cell lines filling their column: running text
+SPECK_MM = 0.45  # ink smaller than this both ways is a speck (or a full stop): no word, no column
+WORD_GAP_MM = 1.2  # ink closer than this along a line is one run of words (a word space is ~0.25 em)
+SEP_MM = 1.0  # a column gap: at least this wide, crossed by no line of the body with two runs or more
+WRAP_FILL = 0.7  # a cell's line reaching this share of its column's width was wrapped (the next continues it)
+ROW_JUMP = 1.3  # a gap between lines this many times the one below it in size separates rows
 
 
 def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
@@ -280,10 +285,239 @@ def _prose_columns(ink, rules, lines, cols_x, x0: int) -> float:
     return full / total if total else 0.0
 
 
+def _despeckle(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """``ink`` without its specks: components no larger than ``SPECK_MM`` either way (dust, a
+    scan's noise, full stops: nothing a column or a row is drawn from)."""
+    lim = max(2, int(np.ceil(SPECK_MM * dpi / 25.4)))
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = (stats[:, 2] > lim) | (stats[:, 3] > lim)
+    keep[0] = False
+    return keep[labels].astype(np.uint8)
+
+
+@dataclass
+class _TextLine:
+    a: int  # top (page y)
+    b: int  # bottom
+    core: tuple[int, int]  # the rows holding most of its ink (without ascenders and descenders)
+    runs: list[tuple[int, int]]  # runs of words along it (page x), ``WORD_GAP_MM`` apart or more
+
+
+def _text_lines(clean: np.ndarray, x0: int, y0: int, dpi: int) -> list[_TextLine]:
+    """The lines of text of a region's ink (specks and rules out), each with its runs of words:
+    ink joined along the line over gaps up to a word space, measured on the region (the
+    lower quartile of the gaps of 0.8 mm or more between its ink, times 1.6, within
+    ``WORD_GAP_MM`` and 2 mm: a table of one figure a cell has column gaps only, never under
+    2.4 mm)."""
+    mm = dpi / 25.4
+    bands = [(a, b) for a, b in ink_bands(clean.sum(axis=1), max(1, int(0.2 * mm))) if b - a >= 0.8 * mm]
+    gaps = []
+    for a, b in bands:
+        runs = ink_bands(clean[a:b].max(axis=0), max(2, int(0.5 * mm)))
+        gaps += [r2[0] - r1[1] for r1, r2 in zip(runs, runs[1:]) if r2[0] - r1[1] >= 0.8 * mm]
+    join = WORD_GAP_MM * mm
+    if gaps:
+        join = min(max(join, 1.6 * float(np.percentile(gaps, 25))), 2.0 * mm)
+    out = []
+    for a, b in bands:
+        band = clean[a:b]
+        prof = band.sum(axis=1)
+        core = np.flatnonzero(prof >= 0.35 * prof.max())
+        runs = [(ra + x0, rb + x0) for ra, rb in ink_bands(band.max(axis=0), max(2, int(join)))]
+        out.append(_TextLine(a + y0, b + y0, (int(core[0]) + a + y0, int(core[-1]) + a + y0 + 1), runs))
+    return out
+
+
+def _column_gaps(lines: list[_TextLine], x0: int, x1: int, dpi: int) -> list[tuple[int, int]] | None:
+    """The gaps between columns (page x ranges, left to right) from the words' alignment: x ranges of at least
+    ``SEP_MM`` that no line of two runs or more has ink in (one may, when eight lines or more draw
+    the columns and half of them have words in the column the gap opens: a long name run into
+    the gap); a line of one run (a footnote across the table, a
+    wrapped cell's last words) says nothing about the columns. None: fewer than two columns."""
+    mm = dpi / 25.4
+    multi = [ln for ln in lines if len(ln.runs) >= 2]
+    if len(multi) < 2:
+        return None
+    count = np.zeros(x1 - x0, np.int32)
+    for ln in multi:
+        for a, b in ln.runs:
+            count[max(0, a - x0):max(0, b - x0)] += 1
+    tol = 1 if len(multi) >= 8 else 0
+    free = ink_bands((count <= tol).astype(np.int32), 1)
+    seps = [(a, b) for a, b in free if b - a >= SEP_MM * mm and a > 0 and b < x1 - x0]
+    out = []
+    for i, (a, b) in enumerate(seps):
+        clear = [(a + ca, a + cb) for ca, cb in ink_bands((count[a:b] == 0).astype(np.int32), 1)
+                 if cb - ca >= SEP_MM * mm]
+        if clear:  # crossed by no line where it is widest
+            out.append(max(clear, key=lambda g: g[1] - g[0]))
+            continue
+        nxt = seps[i + 1][0] if i + 1 < len(seps) else x1 - x0
+        starts = sum(1 for ln in multi if any(b <= ra - x0 < nxt for ra, _ in ln.runs))
+        if starts >= 0.5 * len(multi):
+            out.append((a, b))
+    return [(x0 + a, x0 + b) for a, b in out] or None
+
+
+def _head_columns(gaps: list[tuple[int, int]], head: list[_TextLine], dpi: int) -> list[tuple[int, int]]:
+    """A head's words standing inside a gap of the body, clear of both its sides, head a column
+    the body leaves empty (a "Structure" column whose drawings are not text): the gap becomes
+    two, one each side of them."""
+    mm = dpi / 25.4
+    out = []
+    for a, b in gaps:
+        inner = [(ra, rb) for ln in head for ra, rb in ln.runs if ra - a >= SEP_MM * mm and b - rb >= SEP_MM * mm]
+        if inner:
+            out += [(a, min(ra for ra, _ in inner)), (max(rb for _, rb in inner), b)]
+        else:
+            out.append((a, b))
+    return out
+
+
+def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
+    """Columns a line has words in → the extent of its words there."""
+    out: dict[int, tuple[int, int]] = {}
+    for a, b in ln.runs:
+        mid = (a + b) // 2
+        for c in range(len(bounds) - 1):
+            if bounds[c] <= mid < bounds[c + 1] or (c == len(bounds) - 2 and mid >= bounds[c + 1]):
+                lo, hi = out.get(c, (a, b))
+                out[c] = (min(lo, a), max(hi, b))
+                break
+    return out
+
+
+def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[list[_TextLine]]:
+    """The body's lines grouped into rows. Rows set apart by more space than a cell's lines
+    (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there, and
+    inside such a row of four lines or more at a line with words in the same two columns or more
+    as the line above (records set solid between rules, not a cell's wrapped lines); rows set
+    solid are cut at every line but one that continues a wrapped cell: its words only in columns
+    where the line above has words reaching across most of the column (``WRAP_FILL``)."""
+    mm = dpi / 25.4
+    if not lines:
+        return []
+    gaps = [lines[i + 1].core[0] - lines[i].core[1] for i in range(len(lines) - 1)]
+    cut = None
+    srt = sorted(gaps)
+    best = 0.0
+    for lo, hi in zip(srt, srt[1:]):
+        if hi >= ROW_JUMP * max(lo, 1) and hi - lo >= 0.8 * mm and hi / max(lo, 1) > best:
+            best, cut = hi / max(lo, 1), (lo + hi) / 2
+    groups = [[lines[0]]]
+    for prev, ln, gap in zip(lines, lines[1:], gaps):
+        if cut is not None:
+            new = gap > cut
+        else:
+            mine, above = _occupied(ln, bounds), _occupied(prev, bounds)
+            wrapped = bool(mine) and all(
+                c in above and above[c][1] - bounds[c] >= WRAP_FILL * (bounds[c + 1] - bounds[c]) for c in mine)
+            new = not wrapped
+        if new:
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    if cut is None:
+        return groups
+    out = []  # a space-set row of four lines or more, each over the same two columns or more: a line a record
+    for grp in groups:
+        out.append([grp[0]])
+        for prev, ln in zip(grp, grp[1:]):
+            cols = set(_occupied(ln, bounds))
+            if len(grp) >= 4 and len(cols) >= 2 and cols == set(_occupied(prev, bounds)):
+                out.append([ln])
+            else:
+                out[-1].append(ln)
+    return out
+
+
+def _row_bounds(grp: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int]) -> list[int]:
+    """The column boundaries of one row: each at the middle of its gap, unless a run of the row's
+    words reaches over the middle without crossing the whole gap (a head's word set wider than
+    its column's figures): then in the row's own free space nearest to it."""
+    out = list(bounds)
+    runs = [r for ln in grp for r in ln.runs]
+    for i, (a, b) in enumerate(gaps):
+        mid = bounds[i + 1]
+        if not any(ra < mid < rb for ra, rb in runs) or any(ra < a and rb > b for ra, rb in runs):
+            continue
+        lo, hi = bounds[i] + 1, bounds[i + 2] - 1
+        free = [x for x in range(lo, hi) if not any(ra <= x < rb for ra, rb in runs)]
+        if free:
+            out[i + 1] = min(free, key=lambda x: abs(x - mid))
+    return out
+
+
+def _cells_of_rows(groups: list[list[_TextLine]], gaps: list[tuple[int, int]], bounds: list[int], ys: list[int],
+                   header: int) -> list[TableCell]:
+    """A row's cells: one per column, a run of words over the whole gap between two columns
+    making one cell of the columns it crosses."""
+    ncols = len(bounds) - 1
+    cells = []
+    for r, grp in enumerate(groups):
+        xs = _row_bounds(grp, gaps, bounds)
+        joined = [False] * (ncols - 1)
+        for ln in grp:
+            for ra, rb in ln.runs:
+                for c in range(ncols - 1):
+                    if ra < gaps[c][0] and rb > gaps[c][1] and ra < xs[c + 1] < rb:
+                        joined[c] = True
+        c = 0
+        while c < ncols:
+            e = c
+            while e < ncols - 1 and joined[e]:
+                e += 1
+            cells.append(TableCell(row=r, col=c, colspan=e - c + 1, bbox=(xs[c], ys[r], xs[e + 1], ys[r + 1]),
+                                   header=r < header))
+            c = e + 1
+    return cells
+
+
+def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int], y0: int,
+                y1: int) -> tuple[list[TableCell], int]:
+    """The head's cells and rows. One row, unless a head word runs over a gap between columns (a
+    group's head) and the lines under it have words in two or more of the group's columns (its
+    sub-heads): then two rows, the group's head over its sub-heads, every other head cell over
+    both rows."""
+    ncols = len(bounds) - 1
+    spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
+    for i, ln in enumerate(head):
+        for ra, rb in ln.runs:
+            over = [c for c in range(ncols - 1) if ra < gaps[c][0] and rb > gaps[c][1]]
+            if over:
+                spans.append((i, min(over), max(over) + 1))
+    groups: list[tuple[int, int]] = []
+    last = max((i for i, _, _ in spans), default=-1)
+    for _i, c0, c1 in sorted(spans, key=lambda s: s[1]):
+        if groups and c0 <= groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], c1))
+        else:
+            groups.append((c0, c1))
+    below = head[last + 1:]
+    groups = [(c0, c1) for c0, c1 in groups
+              if len({c for ln in below for c in _occupied(ln, bounds) if c0 <= c <= c1}) >= 2]
+    if not groups:
+        return _cells_of_rows([head], gaps, bounds, [y0, y1], 1), 1
+    split = (head[last].b + below[0].a) // 2
+    xs = _row_bounds(head, gaps, bounds)
+    cells, grouped = [], set()
+    for c0, c1 in groups:
+        cells.append(TableCell(row=0, col=c0, colspan=c1 - c0 + 1, bbox=(xs[c0], y0, xs[c1 + 1], split), header=True))
+        for c in range(c0, c1 + 1):
+            grouped.add(c)
+            cells.append(TableCell(row=1, col=c, bbox=(xs[c], split, xs[c + 1], y1), header=True))
+    for c in range(ncols):
+        if c not in grouped:
+            cells.append(TableCell(row=0, col=c, rowspan=2, bbox=(xs[c], y0, xs[c + 1], y1), header=True))
+    return cells, 2
+
+
 def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
-            separators: list[int] | None = None) -> Table | None:
+            separators: list[int] | None = None, inner: list[int] | None = None) -> Table | None:
     """``separators``: x of vertical rules between the columns (a table ruled between its
-    columns but not around them); else the columns come from the gaps between the words."""
+    columns but not around them); else the columns come from the words' alignment. ``inner``:
+    y of shorter rules inside (under a group of head columns): with no rule across under the
+    head, the lowest of them in the table's upper half ends the head."""
     mm = dpi / 25.4
     group = sorted(group, key=lambda s: s.at)
     merged: list[_Seg] = []
@@ -299,96 +533,96 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     y0, y1 = group[0].at + group[0].thick, group[-1].at - group[-1].thick
     if y1 - y0 < MIN_TABLE_H_MM * mm:
         return None
-    body = ink[y0:y1, x0:x1] & (1 - horiz[y0:y1, x0:x1])
-    lines = [(a + y0, b + y0) for a, b in ink_bands(body.sum(axis=1), max(1, int(0.2 * mm)))
-             if b - a >= 0.8 * mm]
+    edge = int(1.0 * mm)  # no rule at the sides: the cells reach past the rules' ends (right-aligned figures)
+    ex0, ex1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
+    clean = _despeckle(ink[y0:y1, ex0:ex1] & (1 - horiz[y0:y1, ex0:ex1]), dpi)
+    lines = _text_lines(clean, ex0, y0, dpi)
     if len(lines) < 2:
         return None
     # head: the lines above the second rule when there are three or more rules
     head_end = group[1].at if len(group) >= 3 else y0
-    body_lines = [ln for ln in lines if ln[0] >= head_end] or lines
-    gap = max(3, int(GAP_MM * mm))
-    # a column gap: x positions where (almost) no body line has ink; one line may cross a gap
-    # when there are several (a footnote over the whole width, a long word run into the next column)
-    # a line that is one run of ink (a footnote's lines, a cell's wrapped line alone in its row)
-    # says nothing about the columns: the lines with two runs or more draw them
-    crossing = np.zeros(x1 - x0, np.int32)
-    single = np.zeros(x1 - x0, np.int32)
-    for a, b in body_lines:
-        on = (ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).max(axis=0).astype(np.int32)
-        if len(ink_bands(on, gap)) >= 2:
-            crossing += on
-        else:
-            single += on
+    upper = [y for y in inner or [] if y < (y0 + y1) / 2]
+    if len(group) < 3 and upper:
+        head_end = max(upper)
+    head_lines = [ln for ln in lines if ln.a < head_end]
+    body_lines = [ln for ln in lines if ln.a >= head_end] or lines
     if separators:
-        bounds = [x0] + sorted(separators) + [x1]
+        gaps = [(x - 1, x + 1) for x in sorted(separators)]
     else:
-        cols_x = ink_bands(crossing if crossing.any() else single, gap)
-        if len(cols_x) < 2:
+        gaps = _column_gaps(body_lines, ex0, ex1, dpi)
+        if gaps is None:
             return None
-        bounds = [x0] + [(cols_x[i][1] + cols_x[i + 1][0]) // 2 + x0 for i in range(len(cols_x) - 1)] + [x1]
-        if len(cols_x) == 2 and min(b - a for a, b in zip(bounds, bounds[1:])) > 0.35 * (x1 - x0):
+        gaps = _head_columns(gaps, head_lines, dpi)
+    bounds = [ex0] + [(a + b) // 2 for a, b in gaps] + [ex1]
+    if not separators:
+        cols_x = [(bounds[i] - ex0, bounds[i + 1] - ex0) for i in range(len(bounds) - 1)]
+        if len(cols_x) == 2 and min(b - a for a, b in cols_x) > 0.35 * (ex1 - ex0):
             return None  # two even columns of words between two rules: a page set in two columns
-        if _prose_columns(ink, horiz, body_lines, cols_x, x0) >= PROSE_FILL:
+        if _prose_columns(ink, horiz, [(ln.a, ln.b) for ln in body_lines], cols_x, ex0) >= PROSE_FILL:
             return None  # columns of running text (a magazine page between two rules), not a table
-    ncols = len(bounds) - 1
-    edge = int(1.0 * mm)  # no rule at the sides: the cells reach past the rules' ends (right-aligned figures)
-    bounds[0], bounds[-1] = max(0, bounds[0] - edge), min(ink.shape[1], bounds[-1] + edge)
-    # rows: the head's lines are one row; in the body a line starts a row when the first
-    # column has ink (a key column), else it continues the row above (a wrapped cell)
-    # ... or when the space above it is clearly wider than between the lines of one cell
-    gaps = sorted(lines[i + 1][0] - lines[i][1] for i in range(len(lines) - 1))
-    g_min = gaps[len(gaps) // 4] if gaps else 0
-    wide = max(1.8 * g_min, g_min + 1.5 * mm)
-    groups: list[list[tuple[int, int]]] = []
-    for a, b in lines:
-        head = a < head_end
-        first_ink = np.count_nonzero(ink[a:b, bounds[0]:bounds[1]] & (1 - horiz[a:b, bounds[0]:bounds[1]]))
-        spaced = bool(groups) and a - groups[-1][-1][1] >= wide
-        if groups and ((head and groups[-1][0][0] < head_end) or
-                       (not head and not first_ink and not spaced and groups[-1][0][0] >= head_end)):
-            groups[-1].append((a, b))
-        else:
-            groups.append([(a, b)])
-    rows = len(groups)
-    ys = [y0] + [(groups[i][-1][1] + groups[i + 1][0][0]) // 2 for i in range(rows - 1)] + [y1]
-    cells: list[TableCell] = []
-    for r, grp in enumerate(groups):
-        joined = [False] * (ncols - 1)  # ink crossing the gap between column c and c+1
-        for a, b in grp:
-            for ra, rb in ink_bands((ink[a:b, x0:x1] & (1 - horiz[a:b, x0:x1])).sum(axis=0), gap):
-                for c in range(ncols - 1):  # a run of words over a column boundary: one spanning cell
-                    if ra + x0 < bounds[c + 1] < rb + x0:
-                        joined[c] = True
-        c = 0
-        header = grp[0][0] < head_end
-        while c < ncols:
-            e = c
-            while e < ncols - 1 and joined[e]:
-                e += 1
-            cells.append(TableCell(row=r, col=c, colspan=e - c + 1, bbox=(bounds[c], ys[r], bounds[e + 1], ys[r + 1]),
-                                   header=header))
-            c = e + 1
+    body = body_lines if head_lines else lines
+    hy1 = (head_lines[-1].b + body[0].a) // 2 if head_lines and body_lines is not lines else y0
+    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1) if head_lines else ([], 0)
+    groups = _row_groups(body, bounds, dpi)
+    ys = [hy1] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+    for c in _cells_of_rows(groups, gaps, bounds, ys, 0):
+        c.row += header_rows
+        cells.append(c)
+    rows = header_rows + len(groups)
     filled = sum(1 for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2)
     if filled < max(2, 0.5 * rows):
         return None  # running text between two rules: one run of ink a line
     cells.sort(key=lambda c: (c.row, c.col))
-    header_rows = sum(1 for g in groups if g[0][0] < head_end)
-    return Table(page=page, bbox=(x0, group[0].at, x1, group[-1].at), rows=rows, cols=ncols, cells=cells,
+    return Table(page=page, bbox=(x0, group[0].at, x1, group[-1].at), rows=rows, cols=len(bounds) - 1, cells=cells,
                  ruling="partly", header_rows=header_rows, col_widths=[b - a for a, b in zip(bounds, bounds[1:])])
 
 
 # --------------------------------------------------------------------------- the page
 
 
+def _half(ink: np.ndarray) -> np.ndarray:
+    """A half-resolution copy of the ink: a pixel is ink when any of its four was."""
+    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
+    return ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+
+
 def _any_rule(ink: np.ndarray, dpi: int) -> bool:
     """Whether the page has a horizontal run of ink as long as a rule (``H_RULE_MM``), checked on
-    a half-resolution copy (a pixel is ink when any of its four was) with the same tolerance."""
-    h, w = ink.shape[0] // 2 * 2, ink.shape[1] // 2 * 2
-    small = ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
+    a half-resolution copy (``_half``) with the same tolerance."""
+    small = _half(ink)
     k = max(int(H_RULE_MM * dpi / 25.4 / 2), 8)
     src = cv2.morphologyEx(cv2.dilate(small, np.ones((2, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 2), np.uint8))
     return bool(np.count_nonzero(cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))))
+
+
+SKEW_MIN_DEG = 0.3  # long rules sloping less than this are level enough to find a table's rows on
+
+
+def rule_skew(gray: np.ndarray, dpi: int) -> float:
+    """The slope of a page's long horizontal rules (``PARTLY_MIN_W_MM`` and longer), in degrees
+    counter-clockwise, the median of their line fits: what a page read as scanned (not
+    straightened) must be turned by for a table's rows and columns to be found. 0.0 below
+    ``SKEW_MIN_DEG`` or without such rules."""
+    if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
+        return 0.0
+    dpi = max(int(dpi), 50)
+    mm = dpi / 25.4
+    if not _any_rule(_ink(gray), dpi):
+        return 0.0
+    horiz, _ = rule_masks(gray, dpi)
+    n, labels, stats, _c = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles = []
+    for i in range(1, n):
+        x, y, w, h, _a = (int(v) for v in stats[i])
+        if w < PARTLY_MIN_W_MM * mm or h < 2:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        slope = float(np.polyfit(xs.astype(np.float64), ys.astype(np.float64), 1)[0])
+        angles.append(float(np.degrees(np.arctan(slope))))
+    if not angles:
+        return 0.0
+    angle = float(np.median(angles))
+    return angle if abs(angle) >= SKEW_MIN_DEG else 0.0
 
 
 def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
@@ -396,10 +630,28 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
         return []
     dpi = max(int(dpi), 50)
-    mm = dpi / 25.4
     ink = _ink(gray)
-    if not _any_rule(ink, dpi):
-        return []  # most pages: no rule at all, found at half resolution before the full passes
+    out = _rule_tables(gray, ink, dpi, page) if _any_rule(ink, dpi) else []  # (most pages have no rule at all)
+    # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
+    # was), the page's every line is looked at; the boxes doubled back
+    for t in _unruled(_half(ink), dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
+        t.bbox = tuple(2 * v for v in t.bbox)
+        t.col_widths = [2 * v for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(2 * v for v in c.bbox)
+        out.append(t)
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    for t in out:  # plain ints: the page JSON
+        t.bbox = tuple(int(v) for v in t.bbox)
+        t.col_widths = [int(v) for v in t.col_widths]
+        for c in t.cells:
+            c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list[Table]:
+    """The ruled and partly ruled tables of a page that has a rule."""
+    mm = dpi / 25.4
     horiz, vert = rule_masks(gray, dpi)
     if not np.count_nonzero(horiz):
         return []
@@ -418,6 +670,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
               and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
     long_h.sort(key=lambda s: s.at)
+    mid_h = [s for s in _segments(horiz, True) if s.b - s.a >= 2 * H_RULE_MM * mm]
     used: set[int] = set()
     for i, s in enumerate(long_h):
         if i in used:
@@ -443,15 +696,93 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         if seps is None:
             continue
         seps = _cluster(seps, max(2, int(mm)))
-        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps)
+        # shorter rules inside, under a head's group of columns only (as ``\cmidrule`` prints)
+        inner = [o.at for o in mid_h if top + 2 * mm < o.at < bottom - 2 * mm and o.a >= s.a - 3 * mm
+                 and o.b <= s.b + 3 * mm and not any(abs(o.at - g.at) <= 1.5 * mm for g in group)]
+        t = _partly(ink, rules, group, dpi, page, gray.shape[1], separators=seps, inner=inner)
         if t is not None:
             out.append(t)
-    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-    for t in out:  # plain ints: the page JSON
-        t.bbox = tuple(int(v) for v in t.bbox)
-        t.col_widths = [int(v) for v in t.col_widths]
-        for c in t.cells:
-            c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+UNRULED_MIN_LINES = 4  # an unruled table has this many lines of two runs of words or more, in a block (three: a typescript's spaced-out prose)
+UNRULED_MIN_COLS = 3  # ... and this many columns (two columns of words between margins: a page in two columns)
+UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
+
+
+def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Table]:
+    """Tables printed without any rule: blocks of consecutive lines whose runs of words stand in
+    columns (``_column_gaps``: gaps no line crosses), told apart from running text (a line of
+    one run across the block, or columns whose lines fill them: ``_prose_columns``), from a page
+    set in two columns (fewer than ``UNRULED_MIN_COLS``; a "line" much taller than the page's
+    usual one is lines of two columns run together, and ends a block) and from a drawing's labels
+    (a block of fewer than ``UNRULED_MIN_LINES`` such lines, or rows). ``skip``: the boxes of tables found already."""
+    mm = dpi / 25.4
+    clean = _despeckle(ink, dpi)
+    for x0, y0, x1, y1 in skip:
+        clean[max(0, y0 - int(mm)):y1 + int(mm), max(0, x0 - int(mm)):x1 + int(mm)] = 0
+    lines = _text_lines(clean, 0, 0, dpi)
+    if len(lines) < UNRULED_MIN_LINES:
+        return []
+    wide = 3.0 * mm  # a run of words this far from the next: a column gap, not a word space
+    pitch = sorted(b.a - a.b for a, b in zip(lines, lines[1:]))
+    usual = pitch[len(pitch) // 2] if pitch else 0
+
+    def tabular(ln: _TextLine) -> bool:
+        return len(ln.runs) >= 2 and any(r2[0] - r1[1] >= wide for r1, r2 in zip(ln.runs, ln.runs[1:]))
+
+    tall = 2.6 * sorted(ln.b - ln.a for ln in lines)[len(lines) // 2]  # lines of two columns set at different pitches, run together
+    blocks: list[list[_TextLine]] = []
+    cur: list[_TextLine] = []
+    for ln in lines:
+        if ln.b - ln.a > tall:
+            cur = []
+            continue
+        near = bool(cur) and ln.a - cur[-1].b <= max(UNRULED_LINE_GAP * usual, 2 * mm)
+        if tabular(ln):
+            if not near:
+                cur = []
+                blocks.append(cur)
+            cur.append(ln)
+        elif cur and near and ln.runs and ln.runs[-1][1] - ln.runs[0][0] < 0.5 * (
+                max(r[1] for c in cur for r in c.runs) - min(r[0] for c in cur for r in c.runs)):
+            cur.append(ln)  # a wrapped cell's next line
+        else:
+            cur = []
+    out = []
+    for block in blocks:
+        while block and not tabular(block[-1]):
+            block.pop()
+        if sum(1 for ln in block if tabular(ln)) < UNRULED_MIN_LINES:
+            continue
+        x0 = min(r[0] for ln in block for r in ln.runs)
+        x1 = max(r[1] for ln in block for r in ln.runs)
+        gaps = _column_gaps(block, x0, x1, dpi)
+        edge = int(1.0 * mm)  # the outer cells reach past their words (a cell is read inside its box)
+        x0, x1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
+        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS:
+            continue
+        bounds = [x0] + [(a + b) // 2 for a, b in gaps] + [x1]
+        cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
+        none = np.zeros_like(ink)
+        if _prose_columns(clean, none, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
+            continue
+        # every column has words in a third of the lines or more: a table, not two columns of
+        # text with the line numbers between them (an EP description page) or a few aligned words
+        rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
+        if any(sum(1 for cs in rows_in if c in cs) < len(rows_in) / 3 for c in range(len(cols_x))):
+            continue
+        y0, y1 = block[0].a - int(0.5 * mm), block[-1].b + int(0.5 * mm)
+        if any(min(x1, b[2]) > max(x0, b[0]) and min(y1, b[3]) > max(y0, b[1]) for b in skip):
+            continue  # lines beside a table found by its rules, run together with the lines above it
+        groups = _row_groups(block, bounds, dpi)
+        if len(groups) < UNRULED_MIN_LINES:
+            continue
+        ys = [y0] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+        cells = _cells_of_rows(groups, gaps, bounds, ys, 0)
+        cells.sort(key=lambda c: (c.row, c.col))
+        out.append(Table(page=page, bbox=(x0, y0, x1, y1), rows=len(groups), cols=len(bounds) - 1, cells=cells,
+                         ruling="unruled", header_rows=0, col_widths=[b - a for a, b in zip(bounds, bounds[1:])]))
     return out
 
 
@@ -465,7 +796,7 @@ def head_rows(table: Table) -> int:
     first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
     and the second row is words too, or when the first two rows are such a head cell for cell
     (whatever the body holds). 0 when the first row carries figures too."""
-    if table.ruling != "ruled" or table.rows < 2:
+    if table.ruling == "partly" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
     for c in table.cells:
