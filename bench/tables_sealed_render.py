@@ -41,7 +41,7 @@ def _html(t, ruling: str) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     head = "".join(rows[: t.header_rows])
     body = "".join(rows[t.header_rows:])
-    partly = "" if ruling == "ruled" else (
+    partly = "" if ruling in ("ruled", "unruled") else (
         "table { border-top: 1.2px solid #000; border-bottom: 1.2px solid #000; }"
         "thead tr:last-child th, thead tr:last-child td { border-bottom: 1px solid #000; }")
     total = sum(t.col_mm) if t.col_mm else 0

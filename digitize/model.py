@@ -230,7 +230,7 @@ class TableCell(Record):
 class Table(Record):
     """A table region of a page and its cell structure (``structure/tables.py``). ``ruling`` says
     how it was found: ``ruled`` (a grid of lines), ``partly`` (horizontal rules only, columns from
-    the words' alignment)."""
+    the words' alignment), ``unruled`` (no rules: rows and columns from the words' alignment alone)."""
 
     page: int
     bbox: BBox
