@@ -41,6 +41,15 @@ def test_verb_forms_and_derivations_are_words(es, word):
     assert rules.lexicon_fix(word, ctx, 50) is None
 
 
+# present and subjunctive forms of -ar verbs share their endings with -er/-ir verbs (a, an, en,
+# amos): every conjugation that has the ending is tried
+@pytest.mark.parametrize("word", ["remachan", "atornillamos", "desatornillan"])
+def test_ar_verb_forms_whose_endings_other_conjugations_share(es, word):
+    _, lx, ctx = es
+    assert not ctx.forms.is_word(word, lx)
+    assert rules.is_form(word, ctx)
+
+
 def test_run_together_words_still_split(es):
     _, _, ctx = es
     for ocr, split in [("dela", "de la"), ("porla", "por la"), ("sobrela", "sobre la"), ("ellado", "el lado")]:

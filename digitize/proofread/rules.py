@@ -284,20 +284,32 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
 # list is still a word when its lemma is one.
 _AR = ("ar",)
 _ER_IR = ("er", "ir")
-_ALL = ("ar", "er", "ir")
-ES_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(sorted({
-    **{e: _AR for e in ("o", "as", "a", "amos", "áis", "an", "aba", "abas", "ábamos", "abais", "aban", "é", "aste",
-                        "ó", "asteis", "aron", "aré", "arás", "ará", "aremos", "aréis", "arán", "aría", "arías",
-                        "aríamos", "aríais", "arían", "e", "es", "emos", "éis", "en", "ara", "aras", "áramos",
-                        "arais", "aran", "ase", "ases", "ásemos", "asen", "ando", "ado", "ada", "ados", "adas",
-                        "able", "ables", "ación", "aciones", "amiento", "amientos", "ador", "adora", "adores",
-                        "adoras")},
-    **{e: _ER_IR for e in ("ía", "ías", "íamos", "íais", "ían", "í", "iste", "ió", "isteis", "ieron", "iera",
-                           "ieras", "iéramos", "ieran", "iese", "iesen", "iendo", "ido", "ida", "idos", "idas",
-                           "ible", "ibles", "imiento", "imientos", "e", "es", "en", "o", "a", "as", "an", "amos")},
-    **{e: ("er",) for e in ("emos", "éis", "erá", "erán", "ería", "erían", "eremos")},
-    **{e: ("ir",) for e in ("imos", "ís", "irá", "irán", "iría", "irían", "iremos")},
-}.items(), key=lambda kv: -len(kv[0])))
+_ENDING_GROUPS = (
+    (_AR, ("o", "as", "a", "amos", "áis", "an", "aba", "abas", "ábamos", "abais", "aban", "é", "aste",
+             "ó", "asteis", "aron", "aré", "arás", "ará", "aremos", "aréis", "arán", "aría", "arías",
+             "aríamos", "aríais", "arían", "e", "es", "emos", "éis", "en", "ara", "aras", "áramos",
+             "arais", "aran", "ase", "ases", "ásemos", "asen", "ando", "ado", "ada", "ados", "adas",
+             "able", "ables", "ación", "aciones", "amiento", "amientos", "ador", "adora", "adores",
+             "adoras")),
+    (_ER_IR, ("ía", "ías", "íamos", "íais", "ían", "í", "iste", "ió", "isteis", "ieron", "iera",
+                "ieras", "iéramos", "ieran", "iese", "iesen", "iendo", "ido", "ida", "idos", "idas",
+                "ible", "ibles", "imiento", "imientos", "e", "es", "en", "o", "a", "as", "an", "amos")),
+    (("er",), ("emos", "éis", "erá", "erán", "ería", "erían", "eremos")),
+    (("ir",), ("imos", "ís", "irá", "irán", "iría", "irían", "iremos")),
+)
+
+
+def _endings(groups) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each ending with every infinitive ending it may come from, longest ending first (an ending
+    several conjugations share, ``a`` or ``en``, keeps all of them)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for infinitives, endings in groups:
+        for e in endings:
+            out[e] = tuple(dict.fromkeys(out.get(e, ()) + infinitives))
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+ES_ENDINGS = _endings(_ENDING_GROUPS)
 ES_ADJECTIVE = (("as", "o"), ("os", "o"), ("a", "o"))
 TYPO_COST, TYPO_ZIPF = 1.0, 1.5
 
