@@ -194,8 +194,8 @@ class _Turn:
 def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     """Find and read the tables of a recognised page; ``page`` is updated in place (see ``place``).
     A page without tables is left exactly as it was."""
-    if page.kind == "drawing" and not page.words():
-        return []
+    if (page.kind == "drawing" and not page.words()) or is_front_page(page) or is_search_report_page(page):
+        return []  # (a front page's boxes and columns, a search report's form: not the description's tables)
     image = prepared.image
     # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
     bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
@@ -207,8 +207,8 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         image = rotate(image, angle)
         bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
     tables = find_tables(bw, prepared.dpi, page.number)
-    if not tables or is_front_page(page) or is_search_report_page(page):
-        return []  # (a front page's boxes and columns, a search report's form: not the description's tables)
+    if not tables:
+        return []
     dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
     n = _next_id(page)
     page_words = page.words()

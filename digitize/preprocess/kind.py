@@ -37,9 +37,8 @@ def page_kind(image: np.ndarray, bilevel_scan: bool) -> tuple[str, float]:
 
 def _centre_median(image: np.ndarray) -> float:
     """The median of the middle half of the page (rows and columns): a light page lying on a dark
-    ground (a scanner lid or a book's edge thresholded black around the leaf: old-books-otsu h011,
-    62 % of its pixels black) is dark by area but light where its text is; a page of light text on
-    a dark ground (a slide) is dark there too."""
+    ground (a scanner lid or a book's edge thresholded black around the leaf) is dark by area but
+    light where its text is; a page of light text on a dark ground (a slide) is dark there too."""
     h, w = image.shape[:2]
     return float(np.median(image[h // 4: h - h // 4: 4, w // 4: w - w // 4: 4]))
 

@@ -258,8 +258,9 @@ def letters_in_word(text: str, ctx: RuleContext) -> Fix | None:
     if core[-1] == "!" and len(core) > 2 and ctx.lexicon.known(stem) and not stem.isupper():
         return None  # an exclamation mark after a word
     if KIND_SHAPE.fullmatch(core):
-        return None  # A1, B2: a kind code (or a grid reference) as printed; "Al" read as "A1" is rarer
-        # than the code, and the kind-code rule has just made it from "Al" after a publication number
+        # A1, B2: a kind code (or a grid reference) as printed; "Al" read as "A1" is rarer than the
+        # code, and the kind-code rule has just made it from "Al" after a publication number
+        return None
     options = [DIGIT_AS_LETTER.get(c, c) for c in core]
     readings = {"".join(p) for p in product(*options)}
     if CODE_RE.fullmatch(core):  # 3D, 5G, 2nd are codes; 0f, 1n, 1S are "of", "in", "IS"

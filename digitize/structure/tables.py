@@ -34,7 +34,6 @@ V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt t
 MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
 FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
 SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
-GAP_MM = 2.0  # a vertical gap this wide, crossed by no ink of the body rows, separates two columns
 MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
 MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
@@ -54,10 +53,10 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return (gray < 128).astype(np.uint8)
 
 
-def rule_masks(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
+def rule_masks(gray: np.ndarray, dpi: int, ink: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(horizontal, vertical) rule pixels of a page: the ink that survives an opening with a
-    long thin kernel."""
-    ink = _ink(gray)
+    long thin kernel (``ink``: the page's ``_ink``, when the caller has it already)."""
+    ink = _ink(gray) if ink is None else ink
     mm = dpi / 25.4
     hk = max(int(H_RULE_MM * mm), 15)
     vk = max(int(V_RULE_MM * mm), 10)
@@ -586,10 +585,9 @@ def _half(ink: np.ndarray) -> np.ndarray:
     return ink[:h:2, :w:2] | ink[1:h:2, :w:2] | ink[:h:2, 1:w:2] | ink[1:h:2, 1:w:2]
 
 
-def _any_rule(ink: np.ndarray, dpi: int) -> bool:
+def _any_rule(small: np.ndarray, dpi: int) -> bool:
     """Whether the page has a horizontal run of ink as long as a rule (``H_RULE_MM``), checked on
-    a half-resolution copy (``_half``) with the same tolerance."""
-    small = _half(ink)
+    ``small``, the page's ink at half resolution (``_half``), with the same tolerance."""
     k = max(int(H_RULE_MM * dpi / 25.4 / 2), 8)
     src = cv2.morphologyEx(cv2.dilate(small, np.ones((2, 1), np.uint8)), cv2.MORPH_CLOSE, np.ones((1, 2), np.uint8))
     return bool(np.count_nonzero(cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((1, k), np.uint8))))
@@ -607,9 +605,10 @@ def rule_skew(gray: np.ndarray, dpi: int) -> float:
         return 0.0
     dpi = max(int(dpi), 50)
     mm = dpi / 25.4
-    if not _any_rule(_ink(gray), dpi):
+    ink = _ink(gray)
+    if not _any_rule(_half(ink), dpi):
         return 0.0
-    horiz, _ = rule_masks(gray, dpi)
+    horiz, _ = rule_masks(gray, dpi, ink)
     n, labels, stats, _c = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     angles = []
     for i in range(1, n):
@@ -631,10 +630,11 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
         return []
     dpi = max(int(dpi), 50)
     ink = _ink(gray)
-    out = _rule_tables(gray, ink, dpi, page) if _any_rule(ink, dpi) else []  # (most pages have no rule at all)
+    small = _half(ink)
+    out = _rule_tables(gray, ink, dpi, page) if _any_rule(small, dpi) else []  # (most pages have no rule at all)
     # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
     # was), the page's every line is looked at; the boxes doubled back
-    for t in _unruled(_half(ink), dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
+    for t in _unruled(small, dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
         t.bbox = tuple(2 * v for v in t.bbox)
         t.col_widths = [2 * v for v in t.col_widths]
         for c in t.cells:
@@ -652,7 +652,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
 def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list[Table]:
     """The ruled and partly ruled tables of a page that has a rule."""
     mm = dpi / 25.4
-    horiz, vert = rule_masks(gray, dpi)
+    horiz, vert = rule_masks(gray, dpi, ink)
     if not np.count_nonzero(horiz):
         return []
     out: list[Table] = []
@@ -791,11 +791,11 @@ def _within(inner: BBox, outer: BBox, pad: int) -> bool:
 
 
 def head_rows(table: Table) -> int:
-    """Head rows of a ruled table, from what its cells say once read: a first row of words over
-    a body with figures (numbers, ranges, units) is a head of one row; of two rows when a
-    first-row cell spans columns (a group's head) or the first two rows (the heads beside a group)
-    and the second row is words too, or when the first two rows are such a head cell for cell
-    (whatever the body holds). 0 when the first row carries figures too."""
+    """Head rows of a table (ruled, partly ruled or unruled), from what its cells say once read: a
+    first row of words over a body with figures (numbers, ranges, units) is a head of one row; of
+    two rows when a first-row cell spans columns (a group's head) or the first two rows (the heads
+    beside a group) and the second row is words too, or when the first two rows are such a head
+    cell for cell (whatever the body holds). 0 when the first row carries figures too."""
     if table.ruling == "partly" or table.rows < 2:
         return table.header_rows
     grid_rows: dict[int, list[TableCell]] = {}
