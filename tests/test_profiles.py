@@ -72,6 +72,7 @@ def write(tmp_path: Path, text: str | bytes, name: str = "custom.toml") -> Path:
     ('[queue]\nthreshhold = 60\n', "[queue] unknown key 'threshhold'; allowed: accent_margin, confirm_below, field_formats, known_below, max_length, memory, memory_confirmations, memory_lexicon_after, min_lexicon_share, min_mean_confidence, numbers_below, quality_min_words, short_words, suggestions, threshold"),
     ('[proofread]\nqueue_threshold = 60\n', "[proofread] unknown key 'queue_threshold'"),
     ('[structure]\nfield_threshold = "high"\n', "[structure] field_threshold must be number, got 'high'"),
+    ('[structure]\nname_langs = ["es:x"]\n', "[structure] name_langs: 'es:x' must be a language of"),
     ('[structure.inid_labels]\n"5" = ["x"]\n', "[structure] inid_labels: '5' must be a two-digit INID code"),
     ('[authority.kind_codes]\nA1 = ""\n', "[authority] kind_codes.A1: the description must be a non-empty string"),
     ('[emit]\nformats = ["st36"]\n', "[emit] unknown key 'formats'"),  # a job setting, not a profile one

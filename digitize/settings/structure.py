@@ -36,6 +36,17 @@ def _inid_labels(value: dict[str, list[str]]) -> dict[str, list[str]]:
     return value
 
 
+def _name_langs(value: list[str] | None) -> list[str] | None:
+    from ..diacritics import LANG_MARKS
+
+    for item in value or []:
+        lang, _, letters = item.partition(":")
+        if lang not in LANG_MARKS or any(c not in "".join(LANG_MARKS[lang].values()) for c in letters):
+            raise ValueError(f"{item!r} must be a language of {sorted(LANG_MARKS)}, or one with "
+                             f"some of its marked letters after a colon (\"es:ñ\")")
+    return value
+
+
 def _claims_langs(value: dict[str, str]) -> dict[str, str]:
     for heading, lang in value.items():
         if len(lang) not in (0, 2):
@@ -115,6 +126,9 @@ class StructureSettings:
     # a word of a name or title read below this is queued: engines lose a capital's accent, tilde or
     # umlaut with confidence ~80-93 (tuning set of bench/frontpage_eval.py: 90 % of right words are above 93)
     name_word_threshold: Percent = 93.0
+    # the languages whose marks this office's names may have lost ("lang", or "lang:letters" for
+    # some of its marked letters only); absent: those of the profile's language (accents.NAME_LANGS)
+    name_langs: Annotated[list[str] | None, AfterValidator(_name_langs)] = None
     # INID codes whose date is the publication date, in order (AR prints it under (41) "Fecha")
     publication_date_inids: Annotated[list[str], AfterValidator(_inid_codes)] = field(
         default_factory=lambda: list(inid.PUBLICATION_DATE))
@@ -147,7 +161,7 @@ def from_profile(table: Any, where: str) -> StructureSettings:
     for key in table:
         value, inherited = getattr(own, key), getattr(base, key)
         if isinstance(value, list):
-            values[key] = list(value) + [x for x in inherited if x not in value]
+            values[key] = list(value) + [x for x in inherited or () if x not in value]
         elif key == "inid_labels":
             merged = dict(inherited)
             for code, labels in value.items():

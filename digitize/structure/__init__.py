@@ -55,7 +55,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
             fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), own,
                                                            caps=accents.own_capitals(pages)),
                                           settled)
-        langs = accents.name_langs(lang, getattr(profile, "office", None))
+        langs = accents.name_langs(lang, settings.name_langs)
         fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang, langs)
         _swap_marks(fp)
         fp.issues += _usually_marked_names(fp, langs, accents.NAME_LANGS.get(lang, ()))
@@ -199,8 +199,8 @@ def _restore_accents(fp, ev: accents.Evidence, settled: set[str]) -> list:
     return issues
 
 
-def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = "",
-                         langs: tuple[str, ...] | None = None) -> list:
+def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str,
+                         langs: tuple[str, ...]) -> list:
     """A word of the title or of a name read below ``threshold`` and not settled by evidence: an
     engine that drops a capital's accent, tilde or umlaut does it with such confidence (issue 24).
     A word read without a mark that is a common word of the page's language and has no spelling
@@ -221,8 +221,7 @@ def _doubtful_name_words(fp, threshold: float, settled: set[str], lang: str = ""
             for tok in accents.WORD.findall(w.text):
                 key = strip_marks(tok).upper()
                 if len(tok) >= 3 and w.conf < threshold and key in printed and key not in settled \
-                        and not accents.nothing_to_lose(tok, lang, accents.NAME_LANGS.get(lang, ()) if langs is None
-                                                        else langs):
+                        and not accents.nothing_to_lose(tok, lang, langs):
                     low.append(f"{tok} ({w.conf:.0f})")
         if low:
             issues.append(Issue(name, "; ".join(values), "words read with low confidence (a lost accent, tilde "

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
 
-from ..diacritics import MARKS, strip_marks
+from ..diacritics import LANG_MARKS, MARKS, strip_marks
 
 WORD = re.compile(r"[A-ZÁÉÍÓÚÜÑa-záéíóúüñ]+")
 
@@ -152,26 +152,18 @@ def own_capitals(pages) -> frozenset[str]:
     return frozenset(out)
 
 
-# letters each language writes with a mark, per bare letter (for names read without one)
-LANG_MARKS = {
-    "es": {"a": "á", "e": "é", "i": "í", "o": "ó", "u": "úü", "n": "ñ"},
-    "de": {"a": "ä", "o": "ö", "u": "ü"},
-    "sv": {"a": "åä", "o": "ö"},
-    "fr": {"a": "àâ", "e": "éèê", "i": "î", "o": "ô", "u": "ù", "c": "ç"},
-}
 # the languages whose names a page's engine may have read without their marks: an English page
 # (PH, EP) prints Spanish names without accents by convention, but a German umlaut it prints
 # French marks: English words (MEDICAL) would be asked; but not its î, which no English word takes (Benoît)
+# (an office whose names keep some marks its page's language does not write names them in its
+# profile: ``[structure] name_langs``)
 NAME_LANGS = {"es": ("es", "de"), "en": ("de", "sv", "fr:î")}
-# an office whose names keep some marks its page's language does not write: "lang:letters" limits a
-# language to those marked letters. Philippine names and places keep Spanish's ñ (ZUÑIGA, LOS BAÑOS,
-# PARAÑAQUE) but not its acute accents (Jose, Maria, Concepcion)
-OFFICE_NAME_LANGS = {"PH": ("de", "sv", "fr:î", "es:ñ")}
 
 
-def name_langs(lang: str, office: str | None = None) -> tuple[str, ...]:
-    """The languages (``lang`` or ``lang:letters``) whose marks a page's names may have lost."""
-    return OFFICE_NAME_LANGS.get((office or "").upper()) or NAME_LANGS.get(lang, ())
+def name_langs(lang: str, configured: list[str] | None = None) -> tuple[str, ...]:
+    """The languages (``lang`` or ``lang:letters``) whose marks a page's names may have lost: the
+    profile's ``name_langs``, else those of the page's language."""
+    return tuple(configured) if configured else NAME_LANGS.get(lang, ())
 
 
 def _marks(entry: str) -> tuple[str, dict[str, str]]:
