@@ -310,7 +310,7 @@ def _number(fld: Field | None, pattern: str, name: str) -> list[Issue]:
     if re.fullmatch(pattern, fld.value):
         return []
     bare = "".join(t for t in fld.value.split() if any(c.isalnum() for c in t))  # without specks ("©")
-    fixed = norm.DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), bare)
+    fixed = norm.repair_digits(bare)
     for candidate in (fixed, re.sub(r"^[A-Za-z]{2}(?=/)", lambda m: m[0].upper(), fixed)):  # "Mx/a/…"
         if re.fullmatch(pattern, candidate):
             fld.raw, fld.value = fld.raw or fld.value, candidate

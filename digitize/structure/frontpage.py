@@ -148,7 +148,7 @@ def _in_format(lines: list[str], pattern: str) -> str | None:
                 piece = "".join(toks[i:i + k]).strip(".,;:|-–—_'’`*\"")
                 if i + k > len(toks) or not piece:
                     continue
-                fixed = norm.DIGIT_RUN.sub(lambda m: m[0].translate(norm.DIGIT_FIX), piece)
+                fixed = norm.repair_digits(piece)
                 if re.fullmatch(pattern, piece) or re.fullmatch(pattern, fixed):
                     hits.append(piece)
                     break

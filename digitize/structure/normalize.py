@@ -21,6 +21,13 @@ KIND_FIX = {"Al": "A1", "AI": "A1", "Bl": "B1", "BI": "B1", "A l": "A1", "B l": 
 # a run of digits and the letters the engine reads for them (``2O19``, ``l5``)
 DIGIT_RUN = re.compile(r"[0-9OolISBZg|]*[0-9][0-9OolISBZg|]*")
 
+
+def repair_digits(text: str) -> str:
+    """``text`` with the letters OCR reads for digits made digits inside its digit runs
+    (``P2O22Ol59197`` → ``P20220159197``); letters outside a run of digits are left."""
+    return DIGIT_RUN.sub(lambda m: m[0].translate(DIGIT_FIX), text)
+
+
 _DATE_NUMERIC = re.compile(r"(?<![\dA-Za-z])([0-3Oo]?[\dOolI])\s?[./-]\s?([01Oo]?[\dOolI])\s?[./-]\s?((?:1[89]|2[0O])[\dOolI]{2})(?![\d])")
 _DATE_ISO = re.compile(r"(?<!\d)((?:19|20)\d{2})-(\d{2})-(\d{2})(?!\d)")
 _DATE_WORDS = re.compile(r"(?<!\d)(\d{1,2})\.?\s*(?:de\s+)?([A-Za-zÀ-ÿ]{3,12})\.?\s*,?\s*(?:de\s+|del\s+)?((?:19|20)\d{2})", re.I)
@@ -133,8 +140,8 @@ def ipc_versions_read(text: str) -> int:
 
 
 # a subclass letter the engine read as a digit (``A2387/02`` for ``A23B 7/02``, ``B65041/04`` for ``B65D 41/04``)
-_SUBCLASS_DIGIT = re.compile(r"\b([A-H])(\d\d)([08526])\s{0,2}(\d{1,4}\s?/\s?\d{2,6})")
 SUBCLASS_FIX = {"8": "B", "0": "D", "5": "S", "2": "Z", "6": "G"}
+_SUBCLASS_DIGIT = re.compile(rf"\b([A-H])(\d\d)([{''.join(SUBCLASS_FIX)}])\s{{0,2}}(\d{{1,4}}\s?/\s?\d{{2,6}})")
 
 
 def ipc_subclass_digits(text: str) -> tuple[str, list[str]]:
