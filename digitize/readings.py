@@ -240,8 +240,9 @@ def text_marks(image) -> "np.ndarray":
 def marks_in_frame(marks, source_shape: tuple[int, int], prepared: Prepared) -> "np.ndarray":
     """The marks' centres in the coordinates of ``prepared.image`` (the reading's word boxes): the
     page scaled, turned a quarter as OSD turned it, and deskewed as preprocessing did."""
-    import cv2
     import numpy as np
+
+    from .preprocess.geometry import rotation_matrix
 
     h0, w0 = source_shape
     hp, wp = prepared.image.shape[:2]
@@ -256,7 +257,7 @@ def marks_in_frame(marks, source_shape: tuple[int, int], prepared: Prepared) -> 
         x, y, w0, h0 = y, w0 - 1 - x, h0, w0
     x, y = x * (wp / max(1, w0)), y * (hp / max(1, h0))
     if prepared.skew:
-        m = cv2.getRotationMatrix2D((wp / 2.0, hp / 2.0), prepared.skew, 1.0)
+        m = rotation_matrix((hp, wp), prepared.skew)
         x, y = m[0, 0] * x + m[0, 1] * y + m[0, 2], m[1, 0] * x + m[1, 1] * y + m[1, 2]
     return np.stack([x, y], axis=1)
 

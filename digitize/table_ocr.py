@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from .model import Block, Line, OcrPage, Prepared, Table, Word
-from .preprocess.geometry import rotate
+from .preprocess.geometry import rotate, rotation_matrix
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
 from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks, rule_skew
@@ -168,7 +168,7 @@ class _Turn:
 
     def __init__(self, shape, angle: float):
         h, w = shape[:2]
-        self.to = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+        self.to = rotation_matrix(shape, angle)
         self.back = cv2.invertAffineTransform(self.to)
         self.w, self.h = w, h
 

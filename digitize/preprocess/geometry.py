@@ -24,10 +24,17 @@ def rotate90(image: np.ndarray, degrees_clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(degrees_clockwise // 90) % 4))
 
 
+def rotation_matrix(shape, angle: float) -> np.ndarray:
+    """The 2x3 affine matrix ``rotate`` turns an image of ``shape`` with: counter-clockwise by
+    ``angle`` degrees about its centre (for mapping points the same way)."""
+    h, w = shape[:2]
+    return cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+
+
 def rotate(image: np.ndarray, angle: float) -> np.ndarray:
     """Rotate counter-clockwise by ``angle`` degrees about the centre, same size, white fill."""
     h, w = image.shape
-    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    m = rotation_matrix(image.shape, angle)
     return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
