@@ -6,29 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from digitize.settings import profile as profiles
-from digitize.proofread import auto_correct, forms, rules
-from digitize.settings.profile import or_defaults
-from digitize.proofread.lexicon import load
+from digitize.proofread import auto_correct, rules
 
+from test_proofread_forms import en, es  # noqa: F401  (the Spanish and English rule contexts)
 from test_proofread_rules import page_of
-
-
-@pytest.fixture(scope="module")
-def es():
-    mx = profiles.load("mx")
-    lx = load(tuple(or_defaults(mx).proofread.lexicons), None)
-    if not lx.known("reivindicación"):
-        pytest.skip("the Debian Spanish word list (wspanish) is not installed")
-    ctx = rules.RuleContext(or_defaults(mx).proofread, lx, lang="es", forms=forms.load("es"), accents=True)
-    return mx, lx, ctx
-
-
-@pytest.fixture(scope="module")
-def en():
-    ep = profiles.load("ep")
-    lx = load(tuple(or_defaults(ep).proofread.lexicons), None)
-    return rules.RuleContext(or_defaults(ep).proofread, lx, lang="en", forms=forms.load("en"))
 
 
 # forms no frequency list holds, words through their lemma: escamotear, refundir, booleano
