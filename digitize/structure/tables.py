@@ -386,6 +386,16 @@ def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
     return out
 
 
+def _bounds(gaps: list[tuple[int, int]], x0: int, x1: int) -> list[int]:
+    """Column boundaries: the table's sides and the middle of each column gap between them."""
+    return [x0] + [(a + b) // 2 for a, b in gaps] + [x1]
+
+
+def _row_ys(groups: list[list[_TextLine]], top: int, bottom: int) -> list[int]:
+    """Row boundaries: ``top``, the middle of each gap between two rows' lines, ``bottom``."""
+    return [top] + [(g[-1].b + h[0].a) // 2 for g, h in zip(groups, groups[1:])] + [bottom]
+
+
 def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[list[_TextLine]]:
     """The body's lines grouped into rows. Rows set apart by more space than a cell's lines
     (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there, and
@@ -552,7 +562,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         if gaps is None:
             return None
         gaps = _head_columns(gaps, head_lines, dpi)
-    bounds = [ex0] + [(a + b) // 2 for a, b in gaps] + [ex1]
+    bounds = _bounds(gaps, ex0, ex1)
     if not separators:
         cols_x = [(bounds[i] - ex0, bounds[i + 1] - ex0) for i in range(len(bounds) - 1)]
         if len(cols_x) == 2 and min(b - a for a, b in cols_x) > 0.35 * (ex1 - ex0):
@@ -563,7 +573,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     hy1 = (head_lines[-1].b + body[0].a) // 2 if head_lines and body_lines is not lines else y0
     cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1) if head_lines else ([], 0)
     groups = _row_groups(body, bounds, dpi)
-    ys = [hy1] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+    ys = _row_ys(groups, hy1, y1)
     for c in _cells_of_rows(groups, gaps, bounds, ys, 0):
         c.row += header_rows
         cells.append(c)
@@ -750,6 +760,7 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         else:
             cur = []
     out = []
+    no_rules = np.zeros_like(ink)  # (an unruled table has none for _prose_columns to leave out)
     for block in blocks:
         while block and not tabular(block[-1]):
             block.pop()
@@ -762,10 +773,9 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         x0, x1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
         if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS:
             continue
-        bounds = [x0] + [(a + b) // 2 for a, b in gaps] + [x1]
+        bounds = _bounds(gaps, x0, x1)
         cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
-        none = np.zeros_like(ink)
-        if _prose_columns(clean, none, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
+        if _prose_columns(clean, no_rules, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
             continue
         # every column has words in a third of the lines or more: a table, not two columns of
         # text with the line numbers between them (an EP description page) or a few aligned words
@@ -778,7 +788,7 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         groups = _row_groups(block, bounds, dpi)
         if len(groups) < UNRULED_MIN_LINES:
             continue
-        ys = [y0] + [(groups[i][-1].b + groups[i + 1][0].a) // 2 for i in range(len(groups) - 1)] + [y1]
+        ys = _row_ys(groups, y0, y1)
         cells = _cells_of_rows(groups, gaps, bounds, ys, 0)
         cells.sort(key=lambda c: (c.row, c.col))
         out.append(Table(page=page, bbox=(x0, y0, x1, y1), rows=len(groups), cols=len(bounds) - 1, cells=cells,
