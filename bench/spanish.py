@@ -30,11 +30,19 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on f
   columns, ``[0001]`` paragraphs, numbered claims, a running head with the publication number,
   Spanish hyphenation as printed), rasterised by Ghostscript and degraded by a fifth scanner model;
   its text is not committed (``$DIGITIZE_REAL_SETS/spanish-patent-text``): ``--part sealed4 --pages 24``.
+* ``sealed5`` (run only to report; ``bench/sealed_es5.py``; not in ``all``), fresh after ``sealed4``
+  was seen: other Spanish patent prose (OEPM abstracts and descriptions, PCT applications from MX,
+  ES and CA: olive oil by-products, an agave beer, a solar collector, a herbicide, dental implants,
+  a disc brake), typeset with ImageMagick (``convert``: words measured once, lines broken and
+  justified by the module with its own Spanish hyphenation, every word drawn at its place; Noto
+  Serif, Noto Sans, DejaVu Sans Condensed, C059; AR INPI and MX IMPI-like pages, one and two
+  columns, ``[0001]`` paragraphs, numbered claims, a running head with the publication number) and
+  degraded by a sixth scanner model; its text is not committed: ``--part sealed5 --pages 24``.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|sealed5|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -96,10 +104,11 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
-    elif part in ("sealed2", "sealed3", "sealed4"):
+    elif part in ("sealed2", "sealed3", "sealed4", "sealed5"):
         import importlib
 
-        source = importlib.import_module({"sealed2": "sealed_es2", "sealed3": "sealed_es3", "sealed4": "sealed_es4"}[part])
+        source = importlib.import_module({"sealed2": "sealed_es2", "sealed3": "sealed_es3", "sealed4": "sealed_es4",
+                                          "sealed5": "sealed_es5"}[part])
         for k, (img, dpi, text) in enumerate(source.pages(n, level), start=1):
             stem = f"{part}_{level}_{k:03d}"
             out.append(_save(img, dpi, level, images / stem))
@@ -139,7 +148,8 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "all"), default="tuning")
+    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "all"),
+                    default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
     ap.add_argument("--profile", default="mx")
