@@ -715,7 +715,7 @@ def word_error(truth: str, read: str) -> float:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(description="Write the sealed5 Spanish pages (and check them with the raw tesseract CLI).")
+    ap = argparse.ArgumentParser(description="Write the sealed5 Spanish pages (and check them with raw tesseract).")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--pages", type=int, default=24)
     ap.add_argument("--levels", default="office,poor")
@@ -731,8 +731,8 @@ def main(argv: list[str] | None = None) -> int:
             stem.with_suffix(".txt").write_text(text, encoding="utf-8")
             line = f"{stem.name}: {len(text.split())} words, {style_for(k - 1)[0].kind}"
             if args.check:
-                read = subprocess.run(["tesseract", str(stem.with_suffix(".png")), "-", "-l", "spa", "--dpi", str(dpi)],
-                                      capture_output=True, text=True, check=True,
+                cmd = ["tesseract", str(stem.with_suffix(".png")), "-", "-l", "spa", "--dpi", str(dpi)]
+                read = subprocess.run(cmd, capture_output=True, text=True, check=True,
                                       env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
                 e = word_error(text, read)
                 scores.append((e, len(text.split())))
