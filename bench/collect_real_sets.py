@@ -31,6 +31,10 @@ Truth formats (``format`` in the entry):
 * ``text``: a plain UTF-8 text, its lines the truth (no boxes: ``max_outside`` is not measured).
   Such a source names its pages in ``pairs`` ([truth path, image path] each; several images may
   share a truth: photographs of one printed sheet), and the pages are named after their images.
+  A pair may add a character span, [truth path, image path, start, end] (``end`` -1: to the end):
+  the page's truth is that span of the truth file's text (decoded, Unicode NFC), for a source
+  whose truth is one text for several consecutive pages (``sealed6``'s GOM manuals: the span of
+  each page was placed by looking at where its printed body text begins, never by OCR).
 * ``soduco``: the SoDUCo trade-directory benchmark (soduco/paper-ner-bench-das22): one JSON file
   (``paths[0]``, the cleaned human annotation ``10-ref-ocr-ner-json/all.json``) holds every
   directory entry of every page (``book``, ``page``, ``box`` [x, y, w, h], ``valid_box``, the
@@ -47,7 +51,9 @@ refused and the page left out). ``image_from`` ([regex, replacement] on the trut
 finds images kept in another folder. ``marks_untranscribed = true``: an ALTO line left empty whose
 box is no wider than three times its height (a page number, a printer's signature mark, an
 ornament) does not make the page partial; its ink counts as outside the transcribed lines.
-``drop_pages`` (page name -> why) leaves out pages a pairing check (``check_pairs.py``) found
+``hand_blocks = true`` (ALTO): a line inside a ``TextBlock`` whose tags name it handwritten or a
+manuscript addition (``MarginTextZone-ManuscriptAddendum``) counts as a handwritten line, as a line
+typed ``Handwritten`` does (``max_handwritten``). ``drop_pages`` (page name -> why) leaves out pages a pairing check (``check_pairs.py``) found
 mis-paired, after ``max_pages`` has drawn its sample. ``truth_case = "upper"`` is read by
 ``real.py``: the source's truth is in capitals whatever the print.
 
@@ -77,6 +83,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import unicodedata
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -144,7 +151,7 @@ def _xml(data: bytes):
     return xmlsafe.fromstring(data, huge_tree=True)
 
 
-def alto_page(data: bytes) -> dict:
+def alto_page(data: bytes, hand_blocks: bool = False) -> dict:
     root = _xml(data)
     tags = {}
     image = None
@@ -165,6 +172,9 @@ def alto_page(data: bytes) -> dict:
             continue
         labels = " ".join(tags.get(t, "") for t in (line.get("TAGREFS") or "").split())
         is_hand = "handwrit" in labels.lower()
+        if hand_blocks and line.getparent() is not None:  # the block's type: a manuscript addition
+            block = " ".join(tags.get(t, "") for t in (line.getparent().get("TAGREFS") or "").split()).lower()
+            is_hand = is_hand or "handwrit" in block or "manuscript" in block
         has_text = any(_local(s.tag) == "String" and (s.get("CONTENT") or "").strip() for s in line)
         box = None
         if line.get("HPOS") is not None and line.get("HEIGHT") is not None:
@@ -288,9 +298,15 @@ def funsd_page(data: bytes) -> dict:
     return {"image": None, "lines": lines, "empty": 0, "handwritten": 0, "boxes": boxes, "size": None}
 
 
-def text_page(data: bytes) -> dict:
-    """A plain text truth: its non-blank lines; no boxes (``max_outside`` is not measured)."""
-    lines = [" ".join(line.split()) for line in data.decode("utf-8-sig").splitlines()]
+def text_page(data: bytes, span: tuple[int, int] | None = None) -> dict:
+    """A plain text truth: its non-blank lines; no boxes (``max_outside`` is not measured). With
+    ``span`` (start, end; end -1: to the end) only that part of the text (Unicode NFC) is the page's."""
+    text = data.decode("utf-8-sig")
+    if span is not None:
+        start, end = span
+        text = unicodedata.normalize("NFC", text)
+        text = text[start:] if end < 0 else text[start:end]
+    lines = [" ".join(line.split()) for line in text.splitlines()]
     return {"image": None, "lines": [t for t in lines if t], "empty": 0, "handwritten": 0, "boxes": [], "size": None}
 
 
@@ -426,6 +442,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
     paths = entry.get("paths", ["."])
     files = repo.files(paths)
     reader = READERS[entry["format"]]
+    if entry["format"] == "alto" and entry.get("hand_blocks"):
+        reader = lambda data: alto_page(data, hand_blocks=True)  # noqa: E731
     include = [re.compile(p) for p in entry.get("include", [])]
     exclude = [re.compile(p) for p in entry.get("exclude", [])]
     min_words = entry.get("min_words", 20)
@@ -438,10 +456,12 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
     exts = TRUTH_EXTS[entry["format"]]
     kept, dropped, seen_images = [], [], set()
     # ``pairs`` ([truth, image] each): the pages are named; else every truth file of the paths
-    pairs = [(t, i, None) for t, i in entry.get("pairs", [])] or [(path, None, None) for path in sorted(files)]
+    # (a pair may name a character span of its truth: [truth, image, start, end])
+    pairs = ([(p[0], p[1], None, tuple(p[2:4]) if len(p) > 2 else None) for p in entry.get("pairs", [])]
+             or [(path, None, None, None) for path in sorted(files)])
     if entry["format"] == "soduco":  # one truth file for every page: the pages come from its table
-        pairs = [(truth, image, (name, page)) for name, truth, image, page in soduco_pages(repo, files, entry)]
-    for path, named_image, given in pairs:
+        pairs = [(truth, image, (name, page), None) for name, truth, image, page in soduco_pages(repo, files, entry)]
+    for path, named_image, given, span in pairs:
         if given and isinstance(given[1], str):
             dropped.append({"path": given[0], "why": given[1]})
             continue
@@ -456,11 +476,13 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             continue
         blob, _size = files[path]
         try:
-            page = given[1] if given else reader(repo.read(blob))
+            page = given[1] if given else (text_page(repo.read(blob), span) if span else reader(repo.read(blob)))
         except (etree.XMLSyntaxError, xmlsafe.UnsafeXML, ValueError) as e:
             dropped.append({"path": path, "why": f"truth not read: {e}"})
             continue
         page["lines"] = [_apply(line, replace) for line in page["lines"]]
+        if span:
+            page["span"] = list(span)
         if page.get("marks") and not entry.get("marks_untranscribed"):
             page["empty"] += page["marks"]  # as any line without transcription, unless the entry says
         if page["handwritten"] and page["handwritten"] <= max_hand:
@@ -526,6 +548,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
         (folder / f"{name}{ext}").write_bytes(data)
         (folder / f"{name}.gt.txt").write_text("\n".join(page["lines"]).strip() + "\n", encoding="utf-8")
         pages.append({"name": name, "image": image, "truth": path, "words": words, "ink_outside": outside,
+                      **({"span": page["span"], "starts": " ".join(" ".join(page["lines"]).split()[:6])}
+                         if page.get("span") else {}),
                       **_image_info(data)})
     info = {"name": entry["name"], "repo": entry["repo"], "commit": entry["commit"], "format": entry["format"],
             "pages": pages, "dropped": dropped}
