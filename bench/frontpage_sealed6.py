@@ -76,7 +76,8 @@ FACES = {  # name -> (regular, bold, horizontal scale: a narrow cut made by Java
 # ----------------------------------------------------------------------------- pools (new to this set)
 SUR_ES = ["ÁBREGO", "NÁJERA", "MÁRQUEZ", "OCAÑA", "PÁEZ", "QUIÑÓNEZ", "TÉLLEZ", "MUÑIZ", "SANTIBÁÑEZ", "ARRIETA",
           "BUSTOS", "CORONADO", "PORTILLO", "ALBÚJAR", "CÉSPEDES", "DORANTES", "ELGUÉZABAL", "GRIJALVA", "LIZÁRRAGA",
-          "MENCÍA", "VALDIVIESO", "ZAVALETA", "BÁRCENA", "GÜITRÓN", "PIÑEYRO", "ARÉVALO", "CANSECO", "COLMENARES", "BRIONES", "OLVERA"]
+          "MENCÍA", "VALDIVIESO", "ZAVALETA", "BÁRCENA", "GÜITRÓN", "PIÑEYRO", "ARÉVALO", "CANSECO", "COLMENARES",
+          "BRIONES", "OLVERA"]
 GIV_ES = ["Anastasio", "Bárbara", "Celestino", "Dolores", "Hortensia", "Ismael", "Josefina", "Lisandro", "Micaela",
           "Nicanor", "Ofelia", "Próspero", "Ramiro", "Saúl", "Trinidad", "Virgilio", "Zacarías", "Ángel Rubén",
           "María Jesús", "José Inés", "Eulalia", "Fidencio", "Griselda", "Hermenegildo", "Leocadia", "Maclovio",
