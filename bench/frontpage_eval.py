@@ -6,7 +6,8 @@
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans): reported at stop 33, now seen
     python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed5)
+    python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans; only run to report)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed5, sealed6)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
     python bench/frontpage_eval.py sealed4 --show --only S4-EP-05,S4-AR-02  # those documents only
@@ -120,6 +121,12 @@ if __name__ == "__main__":
             which, samples = "sealed5 regression sample", regression_set()
         else:
             samples, show = sealed5_set(), False  # only run to report: aggregate lines only
+    elif which == "sealed6":
+        from frontpage_sealed6 import regression_set, sealed6_set
+        if "--regression" in sys.argv:
+            which, samples = "sealed6 regression sample", regression_set()
+        else:
+            samples, show = sealed6_set(), False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()
     if "--only" in sys.argv:  # a few documents while developing: --only S4-EP-05,S4-AR-02
