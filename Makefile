@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd poppler-utils \
                 libtiff-tools chromium wamerican wspanish fonts-dejavu-core \
                 fonts-liberation   # fonts-liberation: the sealed front-page set (bench/frontpage_sealed.py)
-BENCH_APT_PACKAGES := unpaper ghostscript manpages-es fonts-dejavu-extra groff-base fonts-urw-base35 fonts-liberation imagemagick fonts-noto-core fonts-dejavu-core   # OCRmyPDF, compared against in bench/; Spanish text (bench/spanish.py); DejaVu Serif Condensed (bench/sealed_es2.py, bench/tables_sealed2_render.py); groff -Tps (bench/sealed_es4.py); URW base-35 Type 1 faces (bench/frontpage_sealed5.py, bench/tables_sealed2_render.py); Liberation Sans Narrow (bench/tables_sealed2_render.py); ImageMagick convert, Noto Serif/Sans, DejaVu Sans Condensed (bench/sealed_es5.py)
+BENCH_APT_PACKAGES := unpaper ghostscript manpages-es fonts-dejavu-extra groff-base fonts-urw-base35 fonts-liberation imagemagick fonts-noto-core fonts-dejavu-core fonts-noto-mono openjdk-17-jdk-headless   # OCRmyPDF, compared against in bench/; Spanish text (bench/spanish.py); DejaVu Serif Condensed (bench/sealed_es2.py, bench/tables_sealed2_render.py); groff -Tps (bench/sealed_es4.py); URW base-35 Type 1 faces (bench/frontpage_sealed5.py, bench/tables_sealed2_render.py); Liberation Sans Narrow (bench/tables_sealed2_render.py); ImageMagick convert, Noto Serif/Sans, DejaVu Sans Condensed (bench/sealed_es5.py); Noto faces and a JDK (bench/frontpage_sealed6.py)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 LOCK_TOOL := build/lock-tool
