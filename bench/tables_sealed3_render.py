@@ -737,7 +737,8 @@ GLYPHS = {"hy": "-", "cq": "'", "oq": "`", "aq": "'", "dq": '"', "rs": "\\", "ha
           "*a": "\u03b1", "*b": "\u03b2", "*g": "\u03b3", "*y": "\u03b7", "*p": "\u03c0", "*s": "\u03c3",
           "*W": "\u03a9", "==": "\u2261", "+-": "\u00b1", "<=": "\u2264", ">=": "\u2265", "->": "\u2192",
           "fi": "fi", "fl": "fl", "ff": "ff", "Fi": "ffi", "Fl": "ffl", "lq": "\u201c", "rq": "\u201d",
-          "bu": "\u2022", "rg": "\u00ae", "co": "\u00a9", "ps": "\u03c8", "*q": "\u03c8", "u2206": "\u0394", "*f": "\u03c6", "pc": "\u00b7"}
+          "bu": "\u2022", "rg": "\u00ae", "co": "\u00a9", "ps": "\u03c8", "*q": "\u03c8", "u2206": "\u0394",
+          "*f": "\u03c6", "pc": "\u00b7"}
 
 
 def printed_stream(src: str) -> str:
@@ -889,7 +890,8 @@ def build(mirrors: Path, out: Path) -> None:
             before, after = _paragraphs(el)
             tname = f"{name}#{tid}"
             page_no = 1 + zlib.crc32(tname.encode()) % 37
-            pages[tname] = _PENDING[tname] = {"head": list(head), "page": page_no, "before": list(before), "after": list(after),
+            pages[tname] = _PENDING[tname] = {"head": list(head), "page": page_no, "before": list(before),
+                                              "after": list(after),
                             "notes": r.notes, "face": face}
             n_body = len(r.rows) - r.head
             t = _ttable(tname, r, before[1])
@@ -907,8 +909,9 @@ def build(mirrors: Path, out: Path) -> None:
                         hi = mid - 1
                 t = _ttable(tname, r, t.intro, lo)
             built.append((tid, t))
+            kept = len(t.rows) - t.header_rows
             print(f"{tname}: {len(t.rows)}x{t.cols} head {t.header_rows}"
-                  f"{'' if len(t.rows) - t.header_rows == n_body else f' (body {len(t.rows) - t.header_rows} of {n_body} rows)'}"
+                  f"{'' if kept == n_body else f' (body {kept} of {n_body} rows)'}"
                   f", notes {len(r.notes)}, {FACES[face][0]}", flush=True)
         (out / f"{name}.xml").write_bytes(to_xml(name, built))
         prov[name] = {"repository": f"github.com/{repo}", "commit": commit, "path": path, "licence": licence,
