@@ -4,6 +4,8 @@
     PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py --part sealed   # report only
     DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
         --part sealed2 --rulings ruled,partly,unruled   # report only, once
+    DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
+        --part sealed3 --rulings ruled,partly,unruled   # report only, once
 
 Two sets, by document and by generator (made once; tune on ``tuning`` only):
 
@@ -20,6 +22,13 @@ commits; US public-domain data), restated as one-group CALS tables in
 by fpdf2's table API, rasterised by PDFium and degraded by that file's own scanner model (not
 ``synth.degrade``); a third ruling, ``unruled``; the page's words are its own
 (``tables_sealed2_render.page_truth_text``).
+
+sealed3 (fresh after ``sealed2``; see ``bench/tables_sealed3_render.py``): 19 tables of five US
+publications (mcs07/ChemDataExtractor, max-planck-innovation-competition/go-uspto at pinned
+commits), restated in ``$DIGITIZE_REAL_SETS/tables-sealed3`` (``python bench/tables_sealed3_render.py
+build``), typeset by groff's ``tbl`` (Palatino, Bookman, New Century Schoolbook), rasterised by
+Ghostscript, degraded by that file's own copier and camera models; page words its own
+(``tables_sealed3_render.page_truth_text``).
 
 The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
 
@@ -62,6 +71,7 @@ from digitize.synth import degrade  # noqa: E402
 from digitize.synth_tables import grouped_head, page_truth_text, read_tables, render_page  # noqa: E402
 from digitize.teds import rows_of, teds  # noqa: E402
 from tables_sealed2_render import page_truth_text as sealed2_truth, scan as sealed2_scan, sources as sealed2_sources  # noqa: E402
+from tables_sealed3_render import page_truth_text as sealed3_truth, scan as sealed3_scan, sources as sealed3_sources  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
@@ -72,6 +82,7 @@ def sets(sources: Path) -> dict[str, list[Path]]:
         "tuning": [sources / "EP18151178NWA1.xml"],
         "sealed": [sources / "EP16898049NWA1.xml", SHARED / "standards/st36/examples/ep-B1-EP1599469/DOC00001.xml"],
         "sealed2": sealed2_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed2 (tables_sealed2_render.py build)
+        "sealed3": sealed3_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed3 (tables_sealed3_render.py build)
     }
 
 
@@ -86,6 +97,10 @@ def raw_text(image: np.ndarray, dpi: int) -> str:
 
 
 def render(part: str, table, ruling: str) -> np.ndarray:
+    if part == "sealed3":  # PostScript from groff tbl: each level scans it (tables_sealed3_render.scan)
+        from tables_sealed3_render import render as render_ps
+
+        return render_ps(table, ruling=ruling)
     if part == "sealed2":  # a PDF: each level scans it (tables_sealed2_render.scan)
         from tables_sealed2_render import render_pdf
 
@@ -99,7 +114,7 @@ def render(part: str, table, ruling: str) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2"), default="tuning")
+    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3"), default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--rulings", default="ruled,partly", help="any of ruled, partly, unruled (no rule at all)")
@@ -123,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
                     seed = 27 + ti * 7 + {"partly": 1, "unruled": 2}.get(ruling, 0)
                     if a.part == "sealed2":  # its own scanner model
                         img, dpi = sealed2_scan(clean, level, t.name, ruling)
+                    elif a.part == "sealed3":  # its own copier and camera models
+                        img, dpi = sealed3_scan(clean, level, t.name, ruling)
                     else:
                         img, dpi = degrade(clean, level, seed=seed, dpi=300)
                     t0 = time.perf_counter()
@@ -139,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
                         s = ss = 0.0
                         shape = "no table"
                     truth_text = sealed2_truth(t) if a.part == "sealed2" else page_truth_text(t)
+                    if a.part == "sealed3":
+                        truth_text = sealed3_truth(t)
                     ours = score(t.name, truth_text, page_text(page)).owe
                     rec = {"table": t.name, "ruling": ruling, "level": level, "teds": round(s, 3),
                            "teds_s": round(ss, 3), "found": shape,
