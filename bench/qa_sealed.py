@@ -31,6 +31,7 @@ of pages per document, as the other batches.
     python bench/qa_sealed.py --text                      # the English text from the mirror
     python bench/qa_sealed.py --out DIR [--check]         # build both sets (+ raw tesseract check)
     python bench/qa_effort.py --batch sealed --build-only DIR   # the same documents, as qa_effort builds them
+    python bench/qa_sealed.py --check-built DIR            # raw tesseract on them
 
 ``--check`` runs only the raw ``tesseract`` CLI: the prose pages' order-free word error against
 their truth (``-l spa`` / ``-l eng``) and the share of the front pages' truth words found.
@@ -436,9 +437,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=12)
     ap.add_argument("--first", type=int, default=1)
     ap.add_argument("--check", action="store_true", help="raw tesseract CLI on what was built (never digitize)")
+    ap.add_argument("--check-built", type=Path, metavar="DIR",
+                    help="the raw tesseract check of DIR/<set>/ as `qa_effort.py --batch sealed --build-only DIR` wrote it")
     args = ap.parse_args(argv)
     if args.text:
         print(write_text())
+    if args.check_built:
+        for s in [x for x in args.sets.split(",") if x]:
+            folder = args.check_built / s
+            check(folder, json.loads((folder / "truth.json").read_text(encoding="utf-8")), s.split("-")[0])
     if args.out:
         for s in [x for x in args.sets.split(",") if x]:
             lang = s.split("-")[0]
