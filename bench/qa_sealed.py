@@ -341,18 +341,18 @@ def build(lang: str, docs: int, first: int, folder: Path) -> list[dict]:
     fields (name, pages: the text as printed per page, fields: the front page's truth)."""
     es5 = _es5()
     office = "MX" if lang == "es" else "PH"
-    fronts = front_pages(office, docs, first)
     cmd = es5.convert_cmd()
+    blocks = es5.read_stream() if lang == "es" else None  # the text first: one line and out when absent
+    items = read_text() if lang == "en" else None
+    fronts = front_pages(office, docs, first)
     truths = []
     with tempfile.TemporaryDirectory(prefix="qa-sealed-") as tmp:
         if lang == "es":
-            blocks = es5.read_stream()
             m = es5.Metrics()
             need = es5.tokens_for(blocks)
             for font in es5.FONTS:
                 m.ensure(font, need["bold" if font.endswith("bold") else "plain"])
         else:
-            items = read_text()
             en_docs = en_documents()
             m = _metrics()
         for d, sample in zip(range(first, first + docs), fronts):
