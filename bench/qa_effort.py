@@ -36,13 +36,19 @@ language, which A and B never print), defined before the third stop's work and r
 end, to report whether the figures developed on A and B hold. ``--first N`` starts any run at
 document N.
 
+``sealed`` (``--batch sealed``: 12 documents of ``es-office`` and ``en-office``) is made by other
+code, names and text (``bench/qa_sealed.py``: ``bench/frontpage_sealed6.py`` MX/PH front pages, then
+``bench/sealed_es5.py`` Spanish pages or English US description pages typeset with its machinery),
+run once, by the lead, to report. ``--build-only DIR`` writes a batch's documents and truth to
+DIR/<set>/ without running digitize (how a sealed batch is checked).
+
 ``--two-batches`` runs the office's memory figure: batch A and then batch B of the same office
 (different documents: other front pages and other paragraphs) share one office memory store
 (a fresh store, or ``--memory FILE``: the `digitize run --memory` of a batch); B's items per
 1,000 words against A's, and B's word error and fields wrong after review against A's.
 
     python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out]
-                              [--two-batches] [--json F]
+                              [--two-batches] [--json F] [--build-only DIR]
 
 OCR is cached: a set's job folder is kept under ``build/qa-effort/<set>/ocr`` (per document
 content) and copied for each measurement, so queue and review changes are re-measured without
@@ -620,6 +626,8 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
 
 # named batches: (first document, documents, sets); held-out is run only to report
 BATCHES = {"A": (1, 8, None), "B": (9, 8, None), "held-out": (18, 12, "es-office,en-office")}
+BATCHES["sealed"] = (1, 12, "es-office,en-office")  # bench/qa_sealed.py's documents: run only to report
+SEALED = False  # --batch sealed: the documents are bench/qa_sealed.py's
 
 SETS = {"es-office": ("es", "office", "mx"), "es-poor": ("es", "poor", "mx"), "en-office": ("en", "office", "ph"),
         "en-poor": ("en", "poor", "ph"), "real-es": ("es", "real", "es")}
@@ -645,7 +653,7 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
     """The set's documents and an OCR'd job folder of them (cached; OCR with the set's own
     profile, the queue measured with ``--queue`` settings when given)."""
     lang, level, profile = SETS[set_name]
-    base = WORK / f"{set_name}-{first}-{docs}"
+    base = WORK / f"{set_name}{'-sealed' if SEALED else ''}-{first}-{docs}"
     inputs, ocr = base / "inputs", base / "ocr"
     truth_file = base / "truth.json"
     if fresh or not truth_file.is_file() or not (ocr / "ledger.sqlite").is_file():
@@ -654,6 +662,10 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
         inputs.mkdir(parents=True)
         if level == "real":
             truths = real_set("fondue-es-print-19-a", docs, inputs)
+        elif SEALED:
+            import qa_sealed
+
+            truths = [DocTruth(**d) for d in qa_sealed.build(lang, docs, first, inputs)]
         else:
             truths = build_set(lang, level, docs, first, inputs)
         run_job(inputs, ocr, profile, env)
@@ -718,10 +730,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queue", action="append", default=[], metavar="KEY=VALUE",
                     help="a [queue] setting for this measurement (repeatable: --queue confirm_below=0"
                          " --queue accent_margin=0): the office's curve of items against recall")
+    ap.add_argument("--build-only", type=Path, metavar="DIR", help="write the documents and truth to DIR/<set>/"
+                    " and stop: digitize is not run (how a sealed batch is checked)")
     args = ap.parse_args(argv)
     if args.batch:
         args.first, args.docs, sets = BATCHES[args.batch]
         args.sets = sets or args.sets
+    global SEALED
+    SEALED = args.batch == "sealed"
+    if args.build_only:
+        for s in [x for x in args.sets.split(",") if x]:
+            lang, level, _ = SETS[s]
+            folder = args.build_only / s
+            if SEALED:
+                import qa_sealed
+
+                truths = [DocTruth(**d) for d in qa_sealed.build(lang, args.docs, args.first, folder)]
+            else:
+                truths = (real_set("fondue-es-print-19-a", args.docs, folder) if level == "real"
+                          else build_set(lang, level, args.docs, args.first, folder))
+            (folder / "truth.json").write_text(json.dumps([t.__dict__ for t in truths], ensure_ascii=False))
+            print(f"{s}: {len(truths)} documents, {sum(len(t.pages) for t in truths)} pages in {folder}", flush=True)
+        return 0
     if args.queue:
         for name in {v[2] for v in SETS.values()}:
             OVERRIDES[name] = override_profile(name, args.queue)
