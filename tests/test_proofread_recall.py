@@ -226,3 +226,28 @@ def test_a_german_sharp_s_read_as_f_is_asked():
     line = [("ACME", 95), ("INC.;", 95), ("Hauptstrafe", 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
     _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
     assert {c.text: c.suggestions[0] for c in candidates} == {"Hauptstrafe": "Hauptstraße"}
+
+
+def test_an_oxygen_read_as_zero_in_a_formula_is_asked_with_the_formula():
+    """Read with confidence on the held-out PH batch: a formula's O read as 0 (``H2S04``, a
+    garnet with decimal counts) is asked, the formula its suggestion; not an IPC class
+    (``H04W``), a reference sign of one letter (``B202``) in a document with no chemistry, nor
+    a formula whose O was read as O (``K2SO3``)."""
+    words = [("H2S04,", 90), ("Li6.55La3Hf1.55Ta0.45012,", 90), ("Al203", 92), ("H04W", 93), ("K2SO3", 90),
+             ("H202.", 89)]
+    _, _, candidates = auto_correct([page_of([words])], profiles.load("ph"))
+    asked = {c.text: c.suggestions[0] for c in candidates}
+    assert asked == {"H2S04,": "H2SO4,", "Li6.55La3Hf1.55Ta0.45012,": "Li6.55La3Hf1.55Ta0.45O12,", "Al203": "Al2O3",
+                     "H202.": "H2O2."}
+    labels = page_of([[("the", 96), ("sample", 96), ("B202", 92), ("and", 96), ("B203", 93), ("H04W", 93)]])
+    _, _, candidates = auto_correct([labels], profiles.load("ph"))
+    assert not candidates
+
+
+def test_a_step_label_is_no_formula():
+    """``S202`` is S2O2 by its letters, in a document that prints chemistry (``H2SO4``), but a
+    step in one that numbers its steps S201, S203."""
+    page = page_of([[("H2SO4", 96), ("in", 96), ("step", 96), ("S201", 95), ("then", 96), ("S203", 95), ("and", 96),
+                     ("S202", 93)]])
+    _, _, candidates = auto_correct([page], profiles.load("ph"))
+    assert not candidates

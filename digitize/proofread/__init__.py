@@ -76,6 +76,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
                            if c.new and c.confidence < proof.queue_confirm_below and c.rule != AUTO_MEMORY}
     ctx.memo["remembered"] = {c.word_id for c in corrections if c.rule == AUTO_MEMORY}  # decided: not asked
+    ctx.memo["chemistry"] = _prints_chemistry(pages)
     for page in pages:
         if page.image_only:
             continue
@@ -394,8 +395,15 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             # through a mark a word does not hold inside (``la'shell``, ``ECG,.SpO2``)
             # (or a line-end hyphen with a speck after it: ``computer-.``)
             odd = bool(_ODD_EDGE.search(pre + suf)) or bool(_HYPHEN_MARK.match(suf)) or _inner_mark(core, ctx)
+            formula = _formula_with_o(core, ctx) if any(c.isdigit() for c in core) else None
+            if formula:  # ``H2S04``: an oxygen read as a zero, whatever the confidence
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[pre + formula + suf], context=context,
+                    word_id=word.id))
+                continue
             if any(c.isdigit() for c in core):
-                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
+                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident and not _oxygen_symbol(core, ctx):
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
                 elif odd:
                     pass  # ``_(74)``: a speck glued to a code, whatever the confidence
@@ -451,6 +459,107 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
             ))
     return out
+
+
+_DECIMAL_COUNT = re.compile(r"(?<=[A-Za-z])\d\.(?=\d)")  # Nb1.9, Ta0.45: a count with decimals
+_LONG_DIGITS = re.compile(r"\d{6}")  # no formula writes six digits in a row
+
+
+def _formula_with_o(core: str, ctx: rules.RuleContext) -> str | None:
+    """``core`` as the chemical formula it is with an oxygen read as a zero given back
+    (``H2S04`` → ``H2SO4``, ``Li7La3Zr2012`` → ``Li7La3Zr2O12``, ``Ta0.45012`` → ``Ta0.45O12``),
+    else None. Asked when the token is chemistry by its own shape (a symbol of two letters,
+    ``Al203``, ``Si02``; or three symbols or more, one besides the oxygen with a count:
+    ``H2S04``), or has one symbol of one letter besides the oxygen (``H202``) in a document that
+    prints chemistry elsewhere; never an IPC class (``H04W``: no count), a reference sign
+    (``B202`` among a report's labels) or a step label (``S04``, in a document that numbers its
+    steps)."""
+    if ctx.step_references and rules.STEP_CORE.fullmatch(core):
+        return None
+    if "0" not in core or _LONG_DIGITS.search(core):  # US2002012: a number
+        return None
+    found = _formula_parse(core)
+    if found is None:
+        return None
+    oxygen, strong = found
+    if not oxygen or not (strong or strong is None and ctx.memo.get("chemistry")):
+        return None
+    return "".join("O" if i in oxygen else c for i, c in enumerate(core))
+
+
+def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
+    """Where ``core``, read as a chemical formula (``rules.formula_elements``, besides counts
+    with decimals), has a zero standing for an oxygen, and whether it is chemistry by its own
+    shape: True (a two-letter symbol, or three symbols and a count on one not an oxygen), None
+    (one one-letter symbol with a count and the oxygen: ``H202``, also a reference sign), False
+    (no count but the oxygen's: ``H04W``). None when it is no formula."""
+    cuts = list(_DECIMAL_COUNT.finditer(core))
+    if len(cuts) > 4:
+        return None
+    # each decimal count (its integer digit, the stop and one or two decimals) stands for a count
+    # of two digits the parser takes whole: ``99``
+    for widths in _decimal_widths(len(cuts)):
+        pieces, origin, k = [], [], 0
+        for m, width in zip(cuts, widths):
+            end = m.end() + width
+            if end > len(core) or not core[m.end():end].isdigit():
+                break
+            pieces.append(core[k:m.start()])
+            origin += range(k, m.start())
+            pieces.append("99")
+            origin += [-1, -1]
+            k = end
+        else:
+            pieces.append(core[k:])
+            origin += range(k, len(core))
+            plain = "".join(pieces)
+            if "." in plain or not rules.formula_elements(plain):
+                continue
+            symbols = rules._parse_formula(plain, 0, 0) or frozenset()
+            starts = sorted(i for i in symbols if i - 1 not in symbols or plain[i].isupper() or plain[i] == "0")
+            ends = {i: i + 1 + plain[i + 1:i + 2].islower() for i in starts}  # where its count would begin
+            counted = [i for i, j in ends.items() if plain[i] != "0" and plain[j:j + 1].isdigit() and j not in symbols]
+            oxygen = frozenset(origin[i] for i in starts if plain[i] == "0")
+            two_letters = any(plain[i].islower() for i in symbols)
+            others = [i for i in starts if plain[i] != "0"]
+            strong = True if two_letters or len(starts) >= 3 and counted else (None if counted and len(others) == 1 else False)
+            return oxygen, strong
+    return None
+
+
+_IPC_SUBCLASS = re.compile(r"[A-H][\dO]{2}[A-Z]")  # F02B read FO2B
+
+
+def _oxygen_symbol(core: str, ctx: rules.RuleContext) -> bool:
+    """A letter O among digits that is an oxygen: the token is a formula (``K2SO3``, ``NaNO2``;
+    ``NO2`` in a document that prints chemistry), not an IPC subclass (``FO2B``)."""
+    if _IPC_SUBCLASS.fullmatch(core) or "O" not in core:
+        return False
+    found = _formula_parse(core)
+    return found is not None and bool(found[1] or ctx.memo.get("chemistry"))
+
+
+def _prints_chemistry(pages: list[OcrPage]) -> bool:
+    """Whether the document prints a chemical formula by its own shape (``H2SO4``, ``Al2O3``,
+    ``H2S04``) anywhere: then ``H202`` is hydrogen peroxide, not a reference sign."""
+    seen: set[str] = set()
+    for p in pages:
+        for w in p.words():
+            core = rules.split_token(w.text)[1]
+            if core in seen or not any(c.isdigit() for c in core) or not any(c.isalpha() for c in core):
+                continue
+            seen.add(core)
+            found = _formula_parse(core)
+            if found and found[1]:
+                return True
+    return False
+
+
+def _decimal_widths(n: int) -> list[tuple[int, ...]]:
+    """How many decimals each of ``n`` decimal counts has (one or two), fewer first."""
+    from itertools import product
+
+    return list(product((1, 2), repeat=n))
 
 
 COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
