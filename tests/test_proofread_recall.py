@@ -251,3 +251,33 @@ def test_a_step_label_is_no_formula():
                      ("S202", 93)]])
     _, _, candidates = auto_correct([page], profiles.load("ph"))
     assert not candidates
+
+
+def test_a_misreading_of_the_documents_own_word_is_asked():
+    """``cominand`` (m read as ``in``) on a Spanish page that reads ``command`` well elsewhere:
+    asked with it, although neither is a Spanish word; not without the document's word."""
+    profile = profiles.load("mx")
+    page = spanish_page([("command", 95), ("ejecuta", 96), ("cominand", 92)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text: c.suggestions[0] for c in candidates} == {"cominand": "command"}
+    _, _, candidates = auto_correct([spanish_page([("ejecuta", 96), ("cominand", 92)])], profile)
+    assert not candidates
+
+
+def test_the_o_spanish_writes_between_figures_read_as_six_is_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("evalúan", 96), ("a", 96), ("0", 95), ("6", 95), ("1,", 95), ("en", 96), ("6", 95),
+                         ("casos", 96)])
+    _, _, candidates = auto_correct([page], profile)
+    assert [(c.word_id, c.suggestions) for c in candidates] == [("p0003_w00014", ["ó"])]
+
+
+def test_a_term_numbered_one_read_with_an_l_is_asked():
+    """``sentencial`` is a Spanish word, but in a document that prints ``sentencia2`` it is the
+    term numbered 1."""
+    profile = profiles.load("mx")
+    page = spanish_page([("sentencial", 92), ("sentencia2", 93), ("sentencias", 96)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text: c.suggestions[0] for c in candidates} == {"sentencial": "sentencia1"}
+    _, _, candidates = auto_correct([spanish_page([("sentencial", 92), ("sentencias", 96)])], profile)
+    assert not candidates

@@ -77,6 +77,8 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
                            if c.new and c.confidence < proof.queue_confirm_below and c.rule != AUTO_MEMORY}
     ctx.memo["remembered"] = {c.word_id for c in corrections if c.rule == AUTO_MEMORY}  # decided: not asked
     ctx.memo["chemistry"] = _prints_chemistry(pages)
+    ctx.memo["read-well"] = document_vocabulary(pages, times=1)
+    ctx.memo["numbered"] = _numbered_stems(pages)
     for page in pages:
         if page.image_only:
             continue
@@ -158,9 +160,9 @@ HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and aske
 DOCUMENT_WORD_CONFIDENCE = 90.0  # a word the document reads this sure, twice or more, is its own
 
 
-def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
-    """The document's own words: read with confidence at least twice (folded form → the
-    spelling read): a suggestion from here comes before the lexicon's."""
+def document_vocabulary(pages: list[OcrPage], times: int = 2) -> dict[str, str]:
+    """The document's own words: read with confidence at least twice (``times``; folded form →
+    the spelling read): a suggestion from here comes before the lexicon's."""
     from .lexicon import fold
 
     seen: dict[str, list] = {}
@@ -170,7 +172,7 @@ def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
             if len(core) >= 4 and core.isalpha() and w.conf >= DOCUMENT_WORD_CONFIDENCE:
                 entry = seen.setdefault(fold(core), [0, core])
                 entry[0] += 1
-    return {k: v[1] for k, v in seen.items() if v[0] >= 2}
+    return {k: v[1] for k, v in seen.items() if v[0] >= times}
 
 
 _PARTY_LINE = re.compile(r"^[\(\[]?7[1-6][\)\]]$")
@@ -376,6 +378,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         context = " ".join(w.text for w in line.words if w.text)
         shown = [w for w in line.words if w.text]
         before = {b.id: a for a, b in zip(shown, shown[1:])}
+        after = {a.id: b for a, b in zip(shown, shown[1:])}
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -396,11 +399,12 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             # (or a line-end hyphen with a speck after it: ``computer-.``)
             odd = bool(_ODD_EDGE.search(pre + suf)) or bool(_HYPHEN_MARK.match(suf)) or _inner_mark(core, ctx)
             formula = _formula_with_o(core, ctx) if any(c.isdigit() for c in core) else None
-            if formula:  # ``H2S04``: an oxygen read as a zero, whatever the confidence
+            if formula or _o_between_figures(word.text, before.get(word.id), after.get(word.id), ctx):
+                # ``H2S04``: an oxygen read as a zero; ``0 6 1``: the ó Spanish writes between figures
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[pre + formula + suf], context=context,
-                    word_id=word.id))
+                    confidence=float(word.conf), suggestions=[pre + formula + suf if formula else "ó"],
+                    context=context, word_id=word.id))
                 continue
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident and not _oxygen_symbol(core, ctx):
@@ -436,10 +440,13 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
-                if not (odd or lost_accent or joined or stray or doubtful or slip or capital) and \
+                slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
+                numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
+                if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or joined or stray or slip or capital or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or stray or slip or capital or numbered
+                                      or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
@@ -454,6 +461,9 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 if own:
                     own = pre + match_case(own, core) + suf
                     suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
+                if numbered:  # before the document's own spelling: the letters are a word as read
+                    numbered = pre + numbered + suf
+                    suggestions = [numbered] + [x for x in suggestions if x != numbered][: max(0, s.queue_suggestions - 1)]
             out.append(QueueCandidate(
                 kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
@@ -537,6 +547,15 @@ def _oxygen_symbol(core: str, ctx: rules.RuleContext) -> bool:
         return False
     found = _formula_parse(core)
     return found is not None and bool(found[1] or ctx.memo.get("chemistry"))
+
+
+def _o_between_figures(text: str, previous, following, ctx: rules.RuleContext) -> bool:
+    """A lone ``6`` between two figures on a page that writes Spanish's marks (``0 6 1``): the
+    ``ó`` the older spelling puts between figures, which the engine reads as a 6 (``lexicon``'s
+    confusion table has the same pair), whatever the confidence."""
+    if text != "6" or previous is None or following is None or ctx.lang != "es" or not ctx.accents:
+        return False
+    return all(rules.split_token(w.text)[1].isdigit() for w in (previous, following))
 
 
 def _prints_chemistry(pages: list[OcrPage]) -> bool:
@@ -705,12 +724,55 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     return any(v in _function_words(ctx) and ctx.forms.zipf(v) >= here + SLIP_ZIPF for v in _group_variants(low))
 
 
-def _group_variants(low: str) -> set[str]:
+_NUMBERED = re.compile(r"([^\W\d_]{3,})([2-9])")  # sentencia2, campo3: a term numbered by a figure
+
+
+def _numbered_stems(pages: list[OcrPage]) -> frozenset[str]:
+    """The (folded) stems the document numbers with a figure glued on (``sentencia2`` →
+    ``sentencia``)."""
+    from .lexicon import fold
+
+    out = set()
+    for p in pages:
+        for w in p.words():
+            m = _NUMBERED.fullmatch(rules.split_token(w.text)[1])
+            if m:
+                out.add(fold(m.group(1)))
+    return frozenset(out)
+
+
+def _numbered_one(core: str, ctx: rules.RuleContext) -> str | None:
+    """``sentencial`` in a document that prints ``sentencia2``: the term numbered 1, its figure
+    read as an ``l`` (or ``I``), even where the letters make a word; the numbered spelling, else None."""
+    from .lexicon import fold
+
+    stems = ctx.memo.get("numbered")
+    if not stems or len(core) < 4 or core[-1] not in "lI" or fold(core[:-1]) not in stems:
+        return None
+    return core[:-1] + "1"
+
+
+def _document_variant(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> bool:
+    """A reading that is no word, one letter-group confusion either way (``lexicon.MULTI_CONFUSIONS``:
+    ``in`` for ``m``, ``rn`` for ``m``) from a word the document itself reads with confidence
+    elsewhere (``cominand``, the page's ``command``): its own word misread, whatever the
+    confidence, in whatever language the word is."""
+    from .lexicon import fold
+
+    low = fold(core)
+    if len(low) < 4 or not core.isalpha() or not vocabulary or low in (ctx.memo.get("vocabulary") or ()) or \
+            _a_word(core, ctx):  # read as it is twice: the document's own spelling
+        return False
+    return any(v in vocabulary for v in _group_variants(low, both_ways=True))
+
+
+def _group_variants(low: str, both_ways: bool = False) -> set[str]:
     """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``)."""
     from .lexicon import MULTI_CONFUSIONS
 
     out = set()
-    for wrong, right in MULTI_CONFUSIONS:
+    pairs = MULTI_CONFUSIONS + [(b, a) for a, b in MULTI_CONFUSIONS] if both_ways else MULTI_CONFUSIONS
+    for wrong, right in pairs:
         i = low.find(wrong)
         while i != -1:
             out.add(low[:i] + right + low[i + len(wrong):])
