@@ -83,8 +83,58 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
         if page.image_only:
             continue
         _for_page(ctx, page, lang)
-        candidates += queue_candidates(page, ctx, memory)
+        asked = queue_candidates(page, ctx, memory)
+        if memory is not None and (memory.seen_targets or memory.seen_accepted):
+            asked, settled = _seconded(page, asked, memory, ctx)
+            corrections += settled
+        candidates += asked
     return pages, corrections, candidates
+
+
+def _seconded(page: OcrPage, asked: list[QueueCandidate], memory: MemoryRules,
+              ctx: rules.RuleContext) -> tuple[list[QueueCandidate], list[Correction]]:
+    """Questions a reviewer's decision in one earlier document settles now that the proofreader
+    agrees with it independently: a word whose first suggestion is a spelling reviewers corrected
+    to (``Baden-Wiirttemberg`` → ``Baden-Württemberg``, suggested here by the German spelling) is
+    corrected to it as ``auto-memory``; a rule's unsure fix to a spelling reviewers accepted
+    (``número``) is not asked. Only a reading that is no word, as close to the spelling as a
+    remembered target must be (``_remembered_target``); never a party's name (the gazetteer
+    suggests those), a reading reviewers kept as read or an admin took back."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ..store.memory import form_of
+
+    words = {w.id: w for w in page.words()}
+    names = None
+    keep, settled = [], []
+    for c in asked:
+        word = words.get(c.word_id or "")
+        core = rules.split_token(c.text)[1]
+        if c.kind != "word" or word is None or not core or word.text != c.text:
+            keep.append(c)
+            continue
+        if word.ocr_text not in (None, word.text) and c.suggestions[:1] == [word.ocr_text]:
+            if form_of(core) in memory.seen_accepted:
+                continue  # the rule's fix, and a reviewer's acceptance of the same spelling
+            keep.append(c)
+            continue
+        top = c.suggestions[0] if c.suggestions else ""
+        target = form_of(top)
+        read = form_of(core)
+        if target not in memory.seen_targets or target == read or read in memory.refused or \
+                read in memory.seen_accepted or read in memory.accepted or _a_word(core, ctx) or \
+                strip_marks(read) != strip_marks(target) and \
+                Levenshtein.distance(read, target) > (2 if len(target) >= 10 else 1):
+            keep.append(c)
+            continue
+        if names is None:
+            lines = page.lines()
+            names = _party_words(lines) - set(_address_words(page, every_country=True))
+        if word.id in names:
+            keep.append(c)
+            continue
+        settled.append(_change(word, page.number, top, AUTO_MEMORY, 99.0))
+    return keep, settled
 
 
 def _remembered(page: OcrPage, memory: MemoryRules, ctx: rules.RuleContext) -> list[Correction]:
