@@ -12,7 +12,12 @@ the next jobs of the office learn from it is a plain, frozen ``MemoryRules``:
   the office's own lexicon (no longer asked about);
 * ``parties``: names of applicants, inventors and agents reviewers confirmed or typed: the
   gazetteer a front page's names are matched against (one OCR edit away: suggested, never
-  replaced).
+  replaced);
+* ``seen_targets`` and ``seen_accepted``: spellings reviewers corrected to, and words they
+  accepted, in fewer documents than that and never decided otherwise: no rule by themselves, a
+  second opinion the proofreader may agree with (its own first suggestion for a reading that is
+  no word is such a spelling: corrected as ``auto-memory``; its unsure fix wrote such a word: not
+  asked).
 
 The store is a file (portable: copy it, or ``export_csv`` / ``import_csv`` between machines); its
 SQL lives here only, through ``digitize.db.connect``. A job records the rules it used in its
