@@ -281,3 +281,10 @@ def test_a_term_numbered_one_read_with_an_l_is_asked():
     assert {c.text: c.suggestions[0] for c in candidates} == {"sentencial": "sentencia1"}
     _, _, candidates = auto_correct([spanish_page([("sentencial", 92), ("sentencias", 96)])], profile)
     assert not candidates
+
+
+@pytest.mark.parametrize("read", ["Hauptstraffe", "Hauptstra&e"])
+def test_a_german_sharp_s_read_as_two_fs_or_an_ampersand_is_suggested(read):
+    line = [("ACME", 95), ("INC.;", 95), (read, 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
+    _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
+    assert {c.text: c.suggestions[0] for c in candidates} == {read: "Hauptstraße"}

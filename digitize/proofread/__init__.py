@@ -734,7 +734,8 @@ _UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "á": "ä", "ó": "ö", "ú": "ü", 
 def _german_spelling(core: str) -> str | None:
     """A German place or street spelt with its umlauts and ß, when German writes that spelling
     far more often than the one read: ``Wurttemberg`` and ``Wúrttemberg`` → ``Württemberg``,
-    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe`` → ``Hauptstraße``.
+    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe``,
+    ``Hauptstraffe``, ``Hauptstra&e`` → ``Hauptstraße``.
     Each part of a hyphenated name on its own; None when no part changes."""
     german = word_forms.spellings("de")
     if not len(german.zipf10):
@@ -742,7 +743,7 @@ def _german_spelling(core: str) -> str | None:
     parts = core.split("-")
     changed = False
     for k, part in enumerate(parts):
-        if len(part) < 4 or not part.isalpha():
+        if len(part) < 4 or not part.replace("&", "").isalpha():
             continue
         best = _umlaut_variant(part, german)
         if best:
@@ -760,8 +761,10 @@ def _umlaut_variant(part: str, german: word_forms.Forms) -> str | None:
             options.append(part[:i] + (u.upper() if c.isupper() else u) + part[i + 1:])
         if part[i:i + 2].lower() == "ii":
             options.append(part[:i] + ("Ü" if c.isupper() else "ü") + part[i + 2:])
-        if c in "Bf" and 0 < i and part[i - 1].islower():
-            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B or f (Hauptstrafe)
+        if c in "Bf&" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B, f or & (Hauptstrafe)
+        if part[i:i + 2] == "ff" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 2:])  # or as two f (Hauptstraffe)
     scored = [(german.zipf(o), o) for o in options]
     if not scored:
         return None
