@@ -86,6 +86,7 @@ SECONDS = {
     ("field", "accept"): 5.0, ("field", "correct"): 15.0, ("list", "accept"): 6.0, ("list", "correct"): 30.0,
     ("document", "not-publication"): 10.0,
 }
+SERIES_GLANCE = 1.0  # --series: a person's seconds per other reading of a series, checked in its line
 REVIEWER = "sim-reviewer"
 WORK = Path(os.environ.get("QA_EFFORT_WORK", ROOT / "build" / "qa-effort"))  # another checkout may share the OCR
 TAG = os.environ.get("QA_EFFORT_TAG", "")  # its review folders apart
@@ -93,6 +94,7 @@ SHARED = Path(os.environ.get("DIGITIZE_SHARED_DATA", ROOT.parent / "shared" / "d
 REAL = Path(os.environ.get("DIGITIZE_REAL_SETS", "/work/real-sets"))
 WRAP, LINES_PER_PAGE = 72, 40
 SHOW = False
+SERIES = False  # --series: the reviewer settles a series at once when its every reading takes the same answer
 
 
 # --------------------------------------------------------------------------- the sets
@@ -500,9 +502,23 @@ def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: s
         if item is None or item.id in skipped:
             break  # only items the reviewer could not answer are left
         rules = rules_cache.setdefault(item.doc_id, queue.rules_for(item.doc_id))
+        series = False
         if item.kind == "word":
             action, value, useful = word_answer(item)
             kind = "word"
+            if SERIES and item.series_size > 1:
+                # the review page lists the series' other readings in their lines: one decision
+                # when the truth gives each of them the same answer, else this reading alone
+                others = [o for o in (queue.get(m["id"]) for m in queue.series_members(item.id) if m["id"] != item.id) if o]
+                answers = [word_answer(o) for o in others]
+                from digitize.proofread.series import adapt
+
+                series = bool(others) and all(
+                    a == action and (a != "correct" or adapt(value or "", item.text, o.text) == v)
+                    for o, (a, v, _) in zip(others, answers))
+                if series:
+                    useful = useful or any(u for _, _, u in answers)
+                    fig.seconds += SERIES_GLANCE * len(others)
         elif not truths[by_doc[item.doc_id]].fields and hasattr(queue, "not_a_publication"):
             # a page of text with no front page: the reviewer reads its words, then says once
             # that the document is no publication (its empty mandatory fields are not invented)
@@ -530,7 +546,7 @@ def review(out: Path, truths: dict[str, DocTruth], fig: Figures, profile_name: s
             else:
                 action, value, useful = "correct", want, True
         try:
-            queue.decide(item.id, REVIEWER, action, value, rules=rules)
+            queue.decide(item.id, REVIEWER, action, value, series=series, rules=rules)
         except (ValueRefused, LeaseError, QueueError):
             # the truth as typed does not fit the item: left open (never a wrong value accepted,
             # which the office memory would learn); the time is spent all the same
@@ -727,6 +743,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fresh", action="store_true", help="read the pages again (no OCR cache)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--show", action="store_true", help="every item and every missed error")
+    ap.add_argument("--series", action="store_true", help="the reviewer settles a series (the same reading and"
+                    " suggestion across the batch's documents) with one decision when every reading takes the same"
+                    " answer (as the review page offers), at SERIES_GLANCE seconds per other reading")
     ap.add_argument("--queue", action="append", default=[], metavar="KEY=VALUE",
                     help="a [queue] setting for this measurement (repeatable: --queue confirm_below=0"
                          " --queue accent_margin=0): the office's curve of items against recall")
@@ -755,8 +774,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.queue:
         for name in {v[2] for v in SETS.values()}:
             OVERRIDES[name] = override_profile(name, args.queue)
-    global SHOW
+    global SHOW, SERIES
     SHOW = args.show
+    SERIES = args.series
     env = dict(os.environ, OMP_THREAD_LIMIT="1", PYTHONPATH=str(ROOT))
     env.pop("DIGITIZE_MEMORY", None)
     record = {}

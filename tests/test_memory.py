@@ -224,3 +224,35 @@ def test_what_batch_a_settled_is_not_asked_in_batch_b(tmp_path):
     assert {c.text for c in candidates} & {"desagüe", "CIGÜEÑAL"} == set()
     _, _, asked = auto_correct([page], profile)  # without the memory, the fix is asked to be confirmed
     assert "desagüe" in {c.text for c in asked}
+
+
+def test_one_documents_decision_seconded_by_the_proofreader_settles_a_question(tmp_path):
+    """A spelling reviewers corrected to in one document only is no rule by itself; when the
+    proofreader's own first suggestion for a reading that is no word is that spelling (the
+    German one of an address), the two agree: corrected as ``auto-memory``, not asked. A rule's
+    unsure accent fix to a spelling reviewers accepted once is not asked either. A reading an
+    admin took back, or one that is a word, is asked as before."""
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+
+    from test_proofread_recall import spanish_page
+    from test_proofread_rules import page_of
+
+    store = OfficeMemory(tmp_path / "mx.sqlite")
+    store.record("MX", decisions("Hauptstra&e", "Hauptstraße", "correct", 1) +
+                 decisions("desagüe", "desagüe", "accept", 1, start=1))
+    rules = store.rules("MX", confirmations=2, lexicon_after=2)
+    store.close()
+    assert not rules.targets and rules.seen_targets == {"hauptstrasse": "Hauptstraße"}
+    assert rules.seen_accepted == {"desagüe"} and MemoryRules.from_json(rules.to_json()) == rules
+    profile = profiles.load("mx")
+    line = [("ACME", 95), ("INC.;", 95), ("Hauptstrafe", 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
+    _, corrections, candidates = auto_correct([page_of([line])], profile, memory=rules)
+    assert [(c.old, c.new) for c in corrections if c.rule == AUTO] == [("Hauptstrafe", "Hauptstraße")]
+    assert not candidates
+    _, _, asked = auto_correct([spanish_page([("desague", 60)])], profile, memory=rules)
+    assert not asked
+    from dataclasses import replace
+
+    _, corrections, candidates = auto_correct([page_of([line])], profile, memory=replace(rules, refused=frozenset({"hauptstrafe"})))
+    assert not [c for c in corrections if c.rule == AUTO] and [c.text for c in candidates] == ["Hauptstrafe"]

@@ -226,3 +226,65 @@ def test_a_german_sharp_s_read_as_f_is_asked():
     line = [("ACME", 95), ("INC.;", 95), ("Hauptstrafe", 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
     _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
     assert {c.text: c.suggestions[0] for c in candidates} == {"Hauptstrafe": "Hauptstraße"}
+
+
+def test_an_oxygen_read_as_zero_in_a_formula_is_asked_with_the_formula():
+    """Read with confidence on the held-out PH batch: a formula's O read as 0 (``H2S04``, a
+    garnet with decimal counts) is asked, the formula its suggestion; not an IPC class
+    (``H04W``), a reference sign of one letter (``B202``) in a document with no chemistry, nor
+    a formula whose O was read as O (``K2SO3``)."""
+    words = [("H2S04,", 90), ("Li6.55La3Hf1.55Ta0.45012,", 90), ("Al203", 92), ("H04W", 93), ("K2SO3", 90),
+             ("H202.", 89)]
+    _, _, candidates = auto_correct([page_of([words])], profiles.load("ph"))
+    asked = {c.text: c.suggestions[0] for c in candidates}
+    assert asked == {"H2S04,": "H2SO4,", "Li6.55La3Hf1.55Ta0.45012,": "Li6.55La3Hf1.55Ta0.45O12,", "Al203": "Al2O3",
+                     "H202.": "H2O2."}
+    labels = page_of([[("the", 96), ("sample", 96), ("B202", 92), ("and", 96), ("B203", 93), ("H04W", 93)]])
+    _, _, candidates = auto_correct([labels], profiles.load("ph"))
+    assert not candidates
+
+
+def test_a_step_label_is_no_formula():
+    """``S202`` is S2O2 by its letters, in a document that prints chemistry (``H2SO4``), but a
+    step in one that numbers its steps S201, S203."""
+    page = page_of([[("H2SO4", 96), ("in", 96), ("step", 96), ("S201", 95), ("then", 96), ("S203", 95), ("and", 96),
+                     ("S202", 93)]])
+    _, _, candidates = auto_correct([page], profiles.load("ph"))
+    assert not candidates
+
+
+def test_a_misreading_of_the_documents_own_word_is_asked():
+    """``cominand`` (m read as ``in``) on a Spanish page that reads ``command`` well elsewhere:
+    asked with it, although neither is a Spanish word; not without the document's word."""
+    profile = profiles.load("mx")
+    page = spanish_page([("command", 95), ("ejecuta", 96), ("cominand", 92)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text: c.suggestions[0] for c in candidates} == {"cominand": "command"}
+    _, _, candidates = auto_correct([spanish_page([("ejecuta", 96), ("cominand", 92)])], profile)
+    assert not candidates
+
+
+def test_the_o_spanish_writes_between_figures_read_as_six_is_asked():
+    profile = profiles.load("mx")
+    page = spanish_page([("evalúan", 96), ("a", 96), ("0", 95), ("6", 95), ("1,", 95), ("en", 96), ("6", 95),
+                         ("casos", 96)])
+    _, _, candidates = auto_correct([page], profile)
+    assert [(c.word_id, c.suggestions) for c in candidates] == [("p0003_w00014", ["ó"])]
+
+
+def test_a_term_numbered_one_read_with_an_l_is_asked():
+    """``sentencial`` is a Spanish word, but in a document that prints ``sentencia2`` it is the
+    term numbered 1."""
+    profile = profiles.load("mx")
+    page = spanish_page([("sentencial", 92), ("sentencia2", 93), ("sentencias", 96)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text: c.suggestions[0] for c in candidates} == {"sentencial": "sentencia1"}
+    _, _, candidates = auto_correct([spanish_page([("sentencial", 92), ("sentencias", 96)])], profile)
+    assert not candidates
+
+
+@pytest.mark.parametrize("read", ["Hauptstraffe", "Hauptstra&e"])
+def test_a_german_sharp_s_read_as_two_fs_or_an_ampersand_is_suggested(read):
+    line = [("ACME", 95), ("INC.;", 95), (read, 82), ("12,", 95), ("Kaufbeuren,", 95), ("DE", 95)]
+    _, _, candidates = auto_correct([page_of([line])], profiles.load("mx"))
+    assert {c.text: c.suggestions[0] for c in candidates} == {read: "Hauptstraße"}

@@ -76,12 +76,65 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     ctx.memo["confirm"] = {c.word_id: c.old for c in corrections
                            if c.new and c.confidence < proof.queue_confirm_below and c.rule != AUTO_MEMORY}
     ctx.memo["remembered"] = {c.word_id for c in corrections if c.rule == AUTO_MEMORY}  # decided: not asked
+    ctx.memo["chemistry"] = _prints_chemistry(pages)
+    ctx.memo["read-well"] = document_vocabulary(pages, times=1)
+    ctx.memo["numbered"] = _numbered_stems(pages)
     for page in pages:
         if page.image_only:
             continue
         _for_page(ctx, page, lang)
-        candidates += queue_candidates(page, ctx, memory)
+        asked = queue_candidates(page, ctx, memory)
+        if memory is not None and (memory.seen_targets or memory.seen_accepted):
+            asked, settled = _seconded(page, asked, memory, ctx)
+            corrections += settled
+        candidates += asked
     return pages, corrections, candidates
+
+
+def _seconded(page: OcrPage, asked: list[QueueCandidate], memory: MemoryRules,
+              ctx: rules.RuleContext) -> tuple[list[QueueCandidate], list[Correction]]:
+    """Questions a reviewer's decision in one earlier document settles now that the proofreader
+    agrees with it independently: a word whose first suggestion is a spelling reviewers corrected
+    to (``Baden-Wiirttemberg`` → ``Baden-Württemberg``, suggested here by the German spelling) is
+    corrected to it as ``auto-memory``; a rule's unsure fix to a spelling reviewers accepted
+    (``número``) is not asked. Only a reading that is no word, as close to the spelling as a
+    remembered target must be (``_remembered_target``); never a party's name (the gazetteer
+    suggests those), a reading reviewers kept as read or an admin took back."""
+    from rapidfuzz.distance import Levenshtein
+
+    from ..store.memory import form_of
+
+    words = {w.id: w for w in page.words()}
+    names = None
+    keep, settled = [], []
+    for c in asked:
+        word = words.get(c.word_id or "")
+        core = rules.split_token(c.text)[1]
+        if c.kind != "word" or word is None or not core or word.text != c.text:
+            keep.append(c)
+            continue
+        if word.ocr_text not in (None, word.text) and c.suggestions[:1] == [word.ocr_text]:
+            if form_of(core) in memory.seen_accepted:
+                continue  # the rule's fix, and a reviewer's acceptance of the same spelling
+            keep.append(c)
+            continue
+        top = c.suggestions[0] if c.suggestions else ""
+        target = form_of(top)
+        read = form_of(core)
+        if target not in memory.seen_targets or target == read or read in memory.refused or \
+                read in memory.seen_accepted or read in memory.accepted or _a_word(core, ctx) or \
+                strip_marks(read) != strip_marks(target) and \
+                Levenshtein.distance(read, target) > (2 if len(target) >= 10 else 1):
+            keep.append(c)
+            continue
+        if names is None:
+            lines = page.lines()
+            names = _party_words(lines) - set(_address_words(page, every_country=True))
+        if word.id in names:
+            keep.append(c)
+            continue
+        settled.append(_change(word, page.number, top, AUTO_MEMORY, 99.0))
+    return keep, settled
 
 
 def _remembered(page: OcrPage, memory: MemoryRules, ctx: rules.RuleContext) -> list[Correction]:
@@ -157,9 +210,9 @@ HYPHEN_KEPT = 80.0  # a line-end hyphen kept between two words: applied and aske
 DOCUMENT_WORD_CONFIDENCE = 90.0  # a word the document reads this sure, twice or more, is its own
 
 
-def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
-    """The document's own words: read with confidence at least twice (folded form → the
-    spelling read): a suggestion from here comes before the lexicon's."""
+def document_vocabulary(pages: list[OcrPage], times: int = 2) -> dict[str, str]:
+    """The document's own words: read with confidence at least twice (``times``; folded form →
+    the spelling read): a suggestion from here comes before the lexicon's."""
     from .lexicon import fold
 
     seen: dict[str, list] = {}
@@ -169,7 +222,7 @@ def document_vocabulary(pages: list[OcrPage]) -> dict[str, str]:
             if len(core) >= 4 and core.isalpha() and w.conf >= DOCUMENT_WORD_CONFIDENCE:
                 entry = seen.setdefault(fold(core), [0, core])
                 entry[0] += 1
-    return {k: v[1] for k, v in seen.items() if v[0] >= 2}
+    return {k: v[1] for k, v in seen.items() if v[0] >= times}
 
 
 _PARTY_LINE = re.compile(r"^[\(\[]?7[1-6][\)\]]$")
@@ -375,6 +428,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         context = " ".join(w.text for w in line.words if w.text)
         shown = [w for w in line.words if w.text]
         before = {b.id: a for a, b in zip(shown, shown[1:])}
+        after = {a.id: b for a, b in zip(shown, shown[1:])}
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -394,8 +448,16 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             # through a mark a word does not hold inside (``la'shell``, ``ECG,.SpO2``)
             # (or a line-end hyphen with a speck after it: ``computer-.``)
             odd = bool(_ODD_EDGE.search(pre + suf)) or bool(_HYPHEN_MARK.match(suf)) or _inner_mark(core, ctx)
+            formula = _formula_with_o(core, ctx) if any(c.isdigit() for c in core) else None
+            if formula or _o_between_figures(word.text, before.get(word.id), after.get(word.id), ctx):
+                # ``H2S04``: an oxygen read as a zero; ``0 6 1``: the ó Spanish writes between figures
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[pre + formula + suf if formula else "ó"],
+                    context=context, word_id=word.id))
+                continue
             if any(c.isdigit() for c in core):
-                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident:
+                if _LETTER_O_IN_NUMBER.search(core) and not odd and confident and not _oxygen_symbol(core, ctx):
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
                 elif odd:
                     pass  # ``_(74)``: a speck glued to a code, whatever the confidence
@@ -428,10 +490,13 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
-                if not (odd or lost_accent or joined or stray or doubtful or slip or capital) and \
+                slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
+                numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
+                if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
                         all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
-                if confident and not (odd or lost_accent or joined or stray or slip or capital or _misread(core, ctx)):
+                if confident and not (odd or lost_accent or joined or stray or slip or capital or numbered
+                                      or _misread(core, ctx)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
@@ -446,11 +511,160 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 if own:
                     own = pre + match_case(own, core) + suf
                     suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
+                if numbered:  # before the document's own spelling: the letters are a word as read
+                    numbered = pre + numbered + suf
+                    suggestions = [numbered] + [x for x in suggestions if x != numbered][: max(0, s.queue_suggestions - 1)]
             out.append(QueueCandidate(
                 kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                 confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
             ))
     return out
+
+
+_DECIMAL_COUNT = re.compile(r"(?<=[A-Za-z])\d\.(?=\d)")  # Nb1.9, Ta0.45: a count with decimals
+_LONG_DIGITS = re.compile(r"\d{6}")  # no formula writes six digits in a row
+
+
+def _formula_with_o(core: str, ctx: rules.RuleContext) -> str | None:
+    """``core`` as the chemical formula it is with an oxygen read as a zero given back
+    (``H2S04`` → ``H2SO4``, ``Li7La3Zr2012`` → ``Li7La3Zr2O12``, ``Ta0.45012`` → ``Ta0.45O12``),
+    else None. Asked when the token is chemistry by its own shape (a symbol of two letters,
+    ``Al203``, ``Si02``; or three symbols or more, one besides the oxygen with a count:
+    ``H2S04``), or has one symbol of one letter besides the oxygen (``H202``) in a document that
+    prints chemistry elsewhere; never an IPC class (``H04W``: no count), a reference sign
+    (``B202`` among a report's labels) or a step label (``S04``, in a document that numbers its
+    steps)."""
+    if ctx.step_references and rules.STEP_CORE.fullmatch(core):
+        return None
+    if "0" not in core or _LONG_DIGITS.search(core):  # US2002012: a number
+        return None
+    found = _formula_parse(core)
+    if found is None:
+        return None
+    oxygen, strong = found
+    if not oxygen or not (strong or strong is None and ctx.memo.get("chemistry")):
+        return None
+    return "".join("O" if i in oxygen else c for i, c in enumerate(core))
+
+
+def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
+    """Where ``core``, read as a chemical formula (``rules.formula_elements``, besides counts
+    with decimals), has a zero standing for an oxygen, and whether it is chemistry by its own
+    shape: True (a two-letter symbol, or three symbols and a count on one not an oxygen), None
+    (one one-letter symbol with a count and the oxygen: ``H202``, also a reference sign), False
+    (no count but the oxygen's: ``H04W``). None when it is no formula."""
+    cuts = list(_DECIMAL_COUNT.finditer(core))
+    if len(cuts) > 4:
+        return None
+    # each decimal count (its integer digit, the stop and one or two decimals) stands for a count
+    # of two digits the parser takes whole: ``99``
+    for widths in _decimal_widths(len(cuts)):
+        pieces, origin, k = [], [], 0
+        for m, width in zip(cuts, widths):
+            end = m.end() + width
+            if end > len(core) or not core[m.end():end].isdigit():
+                break
+            pieces.append(core[k:m.start()])
+            origin += range(k, m.start())
+            pieces.append("99")
+            origin += [-1, -1]
+            k = end
+        else:
+            pieces.append(core[k:])
+            origin += range(k, len(core))
+            plain = "".join(pieces)
+            if "." in plain or not rules.formula_elements(plain):
+                continue
+            symbols = _formula_symbols(plain)
+            starts = sorted(i for i in symbols if i - 1 not in symbols or plain[i].isupper() or plain[i] == "0")
+            ends = {i: i + 1 + plain[i + 1:i + 2].islower() for i in starts}  # where its count would begin
+            counted = [i for i, j in ends.items() if plain[i] != "0" and plain[j:j + 1].isdigit() and j not in symbols]
+            oxygen = frozenset(origin[i] for i in starts if plain[i] == "0")
+            two_letters = any(plain[i].islower() for i in symbols)
+            others = [i for i in starts if plain[i] != "0"]
+            strong = True if two_letters or len(starts) >= 3 and counted else (None if counted and len(others) == 1 else False)
+            return oxygen, strong
+    return None
+
+
+_IPC_SUBCLASS = re.compile(r"[A-H][\dO]{2}[A-Z]")  # F02B read FO2B
+
+
+def _oxygen_symbol(core: str, ctx: rules.RuleContext) -> bool:
+    """A letter O among digits that is an oxygen: the token is a formula (``K2SO3``, ``NaNO2``;
+    ``NO2`` in a document that prints chemistry), not an IPC subclass (``FO2B``)."""
+    if _IPC_SUBCLASS.fullmatch(core) or "O" not in core:
+        return False
+    found = _formula_parse(core)
+    return found is not None and bool(found[1] or ctx.memo.get("chemistry"))
+
+
+def _o_between_figures(text: str, previous, following, ctx: rules.RuleContext) -> bool:
+    """A lone ``6`` between two figures on a page that writes Spanish's marks (``0 6 1``): the
+    ``ó`` the older spelling puts between figures, which the engine reads as a 6 (``lexicon``'s
+    confusion table has the same pair), whatever the confidence."""
+    if text != "6" or previous is None or following is None or ctx.lang != "es" or not ctx.accents:
+        return False
+    return all(rules.split_token(w.text)[1].isdigit() for w in (previous, following))
+
+
+def _prints_chemistry(pages: list[OcrPage]) -> bool:
+    """Whether the document prints a chemical formula by its own shape (``H2SO4``, ``Al2O3``,
+    ``H2S04``) anywhere: then ``H202`` is hydrogen peroxide, not a reference sign."""
+    seen: set[str] = set()
+    for p in pages:
+        for w in p.words():
+            core = rules.split_token(w.text)[1]
+            if core in seen or not any(c.isdigit() for c in core) or not any(c.isalpha() for c in core):
+                continue
+            seen.add(core)
+            found = _formula_parse(core)
+            if found and found[1]:
+                return True
+    return False
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _formula_symbols(plain: str) -> frozenset[int]:
+    """Where the symbols of the formula ``plain`` stand, the zeros read as oxygen among them:
+    ``rules.formula_elements`` places the letters; each run of figures after a symbol is a count
+    (two figures before one, never a leading 0 nor a 1), then a zero standing for O and its own
+    count, read in the same order as ``formula_elements`` reads it (``Zr2012``: Zr, 2, O, 12)."""
+    out = set(rules.formula_elements(plain))
+    # a formula has two symbols: with one letter symbol, a zero is the other (N20: N2O)
+    lone = sum(plain[i].isupper() for i in out) + plain.startswith("0") < 2
+    for m in _DIGIT_RUN.finditer(plain):
+        zeros = _zeros_in_counts(m.group(0), 0, lone)
+        out |= {m.start() + k for k in zeros or ()}
+    return frozenset(out)
+
+
+def _zeros_in_counts(run: str, i: int, need: bool = False) -> frozenset[int] | None:
+    """After a symbol at ``run[i:]``: a count, then a ``0`` (an O) and what follows it
+    (``need``: at least one such zero)."""
+    for count in (2, 1, 0):
+        digits = run[i:i + count]
+        if len(digits) < count or count and (digits[0] == "0" or digits == "1"):
+            continue
+        j = i + count
+        if j == len(run):
+            if not need:
+                return frozenset()
+            continue
+        if run[j] == "0":
+            rest = _zeros_in_counts(run, j + 1)
+            if rest is not None:
+                return rest | {j}
+    return None
+
+
+def _decimal_widths(n: int) -> list[tuple[int, ...]]:
+    """How many decimals each of ``n`` decimal counts has (one or two), fewer first."""
+    from itertools import product
+
+    return list(product((1, 2), repeat=n))
 
 
 COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
@@ -520,7 +734,8 @@ _UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "á": "ä", "ó": "ö", "ú": "ü", 
 def _german_spelling(core: str) -> str | None:
     """A German place or street spelt with its umlauts and ß, when German writes that spelling
     far more often than the one read: ``Wurttemberg`` and ``Wúrttemberg`` → ``Württemberg``,
-    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe`` → ``Hauptstraße``.
+    ``Wiirttemberg`` (ü read as two i) → ``Württemberg``, ``HauptstraBe``, ``Hauptstrafe``,
+    ``Hauptstraffe``, ``Hauptstra&e`` → ``Hauptstraße``.
     Each part of a hyphenated name on its own; None when no part changes."""
     german = word_forms.spellings("de")
     if not len(german.zipf10):
@@ -528,7 +743,7 @@ def _german_spelling(core: str) -> str | None:
     parts = core.split("-")
     changed = False
     for k, part in enumerate(parts):
-        if len(part) < 4 or not part.isalpha():
+        if len(part) < 4 or not part.replace("&", "").isalpha():
             continue
         best = _umlaut_variant(part, german)
         if best:
@@ -546,8 +761,10 @@ def _umlaut_variant(part: str, german: word_forms.Forms) -> str | None:
             options.append(part[:i] + (u.upper() if c.isupper() else u) + part[i + 1:])
         if part[i:i + 2].lower() == "ii":
             options.append(part[:i] + ("Ü" if c.isupper() else "ü") + part[i + 2:])
-        if c in "Bf" and 0 < i and part[i - 1].islower():
-            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B or f (Hauptstrafe)
+        if c in "Bf&" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 1:])  # ß read as B, f or & (Hauptstrafe)
+        if part[i:i + 2] == "ff" and 0 < i and part[i - 1].islower():
+            options.append(part[:i] + "ß" + part[i + 2:])  # or as two f (Hauptstraffe)
     scored = [(german.zipf(o), o) for o in options]
     if not scored:
         return None
@@ -596,12 +813,55 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     return any(v in _function_words(ctx) and ctx.forms.zipf(v) >= here + SLIP_ZIPF for v in _group_variants(low))
 
 
-def _group_variants(low: str) -> set[str]:
+_NUMBERED = re.compile(r"([^\W\d_]{3,})([2-9])")  # sentencia2, campo3: a term numbered by a figure
+
+
+def _numbered_stems(pages: list[OcrPage]) -> frozenset[str]:
+    """The (folded) stems the document numbers with a figure glued on (``sentencia2`` →
+    ``sentencia``)."""
+    from .lexicon import fold
+
+    out = set()
+    for p in pages:
+        for w in p.words():
+            m = _NUMBERED.fullmatch(rules.split_token(w.text)[1])
+            if m:
+                out.add(fold(m.group(1)))
+    return frozenset(out)
+
+
+def _numbered_one(core: str, ctx: rules.RuleContext) -> str | None:
+    """``sentencial`` in a document that prints ``sentencia2``: the term numbered 1, its figure
+    read as an ``l`` (or ``I``), even where the letters make a word; the numbered spelling, else None."""
+    from .lexicon import fold
+
+    stems = ctx.memo.get("numbered")
+    if not stems or len(core) < 4 or core[-1] not in "lI" or fold(core[:-1]) not in stems:
+        return None
+    return core[:-1] + "1"
+
+
+def _document_variant(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> bool:
+    """A reading that is no word, one letter-group confusion either way (``lexicon.MULTI_CONFUSIONS``:
+    ``in`` for ``m``, ``rn`` for ``m``) from a word the document itself reads with confidence
+    elsewhere (``cominand``, the page's ``command``): its own word misread, whatever the
+    confidence, in whatever language the word is."""
+    from .lexicon import fold
+
+    low = fold(core)
+    if len(low) < 4 or not core.isalpha() or not vocabulary or low in (ctx.memo.get("vocabulary") or ()) or \
+            _a_word(core, ctx):  # read as it is twice: the document's own spelling
+        return False
+    return any(v in vocabulary for v in _group_variants(low, both_ways=True))
+
+
+def _group_variants(low: str, both_ways: bool = False) -> set[str]:
     """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``)."""
     from .lexicon import MULTI_CONFUSIONS
 
     out = set()
-    for wrong, right in MULTI_CONFUSIONS:
+    pairs = MULTI_CONFUSIONS + [(b, a) for a, b in MULTI_CONFUSIONS] if both_ways else MULTI_CONFUSIONS
+    for wrong, right in pairs:
         i = low.find(wrong)
         while i != -1:
             out.add(low[:i] + right + low[i + len(wrong):])

@@ -12,7 +12,12 @@ the next jobs of the office learn from it is a plain, frozen ``MemoryRules``:
   the office's own lexicon (no longer asked about);
 * ``parties``: names of applicants, inventors and agents reviewers confirmed or typed: the
   gazetteer a front page's names are matched against (one OCR edit away: suggested, never
-  replaced).
+  replaced);
+* ``seen_targets`` and ``seen_accepted``: spellings reviewers corrected to, and words they
+  accepted, in fewer documents than that and never decided otherwise: no rule by themselves, a
+  second opinion the proofreader may agree with (its own first suggestion for a reading that is
+  no word is such a spelling: corrected as ``auto-memory``; its unsure fix wrote such a word: not
+  asked).
 
 The store is a file (portable: copy it, or ``export_csv`` / ``import_csv`` between machines); its
 SQL lives here only, through ``digitize.db.connect``. A job records the rules it used in its
@@ -101,11 +106,17 @@ class MemoryRules:
     # word, close to one of them and to no other, is corrected to it (``proofread``)
     targets: dict[str, str] = field(default_factory=dict)
     refused: frozenset[str] = frozenset()  # readings an admin took an automatic correction back from
+    # decided in fewer documents than that, never otherwise: a spelling reviewers corrected to
+    # (form → spelling) and words accepted as read. Alone no rule; with the proofreader's own
+    # suggestion agreeing (``proofread``), a second, independent confirmation
+    seen_targets: dict[str, str] = field(default_factory=dict)
+    seen_accepted: frozenset[str] = frozenset()
 
     def to_json(self) -> str:
         d = asdict(self)
         d["accepted"] = sorted(self.accepted)
         d["refused"] = sorted(self.refused)
+        d["seen_accepted"] = sorted(self.seen_accepted)
         return json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
 
     @classmethod
@@ -116,6 +127,8 @@ class MemoryRules:
         d["corrections"] = dict(d.get("corrections", {}))
         d["targets"] = dict(d.get("targets", {}))
         d["refused"] = frozenset(d.get("refused", ()))
+        d["seen_targets"] = dict(d.get("seen_targets", {}))
+        d["seen_accepted"] = frozenset(d.get("seen_accepted", ()))
         return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
 
     def correction(self, text: str) -> str | None:
@@ -240,7 +253,7 @@ class OfficeMemory:
         for r in self.con.execute("SELECT form, before, after, action, doc_id, job FROM memory_decisions"
                                   " WHERE office = ? AND kind = 'word' AND form != ''", (office,)):
             by_form.setdefault(r["form"], []).append(r)
-        corrections, accepted, refused = {}, set(), set()
+        corrections, accepted, refused, seen_accepted = {}, set(), set(), set()
         target_docs: dict[str, set] = {}
         spelling: dict[str, str] = {}
         for form, rows in by_form.items():
@@ -262,6 +275,8 @@ class OfficeMemory:
             outcome = outcomes.pop()
             if outcome == form and len(documents) >= lexicon_after:
                 accepted.add(form)
+            elif outcome == form:
+                seen_accepted.add(form)
             elif outcome not in (form, "\x00other", "") and len(documents) >= confirmations:
                 corrections[form] = outcome
         parties = []
@@ -279,9 +294,12 @@ class OfficeMemory:
         contradicted |= {form_of(r["after"]) for rows in by_form.values() for r in rows if r["action"] == "reverse"}
         targets = {t: spelling[t] for t, docs in sorted(target_docs.items())
                    if len(docs) >= confirmations and t not in contradicted and len(t) >= 6}
+        seen_targets = {t: spelling[t] for t in sorted(target_docs)
+                        if t not in targets and t not in contradicted and len(t) >= 6}
         return MemoryRules(office=office, store=store, confirmations=confirmations, lexicon_after=lexicon_after,
                            corrections=corrections, accepted=frozenset(accepted), parties=tuple(parties),
-                           targets=targets, refused=frozenset(refused))
+                           targets=targets, refused=frozenset(refused), seen_targets=seen_targets,
+                           seen_accepted=frozenset(seen_accepted))
 
     def count(self, office: str | None = None) -> int:
         sql = "SELECT COUNT(*) FROM memory_decisions" + (" WHERE office = ?" if office else "")
