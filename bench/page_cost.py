@@ -6,9 +6,11 @@ OpenMP thread): decoding (``api.read_pages``), preprocessing (with OSD), the pag
 (``analyse_marks``), the first reading, and the harm guard split into its parts: the page's
 letter marks (``readings.text_marks``), the candidates' preparations, their band readings and
 their whole readings; then the page record's evidence (lexicon), the tables, and the finish stage
-(proofreading, structure, page texts; no XML). The raw CLI (``tesseract IMAGE OUT -l LANG txt``, a
-process per page, as ``real.py`` runs it) is timed on the same file. Totals per step last, and
-the ratio raw/digitize of the page path (the whole command adds start-up and the batch layer).
+(proofreading, structure, page texts; no XML) with the correction queue's items (``queue``:
+``proofread.queue_candidates``, suggestions ranked from the lexicon) apart. The raw CLI
+(``tesseract IMAGE OUT -l LANG txt``, a process per page, as ``real.py`` runs it) is timed on the
+same file. Totals per step last, and the ratio raw/digitize of the page path (the whole command
+adds start-up and the batch layer).
 
     python bench/page_cost.py PAGES_DIR --sample 8 [--sets a,b] [--json out.json]
     python bench/page_cost.py IMAGE...
@@ -37,7 +39,7 @@ from digitize import preprocess as pre  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
 
 STEPS = ("decode", "prep", "marks", "first", "g_marks", "g_prep", "g_band", "g_whole", "evidence", "tables",
-         "finish", "raw")
+         "finish", "queue", "raw")
 
 
 class TimedEngine:
@@ -72,7 +74,8 @@ def cost(img: Path, profile, lang: str) -> dict:
     (page,) = list(api.read_pages(img, profile))[:1]
     acc["decode"] = time.perf_counter() - t
     t = time.perf_counter()
-    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    basis = pre.page_basis(page, profile.preprocess)
+    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector, basis=basis)
     acc["prep"] = time.perf_counter() - t
     t = time.perf_counter()
     analyse_marks(prepared.image, prepared.dpi)
@@ -84,7 +87,7 @@ def cost(img: Path, profile, lang: str) -> dict:
     out = {"page": img.name, "steps": prepared.steps, "dpi": prepared.engine_dpi or prepared.dpi,
            "size": list(prepared.image.shape[:2]), "source_size": list(page.image.shape[:2]),
            "mean_conf": readings.mean_conf(result.words())}
-    if readings.wants_check(result, prepared):
+    if readings.wants_check(result, prepared, page):
         t = time.perf_counter()
         readings.text_marks(page.image)
         acc["g_marks"] = time.perf_counter() - t
@@ -114,7 +117,7 @@ def cost(img: Path, profile, lang: str) -> dict:
             timed = TimedEngine(engine, acc)
             t = time.perf_counter()
             result, prepared, record, _ = readings.choose(timed, page, prepared, result, first,
-                                                          profile.preprocess, detector)
+                                                          profile.preprocess, detector, basis)
             total = time.perf_counter() - t
         finally:
             pre.preprocess, readings.band_reading = real_prep, real_band
@@ -128,9 +131,24 @@ def cost(img: Path, profile, lang: str) -> dict:
     t = time.perf_counter()
     read_tables(engine, prepared, result)
     acc["tables"] = time.perf_counter() - t
+    import digitize.proofread as proofread
+
+    real_queue = proofread.queue_candidates
+
+    def timed_queue(*a, **k):
+        t1 = time.perf_counter()
+        try:
+            return real_queue(*a, **k)
+        finally:
+            acc["queue"] += time.perf_counter() - t1
+
+    proofread.queue_candidates = timed_queue
     t = time.perf_counter()
-    finish([result], profile, None, source=img.name, doc_id=img.stem)
-    acc["finish"] = time.perf_counter() - t
+    try:
+        finish([result], profile, None, source=img.name, doc_id=img.stem)
+    finally:
+        proofread.queue_candidates = real_queue
+    acc["finish"] = time.perf_counter() - t - acc["queue"]
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["tesseract", str(img), str(Path(tmp) / "o"), "-l", lang, "txt"]
         t = time.perf_counter()

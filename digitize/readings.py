@@ -7,12 +7,17 @@ CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of t
 on a **band** of the first reading's text lines (a third of them, from the middle of the page)
 and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
-preparation). Mean confidence is what predicts the better reading best (measured: bench/README.md);
-the band keeps the price of asking low. A confidence cannot see text that is missing, so each
-whole reading is also measured against the page's own letter marks (``ink_read``, below): one
-that holds clearly less of them than the kept reading (``INK_LOST``) has lost text and is not
-kept, however confident. The page JSON's ``reading`` records what was tried, the figures, and
-why the kept reading was kept.
+preparation). A page read plain (the page itself, as the raw CLI sees it, only turned,
+straightened and scaled) with a mean confidence of ``GUARD_PLAIN_CONF`` or more is not checked,
+unless its header and its ink disagree about its resolution (``header_question``): there the
+other readings changed no seen page's word error by more than half a point (bench/README.md). A
+candidate the engine would be given exactly as an earlier one (the same pixels, told the same
+resolution: ``engine_input``) is not read again. Mean confidence is what predicts the better
+reading best (measured: bench/README.md); the band keeps the price of asking low. A confidence
+cannot see text that is missing, so each whole reading is also measured against the page's own
+letter marks (``ink_read``, below): one that holds clearly less of them than the kept reading
+(``INK_LOST``) has lost text and is not kept, however confident. The page JSON's ``reading``
+records what was tried, the figures, and why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 GUARD_CONF = 92.0  # a first reading of lower mean word confidence is checked against the others
+GUARD_PLAIN_CONF = 85.0  # ... but a page read plain is checked only below this (see the docstring)
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
@@ -95,36 +101,53 @@ def evidence(page: OcrPage, lexicon=None) -> dict:
             "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
 
 
-def wants_check(first: OcrPage, prepared: Prepared) -> bool:
-    """A first reading worth checking: an inked page read with low confidence, or not at all."""
+def wants_check(first: OcrPage, prepared: Prepared, page: PageImage) -> bool:
+    """A first reading worth checking: an inked page read with low confidence, or not at all. A
+    page read plain is checked only below ``GUARD_PLAIN_CONF``, or when the header's resolution is
+    one more candidate (``header_question``)."""
     if prepared.ink_ratio < GUARD_MIN_INK:
         return False
     words = first.words()
-    return not words or mean_conf(words) < GUARD_CONF
+    if not words:
+        return True
+    conf = mean_conf(words)
+    if conf >= GUARD_CONF:
+        return False
+    if "plain" in prepared.steps and conf >= GUARD_PLAIN_CONF:
+        return header_question(page, prepared, "plain")
+    return True
 
 
-def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector) -> list[Candidate]:
-    """The other ways to read this page."""
+def header_question(page: PageImage, prepared: Prepared, first: str) -> bool:
+    """A page read plain whose file header gave another resolution than its ink (a software
+    default): the header's dpi is a candidate (``HEADER_FACTOR``)."""
+    header = page.header_dpi or 0.0
+    told = prepared.engine_dpi or prepared.dpi
+    return first == "plain" and not page.dpi_known and header >= 70 and \
+        not any(s.startswith("rescale") for s in prepared.steps) and \
+        not 1 / HEADER_FACTOR < header / told < HEADER_FACTOR
+
+
+def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector, basis=None) -> list[Candidate]:
+    """The other ways to read this page (``basis``: the page's ``preprocess.page_basis``, when the
+    caller has it: not measured again for each)."""
     from . import preprocess as pre
 
     upright = prepared.rotation % 180 == 0  # else a candidate's image is not the first's, scaled
     out = []
     other = "full" if first == "plain" else "plain"
-    out.append(Candidate(other, lambda: pre.preprocess(page, settings, detect_orientation=detector, mode=other),
-                         same_geometry=upright))
+    out.append(Candidate(other, lambda: pre.preprocess(page, settings, detect_orientation=detector, mode=other,
+                                                       basis=basis), same_geometry=upright))
     if prepared.rotation:
         # OSD turned the page (digits-only tables fool it): the same chain, as the page came
         out.append(Candidate(f"{first}, not turned",
-                             lambda: pre.preprocess(page, settings, detect_orientation=None, mode=first),
+                             lambda: pre.preprocess(page, settings, detect_orientation=None, mode=first, basis=basis),
                              same_geometry=upright))
     if not (first == "plain" and prepared.steps == ["plain"]):  # else it is the page as read already
         out.append(Candidate("as read", lambda: pre.preprocess(page, settings, mode="raw"),
                              same_geometry=upright))
     header = page.header_dpi or 0.0
-    told = prepared.engine_dpi or prepared.dpi
-    if first == "plain" and not page.dpi_known and header >= 70 and \
-            not any(s.startswith("rescale") for s in prepared.steps) and \
-            not 1 / HEADER_FACTOR < header / told < HEADER_FACTOR:
+    if header_question(page, prepared, first):
         out.append(Candidate(f"{first}, told the header's {int(round(header))} dpi",
                              lambda: replace(prepared, engine_dpi=int(round(header)))))
     return out
@@ -166,13 +189,23 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
+def engine_input(prepared: Prepared) -> tuple:
+    """What the engine reads: the pixels (a digest) and the resolution it is told. Two
+    preparations alike (the plain chain of a page that needed no turn, straightening or scaling
+    is the page as read) read alike."""
+    import hashlib
+
+    image = prepared.image
+    return image.shape, prepared.engine_dpi or prepared.dpi, hashlib.blake2b(image.tobytes(), digest_size=16).digest()
+
+
 def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
     """Clearly more confident, without losing much of the text."""
     return theirs_conf > mine["mean_conf"] + GUARD_MARGIN and theirs_chars >= GUARD_KEEP_CHARS * mine["chars"]
 
 
 def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, first: str,
-           settings, detector) -> tuple[OcrPage, Prepared, dict, float]:
+           settings, detector, basis=None) -> tuple[OcrPage, Prepared, dict, float]:
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
     seconds spent on the extra readings (preparation and engine)."""
     t0 = time.perf_counter()
@@ -184,9 +217,16 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
               "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
-    for cand in candidates(page, prepared, first, settings, detector):
+    tried = {engine_input(prepared): first}  # what the engine was given, and which reading that was
+    for cand in candidates(page, prepared, first, settings, detector, basis):
         prep2 = cand.prepare()
         seen = {"label": cand.label}
+        key = engine_input(prep2)
+        if key in tried:  # the engine would read it exactly as that one: nothing to learn
+            seen["same_as"] = tried[key]
+            record["checked"].append(seen)
+            continue
+        tried[key] = cand.label
         if rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b

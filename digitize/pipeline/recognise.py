@@ -36,7 +36,8 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     engine = get_engine(profile.engine)
     detector = engine.detect_orientation if profile.preprocess.orientation else None
     t0 = time.perf_counter()
-    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector)
+    basis = pre.page_basis(page, profile.preprocess)  # shared by every preparation of the page (the guard's too)
+    prepared = pre.preprocess(page, profile.preprocess, detect_orientation=detector, basis=basis)
     marks = analyse_marks(prepared.image, prepared.dpi)  # before recognition: see structure/figures.py
     kind, regions = marks.kind, marks.regions
     first = "plain" if "plain" in prepared.steps else "full"
@@ -57,9 +58,9 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
     t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
-    if readings.wants_check(result, prepared):
+    if readings.wants_check(result, prepared, page):
         result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
-                                                           profile.preprocess, detector)
+                                                           profile.preprocess, detector, basis)
         t_ocr += extra
     else:
         reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}

@@ -25,6 +25,7 @@ profiles do not show upright Latin text (``analyse_lines``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import cv2
@@ -39,10 +40,10 @@ from .scale import MIN_LETTERS, decide_scale, estimate_xheight, rescale
 from .tone import (bilevel, binarize, keep_grey_ink, normalize_background, sauvola, smooth_bilevel,
                    threshold_smoothed)
 
-__all__ = ["MIN_LETTERS", "Detector", "LineAnalysis", "analyse_lines", "bilevel", "binarize", "clean", "decide_scale",
-           "estimate_skew", "estimate_xheight", "ink_ratio", "keep_grey_ink", "normalize_background", "page_kind",
-           "preprocess", "remove_borders", "remove_speckles", "rotate", "rotate90", "sauvola", "smooth_bilevel",
-           "threshold_smoothed"]
+__all__ = ["MIN_LETTERS", "Basis", "Detector", "LineAnalysis", "analyse_lines", "bilevel", "binarize", "clean",
+           "decide_scale", "estimate_skew", "estimate_xheight", "ink_ratio", "keep_grey_ink", "normalize_background",
+           "page_basis", "page_kind", "preprocess", "remove_borders", "remove_speckles", "rotate", "rotate90", "sauvola",
+           "smooth_bilevel", "threshold_smoothed"]
 
 Detector = Callable[[np.ndarray], tuple[int, float]]
 
@@ -55,31 +56,52 @@ BILEVEL_SMOOTH = "blur"  # none | median | blur (see smooth_bilevel)
 KEEP_GREY_INK = True  # grey scans: hand the engine ink at its grey level (see keep_grey_ink)
 
 
+@dataclass
+class Basis:
+    """What every chain of one page starts from, the same whatever the mode: the page in grey
+    (inverted when it is light on dark), whether it is a bilevel scan, its kind, and its
+    resolution (``decide_scale``). The harm guard prepares a page two or three ways: measured once
+    (``page_basis``), this is not measured again for each."""
+
+    image: np.ndarray
+    steps: list[str]
+    bilevel_scan: bool
+    kind: str
+    scale: dict
+
+
+def page_basis(page: PageImage, settings: PreprocessSettings) -> Basis:
+    image = np.ascontiguousarray(page.image, dtype=np.uint8)
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    steps: list[str] = []
+    bilevel_scan = is_bilevel(image)
+    kind, _ = page_kind(image, bilevel_scan)
+    if kind == "inverted":  # light text on a dark ground (slides): the engine wants dark on light
+        image = 255 - image
+        steps.append("invert")
+        kind = "inverted-" + page_kind(image, bilevel_scan)[0]
+    return Basis(image, steps, bilevel_scan, kind, decide_scale(image, page, settings))
+
+
 def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation: Detector | None = None,
-               mode: str = "auto") -> Prepared:
+               mode: str = "auto", basis: Basis | None = None) -> Prepared:
     """Run the steps ``settings`` switch on; returns the image for the engine and what was done.
 
     ``mode``: ``auto`` chooses the chain from what the page is (``page_kind``); ``plain`` hands
     the engine the page itself (only turned, straightened and scaled: what the raw engine reads),
     ``full`` the whole chain; ``raw`` the pixels as they came, at the header's resolution (what
     the raw ``tesseract`` CLI reads). The harm guard (``digitize.readings``) tries the other modes
-    when the first reading is poor."""
-    image = np.ascontiguousarray(page.image, dtype=np.uint8)
-    if image.ndim == 3:
-        image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    when the first reading is poor. ``basis``: the page's ``page_basis``, when the caller has it
+    already (the page is prepared more than one way)."""
     if mode == "raw":
-        return _as_read(image, page)
-    steps: list[str] = []
-    bilevel_scan = is_bilevel(image)
-    kind, paper = page_kind(image, bilevel_scan)
-    if kind == "inverted":  # light text on a dark ground (slides): the engine wants dark on light
-        image = 255 - image
-        steps.append("invert")
-        kind, paper = page_kind(image, bilevel_scan)
-        kind = "inverted-" + kind
+        image = np.ascontiguousarray(page.image, dtype=np.uint8)
+        return _as_read(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image, page)
+    basis = basis or page_basis(page, settings)
+    image, steps, bilevel_scan, kind = basis.image, list(basis.steps), basis.bilevel_scan, basis.kind
     # inverted pages (slides) are read plain: the chain's background division and Sauvola wipe them
     plain = mode == "plain" or (mode == "auto" and (kind.endswith("clean-grey") or kind.startswith("inverted")))
-    scale = decide_scale(image, page, settings)
+    scale = basis.scale
     dpi = scale["source_dpi"]
     grey_scan = not bilevel_scan  # a bilevel scan stays bilevel (see keep_grey_ink)
     if bilevel_scan and BILEVEL_SMOOTH != "none" and not plain:
