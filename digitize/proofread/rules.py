@@ -430,9 +430,14 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     pre, core, suf = split_token(text)
     if len(core) < 3 or not core.isalpha() or core.isupper():
         return None  # capitals (titles, names) are settled with the document's evidence (structure)
+    if suf[:1] and suf[0] in HYPHENS:
+        return None  # a word's first half at a line end (``obten-`` of obtención): not a word
     if ctx.lexicon.known(core):
-        return None
+        return None  # (also an English word the text quotes: ``(extrusion blowmolding)``)
     low = core.lower()
+    mine = _document_marked(low, ctx)
+    if mine:
+        return Fix(pre + _same_case(mine, core) + suf, "diacritic", DOCUMENT_ACCENT)
     if ctx.forms.is_word(low, ctx.lexicon):
         if not ctx.restore_accents or ctx.owned(core):
             return None  # the document's own spelling (an old print's "despues", used five times)
@@ -448,6 +453,30 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     best = ctx.forms.dominant_accented(low) or (
         _accented_tail(low, ctx) if core.islower() and ctx.restore_accents else None)
     return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+
+
+DOCUMENT_ACCENT = 85.0  # a fix's confidence when the document itself reads the word with its mark
+DOCUMENT_ACCENT_ZIPF = 0.5  # ... and the language writes that spelling this much more often (Zipf: 3x)
+
+
+def _document_marked(low: str, ctx: RuleContext) -> str | None:
+    """The spelling with one mark more that the document itself reads at least as often as
+    ``low``, when the language writes it likelier (``DOCUMENT_ACCENT_ZIPF``): a font whose
+    accents the engine loses now and then reads ``sección`` six times and ``seccion`` twice,
+    ``émbolo`` and ``embolo``. The document's reading settles what a frequency list leaves open
+    (``émbolo`` is only 3x ``embolo`` on the web) and outweighs its reading without the mark
+    twice (``ctx.owned``). Never between two common words (``esta``/``está``: the unmarked one is
+    the commoner), never in a document that does not write today's accents (an old print's
+    ``despues``), and only when exactly one such spelling is read."""
+    if not ctx.restore_accents or not ctx.forms.lang:
+        return None
+    here = ctx.doc_counts.get(low, 0)
+    hits = [v for v in accent_variants(low, limit=1)
+            if ctx.doc_counts.get(v, 0) >= max(1, here) and adds_accents(low, v)]
+    if len(hits) != 1:
+        return None
+    (word,) = hits
+    return word if ctx.forms.zipf(word) >= ctx.forms.zipf(low) + DOCUMENT_ACCENT_ZIPF else None
 
 
 MIN_TAIL = 6  # letters of a compound's last word that carry its accent (oxígeno in peroxígeno)
