@@ -86,3 +86,74 @@ def test_a_lemma_only_the_webs_list_has_may_be_its_typo(es):
     _, _, ctx = es
     assert not rules.is_form("utlizando", ctx)
     assert rules.lexicon_fix("utlizando", ctx, 60).new == "utilizando"
+
+
+# --------------------------------------------------------------------------- stop 35 (sealed4, seen)
+# Words the proofreader left wrong or made wrong on sealed4's office pages (groff, Helvetica and
+# Times), against ``tesseract -l spa`` on the same images.
+
+
+def _doc_ctx(ctx, counts: dict[str, int]):
+    """``ctx`` for a document whose engine read these (folded) words so often."""
+    from dataclasses import replace
+
+    return replace(ctx, doc_counts=counts, memo={})
+
+
+def test_the_document_reads_the_word_with_its_mark(es):
+    """A font whose accents the engine loses now and then: ``sección`` read six times, ``seccion``
+    twice (which alone would make it the document's own spelling); ``émbolo`` is only 3x
+    ``embolo`` on the web, the document settles it."""
+    _, _, ctx = es
+    doc = _doc_ctx(ctx, {"seccion": 2, "sección": 6, "embolo": 1, "émbolo": 4, "esta": 2, "está": 3})
+    assert rules.diacritics("seccion", doc).new == "sección"
+    assert rules.diacritics("Embolo", doc).new == "Émbolo"
+    assert rules.diacritics("embolo.", doc).new == "émbolo."
+    assert rules.diacritics("esta", doc) is None  # two words: esta is the commoner
+
+
+def test_no_mark_the_document_does_not_read(es):
+    """Without the marked spelling in the document, a spelling read twice is still its own, and
+    an old print that writes no accents keeps its spelling."""
+    _, _, ctx = es
+    assert rules.diacritics("seccion", _doc_ctx(ctx, {"seccion": 2})) is None
+    assert rules.diacritics("embolo", _doc_ctx(ctx, {"embolo": 1})) is None
+    from dataclasses import replace
+
+    old = replace(_doc_ctx(ctx, {"seccion": 2, "sección": 6}), restore_accents=False)
+    assert rules.diacritics("seccion", old) is None
+
+
+def test_an_english_word_the_text_quotes_keeps_its_spelling(es):
+    """``moldeo por soplado (extrusion blowmolding)``: the document's ``extrusión`` is no evidence
+    about the English word."""
+    _, _, ctx = es
+    assert rules.diacritics("(extrusion", _doc_ctx(ctx, {"extrusion": 1, "extrusión": 3})) is None
+
+
+def test_a_line_end_fragment_takes_no_accent(es):
+    """``obten-`` is the first half of ``obtención``, not the imperative ``obtén``."""
+    _, _, ctx = es
+    assert rules.diacritics("obten-", ctx) is None
+
+
+@pytest.mark.parametrize("a, b, joined", [
+    ("axial-", "mente", "axialmente"), ("comercial-", "mente,", "comercialmente,"),
+    ("auto-", "inyectores", "autoinyectores"), ("sol-", "gel", "solgel"),
+])
+def test_a_spanish_line_end_hyphen_is_a_syllable_break(es, a, b, joined):
+    """Spanish repeats a compound's own hyphen at the head of the next line, so a hyphen at a line
+    end alone is the typesetter's; an adverb in -mente of a known adjective is a word."""
+    _, _, ctx = es
+    assert rules.dehyphenate(a, b, ctx) == (joined, "")
+
+
+def test_a_compound_the_document_writes_with_its_hyphen_keeps_it(es):
+    _, _, ctx = es
+    assert rules.dehyphenate("sol-", "gel", _doc_ctx(ctx, {"sol-gel": 1})) == ("sol-gel", "")
+
+
+def test_adverbs_in_mente_are_forms(es):
+    _, _, ctx = es
+    assert rules.is_form("axialmente", ctx)
+    assert not rules.is_form("axtalmente", ctx)

@@ -336,6 +336,8 @@ def _spanish_form(w: str, ctx: RuleContext) -> bool:
             raw <= TYPO_COST and ctx.forms.zipf(word) >= ctx.forms.zipf(lemma) + TYPO_ZIPF
             for word, _, raw in ctx.lexicon.ranked(lemma, limit=3, max_cost=TYPO_COST))
 
+    if w.endswith("mente") and len(w) - len("mente") >= 4 and known(w[: -len("mente")]):
+        return True  # an adverb of an adjective's feminine form (axialmente, comercialmente)
     # the first-person and -as/-an/-en/-es/... endings overlap; any lemma that fits will do
     for ending, infinitives in ES_ENDINGS:
         stem = w[: -len(ending)]
@@ -628,15 +630,24 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     if len(last) < 2:
         return None
     joined = last + second_core
-    if ctx.lexicon.known(joined) or ctx.forms.is_word(joined, ctx.lexicon):
-        word = head + sep + joined  # podamos, not poda-mos
-    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2:
+    if ctx.lexicon.known(joined) or is_form(joined, ctx):
+        word = head + sep + joined  # podamos, not poda-mos; axialmente, not axial-mente
+    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2 and \
+            not _syllable_break(last, second_core, ctx):
         word = stem + "-" + second_core
     elif ctx.lexicon.known(second_core) and len(second_core) >= 6:
         return None  # a whole word after a fragment: probably not this line's continuation
     else:
         word = head + sep + joined
     return word + suf, ""
+
+
+def _syllable_break(last: str, second: str, ctx: RuleContext) -> bool:
+    """A Spanish line-end hyphen between two words is a syllable break (``auto-`` + ``inyectores``,
+    ``anti-`` + ``fúngico``): Spanish spelling repeats a compound's own hyphen at the head of
+    the next line (RAE, Ortografía de la lengua española, 2010), so a hyphen at a line end alone is the
+    typesetter's, unless the document writes the compound with its hyphen inside a line."""
+    return ctx.lang == "es" and not ctx.doc_counts.get(fold(f"{last}-{second}"), 0)
 
 
 def join_broken(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | None:
