@@ -157,3 +157,55 @@ def test_adverbs_in_mente_are_forms(es):
     _, _, ctx = es
     assert rules.is_form("axialmente", ctx)
     assert not rules.is_form("axtalmente", ctx)
+
+
+@pytest.mark.parametrize("before, word, after, fixed", [
+    ("maneja", "O", "manipula", "o"), ("pieza", "O", "tapa", "o"), ("cementoso", "0", "mineral,", "o"),
+    ("agua", "(0", "peroxígeno)", "(o"),
+])
+def test_the_conjunction_read_as_a_capital_or_a_zero(es, before, word, after, fixed):
+    _, _, ctx = es
+    assert rules.conjunction_o(before, word, after, ctx) == fixed
+
+
+@pytest.mark.parametrize("before, word, after", [
+    ("entre", "0", "y"), ("el", "0", "que"), ("argumento", "0", "se"), ("fichero", "0", "si"), ("y", "O", "es"),
+    ("tipo", "O", "de"), ("final.", "O", "sea"), ("dos", "0", "mas"),
+])
+def test_a_zero_or_a_capital_o_the_text_writes(es, before, word, after):
+    """Manual pages write a zero between words (``entre 0 y``, ``argumento 0 se``), a sentence
+    begins with O, a blood group is O."""
+    _, _, ctx = es
+    assert rules.conjunction_o(before, word, after, ctx) is None
+
+
+def test_no_conjunction_on_english_pages(en):
+    assert rules.conjunction_o("maneja", "O", "manipula", en) is None
+
+
+@pytest.mark.parametrize("word, following, fixed", [
+    ("brazos.", "que", "brazos,"), ("capilar.", "y", "capilar,"), ("espaciados.", "de", "espaciados,"),
+])
+def test_a_comma_read_as_a_stop(es, word, following, fixed):
+    """sealed4's office pages read ``brazos,`` as ``brazos.`` where the raw CLI read the comma: a
+    Spanish sentence begins with a capital."""
+    _, _, ctx = es
+    assert rules.stop_for_comma(word, following, ctx) == fixed
+
+
+@pytest.mark.parametrize("word, following", [
+    ("etc.", "y"), ("mm.", "de"), ("brazos.", "Que"), ("usuario.", "batch"), ("brazos.", "3"),
+    ("Fig.", "que"), ("brazos,", "que"), ("brazos..", "que"),
+])
+def test_a_stop_that_stays(es, word, following):
+    """An abbreviation, a short unit, a capital after the stop, a manual page's command."""
+    _, _, ctx = es
+    assert rules.stop_for_comma(word, following, ctx) is None
+
+
+def test_an_old_print_may_begin_a_sentence_in_lower_case(es):
+    from dataclasses import replace
+
+    _, _, ctx = es
+    assert rules.stop_for_comma("derecha.", "la", replace(ctx, restore_accents=False, memo={})) is None
+    assert rules.stop_for_comma("brazos.", "que", rules.RuleContext(ctx.settings, ctx.lexicon, lang="en")) is None

@@ -703,6 +703,57 @@ def ipc_subclass(code: str, group: str, ctx: RuleContext) -> str | None:
     return new if new != code and digits.isdigit() else None
 
 
+LONE_O = re.compile(r"([(\[]?)([O0])")
+SENTENCE_END = ".:;!?"
+
+
+def conjunction_o(before: str, word: str, after: str, ctx: RuleContext) -> str | None:
+    """The Spanish conjunction ``o`` read as a capital or a zero between two lower-case words:
+    ``maneja O manipula``, ``pieza O tapa``, ``cementoso 0 mineral`` (sealed3 and sealed4 office
+    pages). Spanish writes a lone capital O at a sentence's head and a zero among numbers; a
+    technical text also writes a zero between words (``entre 0 y``, ``el 0 que``, ``argumento 0
+    se``) and a capital O as a name (``y O es``, ``tipo O de``), so only between two content
+    words, a zero between two of four letters or more. A neighbour rule: the caller gives the
+    words before and after (``proofread._correct_page``)."""
+    if ctx.lang != "es" or ctx.foreign:
+        return None
+    m = LONE_O.fullmatch(word)
+    if not m:
+        return None
+    _, left, left_suf = split_token(before)
+    right_pre, right, _ = split_token(after)
+    short = FUNCTION_WORDS["es"]
+    if not (left.isalpha() and left[-1:].islower() and len(left) >= 3 and left.casefold() not in short) or \
+            any(c in SENTENCE_END for c in left_suf) or right_pre or not (right.isalpha() and right[:1].islower()):
+        return None
+    if right.casefold() in short or m.group(2) == "0" and (len(right) < 4 or len(left) < 4):
+        return None  # (``tipo O de``: a blood group)
+    return m.group(1) + "o"
+
+
+COMMA_NEXT_ZIPF = 3.0  # a word after the stop this common in the language: running text, not a command
+
+
+def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
+    """A comma read as a full stop: ``los brazos. que``, ``capilar. y``. A Spanish sentence begins
+    with a capital, so a stop after a word of the language followed by a common lower-case word
+    of it was a comma. Only in a document that writes today's accents (an old print may begin a
+    sentence in lower case), never after an abbreviation or a short word (``etc.``, ``mm.``) or
+    before a word the language seldom writes (a manual page's ``batch``, ``getopts``). A neighbour
+    rule: the caller gives the word after it on its line (``proofread._correct_page``), never the
+    first word of the next line: a stop that ends a line may end a paragraph or an item, which
+    a manual page begins in lower case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
+    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents:
+        return None
+    pre, core, suf = split_token(word)
+    next_pre, next_core, _ = split_token(following)
+    if suf != "." or len(core) < 4 or not core.isalpha() or not core.islower() or not is_form(core, ctx):
+        return None
+    if next_pre or not next_core.isalpha() or not next_core.islower() or ctx.forms.zipf(next_core) < COMMA_NEXT_ZIPF:
+        return None
+    return pre + core + ","
+
+
 def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:
     """An isolated speck read as ``~``, ``_`` or ``©`` with a low confidence."""
     return (ctx.settings.remove_noise and conf < ctx.settings.noise_confidence and len(text) <= 2
