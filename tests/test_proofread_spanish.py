@@ -209,3 +209,11 @@ def test_an_old_print_may_begin_a_sentence_in_lower_case(es):
     _, _, ctx = es
     assert rules.stop_for_comma("derecha.", "la", replace(ctx, restore_accents=False, memo={})) is None
     assert rules.stop_for_comma("brazos.", "que", rules.RuleContext(ctx.settings, ctx.lexicon, lang="en")) is None
+
+
+def test_nineteenth_century_print_keeps_its_stops(es):
+    """A document that writes the preposition and conjunction as ``á``, ``ó`` follows the spelling
+    before 1952, and its print goes on in lower case after a stop (``envio. es un``)."""
+    _, _, ctx = es
+    assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {"ó": 3, "envio": 1})) is None
+    assert rules.stop_for_comma("brazos.", "que", _doc_ctx(ctx, {"o": 3, "brazos": 2})) == "brazos,"

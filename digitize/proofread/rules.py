@@ -732,18 +732,22 @@ def conjunction_o(before: str, word: str, after: str, ctx: RuleContext) -> str |
 
 
 COMMA_NEXT_ZIPF = 3.0  # a word after the stop this common in the language: running text, not a command
+# the preposition and the conjunctions as Spanish wrote them until 1952 (``á``, ``ó``, ``é``): a
+# document that writes them is nineteenth-century print, which may go on in lower case after a stop
+OLD_ORTHOGRAPHY = ("á", "ó", "é")
 
 
 def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
     """A comma read as a full stop: ``los brazos. que``, ``capilar. y``. A Spanish sentence begins
     with a capital, so a stop after a word of the language followed by a common lower-case word
-    of it was a comma. Only in a document that writes today's accents (an old print may begin a
-    sentence in lower case), never after an abbreviation or a short word (``etc.``, ``mm.``) or
+    of it was a comma. Only in a document that writes today's accents and not the old lone
+    ``á``/``ó`` (``envío. es un``, ``festivos. el`` in nineteenth-century print), never after an abbreviation or a short word (``etc.``, ``mm.``) or
     before a word the language seldom writes (a manual page's ``batch``, ``getopts``). A neighbour
     rule: the caller gives the word after it on its line (``proofread._correct_page``), never the
     first word of the next line: a stop that ends a line may end a paragraph or an item, which
     a manual page begins in lower case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
-    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents:
+    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents or \
+            any(ctx.doc_counts.get(w, 0) for w in OLD_ORTHOGRAPHY):
         return None
     pre, core, suf = split_token(word)
     next_pre, next_core, _ = split_token(following)
