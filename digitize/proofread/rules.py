@@ -521,10 +521,11 @@ ACCENT_CONVENTION = 0.6  # share of the words that take diacritics read with the
 ACCENT_EVIDENCE = 5  # ... judged from this many such words on
 
 
-def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
+def accent_convention(counts: dict[str, int], forms: Forms, evidence: bool = False) -> bool:
     """Whether a document writes today's diacritics: of its words that take them (read with them,
     or whose accented spelling is far more common), at least ACCENT_CONVENTION are read with them
-    as today's spelling writes them."""
+    as today's spelling writes them. A document with too few such words to tell follows the
+    language's convention, unless ``evidence`` is asked for (then it does not)."""
     marked = unmarked = 0
     for word, n in counts.items():
         if not word.isalpha() or len(word) < 3:
@@ -541,7 +542,7 @@ def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
         elif forms.dominant_accented(word):
             unmarked += n
     if marked + unmarked < ACCENT_EVIDENCE:
-        return True  # too few words to tell: the language's own convention
+        return not evidence  # too few words to tell: the language's own convention
     return marked >= ACCENT_CONVENTION * (marked + unmarked)
 
 
@@ -740,14 +741,13 @@ OLD_ORTHOGRAPHY = ("á", "ó", "é")
 def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
     """A comma read as a full stop: ``los brazos. que``, ``capilar. y``. A Spanish sentence begins
     with a capital, so a stop after a word of the language followed by a common lower-case word
-    of it was a comma. Only in a document that writes today's accents and not the old lone
-    ``á``/``ó`` (``envío. es un``, ``festivos. el`` in nineteenth-century print), never after an abbreviation or a short word (``etc.``, ``mm.``) or
+    of it was a comma. Only in a document that shows today's spelling (``_modern_spelling``:
+    nineteenth-century print goes on in lower case after a stop, ``envio. es un``), never after an abbreviation or a short word (``etc.``, ``mm.``) or
     before a word the language seldom writes (a manual page's ``batch``, ``getopts``). A neighbour
     rule: the caller gives the word after it on its line (``proofread._correct_page``), never the
     first word of the next line: a stop that ends a line may end a paragraph or an item, which
     a manual page begins in lower case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
-    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents or \
-            any(ctx.doc_counts.get(w, 0) for w in OLD_ORTHOGRAPHY):
+    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents:
         return None
     pre, core, suf = split_token(word)
     next_pre, next_core, _ = split_token(following)
@@ -755,7 +755,18 @@ def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
         return None
     if next_pre or not next_core.isalpha() or not next_core.islower() or ctx.forms.zipf(next_core) < COMMA_NEXT_ZIPF:
         return None
-    return pre + core + ","
+    return pre + core + "," if _modern_spelling(ctx) else None
+
+
+def _modern_spelling(ctx: RuleContext) -> bool:
+    """The document shows today's spelling: enough words with today's accents (not a short page
+    that cannot tell: a 1600s page of 118 words, ``llaneza. o``) and none of the old lone
+    ``á``/``ó``/``é``. Worked out once per document."""
+    cache = ctx.memo.setdefault("cache", {})
+    if "modern" not in cache:
+        cache["modern"] = not any(ctx.doc_counts.get(w, 0) for w in OLD_ORTHOGRAPHY) and \
+            accent_convention(ctx.doc_counts, ctx.forms, evidence=True)
+    return cache["modern"]
 
 
 def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:
