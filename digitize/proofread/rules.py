@@ -437,7 +437,7 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     if ctx.lexicon.known(core):
         return None  # (also an English word the text quotes: ``(extrusion blowmolding)``)
     low = core.lower()
-    mine = _document_marked(low, ctx)
+    mine = _document_marked(core, ctx)
     if mine:
         return Fix(pre + _same_case(mine, core) + suf, "diacritic", DOCUMENT_ACCENT)
     if ctx.forms.is_word(low, ctx.lexicon):
@@ -458,27 +458,32 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
 
 
 DOCUMENT_ACCENT = 85.0  # a fix's confidence when the document itself reads the word with its mark
-DOCUMENT_ACCENT_ZIPF = 0.5  # ... and the language writes that spelling this much more often (Zipf: 3x)
+DOCUMENT_ACCENT_ZIPF = 0.5  # ... on a capital, when the language writes that spelling this much more often (3x)
 
 
-def _document_marked(low: str, ctx: RuleContext) -> str | None:
+def _document_marked(core: str, ctx: RuleContext) -> str | None:
     """The spelling with one mark more that the document itself reads at least as often as
-    ``low``, when the language writes it likelier (``DOCUMENT_ACCENT_ZIPF``): a font whose
-    accents the engine loses now and then reads ``sección`` six times and ``seccion`` twice,
-    ``émbolo`` and ``embolo``. The document's reading settles what a frequency list leaves open
-    (``émbolo`` is only 3x ``embolo`` on the web) and outweighs its reading without the mark
-    twice (``ctx.owned``). Never between two common words (``esta``/``está``: the unmarked one is
-    the commoner), never in a document that does not write today's accents (an old print's
-    ``despues``), and only when exactly one such spelling is read."""
+    ``core``: a font whose accents the engine loses now and then reads ``sección`` six times and
+    ``seccion`` twice, which alone would make ``seccion`` the document's own spelling
+    (``ctx.owned``). Taken when the language writes it far more often (``dominant_accented``),
+    or, for a mark on a capital the engine dropped (``Embolo``, ``émbolo`` only 3x ``embolo`` on
+    the web), likelier by ``DOCUMENT_ACCENT_ZIPF``: a lower-case word of such a pair the source
+    itself may spell both ways (a manual page's ``ordenes`` beside its ``órdenes``). Never in a
+    document that does not write today's accents (an old print's ``despues``), and only when
+    exactly one such spelling is read."""
     if not ctx.restore_accents or not ctx.forms.lang:
         return None
+    low = core.lower()
     here = ctx.doc_counts.get(low, 0)
     hits = [v for v in accent_variants(low, limit=1)
             if ctx.doc_counts.get(v, 0) >= max(1, here) and adds_accents(low, v)]
     if len(hits) != 1:
         return None
     (word,) = hits
-    return word if ctx.forms.zipf(word) >= ctx.forms.zipf(low) + DOCUMENT_ACCENT_ZIPF else None
+    if ctx.forms.dominant_accented(low) == word:
+        return word
+    capital = core[0].isupper() and word[0] != low[0]
+    return word if capital and ctx.forms.zipf(word) >= ctx.forms.zipf(low) + DOCUMENT_ACCENT_ZIPF else None
 
 
 MIN_TAIL = 6  # letters of a compound's last word that carry its accent (oxígeno in peroxígeno)
