@@ -17,7 +17,8 @@ from digitize.proofread.lexicon import Lexicon, fold
 def _every_word(lexicon: Lexicon, target: str) -> list[tuple[str, float]]:
     pool = [w for n in range(max(1, len(target) - 2), len(target) + 3) for w in lexicon._by_length.get(n, ())]
     cutoff = 2 if len(target) > 3 else 1
-    return [(c, d) for c, d, _ in process.extract(target, pool, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60)]
+    found = process.extract(target, pool, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60)
+    return [(c, d) for c, d, _ in found]
 
 
 @pytest.fixture(scope="module")

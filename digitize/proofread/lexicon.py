@@ -174,7 +174,8 @@ class Lexicon:
                 continue
             masks = self._masks.get(n)
             if masks is None:
-                masks = self._masks[n] = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64, count=len(words))
+                masks = self._masks[n] = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
+                                                     count=len(words))
             near = (np.bitwise_count(masks & ~mine) <= cutoff) & (np.bitwise_count(mine & ~masks) <= cutoff)
             pool += [words[i] for i in np.flatnonzero(near)]
         hit = self._near[target] = [(cand, dist) for cand, dist, _ in process.extract(

@@ -458,7 +458,7 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
 
 
 DOCUMENT_ACCENT = 85.0  # a fix's confidence when the document itself reads the word with its mark
-DOCUMENT_ACCENT_ZIPF = 0.5  # ... on a capital, when the language writes that spelling this much more often (3x)
+DOCUMENT_ACCENT_ZIPF = 0.5  # ... on a capital: the language writes that spelling this much more often (3x)
 
 
 def _document_marked(core: str, ctx: RuleContext) -> str | None:
@@ -466,11 +466,11 @@ def _document_marked(core: str, ctx: RuleContext) -> str | None:
     ``core``: a font whose accents the engine loses now and then reads ``sección`` six times and
     ``seccion`` twice, which alone would make ``seccion`` the document's own spelling
     (``ctx.owned``). Taken when the language writes it far more often (``dominant_accented``),
-    or, for a mark on a capital the engine dropped (``Embolo``, ``émbolo`` only 3x ``embolo`` on
-    the web), likelier by ``DOCUMENT_ACCENT_ZIPF``: a lower-case word of such a pair the source
-    itself may spell both ways (a manual page's ``ordenes`` beside its ``órdenes``). Never in a
-    document that does not write today's accents (an old print's ``despues``), and only when
-    exactly one such spelling is read."""
+    or, for a mark on a capital the engine dropped (``Embolo``: ``émbolo`` is only 3x ``embolo``
+    on the web), when it is likelier by ``DOCUMENT_ACCENT_ZIPF``; not so for a lower-case word,
+    which the source itself may spell both ways (a manual page's ``ordenes`` beside its
+    ``órdenes``). Never in a document that does not write today's accents (an old print's
+    ``despues``), and only when exactly one such spelling is read."""
     if not ctx.restore_accents or not ctx.forms.lang:
         return None
     low = core.lower()
@@ -651,8 +651,8 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
 def _syllable_break(last: str, second: str, ctx: RuleContext) -> bool:
     """A Spanish line-end hyphen between two words is a syllable break (``auto-`` + ``inyectores``,
     ``anti-`` + ``fúngico``): Spanish spelling repeats a compound's own hyphen at the head of
-    the next line (RAE, Ortografía de la lengua española, 2010), so a hyphen at a line end alone is the
-    typesetter's, unless the document writes the compound with its hyphen inside a line."""
+    the next line (RAE, Ortografía de la lengua española, 2010), so a hyphen at a line end alone
+    is the typesetter's, unless the document writes the compound with its hyphen inside a line."""
     return ctx.lang == "es" and not ctx.doc_counts.get(fold(f"{last}-{second}"), 0)
 
 
@@ -747,11 +747,12 @@ def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
     """A comma read as a full stop: ``los brazos. que``, ``capilar. y``. A Spanish sentence begins
     with a capital, so a stop after a word of the language followed by a common lower-case word
     of it was a comma. Only in a document that shows today's spelling (``_modern_spelling``:
-    nineteenth-century print goes on in lower case after a stop, ``envio. es un``), never after an abbreviation or a short word (``etc.``, ``mm.``) or
-    before a word the language seldom writes (a manual page's ``batch``, ``getopts``). A neighbour
-    rule: the caller gives the word after it on its line (``proofread._correct_page``), never the
-    first word of the next line: a stop that ends a line may end a paragraph or an item, which
-    a manual page begins in lower case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
+    nineteenth-century print goes on in lower case after a stop, ``envio. es un``), never after
+    an abbreviation or a short word (``etc.``, ``mm.``) or before a word the language seldom
+    writes (a manual page's ``batch``, ``getopts``). A neighbour rule: the caller gives the word
+    after it on its line (``proofread._correct_page``), never the first word of the next line: a
+    stop that ends a line may end a paragraph or an item, which a manual page begins in lower
+    case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
     if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents:
         return None
     pre, core, suf = split_token(word)
