@@ -86,3 +86,149 @@ def test_a_lemma_only_the_webs_list_has_may_be_its_typo(es):
     _, _, ctx = es
     assert not rules.is_form("utlizando", ctx)
     assert rules.lexicon_fix("utlizando", ctx, 60).new == "utilizando"
+
+
+# --------------------------------------------------------------------------- stop 35 (sealed4, seen)
+# Words the proofreader left wrong or made wrong on sealed4's office pages (groff, Helvetica and
+# Times), against ``tesseract -l spa`` on the same images.
+
+
+def _doc_ctx(ctx, counts: dict[str, int]):
+    """``ctx`` for a document whose engine read these (folded) words so often."""
+    from dataclasses import replace
+
+    return replace(ctx, doc_counts=counts, memo={})
+
+
+def test_the_document_reads_the_word_with_its_mark(es):
+    """A font whose accents the engine loses now and then: ``sección`` read six times, ``seccion``
+    twice (which alone would make it the document's own spelling); ``émbolo`` is only 3x
+    ``embolo`` on the web, the document settles it."""
+    _, _, ctx = es
+    doc = _doc_ctx(ctx, {"seccion": 2, "sección": 6, "embolo": 1, "émbolo": 4, "esta": 2, "está": 3})
+    assert rules.diacritics("seccion", doc).new == "sección"
+    assert rules.diacritics("Embolo", doc).new == "Émbolo"  # the capital's mark dropped
+    assert rules.diacritics("esta", doc) is None  # two words: esta is the commoner
+
+
+def test_a_lower_case_spelling_the_source_itself_may_write(es):
+    """A manual page writes ``órdenes`` and once ``ordenes`` (4.6 and 3.9 on the web: not 10x);
+    ``embolo`` read in lower case likewise stays."""
+    _, _, ctx = es
+    doc = _doc_ctx(ctx, {"ordenes": 1, "órdenes": 9, "embolo": 1, "émbolo": 4})
+    assert rules.diacritics("ordenes", doc) is None
+    assert rules.diacritics("embolo.", doc) is None
+
+
+def test_no_mark_the_document_does_not_read(es):
+    """Without the marked spelling in the document, a spelling read twice is still its own, and
+    an old print that writes no accents keeps its spelling."""
+    _, _, ctx = es
+    assert rules.diacritics("seccion", _doc_ctx(ctx, {"seccion": 2})) is None
+    assert rules.diacritics("embolo", _doc_ctx(ctx, {"embolo": 1})) is None
+    from dataclasses import replace
+
+    old = replace(_doc_ctx(ctx, {"seccion": 2, "sección": 6}), restore_accents=False)
+    assert rules.diacritics("seccion", old) is None
+
+
+def test_an_english_word_the_text_quotes_keeps_its_spelling(es):
+    """``moldeo por soplado (extrusion blowmolding)``: the document's ``extrusión`` is no evidence
+    about the English word."""
+    _, _, ctx = es
+    assert rules.diacritics("(extrusion", _doc_ctx(ctx, {"extrusion": 1, "extrusión": 3})) is None
+
+
+def test_a_line_end_fragment_takes_no_accent(es):
+    """``obten-`` is the first half of ``obtención``, not the imperative ``obtén``."""
+    _, _, ctx = es
+    assert rules.diacritics("obten-", ctx) is None
+
+
+@pytest.mark.parametrize("a, b, joined", [
+    ("axial-", "mente", "axialmente"), ("comercial-", "mente,", "comercialmente,"),
+    ("auto-", "inyectores", "autoinyectores"), ("sol-", "gel", "solgel"),
+])
+def test_a_spanish_line_end_hyphen_is_a_syllable_break(es, a, b, joined):
+    """Spanish repeats a compound's own hyphen at the head of the next line, so a hyphen at a line
+    end alone is the typesetter's; an adverb in -mente of a known adjective is a word."""
+    _, _, ctx = es
+    assert rules.dehyphenate(a, b, ctx) == (joined, "")
+
+
+def test_a_compound_the_document_writes_with_its_hyphen_keeps_it(es):
+    _, _, ctx = es
+    assert rules.dehyphenate("sol-", "gel", _doc_ctx(ctx, {"sol-gel": 1})) == ("sol-gel", "")
+
+
+def test_adverbs_in_mente_are_forms(es):
+    _, _, ctx = es
+    assert rules.is_form("axialmente", ctx)
+    assert not rules.is_form("axtalmente", ctx)
+
+
+@pytest.mark.parametrize("before, word, after, fixed", [
+    ("maneja", "O", "manipula", "o"), ("pieza", "O", "tapa", "o"), ("cementoso", "0", "mineral,", "o"),
+    ("agua", "(0", "peroxígeno)", "(o"),
+])
+def test_the_conjunction_read_as_a_capital_or_a_zero(es, before, word, after, fixed):
+    _, _, ctx = es
+    assert rules.conjunction_o(before, word, after, ctx) == fixed
+
+
+@pytest.mark.parametrize("before, word, after", [
+    ("entre", "0", "y"), ("el", "0", "que"), ("argumento", "0", "se"), ("fichero", "0", "si"), ("y", "O", "es"),
+    ("tipo", "O", "de"), ("final.", "O", "sea"), ("dos", "0", "mas"),
+])
+def test_a_zero_or_a_capital_o_the_text_writes(es, before, word, after):
+    """Manual pages write a zero between words (``entre 0 y``, ``argumento 0 se``), a sentence
+    begins with O, a blood group is O."""
+    _, _, ctx = es
+    assert rules.conjunction_o(before, word, after, ctx) is None
+
+
+def test_no_conjunction_on_english_pages(en):
+    assert rules.conjunction_o("maneja", "O", "manipula", en) is None
+
+
+# a document that writes today's accents
+MODERN = {"sección": 3, "también": 2, "válvula": 2, "brazos": 2, "o": 2}
+
+
+@pytest.mark.parametrize("word, following, fixed", [
+    ("brazos.", "que", "brazos,"), ("capilar.", "y", "capilar,"), ("espaciados.", "de", "espaciados,"),
+])
+def test_a_comma_read_as_a_stop(es, word, following, fixed):
+    """sealed4's office pages read ``brazos,`` as ``brazos.`` where the raw CLI read the comma: a
+    Spanish sentence begins with a capital."""
+    _, _, ctx = es
+    assert rules.stop_for_comma(word, following, _doc_ctx(ctx, MODERN)) == fixed
+
+
+@pytest.mark.parametrize("word, following", [
+    ("etc.", "y"), ("mm.", "de"), ("brazos.", "Que"), ("usuario.", "batch"), ("brazos.", "3"),
+    ("Fig.", "que"), ("brazos,", "que"), ("brazos..", "que"),
+])
+def test_a_stop_that_stays(es, word, following):
+    """An abbreviation, a short unit, a capital after the stop, a manual page's command."""
+    _, _, ctx = es
+    assert rules.stop_for_comma(word, following, _doc_ctx(ctx, MODERN)) is None
+
+
+def test_an_old_print_may_begin_a_sentence_in_lower_case(es):
+    from dataclasses import replace
+
+    _, _, ctx = es
+    assert rules.stop_for_comma("derecha.", "la", replace(_doc_ctx(ctx, MODERN), restore_accents=False)) is None
+    assert rules.stop_for_comma("brazos.", "que", rules.RuleContext(ctx.settings, ctx.lexicon, lang="en",
+                                                                    doc_counts=MODERN)) is None
+    # a page too short to show its spelling (a 1600s page of 118 words: ``llaneza. o``)
+    assert rules.stop_for_comma("llaneza.", "o", _doc_ctx(ctx, {"llaneza": 1, "o": 2})) is None
+
+
+def test_nineteenth_century_print_keeps_its_stops(es):
+    """A document that writes the preposition and conjunction as ``á``, ``ó`` follows the spelling
+    before 1952, and its print goes on in lower case after a stop (``envio. es un``)."""
+    _, _, ctx = es
+    assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "ó": 3, "envio": 1})) is None
+    assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "envio": 1})) == "envio,"

@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -88,7 +89,8 @@ class Lexicon:
         self._by_length: dict[int, list[str]] = {}
         for word in self.counts:
             self._by_length.setdefault(len(word), []).append(word)
-        self._pools: dict[int, list[str]] = {}  # target length -> words of length n-2 .. n+2
+        self._masks: dict[int, np.ndarray] = {}  # length -> each word's letter mask (``_letter_mask``)
+        self._near: dict[str, list[tuple[str, float]]] = {}  # folded word -> its nearest words (``_nearest``)
         self._ranked: dict[tuple[str, int, float], list[tuple[str, float, float]]] = {}
 
     def __len__(self) -> int:
@@ -140,14 +142,7 @@ class Lexicon:
             if self.known(variant):
                 found[fold(variant)] = min(found.get(fold(variant), 9.0), cost)
         target = fold(word)
-        pool = self._pools.get(len(target))
-        if pool is None:
-            pool = self._pools[len(target)] = [w for n in range(max(1, len(target) - 2), len(target) + 3)
-                                               for w in self._by_length.get(n, ())]
-        cutoff = 2 if len(target) > 3 else 1
-        for cand, dist, _ in process.extract(
-            target, pool, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60
-        ):
+        for cand, dist in self._nearest(target):
             cost = confusion_cost(word, cand)
             if cost <= max_cost:
                 found[cand] = min(found.get(cand, 9.0), cost)
@@ -158,9 +153,47 @@ class Lexicon:
         scored.sort(key=lambda t: (t[1], -self.counts.get(t[0], 0), t[0]))
         return [t for t in scored if t[1] <= max_cost][:limit]
 
+    def _nearest(self, target: str) -> list[tuple[str, float]]:
+        """The 60 words nearest ``target`` by Levenshtein distance (at most 2; 1 for a word of three
+        letters or fewer) among the words of its length +-2, in the order of ``_by_length``:
+        the same for every ``ranked`` call of one word, so worked out once per word. Only the words
+        whose letters could be within that distance are compared (``_letter_mask``): a word
+        differs from a word ``k`` edits away in at most ``k`` kinds of letter each way, so the
+        filter drops no word the full comparison would keep, and keeps the order (its ties)."""
+        hit = self._near.get(target)
+        if hit is not None:
+            return hit
+        if len(self._near) >= 20000:
+            self._near.clear()
+        cutoff = 2 if len(target) > 3 else 1
+        mine = np.uint64(_letter_mask(target))
+        pool: list[str] = []
+        for n in range(max(1, len(target) - 2), len(target) + 3):
+            words = self._by_length.get(n)
+            if not words:
+                continue
+            masks = self._masks.get(n)
+            if masks is None:
+                masks = self._masks[n] = np.fromiter((_letter_mask(w) for w in words), dtype=np.uint64,
+                                                     count=len(words))
+            near = (np.bitwise_count(masks & ~mine) <= cutoff) & (np.bitwise_count(mine & ~masks) <= cutoff)
+            pool += [words[i] for i in np.flatnonzero(near)]
+        hit = self._near[target] = [(cand, dist) for cand, dist, _ in process.extract(
+            target, pool, scorer=Levenshtein.distance, score_cutoff=cutoff, limit=60)]
+        return hit
+
     def _common(self, word: str) -> float:
         """A small bonus for words the patent vocabulary has seen often (``the`` over ``tba``)."""
         return min(COMMON_BONUS_MAX, COMMON_BONUS * math.log10(1 + self.counts.get(word, 0) - 1)) if self.counts.get(word, 0) > 1 else 0.0
+
+
+def _letter_mask(word: str) -> int:
+    """The kinds of letter in ``word`` as bits of 64 (two letters may share a bit: the mask then
+    tells fewer kinds apart, never more, so a comparison of masks only ever keeps too much)."""
+    mask = 0
+    for c in word:
+        mask |= 1 << (ord(c) & 63)
+    return mask
 
 
 def confusion_cost(ocr: str, intended: str) -> float:

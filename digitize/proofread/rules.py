@@ -336,6 +336,8 @@ def _spanish_form(w: str, ctx: RuleContext) -> bool:
             raw <= TYPO_COST and ctx.forms.zipf(word) >= ctx.forms.zipf(lemma) + TYPO_ZIPF
             for word, _, raw in ctx.lexicon.ranked(lemma, limit=3, max_cost=TYPO_COST))
 
+    if w.endswith("mente") and len(w) - len("mente") >= 4 and known(w[: -len("mente")]):
+        return True  # an adverb of an adjective's feminine form (axialmente, comercialmente)
     # the first-person and -as/-an/-en/-es/... endings overlap; any lemma that fits will do
     for ending, infinitives in ES_ENDINGS:
         stem = w[: -len(ending)]
@@ -430,9 +432,14 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     pre, core, suf = split_token(text)
     if len(core) < 3 or not core.isalpha() or core.isupper():
         return None  # capitals (titles, names) are settled with the document's evidence (structure)
+    if suf[:1] and suf[0] in HYPHENS:
+        return None  # a word's first half at a line end (``obten-`` of obtención): not a word
     if ctx.lexicon.known(core):
-        return None
+        return None  # (also an English word the text quotes: ``(extrusion blowmolding)``)
     low = core.lower()
+    mine = _document_marked(core, ctx)
+    if mine:
+        return Fix(pre + _same_case(mine, core) + suf, "diacritic", DOCUMENT_ACCENT)
     if ctx.forms.is_word(low, ctx.lexicon):
         if not ctx.restore_accents or ctx.owned(core):
             return None  # the document's own spelling (an old print's "despues", used five times)
@@ -448,6 +455,35 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
     best = ctx.forms.dominant_accented(low) or (
         _accented_tail(low, ctx) if core.islower() and ctx.restore_accents else None)
     return Fix(pre + _same_case(best, core) + suf, "diacritic", 85.0) if best else None
+
+
+DOCUMENT_ACCENT = 85.0  # a fix's confidence when the document itself reads the word with its mark
+DOCUMENT_ACCENT_ZIPF = 0.5  # ... on a capital: the language writes that spelling this much more often (3x)
+
+
+def _document_marked(core: str, ctx: RuleContext) -> str | None:
+    """The spelling with one mark more that the document itself reads at least as often as
+    ``core``: a font whose accents the engine loses now and then reads ``sección`` six times and
+    ``seccion`` twice, which alone would make ``seccion`` the document's own spelling
+    (``ctx.owned``). Taken when the language writes it far more often (``dominant_accented``),
+    or, for a mark on a capital the engine dropped (``Embolo``: ``émbolo`` is only 3x ``embolo``
+    on the web), when it is likelier by ``DOCUMENT_ACCENT_ZIPF``; not so for a lower-case word,
+    which the source itself may spell both ways (a manual page's ``ordenes`` beside its
+    ``órdenes``). Never in a document that does not write today's accents (an old print's
+    ``despues``), and only when exactly one such spelling is read."""
+    if not ctx.restore_accents or not ctx.forms.lang:
+        return None
+    low = core.lower()
+    here = ctx.doc_counts.get(low, 0)
+    hits = [v for v in accent_variants(low, limit=1)
+            if ctx.doc_counts.get(v, 0) >= max(1, here) and adds_accents(low, v)]
+    if len(hits) != 1:
+        return None
+    (word,) = hits
+    if ctx.forms.dominant_accented(low) == word:
+        return word
+    capital = core[0].isupper() and word[0] != low[0]
+    return word if capital and ctx.forms.zipf(word) >= ctx.forms.zipf(low) + DOCUMENT_ACCENT_ZIPF else None
 
 
 MIN_TAIL = 6  # letters of a compound's last word that carry its accent (oxígeno in peroxígeno)
@@ -490,10 +526,11 @@ ACCENT_CONVENTION = 0.6  # share of the words that take diacritics read with the
 ACCENT_EVIDENCE = 5  # ... judged from this many such words on
 
 
-def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
+def accent_convention(counts: dict[str, int], forms: Forms, evidence: bool = False) -> bool:
     """Whether a document writes today's diacritics: of its words that take them (read with them,
     or whose accented spelling is far more common), at least ACCENT_CONVENTION are read with them
-    as today's spelling writes them."""
+    as today's spelling writes them. A document with too few such words to tell follows the
+    language's convention, unless ``evidence`` is asked for (then it does not)."""
     marked = unmarked = 0
     for word, n in counts.items():
         if not word.isalpha() or len(word) < 3:
@@ -510,7 +547,7 @@ def accent_convention(counts: dict[str, int], forms: Forms) -> bool:
         elif forms.dominant_accented(word):
             unmarked += n
     if marked + unmarked < ACCENT_EVIDENCE:
-        return True  # too few words to tell: the language's own convention
+        return not evidence  # too few words to tell: the language's own convention
     return marked >= ACCENT_CONVENTION * (marked + unmarked)
 
 
@@ -599,15 +636,24 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     if len(last) < 2:
         return None
     joined = last + second_core
-    if ctx.lexicon.known(joined) or ctx.forms.is_word(joined, ctx.lexicon):
-        word = head + sep + joined  # podamos, not poda-mos
-    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2:
+    if ctx.lexicon.known(joined) or is_form(joined, ctx):
+        word = head + sep + joined  # podamos, not poda-mos; axialmente, not axial-mente
+    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2 and \
+            not _syllable_break(last, second_core, ctx):
         word = stem + "-" + second_core
     elif ctx.lexicon.known(second_core) and len(second_core) >= 6:
         return None  # a whole word after a fragment: probably not this line's continuation
     else:
         word = head + sep + joined
     return word + suf, ""
+
+
+def _syllable_break(last: str, second: str, ctx: RuleContext) -> bool:
+    """A Spanish line-end hyphen between two words is a syllable break (``auto-`` + ``inyectores``,
+    ``anti-`` + ``fúngico``): Spanish spelling repeats a compound's own hyphen at the head of
+    the next line (RAE, Ortografía de la lengua española, 2010), so a hyphen at a line end alone
+    is the typesetter's, unless the document writes the compound with its hyphen inside a line."""
+    return ctx.lang == "es" and not ctx.doc_counts.get(fold(f"{last}-{second}"), 0)
 
 
 def join_broken(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | None:
@@ -661,6 +707,72 @@ def ipc_subclass(code: str, group: str, ctx: RuleContext) -> str | None:
     digits = "".join(IPC_DIGIT.get(c, c) for c in m.group(2))
     new = m.group(1) + digits + m.group(3) + m.group(4)
     return new if new != code and digits.isdigit() else None
+
+
+LONE_O = re.compile(r"([(\[]?)([O0])")
+SENTENCE_END = ".:;!?"
+
+
+def conjunction_o(before: str, word: str, after: str, ctx: RuleContext) -> str | None:
+    """The Spanish conjunction ``o`` read as a capital or a zero between two lower-case words:
+    ``maneja O manipula``, ``pieza O tapa``, ``cementoso 0 mineral`` (sealed3 and sealed4 office
+    pages). Spanish writes a lone capital O at a sentence's head and a zero among numbers; a
+    technical text also writes a zero between words (``entre 0 y``, ``el 0 que``, ``argumento 0
+    se``) and a capital O as a name (``y O es``, ``tipo O de``), so only between two content
+    words, a zero between two of four letters or more. A neighbour rule: the caller gives the
+    words before and after (``proofread._correct_page``)."""
+    if ctx.lang != "es" or ctx.foreign:
+        return None
+    m = LONE_O.fullmatch(word)
+    if not m:
+        return None
+    _, left, left_suf = split_token(before)
+    right_pre, right, _ = split_token(after)
+    short = FUNCTION_WORDS["es"]
+    if not (left.isalpha() and left[-1:].islower() and len(left) >= 3 and left.casefold() not in short) or \
+            any(c in SENTENCE_END for c in left_suf) or right_pre or not (right.isalpha() and right[:1].islower()):
+        return None
+    if right.casefold() in short or m.group(2) == "0" and (len(right) < 4 or len(left) < 4):
+        return None  # (``tipo O de``: a blood group)
+    return m.group(1) + "o"
+
+
+COMMA_NEXT_ZIPF = 3.0  # a word after the stop this common in the language: running text, not a command
+# the preposition and the conjunctions as Spanish wrote them until 1952 (``á``, ``ó``, ``é``): a
+# document that writes them is nineteenth-century print, which may go on in lower case after a stop
+OLD_ORTHOGRAPHY = ("á", "ó", "é")
+
+
+def stop_for_comma(word: str, following: str, ctx: RuleContext) -> str | None:
+    """A comma read as a full stop: ``los brazos. que``, ``capilar. y``. A Spanish sentence begins
+    with a capital, so a stop after a word of the language followed by a common lower-case word
+    of it was a comma. Only in a document that shows today's spelling (``_modern_spelling``:
+    nineteenth-century print goes on in lower case after a stop, ``envio. es un``), never after
+    an abbreviation or a short word (``etc.``, ``mm.``) or before a word the language seldom
+    writes (a manual page's ``batch``, ``getopts``). A neighbour rule: the caller gives the word
+    after it on its line (``proofread._correct_page``), never the first word of the next line: a
+    stop that ends a line may end a paragraph or an item, which a manual page begins in lower
+    case (``verdadera.`` / ``while``, ``derecha.`` / ``la``)."""
+    if ctx.lang != "es" or ctx.foreign or not ctx.restore_accents:
+        return None
+    pre, core, suf = split_token(word)
+    next_pre, next_core, _ = split_token(following)
+    if suf != "." or len(core) < 4 or not core.isalpha() or not core.islower() or not is_form(core, ctx):
+        return None
+    if next_pre or not next_core.isalpha() or not next_core.islower() or ctx.forms.zipf(next_core) < COMMA_NEXT_ZIPF:
+        return None
+    return pre + core + "," if _modern_spelling(ctx) else None
+
+
+def _modern_spelling(ctx: RuleContext) -> bool:
+    """The document shows today's spelling: enough words with today's accents (not a short page
+    that cannot tell: a 1600s page of 118 words, ``llaneza. o``) and none of the old lone
+    ``á``/``ó``/``é``. Worked out once per document."""
+    cache = ctx.memo.setdefault("cache", {})
+    if "modern" not in cache:
+        cache["modern"] = not any(ctx.doc_counts.get(w, 0) for w in OLD_ORTHOGRAPHY) and \
+            accent_convention(ctx.doc_counts, ctx.forms, evidence=True)
+    return cache["modern"]
 
 
 def is_noise(text: str, conf: float, ctx: RuleContext) -> bool:
