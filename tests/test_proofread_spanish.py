@@ -232,3 +232,17 @@ def test_nineteenth_century_print_keeps_its_stops(es):
     _, _, ctx = es
     assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "ó": 3, "envio": 1})) is None
     assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "envio": 1})) == "envio,"
+# to append to tests/test_proofread_spanish.py once proofread/__init__.py calls the two rules
+
+
+def test_the_neighbour_rules_run_in_auto_correct(es):
+    """``pieza O tapa`` and ``brazos. que`` inside a line; a stop at a line's end stays."""
+    mx, lx, _ = es
+    ocr = [[("La", 96), ("sección", 96), ("también", 96), ("válvula", 96), ("sección", 96), ("también", 96)],
+           [("la", 96), ("pieza", 96), ("O", 92), ("tapa", 95), ("de", 96), ("los", 96), ("brazos.", 95), ("que", 96),
+            ("termina.", 96)],
+           [("la", 96), ("sección", 96)]]
+    pages, corrections, _ = auto_correct([page_of(ocr)], mx, lx)
+    text = " ".join(w.text for w in pages[0].words() if w.text)
+    assert "pieza o tapa de los brazos, que termina. la sección" in text
+    assert {c.rule for c in corrections} >= {"conjunction", "comma"}

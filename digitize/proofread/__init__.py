@@ -351,6 +351,10 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                 ipc = rules.ipc_subclass(a.text, b.text, ctx)
                 if ipc:
                     out.append(_change(a, n, ipc, "ipc-subclass", 90.0))
+                # within the line only: a stop that ends a line may end a paragraph or an item
+                comma = rules.stop_for_comma(a.text, b.text, ctx)
+                if comma:
+                    out.append(_change(a, n, comma, "comma", 85.0))
         following = [w for w in lines[i + 1].words if w.text] if i + 1 < len(lines) else []
         if words and following:
             last, first = words[-1], following[0]
@@ -362,6 +366,12 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
                     sure = HYPHEN_KEPT if rules.split_token(last.text)[1] + "-" in joined[0] else 90.0
                     out.append(_change(last, n, joined[0], "hyphenation", sure))
                     out.append(_change(first, n, joined[1], "hyphenation", sure))
+    # the conjunction read as O or 0 between two words, across line ends (on the joined words)
+    running = [w for line in lines for w in line.words if w.text]
+    for a, b, c in zip(running, running[1:], running[2:]):
+        conjunction = rules.conjunction_o(a.text, b.text, c.text, ctx)
+        if conjunction:
+            out.append(_change(b, n, conjunction, "conjunction", 90.0))
     names = _party_words(lines)
     fixes_of, joined_of = ctx.memo.setdefault("word", {}), ctx.memo.setdefault("split", {})
     for word in page.words():
