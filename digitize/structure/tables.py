@@ -494,10 +494,11 @@ def _cells_of_rows(groups: list[list[_TextLine]], gaps: list[tuple[int, int]], b
 
 def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int], y0: int,
                 y1: int, row_gap: float | None = None, dpi: int = 300) -> tuple[list[TableCell], int]:
-    """The head's cells and rows. One row, unless a head word runs over a gap between columns (a
-    group's head) and the lines under it have words in two or more of the group's columns (its
-    sub-heads): then two rows, the group's head over its sub-heads, every other head cell over
-    both rows."""
+    """The head's cells and rows. A head word over a gap between columns (a group's head) with
+    words under it in two or more of the group's columns (its sub-heads): two rows, the group's
+    head over its sub-heads, every other head cell over both rows. Else a row a line, but for a
+    line set closer to the one above than ``row_gap`` (the body's gap between rows: a wrapped
+    head cell); without ``row_gap`` one row."""
     ncols = len(bounds) - 1
     spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
     for i, ln in enumerate(head):
