@@ -18,11 +18,13 @@ import re
 import cv2
 import numpy as np
 
+from .inid import KNOWN
 from .model import Block, Line, OcrPage, Prepared, Table, Word
 from .preprocess.geometry import rotate, rotation_matrix
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
-from .structure.tables import ink_bands, inner_box, drop_covered_rows, find_tables, mark_head, rule_masks, rule_skew
+from .structure.tables import (bold_rows, drop_covered_rows, find_tables, ink_bands, inner_box, mark_head,
+                               page_rule_masks, rule_masks, rule_skew)
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -30,9 +32,41 @@ BORDER_MM = 2.0  # white border around a crop: the engine reads a glyph touching
 _ID = re.compile(r"_w(\d+)$")
 
 
+def page_rules(bw: np.ndarray, dpi: int) -> np.ndarray:
+    """The page's rule pixels, horizontal and vertical (``rule_masks``)."""
+    horiz, vert = rule_masks(bw, dpi)
+    return np.maximum(horiz, vert)
+
+
 def _lines_of_ink(crop: np.ndarray, dpi: int) -> int:
     """Text lines of a crop (0 ink, 255 paper): runs of inked pixel rows, gaps under 0.4 mm joined."""
     return len(ink_bands((crop < 128).sum(axis=1), max(1, int(0.4 * dpi / 25.4))))
+
+
+RULE_EDGE_MM = 0.7  # rule ink inside a cell's box is the cell's own rule when it reaches this close to the box's edge
+
+
+def _cell_rules(rules: np.ndarray, dpi: int) -> np.ndarray:
+    """The rule pixels of a cell's box (``rules``: the page's rule mask cut to the box) that are
+    the table's rules: the pieces reaching the box's edge band (``RULE_EDGE_MM``; a rule along
+    the cell's side, a stub of a separator left inside a spanning cell). A piece wholly inside is
+    the cell's text (the strokes of bold or blurred letters that run together like a rule)."""
+    on = (rules > 0).astype(np.uint8)
+    if not on.any():
+        return on.astype(bool)
+    e = max(1, int(RULE_EDGE_MM * dpi / 25.4))
+    _n, labels = cv2.connectedComponents(on, connectivity=8)
+    band = np.ones(on.shape, bool)
+    band[e:-e, e:-e] = False
+    edge = np.unique(labels[band & (on > 0)])
+    return np.isin(labels, edge[edge > 0])
+
+
+def _paper(part: np.ndarray, ink: np.ndarray) -> int:
+    """The paper's grey level of a crop: the median of its pixels that are not ink (255 on a
+    page binarised, lower on a grey one)."""
+    bg = part[~ink]
+    return int(np.median(bg)) if bg.size else 255
 
 
 def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -> tuple[np.ndarray, tuple[int, int]] | None:
@@ -40,8 +74,14 @@ def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -
     if x1 - x0 < 4 or y1 - y0 < 4:
         return None
     part = gray[y0:y1, x0:x1].copy()
-    part[rules[y0:y1, x0:x1] > 0] = 255
-    ink = (bw[y0:y1, x0:x1] == 0) & (rules[y0:y1, x0:x1] == 0)
+    mine = _cell_rules(rules[y0:y1, x0:x1], dpi)
+    ink = (bw[y0:y1, x0:x1] == 0) & ~mine
+    # a grey page's paper made white, as the rules and the border are painted: the engine
+    # thresholds the crop as a whole, and grey paper inside a white frame reads as ink
+    paper = _paper(part, (bw[y0:y1, x0:x1] == 0))
+    if paper < 255:
+        part = np.clip(part.astype(np.float32) * (255.0 / max(1, paper)), 0, 255).astype(np.uint8)
+    part[mine] = 255
     if np.count_nonzero(ink) < 8:
         return None
     ys, xs = np.nonzero(ink)
@@ -56,11 +96,11 @@ def _crop(gray: np.ndarray, bw: np.ndarray, rules: np.ndarray, bbox, dpi: int) -
     return framed, (int(x0 + tx0 - border), int(y0 + ty0 - border)), lines
 
 
-def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table, number: int, first_id: int) -> int:
-    """Read every cell of ``table`` on ``image`` (``bw``: its ink as 0, paper 255); returns the
-    next free word number."""
-    horiz, vert = rule_masks(bw, dpi)
-    rules = np.maximum(horiz, vert)
+def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table, number: int, first_id: int,
+               rules: np.ndarray | None = None) -> int:
+    """Read every cell of ``table`` on ``image`` (``bw``: its ink as 0, paper 255; ``rules``: the
+    page's rule mask, ``page_rules``, when the caller has it); returns the next free word number."""
+    rules = page_rules(bw, dpi) if rules is None else rules
     n = first_id
     for cell in table.cells:
         got = _crop(image, bw, rules, cell.bbox, dpi)
@@ -85,7 +125,7 @@ def read_cells(engine, image: np.ndarray, bw: np.ndarray, dpi: int, table: Table
     return n
 
 
-KEPT_WORDS = 0.8  # a table whose cells hold fewer than this share of the page reading's words inside it is not kept
+KEPT_SHARE = 0.8  # a table whose cells hold fewer than this share of the page reading's letters and digits inside it is not kept
 SURER = 5.0  # the page reading's words of a cell replace the cell's own reading when this much surer
 
 
@@ -117,6 +157,26 @@ def keep_surer(table: Table, page_words: list[Word], number: int, first_id: int)
                                        ocr_text=w.ocr_text))
                 n += 1
     return n
+
+
+def _alnum(words) -> int:
+    """Letters and digits of ``words``."""
+    return sum(sum(ch.isalnum() for ch in w.text) for w in words)
+
+
+_IN_PARENS = re.compile(r"^\((\d{1,4})\)[,.;:]?$")
+CHANCE_CODES = 2  # parenthesised numbers that are no INID code, this many times those that are: codes by chance
+
+
+def _front_page(page: OcrPage) -> bool:
+    """A front page (``anchors.is_front_page``: three INID codes or more), unless its numbers in
+    parentheses are mostly no INID code: a table's column of compound or reference numbers,
+    ``(11)``, ``(40)`` and ``(47)`` among ``(100)``, ``(103)``, ``(116)``."""
+    if not is_front_page(page):
+        return False
+    nums = [m[1] for w in page.words() if (m := _IN_PARENS.match(w.text))]
+    codes = sum(1 for n in nums if n in KNOWN)
+    return len(nums) - codes < CHANCE_CODES * codes
 
 
 def _next_id(page: OcrPage) -> int:
@@ -194,19 +254,21 @@ class _Turn:
 def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
     """Find and read the tables of a recognised page; ``page`` is updated in place (see ``place``).
     A page without tables is left exactly as it was."""
-    if (page.kind == "drawing" and not page.words()) or is_front_page(page) or is_search_report_page(page):
+    if (page.kind == "drawing" and not page.words()) or _front_page(page) or is_search_report_page(page):
         return []  # (a front page's boxes and columns, a search report's form: not the description's tables)
     image = prepared.image
     # the ink as the engine was told it (``Prepared.ink_level``: grey ink on a prepared page)
     bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
     # a page read as scanned, not straightened (the harm guard may keep such a reading), is
     # turned level for its tables only: found and read there, their boxes turned back
-    angle = rule_skew(bw, prepared.dpi)
+    masks = page_rule_masks(bw, prepared.dpi)  # made once: the skew, the tables and the cells' crops
+    angle = rule_skew(bw, prepared.dpi, masks)
     turn = _Turn(image.shape, angle) if angle else None
     if turn is not None:
         image = rotate(image, angle)
         bw = np.where(image < int(prepared.ink_level), 0, 255).astype(np.uint8)
-    tables = find_tables(bw, prepared.dpi, page.number)
+        masks = page_rule_masks(bw, prepared.dpi)
+    tables = find_tables(bw, prepared.dpi, page.number, masks)
     if not tables:
         return []
     dpi = int(prepared.dpi)  # the pixels' resolution: a cell is read as the glyphs measure, whatever the page was told
@@ -216,14 +278,17 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         page_words = [Word(id=w.id, text=w.text, bbox=turn.word(w.bbox, turn.to), conf=w.conf, ocr_text=w.ocr_text)
                       for w in page_words]
     kept = []
+    rules = np.maximum(*masks) if masks is not None else page_rules(bw, dpi)
     for t in tables:
-        n = read_cells(engine, image, bw, dpi, t, page.number, n)
+        n = read_cells(engine, image, bw, dpi, t, page.number, n, rules)
         n = keep_surer(t, page_words, page.number, n)
-        mark_head(t)
+        mark_head(t, bold_rows(bw, rules, t, dpi))
         drop_covered_rows(t)
-        inside = sum(1 for w in page_words if _centre_in(w.bbox, t.bbox))
-        if sum(len(c.words) for c in t.cells) >= KEPT_WORDS * inside:
-            kept.append(t)  # (cells holding far fewer words than the page reading found there: the structure lost them)
+        # letters and digits, not words: the page reading reads a ruled table's rules as words of
+        # their own ("|", "_", "=|") that no cell holds, and runs a cell's word into its rule ("|C2H5")
+        inside = _alnum(w for w in page_words if _centre_in(w.bbox, t.bbox))
+        if _alnum(w for c in t.cells for w in c.words) >= KEPT_SHARE * inside:
+            kept.append(t)  # (cells holding far less than the page reading found there: the structure lost it)
     tables = [t for t in kept if any(c.words for c in t.cells)]
     inside = None
     if turn is not None:

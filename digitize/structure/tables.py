@@ -34,8 +34,11 @@ V_RULE_MM = 3.5  # a vertical rule segment at least this tall (one row of 8-pt t
 MIN_TABLE_W_MM, MIN_TABLE_H_MM = 25.0, 8.0
 FRAME_COVER = 0.8  # the outer rules cover this share of the table's side: a closed frame
 SEP_COVER = 0.5  # a rule between two grid cells covering less than this of their side: one spanning cell
-MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink
+MIN_FILLED = 0.5  # at least this share of the cells holds text-sized ink (or half of it, and ROWS_FILLED of the rows)
+ROWS_FILLED = 0.9  # ... a table whose long cells are set line by line, a row a line, leaves cells beside them empty
 PARTLY_MIN_W_MM = 40.0  # a partly ruled table's rules are at least this long
+RULE_REACH_MM = 200.0  # ... the next rule of a table at most this far below the last
+BODY_REACH_MM = 290.0  # ... or this far, under a table's first two rules (over and under its head)
 MIN_ROW_MM, MIN_COL_MM = 2.2, 4.0  # a ruled table's rows hold a line of text, its columns a word
 MAX_ROW_MM = 90.0
 MAX_CELL_SHARE = 0.5  # no cell of a ruled table covers more than this share of it
@@ -231,9 +234,10 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     area = (xs[-1] - xs[0]) * (ys[-1] - ys[0])
     if max((c.bbox[2] - c.bbox[0]) * (c.bbox[3] - c.bbox[1]) for c in cells) > MAX_CELL_SHARE * area:
         return None  # one cell over most of the frame: a box around text with a few rules in it
-    filled = sum(1 for c in cells if _text_ink(ink, inner_box(c.bbox, dpi), rules, dpi))
-    if filled < MIN_FILLED * len(cells):
-        return None
+    filled = [c for c in cells if _text_ink(ink, inner_box(c.bbox, dpi), rules, dpi)]
+    if len(filled) < MIN_FILLED * len(cells) and not (
+            len({c.row for c in filled}) >= ROWS_FILLED * rows and len(filled) >= MIN_FILLED / 2 * len(cells)):
+        return None  # (half the cells empty: a table set line by line has text in every row, a drawing's grid has not)
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(page=page, bbox=(xs[0], ys[0], xs[-1], ys[-1]), rows=rows, cols=cols, cells=cells, ruling="ruled",
                  col_widths=[b - a for a, b in zip(xs, xs[1:])])
@@ -266,7 +270,6 @@ PROSE_FILL = 0.5  # share of a gap-found table's cell lines filling their column
 SPECK_MM = 0.45  # ink smaller than this both ways is a speck (or a full stop): no word, no column
 WORD_GAP_MM = 1.2  # ink closer than this along a line is one run of words (a word space is ~0.25 em)
 SEP_MM = 1.0  # a column gap: at least this wide, crossed by no line of the body with two runs or more
-WRAP_FILL = 0.7  # a cell's line reaching this share of its column's width was wrapped (the next continues it)
 ROW_JUMP = 1.3  # a gap between lines this many times the one below it in size separates rows
 
 
@@ -373,6 +376,15 @@ def _head_columns(gaps: list[tuple[int, int]], head: list[_TextLine], dpi: int) 
     return out
 
 
+GUTTER = 0.1  # a gap between two columns narrower than this share of their width: a page's gutter, not a table's
+
+
+def _gutter(gap: tuple[int, int], width: int) -> bool:
+    """Whether the gap between two columns is a two-column page's gutter (``GUTTER``): a
+    table's two columns (names and their values) stand wider apart than a page's."""
+    return gap[1] - gap[0] < GUTTER * width
+
+
 def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
     """Columns a line has words in → the extent of its words there."""
     out: dict[int, tuple[int, int]] = {}
@@ -396,33 +408,31 @@ def _row_ys(groups: list[list[_TextLine]], top: int, bottom: int) -> list[int]:
     return [top] + [(g[-1].b + h[0].a) // 2 for g, h in zip(groups, groups[1:])] + [bottom]
 
 
-def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[list[_TextLine]]:
-    """The body's lines grouped into rows. Rows set apart by more space than a cell's lines
-    (``ROW_JUMP``: the gaps between the lines' cores fall into two sizes) are cut there, and
-    inside such a row of four lines or more at a line with words in the same two columns or more
-    as the line above (records set solid between rules, not a cell's wrapped lines); rows set
-    solid are cut at every line but one that continues a wrapped cell: its words only in columns
-    where the line above has words reaching across most of the column (``WRAP_FILL``)."""
+def _row_cut(gaps: list[int], dpi: int) -> float | None:
+    """The size between a cell's wrapped lines and the rows' lines among ``gaps`` (between lines'
+    cores): the first jump of ``ROW_JUMP`` times and 0.8 mm up the sorted gaps. None: one size."""
     mm = dpi / 25.4
+    srt = sorted(gaps)
+    for lo, hi in zip(srt, srt[1:]):
+        if hi >= ROW_JUMP * max(lo, 1) and hi - lo >= 0.8 * mm:
+            return (lo + hi) / 2
+    return None
+
+
+def _row_groups(lines: list[_TextLine], bounds: list[int], dpi: int) -> list[list[_TextLine]]:
+    """The body's lines grouped into rows. Rows set apart by more space than a cell's wrapped
+    lines (``_row_cut``: the gaps between the lines' cores fall into two sizes or more) are cut
+    there, and inside such a row of four lines or more at a line with words in the same two
+    columns or more as the line above (records set solid between rules, not a cell's wrapped
+    lines). A body set at one pitch is a row a line (a typesetter pads its rows; a line set
+    solid under another is a wrapped cell only where the pitch says so)."""
     if not lines:
         return []
     gaps = [lines[i + 1].core[0] - lines[i].core[1] for i in range(len(lines) - 1)]
-    cut = None
-    srt = sorted(gaps)
-    best = 0.0
-    for lo, hi in zip(srt, srt[1:]):
-        if hi >= ROW_JUMP * max(lo, 1) and hi - lo >= 0.8 * mm and hi / max(lo, 1) > best:
-            best, cut = hi / max(lo, 1), (lo + hi) / 2
+    cut = _row_cut(gaps, dpi)
     groups = [[lines[0]]]
     for prev, ln, gap in zip(lines, lines[1:], gaps):
-        if cut is not None:
-            new = gap > cut
-        else:
-            mine, above = _occupied(ln, bounds), _occupied(prev, bounds)
-            wrapped = bool(mine) and all(
-                c in above and above[c][1] - bounds[c] >= WRAP_FILL * (bounds[c + 1] - bounds[c]) for c in mine)
-            new = not wrapped
-        if new:
+        if cut is None or gap > cut:  # (a body set at one pitch: a row a line)
             groups.append([ln])
         else:
             groups[-1].append(ln)
@@ -483,11 +493,12 @@ def _cells_of_rows(groups: list[list[_TextLine]], gaps: list[tuple[int, int]], b
 
 
 def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int], y0: int,
-                y1: int) -> tuple[list[TableCell], int]:
-    """The head's cells and rows. One row, unless a head word runs over a gap between columns (a
-    group's head) and the lines under it have words in two or more of the group's columns (its
-    sub-heads): then two rows, the group's head over its sub-heads, every other head cell over
-    both rows."""
+                y1: int, row_gap: float | None = None, dpi: int = 300) -> tuple[list[TableCell], int]:
+    """The head's cells and rows. A head word over a gap between columns (a group's head) with
+    words under it in two or more of the group's columns (its sub-heads): two rows, the group's
+    head over its sub-heads, every other head cell over both rows. Else a row a line, but for a
+    line set closer to the one above than ``row_gap`` (the body's gap between rows: a wrapped
+    head cell); without ``row_gap`` one row."""
     ncols = len(bounds) - 1
     spans: list[tuple[int, int, int]] = []  # (line, first column, last column)
     for i, ln in enumerate(head):
@@ -505,8 +516,15 @@ def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list
     below = head[last + 1:]
     groups = [(c0, c1) for c0, c1 in groups
               if len({c for ln in below for c in _occupied(ln, bounds) if c0 <= c <= c1}) >= 2]
-    if not groups:
-        return _cells_of_rows([head], gaps, bounds, [y0, y1], 1), 1
+    if not groups:  # a row a line, but for a line set closer than the body's rows (a wrapped head cell)
+        rows = [[head[0]]]
+        for prev, ln in zip(head, head[1:]):
+            gap = ln.core[0] - prev.core[1]
+            if row_gap is None or gap <= row_gap:
+                rows[-1].append(ln)
+            else:
+                rows.append([ln])
+        return _cells_of_rows(rows, gaps, bounds, _row_ys(rows, y0, y1), len(rows)), len(rows)
     split = (head[last].b + below[0].a) // 2
     xs = _row_bounds(head, gaps, bounds)
     cells, grouped = [], set()
@@ -565,13 +583,20 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     bounds = _bounds(gaps, ex0, ex1)
     if not separators:
         cols_x = [(bounds[i] - ex0, bounds[i + 1] - ex0) for i in range(len(bounds) - 1)]
-        if len(cols_x) == 2 and min(b - a for a, b in cols_x) > 0.35 * (ex1 - ex0):
-            return None  # two even columns of words between two rules: a page set in two columns
+        if len(cols_x) == 2 and min(b - a for a, b in cols_x) > 0.35 * (ex1 - ex0) and _gutter(gaps[0], ex1 - ex0):
+            return None  # two even columns of words a gutter apart between two rules: a page set in two columns
         if _prose_columns(ink, horiz, [(ln.a, ln.b) for ln in body_lines], cols_x, ex0) >= PROSE_FILL:
             return None  # columns of running text (a magazine page between two rules), not a table
     body = body_lines if head_lines else lines
     hy1 = (head_lines[-1].b + body[0].a) // 2 if head_lines and body_lines is not lines else y0
-    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1) if head_lines else ([], 0)
+    # the gap under which a head line continues the one above: the body's, between a cell's
+    # wrapped lines and its rows; a body set at one pitch, a row a line: under that pitch
+    body_gaps = sorted(b.core[0] - a.core[1] for a, b in zip(body, body[1:]))
+    row_gap = _row_cut(body_gaps, dpi)
+    if row_gap is None and body_gaps:
+        usual = body_gaps[len(body_gaps) // 2]
+        row_gap = usual - max(0.8 * mm, usual * (1 - 1 / ROW_JUMP))
+    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1, row_gap, dpi) if head_lines else ([], 0)
     groups = _row_groups(body, bounds, dpi)
     ys = _row_ys(groups, hy1, y1)
     for c in _cells_of_rows(groups, gaps, bounds, ys, 0):
@@ -606,19 +631,34 @@ def _any_rule(small: np.ndarray, dpi: int) -> bool:
 SKEW_MIN_DEG = 0.3  # long rules sloping less than this are level enough to find a table's rows on
 
 
-def rule_skew(gray: np.ndarray, dpi: int) -> float:
+_UNSET = object()
+
+
+def page_rule_masks(gray: np.ndarray, dpi: int):
+    """The page's (horizontal, vertical) rule masks (``rule_masks``), or None on a page without a
+    run of ink as long as a rule (``_any_rule``, on the half-resolution copy): made once per page
+    for ``rule_skew``, ``find_tables`` and the cells' crops."""
+    if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
+        return None
+    dpi = max(int(dpi), 50)
+    ink = _ink(gray)
+    return rule_masks(gray, dpi, ink) if _any_rule(_half(ink), dpi) else None
+
+
+def rule_skew(gray: np.ndarray, dpi: int, masks=_UNSET) -> float:
     """The slope of a page's long horizontal rules (``PARTLY_MIN_W_MM`` and longer), in degrees
     counter-clockwise, the median of their line fits: what a page read as scanned (not
     straightened) must be turned by for a table's rows and columns to be found. 0.0 below
-    ``SKEW_MIN_DEG`` or without such rules."""
+    ``SKEW_MIN_DEG`` or without such rules. ``masks``: ``page_rule_masks``, when the caller has them."""
     if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
         return 0.0
     dpi = max(int(dpi), 50)
     mm = dpi / 25.4
-    ink = _ink(gray)
-    if not _any_rule(_half(ink), dpi):
+    if masks is _UNSET:
+        masks = page_rule_masks(gray, dpi)
+    if masks is None:
         return 0.0
-    horiz, _ = rule_masks(gray, dpi, ink)
+    horiz = masks[0]
     n, labels, stats, _c = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     angles = []
     for i in range(1, n):
@@ -634,14 +674,17 @@ def rule_skew(gray: np.ndarray, dpi: int) -> float:
     return angle if abs(angle) >= SKEW_MIN_DEG else 0.0
 
 
-def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
-    """The tables of a page image (0 black .. 255 white), top to bottom; [] on a page without."""
+def find_tables(gray: np.ndarray, dpi: int, page: int = 0, masks=_UNSET) -> list[Table]:
+    """The tables of a page image (0 black .. 255 white), top to bottom; [] on a page without.
+    ``masks``: ``page_rule_masks``, when the caller has them."""
     if gray is None or gray.ndim != 2 or min(gray.shape) < 50:
         return []
     dpi = max(int(dpi), 50)
     ink = _ink(gray)
     small = _half(ink)
-    out = _rule_tables(gray, ink, dpi, page) if _any_rule(small, dpi) else []  # (most pages have no rule at all)
+    if masks is _UNSET:
+        masks = rule_masks(gray, dpi, ink) if _any_rule(small, dpi) else None
+    out = _rule_tables(gray, ink, dpi, page, masks) if masks is not None else []  # (most pages have no rule at all)
     # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
     # was), the page's every line is looked at; the boxes doubled back
     for t in _unruled(small, dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
@@ -659,10 +702,10 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0) -> list[Table]:
     return out
 
 
-def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list[Table]:
-    """The ruled and partly ruled tables of a page that has a rule."""
+def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) -> list[Table]:
+    """The ruled and partly ruled tables of a page that has a rule (``masks``: its rule masks)."""
     mm = dpi / 25.4
-    horiz, vert = rule_masks(gray, dpi, ink)
+    horiz, vert = masks
     if not np.count_nonzero(horiz):
         return []
     out: list[Table] = []
@@ -677,10 +720,11 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list
             out.append(t)
     rules = np.maximum(horiz, vert)  # what is not text inside a partly ruled table
     # partly ruled: groups of long horizontal rules of the same extent, not inside a ruled table
-    long_h = [s for s in _segments(horiz, True) if s.b - s.a >= PARTLY_MIN_W_MM * mm
+    segs = _segments(horiz, True)  # (once: the page's horizontal rules)
+    long_h = [s for s in segs if s.b - s.a >= PARTLY_MIN_W_MM * mm
               and not any(_within((s.a, s.at, s.b, s.at), t.bbox, int(mm)) for t in out)]
     long_h.sort(key=lambda s: s.at)
-    mid_h = [s for s in _segments(horiz, True) if s.b - s.a >= 2 * H_RULE_MM * mm]
+    mid_h = [s for s in segs if s.b - s.a >= 2 * H_RULE_MM * mm]
     used: set[int] = set()
     for i, s in enumerate(long_h):
         if i in used:
@@ -688,7 +732,9 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list
         group = [s]
         for j in range(i + 1, len(long_h)):
             o = long_h[j]
-            if abs(o.a - s.a) <= 3 * mm and abs(o.b - s.b) <= 3 * mm and o.at - group[-1].at <= 200 * mm:
+            # (a body under a head may fill the rest of the page: two rules over a head, a page's length apart)
+            reach = (RULE_REACH_MM if len(group) < 2 else BODY_REACH_MM) * mm
+            if abs(o.a - s.a) <= 3 * mm and abs(o.b - s.b) <= 3 * mm and o.at - group[-1].at <= reach:
                 group.append(o)
                 used.add(j)
         if len(group) < 2:
@@ -716,7 +762,7 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int) -> list
 
 
 UNRULED_MIN_LINES = 4  # an unruled table has this many lines of two runs of words or more, in a block (three: a typescript's spaced-out prose)
-UNRULED_MIN_COLS = 3  # ... and this many columns (two columns of words between margins: a page in two columns)
+UNRULED_MIN_COLS = 3  # ... and this many columns, or two farther apart than a page's gutter (``GUTTER``)
 UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
 
 
@@ -771,8 +817,8 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         gaps = _column_gaps(block, x0, x1, dpi)
         edge = int(1.0 * mm)  # the outer cells reach past their words (a cell is read inside its box)
         x0, x1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
-        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS:
-            continue
+        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS and not (len(gaps) == 1 and not _gutter(gaps[0], x1 - x0)):
+            continue  # (two columns a gutter apart: a page set in two columns)
         bounds = _bounds(gaps, x0, x1)
         cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
         if _prose_columns(clean, no_rules, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
@@ -800,14 +846,46 @@ def _within(inner: BBox, outer: BBox, pad: int) -> bool:
     return inner[0] >= outer[0] - pad and inner[1] >= outer[1] - pad and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
 
 
-def head_rows(table: Table) -> int:
-    """Head rows of a table (ruled, partly ruled or unruled), from what its cells say once read: a
+BOLD = 1.15  # a row whose strokes are this many times as thick as the table's usual row's is set in bold
+
+
+def bold_rows(bw: np.ndarray, rules: np.ndarray, table: Table, dpi: int) -> int:
+    """The table's first rows set in a heavier face than the rest (a head set in bold): each
+    row's stroke width (its cells' ink, rules and specks out: twice the ink over its outline)
+    against the median of the lower half's rows, ``BOLD`` times or more, fewer than half the
+    rows. 0: no such rows."""
+    if table.rows < 3:
+        return 0
+    ink = _despeckle(((bw == 0) & (rules == 0)).astype(np.uint8), dpi)
+    inner = cv2.erode(ink, np.ones((3, 3), np.uint8))
+    area = [0] * table.rows
+    edge = [0] * table.rows
+    for c in table.cells:
+        x0, y0, x1, y1 = inner_box(c.bbox, dpi)
+        a = int(np.count_nonzero(ink[y0:y1, x0:x1]))
+        area[c.row] += a
+        edge[c.row] += a - int(np.count_nonzero(inner[y0:y1, x0:x1]))
+    width = [2 * a / e if e else 0.0 for a, e in zip(area, edge)]
+    body = [w for w in width[table.rows // 2:] if w]  # (a head is fewer than half the rows: the lower half is body)
+    usual = float(np.median(body)) if body else 0.0
+    n = 0
+    while n < table.rows and usual and width[n] >= BOLD * usual:
+        n += 1
+    return n if n < table.rows / 2 else 0
+
+
+def head_rows(table: Table, bold: int = 0) -> int:
+    """Head rows of a table (ruled, partly ruled or unruled): ``bold`` (``bold_rows``) when its
+    first rows are set in bold, else from what its cells say once read: a
     first row of words over a body with figures (numbers, ranges, units) is a head of one row; of
     two rows when a first-row cell spans columns (a group's head) or the first two rows (the heads
     beside a group) and the second row is words too, or when the first two rows are such a head
-    cell for cell (whatever the body holds). 0 when the first row carries figures too."""
+    cell for cell (whatever the body holds). 0 when the first row carries figures too. A partly
+    ruled table's head is what its rules say."""
     if table.ruling == "partly" or table.rows < 2:
         return table.header_rows
+    if bold:
+        return bold
     grid_rows: dict[int, list[TableCell]] = {}
     for c in table.cells:
         grid_rows.setdefault(c.row, []).append(c)
@@ -840,9 +918,10 @@ def head_rows(table: Table) -> int:
     return 1 if figures_under(1) else 0
 
 
-def mark_head(table: Table) -> None:
-    """Set ``header_rows`` (``head_rows``) and the cells' ``header`` flags."""
-    n = head_rows(table)
+def mark_head(table: Table, bold: int = 0) -> None:
+    """Set ``header_rows`` (``head_rows``; ``bold``: its first rows set in bold, ``bold_rows``)
+    and the cells' ``header`` flags."""
+    n = head_rows(table, bold)
     table.header_rows = n
     for c in table.cells:
         c.header = c.row < n
