@@ -67,7 +67,7 @@ def parse_date(text: str, months: dict[str, int]) -> str | None:
 
 
 _PUBNO = re.compile(
-    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
+    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,-]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
 )
 
 
@@ -77,7 +77,7 @@ def parse_publication_number(text: str, offices: set[str] | None = None) -> tupl
         office = m[1]
         if offices and office not in offices:
             continue
-        number = re.sub(r"[\s.,]", "", m[2]).translate(DIGIT_FIX)
+        number = re.sub(r"[\s.,-]", "", m[2]).translate(DIGIT_FIX)
         kind = m[3].replace(" ", "")
         kind = KIND_FIX.get(kind, kind)
         kind = kind[0] + kind[1:].translate(DIGIT_FIX) if len(kind) > 1 else kind
