@@ -56,7 +56,7 @@ def _clean_name(text: str) -> str:
                   lambda m: m[0] if parties_mod.COMPANY_FORM.fullmatch(m[1].rsplit(" ", 1)[-1] + ".") else m[1] + ", ",
                   text)
     # ``S.A. DE CV.``: the only thing a Mexican company form there can be is ``DE C.V.``
-    text = re.sub(r"(S\.\s?A\.(?:\s?P\.\s?I\.)?\s?DE\s?)C\.?\s?V\.?(?!\w)", r"\1C.V.", text)
+    text = re.sub(r"(S\.\s?A\.(?:\s?P\.\s?I\.)?)\s?DE\s?C\.?\s?V\.?(?!\w)", lambda m: f"{m[1]} DE C.V.", text)
     # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
     text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
                   r"K\.\s?K|S\.\s?C|L\.\s?L\.\s?C|S\.\s?A\.\s?P\.\s?I\.\s?DE\s?C\.\s?V))$", r"\1.", text)
@@ -118,6 +118,8 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
             if country is None:
                 issues.append(Issue(f"parties:{code}", p.name, f"country ({p.country}) is not an ST.3 code", ft))
         name = _clean_name(p.name)
+        if name and not re.search(r"[^\W\d_]", name) and not p.address and not p.country:
+            continue  # no letter: an INID code (``72``) or a speck read as a line of its own, never a party
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None
         if country is None and p.address and not p.country and re.search(r"\)[\s.,;:'’`]*$", p.address[-1]):
             issues.append(Issue(f"parties:{code}", p.name, f"the country after '{p.address[-1]}' is not read", ft))
@@ -139,7 +141,7 @@ def printed_party_count(ft: FieldText) -> int:
     brackets, and the name-shaped pieces between line breaks, ``;`` and `` - ``."""
     lines = [ln for ln in ft.lines if not DESIGNATED.search(ln) and _codes_line(ln, None) is None]
     bullets = sum(1 for ln in lines if ln.strip()[:1] in PARTY_START)
-    countries = sum(1 for ln in lines for _ in re.finditer(r"\([A-Z]{2}[A-Z]?\)", ln))  # ``(COQ)``: (CO) and a speck
+    countries = sum(1 for ln in lines for _ in re.finditer(r"[(\[][A-Z]{2}[A-Z]?[)\]]", ln))  # ``(COQ)``: (CO) and a speck
     names = 0
     for ln in parties_mod.logical_lines(lines):
         for seg in ln.split(";"):
@@ -346,6 +348,9 @@ def check_title(b: Bibliographic) -> list[Issue]:
     fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
     fixed = re.sub(r"\s+[-–—~_'’`.,:;|]+$", "", fixed)  # a speck after the last word: a title never ends so
     fixed = re.sub(r"^[|!¦_~'’`.,:;]+\s+", "", fixed)  # … nor starts so (a rule or speck before the first word)
+    # a title starts with a capital: a first letter whose capital has its shape (``pedal-operated``) was
+    # read small by its size alone; any other lower-case start is the gate's question
+    fixed = re.sub(r"^[cosuvwxzp](?=[a-z])", lambda m: m[0].upper(), fixed)
     if fixed != b.title.value:
         b.title.raw, b.title.value = b.title.raw or b.title.value, fixed
     t = b.title.value
