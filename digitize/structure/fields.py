@@ -68,6 +68,13 @@ def _clean_name(text: str) -> str:
     return text
 
 
+def _bullet(line: str) -> bool:
+    """The line starts a party with a bullet (EP); a speck read as ``-`` before an address line
+    (``- 3100 Hanover Street, …``) is no bullet."""
+    t = line.strip()
+    return t[:1] in PARTY_START and not parties_mod.is_address(t.lstrip(PARTY_START + " "))
+
+
 def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party], list[Issue]]:
     """Parties of one INID field, read by structure (``structure/parties.py``): wrapped lines
     joined, parties cut at line breaks, bullets and the separators offices print, addresses by
@@ -81,11 +88,11 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
 
     def flush() -> None:
         while chunk:  # a bullet starts a party: never joined to the line before
-            cut = next((k for k in range(1, len(chunk)) if chunk[k][0].strip()[:1] in PARTY_START), len(chunk))
+            cut = next((k for k in range(1, len(chunk)) if _bullet(chunk[k][0])), len(chunk))
             part, chunk[:] = chunk[:cut], chunk[cut:]
             texts = [t.lstrip(PARTY_START + " ").strip() for t, _ in part]
             words = [w for _, w in part]
-            if bulleted and len(texts) > 1 and part[0][0].strip()[:1] in PARTY_START:
+            if bulleted and len(texts) > 1 and _bullet(part[0][0]):
                 end = next((k for k, t in enumerate(texts) if parties_mod.BRACKET_CC.search(t)), len(texts) - 1)
                 found.append(parties_mod.bulleted(texts[:end + 1], codes))  # EP: a party, its address lines under it
                 texts, words = texts[end + 1:], words[end + 1:]
@@ -93,7 +100,7 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
                     continue
             found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge))
 
-    bulleted = any(ln.strip()[:1] in PARTY_START for ln in ft.lines)
+    bulleted = any(_bullet(ln) for ln in ft.lines)
     designating = False
     for ln, ws in zip(ft.lines, line_words):
         if DESIGNATED.search(ln):
@@ -140,7 +147,7 @@ def printed_party_count(ft: FieldText) -> int:
     """How many parties the field shows, counted apart from the parser: bullets, countries in
     brackets, and the name-shaped pieces between line breaks, ``;`` and `` - ``."""
     lines = [ln for ln in ft.lines if not DESIGNATED.search(ln) and _codes_line(ln, None) is None]
-    bullets = sum(1 for ln in lines if ln.strip()[:1] in PARTY_START)
+    bullets = sum(1 for ln in lines if _bullet(ln))
     countries = sum(1 for ln in lines for _ in re.finditer(r"[(\[][A-Z]{2}[A-Z]?[)\]]", ln))  # ``(COQ)``: (CO) and a speck
     names = 0
     for ln in parties_mod.logical_lines(lines):

@@ -182,7 +182,8 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 out[-1] = f"{prev} {ln}"  # a country alone on a line: the line above's
                 continue
             terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
-            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower()
+            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower() \
+                or (_cut_name(prev) and not is_address(ln))
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
             if not terminated and (cue or geo):
@@ -190,6 +191,17 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 continue
         out.append(ln)
     return out
+
+
+def _cut_name(line: str) -> bool:
+    """A list's line ends on a name cut in two by the printer's wrap: after the last separator
+    (``;``, `` - ``, `` y ``, `` and ``) one word alone (``…; Shiela`` / ``Mae LAUREL; …``,
+    ``REQUENA, Abelardo y PALAFOX`` / ``MÚJICA, Débora y …``): no name of the list is one word."""
+    parts = re.split(r";|\s[-–—]\s|\s(?:y|and)\s", line)
+    if len(parts) < 2:
+        return False
+    last = parts[-1].strip()
+    return bool(re.fullmatch(r"[^\W\d_][^\W\d_'’-]+", last)) and not COMPANY_FORM.fullmatch(last)
 
 
 def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] | None:
@@ -232,9 +244,9 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
                 (addr or name).append(t)  # ``(MX)`` under its name; an address after ``;`` run on
             elif not addr and ";" in t and not is_address(t.split(";", 1)[0]):
                 name.append(t)  # the name's last words, then ``;`` and its address (``DEL VALLE S.A.; 4410 …``)
-            elif not addr and not is_address(t) and (t.isupper() or t[:1].islower() or FORM_START.match(t)
+            elif not addr and not is_address(t) and (not _town_like(t) or t[:1].islower() or FORM_START.match(t)
                                                      or CONNECTOR_END.search(name[-1])):
-                name.append(t)  # the name wrapped (``… OF SCIENCE`` / ``AND TECHNOLOGY``)
+                name.append(t)  # the name wrapped (``… OF SCIENCE`` / ``AND TECHNOLOGY``), or the list went on
             else:
                 addr.append(t)
         out.append([_join(name)] + ([_join(addr)] if addr else []))
