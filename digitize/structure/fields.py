@@ -98,7 +98,8 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
                 texts, words = texts[end + 1:], words[end + 1:]
                 if not texts:
                     continue
-            found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge))
+            found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge,
+                                           indent=not bulleted))
 
     bulleted = any(_bullet(ln) for ln in ft.lines)
     designating = False

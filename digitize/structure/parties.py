@@ -34,6 +34,7 @@ COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
     r"Inc\.?|LLC|L\.L\.C\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
     r"CO\.|Co\.|K\.K\.|N\.V\.|B\.V\.|PLC|plc|S\.p\.A\.|SPA|S\.C\.)", re.I)
+FORM_WORD = re.compile(rf"(?<![\w.])(?:{COMPANY_FORM.pattern})(?!\w)", re.I)  # a form as a word (not ``ag`` in ``Laguna``)
 FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
                         r"CORP|LTD|LIMITED|Y ASOCIADOS|AG\b|Inc\.?|Ltd\.?)", re.I)
 # a company form ending a line (``… CERRADO LTDA.``, ``… S.A. DE C.V.``): the party is whole
@@ -198,6 +199,9 @@ def _cut_name(line: str) -> bool:
     (``;``, `` - ``, `` y ``, `` and ``) one word alone (``…; Shiela`` / ``Mae LAUREL; …``,
     ``REQUENA, Abelardo y PALAFOX`` / ``MÚJICA, Débora y …``): no name of the list is one word."""
     parts = re.split(r";|\s[-–—]\s|\s(?:y|and)\s", line)
+    commas = [c.strip() for c in line.split(",")]
+    if len(commas) >= 2 and all(_GIVEN_FIRST_NAME.fullmatch(c) for c in commas[:-1]):
+        parts = commas  # ``Given SURNAME, Given SURNAME, Erik`` / ``HÄUSSLER and …``
     if len(parts) < 2:
         return False
     last = parts[-1].strip()
@@ -231,8 +235,12 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
         return None
     groups: list[list[str]] = []
     for i, text in enumerate(lines):
-        # indented, a country alone (``(DE)``) or a line without a word (``21100,``) continues the entry
-        if i and (indented[i] or xs[i] is None or BRACKET_CC.fullmatch(text.strip())):
+        # indented, a country alone (``(DE)``) or a line without a word (``21100,``) continues the entry;
+        # so does an address at the margin (a layout that indents only the name's wrapped lines)
+        t = text.strip()
+        if i and (indented[i] or xs[i] is None or BRACKET_CC.fullmatch(t) or _address_line(t)
+                  or (len(groups[-1]) > 1 and _address_line(groups[-1][-1]) and ";" not in t and _town_like(t)
+                      and not t.isupper() and not _starts_like_name(t))):
             groups[-1].append(text.strip())
         else:
             groups.append([text.strip()])
@@ -253,6 +261,12 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
     return out
 
 
+def _address_line(text: str) -> bool:
+    """A line that is an address, not a party's line with its address (``NAME; street …``,
+    ``SURNAME, Given 80331 Town``)."""
+    return is_address(text.split(";", 1)[0]) and not _starts_like_name(text)
+
+
 def _join(lines: list[str]) -> str:
     """Wrapped lines as one: a word cut at a hyphen (``AGRO-`` / ``INDUSTRIAL``) keeps it."""
     out = ""
@@ -261,11 +275,13 @@ def _join(lines: list[str]) -> str:
     return out
 
 
-def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None) -> list[Printed]:
+def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None,
+          indent: bool = True) -> list[Printed]:
     """The parties of one field's lines (labels and designations already taken off). A list
     printed with a hanging indent is read entry by entry (``entries``): no party runs from one
-    entry into the next."""
-    grouped = entries(lines, line_words)
+    entry into the next. ``indent`` False: a bulleted list, whose bullets start its entries (a
+    bullet the engine lost leaves its name where an indented line stands)."""
+    grouped = entries(lines, line_words) if indent else None
     if grouped is not None:
         return [p for g in grouped for p in parse(g, codes)]
     parties: list[Printed] = []
@@ -310,7 +326,8 @@ def _town_like(text: str) -> bool:
     t = text.strip(" ,")
     if not t:
         return False
-    return is_address(t) or not (_starts_like_name(t) or t.isupper() or COMPANY_FORM.search(t))
+    return is_address(t) or not (_starts_like_name(t) or t.isupper() or FORM_WORD.search(t)
+                                 or _GIVEN_FIRST_NAME.fullmatch(t))  # ``Jimena CORDÚA``
 
 
 def _one_line(ln: str, parties: list[Printed], codes) -> None:
