@@ -32,10 +32,10 @@ TRAILING_CC = re.compile(r",\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")
 BRACKET_CC = re.compile(r"[(\[]([A-Za-z0-9|!]{2})[)\]][\s.,:;'’`|]*$")
 COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
-    r"Inc\.?|LLC|L\.L\.C\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
+    r"Inc\.?|LLC|L\.L\.C\.|LLP|L\.L\.P\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
     r"CO\.|Co\.|K\.K\.|N\.V\.|B\.V\.|PLC|plc|S\.p\.A\.|SPA|S\.C\.)", re.I)
 FORM_WORD = re.compile(rf"(?<![\w.])(?:{COMPANY_FORM.pattern})(?!\w)", re.I)  # a form as a word (not ``ag`` in ``Laguna``)
-FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
+FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.?\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
                         r"CORP|LTD|LIMITED|Y ASOCIADOS|AG\b|Inc\.?|Ltd\.?)", re.I)
 # a company form ending a line (``… CERRADO LTDA.``, ``… S.A. DE C.V.``): the party is whole
 FORM_END = re.compile(r"(?:\bS\.\s?A\.|\bS\.\s?R\.\s?L\.|\bLTDA\.|\bINC\.|\bC\.\s?V\.|\bS\.\s?p\.\s?A\.|\bB\.\s?V\.|"
@@ -223,10 +223,15 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
         k = len(text.split())  # the value's words (a label beside it on the first line is not the list's)
         ws = [w for w in ws if w.text.strip()]
         value = [w for w in (ws[-k:] if 0 < k <= len(ws) else ws) if any(c.isalnum() for c in w.text)]
-        lettered = any(sum(c.isalpha() for c in w.text) >= 2 for w in value)
-        xs.append(value[0].bbox[0] if lettered else None)  # a code or specks alone (``72``, ``.``): no place
+        lettered = any(sum(c.isalpha() for c in w.text) >= 3 for w in value)
+        xs.append(value[0].bbox[0] if lettered else None)  # a code or specks alone (``72``, ``io``): no place
         heights += [w.bbox[3] - w.bbox[1] for w in value]
     if not heights:
+        return None
+    lines = list(lines)
+    if xs[0] is None and xs[1] is not None and re.search(r"[^\W\d_]", lines[0]):
+        lines, xs = [f"{lines[0]} {lines[1]}"] + lines[2:], xs[1:]  # a speck's letters (``o``) before the first name
+    if all(x is None for x in xs):
         return None
     h = sorted(heights)[len(heights) // 2]
     margin = min(x for x in xs if x is not None)
@@ -252,13 +257,19 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
                 (addr or name).append(t)  # ``(MX)`` under its name; an address after ``;`` run on
             elif not addr and ";" in t and not is_address(t.split(";", 1)[0]):
                 name.append(t)  # the name's last words, then ``;`` and its address (``DEL VALLE S.A.; 4410 …``)
-            elif not addr and not is_address(t) and (not _town_like(t) or t[:1].islower() or FORM_START.match(t)
-                                                     or CONNECTOR_END.search(name[-1])):
+            elif not addr and not is_address(t) and not (FORM_WORD.search(t) and _person(" ".join(name))) \
+                    and (not _town_like(t) or t[:1].islower() or FORM_START.match(t) or CONNECTOR_END.search(name[-1])):
                 name.append(t)  # the name wrapped (``… OF SCIENCE`` / ``AND TECHNOLOGY``), or the list went on
             else:
                 addr.append(t)
         out.append([_join(name)] + ([_join(addr)] if addr else []))
     return out
+
+
+def _person(name: str) -> bool:
+    """``Hollins, Adrian James``: one person's whole name (a firm on the next line is their address's)."""
+    return bool(re.fullmatch(r"[^,;]+,\s*[^,;\d]+", name.strip())) and not FORM_WORD.search(name) \
+        and not re.search(r"\s(?:y|and|-)\s", name)
 
 
 def _address_line(text: str) -> bool:
@@ -294,7 +305,8 @@ def parse(lines: list[str], codes=None, line_words: list[list] | None = None, ed
             # EP: the name (a line with a company form after it is the name's too: ``Officine
             # Meccaniche`` / ``Bergamasche S.p.A.``), then its address lines down to "postcode town (CC)"
             k = 1
-            while k < len(buffer) - 1 and not _town_like(buffer[k]) and COMPANY_FORM.search(buffer[k]):
+            while k < len(buffer) - 1 and not _town_like(buffer[k]) and COMPANY_FORM.search(buffer[k]) \
+                    and "," not in buffer[0] and not FORM_END.search(buffer[0]):  # a person's name, or a whole one
                 k += 1
             name = " ".join(buffer[:k])
             rest, cc, _ = _trailing_country(ln, codes)
