@@ -5,12 +5,13 @@
     python bench/frontpage_eval.py sealed2       # bench/frontpage_sealed2.py (HTML/Chromium): reported once, now seen
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans): reported at stop 33, now seen
-    python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans; only run to report)
+    python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans): reported at stop 34, now seen
     python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed5, sealed6)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed6)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
     python bench/frontpage_eval.py sealed4 --show --only S4-EP-05,S4-AR-02  # those documents only
+    python bench/frontpage_eval.py sealed5 --show --only S5-PH-02  # the same on sealed5
 
 ``sealed`` is the old name of ``sealed1``. ``sealed2`` leaves out the documents the tests keep
 (``frontpage_sealed2.REGRESSION``: no longer sealed); ``--regression`` scores those alone.
@@ -119,8 +120,12 @@ if __name__ == "__main__":
         from frontpage_sealed5 import regression_set, sealed5_set
         if "--regression" in sys.argv:
             which, samples = "sealed5 regression sample", regression_set()
+        elif "--only" in sys.argv:  # built one by one (building the whole set takes minutes)
+            from frontpage_sealed5 import build
+            names = sys.argv[sys.argv.index("--only") + 1].split(",")
+            samples = [build(n.split("-")[1], int(n.split("-")[2])) for n in names]
         else:
-            samples, show = sealed5_set(), False  # only run to report: aggregate lines only
+            samples = sealed5_set()  # reported at stop 34: seen since, developed on
     elif which == "sealed6":
         from frontpage_sealed6 import regression_set, sealed6_set
         if "--regression" in sys.argv:

@@ -390,7 +390,7 @@ def strip_label(text: str, labels: list[str]) -> str:
         if any(fuzz.ratio(head.lower().strip(" .|"), lab.lower().rstrip(":")) >= 75 for lab in labels) or not re.search(r"\d", head):
             return _LABEL_ENDING.sub("", rest.strip()).strip()
     words = t.split()
-    best = (0.0, 0)  # (how well, words): the words that read most like a label
+    best = (0, 0.0, 0)  # (label length, how well, words): the longest label read, then its best reading
     for lab in labels:
         key = _compact(lab)
         if len(key) < 3:
@@ -398,10 +398,12 @@ def strip_label(text: str, labels: list[str]) -> str:
         n = len(lab.split())
         for k in range(max(1, n - 1), min(len(words), n + 1) + 1):
             score = fuzz.ratio(_compact(" ".join(words[:k])), key)
-            if score >= 88 and (score, k) > best:  # the best reading; of equals, the longer label
-                best = (score, k)
-    if best[1]:
-        rest = " ".join(words[best[1]:]).lstrip(" :.-–—")
+            # a longer label read wins over a shorter one it starts with (``Título de la invención``
+            # read ``Titulo de la invención``, not ``Titulo`` and a title starting ``de la invención``)
+            if score >= 88 and (len(key), score, k) > best:
+                best = (len(key), score, k)
+    if best[2]:
+        rest = " ".join(words[best[2]:]).lstrip(" :.-–—;,")
         return _LABEL_ENDING.sub("", rest).lstrip(" :.-–—").strip()
     return t
 

@@ -56,7 +56,7 @@ def _clean_name(text: str) -> str:
                   lambda m: m[0] if parties_mod.COMPANY_FORM.fullmatch(m[1].rsplit(" ", 1)[-1] + ".") else m[1] + ", ",
                   text)
     # ``S.A. DE CV.``: the only thing a Mexican company form there can be is ``DE C.V.``
-    text = re.sub(r"(S\.\s?A\.(?:\s?P\.\s?I\.)?\s?DE\s?)C\.?\s?V\.?(?!\w)", r"\1C.V.", text)
+    text = re.sub(r"(S\.\s?A\.(?:\s?P\.\s?I\.)?)\s?DE\s?C\.?\s?V\.?(?!\w)", lambda m: f"{m[1]} DE C.V.", text)
     # a dotted company form whose last full stop the engine lost (``S.R.L`` for ``S.R.L.``)
     text = re.sub(r"(?<![\w.])((?:S\.\s?A(?:\.\s?DE\s?C\.\s?V)?|S\.\s?R\.\s?L|S\.\s?A\.\s?S|S\.\s?L|B\.\s?V|N\.\s?V|"
                   r"K\.\s?K|S\.\s?C|L\.\s?L\.\s?C|S\.\s?A\.\s?P\.\s?I\.\s?DE\s?C\.\s?V))$", r"\1.", text)
@@ -66,6 +66,13 @@ def _clean_name(text: str) -> str:
     if last.endswith(".") and not (parties_mod.COMPANY_FORM.fullmatch(last) or "." in last[:-1] or len(last) <= 3):
         text = text[:-1]
     return text
+
+
+def _bullet(line: str) -> bool:
+    """The line starts a party with a bullet (EP); a speck read as ``-`` before an address line
+    (``- 3100 Hanover Street, …``) is no bullet."""
+    t = line.strip()
+    return t[:1] in PARTY_START and not parties_mod.is_address(t.lstrip(PARTY_START + " "))
 
 
 def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party], list[Issue]]:
@@ -81,19 +88,20 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
 
     def flush() -> None:
         while chunk:  # a bullet starts a party: never joined to the line before
-            cut = next((k for k in range(1, len(chunk)) if chunk[k][0].strip()[:1] in PARTY_START), len(chunk))
+            cut = next((k for k in range(1, len(chunk)) if _bullet(chunk[k][0])), len(chunk))
             part, chunk[:] = chunk[:cut], chunk[cut:]
             texts = [t.lstrip(PARTY_START + " ").strip() for t, _ in part]
             words = [w for _, w in part]
-            if bulleted and len(texts) > 1 and part[0][0].strip()[:1] in PARTY_START:
+            if bulleted and len(texts) > 1 and _bullet(part[0][0]):
                 end = next((k for k, t in enumerate(texts) if parties_mod.BRACKET_CC.search(t)), len(texts) - 1)
                 found.append(parties_mod.bulleted(texts[:end + 1], codes))  # EP: a party, its address lines under it
                 texts, words = texts[end + 1:], words[end + 1:]
                 if not texts:
                     continue
-            found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge))
+            found.extend(parties_mod.parse(texts, codes, words if all(w is not None for w in words) else None, ft.edge,
+                                           indent=not bulleted))
 
-    bulleted = any(ln.strip()[:1] in PARTY_START for ln in ft.lines)
+    bulleted = any(_bullet(ln) for ln in ft.lines)
     designating = False
     for ln, ws in zip(ft.lines, line_words):
         if DESIGNATED.search(ln):
@@ -118,6 +126,8 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
             if country is None:
                 issues.append(Issue(f"parties:{code}", p.name, f"country ({p.country}) is not an ST.3 code", ft))
         name = _clean_name(p.name)
+        if name and not re.search(r"[^\W\d_]", name) and not p.address and not p.country:
+            continue  # no letter: an INID code (``72``) or a speck read as a line of its own, never a party
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None
         if country is None and p.address and not p.country and re.search(r"\)[\s.,;:'’`]*$", p.address[-1]):
             issues.append(Issue(f"parties:{code}", p.name, f"the country after '{p.address[-1]}' is not read", ft))
@@ -138,8 +148,8 @@ def printed_party_count(ft: FieldText) -> int:
     """How many parties the field shows, counted apart from the parser: bullets, countries in
     brackets, and the name-shaped pieces between line breaks, ``;`` and `` - ``."""
     lines = [ln for ln in ft.lines if not DESIGNATED.search(ln) and _codes_line(ln, None) is None]
-    bullets = sum(1 for ln in lines if ln.strip()[:1] in PARTY_START)
-    countries = sum(1 for ln in lines for _ in re.finditer(r"\([A-Z]{2}[A-Z]?\)", ln))  # ``(COQ)``: (CO) and a speck
+    bullets = sum(1 for ln in lines if _bullet(ln))
+    countries = sum(1 for ln in lines for _ in re.finditer(r"[(\[][A-Z]{2}[A-Z]?[)\]]", ln))  # ``(COQ)``: (CO) and a speck
     names = 0
     for ln in parties_mod.logical_lines(lines):
         for seg in ln.split(";"):
@@ -187,6 +197,9 @@ def publication_fields(f: dict[str, FieldText], page: OcrPage, b: Bibliographic,
     for code in inid.PUBLICATION_NUMBER:
         if code in f and pub is None:
             pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices)
+            if pub is None:  # as the engine read it: a correction may have made the kind digits (``B1`` → ``81``)
+                engine = " ".join(w.ocr_text or w.text for ws in f[code].line_words for w in ws)
+                pub = norm.parse_publication_number(engine, offices)
             if pub:
                 b.doc_number = f[code].field(pub[1], threshold=th)
                 b.kind = f[code].field(pub[2], threshold=th)
@@ -346,6 +359,9 @@ def check_title(b: Bibliographic) -> list[Issue]:
     fixed = _FUNCTION_WORD_MARK.sub(r"\1", b.title.value)
     fixed = re.sub(r"\s+[-–—~_'’`.,:;|]+$", "", fixed)  # a speck after the last word: a title never ends so
     fixed = re.sub(r"^[|!¦_~'’`.,:;]+\s+", "", fixed)  # … nor starts so (a rule or speck before the first word)
+    # a title starts with a capital: a first letter whose capital has its shape (``pedal-operated``) was
+    # read small by its size alone; any other lower-case start is the gate's question
+    fixed = re.sub(r"^[cosuvwxzp](?=[a-z])", lambda m: m[0].upper(), fixed)
     if fixed != b.title.value:
         b.title.raw, b.title.value = b.title.raw or b.title.value, fixed
     t = b.title.value

@@ -51,8 +51,9 @@ def title_issues(title: str) -> list[str]:
         out.append("capitals, then lower-case words: the abstract's or another field's words in the title?")
     if words and not re.match(r"[^\W\d_]|\d", words[0]):
         out.append(f"the title starts with '{words[0]}': a label's or another field's remains?")
-    elif letters and re.match(r"[a-zà-ÿ]", letters[0]) and any(caps):
-        out.append(f"the title starts with the lower-case '{letters[0]}': a label's remains?")
+    elif letters and re.match(r"[a-zà-ÿ]", letters[0]):
+        out.append(f"the title starts with the lower-case '{letters[0]}': a label's remains, or a capital "
+                   "read small?")
     keys = [re.sub(r"\W", "", w.lower()) for w in words]
     for n in (3,):
         seen = set()

@@ -67,7 +67,7 @@ def parse_date(text: str, months: dict[str, int]) -> str | None:
 
 
 _PUBNO = re.compile(
-    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
+    r"\b([A-Z]{2})\s?((?:[\dOolI][\s.,-]?){4,13}[\dOolI])\s?((?:[ABCUYTS][\s]?[\dlIt]?)|(?:[ABCUYTS]\b))(?![A-Za-z\d])"
 )
 
 
@@ -77,7 +77,7 @@ def parse_publication_number(text: str, offices: set[str] | None = None) -> tupl
         office = m[1]
         if offices and office not in offices:
             continue
-        number = re.sub(r"[\s.,]", "", m[2]).translate(DIGIT_FIX)
+        number = re.sub(r"[\s.,-]", "", m[2]).translate(DIGIT_FIX)
         kind = m[3].replace(" ", "")
         kind = KIND_FIX.get(kind, kind)
         kind = kind[0] + kind[1:].translate(DIGIT_FIX) if len(kind) > 1 else kind
@@ -140,17 +140,24 @@ def ipc_versions_read(text: str) -> int:
 
 
 # a subclass letter the engine read as a digit (``A2387/02`` for ``A23B 7/02``, ``B65041/04`` for ``B65D 41/04``)
-SUBCLASS_FIX = {"8": "B", "0": "D", "5": "S", "2": "Z", "6": "G"}
-_SUBCLASS_DIGIT = re.compile(rf"\b([A-H])(\d\d)([{''.join(SUBCLASS_FIX)}])\s{{0,2}}(\d{{1,4}}\s?/\s?\d{{2,6}})")
+SUBCLASS_FIX = {"8": "B", "0": "D", "5": "S", "2": "Z", "6": "G", "3": "J", "g": "J"}
+# a symbol whose subclass letter was read as a digit (``F163``, ``A47g``), or whose class has a
+# zero read twice (``E004C``, ``EO04C``): section, class, subclass, group
+_SUBCLASS_DIGIT = re.compile(rf"\b([A-H])(\d\d|[0O][0O]\d)([A-Z{''.join(SUBCLASS_FIX)}])\s{{0,2}}(\d{{1,4}}\s?/\s?\d{{2,6}})")
 
 
 def ipc_subclass_digits(text: str) -> tuple[str, list[str]]:
     """The text with each subclass letter read as a digit given back as the letter that digit is
-    read for, and the symbols so repaired (a reviewer confirms: ``0`` may have been ``Q``)."""
+    read for, and a class's zero read twice read once, and the symbols so repaired (a reviewer
+    confirms: ``0`` may have been ``Q``)."""
     fixed: list[str] = []
 
     def fix(m: re.Match) -> str:
-        sym = f"{m[1]}{m[2]}{SUBCLASS_FIX[m[3]]} {m[4]}"
+        cls = m[2] if len(m[2]) == 2 else "0" + m[2][2]
+        sub = SUBCLASS_FIX.get(m[3], m[3])
+        if cls == m[2] and sub == m[3]:
+            return m[0]
+        sym = f"{m[1]}{cls}{sub} {m[4]}"
         fixed.append(f"{m[0]} → {sym}")
         return sym
 

@@ -28,13 +28,18 @@ HOUSE_NUMBER = re.compile(r"(?<![\w.])(?:n[o°º]\.?\s?)?\d{1,6}(?:[-/]\d{1,5})?
 POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}-?)?\d{4,5}\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b")
 # ``…, Texas, US``: after a comma (``1095 KR Amsterdam``'s ``KR`` is a postcode's, not a country); a speck before it ("‘MX")
 TRAILING_CC = re.compile(r",\s*['‘’`\"·.]?([A-Z]{2})\.?\s*$")
-BRACKET_CC = re.compile(r"\(([A-Za-z0-9|!]{2})\)[\s.,:;'’`]*$")
+# ``(US)`` or ``[US]`` (some gazettes print square brackets); a speck or a rule's ``|`` after it
+BRACKET_CC = re.compile(r"[(\[]([A-Za-z0-9|!]{2})[)\]][\s.,:;'’`|]*$")
 COMPANY_FORM = re.compile(
     r"(?:S\.\s?A\.(?:\s?DE\s?C\.\s?V\.)?|S\.\s?A\.\s?S\.|S\.\s?L\.|S\.\s?R\.\s?L\.|S\.\s?A\.\s?C\.\s?I\.|LTDA\.?|INC\.?|"
-    r"Inc\.?|LLC|L\.L\.C\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
+    r"Inc\.?|LLC|L\.L\.C\.|LLP|L\.L\.P\.|LTD\.?|Ltd\.?|LIMITED|Limited|GmbH|GMBH|AG|CORP(?:ORATION)?\.?|Corp(?:oration)?\.?|"
     r"CO\.|Co\.|K\.K\.|N\.V\.|B\.V\.|PLC|plc|S\.p\.A\.|SPA|S\.C\.)", re.I)
-FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
+FORM_WORD = re.compile(rf"(?<![\w.])(?:{COMPANY_FORM.pattern})(?!\w)", re.I)  # a form as a word (not ``ag`` in ``Laguna``)
+FORM_START = re.compile(r"^(?:S\.\s?A\.|S\.\s?L\.|S\.\s?R\.\s?L\.|DE\s?C\.?\s?V\.|C\.\s?V\.|INC\.?|LTDA\.?|LLC|GmbH|"
                         r"CORP|LTD|LIMITED|Y ASOCIADOS|AG\b|Inc\.?|Ltd\.?)", re.I)
+# a company form ending a line (``… CERRADO LTDA.``, ``… S.A. DE C.V.``): the party is whole
+FORM_END = re.compile(r"(?:\bS\.\s?A\.|\bS\.\s?R\.\s?L\.|\bLTDA\.|\bINC\.|\bC\.\s?V\.|\bS\.\s?p\.\s?A\.|\bB\.\s?V\.|"
+                      r"\bGmbH|\bGMBH|\bLLC|\bLTD\.|\bCORP\.|\bCORPORATION|\bLIMITED)$")
 CONNECTOR_END = re.compile(r"(?:\b(?:DE|DEL|LA|LAS|LOS|EL|Y|E|AND|OF|THE|FOR|DA|DO|DOS|VAN|VON|DER)|[,&-])$", re.I)
 NAME_SEP = re.compile(r"\s+[-–—]\s+|\s+(?:y|and|e)\s+")
 
@@ -80,10 +85,21 @@ def _trailing_country(text: str, codes) -> tuple[str, str | None, bool]:
 _LOST_SEP = re.compile(r"(?<=[a-záéíóúñü])\s*[:;]?\s+(?=[A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ'-]+(?:\s[A-ZÁÉÍÓÚÑÜ'-]+){0,2},\s[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü])")
 
 
+_U = "A-ZÁÉÍÓÚÑÜÄÖÅØÇÈÊ"
+_L = "a-záéíóúñüäöåøçèêëïîß"
+# ``Given Names SURNAMES``: capitalised given names (``del``, ``de la`` between them), then surnames in capitals
+_GIVEN_FIRST = rf"[{_U}][{_L}]+(?:[\s-]+(?:(?:de|del|la|las|los|y)\s+)*[{_U}][{_L}]+)*(?:\s+[{_U}][{_U}'’.-]+)+"
+_GIVEN_FIRST_NAME = re.compile(_GIVEN_FIRST)
+# two such names whose separator was lost: a capitalised word after the first one's surnames starts the next
+_GIVEN_AFTER_SURNAME = re.compile(rf"(?<=[{_U}]{{2}})\s+(?=[{_U}][{_L}]+(?:\s+[{_U}][{_L}]+)*\s+[{_U}]{{2}})")
+
+
 def _split_names(text: str) -> list[str]:
     """``A, B - C, D`` / ``A y B`` → names; a lower-case ``y``/``and`` splits only between two
     names of two words or more (``Smith and Sons`` stays one); ``SURNAME, Given SURNAME, Given``
-    (the separator lost) is two names."""
+    (the separator lost) is two names; ``Given SURNAME, Given SURNAME`` (each piece between commas
+    a given name and a surname) is a list; companies listed with commas (``… LTDA., OLIVARES DE
+    CHILECITO S.A.``: a piece ending in its company form after one) are as many names."""
     pieces = [p.strip() for p in re.split(r"\s+[-–—]\s+", text) if p.strip()]
     out = []
     for p in pieces:
@@ -92,7 +108,40 @@ def _split_names(text: str) -> list[str]:
             out += [x.strip() for x in parts if x.strip()]
         else:
             out.append(p)
-    return [q.strip() for p in out for q in (_LOST_SEP.split(p) if p.count(",") >= 2 else [p]) if q.strip()]
+    names = []
+    for p in out:
+        commas = [c.strip() for c in p.split(",")]
+        if len(commas) >= 2 and all(_GIVEN_FIRST_NAME.fullmatch(c) for c in commas):
+            names += commas
+        elif p.count(",") >= 2 and not _GIVEN_FIRST_NAME.match(p):
+            names += _LOST_SEP.split(p)
+        elif "," not in p and _GIVEN_FIRST_NAME.match(p):
+            names += _GIVEN_AFTER_SURNAME.split(p) if _all_given_first(p) else [p]
+        else:
+            names += _company_list(p)
+    return [q.strip() for q in names if q.strip()]
+
+
+def _all_given_first(text: str) -> bool:
+    """The text is two or more ``Given SURNAME`` names run together (``Jimena GÓMEZ DE LA TORRE
+    REQUENA Cristóbal VALLEJO``)."""
+    parts = _GIVEN_AFTER_SURNAME.split(text)
+    return len(parts) >= 2 and all(_GIVEN_FIRST_NAME.fullmatch(x.strip()) for x in parts)
+
+
+def _company_list(text: str) -> list[str]:
+    """``SEMENTES DO CERRADO LTDA., OLIVARES DE CHILECITO S.A.`` → two companies: a comma after a
+    company form, and the piece after it ending in a company form of its own."""
+    pieces = re.split(r"(?<=\.)\s*,\s+", text)
+    if len(pieces) < 2:
+        return [text]
+    out = [pieces[0]]
+    for q in pieces[1:]:
+        if FORM_END.search(out[-1]) and FORM_END.search(q) and not FORM_START.match(q):
+            out.append(q)
+        else:
+            out[-1] = f"{out[-1]}, {q}"
+    return out
 
 
 def _wrapped(prev_words, next_words, edge: float | None) -> bool:
@@ -130,8 +179,12 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
             continue
         if out:
             prev = out[-1]
-            terminated = _terminated(prev)
-            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower()
+            if BRACKET_CC.fullmatch(ln) and not BRACKET_CC.search(prev):
+                out[-1] = f"{prev} {ln}"  # a country alone on a line: the line above's
+                continue
+            terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
+            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower() \
+                or (_cut_name(prev) and not is_address(ln))
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
             if not terminated and (cue or geo):
@@ -141,8 +194,107 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
     return out
 
 
-def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None) -> list[Printed]:
-    """The parties of one field's lines (labels and designations already taken off)."""
+def _cut_name(line: str) -> bool:
+    """A list's line ends on a name cut in two by the printer's wrap: after the last separator
+    (``;``, `` - ``, `` y ``, `` and ``) one word alone (``…; Shiela`` / ``Mae LAUREL; …``,
+    ``REQUENA, Abelardo y PALAFOX`` / ``MÚJICA, Débora y …``): no name of the list is one word."""
+    parts = re.split(r";|\s[-–—]\s|\s(?:y|and)\s", line)
+    commas = [c.strip() for c in line.split(",")]
+    if len(commas) >= 2 and all(_GIVEN_FIRST_NAME.fullmatch(c) for c in commas[:-1]):
+        parts = commas  # ``Given SURNAME, Given SURNAME, Erik`` / ``HÄUSSLER and …``
+    if len(parts) < 2:
+        return False
+    last = parts[-1].strip()
+    return bool(re.fullmatch(r"[^\W\d_][^\W\d_'’-]+", last)) and not COMPANY_FORM.fullmatch(last)
+
+
+def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] | None:
+    """A party list printed with a hanging indent: each entry starts at the list's left margin and
+    its wrapped lines and address lines are indented under it (by about a line's height). When the
+    field's lines stand at both places (the first line at the margin or beside its label), its
+    lines grouped by entry: an entry's name lines joined into one line (where the printer wrapped
+    it), its address lines into another (an address's lines after a ``;`` stay on the name's line,
+    as printed). None when no line is indented: nothing to say, the other signals decide."""
+    if not line_words or len(line_words) != len(lines) or len(lines) < 2:
+        return None
+    xs: list[float | None] = []
+    heights = []
+    for text, ws in zip(lines, line_words):
+        k = len(text.split())  # the value's words (a label beside it on the first line is not the list's)
+        ws = [w for w in ws if w.text.strip()]
+        value = [w for w in (ws[-k:] if 0 < k <= len(ws) else ws) if any(c.isalnum() for c in w.text)]
+        lettered = any(sum(c.isalpha() for c in w.text) >= 3 for w in value)
+        xs.append(value[0].bbox[0] if lettered else None)  # a code or specks alone (``72``, ``io``): no place
+        heights += [w.bbox[3] - w.bbox[1] for w in value]
+    if not heights:
+        return None
+    lines = list(lines)
+    if xs[0] is None and xs[1] is not None and re.search(r"[^\W\d_]", lines[0]):
+        lines, xs = [f"{lines[0]} {lines[1]}"] + lines[2:], xs[1:]  # a speck's letters (``o``) before the first name
+    if all(x is None for x in xs):
+        return None
+    h = sorted(heights)[len(heights) // 2]
+    margin = min(x for x in xs if x is not None)
+    indented = [x is not None and 0.5 * h < x - margin < 2.5 * h for x in xs]
+    if indented[0] or not any(indented):
+        return None
+    groups: list[list[str]] = []
+    for i, text in enumerate(lines):
+        # indented, a country alone (``(DE)``) or a line without a word (``21100,``) continues the entry;
+        # so does an address at the margin (a layout that indents only the name's wrapped lines)
+        t = text.strip()
+        if i and (indented[i] or xs[i] is None or BRACKET_CC.fullmatch(t) or _address_line(t)
+                  or (len(groups[-1]) > 1 and _address_line(groups[-1][-1]) and ";" not in t and _town_like(t)
+                      and not t.isupper() and not _starts_like_name(t))):
+            groups[-1].append(text.strip())
+        else:
+            groups.append([text.strip()])
+    out = []
+    for g in groups:
+        name, addr = [g[0]], []
+        for t in g[1:]:
+            if BRACKET_CC.fullmatch(t) or (any(";" in n for n in name) and not addr):
+                (addr or name).append(t)  # ``(MX)`` under its name; an address after ``;`` run on
+            elif not addr and ";" in t and not is_address(t.split(";", 1)[0]):
+                name.append(t)  # the name's last words, then ``;`` and its address (``DEL VALLE S.A.; 4410 …``)
+            elif not addr and not is_address(t) and not (FORM_WORD.search(t) and _person(" ".join(name))) \
+                    and (not _town_like(t) or t[:1].islower() or FORM_START.match(t) or CONNECTOR_END.search(name[-1])):
+                name.append(t)  # the name wrapped (``… OF SCIENCE`` / ``AND TECHNOLOGY``), or the list went on
+            else:
+                addr.append(t)
+        out.append([_join(name)] + ([_join(addr)] if addr else []))
+    return out
+
+
+def _person(name: str) -> bool:
+    """``Hollins, Adrian James``: one person's whole name (a firm on the next line is their address's)."""
+    return bool(re.fullmatch(r"[^,;]+,\s*[^,;\d]+", name.strip())) and not FORM_WORD.search(name) \
+        and not re.search(r"\s(?:y|and|-)\s", name)
+
+
+def _address_line(text: str) -> bool:
+    """A line that is an address, not a party's line with its address (``NAME; street …``,
+    ``SURNAME, Given 80331 Town``)."""
+    return is_address(text.split(";", 1)[0]) and not _starts_like_name(text)
+
+
+def _join(lines: list[str]) -> str:
+    """Wrapped lines as one: a word cut at a hyphen (``AGRO-`` / ``INDUSTRIAL``) keeps it."""
+    out = ""
+    for t in lines:
+        out = f"{out}{t}" if out.endswith("-") and not out.endswith(" -") else f"{out} {t}".strip()
+    return out
+
+
+def parse(lines: list[str], codes=None, line_words: list[list] | None = None, edge: float | None = None,
+          indent: bool = True) -> list[Printed]:
+    """The parties of one field's lines (labels and designations already taken off). A list
+    printed with a hanging indent is read entry by entry (``entries``): no party runs from one
+    entry into the next. ``indent`` False: a bulleted list, whose bullets start its entries (a
+    bullet the engine lost leaves its name where an indented line stands)."""
+    grouped = entries(lines, line_words) if indent else None
+    if grouped is not None:
+        return [p for g in grouped for p in parse(g, codes)]
     parties: list[Printed] = []
     buffer: list[str] = []
     for ln in logical_lines(lines, line_words, edge):
@@ -150,9 +302,15 @@ def parse(lines: list[str], codes=None, line_words: list[list] | None = None, ed
         m = BRACKET_CC.search(ln)
         if m and len(buffer) >= 2 and _town_like(ln[: m.start()]) and not any(";" in b for b in buffer) \
                 and not is_address(buffer[0]) and len(_split_names(buffer[0])) == 1:
-            # EP: the name, then its address lines down to "postcode town (CC)"
+            # EP: the name (a line with a company form after it is the name's too: ``Officine
+            # Meccaniche`` / ``Bergamasche S.p.A.``), then its address lines down to "postcode town (CC)"
+            k = 1
+            while k < len(buffer) - 1 and not _town_like(buffer[k]) and COMPANY_FORM.search(buffer[k]) \
+                    and "," not in buffer[0] and not FORM_END.search(buffer[0]):  # a person's name, or a whole one
+                k += 1
+            name = " ".join(buffer[:k])
             rest, cc, _ = _trailing_country(ln, codes)
-            parties.append(Printed(buffer[0], [b for b in buffer[1:-1]] + ([rest] if rest else []), cc, True))
+            parties.append(Printed(name, [b for b in buffer[k:-1]] + ([rest] if rest else []), cc, True))
             buffer = []
         elif m or _terminated(ln):
             for b in buffer:
@@ -180,14 +338,18 @@ def _town_like(text: str) -> bool:
     t = text.strip(" ,")
     if not t:
         return False
-    return is_address(t) or not (_starts_like_name(t) or t.isupper() or COMPANY_FORM.search(t))
+    return is_address(t) or not (_starts_like_name(t) or t.isupper() or FORM_WORD.search(t)
+                                 or _GIVEN_FIRST_NAME.fullmatch(t))  # ``Jimena CORDÚA``
 
 
 def _one_line(ln: str, parties: list[Printed], codes) -> None:
     """One printed (logical) line: names cut at the separators, address-shaped pieces given to
     the party before them."""
+    head, colon, tail = ln.partition(":")
+    if colon and ";" not in ln and is_address(tail) and not is_address(head) and re.search(r"[^\W\d_]{2}", head):
+        ln = f"{head};{tail}"  # ``NAME: street …``: the ``;`` before an address read as a colon
     # ``;`` cuts; so does a comma after a country in brackets (``ACME B.V. (US), BETA CORP. (NL)``)
-    segments = [s.strip() for s in re.split(r";|(?<=\([A-Z]{2}\))\s*,(?=\s)", ln) if s.strip()]
+    segments = [s.strip() for s in re.split(r";|(?<=[(\[][A-Z]{2}[)\]])\s*,(?=\s)", ln) if s.strip()]
     for k, seg in enumerate(segments):
         open_party = parties and not parties[-1].closed
         if is_address(seg) and open_party and (k > 0 or not _starts_like_name(seg)):
