@@ -1070,8 +1070,115 @@ def _misread(core: str, ctx: rules.RuleContext) -> bool:
     if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
         return False
     limit = CHEAP_MISREADING_CAPITALS if core.isupper() else CHEAP_MISREADING
+    if not _may_be_near(core.casefold(), limit, ctx):
+        return False  # no lexicon word within ``limit``: the search below would find none
     best = ctx.lexicon.ranked(core.casefold(), 1, max_cost=limit)
     return bool(best) and best[0][2] <= limit
+
+
+_VARIANT_MARKS = frozenset("0123456789!|$@")  # characters the lexicon's own variants read as letters
+
+
+def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
+    """False only when ``Lexicon.ranked(low, 1, max_cost=limit)`` is sure to find nothing, told
+    without its search over the words of similar length: no word the lexicon knows is one
+    multi-letter confusion or lost mark from ``low`` (``lexicon.MULTI_CONFUSIONS``, ``strip_marks``),
+    and no word it lists is one or two edits from ``low`` whose confusion costs
+    (``lexicon.CONFUSION_COST``, ``INSERT_DELETE_COST``) sum to ``limit`` or less: the search keeps
+    only such words (its candidates are at most two edits away, each edit costs what
+    ``confusion_cost`` charges for it). Those words are spelled out and looked up: a few hundred
+    lookups instead of a comparison with every word of the length. True (ask the search) whenever
+    the word is outside what this covers (a digit or symbol the variants read as a letter, a
+    letter whose case or normal form changes the comparison)."""
+    import unicodedata
+
+    from .lexicon import MULTI_CONFUSIONS, fold
+
+    if not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or fold(low) != low or \
+            _VARIANT_MARKS.intersection(low):
+        return True
+    lexicon = ctx.lexicon
+    plain = strip_marks(low)
+    if plain != low and lexicon.known(plain):
+        return True
+    for wrong, right in MULTI_CONFUSIONS:
+        i = low.find(wrong)
+        while i != -1:
+            if lexicon.known(low[:i] + right + low[i + len(wrong):]):
+                return True
+            i = low.find(wrong, i + 1)
+    words, alphabet, ok = _lexicon_letters(ctx)
+    if not ok:
+        return True
+    edits = _cheap_edits(limit)
+    first = _edited(low, limit, alphabet, edits)
+    for text, cost in first:
+        if text != low and text in words:
+            return True
+    for text, cost in first:
+        if cost + MIN_EDIT_COST <= limit + 1e-9:
+            for again, more in _edited(text, limit - cost, alphabet, edits):
+                if cost + more <= limit + 1e-9 and again != low and again in words:
+                    return True
+    return False
+
+
+MIN_EDIT_COST = 0.3  # the cheapest edit ``lexicon.confusion_cost`` charges (l/1, o/0, é/e)
+
+
+def _lexicon_letters(ctx: rules.RuleContext) -> tuple[dict, frozenset[str], bool]:
+    """The lexicon's words, every character they hold, and whether every one of those is in lower
+    case (what ``_may_be_near`` assumes), once per lexicon and process (lexicons are loaded once)."""
+    lexicon = ctx.lexicon
+    hit = _LETTERS.get(id(lexicon))
+    if hit is None or hit[0] is not lexicon:
+        counts = lexicon.counts
+        letters = frozenset("".join(counts))
+        hit = _LETTERS[id(lexicon)] = (lexicon, counts, letters, all(c.lower() == c for c in letters))
+    return hit[1], hit[2], hit[3]
+
+
+_LETTERS: dict[int, tuple] = {}
+
+
+def _cheap_edits(limit: float) -> tuple[dict[str, list[tuple[str, float]]], list[tuple[str, float]]]:
+    """Substitutions (letter → [(other, cost)]) and insertions or deletions ([(letter, cost)]) that
+    cost less than a plain edit (1.0) and at most ``limit``."""
+    from .lexicon import CONFUSION_COST, INSERT_DELETE_COST
+
+    subs: dict[str, list[tuple[str, float]]] = {}
+    for (x, y), c in CONFUSION_COST.items():
+        if c <= limit + 1e-9 and c < 1.0:
+            subs.setdefault(x, []).append((y, c))
+    indels = [(x, c) for x, c in INSERT_DELETE_COST.items() if c <= limit + 1e-9 and c < 1.0]
+    return subs, indels
+
+
+def _edited(text: str, limit: float, alphabet: frozenset[str], edits) -> list[tuple[str, float]]:
+    """Every spelling one edit from ``text`` that costs at most ``limit``, with its cost: the cheap
+    confusions, and any substitution, insertion or deletion when a plain edit (1.0) fits."""
+    from .lexicon import INSERT_DELETE_COST
+
+    subs, indels = edits
+    out: list[tuple[str, float]] = []
+    plain = limit >= 1.0 - 1e-9
+    cheap_del = dict(indels)
+    for i, x in enumerate(text):
+        head, tail = text[:i], text[i + 1:]
+        for y, c in subs.get(x, ()):
+            out.append((head + y + tail, c))
+        c = cheap_del.get(x, 1.0 if plain else None)
+        if c is not None:
+            out.append((head + tail, c))
+        if plain:
+            out += [(head + y + tail, 1.0) for y in alphabet if y != x]
+    for i in range(len(text) + 1):
+        head, tail = text[:i], text[i:]
+        for y, c in indels:
+            out.append((head + y + tail, c))
+        if plain:
+            out += [(head + y + tail, 1.0) for y in alphabet if INSERT_DELETE_COST.get(y, 1.0) >= 1.0]
+    return out
 
 
 def _a_word(core: str, ctx: rules.RuleContext) -> bool:
