@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..diacritics import strip_marks
@@ -1141,9 +1142,11 @@ def _lexicon_letters(ctx: rules.RuleContext) -> tuple[dict, frozenset[str], bool
 _LETTERS: dict[int, tuple] = {}
 
 
+@lru_cache(maxsize=8)
 def _cheap_edits(limit: float) -> tuple[dict[str, list[tuple[str, float]]], list[tuple[str, float]]]:
     """Substitutions (letter → [(other, cost)]) and insertions or deletions ([(letter, cost)]) that
-    cost less than a plain edit (1.0) and at most ``limit``."""
+    cost less than a plain edit (1.0) and at most ``limit``, read from the lexicon's cost tables
+    (module constants) once per limit."""
     from .lexicon import CONFUSION_COST, INSERT_DELETE_COST
 
     subs: dict[str, list[tuple[str, float]]] = {}
