@@ -1087,16 +1087,17 @@ def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
     and no word it lists is one or two edits from ``low`` whose confusion costs
     (``lexicon.CONFUSION_COST``, ``INSERT_DELETE_COST``) sum to ``limit`` or less: the search keeps
     only such words (its candidates are at most two edits away, each edit costs what
-    ``confusion_cost`` charges for it). Those words are spelled out and looked up: a few hundred
-    lookups instead of a comparison with every word of the length. True (ask the search) whenever
-    the word is outside what this covers (a digit or symbol the variants read as a letter, a
-    letter whose case or normal form changes the comparison)."""
+    ``confusion_cost`` charges for it). Those words are spelled out and looked up: tens of lookups
+    instead of a comparison with the words of the length. True (ask the search) whenever the word
+    is outside what this covers: a limit a plain edit (1.0) fits in (any letter for any other: the
+    search is cheaper than spelling them all), a digit or symbol the lexicon's variants read as a
+    letter, a letter whose case or normal form changes the comparison, a lexicon with capitals."""
     import unicodedata
 
     from .lexicon import MULTI_CONFUSIONS, fold
 
-    if not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or fold(low) != low or \
-            _VARIANT_MARKS.intersection(low):
+    if limit >= 1.0 or not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or \
+            fold(low) != low or _VARIANT_MARKS.intersection(low):
         return True
     lexicon = ctx.lexicon
     plain = strip_marks(low)
@@ -1108,79 +1109,61 @@ def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
             if lexicon.known(low[:i] + right + low[i + len(wrong):]):
                 return True
             i = low.find(wrong, i + 1)
-    words, alphabet, ok = _lexicon_letters(ctx)
-    if not ok:
+    words = _lower_case_words(lexicon)
+    if words is None:
         return True
-    edits = _cheap_edits(limit)
-    first = _edited(low, limit, alphabet, edits)
-    for text, cost in first:
-        if text != low and text in words:
-            return True
-    for text, cost in first:
-        if cost + MIN_EDIT_COST <= limit + 1e-9:
-            for again, more in _edited(text, limit - cost, alphabet, edits):
-                if cost + more <= limit + 1e-9 and again != low and again in words:
-                    return True
-    return False
+    subs, indels = _cheap_edits(limit)
+    first = _edited(low, limit, subs, indels)
+    if any(text in words and text != low for text, _ in first):
+        return True
+    return any(again in words and again != low
+               for text, cost in first if cost + MIN_EDIT_COST <= limit + 1e-9
+               for again, _ in _edited(text, limit - cost, subs, indels))
 
 
 MIN_EDIT_COST = 0.3  # the cheapest edit ``lexicon.confusion_cost`` charges (l/1, o/0, é/e)
+_LOWER_CASE: dict[int, tuple] = {}
 
 
-def _lexicon_letters(ctx: rules.RuleContext) -> tuple[dict, frozenset[str], bool]:
-    """The lexicon's words, every character they hold, and whether every one of those is in lower
-    case (what ``_may_be_near`` assumes), once per lexicon and process (lexicons are loaded once)."""
-    lexicon = ctx.lexicon
-    hit = _LETTERS.get(id(lexicon))
+def _lower_case_words(lexicon) -> dict | None:
+    """The lexicon's words when every one of them is in lower case (what ``_may_be_near``
+    assumes: a capital changes what ``confusion_cost`` charges), else None; judged once per
+    lexicon (lexicons are loaded once per process)."""
+    hit = _LOWER_CASE.get(id(lexicon))
     if hit is None or hit[0] is not lexicon:
         counts = lexicon.counts
-        letters = frozenset("".join(counts))
-        hit = _LETTERS[id(lexicon)] = (lexicon, counts, letters, all(c.lower() == c for c in letters))
-    return hit[1], hit[2], hit[3]
-
-
-_LETTERS: dict[int, tuple] = {}
+        if len(_LOWER_CASE) > 16:
+            _LOWER_CASE.clear()
+        hit = _LOWER_CASE[id(lexicon)] = (lexicon, counts if all(w.lower() == w for w in counts) else None)
+    return hit[1]
 
 
 @lru_cache(maxsize=8)
-def _cheap_edits(limit: float) -> tuple[dict[str, list[tuple[str, float]]], list[tuple[str, float]]]:
-    """Substitutions (letter → [(other, cost)]) and insertions or deletions ([(letter, cost)]) that
-    cost less than a plain edit (1.0) and at most ``limit``, read from the lexicon's cost tables
-    (module constants) once per limit."""
+def _cheap_edits(limit: float) -> tuple[dict[str, tuple[tuple[str, float], ...]], tuple[tuple[str, float], ...]]:
+    """Substitutions (letter → ((other, cost), ...)) and insertions or deletions ((letter, cost),
+    ...) that cost at most ``limit``, read from the lexicon's cost tables once per limit."""
     from .lexicon import CONFUSION_COST, INSERT_DELETE_COST
 
     subs: dict[str, list[tuple[str, float]]] = {}
     for (x, y), c in CONFUSION_COST.items():
-        if c <= limit + 1e-9 and c < 1.0:
+        if c <= limit + 1e-9:
             subs.setdefault(x, []).append((y, c))
-    indels = [(x, c) for x, c in INSERT_DELETE_COST.items() if c <= limit + 1e-9 and c < 1.0]
-    return subs, indels
+    indels = tuple((x, c) for x, c in INSERT_DELETE_COST.items() if c <= limit + 1e-9)
+    return {x: tuple(v) for x, v in subs.items()}, indels
 
 
-def _edited(text: str, limit: float, alphabet: frozenset[str], edits) -> list[tuple[str, float]]:
-    """Every spelling one edit from ``text`` that costs at most ``limit``, with its cost: the cheap
-    confusions, and any substitution, insertion or deletion when a plain edit (1.0) fits."""
-    from .lexicon import INSERT_DELETE_COST
-
-    subs, indels = edits
+def _edited(text: str, limit: float, subs, indels) -> list[tuple[str, float]]:
+    """Every spelling one cheap edit from ``text`` that costs at most ``limit``, with its cost."""
     out: list[tuple[str, float]] = []
-    plain = limit >= 1.0 - 1e-9
-    cheap_del = dict(indels)
+    deletions = dict(indels)
     for i, x in enumerate(text):
         head, tail = text[:i], text[i + 1:]
-        for y, c in subs.get(x, ()):
-            out.append((head + y + tail, c))
-        c = cheap_del.get(x, 1.0 if plain else None)
-        if c is not None:
+        out += [(head + y + tail, c) for y, c in subs.get(x, ()) if c <= limit + 1e-9]
+        c = deletions.get(x)
+        if c is not None and c <= limit + 1e-9:
             out.append((head + tail, c))
-        if plain:
-            out += [(head + y + tail, 1.0) for y in alphabet if y != x]
     for i in range(len(text) + 1):
-        head, tail = text[:i], text[i:]
-        for y, c in indels:
-            out.append((head + y + tail, c))
-        if plain:
-            out += [(head + y + tail, 1.0) for y in alphabet if INSERT_DELETE_COST.get(y, 1.0) >= 1.0]
+        out += [(text[:i] + y + text[i:], c) for y, c in indels if c <= limit + 1e-9]
     return out
 
 
