@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..diacritics import strip_marks
@@ -1070,8 +1071,100 @@ def _misread(core: str, ctx: rules.RuleContext) -> bool:
     if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
         return False
     limit = CHEAP_MISREADING_CAPITALS if core.isupper() else CHEAP_MISREADING
+    if not _may_be_near(core.casefold(), limit, ctx):
+        return False  # no lexicon word within ``limit``: the search below would find none
     best = ctx.lexicon.ranked(core.casefold(), 1, max_cost=limit)
     return bool(best) and best[0][2] <= limit
+
+
+_VARIANT_MARKS = frozenset("0123456789!|$@")  # characters the lexicon's own variants read as letters
+
+
+def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
+    """False only when ``Lexicon.ranked(low, 1, max_cost=limit)`` is sure to find nothing, told
+    without its search over the words of similar length: no word the lexicon knows is one
+    multi-letter confusion or lost mark from ``low`` (``lexicon.MULTI_CONFUSIONS``, ``strip_marks``),
+    and no word it lists is one or two edits from ``low`` whose confusion costs
+    (``lexicon.CONFUSION_COST``, ``INSERT_DELETE_COST``) sum to ``limit`` or less: the search keeps
+    only such words (its candidates are at most two edits away, each edit costs what
+    ``confusion_cost`` charges for it). Those words are spelled out and looked up: tens of lookups
+    instead of a comparison with the words of the length. True (ask the search) whenever the word
+    is outside what this covers: a limit a plain edit (1.0) fits in (any letter for any other: the
+    search is cheaper than spelling them all), a digit or symbol the lexicon's variants read as a
+    letter, a letter whose case or normal form changes the comparison, a lexicon with capitals."""
+    import unicodedata
+
+    from .lexicon import MULTI_CONFUSIONS, fold
+
+    if limit >= 1.0 or not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or \
+            fold(low) != low or _VARIANT_MARKS.intersection(low):
+        return True
+    lexicon = ctx.lexicon
+    plain = strip_marks(low)
+    if plain != low and lexicon.known(plain):
+        return True
+    for wrong, right in MULTI_CONFUSIONS:
+        i = low.find(wrong)
+        while i != -1:
+            if lexicon.known(low[:i] + right + low[i + len(wrong):]):
+                return True
+            i = low.find(wrong, i + 1)
+    words = _lower_case_words(lexicon)
+    if words is None:
+        return True
+    subs, indels = _cheap_edits(limit)
+    first = _edited(low, limit, subs, indels)
+    if any(text in words and text != low for text, _ in first):
+        return True
+    return any(again in words and again != low
+               for text, cost in first if cost + MIN_EDIT_COST <= limit + 1e-9
+               for again, _ in _edited(text, limit - cost, subs, indels))
+
+
+MIN_EDIT_COST = 0.3  # the cheapest edit ``lexicon.confusion_cost`` charges (l/1, o/0, é/e)
+_LOWER_CASE: dict[int, tuple] = {}
+
+
+def _lower_case_words(lexicon) -> dict | None:
+    """The lexicon's words when every one of them is in lower case (what ``_may_be_near``
+    assumes: a capital changes what ``confusion_cost`` charges), else None; judged once per
+    lexicon (lexicons are loaded once per process)."""
+    hit = _LOWER_CASE.get(id(lexicon))
+    if hit is None or hit[0] is not lexicon:
+        counts = lexicon.counts
+        if len(_LOWER_CASE) > 16:
+            _LOWER_CASE.clear()
+        hit = _LOWER_CASE[id(lexicon)] = (lexicon, counts if all(w.lower() == w for w in counts) else None)
+    return hit[1]
+
+
+@lru_cache(maxsize=8)
+def _cheap_edits(limit: float) -> tuple[dict[str, tuple[tuple[str, float], ...]], tuple[tuple[str, float], ...]]:
+    """Substitutions (letter → ((other, cost), ...)) and insertions or deletions ((letter, cost),
+    ...) that cost at most ``limit``, read from the lexicon's cost tables once per limit."""
+    from .lexicon import CONFUSION_COST, INSERT_DELETE_COST
+
+    subs: dict[str, list[tuple[str, float]]] = {}
+    for (x, y), c in CONFUSION_COST.items():
+        if c <= limit + 1e-9:
+            subs.setdefault(x, []).append((y, c))
+    indels = tuple((x, c) for x, c in INSERT_DELETE_COST.items() if c <= limit + 1e-9)
+    return {x: tuple(v) for x, v in subs.items()}, indels
+
+
+def _edited(text: str, limit: float, subs, indels) -> list[tuple[str, float]]:
+    """Every spelling one cheap edit from ``text`` that costs at most ``limit``, with its cost."""
+    out: list[tuple[str, float]] = []
+    deletions = dict(indels)
+    for i, x in enumerate(text):
+        head, tail = text[:i], text[i + 1:]
+        out += [(head + y + tail, c) for y, c in subs.get(x, ()) if c <= limit + 1e-9]
+        c = deletions.get(x)
+        if c is not None and c <= limit + 1e-9:
+            out.append((head + tail, c))
+    for i in range(len(text) + 1):
+        out += [(text[:i] + y + text[i:], c) for y, c in indels if c <= limit + 1e-9]
+    return out
 
 
 def _a_word(core: str, ctx: rules.RuleContext) -> bool:
