@@ -18,9 +18,8 @@ used to measure skew, Sauvola's) sees white paper; the page is turned and straig
 removed from the bilevel result, where they are connected components. The engine then gets
 white paper with the ink pixels at their grey level (``keep_grey_ink``), because Tesseract's
 LSTM recognises grey text lines better than thresholded ones; bilevel scans are first blurred
-slightly (``smooth_bilevel``) for the same reason, except a bilevel scan already at the engine's
-scale (``sharp_bilevel``): its pixels are read as they are. ``ink_ratio`` and cleaning use the
-bilevel mask. The expensive estimates run on reduced copies; Tesseract's OSD is asked only when the line
+slightly (``smooth_bilevel``) for the same reason. ``ink_ratio`` and cleaning use the bilevel
+mask. The expensive estimates run on reduced copies; Tesseract's OSD is asked only when the line
 profiles do not show upright Latin text (``analyse_lines``).
 """
 
