@@ -42,7 +42,7 @@ from .tone import (bilevel, binarize, keep_grey_ink, normalize_background, sauvo
 
 __all__ = ["MIN_LETTERS", "Basis", "Detector", "LineAnalysis", "analyse_lines", "bilevel", "binarize", "clean",
            "decide_scale", "estimate_skew", "estimate_xheight", "ink_ratio", "keep_grey_ink", "normalize_background",
-           "page_basis", "page_kind", "preprocess", "sharp_bilevel", "remove_borders", "remove_speckles", "rotate", "rotate90", "sauvola",
+           "page_basis", "page_kind", "preprocess", "remove_borders", "remove_speckles", "rotate", "rotate90", "sauvola",
            "smooth_bilevel", "threshold_smoothed"]
 
 Detector = Callable[[np.ndarray], tuple[int, float]]
@@ -53,7 +53,6 @@ SKEW_MIN = 0.05  # smaller angles are not worth a resampling
 # reads smooth grey strokes better than jagged bilevel ones (bench/preprocess_tuning.py). The
 # price: the prepared image is grey; ``bilevel()`` gives the ink mask to store as CCITT G4.
 BILEVEL_SMOOTH = "blur"  # none | median | blur (see smooth_bilevel)
-SHARP_XHEIGHT = (18, 28)  # px: letters of a bilevel scan read plain (see sharp_bilevel)
 KEEP_GREY_INK = True  # grey scans: hand the engine ink at its grey level (see keep_grey_ink)
 
 
@@ -85,20 +84,6 @@ def page_basis(page: PageImage, settings: PreprocessSettings) -> Basis:
     return Basis(image, steps, bilevel_scan, kind, decide_scale(image, page, settings))
 
 
-def sharp_bilevel(basis: Basis) -> bool:
-    """A bilevel scan read plain: it is recognised at the resolution it came in, and its letters,
-    measured on the ink (not the header), have the x-height the engine reads best
-    (``SHARP_XHEIGHT``). Its strokes are then the scanner's own threshold at the engine's scale:
-    blurring and thresholding them again thins light faces (accents lost, commas read as full
-    stops). A bilevel page that is scaled (jagged strokes made larger) or whose letters are
-    smaller or larger keeps the chain, and a plain reading of low confidence is still checked
-    against it (``digitize.readings``)."""
-    scale = basis.scale
-    low, high = SHARP_XHEIGHT
-    return basis.bilevel_scan and scale.get("dpi") == scale.get("source_dpi") and \
-        low <= (scale.get("x_height") or 0) <= high
-
-
 def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation: Detector | None = None,
                mode: str = "auto", basis: Basis | None = None) -> Prepared:
     """Run the steps ``settings`` switch on; returns the image for the engine and what was done.
@@ -114,10 +99,8 @@ def preprocess(page: PageImage, settings: PreprocessSettings, detect_orientation
         return _as_read(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image, page)
     basis = basis or page_basis(page, settings)
     image, steps, bilevel_scan, kind = basis.image, list(basis.steps), basis.bilevel_scan, basis.kind
-    # inverted pages (slides) are read plain: the chain's background division and Sauvola wipe them;
-    # so is a bilevel scan whose ink says it needs no scaling (``sharp_bilevel``)
-    plain = mode == "plain" or (mode == "auto" and (kind.endswith("clean-grey") or kind.startswith("inverted")
-                                                    or sharp_bilevel(basis)))
+    # inverted pages (slides) are read plain: the chain's background division and Sauvola wipe them
+    plain = mode == "plain" or (mode == "auto" and (kind.endswith("clean-grey") or kind.startswith("inverted")))
     scale = basis.scale
     dpi = scale["source_dpi"]
     grey_scan = not bilevel_scan  # a bilevel scan stays bilevel (see keep_grey_ink)
