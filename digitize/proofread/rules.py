@@ -438,9 +438,10 @@ def diacritics(text: str, ctx: RuleContext) -> Fix | None:
         return None  # (also an English word the text quotes: ``(extrusion blowmolding)``)
     low = core.lower()
     mine = _document_marked(core, ctx)
-    if mine:
-        return Fix(pre + _same_case(mine, core) + suf, "diacritic", DOCUMENT_ACCENT)
-    if ctx.forms.is_word(low, ctx.lexicon):
+    written = ctx.forms.is_word(low, ctx.lexicon)
+    if mine:  # a spelling some text writes (a manual page's ``opcion``) may be the print's own: still asked
+        return Fix(pre + _same_case(mine, core) + suf, "diacritic", LISTED_FORM_ACCENT if written else DOCUMENT_ACCENT)
+    if written:
         if not ctx.restore_accents or ctx.owned(core):
             return None  # the document's own spelling (an old print's "despues", used five times)
         best = ctx.forms.dominant_accented(low)  # varía stays (varia is rarer); tambien does not
