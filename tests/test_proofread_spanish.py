@@ -148,6 +148,7 @@ def test_a_line_end_fragment_takes_no_accent(es):
 @pytest.mark.parametrize("a, b, joined", [
     ("axial-", "mente", "axialmente"), ("comercial-", "mente,", "comercialmente,"),
     ("auto-", "inyectores", "autoinyectores"), ("sol-", "gel", "solgel"),
+    ("anti-", "corrosivo", "anticorrosivo"),  # two known halves, the second a long word
 ])
 def test_a_spanish_line_end_hyphen_is_a_syllable_break(es, a, b, joined):
     """Spanish repeats a compound's own hyphen at the head of the next line, so a hyphen at a line
@@ -232,7 +233,6 @@ def test_nineteenth_century_print_keeps_its_stops(es):
     _, _, ctx = es
     assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "ó": 3, "envio": 1})) is None
     assert rules.stop_for_comma("envio.", "es", _doc_ctx(ctx, {**MODERN, "envio": 1})) == "envio,"
-# to append to tests/test_proofread_spanish.py once proofread/__init__.py calls the two rules
 
 
 def test_the_neighbour_rules_run_in_auto_correct(es):

@@ -639,9 +639,9 @@ def dehyphenate(first: str, second: str, ctx: RuleContext) -> tuple[str, str] | 
     joined = last + second_core
     if ctx.lexicon.known(joined) or is_form(joined, ctx):
         word = head + sep + joined  # podamos, not poda-mos; axialmente, not axial-mente
-    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2 and \
-            not _syllable_break(last, second_core, ctx):
-        word = stem + "-" + second_core
+    elif ctx.lexicon.known(last) and ctx.lexicon.known(second_core) and len(last) > 2:
+        # two words: a compound's own hyphen, unless Spanish (the typesetter's: anti- + corrosivo)
+        word = head + sep + joined if _syllable_break(last, second_core, ctx) else stem + "-" + second_core
     elif ctx.lexicon.known(second_core) and len(second_core) >= 6:
         return None  # a whole word after a fragment: probably not this line's continuation
     else:
