@@ -176,7 +176,7 @@ def _front_page(page: OcrPage) -> bool:
         return False
     nums = [m[1] for w in page.words() if (m := _IN_PARENS.match(w.text))]
     codes = sum(1 for n in nums if n in KNOWN)
-    return len(nums) - codes < CHANCE_CODES * codes
+    return len(nums) - codes < CHANCE_CODES * max(codes, 1)  # codes in brackets or bare: no parentheses
 
 
 def _next_id(page: OcrPage) -> int:
