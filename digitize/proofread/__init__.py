@@ -460,7 +460,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             # (or a line-end hyphen with a speck after it: ``computer-.``)
             odd = bool(_ODD_EDGE.search(pre + suf)) or bool(_HYPHEN_MARK.match(suf)) or _inner_mark(core, ctx)
             formula = _formula_with_o(core, ctx) if any(c.isdigit() for c in core) else None
-            if formula or _o_between_figures(word.text, before.get(word.id), after.get(word.id), ctx):
+            if (formula or _o_between_figures(word.text, before.get(word.id), after.get(word.id), ctx)) and not (
+                    memory is not None and memory.knows(core)):
                 # ``H2S04``: an oxygen read as a zero; ``0 6 1``: the ó Spanish writes between figures
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
