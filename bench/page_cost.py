@@ -87,7 +87,7 @@ def cost(img: Path, profile, lang: str) -> dict:
     out = {"page": img.name, "steps": prepared.steps, "dpi": prepared.engine_dpi or prepared.dpi,
            "size": list(prepared.image.shape[:2]), "source_size": list(page.image.shape[:2]),
            "mean_conf": readings.mean_conf(result.words())}
-    if readings.wants_check(result, prepared, page):
+    if readings.wants_check(result, prepared):
         t = time.perf_counter()
         readings.text_marks(page.image)
         acc["g_marks"] = time.perf_counter() - t

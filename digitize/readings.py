@@ -7,17 +7,13 @@ CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of t
 on a **band** of the first reading's text lines (a third of them, from the middle of the page)
 and read whole only when the band reads clearly more confidently; of the whole readings the one
 with the highest mean confidence is kept, whole (words, boxes and the stored image of one
-preparation). A page read plain (the page itself, as the raw CLI sees it, only turned,
-straightened and scaled) with a mean confidence of ``GUARD_PLAIN_CONF`` or more is not checked,
-unless its header and its ink disagree about its resolution (``header_question``): there the
-other readings changed no seen page's word error by more than half a point (bench/README.md). A
-candidate the engine would be given exactly as an earlier one (the same pixels, told the same
-resolution: ``engine_input``) is not read again. Mean confidence is what predicts the better
-reading best (measured: bench/README.md); the band keeps the price of asking low. A confidence
-cannot see text that is missing, so each whole reading is also measured against the page's own
-letter marks (``ink_read``, below): one that holds clearly less of them than the kept reading
-(``INK_LOST``) has lost text and is not kept, however confident. The page JSON's ``reading``
-records what was tried, the figures, and why the kept reading was kept.
+preparation). A candidate the engine would be given exactly as an earlier one (the same
+pixels, told the same resolution: ``engine_input``) is not read again. Mean confidence is what
+predicts the better reading best (measured: bench/README.md); the band keeps the price of asking
+low. A confidence cannot see text that is missing, so each whole reading is also measured against
+the page's own letter marks (``ink_read``, below): one that holds clearly less of them than the
+kept reading (``INK_LOST``) has lost text and is not kept, however confident. The page JSON's
+``reading`` records what was tried, the figures, and why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -33,7 +29,6 @@ if TYPE_CHECKING:
     import numpy as np
 
 GUARD_CONF = 92.0  # a first reading of lower mean word confidence is checked against the others
-GUARD_PLAIN_CONF = 85.0  # ... but a page read plain is checked only below this (see the docstring)
 GUARD_MARGIN = 1.0  # ... and another reading must beat it by this many points of confidence
 GUARD_KEEP_CHARS = 0.8  # ... without losing more than a fifth of the characters read
 GUARD_MIN_INK = 0.002  # pages with less ink are empty: nothing to read twice
@@ -101,31 +96,12 @@ def evidence(page: OcrPage, lexicon=None) -> dict:
             "known_share": round(known / letters, 3) if letters else 0.0, "good_chars": good}
 
 
-def wants_check(first: OcrPage, prepared: Prepared, page: PageImage) -> bool:
-    """A first reading worth checking: an inked page read with low confidence, or not at all. A
-    page read plain is checked only below ``GUARD_PLAIN_CONF``, or when the header's resolution is
-    one more candidate (``header_question``)."""
+def wants_check(first: OcrPage, prepared: Prepared) -> bool:
+    """A first reading worth checking: an inked page read with low confidence, or not at all."""
     if prepared.ink_ratio < GUARD_MIN_INK:
         return False
     words = first.words()
-    if not words:
-        return True
-    conf = mean_conf(words)
-    if conf >= GUARD_CONF:
-        return False
-    if "plain" in prepared.steps and conf >= GUARD_PLAIN_CONF:
-        return header_question(page, prepared, "plain")
-    return True
-
-
-def header_question(page: PageImage, prepared: Prepared, first: str) -> bool:
-    """A page read plain whose file header gave another resolution than its ink (a software
-    default): the header's dpi is a candidate (``HEADER_FACTOR``)."""
-    header = page.header_dpi or 0.0
-    told = prepared.engine_dpi or prepared.dpi
-    return first == "plain" and not page.dpi_known and header >= 70 and \
-        not any(s.startswith("rescale") for s in prepared.steps) and \
-        not 1 / HEADER_FACTOR < header / told < HEADER_FACTOR
+    return not words or mean_conf(words) < GUARD_CONF
 
 
 def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector, basis=None) -> list[Candidate]:
@@ -147,7 +123,10 @@ def candidates(page: PageImage, prepared: Prepared, first: str, settings, detect
         out.append(Candidate("as read", lambda: pre.preprocess(page, settings, mode="raw"),
                              same_geometry=upright))
     header = page.header_dpi or 0.0
-    if header_question(page, prepared, first):
+    told = prepared.engine_dpi or prepared.dpi
+    if first == "plain" and not page.dpi_known and header >= 70 and \
+            not any(s.startswith("rescale") for s in prepared.steps) and \
+            not 1 / HEADER_FACTOR < header / told < HEADER_FACTOR:
         out.append(Candidate(f"{first}, told the header's {int(round(header))} dpi",
                              lambda: replace(prepared, engine_dpi=int(round(header)))))
     return out

@@ -1,5 +1,5 @@
-"""Which first readings the harm guard checks (``readings.wants_check``): a page read plain and
-confidently is not, unless its header and its ink disagree about its resolution."""
+"""What the harm guard reads: a candidate the engine would be given exactly as an earlier one is
+not read again (``readings.engine_input``)."""
 
 from __future__ import annotations
 
@@ -27,28 +27,6 @@ def _prepared(steps: list[str], dpi: int = 300) -> Prepared:
 
 def _page(header: float = 300.0, known: bool = True) -> PageImage:
     return PageImage(number=1, image=np.full((540, 400), 255, np.uint8), dpi=300, dpi_known=known, header_dpi=header)
-
-
-def test_a_page_read_plain_and_confidently_is_not_checked():
-    plain = _prepared(["deskew +0.20", "plain"])
-    assert not readings.wants_check(_reading(readings.GUARD_PLAIN_CONF + 1), plain, _page())
-    assert readings.wants_check(_reading(readings.GUARD_PLAIN_CONF - 1), plain, _page())
-
-
-def test_a_page_read_through_the_chain_is_checked_up_to_the_guard_cutoff():
-    full = _prepared(["background", "binarize sauvola"])
-    assert readings.wants_check(_reading(readings.GUARD_PLAIN_CONF + 1), full, _page())
-    assert not readings.wants_check(_reading(readings.GUARD_CONF + 1), full, _page())
-
-
-def test_a_plain_page_whose_header_and_ink_disagree_is_still_checked():
-    """A PNG's 96 dpi header on a page whose ink says 300: the header's dpi is a candidate, so the
-    page is checked however confident its plain reading (ocr-benchmark table_10 won that way)."""
-    plain = _prepared(["plain"])
-    page = _page(header=96.0, known=False)
-    assert readings.header_question(page, plain, "plain")
-    assert readings.wants_check(_reading(readings.GUARD_PLAIN_CONF + 1), plain, page)
-    assert "told" in readings.candidates(page, plain, "plain", load_profile("generic").preprocess, None)[-1].label
 
 
 def test_a_candidate_the_engine_would_read_as_another_is_not_read_again():

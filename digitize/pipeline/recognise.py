@@ -58,7 +58,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     t1 = time.perf_counter()
     result = engine.recognize(prepared, page.number)
     t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
-    if readings.wants_check(result, prepared, page):
+    if readings.wants_check(result, prepared):
         result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
                                                            profile.preprocess, detector, basis)
         t_ocr += extra
