@@ -249,3 +249,23 @@ def man_paragraphs(sections: tuple[str, ...], limit: int = 400) -> list[str]:
                 if len(out) >= limit:
                     return out
     return out
+
+
+@contextmanager
+def timed_calls(module, name: str, acc: dict, key: str):
+    """Every call of ``module.name`` while the block runs adds its seconds to ``acc[key]`` (the
+    cost of one step inside a larger one, measured in place)."""
+    real = getattr(module, name)
+
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            acc[key] += time.perf_counter() - t
+
+    setattr(module, name, timed)
+    try:
+        yield
+    finally:
+        setattr(module, name, real)

@@ -133,21 +133,9 @@ def cost(img: Path, profile, lang: str) -> dict:
     acc["tables"] = time.perf_counter() - t
     import digitize.proofread as proofread
 
-    real_queue = proofread.queue_candidates
-
-    def timed_queue(*a, **k):
-        t1 = time.perf_counter()
-        try:
-            return real_queue(*a, **k)
-        finally:
-            acc["queue"] += time.perf_counter() - t1
-
-    proofread.queue_candidates = timed_queue
     t = time.perf_counter()
-    try:
+    with common.timed_calls(proofread, "queue_candidates", acc, "queue"):
         finish([result], profile, None, source=img.name, doc_id=img.stem)
-    finally:
-        proofread.queue_candidates = real_queue
     acc["finish"] = time.perf_counter() - t - acc["queue"]
     with tempfile.TemporaryDirectory() as tmp:
         cmd = ["tesseract", str(img), str(Path(tmp) / "o"), "-l", lang, "txt"]

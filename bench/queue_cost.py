@@ -20,6 +20,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 
 def documents(run: Path, sample: int) -> list[tuple[str, Path]]:
     out = []
@@ -39,12 +42,12 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.compare:
         a, b = (json.loads(p.read_text(encoding="utf-8"))["items"] for p in args.compare)
-        common = sorted(a.keys() & b.keys())
-        diff = [k for k in common if a[k] != b[k]]
+        both = sorted(a.keys() & b.keys())
+        diff = [k for k in both if a[k] != b[k]]
         for k in diff:
             print("differs:", k)
-        print(f"{len(common)} documents in both, {len(diff)} differ; items {sum(len(a[k]) for k in common)} / "
-              f"{sum(len(b[k]) for k in common)}; only in one: {len(a.keys() ^ b.keys())}")
+        print(f"{len(both)} documents in both, {len(diff)} differ; items {sum(len(a[k]) for k in both)} / "
+              f"{sum(len(b[k]) for k in both)}; only in one: {len(a.keys() ^ b.keys())}")
         return 1 if diff else 0
 
     from digitize import api
@@ -58,30 +61,21 @@ def main(argv=None) -> int:
         proofread.vocabulary_for(profile)
     load = time.perf_counter() - t
     spent = {"queue": 0.0}
-    real_queue = proofread.queue_candidates
-
-    def timed_queue(*a, **k):
-        t1 = time.perf_counter()
-        try:
-            return real_queue(*a, **k)
-        finally:
-            spent["queue"] += time.perf_counter() - t1
-
-    proofread.queue_candidates = timed_queue
     items, rows = {}, []
     total_t = total_q = 0.0
-    for name, doc in docs:
-        pages = load_pages(doc)
-        spent["queue"] = 0.0
-        t = time.perf_counter()
-        _, _, cands = proofread.auto_correct(pages, profiles[name], in_place=True)
-        took = time.perf_counter() - t
-        key = f"{doc.parents[1].parent.name}/{name}/{doc.name}"
-        items[key] = [dataclasses.asdict(c) for c in cands]
-        rows.append((key, took, spent["queue"], len(cands)))
-        total_t += took
-        total_q += spent["queue"]
-        print(f"{key[:70]:<70} proofread {took:6.2f} s  queue {spent['queue']:6.2f} s  items {len(cands)}", flush=True)
+    with common.timed_calls(proofread, "queue_candidates", spent, "queue"):
+        for name, doc in docs:
+            pages = load_pages(doc)
+            spent["queue"] = 0.0
+            t = time.perf_counter()
+            _, _, cands = proofread.auto_correct(pages, profiles[name], in_place=True)
+            took = time.perf_counter() - t
+            key = f"{doc.parents[1].parent.name}/{name}/{doc.name}"
+            items[key] = [dataclasses.asdict(c) for c in cands]
+            rows.append((key, took, spent["queue"], len(cands)))
+            total_t += took
+            total_q += spent["queue"]
+            print(f"{key[:70]:<70} proofread {took:6.2f} s  queue {spent['queue']:6.2f} s  items {len(cands)}", flush=True)
     print(f"{len(docs)} documents: proofreading {total_t:.1f} s, of it queue_candidates {total_q:.1f} s; "
           f"items {sum(r[3] for r in rows)}; lexicon and forms loaded in {load:.1f} s")
     if args.out:
