@@ -493,7 +493,7 @@ def _cells_of_rows(groups: list[list[_TextLine]], gaps: list[tuple[int, int]], b
 
 
 def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list[int], y0: int,
-                y1: int, row_gap: float | None = None, dpi: int = 300) -> tuple[list[TableCell], int]:
+                y1: int, row_gap: float | None = None) -> tuple[list[TableCell], int]:
     """The head's cells and rows. A head word over a gap between columns (a group's head) with
     words under it in two or more of the group's columns (its sub-heads): two rows, the group's
     head over its sub-heads, every other head cell over both rows. Else a row a line, but for a
@@ -596,7 +596,7 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
     if row_gap is None and body_gaps:
         usual = body_gaps[len(body_gaps) // 2]
         row_gap = usual - max(0.8 * mm, usual * (1 - 1 / ROW_JUMP))
-    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1, row_gap, dpi) if head_lines else ([], 0)
+    cells, header_rows = _head_cells(head_lines, gaps, bounds, y0, hy1, row_gap) if head_lines else ([], 0)
     groups = _row_groups(body, bounds, dpi)
     ys = _row_ys(groups, hy1, y1)
     for c in _cells_of_rows(groups, gaps, bounds, ys, 0):
