@@ -716,9 +716,9 @@ SENTENCE_END = ".:;!?"
 
 def conjunction_o(before: str, word: str, after: str, ctx: RuleContext) -> str | None:
     """The Spanish conjunction ``o`` read as a capital or a zero between two lower-case words:
-    ``maneja O manipula``, ``pieza O tapa``, ``cementoso 0 mineral``. Spanish writes a lone capital O at a sentence's head and a zero among numbers; a
-    technical text also writes a zero between words (``entre 0 y``, ``el 0 que``, ``argumento 0
-    se``) and a capital O as a name (``y O es``, ``tipo O de``), so only between two content
+    ``maneja O manipula``, ``pieza O tapa``, ``cementoso 0 mineral``. Spanish writes a lone capital O
+    at a sentence's head and a zero among numbers; a technical text also writes a zero between words
+    (``entre 0 y``, ``el 0 que``, ``argumento 0 se``) and a capital O as a name (``y O es``, ``tipo O de``), so only between two content
     words, a zero between two of four letters or more. A neighbour rule: the caller gives the
     words before and after (``proofread._correct_page``)."""
     if ctx.lang != "es" or ctx.foreign:
