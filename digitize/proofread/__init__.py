@@ -21,7 +21,8 @@ from . import forms as word_forms
 from . import rules
 from ..settings.profile import or_defaults
 from ..settings.proofread import ProofreadSettings
-from .lexicon import Lexicon, load as load_lexicon, match_case
+from .lexicon import (CONFUSION_COST, INSERT_DELETE_COST, PLAIN_EDIT_COST, READ_AS_LETTER, Lexicon, load as load_lexicon,
+                      match_case)
 
 if TYPE_CHECKING:
     from ..settings.profile import Profile
@@ -1078,7 +1079,8 @@ def _misread(core: str, ctx: rules.RuleContext) -> bool:
     return bool(best) and best[0][2] <= limit
 
 
-_VARIANT_MARKS = frozenset("0123456789!|$@")  # characters the lexicon's own variants read as letters
+# characters the lexicon's own variants read as letters, and every digit (a confusion of some letter)
+_VARIANT_MARKS = frozenset("0123456789") | frozenset(READ_AS_LETTER)
 
 
 def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
@@ -1097,7 +1099,7 @@ def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
 
     from .lexicon import MULTI_CONFUSIONS, fold
 
-    if limit >= 1.0 or not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or \
+    if limit >= PLAIN_EDIT_COST or not low or unicodedata.normalize("NFC", low) != low or low.lower() != low or \
             fold(low) != low or _VARIANT_MARKS.intersection(low):
         return True
     lexicon = ctx.lexicon
@@ -1122,7 +1124,8 @@ def _may_be_near(low: str, limit: float, ctx: rules.RuleContext) -> bool:
                for again, _ in _edited(text, limit - cost, subs, indels))
 
 
-MIN_EDIT_COST = 0.3  # the cheapest edit ``lexicon.confusion_cost`` charges (l/1, o/0, é/e)
+# the cheapest edit ``lexicon.confusion_cost`` charges a lower-case word (l/1, o/0, é/e: 0.3)
+MIN_EDIT_COST = min(*CONFUSION_COST.values(), *INSERT_DELETE_COST.values())
 _LOWER_CASE: dict[int, tuple] = {}
 
 
@@ -1143,7 +1146,6 @@ def _lower_case_words(lexicon) -> dict | None:
 def _cheap_edits(limit: float) -> tuple[dict[str, tuple[tuple[str, float], ...]], tuple[tuple[str, float], ...]]:
     """Substitutions (letter → ((other, cost), ...)) and insertions or deletions ((letter, cost),
     ...) that cost at most ``limit``, read from the lexicon's cost tables once per limit."""
-    from .lexicon import CONFUSION_COST, INSERT_DELETE_COST
 
     subs: dict[str, list[tuple[str, float]]] = {}
     for (x, y), c in CONFUSION_COST.items():

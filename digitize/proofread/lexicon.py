@@ -60,6 +60,9 @@ CASE_COST = 0.2
 PROPER_COST = 0.3  # a name or acronym suggested for a lowercase word
 COMMON_BONUS, COMMON_BONUS_MAX = 0.08, 0.3  # same letter, other case
 INSERT_DELETE_COST = {".": 0.5, ",": 0.5, "'": 0.5, "i": 0.6, "l": 0.7, "-": 0.6}
+PLAIN_EDIT_COST = 1.0  # any other substitution, insertion or deletion
+# digits and symbols the engine reads for letters: undone everywhere at once (``_multi_variants``)
+READ_AS_LETTER = {"1": "l", "0": "o", "5": "s", "6": "ó", "8": "b", "!": "l", "|": "l", "$": "s", "@": "a"}
 
 # Multi-character confusions (OCR text → intended text), tried before generic edits.
 MULTI_CONFUSIONS = [
@@ -206,16 +209,16 @@ def confusion_cost(ocr: str, intended: str) -> float:
             x, y = a[op.src_pos], b[op.dest_pos]
             total += _sub_cost(x, y)
         elif op.tag == "delete":
-            total += INSERT_DELETE_COST.get(a[op.src_pos], 1.0)
+            total += INSERT_DELETE_COST.get(a[op.src_pos], PLAIN_EDIT_COST)
         else:
-            total += INSERT_DELETE_COST.get(b[op.dest_pos], 1.0)
+            total += INSERT_DELETE_COST.get(b[op.dest_pos], PLAIN_EDIT_COST)
     return total
 
 
 def _sub_cost(x: str, y: str) -> float:
     if x.lower() == y.lower():
         return CASE_COST
-    return min(CONFUSION_COST.get((x, y), 1.0), CONFUSION_COST.get((x.lower(), y.lower()), 1.0))
+    return min(CONFUSION_COST.get((x, y), PLAIN_EDIT_COST), CONFUSION_COST.get((x.lower(), y.lower()), PLAIN_EDIT_COST))
 
 
 def _multi_variants(word: str) -> Iterable[tuple[str, float]]:
@@ -226,7 +229,7 @@ def _multi_variants(word: str) -> Iterable[tuple[str, float]]:
         while start != -1:
             yield word[:start] + right + word[start + len(wrong):], LIGATURE_COST if wrong == "f" else MULTI_COST
             start = word.find(wrong, start + 1)
-    table = {"1": "l", "0": "o", "5": "s", "6": "ó", "8": "b", "!": "l", "|": "l", "$": "s", "@": "a"}
+    table = READ_AS_LETTER
     if any(c in table for c in word):
         letters = "".join(table.get(c, c) for c in word)
         yield letters, 0.3 * sum(c in table for c in word)
