@@ -106,32 +106,19 @@ if __name__ == "__main__":
     elif which == "sealed3":
         from frontpage_sealed3 import sealed3_set
         samples = sealed3_set()  # reported at the third stop: seen since, developed on
-    elif which == "sealed4":
-        from frontpage_sealed4 import regression_set, sealed4_set
+    elif which in ("sealed4", "sealed5", "sealed6"):  # the sets with a regression sample kept apart
+        import importlib
+
+        module = importlib.import_module(f"frontpage_{which}")
         if "--regression" in sys.argv:
-            which, samples = "sealed4 regression sample", regression_set()
-        elif "--only" in sys.argv:  # built one by one (building the whole set takes minutes)
-            from frontpage_sealed4 import build
+            which, samples = f"{which} regression sample", module.regression_set()
+        elif "--only" in sys.argv and which != "sealed6":  # built one by one (building the whole set takes minutes)
             names = sys.argv[sys.argv.index("--only") + 1].split(",")
-            samples = [build(n.split("-")[1], int(n.split("-")[2])) for n in names]
+            samples = [module.build(n.split("-")[1], int(n.split("-")[2])) for n in names]
         else:
-            samples = sealed4_set()  # reported at stop 33: seen since, developed on
-    elif which == "sealed5":
-        from frontpage_sealed5 import regression_set, sealed5_set
-        if "--regression" in sys.argv:
-            which, samples = "sealed5 regression sample", regression_set()
-        elif "--only" in sys.argv:  # built one by one (building the whole set takes minutes)
-            from frontpage_sealed5 import build
-            names = sys.argv[sys.argv.index("--only") + 1].split(",")
-            samples = [build(n.split("-")[1], int(n.split("-")[2])) for n in names]
-        else:
-            samples = sealed5_set()  # reported at stop 34: seen since, developed on
-    elif which == "sealed6":
-        from frontpage_sealed6 import regression_set, sealed6_set
-        if "--regression" in sys.argv:
-            which, samples = "sealed6 regression sample", regression_set()
-        else:
-            samples, show = sealed6_set(), False  # only run to report: aggregate lines only
+            samples = getattr(module, f"{which}_set")()  # sealed4, sealed5: reported at stops 33, 34, seen since
+            if which == "sealed6":
+                show = False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()
     if "--only" in sys.argv:  # a few documents while developing: --only S4-EP-05,S4-AR-02
