@@ -24,6 +24,9 @@ Truth formats (``format`` in the entry):
   ``.csv``), one truth line per box in file order; the image is found by ``image_from``.
 * ``page``: PAGE XML, one line per ``TextLine`` (its own ``TextEquiv``, else its words), regions
   in ``ReadingOrder`` when there is one, else in file order; image from ``Page/@imageFilename``.
+  ``page_status`` (a list, e.g. ``["GT"]``) keeps only pages whose Transkribus status
+  (``TranskribusMetadata/@status``) is listed: a Transkribus export marks which pages were
+  finished as ground truth.
 * ``funsd``: the FUNSD form annotations (``{"form": [{"text", "box", "words": [{"text", "box"}]}]}``),
   one truth line per entity with text, in file order (an entity may span lines of print; word
   order does not matter to the score); entities without text (logos, boxes) are not text; the
@@ -45,11 +48,21 @@ Truth formats (``format`` in the entry):
   entry box is not valid, when the table counts unchecked entries, or when it counts more entries
   than the file holds (partial truth); page headers and running titles are not annotated: their
   ink is outside the transcribed boxes (``max_outside``). Pages are named ``<book>_<page>``.
+* ``dp``: a Distributed Proofreaders project text (``paths[0]``, ``projectID<id>.txt``: every page
+  of a book after DP's proofreading and formatting rounds, each under a ``-----File: NAME.png---``
+  separator) and the folder of its page scans (``paths[1]``, the separators' names). One page per
+  separator, made plain by ``dp_lines``: proofreaders' notes (``[**...]``), ``[Blank Page]``, the
+  formatting rounds' block markers (``/* */``, ``/# #/``...) and tags (``<i>``, ``<sc>``,
+  ``<tb>``...) out; footnotes, sidenotes and illustration captions kept as printed text, footnote
+  anchors (``[1]``) and ligatures (``[oe]``) plain, the page-join marks (``-*``, ``*word``)
+  resolved, ``--`` (DP's em dash) made an em dash. Running heads and page numbers are not in a DP
+  text (its guidelines remove them). No boxes: ``max_outside`` is not measured. Pages are named
+  after their scans.
 
 XML is read by ``digitize.xmlsafe`` (no DTD, entity or network; a DOCTYPE declaring entities is
 refused and the page left out). ``image_from`` ([regex, replacement] on the truth file's path)
-finds images kept in another folder. ``marks_untranscribed = true``: an ALTO line left empty whose
-box is no wider than three times its height (a page number, a printer's signature mark, an
+finds images kept in another folder. ``marks_untranscribed = true``: an ALTO (or PAGE) line left
+empty whose box is no wider than three times its height (a page number, a printer's signature mark, an
 ornament) does not make the page partial; its ink counts as outside the transcribed lines.
 ``hand_blocks = true`` (ALTO): a line inside a ``TextBlock`` whose tags name it handwritten or a
 manuscript addition (``MarginTextZone-ManuscriptAddendum``) counts as a handwritten line, as a line
@@ -233,23 +246,31 @@ def page_page(data: bytes) -> dict:
         if _local(el.tag) == "Page" and el.get("imageWidth"):
             size = (float(el.get("imageWidth")), float(el.get("imageHeight")))
             break
+    status = next((el.get("status") for el in root.iter() if _local(el.tag) == "TranskribusMetadata"), None)
+    marks = 0
     for region in ordered:
         for line in region:
             if _local(line.tag) != "TextLine":
                 continue
+            box = None
             for co in line:
                 if _local(co.tag) == "Coords" and co.get("points"):
                     pts = [tuple(map(float, p.split(","))) for p in co.get("points").split()]
-                    boxes.append((min(p[0] for p in pts), min(p[1] for p in pts),
-                                  max(p[0] for p in pts), max(p[1] for p in pts)))
+                    box = (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
             text = equiv(line)
             if not text:
                 words = [equiv(w) or "" for w in line if _local(w.tag) == "Word"]
                 text = " ".join(w for w in words if w)
+            if not text.strip() and box and box[2] - box[0] <= 3 * (box[3] - box[1]):
+                marks += 1  # an untranscribed box no wider than three times its height (as in ALTO)
+                continue
+            if box:
+                boxes.append(box)
             if not text.strip():
                 empty += 1
             lines.append(text.strip())
-    return {"image": image, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": size}
+    return {"image": image, "lines": lines, "empty": empty, "handwritten": 0, "boxes": boxes, "size": size,
+            "status": status, "marks": marks}
 
 
 def icdar_page(data: bytes) -> dict:
@@ -348,10 +369,85 @@ def soduco_pages(repo: "Repo", files: dict, entry: dict) -> list[tuple[str, str,
     return out
 
 
+_DP_SEPARATOR = re.compile(r"^-----File: ?([^\s-][^\s]*?\.(?:png|jpg|jpeg|tif|tiff))-+.*$", re.M | re.I)
+_DP_BLOCK = re.compile(r"^\s*(?:/[*#$pxfrcil]|[*#$pxfrcil]/)\s*(?:\[[^\]]*\])?\s*$")  # /* */ /# #/ ... on a line
+_DP_TAGGED = ("Footnote", "Illustration", "Sidenote")
+
+
+def _dp_tagged(text: str) -> str:
+    """[Footnote 1: body], [Illustration: caption], [Illustration], [Sidenote: body] (bracket
+    depth counted, a body may span lines): the printed label and body stay, the markup goes."""
+    out, i = [], 0
+    while True:
+        j = min((k for k in (text.find("[" + t, i) for t in _DP_TAGGED) if k >= 0), default=-1)
+        if j < 0:
+            return "".join(out) + text[i:]
+        out.append(text[i:j])
+        depth, k = 0, j
+        while k < len(text):
+            depth += {"[": 1, "]": -1}.get(text[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        inner = text[j + 1:k]
+        head, _, body = inner.partition(":")
+        tag = head.split()[0] if head.split() else ""
+        label = head[len(tag):].strip() if tag == "Footnote" else ""
+        out.append(" " + (label + " " if label else "") + (body if _ else "") + " ")
+        i = k + 1
+
+
+def dp_lines(chunk: str) -> list[str]:
+    """One page of a Distributed Proofreaders text (the proofread rounds' output, as DP hands it
+    to the post-processor) made plain: proofreaders' notes ``[**...]``, ``[Blank Page]``, the
+    formatting rounds' block markers (``/* */``, ``/# #/``...) and inline tags (``<i>``, ``<sc>``,
+    ``<tb>``...) taken out; footnotes, sidenotes and illustration captions kept as printed text;
+    footnote anchors ``[1]`` and ligatures ``[oe]`` written plain; the page-join marks ``-*`` and
+    ``*word`` resolved; ``--`` (DP's em dash) made '\u2014'. Running heads and page numbers are
+    not in a DP text (its guidelines remove them)."""
+    text = chunk.replace("\r", "")
+    text = re.sub(r"\[\*\*[^\]]*\]", "", text)
+    text = text.replace("[Blank Page]", "")
+    text = _dp_tagged(text)
+    text = re.sub(r"\[(oe|OE|ae|AE)\]", r"\1", text)
+    text = re.sub(r"\[(\d+|[A-Za-z]|\*|\u2020|\u2021|\u00a7)\]", r"\1", text)
+    text = re.sub(r"</?(?:i|b|sc|f|g|u)>|<tb>", "", text)
+    lines = []
+    for line in text.split("\n"):
+        if _DP_BLOCK.match(line):
+            continue
+        line = line.replace("-*", "-")
+        line = re.sub(r"(^|\s)\*(?=\S)", r"\1", line)
+        line = re.sub(r"(?<=\S)\*(?=\s|$)", "", line)
+        line = line.replace("--", "\u2014")
+        line = " ".join(line.split())
+        if line:
+            lines.append(line)
+    return lines
+
+
+def dp_pages(repo: "Repo", files: dict, entry: dict) -> list[tuple[str, str, str | None, dict | str]]:
+    """The pages of one Distributed Proofreaders text (format ``dp``): ``paths[0]`` is the
+    project's text (``projectID<id>.txt``: every page after the proofreading and formatting rounds,
+    each under its ``-----File: NAME.png---`` separator), ``paths[1]`` the folder of the page scans
+    named in the separators. One (name, truth path, image path, page dict) per separator."""
+    text_path, image_dir = entry["paths"][:2]
+    raw = repo.read(files[text_path][0]).decode("utf-8-sig")
+    marks = list(_DP_SEPARATOR.finditer(raw))
+    out = []
+    for m, nxt in zip(marks, marks[1:] + [None]):
+        chunk = raw[m.end():nxt.start() if nxt else len(raw)]
+        image = f"{image_dir.rstrip('/')}/{m.group(1)}"
+        name = f"{image_dir.rstrip('/')}/{PurePosixPath(m.group(1)).stem}"
+        out.append((name, text_path, image, {"image": None, "lines": dp_lines(chunk), "empty": 0, "handwritten": 0,
+                                             "boxes": [], "size": None}))
+    return out
+
+
 READERS = {"alto": alto_page, "page": page_page, "icdar": icdar_page, "funsd": funsd_page, "text": text_page,
-           "soduco": None}
+           "soduco": None, "dp": None}
 TRUTH_EXTS = {"alto": (".xml",), "page": (".xml",), "icdar": (".csv", ".txt"), "funsd": (".json",), "text": (".txt",),
-              "soduco": (".json",)}
+              "soduco": (".json",), "dp": (".txt",)}
 
 
 def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
@@ -461,6 +557,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
              or [(path, None, None, None) for path in sorted(files)])
     if entry["format"] == "soduco":  # one truth file for every page: the pages come from its table
         pairs = [(truth, image, (name, page), None) for name, truth, image, page in soduco_pages(repo, files, entry)]
+    if entry["format"] == "dp":  # one text for every page: the pages come from its separators
+        pairs = [(truth, image, (name, page), None) for name, truth, image, page in dp_pages(repo, files, entry)]
     for path, named_image, given, span in pairs:
         if given and isinstance(given[1], str):
             dropped.append({"path": given[0], "why": given[1]})
@@ -510,6 +608,8 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             why = f"{page['handwritten']} handwritten lines"
         elif words < min_words:
             why = f"{words} words (< {min_words})"
+        elif entry.get("page_status") and page.get("status") not in entry["page_status"]:
+            why = f"Transkribus status {page.get('status')} (not {' or '.join(entry['page_status'])}: not ground truth)"
         outside = None
         if not why and max_outside < 1:
             outside = ink_outside(repo.read(files[image][0]), page["boxes"], page["size"])
