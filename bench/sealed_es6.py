@@ -172,10 +172,9 @@ LAYOUTS = ("ar-memoria", "mx-gaceta", "reivindicaciones", "mx-titulo", "mx-maqui
 
 
 def layout_for(k: int) -> str:
-    rng = np.random.default_rng([SEED, k, 7])
-    if k < len(LAYOUTS) * 2:
-        return LAYOUTS[k % len(LAYOUTS)]
-    return LAYOUTS[int(rng.integers(0, len(LAYOUTS)))]
+    """Each run of five pages shows the five layouts once, in an order drawn for that run."""
+    order = np.random.default_rng([SEED, k // len(LAYOUTS), 7]).permutation(len(LAYOUTS))
+    return LAYOUTS[int(order[k % len(LAYOUTS)])]
 
 
 def page_spec(k: int, paras: list[Para], total: int) -> dict:
