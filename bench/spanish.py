@@ -38,11 +38,21 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on f
   Serif, Noto Sans, DejaVu Sans Condensed, C059; AR INPI and MX IMPI-like pages, one and two
   columns, ``[0001]`` paragraphs, numbered claims, a running head with the publication number) and
   degraded by a sixth scanner model; its text is not committed: ``--part sealed5 --pages 24``.
+* ``sealed6`` (run only to report; ``bench/sealed_es6.py``; not in ``all``), fresh after ``sealed5``
+  was seen: other Spanish patent prose (an MX-origin PCT application on nixtamalización, an AR
+  application's claim, OEPM T3/A1/U publications and PCT applications: a turret servo control, a
+  machining fixture, vehicle levelling, sandwich panels, pharmaceutical compositions), typeset with
+  Java 2D (``bench/sealed_es6/Compose.java``: the fonts' own metrics, a total-fit line breaker with
+  its own Spanish syllable breaks, justification, every word drawn with ``drawString``; Caladea,
+  Carlito, Nimbus Sans Narrow, Nimbus Mono PS; AR INPI and MX IMPI-like pages, one and two columns,
+  ``[0001]`` paragraphs, numbered claims, a running head with the publication number, a typewritten
+  *memoria*) and degraded by a seventh scanner model (numpy); its text is not committed:
+  ``--part sealed6 --pages 24``.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|sealed5|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|sealed5|sealed6|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -104,11 +114,11 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
-    elif part in ("sealed2", "sealed3", "sealed4", "sealed5"):
+    elif part in ("sealed2", "sealed3", "sealed4", "sealed5", "sealed6"):
         import importlib
 
         source = importlib.import_module({"sealed2": "sealed_es2", "sealed3": "sealed_es3", "sealed4": "sealed_es4",
-                                          "sealed5": "sealed_es5"}[part])
+                                          "sealed5": "sealed_es5", "sealed6": "sealed_es6"}[part])
         for k, (img, dpi, text) in enumerate(source.pages(n, level), start=1):
             stem = f"{part}_{level}_{k:03d}"
             out.append(_save(img, dpi, level, images / stem))
@@ -148,7 +158,8 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "all"),
+    ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6",
+                                       "all"),
                     default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
