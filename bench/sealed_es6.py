@@ -3,14 +3,15 @@
 Built after ``sealed`` to ``sealed5`` were seen, by someone who never ran digitize on it; it shares
 no code, no text, no document and no publication-number range with them:
 
-* **Text**: Spanish patent prose (claims, abstracts, description openings) of documents none of the
-  earlier sets used: an MX-origin PCT application (PCT/MX2016/000112, nixtamalización), an AR
-  application's claim as quoted in observations filed with the INPI, OEPM publications (ES T3
-  translations, an ES A1, a P application) and PCT applications (PCT/IB2006/001954,
-  PCT/ES2020/070539, PCT/CN2007/001047): reference numerals ``(130)``, ``(6 - 9)``, ``(200,
-  300)``, claim wording, ``0.3 a 2.0%``, ``(S)-2-(4-isobutilfenil)propiónico``, ``BSC/RNC``.
+* **Text**: Spanish patent prose (claims, abstracts, description openings) of 19 documents none of
+  the earlier sets used: an MX-origin PCT application (PCT/MX2016/000112, nixtamalización), an MX
+  patent's title (``ungüento``), an AR application's claim as quoted in observations filed with
+  the INPI, OEPM publications (ES T3 translations, ES A1, ES U utility models, a P application) and
+  PCT applications (PCT/IB2006/001954, PCT/ES2020/070539, PCT/ES2017/070772, PCT/CN2007/001047):
+  reference numerals ``(130)``, ``(6 - 9)``, ``(200, 300)``, claim wording, ``0.3 a 2.0%``,
+  ``(S)-2-(4-isobutilfenil)propiónico``, ``BSC/RNC``, ``3ª edad``.
   Excerpts read from stored public copies (sumobrain, patentados.com, docplayer, studylib,
-  1library, mydokument), each headed by its number, applicant, title and address, in
+  1library, mydokument, a university gazette), each headed by its number, applicant, title and address, in
   ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es6_patentes.txt`` (not committed: the text is
   the applicants'). The stream is short, so each page starts at its own block of it and a block
   comes back on other pages in another layout, font, size and line breaking.
