@@ -158,7 +158,7 @@ STREETS = {  # (street, city, state or "", postcode) by country
     "AR": [("Av. Rivadavia 11432", "Ramos Mejía", "Buenos Aires", "B1704"),
            ("Calle Belgrano 975, 2° piso", "Concepción", "Tucumán", "T4146"),
            ("Ruta Provincial 70 km 81", "Sunchales", "Santa Fe", "S2322"),
-           ("Pasaje Güemes 233", "Cafayate", "Salta", "A4427"),
+           ("Pasaje Güemes 233", "Animaná", "Salta", "A4427"),
            ("Av. Roca 1520", "General Roca", "Río Negro", "R8332")],
     "PH": [("Purok 3, Barangay Bagumbayan", "Tacurong City", "Sultan Kudarat", "9800"),
            ("McArthur Highway, Barangay Dolores", "San Fernando City", "Pampanga", "2019"),
@@ -504,7 +504,7 @@ def content(r: random.Random, o: str) -> dict:
 
     blocks: list[dict] = []
     if o != "EP":
-        blocks.append({"code": nc, "label": L[nc], "value": [[printed]], "short": True})
+        blocks.append({"code": nc, "label": L[nc], "value": [[printed.replace(" ", NB)]], "short": True})  # never wrapped
     else:
         blocks.append({"code": pd, "label": L[pd], "value": [[pub_value]], "short": True})
     blocks.append({"code": "21", "label": L["21"], "value": [[app]], "short": True})
@@ -545,7 +545,7 @@ def content(r: random.Random, o: str) -> dict:
 
     if o == "PH":
         header = [("REPUBLIC OF THE PHILIPPINES", 0, "R"), ("INTELLECTUAL PROPERTY OFFICE OF THE PHILIPPINES", 2, "B"),
-                  ("Bureau of Patents \\(em Taguig City", 0, "I"), (f"(12) {doctype}", 1, "B")]
+                  ("Bureau of Patents \u2014 Taguig City", 0, "I"), (f"(12) {doctype}", 1, "B")]
     elif o == "AR":
         header = [("(19) REPÚBLICA ARGENTINA", 1, "B"), ("Ministerio de Economía", 0, "R"),
                   ("INSTITUTO NACIONAL DE LA PROPIEDAD INDUSTRIAL", 1, "B"), (f"(12) {doctype}", 0, "B")]
@@ -611,6 +611,8 @@ def _field_flow(b: dict, sty: dict, width_reg: str) -> list[str]:
     code, lab = _code(b["code"], sty), _label(b["label"], sty)
     out = [".br", f".sp {sty['gap']}v"]
     mode = sty["labels"]
+    if mode == "above" and not lab:  # EP's (54): no label, the title beside its code
+        mode = "runin"
     if mode == "column":
         out += [f".in \\n[{width_reg}]u", ".ti 0",
                 f"\\&{code}\\h'|\\n[CW]u'{lab}\\h'|\\n[{width_reg}]u'\\c"]
