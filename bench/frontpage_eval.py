@@ -7,6 +7,7 @@
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans): reported at stop 33, now seen
     python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans): reported at stop 34, now seen
     python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans; only run to report)
+    python bench/frontpage_eval.py sealed7       # bench/frontpage_sealed7.py (groff/tbl typesetting, Ghostscript, own scans; only run to report)
     python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed6)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
@@ -106,18 +107,18 @@ if __name__ == "__main__":
     elif which == "sealed3":
         from frontpage_sealed3 import sealed3_set
         samples = sealed3_set()  # reported at the third stop: seen since, developed on
-    elif which in ("sealed4", "sealed5", "sealed6"):  # the sets with a regression sample kept apart
+    elif which in ("sealed4", "sealed5", "sealed6", "sealed7"):  # the sets with a regression sample kept apart
         import importlib
 
         module = importlib.import_module(f"frontpage_{which}")
         if "--regression" in sys.argv:
             which, samples = f"{which} regression sample", module.regression_set()
-        elif "--only" in sys.argv and which != "sealed6":  # built one by one (building the whole set takes minutes)
+        elif "--only" in sys.argv and which not in ("sealed6", "sealed7"):  # built one by one (building the whole set takes minutes)
             names = sys.argv[sys.argv.index("--only") + 1].split(",")
             samples = [module.build(n.split("-")[1], int(n.split("-")[2])) for n in names]
         else:
             samples = getattr(module, f"{which}_set")()  # sealed4, sealed5: reported at stops 33, 34, seen since
-            if which == "sealed6":
+            if which in ("sealed6", "sealed7"):
                 show = False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()

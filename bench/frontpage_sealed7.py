@@ -33,7 +33,7 @@ addresses on continuation lines (with and without a country code), ``(CC)`` afte
 joined by `` - ``, ``; ``, `` y `` and `` and `` (``A, B y C``); EP inventors with bullets; 1-4
 parties a code and up to 6 inventors; long names that wrap; company forms (S.A. DE C.V., S.A.P.I.
 DE C.V., S. DE R.L. DE C.V., S.C., A.C., S.A.I.C., S.A.U., S.R.L., LTDA., INC., CORP., CO., INC.,
-LLC, AS, GMBH, S.R.L., CO., LTD., B.V., LDA., SA, AB, OÜ, mbH); accented capitals (Á É Í Ó Ú Ñ Ü)
+LLC, AS, GMBH, CO., LTD., B.V., LDA., SA, AB, OÜ, mbH); accented capitals (Á É Í Ó Ú Ñ Ü)
 in names and titles; each office's dates (``dd/mm/yyyy``, dotted, dashed, ISO, in Spanish and
 English words); EP with its bulletin, (84) designated states and (52) CPC lines.
 
@@ -462,7 +462,7 @@ def content(r: random.Random, o: str) -> dict:
         ipc_items = [f"{s}{NB}({v})" for s, v in zip(nb_syms, vers)]
     else:
         ipc_items = nb_syms
-    ipc_join = r.choice([", ", "; ", "\n"]) if versioned else r.choice([", ", "; ", "\n"])
+    ipc_join = r.choice([", ", "; ", "\n"])
 
     form = "sg" if o in ("AR", "EP") or r.random() < 0.5 else "gs"
     if o == "EP":
