@@ -9,14 +9,20 @@ numbers:
   ``digitize.synth_frontpages.score`` reads: every key one ``QUEUE_NAMES`` knows, every value printed
   on the page), never one of its REGRESSION documents. Pages 2-3: two Spanish prose pages of
   ``bench/sealed_es6.py`` (its Java 2D typesetter, its own office scanner, its Spanish patent prose
-  in ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es6_*.txt``), pages its own sealed part does
-  not read; truth: the page's text as printed (``sealed_es6``'s own truth of the page).
+  in ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es6_*.txt``): pages 25-48 of its stream
+  composed 48 pages long (its own part, ``spanish.py --part sealed6``, reads pages 1-24), two a
+  document in order; truth: the page's text as printed (``sealed_es6``'s own truth of the page).
 * ``en-office``: 12 documents ``K7PH01`` … ``K7PH12``. Page 1: a PH front page of
   ``frontpage_sealed7`` (as above). Pages 2-3: two consecutive pages of the ENGLISH description of
   one of six US publications in the test data of github.com/max-planck-innovation-competition/go-uspto
   (``SOURCES``; Apache-2.0 repository, USPTO publication data in the public domain; none of them in
   ``../shared``, in A/B/held-out, in ``sealed``'s six, or in the table sets' lists), typeset with
-  ``sealed_es6``'s typesetter and scanned by its office scanner. The text is not committed: it lives in
+  ``sealed_es6``'s typesetter (``Compose.java``, compiled into ``build/qa-sealed2/java``) in four
+  layouts of this module (grants: two Nimbus Roman columns, or one ragged Nimbus Sans column;
+  applications: one Caladea column, or a two-column Carlito translation; ``[0001]`` numbers in bold
+  for applications, headings centred in bold, no hyphenation), page 2 going on from the word where
+  page 1 broke off, and scanned by its office scanner (this module's seeds). Truth: the lines
+  ``Compose`` set, head and foot included. The text is not committed: it lives in
   ``$DIGITIZE_REAL_SETS/qa-sealed2/qa_sealed2_en.json`` (``--text`` makes it from the bare mirror at
   ``COMMIT``, with ``SOURCES.json`` beside it); without it the batch stops with one line.
 
@@ -79,7 +85,7 @@ def stop(why: str) -> SystemExit:
 
 # paragraphs holding any of these are not plain prose as printed (formulas, tables, indices)
 _NOT_PROSE = re.compile(r"<(?:sub|sup|subscript|superscript|SB|SP|maths?|MATH|math-cwu|chemistry|chem-cwu|CHEMCDX|"
-                        r"tables?|TABLE|img|EMI|in-line-formula|ul|ol|dl|CUSTOM-CHARACTER|CUSTOM-CHARACTER)\b", re.I)
+                        r"tables?|TABLE|img|EMI|in-line-formula|ul|ol|dl|CUSTOM-CHARACTER)\b", re.I)
 
 
 def _plain(fragment: str) -> str | None:
