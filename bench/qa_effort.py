@@ -39,7 +39,11 @@ document N.
 ``sealed`` (``--batch sealed``: 12 documents of ``es-office`` and ``en-office``) is made by other
 code, names and text (``bench/qa_sealed.py``: ``bench/frontpage_sealed6.py`` MX/PH front pages, then
 ``bench/sealed_es5.py`` Spanish pages or English US description pages typeset with its machinery),
-run once, by the lead, to report. ``--build-only DIR`` writes a batch's documents and truth to
+run once, by the lead, to report. ``sealed2`` (``--batch sealed2``: 12 documents of ``es-office``
+and ``en-office``, made after ``sealed`` was seen) is ``bench/qa_sealed2.py``'s:
+``bench/frontpage_sealed7.py`` MX/PH front pages, then ``bench/sealed_es6.py`` Spanish pages or
+English US description pages (go-uspto test data) typeset with its machinery; run once, by the
+lead, to report. ``--build-only DIR`` writes a batch's documents and truth to
 DIR/<set>/ without running digitize (how a sealed batch is checked).
 
 ``--two-batches`` runs the office's memory figure: batch A and then batch B of the same office
@@ -47,7 +51,7 @@ DIR/<set>/ without running digitize (how a sealed batch is checked).
 (a fresh store, or ``--memory FILE``: the `digitize run --memory` of a batch); B's items per
 1,000 words against A's, and B's word error and fields wrong after review against A's.
 
-    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out]
+    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out|sealed|sealed2]
                               [--two-batches] [--json F] [--build-only DIR]
 
 OCR is cached: a set's job folder is kept under ``build/qa-effort/<set>/ocr`` (per document
@@ -644,6 +648,8 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
 BATCHES = {"A": (1, 8, None), "B": (9, 8, None), "held-out": (18, 12, "es-office,en-office")}
 BATCHES["sealed"] = (1, 12, "es-office,en-office")  # bench/qa_sealed.py's documents: run only to report
 SEALED = False  # --batch sealed: the documents are bench/qa_sealed.py's
+BATCHES["sealed2"] = (1, 12, "es-office,en-office")  # bench/qa_sealed2.py's documents: run only to report
+SEALED2 = False  # --batch sealed2: the documents are bench/qa_sealed2.py's (its own OCR cache folder)
 
 SETS = {"es-office": ("es", "office", "mx"), "es-poor": ("es", "poor", "mx"), "en-office": ("en", "office", "ph"),
         "en-poor": ("en", "poor", "ph"), "real-es": ("es", "real", "es")}
@@ -670,6 +676,8 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
     profile, the queue measured with ``--queue`` settings when given)."""
     lang, level, profile = SETS[set_name]
     base = WORK / f"{set_name}{'-sealed' if SEALED else ''}-{first}-{docs}"
+    if SEALED2:
+        base = WORK / f"{set_name}-sealed2-{first}-{docs}"
     inputs, ocr = base / "inputs", base / "ocr"
     truth_file = base / "truth.json"
     if fresh or not truth_file.is_file() or not (ocr / "ledger.sqlite").is_file():
@@ -678,6 +686,10 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
         inputs.mkdir(parents=True)
         if level == "real":
             truths = real_set("fondue-es-print-19-a", docs, inputs)
+        elif SEALED2:
+            import qa_sealed2
+
+            truths = [DocTruth(**d) for d in qa_sealed2.build(lang, docs, first, inputs)]
         elif SEALED:
             import qa_sealed
 
@@ -757,11 +769,17 @@ def main(argv: list[str] | None = None) -> int:
         args.sets = sets or args.sets
     global SEALED
     SEALED = args.batch == "sealed"
+    global SEALED2
+    SEALED2 = args.batch == "sealed2"
     if args.build_only:
         for s in [x for x in args.sets.split(",") if x]:
             lang, level, _ = SETS[s]
             folder = args.build_only / s
-            if SEALED:
+            if SEALED2:
+                import qa_sealed2
+
+                truths = [DocTruth(**d) for d in qa_sealed2.build(lang, args.docs, args.first, folder)]
+            elif SEALED:
                 import qa_sealed
 
                 truths = [DocTruth(**d) for d in qa_sealed.build(lang, args.docs, args.first, folder)]
