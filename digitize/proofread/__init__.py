@@ -341,13 +341,16 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
     # then neighbour rules: they need the fragments as the engine read them
     for i, line in enumerate(lines):
         words = [w for w in line.words if w.text]
-        for a, b in zip(words, words[1:]):
+        for j, (a, b) in enumerate(zip(words, words[1:])):
             if a.text and b.text:
                 joined = rules.join_broken(a.text, b.text, ctx)
                 if joined:
                     out.append(_change(a, n, joined[0], "ligature-split", 85.0))
                     out.append(_change(b, n, joined[1], "ligature-split", 85.0))
                 kind = rules.kind_code(a.text, b.text, ctx)
+                if not kind and a.text.isdigit():
+                    grouped = rules.grouped_number([w.text for w in words[max(0, j - 5):j + 1]])
+                    kind = rules.kind_code(grouped, b.text, ctx) if grouped else None
                 if kind:
                     out.append(_change(b, n, kind, "kind-code", 90.0))
                 ipc = rules.ipc_subclass(a.text, b.text, ctx)
