@@ -418,7 +418,7 @@ def _word_fixes(text: str, ctx: rules.RuleContext) -> tuple[rules.Fix, ...]:
 
 def _same_column(line, following) -> bool:
     """The next line continues this one: just below it, overlapping it horizontally."""
-    (x0, y0, x1, y1), (u0, v0, u1, v1) = line.bbox, following.bbox
+    (x0, y0, x1, y1), (u0, v0, u1, _) = line.bbox, following.bbox
     height = max(1, y1 - y0)
     return y0 < v0 <= y1 + 1.5 * height and u0 < x1 and u1 > x0
 
@@ -438,14 +438,30 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     # any page (neither profile's language spells its umlauts and ß)
     spanish_address = {w for w, lang in addresses.items() if lang == "es" and not ctx.accents}
     german_address = {w for w, lang in addresses.items() if lang == "de"}
+    bare = _bare_capitals(page, ctx)  # titles printed in capitals without their marks
+    cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
     out = []
+    ended = True  # the line before ended a sentence (or there was none)
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         shown = [w for w in line.words if w.text]
         before = {b.id: a for a, b in zip(shown, shown[1:])}
         after = {a.id: b for a, b in zip(shown, shown[1:])}
+        lost_number = _lost_number(shown, ended)
+        ended = bool(shown) and shown[-1].text[-1:] in SENTENCE_ENDS
         for word in line.words:
             if not word.text or word.id in remembered:
+                continue
+            if word.id in cut:
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=cut[word.id], context=context, word_id=word.id))
+                continue
+            if lost_number and word is shown[0]:
+                # ``. La presente invención``: a paragraph's number read as its stop alone
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[], context=context, word_id=word.id))
                 continue
             if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
                 if memory is not None and memory.knows(rules.split_token(word.text)[1]):
@@ -485,7 +501,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
                 german = _german_spelling(core) if word.id in german_address else None
-                lost_accent = _lost_accent(core, ctx, page.number) or german is not None or \
+                lost_accent = word.id not in bare and _lost_accent(core, ctx, page.number) or \
+                    german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
@@ -505,14 +522,14 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
-                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
+                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
                 numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
                 if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
-                        all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
+                        all(_a_word(p, ctx, word.id in bare) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
                 if confident and not (odd or lost_accent or joined or stray or slip or capital or numbered
-                                      or _misread(core, ctx)):
+                                      or _misread(core, ctx, word.id in bare)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
                 if lost_accent:
@@ -818,8 +835,8 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     plain = strip_marks(low)
     if plain != low and ctx.forms.zipf(plain) >= here + EXTRA_MARK_ZIPF:
         return True  # at any length: ``conocé`` for ``conoce``
-    if len(core) > 5 or low in _function_words(ctx):
-        return False
+    if len(core) > 5 or low in _function_words(ctx) or core.istitle() and not ctx.accents:
+        return False  # (a capitalised short word on an English page is a name: Cagayan de ``Oro``)
     from rapidfuzz.distance import Levenshtein
 
     if len(low) >= 3 and any(Levenshtein.distance(low, f) == 1 and ctx.forms.zipf(f) >= here + SLIP_ZIPF
@@ -934,6 +951,68 @@ def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
     return not ctx.lexicon.known(core)
 
 
+SENTENCE_ENDS = ".:;!?"
+CUT_GAP = 0.35  # at most this many line heights between two pieces of one word cut by a vertical line
+CUT_TIGHT = 0.2  # ... closer than this, two pieces that are words too are one word cut (dis|patch)
+CUT_OVERLAP = 0.6  # ... which stand on the same row (share of the lower one's height)
+
+
+def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
+    """The pieces of words a vertical line through the text cut in two (a scanner's streak or
+    scratch, which the engine takes for a column gutter, so the two halves of each line are read
+    in two columns: ``dispa`` … ``tch``, ``Jav`` … ``a``): the last word of a line and the first
+    word of another line that stand on the same row, closer than a space, whose letters joined are
+    a word. Word id → suggestions: the whole word for the first piece, none for the second (its
+    letters belong to the first). Left alone, each piece is a wrong word the queue never saw: the
+    engine reads both with confidence."""
+    lines = [[w for w in line.words if w.text] for line in page.lines()]
+    lines = [ws for ws in lines if ws]
+    if len(lines) < 2:
+        return {}
+    starts = sorted(((ws[0].bbox[0], k) for k, ws in enumerate(lines)))
+    xs = [x for x, _ in starts]
+    from bisect import bisect_left
+
+    out: dict[str, list[str]] = {}
+    for k, ws in enumerate(lines):
+        last = ws[-1]
+        x0, y0, x1, y1 = last.bbox
+        height = max(1, y1 - y0, ws[0].bbox[3] - ws[0].bbox[1])  # the line's, not an x-height word's
+        for i in range(bisect_left(xs, x1 - 2), len(xs)):
+            if xs[i] > x1 + CUT_GAP * height:
+                break
+            other = lines[starts[i][1]]
+            if starts[i][1] == k:
+                continue
+            first = other[0]
+            u0, v0, u1, v1 = first.bbox
+            overlap = min(y1, v1) - max(y0, v0)
+            if overlap < CUT_OVERLAP * min(y1 - y0, v1 - v0):
+                continue
+            # the pieces as the engine read them (a rule may have split ``andby`` into ``and by``)
+            pre, left, _ = rules.split_token(last.ocr_text or last.text)
+            _, right, suf = rules.split_token(first.ocr_text or first.text)
+            whole = left + right
+            if not left.isalpha() or not right.isalpha() or not right[:1].islower() or len(whole) < 4:
+                continue
+            if not (ctx.lexicon.known(whole) or ctx.forms.is_word(whole, ctx.lexicon)):
+                continue
+            if u0 - x1 > CUT_TIGHT * height and min(len(left), len(right)) >= 3 and \
+                    ctx.lexicon.known(left) and ctx.lexicon.known(right):
+                continue  # two words a space apart (a narrow gutter's pair), not one word cut
+            out[last.id] = [pre + whole + suf]
+            out[first.id] = []
+            break
+    return out
+
+
+def _lost_number(shown: list, ended: bool) -> bool:
+    """A line that begins with a full stop alone, then a capital, after a line that ended a
+    sentence: a paragraph or claim number (``3.``) whose figures the engine lost, read as the
+    stop. (After a line that runs on, ``. More processing``, the stop is a speck: ``_odd_capital``.)"""
+    return ended and len(shown) > 1 and shown[0].text == "." and shown[1].text[:1].isupper()
+
+
 CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
 
 
@@ -971,7 +1050,13 @@ def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
     if len(parts) != 2 or not all(p.isalpha() and p.islower() for p in parts):
         return False  # not a key (``M-x``, ``ESC-Control-x``), not ``re-charged``, ``co-pending``
     word, speck = sorted(parts, key=len, reverse=True)
+    if speck == parts[0] and speck in HYPHEN_PREFIXES.get(ctx.lang, ()):
+        return False  # ``e-commerce``, ``e-mail``, ``de-coupled``: the language's own prefix
     return len(word) >= 4 and len(speck) <= 2 and speck not in short and speck not in rules.PREFIXES
+
+
+# prefixes of a letter or two a language writes before a hyphen (besides ``rules.PREFIXES``)
+HYPHEN_PREFIXES = {"en": frozenset({"e", "de"}), "es": frozenset({"e"})}
 
 
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
@@ -1061,13 +1146,68 @@ _HYPHEN_MARK = re.compile(r"-[.,;:]")  # a hyphen ends a word part, no stop or c
 _ACUTE = re.compile("[áéíóú]")
 
 
-def _misread(core: str, ctx: rules.RuleContext) -> bool:
+BARE_CAPITALS_EVIDENCE = 3  # words in capitals that take marks, read without: the text prints them so
+CAPITALS_BODY = 20  # words of a run in capitals that is a passage (a claim, an abstract), not a title
+BARE_CAPITALS_SHARE = 4  # ... and at most one in this many read with one (a speck read as a mark)
+
+
+def _bare_capitals(page: OcrPage, ctx: rules.RuleContext) -> frozenset[str]:
+    """Ids of the words of the page's runs of capitals (a title or a heading, over its lines)
+    printed without their marks: at least ``BARE_CAPITALS_EVIDENCE`` words of the run take a
+    mark and are read without, against at most one in ``BARE_CAPITALS_SHARE`` read with one
+    (``DISPOSITIVO … PARA REPRESENTACION … SUPERPOSICION … HOMOGENEAS``, a title as the source
+    prints it in capitals), on a page where the engine reads the marks of other capitals
+    (``ESTADO DE LA TÉCNICA``): it sees them in this print, so a run without any is the print's
+    own; so is a passage set in capitals (``CAPITALS_BODY`` words or more: a claim, an abstract),
+    which a source typed in capitals writes without marks. A title on a page with no marked
+    capital at all is asked as before, since the engine may be losing them there (a front page's
+    ``METODO DE OBTENCION``); so is a run with too few such words to tell (``MEDIDORES DE GAS
+    DOMESTICO``)."""
+    if not ctx.accents:
+        return frozenset()
+    runs: list[tuple[list, int, int]] = []
+    run: list = []
+
+    def close() -> None:
+        marked = bare = 0
+        for w in run:
+            core = rules.split_token(w.text)[1]
+            if core != strip_marks(core):
+                marked += 1
+            elif len(core) >= 4 and ctx.forms.dominant_accented(core.casefold()):
+                bare += 1
+        if run:
+            runs.append((list(run), marked, bare))
+        run.clear()
+
+    for line in page.lines():
+        for w in line.words:
+            if not w.text:
+                continue
+            core = rules.split_token(w.text)[1]
+            if core.isalpha() and core.isupper():
+                run.append(w)
+            elif any(c.islower() for c in core):
+                close()  # (a margin's line number or a claim's reference sign does not end the run)
+    close()
+    out: set[str] = set()
+    for k, (words, marked, bare) in enumerate(runs):
+        if bare >= BARE_CAPITALS_EVIDENCE and marked * BARE_CAPITALS_SHARE <= bare and \
+                (len(words) >= CAPITALS_BODY or any(m for j, (_, m, _) in enumerate(runs) if j != k)):
+            out.update(w.id for w in words)
+    return frozenset(out)
+
+
+def _misread(core: str, ctx: rules.RuleContext, bare_capitals: bool = False) -> bool:
     """A word the engine read with confidence that is still worth a question (a reviewer's recall):
     a word of the language that lost its accent (``podria``, ``DESAGUE``), a spelling no word of
     an accent language has (two acute accents, ``alfábéticos``), or an unknown word one cheap OCR
     confusion away from a lexicon word (``memary`` → ``memory``, ``CIGUENAL`` → ``cigüeñal``).
     Not: inner brackets or dots (``Inventor(es)``, ``S.A.``): labels and abbreviations."""
     if any(c in core for c in "().") or len(core) < 3:
+        return False
+    bare = bare_capitals and core.isupper()  # a title the page prints in capitals without marks
+    if bare and _bare_spelling(core, ctx):
         return False
     if ctx.accents and ctx.forms.dominant_accented(core.casefold()):
         return True
@@ -1173,12 +1313,20 @@ def _edited(text: str, limit: float, subs, indels) -> list[tuple[str, float]]:
     return out
 
 
-def _a_word(core: str, ctx: rules.RuleContext) -> bool:
+def _a_word(core: str, ctx: rules.RuleContext, bare_capitals: bool = False) -> bool:
     """Not worth a reviewer's look: a lexicon word, or a form of the language (``laterales``)
-    that no spelling with diacritics outranks (``tambien`` is still asked about)."""
-    if ctx.lexicon.known(core):
+    that no spelling with diacritics outranks (``tambien`` is still asked about; ``TAMBIEN`` not
+    on a page that prints its capitals bare, ``bare_capitals``)."""
+    if ctx.lexicon.known(core) or bare_capitals and _bare_spelling(core, ctx):
         return True
     return ctx.forms.is_word(core, ctx.lexicon) and not (ctx.accents and ctx.forms.dominant_accented(core))
+
+
+def _bare_spelling(core: str, ctx: rules.RuleContext) -> bool:
+    """``core`` in capitals is a word of the language written without its marks
+    (``SUPERPOSICION``: superposición)."""
+    low = core.casefold()
+    return core.isupper() and bool(ctx.forms.dominant_accented(low) or _marked_listed(low, ctx.forms))
 
 
 def undo(pages: list[OcrPage], corrections: list[Correction]) -> list[OcrPage]:
