@@ -117,3 +117,41 @@ def test_an_english_prefix_and_a_place_name_are_not_asked():
     _, _, candidates = auto_correct([page], profiles.load("ph"))
     assert {c.text for c in candidates} == {"sensor-bg"}  # a speck joined on is still asked
 
+
+def test_a_right_term_is_not_asked_for_the_documents_own_misreading_of_it(es):  # noqa: F811
+    """A term no lexicon knows (``tirosol``) and its misreading read with confidence once each
+    (``tlrosol``: ``tl`` read for ``ti``): the misreading is asked with the term; the term is not
+    asked with the misreading, which is no likelier spelling (no word, read no more often)."""
+    _, _, ctx = es
+    from digitize.proofread import _document_variant
+
+    ctx.doc_counts = {"tirosol": 1, "tlrosol": 1}
+    read_well = {"tirosol": "tirosol", "tlrosol": "tlrosol"}
+    assert _document_variant("tlrosol", read_well, ctx)
+    assert not _document_variant("tirosol", read_well, ctx)
+    ctx.doc_counts = {"tirosol": 1, "tlrosol": 3}  # unless the document reads the other more often
+    assert _document_variant("tirosol", read_well, ctx)
+    ctx.doc_counts = {}
+
+
+def test_a_verb_form_of_a_lexicon_word_is_not_asked_and_a_common_form_near_a_reading_is():
+    """``cementa`` (cementar, present) read with confidence is a word the rules leave alone, so it
+    is not asked for ``cemento``; ``dlferencias`` (no word; ``diferencias`` is a common form the
+    word lists lack, an ``l`` read for its ``i``) is asked with it."""
+    profile = profiles.load("mx")
+    page = spanish_page([("cementa", 93), ("las", 96), ("dlferencias", 88)])
+    _, _, candidates = auto_correct([page], profile)
+    assert {c.text: c.suggestions[0] for c in candidates} == {"dlferencias": "diferencias"}
+
+
+def test_a_common_word_read_without_the_mark_of_another_is_asked_on_evidence():
+    """``mas`` in a document that reads ``más`` three times, ``esta`` before a participle
+    (``está formada``): asked with the marked word; ``esta invención`` and a lone ``mas`` in a
+    document without ``más`` are not."""
+    profile = profiles.load("mx")
+    page = spanish_page([("más", 96), ("placas", 96), ("más", 96), ("y", 96), ("más", 96), ("mas", 93),
+                         ("esta", 93), ("formada", 96), ("por", 96), ("esta", 95), ("invención", 96)])
+    _, _, candidates = auto_correct([page], profile)
+    assert sorted((c.text, c.suggestions[0]) for c in candidates) == [("esta", "está"), ("mas", "más")]
+    _, _, candidates = auto_correct([spanish_page([("mas", 93), ("placas", 96)])], profile)
+    assert not candidates

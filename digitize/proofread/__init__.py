@@ -504,6 +504,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 lost_accent = word.id not in bare and _lost_accent(core, ctx, page.number) or \
                     german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
+                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx)
+                lost_accent = lost_accent or common is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
                 # of two words (``micro-controller``) is the text's own
@@ -532,8 +534,12 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                                       or _misread(core, ctx, word.id in bare)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
+                form = _near_form(core, ctx) if confident else None
+                if form:
+                    form = pre + form + suf
+                    suggestions = [form] + [x for x in suggestions if x != form][: max(0, s.queue_suggestions - 1)]
                 if lost_accent:
-                    marked = german or _marked_spelling(core, ctx) or \
+                    marked = german or common or _marked_spelling(core, ctx) or \
                         (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
                         marked = pre + match_case(marked, core) + suf  # core: 3+ letters
@@ -701,6 +707,31 @@ def _decimal_widths(n: int) -> list[tuple[int, ...]]:
 
 
 COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
+DOCUMENT_MARKED_SHARE = 3  # ... unless the document reads its marked spelling this many times as often
+_PARTICIPLE = re.compile(r"\w{2,}(?:ad[oa]s?|id[oa]s?|ando|iendo)")  # formada, dispuestos: está formada
+
+
+def _common_word_unmarked(core: str, following, ctx: rules.RuleContext) -> str | None:
+    """A common word read without the mark of another common word (``mas`` for ``más``,
+    ``esta`` for ``está``), which no frequency can tell apart: the marked spelling when the
+    document reads it ``DOCUMENT_MARKED_SHARE`` times as often as the plain one (three times at
+    least: ``más`` x6 beside one ``mas``), or, for ``esta``, when a participle or a gerund
+    follows (``está formada``: the verb); else None. Only asked, never fixed."""
+    if not ctx.accents or not core.isalpha() or not core.islower() or len(core) < 3:
+        return None
+    low = core
+    if ctx.forms.zipf(low) < COMMON_ZIPF:
+        return None  # a rarer word is _lost_accent's
+    nxt = rules.split_token(following.text)[1].casefold() if following is not None else ""
+    if low == "esta" and _PARTICIPLE.fullmatch(nxt):
+        return "está"
+    marked = [v for v in word_forms.accent_variants(low, limit=1)
+              if rules.adds_accents(low, v) and ctx.forms.zipf(v) >= COMMON_ZIPF]
+    if len(marked) != 1:
+        return None
+    (word,) = marked
+    here, there = ctx.doc_counts.get(low, 0), ctx.doc_counts.get(word, 0)
+    return word if there >= DOCUMENT_MARKED_SHARE * max(1, here) else None
 
 
 def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
@@ -878,22 +909,31 @@ def _document_variant(core: str, vocabulary: dict[str, str], ctx: rules.RuleCont
     """A reading that is no word, one letter-group confusion either way (``lexicon.MULTI_CONFUSIONS``:
     ``in`` for ``m``, ``rn`` for ``m``) from a word the document itself reads with confidence
     elsewhere (``cominand``, the page's ``command``): its own word misread, whatever the
-    confidence, in whatever language the word is."""
+    confidence, in whatever language the word is. A confusion the table lists one way only
+    (``tl`` read for ``ti``, ``ii`` for ``u``) is taken the other way round (``cominand``: ``in``
+    for ``m``) only when the document's word is the likelier spelling (a word, or read more often
+    than ``core``): a term no lexicon knows (``tirosol``) is not asked because the document once
+    misread it confidently (``tlrosol``)."""
     from .lexicon import fold
 
     low = fold(core)
     if len(low) < 4 or not core.isalpha() or not vocabulary or low in (ctx.memo.get("vocabulary") or ()) or \
             _a_word(core, ctx):  # read as it is twice: the document's own spelling
         return False
-    return any(v in vocabulary for v in _group_variants(low, both_ways=True))
+    if any(v in vocabulary for v in _group_variants(low)):
+        return True
+    here = ctx.doc_counts.get(low, 0)
+    return any(v in vocabulary and (_a_word(vocabulary[v], ctx) or ctx.doc_counts.get(v, 0) > here)
+               for v in _group_variants(low, reverse=True))
 
 
-def _group_variants(low: str, both_ways: bool = False) -> set[str]:
-    """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``)."""
+def _group_variants(low: str, reverse: bool = False) -> set[str]:
+    """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``),
+    or with ``reverse``, the spellings the engine would misread ``low`` as (``ti`` → ``tl``)."""
     from .lexicon import MULTI_CONFUSIONS
 
     out = set()
-    pairs = MULTI_CONFUSIONS + [(b, a) for a, b in MULTI_CONFUSIONS] if both_ways else MULTI_CONFUSIONS
+    pairs = [(b, a) for a, b in MULTI_CONFUSIONS] if reverse else MULTI_CONFUSIONS
     for wrong, right in pairs:
         i = low.find(wrong)
         while i != -1:
@@ -1215,11 +1255,32 @@ def _misread(core: str, ctx: rules.RuleContext, bare_capitals: bool = False) -> 
         return True
     if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
         return False
+    if core.islower() and rules.is_form(core, ctx):
+        return False  # ``cementa``: a form of a lexicon verb (cementar), which the rules leave too
     limit = CHEAP_MISREADING_CAPITALS if core.isupper() else CHEAP_MISREADING
+    if _near_form(core, ctx):
+        return True  # ``dlferencias``: a common word of the language one cheap confusion away
     if not _may_be_near(core.casefold(), limit, ctx):
         return False  # no lexicon word within ``limit``: the search below would find none
     best = ctx.lexicon.ranked(core.casefold(), 1, max_cost=limit)
     return bool(best) and best[0][2] <= limit
+
+
+NEAR_FORM_ZIPF = 3.0  # a word of the language this common one cheap confusion from a reading no list has
+
+
+def _near_form(core: str, ctx: rules.RuleContext) -> str | None:
+    """The commonest word of the language's forms (not only the lexicon's: ``diferencias`` is a
+    form the Spanish word lists lack) one cheap confusion (``CHEAP_MISREADING``: ``l`` for ``i``)
+    from a reading that is no word at all, in lower case; else None."""
+    low = core.casefold()
+    if not ctx.forms.lang or core != low or len(low) < 5 or not low.isalpha() or ctx.forms.listed(low):
+        return None
+    subs, indels = _cheap_edits(CHEAP_MISREADING)
+    hits = [(ctx.forms.zipf(v), v) for v, _ in _edited(low, CHEAP_MISREADING, subs, indels)
+            if v.isalpha() and ctx.forms.listed(v)]
+    best = max(hits, default=None)
+    return best[1] if best and best[0] >= NEAR_FORM_ZIPF else None
 
 
 # characters the lexicon's own variants read as letters, and every digit (a confusion of some letter)
