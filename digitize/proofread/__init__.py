@@ -587,7 +587,7 @@ def _formula_with_o(core: str, ctx: rules.RuleContext) -> str | None:
 
 
 def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
-    """Where ``core``, read as a chemical formula (``rules.formula_elements``, besides counts
+    """Where ``core``, read as a chemical formula (``rules.formula_symbols``, besides counts
     with decimals), has a zero standing for an oxygen, and whether it is chemistry by its own
     shape: True (a two-letter symbol, or three symbols and a count on one not an oxygen), None
     (one one-letter symbol with a count and the oxygen: ``H202``, also a reference sign), False
@@ -612,9 +612,9 @@ def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
             pieces.append(core[k:])
             origin += range(k, len(core))
             plain = "".join(pieces)
-            if "." in plain or not rules.formula_elements(plain):
-                continue
-            symbols = _formula_symbols(plain)
+            symbols = rules.formula_symbols(plain) if "." not in plain else None
+            if not symbols or not any(plain[i].isalpha() for i in symbols):
+                continue  # (no letter symbol: ``0020`` is no formula of oxygens alone)
             starts = sorted(i for i in symbols if i - 1 not in symbols or plain[i].isupper() or plain[i] == "0")
             ends = {i: i + 1 + plain[i + 1:i + 2].islower() for i in starts}  # where its count would begin
             counted = [i for i, j in ends.items() if plain[i] != "0" and plain[j:j + 1].isdigit() and j not in symbols]
@@ -661,42 +661,6 @@ def _prints_chemistry(pages: list[OcrPage]) -> bool:
             if found and found[1]:
                 return True
     return False
-
-
-_DIGIT_RUN = re.compile(r"\d+")
-
-
-def _formula_symbols(plain: str) -> frozenset[int]:
-    """Where the symbols of the formula ``plain`` stand, the zeros read as oxygen among them:
-    ``rules.formula_elements`` places the letters; each run of figures after a symbol is a count
-    (two figures before one, never a leading 0 nor a 1), then a zero standing for O and its own
-    count, read in the same order as ``formula_elements`` reads it (``Zr2012``: Zr, 2, O, 12)."""
-    out = set(rules.formula_elements(plain))
-    # a formula has two symbols: with one letter symbol, a zero is the other (N20: N2O)
-    lone = sum(plain[i].isupper() for i in out) + plain.startswith("0") < 2
-    for m in _DIGIT_RUN.finditer(plain):
-        zeros = _zeros_in_counts(m.group(0), 0, lone)
-        out |= {m.start() + k for k in zeros or ()}
-    return frozenset(out)
-
-
-def _zeros_in_counts(run: str, i: int, need: bool = False) -> frozenset[int] | None:
-    """After a symbol at ``run[i:]``: a count, then a ``0`` (an O) and what follows it
-    (``need``: at least one such zero)."""
-    for count in (2, 1, 0):
-        digits = run[i:i + count]
-        if len(digits) < count or count and (digits[0] == "0" or digits == "1"):
-            continue
-        j = i + count
-        if j == len(run):
-            if not need:
-                return frozenset()
-            continue
-        if run[j] == "0":
-            rest = _zeros_in_counts(run, j + 1)
-            if rest is not None:
-                return rest | {j}
-    return None
 
 
 def _decimal_widths(n: int) -> list[tuple[int, ...]]:

@@ -190,10 +190,18 @@ def formula_elements(core: str) -> frozenset[int]:
     formula never writes a 1: ``S1O2`` is step S102), at least two symbols and a count, starting
     with a symbol (``2O12`` is a year, ``US5O12345`` a number); a 0 may be an O misread (``H2S04``
     is H2SO4)."""
+    return frozenset(k for k in formula_symbols(core) if core[k].isalpha())
+
+
+def formula_symbols(core: str) -> frozenset[int]:
+    """Where the element symbols of the chemical formula ``core`` stand, a zero read for an O
+    among them (``H2S04`` → {0, 2, 3}: H, S and the O read as 0; ``Zr2012`` → Zr, O); empty
+    when it is not one (``formula_elements``' rules). The one parse of a formula: the queue asks
+    the zeros it places as oxygen."""
     if not any(c.isdigit() for c in core) or not FORMULA_RE.fullmatch(core.replace("0", "O")):
         return frozenset()
     found = _parse_formula(core, 0, 0)
-    return frozenset(k for k in found if core[k].isalpha()) if found is not None else frozenset()
+    return found if found is not None else frozenset()
 
 
 def _parse_formula(core: str, i: int, symbols: int) -> frozenset[int] | None:
