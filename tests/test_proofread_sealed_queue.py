@@ -83,6 +83,10 @@ def test_a_paragraph_number_read_as_its_stop_is_asked():
         w.bbox = (w.bbox[0], w.bbox[1] + 100, w.bbox[2], w.bbox[3] + 100)
     _, _, candidates = auto_correct([page], profiles.load("mx"))
     assert [c.text for c in candidates] == ["."]
+    heading = page_of([[("ANTECEDENTES", 97), ("DE", 97), ("LA", 97), ("INVENCIÓN", 96)],
+                       [(".", 90), ("Los", 97), ("procesos", 97), ("de", 96), ("carga", 97)]], number=3)
+    _, _, candidates = auto_correct([heading], profiles.load("mx"))
+    assert [c.text for c in candidates] == ["."]  # after a heading too
 
 
 def _word(k: int, text: str, x0: int, x1: int, y: int) -> Word:

@@ -448,7 +448,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         before = {b.id: a for a, b in zip(shown, shown[1:])}
         after = {a.id: b for a, b in zip(shown, shown[1:])}
         lost_number = _lost_number(shown, ended)
-        ended = bool(shown) and shown[-1].text[-1:] in SENTENCE_ENDS
+        ended = bool(shown) and (shown[-1].text[-1:] in SENTENCE_ENDS or _heading(shown))
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -1012,9 +1012,17 @@ def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
 
 def _lost_number(shown: list, ended: bool) -> bool:
     """A line that begins with a full stop alone, then a capital, after a line that ended a
-    sentence: a paragraph or claim number (``3.``) whose figures the engine lost, read as the
-    stop. (After a line that runs on, ``. More processing``, the stop is a speck: ``_odd_capital``.)"""
+    sentence or a heading: a paragraph or claim number (``3.``) whose figures the engine lost,
+    read as the stop. (After a line that runs on, ``. More processing``, the stop is a speck:
+    ``_odd_capital``.)"""
     return ended and len(shown) > 1 and shown[0].text == "." and shown[1].text[:1].isupper()
+
+
+def _heading(shown: list) -> bool:
+    """A line of words in capitals (``ANTECEDENTES DE LA INVENCIÓN``): a heading, which ends its line."""
+    letters = [rules.split_token(w.text)[1] for w in shown]
+    return sum(len(c) for c in letters if c.isalpha() and c.isupper()) >= 6 and \
+        all(not c.isalpha() or c.isupper() for c in letters)
 
 
 CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
