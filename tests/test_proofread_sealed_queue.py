@@ -115,11 +115,15 @@ def test_words_a_vertical_line_cut_in_two_are_asked():
 
 def test_an_english_prefix_and_a_place_name_are_not_asked():
     """``e-commerce``, ``de-coupled``: the language's own prefixes, not a speck joined on;
-    ``Oro`` (Cagayan de Oro) capitalised on an English page is a name, not a slip for ``or``."""
+    ``Oro`` (Cagayan de Oro) capitalised inside a line of an English page is a name, not a slip
+    for ``or``; at a line's start (``Tue`` for THE) it is still asked."""
     page = page_of([[("via", 96), ("e-commerce", 95), ("and", 96), ("de-coupled", 93), ("in", 96), ("Oro", 96),
                      ("City", 96), ("sensor-bg", 95), ("the", 96)]])
     _, _, candidates = auto_correct([page], profiles.load("ph"))
     assert {c.text for c in candidates} == {"sensor-bg"}  # a speck joined on is still asked
+    page = page_of([[("Tue", 96), ("TERRA-COTTA", 95)]])  # a line's first word: THE read as Tue
+    _, _, candidates = auto_correct([page], profiles.load("ph"))
+    assert {c.text for c in candidates} == {"Tue"}
 
 
 def test_a_right_term_is_not_asked_for_the_documents_own_misreading_of_it(es):  # noqa: F811

@@ -522,7 +522,9 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                         and core.islower() and not (pre + suf).strip(",;:)")
                         and core.casefold() not in _ANY_FUNCTION_WORD)
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
-                slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
+                previous = before.get(word.id)
+                initial = previous is None or previous.text[-1:] in SENTENCE_ENDS
+                slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx, initial)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
@@ -814,11 +816,12 @@ EXTRA_MARK_ZIPF = 2.5  # the same letters without marks this much commoner: a sp
 _INNER_SYMBOL = re.compile(r"[^\W\d_][&#%*@§][^\W\d_]")  # Hauptstra&e (ß)
 
 
-def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
+def _real_word_slip(core: str, ctx: rules.RuleContext, initial: bool = True) -> bool:
     """A real word the engine read with confidence that is still a likely misreading: a rare word
     one edit from a function word thousands of times commoner (``porn`` → ``por``, ``ora`` →
     ``or``, ``lam`` → ``la``), a mark on letters that are a far commoner word without it (``én``),
-    a symbol inside a word (``Hauptstra&e``)."""
+    a symbol inside a word (``Hauptstra&e``). A capitalised word inside a line of an English page
+    (not ``initial``: after a word that ends no sentence) is a name (Cagayan de ``Oro``, ``Ana``)."""
     if _INNER_SYMBOL.search(core):
         return True
     if not core.isalpha() or ctx.foreign or core.isupper():
@@ -830,8 +833,8 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     plain = strip_marks(low)
     if plain != low and ctx.forms.zipf(plain) >= here + EXTRA_MARK_ZIPF:
         return True  # at any length: ``conocé`` for ``conoce``
-    if len(core) > 5 or low in _function_words(ctx) or core.istitle() and not ctx.accents:
-        return False  # (a capitalised short word on an English page is a name: Cagayan de ``Oro``)
+    if len(core) > 5 or low in _function_words(ctx) or core.istitle() and not ctx.accents and not initial:
+        return False
     from rapidfuzz.distance import Levenshtein
 
     if len(low) >= 3 and any(Levenshtein.distance(low, f) == 1 and ctx.forms.zipf(f) >= here + SLIP_ZIPF
@@ -1246,8 +1249,9 @@ def _near_form(core: str, ctx: rules.RuleContext) -> str | None:
     form the Spanish word lists lack) one cheap confusion (``CHEAP_MISREADING``: ``l`` for ``i``)
     from a reading that is no word at all, in lower case; else None."""
     low = core.casefold()
-    if not ctx.forms.lang or core != low or len(low) < 5 or not low.isalpha() or ctx.forms.listed(low):
-        return None
+    if not ctx.forms.lang or ctx.foreign or core != low or len(low) < 5 or not low.isalpha() or \
+            ctx.forms.listed(low):
+        return None  # (on a page in another language, the forms are no evidence)
     subs, indels = _cheap_edits(CHEAP_MISREADING)
     hits = [(ctx.forms.zipf(v), v) for v, _ in _edited(low, CHEAP_MISREADING, subs, indels)
             if v.isalpha() and ctx.forms.listed(v)]
