@@ -341,13 +341,16 @@ def _correct_page(page: OcrPage, ctx: rules.RuleContext) -> list[Correction]:
     # then neighbour rules: they need the fragments as the engine read them
     for i, line in enumerate(lines):
         words = [w for w in line.words if w.text]
-        for a, b in zip(words, words[1:]):
+        for j, (a, b) in enumerate(zip(words, words[1:])):
             if a.text and b.text:
                 joined = rules.join_broken(a.text, b.text, ctx)
                 if joined:
                     out.append(_change(a, n, joined[0], "ligature-split", 85.0))
                     out.append(_change(b, n, joined[1], "ligature-split", 85.0))
                 kind = rules.kind_code(a.text, b.text, ctx)
+                if not kind and a.text.isdigit():
+                    grouped = rules.grouped_number([w.text for w in words[max(0, j - 5):j + 1]])
+                    kind = rules.kind_code(grouped, b.text, ctx) if grouped else None
                 if kind:
                     out.append(_change(b, n, kind, "kind-code", 90.0))
                 ipc = rules.ipc_subclass(a.text, b.text, ctx)
@@ -415,7 +418,7 @@ def _word_fixes(text: str, ctx: rules.RuleContext) -> tuple[rules.Fix, ...]:
 
 def _same_column(line, following) -> bool:
     """The next line continues this one: just below it, overlapping it horizontally."""
-    (x0, y0, x1, y1), (u0, v0, u1, v1) = line.bbox, following.bbox
+    (x0, y0, x1, y1), (u0, v0, u1, _) = line.bbox, following.bbox
     height = max(1, y1 - y0)
     return y0 < v0 <= y1 + 1.5 * height and u0 < x1 and u1 > x0
 
@@ -435,14 +438,30 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     # any page (neither profile's language spells its umlauts and ß)
     spanish_address = {w for w, lang in addresses.items() if lang == "es" and not ctx.accents}
     german_address = {w for w, lang in addresses.items() if lang == "de"}
+    bare = _bare_capitals(page, ctx)  # titles printed in capitals without their marks
+    cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
     out = []
+    ended = True  # the line before ended a sentence (or there was none)
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         shown = [w for w in line.words if w.text]
         before = {b.id: a for a, b in zip(shown, shown[1:])}
         after = {a.id: b for a, b in zip(shown, shown[1:])}
+        lost_number = _lost_number(shown, ended)
+        ended = bool(shown) and (shown[-1].text[-1:] in SENTENCE_ENDS or _heading(shown))
         for word in line.words:
             if not word.text or word.id in remembered:
+                continue
+            if word.id in cut:
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=cut[word.id], context=context, word_id=word.id))
+                continue
+            if lost_number and word is shown[0]:
+                # ``. La presente invención``: a paragraph's number read as its stop alone
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[], context=context, word_id=word.id))
                 continue
             if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
                 if memory is not None and memory.knows(rules.split_token(word.text)[1]):
@@ -482,8 +501,11 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             else:
                 parts = [rules.split_token(p)[1] for p in word.text.split()]
                 german = _german_spelling(core) if word.id in german_address else None
-                lost_accent = _lost_accent(core, ctx, page.number) or german is not None or \
+                lost_accent = word.id not in bare and _lost_accent(core, ctx, page.number) or \
+                    german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
+                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx)
+                lost_accent = lost_accent or common is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
                 # of two words (``micro-controller``) is the text's own
@@ -500,20 +522,26 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                         and core.islower() and not (pre + suf).strip(",;:)")
                         and core.casefold() not in _ANY_FUNCTION_WORD)
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
-                slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx)  # not ``Int.``, ``ne-``
+                previous = before.get(word.id)
+                initial = previous is None or previous.text[-1:] in SENTENCE_ENDS
+                slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx, initial)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
-                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre else False
+                capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
                 numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
                 if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
-                        all(_a_word(p, ctx) or (memory is not None and memory.knows(p)) for p in parts if p):
+                        all(_a_word(p, ctx, word.id in bare) or (memory is not None and memory.knows(p)) for p in parts if p):
                     continue
                 if confident and not (odd or lost_accent or joined or stray or slip or capital or numbered
-                                      or _misread(core, ctx)):
+                                      or _misread(core, ctx, word.id in bare)):
                     continue  # read with confidence and no sign of a misreading: a name, a term
                 suggestions = [pre + w + suf for w, _ in ctx.lexicon.suggest(core, limit=s.queue_suggestions)]
+                form = _near_form(core, ctx) if confident else None
+                if form:
+                    form = pre + form + suf
+                    suggestions = [form] + [x for x in suggestions if x != form][: max(0, s.queue_suggestions - 1)]
                 if lost_accent:
-                    marked = german or _marked_spelling(core, ctx) or \
+                    marked = german or common or _marked_spelling(core, ctx) or \
                         (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
                         marked = pre + match_case(marked, core) + suf  # core: 3+ letters
@@ -561,7 +589,7 @@ def _formula_with_o(core: str, ctx: rules.RuleContext) -> str | None:
 
 
 def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
-    """Where ``core``, read as a chemical formula (``rules.formula_elements``, besides counts
+    """Where ``core``, read as a chemical formula (``rules.formula_symbols``, besides counts
     with decimals), has a zero standing for an oxygen, and whether it is chemistry by its own
     shape: True (a two-letter symbol, or three symbols and a count on one not an oxygen), None
     (one one-letter symbol with a count and the oxygen: ``H202``, also a reference sign), False
@@ -586,9 +614,9 @@ def _formula_parse(core: str) -> tuple[frozenset[int], bool | None] | None:
             pieces.append(core[k:])
             origin += range(k, len(core))
             plain = "".join(pieces)
-            if "." in plain or not rules.formula_elements(plain):
-                continue
-            symbols = _formula_symbols(plain)
+            symbols = rules.formula_symbols(plain) if "." not in plain else None
+            if not symbols or not any(plain[i].isalpha() for i in symbols):
+                continue  # (no letter symbol: ``0020`` is no formula of oxygens alone)
             starts = sorted(i for i in symbols if i - 1 not in symbols or plain[i].isupper() or plain[i] == "0")
             ends = {i: i + 1 + plain[i + 1:i + 2].islower() for i in starts}  # where its count would begin
             counted = [i for i, j in ends.items() if plain[i] != "0" and plain[j:j + 1].isdigit() and j not in symbols]
@@ -637,42 +665,6 @@ def _prints_chemistry(pages: list[OcrPage]) -> bool:
     return False
 
 
-_DIGIT_RUN = re.compile(r"\d+")
-
-
-def _formula_symbols(plain: str) -> frozenset[int]:
-    """Where the symbols of the formula ``plain`` stand, the zeros read as oxygen among them:
-    ``rules.formula_elements`` places the letters; each run of figures after a symbol is a count
-    (two figures before one, never a leading 0 nor a 1), then a zero standing for O and its own
-    count, read in the same order as ``formula_elements`` reads it (``Zr2012``: Zr, 2, O, 12)."""
-    out = set(rules.formula_elements(plain))
-    # a formula has two symbols: with one letter symbol, a zero is the other (N20: N2O)
-    lone = sum(plain[i].isupper() for i in out) + plain.startswith("0") < 2
-    for m in _DIGIT_RUN.finditer(plain):
-        zeros = _zeros_in_counts(m.group(0), 0, lone)
-        out |= {m.start() + k for k in zeros or ()}
-    return frozenset(out)
-
-
-def _zeros_in_counts(run: str, i: int, need: bool = False) -> frozenset[int] | None:
-    """After a symbol at ``run[i:]``: a count, then a ``0`` (an O) and what follows it
-    (``need``: at least one such zero)."""
-    for count in (2, 1, 0):
-        digits = run[i:i + count]
-        if len(digits) < count or count and (digits[0] == "0" or digits == "1"):
-            continue
-        j = i + count
-        if j == len(run):
-            if not need:
-                return frozenset()
-            continue
-        if run[j] == "0":
-            rest = _zeros_in_counts(run, j + 1)
-            if rest is not None:
-                return rest | {j}
-    return None
-
-
 def _decimal_widths(n: int) -> list[tuple[int, ...]]:
     """How many decimals each of ``n`` decimal counts has (one or two), fewer first."""
     from itertools import product
@@ -681,6 +673,31 @@ def _decimal_widths(n: int) -> list[tuple[int, ...]]:
 
 
 COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
+DOCUMENT_MARKED_SHARE = 3  # ... unless the document reads its marked spelling this many times as often
+_PARTICIPLE = re.compile(r"\w{2,}(?:ad[oa]s?|id[oa]s?|ando|iendo)")  # formada, dispuestos: está formada
+
+
+def _common_word_unmarked(core: str, following, ctx: rules.RuleContext) -> str | None:
+    """A common word read without the mark of another common word (``mas`` for ``más``,
+    ``esta`` for ``está``), which no frequency can tell apart: the marked spelling when the
+    document reads it ``DOCUMENT_MARKED_SHARE`` times as often as the plain one (three times at
+    least: ``más`` x6 beside one ``mas``), or, for ``esta``, when a participle or a gerund
+    follows (``está formada``: the verb); else None. Only asked, never fixed."""
+    if not ctx.accents or not core.isalpha() or not core.islower() or len(core) < 3:
+        return None
+    low = core
+    if ctx.forms.zipf(low) < COMMON_ZIPF:
+        return None  # a rarer word is _lost_accent's
+    nxt = rules.split_token(following.text)[1].casefold() if following is not None else ""
+    if low == "esta" and _PARTICIPLE.fullmatch(nxt):
+        return "está"
+    marked = [v for v in word_forms.accent_variants(low, limit=1)
+              if rules.adds_accents(low, v) and ctx.forms.zipf(v) >= COMMON_ZIPF]
+    if len(marked) != 1:
+        return None
+    (word,) = marked
+    here, there = ctx.doc_counts.get(low, 0), ctx.doc_counts.get(word, 0)
+    return word if there >= DOCUMENT_MARKED_SHARE * max(1, here) else None
 
 
 def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
@@ -799,11 +816,12 @@ EXTRA_MARK_ZIPF = 2.5  # the same letters without marks this much commoner: a sp
 _INNER_SYMBOL = re.compile(r"[^\W\d_][&#%*@§][^\W\d_]")  # Hauptstra&e (ß)
 
 
-def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
+def _real_word_slip(core: str, ctx: rules.RuleContext, initial: bool = True) -> bool:
     """A real word the engine read with confidence that is still a likely misreading: a rare word
     one edit from a function word thousands of times commoner (``porn`` → ``por``, ``ora`` →
     ``or``, ``lam`` → ``la``), a mark on letters that are a far commoner word without it (``én``),
-    a symbol inside a word (``Hauptstra&e``)."""
+    a symbol inside a word (``Hauptstra&e``). A capitalised word inside a line of an English page
+    (not ``initial``: after a word that ends no sentence) is a name (Cagayan de ``Oro``, ``Ana``)."""
     if _INNER_SYMBOL.search(core):
         return True
     if not core.isalpha() or ctx.foreign or core.isupper():
@@ -815,7 +833,7 @@ def _real_word_slip(core: str, ctx: rules.RuleContext) -> bool:
     plain = strip_marks(low)
     if plain != low and ctx.forms.zipf(plain) >= here + EXTRA_MARK_ZIPF:
         return True  # at any length: ``conocé`` for ``conoce``
-    if len(core) > 5 or low in _function_words(ctx):
+    if len(core) > 5 or low in _function_words(ctx) or core.istitle() and not ctx.accents and not initial:
         return False
     from rapidfuzz.distance import Levenshtein
 
@@ -858,22 +876,31 @@ def _document_variant(core: str, vocabulary: dict[str, str], ctx: rules.RuleCont
     """A reading that is no word, one letter-group confusion either way (``lexicon.MULTI_CONFUSIONS``:
     ``in`` for ``m``, ``rn`` for ``m``) from a word the document itself reads with confidence
     elsewhere (``cominand``, the page's ``command``): its own word misread, whatever the
-    confidence, in whatever language the word is."""
+    confidence, in whatever language the word is. A confusion the table lists one way only
+    (``tl`` read for ``ti``, ``ii`` for ``u``) is taken the other way round (``cominand``: ``in``
+    for ``m``) only when the document's word is the likelier spelling (a word, or read more often
+    than ``core``): a term no lexicon knows (``tirosol``) is not asked because the document once
+    misread it confidently (``tlrosol``)."""
     from .lexicon import fold
 
     low = fold(core)
     if len(low) < 4 or not core.isalpha() or not vocabulary or low in (ctx.memo.get("vocabulary") or ()) or \
             _a_word(core, ctx):  # read as it is twice: the document's own spelling
         return False
-    return any(v in vocabulary for v in _group_variants(low, both_ways=True))
+    if any(v in vocabulary for v in _group_variants(low)):
+        return True
+    here = ctx.doc_counts.get(low, 0)
+    return any(v in vocabulary and (_a_word(vocabulary[v], ctx) or ctx.doc_counts.get(v, 0) > here)
+               for v in _group_variants(low, reverse=True))
 
 
-def _group_variants(low: str, both_ways: bool = False) -> set[str]:
-    """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``)."""
+def _group_variants(low: str, reverse: bool = False) -> set[str]:
+    """``low`` with one of the engine's letter-group confusions undone (``lexicon.MULTI_CONFUSIONS``),
+    or with ``reverse``, the spellings the engine would misread ``low`` as (``ti`` → ``tl``)."""
     from .lexicon import MULTI_CONFUSIONS
 
     out = set()
-    pairs = MULTI_CONFUSIONS + [(b, a) for a, b in MULTI_CONFUSIONS] if both_ways else MULTI_CONFUSIONS
+    pairs = [(b, a) for a, b in MULTI_CONFUSIONS] if reverse else MULTI_CONFUSIONS
     for wrong, right in pairs:
         i = low.find(wrong)
         while i != -1:
@@ -931,6 +958,76 @@ def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
     return not ctx.lexicon.known(core)
 
 
+SENTENCE_ENDS = ".:;!?"
+CUT_GAP = 0.35  # at most this many line heights between two pieces of one word cut by a vertical line
+CUT_TIGHT = 0.2  # ... closer than this, two pieces that are words too are one word cut (dis|patch)
+CUT_OVERLAP = 0.6  # ... which stand on the same row (share of the lower one's height)
+
+
+def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
+    """The pieces of words a vertical line through the text cut in two (a scanner's streak or
+    scratch, which the engine takes for a column gutter, so the two halves of each line are read
+    in two columns: ``dispa`` … ``tch``, ``Jav`` … ``a``): the last word of a line and the first
+    word of another line that stand on the same row, closer than a space, whose letters joined are
+    a word. Word id → suggestions: the whole word for the first piece, none for the second (its
+    letters belong to the first). Left alone, each piece is a wrong word the queue never saw: the
+    engine reads both with confidence."""
+    lines = [[w for w in line.words if w.text] for line in page.lines()]
+    lines = [ws for ws in lines if ws]
+    if len(lines) < 2:
+        return {}
+    starts = sorted(((ws[0].bbox[0], k) for k, ws in enumerate(lines)))
+    xs = [x for x, _ in starts]
+    from bisect import bisect_left
+
+    out: dict[str, list[str]] = {}
+    for k, ws in enumerate(lines):
+        last = ws[-1]
+        x0, y0, x1, y1 = last.bbox
+        height = max(1, y1 - y0, ws[0].bbox[3] - ws[0].bbox[1])  # the line's, not an x-height word's
+        for i in range(bisect_left(xs, x1 - 2), len(xs)):
+            if xs[i] > x1 + CUT_GAP * height:
+                break
+            other = lines[starts[i][1]]
+            if starts[i][1] == k:
+                continue
+            first = other[0]
+            u0, v0, u1, v1 = first.bbox
+            overlap = min(y1, v1) - max(y0, v0)
+            if overlap < CUT_OVERLAP * min(y1 - y0, v1 - v0):
+                continue
+            # the pieces as the engine read them (a rule may have split ``andby`` into ``and by``)
+            pre, left, _ = rules.split_token(last.ocr_text or last.text)
+            _, right, suf = rules.split_token(first.ocr_text or first.text)
+            whole = left + right
+            if not left.isalpha() or not right.isalpha() or not right[:1].islower() or len(whole) < 4:
+                continue
+            if not (ctx.lexicon.known(whole) or ctx.forms.is_word(whole, ctx.lexicon)):
+                continue
+            if u0 - x1 > CUT_TIGHT * height and min(len(left), len(right)) >= 3 and \
+                    ctx.lexicon.known(left) and ctx.lexicon.known(right):
+                continue  # two words a space apart (a narrow gutter's pair), not one word cut
+            out[last.id] = [pre + whole + suf]
+            out[first.id] = []
+            break
+    return out
+
+
+def _lost_number(shown: list, ended: bool) -> bool:
+    """A line that begins with a full stop alone, then a capital, after a line that ended a
+    sentence or a heading: a paragraph or claim number (``3.``) whose figures the engine lost,
+    read as the stop. (After a line that runs on, ``. More processing``, the stop is a speck:
+    ``_odd_capital``.)"""
+    return ended and len(shown) > 1 and shown[0].text == "." and shown[1].text[:1].isupper()
+
+
+def _heading(shown: list) -> bool:
+    """A line of words in capitals (``ANTECEDENTES DE LA INVENCIÓN``): a heading, which ends its line."""
+    letters = [rules.split_token(w.text)[1] for w in shown]
+    return sum(len(c) for c in letters if c.isalpha() and c.isupper()) >= 6 and \
+        all(not c.isalpha() or c.isupper() for c in letters)
+
+
 CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
 
 
@@ -968,7 +1065,13 @@ def _speck_part(core: str, ctx: rules.RuleContext) -> bool:
     if len(parts) != 2 or not all(p.isalpha() and p.islower() for p in parts):
         return False  # not a key (``M-x``, ``ESC-Control-x``), not ``re-charged``, ``co-pending``
     word, speck = sorted(parts, key=len, reverse=True)
+    if speck == parts[0] and speck in HYPHEN_PREFIXES.get(ctx.lang, ()):
+        return False  # ``e-commerce``, ``e-mail``, ``de-coupled``: the language's own prefix
     return len(word) >= 4 and len(speck) <= 2 and speck not in short and speck not in rules.PREFIXES
+
+
+# prefixes of a letter or two a language writes before a hyphen (besides ``rules.PREFIXES``)
+HYPHEN_PREFIXES = {"en": frozenset({"e", "de"}), "es": frozenset({"e"})}
 
 
 def _marked_listed(low: str, forms: word_forms.Forms) -> str | None:
@@ -1058,7 +1161,59 @@ _HYPHEN_MARK = re.compile(r"-[.,;:]")  # a hyphen ends a word part, no stop or c
 _ACUTE = re.compile("[áéíóú]")
 
 
-def _misread(core: str, ctx: rules.RuleContext) -> bool:
+BARE_CAPITALS_EVIDENCE = 3  # words in capitals that take marks, read without: the text prints them so
+CAPITALS_BODY = 20  # words of a run in capitals that is a passage (a claim, an abstract), not a title
+BARE_CAPITALS_SHARE = 4  # ... and at most one in this many read with one (a speck read as a mark)
+
+
+def _bare_capitals(page: OcrPage, ctx: rules.RuleContext) -> frozenset[str]:
+    """Ids of the words of the page's runs of capitals (a title or a heading, over its lines)
+    printed without their marks: at least ``BARE_CAPITALS_EVIDENCE`` words of the run take a
+    mark and are read without, against at most one in ``BARE_CAPITALS_SHARE`` read with one
+    (``DISPOSITIVO … PARA REPRESENTACION … SUPERPOSICION … HOMOGENEAS``, a title as the source
+    prints it in capitals), on a page where the engine reads the marks of other capitals
+    (``ESTADO DE LA TÉCNICA``): it sees them in this print, so a run without any is the print's
+    own; so is a passage set in capitals (``CAPITALS_BODY`` words or more: a claim, an abstract),
+    which a source typed in capitals writes without marks. A title on a page with no marked
+    capital at all is asked as before, since the engine may be losing them there (a front page's
+    ``METODO DE OBTENCION``); so is a run with too few such words to tell (``MEDIDORES DE GAS
+    DOMESTICO``)."""
+    if not ctx.accents:
+        return frozenset()
+    runs: list[tuple[list, int, int]] = []
+    run: list = []
+
+    def close() -> None:
+        marked = bare = 0
+        for w in run:
+            core = rules.split_token(w.text)[1]
+            if core != strip_marks(core):
+                marked += 1
+            elif len(core) >= 4 and ctx.forms.dominant_accented(core.casefold()):
+                bare += 1
+        if run:
+            runs.append((list(run), marked, bare))
+        run.clear()
+
+    for line in page.lines():
+        for w in line.words:
+            if not w.text:
+                continue
+            core = rules.split_token(w.text)[1]
+            if core.isalpha() and core.isupper():
+                run.append(w)
+            elif any(c.islower() for c in core):
+                close()  # (a margin's line number or a claim's reference sign does not end the run)
+    close()
+    out: set[str] = set()
+    for k, (words, marked, bare) in enumerate(runs):
+        if bare >= BARE_CAPITALS_EVIDENCE and marked * BARE_CAPITALS_SHARE <= bare and \
+                (len(words) >= CAPITALS_BODY or any(m for j, (_, m, _) in enumerate(runs) if j != k)):
+            out.update(w.id for w in words)
+    return frozenset(out)
+
+
+def _misread(core: str, ctx: rules.RuleContext, bare_capitals: bool = False) -> bool:
     """A word the engine read with confidence that is still worth a question (a reviewer's recall):
     a word of the language that lost its accent (``podria``, ``DESAGUE``), a spelling no word of
     an accent language has (two acute accents, ``alfábéticos``), or an unknown word one cheap OCR
@@ -1066,17 +1221,42 @@ def _misread(core: str, ctx: rules.RuleContext) -> bool:
     Not: inner brackets or dots (``Inventor(es)``, ``S.A.``): labels and abbreviations."""
     if any(c in core for c in "().") or len(core) < 3:
         return False
+    bare = bare_capitals and core.isupper()  # a title the page prints in capitals without marks
+    if bare and _bare_spelling(core, ctx):
+        return False
     if ctx.accents and ctx.forms.dominant_accented(core.casefold()):
         return True
     if ctx.accents and len(_ACUTE.findall(core.casefold())) > 1:
         return True
     if ctx.lexicon.known(core) or ctx.forms.is_word(core, ctx.lexicon):
         return False
+    if core.islower() and rules.is_form(core, ctx):
+        return False  # ``cementa``: a form of a lexicon verb (cementar), which the rules leave too
     limit = CHEAP_MISREADING_CAPITALS if core.isupper() else CHEAP_MISREADING
+    if _near_form(core, ctx):
+        return True  # ``dlferencias``: a common word of the language one cheap confusion away
     if not _may_be_near(core.casefold(), limit, ctx):
         return False  # no lexicon word within ``limit``: the search below would find none
     best = ctx.lexicon.ranked(core.casefold(), 1, max_cost=limit)
     return bool(best) and best[0][2] <= limit
+
+
+NEAR_FORM_ZIPF = 3.0  # a word of the language this common one cheap confusion from a reading no list has
+
+
+def _near_form(core: str, ctx: rules.RuleContext) -> str | None:
+    """The commonest word of the language's forms (not only the lexicon's: ``diferencias`` is a
+    form the Spanish word lists lack) one cheap confusion (``CHEAP_MISREADING``: ``l`` for ``i``)
+    from a reading that is no word at all, in lower case; else None."""
+    low = core.casefold()
+    if not ctx.forms.lang or ctx.foreign or core != low or len(low) < 5 or not low.isalpha() or \
+            ctx.forms.listed(low):
+        return None  # (on a page in another language, the forms are no evidence)
+    subs, indels = _cheap_edits(CHEAP_MISREADING)
+    hits = [(ctx.forms.zipf(v), v) for v, _ in _edited(low, CHEAP_MISREADING, subs, indels)
+            if v.isalpha() and ctx.forms.listed(v)]
+    best = max(hits, default=None)
+    return best[1] if best and best[0] >= NEAR_FORM_ZIPF else None
 
 
 # characters the lexicon's own variants read as letters, and every digit (a confusion of some letter)
@@ -1170,12 +1350,20 @@ def _edited(text: str, limit: float, subs, indels) -> list[tuple[str, float]]:
     return out
 
 
-def _a_word(core: str, ctx: rules.RuleContext) -> bool:
+def _a_word(core: str, ctx: rules.RuleContext, bare_capitals: bool = False) -> bool:
     """Not worth a reviewer's look: a lexicon word, or a form of the language (``laterales``)
-    that no spelling with diacritics outranks (``tambien`` is still asked about)."""
-    if ctx.lexicon.known(core):
+    that no spelling with diacritics outranks (``tambien`` is still asked about; ``TAMBIEN`` not
+    on a page that prints its capitals bare, ``bare_capitals``)."""
+    if ctx.lexicon.known(core) or bare_capitals and _bare_spelling(core, ctx):
         return True
     return ctx.forms.is_word(core, ctx.lexicon) and not (ctx.accents and ctx.forms.dominant_accented(core))
+
+
+def _bare_spelling(core: str, ctx: rules.RuleContext) -> bool:
+    """``core`` in capitals is a word of the language written without its marks
+    (``SUPERPOSICION``: superposición)."""
+    low = core.casefold()
+    return core.isupper() and bool(ctx.forms.dominant_accented(low) or _marked_listed(low, ctx.forms))
 
 
 def undo(pages: list[OcrPage], corrections: list[Correction]) -> list[OcrPage]:

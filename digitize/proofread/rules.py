@@ -190,10 +190,18 @@ def formula_elements(core: str) -> frozenset[int]:
     formula never writes a 1: ``S1O2`` is step S102), at least two symbols and a count, starting
     with a symbol (``2O12`` is a year, ``US5O12345`` a number); a 0 may be an O misread (``H2S04``
     is H2SO4)."""
+    return frozenset(k for k in formula_symbols(core) if core[k].isalpha())
+
+
+def formula_symbols(core: str) -> frozenset[int]:
+    """Where the element symbols of the chemical formula ``core`` stand, a zero read for an O
+    among them (``H2S04`` → {0, 2, 3}: H, S and the O read as 0; ``Zr2012`` → Zr, O); empty
+    when it is not one (``formula_elements``' rules). The one parse of a formula: the queue asks
+    the zeros it places as oxygen."""
     if not any(c.isdigit() for c in core) or not FORMULA_RE.fullmatch(core.replace("0", "O")):
         return frozenset()
     found = _parse_formula(core, 0, 0)
-    return frozenset(k for k in found if core[k].isalpha()) if found is not None else frozenset()
+    return found if found is not None else frozenset()
 
 
 def _parse_formula(core: str, i: int, symbols: int) -> frozenset[int] | None:
@@ -506,10 +514,31 @@ def _accented_tail(low: str, ctx: RuleContext) -> str | None:
     for k in range(2, len(low) - MIN_TAIL + 1):
         fixed = _marked_word(low[k:], ctx)
         if fixed:
+            if low[:k] not in COMPOUND_PREFIXES and _plain_inner_tail(low[k + 1:], ctx):
+                return None  # isopropil|amina, not isopropi|lámina: two readings, no evidence
             return low[:k] + fixed
         if ctx.lexicon.known(low[k:]) or _spanish_form(low[k:], ctx):
             return None  # the longest known tail has no mark to give (encargan: cargan, not argán)
     return None
+
+
+# Spanish prefixes (and ``PREFIXES``) before a compound's last word: a tail after one of them is
+# the word (micro|cámara, nano|partícula), whatever shorter word ends it (amara, articula)
+COMPOUND_PREFIXES = frozenset(PREFIXES | {"macro", "termo", "electro", "foto", "hidro", "radio", "bio", "geo", "poli",
+                                          "iso", "ultra", "hiper", "hipo", "infra", "contra", "neo", "pseudo", "mini",
+                                          "tele", "aero", "extra", "peri", "endo", "exo", "meta", "mega"})
+INNER_TAIL = 5  # letters of a shorter last word inside a marked tail that make the split a guess
+INNER_TAIL_ZIPF = 2.5  # ... and how common it must be (amina 2.8; geno, xigeno are not such words)
+
+
+def _plain_inner_tail(rest: str, ctx: RuleContext) -> bool:
+    """Whether a shorter word without marks ends the word inside the marked tail: ``amina``
+    inside ``lamina`` (isopropilamina), so the compound may as well end in the plain word."""
+    for k in range(0, len(rest) - INNER_TAIL + 1):
+        tail = rest[k:]
+        if tail == strip_marks(tail) and (ctx.lexicon.known(tail) or ctx.forms.zipf(tail) >= INNER_TAIL_ZIPF):
+            return True
+    return False
 
 
 def _marked_word(tail: str, ctx: RuleContext) -> str | None:
@@ -682,13 +711,30 @@ PUBLICATION_NUMBER = re.compile(r"[\dOo]{6,}[.,]?|\d{1,4}(?:[-/]\d{2,8}){1,3}") 
 def kind_code(number: str, code: str, ctx: RuleContext) -> str | None:
     """The kind code printed after a publication number read with its digit as a letter:
     ``PH 12020053559 Al`` → ``A1``, ``EP 1234567 BI`` → ``B1``. Only right after a number of six
-    digits or more (a sentence's ``5 Al`` stays aluminium)."""
+    digits or more (a sentence's ``5 Al`` stays aluminium); ``number`` may be a number printed in
+    groups, joined (``grouped_number``)."""
     if not PUBLICATION_NUMBER.fullmatch(number) or sum(c.isdigit() for c in number) < 6:
         return None
     m = KIND_MISREAD.fullmatch(code)
     if not m or m.group(1) not in "ABCTUWYEFGHKLPS":
         return None
     return m.group(1) + KIND_DIGIT[m.group(2)] + m.group(3)
+
+
+NUMBER_GROUP = re.compile(r"\d{1,3}")  # ES 2 395 032: a number printed in groups of three
+OFFICE_CODE = re.compile(r"[A-Z]{2}")
+
+
+def grouped_number(words: list[str]) -> str | None:
+    """The publication number that the tokens ``words`` end with when it is printed in groups of
+    up to three digits after its office's code (``ES 2 395 032``, the Spanish office's own
+    layout): its digits joined (``2395032``), else None."""
+    k = len(words)
+    while k and NUMBER_GROUP.fullmatch(words[k - 1]):
+        k -= 1
+    if k == len(words) or k == 0 or not OFFICE_CODE.fullmatch(words[k - 1]) or len(words) - k < 2:
+        return None
+    return "".join(words[k:])
 
 
 IPC_SUBCLASS = re.compile(r"([A-H])([0-9OoDIl|LSZB]{2})([A-Z])([.,;:]?)")  # B01L, read BOLL, BO1L
