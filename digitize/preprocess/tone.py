@@ -20,6 +20,11 @@ SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
 BILEVEL_SIGMA = 0.8  # blur of bilevel scans, in pixels at 300 dpi
 BILEVEL_INK_LEVEL = 176  # ink mask of a smoothed bilevel scan (see threshold_smoothed)
+# The blur softens a bilevel scan's edges, and must not erase its ink: every ink pixel of the scan
+# stays at least this dark (under BILEVEL_INK_LEVEL, so it stays in the mask). Blurred alone, a
+# stroke one pixel wide comes out ~136 grey and a lone pixel ~200 (lost at the threshold): the
+# hairlines of light faces, acute accents and comma tails (see smooth_bilevel).
+BILEVEL_KEEP_INK = 96
 
 
 def normalize_background(image: np.ndarray, dpi: int) -> np.ndarray:
@@ -125,10 +130,15 @@ def _enlarge_compare(image: np.ndarray, surface: np.ndarray, whole_up_to: int = 
 
 def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:
     """Noise in a thresholded scan: ``median`` removes salt and pepper along the strokes,
-    ``blur`` turns jagged edges back into grey ones for the LSTM."""
+    ``blur`` turns jagged edges back into grey ones for the LSTM. The blur only adds grey: a pixel
+    that was ink stays at least ``BILEVEL_KEEP_INK`` dark, so thin strokes and small marks keep
+    their place in the mask and in the engine's image (a Gaussian alone thins what is narrower
+    than its width)."""
     if how == "median":
         return cv2.medianBlur(image, 3)
-    return cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
+    blurred = cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
+    # ink (0) -> BILEVEL_KEEP_INK, paper (255) stays 255: the darker of the two is kept
+    return cv2.min(blurred, cv2.max(image, BILEVEL_KEEP_INK), dst=blurred)
 
 
 def keep_grey_ink(grey: np.ndarray, bw: np.ndarray, in_place: bool = False) -> np.ndarray:
