@@ -10,8 +10,8 @@ not know the code, so give another ``--cache`` after changing the preparation.
 
 Variants: ``auto`` (the page as ``preprocess`` prepares it now), ``plain``, ``full``, ``raw``
 (the pixels as they came: what the raw CLI reads); ``lvlN`` (the bilevel chain re-thresholded at
-N), ``keepN`` (the bilevel blur keeping ink at least N dark; 255 = the blur alone, as before
-BILEVEL_KEEP_INK), ``ringN`` (the grey chain's ink mask grown by N pixels before the grey ink is
+N), ``keepN`` (the bilevel blur keeping the ink of marks at least N dark, ``tone.BILEVEL_KEEP_INK``;
+255 = the blur alone, the default), ``ringN`` (the grey chain's ink mask grown by N pixels before the grey ink is
 taken), ``norescale`` (no rescaling of low-resolution scans).
 
     OMP_THREAD_LIMIT=1 python bench/first_reading.py build/es/sealed5-poor --variants auto,raw,ring1
