@@ -10,8 +10,8 @@ not know the code, so give another ``--cache`` after changing the preparation.
 
 Variants: ``auto`` (the page as ``preprocess`` prepares it now), ``plain``, ``full``, ``raw``
 (the pixels as they came: what the raw CLI reads); ``lvlN`` (the bilevel chain re-thresholded at
-N), ``keepN`` (the bilevel blur keeping the ink of marks at least N dark, ``tone.BILEVEL_KEEP_INK``;
-255 = the blur alone, the default), ``ringN`` (the grey chain's ink mask grown by N pixels before the grey ink is
+N), ``keepN`` (the bilevel blur keeping the ink of marks of 8 px or more at 300 dpi at least N dark:
+an ink floor; dust is only blurred), ``ringN`` (the grey chain's ink mask grown by N pixels before the grey ink is
 taken), ``norescale`` (no rescaling of low-resolution scans).
 
     OMP_THREAD_LIMIT=1 python bench/first_reading.py build/es/sealed5-poor --variants auto,raw,ring1
@@ -33,10 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
+import numpy as np  # noqa: E402
 
 from digitize import preprocess as pp  # noqa: E402
 from digitize.evaluate import score  # noqa: E402
 from digitize.ingest import iter_pages  # noqa: E402
+from digitize.labelling import label as label_marks  # noqa: E402
 from digitize.ocr import get_engine  # noqa: E402
 from digitize.preprocess import tone  # noqa: E402
 from digitize.settings import profile as profiles  # noqa: E402
@@ -64,7 +66,14 @@ def prepare(page, settings, variant: str, detector):
         with patched(tone, BILEVEL_INK_LEVEL=int(variant[3:])):
             return run("full")
     if variant.startswith("keep"):
-        with patched(tone, BILEVEL_KEEP_INK=int(variant[4:])):
+        floor, own = int(variant[4:]), pp.smooth_bilevel
+
+        def kept(image, dpi, how):  # the blur; the ink of marks of 8+ px at 300 dpi stays at least `floor` dark
+            _, labels, stats, _ = label_marks((image < 128).view(np.uint8))
+            big = stats[:, cv2.CC_STAT_AREA] >= max(1, round(8 * dpi * dpi / 300 ** 2))
+            big[0] = False  # the paper
+            return cv2.min(own(image, dpi, how), np.where(big[labels], np.uint8(floor), np.uint8(255)))
+        with patched(pp, smooth_bilevel=kept):
             return run()
     if variant.startswith("ring"):
         n, own = int(variant[4:] or 1), tone.keep_grey_ink
@@ -93,7 +102,7 @@ def main(argv=None) -> int:
     engine = get_engine(settings)
     args.cache.mkdir(parents=True, exist_ok=True)
     names = [v for v in args.variants.split(",") if v]
-    totals = {v: [0, 0] for v in ["cli", "final"] + names}
+    totals = {v: [0, 0, 0] for v in ["cli", "final"] + names}  # edits, truth words, pages
     for img in sorted((args.work / "pages").iterdir()):
         stem = img.stem
         if args.only and stem not in args.only.split(","):
@@ -106,7 +115,7 @@ def main(argv=None) -> int:
                 texts[label] = f.read_text(encoding="utf-8")
         page = next(iter_pages(img, max_pixels=profile.preprocess.max_pixels, default_dpi=profile.preprocess.default_dpi))
         for v in names:
-            key = hashlib.sha1(f"{args.work.resolve()}|{stem}|{v}|{settings.languages}|{img.stat().st_size}".encode())
+            key = hashlib.sha1(f"{args.work.resolve()}|{stem}|{v}|{args.profile}|{settings.languages}|{img.stat().st_size}".encode())
             cached = args.cache / f"{key.hexdigest()}.json"
             if cached.exists():
                 texts[v] = json.loads(cached.read_text())["text"]
@@ -119,10 +128,11 @@ def main(argv=None) -> int:
             s = score(stem, truth, text)
             totals[label][0] += s.owe_edits
             totals[label][1] += s.truth_words
+            totals[label][2] += 1
             row.append(f"{label} {s.owe:.4f}")
         print(f"{stem:<24} " + "  ".join(row), flush=True)
-    print("first readings, OWE over the part: " +
-          "  ".join(f"{k} {e / n:.4f}" for k, (e, n) in totals.items() if n))
+    print("first readings, OWE over the part (pages scored): " +
+          "  ".join(f"{k} {e / n:.4f} ({p})" for k, (e, n, p) in totals.items() if n))
     return 0
 
 

@@ -73,35 +73,6 @@ def test_preprocess_straightens_and_keeps_the_page_size(page):
     assert set(np.unique(prepared.image)) <= {0, 255}
 
 
-def test_blurring_a_bilevel_scan_with_an_ink_floor_erases_no_ink(monkeypatch):
-    """The blur that softens a bilevel scan's edges for the engine keeps the ink of every mark in
-    the mask and at least ``BILEVEL_KEEP_INK`` dark: a hairline one pixel wide and the one-pixel
-    tip of a small mark (an accent, a light face's comma), which a Gaussian alone lightens past
-    the threshold. Dust smaller than ``BILEVEL_KEEP_MIN_IN2`` is blurred away as before. The floor
-    is off by default (255): the blur alone, as before it."""
-    scan = np.full((200, 200), 255, np.uint8)
-    scan[50, 50] = 0  # a lone pixel: dust
-    scan[60:63, 170:173] = 0  # a small mark of 9 pixels: an accent ...
-    scan[63, 173] = scan[64, 174] = 0  # ... with a tip one pixel wide
-    cv2.line(scan, (80, 20), (140, 80), 0, 1)  # a diagonal hairline
-    cv2.line(scan, (20, 150), (180, 150), 0, 1)  # a straight one
-    scan[100:130, 100:110] = 0  # a stem of a bold face
-    plain_blur = cv2.GaussianBlur(scan, (0, 0), tone.BILEVEL_SIGMA)
-    assert tone.BILEVEL_KEEP_INK == 255 and np.array_equal(pp.smooth_bilevel(scan, 300, "blur"), plain_blur)
-    monkeypatch.setattr(tone, "BILEVEL_KEEP_INK", 96)
-    grey = pp.smooth_bilevel(scan, 300, "blur")
-    ink = scan == 0
-    marks = ink.copy()
-    marks[50, 50] = False
-    assert grey[marks].max() <= tone.BILEVEL_KEEP_INK
-    assert (pp.threshold_smoothed(grey)[marks] == 0).all()
-    # the Gaussian alone loses the tip and the lone pixel; the dust is still lost
-    assert plain_blur[64, 174] > tone.BILEVEL_INK_LEVEL and plain_blur[50, 50] > tone.BILEVEL_INK_LEVEL
-    assert grey[50, 50] == plain_blur[50, 50] and pp.threshold_smoothed(grey)[50, 50] == 255
-    # the blur still adds grey around the strokes, and a bold stem's middle stays black
-    assert ((grey > 0) & (grey < 255) & ~ink).any() and grey[115, 105] == 0
-
-
 def test_blank_page_has_no_skew_and_no_ink():
     blank = np.full((3508, 2480), 250, np.uint8)
     prepared = pp.preprocess(PageImage(1, blank, 300), DEFAULT)

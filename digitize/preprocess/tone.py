@@ -12,8 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..labelling import label
-from .arrays import BAND_PIXELS, lookup, odd, reduced, strips
+from .arrays import BAND_PIXELS, odd, reduced, strips
 
 
 SAUVOLA_K = 0.2
@@ -21,16 +20,6 @@ SAUVOLA_R = 128.0
 SAUVOLA_WINDOW_IN = 0.12  # window side in inches (~37 px at 300 dpi): about two text lines
 BILEVEL_SIGMA = 0.8  # blur of bilevel scans, in pixels at 300 dpi
 BILEVEL_INK_LEVEL = 176  # ink mask of a smoothed bilevel scan (see threshold_smoothed)
-# An ink floor for the blur (255: off, the blur alone). Blurred alone, a stroke one pixel wide comes
-# out ~136 grey and a lone pixel ~200, lost at the threshold: the hairlines of light faces, acute
-# accents and comma tails. With a floor under BILEVEL_INK_LEVEL every ink pixel of the scan stays in
-# the mask and at least that dark (see smooth_bilevel). Measured with 96 (bench/README.md, "The
-# bilevel blur's ink floor"): a gain on some seen sets, a loss on others; off until a measure of the
-# page tells them apart.
-BILEVEL_KEEP_INK = 255
-# ... but not the ink of marks smaller than this (8 px at 300 dpi): dust and scanner noise, which
-# the blur alone thins away as before (kept, a speck beside a word is read as `|`, `-` or `'`).
-BILEVEL_KEEP_MIN_IN2 = 8 / 300 ** 2
 
 
 def normalize_background(image: np.ndarray, dpi: int) -> np.ndarray:
@@ -136,23 +125,10 @@ def _enlarge_compare(image: np.ndarray, surface: np.ndarray, whole_up_to: int = 
 
 def smooth_bilevel(image: np.ndarray, dpi: int, how: str) -> np.ndarray:
     """Noise in a thresholded scan: ``median`` removes salt and pepper along the strokes,
-    ``blur`` turns jagged edges back into grey ones for the LSTM. With an ink floor
-    (``BILEVEL_KEEP_INK`` under 255) the blur only adds grey to the page's marks: a pixel of a
-    mark of ``BILEVEL_KEEP_MIN_IN2`` or more stays at least that dark, so thin strokes and small parts of letters keep their place in the
-    mask and in the engine's image (a Gaussian alone thins what is narrower than its width); dust
-    smaller than that is blurred as before."""
+    ``blur`` turns jagged edges back into grey ones for the LSTM."""
     if how == "median":
         return cv2.medianBlur(image, 3)
-    blurred = cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
-    if BILEVEL_KEEP_INK >= 255:
-        return blurred
-    n, labels, stats, _ = label((image < 128).view(np.uint8))
-    keep = stats[:, cv2.CC_STAT_AREA] >= max(1, round(BILEVEL_KEEP_MIN_IN2 * dpi * dpi))
-    keep[0] = False  # the paper
-    # the ink of the marks kept -> BILEVEL_KEEP_INK, the rest 255: the darker of that and the blur
-    floor = lookup(np.where(keep, np.uint8(BILEVEL_KEEP_INK), np.uint8(255)), labels)
-    del labels
-    return cv2.min(blurred, floor, dst=blurred)
+    return cv2.GaussianBlur(image, (0, 0), BILEVEL_SIGMA * dpi / 300)
 
 
 def keep_grey_ink(grey: np.ndarray, bw: np.ndarray, in_place: bool = False) -> np.ndarray:
