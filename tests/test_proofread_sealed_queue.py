@@ -1,4 +1,4 @@
-"""What the queue missed or asked wrongly on the sealed queue batch (issue 29, stop 36): a kind
+"""What the queue misses or asks wrongly on pages of a sealed queue batch's kind: a kind
 code after a number printed in groups, an amine given ``lámina``'s accent, a title or claim set in
 capitals without marks, a paragraph number read as its stop, words a scanner's streak cut in two,
 an English ``e-`` prefix and a place name. The strings are what Tesseract read there."""
@@ -97,14 +97,16 @@ def test_words_a_vertical_line_cut_in_two_are_asked():
     """A scanner's streak through a one-column page: the engine reads the page as two columns cut
     at the streak, so ``dispa`` ends a left line and ``tch`` begins a right one on the same row,
     a few pixels apart. Both pieces are asked (the first with the whole word); two words side by
-    side across a real gutter are not."""
+    side across a real gutter are not, nor two short words a word space apart (``in`` | ``to``)."""
     left = [Line(bbox=(350, 100 + 60 * i, 883, 134 + 60 * i), words=ws) for i, ws in enumerate([
         [_word(1, "the", 350, 413, 100), _word(2, "heartbeat", 430, 624, 100), _word(3, "dispa", 778, 883, 100)],
         [_word(4, "the", 350, 413, 160), _word(5, "main", 430, 520, 160), _word(6, "server", 700, 820, 160)],
+        [_word(11, "cover", 350, 460, 220), _word(12, "in", 560, 600, 220)],
     ])]
     right = [Line(bbox=(886, 100 + 60 * i, 2140, 134 + 60 * i), words=ws) for i, ws in enumerate([
         [_word(7, "tch", 886, 944, 100), _word(8, "application", 965, 1186, 100)],
         [_word(9, "runs", 920, 1000, 160), _word(10, "well", 1020, 1100, 160)],
+        [_word(13, "to", 609, 650, 220), _word(14, "place", 670, 780, 220)],  # a word space after `in`
     ])]
     page = OcrPage(number=2, width=2480, height=3508, dpi=300,
                    blocks=[Block(bbox=(350, 100, 883, 200), lines=left), Block(bbox=(886, 100, 2140, 200), lines=right)])
@@ -126,20 +128,19 @@ def test_an_english_prefix_and_a_place_name_are_not_asked():
     assert {c.text for c in candidates} == {"Tue"}
 
 
-def test_a_right_term_is_not_asked_for_the_documents_own_misreading_of_it(es):  # noqa: F811
+def test_a_right_term_is_not_asked_for_the_documents_own_misreading_of_it(es, monkeypatch):  # noqa: F811
     """A term no lexicon knows (``tirosol``) and its misreading read with confidence once each
     (``tlrosol``: ``tl`` read for ``ti``): the misreading is asked with the term; the term is not
     asked with the misreading, which is no likelier spelling (no word, read no more often)."""
     _, _, ctx = es
     from digitize.proofread import _document_variant
 
-    ctx.doc_counts = {"tirosol": 1, "tlrosol": 1}
+    monkeypatch.setattr(ctx, "doc_counts", {"tirosol": 1, "tlrosol": 1})
     read_well = {"tirosol": "tirosol", "tlrosol": "tlrosol"}
     assert _document_variant("tlrosol", read_well, ctx)
     assert not _document_variant("tirosol", read_well, ctx)
-    ctx.doc_counts = {"tirosol": 1, "tlrosol": 3}  # unless the document reads the other more often
+    monkeypatch.setattr(ctx, "doc_counts", {"tirosol": 1, "tlrosol": 3})  # unless the document reads the other more often
     assert _document_variant("tirosol", read_well, ctx)
-    ctx.doc_counts = {}
 
 
 def test_a_verb_form_of_a_lexicon_word_is_not_asked_and_a_common_form_near_a_reading_is():
@@ -154,11 +155,12 @@ def test_a_verb_form_of_a_lexicon_word_is_not_asked_and_a_common_form_near_a_rea
 
 def test_a_common_word_read_without_the_mark_of_another_is_asked_on_evidence():
     """``mas`` in a document that reads ``más`` three times, ``esta`` before a participle
-    (``está formada``): asked with the marked word; ``esta invención`` and a lone ``mas`` in a
-    document without ``más`` are not."""
+    (``está formado``): asked with the marked word; ``esta invención``, ``esta salida`` (a
+    feminine noun: the determiner) and a lone ``mas`` in a document without ``más`` are not."""
     profile = profiles.load("mx")
     page = spanish_page([("más", 96), ("placas", 96), ("más", 96), ("y", 96), ("más", 96), ("mas", 93),
-                         ("esta", 93), ("formada", 96), ("por", 96), ("esta", 95), ("invención", 96)])
+                         ("esta", 93), ("formado", 96), ("por", 96), ("esta", 95), ("invención", 96),
+                         ("y", 96), ("esta", 93), ("salida", 96)])
     _, _, candidates = auto_correct([page], profile)
     assert sorted((c.text, c.suggestions[0]) for c in candidates) == [("esta", "está"), ("mas", "más")]
     _, _, candidates = auto_correct([spanish_page([("mas", 93), ("placas", 96)])], profile)

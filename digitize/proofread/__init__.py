@@ -448,7 +448,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         before = {b.id: a for a, b in zip(shown, shown[1:])}
         after = {a.id: b for a, b in zip(shown, shown[1:])}
         lost_number = _lost_number(shown, ended)
-        ended = bool(shown) and (shown[-1].text[-1:] in SENTENCE_ENDS or _heading(shown))
+        ended = bool(shown) and (shown[-1].text[-1:] in rules.SENTENCE_END or _heading(shown))
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -523,7 +523,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                         and core.casefold() not in _ANY_FUNCTION_WORD)
                 doubtful = word.conf < s.queue_known_below  # read so unsure that a known word proves little
                 previous = before.get(word.id)
-                initial = previous is None or previous.text[-1:] in SENTENCE_ENDS
+                initial = previous is None or previous.text[-1:] in rules.SENTENCE_END
                 slip = suf[:1] not in (".", "-") and _real_word_slip(core, ctx, initial)  # not ``Int.``, ``ne-``
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
@@ -674,7 +674,9 @@ def _decimal_widths(n: int) -> list[tuple[int, ...]]:
 
 COMMON_ZIPF = 4.5  # an unmarked spelling this common is a word of its own (esta, solo, martin)
 DOCUMENT_MARKED_SHARE = 3  # ... unless the document reads its marked spelling this many times as often
-_PARTICIPLE = re.compile(r"\w{2,}(?:ad[oa]s?|id[oa]s?|ando|iendo)")  # formada, dispuestos: está formada
+# a masculine or plural participle, or a gerund: no noun follows ``esta`` so (``esta salida``,
+# ``esta medida`` are a determiner and its noun)
+_PARTICIPLE = re.compile(r"\w{2,}(?:ados?|idos?|adas|idas|ando|iendo)")  # está formado, está dispuestas
 
 
 def _common_word_unmarked(core: str, following, ctx: rules.RuleContext) -> str | None:
@@ -958,7 +960,6 @@ def _inner_capital(core: str, ctx: rules.RuleContext) -> bool:
     return not ctx.lexicon.known(core)
 
 
-SENTENCE_ENDS = ".:;!?"
 CUT_GAP = 0.35  # at most this many line heights between two pieces of one word cut by a vertical line
 CUT_TIGHT = 0.2  # ... closer than this, two pieces that are words too are one word cut (dis|patch)
 CUT_OVERLAP = 0.6  # ... which stand on the same row (share of the lower one's height)
@@ -1004,8 +1005,7 @@ def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
                 continue
             if not (ctx.lexicon.known(whole) or ctx.forms.is_word(whole, ctx.lexicon)):
                 continue
-            if u0 - x1 > CUT_TIGHT * height and min(len(left), len(right)) >= 3 and \
-                    ctx.lexicon.known(left) and ctx.lexicon.known(right):
+            if u0 - x1 > CUT_TIGHT * height and ctx.lexicon.known(left) and ctx.lexicon.known(right):
                 continue  # two words a space apart (a narrow gutter's pair), not one word cut
             out[last.id] = [pre + whole + suf]
             out[first.id] = []
@@ -1175,7 +1175,7 @@ def _bare_capitals(page: OcrPage, ctx: rules.RuleContext) -> frozenset[str]:
     (``ESTADO DE LA TÉCNICA``): it sees them in this print, so a run without any is the print's
     own; so is a passage set in capitals (``CAPITALS_BODY`` words or more: a claim, an abstract),
     which a source typed in capitals writes without marks. A title on a page with no marked
-    capital at all is asked as before, since the engine may be losing them there (a front page's
+    capital at all is asked, since the engine may be losing them there (a front page's
     ``METODO DE OBTENCION``); so is a run with too few such words to tell (``MEDIDORES DE GAS
     DOMESTICO``)."""
     if not ctx.accents:
