@@ -45,6 +45,15 @@ def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | 
 
 
 BARE = re.compile(r"^([1-9][0-9])$")  # a code printed without brackets (``21 Número de solicitud``, a margin column)
+RULE = re.compile(r"^[|¦!\[\]]+$")  # a table's rule read as a mark between a code and its label (``21 | Expediente:``)
+
+
+def past_rules(words: list[Word]) -> list[Word]:
+    """The words from the first that is not a rule read as a mark (a code | label | value grid)."""
+    k = 0
+    while k < len(words) and RULE.match(words[k].text):
+        k += 1
+    return words[k:]
 
 
 def starts_field(ws: list[Word], i: int) -> bool:
@@ -91,6 +100,7 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
     alone: list[Word] = []  # bare codes alone on their lines: a margin column?
     leading: list[Word] = []  # bare codes starting a line, their label not beside them: in such a column?
     labelled: list[Word] = []  # bare codes their label confirmed
+    misread: list[tuple[str, Word]] = []  # bare numbers starting a line whose label is another code's
     for line in page.lines():
         ws = line.words
         i = 0
@@ -106,11 +116,15 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
                 if mb and mb[1] in inid.KNOWN:
                     if len(ws) == 1:
                         alone.append(w)
-                    elif starts_field(ws, i) and label_starts(mb[1], ws[i + 1:], table):
+                    elif starts_field(ws, i) and label_starts(mb[1], past_rules(ws[i + 1:]), table):
                         code = mb[1]
                         labelled.append(w)
                     elif i == 0:
                         leading.append(w)
+                if mb and code is None and i == 0 and len(ws) > 1:  # a code misread (``34`` for 54): its label says which
+                    hits = [c for c in table if c in inid.KNOWN and label_starts(c, past_rules(ws[1:]), table)]
+                    if len(hits) == 1:
+                        misread.append((hits[0], w))
             elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
                 code = hits[0] if len(hits) == 1 else None
@@ -124,6 +138,13 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
                     used.update((w.id, ws[i + 1].id))
                     i += 1
             i += 1
+    present = {a.code for a in anchors}
+    for code, w in misread:  # taken when no code of the page is that code already
+        if code not in present and sum(c == code for c, _ in misread) == 1:
+            anchors.append(Anchor(code, w.bbox))
+            used.add(w.id)
+            labelled.append(w)
+    leading = [w for w in leading if w.id not in used]
     scale = page.width / 2480 if page.width else 1.0
     columns = []
     while True:  # one column of codes per column of fields (EP: the left one, and the right one)
@@ -471,7 +492,7 @@ def read_fields(page: OcrPage, settings: StructureSettings,
     assign(page, anchors, used)
     present = {a.code for a in anchors}
     for a in anchors:
-        fixed = _code_by_label(a, present, settings.inid_labels)
+        fixed = _code_by_label(a, present, table)
         if fixed is not None:
             present.add(fixed)
             a.code = fixed
