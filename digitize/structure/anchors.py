@@ -405,6 +405,37 @@ _LABEL_ENDING = re.compile(r"^(?:\((?:s|es|as|os|e)\)|/(?:s|es|as|os))(?=[\s:.\-
 def strip_label(text: str, labels: list[str]) -> str:
     """A field's first line without its printed label: up to a colon, or the label's words (read
     fuzzily, with or without the spaces the engine gives) followed by nothing or a mark (``-``)."""
+    return split_label(text, labels)[0]
+
+
+def split_label(text: str, labels: list[str]) -> tuple[str, list[str]]:
+    """``strip_label``, and the words of the label printed on the field's next line: a label
+    wrapped in its narrow cell (``Título de la`` / ``Invención:`` beside ``PUERTA …``) is read on
+    the first line as far as it goes; the rest of its words are returned to be taken off the next
+    lines (``[]`` when the whole label was read)."""
+    words = text.strip().split()
+    while words and RULE.match(words[0]):
+        words = words[1:]
+    t = " ".join(words)
+    rest, left = _strip_whole(t, labels), []
+    cut = (0, 0, [])  # (prefix length, words read, the label's words left)
+    for lab in labels:
+        lw = lab.split()
+        for p in range(len(lw) - 1, 1, -1):  # a prefix of two words or more, the longest first
+            key = _compact(" ".join(lw[:p]))
+            if len(key) < 8 or len(key) <= cut[0]:
+                continue
+            if p < len(words) and all(fuzz.ratio(_compact(a), _compact(b)) >= 80 for a, b in zip(words[:p], lw[:p])):
+                cut = (len(key), p, lw[p:])  # word by word: ``Fecha de publicación 7`` is no ``… de``
+    if cut[1]:
+        longer = len(_compact(t)) - len(_compact(rest))  # what the whole-label match took
+        if cut[0] > longer + 2:
+            rest = " ".join(words[cut[1]:]).lstrip(" :.-–—;,|")
+            left = cut[2]
+    return rest, left
+
+
+def _strip_whole(text: str, labels: list[str]) -> str:
     t = text.strip()
     head, sep, rest = t.partition(":")
     if sep and len(head) <= 60:
@@ -504,7 +535,16 @@ def read_fields(page: OcrPage, settings: StructureSettings,
         lines = [ws for ws in lines if any(c.isalnum() for w in ws for c in w.text)]
         texts = [" ".join(w.text for w in ws) for ws in lines]
         if texts:
-            texts[0] = strip_label(texts[0], table.get(a.code, []))
+            texts[0], left = split_label(texts[0], table.get(a.code, []))
+            for n in range(1, min(3, len(texts))):  # the label's last words, wrapped in its cell
+                got = texts[n].split()
+                if left and len(got) >= len(left) and all(
+                        fuzz.ratio(g.lower().rstrip(":.;| "), w.lower().rstrip(":.")) >= 80
+                        for g, w in zip(got, left)):
+                    rest = [g for g in got[len(left):] if not re.fullmatch(r"[\W_]+", g)]
+                    lines[n] = [w for w in lines[n] if w.text in rest]
+                    texts[n] = " ".join(rest)
+                    break
         kept = [(t, ws) for t, ws in zip(texts, lines) if t.strip()]
         texts, lines = [t for t, _ in kept], [ws for _, ws in kept]
         words = [w for ws in lines for w in ws]
