@@ -58,6 +58,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
                                                            caps=accents.own_capitals(pages)),
                                           settled)
         fp.issues += _title_words(fp, lexicon or known_words or _NoWords(), own)
+        fp.issues += _office_of_profile(fp, getattr(profile, "office", None))
         langs = accents.name_langs(lang, settings.name_langs)
         fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang, langs)
         _swap_marks(fp)
@@ -375,6 +376,23 @@ def _title_words(fp, known, own: frozenset[str]) -> list:
     if value != t.value:
         t.raw, t.value = t.raw or t.value, value
     return [Issue("title", t.value, why, fp.fields.get("54")) for why in notes]
+
+
+def _office_of_profile(fp, office: str | None) -> list:
+    """The office read (``PI`` of ``PI 1-2024-765277 B1``) is not the profile's: asked. One that is
+    no ST.3 code at all is an engine's misreading of the profile's office, which is given meanwhile."""
+    from .fields import Issue
+
+    b = fp.biblio
+    if not office or office == "XX" or b.office is None or b.office.value == office:
+        return []
+    read, codes = b.office.value, repair.st3_codes()
+    if codes is not None and read not in codes:
+        b.office.raw, b.office.value = b.office.raw or read, office
+        why = f"office '{read}' read, no ST.3 code: given as the profile's {office}"
+    else:
+        why = f"office '{read}' read on a page of the profile of {office}"
+    return [Issue("office", b.office.value, why, fp.fields.get("11") or fp.fields.get("19"))]
 
 
 def _swap_marks(fp) -> None:
