@@ -325,8 +325,11 @@ def _title_words(fp, known, own: frozenset[str]) -> list:
     words = t.value.split()
     key = [re.sub(r"^[\W_]+|[\W_]+$", "", w) for w in words]
 
-    def unknown(k: str) -> bool:
-        return bool(re.fullmatch(r"[^\W\d_]{2,}", k)) and not known.known(k.lower()) and k.lower() not in own
+    from wordfreq import zipf_frequency
+
+    def unknown(k: str) -> bool:  # a word no list has, nor the document, nor the languages' usage (``EXCHANGER``)
+        return bool(re.fullmatch(r"[^\W\d_]{2,}", k)) and not known.known(k.lower()) and k.lower() not in own \
+            and (len(k) < 5 or max(zipf_frequency(k.lower(), lg) for lg in ("en", "es")) < 2.0)
 
     flags = [unknown(k) for k in key]
     if not any(flags):
