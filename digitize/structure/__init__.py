@@ -166,10 +166,12 @@ def _check_mandatory(doc: Document, threshold: float) -> None:
                                                  context=f"{MANDATORY_LABELS[name]} not found on the front page"))
         elif f.flagged or f.confidence < threshold:
             f.flagged = True
+            why = [fl.split(": ", 1)[1] for fl in doc.flags if fl.startswith(f"{name}: ")]  # the checks' reasons
             doc.flags.append(f"low confidence {MANDATORY_LABELS[name]}: {f.value!r} ({f.confidence:.0f})")
             doc.candidates.append(QueueCandidate(
                 kind="field", page=f.source.page if f.source else 1, bbox=f.source.bbox if f.source else None,
-                text=f.value, confidence=f.confidence, field_name=name, mandatory=True, context=f.raw or ""))
+                text=f.value, confidence=f.confidence, field_name=name, mandatory=True,
+                context="; ".join(why + [f.raw or ""]) if why else f.raw or ""))
 
 
 class _NoWords:
