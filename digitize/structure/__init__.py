@@ -363,7 +363,8 @@ def _title_words(fp, known, own: frozenset[str]) -> list:
                         continue
                     x = abstract[k:k + m]
                     score = fuzz.ratio(run, "".join(x))
-                    if all(known.known(w) or w in own for w in x) and score >= 70:
+                    if all(known.known(w) or zipf_frequency(w, "en") >= 2.0 or zipf_frequency(w, "es") >= 2.0
+                           for w in x) and score >= 70:  # a word, not the abstract's own misreading
                         found[" ".join(x)] = max(score, found.get(" ".join(x), 0))
         best = sorted(found.items(), key=lambda kv: -kv[1])
         found = {best[0][0]} if best and (len(best) == 1 or best[1][1] < best[0][1]) else set()

@@ -507,7 +507,7 @@ def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]
     if score(anchor.code) >= 75:
         return None
     best = sorted(((score(c), c) for c in labels if c != anchor.code and c not in codes), reverse=True)
-    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75):
+    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75 or best[0][0] - best[1][0] >= 15):
         return best[0][1]
     return None
 
