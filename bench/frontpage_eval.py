@@ -6,13 +6,14 @@
     python bench/frontpage_eval.py sealed3       # bench/frontpage_sealed3.py (own PIL builder, G4/JPEG scans): reported once, now seen
     python bench/frontpage_eval.py sealed4       # bench/frontpage_sealed4.py (fpdf2 PDF + pdftoppm, own scans): reported at stop 33, now seen
     python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans): reported at stop 34, now seen
-    python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans; only run to report)
+    python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans): reported at stop 35, now seen
     python bench/frontpage_eval.py sealed7       # bench/frontpage_sealed7.py (groff/tbl typesetting, Ghostscript, own scans; only run to report)
-    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed6)
+    python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed7)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
     python bench/frontpage_eval.py sealed4 --show --only S4-EP-05,S4-AR-02  # those documents only
     python bench/frontpage_eval.py sealed5 --show --only S5-PH-02  # the same on sealed5
+    python bench/frontpage_eval.py sealed6 --show --only S6-EP-03  # and on sealed6 (rendered together)
 
 ``sealed`` is the old name of ``sealed1``. ``sealed2`` leaves out the documents the tests keep
 (``frontpage_sealed2.REGRESSION``: no longer sealed); ``--regression`` scores those alone.
@@ -113,12 +114,15 @@ if __name__ == "__main__":
         module = importlib.import_module(f"frontpage_{which}")
         if "--regression" in sys.argv:
             which, samples = f"{which} regression sample", module.regression_set()
-        elif "--only" in sys.argv and which not in ("sealed6", "sealed7"):  # built one by one (building the whole set takes minutes)
+        elif "--only" in sys.argv and which != "sealed7":  # built one by one (building the whole set takes minutes)
             names = sys.argv[sys.argv.index("--only") + 1].split(",")
-            samples = [module.build(n.split("-")[1], int(n.split("-")[2])) for n in names]
+            if which == "sealed6":  # its pages are typeset by one Java run for all the pages asked
+                samples = module.build_all([(n.split("-")[1], int(n.split("-")[2])) for n in names])
+            else:
+                samples = [module.build(n.split("-")[1], int(n.split("-")[2])) for n in names]
         else:
-            samples = getattr(module, f"{which}_set")()  # sealed4, sealed5: reported at stops 33, 34, seen since
-            if which in ("sealed6", "sealed7"):
+            samples = getattr(module, f"{which}_set")()  # sealed4-6: reported at stops 33-35, seen since
+            if which == "sealed7":
                 show = False  # only run to report: aggregate lines only
     else:
         samples = tuning_set()

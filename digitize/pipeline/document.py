@@ -33,6 +33,18 @@ class Finished:
     incomplete: list[str] = field(default_factory=list)  # mandatory fields empty or placeholders: not done
 
 
+def language_words(profile: Profile):
+    """Every lexicon the profile's proofreader reads (its language's and English): what a title's
+    word must be, or the document's own word, not to be asked."""
+    names = tuple(or_defaults(profile).proofread.lexicons)
+    if not names:
+        return None
+    base = str(profile.path.parent) if getattr(profile, "path", None) else None
+    from ..proofread.lexicon import load
+
+    return load(names, base)
+
+
 def own_language_words(profile: Profile):
     """The profile's lexicons of its own language (an ``es`` profile also loads English ones, in
     which ``camara`` or ``combustion`` are words): the evidence for accents in capitals. None for
@@ -52,7 +64,8 @@ def own_language_words(profile: Profile):
 
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
     """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
-    doc = build_document(pages, profile, source=source, doc_id=doc_id, known_words=own_language_words(profile))
+    doc = build_document(pages, profile, source=source, doc_id=doc_id, known_words=own_language_words(profile),
+                         lexicon=language_words(profile))
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)

@@ -38,9 +38,11 @@ PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:N/?A|none|null)$", re.I)
 
 
 def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
-                   known_words=None) -> Document:
+                   known_words=None, lexicon=None) -> Document:
     """``known_words``: the words of the document's language (an object with ``known(word)``,
-    the pipeline passes the profile's own-language lexicon) for restoring accents in capitals."""
+    the pipeline passes the profile's own-language lexicon) for restoring accents in capitals;
+    ``lexicon``: every word list of the profile (its language's and English), for the title's
+    words that are no word at all (default: ``known_words``)."""
     settings = or_defaults(profile).structure
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
@@ -55,6 +57,8 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
             fp.issues += _restore_accents(fp, accents.Evidence(known_words or _NoWords(), own,
                                                            caps=accents.own_capitals(pages)),
                                           settled)
+        fp.issues += _title_words(fp, lexicon or known_words or _NoWords(), own)
+        fp.issues += _office_of_profile(fp, getattr(profile, "office", None))
         langs = accents.name_langs(lang, settings.name_langs)
         fp.issues += _doubtful_name_words(fp, settings.name_word_threshold, settled, lang, langs)
         _swap_marks(fp)
@@ -162,10 +166,12 @@ def _check_mandatory(doc: Document, threshold: float) -> None:
                                                  context=f"{MANDATORY_LABELS[name]} not found on the front page"))
         elif f.flagged or f.confidence < threshold:
             f.flagged = True
+            why = [fl.split(": ", 1)[1] for fl in doc.flags if fl.startswith(f"{name}: ")]  # the checks' reasons
             doc.flags.append(f"low confidence {MANDATORY_LABELS[name]}: {f.value!r} ({f.confidence:.0f})")
             doc.candidates.append(QueueCandidate(
                 kind="field", page=f.source.page if f.source else 1, bbox=f.source.bbox if f.source else None,
-                text=f.value, confidence=f.confidence, field_name=name, mandatory=True, context=f.raw or ""))
+                text=f.value, confidence=f.confidence, field_name=name, mandatory=True,
+                context="; ".join(why + [f.raw or ""]) if why else f.raw or ""))
 
 
 class _NoWords:
@@ -304,6 +310,95 @@ def _rejoin_title(fp, known, own: frozenset[str]) -> None:
     value = " ".join(out)
     if value != t.value:
         t.raw, t.value = t.raw or t.value, value
+
+
+def _title_words(fp, known, own: frozenset[str]) -> list:
+    """Title words that are no word of the language nor of the document (``WOL ND``): asked. A
+    run of them between two words the abstract prints with one to three words between them that
+    read nearly as the run does (``antimicrobial wound dressing``) is given as the abstract prints
+    it, and still asked. Only when the language's words are known (a lexicon)."""
+    from rapidfuzz import fuzz
+
+    from .fields import Issue
+
+    t = fp.biblio.title
+    if t is None or isinstance(known, _NoWords):
+        return []
+    words = t.value.split()
+    key = [re.sub(r"^[\W_]+|[\W_]+$", "", w) for w in words]
+
+    from wordfreq import zipf_frequency
+
+    def unknown(k: str) -> bool:  # a word no list has, nor the document, nor the languages' usage (``EXCHANGER``)
+        return bool(re.fullmatch(r"[^\W\d_]{2,}", k)) and not known.known(k.lower()) and k.lower() not in own \
+            and (len(k) < 5 or max(zipf_frequency(k.lower(), lg) for lg in ("en", "es")) < 2.0)
+
+    flags = [unknown(k) for k in key]
+    if not any(flags):
+        return []
+    for i, k in enumerate(key):  # a piece of two letters beside such a word is its piece (``WOL ND``)
+        near = (i > 0 and unknown(key[i - 1])) or (i + 1 < len(key) and unknown(key[i + 1]))
+        if near and re.fullmatch(r"[^\W\d_]{1,2}", k) and k.lower() not in gate.CONNECTORS:
+            flags[i] = True
+    abstract = [w.lower() for w in accents.WORD.findall(fp.abstract.text)] if fp.abstract is not None else []
+    out, notes, i = list(words), [], 0
+    while i < len(words):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(words) and flags[j]:
+            j += 1
+        run = "".join(key[i:j]).lower()
+        left = key[i - 1].lower() if i > 0 else None
+        right = key[j].lower() if j < len(words) else None
+        found: dict[str, float] = {}
+        if j - i <= 3 and (left or right):
+            for k in range(len(abstract) + 1):  # k: where the words between the two neighbours start
+                if left is not None and (k == 0 or abstract[k - 1] != left):
+                    continue
+                for m in (1, 2, 3):
+                    if k + m > len(abstract) or (right is not None and (k + m >= len(abstract)
+                                                                         or abstract[k + m] != right)):
+                        continue
+                    x = abstract[k:k + m]
+                    score = fuzz.ratio(run, "".join(x))
+                    if all(known.known(w) or zipf_frequency(w, "en") >= 2.0 or zipf_frequency(w, "es") >= 2.0
+                           for w in x) and score >= 70:  # a word, not the abstract's own misreading
+                        found[" ".join(x)] = max(score, found.get(" ".join(x), 0))
+        best = sorted(found.items(), key=lambda kv: -kv[1])
+        found = {best[0][0]} if best and (len(best) == 1 or best[1][1] < best[0][1]) else set()
+        if len(found) == 1:
+            x = found.pop()
+            new = x.upper() if all(k.isupper() for k in key[i:j]) else x
+            if strip_marks(new).upper() != strip_marks(" ".join(key[i:j])).upper():  # a mark alone: the document's word
+                notes.append(f"title words '{' '.join(words[i:j])}' read, given as the abstract prints them: '{new}'")
+            out[i:j] = [new] + [""] * (j - i - 1)
+        else:
+            notes.append(f"title words that are no word of the language nor of the document: "
+                         f"{', '.join(words[i:j])}")
+        i = j
+    value = " ".join(w for w in out if w)
+    if value != t.value:
+        t.raw, t.value = t.raw or t.value, value
+    return [Issue("title", t.value, why, fp.fields.get("54")) for why in notes]
+
+
+def _office_of_profile(fp, office: str | None) -> list:
+    """The office read (``PI`` of ``PI 1-2024-765277 B1``) is not the profile's: asked. One that is
+    no ST.3 code at all is an engine's misreading of the profile's office, which is given meanwhile."""
+    from .fields import Issue
+
+    b = fp.biblio
+    if not office or office == "XX" or b.office is None or b.office.value == office:
+        return []
+    read, codes = b.office.value, repair.st3_codes()
+    if codes is not None and read not in codes:
+        b.office.raw, b.office.value = b.office.raw or read, office
+        why = f"office '{read}' read, no ST.3 code: given as the profile's {office}"
+    else:
+        why = f"office '{read}' read on a page of the profile of {office}"
+    return [Issue("office", b.office.value, why, fp.fields.get("11") or fp.fields.get("19"))]
 
 
 def _swap_marks(fp) -> None:

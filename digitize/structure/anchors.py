@@ -45,6 +45,15 @@ def _label_follows(code: str, words: list[Word], labels: dict[str, list[str]] | 
 
 
 BARE = re.compile(r"^([1-9][0-9])$")  # a code printed without brackets (``21 Número de solicitud``, a margin column)
+RULE = re.compile(r"^[|¦!\[\]]+$")  # a table's rule read as a mark between a code and its label (``21 | Expediente:``)
+
+
+def past_rules(words: list[Word]) -> list[Word]:
+    """The words from the first that is not a rule read as a mark (a code | label | value grid)."""
+    k = 0
+    while k < len(words) and RULE.match(words[k].text):
+        k += 1
+    return words[k:]
 
 
 def starts_field(ws: list[Word], i: int) -> bool:
@@ -91,6 +100,7 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
     alone: list[Word] = []  # bare codes alone on their lines: a margin column?
     leading: list[Word] = []  # bare codes starting a line, their label not beside them: in such a column?
     labelled: list[Word] = []  # bare codes their label confirmed
+    misread: list[tuple[str, Word]] = []  # bare numbers starting a line whose label is another code's
     for line in page.lines():
         ws = line.words
         i = 0
@@ -106,11 +116,15 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
                 if mb and mb[1] in inid.KNOWN:
                     if len(ws) == 1:
                         alone.append(w)
-                    elif starts_field(ws, i) and label_starts(mb[1], ws[i + 1:], table):
+                    elif starts_field(ws, i) and label_starts(mb[1], past_rules(ws[i + 1:]), table):
                         code = mb[1]
                         labelled.append(w)
                     elif i == 0:
                         leading.append(w)
+                if mb and code is None and i == 0 and len(ws) > 1:  # a code misread (``34`` for 54): its label says which
+                    hits = [c for c in table if c in inid.KNOWN and label_starts(c, past_rules(ws[1:]), table)]
+                    if len(hits) == 1:
+                        misread.append((hits[0], w))
             elif code not in inid.KNOWN and labels:  # "(61) IPC:": no such code; the label says which
                 hits = [c for c in labels if c in inid.KNOWN and _label_follows(c, ws[i + 1:], labels)]
                 code = hits[0] if len(hits) == 1 else None
@@ -124,6 +138,13 @@ def find_anchors(page: OcrPage, labels: dict[str, list[str]] | None = None,
                     used.update((w.id, ws[i + 1].id))
                     i += 1
             i += 1
+    present = {a.code for a in anchors}
+    for code, w in misread:  # taken when no code of the page is that code already
+        if code not in present and sum(c == code for c, _ in misread) == 1:
+            anchors.append(Anchor(code, w.bbox))
+            used.add(w.id)
+            labelled.append(w)
+    leading = [w for w in leading if w.id not in used]
     scale = page.width / 2480 if page.width else 1.0
     columns = []
     while True:  # one column of codes per column of fields (EP: the left one, and the right one)
@@ -384,6 +405,37 @@ _LABEL_ENDING = re.compile(r"^(?:\((?:s|es|as|os|e)\)|/(?:s|es|as|os))(?=[\s:.\-
 def strip_label(text: str, labels: list[str]) -> str:
     """A field's first line without its printed label: up to a colon, or the label's words (read
     fuzzily, with or without the spaces the engine gives) followed by nothing or a mark (``-``)."""
+    return split_label(text, labels)[0]
+
+
+def split_label(text: str, labels: list[str]) -> tuple[str, list[str]]:
+    """``strip_label``, and the words of the label printed on the field's next line: a label
+    wrapped in its narrow cell (``Título de la`` / ``Invención:`` beside ``PUERTA …``) is read on
+    the first line as far as it goes; the rest of its words are returned to be taken off the next
+    lines (``[]`` when the whole label was read)."""
+    words = text.strip().split()
+    while words and RULE.match(words[0]):
+        words = words[1:]
+    t = " ".join(words)
+    rest, left = _strip_whole(t, labels), []
+    cut = (0, 0, [])  # (prefix length, words read, the label's words left)
+    for lab in labels:
+        lw = lab.split()
+        for p in range(len(lw) - 1, 1, -1):  # a prefix of two words or more, the longest first
+            key = _compact(" ".join(lw[:p]))
+            if len(key) < 8 or len(key) <= cut[0]:
+                continue
+            if p < len(words) and all(fuzz.ratio(_compact(a), _compact(b)) >= 80 for a, b in zip(words[:p], lw[:p])):
+                cut = (len(key), p, lw[p:])  # word by word: ``Fecha de publicación 7`` is no ``… de``
+    if cut[1]:
+        longer = len(_compact(t)) - len(_compact(rest))  # what the whole-label match took
+        if cut[0] > longer + 2:
+            rest = " ".join(words[cut[1]:]).lstrip(" :.-–—;,|")
+            left = cut[2]
+    return rest, left
+
+
+def _strip_whole(text: str, labels: list[str]) -> str:
     t = text.strip()
     head, sep, rest = t.partition(":")
     if sep and len(head) <= 60:
@@ -455,7 +507,7 @@ def _code_by_label(anchor: Anchor, codes: set[str], labels: dict[str, list[str]]
     if score(anchor.code) >= 75:
         return None
     best = sorted(((score(c), c) for c in labels if c != anchor.code and c not in codes), reverse=True)
-    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75):
+    if best and best[0][0] >= 88 and (len(best) == 1 or best[1][0] < 75 or best[0][0] - best[1][0] >= 15):
         return best[0][1]
     return None
 
@@ -471,7 +523,7 @@ def read_fields(page: OcrPage, settings: StructureSettings,
     assign(page, anchors, used)
     present = {a.code for a in anchors}
     for a in anchors:
-        fixed = _code_by_label(a, present, settings.inid_labels)
+        fixed = _code_by_label(a, present, table)
         if fixed is not None:
             present.add(fixed)
             a.code = fixed
@@ -483,7 +535,16 @@ def read_fields(page: OcrPage, settings: StructureSettings,
         lines = [ws for ws in lines if any(c.isalnum() for w in ws for c in w.text)]
         texts = [" ".join(w.text for w in ws) for ws in lines]
         if texts:
-            texts[0] = strip_label(texts[0], table.get(a.code, []))
+            texts[0], left = split_label(texts[0], table.get(a.code, []))
+            for n in range(1, min(3, len(texts))):  # the label's last words, wrapped in its cell
+                got = texts[n].split()
+                if left and len(got) >= len(left) and all(
+                        fuzz.ratio(g.lower().rstrip(":.;| "), w.lower().rstrip(":.")) >= 80
+                        for g, w in zip(got, left)):
+                    rest = [g for g in got[len(left):] if not re.fullmatch(r"[\W_]+", g)]
+                    lines[n] = [w for w in lines[n] if w.text in rest]
+                    texts[n] = " ".join(rest)
+                    break
         kept = [(t, ws) for t, ws in zip(texts, lines) if t.strip()]
         texts, lines = [t for t, _ in kept], [ws for _, ws in kept]
         words = [w for ws in lines for w in ws]

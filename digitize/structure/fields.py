@@ -125,7 +125,9 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
             country = repair.country(p.country, codes)
             if country is None:
                 issues.append(Issue(f"parties:{code}", p.name, f"country ({p.country}) is not an ST.3 code", ft))
-        name = _clean_name(p.name)
+        name, why = parties_mod.company_form(_clean_name(p.name))
+        if why:
+            issues.append(Issue(f"parties:{code}", name, why, ft))
         if name and not re.search(r"[^\W\d_]", name) and not p.address and not p.country:
             continue  # no letter: an INID code (``72``) or a speck read as a line of its own, never a party
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None

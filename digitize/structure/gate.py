@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from .. import inid
 from ..model import OcrPage
-from .anchors import find_anchors, label_starts, label_table, starts_field
+from .anchors import find_anchors, label_starts, label_table, past_rules, starts_field
 from .fields import Issue
 
 # words a title does not end on: its last line was lost, or is in another field
@@ -96,8 +96,9 @@ def labels_seen(page: OcrPage, table: dict[str, list[str]]) -> set[str]:
             if not starts_field(ws, i):
                 continue
             k = i + 1 if i + 1 < len(ws) and re.fullmatch(r"[(\[{]?\d\d[)\]}]?", w.text) else i
+            rest = past_rules(ws[k:])
             for code in table:
-                if code not in out and label_starts(code, ws[k:], table):
+                if code not in out and label_starts(code, rest, table):
                     out.add(code)
     return out
 

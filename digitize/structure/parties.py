@@ -427,6 +427,63 @@ def problems(name: str) -> list[str]:
     return out
 
 
+# the company forms offices print, as printed (a form read with other letters or spacing is compared
+# with these without its spaces)
+COMPANY_FORMS = (
+    "S.A.", "S.A. DE C.V.", "S.A.P.I. DE C.V.", "S.A.B. DE C.V.", "S. DE R.L.", "S. DE R.L. DE C.V.", "S.C.",
+    "S. EN C.", "S.R.L.", "S.A.S.", "S.L.", "S.A.U.", "S.L.U.", "S.A.I.C.", "S.A.C.I.", "S.A.I.C.F.", "S.A.C.",
+    "A.C.", "I.A.P.", "LTDA.", "S.P.A.", "S.p.A.", "S.R.L.", "B.V.", "N.V.", "K.K.", "L.L.C.", "L.L.P.", "INC.",
+    "CO.", "LTD.", "CO., LTD.", "P.C.", "A.G.", "E.V.", "S.A.R.L.", "S.N.C.", "S.C.A.", "OY", "A/S", "AB", "AS")
+_FORM_KEYS = {re.sub(r"\s+", "", f.upper()): f for f in COMPANY_FORMS}
+_FORM_TOKEN = re.compile(r"^[A-Za-z]{1,4}(?:\.[A-Za-z]{1,4})*\.?,?$")
+_CONFUSED = str.maketrans({"L": "I", "1": "I", "|": "I", "!": "I", "0": "O"})  # letters engines read for each other
+
+
+def _letters(form: str) -> str:
+    return re.sub(r"[^A-Z]", "", form.upper().translate(_CONFUSED))
+
+
+_FORM_LETTERS: dict[str, list[str]] = {}
+for _f in (f for f in COMPANY_FORMS if "." in f):  # a form read otherwise is looked for among the dotted ones
+    _FORM_LETTERS.setdefault(_letters(_f), []).append(_f)
+del _f
+
+
+def company_form(name: str) -> tuple[str, str | None]:
+    """A dotted company form ending a name as the offices print it (``S. DE R.L. DE C.V.``, not
+    ``S. DER.L. DEC.V.``): spacing read otherwise is given as printed; a form read with a mark or
+    a letter engines confuse (``S.A.LC.``, ``S.A.P.L DE C.V.``, ``S.A, DE C.V.``) is given as the one
+    form with its letters, and asked (the reason); dotted capitals near no form are asked; initials
+    (``J.R.``) are left alone. Returns the name and a reason to ask, or None."""
+    toks = name.split()
+    k = len(toks)
+    while k > 1 and (_FORM_TOKEN.match(toks[k - 1]) and "." in toks[k - 1] or toks[k - 1] in ("DE", "EN")):
+        k -= 1
+    while k < len(toks) and toks[k] in ("DE", "EN"):
+        k += 1
+    tail, head = toks[k:], " ".join(toks[:k])
+    text = " ".join(tail)
+    if not tail or text.count(".") + text.count(",") < 2 or not re.search(r"[A-ZÁÉÍÓÚÑÜ]{3,}", head):
+        return name, None  # a company's name in capitals before a form, else no form to check
+    key = re.sub(r"\s+", "", text.upper()).rstrip(",")
+    if key in _FORM_KEYS:
+        form = _FORM_KEYS[key]
+        return (name if text == form or text.upper() == form.upper() and not form.isupper() else f"{head} {form}"), None
+    if any(key.endswith(k2) and key[:-len(k2)].rstrip(",") in _FORM_KEYS for k2 in _FORM_KEYS):
+        return name, None  # two forms (``CO., LTD.``)
+    same = _FORM_LETTERS.get(_letters(text), [])
+    if len(set(same)) == 1:
+        return f"{head} {same[0]}", f"company form read '{text}', given as '{same[0]}'"
+    if re.fullmatch(r"(?:[A-Za-z]\.\s?)+", text):
+        return name, None  # initials
+    from rapidfuzz.distance import Levenshtein
+
+    near = sorted((Levenshtein.distance(_letters(text), lk), fs[0]) for lk, fs in _FORM_LETTERS.items())
+    if near[0][0] == 1 and near[1][0] > 1 and len(_letters(text)) >= 3:
+        return f"{head} {near[0][1]}", f"company form read '{text}', given as '{near[0][1]}'"
+    return name, f"'{text}' is no company form the offices print"
+
+
 # lower-case words a name may hold (María de los Ángeles, Ludwig van Beethoven, Smith and Sons)
 PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "das", "do", "dos", "di", "du", "van", "von",
                        "der", "den", "ter", "le", "und", "bin", "al", "el", "and", "of", "the", "for", "et", "zu"})
