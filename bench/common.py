@@ -31,6 +31,20 @@ PROFILE = "ep"
 LANG = "eng"
 
 
+@contextmanager
+def patched(module, **values) -> Iterator[None]:
+    """Module attributes set to other values for the block's time (a constant, a step of the
+    preparation), and put back afterwards."""
+    saved = {k: getattr(module, k) for k in values}
+    for k, v in values.items():
+        setattr(module, k, v)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(module, k, v)
+
+
 def cores() -> int:
     return max(1, os.cpu_count() or 1)
 

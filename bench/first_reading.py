@@ -20,7 +20,6 @@ taken), ``norescale`` (no rescaling of low-resolution scans).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -33,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import cv2  # noqa: E402
+
+import common  # noqa: E402
 import numpy as np  # noqa: E402
 
 from digitize import preprocess as pp  # noqa: E402
@@ -44,18 +45,6 @@ from digitize.preprocess import tone  # noqa: E402
 from digitize.settings import profile as profiles  # noqa: E402
 
 
-@contextlib.contextmanager
-def patched(module, **values):
-    saved = {k: getattr(module, k) for k in values}
-    for k, v in values.items():
-        setattr(module, k, v)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            setattr(module, k, v)
-
-
 def prepare(page, settings, variant: str, detector):
     def run(mode="auto", s=settings):
         return pp.preprocess(page, s, detect_orientation=detector, mode=mode)
@@ -63,7 +52,7 @@ def prepare(page, settings, variant: str, detector):
     if variant in ("auto", "plain", "full", "raw"):
         return run(variant)
     if variant.startswith("lvl"):
-        with patched(tone, BILEVEL_INK_LEVEL=int(variant[3:])):
+        with common.patched(tone, BILEVEL_INK_LEVEL=int(variant[3:])):
             return run("full")
     if variant.startswith("keep"):
         floor, own = int(variant[4:]), pp.smooth_bilevel
@@ -73,7 +62,7 @@ def prepare(page, settings, variant: str, detector):
             big = stats[:, cv2.CC_STAT_AREA] >= max(1, round(8 * dpi * dpi / 300 ** 2))
             big[0] = False  # the paper
             return cv2.min(own(image, dpi, how), np.where(big[labels], np.uint8(floor), np.uint8(255)))
-        with patched(pp, smooth_bilevel=kept):
+        with common.patched(pp, smooth_bilevel=kept):
             return run()
     if variant.startswith("ring"):
         n, own = int(variant[4:] or 1), tone.keep_grey_ink
@@ -81,7 +70,7 @@ def prepare(page, settings, variant: str, detector):
 
         def grown(grey, bw, in_place=False):
             return own(grey, cv2.erode(bw, kernel))  # ink is 0: eroding the paper grows the ink
-        with patched(pp, keep_grey_ink=grown):
+        with common.patched(pp, keep_grey_ink=grown):
             return run()
     if variant == "norescale":
         return run(s=dataclasses.replace(settings, rescale_below_dpi=0))

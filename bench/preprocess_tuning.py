@@ -16,7 +16,6 @@ The last line gives the default's OWE relative to ``raw`` per level.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import os
 import sys
@@ -28,6 +27,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import common  # noqa: E402
 from digitize import preprocess as pp  # noqa: E402
 from digitize.settings import profile as profiles
 from digitize import synth
@@ -78,18 +78,6 @@ def owe_counts(truth: str, output: str) -> tuple[int, int]:
     return min(max(missing, extra), n), n
 
 
-@contextlib.contextmanager
-def constants(overrides: dict):
-    saved = {k: getattr(pp, k) for k in overrides}
-    for k, v in overrides.items():
-        setattr(pp, k, v)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            setattr(pp, k, v)
-
-
 def parse_pages(spec: str) -> list[tuple[Path, list[int]]]:
     data = shared_data_dir()
     if data is None:
@@ -135,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                         prepared = Prepared(image=degraded, dpi=dpi)
                     else:
                         settings = dataclasses.replace(profile.preprocess, **spec[0])
-                        with constants(spec[1]):
+                        with common.patched(pp, **spec[1]):
                             prepared = pp.preprocess(page, settings, detect_orientation=engine.detect_orientation
                                                      if settings.orientation else None)
                     pre_ms[name].append((time.perf_counter() - t) * 1000)
