@@ -57,10 +57,9 @@ def test_mx_ruled_grid_rules_a_misread_code_and_a_wrapped_label():
     assert [p.name for p in b.agents] == ["PRÓSPERO OLVERA"]
 
 
-def test_ph_office_misread_and_a_title_word_split(schema_dir):
+def test_ph_office_misread_and_a_title_word_split():
     """``PJ`` for PH (no ST.3 code) is given as the profile's office and asked; a title word the
-    engine split (``WOL ND``) is given as the abstract prints it and asked. (The ST.3 list is read
-    from the ST.96 schema: without ../shared/standards no code can be told to be none.)"""
+    engine split (``WOL ND``) is given as the abstract prints it and asked."""
     doc = _read(_sheet([
         (250, 200, "REPUBLIC OF THE PHILIPPINES"),
         (250, 420, "(11) Publication No.: PJ 1-2024-765277 B1"),

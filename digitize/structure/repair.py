@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from .. import validate
 from ..resources import default_schema_dir
@@ -35,12 +36,19 @@ UMLAUT_WORDS = (
 )  # not Spanish surnames: "Nunez" is how many print the name; accents come by evidence (structure/accents.py)
 
 
+ST3_LIST = Path(__file__).with_name("data") / "st3-codes.txt"  # the schema's list, for runs without it
+
+
 @lru_cache(maxsize=1)
-def st3_codes() -> frozenset[str] | None:
-    """The ST.3 codes the ST.96 schema accepts; None when the schemas are not installed (then any
-    two capital letters pass, and nothing is repaired that needs the list)."""
+def st3_codes() -> frozenset[str]:
+    """The ST.3 office and ISO country codes the ST.96 schema accepts: read from the schema when
+    it is installed, else from the copy digitize ships (``ST3_LIST``), so that an office or country
+    code is repaired and checked the same way with or without ``../shared``."""
     codes = validate.st96_codes(default_schema_dir())
-    return codes["st3"] | codes["country"] if codes else None
+    if codes:
+        return codes["st3"] | codes["country"]
+    return frozenset(c for line in ST3_LIST.read_text(encoding="utf-8").splitlines()
+                     if not line.startswith("#") for c in line.split())
 
 
 def country(token: str, codes: frozenset[str] | None = None) -> str | None:
