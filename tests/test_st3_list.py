@@ -7,14 +7,9 @@ from digitize import validate
 from digitize.structure import repair
 
 
-def _shipped() -> frozenset[str]:
-    return frozenset(c for line in repair.ST3_LIST.read_text(encoding="utf-8").splitlines()
-                     if not line.startswith("#") for c in line.split())
-
-
 def test_the_shipped_list_is_the_schemas(schema_dir):
     codes = validate.st96_codes(schema_dir)
-    assert _shipped() == codes["st3"] | codes["country"]
+    assert repair.shipped_st3_codes() == codes["st3"] | codes["country"]
 
 
 def test_codes_are_repaired_against_a_list_whatever_is_installed():

@@ -393,7 +393,7 @@ def _office_of_profile(fp, office: str | None) -> list:
     if not office or office == "XX" or b.office is None or b.office.value == office:
         return []
     read, codes = b.office.value, repair.st3_codes()
-    if codes is not None and read not in codes:
+    if read not in codes:
         b.office.raw, b.office.value = b.office.raw or read, office
         why = f"office '{read}' read, no ST.3 code: given as the profile's {office}"
     else:

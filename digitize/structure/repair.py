@@ -45,8 +45,11 @@ def st3_codes() -> frozenset[str]:
     it is installed, else from the copy digitize ships (``ST3_LIST``), so that an office or country
     code is repaired and checked the same way with or without ``../shared``."""
     codes = validate.st96_codes(default_schema_dir())
-    if codes:
-        return codes["st3"] | codes["country"]
+    return codes["st3"] | codes["country"] if codes else shipped_st3_codes()
+
+
+def shipped_st3_codes() -> frozenset[str]:
+    """The codes of ``ST3_LIST`` (lines of codes; ``#`` starts a comment line)."""
     return frozenset(c for line in ST3_LIST.read_text(encoding="utf-8").splitlines()
                      if not line.startswith("#") for c in line.split())
 
@@ -58,9 +61,9 @@ def country(token: str, codes: frozenset[str] | None = None) -> str | None:
     if len(t) != 2:
         return None
     if t.isupper() and t.isalpha():
-        return t if codes is None or t in codes else None
+        return t if t in codes else None
     fixed = t[0].upper().translate(_LETTER_FIX) + t[1].translate(_LETTER_FIX).upper()
-    if codes is None or not (fixed.isalpha() and fixed in codes):
+    if not (fixed.isalpha() and fixed in codes):
         return None
     return fixed
 
@@ -76,7 +79,7 @@ def states(text: str, codes: frozenset[str] | None = None) -> tuple[list[str], l
             (found.append(c) if c else unsettled.append(tok))
         elif len(tok) % 2 == 0 and len(tok) <= 12 and tok.isupper() and tok.isalpha():
             parts = [tok[i:i + 2] for i in range(0, len(tok), 2)]
-            if codes is not None and all(p in codes for p in parts):
+            if all(p in codes for p in parts):
                 found += parts
             else:
                 unsettled.append(tok)
