@@ -36,13 +36,7 @@ class Finished:
 def language_words(profile: Profile):
     """Every lexicon the profile's proofreader reads (its language's and English): what a title's
     word must be, or the document's own word, not to be asked."""
-    names = tuple(or_defaults(profile).proofread.lexicons)
-    if not names:
-        return None
-    base = str(profile.path.parent) if getattr(profile, "path", None) else None
-    from ..proofread.lexicon import load
-
-    return load(names, base)
+    return _lexicon(profile, tuple(or_defaults(profile).proofread.lexicons))
 
 
 def own_language_words(profile: Profile):
@@ -53,13 +47,18 @@ def own_language_words(profile: Profile):
 
     if (getattr(profile, "lang", "en") or "en") == "en":
         return None
-    own = tuple(n for n in or_defaults(profile).proofread.lexicons if n not in DEFAULT_LEXICONS["en"])
-    if not own:
+    lexicons = or_defaults(profile).proofread.lexicons
+    return _lexicon(profile, tuple(n for n in lexicons if n not in DEFAULT_LEXICONS["en"]))
+
+
+def _lexicon(profile: Profile, names: tuple[str, ...]):
+    """The lexicons ``names`` (paths relative to the profile's folder); None for none."""
+    if not names:
         return None
     base = str(profile.path.parent) if getattr(profile, "path", None) else None
     from ..proofread.lexicon import load
 
-    return load(own, base)
+    return load(names, base)
 
 
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
