@@ -329,9 +329,12 @@ def _title_words(fp, known, own: frozenset[str]) -> list:
 
     from wordfreq import zipf_frequency
 
+    def used(w: str) -> bool:  # a word English or Spanish writers use (wordfreq Zipf >= 2)
+        return max(zipf_frequency(w, lg) for lg in ("en", "es")) >= 2.0
+
     def unknown(k: str) -> bool:  # a word no list has, nor the document, nor the languages' usage (``EXCHANGER``)
         return bool(re.fullmatch(r"[^\W\d_]{2,}", k)) and not known.known(k.lower()) and k.lower() not in own \
-            and (len(k) < 5 or max(zipf_frequency(k.lower(), lg) for lg in ("en", "es")) < 2.0)
+            and (len(k) < 5 or not used(k.lower()))
 
     flags = [unknown(k) for k in key]
     if not any(flags):
@@ -363,8 +366,7 @@ def _title_words(fp, known, own: frozenset[str]) -> list:
                         continue
                     x = abstract[k:k + m]
                     score = fuzz.ratio(run, "".join(x))
-                    if all(known.known(w) or zipf_frequency(w, "en") >= 2.0 or zipf_frequency(w, "es") >= 2.0
-                           for w in x) and score >= 70:  # a word, not the abstract's own misreading
+                    if all(known.known(w) or used(w) for w in x) and score >= 70:  # a word, not the abstract's misreading
                         found[" ".join(x)] = max(score, found.get(" ".join(x), 0))
         best = sorted(found.items(), key=lambda kv: -kv[1])
         found = {best[0][0]} if best and (len(best) == 1 or best[1][1] < best[0][1]) else set()
