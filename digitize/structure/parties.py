@@ -432,7 +432,7 @@ def problems(name: str) -> list[str]:
 COMPANY_FORMS = (
     "S.A.", "S.A. DE C.V.", "S.A.P.I. DE C.V.", "S.A.B. DE C.V.", "S. DE R.L.", "S. DE R.L. DE C.V.", "S.C.",
     "S. EN C.", "S.R.L.", "S.A.S.", "S.L.", "S.A.U.", "S.L.U.", "S.A.I.C.", "S.A.C.I.", "S.A.I.C.F.", "S.A.C.",
-    "A.C.", "I.A.P.", "LTDA.", "S.P.A.", "S.p.A.", "S.R.L.", "B.V.", "N.V.", "K.K.", "L.L.C.", "L.L.P.", "INC.",
+    "A.C.", "I.A.P.", "LTDA.", "S.P.A.", "S.p.A.", "B.V.", "N.V.", "K.K.", "L.L.C.", "L.L.P.", "INC.",
     "CO.", "LTD.", "CO., LTD.", "P.C.", "A.G.", "E.V.", "S.A.R.L.", "S.N.C.", "S.C.A.", "OY", "A/S", "AB", "AS")
 _FORM_KEYS = {re.sub(r"\s+", "", f.upper()): f for f in COMPANY_FORMS}
 _FORM_TOKEN = re.compile(r"^[A-Za-z]{1,4}(?:\.[A-Za-z]{1,4})*\.?,?$")
