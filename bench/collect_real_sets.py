@@ -11,7 +11,8 @@ the machine (a ``git clone --bare`` or a mirror), at the commit the entry names.
     python bench/collect_real_sets.py --manifest [--out DIR]       # OUT/MANIFEST.toml from what is there
 
 ``--mirrors DIR`` holds one bare git directory per repository, as ``fetch`` leaves them:
-``DIR/<owner>+<name>/repo`` (or ``DIR/<owner>+<name>`` itself, or ``DIR/<name>.git``).
+``DIR/<owner>+<name>/repo`` (or ``DIR/<owner>+<name>/repo/.git``, ``DIR/<owner>+<name>`` itself, or
+``DIR/<name>.git``).
 
 ``--out`` defaults to ``$DIGITIZE_REAL_SETS`` or ``build/real-sets``.
 
@@ -57,7 +58,11 @@ Truth formats (``format`` in the entry):
   anchors (``[1]``) and ligatures (``[oe]``) plain, the page-join marks (``-*``, ``*word``)
   resolved, ``--`` (DP's em dash) made an em dash. Running heads and page numbers are not in a DP
   text (its guidelines remove them). No boxes: ``max_outside`` is not measured. Pages are named
-  after their scans.
+  after their scans. ``encoding`` (e.g. ``"latin-1"``: DP hands out ISO-8859-1 texts) decodes the
+  project text (default UTF-8); ``text_commit`` reads it at another commit of the same repository
+  (one whose post-processor deleted it once the page scans were added); a ``paths[0]`` ending in
+  ``.zip`` is DP's download of the project text, read from its ``projectID*.txt`` member. DP's
+  superscript marks (``^{os}``, ``^a``) are written plain.
 
 XML is read by ``digitize.xmlsafe`` (no DTD, entity or network; a DOCTYPE declaring entities is
 refused and the page left out). ``image_from`` ([regex, replacement] on the truth file's path)
@@ -412,6 +417,7 @@ def dp_lines(chunk: str) -> list[str]:
     text = re.sub(r"\[(oe|OE|ae|AE)\]", r"\1", text)
     text = re.sub(r"\[(\d+|[A-Za-z]|\*|\u2020|\u2021|\u00a7)\]", r"\1", text)
     text = re.sub(r"</?(?:i|b|sc|f|g|u)>|<tb>", "", text)
+    text = re.sub(r"\^\{([^}]*)\}|\^(\w)", lambda m: m.group(2) if m.group(1) is None else m.group(1), text)  # superscripts
     lines = []
     for line in text.split("\n"):
         if _DP_BLOCK.match(line):
@@ -432,7 +438,22 @@ def dp_pages(repo: "Repo", files: dict, entry: dict) -> list[tuple[str, str, str
     each under its ``-----File: NAME.png---`` separator), ``paths[1]`` the folder of the page scans
     named in the separators. One (name, truth path, image path, page dict) per separator."""
     text_path, image_dir = entry["paths"][:2]
-    raw = repo.read(files[text_path][0]).decode("utf-8-sig")
+    if entry.get("text_commit"):  # the project text as it stood at another commit
+        at = Repo(Path(repo.git_dir), entry["text_commit"]).files([text_path])
+        if text_path not in at:
+            raise SystemExit(f"{entry['name']}: {text_path} not at {entry['text_commit']}")
+        data = repo.read(at[text_path][0])
+    else:
+        data = repo.read(files[text_path][0])
+    if text_path.lower().endswith(".zip"):  # DP's download: the project text inside
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            member = next(n for n in sorted(z.namelist())
+                          if PurePosixPath(n).name.startswith("projectID") and n.endswith(".txt"))
+            data = z.read(member)
+    encoding = entry.get("encoding", "utf-8-sig")
+    raw = data.decode(encoding)
     marks = list(_DP_SEPARATOR.finditer(raw))
     out = []
     for m, nxt in zip(marks, marks[1:] + [None]):
@@ -447,7 +468,7 @@ def dp_pages(repo: "Repo", files: dict, entry: dict) -> list[tuple[str, str, str
 READERS = {"alto": alto_page, "page": page_page, "icdar": icdar_page, "funsd": funsd_page, "text": text_page,
            "soduco": None, "dp": None}
 TRUTH_EXTS = {"alto": (".xml",), "page": (".xml",), "icdar": (".csv", ".txt"), "funsd": (".json",), "text": (".txt",),
-              "soduco": (".json",), "dp": (".txt",)}
+              "soduco": (".json",), "dp": (".txt", ".zip")}
 
 
 def ink_outside(image: bytes, boxes: list[tuple[float, float, float, float]],
@@ -563,7 +584,7 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
         if given and isinstance(given[1], str):
             dropped.append({"path": given[0], "why": given[1]})
             continue
-        if path not in files:
+        if path not in files and not (given and entry.get("text_commit")):
             dropped.append({"path": path, "why": "truth file not in the snapshot at this commit"})
             continue
         if not path.lower().endswith(exts):
@@ -572,7 +593,7 @@ def collect(entry: dict, git_dir: Path, out: Path) -> dict:
             continue
         if any(p.search(path) for p in exclude):
             continue
-        blob, _size = files[path]
+        blob = None if given else files[path][0]
         try:
             page = given[1] if given else (text_page(repo.read(blob), span) if span else reader(repo.read(blob)))
         except (etree.XMLSyntaxError, xmlsafe.UnsafeXML, ValueError) as e:
@@ -701,7 +722,8 @@ def manifest(entries: list[dict], out: Path) -> Path:
 def mirror_dir(mirrors: Path, repo: str) -> Path | None:
     """The bare git directory of ``owner/name`` under ``mirrors``, None when it is not there."""
     owner, _, name = repo.partition("/")
-    for cand in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}", mirrors / f"{name}.git"):
+    for cand in (mirrors / f"{owner}+{name}" / "repo", mirrors / f"{owner}+{name}" / "repo" / ".git",
+                 mirrors / f"{owner}+{name}", mirrors / f"{name}.git"):
         if (cand / "HEAD").is_file() and (cand / "objects").is_dir():
             return cand
     return None
