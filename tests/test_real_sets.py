@@ -36,7 +36,8 @@ def test_config_every_source_has_its_part_and_provenance():
     names = [e["name"] for e in entries]
     assert len(names) == len(set(names))
     for e in entries:
-        assert e["part"] in ("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7"), e["name"]
+        assert e["part"] in ("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7",
+                             "sealed8"), e["name"]
         assert e["repo"] and e["commit"] and e["licence"], e["name"]
         assert "__" not in e["name"] and "." not in e["name"]
         if "format" in e:
@@ -45,7 +46,7 @@ def test_config_every_source_has_its_part_and_provenance():
     new = [e for e in entries if e["name"] not in USED_BEFORE]
     assert len({e["repo"] for e in new}) >= 5
     assert {e["part"] for e in new} == {"tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6",
-                                        "sealed7"}
+                                        "sealed7", "sealed8"}
     # round 2 (sealed2): five or more repositories none of the earlier parts used, each wholly in
     # one part; the sealed2 part holds most of their pages' sources
     first = {e["repo"] for e in entries if e["part"] == "sealed" or e["name"] in USED_BEFORE}
@@ -80,6 +81,12 @@ def test_config_every_source_has_its_part_and_provenance():
     round7 = [e for e in entries if e["part"] == "sealed7"]
     assert len({e["repo"] for e in round7}) >= 3 and not {e["repo"] for e in round7} & earlier7
     assert sum(e["pages"] for e in round7) >= 100 and all(e["pages"] <= 40 for e in round7)
+    # round 8 (sealed8): three or more repositories no earlier part used, wholly sealed, 100+ pages,
+    # at most 40 pages a source
+    earlier8 = {e["repo"] for e in entries if e["part"] != "sealed8"}
+    round8 = [e for e in entries if e["part"] == "sealed8"]
+    assert len({e["repo"] for e in round8}) >= 3 and not {e["repo"] for e in round8} & earlier8
+    assert sum(e["pages"] for e in round8) >= 100 and all(e["pages"] <= 40 for e in round8)
 
 
 ALTO = """<?xml version="1.0" encoding="UTF-8"?>
