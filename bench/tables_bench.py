@@ -32,8 +32,8 @@ build``), typeset by groff's ``tbl`` (Palatino, Bookman, New Century Schoolbook)
 Ghostscript, degraded by that file's own copier and camera models; page words its own
 (``tables_sealed3_render.page_truth_text``).
 
-sealed4 (fresh after ``sealed3``; see ``bench/tables_sealed4_render.py``): 20 tables of four EP
-publications (max-planck-innovation-competition/go-epo-eps at a pinned commit), restated in
+sealed4 (fresh after ``sealed3``; see ``bench/tables_sealed4_render.py``): 23 tables of seven EP
+publications (max-planck-innovation-competition/go-epo-eps at pinned commits), restated in
 ``$DIGITIZE_REAL_SETS/tables-sealed4`` (``python bench/tables_sealed4_render.py build``), typeset by
 its own Java 2D program (Charis SIL, Linux Libertine O, Linux Biolinum O), degraded by that file's
 own sheet-feeder and copy-of-a-copy models; page words its own (``tables_sealed4_render.page_truth_text``).

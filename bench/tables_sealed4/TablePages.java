@@ -81,8 +81,9 @@ public class TablePages {
     /** A run of one style: 0 normal, 1 superscript, 2 subscript. */
     static final class Seg { final String text; final int style; Seg(String t, int s) { text = t; style = s; } }
 
-    /** Glyphs set without a break inside; ``space`` when a space separates it from the piece before. */
-    static final class Piece { final List<Seg> segs = new ArrayList<>(); boolean space; double w; }
+    /** Glyphs set without a break inside; ``space`` when a space separates it from the piece before,
+     *  ``brk`` when the publication breaks the line before it. */
+    static final class Piece { final List<Seg> segs = new ArrayList<>(); boolean space, brk; double w; }
 
     static final class Style {
         final Font base, small; final double px;
@@ -104,16 +105,19 @@ public class TablePages {
     /** Runs to pieces: words at spaces; a word also splits after - , / ) ] } ; (glued: no space). */
     static List<Piece> pieces(List<Seg> runs, Style st) {
         List<Piece> out = new ArrayList<>();
-        Piece cur = null; boolean pendingSpace = false;
+        Piece cur = null; boolean pendingSpace = false, pendingBreak = false;
         for (Seg g : runs) {
             StringBuilder b = new StringBuilder();
             for (int k = 0; k < g.text.length(); k++) {
                 char c = g.text.charAt(k);
                 if (Character.isWhitespace(c)) {
                     if (b.length() > 0) { cur.segs.add(new Seg(b.toString(), g.style)); b.setLength(0); }
-                    cur = null; pendingSpace = true; continue;
+                    cur = null; pendingSpace = true; pendingBreak |= c == '\n'; continue;
                 }
-                if (cur == null) { cur = new Piece(); cur.space = pendingSpace && !out.isEmpty(); pendingSpace = false; out.add(cur); }
+                if (cur == null) {
+                    cur = new Piece(); cur.space = pendingSpace && !out.isEmpty(); cur.brk = pendingBreak && !out.isEmpty();
+                    pendingSpace = pendingBreak = false; out.add(cur);
+                }
                 b.append(c);
                 if ("-,/)]};".indexOf(c) >= 0 && k + 1 < g.text.length() && !Character.isWhitespace(g.text.charAt(k + 1))) {
                     cur.segs.add(new Seg(b.toString(), g.style)); b.setLength(0);
@@ -133,12 +137,24 @@ public class TablePages {
         List<Piece> line = new ArrayList<>(); double w = 0, sp = st.space();
         for (Piece p : ps) {
             double add = (line.isEmpty() ? 0 : (p.space ? sp : 0)) + p.w;
-            if (!line.isEmpty() && w + add > width + 0.01) { lines.add(line); line = new ArrayList<>(); w = 0; add = p.w; }
+            if (!line.isEmpty() && (p.brk || w + add > width + 0.01)) { lines.add(line); line = new ArrayList<>(); w = 0; add = p.w; }
             line.add(p); w += add;
         }
         if (!line.isEmpty()) lines.add(line);
         if (lines.isEmpty()) lines.add(new ArrayList<>());
         return lines;
+    }
+
+    /** The widest stretch between the publication's own line breaks, set on one line. */
+    static double natural(List<Piece> ps, Style st) {
+        double best = 0, w = 0;
+        for (int k = 0; k < ps.size(); k++) {
+            Piece p = ps.get(k);
+            if (p.brk) w = 0;
+            w += (k > 0 && !p.brk && p.space ? st.space() : 0) + p.w;
+            best = Math.max(best, w);
+        }
+        return best;
     }
 
     static double lineWidth(List<Piece> line, Style st) {
@@ -205,7 +221,7 @@ public class TablePages {
         double pad = 2 * 1.5 * MM;
         for (Cell c : p.cells) {
             List<Piece> ps = pieces(c.runs, c.st);
-            double lw = lineWidth(ps, c.st), pw = 0;
+            double lw = natural(ps, c.st), pw = 0;
             for (Piece q : ps) pw = Math.max(pw, q.w);
             if (c.cs == 1) { nat[c.c] = Math.max(nat[c.c], lw + pad); min[c.c] = Math.max(min[c.c], pw + pad); }
         }
