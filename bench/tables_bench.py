@@ -6,6 +6,8 @@
         --part sealed2 --rulings ruled,partly,unruled   # report only, once
     DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
         --part sealed3 --rulings ruled,partly,unruled   # report only, once
+    DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
+        --part sealed4 --rulings ruled,partly,unruled   # report only, once
 
 Two sets, by document and by generator (made once; tune on ``tuning`` only):
 
@@ -29,6 +31,12 @@ commits), restated in ``$DIGITIZE_REAL_SETS/tables-sealed3`` (``python bench/tab
 build``), typeset by groff's ``tbl`` (Palatino, Bookman, New Century Schoolbook), rasterised by
 Ghostscript, degraded by that file's own copier and camera models; page words its own
 (``tables_sealed3_render.page_truth_text``).
+
+sealed4 (fresh after ``sealed3``; see ``bench/tables_sealed4_render.py``): 23 tables of seven EP
+publications (max-planck-innovation-competition/go-epo-eps at pinned commits), restated in
+``$DIGITIZE_REAL_SETS/tables-sealed4`` (``python bench/tables_sealed4_render.py build``), typeset by
+its own Java 2D program (Charis SIL, Linux Libertine O, Linux Biolinum O), degraded by that file's
+own sheet-feeder and copy-of-a-copy models; page words its own (``tables_sealed4_render.page_truth_text``).
 
 The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
 
@@ -72,6 +80,7 @@ from digitize.synth_tables import grouped_head, page_truth_text, read_tables, re
 from digitize.teds import rows_of, teds  # noqa: E402
 from tables_sealed2_render import page_truth_text as sealed2_truth, scan as sealed2_scan, sources as sealed2_sources  # noqa: E402
 from tables_sealed3_render import page_truth_text as sealed3_truth, scan as sealed3_scan, sources as sealed3_sources  # noqa: E402
+from tables_sealed4_render import page_truth_text as sealed4_truth, scan as sealed4_scan, sources as sealed4_sources  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
@@ -83,6 +92,7 @@ def sets(sources: Path) -> dict[str, list[Path]]:
         "sealed": [sources / "EP16898049NWA1.xml", SHARED / "standards/st36/examples/ep-B1-EP1599469/DOC00001.xml"],
         "sealed2": sealed2_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed2 (tables_sealed2_render.py build)
         "sealed3": sealed3_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed3 (tables_sealed3_render.py build)
+        "sealed4": sealed4_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed4 (tables_sealed4_render.py build)
     }
 
 
@@ -97,6 +107,10 @@ def raw_text(image: np.ndarray, dpi: int) -> str:
 
 
 def render(part: str, table, ruling: str) -> np.ndarray:
+    if part == "sealed4":  # Java 2D pages, drawn once for the set: each level scans them (tables_sealed4_render.scan)
+        from tables_sealed4_render import render as render_java
+
+        return render_java(table, ruling=ruling)
     if part == "sealed3":  # PostScript from groff tbl: each level scans it (tables_sealed3_render.scan)
         from tables_sealed3_render import render as render_ps
 
@@ -114,7 +128,7 @@ def render(part: str, table, ruling: str) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3"), default="tuning")
+    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4"), default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--rulings", default="ruled,partly", help="any of ruled, partly, unruled (no rule at all)")
@@ -140,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                         img, dpi = sealed2_scan(clean, level, t.name, ruling)
                     elif a.part == "sealed3":  # its own copier and camera models
                         img, dpi = sealed3_scan(clean, level, t.name, ruling)
+                    elif a.part == "sealed4":  # its own sheet-feeder and copy-of-a-copy models
+                        img, dpi = sealed4_scan(clean, level, t.name, ruling)
                     else:
                         img, dpi = degrade(clean, level, seed=seed, dpi=300)
                     t0 = time.perf_counter()
@@ -158,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                     truth_text = sealed2_truth(t) if a.part == "sealed2" else page_truth_text(t)
                     if a.part == "sealed3":
                         truth_text = sealed3_truth(t)
+                    if a.part == "sealed4":
+                        truth_text = sealed4_truth(t)
                     ours = score(t.name, truth_text, page_text(page)).owe
                     rec = {"table": t.name, "ruling": ruling, "level": level, "teds": round(s, 3),
                            "teds_s": round(ss, 3), "found": shape,
