@@ -9,17 +9,26 @@ none of their text, names or numbers:
   field truth mapped to what ``digitize.synth_frontpages.score`` reads, every value printed on the
   page), never one of its REGRESSION documents. Pages 2-3: two Spanish prose pages of
   ``bench/sealed_es7.py`` (Pango typesetting, its own office scanner, its Spanish patent prose in
-  ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es7_*.txt``), pages its own part does not read;
-  truth: the page's text as printed (``sealed_es7``'s own truth of the page).
+  ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es7_*.txt``): pages 25-48 of its stream composed
+  48 pages long (its own part, ``spanish.py --part sealed7 --pages 24``, composes and reads 24), two a
+  document in order, each scanned by ``sealed_es7.scan_office`` with the seed its ``pages()`` gives
+  that page; truth: the page's text as printed (``sealed_es7``'s own truth of the page). Its stream
+  is short and comes back page after page, so these pages reprint paragraphs of its own part in
+  other layouts and line breaks.
 * ``en-office``: 12 documents ``V8PH01`` … ``V8PH12``. Page 1: a PH front page of
   ``frontpage_sealed8`` (as above). Pages 2-3: two consecutive pages of the ENGLISH description of
   one of six EP publications in the test data of github.com/max-planck-innovation-competition/go-epo-eps
   (``SOURCES``; Apache-2.0 repository; the EPO's publication data) — none of them in ``../shared``,
   in A/B/held-out, ``sealed``, ``sealed2`` or the table sets' lists — typeset with ``sealed_es7``'s
-  Pango typesetting in layouts of this module (EP-style ``[0001]`` paragraph numbers, headings,
-  one and two columns, a running head with the publication number), page 2 going on where page 1
-  broke off, scanned by ``sealed_es7``'s office scanner (this module's seeds). Truth: the text as
-  typeset. The text is not committed: it lives in ``$DIGITIZE_REAL_SETS/qa-sealed3/`` (``--text``
+  Pango typesetting (``sealed_es7.compose_page``: every block laid out by ``pango-view``, placed in
+  columns, cut between its lines at a column's foot) in four layouts of this module (``EN_LAYOUTS``:
+  two justified Linux Libertine columns on A4, one justified Charis SIL column on A4, two justified
+  Open Sans columns on Letter, one ragged Linux Biolinum column on Letter), the office's own
+  ``[0001]`` paragraph numbers in bold, its headings in bold, a running head (the publication
+  number, ``Page n of m``, ``Sheet n`` …) over a rule and a page number at the foot, no hyphenation
+  (Pango breaks at spaces and after a word's own hyphen); page 2 goes on where page 1 stopped, inside
+  a paragraph from the next word; scanned by ``sealed_es7.scan_office`` (this module's seeds).
+  Truth: the lines Pango set, as ``compose_page`` returns them. The text is not committed: it lives in ``$DIGITIZE_REAL_SETS/qa-sealed3/`` (``--text``
   makes ``qa_sealed3_en.json`` and ``SOURCES.json`` from the bare mirror at ``COMMIT``); without it
   the batch stops with one line.
 
