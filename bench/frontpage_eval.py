@@ -8,6 +8,7 @@
     python bench/frontpage_eval.py sealed5       # bench/frontpage_sealed5.py (own PostScript + Ghostscript, own scans): reported at stop 34, now seen
     python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans): reported at stop 35, now seen
     python bench/frontpage_eval.py sealed7       # bench/frontpage_sealed7.py (groff/tbl typesetting, Ghostscript, own scans; only run to report)
+    python bench/frontpage_eval.py sealed8       # bench/frontpage_sealed8.py (own SVG layout, rsvg-convert, own scans; only run to report)
     python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed7)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
@@ -124,6 +125,14 @@ if __name__ == "__main__":
             samples = getattr(module, f"{which}_set")()  # sealed4-6: reported at stops 33-35, seen since
             if which == "sealed7":
                 show = False  # only run to report: aggregate lines only
+    elif which == "sealed8":  # only run to report: aggregate lines only (--regression: its 6 kept apart)
+        import frontpage_sealed8
+
+        if "--regression" in sys.argv:
+            which, samples = "sealed8 regression sample", frontpage_sealed8.regression_set()
+        else:
+            samples = frontpage_sealed8.sealed8_set()
+        show = False
     else:
         samples = tuning_set()
     if "--only" in sys.argv:  # a few documents while developing: --only S4-EP-05,S4-AR-02

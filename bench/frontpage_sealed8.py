@@ -53,7 +53,7 @@ REGRESSION = ["S8-PH-04", "S8-PH-15", "S8-AR-09", "S8-MX-12", "S8-MX-19", "S8-EP
 
 HERE = Path(__file__).resolve().parent
 BUILD = HERE.parent / "build" / "frontpage-sealed8"
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"  # part of the cache key: bump when the rendering commands change
 W, H = 2480, 3508  # A4 at 300 dpi: the SVG's user units are the page's pixels
 PX = 300 / 72  # pixels per point
 
@@ -495,7 +495,7 @@ def content(r: random.Random, o: str) -> dict:
     tl = title.lower() if title.isupper() else title[0].lower() + title[1:]
     if a.es:
         first = tl.split()[0]
-        art = "una " if first.endswith(("a", "ión", "is")) else "un "
+        art = "una " if first.endswith(("a", "ión", "is", "dad")) else "un "
     else:
         art = "an " if tl[0] in "aeiou" else "a "
     tail = {"code": "57", "label": L["57"], "text": ABSTRACT["es" if a.es else "en"].format(t=art + tl)}
@@ -846,7 +846,7 @@ def render(name: str, svg: str) -> Path:
     tmp = stem.with_suffix(".tmp.png")
     subprocess.run([exe, "-d", "300", "-p", "300", "-b", "white", "-f", "png", "-o", str(tmp), str(src)],
                    check=True, capture_output=True, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
-    Image.open(tmp).convert("L").save(png)
+    Image.open(tmp).convert("L").crop((0, 0, W, H)).save(png)  # rsvg rounds 210 mm up to 2481 px
     tmp.unlink()
     return png
 

@@ -325,6 +325,11 @@ def page_spec(k: int, blocks: list[Block], total: int) -> dict:
                      **kw})
 
     start = int(rng.integers(0, len(blocks)))
+    if kind == "mx-titulo":
+        # the page opens with the document whose title it prints: the first titled document from start on
+        heads = [i for i, b in enumerate(blocks) if b.title and (i == 0 or blocks[i - 1].doc != b.doc)]
+        if heads:
+            start = next((i for i in heads if i >= start), heads[0])
     if kind == "reivindicaciones":
         # every claim of the text once (from a drawn claim on), then the stream goes on as elsewhere
         claims = [b for b in blocks if b.kind == "claim"]
