@@ -87,3 +87,16 @@ def test_a_kind_code_glued_to_a_publication_number_stays_a_kind_code():
     assert rules.number_context("9,265,191B2;", ctx) is None
     fix = rules.number_context("12B4", ctx)
     assert fix is not None and fix.new == "1284"
+
+
+def test_an_ordinals_superscript_read_as_a_mark_is_asked_on_a_spanish_page():
+    """``la 3* edad``, ``la 3? edad``: the ª of a Spanish ordinal read as a star or a question
+    mark, asked with the ordinal; an English page's ``3*`` (a footnote's star) is not asked."""
+    from test_proofread_recall import spanish_page
+
+    page = spanish_page([("personas", 96), ("de", 96), ("la", 96), ("3*", 93), ("edad,", 96), ("la", 96),
+                         ("3?", 83), ("edad", 96)])
+    _, _, candidates = auto_correct([page], profiles.load("mx"))
+    asked = {c.text: c.suggestions for c in candidates}
+    assert asked.get("3*") == ["3ª", "3º"] and asked.get("3?") == ["3ª", "3º"]
+    assert "3*" not in _asked([[("see", 96), ("note", 96), ("3*", 93), ("below", 96)]])

@@ -499,6 +499,13 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                     confidence=float(word.conf), suggestions=[pre + formula + suf if formula else "ó"],
                     context=context, word_id=word.id))
                 continue
+            if ORDINAL_MISREAD.fullmatch(word.text) and ctx.lang in ORDINAL_LANGUAGES and not ctx.foreign:
+                # ``la 3* edad``: the ordinal's superscript ª or º read as a mark
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[word.text[:-1] + "ª", word.text[:-1] + "º"],
+                    context=context, word_id=word.id))
+                continue
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident and not _oxygen_symbol(core, ctx):
                     pass  # ``HO4W``, ``FO2B``: a letter O read among digits (a code's zero)
@@ -1102,6 +1109,10 @@ def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
                 continue
             out[word.id] = pre + low + suf
     return out
+
+
+ORDINAL_MISREAD = re.compile(r"\d{1,3}[*?]")  # 3ª, 1º read 3*, 1? (no figure is starred or asked in running text)
+ORDINAL_LANGUAGES = frozenset({"es"})  # languages that print ordinals with a superscript ª/º
 
 
 _BAR_ONLY = re.compile(r"[\[{]?\|[\]}]?")  # ``|``, ``[|``: a 1 read as a bar (and a bracket)
