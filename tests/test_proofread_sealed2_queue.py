@@ -69,6 +69,8 @@ def test_a_capital_inside_a_sentence_is_asked_with_the_lower_case_word():
     ])
     assert asked.get("Is") == ["is"] and asked.get("Which") == ["which"] and asked.get("Vehicle") == ["vehicle"]
     assert not {"World", "Wide", "Web", "Members"} & set(asked)
+    asked = _asked([[("flag", 96), ("372", 96), ("1s", 88), ("in", 96), ("the", 96), ("seat", 96)]])
+    assert asked == {"Is": ["is"]}  # after a reference numeral, its i read as a one (then made Is)
 
 
 def test_a_word_misread_into_no_word_beside_the_documents_spelling_is_asked():

@@ -1071,17 +1071,19 @@ def _title_word(text: str) -> bool:
 
 
 WORD_SPACE = 1.5  # a gap wider than this many heights of the word is no word space
-SAME_SHAPE_CAPITALS = frozenset("CIOSVWXZ")  # capitals the engine takes for their lower case scaled (I: i's dot joined)
+SAME_SHAPE_CAPITALS = frozenset("CIOSVWXZ")
+NUMERAL = re.compile(r"\d{1,4}[a-z]?")  # a reference numeral (``flag 372 Is``, ``FIG. 9 Is``): no sentence's end  # capitals the engine takes for their lower case scaled (I: i's dot joined)
 
 
 def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
     """Words read with a capital inside a sentence (``the gear selection Is not``, ``a support
-    seat Which supports``, ``… the hybrid`` / ``Vehicle is operated``): word id → the word in
-    lower case. The engine reads the capital of a letter whose lower case has its shape
+    seat Which supports``, ``… the hybrid`` / ``Vehicle is operated``, after a reference numeral:
+    ``flag 372 1s in``, its i read as a one): word id → the word in lower case. The engine reads the capital of a letter whose lower case has its shape
     (``SAME_SHAPE_CAPITALS``); a sentence does not capitalise after a word that ends in a
     lower-case letter, a name or a term does: not asked when a word around it in its block is
     capitalised too, three words either way (``World Wide Web``, ``the Speech and Silence``,
-    ``de Centros`` / ``de Conmutación``, ``Variables de la Shell``), after a gap wider than a word space, when the document does not read the word in lower case at least as often as
+    ``de Centros`` / ``de Conmutación``, ``Variables de la Shell``), after a gap wider than a
+    word space, when the document does not read the word in lower case at least as often as
     capitalised, or when the lower-case word is no word of the language."""
     out: dict[str, str] = {}
     if not ctx.forms.lang or ctx.foreign:
@@ -1091,12 +1093,14 @@ def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
         shown = [w for line in block.lines for w in line.words if w.text]
         for i, word in enumerate(shown):
             pre, core, suf = rules.split_token(word.text)
+            if core[:1] == "1" and core[1:].isalpha() and core[1:].islower():
+                core = "I" + core[1:]  # ``372 1s in``: the i read as a figure one
             if pre or i == 0 or len(core) < 2 or not core.isalpha() or not core.istitle() or \
                     core[0] not in SAME_SHAPE_CAPITALS:
                 continue
             previous = shown[i - 1]
-            if not previous.text[-1:].islower():
-                continue  # a sentence's start, after a stop, a bracket, a number
+            if not (previous.text[-1:].islower() or NUMERAL.fullmatch(previous.text)):
+                continue  # a sentence's start, after a stop, a bracket
             if previous.bbox[1] < word.bbox[3] and previous.bbox[3] > word.bbox[1] and \
                     word.bbox[0] - previous.bbox[2] > WORD_SPACE * (word.bbox[3] - word.bbox[1]):
                 continue  # ``cadena      Se imprime``: a term and its description, a column apart
