@@ -102,3 +102,11 @@ def test_an_ordinals_superscript_read_as_a_mark_is_asked_on_a_spanish_page():
     asked = {c.text: c.suggestions for c in candidates}
     assert asked.get("3*") == ["3ª", "3º"] and asked.get("3?") == ["3ª", "3º"]
     assert "3*" not in _asked([[("see", 96), ("note", 96), ("3*", 93), ("below", 96)]])
+
+
+def test_a_reading_no_list_has_one_edit_from_a_common_word_is_asked():
+    """``ifter``, ``tuming``: no English list has them (though the forms' analysis passes them as
+    words), and ``after``, ``turning`` are common one edit away: asked, the common word among the
+    suggestions."""
+    asked = _asked([[("the", 96), ("ifter", 80), ("which", 96), ("tuming", 80), ("the", 96)]])
+    assert asked["ifter"][0] == "after" and "turning" in asked["tuming"]

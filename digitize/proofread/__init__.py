@@ -547,6 +547,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
                 slip = slip or _near_own(core, vocabulary, ctx)  # ughtening: the document's tightening
+                common = None if slip else _near_common(core, ctx)  # energs: energy
+                slip = slip or common is not None
                 numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
                 if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
                         all(_a_word(p, ctx, word.id in bare) or (memory is not None and memory.knows(p)) for p in parts if p):
@@ -571,6 +573,9 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 if own:
                     own = pre + match_case(own, core) + suf
                     suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
+                if common and not lost_accent:
+                    near = pre + match_case(common, core) + suf
+                    suggestions = [near] + [x for x in suggestions if x != near][: max(0, s.queue_suggestions - 1)]
                 if numbered:  # before the document's own spelling: the letters are a word as read
                     numbered = pre + numbered + suf
                     suggestions = [numbered] + [x for x in suggestions if x != numbered][: max(0, s.queue_suggestions - 1)]
@@ -1290,6 +1295,25 @@ def _near_own(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> 
         return False
     own = _own_spelling(core, vocabulary)
     return own is not None and _a_word(own, ctx)
+
+
+NEAR_COMMON_ZIPF = 4.0  # a word of the language this common one edit from a reading no list has
+
+
+def _near_common(core: str, ctx: rules.RuleContext) -> str | None:
+    """The commonest word of the language one edit (any letter) from a reading in lower case no
+    word list has (``energs``, ``ifter``, ``seale``, ``ete``: energy, after, scale, etc), in the
+    languages whose lists hold their forms (``NEAR_OWN_LANGUAGES``); else None."""
+    low = core.casefold()
+    if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or core != low or len(low) < 3 or not low.isalpha() or \
+            ctx.forms.listed(low) or ctx.lexicon.known(core):
+        return None  # (not ``is_word``: it takes ``energs`` for a plural)
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    edits = {low[:i] + c + low[i + 1:] for i in range(len(low)) for c in alphabet} | \
+        {low[:i] + c + low[i:] for i in range(len(low) + 1) for c in alphabet} | \
+        {low[:i] + low[i + 1:] for i in range(len(low))}
+    best = max(((ctx.forms.zipf(e), e) for e in edits if e != low and ctx.forms.listed(e)), default=None)
+    return best[1] if best and best[0] >= NEAR_COMMON_ZIPF else None
 
 
 JOINED_CONFIDENCE = 90.0  # a hyphenated join read below this is asked (``salida-de``)
