@@ -110,3 +110,13 @@ def test_a_reading_no_list_has_one_edit_from_a_common_word_is_asked():
     suggestions."""
     asked = _asked([[("the", 96), ("ifter", 80), ("which", 96), ("tuming", 80), ("the", 96)]])
     assert asked["ifter"][0] == "after" and "turning" in asked["tuming"]
+
+
+def test_a_numbered_parts_name_and_a_front_page_word_are_not_asked():
+    """``of Claims 1 to 11``: a numbered part's name is capitalised; the front page's
+    ``européen`` (Office européen des brevets) is no misreading of the text's ``european``."""
+    pages = [page_of([[("Office", 96), ("européen", 96)]], number=1),
+             page_of([[("the", 96), ("subject", 96), ("of", 96), ("Claims", 96), ("1", 96), ("to", 96), ("11.", 96)],
+                      [("european", 96), ("patent", 96), ("european", 96), ("claims", 96)], FILLER], number=2)]
+    _, _, candidates = auto_correct(pages, profiles.load("ph"))
+    assert not {"Claims", "européen"} & {c.text for c in candidates}

@@ -546,8 +546,11 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
-                slip = slip or _near_own(core, vocabulary, ctx)  # ughtening: the document's tightening
-                common = None if slip else _near_common(core, ctx)  # energs: energy
+                # a text page's word that is no word near the document's own or a common one
+                # (not a front page's names, not a word's first half at a line end: ``identifi-``)
+                prose = page.number > 1 and not suf.startswith("-")
+                slip = slip or prose and _near_own(core, vocabulary, ctx)  # ughtening: the document's tightening
+                common = None if slip or not prose else _near_common(core, ctx)  # energs: energy
                 slip = slip or common is not None
                 numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
                 if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
@@ -1083,13 +1086,14 @@ NUMERAL = re.compile(r"\d{1,4}[a-z]?")  # a reference numeral (``flag 372 Is``, 
 def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
     """Words read with a capital inside a sentence (``the gear selection Is not``, ``a support
     seat Which supports``, ``… the hybrid`` / ``Vehicle is operated``, after a reference numeral:
-    ``flag 372 1s in``, its i read as a one): word id → the word in lower case. The engine reads the capital of a letter whose lower case has its shape
-    (``SAME_SHAPE_CAPITALS``); a sentence does not capitalise after a word that ends in a
-    lower-case letter, a name or a term does: not asked when a word around it in its block is
-    capitalised too, three words either way (``World Wide Web``, ``the Speech and Silence``,
-    ``de Centros`` / ``de Conmutación``, ``Variables de la Shell``), after a gap wider than a
-    word space, when the document does not read the word in lower case at least as often as
-    capitalised, or when the lower-case word is no word of the language."""
+    ``flag 372 1s in``, its i read as a one): word id → the word in lower case. The engine reads
+    the capital of a letter whose lower case has its shape (``SAME_SHAPE_CAPITALS``); a sentence
+    does not capitalise after a word that ends in a lower-case letter, a name or a term does: not
+    asked when a word around it in its block is capitalised too, three words either way (``World
+    Wide Web``, ``the Speech and Silence``, ``de Centros`` / ``de Conmutación``, ``Variables de la
+    Shell``), after a gap wider than a word space, before a number (``of Claims 1 to 11``), when
+    the document does not read the word in lower case at least as often as capitalised, or when
+    the lower-case word is no word of the language."""
     out: dict[str, str] = {}
     if not ctx.forms.lang or ctx.foreign:
         return out
@@ -1112,6 +1116,8 @@ def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
             if any(_title_word(w.text) and not shown[j - 1].text[-1:] in rules.SENTENCE_END
                    for j in range(max(1, i - 3), min(len(shown), i + 4)) if j != i for w in (shown[j],)):
                 continue
+            if i + 1 < len(shown) and NUMERAL.fullmatch(rules.split_token(shown[i + 1].text)[1]):
+                continue  # ``of Claims 1 to 11``, ``in Figure 3``: a numbered part's name
             low = core.lower()
             n_low = counts.get(low, 0)
             if n_low < 1 or n_low < counts.get(core, 0) or not ctx.forms.is_word(low, ctx.lexicon):
