@@ -451,7 +451,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         after = {a.id: b for a, b in zip(shown, shown[1:])}
         lost_number = _lost_number(shown, ended)
         ended = bool(shown) and (shown[-1].text[-1:] in rules.SENTENCE_END or _heading(shown))
-        numerals = _numeral_misreads(shown, ctx) if page.number > 1 else {}
+        numerals = _numeral_misreads(shown) if page.number > 1 else {}
         for word in line.words:
             if not word.text or word.id in remembered:
                 continue
@@ -1079,8 +1079,8 @@ def _title_word(text: str) -> bool:
 
 
 WORD_SPACE = 1.5  # a gap wider than this many heights of the word is no word space
-SAME_SHAPE_CAPITALS = frozenset("CIOSVWXZ")
-NUMERAL = re.compile(r"\d{1,4}[a-z]?")  # a reference numeral (``flag 372 Is``, ``FIG. 9 Is``): no sentence's end  # capitals the engine takes for their lower case scaled (I: i's dot joined)
+SAME_SHAPE_CAPITALS = frozenset("CIOSVWXZ")  # capitals the engine takes for their lower case scaled (I: i's dot joined)
+NUMERAL = re.compile(r"\d{1,4}[a-z]?")  # a reference numeral (``flag 372 Is``, ``FIG. 9 Is``): no sentence's end
 
 
 def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
@@ -1135,12 +1135,12 @@ _NUMERAL_GLUED = re.compile(r"([\[{|£Il]?)(\d{1,3})([\]}|Il]?)")  # ``[4``, ``I
 NUMERAL_HEIGHT = (0.5, 1.05)  # a bar this high against the line's tallest word is a figure's height
 
 
-def _numeral_misreads(shown: list, ctx: rules.RuleContext) -> dict[str, str]:
+def _numeral_misreads(shown: list) -> dict[str, str]:
     """Reference numerals of running text whose figure 1 the engine read as a bar or a bracket
     (``support member | to the``, ``members [4 are``, ``hem 1] can``, ``seat £2``, ``I4``): word
     id → the numeral. A bar is one only when it has a figure's height (not a speck, not a table's
-    or a front page's rule) and follows a word; a bracket only when no bracket on the line closes
-    or opens it (``[4, 5]`` is a list of citations, ``[6 - 9)`` a range whose bracket was misread)."""
+    or a front page's rule) and follows a word; a bracket only when no bracket within three words
+    closes or opens it (``[4, 5]`` is a list of citations, ``[6 - 9)`` a range whose bracket was misread)."""
     out: dict[str, str] = {}
     tall = max((w.bbox[3] - w.bbox[1] for w in shown if rules.split_token(w.text)[1].isalpha()), default=0)
     texts = [w.text for w in shown]
@@ -1157,7 +1157,7 @@ def _numeral_misreads(shown: list, ctx: rules.RuleContext) -> dict[str, str]:
         m = _NUMERAL_GLUED.fullmatch(body)
         if not m or not (m.group(1) or m.group(3)) or m.group(1) and m.group(3):
             continue
-        if m.group(1) in "Il" and m.group(1) and not previous[-1:].isalpha():
+        if m.group(1) and m.group(1) in "Il" and not previous[-1:].isalpha():
             continue  # ``I4`` after a word; not a code's letter after a figure or a label
         if m.group(1) and any(c in t for t in texts[i + 1:i + 4] for c in ")]}") or \
                 m.group(3) and any(c in t for t in texts[max(0, i - 3):i] for c in "([{"):
@@ -1292,9 +1292,8 @@ NEAR_OWN_LANGUAGES = frozenset({"en"})  # languages whose word lists hold their 
 
 def _near_own(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> bool:
     """A reading that is no word, one or two edits (``_own_spelling``) from a word of the language
-    the document reads with confidence twice or more (``ughtening``, ``sutched``, ``tuming`` beside
-    the page's ``tightening``, ``stitched``, ``turning``): the document's word misread, whatever
-    the confidence. Not a reading in capitals (a code, an acronym) nor one the document reads
+    the document reads with confidence twice or more (``ughtening``, ``arear`` beside the page's
+    ``tightening``, ``rear``): the document's word misread, whatever the confidence. Not a reading in capitals (a code, an acronym) nor one the document reads
     twice itself. Only where the word lists tell a word from no word: Spanish forms they lack
     (``especificad``, ``indexan``, ``reejecutada``) would be asked for every one."""
     if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or not core.isalpha() or core.isupper() or _a_word(core, ctx):
@@ -1308,12 +1307,12 @@ NEAR_COMMON_ZIPF = 4.0  # a word of the language this common one edit from a rea
 
 def _near_common(core: str, ctx: rules.RuleContext) -> str | None:
     """The commonest word of the language one edit (any letter) from a reading in lower case no
-    word list has (``energs``, ``ifter``, ``seale``, ``ete``: energy, after, scale, etc), in the
-    languages whose lists hold their forms (``NEAR_OWN_LANGUAGES``); else None."""
+    word list has (``ifter``, ``tuming``: after, turning), in the languages whose lists hold
+    their forms (``NEAR_OWN_LANGUAGES``); else None."""
     low = core.casefold()
     if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or core != low or len(low) < 3 or not low.isalpha() or \
             ctx.forms.listed(low) or ctx.lexicon.known(core):
-        return None  # (not ``is_word``: it takes ``energs`` for a plural)
+        return None  # (not ``is_word``, which passes ``ifter`` and ``energs``)
     alphabet = "abcdefghijklmnopqrstuvwxyz"
     edits = {low[:i] + c + low[i + 1:] for i in range(len(low)) for c in alphabet} | \
         {low[:i] + c + low[i:] for i in range(len(low) + 1) for c in alphabet} | \
