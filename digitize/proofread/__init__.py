@@ -1293,10 +1293,12 @@ NEAR_OWN_LANGUAGES = frozenset({"en"})  # languages whose word lists hold their 
 def _near_own(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> bool:
     """A reading that is no word, one or two edits (``_own_spelling``) from a word of the language
     the document reads with confidence twice or more (``ughtening``, ``arear`` beside the page's
-    ``tightening``, ``rear``): the document's word misread, whatever the confidence. Not a reading in capitals (a code, an acronym) nor one the document reads
-    twice itself. Only where the word lists tell a word from no word: Spanish forms they lack
-    (``especificad``, ``indexan``, ``reejecutada``) would be asked for every one."""
-    if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or not core.isalpha() or core.isupper() or _a_word(core, ctx):
+    ``tightening``, ``rear``): the document's word misread, whatever the confidence. Not a
+    reading in capitals (a code, an acronym) nor one the document reads twice itself. Only where
+    the word lists tell a word from no word: Spanish forms they lack (``especificad``,
+    ``indexan``, ``reejecutada``) would be asked for every one."""
+    if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or not core.isalpha() or core.isupper() or \
+            _a_word(core, ctx):
         return False
     own = _own_spelling(core, vocabulary)
     return own is not None and _a_word(own, ctx)
