@@ -81,6 +81,7 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
     ctx.memo["chemistry"] = _prints_chemistry(pages)
     ctx.memo["read-well"] = document_vocabulary(pages, times=1)
     ctx.memo["numbered"] = _numbered_stems(pages)
+    ctx.memo["cased"] = _cased_counts(pages)
     for page in pages:
         if page.image_only:
             continue
@@ -442,6 +443,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
     out = []
     ended = True  # the line before ended a sentence (or there was none)
+    cased = _inner_capitals(page, ctx) if page.number > 1 else {}
     for line in page.lines():
         context = " ".join(w.text for w in line.words if w.text)
         shown = [w for w in line.words if w.text]
@@ -449,8 +451,17 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
         after = {a.id: b for a, b in zip(shown, shown[1:])}
         lost_number = _lost_number(shown, ended)
         ended = bool(shown) and (shown[-1].text[-1:] in rules.SENTENCE_END or _heading(shown))
+        numerals = _numeral_misreads(shown) if page.number > 1 else {}
         for word in line.words:
             if not word.text or word.id in remembered:
+                continue
+            if word.id in numerals or word.id in cased:
+                # ``member |``, ``members [4``: a reference numeral's 1 read as a bar or bracket;
+                # ``seat Which supports``: a lower-case letter read as its capital
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[numerals.get(word.id) or cased[word.id]],
+                    context=context, word_id=word.id))
                 continue
             if word.id in cut:
                 out.append(QueueCandidate(
@@ -486,6 +497,13 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 out.append(QueueCandidate(
                     kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
                     confidence=float(word.conf), suggestions=[pre + formula + suf if formula else "ó"],
+                    context=context, word_id=word.id))
+                continue
+            if ORDINAL_MISREAD.fullmatch(word.text) and ctx.lang in ORDINAL_LANGUAGES and not ctx.foreign:
+                # ``la 3* edad``: the ordinal's superscript ª or º read as a mark
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=[word.text[:-1] + "ª", word.text[:-1] + "º"],
                     context=context, word_id=word.id))
                 continue
             if any(c.isdigit() for c in core):
@@ -528,6 +546,12 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 odd = odd or _inner_capital(core, ctx)  # a capital inside a lower-case word (HauptstraBe)
                 capital = _odd_capital(core, before.get(word.id), line, ctx) if not pre and not lost_number else False
                 slip = slip or _document_variant(core, ctx.memo.get("read-well") or {}, ctx)  # cominand: command
+                # a text page's word that is no word near the document's own or a common one
+                # (not a front page's names, not a word's first half at a line end: ``identifi-``)
+                prose = page.number > 1 and not suf.startswith("-")
+                slip = slip or prose and _near_own(core, vocabulary, ctx)  # ughtening: the document's tightening
+                common = None if slip or not prose else _near_common(core, ctx)  # energs: energy
+                slip = slip or common is not None
                 numbered = _numbered_one(core, ctx)  # sentencial beside the document's sentencia2
                 if not (odd or lost_accent or joined or stray or doubtful or slip or capital or numbered) and \
                         all(_a_word(p, ctx, word.id in bare) or (memory is not None and memory.knows(p)) for p in parts if p):
@@ -552,6 +576,9 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 if own:
                     own = pre + match_case(own, core) + suf
                     suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
+                if common and not lost_accent:
+                    near = pre + match_case(common, core) + suf
+                    suggestions = [near] + [x for x in suggestions if x != near][: max(0, s.queue_suggestions - 1)]
                 if numbered:  # before the document's own spelling: the letters are a word as read
                     numbered = pre + numbered + suf
                     suggestions = [numbered] + [x for x in suggestions if x != numbered][: max(0, s.queue_suggestions - 1)]
@@ -1031,6 +1058,114 @@ def _heading(shown: list) -> bool:
 CAPITAL_ZIPF = 4.0  # a word this common in lower case, capitalised after a speck's full stop: asked
 
 
+def _cased_counts(pages: list[OcrPage]) -> dict[str, int]:
+    """How often the document reads each word's letters in exactly this case (``Vehicle`` and
+    ``vehicle`` apart), its front page left out."""
+    counts: dict[str, int] = {}
+    for p in pages:
+        if p.number == 1:
+            continue
+        for w in p.words():
+            core = rules.split_token(w.text)[1]
+            if core.isalpha():
+                counts[core] = counts.get(core, 0) + 1
+    return counts
+
+
+def _title_word(text: str) -> bool:
+    """``Speech``, ``Wide``: a word capitalised as a name or a term is (not ``OFF``, ``ECU``)."""
+    core = rules.split_token(text)[1]
+    return len(core) > 1 and core.istitle()
+
+
+WORD_SPACE = 1.5  # a gap wider than this many heights of the word is no word space
+SAME_SHAPE_CAPITALS = frozenset("CIOSVWXZ")  # capitals the engine takes for their lower case scaled (I: i's dot joined)
+NUMERAL = re.compile(r"\d{1,4}[a-z]?")  # a reference numeral (``flag 372 Is``, ``FIG. 9 Is``): no sentence's end
+
+
+def _inner_capitals(page: OcrPage, ctx: rules.RuleContext) -> dict[str, str]:
+    """Words read with a capital inside a sentence (``the gear selection Is not``, ``a support
+    seat Which supports``, ``… the hybrid`` / ``Vehicle is operated``, after a reference numeral:
+    ``flag 372 1s in``, its i read as a one): word id → the word in lower case. The engine reads
+    the capital of a letter whose lower case has its shape (``SAME_SHAPE_CAPITALS``); a sentence
+    does not capitalise after a word that ends in a lower-case letter, a name or a term does: not
+    asked when a word around it in its block is capitalised too, three words either way (``World
+    Wide Web``, ``the Speech and Silence``, ``de Centros`` / ``de Conmutación``, ``Variables de la
+    Shell``), after a gap wider than a word space, before a number (``of Claims 1 to 11``), when
+    the document does not read the word in lower case at least as often as capitalised, or when
+    the lower-case word is no word of the language."""
+    out: dict[str, str] = {}
+    if not ctx.forms.lang or ctx.foreign:
+        return out
+    counts = ctx.memo.get("cased") or {}
+    for block in page.blocks:
+        shown = [w for line in block.lines for w in line.words if w.text]
+        for i, word in enumerate(shown):
+            pre, core, suf = rules.split_token(word.text)
+            if core[:1] == "1" and core[1:].isalpha() and core[1:].islower():
+                core = "I" + core[1:]  # ``372 1s in``: the i read as a figure one
+            if pre or i == 0 or len(core) < 2 or not core.isalpha() or not core.istitle() or \
+                    core[0] not in SAME_SHAPE_CAPITALS:
+                continue
+            previous = shown[i - 1]
+            if not (previous.text[-1:].islower() or NUMERAL.fullmatch(previous.text)):
+                continue  # a sentence's start, after a stop, a bracket
+            if previous.bbox[1] < word.bbox[3] and previous.bbox[3] > word.bbox[1] and \
+                    word.bbox[0] - previous.bbox[2] > WORD_SPACE * (word.bbox[3] - word.bbox[1]):
+                continue  # ``cadena      Se imprime``: a term and its description, a column apart
+            if any(_title_word(w.text) and not shown[j - 1].text[-1:] in rules.SENTENCE_END
+                   for j in range(max(1, i - 3), min(len(shown), i + 4)) if j != i for w in (shown[j],)):
+                continue
+            if i + 1 < len(shown) and NUMERAL.fullmatch(rules.split_token(shown[i + 1].text)[1]):
+                continue  # ``of Claims 1 to 11``, ``in Figure 3``: a numbered part's name
+            low = core.lower()
+            n_low = counts.get(low, 0)
+            if n_low < 1 or n_low < counts.get(core, 0) or not ctx.forms.is_word(low, ctx.lexicon):
+                continue
+            out[word.id] = pre + low + suf
+    return out
+
+
+ORDINAL_MISREAD = re.compile(r"\d{1,3}[*?]")  # 3ª, 1º read 3*, 1? (no figure is starred or asked in running text)
+ORDINAL_LANGUAGES = frozenset({"es"})  # languages that print ordinals with a superscript ª/º
+
+
+_BAR_ONLY = re.compile(r"[\[{]?\|[\]}]?")  # ``|``, ``[|``: a 1 read as a bar (and a bracket)
+_NUMERAL_GLUED = re.compile(r"([\[{|£Il]?)(\d{1,3})([\]}|Il]?)")  # ``[4``, ``I4``, ``£2``, ``21]``, ``1}``
+NUMERAL_HEIGHT = (0.5, 1.05)  # a bar this high against the line's tallest word is a figure's height
+
+
+def _numeral_misreads(shown: list) -> dict[str, str]:
+    """Reference numerals of running text whose figure 1 the engine read as a bar or a bracket
+    (``support member | to the``, ``members [4 are``, ``hem 1] can``, ``seat £2``, ``I4``): word
+    id → the numeral. A bar is one only when it has a figure's height (not a speck, not a table's
+    or a front page's rule) and follows a word; a bracket only when no bracket within three words
+    closes or opens it (``[4, 5]`` is a list of citations, ``[6 - 9)`` a range whose bracket was misread)."""
+    out: dict[str, str] = {}
+    tall = max((w.bbox[3] - w.bbox[1] for w in shown if rules.split_token(w.text)[1].isalpha()), default=0)
+    texts = [w.text for w in shown]
+    for i, word in enumerate(shown):
+        text = word.text
+        stop = re.search(r"[.,;:]$", text)
+        body, tail = (text[:-1], text[-1]) if stop else (text, "")
+        previous = shown[i - 1].text if i else ""
+        if _BAR_ONLY.fullmatch(body):
+            high = (word.bbox[3] - word.bbox[1]) / tall if tall else 0.0
+            if previous[-1:].isalpha() and NUMERAL_HEIGHT[0] <= high <= NUMERAL_HEIGHT[1]:
+                out[word.id] = "1" + tail
+            continue
+        m = _NUMERAL_GLUED.fullmatch(body)
+        if not m or not (m.group(1) or m.group(3)) or m.group(1) and m.group(3):
+            continue
+        if m.group(1) and m.group(1) in "Il" and not previous[-1:].isalpha():
+            continue  # ``I4`` after a word; not a code's letter after a figure or a label
+        if m.group(1) and any(c in t for t in texts[i + 1:i + 4] for c in ")]}") or \
+                m.group(3) and any(c in t for t in texts[max(0, i - 3):i] for c in "([{"):
+            continue  # ``[4, 5]``: a bracketed list; ``[6 - 9)``: a range in brackets
+        out[word.id] = ("1" if m.group(1) else "") + m.group(2) + ("1" if m.group(3) else "") + tail
+    return out
+
+
 def _odd_capital(core: str, previous, line, ctx: rules.RuleContext) -> bool:
     """A capital where the sentence has none: a common word after a lone full stop that begins
     its line, a speck (``. More processing``, ``. Memory element``): no sentence begins so. (A
@@ -1150,6 +1285,42 @@ def _own_spelling(core: str, vocabulary: dict[str, str]) -> str | None:
         return None
     hit = process.extractOne(key, list(vocabulary), scorer=Levenshtein.distance, score_cutoff=2 if len(key) > 5 else 1)
     return vocabulary[hit[0]] if hit else None
+
+
+NEAR_OWN_LANGUAGES = frozenset({"en"})  # languages whose word lists hold their inflected forms (not Spanish's)
+
+
+def _near_own(core: str, vocabulary: dict[str, str], ctx: rules.RuleContext) -> bool:
+    """A reading that is no word, one or two edits (``_own_spelling``) from a word of the language
+    the document reads with confidence twice or more (``ughtening``, ``arear`` beside the page's
+    ``tightening``, ``rear``): the document's word misread, whatever the confidence. Not a
+    reading in capitals (a code, an acronym) nor one the document reads twice itself. Only where
+    the word lists tell a word from no word: Spanish forms they lack (``especificad``,
+    ``indexan``, ``reejecutada``) would be asked for every one."""
+    if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or not core.isalpha() or core.isupper() or \
+            _a_word(core, ctx):
+        return False
+    own = _own_spelling(core, vocabulary)
+    return own is not None and _a_word(own, ctx)
+
+
+NEAR_COMMON_ZIPF = 4.0  # a word of the language this common one edit from a reading no list has
+
+
+def _near_common(core: str, ctx: rules.RuleContext) -> str | None:
+    """The commonest word of the language one edit (any letter) from a reading in lower case no
+    word list has (``ifter``, ``tuming``: after, turning), in the languages whose lists hold
+    their forms (``NEAR_OWN_LANGUAGES``); else None."""
+    low = core.casefold()
+    if ctx.lang not in NEAR_OWN_LANGUAGES or ctx.foreign or core != low or len(low) < 3 or not low.isalpha() or \
+            ctx.forms.listed(low) or ctx.lexicon.known(core):
+        return None  # (not ``is_word``, which passes ``ifter`` and ``energs``)
+    alphabet = "abcdefghijklmnopqrstuvwxyz"
+    edits = {low[:i] + c + low[i + 1:] for i in range(len(low)) for c in alphabet} | \
+        {low[:i] + c + low[i:] for i in range(len(low) + 1) for c in alphabet} | \
+        {low[:i] + low[i + 1:] for i in range(len(low))}
+    best = max(((ctx.forms.zipf(e), e) for e in edits if e != low and ctx.forms.listed(e)), default=None)
+    return best[1] if best and best[0] >= NEAR_COMMON_ZIPF else None
 
 
 JOINED_CONFIDENCE = 90.0  # a hyphenated join read below this is asked (``salida-de``)

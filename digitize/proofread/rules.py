@@ -165,6 +165,9 @@ def number_context(text: str, ctx: RuleContext) -> Fix | None:
             if i > 0 and j < len(core) and _digitish(core[i - 1]) and _digitish(core[j]) and j - i <= 2:
                 left_digits = _digit_run(core, i - 1, -1)
                 right_digits = _digit_run(core, j, 1)
+                if j - i == 1 and j == len(core) - 1 and KIND_SHAPE.fullmatch(core[i:]) and left_digits >= KIND_AFTER:
+                    i = j  # ``9,265,191B2``: a publication number's kind code glued to it, not ``19182``
+                    continue
                 strong = all(core[k] in STRONG for k in range(i, j))
                 if left_digits + right_digits >= (2 if strong else 3):
                     for k in range(i, j):
@@ -219,6 +222,9 @@ def _parse_formula(core: str, i: int, symbols: int) -> frozenset[int] | None:
             if rest is not None:
                 return rest | set(range(i, i + size))
     return None
+
+
+KIND_AFTER = 6  # figures of a publication number before a glued kind code (B2, A1)
 
 
 def _digitish(c: str) -> bool:
