@@ -50,6 +50,13 @@ BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
 # (ocr-benchmark table_10), and sometimes far worse (chart_02): the header's dpi is one more
 # candidate when the two differ by HEADER_FACTOR.
 HEADER_FACTOR = 1.5
+# The page as it came is read first (what the raw ``tesseract`` CLI reads, in process) and kept as
+# it is, unprepared, when that reading is confident (RAW_KEEP_CONF) and holds nearly all of the
+# page's letter marks (RAW_KEEP_INK): the prepared page is then not read at all. Otherwise the
+# prepared page is read too and the guard weighs the two (and, below GUARD_CONF, the others).
+RAW_FIRST = True
+RAW_KEEP_CONF = 92.0
+RAW_KEEP_INK = 0.9
 
 
 @dataclass
@@ -102,6 +109,11 @@ def wants_check(first: OcrPage, prepared: Prepared) -> bool:
         return False
     words = first.words()
     return not words or mean_conf(words) < GUARD_CONF
+
+
+def raw_enough(ev: dict) -> bool:
+    """The page as it came read well enough to keep: confident and holding its letter marks."""
+    return ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK
 
 
 def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector, basis=None) -> list[Candidate]:
@@ -184,12 +196,18 @@ def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
 
 
 def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, first: str,
-           settings, detector, basis=None) -> tuple[OcrPage, Prepared, dict, float]:
+           settings, detector, basis=None, known: dict | None = None, others: bool = True,
+           marks=None) -> tuple[OcrPage, Prepared, dict, float]:
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
-    seconds spent on the extra readings (preparation and engine)."""
+    seconds spent on the extra readings (preparation and engine). ``known``: label -> (reading,
+    its preparation) of candidates read whole already (the page as it came, read first): judged
+    as whole readings, not read again. ``others``: False when only the known readings are to be
+    weighed against the first (no other candidate is prepared or read). ``marks``: the page's
+    ``text_marks`` when the caller has them."""
     t0 = time.perf_counter()
-    marks = text_marks(page.image)
+    marks = text_marks(page.image) if marks is None else marks
     shape = page.image.shape[:2]
+    known = known or {}
     mine = {**figures(first_reading.words()),
             "ink_read": ink_read(first_reading, marks_in_frame(marks, shape, prepared))}
     record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
@@ -197,7 +215,10 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
     tried = {engine_input(prepared): first}  # what the engine was given, and which reading that was
-    for cand in candidates(page, prepared, first, settings, detector, basis):
+    todo = [Candidate(label, lambda p=p: p) for label, (_, p) in known.items()]
+    if others:
+        todo += [c for c in candidates(page, prepared, first, settings, detector, basis) if c.label not in known]
+    for cand in todo:
         prep2 = cand.prepare()
         seen = {"label": cand.label}
         key = engine_input(prep2)
@@ -206,13 +227,15 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
             record["checked"].append(seen)
             continue
         tried[key] = cand.label
-        if rows is not None and cand.same_geometry:
+        if cand.label in known:
+            seen["read_first"] = True  # read whole before the page was prepared: no band asked
+        elif rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
             if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
-        whole = engine.recognize(prep2, page.number)
+        whole = known[cand.label][0] if cand.label in known else engine.recognize(prep2, page.number)
         ev = {**figures(whole.words()), "ink_read": ink_read(whole, marks_in_frame(marks, shape, prep2))}
         seen["whole"] = ev
         record["checked"].append(seen)
