@@ -52,6 +52,8 @@ def page_list(label: str, work: Path) -> list[dict]:
     """Pages of one work folder: image, truth, CLI text, profile, digitize's page JSON and text."""
     out = []
     for img in sorted((work / "pages").iterdir()):
+        if not img.exists():  # a link to a checkout that is gone
+            continue
         stem = img.name[: -len(img.suffix)]
         rec = {"set": label, "doc": stem, "img": str(img)}
         if (work / "truth" / "es" / f"{stem}.txt").is_file():
@@ -193,8 +195,8 @@ POLICIES = {
     "today": (lambda r: False, None),
     "raw known, kept when 1 point more confident": (lambda r: False, 1.0),
 }
-for c in (90, 92, 94, 95, 96):
-    for ink in (0.9, 0.95):
+for c in (90, 92, 94):
+    for ink in (0.95, 0.98):
         POLICIES[f"raw kept at conf >= {c}, ink >= {ink}"] = (
             lambda r, c=c, ink=ink: r["mean_conf"] >= c and r["ink_read"] >= ink, 1.0)
 
@@ -203,6 +205,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("works", nargs="*", help="LABEL=WORK_DIR (a real.py --work or one spanish.py part-level folder)")
     ap.add_argument("--cache", type=Path, required=True)
+    ap.add_argument("--every", type=int, default=1, help="every Nth page of each folder only (a sample)")
     ap.add_argument("--replay", action="store_true", help="price the policies of POLICIES on the cached pages")
     args = ap.parse_args(argv)
     if args.replay:
@@ -217,7 +220,7 @@ def main(argv=None) -> int:
     with args.cache.open("a") as f:
         for item in args.works:
             label, _, work = item.partition("=")
-            for rec in page_list(label, Path(work)):
+            for rec in page_list(label, Path(work))[::args.every]:
                 if (label, rec["doc"]) in done:
                     continue
                 out = read_raw(rec, profiles)

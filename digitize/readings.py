@@ -1,6 +1,16 @@
-"""Which reading of a page is kept: the harm guard.
+"""Which reading of a page is kept: the page as it came first, then the harm guard.
 
-A page is read once, prepared the way its kind calls for (``preprocess`` mode ``auto``). When
+With the profile's ``[preprocess] raw_first`` on, a page is read first as it came
+(``preprocess`` mode ``raw``: the pixels the raw ``tesseract`` CLI reads, told the header's
+resolution) when the engine would be given anything else after preparation. That reading is kept, and the prepared page is not read at all,
+when it is confident (mean word confidence ``RAW_KEEP_CONF``) and its words hold nearly all of
+the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below: a raw engine that drops lines of a
+noisy page reads the rest confidently, so confidence alone does not do). Such a page reads as the
+raw engine reads it (the same engine in process), so not worse than it by construction. Otherwise the page is read prepared as well, and the guard below
+weighs that reading against the raw one (already read whole, not read again) and, when it is
+below ``GUARD_CONF``, against the others.
+
+The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``). When
 that reading's mean word confidence is low, the page may read better another way: the other
 chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract``
 CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried
@@ -50,13 +60,19 @@ BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
 # (ocr-benchmark table_10), and sometimes far worse (chart_02): the header's dpi is one more
 # candidate when the two differ by HEADER_FACTOR.
 HEADER_FACTOR = 1.5
-# The page as it came is read first (what the raw ``tesseract`` CLI reads, in process) and kept as
-# it is, unprepared, when that reading is confident (RAW_KEEP_CONF) and holds nearly all of the
-# page's letter marks (RAW_KEEP_INK): the prepared page is then not read at all. Otherwise the
-# prepared page is read too and the guard weighs the two (and, below GUARD_CONF, the others).
-RAW_FIRST = True
+# ``[preprocess] raw_first``: the page as it came is read first (what the raw ``tesseract`` CLI
+# reads, in process) and kept as it is, unprepared, when that reading is confident (RAW_KEEP_CONF)
+# and holds nearly all of the page's letter marks (RAW_KEEP_INK): the prepared page is then not
+# read at all. Otherwise the prepared page is read too and the guard weighs the two (and, below
+# GUARD_CONF, the others).
 RAW_KEEP_CONF = 92.0
-RAW_KEEP_INK = 0.9
+RAW_KEEP_INK = 0.95
+# ... and when it does not cut its own lines: a thin vertical streak (a scanner's) read as a gutter
+# cuts every word it crosses into two "columns" (``obtenibles a part`` | ``ir de dicho``), the two
+# pieces of a printed line set as two lines side by side with less than a gutter between them
+# (CUT_GAP word spaces). RAW_CUT_LINES such pairs make the raw reading not enough.
+RAW_CUT_LINES = 3
+CUT_GAP = 1.5
 
 
 @dataclass
@@ -112,8 +128,38 @@ def wants_check(first: OcrPage, prepared: Prepared) -> bool:
 
 
 def raw_enough(ev: dict) -> bool:
-    """The page as it came read well enough to keep: confident and holding its letter marks."""
-    return ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK
+    """The page as it came read well enough to keep: confident, holding its letter marks, its
+    printed lines not cut in two."""
+    return ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK and ev.get("cut_lines", 0) < RAW_CUT_LINES
+
+
+def cut_lines(reading: OcrPage) -> int:
+    """Pairs of the reading's lines that stand side by side on one row (overlapping by half their
+    height) with less than ``CUT_GAP`` of the page's median word space between them: a printed
+    line read as two, cut where no gutter is."""
+    import statistics
+
+    lines = [ln for ln in reading.lines() if ln.words]
+    spaces = []
+    for ln in lines:
+        ws = sorted(ln.words, key=lambda w: w.bbox[0])
+        spaces += [b.bbox[0] - a.bbox[2] for a, b in zip(ws, ws[1:])]
+    if not spaces:
+        return 0
+    limit = CUT_GAP * statistics.median(spaces)
+    lines.sort(key=lambda ln: ln.bbox[1])
+    n = 0
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if b.bbox[1] >= a.bbox[3]:
+                break  # sorted by top: no later line reaches a's row
+            ov = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+            if ov < 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]):
+                continue
+            left, right = (a, b) if a.bbox[0] <= b.bbox[0] else (b, a)
+            if -2 <= right.bbox[0] - left.bbox[2] <= limit:
+                n += 1
+    return n
 
 
 def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector, basis=None) -> list[Candidate]:

@@ -57,14 +57,14 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
         kind, regions = marks.kind, marks.regions
     t1 = time.perf_counter()
     raw = _raw_first(page, profile, prepared)
-    if raw is not None:  # the page as it came, read first (readings.RAW_FIRST)
-        raw_prep = raw
-        raw_reading = engine.recognize(raw_prep, page.number)
+    if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
+        raw_reading = engine.recognize(raw, page.number)
         points = readings.text_marks(page.image)
         raw_ev = {**readings.figures(raw_reading.words()),
-                  "ink_read": readings.ink_read(raw_reading, readings.marks_in_frame(points, page.image.shape[:2], raw_prep))}
+                  "ink_read": readings.ink_read(raw_reading, readings.marks_in_frame(points, page.image.shape[:2], raw)),
+                  "cut_lines": readings.cut_lines(raw_reading)}
         if readings.raw_enough(raw_ev):
-            result, prepared = raw_reading, raw_prep
+            result, prepared = raw_reading, raw
             reading = {"first": "as read", "chosen": "as read", "second": False, "raw_first": raw_ev,
                        "why": f"the page as it came reads with mean confidence {raw_ev['mean_conf']}, "
                               f"{raw_ev['ink_read']} of its letter marks: not prepared"}
@@ -72,7 +72,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             result = engine.recognize(prepared, page.number)
             result, prepared, reading, _ = readings.choose(
                 engine, page, prepared, result, first, profile.preprocess, detector, basis,
-                known={"as read": (raw_reading, raw_prep)}, others=readings.wants_check(result, prepared), marks=points)
+                known={"as read": (raw_reading, raw)}, others=readings.wants_check(result, prepared), marks=points)
             reading["raw_first"] = raw_ev
         t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
     else:
@@ -137,11 +137,12 @@ def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
 
 def _raw_first(page: PageImage, profile: Profile, prepared: Prepared) -> Prepared | None:
     """The page as it came (``preprocess`` mode ``raw``) when it is to be read before the prepared
-    page: the policy is on, the page was not turned a quarter (its raw reading would be of a page
-    on its side) and the engine would not be given the same pixels at the same resolution anyway."""
+    page: the profile's ``[preprocess] raw_first`` is on, the page was not turned a quarter (its raw
+    reading would be of a page on its side) and the engine would not be given the same pixels at
+    the same resolution anyway."""
     from .. import preprocess as pre
 
-    if not readings.RAW_FIRST or prepared.rotation:
+    if not profile.preprocess.raw_first or prepared.rotation:
         return None
     raw = pre.preprocess(page, profile.preprocess, mode="raw")
     return None if readings.engine_input(raw) == readings.engine_input(prepared) else raw
