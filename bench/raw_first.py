@@ -17,7 +17,8 @@ without reading anything.
         sealed7=/work/runs/s7-after es6-office=/work/runs/es6-after-work/sealed6-office
     python bench/raw_first.py --cache build/raw-first.jsonl --replay
 
-Only seen parts may be given (``real.py``'s and ``spanish.py``'s docstrings list them).
+``[preprocess] raw_first`` (``readings.raw_enough``) is the policy the profile key switches on; the
+others are the variants it was chosen among (bench/README.md). Only seen parts may be given (``real.py``'s and ``spanish.py``'s docstrings list them).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def read_raw(rec: dict, profiles: dict) -> dict:
     out.update(low_share=round(sum(1 for w in words if w.conf < 60) / len(words), 3) if words else 1.0,
                lines=sum(1 for ln in reading.lines() if ln.words),
                ink_read=readings.ink_read(reading, readings.marks_in_frame(marks, page.image.shape[:2], prepared)),
+               cut_lines=readings.cut_lines(reading),
                marks=int(len(marks)), header_dpi=page.header_dpi, dpi_known=bool(page.dpi_known),
                engine_dpi=prepared.engine_dpi, shape=list(page.image.shape[:2]), secs=round(secs, 3),
                owe_raw_inproc=_owe(truth, reading.text, rec["upper"]), text=reading.text)
@@ -194,9 +196,11 @@ def show(name: str, res: dict) -> None:
 POLICIES = {
     "today": (lambda r: False, None),
     "raw known, kept when 1 point more confident": (lambda r: False, 1.0),
+    # lines cached before cut_lines was recorded count as uncut
+    "[preprocess] raw_first (readings.raw_enough)": (readings.raw_enough, 1.0),
 }
 for c in (90, 92, 94):
-    for ink in (0.95, 0.98):
+    for ink in (0.9, 0.95, 0.98):
         POLICIES[f"raw kept at conf >= {c}, ink >= {ink}"] = (
             lambda r, c=c, ink=ink: r["mean_conf"] >= c and r["ink_read"] >= ink, 1.0)
 
