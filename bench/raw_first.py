@@ -18,7 +18,8 @@ without reading anything.
     python bench/raw_first.py --cache build/raw-first.jsonl --replay
 
 ``[preprocess] raw_first`` (``readings.raw_enough``) is the policy the profile key switches on; the
-others are the variants it was chosen among (bench/README.md). Only seen parts may be given (``real.py``'s and ``spanish.py``'s docstrings list them).
+others are the variants it was chosen among (bench/README.md). Only seen parts may be given
+(``real.py``'s and ``spanish.py``'s docstrings list them).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def page_list(label: str, work: Path) -> list[dict]:
         if (work / "truth" / "es" / f"{stem}.txt").is_file():
             prof, truth, docs = "es", work / "truth" / "es" / f"{stem}.txt", work / "digitize-es" / "documents"
         elif (work / "truth" / "generic" / f"{stem}.txt").is_file():
-            prof, truth, docs = "generic", work / "truth" / "generic" / f"{stem}.txt", work / "digitize-generic" / "documents"
+            prof, truth = "generic", work / "truth" / "generic" / f"{stem}.txt"
+            docs = work / "digitize-generic" / "documents"
         elif (work / "truth" / f"{stem}.txt").is_file():
             prof, truth, docs = "mx", work / "truth" / f"{stem}.txt", work / "digitize" / "documents"
         else:
@@ -86,9 +88,10 @@ def digitize_record(pj: Path) -> dict:
     elif m := re.search(r"against ([\d.]+)", rd.get("why", "")):
         first_conf = float(m.group(1))
     checked = rd.get("checked", [])
+    ev = rd.get("evidence", {})
     return {"first": rd.get("first"), "chosen": rd.get("chosen"), "second": bool(rd.get("second")),
             "first_conf": first_conf, "first_ink": rd.get("first_ink_read"),
-            "kept_conf": rd.get("evidence", {}).get("mean_conf"), "kept_chars": rd.get("evidence", {}).get("chars"), "kept_known": rd.get("evidence", {}).get("known_share"),
+            "kept_conf": ev.get("mean_conf"), "kept_chars": ev.get("chars"), "kept_known": ev.get("known_share"),
             "bands": sum(1 for c in checked if "band" in c), "wholes": sum(1 for c in checked if "whole" in c),
             "asread_whole": next((c["whole"] for c in checked if c["label"] == "as read" and "whole" in c), None),
             "asread_band": next((c["band"] for c in checked if c["label"] == "as read" and "band" in c), None)}
@@ -162,8 +165,8 @@ def replay(rows: list[dict], keep_raw, switch_margin: float | None = 1.0) -> dic
             saved = (BAND_COST if dg.get("asread_band") else 0) + (1 if dg.get("asread_whole") else 0)
             cost = 1 + today_cost - saved
             kept_conf = dg.get("kept_conf") or 0
-            if switch_margin is not None and dg.get("chosen") != "as read" and r["mean_conf"] > kept_conf + switch_margin \
-                    and r["chars"] >= 0.8 * (dg.get("kept_chars") or 0):
+            if (switch_margin is not None and dg.get("chosen") != "as read"
+                    and r["mean_conf"] > kept_conf + switch_margin and r["chars"] >= 0.8 * (dg.get("kept_chars") or 0)):
                 new = raw_estimate(r)
                 t["kept_raw"] += 1
         t["pages"] += 1
@@ -174,7 +177,8 @@ def replay(rows: list[dict], keep_raw, switch_margin: float | None = 1.0) -> dic
         t["worse"] += r["owe_final"] - r["owe_cli"] > WORSE
         t["worse_n"] += new - r["owe_cli"] > WORSE
         if new - r["owe_cli"] > WORSE >= r["owe_final"] - r["owe_cli"]:
-            t["newly"].append(f"{r['doc']} {r['owe_final']:.3f}->{new:.3f} (raw {r['owe_cli']:.3f}, conf {r['mean_conf']})")
+            t["newly"].append(f"{r['doc']} {r['owe_final']:.3f}->{new:.3f} (raw {r['owe_cli']:.3f}, "
+                              f"conf {r['mean_conf']})")
         t["cost"] += today_cost
         t["cost_n"] += cost
     return out
@@ -182,15 +186,12 @@ def replay(rows: list[dict], keep_raw, switch_margin: float | None = 1.0) -> dic
 
 def show(name: str, res: dict) -> None:
     print(f"\n{name}")
-    tot = {"w": 0, "d": 0.0, "n": 0.0, "r": 0.0, "worse": 0, "worse_n": 0, "cost": 0.0, "cost_n": 0.0}
     for s, t in res.items():
         w = t["w"]
         print(f"  {s:11} {t['pages']:4d} p  x{t['d'] / t['r']:.3f} -> x{t['n'] / t['r']:.3f}  worse {t['worse']:2d} -> "
               f"{t['worse_n']:2d}  readings {t['cost']:6.1f} -> {t['cost_n']:6.1f}  raw kept {t['kept_raw']}")
         for x in t["newly"]:
             print("      newly worse:", x)
-        for k in tot:
-            tot[k] += t[k]
 
 
 POLICIES = {

@@ -1,29 +1,30 @@
 """Which reading of a page is kept: the page as it came first, then the harm guard.
 
-With the profile's ``[preprocess] raw_first`` on, a page is read first as it came
-(``preprocess`` mode ``raw``: the pixels the raw ``tesseract`` CLI reads, told the header's
-resolution) when the engine would be given anything else after preparation. That reading is kept, and the prepared page is not read at all,
-when it is confident (mean word confidence ``RAW_KEEP_CONF``) and its words hold nearly all of
-the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below: a raw engine that drops lines of a
-noisy page reads the rest confidently, so confidence alone does not do). Such a page reads as the
-raw engine reads it (the same engine in process), so not worse than it by construction. Otherwise the page is read prepared as well, and the guard below
+With the profile's ``[preprocess] raw_first`` on, a page is read first as it came (``preprocess``
+mode ``raw``: the pixels the raw ``tesseract`` CLI reads, told the header's resolution) when the
+engine would be given anything else after preparation. That reading is kept, and the prepared
+page is not read at all, when it is confident (mean word confidence ``RAW_KEEP_CONF``), its words
+hold nearly all of the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below: a raw engine
+that drops lines of a noisy page reads the rest confidently, so confidence alone does not do) and
+it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
+it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
 weighs that reading against the raw one (already read whole, not read again) and, when it is
-below ``GUARD_CONF``, against the others.
+below ``GUARD_CONF``, against the others. The shipped profiles leave it off (bench/README.md).
 
-The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``). When
-that reading's mean word confidence is low, the page may read better another way: the other
-chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract``
-CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried
-on a **band** of the first reading's text lines (a third of them, from the middle of the page)
-and read whole only when the band reads clearly more confidently; of the whole readings the one
-with the highest mean confidence is kept, whole (words, boxes and the stored image of one
-preparation). A candidate the engine would be given exactly as an earlier one (the same
-pixels, told the same resolution: ``engine_input``) is not read again. Mean confidence is what
-predicts the better reading best (measured: bench/README.md); the band keeps the price of asking
-low. A confidence cannot see text that is missing, so each whole reading is also measured against
-the page's own letter marks (``ink_read``, below): one that holds clearly less of them than the
-kept reading (``INK_LOST``) has lost text and is not kept, however confident. The page JSON's
-``reading`` records what was tried, the figures, and why the kept reading was kept.
+The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
+When that reading's mean word confidence is low, the page may read better another way: the other
+chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract`` CLI
+sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried on a
+**band** of the first reading's text lines (a third of them, from the middle of the page) and read
+whole only when the band reads clearly more confidently; of the whole readings the one with the
+highest mean confidence is kept, whole (words, boxes and the stored image of one preparation). A
+candidate the engine would be given exactly as an earlier one (the same pixels, told the same
+resolution: ``engine_input``) is not read again. Mean confidence is what predicts the better
+reading best (measured: bench/README.md); the band keeps the price of asking low. A confidence
+cannot see text that is missing, so each whole reading is also measured against the page's own
+letter marks (``ink_read``, below): one that holds clearly less of them than the kept reading
+(``INK_LOST``) has lost text and is not kept, however confident. The page JSON's ``reading``
+records what was tried, the figures, and why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ def wants_check(first: OcrPage, prepared: Prepared) -> bool:
 def raw_enough(ev: dict) -> bool:
     """The page as it came read well enough to keep: confident, holding its letter marks, its
     printed lines not cut in two."""
-    return ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK and ev.get("cut_lines", 0) < RAW_CUT_LINES
+    return (ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK
+            and ev.get("cut_lines", 0) < RAW_CUT_LINES)
 
 
 def cut_lines(reading: OcrPage) -> int:

@@ -60,14 +60,14 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
         raw_reading = engine.recognize(raw, page.number)
         points = readings.text_marks(page.image)
-        raw_ev = {**readings.figures(raw_reading.words()),
-                  "ink_read": readings.ink_read(raw_reading, readings.marks_in_frame(points, page.image.shape[:2], raw)),
+        in_frame = readings.marks_in_frame(points, page.image.shape[:2], raw)
+        raw_ev = {**readings.figures(raw_reading.words()), "ink_read": readings.ink_read(raw_reading, in_frame),
                   "cut_lines": readings.cut_lines(raw_reading)}
         if readings.raw_enough(raw_ev):
             result, prepared = raw_reading, raw
             reading = {"first": "as read", "chosen": "as read", "second": False, "raw_first": raw_ev,
                        "why": f"the page as it came reads with mean confidence {raw_ev['mean_conf']}, "
-                              f"{raw_ev['ink_read']} of its letter marks: not prepared"}
+                              f"{raw_ev['ink_read']} of its letter marks, no line cut in two: not prepared"}
         else:
             result = engine.recognize(prepared, page.number)
             result, prepared, reading, _ = readings.choose(
