@@ -211,6 +211,7 @@ def main(argv=None) -> int:
     ap.add_argument("works", nargs="*", help="LABEL=WORK_DIR (a real.py --work or one spanish.py part-level folder)")
     ap.add_argument("--cache", type=Path, required=True)
     ap.add_argument("--every", type=int, default=1, help="every Nth page of each folder only (a sample)")
+    ap.add_argument("--offset", type=int, default=0, help="... starting at this page")
     ap.add_argument("--replay", action="store_true", help="price the policies of POLICIES on the cached pages")
     args = ap.parse_args(argv)
     if args.replay:
@@ -225,7 +226,7 @@ def main(argv=None) -> int:
     with args.cache.open("a") as f:
         for item in args.works:
             label, _, work = item.partition("=")
-            for rec in page_list(label, Path(work))[::args.every]:
+            for rec in page_list(label, Path(work))[args.offset::args.every]:
                 if (label, rec["doc"]) in done:
                     continue
                 out = read_raw(rec, profiles)
