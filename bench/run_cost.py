@@ -162,8 +162,21 @@ def main(argv=None) -> int:
     ap.add_argument("--work", type=Path, help="the job folder (default: a temporary one, removed)")
     ap.add_argument("--no-raw", action="store_true", help="do not run the raw CLI")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--raw-first", action="store_true",
+                    help="the profile's [preprocess] raw_first on: the page as it came read first")
     args = ap.parse_args(argv)
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if args.raw_first:  # every profile the run loads, with [preprocess] raw_first on
+        import dataclasses
+
+        from digitize.settings import profile as profiles
+
+        own = profiles.load
+
+        def load(name):
+            p = own(name)
+            return dataclasses.replace(p, preprocess=dataclasses.replace(p.preprocess, raw_first=True))
+        profiles.load = load
     images = pick(args.inputs, args.sample, {s for s in args.sets.split(",") if s})
     if not images:
         raise SystemExit("no page images")

@@ -1,19 +1,30 @@
-"""Which reading of a page is kept: the harm guard.
+"""Which reading of a page is kept: the page as it came first, then the harm guard.
 
-A page is read once, prepared the way its kind calls for (``preprocess`` mode ``auto``). When
-that reading's mean word confidence is low, the page may read better another way: the other
-chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract``
-CLI sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried
-on a **band** of the first reading's text lines (a third of them, from the middle of the page)
-and read whole only when the band reads clearly more confidently; of the whole readings the one
-with the highest mean confidence is kept, whole (words, boxes and the stored image of one
-preparation). A candidate the engine would be given exactly as an earlier one (the same
-pixels, told the same resolution: ``engine_input``) is not read again. Mean confidence is what
-predicts the better reading best (measured: bench/README.md); the band keeps the price of asking
-low. A confidence cannot see text that is missing, so each whole reading is also measured against
-the page's own letter marks (``ink_read``, below): one that holds clearly less of them than the
-kept reading (``INK_LOST``) has lost text and is not kept, however confident. The page JSON's
-``reading`` records what was tried, the figures, and why the kept reading was kept.
+With the profile's ``[preprocess] raw_first`` on, a page is read first as it came (``preprocess``
+mode ``raw``: the pixels the raw ``tesseract`` CLI reads, told the header's resolution) when the
+engine would be given anything else after preparation. That reading is kept, and the prepared
+page is not read at all, when it is confident (mean word confidence ``RAW_KEEP_CONF``), its words
+hold nearly all of the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below: a raw engine
+that drops lines of a noisy page reads the rest confidently, so confidence alone does not do) and
+it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
+it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
+weighs that reading against the raw one (already read whole, not read again) and, when it is
+below ``GUARD_CONF``, against the others. The shipped profiles leave it off (bench/README.md).
+
+The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
+When that reading's mean word confidence is low, the page may read better another way: the other
+chain (``plain`` ↔ ``full``), the pixels as they came (``as read``: what the raw ``tesseract`` CLI
+sees), unturned when OSD turned it, or told the file header's dpi. Each of those is tried on a
+**band** of the first reading's text lines (a third of them, from the middle of the page) and read
+whole only when the band reads clearly more confidently; of the whole readings the one with the
+highest mean confidence is kept, whole (words, boxes and the stored image of one preparation). A
+candidate the engine would be given exactly as an earlier one (the same pixels, told the same
+resolution: ``engine_input``) is not read again. Mean confidence is what predicts the better
+reading best (measured: bench/README.md); the band keeps the price of asking low. A confidence
+cannot see text that is missing, so each whole reading is also measured against the page's own
+letter marks (``ink_read``, below): one that holds clearly less of them than the kept reading
+(``INK_LOST``) has lost text and is not kept, however confident. The page JSON's ``reading``
+records what was tried, the figures, and why the kept reading was kept.
 """
 
 from __future__ import annotations
@@ -50,6 +61,19 @@ BAND_WHOLE_BELOW = 8  # a page of fewer lines is read whole at once
 # (ocr-benchmark table_10), and sometimes far worse (chart_02): the header's dpi is one more
 # candidate when the two differ by HEADER_FACTOR.
 HEADER_FACTOR = 1.5
+# ``[preprocess] raw_first``: the page as it came is read first (what the raw ``tesseract`` CLI
+# reads, in process) and kept as it is, unprepared, when that reading is confident (RAW_KEEP_CONF)
+# and holds nearly all of the page's letter marks (RAW_KEEP_INK): the prepared page is then not
+# read at all. Otherwise the prepared page is read too and the guard weighs the two (and, below
+# GUARD_CONF, the others).
+RAW_KEEP_CONF = 92.0
+RAW_KEEP_INK = 0.95
+# ... and when it does not cut its own lines: a thin vertical streak (a scanner's) read as a gutter
+# cuts every word it crosses into two "columns" (``obtenibles a part`` | ``ir de dicho``), the two
+# pieces of a printed line set as two lines side by side with less than a gutter between them
+# (CUT_GAP word spaces). RAW_CUT_LINES such pairs make the raw reading not enough.
+RAW_CUT_LINES = 3
+CUT_GAP = 1.5
 
 
 @dataclass
@@ -102,6 +126,42 @@ def wants_check(first: OcrPage, prepared: Prepared) -> bool:
         return False
     words = first.words()
     return not words or mean_conf(words) < GUARD_CONF
+
+
+def raw_enough(ev: dict) -> bool:
+    """The page as it came read well enough to keep: confident, holding its letter marks, its
+    printed lines not cut in two."""
+    return (ev["mean_conf"] >= RAW_KEEP_CONF and ev["ink_read"] >= RAW_KEEP_INK
+            and ev.get("cut_lines", 0) < RAW_CUT_LINES)
+
+
+def cut_lines(reading: OcrPage) -> int:
+    """Pairs of the reading's lines that stand side by side on one row (overlapping by half their
+    height) with less than ``CUT_GAP`` of the page's median word space between them: a printed
+    line read as two, cut where no gutter is."""
+    import statistics
+
+    lines = [ln for ln in reading.lines() if ln.words]
+    spaces = []
+    for ln in lines:
+        ws = sorted(ln.words, key=lambda w: w.bbox[0])
+        spaces += [b.bbox[0] - a.bbox[2] for a, b in zip(ws, ws[1:])]
+    if not spaces:
+        return 0
+    limit = CUT_GAP * statistics.median(spaces)
+    lines.sort(key=lambda ln: ln.bbox[1])
+    n = 0
+    for i, a in enumerate(lines):
+        for b in lines[i + 1:]:
+            if b.bbox[1] >= a.bbox[3]:
+                break  # sorted by top: no later line reaches a's row
+            ov = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+            if ov < 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]):
+                continue
+            left, right = (a, b) if a.bbox[0] <= b.bbox[0] else (b, a)
+            if -2 <= right.bbox[0] - left.bbox[2] <= limit:
+                n += 1
+    return n
 
 
 def candidates(page: PageImage, prepared: Prepared, first: str, settings, detector, basis=None) -> list[Candidate]:
@@ -184,12 +244,18 @@ def beats(mine: dict, theirs_conf: float, theirs_chars: int) -> bool:
 
 
 def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, first: str,
-           settings, detector, basis=None) -> tuple[OcrPage, Prepared, dict, float]:
+           settings, detector, basis=None, known: dict | None = None, others: bool = True,
+           marks=None) -> tuple[OcrPage, Prepared, dict, float]:
     """The harm guard: returns the reading kept, its preparation, the ``reading`` record and the
-    seconds spent on the extra readings (preparation and engine)."""
+    seconds spent on the extra readings (preparation and engine). ``known``: label -> (reading,
+    its preparation) of candidates read whole already (the page as it came, read first): judged
+    as whole readings, not read again. ``others``: False when only the known readings are to be
+    weighed against the first (no other candidate is prepared or read). ``marks``: the page's
+    ``text_marks`` when the caller has them."""
     t0 = time.perf_counter()
-    marks = text_marks(page.image)
+    marks = text_marks(page.image) if marks is None else marks
     shape = page.image.shape[:2]
+    known = known or {}
     mine = {**figures(first_reading.words()),
             "ink_read": ink_read(first_reading, marks_in_frame(marks, shape, prepared))}
     record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
@@ -197,7 +263,10 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
     rows = band(first_reading) if mine["ink_read"] >= INK_LOW else None
     tried = {engine_input(prepared): first}  # what the engine was given, and which reading that was
-    for cand in candidates(page, prepared, first, settings, detector, basis):
+    todo = [Candidate(label, lambda p=p: p) for label, (_, p) in known.items()]
+    if others:
+        todo += [c for c in candidates(page, prepared, first, settings, detector, basis) if c.label not in known]
+    for cand in todo:
         prep2 = cand.prepare()
         seen = {"label": cand.label}
         key = engine_input(prep2)
@@ -206,13 +275,15 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
             record["checked"].append(seen)
             continue
         tried[key] = cand.label
-        if rows is not None and cand.same_geometry:
+        if cand.label in known:
+            seen["read_first"] = True  # read whole before the page was prepared: no band asked
+        elif rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
             if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
                 record["checked"].append(seen)
                 continue
-        whole = engine.recognize(prep2, page.number)
+        whole = known[cand.label][0] if cand.label in known else engine.recognize(prep2, page.number)
         ev = {**figures(whole.words()), "ink_read": ink_read(whole, marks_in_frame(marks, shape, prep2))}
         seen["whole"] = ev
         record["checked"].append(seen)

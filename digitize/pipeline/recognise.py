@@ -56,14 +56,34 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
         marks = replace(marks, kind="text", regions=[])
         kind, regions = marks.kind, marks.regions
     t1 = time.perf_counter()
-    result = engine.recognize(prepared, page.number)
-    t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
-    if readings.wants_check(result, prepared):
-        result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
-                                                           profile.preprocess, detector, basis)
-        t_ocr += extra
+    raw = _raw_first(page, profile, prepared)
+    if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
+        raw_reading = engine.recognize(raw, page.number)
+        points = readings.text_marks(page.image)
+        in_frame = readings.marks_in_frame(points, page.image.shape[:2], raw)
+        raw_ev = {**readings.figures(raw_reading.words()), "ink_read": readings.ink_read(raw_reading, in_frame),
+                  "cut_lines": readings.cut_lines(raw_reading)}
+        if readings.raw_enough(raw_ev):
+            result, prepared = raw_reading, raw
+            reading = {"first": "as read", "chosen": "as read", "second": False, "raw_first": raw_ev,
+                       "why": f"the page as it came reads with mean confidence {raw_ev['mean_conf']}, "
+                              f"{raw_ev['ink_read']} of its letter marks, no line cut in two: not prepared"}
+        else:
+            result = engine.recognize(prepared, page.number)
+            result, prepared, reading, _ = readings.choose(
+                engine, page, prepared, result, first, profile.preprocess, detector, basis,
+                known={"as read": (raw_reading, raw)}, others=readings.wants_check(result, prepared), marks=points)
+            reading["raw_first"] = raw_ev
+        t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
     else:
-        reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
+        result = engine.recognize(prepared, page.number)
+        t_pre, t_ocr = t1 - t0 - t_labels, time.perf_counter() - t1 + t_labels
+        if readings.wants_check(result, prepared):
+            result, prepared, reading, extra = readings.choose(engine, page, prepared, result, first,
+                                                               profile.preprocess, detector, basis)
+            t_ocr += extra
+        else:
+            reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)
@@ -113,6 +133,19 @@ def _read_sparse(engine, page: PageImage, prepared: Prepared, marks, first: str,
     result.resolution = dict(prepared.resolution)
     result.reading = {"first": first, "chosen": first, "second": False, "why": why}
     return result, prepared, (t1 - t0, time.perf_counter() - t1)
+
+
+def _raw_first(page: PageImage, profile: Profile, prepared: Prepared) -> Prepared | None:
+    """The page as it came (``preprocess`` mode ``raw``) when it is to be read before the prepared
+    page: the profile's ``[preprocess] raw_first`` is on, the page was not turned a quarter (its raw
+    reading would be of a page on its side) and the engine would not be given the same pixels at
+    the same resolution anyway."""
+    from .. import preprocess as pre
+
+    if not profile.preprocess.raw_first or prepared.rotation:
+        return None
+    raw = pre.preprocess(page, profile.preprocess, mode="raw")
+    return None if readings.engine_input(raw) == readings.engine_input(prepared) else raw
 
 
 def _lexicon(profile: Profile):

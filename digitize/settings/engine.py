@@ -55,6 +55,9 @@ class PreprocessSettings:
     # upscale scans below this toward target_dpi (0 = never)
     rescale_below_dpi: Annotated[int, Field(ge=0, le=1200, description="0 = never upscale")] = 250
     default_dpi: Annotated[int, Field(ge=70, le=1200, description="assumed when a file does not say")] = 300
+    # read the page as it came first and keep that reading, unprepared, when it is confident and
+    # holds the page's text (digitize/readings.py, RAW_KEEP_*); off: the prepared page is read first
+    raw_first: bool = False
     max_pixels: Annotated[int, Field(gt=0, description=(
         "the largest page accepted, in pixels, a guard against decompression bombs; 0 would refuse every page"
     ))] = 150_000_000
