@@ -168,6 +168,33 @@ def _cover(mask: np.ndarray, horizontal: bool, at: int, a: int, b: int, tol: int
     return float(np.count_nonzero(band.max(axis=0))) / (b - a)
 
 
+STRAY_OUT_MM = 2.0  # a vertical line reaching this far past a table's first or last rule runs through it: no rule of it
+STRAY_END_MM = 2.5  # ... and one ending this far from every rule of the table (inside a cell) is none either
+
+
+def _stray(vert: np.ndarray, x: int, top: int, bottom: int, ys: list[int], dpi: int, inside: bool = True) -> bool:
+    """Whether the vertical line at ``x`` is no rule of a table from ``top`` to ``bottom``
+    whose horizontal rules are at ``ys``: it runs on past the table's first or last rule
+    (``STRAY_OUT_MM``), or one of its pieces inside ends in a cell, away from every rule
+    (``STRAY_END_MM``; ``inside``: that one looked at too). A table's rules meet its rules; a
+    scanner's streak or a scratch on the glass crosses the table wherever the sheet lay."""
+    mm = dpi / 25.4
+    tol = max(2, int(0.6 * mm))
+    out, reach = int(STRAY_OUT_MM * mm), int(5 * mm)
+    x0, x1 = max(0, x - tol), min(vert.shape[1], x + tol + 1)
+    lo, hi = max(0, top - reach), min(vert.shape[0], bottom + reach + 1)
+    on = vert[lo:hi, x0:x1].max(axis=1)
+    for a, b in ink_bands(on, max(2, int(1.0 * mm))):
+        a, b = a + lo, b + lo
+        if b - a < 3 * mm:
+            continue  # a stub
+        if a < top - out or b > bottom + out:
+            return True
+        if inside and any(min(abs(e - y) for y in ys) > STRAY_END_MM * mm for e in (a, b)):
+            return True
+    return False
+
+
 def _text_ink(ink: np.ndarray, box: BBox, rules: np.ndarray, dpi: int) -> bool:
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
@@ -187,6 +214,20 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     vs = [s for s in _segments(vert[y0:y1 + 1, x0:x1 + 1], False)]
     ys = _cluster([s.at + y0 for s in hs if s.b - s.a >= 4 * mm], tol)
     xs = _cluster([s.at + x0 for s in vs if s.b - s.a >= 2.5 * mm], tol)
+    # a rule at the box's edge that does not close the frame (a heading's underline or a
+    # formula's bar that a streak joined to the table's rules) is no side of it
+    for _ in range(3):
+        n = len(ys), len(xs)
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(horiz, True, ys[0], xs[0], xs[-1], tol) < FRAME_COVER:
+            ys = ys[1:]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(horiz, True, ys[-1], xs[0], xs[-1], tol) < FRAME_COVER:
+            ys = ys[:-1]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(vert, False, xs[0], ys[0], ys[-1], tol) < FRAME_COVER:
+            xs = xs[1:]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(vert, False, xs[-1], ys[0], ys[-1], tol) < FRAME_COVER:
+            xs = xs[:-1]
+        if (len(ys), len(xs)) == n:
+            break
     if len(ys) < 2 or len(xs) < 2:
         return None
     width, height = xs[-1] - xs[0], ys[-1] - ys[0]
@@ -206,7 +247,8 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
         _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
     xs = [x for x in xs if x in (xs[0], xs[-1]) or any(
-        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:]))]
+        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:])) and not _stray(
+        vert, x, ys[0], ys[-1], ys, dpi)]
     rows, cols = len(ys) - 1, len(xs) - 1
     if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
         return None
@@ -707,7 +749,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0, masks=_UNSET) -> list
     out = _rule_tables(gray, ink, dpi, page, masks) if masks is not None else []  # (most pages have no rule at all)
     # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
     # was), the page's every line is looked at; the boxes doubled back
-    for t in _unruled(small, dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
+    for t in _unruled(_no_vertical_lines(small, dpi // 2), dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
         t.bbox = tuple(2 * v for v in t.bbox)
         t.col_widths = [2 * v for v in t.col_widths]
         for c in t.cells:
@@ -719,6 +761,32 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0, masks=_UNSET) -> list
         t.col_widths = [int(v) for v in t.col_widths]
         for c in t.cells:
             c.bbox = tuple(int(v) for v in c.bbox)
+    return out
+
+
+VLINE_MM = 15.0  # a run of ink this tall and at most VLINE_W_MM wide is a line (a rule, a streak), no text
+VLINE_W_MM = 1.0
+VLINE_GAP_MM = 0.8  # ... with breaks no longer than this
+
+
+def _no_vertical_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
+    """``ink`` without its long thin vertical lines (``VLINE_MM``, ``VLINE_W_MM``): an unruled
+    table's lines of text are found by the rows their ink covers, and a line down the page (a
+    scanner's streak, a scratch on the glass, a rule between two columns of text) covers every
+    row it passes, running all of them into one."""
+    k = max(int(VLINE_MM * dpi / 25.4), 10)
+    gap = max(2, int(VLINE_GAP_MM * dpi / 25.4))  # (a faint or scanned line comes in dashes and steps: thickened and closed along first)
+    src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    lines = cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
+    if not np.count_nonzero(lines):
+        return ink
+    n, labels, stats, _c = _components(lines)
+    thin = stats[:, 2] <= max(2, int(VLINE_W_MM * dpi / 25.4)) + 2  # (+2: the thickening)
+    thin[0] = False
+    if not thin[1:].any():
+        return ink
+    out = ink.copy()
+    out[(cv2.dilate(thin[labels].astype(np.uint8), np.ones((1, 3), np.uint8)) > 0) & (ink > 0)] = 0
     return out
 
 
@@ -763,7 +831,11 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
         # clear of the sides) make the columns; any other vertical ink there is a drawing's
         top, bottom = group[0].at, group[-1].at
         seps = []
+        ends = [g.at for g in group] + [o.at for o in mid_h if top < o.at < bottom]
         for v in _segments(vert[top:bottom, s.a:s.b], False):
+            if v.b - v.a >= 2 * V_RULE_MM * mm and _stray(vert, v.at + s.a, top, bottom, ends, dpi,
+                                                          inside=v.b - v.a >= 0.6 * (bottom - top)):
+                continue  # a streak or scratch through the table: neither a rule between its columns nor a drawing's
             if v.b - v.a >= 0.6 * (bottom - top) and 3 * mm < v.at < s.b - s.a - 3 * mm:
                 seps.append(v.at + s.a)
             elif v.b - v.a >= 2 * V_RULE_MM * mm:
@@ -783,6 +855,7 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
 
 UNRULED_MIN_LINES = 4  # an unruled table has this many lines of two runs of words or more, in a block (three: a typescript's spaced-out prose)
 UNRULED_MIN_COLS = 3  # ... and this many columns, or two farther apart than a page's gutter (``GUTTER``)
+SPARSE_COLS = 4  # ... a table of this many columns may leave a column mostly empty
 UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
 
 
@@ -845,8 +918,11 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
             continue
         # every column has words in a third of the lines or more: a table, not two columns of
         # text with the line numbers between them (an EP description page) or a few aligned words
+        # (four columns or more: a sixth, and two lines: a table of compositions leaves most
+        # cells of a column empty, and prose with line numbers between has three columns)
         rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
-        if any(sum(1 for cs in rows_in if c in cs) < len(rows_in) / 3 for c in range(len(cols_x))):
+        least = len(rows_in) / 3 if len(cols_x) < SPARSE_COLS else max(2, len(rows_in) / 6)
+        if any(sum(1 for cs in rows_in if c in cs) < least for c in range(len(cols_x))):
             continue
         y0, y1 = block[0].a - int(0.5 * mm), block[-1].b + int(0.5 * mm)
         if any(min(x1, b[2]) > max(x0, b[0]) and min(y1, b[3]) > max(y0, b[1]) for b in skip):
@@ -896,7 +972,8 @@ def bold_rows(bw: np.ndarray, rules: np.ndarray, table: Table, dpi: int) -> int:
 
 def head_rows(table: Table, bold: int = 0) -> int:
     """Head rows of a table (ruled, partly ruled or unruled): ``bold`` (``bold_rows``) when its
-    first rows are set in bold, else from what its cells say once read: a
+    first rows are set in bold, else from what its cells say once read: a first-row cell of
+    words over the first k rows beside cells that are not, a head of k rows; a
     first row of words over a body with figures (numbers, ranges, units) is a head of one row; of
     two rows when a first-row cell spans columns (a group's head) or the first two rows (the heads
     beside a group) and the second row is words too, or when the first two rows are such a head
@@ -921,6 +998,11 @@ def head_rows(table: Table, bold: int = 0) -> int:
     first = [c for c in grid_rows.get(0, []) if c.text.strip()]
     if not first or any(numeric(c.text) for c in first):
         return 0
+    # a first-row cell of words over the first rows (a stub head beside a head of several
+    # rows: ``Dye`` beside ``Example`` over the example numbers over the unit): those rows are the head
+    stub = max(c.rowspan for c in first)
+    if 2 <= stub < table.rows / 2 and any(c.rowspan == 1 for c in grid_rows.get(0, [])):
+        return stub
     # a head of two rows: a first-row cell over two columns or more (a group's head over its
     # sub-heads), or over the first two rows (a head beside such a group), and a second row of
     # words alone, over a body with figures; or, whatever the body holds, the whole pattern:
