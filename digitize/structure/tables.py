@@ -195,6 +195,19 @@ def _stray(vert: np.ndarray, x: int, top: int, bottom: int, ys: list[int], dpi: 
     return False
 
 
+def _run_at(vert: np.ndarray, x: int, top: int, bottom: int, dpi: int) -> tuple[int, int]:
+    """The extent of the vertical rule at ``x`` (± the rules' tolerance) that covers the middle
+    of ``top``..``bottom``; (top, bottom) when none does."""
+    mm = dpi / 25.4
+    tol = max(2, int(0.6 * mm))
+    on = vert[:, max(0, x - tol):x + tol + 1].max(axis=1)
+    mid = (top + bottom) // 2
+    for a, b in ink_bands(on, max(2, int(1.0 * mm))):
+        if a <= mid < b:
+            return a, b
+    return top, bottom
+
+
 def _text_ink(ink: np.ndarray, box: BBox, rules: np.ndarray, dpi: int) -> bool:
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
@@ -246,9 +259,13 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     # rules inside: a row rule must cover at least one column's width, a column rule one row's height
     ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
         _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
+    # (the frame's height is its sides' too: a top rule the masks lost leaves the column rules
+    # running above the first rule found, as far as the sides do)
+    sides = [_run_at(vert, x, ys[0], ys[-1], dpi) for x in (xs[0], xs[-1])]
+    top, bottom = min([ys[0]] + [a for a, _ in sides]), max([ys[-1]] + [b for _, b in sides])
     xs = [x for x in xs if x in (xs[0], xs[-1]) or any(
         _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:])) and not _stray(
-        vert, x, ys[0], ys[-1], ys, dpi)]
+        vert, x, top, bottom, ys + [top, bottom], dpi, inside=False)]
     rows, cols = len(ys) - 1, len(xs) - 1
     if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
         return None
@@ -749,7 +766,7 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0, masks=_UNSET) -> list
     out = _rule_tables(gray, ink, dpi, page, masks) if masks is not None else []  # (most pages have no rule at all)
     # unruled tables: looked for on a half-resolution copy (a pixel is ink when any of its four
     # was), the page's every line is looked at; the boxes doubled back
-    for t in _unruled(_no_vertical_lines(small, dpi // 2), dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
+    for t in _unruled(small, dpi // 2, page, [tuple(v // 2 for v in t.bbox) for t in out]):
         t.bbox = tuple(2 * v for v in t.bbox)
         t.col_widths = [2 * v for v in t.col_widths]
         for c in t.cells:
@@ -761,32 +778,6 @@ def find_tables(gray: np.ndarray, dpi: int, page: int = 0, masks=_UNSET) -> list
         t.col_widths = [int(v) for v in t.col_widths]
         for c in t.cells:
             c.bbox = tuple(int(v) for v in c.bbox)
-    return out
-
-
-VLINE_MM = 15.0  # a run of ink this tall and at most VLINE_W_MM wide is a line (a rule, a streak), no text
-VLINE_W_MM = 1.0
-VLINE_GAP_MM = 0.8  # ... with breaks no longer than this
-
-
-def _no_vertical_lines(ink: np.ndarray, dpi: int) -> np.ndarray:
-    """``ink`` without its long thin vertical lines (``VLINE_MM``, ``VLINE_W_MM``): an unruled
-    table's lines of text are found by the rows their ink covers, and a line down the page (a
-    scanner's streak, a scratch on the glass, a rule between two columns of text) covers every
-    row it passes, running all of them into one."""
-    k = max(int(VLINE_MM * dpi / 25.4), 10)
-    gap = max(2, int(VLINE_GAP_MM * dpi / 25.4))  # (a faint or scanned line comes in dashes and steps: thickened and closed along first)
-    src = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
-    lines = cv2.morphologyEx(src, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8))
-    if not np.count_nonzero(lines):
-        return ink
-    n, labels, stats, _c = _components(lines)
-    thin = stats[:, 2] <= max(2, int(VLINE_W_MM * dpi / 25.4)) + 2  # (+2: the thickening)
-    thin[0] = False
-    if not thin[1:].any():
-        return ink
-    out = ink.copy()
-    out[(cv2.dilate(thin[labels].astype(np.uint8), np.ones((1, 3), np.uint8)) > 0) & (ink > 0)] = 0
     return out
 
 
@@ -830,6 +821,8 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
         # vertical rules inside: rules between the columns (each over most of the height and
         # clear of the sides) make the columns; any other vertical ink there is a drawing's
         top, bottom = group[0].at, group[-1].at
+        if any(_shared((s.a, top, s.b, bottom), t.bbox) > 0.5 for t in out):
+            continue  # (rules around a ruled table found already: the same table)
         seps = []
         ends = [g.at for g in group] + [o.at for o in mid_h if top < o.at < bottom]
         for v in _segments(vert[top:bottom, s.a:s.b], False):
@@ -855,7 +848,6 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
 
 UNRULED_MIN_LINES = 4  # an unruled table has this many lines of two runs of words or more, in a block (three: a typescript's spaced-out prose)
 UNRULED_MIN_COLS = 3  # ... and this many columns, or two farther apart than a page's gutter (``GUTTER``)
-SPARSE_COLS = 4  # ... a table of this many columns may leave a column mostly empty
 UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
 
 
@@ -918,11 +910,8 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
             continue
         # every column has words in a third of the lines or more: a table, not two columns of
         # text with the line numbers between them (an EP description page) or a few aligned words
-        # (four columns or more: a sixth, and two lines: a table of compositions leaves most
-        # cells of a column empty, and prose with line numbers between has three columns)
         rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
-        least = len(rows_in) / 3 if len(cols_x) < SPARSE_COLS else max(2, len(rows_in) / 6)
-        if any(sum(1 for cs in rows_in if c in cs) < least for c in range(len(cols_x))):
+        if any(sum(1 for cs in rows_in if c in cs) < len(rows_in) / 3 for c in range(len(cols_x))):
             continue
         y0, y1 = block[0].a - int(0.5 * mm), block[-1].b + int(0.5 * mm)
         if any(min(x1, b[2]) > max(x0, b[0]) and min(y1, b[3]) > max(y0, b[1]) for b in skip):
@@ -936,6 +925,15 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         out.append(Table(page=page, bbox=(x0, y0, x1, y1), rows=len(groups), cols=len(bounds) - 1, cells=cells,
                          ruling="unruled", header_rows=0, col_widths=[b - a for a, b in zip(bounds, bounds[1:])]))
     return out
+
+
+def _shared(a: BBox, b: BBox) -> float:
+    """The area two boxes share, as a share of the smaller."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
 
 
 def _within(inner: BBox, outer: BBox, pad: int) -> bool:
