@@ -825,10 +825,15 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
             continue  # (rules around a ruled table found already: the same table)
         seps = []
         ends = [g.at for g in group] + [o.at for o in mid_h if top < o.at < bottom]
+        strays = 0
         for v in _segments(vert[top:bottom, s.a:s.b], False):
             if v.b - v.a >= 2 * V_RULE_MM * mm and _stray(vert, v.at + s.a, top, bottom, ends, dpi,
                                                           inside=v.b - v.a >= 0.6 * (bottom - top)):
-                continue  # a streak or scratch through the table: neither a rule between its columns nor a drawing's
+                strays += 1  # a streak or scratch through the table: neither a rule between its columns nor a drawing's
+                if strays > 1:  # (several: a drawing's lines, or the rules of a grid that runs on past these)
+                    seps = None
+                    break
+                continue
             if v.b - v.a >= 0.6 * (bottom - top) and 3 * mm < v.at < s.b - s.a - 3 * mm:
                 seps.append(v.at + s.a)
             elif v.b - v.a >= 2 * V_RULE_MM * mm:
