@@ -126,6 +126,37 @@ def render(part: str, table, ruling: str) -> np.ndarray:
     return render_page(table, ruling=ruling)
 
 
+def read_page(img: np.ndarray, dpi: int, name: str, profile, reuse: Path | None, key: str):
+    """The page read by ``ocr_page``; with ``reuse``, the reading before the tables step is kept
+    there (or taken from there) and only the tables step (``table_ocr.read_tables``) runs on it."""
+    import copy
+    import hashlib
+    import pickle
+
+    import digitize.pipeline.recognise as recognise
+    from digitize.ocr import get_engine
+    from digitize.table_ocr import read_tables as tables_step
+
+    page_image = PageImage(number=1, image=img, dpi=dpi, source=name)
+    if reuse is None:
+        return ocr_page(page_image, profile)[0]
+    reuse.mkdir(parents=True, exist_ok=True)
+    f = reuse / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".pkl")
+    if f.exists():
+        page, prepared = pickle.loads(f.read_bytes())
+    else:
+        kept = recognise.read_tables
+        recognise.read_tables = lambda engine, prepared, page: []
+        try:
+            page, prepared = ocr_page(page_image, profile)
+        finally:
+            recognise.read_tables = kept
+        f.write_bytes(pickle.dumps((page, prepared)))
+    page = copy.deepcopy(page)
+    tables_step(get_engine(profile.engine), prepared, page)
+    return page
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4"), default="tuning")
@@ -137,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heads", choices=("as-printed", "two"), default="as-printed",
                     help="two: each table's last two columns grouped under a head cell (synth_tables.grouped_head)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--reuse", type=Path, help="a folder keeping each page's reading before the tables step "
+                    "(pickled): a later run with the same folder runs only the tables step again")
     a = ap.parse_args(argv)
     profile = load("ep")
     results = []
@@ -159,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         img, dpi = degrade(clean, level, seed=seed, dpi=300)
                     t0 = time.perf_counter()
-                    page, _ = ocr_page(PageImage(number=1, image=img, dpi=dpi, source=t.name), profile)
+                    page = read_page(img, dpi, t.name, profile, a.reuse,
+                                     f"{a.part}-{a.heads}-{t.name}-{ruling}-{level}")
                     secs = time.perf_counter() - t0
                     truth_rows = [[(c.text, c.rowspan, c.colspan) for c in row] for row in t.rows]
                     found = sorted(page.tables, key=lambda x: -(x.bbox[2] - x.bbox[0]) * (x.bbox[3] - x.bbox[1]))
@@ -182,7 +216,14 @@ def main(argv: list[str] | None = None) -> int:
                            "truth": f"{len(t.rows)}x{t.cols} head {t.header_rows}", "owe": round(ours, 3),
                            "seconds": round(secs, 1)}
                     if a.raw:
-                        rec["owe_raw"] = round(score(t.name, truth_text, raw_text(img, dpi)).owe, 3)
+                        raw_file = a.reuse / f"{a.part}-{a.heads}-{t.name}-{ruling}-{level}.raw.txt".replace("/", "_") if a.reuse else None
+                        if raw_file is not None and raw_file.exists():
+                            raw = raw_file.read_text()
+                        else:
+                            raw = raw_text(img, dpi)
+                            if raw_file is not None:
+                                raw_file.write_text(raw)
+                        rec["owe_raw"] = round(score(t.name, truth_text, raw).owe, 3)
                     results.append(rec)
                     print(json.dumps(rec), flush=True)
     for level in a.levels.split(","):

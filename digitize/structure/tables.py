@@ -168,6 +168,46 @@ def _cover(mask: np.ndarray, horizontal: bool, at: int, a: int, b: int, tol: int
     return float(np.count_nonzero(band.max(axis=0))) / (b - a)
 
 
+STRAY_OUT_MM = 2.0  # a vertical line reaching this far past a table's first or last rule runs through it: no rule of it
+STRAY_END_MM = 2.5  # ... and one ending this far from every rule of the table (inside a cell) is none either
+
+
+def _stray(vert: np.ndarray, x: int, top: int, bottom: int, ys: list[int], dpi: int, inside: bool = True) -> bool:
+    """Whether the vertical line at ``x`` is no rule of a table from ``top`` to ``bottom``
+    whose horizontal rules are at ``ys``: it runs on past the table's first or last rule
+    (``STRAY_OUT_MM``), or one of its pieces inside ends in a cell, away from every rule
+    (``STRAY_END_MM``; ``inside``: that one looked at too). A table's rules meet its rules; a
+    scanner's streak or a scratch on the glass crosses the table wherever the sheet lay."""
+    mm = dpi / 25.4
+    tol = max(2, int(0.6 * mm))
+    out, reach = int(STRAY_OUT_MM * mm), int(5 * mm)
+    x0, x1 = max(0, x - tol), min(vert.shape[1], x + tol + 1)
+    lo, hi = max(0, top - reach), min(vert.shape[0], bottom + reach + 1)
+    on = vert[lo:hi, x0:x1].max(axis=1)
+    for a, b in ink_bands(on, max(2, int(1.0 * mm))):
+        a, b = a + lo, b + lo
+        if b - a < 3 * mm:
+            continue  # a stub
+        if a < top - out or b > bottom + out:
+            return True
+        if inside and any(min(abs(e - y) for y in ys) > STRAY_END_MM * mm for e in (a, b)):
+            return True
+    return False
+
+
+def _run_at(vert: np.ndarray, x: int, top: int, bottom: int, dpi: int) -> tuple[int, int]:
+    """The extent of the vertical rule at ``x`` (± the rules' tolerance) that covers the middle
+    of ``top``..``bottom``; (top, bottom) when none does."""
+    mm = dpi / 25.4
+    tol = max(2, int(0.6 * mm))
+    on = vert[:, max(0, x - tol):x + tol + 1].max(axis=1)
+    mid = (top + bottom) // 2
+    for a, b in ink_bands(on, max(2, int(1.0 * mm))):
+        if a <= mid < b:
+            return a, b
+    return top, bottom
+
+
 def _text_ink(ink: np.ndarray, box: BBox, rules: np.ndarray, dpi: int) -> bool:
     x0, y0, x1, y1 = box
     if x1 <= x0 or y1 <= y0:
@@ -187,6 +227,20 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     vs = [s for s in _segments(vert[y0:y1 + 1, x0:x1 + 1], False)]
     ys = _cluster([s.at + y0 for s in hs if s.b - s.a >= 4 * mm], tol)
     xs = _cluster([s.at + x0 for s in vs if s.b - s.a >= 2.5 * mm], tol)
+    # a rule at the box's edge that does not close the frame (a heading's underline or a
+    # formula's bar that a streak joined to the table's rules) is no side of it
+    for _ in range(3):
+        n = len(ys), len(xs)
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(horiz, True, ys[0], xs[0], xs[-1], tol) < FRAME_COVER:
+            ys = ys[1:]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(horiz, True, ys[-1], xs[0], xs[-1], tol) < FRAME_COVER:
+            ys = ys[:-1]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(vert, False, xs[0], ys[0], ys[-1], tol) < FRAME_COVER:
+            xs = xs[1:]
+        while len(ys) >= 2 and len(xs) >= 2 and _cover(vert, False, xs[-1], ys[0], ys[-1], tol) < FRAME_COVER:
+            xs = xs[:-1]
+        if (len(ys), len(xs)) == n:
+            break
     if len(ys) < 2 or len(xs) < 2:
         return None
     width, height = xs[-1] - xs[0], ys[-1] - ys[0]
@@ -205,8 +259,13 @@ def _ruled(ink, horiz, vert, box: BBox, dpi: int, page: int) -> Table | None:
     # rules inside: a row rule must cover at least one column's width, a column rule one row's height
     ys = [y for y in ys if y in (ys[0], ys[-1]) or any(
         _cover(horiz, True, y, a, b, tol) >= 0.9 for a, b in zip(xs, xs[1:]))]
+    # (the frame's height is its sides' too: a top rule the masks lost leaves the column rules
+    # running above the first rule found, as far as the sides do)
+    sides = [_run_at(vert, x, ys[0], ys[-1], dpi) for x in (xs[0], xs[-1])]
+    top, bottom = min([ys[0]] + [a for a, _ in sides]), max([ys[-1]] + [b for _, b in sides])
     xs = [x for x in xs if x in (xs[0], xs[-1]) or any(
-        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:]))]
+        _cover(vert, False, x, a, b, tol) >= 0.9 for a, b in zip(ys, ys[1:])) and not _stray(
+        vert, x, top, bottom, ys + [top, bottom], dpi, inside=False)]
     rows, cols = len(ys) - 1, len(xs) - 1
     if rows < 1 or cols < 2 or rows * cols < 3 or width < MIN_TABLE_W_MM * mm or height < MIN_TABLE_H_MM * mm:
         return None
@@ -762,8 +821,19 @@ def _rule_tables(gray: np.ndarray, ink: np.ndarray, dpi: int, page: int, masks) 
         # vertical rules inside: rules between the columns (each over most of the height and
         # clear of the sides) make the columns; any other vertical ink there is a drawing's
         top, bottom = group[0].at, group[-1].at
+        if any(_shared((s.a, top, s.b, bottom), t.bbox) > 0.5 for t in out):
+            continue  # (rules around a ruled table found already: the same table)
         seps = []
+        ends = [g.at for g in group] + [o.at for o in mid_h if top < o.at < bottom]
+        strays = 0
         for v in _segments(vert[top:bottom, s.a:s.b], False):
+            if v.b - v.a >= 2 * V_RULE_MM * mm and _stray(vert, v.at + s.a, top, bottom, ends, dpi,
+                                                          inside=v.b - v.a >= 0.6 * (bottom - top)):
+                strays += 1  # a streak or scratch through the table: neither a rule between its columns nor a drawing's
+                if strays > 1:  # (several: a drawing's lines, or the rules of a grid that runs on past these)
+                    seps = None
+                    break
+                continue
             if v.b - v.a >= 0.6 * (bottom - top) and 3 * mm < v.at < s.b - s.a - 3 * mm:
                 seps.append(v.at + s.a)
             elif v.b - v.a >= 2 * V_RULE_MM * mm:
@@ -862,6 +932,15 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
     return out
 
 
+def _shared(a: BBox, b: BBox) -> float:
+    """The area two boxes share, as a share of the smaller."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
+
+
 def _within(inner: BBox, outer: BBox, pad: int) -> bool:
     return inner[0] >= outer[0] - pad and inner[1] >= outer[1] - pad and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
 
@@ -896,7 +975,8 @@ def bold_rows(bw: np.ndarray, rules: np.ndarray, table: Table, dpi: int) -> int:
 
 def head_rows(table: Table, bold: int = 0) -> int:
     """Head rows of a table (ruled, partly ruled or unruled): ``bold`` (``bold_rows``) when its
-    first rows are set in bold, else from what its cells say once read: a
+    first rows are set in bold, else from what its cells say once read: a first-row cell of
+    words over the first k rows beside cells that are not, a head of k rows; a
     first row of words over a body with figures (numbers, ranges, units) is a head of one row; of
     two rows when a first-row cell spans columns (a group's head) or the first two rows (the heads
     beside a group) and the second row is words too, or when the first two rows are such a head
@@ -921,6 +1001,11 @@ def head_rows(table: Table, bold: int = 0) -> int:
     first = [c for c in grid_rows.get(0, []) if c.text.strip()]
     if not first or any(numeric(c.text) for c in first):
         return 0
+    # a first-row cell of words over the first rows (a stub head beside a head of several
+    # rows: ``Dye`` beside ``Example`` over the example numbers over the unit): those rows are the head
+    stub = max(c.rowspan for c in first)
+    if 2 <= stub < table.rows / 2 and any(c.rowspan == 1 for c in grid_rows.get(0, [])):
+        return stub
     # a head of two rows: a first-row cell over two columns or more (a group's head over its
     # sub-heads), or over the first two rows (a head beside such a group), and a second row of
     # words alone, over a body with figures; or, whatever the body holds, the whole pattern:
