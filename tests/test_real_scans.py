@@ -9,6 +9,8 @@ github.com/scribeocr/ocr-benchmark (not committed: see SOURCES.md).
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import os
 import shutil
@@ -49,6 +51,13 @@ def profile():
     return profiles.load("generic")
 
 
+@pytest.fixture(scope="module")
+def prepared_profile(profile):
+    """The shipped profile with ``raw_first`` off: the page is prepared before it is read, so the
+    preparation's own decisions (resolution, inversion, the guard's first reading) are what is tested."""
+    return dataclasses.replace(profile, preprocess=dataclasses.replace(profile.preprocess, raw_first=False))
+
+
 def _digitize_text(path: Path, profile) -> tuple[str, OcrPage]:
     s = profile.preprocess
     (page,) = list(ingest.iter_pages(path, max_pixels=s.max_pixels, default_dpi=s.default_dpi))
@@ -74,7 +83,8 @@ def test_no_page_reads_worse_than_the_raw_engine(image, truth, profile):
     assert ours.owe <= raw.owe + MARGIN, (image.name, ours.owe, raw.owe, page.resolution, page.reading)
 
 
-def test_png_with_a_96_dpi_header_is_measured_from_its_ink(tmp_path, profile):
+def test_png_with_a_96_dpi_header_is_measured_from_its_ink(tmp_path, prepared_profile):
+    profile = prepared_profile
     """A 300-dpi scan saved as PNG with PNG's default 3780 px/m (96.012 dpi): the header is not
     believed, the ink says ~300 dpi, the page is not blown up 3x, and the page JSON says so."""
     from PIL import Image
@@ -99,7 +109,7 @@ def test_png_with_a_96_dpi_header_is_measured_from_its_ink(tmp_path, profile):
     assert old.resolution == {} and old.reading == {}
 
 
-def test_light_text_on_a_dark_ground_is_read(profile):
+def test_light_text_on_a_dark_ground_is_read(profile, prepared_profile):
     """A slide: a real page inverted (white text on black). The whole chain used to turn it
     into nothing (word error 0.99); the page is recognised as inverted and read."""
     s = profile.preprocess
@@ -107,12 +117,14 @@ def test_light_text_on_a_dark_ground_is_read(profile):
     gold = read_truth(REAL / "phototest.txt")
     slide = PageImage(1, np.ascontiguousarray(255 - page.image), page.dpi, dpi_known=page.dpi_known,
                       header_dpi=page.header_dpi)
-    result, _ = ocr_page(slide, profile)
+    result, _ = ocr_page(slide, prepared_profile)
     assert result.resolution["kind"].startswith("inverted")
+    assert score("slide", gold, result.text).owe < 0.1
+    result, _ = ocr_page(slide, profile)  # read as it came first (the shipped profiles)
     assert score("slide", gold, result.text).owe < 0.1
 
 
-def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile):
+def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile, prepared_profile):
     """Grey tint behind half the text on a noisy ground: read well, and the page record says
     which reading was used and why (a second reading only when the first is clearly poor)."""
     s = profile.preprocess
@@ -123,7 +135,10 @@ def test_a_tinted_noisy_page_is_read_and_the_reading_is_recorded(profile):
     rng = np.random.default_rng(2)
     grey += rng.normal(0, 12, grey.shape)
     tinted = PageImage(1, np.clip(grey, 0, 255).astype(np.uint8), page.dpi, header_dpi=page.header_dpi)
-    result, _ = ocr_page(tinted, profile)
+    gold = read_truth(REAL / "phototest.txt")
+    result, _ = ocr_page(tinted, profile)  # read as it came first: kept only when confident and whole
+    assert result.reading["why"] and score("tinted", gold, result.text).owe < 0.25
+    result, _ = ocr_page(tinted, prepared_profile)
     reading = result.reading
     assert reading["first"] in ("plain", "full") and reading["chosen"].split(",")[0] in ("plain", "full", "as read")
     assert reading["why"] and "good_chars" in reading["evidence"]
