@@ -141,6 +141,8 @@ def _without_label(title: str, labels: list[str]) -> str:
     """A title without the word of its own label read after it (``… DE UVA Título,``: the label
     printed beside the title's last line, or its wrapped remains)."""
     words = title.split()
+    while words and not re.search(r"[^\W\d_]", words[-1]):
+        words = words[:-1]  # ``… AIRE Denominación -``: the label's own mark after it
     if len(words) < 3:
         return title
     last = re.sub(r"[\W_]+", "", words[-1]).lower()
