@@ -106,7 +106,6 @@ def cached_reader(profile, image_of):
         path.write_text(json.dumps([w.to_dict() for w in words]))
         return words
 
-    cached.other_model = read.other_model
     return cached
 
 

@@ -36,12 +36,6 @@ def test_a_mark_the_second_reading_sees_is_given_by_evidence_and_asked_when_in_d
     assert marks.decide("VALVULA", "VÁLVULA", 95.0, (), allowed=marks.SPANISH).text == "VÁLVULA"
 
 
-def test_bare_word_read_alike_settles_only_a_confident_other_reading():
-    assert marks.bare_alike("Simon,", "Simon", 95.0)
-    assert not marks.bare_alike("Simon", "Simon", 80.0)
-    assert not marks.bare_alike("Simon", "Simón", 95.0)
-
-
 def test_ep_names_read_again_give_their_marks_on_a_rendered_page():
     """An EP front page in English: the English model reads the names without their acute
     accents; the inventors' lines read again on the stored image give them (one engine call a

@@ -53,8 +53,6 @@ def field_reader(profile: Profile, image_of: Callable[[int], object]) -> Callabl
         return [Word(id=w.id, text=w.text, conf=w.conf, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
                 for b in blocks for ln in b.lines for w in ln.words]
 
-    # a word the second reading gives alike is evidence only when its model is not the page's own
-    read.other_model = LANGUAGES not in e.languages.split("+")
     return read
 
 

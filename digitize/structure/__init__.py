@@ -136,13 +136,13 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
 def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document, settled: set[str]):
     """The name and title lines read a second time (``structure/marks.py``): the marks it sees
     given to the page's words (each change a correction of the document), the front page read
-    again when one was; its questions are issues of their fields, and the words it decided or
-    confirmed without one are ``settled`` (no lost-mark question about them)."""
+    again when one was; its questions are issues of their fields, and the words it decided
+    without one are ``settled`` (no lost-mark question about them)."""
     from ..model import Correction
     from .fields import Issue
 
     langs = tuple(dict.fromkeys([lang] + [e.partition(":")[0] for e in accents.name_langs(lang, settings.name_langs)]))
-    found = marks.reread_fields(fp.fields, front, reread, lang, langs, confirm=getattr(reread, "other_model", True))
+    found = marks.reread_fields(fp.fields, front, reread, lang, langs)
     asked = {strip_marks(why.split(" ", 1)[0]).upper() for _, why in found.questions}
     for w, old, new, conf in found.changed:
         if w.ocr_text is None:
@@ -153,7 +153,6 @@ def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document
         was = _WORD_ANY.findall(strip_marks(old))
         settled.update(k.upper() for k, a, b in zip(was, _WORD_ANY.findall(old), _WORD_ANY.findall(new))
                        if a != b and k.upper() not in asked)
-    settled |= found.confirmed
     if found.changed:
         fp = read_front_page(front, settings, repair.st3_codes())
     b = fp.biblio

@@ -16,10 +16,10 @@ here by evidence:
   second reading saw the mark with confidence (``LÉGER``); asked with the reason otherwise
   (``QUÉMENER``: no word list knows it; which of É È Ê Ë, the page must say).
 
-A word both readings give alike, without a mark, read with confidence the second time, has lost
-no mark the Spanish model could see: it is ``confirmed`` (the low-confidence question about a lost
-mark is not asked for it). An English page's title gets no marks; a word whose letters the two
-readings give differently is left as read.
+A word both readings give alike without a mark is no evidence that none was lost: the Spanish
+model writes no ä, ö or å and reads some of them bare (``SCHWÄRZLER``), so the question about a
+word read with low confidence stays. An English page's title gets no marks; a word whose letters
+the two readings give differently is left as read.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ FAMILY = {
 EVIDENCE_LANGS = ("es", "pt", "fr", "de", "sv", "fi", "hu", "it", "nl", "da", "nb", "pl", "cs", "ro", "ca", "tr")
 SURE_CONF = 85.0  # the second reading saw the mark at least this surely: not asked when the evidence agrees
 MIN_CONF = 50.0  # below this the second reading's mark is not taken at all (a speck read as a mark)
-CONFIRM_CONF = 90.0  # a bare word read alike this surely the second time has lost no mark
 COMMON = 2.0  # Zipf of a spelling that needs no reviewer (the names' languages write it so)
 CLEAR = 1.0  # Zipf by which the chosen spelling must outnumber every other spelling of the family
 SWITCH = 1.5  # Zipf in the names' languages of a spelling given instead of the letter seen
@@ -149,36 +148,26 @@ def _usual(seen: str, forms: list[str], langs: tuple[str, ...]) -> str:
     return best if best != seen and f >= SWITCH and f - runner >= CLEAR and mine < SWITCH - CLEAR else seen
 
 
-def bare_alike(first: str, second: str, conf: float) -> bool:
-    """Both readings give the word alike and without a mark, the second with confidence: no
-    mark the second reading's model would see was lost."""
-    a = unicodedata.normalize("NFC", first).strip(".,;:")
-    return conf >= CONFIRM_CONF and a == unicodedata.normalize("NFC", second).strip(".,;:") \
-        and strip_marks(a) == a and any(c.isalpha() for c in a)
-
-
 @dataclass
 class Reread:
     """What the second reading of a front page's fields changed and found."""
 
     changed: list[tuple[object, str, str, float]]  # (word, text before, text after, second confidence)
     questions: list[tuple[str, str]]  # (field code, why)
-    confirmed: set[str]  # words (bare, upper case) both readings give alike without a mark
     calls: int = 0
 
 
 SPANISH = "áéíóúüñ"  # what a Spanish page's title may be given
 
 
-def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = (), confirm: bool = True) -> Reread:
+def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = ()) -> Reread:
     """Each name field (71-74) and, on a page not in English, the title (54) of ``fields`` (code →
     ``FieldText``) read again by ``read(page, bbox)`` (the words found in that box of the page,
     in page pixels); each word the two readings give with the same letters decided by ``decide``,
-    the page's words changed in place. ``langs``: the names' languages (``decide``); ``confirm``:
-    the second reading's model is not the page's own (a word it reads alike is evidence)."""
+    the page's words changed in place. ``langs``: the names' languages (``decide``)."""
     from .. import inid
 
-    out = Reread([], [], set())
+    out = Reread([], [])
     codes = [c for c, _ in inid.PARTY_CODES] + (["54"] if lang != "en" else [])
     for code in codes:
         ft = fields.get(code)
@@ -202,9 +191,6 @@ def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = 
                     out.changed.append((w, w.text, d.text, r.conf))
                     if d.why:
                         out.questions.append((code, d.why))
-                    continue
-            if confirm and bare_alike(w.text, r.text, r.conf):
-                out.confirmed.update(t.upper() for t in _LETTERS.findall(w.text))
     return out
 
 
