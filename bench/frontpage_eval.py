@@ -88,8 +88,6 @@ def cached_reader(profile, image_of):
     from digitize.pipeline import reread
 
     read = reread.field_reader(profile, image_of)
-    if read is None:
-        return None
 
     def cached(page, bbox):
         key = hashlib.sha1(f"{Path(image_of(page.number)).name}|{tuple(bbox)}|{reread.LANGUAGES}|{reread.PAD}"

@@ -24,20 +24,21 @@ LANGUAGES = "spa"  # the model that sees the names' marks (acute, tilde, diaeres
 PAD = 12  # the crop's margin around the field's words, in pixels at 300 dpi
 
 
-def field_reader(profile: Profile, image_of: Callable[[int], object]) -> Callable | None:
-    """``read(page, bbox)``: the words of that box of ``page`` read again, in page pixels.
-    ``image_of(number)``: the stored image of a page (a path, or pixels), None when there is none.
-    None when the model is not installed (the fields are then left as read)."""
+def field_reader(profile: Profile, image_of: Callable[[int], object]) -> Callable:
+    """``read(page, bbox)``: the words of that box of ``page`` read again, in page pixels (none
+    when the model is not installed: the fields are then left as read). ``image_of(number)``: the
+    stored image of a page (a path, or pixels), None when there is none. The engine is made on the
+    first call: a document without a front page costs nothing."""
     e = profile.engine
     settings = EngineSettings(languages=LANGUAGES, psm=6, oem=e.oem, backend=e.backend, variables=dict(e.variables),
                               tessdata=e.tessdata, timeout=e.timeout)
-    try:
-        engine = get_engine(settings)
-    except EngineError:
-        return None
     pixels: dict[int, np.ndarray | None] = {}
 
     def read(page: OcrPage, bbox) -> list[Word]:
+        try:
+            engine = get_engine(settings)  # this thread's, kept for the next documents
+        except EngineError:
+            return []
         if page.number not in pixels:
             pixels[page.number] = _pixels(image_of(page.number))
         img = pixels[page.number]
