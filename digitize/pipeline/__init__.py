@@ -114,7 +114,8 @@ def finish_document(work_dir: Path, profile: Profile, *, source: str, doc_id: st
     flag_illegible(work_dir, pages, set(decisions.illegible))
     reg_path = register_for(work_dir)  # the office's register of numbers, when the job named one
     done = finish(pages, profile, decisions, source=source, doc_id=doc_id, force_doc_id=force_doc_id,
-                  memory=memory, register=_register(reg_path) if reg_path is not None else None)
+                  memory=memory, register=_register(reg_path) if reg_path is not None else None,
+                  images=lambda n: DocumentFolder(work_dir).page(n, ".tif"))
     doc, pages = done.document, done.pages
     crop_figures(work_dir, doc)
     crop_tables(work_dir, doc)

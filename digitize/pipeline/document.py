@@ -23,6 +23,7 @@ from ..structure.table_review import review_cells
 from .decide import apply_fields, apply_lines, apply_words, drop_empty_words, mark_illegible
 from .gazetteer import gazetteer, known_parties_settled
 from .quality import gate
+from .reread import field_reader
 
 
 @dataclass
@@ -61,10 +62,14 @@ def _lexicon(profile: Profile, names: tuple[str, ...]):
     return load(names, base)
 
 
-def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str) -> Document:
-    """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show)."""
+def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
+                        images=None) -> Document:
+    """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show).
+    ``images``: page number → the stored page image the words' boxes refer to (a path or pixels),
+    or None when there is none (then no field line is read again)."""
+    reread = field_reader(profile, images) if images is not None else None
     doc = build_document(pages, profile, source=source, doc_id=doc_id, known_words=own_language_words(profile),
-                         lexicon=language_words(profile))
+                         lexicon=language_words(profile), reread=reread)
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -75,7 +80,7 @@ def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, 
 
 def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None = None, *, source: str = "",
            doc_id: str = "", force_doc_id: bool = False, memory: MemoryRules | None = None,
-           register=None) -> Finished:
+           register=None, images=None) -> Finished:
     """Proofread and structure ``pages`` (corrected in place), with reviewers' ``decisions``.
 
     ``doc_id`` is the fallback identifier; the structure stage replaces it with
@@ -84,7 +89,9 @@ def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None =
     memory's rules (``digitize.store.memory``): its confirmed corrections are applied
     (``auto-memory``), its known words not queued, and a party name one edit from a known one
     gets it suggested. ``register``: the office's register of numbers
-    (``structure.register``), or the reason it could not be read (a flag says so)."""
+    (``structure.register``), or the reason it could not be read (a flag says so). ``images``:
+    page number → the stored page image (``pages/NNNN.tif``), for the front page's name and title
+    lines read a second time (``pipeline.reread``); None: they are not."""
     decisions = decisions or Decisions()
     illegible = decisions.illegible
     for page in pages:
@@ -108,7 +115,7 @@ def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None =
             if word.id in illegible:
                 saved[word.id] = word.conf
                 word.conf = 0.0
-    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id)
+    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id, images=images)
     for page in pages:
         for word in page.words():
             if word.id in saved:

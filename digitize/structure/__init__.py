@@ -16,7 +16,7 @@ from .. import inid
 from ..diacritics import strip_marks
 from ..model import Document, Field, OcrPage, Paragraph, QueueCandidate
 from ..settings.profile import or_defaults
-from . import accents, audit, gate, repair
+from . import accents, audit, gate, marks, repair
 from .figures import figure_entries, inside
 from .anchors import is_front_page
 from .frontpage import read_front_page
@@ -38,11 +38,13 @@ PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:N/?A|none|null)$", re.I)
 
 
 def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
-                   known_words=None, lexicon=None) -> Document:
+                   known_words=None, lexicon=None, reread=None) -> Document:
     """``known_words``: the words of the document's language (an object with ``known(word)``,
     the pipeline passes the profile's own-language lexicon) for restoring accents in capitals;
     ``lexicon``: every word list of the profile (its language's and English), for the title's
-    words that are no word at all (default: ``known_words``)."""
+    words that are no word at all (default: ``known_words``); ``reread(page, bbox)``: the words
+    of that box of the page read a second time by a model that sees the names' marks
+    (``pipeline.reread``), or None (``structure/marks.py``)."""
     settings = or_defaults(profile).structure
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
@@ -51,6 +53,8 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     if front is not None:
         fp = read_front_page(front, settings, repair.st3_codes())
         settled: set[str] = set()
+        if reread is not None:
+            fp = _reread_marks(fp, front, reread, lang, settings, doc, settled)
         own = accents.own_words(pages)
         _rejoin_title(fp, known_words or _NoWords(), own)
         if lang != "en":
@@ -127,6 +131,38 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     if pid and not any(getattr(doc.biblio, n) is not None and getattr(doc.biblio, n).flagged for n in ("office", "doc_number", "kind")):
         doc.doc_id = pid
     return doc
+
+
+def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document, settled: set[str]):
+    """The name and title lines read a second time (``structure/marks.py``): the marks it sees
+    given to the page's words (each change a correction of the document), the front page read
+    again when one was; its questions are issues of their fields, and the words it decided
+    without one are ``settled`` (no lost-mark question about them)."""
+    from ..model import Correction
+    from .fields import Issue
+
+    langs = tuple(dict.fromkeys([lang] + [e.partition(":")[0] for e in accents.name_langs(lang, settings.name_langs)]))
+    found = marks.reread_fields(fp.fields, front, reread, lang, langs)
+    asked = {strip_marks(why.split(" ", 1)[0]).upper() for _, why in found.questions}
+    for w, old, new, conf in found.changed:
+        if w.ocr_text is None:
+            w.ocr_text = old
+        w.text = new
+        doc.corrections.append(Correction(word_id=w.id, page=front.number, old=old, new=new, rule="reread-marks",
+                                          confidence=round(conf, 2)))
+        was = _WORD_ANY.findall(strip_marks(old))
+        settled.update(k.upper() for k, a, b in zip(was, _WORD_ANY.findall(old), _WORD_ANY.findall(new))
+                       if a != b and k.upper() not in asked)
+    if found.changed:
+        fp = read_front_page(front, settings, repair.st3_codes())
+    b = fp.biblio
+    for code, why in found.questions:
+        if code == "54":
+            fp.issues.append(Issue("title", b.title.value if b.title else "", why, fp.fields.get(code)))
+        else:
+            names = "; ".join(p.name for p in getattr(b, dict(inid.PARTY_CODES)[code]))
+            fp.issues.append(Issue(f"parties:{code}", names, why, fp.fields.get(code)))
+    return fp
 
 
 def _column_lines(words: list, page: int, width: int) -> list[TextLine]:

@@ -450,6 +450,8 @@ def _strip_whole(text: str, labels: list[str]) -> str:
         n = len(lab.split())
         for k in range(max(1, n - 1), min(len(words), n + 1) + 1):
             score = fuzz.ratio(_compact(" ".join(words[:k])), key)
+            if "/" in words[k - 1][1:]:  # the label and an alternative wording after a slash (``Agent/Attorney``)
+                score = max(score, fuzz.ratio(_compact(" ".join(words[:k - 1] + [words[k - 1].split("/")[0]])), key))
             # a longer label read wins over a shorter one it starts with (``Título de la invención``
             # read ``Titulo de la invención``, not ``Titulo`` and a title starting ``de la invención``)
             if score >= 88 and (len(key), score, k) > best:

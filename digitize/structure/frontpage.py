@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 
 from .. import inid
 from ..model import Bibliographic, OcrPage
@@ -59,7 +61,7 @@ def read_front_page(page: OcrPage, settings: StructureSettings, codes=None) -> F
     if "30" in f:
         b.priorities = parse_priorities(f["30"], settings.months)
     if "54" in f:
-        title = _title_text(f["54"].lines)
+        title = _without_label(_title_text(f["54"].lines), table.get("54", []))
         if title:
             b.title = f["54"].field(title)
     for code, attr in inid.PARTY_CODES:
@@ -124,6 +126,8 @@ _SPECK = re.compile(r"^[|©®°_~•*·¢]+$")  # a rule, a column edge or a spe
 def _title_text(lines: list[str]) -> str:
     """A title's lines as one line: one space between words, without the specks read as marks
     (``BARRIER | LAYER``, ``© RICE HULL``, ``_DUST``) nor its own code's remains before it (``.54``)."""
+    if len(lines) > 1 and re.fullmatch(r"[\W_]*\d{1,2}[\W_]*", lines[0].strip()):
+        lines = lines[1:]  # a code's remains alone on the first line (``7`` / ``HORNO DE …``)
     words = [w for w in " ".join(lines).split() if not _SPECK.match(w)]
     if words and re.fullmatch(r"[\W_]*54[\W_]*", words[0]):
         words = words[1:]
@@ -131,6 +135,21 @@ def _title_text(lines: list[str]) -> str:
         words[0] = words[0].lstrip("_~•*·|")
     text = " ".join(w for w in words if w)
     return re.sub(r"(?<=[A-Z])- (?=[A-Z])", "-", text)  # ``SEAWEED- BASED``: a hyphen at a wrap, kept whole
+
+
+def _without_label(title: str, labels: list[str]) -> str:
+    """A title without the word of its own label read after it (``… DE UVA Título,``: the label
+    printed beside the title's last line, or its wrapped remains)."""
+    words = title.split()
+    while words and not re.search(r"[^\W\d_]", words[-1]):
+        words = words[:-1]  # ``… AIRE Denominación -``: the label's own mark after it
+    if len(words) < 3:
+        return title
+    last = re.sub(r"[\W_]+", "", words[-1]).lower()
+    heads = {re.sub(r"[\W_]+", "", lab.split()[0]).lower() for lab in labels if lab.split()}
+    if len(last) >= 5 and any(fuzz.ratio(last, h) >= 90 for h in heads if len(h) >= 5):
+        return " ".join(words[:-1])
+    return title
 
 
 def _in_format(lines: list[str], pattern: str) -> str | None:

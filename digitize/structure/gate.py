@@ -111,6 +111,26 @@ def _is_label(name: str, table: dict[str, list[str]]) -> bool:
                for code in inid.PARTIES for lab in table.get(code, ()))
 
 
+def _labels_inside(title: str, table: dict[str, list[str]]) -> list[str]:
+    """Another field's label inside a title (``… SEGURIDAD (11D) Solicitante/s COMPAÑÍA …``): the
+    title ran into the next field. The party fields' labels, and the other fields' labels of two
+    words or more (a title may hold ``priority``, not ``Filing date``)."""
+    words = [re.sub(r"[\W_]+", "", w).lower() for w in title.split()]
+    for code, labs in table.items():
+        if code in ("54", "57"):
+            continue
+        for lab in labs:
+            lw = [re.sub(r"[\W_]+", "", x).lower() for x in lab.split()]
+            key = "".join(lw)
+            if len(key) < 8 or (code not in inid.PARTIES and len(lw) < 2):
+                continue
+            n = len(lw)
+            for i in range(1, len(words) - n + 1):
+                if fuzz.ratio("".join(words[i:i + n]), key) >= 90:
+                    return [f"the label '{lab}' of ({code}) inside the title: another field's text in it?"]
+    return []
+
+
 def check(fp, page: OcrPage, table: dict[str, list[str]] | None) -> list[Issue]:
     """The gate's issues for a front page read (``frontpage.FrontPage``); parties that are labels
     are taken out of their lists. ``table``: the page's labels (``anchors.label_table``, built
@@ -123,6 +143,7 @@ def check(fp, page: OcrPage, table: dict[str, list[str]] | None) -> list[Issue]:
         if fp.abstract is not None:
             issues += [Issue("title", b.title.value, why, f.get("54")) for why in _title_vs_abstract(
                 b.title.value, fp.abstract.text)]
+        issues += [Issue("title", b.title.value, why, f.get("54")) for why in _labels_inside(b.title.value, table)]
     for code, attr in inid.PARTY_CODES:
         ps = getattr(b, attr)
         labelled = [p for p in ps if _is_label(p.name, table)]

@@ -184,7 +184,7 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 continue
             terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
             cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower() \
-                or (_cut_name(prev) and not is_address(ln))
+                or (_cut_name(prev) and not is_address(ln)) or _list_wraps(prev, ln)
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
             if not terminated and (cue or geo):
@@ -192,6 +192,14 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 continue
         out.append(ln)
     return out
+
+
+def _list_wraps(prev: str, line: str) -> bool:
+    """A list of names separated by ``;`` (no address among them) whose line ends without one:
+    the printer wrapped the last name (``…; GRANITE PEAK`` / ``INSTRUMENTS, INC.``)."""
+    pieces = [p.strip() for p in prev.split(";")]
+    return len(pieces) >= 2 and all(pieces) and not any(is_address(p) or BRACKET_CC.search(p) for p in pieces) \
+        and not is_address(line)
 
 
 def _cut_name(line: str) -> bool:
@@ -304,12 +312,20 @@ def parse(lines: list[str], codes=None, line_words: list[list] | None = None, ed
                 and not is_address(buffer[0]) and len(_split_names(buffer[0])) == 1:
             # EP: the name (a line with a company form after it is the name's too: ``Officine
             # Meccaniche`` / ``Bergamasche S.p.A.``), then its address lines down to "postcode town (CC)"
+            # A person's name shaped as the first one among those lines (``Leonila SOLIDUM`` / street /
+            # town / ``Lilibeth MANGUBAT`` / … ``(PH)``) starts the next party: the first one printed no country
+            while (j := _next_person(buffer)) is not None:
+                parties.append(Printed(buffer[0], buffer[1:j], None, True))
+                buffer = buffer[j:]
             k = 1
-            while k < len(buffer) - 1 and not _town_like(buffer[k]) and COMPANY_FORM.search(buffer[k]) \
+            while k < len(buffer) - 1 and (_form_tail(buffer[k]) or not _town_like(buffer[k])
+                                           and COMPANY_FORM.search(buffer[k])) \
                     and "," not in buffer[0] and not FORM_END.search(buffer[0]):  # a person's name, or a whole one
                 k += 1
             name = " ".join(buffer[:k])
             rest, cc, _ = _trailing_country(ln, codes)
+            if k == len(buffer) - 1 and _form_tail(rest):  # the name's last line, its country after it: no address
+                name, rest = f"{name} {rest}", ""
             parties.append(Printed(name, [b for b in buffer[k:-1]] + ([rest] if rest else []), cc, True))
             buffer = []
         elif m or _terminated(ln):
@@ -321,13 +337,32 @@ def parse(lines: list[str], codes=None, line_words: list[list] | None = None, ed
     return parties
 
 
+def _form_tail(line: str) -> bool:
+    """The line ends with a dotted company form read with a letter engines confuse or other
+    dots (``Bergamasche S.rl.``): the name's last line, not its address."""
+    toks = line.split()
+    return bool(toks) and "." in toks[-1] and bool(_FORM_TOKEN.match(toks[-1])) and _letters(toks[-1]) in _FORM_LETTERS
+
+
+def _next_person(buffer: list[str]) -> int | None:
+    """Where a second ``Given SURNAME`` name starts among a party's address lines, when its first
+    line is such a name and an address line stands between them; None when none does."""
+    if not _GIVEN_FIRST_NAME.fullmatch(buffer[0].strip()):
+        return None
+    for j in range(2, len(buffer) - 1):
+        if _GIVEN_FIRST_NAME.fullmatch(buffer[j].strip()) and not is_address(buffer[j]):
+            return j
+    return None
+
+
 def bulleted(lines: list[str], codes=None) -> Printed:
     """A party that starts with a bullet (EP): its name, then its address lines, the last ending
     with the country."""
     rest, cc, printed = _trailing_country(lines[-1], codes)
     lines = lines[:-1] + ([rest] if rest else [])
     name, k = lines[0], 1
-    while k < len(lines) and not _town_like(lines[k]):  # a name wrapped (``ARCHIPELAGO FOOD`` / ``TECHNOLOGIES, INC.``)
+    while k < len(lines) and (not _town_like(lines[k]) or _form_tail(lines[k])):  # a name wrapped (``ARCHIPELAGO
+        # FOOD`` / ``TECHNOLOGIES, INC.``; ``Officine Meccaniche`` / ``Bergamasche S.rl.``)
         name, k = f"{name} {lines[k]}", k + 1
     return Printed(name, lines[k:], cc, printed)
 
