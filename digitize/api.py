@@ -62,18 +62,18 @@ def recognise(page: PageImage, profile: Profile) -> OcrPage:
 
 
 def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None = None, *, doc_id: str = "document",
-           source: str = "", memory: MemoryRules | None = None, images: dict | None = None) -> Document:
+           source: str = "", memory: MemoryRules | None = None, images=None) -> Document:
     """The structured document of the recognised ``pages`` (in page order): proofread, structured,
     reviewers' ``decisions`` applied, the quality gate's figures in ``quality`` and its reason in
     ``flags``, queue items in ``candidates``. ``doc_id`` is kept when the front page does not
     give office, number and kind. The pages are corrected in place: their words are then the
     document's (what ``render_page`` shows). ``memory``: an office memory's rules
     (``digitize.store.memory.load_rules``). ``images``: page number → the page image the words'
-    boxes refer to, for the front page's name lines read a second time (``pipeline.reread``)."""
+    boxes refer to (a dict, or a function of the page number), for the front page's name lines read a second time (``pipeline.reread``)."""
     from .pipeline.document import finish as finish_pages
 
     return finish_pages(pages, profile, decisions, source=source, doc_id=doc_id, memory=memory,
-                        images=images).document
+                        images=images.get if isinstance(images, dict) else images).document
 
 
 def render(doc: Document, fmt: str, profile: Profile, *, schema_dir: Path | None = None) -> bytes:

@@ -9,7 +9,8 @@ that drops lines of a noisy page reads the rest confidently, so confidence alone
 it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
 it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
 weighs that reading against the raw one (already read whole, not read again) and, when it is
-below ``GUARD_CONF``, against the others. The shipped profiles leave it off (bench/README.md).
+below ``GUARD_CONF``, against the others. The shipped profiles turn it on (``generic.toml``), except on front pages
+(``pipeline/recognise.py``); measurements in bench/README.md.
 
 The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
 When that reading's mean word confidence is low, the page may read better another way: the other

@@ -36,15 +36,9 @@ def test_a_mark_the_second_reading_sees_is_given_by_evidence_and_asked_when_in_d
     assert marks.decide("VALVULA", "VÁLVULA", 95.0, (), allowed=marks.SPANISH).text == "VÁLVULA"
 
 
-def test_ep_names_read_again_give_their_marks_on_a_rendered_page():
-    """An EP front page in English: the English model reads the names without their acute
-    accents; the inventors' lines read again on the stored image give them (one engine call a
-    field), each decided by the names' languages or asked."""
-    from digitize.pipeline import document_with_pages, ocr_page
-    from digitize.preprocess import bilevel
-    from digitize.proofread import auto_correct
-
-    image = _sheet([
+def _ep_front_page():
+    """An EP front page whose inventors' names carry acute accents the English model drops."""
+    return _sheet([
         (250, 300, "(11) EP 3 999 001 A1"), (250, 400, "(12) EUROPEAN PATENT APPLICATION"),
         (250, 500, "(43) Date of publication: 08.06.2022 Bulletin 2022/23"),
         (250, 600, "(21) Application number: 20707001.7"), (250, 700, "(22) Date of filing: 26.10.2020"),
@@ -56,6 +50,17 @@ def test_ep_names_read_again_give_their_marks_on_a_rendered_page():
         (250, 1350, "(54) SOIL CONDITIONER MADE OF FERMENTED FRUIT PULP"),
         (250, 1450, "(57) A soil conditioner made of fermented fruit pulp and a method of making it."),
     ])
+
+
+def test_ep_names_read_again_give_their_marks_on_a_rendered_page():
+    """An EP front page in English: the English model reads the names without their acute
+    accents; the inventors' lines read again on the stored image give them (one engine call a
+    field), each decided by the names' languages or asked."""
+    from digitize.pipeline import document_with_pages, ocr_page
+    from digitize.preprocess import bilevel
+    from digitize.proofread import auto_correct
+
+    image = _ep_front_page()
     prof = profiles.load("ep")
     page, prepared = ocr_page(PageImage(number=1, image=image, dpi=300), prof)
     pages, _, _ = auto_correct([page], prof)
@@ -110,3 +115,24 @@ def test_a_person_among_the_first_party_s_address_lines_starts_the_next_party():
 def test_a_name_s_last_line_ending_in_a_misread_company_form_is_no_address():
     ps = parse(["Officine Meccaniche", "Bergamasche S.rl. (IT)"])
     assert [(p.name, p.address, p.country) for p in ps] == [("Officine Meccaniche Bergamasche S.rl.", [], "IT")]
+
+
+def test_the_second_reading_leaves_a_reviewer_s_word_alone_and_the_api_takes_a_dict_of_images():
+    """A word a reviewer decided as read (``SZABO,``) is not given a mark by the second reading
+    (what a person decided is kept); ``api.finish`` takes the stored images as a dict."""
+    from digitize import api
+    from digitize.model import Decisions
+    from digitize.pipeline import document_with_pages, ocr_page
+    from digitize.preprocess import bilevel
+    from digitize.proofread import auto_correct
+
+    prof = profiles.load("ep")
+    page, prepared = ocr_page(PageImage(number=1, image=_ep_front_page(), dpi=300), prof)
+    stored = bilevel(prepared.image, prepared.ink_level)
+    pages, _, _ = auto_correct([page], prof)
+    szabo = next(w.id for w in pages[0].words() if w.text == "SZABO,")
+    doc = document_with_pages(pages, prof, source="t", doc_id="t", images={1: stored}.get, keep={szabo})
+    assert [p.name for p in doc.biblio.inventors] == ["MOREAU-LÉGER, Aino", "SZABO, Cosima"]
+    page, _ = ocr_page(PageImage(number=1, image=_ep_front_page(), dpi=300), prof)
+    doc = api.finish([page], prof, Decisions(words={szabo: "SZABO,"}), images={1: stored})
+    assert [p.name for p in doc.biblio.inventors] == ["MOREAU-LÉGER, Aino", "SZABO, Cosima"]

@@ -84,9 +84,10 @@ def test_no_page_reads_worse_than_the_raw_engine(image, truth, profile):
 
 
 def test_png_with_a_96_dpi_header_is_measured_from_its_ink(tmp_path, prepared_profile):
-    profile = prepared_profile
     """A 300-dpi scan saved as PNG with PNG's default 3780 px/m (96.012 dpi): the header is not
-    believed, the ink says ~300 dpi, the page is not blown up 3x, and the page JSON says so."""
+    believed, the ink says ~300 dpi, the page is not blown up 3x, and the page JSON says so
+    (the preparation's measure: raw_first off)."""
+    profile = prepared_profile
     from PIL import Image
 
     src = REAL / "8087_054.3B.tif"

@@ -63,13 +63,14 @@ def _lexicon(profile: Profile, names: tuple[str, ...]):
 
 
 def document_with_pages(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
-                        images=None) -> Document:
+                        images=None, keep=frozenset()) -> Document:
     """The structure stage's document plus a ``PageInfo`` per page (what the JSON and report show).
     ``images``: page number → the stored page image the words' boxes refer to (a path or pixels),
-    or None when there is none (then no field line is read again)."""
+    or None when there is none (then no field line is read again); ``keep``: the ids of words a
+    reviewer decided (the second reading leaves them as decided)."""
     reread = field_reader(profile, images) if images is not None else None
     doc = build_document(pages, profile, source=source, doc_id=doc_id, known_words=own_language_words(profile),
-                         lexicon=language_words(profile), reread=reread)
+                         lexicon=language_words(profile), reread=reread, keep=keep)
     doc.pages = [
         PageInfo(number=p.number, width=p.width, height=p.height, dpi=p.dpi, mean_conf=round(p.mean_conf, 2),
                  words=len(p.words()), image_only=p.image_only, rotation=p.rotation, skew=p.skew)
@@ -115,7 +116,7 @@ def finish(pages: list[OcrPage], profile: Profile, decisions: Decisions | None =
             if word.id in illegible:
                 saved[word.id] = word.conf
                 word.conf = 0.0
-    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id, images=images)
+    doc = document_with_pages(pages, profile, source=source, doc_id=doc_id, images=images, keep=decided_words)
     for page in pages:
         for word in page.words():
             if word.id in saved:

@@ -1,7 +1,9 @@
 """One page image → its OCR result: preprocess, the engine, the harm guard, the tables.
 
 The page's marks are analysed before recognition: a drawing sheet is read for its labels only and
-an empty page is not read (``_read_sparse``). A first reading of low confidence is checked against
+an empty page is not read (``_read_sparse``). With ``[preprocess] raw_first`` the page is read as
+it came first and that reading kept when confident and whole (``digitize.readings.raw_enough``),
+except on a front page, whose fields read better from the prepared page. A first reading of low confidence is checked against
 the page read other ways (``digitize.readings``) and the most confident is kept; the page JSON
 says which reading won and why (``reading``). Tables found on the page have their cells read on
 their own crops (``digitize.table_ocr``).
@@ -16,6 +18,7 @@ from .. import readings
 from ..model import OcrPage, PageImage, Prepared
 from ..ocr import get_engine
 from ..settings.profile import Profile
+from ..structure.anchors import is_front_page
 from ..structure.figures import analyse as analyse_figures
 from ..structure.figures import analyse_marks, labels_only
 from ..table_ocr import read_tables
@@ -57,8 +60,10 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
         kind, regions = marks.kind, marks.regions
     t1 = time.perf_counter()
     raw = _raw_first(page, profile, prepared)
+    raw_reading = engine.recognize(raw, page.number) if raw is not None else None
+    if raw_reading is not None and is_front_page(raw_reading):
+        raw = None  # a front page's fields read better from the prepared page: read as without raw_first
     if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
-        raw_reading = engine.recognize(raw, page.number)
         points = readings.text_marks(page.image)
         in_frame = readings.marks_in_frame(points, page.image.shape[:2], raw)
         raw_ev = {**readings.figures(raw_reading.words()), "ink_read": readings.ink_read(raw_reading, in_frame),
@@ -67,7 +72,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             result, prepared = raw_reading, raw
             reading = {"first": "as read", "chosen": "as read", "second": False, "raw_first": raw_ev,
                        "why": f"the page as it came reads with mean confidence {raw_ev['mean_conf']}, "
-                              f"{raw_ev['ink_read']} of its letter marks, no line cut in two: not prepared"}
+                              f"{raw_ev['ink_read']} of its letter marks, {raw_ev['cut_lines']} lines cut in two: not prepared"}
         else:
             result = engine.recognize(prepared, page.number)
             result, prepared, reading, _ = readings.choose(
@@ -84,6 +89,8 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             t_ocr += extra
         else:
             reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
+        if raw_reading is not None:
+            reading["raw_first"] = "a front page (three INID codes or more as it came): read prepared"
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)

@@ -50,7 +50,10 @@ def field_reader(profile: Profile, image_of: Callable[[int], object]) -> Callabl
         x1, y1 = min(img.shape[1], x1 + pad), min(img.shape[0], y1 + pad)
         if x1 - x0 < 8 or y1 - y0 < 8:
             return []
-        blocks = engine.recognize_region(img[y0:y1, x0:x1], page.dpi, page.number, 6)
+        try:
+            blocks = engine.recognize_region(img[y0:y1, x0:x1], page.dpi, page.number, 6)
+        except EngineError:  # a region the engine gave up on (a timeout): the field keeps its first reading
+            return []
         return [Word(id=w.id, text=w.text, conf=w.conf, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
                 for b in blocks for ln in b.lines for w in ln.words]
 

@@ -38,13 +38,14 @@ PLACEHOLDER = re.compile(r"^[\s\W_]*$|^<[^>]*/>$|^(?:N/?A|none|null)$", re.I)
 
 
 def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_id: str,
-                   known_words=None, lexicon=None, reread=None) -> Document:
+                   known_words=None, lexicon=None, reread=None, keep=frozenset()) -> Document:
     """``known_words``: the words of the document's language (an object with ``known(word)``,
     the pipeline passes the profile's own-language lexicon) for restoring accents in capitals;
     ``lexicon``: every word list of the profile (its language's and English), for the title's
     words that are no word at all (default: ``known_words``); ``reread(page, bbox)``: the words
     of that box of the page read a second time by a model that sees the names' marks
-    (``pipeline.reread``), or None (``structure/marks.py``)."""
+    (``pipeline.reread``), or None (``structure/marks.py``); ``keep``: ids of words a reviewer
+    decided, which the second reading leaves alone."""
     settings = or_defaults(profile).structure
     lang = getattr(profile, "lang", "en") or "en"
     doc = Document(doc_id=doc_id, source=source, profile=getattr(profile, "name", "generic"), lang=lang)
@@ -54,7 +55,7 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
         fp = read_front_page(front, settings, repair.st3_codes())
         settled: set[str] = set()
         if reread is not None:
-            fp = _reread_marks(fp, front, reread, lang, settings, doc, settled)
+            fp = _reread_marks(fp, front, reread, lang, settings, doc, settled, keep)
         own = accents.own_words(pages)
         _rejoin_title(fp, known_words or _NoWords(), own)
         if lang != "en":
@@ -133,7 +134,8 @@ def build_document(pages: list[OcrPage], profile: Profile, *, source: str, doc_i
     return doc
 
 
-def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document, settled: set[str]):
+def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document, settled: set[str],
+                  keep=frozenset()):
     """The name and title lines read a second time (``structure/marks.py``): the marks it sees
     given to the page's words (each change a correction of the document), the front page read
     again when one was; its questions are issues of their fields, and the words it decided
@@ -142,7 +144,7 @@ def _reread_marks(fp, front: OcrPage, reread, lang: str, settings, doc: Document
     from .fields import Issue
 
     langs = tuple(dict.fromkeys([lang] + [e.partition(":")[0] for e in accents.name_langs(lang, settings.name_langs)]))
-    found = marks.reread_fields(fp.fields, front, reread, lang, langs)
+    found = marks.reread_fields(fp.fields, front, reread, lang, langs, keep=keep)
     asked = {strip_marks(why.split(" ", 1)[0]).upper() for _, why in found.questions}
     for w, old, new, conf in found.changed:
         if w.ocr_text is None:

@@ -160,11 +160,12 @@ class Reread:
 SPANISH = "áéíóúüñ"  # what a Spanish page's title may be given
 
 
-def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = ()) -> Reread:
+def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = (), keep=frozenset()) -> Reread:
     """Each name field (71-74) and, on a page not in English, the title (54) of ``fields`` (code →
     ``FieldText``) read again by ``read(page, bbox)`` (the words found in that box of the page,
     in page pixels); each word the two readings give with the same letters decided by ``decide``,
-    the page's words changed in place. ``langs``: the names' languages (``decide``)."""
+    the page's words changed in place. ``langs``: the names' languages (``decide``); ``keep``: ids of
+    words a reviewer decided, left as decided."""
     from .. import inid
 
     out = Reread([], [])
@@ -179,7 +180,7 @@ def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = 
         out.calls += 1
         allowed = SPANISH if code == "54" else None
         for w in ft.words:
-            if w.illegible or (w.ocr_text is not None and w.ocr_text != w.text):
+            if w.illegible or w.id in keep or (w.ocr_text is not None and w.ocr_text != w.text):
                 continue  # a reviewer's word, or one a rule corrected: left as it is
             r = _over(w.bbox, second)
             if r is None:
