@@ -12,7 +12,7 @@ import pytest
 
 from digitize import ingest, readings
 from digitize.evaluate import read_truth, score
-from digitize.model import OcrPage, PageImage
+from digitize.model import Block, Line, OcrPage, PageImage, Word
 from digitize.pipeline import ocr_page
 from digitize.settings import profile as profiles
 
@@ -97,3 +97,23 @@ def test_lines_cut_in_two_without_a_gutter_are_counted_columns_are_not():
     assert readings.cut_lines(_lines(columns)) == 0
     ev = {"mean_conf": 96.0, "ink_read": 1.0}
     assert readings.raw_enough({**ev, "cut_lines": 0}) and not readings.raw_enough({**ev, "cut_lines": 5})
+
+
+def test_a_front_page_is_told_by_its_codes_kinds_not_by_reference_numerals():
+    """The raw-first exception for front pages: a page of prose whose reference numerals are
+    printed in parentheses (``(11)``, ``(12)``, ``(13)``, ``(15)``) is no front page; a page
+    printing filing and naming codes once each is."""
+    from digitize.structure.anchors import is_front_page, prints_bibliography
+
+    def page(rows):
+        lines = [Line(bbox=(100, 100 + 60 * i, 2000, 140 + 60 * i),
+                      words=[Word(id=f"w{i}_{k}", text=t, bbox=(100 + 300 * k, 100 + 60 * i, 380 + 300 * k, 140 + 60 * i), conf=95.0)
+                             for k, t in enumerate(row.split())]) for i, row in enumerate(rows)]
+        return OcrPage(number=1, width=2480, height=3508, dpi=300, blocks=[Block(bbox=(0, 0, 2480, 3508), lines=lines)])
+
+    prose = page(["(11) que une las varillas", "(12) que pueden ser", "(13) articulada y los",
+                  "(11) entre las", "(15) que permiten", "(12) y las varillas"])
+    front = page(["(11) AR 123456 A1", "(21) P20230101234", "(22) 12/03/2023", "(51) A01K 47/00",
+                  "(54) COLMENA DE CUADROS", "(71) APICOLA DEL SUR S.A."])
+    assert is_front_page(prose) and not prints_bibliography(prose)
+    assert prints_bibliography(front)

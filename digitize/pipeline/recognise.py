@@ -18,7 +18,7 @@ from .. import readings
 from ..model import OcrPage, PageImage, Prepared
 from ..ocr import get_engine
 from ..settings.profile import Profile
-from ..structure.anchors import is_front_page
+from ..structure.anchors import prints_bibliography
 from ..structure.figures import analyse as analyse_figures
 from ..structure.figures import analyse_marks, labels_only
 from ..table_ocr import read_tables
@@ -61,7 +61,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
     t1 = time.perf_counter()
     raw = _raw_first(page, profile, prepared)
     raw_reading = engine.recognize(raw, page.number) if raw is not None else None
-    if raw_reading is not None and is_front_page(raw_reading):
+    if raw_reading is not None and prints_bibliography(raw_reading):
         raw = None  # a front page's fields read better from the prepared page: read as without raw_first
     if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
         points = readings.text_marks(page.image)
@@ -90,7 +90,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
         else:
             reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
         if raw_reading is not None:
-            reading["raw_first"] = "a front page (three INID codes or more as it came): read prepared"
+            reading["raw_first"] = "a front page (its INID codes as it came): read prepared"
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)

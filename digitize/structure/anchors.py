@@ -259,6 +259,22 @@ def is_front_page(page: OcrPage) -> bool:
     return len({a.code for a in anchors}) >= 3
 
 
+FILING_CODES = frozenset({"21", "22", "30", "43", "45", "51"})  # filing, priority, publication, classification
+NAMING_CODES = frozenset({"54", "57", "71", "72", "73", "74"})  # title, abstract, parties
+
+
+def prints_bibliography(page: OcrPage) -> bool:
+    """A front page told by its codes' kinds, not their number: three codes or more, among them
+    a filing, priority, publication or classification code and a title, abstract or party code,
+    each printed about once. Reference numerals in parentheses (``(11)``, ``(12)`` in a
+    description) pass ``is_front_page``; they repeat, and seldom fall in both groups."""
+    anchors, _ = find_anchors(page)
+    codes = [a.code for a in anchors]
+    distinct = set(codes)
+    return (len(distinct) >= 3 and bool(distinct & FILING_CODES) and bool(distinct & NAMING_CODES)
+            and len(codes) - len(distinct) <= 2)
+
+
 def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
     """Give every word to the nearest anchor above it in its column (see the module docstring)."""
     if not anchors:
