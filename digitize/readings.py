@@ -9,7 +9,8 @@ that drops lines of a noisy page reads the rest confidently, so confidence alone
 it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
 it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
 weighs that reading against the raw one (already read whole, not read again) and, when it is
-below ``GUARD_CONF``, against the others. The shipped profiles turn it on (``generic.toml``), except on front pages
+below ``GUARD_CONF``, against the others. The shipped profiles leave it off: it reads two-column pages in the raw engine's
+order, worse than the prepared page's; a front page is read prepared even with it on
 (``pipeline/recognise.py``); measurements in bench/README.md.
 
 The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
