@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 from itertools import product
 
-from ..diacritics import strip_marks
+from ..diacritics import MARKS, strip_marks
 
 # every marked letter of the names' languages, by its bare letter (lower case)
 FAMILY = {
@@ -154,10 +154,9 @@ class Reread:
 
     changed: list[tuple[object, str, str, float]]  # (word, text before, text after, second confidence)
     questions: list[tuple[str, str]]  # (field code, why)
-    calls: int = 0
 
 
-SPANISH = "áéíóúüñ"  # what a Spanish page's title may be given
+SPANISH = "".join(MARKS.values())  # what a Spanish page's title may be given
 
 
 def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = (), keep=frozenset()) -> Reread:
@@ -177,7 +176,6 @@ def reread_fields(fields: dict, page, read, lang: str, langs: tuple[str, ...] = 
         box = (min(w.bbox[0] for w in ft.words), min(w.bbox[1] for w in ft.words),
                max(w.bbox[2] for w in ft.words), max(w.bbox[3] for w in ft.words))
         second = read(page, box)
-        out.calls += 1
         allowed = SPANISH if code == "54" else None
         for w in ft.words:
             if w.illegible or w.id in keep or (w.ocr_text is not None and w.ocr_text != w.text):
