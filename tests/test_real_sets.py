@@ -37,7 +37,7 @@ def test_config_every_source_has_its_part_and_provenance():
     assert len(names) == len(set(names))
     for e in entries:
         assert e["part"] in ("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7",
-                             "sealed8"), e["name"]
+                             "sealed8", "sealed9"), e["name"]
         assert e["repo"] and e["commit"] and e["licence"], e["name"]
         assert "__" not in e["name"] and "." not in e["name"]
         if "format" in e:
@@ -46,7 +46,7 @@ def test_config_every_source_has_its_part_and_provenance():
     new = [e for e in entries if e["name"] not in USED_BEFORE]
     assert len({e["repo"] for e in new}) >= 5
     assert {e["part"] for e in new} == {"tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6",
-                                        "sealed7", "sealed8"}
+                                        "sealed7", "sealed8", "sealed9"}
     # round 2 (sealed2): five or more repositories none of the earlier parts used, each wholly in
     # one part; the sealed2 part holds most of their pages' sources
     first = {e["repo"] for e in entries if e["part"] == "sealed" or e["name"] in USED_BEFORE}
@@ -87,6 +87,12 @@ def test_config_every_source_has_its_part_and_provenance():
     round8 = [e for e in entries if e["part"] == "sealed8"]
     assert len({e["repo"] for e in round8}) >= 3 and not {e["repo"] for e in round8} & earlier8
     assert sum(e["pages"] for e in round8) >= 100 and all(e["pages"] <= 40 for e in round8)
+    # round 9 (sealed9): three or more repositories no earlier part used, wholly sealed, 100+ pages,
+    # at most 40 pages a source
+    earlier9 = {e["repo"] for e in entries if e["part"] != "sealed9"}
+    round9 = [e for e in entries if e["part"] == "sealed9"]
+    assert len({e["repo"] for e in round9}) >= 3 and not {e["repo"] for e in round9} & earlier9
+    assert sum(e["pages"] for e in round9) >= 100 and all(e["pages"] <= 40 for e in round9)
 
 
 ALTO = """<?xml version="1.0" encoding="UTF-8"?>
@@ -300,8 +306,8 @@ def test_real_py_sealed2_is_its_own_part(tmp_path):
     assert sorted(real.find_sets([], "all", tmp_path, None, config)) == ["s", "s2", "t"]
     with pytest.raises(SystemExit, match="sealed2 part"):
         real.find_sets(["s2"], "tuning", tmp_path, None, config)
-    config.write_text(config.read_text().replace('"sealed2"', '"sealed9"'))
-    with pytest.raises(SystemExit, match="sealed9"):
+    config.write_text(config.read_text().replace('"sealed2"', '"sealed99"'))
+    with pytest.raises(SystemExit, match="sealed99"):
         real.find_sets([], "all", tmp_path, None, config)
 
 
