@@ -57,11 +57,21 @@ AR and MX are most of the volume, so Spanish text gets its own measurement, on f
   Open Sans; AR INPI and MX IMPI-like pages, one and two columns, ``[0001]`` paragraphs, numbered
   claims, a running head with the publication number), the blocks placed on the page in numpy,
   degraded by an eighth scanner model (numpy); its text is not committed: ``--part sealed7 --pages 24``.
+* ``sealed8`` (run only to report; ``bench/sealed_es8.py``; not in ``all``), fresh after ``sealed7``
+  was seen: other Spanish patent prose (ES T3 translations, ES utility models, a 1957 ES patent, PCT
+  applications filed in Spanish, one of them Colombian: coatings by PVD, concrete dye, dairy and food
+  products, a nasogastric tube holder, a chair, a brick, window frames), set as hand-made PostScript
+  written by the module (its own line filling and justification from the fonts' advance widths, read
+  with fontTools or from AFM; ``widthshow``/``ashow``/``moveto``; its own Spanish syllable breaks
+  printed with a hyphen; EB Garamond, Lato, URW Gothic reencoded to Latin-1; AR INPI and MX IMPI-like
+  pages, one and two columns, ``[0001]`` paragraphs, numbered claims, a running head with the
+  publication number), rasterised by Ghostscript (one call a level) and degraded by a ninth scanner
+  model (numpy); its text is not committed: ``--part sealed8 --pages 24``.
 
 Both at ``office`` (bilevel G4 TIFF, 300 dpi) and ``poor`` (grey JPEG, 200 dpi). Scores are
 order-independent word error (``digitize.evaluate``); the ratio line is printed last.
 
-    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|sealed5|sealed6|sealed7|all] [--pages N] [--workers N]
+    python bench/spanish.py [--part own|tuning|sealed|sealed2|sealed3|sealed4|sealed5|sealed6|sealed7|sealed8|all] [--pages N] [--workers N]
 """
 
 from __future__ import annotations
@@ -123,12 +133,12 @@ def build(part: str, level: str, n: int, folder: Path) -> list[Path]:
             d, dpi = degrade(img, level, 9000 + k)
             out.append(_save(d, dpi, level, images / stem))
             (truth / f"{stem}.txt").write_text(text, encoding="utf-8")
-    elif part in ("sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7"):
+    elif part in ("sealed2", "sealed3", "sealed4", "sealed5", "sealed6", "sealed7", "sealed8"):
         import importlib
 
         source = importlib.import_module({"sealed2": "sealed_es2", "sealed3": "sealed_es3", "sealed4": "sealed_es4",
                                           "sealed5": "sealed_es5", "sealed6": "sealed_es6",
-                                          "sealed7": "sealed_es7"}[part])
+                                          "sealed7": "sealed_es7", "sealed8": "sealed_es8"}[part])
         for k, (img, dpi, text) in enumerate(source.pages(n, level), start=1):
             stem = f"{part}_{level}_{k:03d}"
             out.append(_save(img, dpi, level, images / stem))
@@ -169,7 +179,7 @@ def run_raw(pages: list[Path], out: Path, jobs: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--part", choices=("own", "tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5", "sealed6",
-                                       "sealed7", "all"),
+                                       "sealed7", "sealed8", "all"),
                     default="tuning")
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--pages", type=int, default=12, help="pages a part and level (default 12)")
