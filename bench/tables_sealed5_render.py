@@ -4,9 +4,9 @@ placed glyph run by glyph run in pixel coordinates, column widths from the rende
 extents, this file's own line breaking and justification, rules drawn as ``Line2D``; not
 matplotlib's ``table()``), in faces no earlier table set used (Noto Serif, Caladea, Carlito, Open
 Sans), and scanned by this file's own models (``office``: a multifunction copier's scan to file;
-``poor``: a fax received in fine mode). Nothing of the earlier table generators
-(``digitize/synth_tables.py``, ``bench/tables_sealed_render.py``, ``tables_sealed2_render.py``,
-``tables_sealed3_render.py``, ``tables_sealed4_render.py``) is imported.
+``poor``: a fax received in fine mode, often printed on thermal paper and scanned again). Nothing
+of the earlier table generators (``digitize/synth_tables.py``, ``bench/tables_sealed_render.py``,
+``tables_sealed2_render.py``, ``tables_sealed3_render.py``, ``tables_sealed4_render.py``) is imported.
 
     python bench/tables_sealed5_render.py build --mirrors /work/.mirror   # the truth (one command)
     python bench/tables_sealed5_render.py check                           # printed-text and raw-CLI checks
@@ -42,8 +42,10 @@ body rows that fit (the truth is cut with it).
 askew and off-centre, lens blur, the platen lid's grey edge, a dusty glass, then either a
 bilevel file (an adaptive threshold of its own) or a grey JPEG (quality 55-80) with a paper tint;
 ``poor`` is a fax received in fine mode (204 x 196 lines per inch): the sending sheet skewed up to
-1.6 degrees, thresholded hard with a drifting level, scan lines lost (repeated from the line before)
-and jittered sideways, a compressed vertical scale, speckle, resampled to 200 dpi bilevel. Seeded
+1.6 degrees, blurred, thresholded hard at a level drifting down the page (strokes thin or heavy),
+scan lines lost (repeated from the line before) and bursts of lines jittered sideways, a compressed
+vertical scale, speckle, resampled to 200 dpi bilevel; six pages in ten are that fax printed on
+thermal paper (uneven print-head heat, faded grey ink) and scanned again in grey (JPEG 40-60). Seeded
 by ``SEED`` and the page's name, ruling and level: every page is the same on every run.
 
 Used by ``bench/tables_bench.py --part sealed5`` only, to report: never to tune, never run digitize
@@ -930,12 +932,15 @@ def _copier(clean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return np.where(black, 0, 255).astype(np.uint8)
     paper, toner = rng.uniform(226, 246), rng.uniform(12, 45)
     a = toner + np.clip(a, 0, 255) / 255.0 * (paper - toner)
-    ok, buf = cv2.imencode(".jpg", np.clip(a, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(55, 81))])
+    ok, buf = cv2.imencode(".jpg", np.clip(a, 0, 255).astype(np.uint8),
+                           [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(55, 81))])
     return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
 
 
 def _fax(clean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The page as a fax received in fine mode (204 x 196 lines per inch), filed at 200 dpi."""
+    """The page as a fax received in fine mode (204 x 196 lines per inch), filed at 200 dpi: the
+    received bilevel image itself, or (six pages in ten) its print on thermal paper scanned again
+    in grey."""
     import cv2
 
     h, w = clean.shape
@@ -943,33 +948,43 @@ def _fax(clean: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     turn = rng.uniform(0.4, 1.6) * (1 if rng.random() < 0.5 else -1)
     m = cv2.getRotationMatrix2D((w / 2, h / 2), turn, 1.0)
     a = cv2.warpAffine(a, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255.0)
-    a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.6, 1.0))  # the sending scanner's optics
+    a = cv2.GaussianBlur(a, (0, 0), rng.uniform(0.7, 1.15))  # the sending scanner's optics
     fw = int(round(w * 204 / DPI))
-    fh = int(round(h * 196 / DPI * rng.uniform(0.985, 0.998)))  # the sheet fed a little fast
+    fh = int(round(h * 196 / DPI * rng.uniform(0.975, 0.995)))  # the sheet fed a little fast
     a = cv2.resize(a, (fw, fh), interpolation=cv2.INTER_AREA)
-    a += rng.normal(0, rng.uniform(4, 9), a.shape).astype(np.float32)
-    level = rng.uniform(150, 178) + rng.uniform(6, 16) * _drift(rng, fh, 7)[:, None]
+    a += rng.normal(0, rng.uniform(5, 11), a.shape).astype(np.float32)
+    level = rng.uniform(138, 182) + rng.uniform(10, 22) * _drift(rng, fh, 7)[:, None]
     black = a < level
     # scan lines lost (the line before repeated) and lines jittered sideways in bursts
-    for y in np.flatnonzero(rng.random(fh) < rng.uniform(0.002, 0.006)):
+    for y in np.flatnonzero(rng.random(fh) < rng.uniform(0.004, 0.012)):
         if y > 0:
             black[y] = black[y - 1]
     y = 0
     while y < fh:
-        y += int(rng.integers(150, 700))
-        run = int(rng.integers(2, 9))
-        shift = int(rng.choice([-1, 1]))
+        y += int(rng.integers(80, 400))
+        run = int(rng.integers(2, 12))
+        shift = int(rng.choice([-2, -1, 1, 2]))
         black[y:y + run] = np.roll(black[y:y + run], shift, axis=1)
         y += run
-    black ^= rng.random(black.shape) < rng.uniform(5e-5, 2e-4)  # speckle (and a few white holes)
+    black ^= rng.random(black.shape) < rng.uniform(1e-4, 5e-4)  # speckle (and a few white holes)
     img = np.where(black, 0, 255).astype(np.uint8)
     out = cv2.resize(img, (int(round(fw * 200 / 204)), int(round(fh * 200 / 196))), interpolation=cv2.INTER_NEAREST)
+    if rng.random() < 0.6:  # printed on thermal paper, faded, scanned again in grey
+        g = cv2.GaussianBlur(out.astype(np.float32), (0, 0), rng.uniform(0.5, 0.9))
+        oh, ow = g.shape
+        ink = rng.uniform(55, 115) + 25 * _drift(rng, ow, 5)[None, :]  # the print head's uneven heat
+        paper = rng.uniform(212, 238)
+        g = ink + g / 255.0 * (paper - ink)
+        g += rng.normal(0, rng.uniform(3, 7), g.shape).astype(np.float32)
+        ok, buf = cv2.imencode(".jpg", np.clip(g, 0, 255).astype(np.uint8),
+                               [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(40, 61))])
+        out = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
     return out
 
 
 def scan(clean: np.ndarray, level: str, name: str, ruling: str) -> tuple[np.ndarray, int]:
     """The page as this set's ``office`` copier (300 dpi, bilevel or grey JPEG) or ``poor`` fax
-    (200 dpi bilevel) files it: (image, dpi)."""
+    (200 dpi, bilevel or its thermal print scanned grey) files it: (image, dpi)."""
     rng = _rng(name, ruling, level)
     if level == "office":
         return _copier(clean, rng), 300
@@ -1048,7 +1063,8 @@ def build(mirrors: Path, out: Path) -> None:
             continue
         intros[name] = plain(f["before"][1])
         body = len(g.rows) - g.head
-        print(f"{name}: {len(g.rows)}x{g.cols} head {g.head}{'' if body == total else f' (body {body} of {total} rows)'}"
+        cut = "" if body == total else f" (body {body} of {total} rows)"
+        print(f"{name}: {len(g.rows)}x{g.cols} head {g.head}{cut}"
               f", notes {len(g.notes)}, {f['face']} {f['sizes'][1]:g} pt", flush=True)
     for doc in SOURCES:
         mine = [g for n, g in grids.items() if n.startswith(doc + "#") and n in pages]
@@ -1134,7 +1150,8 @@ def check(root: Path, out: Path, tesseract: int) -> int:
                 raw = subprocess.run(["tesseract", str(png), "-", "-l", "eng"], capture_output=True, text=True,
                                      env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
                 errs[level].append(_bag(page_truth_text(t), raw))
-                print(f"raw tesseract {t.name} {ruling} {level}: order-free word error {errs[level][-1]:.3f}", flush=True)
+                print(f"raw tesseract {t.name} {ruling} {level}: order-free word error {errs[level][-1]:.3f}",
+                      flush=True)
     for level, e in errs.items():
         if e:
             print(f"raw tesseract {level}: mean {sum(e) / len(e):.3f} over {len(e)} pages")
