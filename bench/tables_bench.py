@@ -174,7 +174,8 @@ def read_page(img: np.ndarray, dpi: int, name: str, profile, reuse: Path | None,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5"), default="tuning")
+    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5"),
+                    default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--rulings", default="ruled,partly", help="any of ruled, partly, unruled (no rule at all)")
