@@ -8,6 +8,8 @@
         --part sealed3 --rulings ruled,partly,unruled   # report only, once
     DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
         --part sealed4 --rulings ruled,partly,unruled   # report only, once
+    DIGITIZE_REAL_SETS=/work/real-sets PYTHONPATH=. OMP_THREAD_LIMIT=1 .venv/bin/python bench/tables_bench.py \
+        --part sealed5 --rulings ruled,partly,unruled   # report only, once
 
 Two sets, by document and by generator (made once; tune on ``tuning`` only):
 
@@ -37,6 +39,13 @@ publications (max-planck-innovation-competition/go-epo-eps at pinned commits), r
 ``$DIGITIZE_REAL_SETS/tables-sealed4`` (``python bench/tables_sealed4_render.py build``), typeset by
 its own Java 2D program (Charis SIL, Linux Libertine O, Linux Biolinum O), degraded by that file's
 own sheet-feeder and copy-of-a-copy models; page words its own (``tables_sealed4_render.page_truth_text``).
+
+sealed5 (fresh after ``sealed4``; see ``bench/tables_sealed5_render.py``): 22 tables of seven EP
+publications (max-planck-innovation-competition/go-epo-eps at pinned commits, none of sealed4's),
+restated in ``$DIGITIZE_REAL_SETS/tables-sealed5`` (``python bench/tables_sealed5_render.py build``),
+typeset with matplotlib's Agg renderer (Noto Serif, Caladea, Carlito, Open Sans), scanned by that
+file's own copier (300 dpi) and fax (200 dpi) models; page words its own
+(``tables_sealed5_render.page_truth_text``).
 
 The two EP files are fetched once into ``build/table-sources`` (``--sources``)::
 
@@ -81,6 +90,7 @@ from digitize.teds import rows_of, teds  # noqa: E402
 from tables_sealed2_render import page_truth_text as sealed2_truth, scan as sealed2_scan, sources as sealed2_sources  # noqa: E402
 from tables_sealed3_render import page_truth_text as sealed3_truth, scan as sealed3_scan, sources as sealed3_sources  # noqa: E402
 from tables_sealed4_render import page_truth_text as sealed4_truth, scan as sealed4_scan, sources as sealed4_sources  # noqa: E402
+from tables_sealed5_render import page_truth_text as sealed5_truth, scan as sealed5_scan, sources as sealed5_sources  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 SOURCES = ROOT / "build" / "table-sources"  # the fetched XML (see --sources and the docstring)
@@ -93,6 +103,7 @@ def sets(sources: Path) -> dict[str, list[Path]]:
         "sealed2": sealed2_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed2 (tables_sealed2_render.py build)
         "sealed3": sealed3_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed3 (tables_sealed3_render.py build)
         "sealed4": sealed4_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed4 (tables_sealed4_render.py build)
+        "sealed5": sealed5_sources(),  # $DIGITIZE_REAL_SETS/tables-sealed5 (tables_sealed5_render.py build)
     }
 
 
@@ -107,6 +118,10 @@ def raw_text(image: np.ndarray, dpi: int) -> str:
 
 
 def render(part: str, table, ruling: str) -> np.ndarray:
+    if part == "sealed5":  # matplotlib Agg pages: each level scans them (tables_sealed5_render.scan)
+        from tables_sealed5_render import render as render_agg
+
+        return render_agg(table, ruling=ruling)
     if part == "sealed4":  # Java 2D pages, drawn once for the set: each level scans them (tables_sealed4_render.scan)
         from tables_sealed4_render import render as render_java
 
@@ -159,7 +174,8 @@ def read_page(img: np.ndarray, dpi: int, name: str, profile, reuse: Path | None,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4"), default="tuning")
+    ap.add_argument("--part", choices=("tuning", "sealed", "sealed2", "sealed3", "sealed4", "sealed5"),
+                    default="tuning")
     ap.add_argument("--sources", type=Path, default=SOURCES)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--rulings", default="ruled,partly", help="any of ruled, partly, unruled (no rule at all)")
@@ -189,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                         img, dpi = sealed3_scan(clean, level, t.name, ruling)
                     elif a.part == "sealed4":  # its own sheet-feeder and copy-of-a-copy models
                         img, dpi = sealed4_scan(clean, level, t.name, ruling)
+                    elif a.part == "sealed5":  # its own copier and fax models
+                        img, dpi = sealed5_scan(clean, level, t.name, ruling)
                     else:
                         img, dpi = degrade(clean, level, seed=seed, dpi=300)
                     t0 = time.perf_counter()
@@ -210,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
                         truth_text = sealed3_truth(t)
                     if a.part == "sealed4":
                         truth_text = sealed4_truth(t)
+                    if a.part == "sealed5":
+                        truth_text = sealed5_truth(t)
                     ours = score(t.name, truth_text, page_text(page)).owe
                     rec = {"table": t.name, "ruling": ruling, "level": level, "teds": round(s, 3),
                            "teds_s": round(ss, 3), "found": shape,
