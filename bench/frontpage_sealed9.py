@@ -34,7 +34,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -582,7 +581,6 @@ class Doc:
         self.body: list[str] = []
         self.n = 0
         self.brk = False
-        self.width = 21.0 - sty["left"] - sty["right"]
 
     def pstyle(self, props: str, text: str = "", parent: str = "Standard", tabs: list[float] | None = None) -> str:
         self.n += 1
