@@ -12,10 +12,11 @@ in text columns) and at least ``min_words`` words. At most ``max_pages`` a book:
 largest table share (ties in page order), written in page order. ``drop_pages`` (name -> why)
 leaves out a page whose truth does not describe its image (found by the pairing check).
 
-Truth (``NAME.gt.txt``): the page's DP text with proofreaders' notes and the table's rules taken out (``|`` made a space,
-lines of ``-=+|`` dropped, a ``+---+`` run inside a line made a space), then made plain by ``collect_real_sets.dp_lines`` (notes and markup
-out, ``--`` an em dash), and DP's fractions written as printed: ``12-1/2`` -> ``12½`` and a
-fraction standing alone ``1/2`` -> ``½`` (halves, thirds, quarters, eighths). The image
+Truth (``NAME.gt.txt``): the page's DP text with proofreaders' notes and the table's rules taken
+out (``|`` made a space, lines of ``-=+|`` dropped, a ``+---+`` run inside a line made a space),
+then made plain by ``collect_real_sets.dp_lines`` (markup out, ``--`` an em dash), and DP's
+fractions written as printed: ``12-1/2`` -> ``12½`` and a fraction standing alone ``1/2`` -> ``½``
+(halves, thirds, quarters, eighths). The image
 (``NAME.png``) is the repository's scan as it is. Output: ``OUT/tables-real-sealed/<book>/``
 with ``SOURCE.json`` (pages kept with their table share and words, candidates left out and why).
 
