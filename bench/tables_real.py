@@ -11,6 +11,11 @@ text is what the page's ``.txt`` holds (``structure.tables.page_text``: tables r
 tab-separated); the raw engine is ``tesseract IMAGE - -l eng`` (default segmentation). Scores:
 ``digitize.evaluate``'s order-independent word error (OWE). Printed per page: words, digitize,
 raw, tables found (ruling, rows x columns).
+
+``--part sealed`` (issue 27's sealed part; run once, to report, never to tune): the real table pages
+of ``bench/table_pages.toml`` (Distributed Proofreaders books, built by
+``bench/collect_table_pages.py``) under ``$DIGITIZE_REAL_SETS/tables-real-sealed/<book>/``
+(``NAME.png`` + text truth ``NAME.gt.txt``), scored the same way; pages named ``<book>/NAME``.
 """
 
 from __future__ import annotations
@@ -40,32 +45,41 @@ def default_root() -> Path:
     return Path(env) / "ocr-benchmark" if env else Path("/work/real-sets/ocr-benchmark")
 
 
+def sealed_pages() -> list[tuple[Path, Path, str]]:
+    """(image, text truth, name) of every page of the sealed part (``--part sealed``)."""
+    root = Path(os.environ.get("DIGITIZE_REAL_SETS", "/work/real-sets")) / "tables-real-sealed"
+    return [(img, img.with_suffix(".gt.txt"), f"{img.parent.name}/{img.stem}") for img in sorted(root.glob("*/*.png"))]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, default=default_root())
     ap.add_argument("--pattern", default="table_*")
     ap.add_argument("--profile", default="generic")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--part", choices=["tuning", "sealed"], default="tuning",
+                    help="tuning: the ocr-benchmark pages (--root); sealed: tables-real-sealed (run once, to report)")
     a = ap.parse_args(argv)
     profile = load(a.profile)
     s = profile.preprocess
     rows = []
-    for img in sorted((a.root / "img").glob(a.pattern)):
-        truth = a.root / "ground_truth" / f"{img.stem}.truth.hocr"
+    pages = ([(img, a.root / "ground_truth" / f"{img.stem}.truth.hocr", img.stem)
+              for img in sorted((a.root / "img").glob(a.pattern))] if a.part == "tuning" else sealed_pages())
+    for img, truth, name in pages:
         if not truth.is_file():
             continue
         gold = read_truth(truth)
         page = next(ingest.iter_pages(img, max_pixels=s.max_pixels, default_dpi=s.default_dpi))
         result, _ = ocr_page(page, profile)
-        ours = score(img.stem, gold, page_text(result))
+        ours = score(name, gold, page_text(result))
         raw = subprocess.run(["tesseract", str(img), "-", "-l", "eng"], capture_output=True, text=True,
                              env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
-        theirs = score(img.stem, gold, raw)
+        theirs = score(name, gold, raw)
         found = ", ".join(f"{t.ruling} {t.rows}x{t.cols}" for t in getattr(result, "tables", [])) or "-"
-        rows.append({"page": img.stem, "words": ours.truth_words, "digitize": round(ours.owe, 4),
+        rows.append({"page": name, "words": ours.truth_words, "digitize": round(ours.owe, 4),
                      "raw": round(theirs.owe, 4), "tables": found,
                      "edits": ours.owe_edits, "raw_edits": theirs.owe_edits})
-        print(f"{img.stem:<12} {ours.truth_words:>6} {ours.owe:>8.4f} {theirs.owe:>8.4f}  {found}", flush=True)
+        print(f"{name:<12} {ours.truth_words:>6} {ours.owe:>8.4f} {theirs.owe:>8.4f}  {found}", flush=True)
     words = sum(r["words"] for r in rows) or 1
     d = sum(r["edits"] for r in rows) / words
     t = sum(r["raw_edits"] for r in rows) / words
