@@ -92,8 +92,10 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
         if raw_reading is not None:
             reading["raw_first"] = "a front page (its INID codes as it came): read prepared"
-    columns = readings.column_order(result)  # lines the engine ran across a gutter: read column by column
-    if columns is not None:
+    # lines the engine ran across a gutter: read column by column (a front page's INID fields are
+    # placed by the structure stage from the engine's own layout: left as read)
+    columns = readings.column_order(result)
+    if columns is not None and not prints_bibliography(result):
         result, reading["columns"] = columns
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
