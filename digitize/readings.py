@@ -9,10 +9,12 @@ hold nearly all of the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below
 that drops lines of a noisy page reads the rest confidently, so confidence alone does not do) and
 it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
 it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
-weighs that reading against the raw one (already read whole, not read again) and, when it is
-below ``GUARD_CONF``, against the others. The shipped profiles leave it off: it reads two-column pages in the raw engine's
-order, worse than the prepared page's; a front page is read prepared even with it on
-(``pipeline/recognise.py``); measurements in bench/README.md.
+weighs that reading against the raw one (already read whole, not read again; judged on the
+band from its own words first, as the other candidates are) and, when it is below ``GUARD_CONF``,
+against the others. The shipped profiles leave it off: on seen parts it makes fewer pages worse
+than the raw engine but some parts worse overall and costs engine readings; a front page is read
+prepared even with it on (``pipeline/recognise.py``); measurements in bench/README.md. The reading
+order of any kept reading, raw or prepared, is mended by ``column_order``.
 
 The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
 When that reading's mean word confidence is low, the page may read better another way: the other
@@ -231,6 +233,16 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
+def known_band(whole: OcrPage, prepared2: Prepared, first: OcrPage, rows: tuple[int, int]) -> dict:
+    """``band_reading``'s figures for a candidate read whole already: its own words in the band's
+    rows (scaled to its image), beside the first reading's words there."""
+    ratio = prepared2.image.shape[0] / max(1, first.height)
+    theirs = figures(_inside(whole.words(), rows[0] * ratio, rows[1] * ratio))
+    ours = figures(_inside(first.words(), rows[0], rows[1]))
+    return {"rows": [int(rows[0] * ratio), int(rows[1] * ratio)], **theirs, "first_mean_conf": ours["mean_conf"],
+            "first_chars": ours["chars"], "from_whole": True}
+
+
 def engine_input(prepared: Prepared) -> tuple:
     """What the engine reads: the pixels (a digest) and the resolution it is told. Two
     preparations alike (the plain chain of a page that needed no turn, straightening or scaling
@@ -279,7 +291,16 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
             continue
         tried[key] = cand.label
         if cand.label in known:
-            seen["read_first"] = True  # read whole before the page was prepared: no band asked
+            seen["read_first"] = True  # read whole before the page was prepared: no band read
+            if rows is not None and cand.same_geometry:
+                # ... but judged on the band first like the others, from its own words there (no
+                # engine call): a reading more confident over the whole page but not on the band
+                # is not kept (a page read as it came chosen at 82 against 80 read 0.37 against 0.25)
+                b = known_band(known[cand.label][0], prep2, first_reading, rows)
+                seen["band"] = b
+                if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
+                    record["checked"].append(seen)
+                    continue
         elif rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
