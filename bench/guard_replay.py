@@ -38,7 +38,7 @@ def pages_of(run_json: Path, work: Path) -> list[dict]:
     """One record a page: real.py's figures and the page JSON's reading."""
     run = json.loads(run_json.read_text())
     out = []
-    for doc, words, d, r, _, _, src, part in run["pages"]:
+    for doc, words, d, r, _, _, src, part, *_ in run["pages"]:
         found = sorted(work.glob(f"digitize-*/documents/{doc}/pages/0001.json"))
         if not found or part not in SEEN:
             continue

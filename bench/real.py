@@ -213,6 +213,16 @@ class Row:
     def diff(self) -> float:
         return self.dig.owe - self.raw.owe
 
+    @property
+    def order_diff(self) -> float:
+        """How much more of digitize's word error than of raw's is order alone (WER - OWE)."""
+        return order_error(self.dig) - order_error(self.raw)
+
+
+def order_error(u: Score) -> float:
+    """The part of a page's order-sensitive word error that is order alone: WER - OWE."""
+    return u.wer - u.owe
+
 
 def _owe(scores: list[Score]) -> float:
     """Aggregate OWE of a group of pages: their edits over their truth words (as Evaluation.overall)."""
@@ -220,13 +230,25 @@ def _owe(scores: list[Score]) -> float:
     return Score._rate(sum(u.owe_edits for u in scores), words)
 
 
+def _wer(scores: list[Score]) -> float:
+    """Aggregate order-sensitive WER of a group of pages (``digitize.evaluate``'s word edits)."""
+    words = sum(u.truth_words for u in scores)
+    return Score._rate(sum(u.word_edits for u in scores), words)
+
+
+def _ratio(d: float, t: float) -> float:
+    return d / t if t else float("inf") if d else 1.0
+
+
 def summary(label: str, rows: list[Row]) -> str:
     d, t = _owe([r.dig for r in rows]), _owe([r.raw for r in rows])
-    ratio = d / t if t else float("inf") if d else 1.0
+    wd, wt = _wer([r.dig for r in rows]), _wer([r.raw for r in rows])
     worse = sum(1 for r in rows if r.diff > WORSE)
+    order_worse = sum(1 for r in rows if r.order_diff > WORSE)
     worst = max(rows, key=lambda r: r.diff)
-    return (f"{label:<32} {len(rows):>5} {sum(r.dig.truth_words for r in rows):>7} {d:>9.4f} {t:>7.4f} x{ratio:>5.2f} "
-            f"{worse:>6} {sum(r.dig.blank for r in rows):>4}/{sum(r.raw.blank for r in rows):<4} "
+    return (f"{label:<32} {len(rows):>5} {sum(r.dig.truth_words for r in rows):>7} {d:>9.4f} {t:>7.4f} "
+            f"x{_ratio(d, t):>5.2f} {worse:>6} {sum(r.dig.blank for r in rows):>4}/{sum(r.raw.blank for r in rows):<4} "
+            f"{wd:>7.4f} {wt:>7.4f} x{_ratio(wd, wt):>5.2f} {order_worse:>5} "
             f"{worst.name.split('__', 1)[1][:40]} {worst.diff:+.4f}")
 
 
@@ -286,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
                  for prof in groups for u in evaluate(raw_dir, truth_dirs[prof]).units}
 
     rows: list[Row] = []
-    print(f"{'page':<60} {'words':>6} {'digitize':>9} {'raw':>7} {'diff':>7}")
+    print(f"{'page':<60} {'words':>6} {'digitize':>9} {'raw':>7} {'diff':>7}  {'WER dig':>7} {'raw':>7}")
     for name in sorted(dig_units):
         u, v = dig_units[name], raw_units.get(name)
         if v is None:
@@ -294,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         rs = owner[name]
         rows.append(Row(name, rs.name, rs.part, u, v))
         flag = "  BLANK" if u.blank else ""
-        print(f"{name[:60]:<60} {u.truth_words:>6} {u.owe:>9.4f} {v.owe:>7.4f} {u.owe - v.owe:>+7.4f}{flag}")
+        print(f"{name[:60]:<60} {u.truth_words:>6} {u.owe:>9.4f} {v.owe:>7.4f} {u.owe - v.owe:>+7.4f}  "
+              f"{u.wer:>7.4f} {v.wer:>7.4f}{flag}")
     for name in unmatched:
         print(f"{name:<60} no digitize output (failed?)")
     twice = total = 0
@@ -306,8 +329,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  second reading: {n}")
 
     head = (f"{'source / part':<32} {'pages':>5} {'words':>7} {'digitize':>9} {'raw':>7} {'ratio':>6} "
-            f"{'>+' + str(WORSE):>6} {'blank d/r':>9} worst page vs raw")
-    print(f"\nper source (OWE; pages worse than raw by > {WORSE}; blank pages digitize/raw):")
+            f"{'>+' + str(WORSE):>6} {'blank d/r':>9} {'WER dig':>7} {'raw':>7} {'ratio':>6} {'order':>5} worst page vs raw")
+    print(f"\nper source (OWE; pages worse than raw by > {WORSE}; blank pages digitize/raw; order-sensitive WER "
+          f"beside it, and 'order': pages whose order error (WER - OWE) exceeds raw's by > {WORSE}):")
     print(head)
     for name, rs in sets.items():
         mine = [r for r in rows if r.set == name]
@@ -322,11 +346,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"5 worst pages against raw, {part}:")
         for r in sorted((r for r in rows if r.part == part), key=lambda r: r.diff, reverse=True)[:5]:
             print(f"  {r.name:<60} {r.dig.owe:.4f} vs {r.raw.owe:.4f} ({r.diff:+.4f})")
+    grown = sorted((r for r in rows if r.order_diff > WORSE), key=lambda r: r.order_diff, reverse=True)
+    print(f"pages whose order error (WER - OWE) exceeds raw's by > {WORSE}: {len(grown)}")
+    for r in grown:
+        print(f"  {r.name:<60} WER {r.dig.wer:.4f} vs {r.raw.wer:.4f}, OWE {r.dig.owe:.4f} vs {r.raw.owe:.4f} "
+              f"(order {r.order_diff:+.4f})")
     if args.json:
         args.json.write_text(json.dumps({
             "part": args.part,
-            "pages": [(r.name, r.dig.truth_words, r.dig.owe, r.raw.owe, r.dig.blank, r.raw.blank, r.set, r.part) for r in rows],
+            "pages": [(r.name, r.dig.truth_words, r.dig.owe, r.raw.owe, r.dig.blank, r.raw.blank, r.set, r.part,
+                       r.dig.wer, r.raw.wer) for r in rows],
             "digitize": _owe([r.dig for r in rows]), "tesseract": _owe([r.raw for r in rows]),
+            "digitize_wer": _wer([r.dig for r in rows]), "tesseract_wer": _wer([r.raw for r in rows]),
             "digitize_seconds": t_dig, "tesseract_seconds": t_raw}, indent=1))
     d_all, t_all = _owe([r.dig for r in rows]), _owe([r.raw for r in rows])
     ratio = d_all / t_all if t_all else float("inf") if d_all else 1.0
@@ -339,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"accuracy OWE digitize {d_all:.4f} vs raw tesseract {t_all:.4f}: x{ratio:.2f} (target <= 0.90); "
           f"worst page {worst.name} {worst.dig.owe:.4f} vs {worst.raw.owe:.4f} ({worst.diff:+.4f}, target <= +{WORSE}); "
           f"{worse} pages worse by > {WORSE}")
+    wd, wt = _wer([r.dig for r in rows]), _wer([r.raw for r in rows])
+    print(f"order-sensitive WER digitize {wd:.4f} vs raw tesseract {wt:.4f}: x{_ratio(wd, wt):.2f}; "
+          f"{sum(1 for r in rows if r.order_diff > WORSE)} pages whose order error exceeds raw's by > {WORSE}")
     print(f"real scans ({args.part}) time: digitize {t_dig:.1f} s, raw tesseract {t_raw:.1f} s for {len(pages)} pages: "
           f"raw/digitize x{t_raw / t_dig:.2f} (target >= 0.90); OWE x{ratio:.2f}, worst {worst.diff:+.4f}, "
           f"worse {worse}, blank {blanks}")

@@ -207,21 +207,32 @@ def main(argv: list[str] | None = None) -> int:
                                     extra=("--formats", ""))
             dig, raw = evaluate(work / "digitize", work / "truth"), evaluate(raw_dir, work / "truth")
             by_raw = {u.name: u for u in raw.units}
-            rows = [(u.name, u.owe, by_raw[u.name].owe, u.blank) for u in dig.units if u.name in by_raw]
-            print(f"== {part} {level}: {len(rows)} pages")
-            for name, d, t, blank in sorted(rows):
-                print(f"  {name:<24} digitize {d:.4f} raw {t:.4f} {d - t:+.4f}{'  BLANK' if blank else ''}")
+            # each page: name, OWE digitize, OWE raw, blank, then the order-sensitive WER digitize and raw
+            rows = [(u.name, u.owe, by_raw[u.name].owe, u.blank, u.wer, by_raw[u.name].wer)
+                    for u in dig.units if u.name in by_raw]
+            print(f"== {part} {level}: {len(rows)} pages (OWE; order-sensitive WER beside it)")
+            for name, d, t, blank, wd, wt in sorted(rows):
+                print(f"  {name:<24} digitize {d:.4f} raw {t:.4f} {d - t:+.4f}   WER {wd:.4f} raw {wt:.4f}"
+                      f"{'  BLANK' if blank else ''}")
             d_all, t_all = dig.overall()["owe"], raw.overall()["owe"]
+            wd_all, wt_all = dig.overall()["wer"], raw.overall()["wer"]
+            # a page whose order error (WER - OWE) exceeds raw's by > 0.03: words read right, in the wrong order
+            grown = [x for x in rows if (x[4] - x[1]) - (x[5] - x[2]) > 0.03]
+            for x in grown:
+                print(f"  order error grown: {x[0]} WER {x[4]:.4f} vs {x[5]:.4f}, OWE {x[1]:.4f} vs {x[2]:.4f}")
             worse = [x for x in rows if x[1] - x[2] > 0.03]
             worst = max((x[1] - x[2] for x in rows), default=0.0)
             worst_all = max(worst_all, worst)
             ratio = d_all / t_all if t_all else float("inf") if d_all else 1.0
             line = (f"{part} {level}: OWE digitize {d_all:.4f} vs tesseract -l spa {t_all:.4f}: x{ratio:.2f}; "
                     f"worst page {worst:+.4f}; pages worse by > 0.03: {len(worse)}; blank {sum(x[3] for x in rows)}; "
-                    f"time raw/digitize x{t_raw / r['seconds']:.2f}; failed {r['failed']}")
+                    f"time raw/digitize x{t_raw / r['seconds']:.2f}; failed {r['failed']}; "
+                    f"WER {wd_all:.4f} vs {wt_all:.4f}: x{(wd_all / wt_all) if wt_all else 1.0:.2f}, "
+                    f"order error grown on {len(grown)}")
             print(line, flush=True)
             summary.append(line)
-            record[f"{part}-{level}"] = {"rows": rows, "digitize": d_all, "raw": t_all}
+            record[f"{part}-{level}"] = {"rows": rows, "digitize": d_all, "raw": t_all,
+                                         "digitize_wer": wd_all, "raw_wer": wt_all}
     if args.json:
         args.json.write_text(json.dumps(record, indent=1))
     for line in summary:

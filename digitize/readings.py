@@ -1,4 +1,5 @@
-"""Which reading of a page is kept: the page as it came first, then the harm guard.
+"""Which reading of a page is kept: the page as it came first, then the harm guard; and the kept
+reading's column order (``column_order``, at the end).
 
 With the profile's ``[preprocess] raw_first`` on, a page is read first as it came (``preprocess``
 mode ``raw``: the pixels the raw ``tesseract`` CLI reads, told the header's resolution) when the
@@ -8,10 +9,12 @@ hold nearly all of the page's letter marks (``RAW_KEEP_INK``, ``ink_read`` below
 that drops lines of a noisy page reads the rest confidently, so confidence alone does not do) and
 it does not cut its printed lines in two (``cut_lines``). Such a page reads as the raw engine reads
 it (the same engine, in process). Otherwise the page is read prepared as well, and the guard below
-weighs that reading against the raw one (already read whole, not read again) and, when it is
-below ``GUARD_CONF``, against the others. The shipped profiles leave it off: it reads two-column pages in the raw engine's
-order, worse than the prepared page's; a front page is read prepared even with it on
-(``pipeline/recognise.py``); measurements in bench/README.md.
+weighs that reading against the raw one (already read whole, not read again; judged on the
+band from its own words first, as the other candidates are) and, when it is below ``GUARD_CONF``,
+against the others. The shipped profiles leave it off: on seen parts it makes fewer pages worse
+than the raw engine but some parts worse overall and costs engine readings; a front page is read
+prepared even with it on (``pipeline/recognise.py``); measurements in bench/README.md. The reading
+order of any kept reading, raw or prepared, is mended by ``column_order``.
 
 The prepared reading: the page prepared the way its kind calls for (``preprocess`` mode ``auto``).
 When that reading's mean word confidence is low, the page may read better another way: the other
@@ -230,6 +233,16 @@ def band_reading(engine, prepared2: Prepared, first: OcrPage, rows: tuple[int, i
     return {"rows": [y0, y1], **theirs, "first_mean_conf": ours["mean_conf"], "first_chars": ours["chars"]}
 
 
+def known_band(whole: OcrPage, prepared2: Prepared, first: OcrPage, rows: tuple[int, int]) -> dict:
+    """``band_reading``'s figures for a candidate read whole already: its own words in the band's
+    rows (scaled to its image), beside the first reading's words there."""
+    ratio = prepared2.image.shape[0] / max(1, first.height)
+    theirs = figures(_inside(whole.words(), rows[0] * ratio, rows[1] * ratio))
+    ours = figures(_inside(first.words(), rows[0], rows[1]))
+    return {"rows": [int(rows[0] * ratio), int(rows[1] * ratio)], **theirs, "first_mean_conf": ours["mean_conf"],
+            "first_chars": ours["chars"], "from_whole": True}
+
+
 def engine_input(prepared: Prepared) -> tuple:
     """What the engine reads: the pixels (a digest) and the resolution it is told. Two
     preparations alike (the plain chain of a page that needed no turn, straightening or scaling
@@ -278,7 +291,16 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
             continue
         tried[key] = cand.label
         if cand.label in known:
-            seen["read_first"] = True  # read whole before the page was prepared: no band asked
+            seen["read_first"] = True  # read whole before the page was prepared: no band read
+            if rows is not None and cand.same_geometry:
+                # ... but judged on the band first like the others, from its own words there (no
+                # engine call): a reading more confident over the whole page but not on the band
+                # is not kept (a page read as it came chosen at 82 against 80 read 0.37 against 0.25)
+                b = known_band(known[cand.label][0], prep2, first_reading, rows)
+                seen["band"] = b
+                if not beats({"mean_conf": b["first_mean_conf"], "chars": b["first_chars"]}, b["mean_conf"], b["chars"]):
+                    record["checked"].append(seen)
+                    continue
         elif rows is not None and cand.same_geometry:
             b = band_reading(engine, prep2, first_reading, rows, page.number)
             seen["band"] = b
@@ -377,3 +399,178 @@ def ink_read(reading: OcrPage, points) -> float:
             seg = px[a:b]
             hit[a:b] |= (seg >= l) & (seg <= r)
     return round(float(hit.mean()), 4)
+
+
+# --------------------------------------------------------------------------- column order
+# Tesseract's page layout analysis does not always find the gutter of a two-column page: a page
+# read as it came, or prepared, sometimes comes back with lines that run across both columns
+# ("estos datos. La invención es ... | 1. Tensor de correa ..."), and its text then reads the
+# columns interleaved line by line, which no order-free measure sees. The reading's own word boxes
+# show the gutter: a vertical strip near the middle of the text that (nearly) no line's words cover.
+# Where the engine ran lines across it, each such line is cut at the gutter and the page is read
+# column by column inside each stretch between full-width lines (titles, headers); no engine call.
+COLUMN_ZONE = (0.3, 0.7)  # the gutter's centre lies in this share of the text's width
+COLUMN_GAP = 1.0  # ... is at least this many median word heights wide
+COLUMN_COVERED = 0.15  # ... and at most this share of the lines have a word across it
+COLUMN_SLACK = 0.05  # ... the strip: where at most this share of the lines more than the least cover it
+COLUMN_MIN_LINES = 4  # a stretch is two columns when each side holds this many line pieces
+COLUMN_MIN_WORDS = 3  # ... of this many words each (median): prose, not a table's cells
+COLUMN_MERGED = 2  # the page is re-ordered only when this many lines of such stretches ran across the gutter
+COLUMN_MIN_WORDS_PAGE = 40
+
+
+def _numeral(text: str) -> bool:
+    """A margin line number or a page number: digits only, at most three."""
+    t = text.strip(".,:;")
+    return t.isdigit() and len(t) <= 3
+
+
+def _spans(text: str) -> bool:
+    """A word that can run across a gutter (a title's, a header's): two letters or digits, not a
+    margin numeral; a dash or a speck read in the gutter cannot."""
+    return sum(c.isalnum() for c in text) >= 2 and not _numeral(text)
+
+
+def gutter(page: OcrPage) -> tuple[float, float] | None:
+    """The x-range (left, right) of the page's column gutter as its reading's word boxes show it,
+    None when the reading shows none (``COLUMN_ZONE``, ``COLUMN_GAP``, ``COLUMN_COVERED``). Margin
+    numerals (``5``, ``10`` printed in the gutter) do not count as covering it."""
+    import statistics
+
+    import numpy as np
+
+    lines = [[w for w in ln.words if _spans(w.text)] for ln in page.lines()]
+    lines = [ws for ws in lines if ws]
+    words = [w for ws in lines for w in ws]
+    if len(words) < COLUMN_MIN_WORDS_PAGE or len(lines) < 2 * COLUMN_MIN_LINES:
+        return None
+    x0, x1 = min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)
+    if x1 - x0 < 10:
+        return None
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in words)
+    cov = np.zeros(x1 - x0 + 1, dtype=np.int32)
+    for ws in lines:  # lines, not words: a line covers an x once, and the spaces between its words
+        mask = np.zeros(x1 - x0 + 1, dtype=bool)  # narrower than a gutter can be
+        ws = sorted(ws, key=lambda w: w.bbox[0])
+        a, b = ws[0].bbox[0], ws[0].bbox[2]
+        for w in ws[1:] + [None]:
+            if w is not None and w.bbox[0] - b < COLUMN_GAP * height:
+                b = max(b, w.bbox[2])
+                continue
+            mask[max(0, a - x0):max(0, b - x0) + 1] = True
+            if w is not None:
+                a, b = w.bbox[0], w.bbox[2]
+        cov += mask
+    lo, hi = int(COLUMN_ZONE[0] * (x1 - x0)), int(COLUMN_ZONE[1] * (x1 - x0))
+    zone = cov[lo:hi + 1]
+    if zone.min() > COLUMN_COVERED * len(lines):
+        return None
+    # the widest run at about the least cover (a title across the gutter, a word's box a little wide)
+    m = min(COLUMN_COVERED * len(lines), zone.min() + max(1.0, COLUMN_SLACK * len(lines)))
+    best, start = None, None
+    for i, c in enumerate(list(zone) + [m + 1]):
+        if c <= m and start is None:
+            start = i
+        elif c > m and start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    a, b = best
+    # the run may reach beyond the zone: the gutter is the whole strip of that cover
+    while lo + a > 0 and cov[lo + a - 1] <= m:
+        a -= 1
+    while lo + b < len(cov) and cov[lo + b] <= m:
+        b += 1
+    if b - a < COLUMN_GAP * height:
+        return None
+    return float(x0 + lo + a), float(x0 + lo + b)
+
+
+def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
+    """The reading re-ordered column by column when the engine ran its lines across a gutter the
+    word boxes show (``gutter``), with what was done; None when there is nothing to re-order.
+
+    The page is cut into stretches by its full-width lines (a word across the gutter: titles,
+    headers); in a stretch whose two sides each hold ``COLUMN_MIN_LINES`` line pieces of prose, the
+    left pieces are read top to bottom, then the right ones, then what was read inside the gutter
+    (margin numerals, specks: one block). Other stretches keep the engine's order. A line's pieces keep
+    their words and boxes; a block of the engine's stays one block on each side, so its paragraph
+    breaks stay; the words are numbered again in the new order (nothing is stored yet)."""
+    import statistics
+
+    from .model import Block, Line
+
+    g = gutter(page)
+    if g is None:
+        return None
+    g0, g1 = g
+    gx = (g0 + g1) / 2
+    # every line: its block, its words by side
+    items = []  # (block index, line index, line, left, right, numerals, full)
+    for bi, block in enumerate(page.blocks):
+        for li, ln in enumerate(block.lines):
+            ws = [w for w in ln.words]
+            if not ws:
+                continue
+            full = any(w.bbox[0] < gx < w.bbox[2] and _spans(w.text) for w in ws)
+            nums = [w for w in ws if g0 <= (w.bbox[0] + w.bbox[2]) / 2 <= g1 and not _spans(w.text)]
+            rest = [w for w in ws if w not in nums]
+            left = [w for w in rest if (w.bbox[0] + w.bbox[2]) / 2 < gx]
+            right = [w for w in rest if (w.bbox[0] + w.bbox[2]) / 2 >= gx]
+            items.append((bi, li, ln, left, right, nums, full))
+    fulls = sorted((it for it in items if it[6]), key=lambda it: it[2].bbox[1])
+    # stretches: the rows between full-width lines
+    cuts = [(it[2].bbox[1] + it[2].bbox[3]) / 2 for it in fulls]
+
+    def stretch(it) -> int:
+        y = (it[2].bbox[1] + it[2].bbox[3]) / 2
+        return sum(1 for c in cuts if c < y) * 2  # even: between full lines; odd: a full line itself
+
+    groups: dict[int, list] = {}
+    for it in items:
+        groups.setdefault(stretch(it) + (1 if it[6] else 0), []).append(it)
+    out: list[tuple[tuple, list]] = []  # (key for grouping into blocks, words)
+    merged = 0
+    columns = 0
+    for key in sorted(groups):
+        its = sorted(groups[key], key=lambda it: (it[0], it[1]))  # the engine's order
+        lefts = [it for it in its if not it[6] and it[3]]
+        rights = [it for it in its if not it[6] and it[4]]
+        two = (not key % 2 and len(lefts) >= COLUMN_MIN_LINES and len(rights) >= COLUMN_MIN_LINES
+               and statistics.median(len(it[3]) for it in lefts) >= COLUMN_MIN_WORDS
+               and statistics.median(len(it[4]) for it in rights) >= COLUMN_MIN_WORDS)
+        if not two:
+            out += [((it[0], "whole"), it[2].words) for it in its]
+            continue
+        columns += 1
+        merged += sum(1 for it in its if it[3] and it[4])
+        top = lambda ws: min(w.bbox[1] for w in ws)  # noqa: E731
+        out += [((it[0], "left"), it[3]) for it in sorted(lefts, key=lambda it: top(it[3]))]
+        out += [((it[0], "right"), it[4]) for it in sorted(rights, key=lambda it: top(it[4]))]
+        nums = sorted((w for it in its for w in it[5]), key=lambda w: w.bbox[1])
+        out += [((-1, "gutter"), [w]) for w in nums]
+        out += [((it[0], "whole"), it[2].words) for it in its if not it[3] and not it[4] and not it[5]]
+    if merged < COLUMN_MERGED:
+        return None
+    blocks: list[Block] = []
+    last = None
+    for key, ws in out:
+        line = Line(bbox=_union(ws), words=list(ws))
+        if key == last and blocks:
+            blocks[-1].lines.append(line)
+            blocks[-1].bbox = _union([blocks[-1].bbox, line.bbox], boxes=True)
+        else:
+            blocks.append(Block(bbox=line.bbox, lines=[line]))
+        last = key
+    n = 0
+    for b in blocks:
+        for ln in b.lines:
+            for w in ln.words:
+                n += 1
+                w.id = f"p{page.number:04d}_w{n:05d}"
+    return replace(page, blocks=blocks), {"gutter": [int(g0), int(g1)], "stretches": columns, "lines_cut": merged}
+
+
+def _union(items, boxes: bool = False):
+    bb = items if boxes else [w.bbox for w in items]
+    return (min(b[0] for b in bb), min(b[1] for b in bb), max(b[2] for b in bb), max(b[3] for b in bb))

@@ -49,7 +49,7 @@ def test_a_page_the_engine_reads_well_as_it_came_is_kept_unprepared(profile):
 def test_a_page_read_poorly_as_it_came_is_prepared_and_the_raw_reading_weighed_not_read_again(profile):
     """The same page under uneven light and heavy noise: the raw reading is not confident, so the
     prepared page is read, and the raw reading is one of the guard's whole readings (marked
-    ``read_first``: no band asked, not read a second time)."""
+    ``read_first``: judged on the band from its own words, not read a second time)."""
     page = _page("phototest.tif", profile)
     grey = page.image.astype(np.float32)
     light = np.linspace(1.0, 0.3, grey.shape[1], dtype=np.float32)[None, :]
@@ -59,13 +59,18 @@ def test_a_page_read_poorly_as_it_came_is_prepared_and_the_raw_reading_weighed_n
     reading = result.reading
     assert reading["first"] != "as read" and not readings.raw_enough(reading["raw_first"]), reading
     raw = [c for c in reading["checked"] if c["label"] == "as read"]
-    assert len(raw) == 1 and raw[0].get("read_first") and "band" not in raw[0] and "whole" in raw[0], raw
-    assert raw[0]["whole"]["mean_conf"] == reading["raw_first"]["mean_conf"]
+    assert len(raw) == 1 and raw[0].get("read_first"), raw
+    # judged on the band from its own words (not read there again), then whole as read first
+    assert "band" not in raw[0] or raw[0]["band"].get("from_whole"), raw
+    assert "whole" not in raw[0] or raw[0]["whole"]["mean_conf"] == reading["raw_first"]["mean_conf"]
 
 
 def test_without_raw_first_the_prepared_page_is_read_first():
-    profile = profiles.load("generic")  # the shipped profiles leave it off
-    assert not profile.preprocess.raw_first and not profiles.load("mx").preprocess.raw_first
+    # the Spanish and EP profiles leave it off (bench/README.md: the preparation wins on the team's
+    # Spanish renders; EP running headers read as they came keep their specks)
+    assert not any(profiles.load(n).preprocess.raw_first for n in ("es", "mx", "ar", "ep"))
+    p = profiles.load("generic")
+    profile = dataclasses.replace(p, preprocess=dataclasses.replace(p.preprocess, raw_first=False))
     result, prepared = ocr_page(_page("phototest.tif", profile), profile)
     assert result.reading["first"] in ("plain", "full") and "raw_first" not in result.reading
     assert prepared.steps != ["as read"]

@@ -5,8 +5,9 @@ an empty page is not read (``_read_sparse``). With ``[preprocess] raw_first`` th
 it came first and that reading kept when confident and whole (``digitize.readings.raw_enough``),
 except on a front page, whose fields read better from the prepared page. A first reading of low confidence is checked against
 the page read other ways (``digitize.readings``) and the most confident is kept; the page JSON
-says which reading won and why (``reading``). Tables found on the page have their cells read on
-their own crops (``digitize.table_ocr``).
+says which reading won and why (``reading``). A reading whose lines run across a two-column page's
+gutter is read column by column (``digitize.readings.column_order``, recorded as ``columns``).
+Tables found on the page have their cells read on their own crops (``digitize.table_ocr``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,11 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             reading = {"first": first, "chosen": first, "second": False, "why": "first reading good"}
         if raw_reading is not None:
             reading["raw_first"] = "a front page (its INID codes as it came): read prepared"
+    # lines the engine ran across a gutter: read column by column (a front page's INID fields are
+    # placed by the structure stage from the engine's own layout: left as read)
+    columns = readings.column_order(result)
+    if columns is not None and not prints_bibliography(result):
+        result, reading["columns"] = columns
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read
         kind, regions = analyse_figures(prepared.image, prepared.dpi)
