@@ -7,8 +7,9 @@ never ran digitize on it. It imports none of their builders (``qa_sealed.py``, `
 * ``es-office``: 12 documents ``N9MX01`` … ``N9MX12``. Page 1: an MX front page of
   ``bench/frontpage_sealed9.py`` (a LibreOffice Writer document converted by ``soffice`` and
   rasterised by ``pdftoppm``; its office-level scan; its field truth mapped to what
-  ``digitize.synth_frontpages.score`` reads, every value printed on the page), never one of its
-  REGRESSION documents. Pages 2-3: two Spanish prose pages of ``bench/sealed_es8.py`` (hand-made
+  ``digitize.synth_frontpages.score`` reads, every value printed on the page: a page whose truth
+  ``frontpage_sealed9.unprinted`` or this module's word check does not find on it is passed over,
+  with one line, for the next), never one of its REGRESSION documents. Pages 2-3: two Spanish prose pages of ``bench/sealed_es8.py`` (hand-made
   PostScript rasterised by Ghostscript, its own office scanner, its Spanish patent prose in
   ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es8_patentes.txt``): pages 25-48 of its set
   composed 48 pages long (its own part, ``spanish.py --part sealed8 --pages 24``, reads pages 1-24),
@@ -459,8 +460,7 @@ def _fp9():
 def front_order(office: str) -> list[int]:
     """frontpage_sealed9's documents of ``office`` in this batch's order (never its REGRESSION ones)."""
     s9 = _fp9()
-    prefix = s9.name_of(office, 0).rsplit("-", 1)[0] if hasattr(s9, "name_of") else f"S9-{office}"
-    pool = [i for i in range(1, s9.PER_OFFICE + 1) if f"{prefix}-{i:02d}" not in set(s9.REGRESSION)]
+    pool = [i for i in range(1, s9.PER_OFFICE + 1) if s9._name(office, i) not in set(s9.REGRESSION)]
     random.Random(f"qa-sealed4/{SEED}/{office}").shuffle(pool)
     return pool
 
@@ -510,20 +510,26 @@ def not_printed(sample) -> list[str]:
 
 
 def front_pages(office: str, docs: int, first: int) -> list:
+    """The batch's front pages of ``office``: ``front_order``'s documents in turn, a page whose
+    field truth is not all printed on it (``frontpage_sealed9.unprinted``, the PDF's own text, and
+    ``not_printed``, this module's word check) passed over with one line (the next one taken);
+    documents ``first`` … ``first + docs - 1`` of what is kept."""
     s9 = _fp9()
     order = front_order(office)
-    if first < 1 or first - 1 + docs > len(order):
-        raise SystemExit(f"qa_effort sealed4 batch: {office} has {len(order)} front pages (documents 1-{len(order)})")
-    wanted = order[first - 1:first - 1 + docs]
-    if hasattr(s9, "build_all"):
-        samples = s9.build_all([(office, i) for i in wanted])
-    else:
-        samples = [s9.build(office, i) for i in wanted]
-    for smp in samples:
-        missing = s9.printed(smp) if hasattr(s9, "printed") else not_printed(smp)
-        if missing:
-            raise SystemExit(f"qa_effort sealed4 batch: {smp.name}: field truth not printed on its page: {missing}")
-    return samples
+    kept: list = []
+    k = 0
+    while len(kept) < first - 1 + docs and k < len(order):
+        batch = order[k:k + first - 1 + docs - len(kept)]
+        k += len(batch)
+        for smp in s9.build_all([(office, i) for i in batch]):  # one soffice call for the pages not yet converted
+            missing = s9.unprinted(smp) + not_printed(smp)
+            if missing:
+                print(f"  {smp.name} passed over: field truth not printed on its page: {missing}", file=sys.stderr)
+                continue
+            kept.append(smp)
+    if first < 1 or first - 1 + docs > len(kept):
+        raise SystemExit(f"qa_effort sealed4 batch: {office} has {len(kept)} usable front pages (documents 1-{len(kept)})")
+    return kept[first - 1:first - 1 + docs]
 
 
 # ----------------------------------------------------------------------------- the documents
