@@ -9,6 +9,7 @@
     python bench/frontpage_eval.py sealed6       # bench/frontpage_sealed6.py (Java 2D typesetting, own scans): reported at stop 35, now seen
     python bench/frontpage_eval.py sealed7       # bench/frontpage_sealed7.py (groff/tbl typesetting, Ghostscript, own scans): reported at stop 36, now seen
     python bench/frontpage_eval.py sealed8       # bench/frontpage_sealed8.py (own SVG layout, rsvg-convert, own scans; only run to report)
+    python bench/frontpage_eval.py sealed9       # bench/frontpage_sealed9.py (LibreOffice Writer documents, soffice + pdftoppm, own scans; only run to report)
     python bench/frontpage_eval.py tuning --show # also every wrong field (every seen set; not sealed8)
     python bench/frontpage_eval.py sealed3 --ask-margin 0.4  # the name-accent question's knob (structure.ASK_MARGIN)
     python bench/frontpage_eval.py sealed2 --ocr-only  # fill the OCR cache, print nothing about fields
@@ -166,6 +167,14 @@ if __name__ == "__main__":
             which, samples = "sealed8 regression sample", frontpage_sealed8.regression_set()
         else:
             samples = frontpage_sealed8.sealed8_set()
+        show = False
+    elif which == "sealed9":  # only run to report: aggregate lines only (--regression: its 6 kept apart)
+        import frontpage_sealed9
+
+        if "--regression" in sys.argv:
+            which, samples = "sealed9 regression sample", frontpage_sealed9.regression_set()
+        else:
+            samples = frontpage_sealed9.sealed9_set()
         show = False
     else:
         samples = tuning_set()
