@@ -9,8 +9,9 @@ never ran digitize on it. It imports none of their builders (``qa_sealed.py``, `
   rasterised by ``pdftoppm``; its office-level scan; its field truth mapped to what
   ``digitize.synth_frontpages.score`` reads, every value printed on the page: a page whose truth
   ``frontpage_sealed9.unprinted`` or this module's word check does not find on it is passed over,
-  with one line, for the next), never one of its REGRESSION documents. Pages 2-3: two Spanish prose pages of ``bench/sealed_es8.py`` (hand-made
-  PostScript rasterised by Ghostscript, its own office scanner, its Spanish patent prose in
+  with one line, for the next), never one of its REGRESSION documents. Pages 2-3: two Spanish
+  prose pages of ``bench/sealed_es8.py`` (hand-made PostScript rasterised by Ghostscript, its own
+  office scanner, its Spanish patent prose in
   ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es8_patentes.txt``): pages 25-48 of its set
   composed 48 pages long (its own part, ``spanish.py --part sealed8 --pages 24``, reads pages 1-24),
   two a document in order, each scanned by ``sealed_es8.scan_office`` with the seed its ``pages()``
@@ -188,7 +189,7 @@ def english() -> dict[str, dict]:
     return json.loads(EN_JSON.read_text(encoding="utf-8"))["publications"]
 
 
-# ----------------------------------------------------------------------------- English pages (sealed_es8's PostScript typesetting)
+# ------------------------------------------------------------ English pages (sealed_es8's PostScript typesetting)
 
 ES_PAGES = 48  # sealed_es8's set composed 48 pages long; its own part reads pages 1-24, this batch 25-48
 ES_FIRST = 24  # 0-based: Spanish document d (1-12) prints pages ES_FIRST + 2(d-1) and the next
