@@ -34,7 +34,6 @@ import hashlib
 import html
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -582,7 +581,6 @@ class Doc:
         self.body: list[str] = []
         self.n = 0
         self.brk = False
-        self.width = 21.0 - sty["left"] - sty["right"]
 
     def pstyle(self, props: str, text: str = "", parent: str = "Standard", tabs: list[float] | None = None) -> str:
         self.n += 1
@@ -944,11 +942,11 @@ def scan_poor(grey: np.ndarray, seed: int, deg: float) -> tuple[np.ndarray, int]
     im = im.resize((round(w * dpi / 300), round(h * dpi / 300)), Image.BOX)
     im = im.filter(ImageFilter.GaussianBlur(float(g.uniform(0.5, 0.9))))
     a = np.asarray(im).astype(np.float32) / 255.0
-    a = a ** float(g.uniform(0.8, 1.25))
+    a = a ** float(g.uniform(0.85, 1.15))
     hh, ww = a.shape
-    ink, paper = float(g.uniform(35, 90)), float(g.uniform(180, 230))
-    v = ink + (paper - ink) * a + 20 * _waves(hh, ww, g, 3)
-    v += g.normal(0, float(g.uniform(5, 11)), v.shape)
+    ink, paper = float(g.uniform(25, 70)), float(g.uniform(195, 235))
+    v = ink + (paper - ink) * a + 12 * _waves(hh, ww, g, 3)
+    v += g.normal(0, float(g.uniform(4, 8)), v.shape)
     speck = g.random(v.shape) < 0.0008
     v[speck] = ink
     buf = io.BytesIO()

@@ -3,9 +3,10 @@
 Built after ``sealed`` to ``sealed7`` were seen, by someone who never ran digitize on it; it shares no
 code, no text, no document and no publication-number range with them:
 
-* **Text**: Spanish patent prose (a PCT application filed in Spanish, ES T3 translations: description,
-  a claim, the office's notice) of documents none of the earlier sets used, read from stored public
-  copies, each with its number, applicant, title and address, in
+* **Text**: ~1,700 words of Spanish patent prose from 16 documents none of the earlier sets used
+  (ES T3 translations: descriptions, an abstract set as a claim, the office's notice; ES utility
+  models; a 1957 ES patent; PCT applications filed in Spanish, one from Colombia), read from stored
+  public copies, each with its number, applicant, title and address, in
   ``$DIGITIZE_REAL_SETS/spanish-patent-text/sealed_es8_patentes.txt`` (not committed: the text is the
   applicants' and the offices'). A page starts at its own paragraph of the stream and prints each
   paragraph at most once, in its own layout, font, size and line breaking.
@@ -41,7 +42,9 @@ in ``build/sealed-es8-pages/<hash>`` (the hash of the PostScript, this file and 
 
 writes each page's image and truth to DIR/<level>/; ``--check`` reads them with the raw
 ``tesseract -l spa`` CLI (never digitize) and prints each page's order-free word error against its
-truth. Needs ``ghostscript``, ``fonts-ebgaramond``, ``fonts-lato`` and ``fonts-urw-base35``.
+truth; ``--verify`` (no OCR at all) extracts the text Ghostscript draws from the PostScript
+(``-sDEVICE=txtwrite``) and checks that every page draws exactly the characters of its truth.
+Needs ``ghostscript``, ``fonts-ebgaramond``, ``fonts-lato`` and ``fonts-urw-base35``.
 """
 
 from __future__ import annotations
@@ -756,6 +759,30 @@ def order_free_error(truth: str, read: str) -> float:
     return min(1.0, max(sum((t - r).values()), sum((r - t).values())) / n) if n else 0.0
 
 
+def verify(n: int, out: Path) -> int:
+    """The characters Ghostscript draws on each page (``txtwrite``) against the page's truth,
+    whitespace aside (txtwrite guesses word gaps, it does not know them)."""
+    pages_, ps = build_pages(n)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages.ps").write_bytes(ps.encode("latin-1"))
+    (out / "Fontmap").write_text(fontmap())
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", f"-sFONTMAP={(out / 'Fontmap').resolve()}",
+                    "-sDEVICE=txtwrite", f"-sOutputFile={out.resolve() / 'drawn%03d.txt'}",
+                    str((out / "pages.ps").resolve())], check=True, capture_output=True)
+    bad = 0
+    for k, page in enumerate(pages_, start=1):
+        drawn = Counter("".join((out / f"drawn{k:03d}.txt").read_text(encoding="utf-8").split()))
+        truth = Counter("".join("".join(page.truth).split()))
+        if drawn != truth:
+            bad += 1
+            print(f"p{k:03d}: drawn but not in the truth {list((drawn - truth).items())[:8]}, "
+                  f"in the truth but not drawn {list((truth - drawn).items())[:8]}")
+    hyph = sum(1 for p in pages_ for t in p.truth if len(t) > 1 and t.endswith("-") and t[-2].isalpha())
+    print(f"sealed8 verify: {n} pages, {n - bad} draw exactly their truth's characters; "
+          f"{hyph} lines end in a syllable break")
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
@@ -764,7 +791,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=24)
     ap.add_argument("--levels", default="office,poor")
     ap.add_argument("--check", action="store_true", help="read each page with `tesseract -l spa` (never digitize)")
+    ap.add_argument("--verify", action="store_true",
+                    help="no OCR: the characters gs draws (txtwrite) against each page's truth")
     args = ap.parse_args(argv)
+    if args.verify:
+        return verify(args.pages, args.out)
     for level in args.levels.split(","):
         folder = args.out / level
         folder.mkdir(parents=True, exist_ok=True)
