@@ -395,13 +395,9 @@ def en_page(d: int, pub: str, title: str, geo: Geometry, blocks, at: tuple[int, 
     return page, nxt
 
 
-def en_pages(wanted: list[int], pubs: dict[str, dict], order: list[tuple[str, int, str]]) -> dict[int, list[tuple]]:
-    """Document -> its two English pages as (grey 300-dpi render, truth, layout); one PostScript
-    program for all of them, rasterised by one Ghostscript call as ``sealed_es8.render`` does,
-    kept in ``BUILD/en-<hash>/`` by the hash of the program, the Fontmap and ``gs --version``."""
-    import numpy as np
-    from PIL import Image
-
+def en_program(wanted: list[int], pubs: dict[str, dict], order: list[tuple[str, int, str]]) -> tuple[list, list, list, str]:
+    """The English pages of documents ``wanted`` (two each, in order): pages, their truths, their
+    layouts and the one PostScript program that prints them."""
     es8 = _es8()
     met = es8.Metrics()
     pages, truths, kinds = [], [], []
@@ -416,7 +412,42 @@ def en_pages(wanted: list[int], pubs: dict[str, dict], order: list[tuple[str, in
             pages.append(page)
             truths.append("\n".join(page.truth) + "\n")
             kinds.append(layout)
-    ps = es8.prologue() + "\n".join(es8.page_ps(p, met) for p in pages) + "\n%%EOF\n"
+    return pages, truths, kinds, es8.prologue() + "\n".join(es8.page_ps(p, met) for p in pages) + "\n%%EOF\n"
+
+
+def verify(out: Path) -> int:
+    """No OCR: the characters Ghostscript draws on each English page (``-sDEVICE=txtwrite``)
+    against the page's truth, whitespace aside (as ``sealed_es8 --verify`` does for its own)."""
+    es8 = _es8()
+    pubs = english()
+    pages, truths, _, ps = en_program(list(range(1, 13)), pubs, en_documents(pubs))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "pages.ps").write_bytes(ps.encode("latin-1"))
+    (out / "Fontmap").write_text(es8.fontmap())
+    subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", f"-sFONTMAP={(out / 'Fontmap').resolve()}",
+                    "-sDEVICE=txtwrite", f"-sOutputFile={out.resolve() / 'drawn%03d.txt'}",
+                    str((out / "pages.ps").resolve())], check=True, capture_output=True)
+    bad = 0
+    for k, truth in enumerate(truths, start=1):
+        drawn = Counter("".join((out / f"drawn{k:03d}.txt").read_text(encoding="utf-8").split()))
+        want = Counter("".join(truth.split()))
+        if drawn != want:
+            bad += 1
+            print(f"page {k}: drawn, not in the truth {list((drawn - want).items())[:8]}; "
+                  f"in the truth, not drawn {list((want - drawn).items())[:8]}")
+    print(f"sealed4 English pages: {len(truths)} pages, {len(truths) - bad} draw exactly their truth's characters")
+    return 1 if bad else 0
+
+
+def en_pages(wanted: list[int], pubs: dict[str, dict], order: list[tuple[str, int, str]]) -> dict[int, list[tuple]]:
+    """Document -> its two English pages as (grey 300-dpi render, truth, layout); one PostScript
+    program for all of them, rasterised by one Ghostscript call as ``sealed_es8.render`` does,
+    kept in ``BUILD/en-<hash>/`` by the hash of the program, the Fontmap and ``gs --version``."""
+    import numpy as np
+    from PIL import Image
+
+    es8 = _es8()
+    pages, truths, kinds, ps = en_program(wanted, pubs, order)
     key = hashlib.sha256(ps.encode("latin-1") + es8.fontmap().encode() + es8.gs_version().encode()).hexdigest()[:16]
     folder = BUILD / f"en-{key}"
     if not (folder / "done").is_file():
@@ -694,12 +725,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=int, default=12)
     ap.add_argument("--first", type=int, default=1)
     ap.add_argument("--check", action="store_true", help="with --out: the raw tesseract check of what was built")
+    ap.add_argument("--verify", type=Path, metavar="DIR", help="no OCR: the characters gs draws on the English"
+                    " pages (txtwrite, files in DIR) against their truth")
     ap.add_argument("--check-built", type=Path, metavar="DIR",
                     help="the raw tesseract check of DIR/<set>/ as `qa_effort.py --batch sealed4 --build-only DIR` wrote it")
     args = ap.parse_args(argv)
     sets = [s for s in args.sets.split(",") if s]
     if args.text:
         print(write_text())
+    if args.verify and verify(args.verify):
+        return 1
     if args.out:
         for s in sets:
             folder = args.out / s
