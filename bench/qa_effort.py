@@ -47,6 +47,10 @@ lead, to report. ``sealed3`` (``--batch sealed3``: 12 documents of ``es-office``
 made after ``sealed2`` was seen) is ``bench/qa_sealed3.py``'s: ``bench/frontpage_sealed8.py`` MX/PH
 front pages, then ``bench/sealed_es7.py`` Spanish pages or English EP description pages (go-epo-eps
 test data) typeset with its Pango machinery; run once, by the lead, to report.
+``sealed4`` (``--batch sealed4``: 12 documents of ``es-office`` and ``en-office``, made after ``sealed3``
+was seen) is ``bench/qa_sealed4.py``'s: ``bench/frontpage_sealed9.py`` MX/PH front pages, then
+``bench/sealed_es8.py`` Spanish pages or English US description pages (PatentsView-DB test fixtures)
+typeset with its PostScript machinery; run once, by the lead, to report.
 ``--build-only DIR`` writes a batch's documents and truth to DIR/<set>/ without running digitize
 (how a sealed batch is checked).
 
@@ -55,7 +59,7 @@ test data) typeset with its Pango machinery; run once, by the lead, to report.
 (a fresh store, or ``--memory FILE``: the `digitize run --memory` of a batch); B's items per
 1,000 words against A's, and B's word error and fields wrong after review against A's.
 
-    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out|sealed|sealed2|sealed3]
+    python bench/qa_effort.py [--sets es-office,en-office] [--docs 4] [--first 1] [--batch A|B|held-out|sealed|sealed2|sealed3|sealed4]
                               [--two-batches] [--json F] [--build-only DIR]
 
 OCR is cached: a set's job folder is kept under ``build/qa-effort/<set>/ocr`` (per document
@@ -656,6 +660,8 @@ BATCHES["sealed2"] = (1, 12, "es-office,en-office")  # bench/qa_sealed2.py's doc
 SEALED2 = False  # --batch sealed2: the documents are bench/qa_sealed2.py's (its own OCR cache folder)
 BATCHES["sealed3"] = (1, 12, "es-office,en-office")  # bench/qa_sealed3.py's documents: run only to report
 SEALED3 = False  # --batch sealed3: the documents are bench/qa_sealed3.py's (its own OCR cache folder)
+BATCHES["sealed4"] = (1, 12, "es-office,en-office")  # bench/qa_sealed4.py's documents: run only to report
+SEALED4 = False  # --batch sealed4: the documents are bench/qa_sealed4.py's (its own OCR cache folder)
 
 SETS = {"es-office": ("es", "office", "mx"), "es-poor": ("es", "poor", "mx"), "en-office": ("en", "office", "ph"),
         "en-poor": ("en", "poor", "ph"), "real-es": ("es", "real", "es")}
@@ -686,6 +692,8 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
         base = WORK / f"{set_name}-sealed2-{first}-{docs}"
     if SEALED3:
         base = WORK / f"{set_name}-sealed3-{first}-{docs}"
+    if SEALED4:
+        base = WORK / f"{set_name}-sealed4-{first}-{docs}"
     inputs, ocr = base / "inputs", base / "ocr"
     truth_file = base / "truth.json"
     if fresh or not truth_file.is_file() or not (ocr / "ledger.sqlite").is_file():
@@ -694,6 +702,10 @@ def prepare(set_name: str, docs: int, first: int, fresh: bool, env: dict) -> tup
         inputs.mkdir(parents=True)
         if level == "real":
             truths = real_set("fondue-es-print-19-a", docs, inputs)
+        elif SEALED4:
+            import qa_sealed4
+
+            truths = [DocTruth(**d) for d in qa_sealed4.build(lang, docs, first, inputs)]
         elif SEALED3:
             import qa_sealed3
 
@@ -785,11 +797,17 @@ def main(argv: list[str] | None = None) -> int:
     SEALED2 = args.batch == "sealed2"
     global SEALED3
     SEALED3 = args.batch == "sealed3"
+    global SEALED4
+    SEALED4 = args.batch == "sealed4"
     if args.build_only:
         for s in [x for x in args.sets.split(",") if x]:
             lang, level, _ = SETS[s]
             folder = args.build_only / s
-            if SEALED3:
+            if SEALED4:
+                import qa_sealed4
+
+                truths = [DocTruth(**d) for d in qa_sealed4.build(lang, args.docs, args.first, folder)]
+            elif SEALED3:
                 import qa_sealed3
 
                 truths = [DocTruth(**d) for d in qa_sealed3.build(lang, args.docs, args.first, folder)]
