@@ -91,7 +91,40 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
             asked, settled = _seconded(page, asked, memory, ctx)
             corrections += settled
         candidates += asked
+    candidates += _other_readings(pages, candidates, ctx)
     return pages, corrections, candidates
+
+
+def _other_readings(pages: list[OcrPage], asked: list[QueueCandidate], ctx: rules.RuleContext) -> list[QueueCandidate]:
+    """Every other place the document reads an asked word that is no word, where it was read too
+    surely to be asked itself (``appheation`` asked once at confidence 47, read four more times at
+    85-91 and passed as a term): candidates with the asked one's suggestions, which the queue
+    files as readings of the same item (``word_group``): one question, every place answered, no
+    item more. Only a reading of four letters or more that no lexicon or form of the language has."""
+    first: dict[str, QueueCandidate] = {}
+    for c in asked:
+        if c.kind == "word" and c.word_id and c.text not in first:
+            core = rules.split_token(c.text)[1]
+            if len(core) >= 4 and core.isalpha() and not _a_word(core, ctx):
+                first[c.text] = c
+    if not first:
+        return []
+    have = {c.word_id for c in asked if c.kind == "word"}
+    out: list[QueueCandidate] = []
+    for page in pages:
+        if page.image_only:
+            continue
+        for line in page.lines():
+            for word in line.words:
+                c = first.get(word.text)
+                if c is None or word.id in have:
+                    continue
+                have.add(word.id)
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=list(c.suggestions),
+                    context=" ".join(w.text for w in line.words if w.text), word_id=word.id))
+    return out
 
 
 def _seconded(page: OcrPage, asked: list[QueueCandidate], memory: MemoryRules,
@@ -522,7 +555,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 lost_accent = word.id not in bare and _lost_accent(core, ctx, page.number) or \
                     german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
-                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx)
+                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx) or \
+                    (_unmarked_no_word(core, ctx) if word.id not in bare else None)
                 lost_accent = lost_accent or common is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
@@ -727,6 +761,30 @@ def _common_word_unmarked(core: str, following, ctx: rules.RuleContext) -> str |
     (word,) = marked
     here, there = ctx.doc_counts.get(low, 0), ctx.doc_counts.get(word, 0)
     return word if there >= DOCUMENT_MARKED_SHARE * max(1, here) else None
+
+
+UNMARKED_MARGIN = 0.3  # Zipf: twice as common (``periodo``/``período``, ``video``/``vídeo``: both the language's)
+
+
+def _unmarked_no_word(core: str, ctx: rules.RuleContext) -> str | None:
+    """A Spanish word read without its mark whose plain spelling the spelling dictionary
+    (``/usr/share/dict/spanish``) lacks while it lists exactly one spelling with one mark more,
+    that the word list counts ``UNMARKED_MARGIN`` commoner (``asi``, ``ahi``, ``liquida``: así,
+    ahí, líquida), else None. The frequency lists cannot tell these from a word: web text writes ``asi`` often, ``así``
+    is under ten times commoner and the document may read it nowhere else. The dictionary lists
+    lemmas, not inflections, so a verb form whose marked noun is the commoner word is asked too
+    (``calculo``: cálculo); one it lists (``esta``, ``mas``, ``hacia``) never. Only asked."""
+    if ctx.lang != "es" or not ctx.accents or len(core) < 3 or not core.isalpha() or not core[1:].islower():
+        return None
+    low = core.casefold()
+    spelling = load_lexicon(("spanish",))
+    if not spelling.counts or low in spelling.counts:
+        return None
+    marked = [v for v in word_forms.accent_variants(low, limit=1)
+              if rules.adds_accents(low, v) and v in spelling.counts and v not in spelling.proper]
+    if len(marked) != 1 or ctx.forms.zipf(marked[0]) < ctx.forms.zipf(low) + UNMARKED_MARGIN - 1e-9:
+        return None
+    return marked[0]
 
 
 def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:

@@ -1,0 +1,81 @@
+"""What the queue missed on Spanish prose pages of the third sealed queue batch's kind (Pango
+pages whose font the engine reads without the í now and then): a word read without its mark whose
+plain spelling is no word of the spelling dictionary (``asi``, ``ahi``, ``liquida``), asked with
+the dictionary's marked word; and the order-free measurement of ``bench/qa_effort.py``. The
+strings are what Tesseract read there."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from digitize.proofread import auto_correct
+from digitize.proofread.lexicon import load
+from digitize.settings import profile as profiles
+
+from test_proofread_rules import page_of
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+FILLER = [("la", 96), ("válvula", 96), ("está", 96), ("dispuesta", 96), ("en", 96), ("el", 96), ("cuerpo", 96),
+          ("según", 96), ("la", 96), ("invención", 96)]
+
+
+def _asked(words: list[tuple[str, float]]) -> dict[str, list[str]]:
+    if not load(("spanish",)).known("así"):
+        pytest.skip("the Debian Spanish word list (wspanish) is not installed")
+    pages = [page_of([[("Título", 96)]], number=1), page_of([words, FILLER, FILLER], number=2)]
+    _, _, candidates = auto_correct(pages, profiles.load("mx"))
+    return {c.text: c.suggestions for c in candidates}
+
+
+def test_a_word_read_without_its_mark_that_the_dictionary_lacks_is_asked():
+    """``asi``, ``ahi``, ``liquida,`` read with confidence, the document reading no ``así``: asked
+    with the marked word first. Not: ``periodo`` and ``video`` (the language writes both
+    spellings), ``esta``, ``mas``, ``hacia`` (words of the dictionary)."""
+    asked = _asked([("asi", 95), ("como", 96), ("ahi", 95), ("una", 96), ("mezcla", 96), ("liquida,", 95),
+                    ("periodo", 96), ("video", 96), ("esta", 96), ("mas", 96), ("hacia", 96), ("Asi", 95)])
+    assert asked.get("asi", [None])[0] == "así" and asked.get("ahi", [None])[0] == "ahí"
+    assert asked.get("liquida,", [None])[0] == "líquida," and asked.get("Asi", [None])[0] == "Así"
+    assert not {"periodo", "video", "esta", "mas", "hacia"} & set(asked)
+
+
+def test_an_english_page_is_not_asked_about_spanish_marks():
+    pages = [page_of([[("Title", 96)]], number=1),
+             page_of([[("the", 96), ("asi", 95), ("valve", 96), ("is", 96), ("shown", 96)]], number=2)]
+    _, _, candidates = auto_correct(pages, profiles.load("ph"))
+    assert all(c.suggestions[:1] != ["así"] for c in candidates)
+
+
+def test_a_right_word_read_elsewhere_on_the_page_is_no_misreading():
+    """Order-free: ``B A`` read for the page's ``A B`` (a column in another order) has no wrong
+    word; ``A C`` has one (``C`` is printed nowhere); a word the page prints once, read twice,
+    is right where the alignment puts it and wrong at the other place."""
+    from qa_effort import order_free_right
+
+    assert order_free_right(["beta", "alpha"], ["alpha", "beta"], "alpha beta") == [True, True]
+    assert order_free_right(["alpha", "gamma"], ["alpha", "beta"], "alpha beta") == [True, False]
+    assert order_free_right(["beta", "beta"], ["alpha", "beta"], "alpha beta") == [False, True]
+    assert order_free_right(["Beta"], ["beta"], "beta") == [False]  # case is the page's: a misreading
+
+
+def test_a_no_word_asked_once_brings_its_surer_readings_along(tmp_path):
+    """``appheation`` asked where it was read at 47, read again at 88 and 91 (passed as a term
+    there): those readings come along with the same suggestions, and the queue files them as
+    readings of the one item (no item more); a right word read surely elsewhere never does."""
+    from digitize.store.queue import Queue
+
+    en = [("the", 96), ("appheation", 47), ("is", 96), ("shown", 96), ("in", 96), ("the", 96), ("figure", 96)]
+    sure = [("this", 96), ("appheation", 88), ("and", 96), ("that", 96), ("appheation", 91), ("work", 96)]
+    pages = [page_of([[("Title", 96)]], number=1), page_of([en, sure, sure[:3]], number=2)]
+    _, _, candidates = auto_correct(pages, profiles.load("ph"))
+    readings = [c for c in candidates if c.text == "appheation"]
+    assert len(readings) == 4 and len({tuple(c.suggestions) for c in readings}) == 1
+    assert not [c for c in candidates if c.text in ("this", "work", "figure")]
+    queue = Queue(tmp_path / "queue.sqlite")
+    queue.enqueue("D1", candidates)
+    items = [it for it in queue.items("D1") if it.text == "appheation"]
+    assert len(items) == 1 and len(queue.members(items[0].id)) == 3
+    queue.close()
