@@ -79,3 +79,18 @@ def test_a_no_word_asked_once_brings_its_surer_readings_along(tmp_path):
     items = [it for it in queue.items("D1") if it.text == "appheation"]
     assert len(items) == 1 and len(queue.members(items[0].id)) == 3
     queue.close()
+
+
+def test_a_figures_letter_and_money_are_no_reference_numerals():
+    """``FIG. 2I`` is figure 2I (a series 2A-2I), ``£2 million`` money: neither is asked as the
+    numeral ``21`` / ``12``; ``member 2I is`` and ``seat £2 in`` still are."""
+    asked = {}
+    for line in ([("shown", 96), ("in", 96), ("FIG.", 96), ("2I", 90), ("and", 96)],
+                 [("costs", 96), ("about", 96), ("£2", 90), ("million", 96), ("today", 96)],
+                 [("the", 96), ("member", 96), ("2I", 90), ("is", 96), ("shown", 96)],
+                 [("the", 96), ("seat", 96), ("£2", 90), ("in", 96), ("place", 96)]):
+        pages = [page_of([[("Title", 96)]], number=1), page_of([line, line], number=2)]
+        _, _, candidates = auto_correct(pages, profiles.load("ph"))
+        asked.update({(line[1][0], c.text): c.suggestions for c in candidates})
+    assert ("in", "2I") not in asked and ("about", "£2") not in asked
+    assert asked.get(("member", "2I"), [None])[0] == "21" and asked.get(("seat", "£2"), [None])[0] == "12"

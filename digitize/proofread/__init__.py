@@ -1190,6 +1190,8 @@ ORDINAL_LANGUAGES = frozenset({"es"})  # languages that print ordinals with a su
 
 _BAR_ONLY = re.compile(r"[\[{]?\|[\]}]?")  # ``|``, ``[|``: a 1 read as a bar (and a bracket)
 _NUMERAL_GLUED = re.compile(r"([\[{|£Il]?)(\d{1,3})([\]}|Il]?)")  # ``[4``, ``I4``, ``£2``, ``21]``, ``1}``
+_FIGURE_LABEL = re.compile(r"(?i)figs?|figures?|figuras?")  # FIG. 2I, Figs. 3l: a figure's letter
+_MAGNITUDES = frozenset({"million", "millions", "billion", "billions", "thousand", "thousands", "m", "bn", "k", "per"})
 NUMERAL_HEIGHT = (0.5, 1.05)  # a bar this high against the line's tallest word is a figure's height
 
 
@@ -1217,6 +1219,11 @@ def _numeral_misreads(shown: list) -> dict[str, str]:
             continue
         if m.group(1) and m.group(1) in "Il" and not previous[-1:].isalpha():
             continue  # ``I4`` after a word; not a code's letter after a figure or a label
+        if m.group(3) in ("I", "l") and _FIGURE_LABEL.fullmatch(rules.split_token(previous)[1]):
+            continue  # ``FIG. 2I``: figure 2I of a series 2A-2I, not 21
+        following = rules.split_token(texts[i + 1])[1].casefold() if i + 1 < len(texts) else ""
+        if m.group(1) == "£" and following in _MAGNITUDES:
+            continue  # ``£2 million``: money, not the numeral 12
         if m.group(1) and any(c in t for t in texts[i + 1:i + 4] for c in ")]}") or \
                 m.group(3) and any(c in t for t in texts[max(0, i - 3):i] for c in "([{"):
             continue  # ``[4, 5]``: a bracketed list; ``[6 - 9)``: a range in brackets
