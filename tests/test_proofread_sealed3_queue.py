@@ -94,3 +94,22 @@ def test_a_figures_letter_and_money_are_no_reference_numerals():
         asked.update({(line[1][0], c.text): c.suggestions for c in candidates})
     assert ("in", "2I") not in asked and ("about", "£2") not in asked
     assert asked.get(("member", "2I"), [None])[0] == "21" and asked.get(("seat", "£2"), [None])[0] == "12"
+
+
+def test_a_line_end_break_whose_hyphen_was_lost_is_asked_as_the_whole_word():
+    """``recorrerlo me`` / ``diante una``, ``se cal:`` / ``cula un``: the line end's hyphen lost
+    (or read as a colon); the first piece asked with the whole word, the second with nothing (its
+    letters are the first's); a sentence's first word too (``Tra`` / ``dicionalmente``). Not:
+    ``minera`` / ``les`` (two words)."""
+    if not load(("spanish",)).known("así"):
+        pytest.skip("the Debian Spanish word list (wspanish) is not installed")
+    lines = [[("el", 96), ("recorrerlo", 96), ("me", 97)], [("diante", 95), ("una", 96), ("ventana", 96), ("se", 96),
+             ("cal:", 90)], [("cula", 93), ("un", 96), ("metal", 96), ("minera", 96)],
+             [("les", 96), ("del", 96), ("suelo.", 96), ("Tra", 96)], [("dicionalmente", 96), ("es", 96), ("así", 96)]]
+    pages = [page_of([[("Título", 96)]], number=1), page_of(lines + [FILLER, FILLER], number=2)]
+    _, _, candidates = auto_correct(pages, profiles.load("mx"))
+    asked = {c.text: c.suggestions for c in candidates}
+    assert asked.get("me") == ["mediante"] and asked.get("diante") == []
+    assert asked.get("cal:") == ["calcula"] and asked.get("cula") == []
+    assert "minera" not in asked and "les" not in asked
+    assert asked.get("Tra") == ["Tradicionalmente"] and asked.get("dicionalmente") == []

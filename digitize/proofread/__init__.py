@@ -474,6 +474,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     german_address = {w for w, lang in addresses.items() if lang == "de"}
     bare = _bare_capitals(page, ctx)  # titles printed in capitals without their marks
     cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
+    cut = {**_lost_hyphens(page, ctx), **cut}  # words a line end broke whose hyphen the engine lost
     out = []
     ended = True  # the line before ended a sentence (or there was none)
     cased = _inner_capitals(page, ctx) if page.number > 1 else {}
@@ -1096,6 +1097,47 @@ def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
             out[first.id] = []
             break
     return out
+
+
+LOST_HYPHEN_MARKS = ("", ":", ";")  # what the engine leaves of a line end's hyphen: nothing, or a colon
+LOST_HYPHEN_ZIPF = 3.0  # a second piece the web lists count rarer is no word (``diante``, ``cula``: 1.8, 2.2)
+
+
+def _lost_hyphens(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
+    """The two pieces of a word the line end broke whose hyphen the engine lost or read as a colon
+    (``me`` / ``diante``, ``cal:`` / ``cula``, ``tra`` / ``dicionalmente``: a thin hyphen of a
+    Pango page, the threshold broke it): the last word of a line and the first of the next line
+    of its column, letters joined a word (``_sure_word``), the second piece in lower case and no
+    word itself: no lexicon's, and rarer than ``LOST_HYPHEN_ZIPF`` in the web lists, which hold
+    fragments (``minera`` / ``les`` are two words). Word id → suggestions as ``_cut_words``: the
+    whole word for the first piece, none for the second. Only asked (``dehyphenate`` joins the
+    pieces whose hyphen was read)."""
+    lines = page.lines()
+    out: dict[str, list[str]] = {}
+    for line, nxt in zip(lines, lines[1:]):
+        words = [w for w in line.words if w.text]
+        following = [w for w in nxt.words if w.text]
+        if not words or not following or not _same_column(line, nxt):
+            continue
+        last, first = words[-1], following[0]
+        pre, left, mark = rules.split_token(last.text)
+        _, right, suf = rules.split_token(first.text)
+        if mark not in LOST_HYPHEN_MARKS or not left.isalpha() or not right.isalpha() or not right.islower() \
+                or len(left + right) < 5 or last.id in out:
+            continue
+        whole = left + right
+        if ctx.lexicon.known(right) or ctx.forms.zipf(right) >= LOST_HYPHEN_ZIPF or not _sure_word(whole, ctx):
+            continue
+        out[last.id] = [pre + whole + suf]
+        out[first.id] = []
+    return out
+
+
+def _sure_word(word: str, ctx: rules.RuleContext) -> bool:
+    """A word no fragment or junk of the web lists passes for: a lexicon's, one those lists count
+    at ``LOST_HYPHEN_ZIPF`` or more, or a form of a lemma no list holds (``eeeeee`` is listed, 1.5)."""
+    return ctx.lexicon.known(word) or ctx.forms.zipf(word) >= LOST_HYPHEN_ZIPF or \
+        not ctx.forms.listed(word) and ctx.forms.is_word(word, ctx.lexicon)
 
 
 def _lost_number(shown: list, ended: bool) -> bool:
