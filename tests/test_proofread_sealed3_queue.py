@@ -113,3 +113,9 @@ def test_a_line_end_break_whose_hyphen_was_lost_is_asked_as_the_whole_word():
     assert asked.get("cal:") == ["calcula"] and asked.get("cula") == []
     assert "minera" not in asked and "les" not in asked
     assert asked.get("Tra") == ["Tradicionalmente"] and asked.get("dicionalmente") == []
+
+
+def test_a_verb_form_patent_text_writes_is_not_asked_for_its_adjective():
+    """``especifica`` (it specifies: the patent vocabulary writes it) is no ``específica``."""
+    asked = _asked([("se", 96), ("especifica", 95), ("el", 96), ("valor", 96), ("asi", 95)])
+    assert "especifica" not in asked and asked.get("asi", [None])[0] == "así"

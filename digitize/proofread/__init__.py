@@ -774,13 +774,14 @@ def _unmarked_no_word(core: str, ctx: rules.RuleContext) -> str | None:
     ahí, líquida), else None. The frequency lists cannot tell these from a word: web text writes ``asi`` often, ``así``
     is under ten times commoner and the document may read it nowhere else. The dictionary lists
     lemmas, not inflections, so a verb form whose marked noun is the commoner word is asked too
-    (``calculo``: cálculo); one it lists (``esta``, ``mas``, ``hacia``) never. Only asked."""
+    (``calculo``: cálculo), unless the profile's lexicon knows it (the patent vocabulary's
+    ``especifica``); a word the dictionary lists (``esta``, ``mas``, ``hacia``) never. Only asked."""
     if ctx.lang != "es" or not ctx.accents or len(core) < 3 or not core.isalpha() or not core[1:].islower():
         return None
     low = core.casefold()
     spelling = load_lexicon(("spanish",))
-    if not spelling.counts or low in spelling.counts:
-        return None
+    if not spelling.counts or low in spelling.counts or ctx.lexicon.known(low):
+        return None  # a word as read, or a spelling patent text writes (``especifica``: it specifies)
     marked = [v for v in word_forms.accent_variants(low, limit=1)
               if rules.adds_accents(low, v) and v in spelling.counts and v not in spelling.proper]
     if len(marked) != 1 or ctx.forms.zipf(marked[0]) < ctx.forms.zipf(low) + UNMARKED_MARGIN - 1e-9:
