@@ -14,7 +14,11 @@ puts the decisions into the outputs, and the script reports per set:
 * ``fields wrong``: front-page fields not exactly the truth after review
   (``digitize.synth_frontpages.score``);
 * ``minutes``: the simulated reviewer's time, at the costs below (a person's seconds per item type,
-  stated here, not measured).
+  stated here, not measured);
+* after the bar, the same order-free: precision and recall over words the page prints nowhere
+  (``order_free_right``: a right word the engine put in another place, a column read in another
+  order, is no misreading), the order-independent word error (OWE) before and after review, and
+  the errors each definition counts.
 
 Sets (``--sets``):
 
