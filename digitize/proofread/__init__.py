@@ -91,7 +91,40 @@ def auto_correct(pages: list[OcrPage], profile: Profile, lexicon: Lexicon | None
             asked, settled = _seconded(page, asked, memory, ctx)
             corrections += settled
         candidates += asked
+    candidates += _other_readings(pages, candidates, ctx)
     return pages, corrections, candidates
+
+
+def _other_readings(pages: list[OcrPage], asked: list[QueueCandidate], ctx: rules.RuleContext) -> list[QueueCandidate]:
+    """Every other place the document reads an asked word that is no word, where it was read too
+    surely to be asked itself (``appheation`` asked once at confidence 47, read four more times at
+    85-91 and passed as a term): candidates with the asked one's suggestions, which the queue
+    files as readings of the same item (``word_group``): one question, every place answered, no
+    item more. Only a reading of four letters or more that no lexicon or form of the language has."""
+    first: dict[str, QueueCandidate] = {}
+    for c in asked:
+        if c.kind == "word" and c.word_id and c.text not in first:
+            core = rules.split_token(c.text)[1]
+            if len(core) >= 4 and core.isalpha() and not _a_word(core, ctx):
+                first[c.text] = c
+    if not first:
+        return []
+    have = {c.word_id for c in asked if c.kind == "word"}
+    out: list[QueueCandidate] = []
+    for page in pages:
+        if page.image_only:
+            continue
+        for line in page.lines():
+            for word in line.words:
+                c = first.get(word.text)
+                if c is None or word.id in have:
+                    continue
+                have.add(word.id)
+                out.append(QueueCandidate(
+                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                    confidence=float(word.conf), suggestions=list(c.suggestions),
+                    context=" ".join(w.text for w in line.words if w.text), word_id=word.id))
+    return out
 
 
 def _seconded(page: OcrPage, asked: list[QueueCandidate], memory: MemoryRules,
@@ -441,6 +474,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     german_address = {w for w, lang in addresses.items() if lang == "de"}
     bare = _bare_capitals(page, ctx)  # titles printed in capitals without their marks
     cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
+    cut = {**_lost_hyphens(page, ctx), **cut}  # words a line end broke whose hyphen the engine lost
     out = []
     ended = True  # the line before ended a sentence (or there was none)
     cased = _inner_capitals(page, ctx) if page.number > 1 else {}
@@ -522,7 +556,8 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 lost_accent = word.id not in bare and _lost_accent(core, ctx, page.number) or \
                     german is not None or \
                     word.id in spanish_address and _spanish_spelling(core, s.queue_accent_margin) is not None
-                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx)
+                common = None if lost_accent else _common_word_unmarked(core, after.get(word.id), ctx) or \
+                    (_unmarked_no_word(core, ctx) if word.id not in bare else None)
                 lost_accent = lost_accent or common is not None
                 # a join at a line end read with doubt (``salida-de``); read surer, only one of a
                 # function word or of a part that is no word (``Baden-Wurttemberg``): a compound
@@ -727,6 +762,31 @@ def _common_word_unmarked(core: str, following, ctx: rules.RuleContext) -> str |
     (word,) = marked
     here, there = ctx.doc_counts.get(low, 0), ctx.doc_counts.get(word, 0)
     return word if there >= DOCUMENT_MARKED_SHARE * max(1, here) else None
+
+
+UNMARKED_MARGIN = 0.3  # Zipf: twice as common (``periodo``/``período``, ``video``/``vídeo``: both the language's)
+
+
+def _unmarked_no_word(core: str, ctx: rules.RuleContext) -> str | None:
+    """A Spanish word read without its mark whose plain spelling the spelling dictionary
+    (``/usr/share/dict/spanish``) lacks while it lists exactly one spelling with one mark more,
+    that the word list counts ``UNMARKED_MARGIN`` commoner (``asi``, ``ahi``, ``liquida``: así,
+    ahí, líquida), else None. The frequency lists cannot tell these from a word: web text writes ``asi`` often, ``así``
+    is under ten times commoner and the document may read it nowhere else. The dictionary lists
+    lemmas, not inflections, so a verb form whose marked noun is the commoner word is asked too
+    (``calculo``: cálculo), unless the profile's lexicon knows it (the patent vocabulary's
+    ``especifica``); a word the dictionary lists (``esta``, ``mas``, ``hacia``) never. Only asked."""
+    if ctx.lang != "es" or not ctx.accents or len(core) < 3 or not core.isalpha() or not core[1:].islower():
+        return None
+    low = core.casefold()
+    spelling = load_lexicon(("spanish",))
+    if not spelling.counts or low in spelling.counts or ctx.lexicon.known(low):
+        return None  # a word as read, or a spelling patent text writes (``especifica``: it specifies)
+    marked = [v for v in word_forms.accent_variants(low, limit=1)
+              if rules.adds_accents(low, v) and v in spelling.counts and v not in spelling.proper]
+    if len(marked) != 1 or ctx.forms.zipf(marked[0]) < ctx.forms.zipf(low) + UNMARKED_MARGIN - 1e-9:
+        return None
+    return marked[0]
 
 
 def _lost_accent(core: str, ctx: rules.RuleContext, page: int) -> bool:
@@ -1040,6 +1100,47 @@ def _cut_words(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
     return out
 
 
+LOST_HYPHEN_MARKS = ("", ":", ";")  # what the engine leaves of a line end's hyphen: nothing, or a colon
+LOST_HYPHEN_ZIPF = 3.0  # a second piece the web lists count rarer is no word (``diante``, ``cula``: 1.8, 2.2)
+
+
+def _lost_hyphens(page: OcrPage, ctx: rules.RuleContext) -> dict[str, list[str]]:
+    """The two pieces of a word the line end broke whose hyphen the engine lost or read as a colon
+    (``me`` / ``diante``, ``cal:`` / ``cula``, ``tra`` / ``dicionalmente``: a thin hyphen of a
+    Pango page, the threshold broke it): the last word of a line and the first of the next line
+    of its column, letters joined a word (``_sure_word``), the second piece in lower case and no
+    word itself: no lexicon's, and rarer than ``LOST_HYPHEN_ZIPF`` in the web lists, which hold
+    fragments (``minera`` / ``les`` are two words). Word id → suggestions as ``_cut_words``: the
+    whole word for the first piece, none for the second. Only asked (``dehyphenate`` joins the
+    pieces whose hyphen was read)."""
+    lines = page.lines()
+    out: dict[str, list[str]] = {}
+    for line, nxt in zip(lines, lines[1:]):
+        words = [w for w in line.words if w.text]
+        following = [w for w in nxt.words if w.text]
+        if not words or not following or not _same_column(line, nxt):
+            continue
+        last, first = words[-1], following[0]
+        pre, left, mark = rules.split_token(last.text)
+        _, right, suf = rules.split_token(first.text)
+        if mark not in LOST_HYPHEN_MARKS or not left.isalpha() or not right.isalpha() or not right.islower() \
+                or len(left + right) < 5 or last.id in out:
+            continue
+        whole = left + right
+        if ctx.lexicon.known(right) or ctx.forms.zipf(right) >= LOST_HYPHEN_ZIPF or not _sure_word(whole, ctx):
+            continue
+        out[last.id] = [pre + whole + suf]
+        out[first.id] = []
+    return out
+
+
+def _sure_word(word: str, ctx: rules.RuleContext) -> bool:
+    """A word no fragment or junk of the web lists passes for: a lexicon's, one those lists count
+    at ``LOST_HYPHEN_ZIPF`` or more, or a form of a lemma no list holds (``eeeeee`` is listed, 1.5)."""
+    return ctx.lexicon.known(word) or ctx.forms.zipf(word) >= LOST_HYPHEN_ZIPF or \
+        not ctx.forms.listed(word) and ctx.forms.is_word(word, ctx.lexicon)
+
+
 def _lost_number(shown: list, ended: bool) -> bool:
     """A line that begins with a full stop alone, then a capital, after a line that ended a
     sentence or a heading: a paragraph or claim number (``3.``) whose figures the engine lost,
@@ -1132,6 +1233,8 @@ ORDINAL_LANGUAGES = frozenset({"es"})  # languages that print ordinals with a su
 
 _BAR_ONLY = re.compile(r"[\[{]?\|[\]}]?")  # ``|``, ``[|``: a 1 read as a bar (and a bracket)
 _NUMERAL_GLUED = re.compile(r"([\[{|£Il]?)(\d{1,3})([\]}|Il]?)")  # ``[4``, ``I4``, ``£2``, ``21]``, ``1}``
+_FIGURE_LABEL = re.compile(r"(?i)figs?|figures?|figuras?")  # FIG. 2I, Figs. 3l: a figure's letter
+_MAGNITUDES = frozenset({"million", "millions", "billion", "billions", "thousand", "thousands", "m", "bn", "k", "per"})
 NUMERAL_HEIGHT = (0.5, 1.05)  # a bar this high against the line's tallest word is a figure's height
 
 
@@ -1159,6 +1262,11 @@ def _numeral_misreads(shown: list) -> dict[str, str]:
             continue
         if m.group(1) and m.group(1) in "Il" and not previous[-1:].isalpha():
             continue  # ``I4`` after a word; not a code's letter after a figure or a label
+        if m.group(3) in ("I", "l") and _FIGURE_LABEL.fullmatch(rules.split_token(previous)[1]):
+            continue  # ``FIG. 2I``: figure 2I of a series 2A-2I, not 21
+        following = rules.split_token(texts[i + 1])[1].casefold() if i + 1 < len(texts) else ""
+        if m.group(1) == "£" and following in _MAGNITUDES:
+            continue  # ``£2 million``: money, not the numeral 12
         if m.group(1) and any(c in t for t in texts[i + 1:i + 4] for c in ")]}") or \
                 m.group(3) and any(c in t for t in texts[max(0, i - 3):i] for c in "([{"):
             continue  # ``[4, 5]``: a bracketed list; ``[6 - 9)``: a range in brackets
