@@ -25,7 +25,7 @@ from .preprocess.geometry import rotate, rotation_matrix
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
 from .structure.tables import (bold_rows, drop_covered_rows, find_tables, ink_bands, inner_box, mark_head,
-                               page_rule_masks, rule_masks, rule_skew)
+                               page_rule_masks, rule_masks, rule_skew, span_keys)
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -169,6 +169,19 @@ _IN_PARENS = re.compile(r"^\((\d{1,4})\)[,.;:]?$")
 CHANCE_CODES = 2  # parenthesised numbers that are no INID code, this many times those that are: codes by chance
 
 
+_MARKER = re.compile(r"^(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[•·*\-–—])$")
+
+
+def _list(table: Table) -> bool:
+    """Whether an unruled table of two columns is a list: its first column's cells, but for at
+    most one, list markers (``1.``, ``(a)``, ``ii)``, ``•``) beside their items set with a
+    hanging indent. A table's keys (``87``, ``Ex. 3``) carry no such point or bracket."""
+    if table.ruling != "unruled" or table.cols != 2:
+        return False
+    keys = [c.text.strip() for c in table.cells if c.col == 0 and c.text.strip()]
+    return len(keys) >= 2 and sum(1 for k in keys if not _MARKER.match(k)) <= 1
+
+
 def _front_page(page: OcrPage) -> bool:
     """A front page (``anchors.is_front_page``: three INID codes or more), unless its numbers in
     parentheses are mostly no INID code: a table's column of compound or reference numbers,
@@ -285,11 +298,12 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         n = read_cells(engine, image, bw, dpi, t, page.number, n, rules)
         n = keep_surer(t, page_words, page.number, n)
         mark_head(t, bold_rows(bw, rules, t, dpi))
+        span_keys(t)
         drop_covered_rows(t)
         # letters and digits, not words: the page reading reads a ruled table's rules as words of
         # their own ("|", "_", "=|") that no cell holds, and runs a cell's word into its rule ("|C2H5")
         inside = _alnum(w for w in page_words if _centre_in(w.bbox, t.bbox))
-        if _alnum(w for c in t.cells for w in c.words) >= KEPT_SHARE * inside:
+        if _alnum(w for c in t.cells for w in c.words) >= KEPT_SHARE * inside and not _list(t):
             kept.append(t)  # (cells holding far less than the page reading found there: the structure lost it)
     tables = [t for t in kept if any(c.words for c in t.cells)]
     inside = None
