@@ -169,17 +169,20 @@ _IN_PARENS = re.compile(r"^\((\d{1,4})\)[,.;:]?$")
 CHANCE_CODES = 2  # parenthesised numbers that are no INID code, this many times those that are: codes by chance
 
 
-_MARKER = re.compile(r"^(\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[•·*\-–—])$")
+_MARKER = re.compile(r"^(\(?\d{1,3}[.,)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[•·*\-–—])$")
+
+
+LIST_SHARE = 0.6  # this share of a two-column unruled table's first cells list markers: a list
 
 
 def _list(table: Table) -> bool:
-    """Whether an unruled table of two columns is a list: its first column's cells, but for at
-    most one, list markers (``1.``, ``(a)``, ``ii)``, ``•``) beside their items set with a
+    """Whether an unruled table of two columns is a list: ``LIST_SHARE`` of its first column's
+    cells or more list markers (a misread marker or a head among them) (``1.``, ``(a)``, ``ii)``, ``•``) beside their items set with a
     hanging indent. A table's keys (``87``, ``Ex. 3``) carry no such point or bracket."""
     if table.ruling != "unruled" or table.cols != 2:
         return False
     keys = [c.text.strip() for c in table.cells if c.col == 0 and c.text.strip()]
-    return len(keys) >= 2 and sum(1 for k in keys if not _MARKER.match(k)) <= 1
+    return len(keys) >= 2 and sum(1 for k in keys if _MARKER.match(k)) >= LIST_SHARE * len(keys)
 
 
 def _front_page(page: OcrPage) -> bool:

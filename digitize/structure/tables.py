@@ -926,6 +926,31 @@ def _prose_wrapped(wrapped: list[_TextLine], block: list[_TextLine], bounds: lis
     return full >= PROSE_FILL * len(wrapped)
 
 
+KEY_W_MM, KEY_H_MM = 2.5, 4.0  # a first column's words: this wide (median) or more, no taller than this,
+KEY_INK = 0.6  # ... inked over no more than this share of their box (a punch hole is a solid disc)
+
+
+def _worded_keys(clean: np.ndarray, lines: list[_TextLine], bounds: list[int], dpi: int) -> bool:
+    """Whether the first column's runs on ``lines`` are words (``87``, ``Flow rate``): their median
+    width ``KEY_W_MM`` or more, their median ink height at most ``KEY_H_MM`` and their ink at most
+    ``KEY_INK`` of their box; a margin's specks are narrower, a punch hole taller or solid. Keys of words beside long entries that wrap over the
+    column's whole width are a table's, whatever its wrapped lines look like."""
+    mm = dpi / 25.4
+    ws, hs, ds = [], [], []
+    for ln in lines:
+        first = [(a, b) for a, b in ln.runs if a < bounds[1]]
+        if not first:
+            continue
+        a, b = first[0][0], first[-1][1]
+        part = clean[ln.a:ln.b, a:b]
+        rows = np.flatnonzero(part.max(axis=1))
+        ws.append(b - a)
+        hs.append(rows[-1] - rows[0] + 1 if len(rows) else 0)
+        ds.append(float(part.sum()) / max(1, (b - a) * hs[-1]))
+    return bool(ws) and float(np.median(ws)) >= KEY_W_MM * mm and float(np.median(hs)) <= KEY_H_MM * mm and float(
+        np.median(ds)) <= KEY_INK
+
+
 def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Table]:
     """Tables printed without any rule: blocks of consecutive lines whose runs of words stand in
     columns (``_column_gaps``: gaps no line crosses), told apart from running text (a line of
@@ -985,8 +1010,9 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
         if _prose_columns(clean, no_rules, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
             continue
-        if _prose_wrapped([ln for ln in block if not tabular(ln)], block, bounds):
-            continue  # (a letter's lines beside the marks in its margin)
+        if _prose_wrapped([ln for ln in block if not tabular(ln)], block, bounds) and not _worded_keys(
+                clean, [ln for ln in block if tabular(ln)], bounds, dpi):
+            continue  # (a letter's lines beside the marks or punch holes in its margin)
         # every column has words in a third of the lines or more: a table, not two columns of
         # text with the line numbers between them (an EP description page) or a few aligned words
         rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
