@@ -177,8 +177,9 @@ LIST_SHARE = 0.6  # this share of a two-column unruled table's first cells list 
 
 def _list(table: Table) -> bool:
     """Whether an unruled table of two columns is a list: ``LIST_SHARE`` of its first column's
-    cells or more list markers (a misread marker or a head among them) (``1.``, ``(a)``, ``ii)``, ``•``) beside their items set with a
-    hanging indent. A table's keys (``87``, ``Ex. 3``) carry no such point or bracket."""
+    cells or more are list markers (``1.``, ``2,``, ``(a)``, ``ii)``, ``•``; a misread marker or a
+    head may be among them) beside items set with a hanging indent. A table's keys (``87``,
+    ``Ex. 3``) carry no such point or bracket."""
     if table.ruling != "unruled" or table.cols != 2:
         return False
     keys = [c.text.strip() for c in table.cells if c.col == 0 and c.text.strip()]

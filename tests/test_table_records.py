@@ -91,3 +91,19 @@ def test_a_key_spans_the_lines_of_its_record():
                   cells=[cell(r, c, x) for r, row in enumerate(grid) for c, x in enumerate(row)])
     span_keys(ruled)  # a ruled table's spans are its rules'
     assert all(c.rowspan == 1 for c in ruled.cells)
+
+
+def test_a_numbered_list_is_no_table_but_keys_are():
+    from digitize.table_ocr import _list
+
+    def table(keys):
+        cells = []
+        for r, k in enumerate(keys):
+            cells.append(TableCell(row=r, col=0, bbox=(0, r * 50, 100, r * 50 + 50),
+                                   words=[Word(id=f"a{r}", text=k, bbox=(0, 0, 1, 1), conf=90.0)]))
+            cells.append(TableCell(row=r, col=1, bbox=(100, r * 50, 900, r * 50 + 50),
+                                   words=[Word(id=f"b{r}", text="Helene Abdela, II. Taborstrasse 20", bbox=(0, 0, 1, 1), conf=90.0)]))
+        return Table(page=1, bbox=(0, 0, 900, 50 * len(keys)), rows=len(keys), cols=2, ruling="unruled", cells=cells)
+
+    assert _list(table(["1.", "2,", "De", "4.", "5.", "(f)"]))  # a misread marker among them
+    assert not _list(table(["87", "88", "89", "90"]))
