@@ -25,7 +25,7 @@ from .preprocess.geometry import rotate, rotation_matrix
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
 from .structure.tables import (bold_rows, drop_covered_rows, find_tables, ink_bands, inner_box, mark_head,
-                               page_rule_masks, rule_masks, rule_skew, span_keys)
+                               page_rule_masks, rule_masks, rule_skew)
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -302,7 +302,6 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         n = read_cells(engine, image, bw, dpi, t, page.number, n, rules)
         n = keep_surer(t, page_words, page.number, n)
         mark_head(t, bold_rows(bw, rules, t, dpi))
-        span_keys(t)
         drop_covered_rows(t)
         # letters and digits, not words: the page reading reads a ruled table's rules as words of
         # their own ("|", "_", "=|") that no cell holds, and runs a cell's word into its rule ("|C2H5")

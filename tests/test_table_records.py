@@ -7,8 +7,8 @@ review's point on ``_stray``. Pages drawn with PIL (``test_table_scans.draw_tabl
   lines under its key) stay in the table: a line starting where a column other than the first
   starts continues the cell above; a lone speck in the margin does not draw the table out;
 * two columns, narrow keys beside their entries, are a table though their gap is a gutter's;
-* a partly ruled table of records (a key on the first of several lines) is a table, and its
-  keys span their records.
+* a partly ruled table of records (a key on the first of several lines) is a table;
+* a numbered list set as two columns is no table, a column of keys is.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from digitize.model import Table, TableCell, Word
-from digitize.structure.tables import find_tables, span_keys
+from digitize.structure.tables import find_tables
 from digitize.synth import font
 
 from test_table_scans import DPI, MM, draw_table
@@ -74,23 +74,6 @@ def test_records_under_their_keys_are_one_table_unruled_and_partly():
     assert unruled[0].bbox[0] > 40 * MM  # not drawn out to the speck in the margin
     partly = find_tables(records_page(rules=True), DPI)
     assert shape(partly) == [("partly", 26, 2)]
-
-
-def test_a_key_spans_the_lines_of_its_record():
-    def cell(r, c, text):
-        return TableCell(row=r, col=c, bbox=(c * 100, r * 50, c * 100 + 100, r * 50 + 50),
-                         words=[Word(id=f"w{r}{c}", text=text, bbox=(0, 0, 1, 1), conf=90.0)] if text else [])
-
-    grid = [["Example No.", "Data"], ["87", "MS"], ["", "Calculated"], ["", "Found"], ["88", "MS"], ["89", "MS"], ["", "Found"]]
-    t = Table(page=1, bbox=(0, 0, 200, 350), rows=7, cols=2, ruling="unruled", header_rows=1,
-              cells=[cell(r, c, x) for r, row in enumerate(grid) for c, x in enumerate(row)])
-    span_keys(t)
-    keys = sorted((c.row, c.rowspan, c.text) for c in t.cells if c.col == 0)
-    assert keys == [(0, 1, "Example No."), (1, 3, "87"), (4, 1, "88"), (5, 2, "89")]
-    ruled = Table(page=1, bbox=(0, 0, 200, 350), rows=7, cols=2, ruling="ruled", header_rows=1,
-                  cells=[cell(r, c, x) for r, row in enumerate(grid) for c, x in enumerate(row)])
-    span_keys(ruled)  # a ruled table's spans are its rules'
-    assert all(c.rowspan == 1 for c in ruled.cells)
 
 
 def test_a_numbered_list_is_no_table_but_keys_are():

@@ -1132,32 +1132,6 @@ def mark_head(table: Table, bold: int = 0) -> None:
         c.header = c.row < n
 
 
-def span_keys(table: Table) -> None:
-    """A partly ruled or unruled table's keys over their records: a body row whose first cell is
-    empty beside cells of text continues the record of the key above it, which spans it (EP
-    prints a ``morerows`` key once, over its record's lines: ``87`` over ``MS ...``,
-    ``Elemental analysis ...``, ``Calculated ...``; no rule says so). A ruled table's spans
-    are its rules'; a first column of fewer than two keys is no column of keys."""
-    if table.ruling == "ruled" or table.cols < 2:
-        return
-    first = {c.row: c for c in table.cells if c.col == 0 and c.colspan == 1}
-    filled = {c.row for c in table.cells if c.col > 0 and c.words}
-    body = range(table.header_rows, table.rows)
-    if sum(1 for r in body if r in first and first[r].words) < 2:
-        return
-    key = None
-    for r in body:
-        cell = first.get(r)
-        if cell is not None and cell.words:
-            key = cell
-        elif cell is not None and key is not None and r in filled and key.row + key.rowspan == r:
-            key.rowspan += 1
-            key.bbox = (key.bbox[0], key.bbox[1], key.bbox[2], max(key.bbox[3], cell.bbox[3]))
-            table.cells.remove(cell)
-        else:
-            key = None
-
-
 def drop_covered_rows(table: Table) -> None:
     """Rows in which no cell starts (every position spanned from above) are folded into the row
     above: CALS needs an ``entry`` in every ``row``."""
