@@ -169,6 +169,23 @@ _IN_PARENS = re.compile(r"^\((\d{1,4})\)[,.;:]?$")
 CHANCE_CODES = 2  # parenthesised numbers that are no INID code, this many times those that are: codes by chance
 
 
+_MARKER = re.compile(r"^(\(?\d{1,3}[.,)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[•·*\-–—])$")
+
+
+LIST_SHARE = 0.6  # this share of a two-column unruled table's first cells list markers: a list
+
+
+def _list(table: Table) -> bool:
+    """Whether an unruled table of two columns is a list: ``LIST_SHARE`` of its first column's
+    cells or more are list markers (``1.``, ``2,``, ``(a)``, ``ii)``, ``•``; a misread marker or a
+    head may be among them) beside items set with a hanging indent. A table's keys (``87``,
+    ``Ex. 3``) carry no such point or bracket."""
+    if table.ruling != "unruled" or table.cols != 2:
+        return False
+    keys = [c.text.strip() for c in table.cells if c.col == 0 and c.text.strip()]
+    return len(keys) >= 2 and sum(1 for k in keys if _MARKER.match(k)) >= LIST_SHARE * len(keys)
+
+
 def _front_page(page: OcrPage) -> bool:
     """A front page (``anchors.is_front_page``: three INID codes or more), unless its numbers in
     parentheses are mostly no INID code: a table's column of compound or reference numbers,
@@ -289,7 +306,7 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
         # letters and digits, not words: the page reading reads a ruled table's rules as words of
         # their own ("|", "_", "=|") that no cell holds, and runs a cell's word into its rule ("|C2H5")
         inside = _alnum(w for w in page_words if _centre_in(w.bbox, t.bbox))
-        if _alnum(w for c in t.cells for w in c.words) >= KEPT_SHARE * inside:
+        if _alnum(w for c in t.cells for w in c.words) >= KEPT_SHARE * inside and not _list(t):
             kept.append(t)  # (cells holding far less than the page reading found there: the structure lost it)
     tables = [t for t in kept if any(c.words for c in t.cells)]
     inside = None

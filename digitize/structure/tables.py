@@ -188,6 +188,8 @@ def _stray(vert: np.ndarray, x: int, top: int, bottom: int, ys: list[int], dpi: 
         a, b = a + lo, b + lo
         if b - a < 3 * mm:
             continue  # a stub
+        if b <= top or a >= bottom:
+            continue  # wholly above or below the table (a drawing's or another table's line): not through it
         if a < top - out or b > bottom + out:
             return True
         if inside and any(min(abs(e - y) for y in ys) > STRAY_END_MM * mm for e in (a, b)):
@@ -464,6 +466,15 @@ def _gutter(gap: tuple[int, int], width: int) -> bool:
     return gap[1] - gap[0] < GUTTER * width
 
 
+KEY_SHARE = 0.3  # two columns, the first no wider than this share of both: keys and their entries, not a page's two columns
+
+
+def _keyed(bounds: list[int]) -> bool:
+    """Whether two columns (``bounds``) are a narrow column of keys beside their entries
+    (``KEY_SHARE``; ``87`` beside ``MS (ESI+) ...``): a page's two columns are alike in width."""
+    return len(bounds) == 3 and bounds[1] - bounds[0] <= KEY_SHARE * (bounds[2] - bounds[0])
+
+
 def _occupied(ln: _TextLine, bounds: list[int]) -> dict[int, tuple[int, int]]:
     """Columns a line has words in → the extent of its words there."""
     out: dict[int, tuple[int, int]] = {}
@@ -618,6 +629,10 @@ def _head_cells(head: list[_TextLine], gaps: list[tuple[int, int]], bounds: list
     return cells, 2
 
 
+RECORDS_FILLED = 0.25  # a partly ruled table with a head of its own: this share of its rows with two cells of text
+# or more will do (records of several lines, the key on the first: ``87 | MS ...`` over ``| Calculated ...``)
+
+
 def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
             separators: list[int] | None = None, inner: list[int] | None = None) -> Table | None:
     """``separators``: x of vertical rules between the columns (a table ruled between its
@@ -682,8 +697,9 @@ def _partly(ink, horiz, group: list[_Seg], dpi: int, page: int, width: int,
         c.row += header_rows
         cells.append(c)
     rows = header_rows + len(groups)
-    filled = sum(1 for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2)
-    if filled < max(2, 0.5 * rows):
+    full = [r for r in range(rows) if sum(1 for c in cells if c.row == r and _text_ink(ink, c.bbox, horiz, dpi)) >= 2]
+    headed = header_rows > 0 and any(r < header_rows for r in full)  # a head between its own rules, over two columns or more
+    if len(full) < max(2, 0.5 * rows) and not (headed and len(full) >= max(3, RECORDS_FILLED * rows)):
         return None  # running text between two rules: one run of ink a line
     cells.sort(key=lambda c: (c.row, c.col))
     return Table(page=page, bbox=(x0, group[0].at, x1, group[-1].at), rows=rows, cols=len(bounds) - 1, cells=cells,
@@ -856,6 +872,85 @@ UNRULED_MIN_COLS = 3  # ... and this many columns, or two farther apart than a p
 UNRULED_LINE_GAP = 2.5  # a block's lines are no farther apart than this many times their usual gap
 
 
+WRAP_ALIGN_MM = 1.0  # a wrapped cell's next line starts this close to where its column's words start
+
+
+def _wrapped(ln: _TextLine, block: list[_TextLine], dpi: int) -> bool:
+    """Whether ``ln`` (a line without a column gap) is a wrapped cell's next line in ``block``: it
+    starts where a column other than the first starts on a line of two runs or more above
+    (``WRAP_ALIGN_MM``; it may run on past the lines above: a record's longer line). Running
+    text after a table starts at the page's margin, left of its second column; a long chemical
+    name's second line starts under its first."""
+    if not ln.runs or not block:
+        return False
+    mm = dpi / 25.4
+    start = ln.runs[0][0]
+    return any(abs(r[0] - start) <= WRAP_ALIGN_MM * mm for c in block if len(c.runs) >= 2 for r in c.runs[1:])
+
+
+LONE_MM = 1.0  # a run of ink this narrow, with no ink of the lines near it above or below it, is a speck
+LONE_LINES = 3  # ... looked for this many lines up and down
+
+
+def _lone_specks(lines: list[_TextLine], dpi: int) -> list[_TextLine]:
+    """``lines`` without their lone specks: runs narrower than ``LONE_MM`` that no run of the
+    ``LONE_LINES`` lines above and below comes near (a scan's dust beside a line, or in the
+    margin, would make it a line of two columns and draw the table out to the page's edge; a
+    column's figures stand over one another). A line left without runs is dropped."""
+    mm = dpi / 25.4
+    near = int(LONE_MM * mm)
+    out = []
+    for i, ln in enumerate(lines):
+        around = [r for o in lines[max(0, i - LONE_LINES):i] + lines[i + 1:i + 1 + LONE_LINES] for r in o.runs]
+        runs = [(a, b) for a, b in ln.runs if b - a >= LONE_MM * mm or any(
+            ra < b + near and rb > a - near for ra, rb in around)]
+        if runs:
+            out.append(_TextLine(ln.a, ln.b, ln.core, runs))
+    return out
+
+
+def _prose_wrapped(wrapped: list[_TextLine], block: list[_TextLine], bounds: list[int]) -> bool:
+    """Whether a block's lines without a column gap (``wrapped``, taken in as wrapped cells'
+    lines) are running text: three or more, and ``PROSE_FILL`` of them or more spanning 85 % of
+    their column's ink across the block (a paragraph's lines fill its measure; a cell's wrapped
+    lines end where its words do)."""
+    if len(wrapped) < 3:
+        return False
+    occ = [_occupied(ln, bounds) for ln in block]
+    full = 0
+    for ln in wrapped:
+        mine = _occupied(ln, bounds)
+        c = min(mine)
+        lo, hi = min(o[c][0] for o in occ if c in o), max(o[c][1] for o in occ if c in o)
+        full += ln.runs[-1][1] - ln.runs[0][0] >= 0.85 * (hi - lo)
+    return full >= PROSE_FILL * len(wrapped)
+
+
+KEY_W_MM, KEY_H_MM = 2.5, 4.0  # a first column's words: this wide (median) or more, no taller than this,
+KEY_INK = 0.6  # ... inked over no more than this share of their box (a punch hole is a solid disc)
+
+
+def _worded_keys(clean: np.ndarray, lines: list[_TextLine], bounds: list[int], dpi: int) -> bool:
+    """Whether the first column's runs on ``lines`` are words (``87``, ``Flow rate``): their median
+    width ``KEY_W_MM`` or more, their median ink height at most ``KEY_H_MM`` and their ink at most
+    ``KEY_INK`` of their box; a margin's specks are narrower, a punch hole taller or solid. Keys of words beside long entries that wrap over the
+    column's whole width are a table's, whatever its wrapped lines look like."""
+    mm = dpi / 25.4
+    ws, hs, ds = [], [], []
+    for ln in lines:
+        first = [(a, b) for a, b in ln.runs if a < bounds[1]]
+        if not first:
+            continue
+        a, b = first[0][0], first[-1][1]
+        part = clean[ln.a:ln.b, a:b]
+        rows = np.flatnonzero(part.max(axis=1))
+        ws.append(b - a)
+        hs.append(rows[-1] - rows[0] + 1 if len(rows) else 0)
+        ds.append(float(part.sum()) / max(1, (b - a) * hs[-1]))
+    return bool(ws) and float(np.median(ws)) >= KEY_W_MM * mm and float(np.median(hs)) <= KEY_H_MM * mm and float(
+        np.median(ds)) <= KEY_INK
+
+
 def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Table]:
     """Tables printed without any rule: blocks of consecutive lines whose runs of words stand in
     columns (``_column_gaps``: gaps no line crosses), told apart from running text (a line of
@@ -867,7 +962,7 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
     clean = _despeckle(ink, dpi)
     for x0, y0, x1, y1 in skip:
         clean[max(0, y0 - int(mm)):y1 + int(mm), max(0, x0 - int(mm)):x1 + int(mm)] = 0
-    lines = _text_lines(clean, 0, 0, dpi)
+    lines = _lone_specks(_text_lines(clean, 0, 0, dpi), dpi)
     if len(lines) < UNRULED_MIN_LINES:
         return []
     wide = 3.0 * mm  # a run of words this far from the next: a column gap, not a word space
@@ -890,15 +985,16 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
                 cur = []
                 blocks.append(cur)
             cur.append(ln)
-        elif cur and near and ln.runs and ln.runs[-1][1] - ln.runs[0][0] < 0.5 * (
-                max(r[1] for c in cur for r in c.runs) - min(r[0] for c in cur for r in c.runs)):
+        elif cur and near and ln.runs and (ln.runs[-1][1] - ln.runs[0][0] < 0.5 * (
+                max(r[1] for c in cur for r in c.runs) - min(r[0] for c in cur for r in c.runs))
+                or _wrapped(ln, cur, dpi)):
             cur.append(ln)  # a wrapped cell's next line
         else:
             cur = []
     out = []
     no_rules = np.zeros_like(ink)  # (an unruled table has none for _prose_columns to leave out)
     for block in blocks:
-        while block and not tabular(block[-1]):
+        while block and not tabular(block[-1]) and not _wrapped(block[-1], [ln for ln in block if tabular(ln)], dpi):
             block.pop()
         if sum(1 for ln in block if tabular(ln)) < UNRULED_MIN_LINES:
             continue
@@ -907,12 +1003,16 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
         gaps = _column_gaps(block, x0, x1, dpi)
         edge = int(1.0 * mm)  # the outer cells reach past their words (a cell is read inside its box)
         x0, x1 = max(0, x0 - edge), min(ink.shape[1], x1 + edge)
-        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS and not (len(gaps) == 1 and not _gutter(gaps[0], x1 - x0)):
+        if gaps is None or len(gaps) + 1 < UNRULED_MIN_COLS and not (len(gaps) == 1 and (
+                not _gutter(gaps[0], x1 - x0) or _keyed(_bounds(gaps, x0, x1)))):
             continue  # (two columns a gutter apart: a page set in two columns)
         bounds = _bounds(gaps, x0, x1)
         cols_x = [(bounds[i] - x0, bounds[i + 1] - x0) for i in range(len(bounds) - 1)]
         if _prose_columns(clean, no_rules, [(ln.a, ln.b) for ln in block], cols_x, x0) >= PROSE_FILL:
             continue
+        if _prose_wrapped([ln for ln in block if not tabular(ln)], block, bounds) and not _worded_keys(
+                clean, [ln for ln in block if tabular(ln)], bounds, dpi):
+            continue  # (a letter's lines beside the marks or punch holes in its margin)
         # every column has words in a third of the lines or more: a table, not two columns of
         # text with the line numbers between them (an EP description page) or a few aligned words
         rows_in = [set(_occupied(ln, bounds)) for ln in block if tabular(ln)]
