@@ -483,7 +483,32 @@ def gutter(page: OcrPage) -> tuple[float, float] | None:
         b += 1
     if b - a < COLUMN_GAP * height:
         return None
+    from .structure.tables import GUTTER  # wider than a page's gutter: a table's two columns (one owner)
+
+    if b - a >= GUTTER * (x1 - x0):
+        return None
     return float(x0 + lo + a), float(x0 + lo + b)
+
+
+def _across(words, gx: float, height: float) -> bool:
+    """Whether a line runs across the gutter's centre ``gx``: one of its runs of words (``gutter``'s
+    runs: gaps under ``COLUMN_GAP`` word heights; beside a numeral under half that, the word spacing
+    of a header's ``EP 3 441 143 A1``, not a margin numeral's gutter) covers ``gx`` and holds a word
+    of two letters or digits. A centred heading whose space falls on ``gx`` runs across."""
+    ws = sorted(words, key=lambda w: w.bbox[0])
+    run, b = [], None
+    for w in ws + [None]:
+        if w is not None and run:
+            limit = COLUMN_GAP * height * (1.0 if _spans(w.text) and _spans(run[-1].text) else 0.5)
+            if w.bbox[0] - b < limit:
+                run.append(w)
+                b = max(b, w.bbox[2])
+                continue
+        if run and run[0].bbox[0] < gx < b and any(_spans(x.text) for x in run):
+            return True
+        if w is not None:
+            run, b = [w], w.bbox[2]
+    return False
 
 
 def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
@@ -505,6 +530,8 @@ def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
         return None
     g0, g1 = g
     gx = (g0 + g1) / 2
+    spans = [w for ln in page.lines() for w in ln.words if _spans(w.text)]
+    height = statistics.median(w.bbox[3] - w.bbox[1] for w in spans) if spans else 0.0
     # every line: its block, its words by side
     items = []  # (block index, line index, line, left, right, numerals, full)
     for bi, block in enumerate(page.blocks):
@@ -512,7 +539,7 @@ def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
             ws = [w for w in ln.words]
             if not ws:
                 continue
-            full = any(w.bbox[0] < gx < w.bbox[2] and _spans(w.text) for w in ws)
+            full = _across(ws, gx, height)
             nums = [w for w in ws if g0 <= (w.bbox[0] + w.bbox[2]) / 2 <= g1 and not _spans(w.text)]
             rest = [w for w in ws if w not in nums]
             left = [w for w in rest if (w.bbox[0] + w.bbox[2]) / 2 < gx]

@@ -119,3 +119,29 @@ def test_a_verb_form_patent_text_writes_is_not_asked_for_its_adjective():
     """``especifica`` (it specifies: the patent vocabulary writes it) is no ``específica``."""
     asked = _asked([("se", 96), ("especifica", 95), ("el", 96), ("valor", 96), ("asi", 95)])
     assert "especifica" not in asked and asked.get("asi", [None])[0] == "así"
+
+
+def test_a_piece_of_a_broken_word_is_asked_for_its_own_place_only(tmp_path):
+    """The second piece of a word a line end broke (``Tra`` / ``dicionalmente``, hyphen lost) is
+    asked there; its answer ("these letters belong to the word before") must not reach the same
+    piece read elsewhere (``se usa tra dicionalmente``) as a reading of the same item."""
+    from test_proofread_rules import page_of
+
+    from digitize.proofread import auto_correct
+    from digitize.settings import profile as profiles
+    from digitize.store.queue import Queue
+
+    lines2 = [[("del", 96), ("suelo.", 96), ("Tra", 96)], [("dicionalmente", 96), ("es", 96), ("así", 96)]]
+    lines3 = [[("se", 96), ("usa", 96), ("tra", 96), ("dicionalmente", 96), ("el", 96), ("acero", 96)]]
+    pages = [page_of([[("Título", 96)]], number=1), page_of(lines2 + [FILLER, FILLER], number=2),
+             page_of(lines3 + [FILLER, FILLER], number=3)]
+    _, _, cands = auto_correct(pages, profiles.load("mx"))
+    asked = {c.word_id for c in cands if c.text == "dicionalmente"}
+    assert asked == {"p0002_w00004"}, asked  # page 3's reading is no member of page 2's item
+    q = Queue(tmp_path / "q.sqlite")
+    try:
+        q.enqueue("D1", cands)
+        members = [m for it in q.items("D1") for m in q.members(it.id)]
+        assert not any(str(m).startswith("p0003") for m in members), members
+    finally:
+        q.close()

@@ -6,11 +6,11 @@ from digitize import readings
 from digitize.model import Block, Line, OcrPage, Word
 
 
-def _line(number: int, y: int, spans: list[tuple[int, list[str]]], n: list[int]) -> Line:
+def _line(number: int, y: int, spans: list[tuple[int, list[str]]], n: list[int], cw: int = 18) -> Line:
     words = []
     for x, texts in spans:
         for t in texts:
-            w = 18 * len(t)
+            w = cw * len(t)
             n[0] += 1
             words.append(Word(id=f"p{number:04d}_w{n[0]:05d}", text=t, bbox=(x, y, x + w, y + 30), conf=95.0))
             x += w + 12
@@ -34,13 +34,13 @@ def _two_columns(merged: bool) -> OcrPage:
         right = [f"r{i}a", f"r{i}b", f"r{i}c", f"r{i}d"]
         y = 200 + 50 * i
         if merged:  # the engine ran the line across the gutter
-            words = _line(1, y, [(100, left), (1100, right)], n)
+            words = _line(1, y, [(100, left), (1000, right)], n, cw=45)  # columns 100-856, 1000-1756
             lines.append(words)
         else:
-            lines.append(_line(1, y, [(100, left)], n))
+            lines.append(_line(1, y, [(100, left)], n, cw=45))
     if not merged:
         for i in range(12):
-            lines.append(_line(1, 200 + 50 * i, [(1100, [f"r{i}a", f"r{i}b", f"r{i}c", f"r{i}d"])], n))
+            lines.append(_line(1, 200 + 50 * i, [(1000, [f"r{i}a", f"r{i}b", f"r{i}c", f"r{i}d"])], n, cw=45))
     lines.append(_line(1, 900, [(100, FOOT)], n))
     return _page(lines)
 
@@ -84,3 +84,29 @@ def test_margin_numerals_in_the_gutter_neither_hide_it_nor_join_a_column():
     assert text[-k - 2:-k] == ["5", "10"]  # after both columns, before the full-width line below
     assert text[len(TITLE):-k - 2] == [f"l{i}{c}" for i in range(12) for c in "abcd"] + \
         [f"r{i}{c}" for i in range(12) for c in "abcd"]
+
+
+def _with_line(page: OcrPage, words: list[tuple[str, int]], y: int = 100) -> OcrPage:
+    """The page with its title line replaced by a line of these words at these x."""
+    ws = [Word(id=f"p0001_w9{k:04d}", text=t, bbox=(x, y, x + 18 * len(t), y + 30), conf=95.0)
+          for k, (t, x) in enumerate(words)]
+    page.blocks[0] = Block(bbox=readings._union(ws), lines=[Line(bbox=readings._union(ws), words=ws)])
+    return page
+
+
+def test_a_heading_or_header_across_the_gutter_stays_whole():
+    # a centred heading whose space falls on the gutter's centre (928), a header of numerals
+    for words in ([("DESCRIPCION", 670), ("DE", 880), ("LA", 940), ("INVENCION", 988)],
+                  [("ES", 840), ("2", 888), ("345", 918), ("678", 984), ("T3", 1050)]):
+        new, info = readings.column_order(_with_line(_two_columns(merged=True), words))
+        text = new.text.split()
+        got = [t for t, _ in words]
+        assert text[:len(got)] == got, text[:20]
+        assert info["lines_cut"] == 12
+
+
+def test_a_table_of_two_columns_far_apart_is_no_gutter():
+    n = [0]
+    lines = [_line(1, 100 + 50 * i, [(100, ["sodium", "lauryl", "sulfate"]), (1300, ["2.5", "%", "w/w"])], n)
+             for i in range(15)]
+    assert readings.gutter(_page(lines)) is None

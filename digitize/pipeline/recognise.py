@@ -94,8 +94,8 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
             reading["raw_first"] = "a front page (its INID codes as it came): read prepared"
     # lines the engine ran across a gutter: read column by column (a front page's INID fields are
     # placed by the structure stage from the engine's own layout: left as read)
-    columns = readings.column_order(result)
-    if columns is not None and not prints_bibliography(result):
+    columns = None if prints_bibliography(result) else readings.column_order(result)  # ids renumbered
+    if columns is not None:
         result, reading["columns"] = columns
     reading["evidence"] = readings.evidence(result, _lexicon(profile))
     if prepared.image is not first_image and not t_labels:  # the figure regions of the preparation that was read

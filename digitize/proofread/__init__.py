@@ -100,10 +100,12 @@ def _other_readings(pages: list[OcrPage], asked: list[QueueCandidate], ctx: rule
     surely to be asked itself (``appheation`` asked once at confidence 47, read four more times at
     85-91 and passed as a term): candidates with the asked one's suggestions, which the queue
     files as readings of the same item (``word_group``): one question, every place answered, no
-    item more. Only a reading of four letters or more that no lexicon or form of the language has."""
+    item more. Only a reading of four letters or more that no lexicon or form of the language has;
+    never a piece of a word a line end or a rule cut (its answer holds for its own place only)."""
     first: dict[str, QueueCandidate] = {}
+    pieces = ctx.memo.get("pieces", {})  # a piece of a cut word: its answer belongs to its place
     for c in asked:
-        if c.kind == "word" and c.word_id and c.text not in first:
+        if c.kind == "word" and c.word_id and c.text not in first and c.word_id not in pieces:
             core = rules.split_token(c.text)[1]
             if len(core) >= 4 and core.isalpha() and not _a_word(core, ctx):
                 first[c.text] = c
@@ -475,6 +477,7 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
     bare = _bare_capitals(page, ctx)  # titles printed in capitals without their marks
     cut = _cut_words(page, ctx)  # words a vertical line cut in two (read as two columns)
     cut = {**_lost_hyphens(page, ctx), **cut}  # words a line end broke whose hyphen the engine lost
+    ctx.memo.setdefault("pieces", {}).update(dict.fromkeys(cut, True))  # answers that hold for this place only
     out = []
     ended = True  # the line before ended a sentence (or there was none)
     cased = _inner_capitals(page, ctx) if page.number > 1 else {}
