@@ -280,11 +280,7 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
     if not anchors:
         return
     height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
-    xs = sorted({a.bbox[0] for a in anchors})
-    columns: list[int] = []
-    for x in xs:  # anchors within 150 px share a column
-        if not columns or x - columns[-1] > 150:
-            columns.append(x)
+    columns = column_starts(anchors)
 
     def column(x: float) -> int:
         idx = 0
@@ -323,6 +319,22 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             best.line_of[w.id] = li
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
     _keep_lines_whole(page, anchors, used, column)
+
+
+def column_starts(anchors: list[Anchor]) -> list[int]:
+    """The left edges of the page's columns of fields: anchors within 150 px share a column. A
+    code printed across the columns above every other field (the document's kind, ``(12) PATENT
+    APPLICATION PUBLICATION`` centred as a heading) starts no column: the values printed under
+    it, just left of its code, are the fields' beside their labels, not its."""
+    fields = [a for a in anchors if a.code not in SPANNING]
+    top = min((a.bbox[1] for a in fields), default=None)
+    xs = sorted({a.bbox[0] for a in anchors
+                 if not (a.code in SPANNING and top is not None and a.bbox[3] <= top)})
+    columns: list[int] = []
+    for x in xs:
+        if not columns or x - columns[-1] > 150:
+            columns.append(x)
+    return columns
 
 
 def _keep_lines_whole(page: OcrPage, anchors: list[Anchor], used: set[str], column) -> None:
@@ -406,7 +418,21 @@ def field_lines(anchor: Anchor) -> list[list[Word]]:
     def order(kv):  # lines continued in the next column come after the field's own lines
         return (kv[0] in anchor.continued, min(w.bbox[1] for w in kv[1]))
 
-    return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
+    out = [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
+    # two lines of one row read apart (the label in one block, its value in the next: ``Patent No.:``
+    # beside ``PH 12021964430 A1``, the value a few pixels higher) are read left to right
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if _same_row(a, b) and b[0].bbox[0] < a[0].bbox[0] and b[-1].bbox[2] <= a[0].bbox[0]:
+            out[i], out[i + 1] = b, a
+    return out
+
+
+def _same_row(a: list[Word], b: list[Word]) -> bool:
+    """Two lines whose boxes overlap by most of the lower one's height."""
+    at, ab = min(w.bbox[1] for w in a), max(w.bbox[3] for w in a)
+    bt, bb = min(w.bbox[1] for w in b), max(w.bbox[3] for w in b)
+    return min(ab, bb) - max(at, bt) > 0.5 * min(ab - at, bb - bt)
 
 
 def _compact(text: str) -> str:
@@ -580,11 +606,7 @@ def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
     column the page's text box, as wide a margin on the right as the INID codes have on the left
     (a field's own longest line is no evidence of the edge); for a column with another to its
     right, the furthest right end of a word that starts in it and does not run into the next."""
-    xs = sorted({a.bbox[0] for a in anchors})
-    starts: list[int] = []
-    for x in xs:
-        if not starts or x - starts[-1] > 150:
-            starts.append(x)
+    starts = column_starts(anchors)
     words = [w for w in page.words() if w.bbox[1] < 0.95 * page.height]
     out: dict[int, float] = {}
     for a in anchors:

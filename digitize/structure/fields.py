@@ -198,10 +198,10 @@ def publication_fields(f: dict[str, FieldText], page: OcrPage, b: Bibliographic,
     pub = None
     for code in inid.PUBLICATION_NUMBER:
         if code in f and pub is None:
-            pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices)
+            pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices, slashed=True)
             if pub is None:  # as the engine read it: a correction may have made the kind digits (``B1`` → ``81``)
                 engine = " ".join(w.ocr_text or w.text for ws in f[code].line_words for w in ws)
-                pub = norm.parse_publication_number(engine, offices)
+                pub = norm.parse_publication_number(engine, offices, slashed=True)
             if pub:
                 b.doc_number = f[code].field(pub[1], threshold=th)
                 b.kind = f[code].field(pub[2], threshold=th)

@@ -71,13 +71,21 @@ _PUBNO = re.compile(
 )
 
 
-def parse_publication_number(text: str, offices: set[str] | None = None) -> tuple[str, str, str] | None:
-    """``EP 2 400 812 A1`` → ``("EP", "2400812", "A1")``; None when no such number is printed."""
-    for m in _PUBNO.finditer(text):
+# under its own code a number may be printed in its application's form, with slashes (``PH
+# 2/2019/986545 U1``); elsewhere on the page such a number is another document's (``WO 2017/064781 A1``)
+_PUBNO_SLASHED = re.compile(_PUBNO.pattern.replace(r"[\s.,-]", r"[\s.,/-]"))
+
+
+def parse_publication_number(text: str, offices: set[str] | None = None,
+                             slashed: bool = False) -> tuple[str, str, str] | None:
+    """``EP 2 400 812 A1`` → ``("EP", "2400812", "A1")``; None when no such number is printed.
+    ``slashed``: the text is the publication number's own field, where ``PH 2/2019/986545 U1``
+    is one number."""
+    for m in (_PUBNO_SLASHED if slashed else _PUBNO).finditer(text):
         office = m[1]
         if offices and office not in offices:
             continue
-        number = re.sub(r"[\s.,-]", "", m[2]).translate(DIGIT_FIX)
+        number = re.sub(r"[\s.,/-]", "", m[2]).translate(DIGIT_FIX)
         kind = m[3].replace(" ", "")
         kind = KIND_FIX.get(kind, kind)
         kind = kind[0] + kind[1:].translate(DIGIT_FIX) if len(kind) > 1 else kind
