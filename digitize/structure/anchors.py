@@ -24,6 +24,7 @@ INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
 INID_PUNCT = re.compile(r"^[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|][,.:;]$")  # "(57)," : an anchor when its label follows
 SPANNING = {"12", "54"}  # printed across the columns
+HEADING = {"19", "12"}  # the office and the kind of document: printed above the fields (ST.9)
 DESIGNATED = re.compile(r"designated|designación|estados designados", re.I)
 
 
@@ -276,32 +277,49 @@ def prints_bibliography(page: OcrPage) -> bool:
 
 
 def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
-    """Give every word to the nearest anchor above it in its column (see the module docstring)."""
+    """Give every word to the nearest anchor above it in its column (see the module docstring).
+    The page's heading (``heading``: the codes printed above the first row of its fields, ``(19)
+    REPUBLICA ARGENTINA``, ``(12) PATENTE CONCEDIDA`` centred, EP's ``(11)`` top right) is read
+    apart: a word under the fields' first row goes to a field's code, never to a heading's (the
+    values printed in the label column's right-hand half are beside their labels, not under the
+    heading that happens to stand above them), and the heading starts no column for them."""
     if not anchors:
         return
     height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
+    head, top = heading(anchors)
+    fields = [a for a in anchors if a not in head] if head else anchors
     columns = column_starts(anchors)
+    field_columns = column_starts(fields)
 
-    def column(x: float) -> int:
+    def at(cols: list[int], x: float) -> int:
         idx = 0
-        for i, cx in enumerate(columns):
+        for i, cx in enumerate(cols):
             if cx <= x + 40:
                 idx = i
         return idx
 
+    def column(x: float) -> int:
+        return at(columns, x)
+
     by_col: dict[int, list[Anchor]] = {}
     for a in anchors:
         by_col.setdefault(column(a.bbox[0]), []).append(a)
+    field_by_col: dict[int, list[Anchor]] = {}
+    for a in fields:
+        field_by_col.setdefault(at(field_columns, a.bbox[0]), []).append(a)
     last_bottom: dict[int, int] = {id(a): a.bbox[3] for a in anchors}
     words = [(li, w) for li, line in enumerate(page.lines()) for w in line.words if w.id not in used]
     for li, w in sorted(words, key=lambda t: (t[1].bbox[1], t[1].bbox[0])):
         if w.bbox[1] > 0.95 * page.height or w.bbox[2] < columns[0] - 20:
             continue  # the printer's footer; the number printed sideways in the margin
         yc = (w.bbox[1] + w.bbox[3]) / 2
-        col = column(w.bbox[0])
+        if head and yc > top:  # under the heading: the fields' own columns
+            cols, col = field_by_col, at(field_columns, w.bbox[0])
+        else:
+            cols, col = by_col, column(w.bbox[0])
         best = None
         for c in range(col, -1, -1):  # own column first, then the ones to its left
-            above = [a for a in by_col.get(c, []) if a.bbox[1] <= yc + height * 0.3]
+            above = [a for a in cols.get(c, []) if a.bbox[1] <= yc + height * 0.3]
             if not above:
                 continue
             cand = max(above, key=lambda a: a.bbox[1])
@@ -321,17 +339,30 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
     _keep_lines_whole(page, anchors, used, column)
 
 
+def heading(anchors: list[Anchor]) -> tuple[list[Anchor], float]:
+    """The codes printed above the page's fields, and where the fields begin: the fields' first
+    row is the top of the column holding the most codes (anchors within 150 px share a column),
+    not counting the codes of a heading by their nature (``HEADING``: the office, the kind of
+    document); a code whose box ends above it is the heading's. ``([], 0)`` when no column holds
+    two codes."""
+    groups: list[list[Anchor]] = []
+    for a in sorted(anchors, key=lambda a: a.bbox[0]):
+        if groups and a.bbox[0] - groups[-1][0].bbox[0] <= 150:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    main = max(groups, key=len)
+    rows = [a for a in main if a.code not in HEADING]
+    if len(main) < 2 or not rows:
+        return [], 0.0
+    top = min(a.bbox[1] for a in rows)
+    return [a for a in anchors if a.bbox[3] <= top], float(top)
+
+
 def column_starts(anchors: list[Anchor]) -> list[int]:
-    """The left edges of the page's columns of fields: anchors within 150 px share a column. A
-    code printed across the columns above every other field (the document's kind, ``(12) PATENT
-    APPLICATION PUBLICATION`` centred as a heading) starts no column: the values printed under
-    it, just left of its code, are the fields' beside their labels, not its."""
-    fields = [a for a in anchors if a.code not in SPANNING]
-    top = min((a.bbox[1] for a in fields), default=None)
-    xs = sorted({a.bbox[0] for a in anchors
-                 if not (a.code in SPANNING and top is not None and a.bbox[3] <= top)})
+    """The left edges of the columns the anchors stand in: anchors within 150 px share one."""
     columns: list[int] = []
-    for x in xs:
+    for x in sorted({a.bbox[0] for a in anchors}):
         if not columns or x - columns[-1] > 150:
             columns.append(x)
     return columns
