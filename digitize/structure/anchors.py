@@ -58,10 +58,11 @@ def past_rules(words: list[Word]) -> list[Word]:
 
 
 def starts_field(ws: list[Word], i: int) -> bool:
-    """Word ``i`` of a line begins a field: it starts the line or follows a gap wider than a word
-    space (a column gutter)."""
+    """Word ``i`` of a line begins a field: it starts the line, follows a gap wider than a word
+    space (a column gutter) or a rule read as a mark (the rule between two columns, when the
+    engine reads a line across both: ``22 Date of filing 15.07.2017 | 73 Proprietors …``)."""
     h = max(1, ws[i].bbox[3] - ws[i].bbox[1])
-    return i == 0 or ws[i].bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
+    return i == 0 or ws[i].bbox[0] - ws[i - 1].bbox[2] > 2.5 * h or bool(RULE.match(ws[i - 1].text))
 
 
 def label_table(labels: dict[str, list[str]] | None) -> dict[str, list[str]]:
