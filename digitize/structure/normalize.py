@@ -98,7 +98,8 @@ _IPC = re.compile(
     r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
     r"(?:\s*[,;]?\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*(?:\)|(?=\s|$))|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
-_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIBQA]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+# any letter or digit read for a class digit (``AGIK 36/28`` for A61K): what was printed is counted by its shape
+_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9A-Za-z]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
 _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 

@@ -419,6 +419,9 @@ def split_name_address(text: str) -> tuple[str, str]:
         end = m.end()
         if end < len(text) and text[end] not in ",;":
             continue
+        # a form and another after a comma are one (``Co., Ltd.``, ``CO., INC.``): the name's, not an address
+        while (nxt := re.match(rf",\s*(?:{COMPANY_FORM.pattern})(?=$|[,;])", text[end:], re.I)) is not None:
+            end += nxt.end()
         return text[:end].strip(" ,"), text[end:].strip(" ,;")
     parts = [p.strip() for p in text.split(",")]
     if len(parts) >= 3 and parts[0].isupper():
