@@ -110,3 +110,11 @@ def test_a_company_form_and_another_after_a_comma_are_one_form():
 
 def test_ipc_symbols_printed_are_counted_whatever_letter_a_class_digit_was_read_as():
     assert len(ipc_symbols_read("CO9D 5/1662, AGIK 36/28")) == 2
+
+
+def test_an_at_sign_inside_a_name_is_the_o_slash_the_engine_has_no_letter_for():
+    from digitize.structure.parties import o_slash
+
+    assert o_slash("TROMS@ FISKEINDUSTRI AS") == "TROMSØ FISKEINDUSTRI AS"
+    assert (o_slash("GR@NBECH, Frauke"), o_slash("Bj@rn")) == ("GRØNBECH, Frauke", "Bjørn")
+    assert o_slash("info@example.com") == "info@example.com"

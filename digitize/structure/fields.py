@@ -128,6 +128,11 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
         name, why = parties_mod.company_form(_clean_name(p.name))
         if why:
             issues.append(Issue(f"parties:{code}", name, why, ft))
+        slashed = parties_mod.o_slash(name)
+        if slashed != name:  # ``TROMS@``, ``GR@NBECH``: ``@`` is no letter of a name; engines read Ø so
+            issues.append(Issue(f"parties:{code}", slashed, f"'{name}' read: the '@' given as Ø, which the "
+                                "page's engine has no letter for", ft))
+            name = slashed
         if name and not re.search(r"[^\W\d_]", name) and not p.address and not p.country:
             continue  # no letter: an INID code (``72``) or a speck read as a line of its own, never a party
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None

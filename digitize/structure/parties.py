@@ -434,6 +434,20 @@ def split_name_address(text: str) -> tuple[str, str]:
     return text.strip(" ,"), ""
 
 
+def o_slash(name: str) -> str:
+    """A name with ``@`` inside or starting a word of letters (``TROMS@``, ``GR@NBECH``, ``N@RGAARD``):
+    engines without Ø (eng, spa) read it so; ``@`` is no letter of any name. Ø in a word of
+    capitals, ø beside small letters; an e-mail address is left alone."""
+    if re.search(r"@\w+\.\w", name):
+        return name
+
+    def one(m: re.Match) -> str:
+        k = m[0].index("@")
+        near = (m[0][k + 1:k + 2] or m[0][k - 1:k])
+        return m[0].replace("@", "ø" if near.islower() else "Ø")
+    return re.sub(r"[^\W\d_]*@[^\W\d_@]+|[^\W\d_]+@(?![^\W\d_])", one, name)
+
+
 def problems(name: str) -> list[str]:
     """What in a name read is not shaped like a name."""
     out = []
