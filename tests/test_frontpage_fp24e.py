@@ -118,3 +118,12 @@ def test_an_at_sign_inside_a_name_is_the_o_slash_the_engine_has_no_letter_for():
     assert o_slash("TROMS@ FISKEINDUSTRI AS") == "TROMSØ FISKEINDUSTRI AS"
     assert (o_slash("GR@NBECH, Frauke"), o_slash("Bj@rn")) == ("GRØNBECH, Frauke", "Bjørn")
     assert o_slash("info@example.com") == "info@example.com"
+
+
+def test_a_one_word_label_after_a_word_qualifying_it_is_no_party():
+    from digitize.structure.anchors import label_table
+    from digitize.structure.gate import _is_label
+
+    table = label_table(None)
+    assert _is_label("Local Agent", table) and _is_label("Resident Agent.", table)
+    assert not any(_is_label(n, table) for n in ("Joselito B. MAGLAYA", "Fjord Patent AS", "SECRET AGENT"))

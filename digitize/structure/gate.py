@@ -104,11 +104,19 @@ def labels_seen(page: OcrPage, table: dict[str, list[str]]) -> set[str]:
 
 
 def _is_label(name: str, table: dict[str, list[str]]) -> bool:
+    """A party's label read as a party: the label, or a one-word label after a word that
+    qualifies it (``Local Agent``, ``Resident Agent``: no comma, no digit, two or three words)."""
     key = re.sub(r"[\W_]+", "", name.lower())
     if len(key) < 4:
         return False
-    return any(fuzz.ratio(key, re.sub(r"[\W_]+", "", lab.lower())) >= 90
-               for code in inid.PARTIES for lab in table.get(code, ()))
+    labels = [re.sub(r"[\W_]+", "", lab.lower()) for code in inid.PARTIES for lab in table.get(code, ())]
+    if any(fuzz.ratio(key, lab) >= 90 for lab in labels):
+        return True
+    words = name.strip(" .:").split()
+    if 2 <= len(words) <= 3 and not re.search(r"[,;\d]", name) and not name.isupper():
+        last = re.sub(r"[\W_]+", "", words[-1].lower())
+        return len(last) >= 5 and last in {lab for lab in labels if lab.isalpha()} and words[-1][:1].isupper()
+    return False
 
 
 def _labels_inside(title: str, table: dict[str, list[str]]) -> list[str]:
