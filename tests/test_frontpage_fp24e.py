@@ -127,3 +127,10 @@ def test_a_one_word_label_after_a_word_qualifying_it_is_no_party():
     table = label_table(None)
     assert _is_label("Local Agent", table) and _is_label("Resident Agent.", table)
     assert not any(_is_label(n, table) for n in ("Joselito B. MAGLAYA", "Fjord Patent AS", "SECRET AGENT"))
+
+
+def test_an_ep_entry_ends_at_its_country_and_a_street_in_small_letters_is_an_address():
+    """``WOJCIK, Ghislaine`` / ``6850 Dornbirn (AT)`` / ``Toth, Bjorn`` / ``ul. Piotrkowska 90`` /
+    ``9027 Gyér (HU)``: two inventors, the second's address not joined to her name."""
+    got = parse(["WOJCIK, Ghislaine", "6850 Dornbirn (AT)", "Toth, Bjorn", "ul. Piotrkowska 90", "9027 Gyér (HU)"])
+    assert [(p.name, p.country) for p in got] == [("WOJCIK, Ghislaine", "AT"), ("Toth, Bjorn", "HU")]

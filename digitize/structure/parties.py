@@ -183,7 +183,8 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 out[-1] = f"{prev} {ln}"  # a country alone on a line: the line above's
                 continue
             terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
-            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower() \
+            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None \
+                or (ln[:1].islower() and not is_address(ln)) \
                 or (_cut_name(prev) and not is_address(ln)) or _list_wraps(prev, ln)
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
@@ -249,11 +250,14 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
     groups: list[list[str]] = []
     for i, text in enumerate(lines):
         # indented, a country alone (``(DE)``) or a line without a word (``21100,``) continues the entry;
-        # so does an address at the margin (a layout that indents only the name's wrapped lines)
+        # so does an address at the margin (a layout that indents only the name's wrapped lines), and a
+        # town under an address line, unless that line ended the entry with its country (``6850
+        # Dornbirn (AT)`` / ``Toth, Bjorn``: the next party, its name in small letters)
         t = text.strip()
         if i and (indented[i] or xs[i] is None or BRACKET_CC.fullmatch(t) or _address_line(t)
                   or (len(groups[-1]) > 1 and _address_line(groups[-1][-1]) and ";" not in t and _town_like(t)
-                      and not t.isupper() and not _starts_like_name(t))):
+                      and not t.isupper() and not _starts_like_name(t)
+                      and not BRACKET_CC.search(groups[-1][-1]))):
             groups[-1].append(text.strip())
         else:
             groups.append([text.strip()])
