@@ -288,7 +288,7 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
         return
     height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
     head, top = heading(anchors)
-    fields = [a for a in anchors if a not in head] if head else anchors
+    fields = [a for a in anchors if all(a is not h for h in head)]
     columns = column_starts(anchors)
     field_columns = column_starts(fields)
 
@@ -461,7 +461,7 @@ def field_lines(anchor: Anchor) -> list[list[Word]]:
 
 
 def _same_row(a: list[Word], b: list[Word]) -> bool:
-    """Two lines whose boxes overlap by most of the lower one's height."""
+    """Two lines whose boxes overlap by more than half the shorter one's height."""
     at, ab = min(w.bbox[1] for w in a), max(w.bbox[3] for w in a)
     bt, bb = min(w.bbox[1] for w in b), max(w.bbox[3] for w in b)
     return min(ab, bb) - max(at, bt) > 0.5 * min(ab - at, bb - bt)
