@@ -184,7 +184,7 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 continue
             terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
             cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None \
-                or (ln[:1].islower() and not is_address(ln)) \
+                or (ln[:1].islower() and not (is_address(ln) and ";" not in prev)) \
                 or (_cut_name(prev) and not is_address(ln)) or _list_wraps(prev, ln)
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
