@@ -24,6 +24,7 @@ INID_HALF_OPEN = re.compile(r"^[\(\[{]([1-9])$")
 INID_HALF_CLOSE = re.compile(r"^([0-9])[\)\]}]$")
 INID_PUNCT = re.compile(r"^[\(\[{|]\s*([1-9][0-9])\s*[\)\]}|][,.:;]$")  # "(57)," : an anchor when its label follows
 SPANNING = {"12", "54"}  # printed across the columns
+HEADING = {"19", "12"}  # the office and the kind of document: printed above the fields (ST.9)
 DESIGNATED = re.compile(r"designated|designación|estados designados", re.I)
 
 
@@ -57,10 +58,11 @@ def past_rules(words: list[Word]) -> list[Word]:
 
 
 def starts_field(ws: list[Word], i: int) -> bool:
-    """Word ``i`` of a line begins a field: it starts the line or follows a gap wider than a word
-    space (a column gutter)."""
+    """Word ``i`` of a line begins a field: it starts the line, follows a gap wider than a word
+    space (a column gutter) or a rule read as a mark (the rule between two columns, when the
+    engine reads a line across both: ``22 Date of filing 15.07.2017 | 73 Proprietors …``)."""
     h = max(1, ws[i].bbox[3] - ws[i].bbox[1])
-    return i == 0 or ws[i].bbox[0] - ws[i - 1].bbox[2] > 2.5 * h
+    return i == 0 or ws[i].bbox[0] - ws[i - 1].bbox[2] > 2.5 * h or bool(RULE.match(ws[i - 1].text))
 
 
 def label_table(labels: dict[str, list[str]] | None) -> dict[str, list[str]]:
@@ -276,36 +278,49 @@ def prints_bibliography(page: OcrPage) -> bool:
 
 
 def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
-    """Give every word to the nearest anchor above it in its column (see the module docstring)."""
+    """Give every word to the nearest anchor above it in its column (see the module docstring).
+    The page's heading (``heading``: the codes printed above the first row of its fields, ``(19)
+    REPUBLICA ARGENTINA``, ``(12) PATENTE CONCEDIDA`` centred, EP's ``(11)`` top right) is read
+    apart: a word under the fields' first row goes to a field's code, never to a heading's (the
+    values printed in the label column's right-hand half are beside their labels, not under the
+    heading that happens to stand above them), and the heading starts no column for them."""
     if not anchors:
         return
     height = max(1, min(a.bbox[3] - a.bbox[1] for a in anchors))
-    xs = sorted({a.bbox[0] for a in anchors})
-    columns: list[int] = []
-    for x in xs:  # anchors within 150 px share a column
-        if not columns or x - columns[-1] > 150:
-            columns.append(x)
+    head, top = heading(anchors)
+    fields = [a for a in anchors if all(a is not h for h in head)]
+    columns = column_starts(anchors)
+    field_columns = column_starts(fields)
 
-    def column(x: float) -> int:
+    def at(cols: list[int], x: float) -> int:
         idx = 0
-        for i, cx in enumerate(columns):
+        for i, cx in enumerate(cols):
             if cx <= x + 40:
                 idx = i
         return idx
 
+    def column(x: float) -> int:
+        return at(columns, x)
+
     by_col: dict[int, list[Anchor]] = {}
     for a in anchors:
         by_col.setdefault(column(a.bbox[0]), []).append(a)
+    field_by_col: dict[int, list[Anchor]] = {}
+    for a in fields:
+        field_by_col.setdefault(at(field_columns, a.bbox[0]), []).append(a)
     last_bottom: dict[int, int] = {id(a): a.bbox[3] for a in anchors}
     words = [(li, w) for li, line in enumerate(page.lines()) for w in line.words if w.id not in used]
     for li, w in sorted(words, key=lambda t: (t[1].bbox[1], t[1].bbox[0])):
         if w.bbox[1] > 0.95 * page.height or w.bbox[2] < columns[0] - 20:
             continue  # the printer's footer; the number printed sideways in the margin
         yc = (w.bbox[1] + w.bbox[3]) / 2
-        col = column(w.bbox[0])
+        if head and yc > top:  # under the heading: the fields' own columns
+            cols, col = field_by_col, at(field_columns, w.bbox[0])
+        else:
+            cols, col = by_col, column(w.bbox[0])
         best = None
         for c in range(col, -1, -1):  # own column first, then the ones to its left
-            above = [a for a in by_col.get(c, []) if a.bbox[1] <= yc + height * 0.3]
+            above = [a for a in cols.get(c, []) if a.bbox[1] <= yc + height * 0.3]
             if not above:
                 continue
             cand = max(above, key=lambda a: a.bbox[1])
@@ -323,6 +338,35 @@ def assign(page: OcrPage, anchors: list[Anchor], used: set[str]) -> None:
             best.line_of[w.id] = li
             last_bottom[id(best)] = max(last_bottom[id(best)], w.bbox[3])
     _keep_lines_whole(page, anchors, used, column)
+
+
+def heading(anchors: list[Anchor]) -> tuple[list[Anchor], float]:
+    """The codes printed above the page's fields, and where the fields begin: the fields' first
+    row is the top of the column holding the most codes (anchors within 150 px share a column),
+    not counting the codes of a heading by their nature (``HEADING``: the office, the kind of
+    document); a code whose box ends above it is the heading's. ``([], 0)`` when no column holds
+    two codes."""
+    groups: list[list[Anchor]] = []
+    for a in sorted(anchors, key=lambda a: a.bbox[0]):
+        if groups and a.bbox[0] - groups[-1][0].bbox[0] <= 150:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    main = max(groups, key=len)
+    rows = [a for a in main if a.code not in HEADING]
+    if len(main) < 2 or not rows:
+        return [], 0.0
+    top = min(a.bbox[1] for a in rows)
+    return [a for a in anchors if a.bbox[3] <= top], float(top)
+
+
+def column_starts(anchors: list[Anchor]) -> list[int]:
+    """The left edges of the columns the anchors stand in: anchors within 150 px share one."""
+    columns: list[int] = []
+    for x in sorted({a.bbox[0] for a in anchors}):
+        if not columns or x - columns[-1] > 150:
+            columns.append(x)
+    return columns
 
 
 def _keep_lines_whole(page: OcrPage, anchors: list[Anchor], used: set[str], column) -> None:
@@ -406,7 +450,21 @@ def field_lines(anchor: Anchor) -> list[list[Word]]:
     def order(kv):  # lines continued in the next column come after the field's own lines
         return (kv[0] in anchor.continued, min(w.bbox[1] for w in kv[1]))
 
-    return [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
+    out = [sorted(ws, key=lambda w: w.bbox[0]) for _, ws in sorted(lines.items(), key=order)]
+    # two lines of one row read apart (the label in one block, its value in the next: ``Patent No.:``
+    # beside ``PH 12021964430 A1``, the value a few pixels higher) are read left to right
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if _same_row(a, b) and b[0].bbox[0] < a[0].bbox[0] and b[-1].bbox[2] <= a[0].bbox[0]:
+            out[i], out[i + 1] = b, a
+    return out
+
+
+def _same_row(a: list[Word], b: list[Word]) -> bool:
+    """Two lines whose boxes overlap by more than half the shorter one's height."""
+    at, ab = min(w.bbox[1] for w in a), max(w.bbox[3] for w in a)
+    bt, bb = min(w.bbox[1] for w in b), max(w.bbox[3] for w in b)
+    return min(ab, bb) - max(at, bt) > 0.5 * min(ab - at, bb - bt)
 
 
 def _compact(text: str) -> str:
@@ -580,11 +638,7 @@ def column_edges(page: OcrPage, anchors: list[Anchor]) -> dict[int, float]:
     column the page's text box, as wide a margin on the right as the INID codes have on the left
     (a field's own longest line is no evidence of the edge); for a column with another to its
     right, the furthest right end of a word that starts in it and does not run into the next."""
-    xs = sorted({a.bbox[0] for a in anchors})
-    starts: list[int] = []
-    for x in xs:
-        if not starts or x - starts[-1] > 150:
-            starts.append(x)
+    starts = column_starts(anchors)
     words = [w for w in page.words() if w.bbox[1] < 0.95 * page.height]
     out: dict[int, float] = {}
     for a in anchors:

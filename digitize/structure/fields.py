@@ -128,6 +128,11 @@ def parse_parties(ft: FieldText, codes=None, code: str = "") -> tuple[list[Party
         name, why = parties_mod.company_form(_clean_name(p.name))
         if why:
             issues.append(Issue(f"parties:{code}", name, why, ft))
+        slashed = parties_mod.o_slash(name)
+        if slashed != name:  # ``TROMS@``, ``GR@NBECH``: ``@`` is no letter of a name; engines read Ø so
+            issues.append(Issue(f"parties:{code}", slashed, f"'{name}' read: the '@' given as Ø, which the "
+                                "page's engine has no letter for", ft))
+            name = slashed
         if name and not re.search(r"[^\W\d_]", name) and not p.address and not p.country:
             continue  # no letter: an INID code (``72``) or a speck read as a line of its own, never a party
         address = ", ".join(_clean_name(e) for e in p.address if _clean_name(e)) or None
@@ -198,10 +203,10 @@ def publication_fields(f: dict[str, FieldText], page: OcrPage, b: Bibliographic,
     pub = None
     for code in inid.PUBLICATION_NUMBER:
         if code in f and pub is None:
-            pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices)
+            pub = norm.parse_publication_number(f[code].text.replace("\n", " "), offices, slashed=True)
             if pub is None:  # as the engine read it: a correction may have made the kind digits (``B1`` → ``81``)
                 engine = " ".join(w.ocr_text or w.text for ws in f[code].line_words for w in ws)
-                pub = norm.parse_publication_number(engine, offices)
+                pub = norm.parse_publication_number(engine, offices, slashed=True)
             if pub:
                 b.doc_number = f[code].field(pub[1], threshold=th)
                 b.kind = f[code].field(pub[2], threshold=th)

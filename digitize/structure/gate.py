@@ -95,7 +95,7 @@ def labels_seen(page: OcrPage, table: dict[str, list[str]]) -> set[str]:
         for i, w in enumerate(ws):
             if not starts_field(ws, i):
                 continue
-            k = i + 1 if i + 1 < len(ws) and re.fullmatch(r"[(\[{]?\d\d[)\]}]?", w.text) else i
+            k = i + 1 if i + 1 < len(ws) and re.fullmatch(r"[(\[{]?\d\d[)\]}.:]?", w.text) else i
             rest = past_rules(ws[k:])
             for code in table:
                 if code not in out and label_starts(code, rest, table):
@@ -104,11 +104,19 @@ def labels_seen(page: OcrPage, table: dict[str, list[str]]) -> set[str]:
 
 
 def _is_label(name: str, table: dict[str, list[str]]) -> bool:
+    """A party's label read as a party: the label, or a one-word label after a word that
+    qualifies it (``Local Agent``, ``Resident Agent``: no comma, no digit, two or three words)."""
     key = re.sub(r"[\W_]+", "", name.lower())
     if len(key) < 4:
         return False
-    return any(fuzz.ratio(key, re.sub(r"[\W_]+", "", lab.lower())) >= 90
-               for code in inid.PARTIES for lab in table.get(code, ()))
+    labels = [re.sub(r"[\W_]+", "", lab.lower()) for code in inid.PARTIES for lab in table.get(code, ())]
+    if any(fuzz.ratio(key, lab) >= 90 for lab in labels):
+        return True
+    words = name.strip(" .:").split()
+    if 2 <= len(words) <= 3 and not re.search(r"[,;\d]", name) and not name.isupper():
+        last = re.sub(r"[\W_]+", "", words[-1].lower())
+        return len(last) >= 5 and last in {lab for lab in labels if lab.isalpha()} and words[-1][:1].isupper()
+    return False
 
 
 def _labels_inside(title: str, table: dict[str, list[str]]) -> list[str]:
@@ -190,9 +198,10 @@ def check(fp, page: OcrPage, table: dict[str, list[str]] | None) -> list[Issue]:
 def no_front_page(pages: list[OcrPage], labels: dict[str, list[str]] | None) -> list[tuple[str, str]]:
     """The field items a document whose front page was not read gets besides the mandatory ones:
     (queue field name, reason). Only when a page looks like a front page nobody could read (two
-    INID codes, or two front-page labels): a letter or a receipt is asked for no inventor."""
+    INID codes or front-page labels, ``(12) INVENTION PATENT`` and ``74. Attorney Agent`` on a
+    page printed too faint for the rest): a letter or a receipt is asked for no inventor."""
     table = label_table(labels)
-    if not any(len({a.code for a in find_anchors(p, labels, table)[0]}) >= 2 or len(labels_seen(p, table)) >= 2
+    if not any(len({a.code for a in find_anchors(p, labels, table)[0]} | labels_seen(p, table)) >= 2
                for p in pages):
         return []
     why = "a front page whose INID fields were not found: not read"

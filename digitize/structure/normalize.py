@@ -71,13 +71,21 @@ _PUBNO = re.compile(
 )
 
 
-def parse_publication_number(text: str, offices: set[str] | None = None) -> tuple[str, str, str] | None:
-    """``EP 2 400 812 A1`` → ``("EP", "2400812", "A1")``; None when no such number is printed."""
-    for m in _PUBNO.finditer(text):
+# under its own code a number may be printed in its application's form, with slashes (``PH
+# 2/2019/986545 U1``); elsewhere on the page such a number is another document's (``WO 2017/064781 A1``)
+_PUBNO_SLASHED = re.compile(_PUBNO.pattern.replace(r"[\s.,-]", r"[\s.,/-]"))
+
+
+def parse_publication_number(text: str, offices: set[str] | None = None,
+                             slashed: bool = False) -> tuple[str, str, str] | None:
+    """``EP 2 400 812 A1`` → ``("EP", "2400812", "A1")``; None when no such number is printed.
+    ``slashed``: the text is the publication number's own field, where ``PH 2/2019/986545 U1``
+    is one number."""
+    for m in (_PUBNO_SLASHED if slashed else _PUBNO).finditer(text):
         office = m[1]
         if offices and office not in offices:
             continue
-        number = re.sub(r"[\s.,-]", "", m[2]).translate(DIGIT_FIX)
+        number = re.sub(r"[\s.,/-]", "", m[2]).translate(DIGIT_FIX)
         kind = m[3].replace(" ", "")
         kind = KIND_FIX.get(kind, kind)
         kind = kind[0] + kind[1:].translate(DIGIT_FIX) if len(kind) > 1 else kind
@@ -90,7 +98,8 @@ _IPC = re.compile(
     r"\b([A-H])\s?([\dOolI]{2})\s?([A-Z]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})"
     r"(?:\s*[,;]?\s*\(\s*([\dOolI]{2,5})\s?[.,]\s?([\dOolI]{1,3})\s*(?:\)|(?=\s|$))|\s*((?:19|20)[\dO]{2})\s?[.,]\s?([\dO]{2})\b)?"
 )
-_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9OolIBQA]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
+# any letter or digit read for a class digit (``AGIK 36/28`` for A61K): what was printed is counted by its shape
+_IPC_SLOPPY = re.compile(r"\b([A-H])\s?([0-9A-Za-z]{2})\s?([A-Z0-9]),?\s{0,3}([\dOolI]{1,4})\s?/\s?([\dOolI]{2,6})")
 _INTACT_VERSION = re.compile(r"\(((?:19|20)\d{2}\.\d{2})\)")
 
 

@@ -183,7 +183,8 @@ def logical_lines(lines: list[str], line_words: list[list] | None = None, edge: 
                 out[-1] = f"{prev} {ln}"  # a country alone on a line: the line above's
                 continue
             terminated = _terminated(prev) or (FORM_END.search(prev) is not None and not FORM_START.match(ln))
-            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None or ln[:1].islower() \
+            cue = CONNECTOR_END.search(prev) is not None or FORM_START.match(ln) is not None \
+                or (ln[:1].islower() and not (is_address(ln) and ";" not in prev)) \
                 or (_cut_name(prev) and not is_address(ln)) or _list_wraps(prev, ln)
             geo = words_of[i] is not None and _wrapped(words_of[i - 1], words_of[i], edge) \
                 and not (";" not in ln + prev and is_address(ln) and not is_address(prev))  # EP: the town under a name
@@ -249,11 +250,14 @@ def entries(lines: list[str], line_words: list[list] | None) -> list[list[str]] 
     groups: list[list[str]] = []
     for i, text in enumerate(lines):
         # indented, a country alone (``(DE)``) or a line without a word (``21100,``) continues the entry;
-        # so does an address at the margin (a layout that indents only the name's wrapped lines)
+        # so does an address at the margin (a layout that indents only the name's wrapped lines), and a
+        # town under an address line, unless that line ended the entry with its country (``6850
+        # Dornbirn (AT)`` / ``Toth, Bjorn``: the next party, its name in small letters)
         t = text.strip()
         if i and (indented[i] or xs[i] is None or BRACKET_CC.fullmatch(t) or _address_line(t)
                   or (len(groups[-1]) > 1 and _address_line(groups[-1][-1]) and ";" not in t and _town_like(t)
-                      and not t.isupper() and not _starts_like_name(t))):
+                      and not t.isupper() and not _starts_like_name(t)
+                      and not BRACKET_CC.search(groups[-1][-1]))):
             groups[-1].append(text.strip())
         else:
             groups.append([text.strip()])
@@ -419,6 +423,9 @@ def split_name_address(text: str) -> tuple[str, str]:
         end = m.end()
         if end < len(text) and text[end] not in ",;":
             continue
+        # a form and another after a comma are one (``Co., Ltd.``, ``CO., INC.``): the name's, not an address
+        while (nxt := re.match(rf",\s*(?:{COMPANY_FORM.pattern})(?=$|[,;])", text[end:], re.I)) is not None:
+            end += nxt.end()
         return text[:end].strip(" ,"), text[end:].strip(" ,;")
     parts = [p.strip() for p in text.split(",")]
     if len(parts) >= 3 and parts[0].isupper():
@@ -429,6 +436,20 @@ def split_name_address(text: str) -> tuple[str, str]:
             return f"{parts[0]}, {given[0].strip()}", parts[1][given.end():].strip()
         return parts[0], parts[1]
     return text.strip(" ,"), ""
+
+
+def o_slash(name: str) -> str:
+    """A name with ``@`` inside or starting a word of letters (``TROMS@``, ``GR@NBECH``, ``N@RGAARD``):
+    engines without Ø (eng, spa) read it so; ``@`` is no letter of any name. Ø in a word of
+    capitals, ø beside small letters; an e-mail address is left alone."""
+    if re.search(r"@\w+\.\w", name):
+        return name
+
+    def one(m: re.Match) -> str:
+        k = m[0].index("@")
+        near = (m[0][k + 1:k + 2] or m[0][k - 1:k])
+        return m[0].replace("@", "ø" if near.islower() else "Ø")
+    return re.sub(r"[^\W\d_]*@[^\W\d_@]+|[^\W\d_]+@(?![^\W\d_])", one, name)
 
 
 def problems(name: str) -> list[str]:
