@@ -483,10 +483,6 @@ def gutter(page: OcrPage) -> tuple[float, float] | None:
         b += 1
     if b - a < COLUMN_GAP * height:
         return None
-    from .structure.tables import GUTTER  # wider than a page's gutter: a table's two columns (one owner)
-
-    if b - a >= GUTTER * (x1 - x0):
-        return None
     return float(x0 + lo + a), float(x0 + lo + b)
 
 

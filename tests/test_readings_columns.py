@@ -104,9 +104,3 @@ def test_a_heading_or_header_across_the_gutter_stays_whole():
         assert text[:len(got)] == got, text[:20]
         assert info["lines_cut"] == 12
 
-
-def test_a_table_of_two_columns_far_apart_is_no_gutter():
-    n = [0]
-    lines = [_line(1, 100 + 50 * i, [(100, ["sodium", "lauryl", "sulfate"]), (1300, ["2.5", "%", "w/w"])], n)
-             for i in range(15)]
-    assert readings.gutter(_page(lines)) is None
