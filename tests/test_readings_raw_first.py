@@ -62,7 +62,7 @@ def test_a_page_read_poorly_as_it_came_is_prepared_and_the_raw_reading_weighed_n
     assert len(raw) == 1 and raw[0].get("read_first"), raw
     # judged on the band from its own words (not read there again), then whole as read first
     assert "band" not in raw[0] or raw[0]["band"].get("from_whole"), raw
-    assert "whole" not in raw[0] or raw[0]["whole"]["mean_conf"] == reading["raw_first"]["mean_conf"]
+    assert raw[0]["whole"]["mean_conf"] == reading["raw_first"]["mean_conf"], raw  # weighed whole, not read again
 
 
 def test_without_raw_first_the_prepared_page_is_read_first():
