@@ -431,10 +431,32 @@ def _spans(text: str) -> bool:
     return sum(c.isalnum() for c in text) >= 2 and not _numeral(text)
 
 
+def _runs(words, height: float) -> list[tuple[float, float, list]]:
+    """A line's runs of words, left to right, as (left, right, words): words less than
+    ``COLUMN_GAP`` word heights apart run on, beside a numeral less than half that (the word
+    spacing of a header's ``EP 3 441 143 A1``, not a margin numeral's gutter)."""
+    out: list[tuple[float, float, list]] = []
+    for w in sorted(words, key=lambda w: w.bbox[0]):
+        if out:
+            a, b, run = out[-1]
+            limit = COLUMN_GAP * height * (1.0 if _spans(w.text) and _spans(run[-1].text) else 0.5)
+            if w.bbox[0] - b < limit:
+                out[-1] = (a, max(b, w.bbox[2]), run + [w])
+                continue
+        out.append((w.bbox[0], w.bbox[2], [w]))
+    return out
+
+
 def gutter(page: OcrPage) -> tuple[float, float] | None:
     """The x-range (left, right) of the page's column gutter as its reading's word boxes show it,
     None when the reading shows none (``COLUMN_ZONE``, ``COLUMN_GAP``, ``COLUMN_COVERED``). Margin
     numerals (``5``, ``10`` printed in the gutter) do not count as covering it."""
+    found = _gutter(page)
+    return None if found is None else found[:2]
+
+
+def _gutter(page: OcrPage) -> tuple[float, float, float] | None:
+    """``gutter``'s x-range and the median height of the words it was found from."""
     import statistics
 
     import numpy as np
@@ -451,15 +473,8 @@ def gutter(page: OcrPage) -> tuple[float, float] | None:
     cov = np.zeros(x1 - x0 + 1, dtype=np.int32)
     for ws in lines:  # lines, not words: a line covers an x once, and the spaces between its words
         mask = np.zeros(x1 - x0 + 1, dtype=bool)  # narrower than a gutter can be
-        ws = sorted(ws, key=lambda w: w.bbox[0])
-        a, b = ws[0].bbox[0], ws[0].bbox[2]
-        for w in ws[1:] + [None]:
-            if w is not None and w.bbox[0] - b < COLUMN_GAP * height:
-                b = max(b, w.bbox[2])
-                continue
+        for a, b, _ in _runs(ws, height):
             mask[max(0, a - x0):max(0, b - x0) + 1] = True
-            if w is not None:
-                a, b = w.bbox[0], w.bbox[2]
         cov += mask
     lo, hi = int(COLUMN_ZONE[0] * (x1 - x0)), int(COLUMN_ZONE[1] * (x1 - x0))
     zone = cov[lo:hi + 1]
@@ -483,28 +498,14 @@ def gutter(page: OcrPage) -> tuple[float, float] | None:
         b += 1
     if b - a < COLUMN_GAP * height:
         return None
-    return float(x0 + lo + a), float(x0 + lo + b)
+    return float(x0 + lo + a), float(x0 + lo + b), float(height)
 
 
 def _across(words, gx: float, height: float) -> bool:
-    """Whether a line runs across the gutter's centre ``gx``: one of its runs of words (``gutter``'s
-    runs: gaps under ``COLUMN_GAP`` word heights; beside a numeral under half that, the word spacing
-    of a header's ``EP 3 441 143 A1``, not a margin numeral's gutter) covers ``gx`` and holds a word
-    of two letters or digits. A centred heading whose space falls on ``gx`` runs across."""
-    ws = sorted(words, key=lambda w: w.bbox[0])
-    run, b = [], None
-    for w in ws + [None]:
-        if w is not None and run:
-            limit = COLUMN_GAP * height * (1.0 if _spans(w.text) and _spans(run[-1].text) else 0.5)
-            if w.bbox[0] - b < limit:
-                run.append(w)
-                b = max(b, w.bbox[2])
-                continue
-        if run and run[0].bbox[0] < gx < b and any(_spans(x.text) for x in run):
-            return True
-        if w is not None:
-            run, b = [w], w.bbox[2]
-    return False
+    """Whether a line runs across the gutter's centre ``gx``: one of its runs of words
+    (``_runs``) covers ``gx`` and holds a word of two letters or digits. A centred heading whose
+    space falls on ``gx`` runs across."""
+    return any(a < gx < b and any(_spans(w.text) for w in run) for a, b, run in _runs(words, height))
 
 
 def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
@@ -520,19 +521,18 @@ def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
     import statistics
 
     from .model import Block, Line
+    from .structure.layout import union
 
-    g = gutter(page)
+    g = _gutter(page)
     if g is None:
         return None
-    g0, g1 = g
+    g0, g1, height = g
     gx = (g0 + g1) / 2
-    spans = [w for ln in page.lines() for w in ln.words if _spans(w.text)]
-    height = statistics.median(w.bbox[3] - w.bbox[1] for w in spans) if spans else 0.0
     # every line: its block, its words by side
     items = []  # (block index, line index, line, left, right, numerals, full)
     for bi, block in enumerate(page.blocks):
         for li, ln in enumerate(block.lines):
-            ws = [w for w in ln.words]
+            ws = list(ln.words)
             if not ws:
                 continue
             full = _across(ws, gx, height)
@@ -578,10 +578,10 @@ def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
     blocks: list[Block] = []
     last = None
     for key, ws in out:
-        line = Line(bbox=_union(ws), words=list(ws))
+        line = Line(bbox=union([w.bbox for w in ws]), words=list(ws))
         if key == last and blocks:
             blocks[-1].lines.append(line)
-            blocks[-1].bbox = _union([blocks[-1].bbox, line.bbox], boxes=True)
+            blocks[-1].bbox = union([blocks[-1].bbox, line.bbox])
         else:
             blocks.append(Block(bbox=line.bbox, lines=[line]))
         last = key
@@ -592,8 +592,3 @@ def column_order(page: OcrPage) -> tuple[OcrPage, dict] | None:
                 n += 1
                 w.id = f"p{page.number:04d}_w{n:05d}"
     return replace(page, blocks=blocks), {"gutter": [int(g0), int(g1)], "stretches": columns, "lines_cut": merged}
-
-
-def _union(items, boxes: bool = False):
-    bb = items if boxes else [w.bbox for w in items]
-    return (min(b[0] for b in bb), min(b[1] for b in bb), max(b[2] for b in bb), max(b[3] for b in bb))

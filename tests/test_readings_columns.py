@@ -4,6 +4,7 @@ columns, is left as it was."""
 
 from digitize import readings
 from digitize.model import Block, Line, OcrPage, Word
+from digitize.structure.layout import union
 
 
 def _line(number: int, y: int, spans: list[tuple[int, list[str]]], n: list[int], cw: int = 18) -> Line:
@@ -14,7 +15,7 @@ def _line(number: int, y: int, spans: list[tuple[int, list[str]]], n: list[int],
             n[0] += 1
             words.append(Word(id=f"p{number:04d}_w{n[0]:05d}", text=t, bbox=(x, y, x + w, y + 30), conf=95.0))
             x += w + 12
-    return Line(bbox=readings._union(words), words=words)
+    return Line(bbox=union([w.bbox for w in words]), words=words)
 
 
 def _page(lines: list[Line]) -> OcrPage:
@@ -90,7 +91,8 @@ def _with_line(page: OcrPage, words: list[tuple[str, int]], y: int = 100) -> Ocr
     """The page with its title line replaced by a line of these words at these x."""
     ws = [Word(id=f"p0001_w9{k:04d}", text=t, bbox=(x, y, x + 18 * len(t), y + 30), conf=95.0)
           for k, (t, x) in enumerate(words)]
-    page.blocks[0] = Block(bbox=readings._union(ws), lines=[Line(bbox=readings._union(ws), words=ws)])
+    box = union([w.bbox for w in ws])
+    page.blocks[0] = Block(bbox=box, lines=[Line(bbox=box, words=ws)])
     return page
 
 
