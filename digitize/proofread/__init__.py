@@ -122,10 +122,8 @@ def _other_readings(pages: list[OcrPage], asked: list[QueueCandidate], ctx: rule
                 if c is None or word.id in have:
                     continue
                 have.add(word.id)
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=list(c.suggestions),
-                    context=" ".join(w.text for w in line.words if w.text), word_id=word.id))
+                out.append(_word_item(page.number, word, list(c.suggestions),
+                                      " ".join(w.text for w in line.words if w.text)))
     return out
 
 
@@ -495,29 +493,19 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             if word.id in numerals or word.id in cased:
                 # ``member |``, ``members [4``: a reference numeral's 1 read as a bar or bracket;
                 # ``seat Which supports``: a lower-case letter read as its capital
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[numerals.get(word.id) or cased[word.id]],
-                    context=context, word_id=word.id))
+                out.append(_word_item(page.number, word, [numerals.get(word.id) or cased[word.id]], context))
                 continue
             if word.id in cut:
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=cut[word.id], context=context, word_id=word.id))
+                out.append(_word_item(page.number, word, cut[word.id], context))
                 continue
             if lost_number and word is shown[0]:
                 # ``. La presente invención``: a paragraph's number read as its stop alone
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[], context=context, word_id=word.id))
+                out.append(_word_item(page.number, word, [], context))
                 continue
             if word.id in confirm and word.text != word.ocr_text:  # fixed, not surely: shown fixed, asked
                 if memory is not None and memory.knows(rules.split_token(word.text)[1]):
                     continue  # the spelling the fix wrote, reviewers accepted in as many documents
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[word.ocr_text or confirm[word.id]], context=context,
-                    word_id=word.id))
+                out.append(_word_item(page.number, word, [word.ocr_text or confirm[word.id]], context))
                 continue
             confident = word.conf >= s.queue_threshold
             pre, core, suf = rules.split_token(word.text)
@@ -531,17 +519,11 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
             if (formula or _o_between_figures(word.text, before.get(word.id), after.get(word.id), ctx)) and not (
                     memory is not None and memory.knows(core)):
                 # ``H2S04``: an oxygen read as a zero; ``0 6 1``: the ó Spanish writes between figures
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[pre + formula + suf if formula else "ó"],
-                    context=context, word_id=word.id))
+                out.append(_word_item(page.number, word, [pre + formula + suf if formula else "ó"], context))
                 continue
             if ORDINAL_MISREAD.fullmatch(word.text) and ctx.lang in ORDINAL_LANGUAGES and not ctx.foreign:
                 # ``la 3* edad``: the ordinal's superscript ª or º read as a mark
-                out.append(QueueCandidate(
-                    kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                    confidence=float(word.conf), suggestions=[word.text[:-1] + "ª", word.text[:-1] + "º"],
-                    context=context, word_id=word.id))
+                out.append(_word_item(page.number, word, [word.text[:-1] + "ª", word.text[:-1] + "º"], context))
                 continue
             if any(c.isdigit() for c in core):
                 if _LETTER_O_IN_NUMBER.search(core) and not odd and confident and not _oxygen_symbol(core, ctx):
@@ -601,30 +583,39 @@ def queue_candidates(page: OcrPage, ctx: rules.RuleContext, memory: MemoryRules 
                 form = _near_form(core, ctx) if confident else None
                 if form:
                     form = pre + form + suf
-                    suggestions = [form] + [x for x in suggestions if x != form][: max(0, s.queue_suggestions - 1)]
+                    suggestions = _first(form, suggestions, s.queue_suggestions)
                 if lost_accent:
                     marked = german or common or _marked_spelling(core, ctx) or \
                         (_spanish_spelling(core, s.queue_accent_margin) if word.id in spanish_address else None)
                     if marked:
                         marked = pre + match_case(marked, core) + suf  # core: 3+ letters
-                        suggestions = [marked] + [x for x in suggestions if x != marked][: max(0, s.queue_suggestions - 1)]
+                        suggestions = _first(marked, suggestions, s.queue_suggestions)
                 if capital:
                     suggestions = [pre + core.lower() + suf] + suggestions[: max(0, s.queue_suggestions - 1)]
                 own = _own_spelling(core, vocabulary)
                 if own:
                     own = pre + match_case(own, core) + suf
-                    suggestions = [own] + [x for x in suggestions if x != own][: max(0, s.queue_suggestions - 1)]
+                    suggestions = _first(own, suggestions, s.queue_suggestions)
                 if common and not lost_accent:
                     near = pre + match_case(common, core) + suf
-                    suggestions = [near] + [x for x in suggestions if x != near][: max(0, s.queue_suggestions - 1)]
+                    suggestions = _first(near, suggestions, s.queue_suggestions)
                 if numbered:  # before the document's own spelling: the letters are a word as read
                     numbered = pre + numbered + suf
-                    suggestions = [numbered] + [x for x in suggestions if x != numbered][: max(0, s.queue_suggestions - 1)]
-            out.append(QueueCandidate(
-                kind="word", page=page.number, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
-                confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id,
-            ))
+                    suggestions = _first(numbered, suggestions, s.queue_suggestions)
+            out.append(_word_item(page.number, word, suggestions, context))
     return out
+
+
+def _word_item(page: int, word, suggestions: list[str], context: str) -> QueueCandidate:
+    """The queue's question about one word where it was read: its text, box, confidence and id,
+    the suggestions offered and its line as context."""
+    return QueueCandidate(kind="word", page=page, bbox=tuple(word.bbox), text=word.text,  # type: ignore[arg-type]
+                          confidence=float(word.conf), suggestions=suggestions, context=context, word_id=word.id)
+
+
+def _first(choice: str, suggestions: list[str], most: int) -> list[str]:
+    """``suggestions`` with ``choice`` first, at most ``most`` in all."""
+    return [choice] + [x for x in suggestions if x != choice][: max(0, most - 1)]
 
 
 _DECIMAL_COUNT = re.compile(r"(?<=[A-Za-z])\d\.(?=\d)")  # Nb1.9, Ta0.45: a count with decimals
