@@ -25,7 +25,7 @@ from .preprocess.geometry import rotate, rotation_matrix
 from .structure.anchors import is_front_page
 from .structure.sections import is_search_report_page
 from .structure.tables import (bold_rows, drop_covered_rows, find_tables, ink_bands, inner_box, mark_head,
-                               page_rule_masks, rule_masks, rule_skew)
+                               page_rule_masks, rule_masks, rule_skew, shared_area)
 
 SINGLE_LINE, BLOCK = 7, 6  # Tesseract page segmentation modes
 MARK_CONF = 60.0  # a cell "word" without a letter or digit read below this is a mark, not text
@@ -330,8 +330,4 @@ def read_tables(engine, prepared: Prepared, page: OcrPage) -> list[Table]:
 
 def _overlap(a, b) -> float:
     """Share of ``a``'s area inside ``b``."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    return w * h / max(1, (a[2] - a[0]) * (a[3] - a[1]))
+    return shared_area(a, b) / max(1, (a[2] - a[0]) * (a[3] - a[1]))

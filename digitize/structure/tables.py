@@ -1032,13 +1032,16 @@ def _unruled(ink: np.ndarray, dpi: int, page: int, skip: list[BBox]) -> list[Tab
     return out
 
 
-def _shared(a: BBox, b: BBox) -> float:
-    """The area two boxes share, as a share of the smaller."""
+def shared_area(a: BBox, b: BBox) -> int:
+    """The area two boxes share (0 when they do not meet)."""
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    return w * h / max(1, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
+    return w * h if w > 0 and h > 0 else 0
+
+
+def _shared(a: BBox, b: BBox) -> float:
+    """The area two boxes share, as a share of the smaller."""
+    return shared_area(a, b) / max(1, min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1])))
 
 
 def _within(inner: BBox, outer: BBox, pad: int) -> bool:
