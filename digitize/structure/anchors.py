@@ -346,13 +346,7 @@ def heading(anchors: list[Anchor]) -> tuple[list[Anchor], float]:
     not counting the codes of a heading by their nature (``HEADING``: the office, the kind of
     document); a code whose box ends above it is the heading's. ``([], 0)`` when no column holds
     two codes."""
-    groups: list[list[Anchor]] = []
-    for a in sorted(anchors, key=lambda a: a.bbox[0]):
-        if groups and a.bbox[0] - groups[-1][0].bbox[0] <= 150:
-            groups[-1].append(a)
-        else:
-            groups.append([a])
-    main = max(groups, key=len)
+    main = max(column_groups(anchors), key=len)
     rows = [a for a in main if a.code not in HEADING]
     if len(main) < 2 or not rows:
         return [], 0.0
@@ -360,13 +354,21 @@ def heading(anchors: list[Anchor]) -> tuple[list[Anchor], float]:
     return [a for a in anchors if a.bbox[3] <= top], float(top)
 
 
+def column_groups(anchors: list[Anchor]) -> list[list[Anchor]]:
+    """The anchors by the column they stand in, left to right: an anchor within 150 px of a
+    column's first (leftmost) anchor is in that column."""
+    groups: list[list[Anchor]] = []
+    for a in sorted(anchors, key=lambda a: a.bbox[0]):
+        if groups and a.bbox[0] - groups[-1][0].bbox[0] <= 150:
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return groups
+
+
 def column_starts(anchors: list[Anchor]) -> list[int]:
-    """The left edges of the columns the anchors stand in: anchors within 150 px share one."""
-    columns: list[int] = []
-    for x in sorted({a.bbox[0] for a in anchors}):
-        if not columns or x - columns[-1] > 150:
-            columns.append(x)
-    return columns
+    """The left edges of the columns the anchors stand in (``column_groups``)."""
+    return [g[0].bbox[0] for g in column_groups(anchors)]
 
 
 def _keep_lines_whole(page: OcrPage, anchors: list[Anchor], used: set[str], column) -> None:
