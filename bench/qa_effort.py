@@ -443,14 +443,16 @@ def doc_text_pages(work_dir: Path) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted((work_dir / "pages").glob("[0-9][0-9][0-9][0-9].txt"))]
 
 
-def wer(pairs: list[tuple[str, str]], order_free: bool = False) -> float:
-    """Word error of (truth, text) pages, totals; ``order_free``: the order-independent one (OWE)."""
-    edits = words = 0
+def wer(pairs: list[tuple[str, str]]) -> tuple[float, float]:
+    """Word error of (truth, text) pages, totals: in order, and order-independent (OWE); each page
+    scored once for both."""
+    edits = free = words = 0
     for truth, text in pairs:
         s = eval_score("p", truth, text)
-        edits += s.owe_edits if order_free else s.word_edits
+        edits += s.word_edits
+        free += s.owe_edits
         words += s.truth_words
-    return edits / max(1, words)
+    return edits / max(1, words), free / max(1, words)
 
 
 def fields_wrong(work_dir: Path, doc_id: str, truth: dict) -> tuple[int, int]:
@@ -699,7 +701,7 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
             w, n = fields_wrong(work_dir, doc_id, t.fields)
             fig.fields_wrong_before += w
             fig.fields += n
-    fig.wer_before, fig.owe_before = wer(before), wer(before, order_free=True)
+    fig.wer_before, fig.owe_before = wer(before)
     review(out, by_name, fig, profile_name, wrong_of)
     for r in apply_job(out):
         if r.error:
@@ -717,7 +719,7 @@ def measure(name: str, out: Path, truths: list[DocTruth], profile_name: str) -> 
                 doc = Document.from_dict(json.loads((work_dir / f"{doc_id}.json").read_text(encoding="utf-8")))
                 for name, got, want, _ in wrong(doc, t.fields):
                     print(f"  wrong after review {doc_id} {name}: {got!r} for {want!r}")
-    fig.wer_after, fig.owe_after = wer(after), wer(after, order_free=True)
+    fig.wer_after, fig.owe_after = wer(after)
     return fig
 
 
