@@ -243,6 +243,13 @@ def known_band(whole: OcrPage, prepared2: Prepared, first: OcrPage, rows: tuple[
             "first_chars": ours["chars"], "from_whole": True}
 
 
+def measured(reading: OcrPage, marks, shape: tuple[int, int], prepared: Prepared) -> dict:
+    """A whole reading's figures (``figures``) and the share of the page's letter marks its words
+    hold (``ink_read``; ``marks``: ``text_marks`` of the page image of ``shape``, ``prepared``: the
+    preparation the reading was made of)."""
+    return {**figures(reading.words()), "ink_read": ink_read(reading, marks_in_frame(marks, shape, prepared))}
+
+
 def engine_input(prepared: Prepared) -> tuple:
     """What the engine reads: the pixels (a digest) and the resolution it is told. Two
     preparations alike (the plain chain of a page that needed no turn, straightening or scaling
@@ -271,8 +278,7 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
     marks = text_marks(page.image) if marks is None else marks
     shape = page.image.shape[:2]
     known = known or {}
-    mine = {**figures(first_reading.words()),
-            "ink_read": ink_read(first_reading, marks_in_frame(marks, shape, prepared))}
+    mine = measured(first_reading, marks, shape, prepared)
     record = {"first": first, "chosen": first, "second": True, "checked": [], "first_ink_read": mine["ink_read"],
               "text_marks": int(len(marks))}
     best, best_prep, best_ev, best_label = first_reading, prepared, mine, first
@@ -308,7 +314,7 @@ def choose(engine, page: PageImage, prepared: Prepared, first_reading: OcrPage, 
                 record["checked"].append(seen)
                 continue
         whole = known[cand.label][0] if cand.label in known else engine.recognize(prep2, page.number)
-        ev = {**figures(whole.words()), "ink_read": ink_read(whole, marks_in_frame(marks, shape, prep2))}
+        ev = measured(whole, marks, shape, prep2)
         seen["whole"] = ev
         record["checked"].append(seen)
         if beats(best_ev, ev["mean_conf"], ev["chars"]):

@@ -66,8 +66,7 @@ def ocr_timed(page: PageImage, profile: Profile) -> tuple[OcrPage, Prepared, tup
         raw = None  # a front page's fields read better from the prepared page: read as without raw_first
     if raw is not None:  # the page as it came, read first ([preprocess] raw_first)
         points = readings.text_marks(page.image)
-        in_frame = readings.marks_in_frame(points, page.image.shape[:2], raw)
-        raw_ev = {**readings.figures(raw_reading.words()), "ink_read": readings.ink_read(raw_reading, in_frame),
+        raw_ev = {**readings.measured(raw_reading, points, page.image.shape[:2], raw),
                   "cut_lines": readings.cut_lines(raw_reading)}
         if readings.raw_enough(raw_ev):
             result, prepared = raw_reading, raw
